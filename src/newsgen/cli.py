@@ -1,0 +1,163 @@
+"""The command line: `newsgen build | check | serve | new | init`.
+
+Exit status: 0 success; 1 content or configuration errors, or a refused
+output folder; 2 usage errors (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsgen import __version__
+from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.errors import BuildFailed, Reporter
+from newsgen.output import OutputRefused
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _site_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-s", "--site", default=".", metavar="SITE",
+                        help="the site folder (default: the current folder)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsgen",
+        description="A static site generator for news sites.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    b = sub.add_parser("build", help="build the site into dist/ (or -o OUT)")
+    _site_arg(b)
+    b.add_argument("-o", "--output", metavar="OUT",
+                   help="the output folder (default: SITE/dist; relative to the current folder)")
+    b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--future", action="store_true", help="include articles dated in the future")
+    b.add_argument("--now", metavar="TIME",
+                   help="build as if it were TIME (decides embargoes and the news sitemap)")
+    b.add_argument("--base-url", metavar="URL", help="override base_url from newsgen.yaml")
+    b.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                   help="worker processes (default: the number of cores)")
+    b.add_argument("--cache-dir", metavar="DIR",
+                   help="the build cache folder (default: SITE/.newsgen-cache)")
+    volume = b.add_mutually_exclusive_group()
+    volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    volume.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+
+    c = sub.add_parser("check", help="validate everything, write nothing")
+    _site_arg(c)
+    c.add_argument("--drafts", action="store_true", help="check drafts as published")
+    c.add_argument("--future", action="store_true", help="check future articles as published")
+    c.add_argument("--now", metavar="TIME", help="check as if it were TIME")
+    c.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("build", "check"):
+            return _build(args, write=args.command == "build")
+    except KeyboardInterrupt:
+        print("newsgen: interrupted; the output folder was left as it was", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")  # pragma: no cover
+
+
+def _build(args: argparse.Namespace, *, write: bool) -> int:
+    site = Path(os.path.abspath(args.site))
+    if not site.is_dir():
+        print(f"newsgen: error: the site folder {args.site} does not exist", file=sys.stderr)
+        return 1
+    output = getattr(args, "output", None)
+    if output is not None and not output.strip():
+        print("newsgen: error: -o/--output is empty; name an output folder", file=sys.stderr)
+        return 1
+    cache = getattr(args, "cache_dir", None)
+    options = BuildOptions(
+        site=site,
+        output=Path(output) if output is not None else None,
+        drafts=args.drafts,
+        future=args.future,
+        now=args.now,
+        base_url=getattr(args, "base_url", None),
+        jobs=getattr(args, "jobs", None),
+        cache_dir=Path(os.path.abspath(cache)) if cache else site / ".newsgen-cache",
+        write=write,
+    )
+    reporter = Reporter()
+    quiet = bool(getattr(args, "quiet", False))
+    verbose = bool(getattr(args, "verbose", False))
+    try:
+        result = build(options, reporter)
+    except OutputRefused as exc:
+        reporter.print(warnings=not quiet)
+        print(f"newsgen: error: {exc}", file=sys.stderr)
+        return 1
+    except BuildFailed:
+        reporter.print(warnings=not quiet)
+        errors, warnings = len(reporter.errors), len(reporter.warnings)
+        print(f"newsgen: {_count(errors, 'error')}, {_count(warnings, 'warning')}; "
+              f"nothing was written", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        reporter.print(warnings=not quiet)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"newsgen: error: {exc.strerror or exc}{where}; the output folder was left as "
+              "it was", file=sys.stderr)
+        return 1
+    except Exception:  # noqa: BLE001 - a bug in newsgen: say so briefly
+        reporter.print(warnings=not quiet)
+        print("newsgen: internal error (a bug in newsgen; the output folder was left as it "
+              "was):", file=sys.stderr)
+        if verbose:
+            traceback.print_exc()
+        else:
+            last = traceback.format_exc().strip().splitlines()[-1]
+            print(f"  {last}\n  run with -v for the full traceback", file=sys.stderr)
+        return 1
+    reporter.print(warnings=not quiet)
+    if not quiet:
+        print(_summary(result, options, reporter, write=write), file=sys.stderr)
+    return 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
+             *, write: bool) -> str:
+    warnings = _count(len(reporter.warnings), "warning")
+    if not write:
+        return (f"newsgen: checked {_count(result.articles, 'article')} and "
+                f"{_count(result.pages, 'page')}: no errors, {warnings}")
+    try:
+        where = os.path.relpath(options.output_dir)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        where = str(options.output_dir)
+    text = (f"newsgen: built {_count(result.pages, 'page')} and {_count(result.files, 'file')} "
+            f"into {where} ({result.written} written, {result.unchanged} unchanged) "
+            f"in {result.seconds:.2f}s, {warnings}")
+    site = result.site
+    if site is not None and site.next_embargo is not None and not options.future:
+        due = site.next_embargo.astimezone(site.config.tz).isoformat(timespec="minutes")
+        text += f"\nnewsgen: the next scheduled article is due at {due}; build again then"
+    return text

@@ -1,0 +1,78 @@
+"""The content models: what an article is once its front matter has been validated.
+
+Models are frozen. Paths are POSIX strings relative to the site folder
+(`source`, for messages) or to `content/` (`content_path`, for references).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Image:
+    """A lead image as written: a path relative to the article, a site path, or an http(s) URL."""
+
+    src: str
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    line: int | None = None
+
+    @property
+    def external(self) -> bool:
+        return self.src.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """One entry of `related` as written: an internal `ref` or an external `url`."""
+
+    ref: str | None
+    url: str | None
+    title: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str
+    content_path: str
+    title: str
+    date: datetime
+    section: str
+    slug: str
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    summary: str | None = None
+    lang: str = "en"
+    translation_key: str | None = None
+    draft: bool = False
+    updated: datetime | None = None
+    image: Image | None = None
+    related: tuple[RelatedItem, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    body: str = ""
+    body_line: int = 1
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def line_of(self, name: str) -> int | None:
+        return self.lines.get(name)
+
+    @property
+    def folder(self) -> str:
+        """The article's folder relative to `content/` ("" at the top)."""
+        head, _, _ = self.content_path.rpartition("/")
+        return head
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A non-Markdown file under `content/` or `static/`, copied to the output."""
+
+    source: str  # relative to the site folder: "content/general/photo.jpg"
+    output: str  # relative to the output folder: "general/photo.jpg"

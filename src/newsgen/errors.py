@@ -1,0 +1,97 @@
+"""Diagnostics: compiler-style errors and warnings, and the object that owns the exit code.
+
+Every stage of the pipeline reports problems into a :class:`Reporter` instead of
+raising, so one run shows all of them. A stage that cannot go on after errors
+raises :class:`BuildFailed`; the command line turns that into exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TextIO
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, tied to a file (relative to the site folder) and maybe a line."""
+
+    path: str
+    line: int | None
+    severity: Severity = field(compare=False)
+    message: str = field(compare=True)
+
+    def format(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.severity.value}: {self.message}"
+
+
+class BuildFailed(Exception):
+    """Raised when errors were reported and the build cannot produce output."""
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics for one run; owns the exit status.
+
+    Diagnostics are kept in the order they were reported but duplicates are
+    dropped, so a broken template used by a thousand pages is reported once.
+    """
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _seen: set[tuple[str, int | None, str, str]] = field(default_factory=set, repr=False)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        key = (diagnostic.path, diagnostic.line, diagnostic.severity.value, diagnostic.message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.diagnostics.append(diagnostic)
+
+    def error(self, path: str, line: int | None, message: str) -> None:
+        self.add(Diagnostic(path, line, Severity.ERROR, message))
+
+    def warning(self, path: str, line: int | None, message: str) -> None:
+        self.add(Diagnostic(path, line, Severity.WARNING, message))
+
+    def extend(self, diagnostics: list[Diagnostic]) -> None:
+        for d in diagnostics:
+            self.add(d)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def check(self) -> None:
+        """Stop the pipeline if any error has been reported so far."""
+        if self.failed:
+            raise BuildFailed()
+
+    def sorted(self) -> list[Diagnostic]:
+        """Diagnostics grouped by file, then by line, errors and warnings interleaved."""
+        return sorted(self.diagnostics, key=lambda d: (d.path, d.line or 0))
+
+    def print(self, stream: TextIO | None = None, *, warnings: bool = True) -> None:
+        out = stream if stream is not None else sys.stderr
+        for d in self.sorted():
+            if d.severity is Severity.WARNING and not warnings:
+                continue
+            print(d.format(), file=out)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0

@@ -1,0 +1,210 @@
+"""Machine-readable outputs: RSS 2.0 feeds, sitemaps, the Google News sitemap, robots.txt.
+
+All XML is built with ElementTree, so any title (ampersands, `<`, `]]>`,
+Cyrillic, emoji) gives well-formed XML. Characters XML 1.0 forbids (control
+characters) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from typing import TYPE_CHECKING
+
+from newsgen.site import Entry, LanguageSite, Site
+from newsgen.views import Context, iso
+
+if TYPE_CHECKING:
+    from newsgen.render import Page
+
+ATOM = "http://www.w3.org/2005/Atom"
+DC = "http://purl.org/dc/elements/1.1/"
+MEDIA = "http://search.yahoo.com/mrss/"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+SITEMAP_LIMIT = 50_000
+NEWS_LIMIT = 1_000
+HTML_KINDS = ("home", "section", "article", "tag", "author", "tags", "authors")
+
+for prefix, uri in (("atom", ATOM), ("dc", DC), ("media", MEDIA), ("news", NEWS),
+                    ("xhtml", XHTML)):
+    ET.register_namespace(prefix, uri)
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    return _INVALID_XML.sub("", text)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrib.items()})
+    if text is not None:
+        el.text = clean(text)
+    return el
+
+
+def _bytes(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def rfc822(moment: datetime) -> str:
+    return format_datetime(moment)
+
+
+# --------------------------------------------------------------------------- RSS
+
+
+def rss(ctx: Context, ls: LanguageSite, page: Page) -> bytes:
+    urls = ctx.urls
+    lang = ls.lang
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = _sub(root, "channel")
+    if page.section is not None:
+        title = f"{lang.title}: {page.section.title_in(lang.code)}"
+        link = urls.abs(f"{ls.prefix}{page.section.slug}/")
+    else:
+        title = lang.title
+        link = urls.abs(ls.prefix)
+    _sub(channel, "title", title)
+    _sub(channel, "link", link)
+    _sub(channel, "description", lang.description or title)
+    _sub(channel, "language", lang.code)
+    _sub(channel, "generator", "newsgen")
+    _sub(channel, f"{{{ATOM}}}link", href=urls.abs(page.url), rel="self",
+         type="application/rss+xml")
+    if page.items:
+        newest = max(e.modified for e in page.items)
+        _sub(channel, "lastBuildDate", rfc822(ctx.local(newest)))
+    for entry in page.items:
+        _item(ctx, channel, entry)
+    return _bytes(root)
+
+
+def _item(ctx: Context, channel: ET.Element, entry: Entry) -> None:
+    a = entry.article
+    url = ctx.urls.abs(entry.url)
+    item = _sub(channel, "item")
+    _sub(item, "title", a.title)
+    _sub(item, "link", url)
+    _sub(item, "guid", url, isPermaLink="true")
+    _sub(item, "pubDate", rfc822(ctx.local(a.date)))
+    for author in entry.authors:
+        _sub(item, f"{{{DC}}}creator", author.name)
+    _sub(item, "category", entry.section.title_in(a.lang))
+    for tag in entry.tags:
+        _sub(item, "category", tag.name)
+    _sub(item, "description", entry.summary)
+    image = ctx.image(entry.image)
+    if image is not None:
+        media = _sub(item, f"{{{MEDIA}}}content", url=image.abs_src, medium="image")
+        if image.alt:
+            _sub(media, f"{{{MEDIA}}}description", image.alt)
+        if image.credit:
+            _sub(media, f"{{{MEDIA}}}credit", image.credit)
+
+
+# --------------------------------------------------------------------------- sitemaps
+
+
+def sitemap_pages(site: Site, pages: list[Page]) -> list[Page]:
+    """The sitemap page(s): one file, or an index and parts when over 50,000 URLs."""
+    from newsgen.render import Page
+
+    count = sum(1 for p in pages if p.kind in HTML_KINDS)
+    code = site.config.default_language.code
+    if count <= SITEMAP_LIMIT:
+        return [Page("sitemap.xml", "sitemap.xml", "sitemap", code, "the sitemap", number=0)]
+    parts = -(-count // SITEMAP_LIMIT)
+    out = [Page("sitemap.xml", "sitemap.xml", "sitemap-index", code, "the sitemap index",
+                total=parts)]
+    for n in range(1, parts + 1):
+        out.append(Page(f"sitemap-{n}.xml", f"sitemap-{n}.xml", "sitemap", code,
+                        f"sitemap part {n}", number=n, total=parts))
+    return out
+
+
+class SitemapRecords:
+    """The URL records of every HTML page, computed once per build."""
+
+    def __init__(self, ctx: Context, pages: list[Page]) -> None:
+        self.records: list[tuple[str, datetime | None, list[tuple[str, str]]]] = []
+        urls = ctx.urls
+        multi = len(ctx.site.languages) > 1
+        default = ctx.config.default_language.code
+        lang_sites = {ls.lang.code: ls for ls in ctx.site.languages}
+        for page in pages:
+            if page.kind not in HTML_KINDS:
+                continue
+            alternates: list[tuple[str, str]] = []
+            lastmod: datetime | None = None
+            if page.kind == "article" and page.entry is not None:
+                lastmod = page.entry.modified
+                members = [page.entry, *page.entry.translations]
+                if len(members) > 1:
+                    alternates = [(e.lang, urls.abs(e.url)) for e in members]
+                    x_default = next((e for e in members if e.lang == default), members[0])
+                    alternates.append(("x-default", urls.abs(x_default.url)))
+            elif page.items:
+                lastmod = max(e.modified for e in page.items)
+            elif page.kind in ("home", "tags", "authors"):
+                entries = lang_sites[page.lang].entries
+                lastmod = max((e.modified for e in entries), default=None)
+            if page.kind == "home" and multi:
+                alternates = [(ls.lang.code, urls.abs(ls.prefix)) for ls in ctx.site.languages]
+                alternates.append(("x-default", urls.abs("")))
+            self.records.append((urls.abs(page.url), lastmod, alternates))
+
+
+def sitemap(ctx: Context, page: Page, records: SitemapRecords) -> bytes:
+    if page.kind == "sitemap-index":
+        root = ET.Element(f"{{{SITEMAP}}}sitemapindex")
+        for n in range(1, page.total + 1):
+            sm = _sub(root, f"{{{SITEMAP}}}sitemap")
+            _sub(sm, f"{{{SITEMAP}}}loc", ctx.urls.abs(f"sitemap-{n}.xml"))
+        return _bytes(root)
+    chosen = records.records
+    if page.number:
+        chosen = chosen[(page.number - 1) * SITEMAP_LIMIT: page.number * SITEMAP_LIMIT]
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for loc, lastmod, alternates in chosen:
+        url = _sub(root, f"{{{SITEMAP}}}url")
+        _sub(url, f"{{{SITEMAP}}}loc", loc)
+        if lastmod is not None:
+            _sub(url, f"{{{SITEMAP}}}lastmod", iso(ctx.local(lastmod)))
+        for hreflang, href in alternates:
+            _sub(url, f"{{{XHTML}}}link", rel="alternate", hreflang=hreflang, href=href)
+    return _bytes(root)
+
+
+def news_sitemap(ctx: Context) -> bytes:
+    """Google News sitemap: articles of the last `news_sitemap.days` days, newest first."""
+    since = ctx.site.now - timedelta(days=ctx.config.news_sitemap_days)
+    recent = sorted(
+        (e for ls in ctx.site.languages for e in ls.entries if e.article.date >= since),
+        key=lambda e: (-e.timestamp, e.url),
+    )[:NEWS_LIMIT]
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for entry in recent:
+        lang = ctx.config.language_config(entry.lang)
+        url = _sub(root, f"{{{SITEMAP}}}url")
+        _sub(url, f"{{{SITEMAP}}}loc", ctx.urls.abs(entry.url))
+        news = _sub(url, f"{{{NEWS}}}news")
+        pub = _sub(news, f"{{{NEWS}}}publication")
+        _sub(pub, f"{{{NEWS}}}name", lang.title)
+        _sub(pub, f"{{{NEWS}}}language", entry.lang)
+        _sub(news, f"{{{NEWS}}}publication_date", iso(ctx.local(entry.article.date)))
+        _sub(news, f"{{{NEWS}}}title", entry.article.title)
+    return _bytes(root)
+
+
+def robots(ctx: Context) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if ctx.config.base_is_absolute:
+        lines += ["", f"Sitemap: {ctx.urls.abs('sitemap.xml')}",
+                  f"Sitemap: {ctx.urls.abs('news-sitemap.xml')}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,63 @@
+"""Splitting an article file into its YAML front matter and its Markdown body.
+
+The front matter is a YAML mapping between a first line `---` and the next
+line `---`. A UTF-8 byte-order mark and CRLF line endings are accepted; a
+`---` later in the body (a Markdown rule) belongs to the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DELIMITER = re.compile(r"---[ \t]*\Z")
+
+
+class SplitError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Split:
+    front: str
+    body: str
+    front_line: int  # the file line of the first YAML line
+    body_line: int  # the file line of the first body line
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text without BOM and with LF line endings. Raises UnicodeDecodeError."""
+    text = data.decode("utf-8-sig")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split(text: str) -> Split:
+    """Split decoded text. Raises SplitError with the line of the problem."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if not _DELIMITER.match(first):
+        if first.strip() == "---" or first.lstrip("\ufeff").startswith("---"):
+            raise SplitError("the opening '---' must stand alone on the first line", 1)
+        raise SplitError(
+            "no front matter: an article starts with a '---' line, then YAML "
+            "(title, date, section), then another '---' line", 1)
+    if first_end < 0:
+        raise SplitError("front matter opened on line 1 is never closed with '---'", 1)
+    pos = first_end + 1
+    line = 2
+    while True:
+        end = text.find("\n", pos)
+        current = text[pos:] if end < 0 else text[pos:end]
+        if _DELIMITER.match(current):
+            front = text[first_end + 1:pos]
+            body = "" if end < 0 else text[end + 1:]
+            return Split(front=front, body=body, front_line=2, body_line=line + 1)
+        if end < 0:
+            raise SplitError("front matter opened on line 1 is never closed with '---'", 1)
+        pos = end + 1
+        line += 1

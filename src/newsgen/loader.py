@@ -1,0 +1,421 @@
+"""Reading the site's files: articles under `content/`, assets beside them, `static/`.
+
+Each article is read, split, parsed and validated on its own; every problem
+goes to the reporter with its line, and an article with errors is left out
+(the build then fails, so it never goes live half-checked).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsgen.config import Config
+from newsgen.content import Article, Asset, Image, RelatedItem
+from newsgen.errors import Reporter
+from newsgen.frontmatter import SplitError, decode, split
+from newsgen.slugs import slug_or_fallback, slugify
+from newsgen.yamltree import (
+    YamlError,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    as_bool,
+    as_text,
+    describe,
+    parse,
+    to_python,
+)
+
+KNOWN_FIELDS = (
+    "title", "date", "section", "related", "slug", "tags", "author", "authors", "summary",
+    "lang", "translation_key", "draft", "updated", "image",
+)
+IMAGE_KEYS = ("src", "alt", "caption", "credit")
+RELATED_KEYS = ("ref", "url", "title")
+
+_DATE_RE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
+    r"[ \t]*(Z|z|[-+]\d{1,2}(?::?\d{2})?)?)?\Z"
+)
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """What is on disk: article files and assets, with paths relative to the site."""
+
+    articles: tuple[str, ...]  # "content/general/visit.md"
+    assets: tuple[Asset, ...]
+
+
+def is_ignored(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def scan(config: Config, reporter: Reporter) -> SourceTree:
+    """Find articles and assets under content/ and files under static/."""
+    root = config.root
+    articles: list[str] = []
+    assets: list[Asset] = []
+    for rel in _walk(root, "content", reporter):
+        if rel.lower().endswith(".md"):
+            articles.append(rel)
+        else:
+            assets.append(Asset(source=rel, output=rel[len("content/"):]))
+    for rel in _walk(root, "static", reporter):
+        assets.append(Asset(source=rel, output=rel[len("static/"):]))
+    return SourceTree(tuple(sorted(articles)), tuple(assets))
+
+
+def _walk(root: Path, top: str, reporter: Reporter) -> Iterator[str]:
+    """Files under root/top, as sorted relative POSIX paths; refuses symlinks leaving the site."""
+    base = root / top
+    if not base.is_dir():
+        return
+    real_root = root.resolve()
+    seen_dirs: set[str] = set()
+    stack = [top]
+    while stack:
+        rel_dir = stack.pop()
+        real_dir = os.path.realpath(root / rel_dir)
+        if real_dir in seen_dirs:
+            continue
+        seen_dirs.add(real_dir)
+        try:
+            entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
+        except OSError as exc:
+            reporter.error(rel_dir, None, f"cannot read folder: {exc.strerror}")
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            if is_ignored(entry.name):
+                continue
+            rel = f"{rel_dir}/{entry.name}"
+            if entry.is_symlink():
+                target = Path(os.path.realpath(entry.path))
+                if not target.is_relative_to(real_root):
+                    reporter.error(rel, None, "symbolic link points outside the site folder; "
+                                              "refused (copy the file into the site instead)")
+                    continue
+                if not target.exists():
+                    reporter.error(rel, None, "symbolic link is broken")
+                    continue
+            try:
+                if entry.is_dir():
+                    subdirs.append(rel)
+                elif entry.is_file():
+                    yield rel
+            except OSError as exc:  # pragma: no cover - racing deletions
+                reporter.error(rel, None, f"cannot read: {exc.strerror}")
+        stack.extend(reversed(subdirs))
+
+
+# --------------------------------------------------------------------------- articles
+
+def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> Article | None:
+    """Validate one article file's bytes; None (with errors reported) when it is unusable."""
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as exc:
+        reporter.error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    try:
+        parts = split(text)
+    except SplitError as exc:
+        reporter.error(rel, exc.line, exc.message)
+        return None
+    try:
+        node = parse(parts.front, line_offset=parts.front_line - 1)
+    except YamlError as exc:
+        reporter.error(rel, exc.line, f"front matter: {exc.message}")
+        return None
+    if not isinstance(node, YMap):
+        what = "empty" if node is None else f"{describe(node)}, not a mapping"
+        reporter.error(rel, None, f"front matter is {what}: it needs at least title, date "
+                                  "and section")
+        return None
+    return _Validator(config, rel, reporter).article(node, parts.body, parts.body_line)
+
+
+def read_article(config: Config, rel: str, reporter: Reporter) -> Article | None:
+    try:
+        data = (config.root / rel).read_bytes()
+    except OSError as exc:
+        reporter.error(rel, None, f"cannot read: {exc.strerror}")
+        return None
+    return load_article(config, rel, data, reporter)
+
+
+class _Validator:
+    def __init__(self, config: Config, rel: str, reporter: Reporter) -> None:
+        self.config = config
+        self.rel = rel
+        self.reporter = reporter
+        self.ok = True
+
+    def error(self, line: int | None, message: str) -> None:
+        self.ok = False
+        self.reporter.error(self.rel, line, message)
+
+    def warning(self, line: int | None, message: str) -> None:
+        self.reporter.warning(self.rel, line, message)
+
+    # -- field readers -----------------------------------------------------------------
+
+    def text(self, node: YNode, name: str) -> str | None:
+        text = as_text(node)
+        if text is None or not text.strip():
+            self.error(node.line, f"{name}: expected text, got {describe(node)}")
+            return None
+        return text.strip()
+
+    def text_list(self, node: YNode, name: str) -> tuple[str, ...]:
+        items: list[YNode]
+        if isinstance(node, YSeq):
+            items = list(node.items)
+        elif isinstance(node, YScalar) and node.is_null:
+            items = []
+        else:
+            items = [node]
+        out: list[str] = []
+        for item in items:
+            text = self.text(item, name)
+            if text is not None and text not in out:
+                out.append(text)
+        return tuple(out)
+
+    def moment(self, node: YNode, name: str) -> datetime | None:
+        text = as_text(node)
+        if text is None:
+            self.error(node.line, f"{name}: expected a date like 2024-12-18 or "
+                                  f"2024-12-18 10:30, got {describe(node)}")
+            return None
+        value = parse_date(text.strip(), self.config.tz)
+        if value is None:
+            self.error(node.line, f"{name}: '{text.strip()}' is not a date "
+                                  "(write 2024-12-18 or 2024-12-18 10:30)")
+        return value
+
+    def url_ok(self, url: str, line: int, name: str) -> bool:
+        match = _SCHEME_RE.match(url)
+        if url.startswith("//"):
+            self.error(line, f"{name}: '{url}' has no scheme; write https://…")
+            return False
+        if match and match.group(1).lower() not in ("http", "https"):
+            self.error(line, f"{name}: '{match.group(1)}:' URLs are not allowed, "
+                             "only http: and https:")
+            return False
+        if match and not url.lower().startswith(("http://", "https://")):
+            self.error(line, f"{name}: '{url}' is not a valid http(s) URL")
+            return False
+        if match and any(c in url for c in ' "<>\x00\n\t'):
+            self.error(line, f"{name}: '{url}' contains spaces or characters not allowed "
+                             "in a URL")
+            return False
+        return True
+
+    # -- the article -------------------------------------------------------------------
+
+    def article(self, node: YMap, body: str, body_line: int) -> Article | None:
+        lines = {k.text: k.line for k, _ in node.items}
+        fields: dict[str, Any] = {}
+        params: dict[str, Any] = {}
+        for key, value in node.items:
+            name = key.text
+            if name not in KNOWN_FIELDS:
+                params[name] = to_python(value)
+                guess = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.75)
+                if guess and guess[0] not in lines:
+                    self.warning(key.line, f"unknown field '{name}' is kept for templates "
+                                           f"(article.params); did you mean '{guess[0]}'?")
+        for required in ("title", "date", "section"):
+            if required not in lines:
+                self.error(1, f"missing required field '{required}'")
+        title = self.text(v, "title") if (v := node.get("title")) is not None else None
+        when = self.moment(v, "date") if (v := node.get("date")) is not None else None
+        section = self.text(v, "section") if (v := node.get("section")) is not None else None
+        if (v := node.get("slug")) is not None:
+            raw = self.text(v, "slug")
+            if raw is not None:
+                slug = slugify(raw)
+                if slug:
+                    fields["slug"] = slug
+                else:
+                    self.error(v.line, f"slug: '{raw}' gives an empty slug; use letters "
+                                       "or digits")
+        if (v := node.get("tags")) is not None:
+            fields["tags"] = self.text_list(v, "tags")
+        author, authors = node.get("author"), node.get("authors")
+        if author is not None and authors is not None:
+            self.error(authors.line, "give either 'author' or 'authors', not both")
+        elif (v := author or authors) is not None:
+            fields["authors"] = self.text_list(v, "author" if author is not None else "authors")
+        if (v := node.get("summary")) is not None:
+            fields["summary"] = self.text(v, "summary")
+        lang = self.config.language
+        if (v := node.get("lang")) is not None:
+            code = self.text(v, "lang")
+            codes = [lc.code for lc in self.config.languages]
+            if code is not None and code not in codes:
+                self.error(v.line, f"lang: '{code}' is not a language of this site "
+                                   f"(configured: {', '.join(codes)}; add it under "
+                                   "'languages' in newsgen.yaml)")
+            elif code is not None:
+                lang = code
+        if (v := node.get("translation_key")) is not None:
+            fields["translation_key"] = self.text(v, "translation_key")
+        if (v := node.get("draft")) is not None:
+            flag = as_bool(v)
+            if flag is None:
+                self.error(v.line, f"draft: expected true or false, got {describe(v)}")
+            else:
+                fields["draft"] = flag
+        if (v := node.get("updated")) is not None:
+            updated = self.moment(v, "updated")
+            if updated is not None and when is not None and updated < when:
+                self.warning(v.line, "updated: earlier than the article's date")
+            fields["updated"] = updated
+        if (v := node.get("image")) is not None:
+            fields["image"] = self.image(v)
+        if (v := node.get("related")) is not None:
+            fields["related"] = self.related(v)
+
+        if not self.ok or title is None or when is None or section is None:
+            return None
+        content_path = self.rel[len("content/"):]
+        stem = content_path.rsplit("/", 1)[-1][:-3]
+        if "slug" not in fields:
+            fields["slug"] = slug_or_fallback(stem, title, seed=content_path)
+        return Article(
+            source=self.rel,
+            content_path=content_path,
+            title=title,
+            date=when,
+            section=section,
+            lang=lang,
+            params=MappingProxyType(params),
+            body=body,
+            body_line=body_line,
+            lines=MappingProxyType(lines),
+            **fields,
+        )
+
+    def image(self, node: YNode) -> Image | None:
+        if isinstance(node, YScalar):
+            src = self.text(node, "image")
+            if src is None or not self.url_ok(src, node.line, "image"):
+                return None
+            return Image(src=src, line=node.line)
+        if not isinstance(node, YMap):
+            self.error(node.line, f"image: expected a path, a URL or {{src, alt, caption, "
+                                  f"credit}}, got {describe(node)}")
+            return None
+        self.unknown(node, IMAGE_KEYS, "image")
+        src_node = node.get("src")
+        if src_node is None:
+            self.error(node.line, "image: 'src' is required (the image's path or URL)")
+            return None
+        src = self.text(src_node, "image.src")
+        if src is None or not self.url_ok(src, src_node.line, "image.src"):
+            return None
+        extra: dict[str, str | None] = {}
+        for key in ("alt", "caption", "credit"):
+            if (v := node.get(key)) is not None:
+                extra[key] = self.text(v, f"image.{key}")
+        return Image(src=src, line=src_node.line, **extra)
+
+    def related(self, node: YNode) -> tuple[RelatedItem, ...]:
+        if isinstance(node, YScalar) and node.is_null:
+            return ()
+        if not isinstance(node, YSeq):
+            self.error(node.line, f"related: expected a list, got {describe(node)}")
+            return ()
+        out: list[RelatedItem] = []
+        for item in node.items:
+            if isinstance(item, YScalar):
+                text = self.text(item, "related")
+                if text is None:
+                    continue
+                if _SCHEME_RE.match(text) or text.startswith("//"):
+                    if self.url_ok(text, item.line, "related"):
+                        out.append(RelatedItem(ref=None, url=text, title=None, line=item.line))
+                else:
+                    out.append(RelatedItem(ref=text, url=None, title=None, line=item.line))
+                continue
+            if not isinstance(item, YMap):
+                self.error(item.line, f"related: expected a reference or "
+                                      f"{{ref|url, title}}, got {describe(item)}")
+                continue
+            self.unknown(item, RELATED_KEYS, "related")
+            ref_node, url_node, title_node = item.get("ref"), item.get("url"), item.get("title")
+            title = self.text(title_node, "related.title") if title_node is not None else None
+            if ref_node is not None and url_node is not None:
+                self.error(item.line, "related: give either 'ref' or 'url', not both")
+            elif ref_node is not None:
+                ref = self.text(ref_node, "related.ref")
+                if ref is not None and (_SCHEME_RE.match(ref) or ref.startswith("//")):
+                    self.error(ref_node.line, "related.ref: a reference names an article; "
+                                              "use 'url' for a web address")
+                elif ref is not None:
+                    out.append(RelatedItem(ref=ref, url=None, title=title, line=item.line))
+            elif url_node is not None:
+                url = self.text(url_node, "related.url")
+                if url is not None and not _SCHEME_RE.match(url):
+                    self.error(url_node.line, f"related.url: '{url}' is not an http(s) URL")
+                elif url is not None and self.url_ok(url, url_node.line, "related.url"):
+                    if title is None:
+                        self.error(item.line, "related: an external link needs a 'title'")
+                    else:
+                        out.append(RelatedItem(ref=None, url=url, title=title, line=item.line))
+            else:
+                self.error(item.line, "related: each item needs 'ref' (an article) or "
+                                      "'url' (a web page)")
+        return tuple(out)
+
+    def unknown(self, node: YMap, known: tuple[str, ...], name: str) -> None:
+        for key, _ in node.items:
+            if key.text not in known:
+                guess = difflib.get_close_matches(key.text, known, n=1, cutoff=0.6)
+                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                self.error(key.line, f"{name}: unknown key '{key.text}'{hint}")
+
+
+def parse_date(text: str, tz: ZoneInfo) -> datetime | None:
+    """A YAML date/timestamp or ISO 8601 string; naive times are in `tz`."""
+    match = _DATE_RE.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, frac, zone = match.groups()
+    try:
+        day_value = date(int(year), int(month), int(day))
+        clock = time(
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((frac or "0")[:6].ljust(6, "0")),
+        )
+    except ValueError:
+        return None
+    moment = datetime.combine(day_value, clock)
+    if zone is None:
+        return moment.replace(tzinfo=tz)
+    if zone in ("Z", "z"):
+        return moment.replace(tzinfo=timezone.utc)
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    hours = int(digits[:-2] if len(digits) > 2 else digits)
+    minutes = int(digits[-2:]) if len(digits) > 2 else 0
+    if hours > 23 or minutes > 59:
+        return None
+    return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))

@@ -1,0 +1,158 @@
+"""Markdown bodies to HTML with Python-Markdown.
+
+Conversion does not depend on the rest of the site, so its result can be
+cached by the body's hash: relative links and image sources are replaced by
+placeholders and listed, and the linking stage puts the resolved URLs in.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from newsgen.slugs import slugify
+
+EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
+PLACEHOLDER_OPEN = "\ue000"
+PLACEHOLDER_CLOSE = "\ue001"
+PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+_SCHEME_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+_STASH_RE = re.compile("\x02wzxhzdk:\\d+\x03")
+_SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+SUMMARY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Body:
+    """A converted body. `html` holds placeholders for the `links`, in order."""
+
+    html: str
+    links: tuple[str, ...]
+    summary: str
+    toc: str
+
+
+def is_local(url: str) -> bool:
+    """A link that names a file of the site relative to the article: no scheme, no '/', no '#'."""
+    stripped = url.strip()
+    if not stripped or stripped.startswith(("#", "/", "?")):
+        return False
+    return _SCHEME_RE.match(stripped) is None
+
+
+def _unsafe(url: str) -> bool:
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    match = _SCHEME_RE.match(cleaned)
+    return match is not None and match.group(1).lower() not in _SAFE_SCHEMES
+
+
+class _Collector(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, safe: bool) -> None:
+        super().__init__(md)
+        self.safe = safe
+        self.links: list[str] = []
+        self.summary = ""
+
+    def run(self, root: ET.Element) -> None:
+        self.links = []
+        self.summary = ""
+        for el in root.iter():
+            if el.tag == "a":
+                self._rewrite(el, "href")
+            elif el.tag == "img":
+                self._rewrite(el, "src")
+            if not self.summary and el.tag == "p":
+                text = _STASH_RE.sub("", "".join(el.itertext()))
+                self.summary = " ".join(text.split())
+
+    def _rewrite(self, el: ET.Element, attr: str) -> None:
+        value = el.get(attr)
+        if value is None:
+            return
+        if self.safe and _unsafe(value):
+            del el.attrib[attr]
+            return
+        if is_local(value):
+            el.set(attr, f"{PLACEHOLDER_OPEN}{len(self.links)}{PLACEHOLDER_CLOSE}")
+            self.links.append(value.strip())
+
+
+class _NewsgenExtension(Extension):
+    def __init__(self, safe: bool) -> None:
+        super().__init__()
+        self.safe = safe
+        self.collector: _Collector | None = None
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        if self.safe:
+            # Raw HTML becomes visible text instead of markup.
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        self.collector = _Collector(md, self.safe)
+        md.treeprocessors.register(self.collector, "newsgen-links", -10)
+
+
+def _toc_slug(value: str, separator: str) -> str:
+    return slugify(value) or "section"
+
+
+class Converter:
+    """One configured Markdown instance, reset between documents."""
+
+    def __init__(self, raw_html: bool = True) -> None:
+        self.ext = _NewsgenExtension(safe=not raw_html)
+        config: dict[str, dict[str, Any]] = {
+            "toc": {"baselevel": 2, "slugify": _toc_slug, "permalink": False},
+            "footnotes": {"UNIQUE_IDS": False},
+        }
+        self.md = markdown.Markdown(
+            extensions=[*EXTENSIONS, self.ext],
+            extension_configs=config,
+            output_format="html",
+        )
+
+    def convert(self, text: str) -> Body:
+        self.md.reset()
+        # The placeholder characters are ours alone.
+        text = text.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
+        html = self.md.convert(text)
+        collector = self.ext.collector
+        assert collector is not None
+        toc = str(getattr(self.md, "toc", ""))
+        if "<li" not in toc:
+            toc = ""
+        return Body(
+            html=html,
+            links=tuple(collector.links),
+            summary=shorten(collector.summary),
+            toc=toc,
+        )
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def fill_links(html: str, urls: list[str]) -> str:
+    """Put resolved (already HTML-escaped) URLs in place of the placeholders."""
+    if PLACEHOLDER_OPEN not in html:
+        return html
+    def put(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return urls[index] if index < len(urls) else ""
+
+    return PLACEHOLDER_RE.sub(put, html)

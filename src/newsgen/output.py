@@ -1,0 +1,240 @@
+"""The one place that writes the site: a staging folder, then an atomic swap.
+
+A build writes every file into a staging folder beside the output. Only when
+all of it is there does the staging folder take the output's place, with one
+atomic `renameat2(RENAME_EXCHANGE)` where the system has it. A failed or
+killed build therefore leaves the previous output exactly as it was.
+
+A file whose bytes did not change is hard-linked from the previous output
+instead of written again, so it keeps its modification time and a deploy that
+syncs by time or checksum uploads only what changed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import secrets
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MARKER = ".newsgen-output"
+MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
+_STAGING = ".newsgen-staging-"
+_BACKUP = ".newsgen-previous-"
+
+
+class OutputRefused(Exception):
+    """The output folder is not one newsgen may replace."""
+
+
+def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) -> str | None:
+    """Why newsgen must not replace `out`, or None when it may."""
+    real = Path(os.path.realpath(out))
+    root = Path(os.path.realpath(site_root))
+    if real == Path(real.anchor):
+        return "is the file system root"
+    if real == Path(os.path.realpath(Path.home())):
+        return "is your home folder"
+    if root.is_relative_to(real):
+        return "holds the site's own sources (it is the site folder or one of its parents)"
+    for name in ("content", "templates", "static"):
+        if real.is_relative_to(root / name):
+            return f"is inside the site's {name}/ folder"
+    if real == root / "newsgen.yaml":
+        return "is the site's configuration file"
+    if cache_dir is not None:
+        cache = Path(os.path.realpath(cache_dir))
+        if cache.is_relative_to(real) or real.is_relative_to(cache):
+            return "overlaps the build cache folder"
+    if not real.exists():
+        return None
+    if not real.is_dir():
+        return "exists and is not a folder"
+    try:
+        names = os.listdir(real)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not names:
+        return None
+    if ".git" in names:
+        return "holds a .git folder; newsgen replaces its output whole and would lose it"
+    if "newsgen.yaml" in names:
+        return "holds a site's sources (newsgen.yaml)"
+    if MARKER not in names:
+        return (f"is not empty and was not made by newsgen (no {MARKER} file); "
+                "choose an empty or new folder")
+    return None
+
+
+def safe_relpath(path: str) -> str:
+    """Check that an output path stays inside the output folder; return it normalized."""
+    if not path or "\x00" in path or "\\" in path:
+        raise ValueError(f"unsafe output path {path!r}")
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or any(part in ("..", ".", "") for part in pure.parts):
+        raise ValueError(f"unsafe output path {path!r}")
+    return pure.as_posix()
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Writer:
+    """Writes one build. Use `begin()`, `write()`/`copy()`, then `commit()` or `abort()`."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(os.path.abspath(out))
+        self.parent = self.out.parent
+        self.staging: Path | None = None
+        self.stats = WriteStats()
+        self._dirs: set[str] = set()
+        self._written: set[str] = set()
+
+    # -- staging -------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self.recover()
+        name = f"{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
+        self.staging = self.parent / f".{name}"
+        self.staging.mkdir()
+
+    def recover(self) -> None:
+        """Clean what an interrupted build left beside the output; restore a lost output."""
+        prefix_staging = f".{_STAGING}{self.out.name}-"
+        prefix_backup = f".{_BACKUP}{self.out.name}-"
+        try:
+            names = os.listdir(self.parent)
+        except OSError:
+            return
+        for name in names:
+            if not name.startswith((prefix_staging, prefix_backup)):
+                continue
+            pid_text = name.rsplit("-", 2)[-2]
+            if pid_text.isdigit() and int(pid_text) != os.getpid() and _process_alive(
+                    int(pid_text)):
+                continue  # another build is running right now
+            leftover = self.parent / name
+            if name.startswith(prefix_backup) and not self.out.exists():
+                # Killed between the two renames of a non-atomic swap: put it back.
+                os.rename(leftover, self.out)
+                continue
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    def _target(self, path: str) -> Path:
+        assert self.staging is not None, "begin() first"
+        rel = safe_relpath(path)
+        if rel in self._written:
+            raise ValueError(f"/{rel} written twice")
+        self._written.add(rel)
+        parent = rel.rpartition("/")[0]
+        if parent and parent not in self._dirs:
+            (self.staging / parent).mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        return self.staging / rel
+
+    def _reuse(self, old: Path, target: Path) -> bool:
+        try:
+            os.link(old, target)
+            return True
+        except OSError:
+            return False
+
+    def write(self, path: str, data: bytes) -> None:
+        target = self._target(path)
+        old = self.out / path
+        try:
+            same = old.stat().st_size == len(data) and old.read_bytes() == data
+        except OSError:
+            same = False
+        if same and self._reuse(old, target):
+            self.stats.unchanged += 1
+            return
+        with open(target, "wb") as fh:
+            fh.write(data)
+        if same:
+            shutil.copystat(old, target)
+            self.stats.unchanged += 1
+        else:
+            self.stats.written += 1
+
+    def copy(self, path: str, source: Path) -> None:
+        """Copy a file (keeping its modification time), or reuse the previous copy."""
+        target = self._target(path)
+        old = self.out / path
+        try:
+            src, prev = source.stat(), old.stat()
+            same = src.st_size == prev.st_size and int(src.st_mtime) == int(prev.st_mtime)
+        except OSError:
+            same = False
+        if same and self._reuse(old, target):
+            self.stats.unchanged += 1
+            return
+        shutil.copy2(source, target)
+        self.stats.written += 1
+
+    def written(self) -> Iterable[str]:
+        return self._written
+
+    # -- the swap ------------------------------------------------------------------------
+
+    def commit(self) -> None:
+        assert self.staging is not None, "begin() first"
+        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        staging = self.staging
+        self.staging = None
+        if not self.out.exists():
+            os.rename(staging, self.out)
+            return
+        if _exchange(staging, self.out):
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        backup = self.parent / f".{_BACKUP}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
+        os.rename(self.out, backup)
+        os.rename(staging, self.out)
+        shutil.rmtree(backup, ignore_errors=True)
+
+    def abort(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(2); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(b))

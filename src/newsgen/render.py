@@ -1,0 +1,379 @@
+"""Rendering: pure functions from the linked site to pages (path + bytes).
+
+`plan()` lists every page the site publishes, `render_page()` turns one into
+bytes. Neither writes files; templates are loaded once into the environment.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.runtime import Context as JinjaContext
+
+from newsgen import feeds, i18n
+from newsgen.errors import Reporter
+from newsgen.site import Entry, LanguageSite, Section, Site, Term
+from newsgen.views import (
+    Alternate,
+    ArticleView,
+    Context,
+    LanguageLink,
+    Pagination,
+    SiteView,
+)
+
+TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
+             "terms.html", "404.html", "read_also.html")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file to render."""
+
+    path: str  # relative to the output folder: "general/page/2/index.html"
+    url: str  # site path: "general/page/2/"
+    kind: str
+    lang: str
+    origin: str  # who asked for this path, for collision messages
+    entry: Entry | None = None
+    section: Section | None = None
+    term: Term | None = None
+    items: tuple[Entry, ...] = ()
+    number: int = 1
+    total: int = 1
+    list_url: str = ""  # page 1 of a paginated list
+
+
+class TemplateFailure(Exception):
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _paginate(
+    items: tuple[Entry, ...], per_page: int, base_url: str, **fields: Any
+) -> Iterator[Page]:
+    total = max(1, -(-len(items) // per_page))
+    for number in range(1, total + 1):
+        url = base_url if number == 1 else f"{base_url}page/{number}/"
+        yield Page(
+            path=url + "index.html",
+            url=url,
+            items=items[(number - 1) * per_page: number * per_page],
+            number=number,
+            total=total,
+            list_url=base_url,
+            **fields,
+        )
+
+
+def plan(site: Site) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    cfg = site.config
+    pages: list[Page] = []
+    for ls in site.languages:
+        code, pre = ls.lang.code, ls.prefix
+        origin_lang = f"the {code} home page"
+        pages.append(Page(pre + "index.html", pre, "home", code, origin_lang, items=ls.entries))
+        for section in ls.sections:
+            items = ls.by_section[section.slug]
+            pages.extend(_paginate(items, cfg.per_page, f"{pre}{section.slug}/", kind="section",
+                                   lang=code, origin=f"section '{section.slug}'",
+                                   section=section))
+            pages.append(Page(f"{pre}{section.slug}/feed.xml", f"{pre}{section.slug}/feed.xml",
+                              "feed", code, f"the feed of section '{section.slug}'",
+                              section=section, items=items[: cfg.feed_limit]))
+        for entry in ls.entries:
+            pages.append(Page(entry.path, entry.url, "article", code, entry.article.source,
+                              entry=entry))
+        for kind, folder, terms in (("tag", "tags", ls.tags), ("author", "authors", ls.authors)):
+            if not terms:
+                continue
+            pages.append(Page(f"{pre}{folder}/index.html", f"{pre}{folder}/", f"{kind}s", code,
+                              f"the {kind} index"))
+            for term, items in terms:
+                pages.extend(_paginate(items, cfg.per_page, f"{pre}{folder}/{term.slug}/",
+                                       kind=kind, lang=code, origin=f"{kind} '{term.name}'",
+                                       term=term))
+        pages.append(Page(f"{pre}feed.xml", f"{pre}feed.xml", "feed", code, "the site feed",
+                          items=ls.entries[: cfg.feed_limit]))
+        pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
+    default = site.config.default_language.code
+    pages.append(Page("robots.txt", "robots.txt", "robots", default, "robots.txt"))
+    pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "news-sitemap", default,
+                      "the news sitemap"))
+    pages.extend(feeds.sitemap_pages(site, pages))
+    return pages
+
+
+def check_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
+    """Two things may never write one file: report both sources."""
+    owners: dict[str, str] = {}
+    for page in pages:
+        first = owners.get(page.path)
+        if first is not None:
+            where = page.entry.article.source if page.entry else "newsgen.yaml"
+            reporter.error(where, None, f"{page.origin} and {first} would both write "
+                                        f"/{page.path}; rename one of them")
+        else:
+            owners[page.path] = page.origin
+    for asset in site.assets:
+        first = owners.get(asset.output)
+        if first is not None:
+            reporter.error(asset.source, None, f"this file and {first} would both write "
+                                               f"/{asset.output}; rename one of them")
+        else:
+            owners[asset.output] = asset.source
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def make_environment(root: Path) -> Environment:
+    """The Jinja environment: the site's templates/ first, then the built-in theme.
+
+    The built-in templates are also reachable as `builtin/<name>`, so a site's
+    template can extend the one it replaces.
+    """
+    builtin = PackageLoader("newsgen", "theme/templates")
+    loaders: list[jinja2.BaseLoader] = []
+    site_templates = root / "templates"
+    if site_templates.is_dir():
+        loaders.append(FileSystemLoader(str(site_templates)))
+    loaders += [PrefixLoader({"builtin": builtin}), builtin]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        keep_trailing_newline=True,
+    )
+    env.globals["t"] = _label
+    return env
+
+
+@pass_context
+def _label(ctx: JinjaContext, key: str, **kwargs: object) -> str:
+    labels: i18n.Labels = ctx["labels"]
+    return labels.get(key, **kwargs)
+
+
+class Renderer:
+    """Renders pages of one linked site with one environment."""
+
+    def __init__(self, site: Site, env: Environment, pages: list[Page],
+                 reporter: Reporter) -> None:
+        self.site = site
+        self.pages = pages
+        self._records: feeds.SitemapRecords | None = None
+        self.env = env
+        self.ctx = Context(site)
+        self.labels: dict[str, i18n.Labels] = {}
+        for lang in site.config.languages:
+            labels, missing = i18n.make_labels(lang.code, lang.strings)
+            self.labels[lang.code] = labels
+            for key in missing:
+                reporter.warning("newsgen.yaml", None,
+                                 f"language '{lang.code}': no translation for label '{key}'; "
+                                 f"using English (set languages.{lang.code}.strings.{key})")
+        self.site_views = {ls.lang.code: SiteView(self.ctx, ls) for ls in site.languages}
+        self.lang_sites = {ls.lang.code: ls for ls in site.languages}
+
+    def render(self, page: Page) -> bytes:
+        if page.kind == "feed":
+            return feeds.rss(self.ctx, self.lang_sites[page.lang], page)
+        if page.kind == "robots":
+            return feeds.robots(self.ctx)
+        if page.kind == "news-sitemap":
+            return feeds.news_sitemap(self.ctx)
+        if page.kind in ("sitemap", "sitemap-index"):
+            if self._records is None:
+                self._records = feeds.SitemapRecords(self.ctx, self.pages)
+            return feeds.sitemap(self.ctx, page, self._records)
+        return self.html(page).encode("utf-8")
+
+    def template_for(self, page: Page) -> str:
+        return {
+            "home": "home.html",
+            "section": "section.html",
+            "article": "article.html",
+            "tag": "taxonomy.html",
+            "author": "taxonomy.html",
+            "tags": "terms.html",
+            "authors": "terms.html",
+            "404": "404.html",
+        }[page.kind]
+
+    def html(self, page: Page) -> str:
+        name = self.template_for(page)
+        try:
+            template = self.env.get_template(name)
+            return template.render(self.context(page))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
+                                  f"template syntax: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateFailure(f"templates/{name}", None,
+                                  f"template not found: {exc.name}") from None
+        except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
+            path, line = self.locate(sys.exc_info()[2], name)
+            message = str(exc) if isinstance(exc, jinja2.TemplateError) else (
+                f"{type(exc).__name__}: {exc}")
+            raise TemplateFailure(path, line, f"while rendering /{page.path}: {message}") from None
+
+    def template_path(self, filename: str | None, name: str | None) -> str:
+        if filename:
+            try:
+                return Path(filename).resolve().relative_to(
+                    self.site.config.root.resolve()).as_posix()
+            except ValueError:
+                return f"(built-in theme) {Path(filename).name}"
+        return f"templates/{name}"
+
+    def locate(self, tb: TracebackType | None, fallback: str) -> tuple[str, int | None]:
+        """The template file and line where rendering failed, from Jinja's rewritten traceback."""
+        found: tuple[str, int | None] = (f"templates/{fallback}", None)
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith((".html", ".xml", ".txt", ".j2")):
+                found = (self.template_path(filename, None), tb.tb_lineno)
+            tb = tb.tb_next
+        return found
+
+    def context(self, page: Page) -> dict[str, Any]:
+        ls = self.lang_sites[page.lang]
+        site_view = self.site_views[page.lang]
+        ctx = self.ctx
+        urls = ctx.urls
+        values: dict[str, Any] = {
+            "site": site_view,
+            "labels": self.labels[page.lang],
+            "lang": page.lang,
+            "page": PageView(self, page, ls),
+        }
+        if page.kind == "article":
+            assert page.entry is not None
+            values["article"] = ArticleView(page.entry, ctx)
+        elif page.kind == "home":
+            values["latest"] = [ArticleView(e, ctx) for e in ls.entries[:10]]
+            values["blocks"] = [
+                (ctx.section(s, ls.lang),
+                 [ArticleView(e, ctx) for e in ls.by_section[s.slug][
+                     : ctx.config.home_per_section]])
+                for s in ls.sections
+            ]
+        elif page.kind in ("section", "tag", "author"):
+            values["articles"] = [ArticleView(e, ctx) for e in page.items]
+            values["pagination"] = self.pagination(page)
+            if page.section is not None:
+                values["section"] = ctx.section(page.section, ls.lang)
+            if page.term is not None:
+                values["term"] = ctx.term(page.term, ls.lang, len(self.term_items(ls, page.term)))
+        elif page.kind in ("tags", "authors"):
+            terms = ls.tags if page.kind == "tags" else ls.authors
+            values["terms"] = [ctx.term(t, ls.lang, len(items)) for t, items in terms]
+        values["home_url"] = urls.href(ls.prefix)
+        return values
+
+    def term_items(self, ls: LanguageSite, term: Term) -> tuple[Entry, ...]:
+        terms = ls.tags if term.kind == "tag" else ls.authors
+        for t, items in terms:
+            if t.slug == term.slug:
+                return items
+        return ()
+
+    def pagination(self, page: Page) -> Pagination:
+        href = self.ctx.urls.href
+
+        def url_of(n: int) -> str:
+            return href(page.list_url if n == 1 else f"{page.list_url}page/{n}/")
+
+        return Pagination(
+            number=page.number,
+            total=page.total,
+            prev_url=url_of(page.number - 1) if page.number > 1 else None,
+            next_url=url_of(page.number + 1) if page.number < page.total else None,
+            pages=tuple((n, url_of(n)) for n in range(1, page.total + 1)),
+        )
+
+
+class PageView:
+    """What every template knows about the page being rendered."""
+
+    def __init__(self, renderer: Renderer, page: Page, ls: LanguageSite) -> None:
+        ctx = renderer.ctx
+        labels = renderer.labels[page.lang]
+        self.kind = page.kind
+        self.lang = page.lang
+        self.dir = i18n.text_direction(page.lang)
+        self.url = ctx.urls.href(page.url)
+        self.canonical = ctx.urls.abs(page.url)
+        self.number = page.number
+        self.total = page.total
+        self.feed_url = ctx.urls.href(ls.prefix + "feed.xml")
+        self.section_feed_url: str | None = None
+        self.description = ls.lang.description
+        self.alternates: list[Alternate] = []
+        self.section_slug: str | None = page.section.slug if page.section else None
+        # The language switcher: each language's home page, or the translation of an article.
+        targets = {other.lang.code: other.prefix for other in ctx.site.languages}
+        if page.entry is not None:
+            self.section_slug = page.entry.section.slug
+            for other in page.entry.translations:
+                targets[other.lang] = other.url
+        self.languages = [
+            LanguageLink(other.lang.code, other.lang.title, ctx.urls.href(targets[other.lang.code]),
+                         other.lang.code == page.lang, i18n.text_direction(other.lang.code))
+            for other in ctx.site.languages
+        ]
+        title = ls.lang.title
+        if page.kind == "article" and page.entry is not None:
+            title = page.entry.article.title
+            self.description = page.entry.summary
+            members = [page.entry, *page.entry.translations]
+            if len(members) > 1:
+                by_lang = {e.lang: e for e in members}
+                self.alternates = [Alternate(e.lang, ctx.urls.abs(e.url)) for e in members]
+                default = by_lang.get(ctx.config.default_language.code, members[0])
+                self.alternates.append(Alternate("x-default", ctx.urls.abs(default.url)))
+        elif page.section is not None:
+            title = page.section.title_in(page.lang)
+            self.section_feed_url = ctx.urls.href(f"{ls.prefix}{page.section.slug}/feed.xml")
+        elif page.term is not None:
+            key = "tag_heading" if page.term.kind == "tag" else "author_heading"
+            title = labels.get(key, name=page.term.name)
+        elif page.kind in ("tags", "authors"):
+            title = labels.get("all_tags" if page.kind == "tags" else "all_authors")
+        elif page.kind == "404":
+            title = labels.get("not_found_title")
+        if page.kind == "home" and len(ctx.site.languages) > 1:
+            # Every language has a home page: they are one another's alternates.
+            self.alternates = [Alternate(other.lang.code, ctx.urls.abs(other.prefix))
+                               for other in ctx.site.languages]
+            self.alternates.append(Alternate("x-default", ctx.urls.abs("")))
+        if page.number > 1:
+            title = f"{title} — {labels.get('page_n', n=page.number)}"
+        self.title = title
+

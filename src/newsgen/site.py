@@ -1,0 +1,552 @@
+"""Linking: from validated articles to a site where every reference is resolved.
+
+Input: the config, the articles and their converted bodies, the assets, the
+build time. Output: a frozen `Site` with sections, URLs, "read also" blocks,
+translations and taxonomies, or errors in the reporter. Nothing here reads or
+writes files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+from urllib.parse import unquote, urlsplit
+
+from newsgen.config import Config, LanguageConfig
+from newsgen.content import Article, Asset, RelatedItem
+from newsgen.errors import Reporter
+from newsgen.markup import Body, fill_links
+from newsgen.related import RelatedIndex
+from newsgen.slugs import slug_or_fallback, slugify
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang, self.title)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or an author: its name as first written and its slug."""
+
+    kind: str  # "tag" or "author"
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """One item of a "read also" block: a site path ("economy/forum/") or an external URL."""
+
+    title: str
+    url: str
+    external: bool
+
+
+@dataclass(frozen=True)
+class LeadImage:
+    url: str  # site path ("general/photo.jpg") or external http(s) URL
+    external: bool
+    alt: str | None
+    caption: str | None
+    credit: str | None
+    source: str | None  # the file under the site folder, for local images
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article placed in the site."""
+
+    article: Article
+    section: Section
+    url: str  # site path: "general/visit/" (language prefix included)
+    path: str  # output file: "general/visit/index.html"
+    body_html: str
+    summary: str
+    toc: str
+    image: LeadImage | None
+    tags: tuple[Term, ...]
+    authors: tuple[Term, ...]
+    read_also: tuple[Link, ...] = ()
+    translations: tuple[Entry, ...] = ()  # other languages, in configured language order
+
+    # The Candidate protocol of newsgen.related:
+    @property
+    def key(self) -> str:
+        return self.url
+
+    @property
+    def timestamp(self) -> float:
+        return self.article.date.timestamp()
+
+    @property
+    def lang(self) -> str:
+        return self.article.lang
+
+    @property
+    def section_slug(self) -> str:
+        return self.section.slug
+
+    @property
+    def tag_slugs(self) -> frozenset[str]:
+        return frozenset(t.slug for t in self.tags)
+
+    @property
+    def modified(self) -> datetime:
+        return self.article.updated or self.article.date
+
+
+@dataclass(frozen=True)
+class LanguageSite:
+    """Everything one language publishes; lists never mix languages."""
+
+    lang: LanguageConfig
+    entries: tuple[Entry, ...]  # newest first
+    sections: tuple[Section, ...]  # those with articles in this language, in site order
+    by_section: Mapping[str, tuple[Entry, ...]]
+    tags: tuple[tuple[Term, tuple[Entry, ...]], ...]  # by slug
+    authors: tuple[tuple[Term, tuple[Entry, ...]], ...]
+
+    @property
+    def prefix(self) -> str:
+        return self.lang.prefix
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    now: datetime
+    languages: tuple[LanguageSite, ...]
+    assets: tuple[Asset, ...]
+    next_embargo: datetime | None  # when the next future-dated article becomes due
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for ls in self.languages for e in ls.entries)
+
+
+def newest_first(entry: Entry) -> tuple[float, str]:
+    return (-entry.timestamp, entry.url)
+
+
+# --------------------------------------------------------------------------- linking
+
+
+@dataclass
+class _Placed:
+    article: Article
+    section: Section
+    url: str
+    path: str
+    published: bool  # False: a draft or a future article left out of this build
+
+
+def link(
+    config: Config,
+    articles: Iterable[Article],
+    bodies: Mapping[str, Body],
+    assets: Iterable[Asset],
+    now: datetime,
+    reporter: Reporter,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    broken: Iterable[str] = (),
+) -> Site:
+    """Resolve everything. `bodies` maps an article's source to its converted body.
+
+    `broken` lists content paths of articles that failed to load: references to
+    them are not reported again.
+    """
+    linker = _Linker(config, list(articles), list(assets), now, reporter, drafts, future)
+    linker.broken = set(broken)
+    linker.broken_slugs = {slugify(p.rsplit("/", 1)[-1][:-3]) for p in linker.broken}
+    return linker.run(bodies)
+
+
+class _Linker:
+    def __init__(
+        self,
+        config: Config,
+        articles: list[Article],
+        assets: list[Asset],
+        now: datetime,
+        reporter: Reporter,
+        drafts: bool,
+        future: bool,
+    ) -> None:
+        self.config = config
+        self.articles = sorted(articles, key=lambda a: a.source)
+        self.assets = assets
+        self.now = now
+        self.reporter = reporter
+        self.drafts = drafts
+        self.future = future
+        self.asset_by_content_path = {
+            a.source[len("content/"):]: a for a in assets if a.source.startswith("content/")
+        }
+        self.asset_by_output = {a.output: a for a in assets}
+        self._terms: dict[tuple[str, str], Term] = {}
+        self.broken: set[str] = set()
+        self.broken_slugs: set[str] = set()
+
+    # -- sections ------------------------------------------------------------------------
+
+    def sections(self) -> tuple[list[Section], dict[str, Section]]:
+        """The ordered sections, and a lookup from slugified names to sections."""
+        lookup: dict[str, Section] = {}
+        if self.config.sections is not None:
+            ordered = [Section(s.slug, s.title, s.titles) for s in self.config.sections]
+            for sec in ordered:
+                for name in (sec.slug, sec.title, *sec.titles.values()):
+                    lookup.setdefault(slugify(name), sec)
+            return ordered, lookup
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        for a in self.articles:
+            slug = slugify(a.section)
+            if slug:
+                spellings[slug][a.section] += 1
+        ordered = []
+        for slug, counter in spellings.items():
+            # The most used spelling names the section; ties go to the first alphabetically.
+            title = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            ordered.append(Section(slug, title))
+        ordered.sort(key=lambda s: (s.title.casefold(), s.slug))
+        return ordered, {s.slug: s for s in ordered}
+
+    def place(self, lookup: dict[str, Section]) -> list[_Placed]:
+        placed: list[_Placed] = []
+        known = sorted({s.slug for s in lookup.values()})
+        for a in self.articles:
+            sec_slug = slugify(a.section)
+            section = lookup.get(sec_slug)
+            if section is None:
+                guess = difflib.get_close_matches(sec_slug, known, n=1, cutoff=0.6)
+                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                if not sec_slug:
+                    self.reporter.error(a.source, a.line_of("section"),
+                                        f"section: '{a.section}' gives an empty slug")
+                else:
+                    self.reporter.error(
+                        a.source, a.line_of("section"),
+                        f"section: '{a.section}' is not a section of this site "
+                        f"(sections: {', '.join(known)}){hint}")
+                continue
+            url = self.url_for(a, section)
+            path = url if url.endswith(".html") else url + "index.html"
+            published = (self.drafts or not a.draft) and (self.future or a.date <= self.now)
+            placed.append(_Placed(a, section, url, path, published))
+        return placed
+
+    def url_for(self, a: Article, section: Section) -> str:
+        local = a.date.astimezone(self.config.tz)
+        url = self.config.permalink.format(
+            section=section.slug,
+            slug=a.slug,
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+        )
+        return self.config.language_config(a.lang).prefix + url
+
+    # -- the run -------------------------------------------------------------------------
+
+    def run(self, bodies: Mapping[str, Body]) -> Site:
+        ordered, lookup = self.sections()
+        placed = self.place(lookup)
+        live = [p for p in placed if p.published]
+
+        seen_paths: dict[str, str] = {}
+        for p in live:
+            other = seen_paths.get(p.path)
+            if other is not None:
+                self.reporter.error(
+                    p.article.source, p.article.line_of("slug"),
+                    f"same URL /{p.url} as {other}; give one of them another 'slug'")
+            else:
+                seen_paths[p.path] = p.article.source
+
+        by_content = {p.article.content_path: p for p in placed}
+        by_slug: dict[tuple[str, str], list[_Placed]] = defaultdict(list)
+        for p in placed:
+            by_slug[(p.article.lang, p.article.slug)].append(p)
+
+        entries: dict[str, Entry] = {}
+        for p in live:
+            body = bodies[p.article.source]
+            entries[p.article.source] = Entry(
+                article=p.article,
+                section=p.section,
+                url=p.url,
+                path=p.path,
+                body_html=self.body_html(p, body, by_content),
+                summary=p.article.summary or body.summary,
+                toc=body.toc,
+                image=self.image(p.article),
+                tags=tuple(self.term("tag", t, p.article.source) for t in p.article.tags),
+                authors=tuple(self.term("author", t, p.article.source)
+                              for t in p.article.authors),
+            )
+
+        index = RelatedIndex(entries.values(), window=3 * max(self.config.read_also_limit, 1))
+        translations = self.translations(list(entries.values()))
+        final: dict[str, Entry] = {}
+        for source, entry in entries.items():
+            final[source] = replace(
+                entry, read_also=self.read_also(entry, entries, by_content, by_slug, index))
+        final = {
+            source: replace(e, translations=tuple(
+                final[t.article.source] for t in translations.get(source, ())))
+            for source, e in final.items()
+        }
+
+        upcoming = [p.article.date for p in placed
+                    if not p.published and not p.article.draft and p.article.date > self.now]
+        return Site(
+            config=self.config,
+            now=self.now,
+            languages=tuple(self.language_site(lang, ordered, list(final.values()))
+                            for lang in self.config.languages),
+            assets=tuple(self.assets),
+            next_embargo=min(upcoming) if upcoming else None,
+        )
+
+    # -- pieces --------------------------------------------------------------------------
+
+    def term(self, kind: str, name: str, source: str) -> Term:
+        slug = slug_or_fallback(name, seed=f"{kind}:{name}")
+        found = self._terms.get((kind, slug))
+        if found is None:
+            found = Term(kind, name, slug)
+            self._terms[(kind, slug)] = found
+        return found
+
+    def resolve_path(self, folder: str, target: str) -> str | None:
+        """A path relative to `folder` (under content/), normalized; None if it leaves content/."""
+        joined = posixpath.normpath(posixpath.join(folder, target)) if target else folder
+        if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+            return None
+        return "" if joined == "." else joined
+
+    def body_html(self, p: _Placed, body: Body, by_content: dict[str, _Placed]) -> str:
+        if not body.links:
+            return body.html
+        urls: list[str] = []
+        a = p.article
+        for target in body.links:
+            parts = urlsplit(target)
+            suffix = (f"?{parts.query}" if parts.query else "") + (
+                f"#{parts.fragment}" if parts.fragment else "")
+            path = self.resolve_path(a.folder, unquote(parts.path))
+            line = _line_of(a, target)
+            url: str | None = None
+            if path is None:
+                self.reporter.error(a.source, line,
+                                    f"link '{target}' points outside the content folder")
+            elif path in by_content or path + ".md" in by_content:
+                linked = by_content.get(path) or by_content[path + ".md"]
+                if linked.published:
+                    url = self.config.base_path + linked.url + suffix
+                else:
+                    what = "a draft" if linked.article.draft else "not published yet"
+                    self.reporter.warning(
+                        a.source, line,
+                        f"link '{target}': {linked.article.source} is {what}; the link is "
+                        "left out of this build")
+            elif path in self.asset_by_content_path:
+                url = self.config.base_path + self.asset_by_content_path[path].output + suffix
+            elif path not in self.broken and path + ".md" not in self.broken:
+                self.reporter.error(a.source, line,
+                                    f"link '{target}': no file content/{path}")
+            urls.append(html.escape(url if url is not None else "#", quote=True))
+        return fill_links(body.html, urls)
+
+    def image(self, a: Article) -> LeadImage | None:
+        img = a.image
+        if img is None:
+            return None
+        line = img.line
+        if img.external:
+            return LeadImage(img.src, True, img.alt, img.caption, img.credit, None)
+        target = unquote(img.src)
+        asset: Asset | None = None
+        if target.startswith("/"):
+            asset = self.asset_by_output.get(target.lstrip("/"))
+            if asset is None:
+                self.reporter.error(a.source, line,
+                                    f"image: no file {img.src} in static/ or content/")
+                return None
+        else:
+            path = self.resolve_path(a.folder, target)
+            if path is None:
+                self.reporter.error(a.source, line,
+                                    f"image: '{img.src}' points outside the content folder")
+                return None
+            asset = self.asset_by_content_path.get(path)
+            if asset is None:
+                self.reporter.error(a.source, line, f"image: no file content/{path}")
+                return None
+        if img.alt is None:
+            self.reporter.warning(a.source, line,
+                                  "image: no 'alt' text; screen readers will skip the image")
+        return LeadImage(asset.output, False, img.alt, img.caption, img.credit, asset.source)
+
+    def read_also(
+        self,
+        entry: Entry,
+        entries: dict[str, Entry],
+        by_content: dict[str, _Placed],
+        by_slug: dict[tuple[str, str], list[_Placed]],
+        index: RelatedIndex,
+    ) -> tuple[Link, ...]:
+        a = entry.article
+        limit = self.config.read_also_limit
+        links: list[Link] = []
+        used: set[str] = {entry.url}
+        for item in a.related:
+            if item.url is not None:
+                if item.url in used:
+                    self.reporter.warning(a.source, item.line,
+                                          f"related: {item.url} is listed twice")
+                    continue
+                used.add(item.url)
+                links.append(Link(item.title or item.url, item.url, True))
+                continue
+            assert item.ref is not None
+            target = self.resolve_ref(a, item, by_content, by_slug)
+            if target is None:
+                continue
+            if target.url in used:
+                if target.url == entry.url:
+                    self.reporter.warning(a.source, item.line,
+                                          "related: an article cannot be related to itself")
+                else:
+                    self.reporter.warning(a.source, item.line,
+                                          f"related: '{item.ref}' is listed twice")
+                continue
+            if not target.published:
+                what = "a draft" if target.article.draft else "scheduled for later"
+                self.reporter.warning(
+                    a.source, item.line,
+                    f"related: '{item.ref}' ({target.article.source}) is {what}; "
+                    "left out of the read-also block")
+                continue
+            used.add(target.url)
+            links.append(Link(item.title or target.article.title, target.url, False))
+        if len(links) > limit:
+            self.reporter.warning(
+                a.source, a.line_of("related"),
+                f"related: {len(links)} items listed but read_also.limit is {limit}; "
+                f"the last {len(links) - limit} are left out")
+            links = links[:limit]
+        if self.config.read_also_fill and len(links) < limit:
+            for c in index.fill(entry, used, limit - len(links)):
+                assert isinstance(c, Entry)
+                links.append(Link(c.article.title, c.url, False))
+        return tuple(links)
+
+    def resolve_ref(
+        self,
+        a: Article,
+        item: RelatedItem,
+        by_content: dict[str, _Placed],
+        by_slug: dict[tuple[str, str], list[_Placed]],
+    ) -> _Placed | None:
+        ref = item.ref or ""
+        # A path under content/ (with or without .md) names one file, in any language.
+        path = posixpath.normpath(ref.strip("/")) if ref.strip("/") else ""
+        for candidate in (path, path + ".md"):
+            if candidate in by_content:
+                return by_content[candidate]
+        if "/" not in ref and not ref.endswith(".md"):
+            slug = slugify(ref)
+            matches = by_slug.get((a.lang, slug), [])
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                names = " and ".join(m.article.source for m in matches)
+                self.reporter.error(a.source, item.line,
+                                    f"related: '{ref}' matches {names}; use the path instead")
+                return None
+            others = [p for (lang, s), ps in by_slug.items() if s == slug and lang != a.lang
+                      for p in ps]
+            if others:
+                langs = ", ".join(sorted({p.article.lang for p in others}))
+                self.reporter.warning(
+                    a.source, item.line,
+                    f"related: '{ref}' exists only in another language ({langs}): "
+                    f"{others[0].article.source}; reference it by path to link it anyway")
+                return None
+        if path in self.broken or path + ".md" in self.broken or slugify(ref) in self.broken_slugs:
+            return None
+        self.reporter.error(a.source, item.line,
+                            f"related: no article '{ref}' (give a slug or a path under "
+                            "content/)")
+        return None
+
+    def translations(self, entries: list[Entry]) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            if e.article.translation_key:
+                groups[e.article.translation_key].append(e)
+        order = {lang.code: i for i, lang in enumerate(self.config.languages)}
+        out: dict[str, list[Entry]] = {}
+        for key, group in groups.items():
+            by_lang: dict[str, Entry] = {}
+            for e in sorted(group, key=lambda e: e.article.source):
+                first = by_lang.get(e.lang)
+                if first is not None:
+                    self.reporter.error(
+                        e.article.source, e.article.line_of("translation_key"),
+                        f"translation_key '{key}' is also used by {first.article.source} "
+                        f"in the same language ({e.lang})")
+                    continue
+                by_lang[e.lang] = e
+            members = sorted(by_lang.values(), key=lambda e: order.get(e.lang, 99))
+            for e in members:
+                out[e.article.source] = [m for m in members if m is not e]
+        return out
+
+    def language_site(
+        self, lang: LanguageConfig, ordered: list[Section], entries: list[Entry]
+    ) -> LanguageSite:
+        own = sorted((e for e in entries if e.lang == lang.code), key=newest_first)
+        by_section: dict[str, list[Entry]] = defaultdict(list)
+        tags: dict[str, list[Entry]] = defaultdict(list)
+        authors: dict[str, list[Entry]] = defaultdict(list)
+        term_of: dict[tuple[str, str], Term] = {}
+        for e in own:
+            by_section[e.section.slug].append(e)
+            for t in e.tags:
+                tags[t.slug].append(e)
+                term_of.setdefault(("tag", t.slug), t)
+            for t in e.authors:
+                authors[t.slug].append(e)
+                term_of.setdefault(("author", t.slug), t)
+        return LanguageSite(
+            lang=lang,
+            entries=tuple(own),
+            sections=tuple(s for s in ordered if s.slug in by_section),
+            by_section=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
+            tags=tuple((term_of[("tag", k)], tuple(v)) for k, v in sorted(tags.items())),
+            authors=tuple((term_of[("author", k)], tuple(v)) for k, v in sorted(authors.items())),
+        )
+
+
+def _line_of(a: Article, target: str) -> int:
+    """The line of the body where a link target is written (the body's first line if not found)."""
+    for number, text in enumerate(a.body.split("\n")):
+        if target in text:
+            return a.body_line + number
+    return a.body_line

@@ -1,0 +1,278 @@
+"""View objects: what templates see. Built from the linked site, never raw dicts.
+
+Every URL a view gives is ready for an `href`: `url` is a path from the site
+root including `base_url`'s path (`/news/general/visit/`), `abs_url` is
+absolute when `base_url` is (for canonical links, feeds and sitemaps).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from markupsafe import Markup
+
+from newsgen import i18n
+from newsgen.config import Config, LanguageConfig
+from newsgen.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
+
+
+class Urls:
+    """Turns site paths ("general/visit/") into hrefs and absolute URLs."""
+
+    def __init__(self, config: Config) -> None:
+        self.base_path = config.base_path
+        self.base_url = config.base_url
+        self.absolute = config.base_is_absolute
+
+    def href(self, path: str) -> str:
+        return self.base_path + path
+
+    def abs(self, path: str) -> str:
+        return (self.base_url if self.absolute else self.base_path) + path
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 with the offset: 2024-12-18T10:30:00+05:00."""
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SectionView:
+    slug: str
+    title: str
+    url: str
+    feed_url: str
+
+
+@dataclass(frozen=True)
+class TermView:
+    kind: str
+    name: str
+    slug: str
+    url: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class LinkView:
+    title: str
+    url: str
+    external: bool
+
+
+@dataclass(frozen=True)
+class ImageView:
+    src: str
+    abs_src: str
+    alt: str
+    caption: str | None
+    credit: str | None
+    external: bool
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    title: str
+    url: str
+    current: bool
+    dir: str
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str
+    url: str  # absolute when base_url is
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    prev_url: str | None  # newer articles
+    next_url: str | None  # older articles
+    pages: tuple[tuple[int, str], ...]
+
+
+class Context:
+    """Shared, per-build helpers the views need: URLs, the site, time zone, languages."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config = site.config
+        self.urls = Urls(site.config)
+        self.tz = site.config.tz
+        self.lang_sites = {ls.lang.code: ls for ls in site.languages}
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def section(self, section: Section, lang: LanguageConfig) -> SectionView:
+        base = lang.prefix + section.slug + "/"
+        return SectionView(section.slug, section.title_in(lang.code), self.urls.href(base),
+                           self.urls.href(base + "feed.xml"))
+
+    def term(self, term: Term, lang: LanguageConfig, count: int = 0) -> TermView:
+        folder = "tags" if term.kind == "tag" else "authors"
+        return TermView(term.kind, term.name, term.slug,
+                        self.urls.href(f"{lang.prefix}{folder}/{term.slug}/"), count)
+
+    def link(self, link: Link) -> LinkView:
+        return LinkView(link.title, link.url if link.external else self.urls.href(link.url),
+                        link.external)
+
+    def image(self, image: LeadImage | None) -> ImageView | None:
+        if image is None:
+            return None
+        src = image.url if image.external else self.urls.href(image.url)
+        abs_src = image.url if image.external else self.urls.abs(image.url)
+        return ImageView(src, abs_src, image.alt or "", image.caption, image.credit,
+                         image.external)
+
+
+class ArticleView:
+    """An article as templates see it."""
+
+    def __init__(self, entry: Entry, ctx: Context) -> None:
+        self._e = entry
+        self._ctx = ctx
+        a = entry.article
+        self.lang_config = ctx.config.language_config(a.lang)
+        self.title = a.title
+        self.slug = a.slug
+        self.lang = a.lang
+        self.dir = i18n.text_direction(a.lang)
+        self.source = a.source
+        self.summary = entry.summary
+        self.url = ctx.urls.href(entry.url)
+        self.abs_url = ctx.urls.abs(entry.url)
+        self.date: datetime = ctx.local(a.date)
+        self.updated: datetime | None = ctx.local(a.updated) if a.updated else None
+        self.modified: datetime = ctx.local(entry.modified)
+        self.params: Mapping[str, Any] = a.params
+        self.draft = a.draft
+
+    @cached_property
+    def section(self) -> SectionView:
+        return self._ctx.section(self._e.section, self.lang_config)
+
+    @cached_property
+    def tags(self) -> list[TermView]:
+        return [self._ctx.term(t, self.lang_config) for t in self._e.tags]
+
+    @cached_property
+    def authors(self) -> list[TermView]:
+        return [self._ctx.term(t, self.lang_config) for t in self._e.authors]
+
+    @cached_property
+    def image(self) -> ImageView | None:
+        return self._ctx.image(self._e.image)
+
+    @cached_property
+    def body(self) -> Markup:
+        return Markup(self._e.body_html)  # noqa: S704 - Markdown output, the one place for markup
+
+    @cached_property
+    def toc(self) -> Markup:
+        return Markup(self._e.toc)  # noqa: S704 - generated by Python-Markdown's toc
+
+    @cached_property
+    def read_also(self) -> list[LinkView]:
+        return [self._ctx.link(link) for link in self._e.read_also]
+
+    @cached_property
+    def translations(self) -> list[ArticleView]:
+        return [ArticleView(t, self._ctx) for t in self._e.translations]
+
+    @property
+    def date_iso(self) -> str:
+        return iso(self.date)
+
+    @property
+    def modified_iso(self) -> str:
+        return iso(self.modified)
+
+    @cached_property
+    def date_text(self) -> str:
+        """The publication time in the article's language: `18 dekabr 2024, 10:30`."""
+        return i18n.format_moment(self.date, self.lang, self.lang_config.date_format)
+
+    @cached_property
+    def day_text(self) -> str:
+        return i18n.format_day(self.date, self.lang, self.lang_config.date_format)
+
+    @cached_property
+    def updated_text(self) -> str | None:
+        if self.updated is None:
+            return None
+        return i18n.format_moment(self.updated, self.lang, self.lang_config.date_format)
+
+    @cached_property
+    def json_ld(self) -> Markup:
+        """The NewsArticle JSON-LD, safe inside a <script> element."""
+        cfg = self._ctx.config
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title,
+            "datePublished": self.date_iso,
+            "dateModified": self.modified_iso,
+            "author": [{"@type": "Person", "name": t.name} for t in self._e.authors]
+            or [{"@type": "Organization", "name": self.lang_config.title}],
+            "articleSection": self.section.title,
+            "url": self.abs_url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": self.abs_url},
+            "inLanguage": self.lang,
+            "description": self.summary,
+            "publisher": {"@type": "Organization", "name": self.lang_config.title},
+        }
+        if cfg.publisher_logo:
+            logo = cfg.publisher_logo
+            if not logo.startswith(("http://", "https://")):
+                logo = self._ctx.urls.abs(logo.lstrip("/"))
+            data["publisher"]["logo"] = {"@type": "ImageObject", "url": logo}
+        if self.image is not None:
+            data["image"] = [self.image.abs_src]
+        if self._e.tags:
+            data["keywords"] = [t.name for t in self._e.tags]
+        return Markup(json_for_script(data))  # noqa: S704 - escaped by json_for_script
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that cannot end a <script> element or open a comment, whatever the strings hold."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class SiteView:
+    """The site as seen from one language: names, navigation, languages."""
+
+    def __init__(self, ctx: Context, ls: LanguageSite) -> None:
+        cfg = ctx.config
+        lang = ls.lang
+        self.title = lang.title
+        self.description = lang.description
+        self.lang = lang.code
+        self.dir = i18n.text_direction(lang.code)
+        self.base_url = cfg.base_url
+        self.params = cfg.params
+        self.url = ctx.urls.href(lang.prefix)
+        self.abs_url = ctx.urls.abs(lang.prefix)
+        self.feed_url = ctx.urls.href(lang.prefix + "feed.xml")
+        self.tags_url = ctx.urls.href(lang.prefix + "tags/") if ls.tags else None
+        self.authors_url = ctx.urls.href(lang.prefix + "authors/") if ls.authors else None
+        self.sections = [ctx.section(s, lang) for s in ls.sections]
+        self.languages = [
+            LanguageLink(other.lang.code, other.lang.title, ctx.urls.href(other.prefix),
+                         other.lang.code == lang.code, i18n.text_direction(other.lang.code))
+            for other in ctx.site.languages
+        ]
+        self.assets_url = ctx.urls.href("assets/")
+        self.publisher_logo = cfg.publisher_logo
+        self.generator = "newsgen"
