@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import time
-from importlib import resources
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 from newsgen.config import Config, load_config

@@ -20,7 +20,6 @@ from newsgen.slugs import slugify
 from newsgen.yamltree import (
     YamlError,
     YMap,
-    YNode,
     YScalar,
     YSeq,
     as_bool,

@@ -49,7 +49,8 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
 
 def _bytes(root: ET.Element) -> bytes:
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def rfc822(moment: datetime) -> str:

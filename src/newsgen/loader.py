@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -411,7 +411,7 @@ def parse_date(text: str, tz: ZoneInfo) -> datetime | None:
     if zone is None:
         return moment.replace(tzinfo=tz)
     if zone in ("Z", "z"):
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
     hours = int(digits[:-2] if len(digits) > 2 else digits)

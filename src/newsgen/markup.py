@@ -123,7 +123,8 @@ class Converter:
         text = text.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
         html = self.md.convert(text)
         collector = self.ext.collector
-        assert collector is not None
+        if collector is None:  # pragma: no cover - extendMarkdown always ran
+            raise RuntimeError("the newsgen Markdown extension is not loaded")
         toc = str(getattr(self.md, "toc", ""))
         if "<li" not in toc:
             toc = ""

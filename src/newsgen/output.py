@@ -139,7 +139,8 @@ class Writer:
             shutil.rmtree(leftover, ignore_errors=True)
 
     def _target(self, path: str) -> Path:
-        assert self.staging is not None, "begin() first"
+        if self.staging is None:
+            raise RuntimeError("Writer.begin() first")
         rel = safe_relpath(path)
         if rel in self._written:
             raise ValueError(f"/{rel} written twice")
@@ -196,7 +197,8 @@ class Writer:
     # -- the swap ------------------------------------------------------------------------
 
     def commit(self) -> None:
-        assert self.staging is not None, "begin() first"
+        if self.staging is None:
+            raise RuntimeError("Writer.begin() first")
         (self.staging / MARKER).write_bytes(MARKER_TEXT)
         staging = self.staging
         self.staging = None

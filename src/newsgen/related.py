@@ -21,7 +21,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 
 class Candidate(Protocol):
@@ -41,40 +41,43 @@ class Candidate(Protocol):
     def tag_slugs(self) -> frozenset[str]: ...
 
 
+C = TypeVar("C", bound=Candidate)
+
+
 @dataclass
-class _Posting:
+class _Posting(Generic[C]):
     times: list[tuple[float, str]]
-    items: list[Candidate]
+    items: list[C]
 
 
-class RelatedIndex:
+class RelatedIndex(Generic[C]):
     """Posting lists sorted by time, per (language, tag), (language, section) and language."""
 
-    def __init__(self, candidates: Iterable[Candidate], window: int) -> None:
+    def __init__(self, candidates: Iterable[C], window: int) -> None:
         self.window = window
-        groups: dict[Hashable, list[Candidate]] = defaultdict(list)
+        groups: dict[Hashable, list[C]] = defaultdict(list)
         for c in candidates:
             groups[("lang", c.lang)].append(c)
             groups[("section", c.lang, c.section_slug)].append(c)
             for tag in c.tag_slugs:
                 groups[("tag", c.lang, tag)].append(c)
-        self.postings: dict[Hashable, _Posting] = {}
+        self.postings: dict[Hashable, _Posting[C]] = {}
         for key, items in groups.items():
             items.sort(key=lambda c: (c.timestamp, c.key))
             self.postings[key] = _Posting([(c.timestamp, c.key) for c in items], items)
 
-    def _near(self, group: Hashable, article: Candidate) -> Sequence[Candidate]:
+    def _near(self, group: Hashable, article: C) -> Sequence[C]:
         posting = self.postings.get(group)
         if posting is None:
             return ()
         at = bisect.bisect_left(posting.times, (article.timestamp, article.key))
         return posting.items[max(0, at - self.window): at + self.window + 1]
 
-    def fill(self, article: Candidate, exclude: set[str], count: int) -> list[Candidate]:
+    def fill(self, article: C, exclude: set[str], count: int) -> list[C]:
         """Up to `count` articles related to `article`, none of whose keys is in `exclude`."""
         if count <= 0:
             return []
-        pool: dict[str, Candidate] = {}
+        pool: dict[str, C] = {}
         groups: list[Hashable] = [("tag", article.lang, t) for t in sorted(article.tag_slugs)]
         groups += [("section", article.lang, article.section_slug), ("lang", article.lang)]
         for group in groups:
@@ -82,7 +85,7 @@ class RelatedIndex:
                 if c.key != article.key and c.key not in exclude:
                     pool[c.key] = c
 
-        def rank(c: Candidate) -> tuple[int, int, float, str]:
+        def rank(c: C) -> tuple[int, int, float, str]:
             return (
                 -len(article.tag_slugs & c.tag_slugs),
                 0 if c.section_slug == article.section_slug else 1,

@@ -273,8 +273,7 @@ class Renderer:
             "lang": page.lang,
             "page": PageView(self, page, ls),
         }
-        if page.kind == "article":
-            assert page.entry is not None
+        if page.kind == "article" and page.entry is not None:
             values["article"] = ArticleView(page.entry, ctx)
         elif page.kind == "home":
             values["latest"] = [ArticleView(e, ctx) for e in ls.entries[:10]]

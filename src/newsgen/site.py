@@ -299,7 +299,8 @@ class _Linker:
                               for t in p.article.authors),
             )
 
-        index = RelatedIndex(entries.values(), window=3 * max(self.config.read_also_limit, 1))
+        window = 3 * max(self.config.read_also_limit, 1)
+        index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
         translations = self.translations(list(entries.values()))
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
@@ -408,7 +409,7 @@ class _Linker:
         entries: dict[str, Entry],
         by_content: dict[str, _Placed],
         by_slug: dict[tuple[str, str], list[_Placed]],
-        index: RelatedIndex,
+        index: RelatedIndex[Entry],
     ) -> tuple[Link, ...]:
         a = entry.article
         limit = self.config.read_also_limit
@@ -423,7 +424,8 @@ class _Linker:
                 used.add(item.url)
                 links.append(Link(item.title or item.url, item.url, True))
                 continue
-            assert item.ref is not None
+            if item.ref is None:
+                continue
             target = self.resolve_ref(a, item, by_content, by_slug)
             if target is None:
                 continue
@@ -452,7 +454,6 @@ class _Linker:
             links = links[:limit]
         if self.config.read_also_fill and len(links) < limit:
             for c in index.fill(entry, used, limit - len(links)):
-                assert isinstance(c, Entry)
                 links.append(Link(c.article.title, c.url, False))
         return tuple(links)
 
@@ -488,7 +489,7 @@ class _Linker:
                     f"related: '{ref}' exists only in another language ({langs}): "
                     f"{others[0].article.source}; reference it by path to link it anyway")
                 return None
-        if path in self.broken or path + ".md" in self.broken or slugify(ref) in self.broken_slugs:
+        if {path, path + ".md"} & self.broken or slugify(ref) in self.broken_slugs:
             return None
         self.reporter.error(a.source, item.line,
                             f"related: no article '{ref}' (give a slug or a path under "

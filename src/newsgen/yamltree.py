@@ -145,8 +145,8 @@ class _Converter:
                                     self.line(knode))
                 if knode.tag == "tag:yaml.org,2002:merge":
                     raise YamlError("merge keys (<<) are not supported", self.line(knode))
-                key = self.convert(knode, depth + 1)
-                assert isinstance(key, YScalar)
+                key = YScalar(str(knode.value), str(knode.tag), knode.style is None,
+                              self.line(knode))
                 if key.text in seen:
                     raise YamlError(
                         f"duplicate key '{key.text}' (first given on line {seen[key.text]})",
