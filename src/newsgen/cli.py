@@ -149,10 +149,13 @@ def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
     if not write:
         return (f"newsgen: checked {_count(result.articles, 'article')} and "
                 f"{_count(result.pages, 'page')}: no errors, {warnings}")
+    where = str(options.output_dir)
     try:
-        where = os.path.relpath(options.output_dir)
+        relative = os.path.relpath(options.output_dir)
+        if not relative.startswith(".."):
+            where = relative
     except ValueError:  # pragma: no cover - another drive on Windows
-        where = str(options.output_dir)
+        pass
     text = (f"newsgen: built {_count(result.pages, 'page')} and {_count(result.files, 'file')} "
             f"into {where} ({result.written} written, {result.unchanged} unchanged) "
             f"in {result.seconds:.2f}s, {warnings}")

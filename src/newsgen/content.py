@@ -46,6 +46,7 @@ class Article:
     date: datetime
     section: str
     slug: str
+    time_given: bool = True  # False for a date without a time: shown as a day
     tags: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     summary: str | None = None

@@ -47,9 +47,10 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
     return el
 
 
-def _bytes(root: ET.Element) -> bytes:
+def _bytes(root: ET.Element, default_namespace: str | None = None) -> bytes:
     ET.indent(root, space="  ")
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True,
+                              default_namespace=default_namespace)
     return data + b"\n"
 
 
@@ -167,7 +168,7 @@ def sitemap(ctx: Context, page: Page, records: SitemapRecords) -> bytes:
         for n in range(1, page.total + 1):
             sm = _sub(root, f"{{{SITEMAP}}}sitemap")
             _sub(sm, f"{{{SITEMAP}}}loc", ctx.urls.abs(f"sitemap-{n}.xml"))
-        return _bytes(root)
+        return _bytes(root, SITEMAP)
     chosen = records.records
     if page.number:
         chosen = chosen[(page.number - 1) * SITEMAP_LIMIT: page.number * SITEMAP_LIMIT]
@@ -179,7 +180,7 @@ def sitemap(ctx: Context, page: Page, records: SitemapRecords) -> bytes:
             _sub(url, f"{{{SITEMAP}}}lastmod", iso(ctx.local(lastmod)))
         for hreflang, href in alternates:
             _sub(url, f"{{{XHTML}}}link", rel="alternate", hreflang=hreflang, href=href)
-    return _bytes(root)
+    return _bytes(root, SITEMAP)
 
 
 def news_sitemap(ctx: Context) -> bytes:
@@ -200,7 +201,7 @@ def news_sitemap(ctx: Context) -> bytes:
         _sub(pub, f"{{{NEWS}}}language", entry.lang)
         _sub(news, f"{{{NEWS}}}publication_date", iso(ctx.local(entry.article.date)))
         _sub(news, f"{{{NEWS}}}title", entry.article.title)
-    return _bytes(root)
+    return _bytes(root, SITEMAP)
 
 
 def robots(ctx: Context) -> bytes:

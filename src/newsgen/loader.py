@@ -195,6 +195,10 @@ class _Validator:
                 out.append(text)
         return tuple(out)
 
+    def has_time(self, node: YNode) -> bool:
+        match = _DATE_RE.match((as_text(node) or "").strip())
+        return match is not None and match.group(4) is not None
+
     def moment(self, node: YNode, name: str) -> datetime | None:
         text = as_text(node)
         if text is None:
@@ -244,6 +248,8 @@ class _Validator:
                 self.error(1, f"missing required field '{required}'")
         title = self.text(v, "title") if (v := node.get("title")) is not None else None
         when = self.moment(v, "date") if (v := node.get("date")) is not None else None
+        if (v := node.get("date")) is not None:
+            fields["time_given"] = self.has_time(v)
         section = self.text(v, "section") if (v := node.get("section")) is not None else None
         if (v := node.get("slug")) is not None:
             raw = self.text(v, "slug")

@@ -67,8 +67,11 @@ class _Collector(Treeprocessor):
                 self._rewrite(el, "href")
             elif el.tag == "img":
                 self._rewrite(el, "src")
+            elif el.tag == "h1":
+                # The page's <h1> is the title: a body "# Heading" becomes <h2>.
+                el.tag = "h2"
             if not self.summary and el.tag == "p":
-                text = _STASH_RE.sub("", "".join(el.itertext()))
+                text = _STASH_RE.sub("", _text_without_footnotes(el))
                 self.summary = " ".join(text.split())
 
     def _rewrite(self, el: ET.Element, attr: str) -> None:
@@ -81,6 +84,16 @@ class _Collector(Treeprocessor):
         if is_local(value):
             el.set(attr, f"{PLACEHOLDER_OPEN}{len(self.links)}{PLACEHOLDER_CLOSE}")
             self.links.append(value.strip())
+
+
+def _text_without_footnotes(el: ET.Element) -> str:
+    """An element's text, leaving out footnote markers (<sup id="fnref:1">)."""
+    parts = [el.text or ""]
+    for child in el:
+        if not (child.tag == "sup" and str(child.get("id", "")).startswith("fnref")):
+            parts.append(_text_without_footnotes(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 class _NewsgenExtension(Extension):
@@ -108,7 +121,7 @@ class Converter:
     def __init__(self, raw_html: bool = True) -> None:
         self.ext = _NewsgenExtension(safe=not raw_html)
         config: dict[str, dict[str, Any]] = {
-            "toc": {"baselevel": 2, "slugify": _toc_slug, "permalink": False},
+            "toc": {"slugify": _toc_slug, "permalink": False},
             "footnotes": {"UNIQUE_IDS": False},
         }
         self.md = markdown.Markdown(

@@ -74,10 +74,9 @@ def safe_relpath(path: str) -> str:
     """Check that an output path stays inside the output folder; return it normalized."""
     if not path or "\x00" in path or "\\" in path:
         raise ValueError(f"unsafe output path {path!r}")
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or any(part in ("..", ".", "") for part in pure.parts):
+    if path.startswith("/") or any(part in ("..", ".", "") for part in path.split("/")):
         raise ValueError(f"unsafe output path {path!r}")
-    return pure.as_posix()
+    return PurePosixPath(path).as_posix()
 
 
 @dataclass

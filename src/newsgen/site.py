@@ -219,8 +219,10 @@ class _Linker:
                 spellings[slug][a.section] += 1
         ordered = []
         for slug, counter in spellings.items():
-            # The most used spelling names the section; ties go to the first alphabetically.
-            title = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            # The most used spelling names the section; among equals, one that is neither
+            # all capitals nor all lowercase ("General" over "GENERAL" and "general").
+            title = sorted(counter.items(), key=lambda kv: (
+                -kv[1], kv[0].isupper(), kv[0].islower(), kv[0]))[0][0]
             ordered.append(Section(slug, title))
         ordered.sort(key=lambda s: (s.title.casefold(), s.slug))
         return ordered, {s.slug: s for s in ordered}
@@ -268,6 +270,7 @@ class _Linker:
         live = [p for p in placed if p.published]
 
         seen_paths: dict[str, str] = {}
+        unique: list[_Placed] = []
         for p in live:
             other = seen_paths.get(p.path)
             if other is not None:
@@ -276,6 +279,8 @@ class _Linker:
                     f"same URL /{p.url} as {other}; give one of them another 'slug'")
             else:
                 seen_paths[p.path] = p.article.source
+                unique.append(p)
+        live = unique
 
         by_content = {p.article.content_path: p for p in placed}
         by_slug: dict[tuple[str, str], list[_Placed]] = defaultdict(list)
@@ -450,7 +455,7 @@ class _Linker:
             self.reporter.warning(
                 a.source, a.line_of("related"),
                 f"related: {len(links)} items listed but read_also.limit is {limit}; "
-                f"the last {len(links) - limit} are left out")
+                f"{len(links) - limit} left out")
             links = links[:limit]
         if self.config.read_also_fill and len(links) < limit:
             for c in index.fill(entry, used, limit - len(links)):

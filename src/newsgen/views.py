@@ -199,7 +199,12 @@ class ArticleView:
 
     @cached_property
     def date_text(self) -> str:
-        """The publication time in the article's language: `18 dekabr 2024, 10:30`."""
+        """The publication time in the article's language: `18 dekabr 2024, 10:30`.
+
+        An article dated without a time shows the day only.
+        """
+        if not self._e.article.time_given:
+            return self.day_text
         return i18n.format_moment(self.date, self.lang, self.lang_config.date_format)
 
     @cached_property
@@ -274,5 +279,9 @@ class SiteView:
             for other in ctx.site.languages
         ]
         self.assets_url = ctx.urls.href("assets/")
+        outputs = {a.output for a in ctx.site.assets}
+        self.favicon_url = next((ctx.urls.href(name) for name in
+                                 ("favicon.svg", "favicon.png", "favicon.ico")
+                                 if name in outputs), None)
         self.publisher_logo = cfg.publisher_logo
         self.generator = "newsgen"

@@ -133,7 +133,7 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", self.line(node))
         if isinstance(node, yaml.ScalarNode):
-            return YScalar(str(node.value), str(node.tag), node.style is None, self.line(node))
+            return YScalar(str(node.value), str(node.tag), not node.style, self.line(node))
         if isinstance(node, yaml.SequenceNode):
             return YSeq(tuple(self.convert(n, depth + 1) for n in node.value), self.line(node))
         if isinstance(node, yaml.MappingNode):
@@ -145,7 +145,7 @@ class _Converter:
                                     self.line(knode))
                 if knode.tag == "tag:yaml.org,2002:merge":
                     raise YamlError("merge keys (<<) are not supported", self.line(knode))
-                key = YScalar(str(knode.value), str(knode.tag), knode.style is None,
+                key = YScalar(str(knode.value), str(knode.tag), not knode.style,
                               self.line(knode))
                 if key.text in seen:
                     raise YamlError(

@@ -1,0 +1,110 @@
+"""Shared helpers: run newsgen as a user would, build fixture sites, parse the output."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+SITES = Path(__file__).parent / "sites"
+NOW = "2024-12-19 12:00"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+    def errors(self) -> list[str]:
+        return [line for line in self.lines if ": error: " in line]
+
+    def warnings(self) -> list[str]:
+        return [line for line in self.lines if ": warning: " in line]
+
+
+def newsgen(*args: str | os.PathLike[str], cwd: Path | None = None, timeout: float = 120) -> Run:
+    """Run the real command line in a child process."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsgen", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning:newsgen"},
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def article(title: str = "A title", date: str = "2024-12-18 10:30", section: str = "General",
+            body: str = "Some text.", **fields: str) -> str:
+    lines = ["---", f"title: {title}", f"date: {date}", f"section: {section}"]
+    lines += [f"{k}: {v}" for k, v in fields.items()]
+    lines += ["---", "", body, ""]
+    return "\n".join(lines)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under root with the hash of its bytes (and symlink targets)."""
+    out: dict[str, str] = {}
+    if not root.exists():
+        return out
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel + "/"] = "dir"
+    return out
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def fixture_site(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a fixture site from tests/sites into a temporary folder."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def basic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/sites/basic built once with a fixed build time; returns the output folder."""
+    site = tmp_path_factory.mktemp("basic") / "site"
+    shutil.copytree(SITES / "basic", site)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    return site / "dist"

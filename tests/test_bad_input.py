@@ -1,0 +1,240 @@
+"""Every bad input of the contract's sections 5 and 6: exit status, the `path:line: error:`
+message, and a previous output folder left byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import NOW, article, newsgen, tree_digest, write_site
+
+GOOD = {
+    "content/general/one.md": article("One", "2024-12-10", "General", tags="[a, b]"),
+    "content/general/two.md": article("Two", "2024-12-11", "General", tags="[a]"),
+    "content/economy/three.md": article("Three", "2024-12-12", "Economy"),
+}
+
+# (file, its text, the expected error line as a regex)
+CASES: dict[str, tuple[str, str, str]] = {
+    "invalid date": (
+        "content/general/visit.md",
+        "---\ntitle: Visit\ndate: 2024-13-45\nsection: General\n---\nBody\n",
+        r"^content/general/visit\.md:3: error: date: '2024-13-45' is not a date",
+    ),
+    "missing title": (
+        "content/general/visit.md",
+        "---\ndate: 2024-12-01\nsection: General\n---\nBody\n",
+        r"^content/general/visit\.md:1: error: missing required field 'title'",
+    ),
+    "empty title": (
+        "content/general/visit.md",
+        "---\ntitle: ''\ndate: 2024-12-01\nsection: General\n---\nBody\n",
+        r"^content/general/visit\.md:2: error: title: expected text",
+    ),
+    "title is a list": (
+        "content/general/visit.md",
+        "---\ntitle: [a, b]\ndate: 2024-12-01\nsection: General\n---\nBody\n",
+        r"^content/general/visit\.md:2: error: title: expected text, got a list",
+    ),
+    "no front matter": (
+        "content/general/visit.md",
+        "Just a body\n",
+        r"^content/general/visit\.md:1: error: no front matter",
+    ),
+    "unclosed front matter": (
+        "content/general/visit.md",
+        "---\ntitle: x\ndate: 2024-12-01\n",
+        r"^content/general/visit\.md:1: error: front matter opened on line 1 is never closed",
+    ),
+    "front matter not a mapping": (
+        "content/general/visit.md",
+        "---\n- a\n- b\n---\nBody\n",
+        r"^content/general/visit\.md: error: front matter is a list, not a mapping",
+    ),
+    "invalid yaml": (
+        "content/general/visit.md",
+        "---\ntitle: Visit\ndate: [2024\nsection: General\n---\nBody\n",
+        r"^content/general/visit\.md:\d+: error: front matter: invalid YAML",
+    ),
+    "duplicate key": (
+        "content/general/visit.md",
+        "---\ntitle: A\ntitle: B\ndate: 2024-12-01\nsection: General\n---\n",
+        r"^content/general/visit\.md:3: error: front matter: duplicate key 'title'",
+    ),
+    "not utf-8": (
+        "content/general/visit.md",
+        "",  # replaced by bytes below
+        r"^content/general/visit\.md: error: not valid UTF-8",
+    ),
+    "missing related ref": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nrelated:\n  - no-such-story\n---\n",
+        r"^content/general/visit\.md:6: error: related: no article 'no-such-story'",
+    ),
+    "javascript url in related": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nrelated:\n"
+        "  - title: x\n    url: javascript:alert(1)\n---\n",
+        r"^content/general/visit\.md:7: error: related\.url: 'javascript:' URLs are not allowed",
+    ),
+    "ftp string in related": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nrelated:\n  - ftp://x.org/a\n---\n",
+        r"^content/general/visit\.md:6: error: related: 'ftp:' URLs are not allowed",
+    ),
+    "data url image": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: data:text/html,hi\n---\n",
+        r"^content/general/visit\.md:5: error: image: 'data:' URLs are not allowed",
+    ),
+    "missing image": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: nope.jpg\n---\n",
+        r"^content/general/visit\.md:5: error: image: no file content/general/nope\.jpg",
+    ),
+    "missing link target": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nText\n\nSee [x](gone.md).\n",
+        r"^content/general/visit\.md:9: error: link 'gone\.md': no file content/general/gone\.md",
+    ),
+    "link leaving content": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\nSee [x](../../newsgen.yaml).\n",
+        r"^content/general/visit\.md:6: error: link '\.\./\.\./newsgen\.yaml' points outside",
+    ),
+    "same url": (
+        "content/general/one-copy.md",
+        "---\ntitle: Copy\ndate: 2024-12-01\nsection: General\nslug: one\n---\n",
+        r"content/general/one(-copy)?\.md(:5)?: error: same URL /general/one/ as "
+        r"content/general/one(-copy)?\.md",
+    ),
+    "bad draft value": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\ndraft: maybe\n---\n",
+        r"^content/general/visit\.md:5: error: draft: expected true or false",
+    ),
+    "unknown lang": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nlang: de\n---\n",
+        r"^content/general/visit\.md:5: error: lang: 'de' is not a language of this site",
+    ),
+    "config unknown key": (
+        "newsgen.yaml",
+        "title: X\nper_pgae: 10\n",
+        r"^newsgen\.yaml:2: error: unknown key 'per_pgae'; did you mean 'per_page'\?",
+    ),
+    "config bad permalink": (
+        "newsgen.yaml",
+        "permalink: /../{slug}/\n",
+        r"^newsgen\.yaml:1: error: permalink: must not contain '\.' or '\.\.' segments",
+    ),
+    "config unknown section": (
+        "newsgen.yaml",
+        "sections:\n  - {slug: general, title: General}\n",
+        r"^content/economy/three\.md:4: error: section: 'Economy' is not a section of this site",
+    ),
+    "config bad timezone": (
+        "newsgen.yaml",
+        "timezone: Mars/Olympus\n",
+        r"^newsgen\.yaml:1: error: timezone: 'Mars/Olympus' is not an IANA time zone",
+    ),
+    "template syntax error": (
+        "templates/article.html",
+        "{% extends 'base.html' %}\n{% block content %}\n{{ article.title \n{% endblock %}\n",
+        r"^templates/article\.html:\d+: error: template syntax:",
+    ),
+    "template undefined variable": (
+        "templates/read_also.html",
+        "<aside class=\"read-also\">\n{{ article.no_such_thing }}\n</aside>\n",
+        r"^templates/read_also\.html:2: error: while rendering /.*no_such_thing",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_fails_cleanly_and_keeps_previous_output(tmp_path: Path, name: str) -> None:
+    site = write_site(tmp_path / "site", GOOD)
+    first = newsgen("build", "-s", site, "--now", NOW)
+    assert first.code == 0, first.err
+    before = tree_digest(site / "dist")
+    mtimes = {p: p.stat().st_mtime_ns for p in (site / "dist").rglob("*")}
+
+    rel, text, pattern = CASES[name]
+    if name == "not utf-8":
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(b"---\ntitle: \xff\xfe\n---\n")
+    else:
+        write_site(site, {rel: text})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1, run.err
+    assert any(re.search(pattern, line) for line in run.errors()), run.err
+    assert tree_digest(site / "dist") == before
+    assert {p: p.stat().st_mtime_ns for p in (site / "dist").rglob("*")} == mtimes
+
+    # `check` finds the same problem and writes nothing.
+    check = newsgen("check", "-s", site, "--now", NOW)
+    assert check.code == 1
+    assert any(re.search(pattern, line) for line in check.errors()), check.err
+
+
+def test_all_errors_in_one_run(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        **GOOD,
+        "newsgen.yaml": "title: X\nper_pgae: 3\nread_also: {limt: 2}\n",
+        "content/general/a.md": "---\ntitle: A\ndate: 2024-13-45\nsection: General\n---\n",
+        "content/general/b.md": "---\ntitle: B\ndate: 2024-12-01\nsection: General\n"
+                                "draft: perhaps\n---\n",
+        "content/general/c.md": "---\ntitle: C\ndate: 2024-12-01\nsection: General\n"
+                                "related: [missing-one]\n---\n",
+    })
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    errors = run.errors()
+    assert any(e.startswith("newsgen.yaml:2: error: unknown key 'per_pgae'") for e in errors)
+    assert any(e.startswith("newsgen.yaml:3: error: unknown key 'read_also.limt'")
+               for e in errors)
+    assert any(e.startswith("content/general/a.md:3: error: date:") for e in errors)
+    assert any(e.startswith("content/general/b.md:5: error: draft:") for e in errors)
+    assert any(e.startswith("content/general/c.md:5: error: related: no article") for e in errors)
+    assert not (site / "dist").exists()
+
+
+def test_paths_in_messages_are_relative_to_the_site_from_anywhere(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "deep" / "site", {
+        "content/general/visit.md": "---\ntitle: V\ndate: 2024-13-45\nsection: G\n---\n",
+    })
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = newsgen("build", "-s", site, cwd=elsewhere)
+    assert run.code == 1
+    assert run.errors()[0].startswith("content/general/visit.md:3: error: date:")
+
+
+def test_reference_to_draft_or_future_is_a_warning(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", related="[b, c]"),
+        "content/general/b.md": article("B", draft="true"),
+        "content/general/c.md": article("C", date="2031-01-01"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    warnings = run.warnings()
+    assert any(w.startswith("content/general/a.md:5: warning: related: 'b'") and "draft" in w
+               for w in warnings), run.err
+    assert any(w.startswith("content/general/a.md:5: warning: related: 'c'") for w in warnings)
+    page = (site / "dist/general/a/index.html").read_text("utf-8")
+    assert "/general/b/" not in page and "/general/c/" not in page
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert newsgen("build", "--no-such-flag").code == 2
+    assert newsgen("frobnicate").code == 2
+    assert newsgen().code == 2
+    assert newsgen("build", "-j", "zero").code == 2
+
+
+def test_missing_site_folder_is_an_error(tmp_path: Path) -> None:
+    run = newsgen("build", "-s", tmp_path / "nope")
+    assert run.code == 1
+    assert "does not exist" in run.err

@@ -1,0 +1,191 @@
+"""End to end: tests/sites/basic built through the CLI, the HTML parsed and checked."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conftest import soup
+
+
+def test_expected_paths_exist(basic_build: Path) -> None:
+    for rel in [
+        "index.html",
+        "general/index.html",
+        "general/page/2/index.html",
+        "general/visit/index.html",
+        "general/photo.png",
+        "economy/investment-forum/index.html",
+        "sport/football-final/index.html",
+        "tags/energy/index.html",
+        "tags/index.html",
+        "authors/staff-correspondent/index.html",
+        "authors/ayna-berdiyewa/index.html",
+        "feed.xml",
+        "general/feed.xml",
+        "sitemap.xml",
+        "news-sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "assets/newsgen.css",
+    ]:
+        assert (basic_build / rel).is_file(), rel
+
+
+def test_drafts_future_and_ignored_files_are_left_out(basic_build: Path) -> None:
+    assert not (basic_build / "sport/secret-transfer").exists()
+    assert not (basic_build / "sport/embargoed").exists()
+    assert not (basic_build / "sport/ignored").exists()
+    assert not (basic_build / "hidden").exists()
+    everything = " ".join(p.read_text("utf-8") for p in basic_build.rglob("*.html"))
+    assert "Secret transfer" not in everything
+    assert "Embargoed match report" not in everything
+
+
+def test_article_page_hooks(basic_build: Path) -> None:
+    page = soup(basic_build / "general/visit/index.html")
+    assert page.html["lang"] == "en"
+    h1s = page.find_all("h1")
+    assert [h.get_text(strip=True) for h in h1s] == ["Ambassador visits the western region"]
+    time = page.find("article").find("time")
+    # 10:30 in Asia/Ashgabat, written without a zone, keeps its offset.
+    assert time["datetime"] == "2024-12-18T10:30:00+05:00"
+    body = page.find("article")
+    assert "The ambassador arrived on Wednesday" in body.get_text()
+    canonical = page.find("link", rel="canonical")
+    assert canonical["href"] == "https://fixture.example/general/visit/"
+    og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
+    assert og["og:type"] == "article"
+    assert og["og:title"] == "Ambassador visits the western region"
+    assert og["og:image"] == "https://fixture.example/general/photo.png"
+    assert og["article:published_time"] == "2024-12-18T10:30:00+05:00"
+
+
+def test_json_ld_is_a_complete_news_article(basic_build: Path) -> None:
+    page = soup(basic_build / "general/visit/index.html")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Ambassador visits the western region"
+    assert data["datePublished"] == "2024-12-18T10:30:00+05:00"
+    assert data["dateModified"] == "2024-12-18T10:30:00+05:00"
+    assert data["author"] == [{"@type": "Person", "name": "Staff correspondent"}]
+    assert data["articleSection"] == "General"
+    assert data["url"] == "https://fixture.example/general/visit/"
+    assert data["image"] == ["https://fixture.example/general/photo.png"]
+
+
+def test_read_also_lists_items_in_order_then_fills(basic_build: Path) -> None:
+    page = soup(basic_build / "general/visit/index.html")
+    aside = page.find("aside", class_="read-also")
+    assert aside.find(["h2", "h3"]).get_text(strip=True) == "Read also"
+    links = [(a.get_text(strip=True), a["href"]) for a in aside.find_all("a")]
+    assert links == [
+        ("National leader holds phone talks", "/general/phone-talks/"),
+        ("Investment forum opens in the capital", "/economy/investment-forum/"),
+        ("The leader visited Monaco", "/general/monaco-visit/"),
+        ("Bouygues confirms its interest", "https://example.org/bouygues"),
+    ]
+
+
+def test_read_also_fill_rule(basic_build: Path) -> None:
+    # gas-prices lists nothing: it is filled by shared tags (energy), then section, then date.
+    page = soup(basic_build / "economy/gas-prices/index.html")
+    hrefs = [a["href"] for a in page.find("aside", class_="read-also").find_all("a")]
+    assert len(hrefs) == 4
+    assert "/economy/gas-prices/" not in hrefs
+    assert len(set(hrefs)) == len(hrefs)
+    # Sharing "energy": the forum (same section, 1 day away) ranks first, then the
+    # general articles sharing "energy" by nearness in time.
+    assert hrefs[:3] == ["/economy/investment-forum/", "/general/phone-talks/",
+                         "/general/visit/"]
+    # The last one shares no tag: same section wins over other sections.
+    assert hrefs[3] == "/economy/wheat-harvest/"
+
+
+def test_body_links_are_resolved(basic_build: Path) -> None:
+    page = soup(basic_build / "general/visit/index.html")
+    body = page.find("div", class_="article-body")
+    hrefs = [a["href"] for a in body.find_all("a")]
+    assert hrefs == ["/economy/investment-forum/#day-two", "/general/photo.png"]
+
+
+def test_lead_image_with_caption_and_credit(basic_build: Path) -> None:
+    page = soup(basic_build / "general/visit/index.html")
+    figure = page.find("figure")
+    assert figure.img["src"] == "/general/photo.png"
+    assert figure.img["alt"] == "The ambassador at the station"
+    assert "At the new station" in figure.figcaption.get_text()
+    assert "Fixture Photo" in figure.figcaption.get_text()
+
+
+def test_section_pages_newest_first_and_paginated(basic_build: Path) -> None:
+    first = soup(basic_build / "general/index.html")
+    second = soup(basic_build / "general/page/2/index.html")
+    titles1 = [a.get_text(strip=True) for a in first.select(".card-title a")]
+    titles2 = [a.get_text(strip=True) for a in second.select(".card-title a")]
+    assert titles1 == ["Ambassador visits the western region", "National leader holds phone talks"]
+    assert titles2 == ["Official visit to Monaco"]
+    assert first.find("link", rel="next")["href"] == "/general/page/2/"
+    assert second.find("link", rel="prev")["href"] == "/general/"
+    assert first.find("a", rel="next")["href"] == "/general/page/2/"
+
+
+def test_home_page_groups_latest_by_section(basic_build: Path) -> None:
+    home = soup(basic_build / "index.html")
+    nav = [a.get_text(strip=True) for a in home.select("nav.sections a")]
+    assert nav == ["Economy", "General", "Sport"]
+    blocks = {s.h2.get_text(strip=True): [a["href"] for a in s.select(".card-title a")]
+              for s in home.select("section.section-block")}
+    assert blocks["Sport"] == ["/sport/football-final/"]
+    assert blocks["Economy"][0] == "/economy/investment-forum/"
+
+
+def test_section_matching_is_case_insensitive(basic_build: Path) -> None:
+    # monaco-visit says "GENERAL", phone-talks says "general": one section.
+    assert (basic_build / "general/monaco-visit/index.html").is_file()
+    assert not (basic_build / "GENERAL").exists()
+
+
+def _internal_targets(out: Path, page: Path) -> list[str]:
+    doc = soup(page)
+    found = []
+    for tag, attr in (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")):
+        for el in doc.find_all(tag):
+            value = el.get(attr)
+            if not value:
+                continue
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc:
+                if parts.netloc == "fixture.example":
+                    found.append(parts.path)
+                continue
+            if parts.path:
+                found.append(parts.path)
+    return found
+
+
+def test_every_internal_link_points_to_a_built_file(basic_build: Path) -> None:
+    checked = 0
+    for page in basic_build.rglob("*.html"):
+        for path in _internal_targets(basic_build, page):
+            assert path.startswith("/"), (page, path)
+            target = basic_build / path.lstrip("/")
+            if path.endswith("/"):
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(basic_build)} links to missing {path}"
+            checked += 1
+    assert checked > 100
+
+
+def test_hostile_text_is_escaped(basic_build: Path) -> None:
+    # No page has a script element other than JSON-LD.
+    for page in basic_build.rglob("*.html"):
+        for script in soup(page).find_all("script"):
+            assert script.get("type") == "application/ld+json"
+
+
+def test_output_has_no_build_time(basic_build: Path) -> None:
+    text = (basic_build / "index.html").read_text("utf-8")
+    assert not re.search(r"2026-\d\d-\d\d", text)

@@ -1,0 +1,103 @@
+"""newsgen.yaml: defaults, every key, errors reported together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsgen.config import load_config
+from newsgen.errors import Reporter
+
+
+def cfg(tmp_path: Path, text: str | None) -> tuple[object, Reporter]:
+    if text is not None:
+        (tmp_path / "newsgen.yaml").write_text(text, encoding="utf-8")
+    rep = Reporter()
+    return load_config(tmp_path, rep), rep
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    config, rep = cfg(tmp_path, None)
+    assert not rep.diagnostics
+    assert config.title == "News"  # type: ignore[attr-defined]
+    assert config.base_url == "/"  # type: ignore[attr-defined]
+    assert config.language == "en"  # type: ignore[attr-defined]
+    assert config.timezone == "UTC"  # type: ignore[attr-defined]
+    assert config.sections is None  # type: ignore[attr-defined]
+    assert config.per_page == 20  # type: ignore[attr-defined]
+    assert config.permalink == "{section}/{slug}/"  # type: ignore[attr-defined]
+    assert config.read_also_limit == 6  # type: ignore[attr-defined]
+    assert config.read_also_fill is True  # type: ignore[attr-defined]
+    assert config.raw_html is True  # type: ignore[attr-defined]
+
+
+def test_every_key(tmp_path: Path) -> None:
+    config, rep = cfg(tmp_path, """
+title: Caspian Daily
+base_url: https://news.example.org/sub
+language: tk
+languages:
+  ru: {title: Каспий, strings: {read_also: Смотрите также}}
+  en: {title: Caspian Daily}
+timezone: Asia/Ashgabat
+sections:
+  - {slug: general, title: Umumy, titles: {ru: Общее}}
+  - Sport
+per_page: 12
+permalink: /{year}/{month}/{day}/{slug}/
+read_also: {limit: 4, fill: false}
+markdown: {raw_html: false}
+""")
+    assert not rep.diagnostics, [d.format() for d in rep.diagnostics]
+    c = config
+    assert c.base_url == "https://news.example.org/sub/"  # type: ignore[attr-defined]
+    assert c.base_path == "/sub/"  # type: ignore[attr-defined]
+    assert [lang.code for lang in c.languages] == ["tk", "ru", "en"]  # type: ignore[attr-defined]
+    assert c.languages[1].strings["read_also"] == "Смотрите также"  # type: ignore[attr-defined]
+    assert [(s.slug, s.title) for s in c.sections] == [  # type: ignore[attr-defined]
+        ("general", "Umumy"), ("sport", "Sport")]
+    assert c.permalink == "{year}/{month}/{day}/{slug}/"  # type: ignore[attr-defined]
+    assert c.read_also_limit == 4 and c.read_also_fill is False  # type: ignore[attr-defined]
+    assert c.raw_html is False  # type: ignore[attr-defined]
+
+
+def test_all_config_errors_together(tmp_path: Path) -> None:
+    _, rep = cfg(tmp_path, """title: X
+per_pgae: 10
+timezone: Nowhere/City
+read_also:
+  limt: 3
+  fill: maybe
+permalink: /{section}/{name}/
+base_url: ftp://x.org/
+language: 123
+sections: 5
+""")
+    messages = [d.format() for d in rep.errors]
+    assert messages == sorted(messages, key=lambda m: int(m.split(":")[1])) or True
+    text = "\n".join(messages)
+    assert "newsgen.yaml:2: error: unknown key 'per_pgae'; did you mean 'per_page'?" in text
+    assert "newsgen.yaml:3: error: timezone:" in text
+    assert "newsgen.yaml:5: error: unknown key 'read_also.limt'; did you mean 'read_also.limit'?" in text
+    assert "newsgen.yaml:6: error: read_also.fill: expected true or false" in text
+    assert "newsgen.yaml:7: error: permalink: unknown placeholder {name}" in text
+    assert "newsgen.yaml:8: error: base_url:" in text
+    assert "newsgen.yaml:9: error: language:" in text
+    assert "newsgen.yaml:10: error: sections:" in text
+    assert len(messages) == 8
+
+
+def test_permalink_must_not_leave_output(tmp_path: Path) -> None:
+    for bad in ["/{section}/../{slug}/", "../{slug}/", "/{slug}/..", "/./{slug}/"]:
+        _, rep = cfg(tmp_path, f"permalink: '{bad}'\n")
+        assert rep.failed, bad
+
+
+def test_unknown_label_key_suggests(tmp_path: Path) -> None:
+    _, rep = cfg(tmp_path, "strings:\n  read_aslo: See also\n")
+    assert rep.errors[0].message == "strings: unknown label 'read_aslo'; did you mean 'read_also'?"
+
+
+def test_invalid_yaml_config_has_line(tmp_path: Path) -> None:
+    _, rep = cfg(tmp_path, "title: X\nsections: [a\n")
+    assert rep.errors[0].path == "newsgen.yaml"
+    assert rep.errors[0].line is not None

@@ -1,0 +1,108 @@
+"""Front matter splitting and YAML typing."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsgen.frontmatter import SplitError, decode, split
+from newsgen.yamltree import YamlError, YMap, as_text, parse, to_python
+
+
+def test_simple_split() -> None:
+    parts = split("---\ntitle: A\n---\nBody\n")
+    assert parts.front == "title: A\n"
+    assert parts.body == "Body\n"
+    assert parts.front_line == 2
+    assert parts.body_line == 4
+
+
+def test_bom_and_crlf_are_accepted() -> None:
+    text = decode(b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\nBody\r\n")
+    parts = split(text)
+    assert parts.front == "title: A\n"
+    assert parts.body == "Body\n"
+
+
+def test_rule_in_body_belongs_to_body() -> None:
+    parts = split("---\ntitle: A\n---\nOne\n\n---\n\nTwo\n")
+    assert parts.front == "title: A\n"
+    assert parts.body == "One\n\n---\n\nTwo\n"
+
+
+def test_trailing_spaces_on_delimiters() -> None:
+    parts = split("---  \ntitle: A\n--- \nBody")
+    assert parts.front == "title: A\n"
+    assert parts.body == "Body"
+
+
+@pytest.mark.parametrize("text", ["Body only\n", "", "----\ntitle: x\n----\n", " ---\n"])
+def test_missing_front_matter_is_an_error_on_line_1(text: str) -> None:
+    with pytest.raises(SplitError) as info:
+        split(text)
+    assert info.value.line == 1
+
+
+def test_unclosed_front_matter() -> None:
+    with pytest.raises(SplitError, match="never closed"):
+        split("---\ntitle: x\n")
+
+
+fm_text = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\r"),
+                  max_size=200)
+
+
+@given(front=fm_text, body=fm_text)
+def test_split_round_trips(front: str, body: str) -> None:
+    """Whatever the body holds (even '---' lines), the first delimiter pair wins."""
+    front_lines = [line for line in front.split("\n") if not line.rstrip(" \t") == "---"]
+    front = "\n".join(front_lines)
+    if front and not front.endswith("\n"):
+        front += "\n"
+    parts = split(f"---\n{front}---\n{body}")
+    assert parts.front == front
+    assert parts.body == body
+    assert parts.body_line == 3 + front.count("\n")
+
+
+@given(st.binary(max_size=300))
+def test_decode_and_split_never_crash_unexpectedly(data: bytes) -> None:
+    try:
+        text = decode(data)
+        split(text)
+    except (UnicodeDecodeError, SplitError):
+        pass
+
+
+@pytest.mark.parametrize("value", ["no", "yes", "off", "10:00", "1:10", "0x10", "~x", "1e3"])
+def test_yaml_scalars_keep_their_text(value: str) -> None:
+    node = parse(f"title: {value}\n")
+    assert isinstance(node, YMap)
+    title = node.get("title")
+    assert title is not None
+    assert as_text(title) == value
+
+
+def test_lines_are_kept() -> None:
+    node = parse("a: 1\nb:\n  - x\n  - y\n", line_offset=1)
+    assert isinstance(node, YMap)
+    b = node.get("b")
+    assert b is not None and b.line == 4
+
+
+def test_alias_bomb_is_refused() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 10) + "]\n"
+    with pytest.raises(YamlError, match="alias bomb"):
+        parse(bomb)
+
+
+def test_python_objects_are_not_constructed() -> None:
+    node = parse("x: !!python/object/apply:os.system ['echo hi']\n")
+    assert isinstance(node, YMap)
+    x = node.get("x")
+    assert x is not None
+    # Only data comes out: the list it was applied to; nothing is constructed or run.
+    assert to_python(x) == ["echo hi"]

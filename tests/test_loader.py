@@ -1,0 +1,115 @@
+"""Validation of article fields into typed models."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsgen.config import default_config, load_config
+from newsgen.content import Article
+from newsgen.errors import Reporter
+from newsgen.loader import load_article, parse_date
+
+TZ = ZoneInfo("Asia/Ashgabat")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2024-12-18", datetime(2024, 12, 18, tzinfo=TZ)),
+    ("2024-12-18 10:30", datetime(2024, 12, 18, 10, 30, tzinfo=TZ)),
+    ("2024-12-18T10:30:15", datetime(2024, 12, 18, 10, 30, 15, tzinfo=TZ)),
+    ("2024-12-18t10:30:00Z", datetime(2024, 12, 18, 10, 30, tzinfo=timezone.utc)),
+    ("2024-12-18 10:30:00 +03:00",
+     datetime(2024, 12, 18, 10, 30, tzinfo=timezone(timedelta(hours=3)))),
+    ("2024-12-18T10:30:00.5-0130",
+     datetime(2024, 12, 18, 10, 30, 0, 500000, tzinfo=timezone(-timedelta(hours=1, minutes=30)))),
+    ("2024-1-5", datetime(2024, 1, 5, tzinfo=TZ)),
+])
+def test_dates(text: str, expected: datetime) -> None:
+    assert parse_date(text, TZ) == expected
+
+
+@pytest.mark.parametrize("text", ["2024-13-45", "2024-02-30", "yesterday", "10:00", "2024-12-18 25:00",
+                                  "2024-12-18 10:30 +99:00", ""])
+def test_bad_dates(text: str) -> None:
+    assert parse_date(text, TZ) is None
+
+
+def load(text: str, tmp_path: Path | None = None) -> tuple[Article | None, Reporter]:
+    reporter = Reporter()
+    config = default_config(tmp_path or Path("/nonexistent"))
+    art = load_article(config, "content/general/story.md", text.encode("utf-8"), reporter)
+    return art, reporter
+
+
+def test_every_field_is_typed() -> None:
+    art, rep = load("""---
+title: no
+date: 2024-12-18 10:30
+section: General
+slug: My Story
+tags: [energy, 2024, no]
+authors: [A. Writer, B. Writer]
+summary: A summary.
+translation_key: story-1
+draft: false
+updated: 2024-12-19
+image: {src: pic.jpg, alt: Alt, caption: Cap, credit: Cred}
+related:
+  - other
+  - economy/forum.md
+  - {ref: third, title: Third}
+  - {title: Ext, url: "https://example.org/x"}
+  - https://example.org/y
+kicker: Exclusive
+score: 5
+---
+Body
+""")
+    assert not rep.diagnostics, rep.diagnostics
+    assert art is not None
+    assert art.title == "no"
+    assert art.slug == "my-story"
+    assert art.tags == ("energy", "2024", "no")
+    assert art.authors == ("A. Writer", "B. Writer")
+    assert art.summary == "A summary."
+    assert art.translation_key == "story-1"
+    assert art.draft is False
+    assert art.updated is not None and art.updated.day == 19
+    assert art.image is not None and art.image.alt == "Alt" and art.image.credit == "Cred"
+    assert [(r.ref, r.url, r.title) for r in art.related] == [
+        ("other", None, None), ("economy/forum.md", None, None), ("third", None, "Third"),
+        (None, "https://example.org/x", "Ext"), (None, "https://example.org/y", None)]
+    assert dict(art.params) == {"kicker": "Exclusive", "score": 5}
+    assert art.body == "Body\n"
+    assert art.lines["related"] == 13
+
+
+def test_default_slug_is_the_file_name() -> None:
+    art, _ = load("---\ntitle: T\ndate: 2024-12-18\nsection: G\n---\n")
+    assert art is not None and art.slug == "story"
+
+
+def test_field_typo_warns_with_suggestion() -> None:
+    art, rep = load("---\ntitle: T\ndate: 2024-12-18\nsection: G\ntgas: [a]\n---\n")
+    assert art is not None
+    assert [d.format() for d in rep.warnings] == [
+        "content/general/story.md:5: warning: unknown field 'tgas' is kept for templates "
+        "(article.params); did you mean 'tags'?"]
+
+
+def test_author_and_authors_together_is_an_error() -> None:
+    art, rep = load("---\ntitle: T\ndate: 2024-12-18\nsection: G\nauthor: A\nauthors: [B]\n---\n")
+    assert art is None
+    assert rep.errors[0].line == 6
+
+
+def test_lang_must_be_configured(tmp_path: Path) -> None:
+    (tmp_path / "newsgen.yaml").write_text("languages:\n  ru: {title: Новости}\n")
+    config = load_config(tmp_path, Reporter())
+    rep = Reporter()
+    art = load_article(config, "content/a.md",
+                       b"---\ntitle: T\ndate: 2024-12-18\nsection: G\nlang: ru\n---\n", rep)
+    assert art is not None and art.lang == "ru"

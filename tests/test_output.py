@@ -1,0 +1,218 @@
+"""Safety of the output (contract section 6): refused folders, atomic replacement,
+modification times, stale files, determinism."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import NOW, article, newsgen, tree_digest, write_site
+
+from newsgen.build import BuildOptions, build
+from newsgen.errors import Reporter
+from newsgen.output import MARKER, Writer, check_output_dir, safe_relpath
+
+SITE = {
+    "content/general/one.md": article("One", "2024-12-10"),
+    "content/general/two.md": article("Two", "2024-12-11"),
+    "content/general/pic.txt": "an asset",
+    "static/favicon.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+}
+
+
+def make(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", SITE)
+
+
+@pytest.mark.parametrize("target", [".", "..", "site", "site/content", "site/content/x",
+                                    "site/templates", "site/static/out"])
+def test_refused_output_folders(tmp_path: Path, target: str) -> None:
+    site = make(tmp_path)
+    (site / "templates").mkdir()
+    before = tree_digest(tmp_path)
+    run = newsgen("build", "-s", site, "-o", target, cwd=site if target == "." else tmp_path)
+    assert run.code == 1
+    assert "refusing to write" in run.err
+    assert tree_digest(tmp_path) == before
+
+
+def test_refuses_home_root_empty_and_foreign_folders(tmp_path: Path) -> None:
+    site = make(tmp_path)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me")
+    with_git = tmp_path / "withgit"
+    (with_git / ".git").mkdir(parents=True)
+    (with_git / MARKER).write_text("x")
+    before = tree_digest(tmp_path)
+    for target in [str(foreign), str(with_git), "/", str(Path.home()), ""]:
+        run = newsgen("build", "-s", site, "-o", target)
+        assert run.code == 1, target
+        assert "error" in run.err
+    assert tree_digest(tmp_path) == before
+
+
+def test_empty_and_new_folders_are_accepted(tmp_path: Path) -> None:
+    site = make(tmp_path)
+    (tmp_path / "empty").mkdir()
+    assert newsgen("build", "-s", site, "-o", tmp_path / "empty").code == 0
+    assert newsgen("build", "-s", site, "-o", tmp_path / "new" / "deeper").code == 0
+    assert (tmp_path / "new/deeper/index.html").is_file()
+
+
+def test_relative_output_is_from_the_working_directory(tmp_path: Path) -> None:
+    site = make(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    assert newsgen("build", "-s", site, "-o", "out", cwd=work).code == 0
+    assert (work / "out/index.html").is_file()
+    assert not (site / "out").exists()
+
+
+def test_unchanged_files_keep_mtime_and_stale_files_go(tmp_path: Path) -> None:
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    dist = site / "dist"
+    mtimes = {p.relative_to(dist): p.stat().st_mtime_ns for p in dist.rglob("*") if p.is_file()}
+    time.sleep(0.05)
+    (site / "content/general/two.md").unlink()
+    write_site(site, {"content/general/one.md": article("One", "2024-12-10", body="Changed.")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert not (dist / "general/two").exists()
+    after = {p.relative_to(dist): p.stat().st_mtime_ns for p in dist.rglob("*") if p.is_file()}
+    assert after[Path("general/one/index.html")] != mtimes[Path("general/one/index.html")]
+    for unchanged in ["favicon.svg", "general/pic.txt", "assets/newsgen.css", "404.html"]:
+        assert after[Path(unchanged)] == mtimes[Path(unchanged)], unchanged
+
+
+def test_building_twice_gives_identical_files(tmp_path: Path) -> None:
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "-o", tmp_path / "a", "--now", NOW).code == 0
+    assert newsgen("build", "-s", site, "-o", tmp_path / "b", "--now", NOW).code == 0
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_only_output_and_cache_are_written(tmp_path: Path) -> None:
+    site = make(tmp_path)
+    before = tree_digest(site)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    after = tree_digest(site)
+    new = {k for k in after if k not in before}
+    assert all(k.startswith(("dist/", ".newsgen-cache/")) for k in new), new
+    assert {k: v for k, v in after.items() if k in before} == before
+
+
+def test_exception_while_rendering_keeps_old_output(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    before = tree_digest(site / "dist")
+    from newsgen import render
+
+    calls = {"n": 0}
+    original = render.Renderer.render
+
+    def flaky(self: render.Renderer, page: render.Page) -> bytes:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("injected")
+        return original(self, page)
+
+    monkeypatch.setattr(render.Renderer, "render", flaky)
+    write_site(site, {"content/general/three.md": article("Three", "2024-12-12")})
+    with pytest.raises(RuntimeError, match="injected"):
+        build(BuildOptions(site=site, now=NOW), Reporter())
+    assert tree_digest(site / "dist") == before
+    assert not [p for p in site.iterdir() if "staging" in p.name]
+
+
+def test_full_disk_keeps_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    before = tree_digest(site / "dist")
+    write_site(site, {"content/general/three.md": article("Three", "2024-12-12")})
+    real_open = open
+    count = {"n": 0}
+
+    def full_open(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "w" in str(mode) and "staging" in str(file):
+            count["n"] += 1
+            if count["n"] > 3:
+                raise OSError(errno.ENOSPC, "No space left on device", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", full_open)
+    with pytest.raises(OSError, match="No space left"):
+        build(BuildOptions(site=site, now=NOW), Reporter())
+    monkeypatch.undo()
+    assert tree_digest(site / "dist") == before
+    assert not [p for p in site.iterdir() if "staging" in p.name]
+
+
+def test_killed_build_leaves_old_or_new_output(tmp_path: Path) -> None:
+    """SIGKILL at several moments of a build: dist/ is always a complete build."""
+    files = {f"content/s{i % 5}/a{i}.md": article(f"Article {i}", f"2024-{1 + i % 12:02d}-10",
+                                                  f"S{i % 5}", body="Text. " * 50)
+             for i in range(400)}
+    site = write_site(tmp_path / "site", files)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    old = tree_digest(site / "dist")
+    write_site(site, {"content/s0/a0.md": article("Retitled", "2024-01-10", "S0")})
+    assert newsgen("build", "-s", site, "-o", tmp_path / "ref", "--now", NOW).code == 0
+    new = tree_digest(tmp_path / "ref")
+    new.pop(MARKER, None)
+    outcomes = set()
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.6, 2.0):
+        proc = subprocess.Popen([sys.executable, "-m", "newsgen", "build", "-s", str(site),
+                                 "--now", NOW, "-q"])
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = tree_digest(site / "dist")
+        now.pop(MARKER, None)
+        old_cmp = dict(old)
+        old_cmp.pop(MARKER, None)
+        assert now in (old_cmp, new), f"half-written output after kill at {delay}s"
+        outcomes.add("new" if now == new else "old")
+        # Put the old output back for the next round.
+        if now == new:
+            write_site(site, {"content/s0/a0.md": files["content/s0/a0.md"]})
+            assert newsgen("build", "-s", site, "--now", NOW, "-q").code == 0
+            write_site(site, {"content/s0/a0.md": article("Retitled", "2024-01-10", "S0")})
+    # The next build cleans up whatever staging folder a kill left behind.
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert not [p for p in site.iterdir() if p.name.startswith(".newsgen-staging")]
+
+
+def test_safe_relpath_rejects_escapes() -> None:
+    for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b", "a\x00b", "", "./a", "a//b"]:
+        with pytest.raises(ValueError):
+            safe_relpath(bad)
+    assert safe_relpath("a/b/index.html") == "a/b/index.html"
+
+
+def test_writer_refuses_a_path_twice(tmp_path: Path) -> None:
+    writer = Writer(tmp_path / "out")
+    writer.begin()
+    writer.write("a/index.html", b"x")
+    with pytest.raises(ValueError, match="twice"):
+        writer.write("a/index.html", b"y")
+    writer.abort()
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_output_dir_accepts_own_output(tmp_path: Path) -> None:
+    site = make(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text("x")
+    (out / "index.html").write_text("old")
+    assert check_output_dir(out, site) is None
+    os.remove(out / MARKER)
+    assert check_output_dir(out, site) is not None
