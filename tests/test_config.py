@@ -77,7 +77,8 @@ sections: 5
     text = "\n".join(messages)
     assert "newsgen.yaml:2: error: unknown key 'per_pgae'; did you mean 'per_page'?" in text
     assert "newsgen.yaml:3: error: timezone:" in text
-    assert "newsgen.yaml:5: error: unknown key 'read_also.limt'; did you mean 'read_also.limit'?" in text
+    assert ("newsgen.yaml:5: error: unknown key 'read_also.limt'; "
+            "did you mean 'read_also.limit'?") in text
     assert "newsgen.yaml:6: error: read_also.fill: expected true or false" in text
     assert "newsgen.yaml:7: error: permalink: unknown placeholder {name}" in text
     assert "newsgen.yaml:8: error: base_url:" in text

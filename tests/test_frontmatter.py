@@ -56,7 +56,7 @@ fm_text = st.text(st.characters(blacklist_categories=["Cs"], blacklist_character
 @given(front=fm_text, body=fm_text)
 def test_split_round_trips(front: str, body: str) -> None:
     """Whatever the body holds (even '---' lines), the first delimiter pair wins."""
-    front_lines = [line for line in front.split("\n") if not line.rstrip(" \t") == "---"]
+    front_lines = [line for line in front.split("\n") if line.rstrip(" \t") != "---"]
     front = "\n".join(front_lines)
     if front and not front.endswith("\n"):
         front += "\n"
