@@ -234,7 +234,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert newsgen("build", "-j", "zero").code == 2
 
 
-def test_missing_site_folder_is_an_error(tmp_path: Path) -> None:
+def test_missing_site_folder_is_a_usage_error(tmp_path: Path) -> None:
     run = newsgen("build", "-s", tmp_path / "nope")
-    assert run.code == 1
+    assert run.code == 2
     assert "does not exist" in run.err

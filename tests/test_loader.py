@@ -102,7 +102,7 @@ def test_field_typo_warns_with_suggestion() -> None:
 
 def test_author_and_authors_together_is_an_error() -> None:
     art, rep = load("---\ntitle: T\ndate: 2024-12-18\nsection: G\nauthor: A\nauthors: [B]\n---\n")
-    assert art is None
+    assert art is not None and not art.valid  # kept for further checks, never published
     assert rep.errors[0].line == 6
 
 

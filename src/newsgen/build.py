@@ -139,7 +139,7 @@ def build(options: BuildOptions, reporter: Reporter) -> BuildResult:
     bodies = convert_bodies(config, articles)
     # Articles that failed to load are not "missing": references to them stay quiet.
     broken = {rel[len("content/"):] for rel in tree.articles} - {
-        a.content_path for a in articles}
+        a.content_path for a in articles if a.valid}
     site = link(config, articles, bodies, tree.assets, now, reporter,
                 drafts=options.drafts, future=options.future, broken=broken)
     pages = plan(site)

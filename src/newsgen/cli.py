@@ -11,12 +11,16 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.config import check_base_url, load_config
 from newsgen.errors import BuildFailed, Reporter
+from newsgen.loader import parse_date
 from newsgen.output import OutputRefused
+from newsgen.scaffold import ScaffoldError, init_site, new_article
 
 
 def _jobs(text: str) -> int:
@@ -29,8 +33,30 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _site(text: str) -> str:
+    if not os.path.exists(text):
+        raise argparse.ArgumentTypeError(f"the site folder '{text}' does not exist")
+    if not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a folder")
+    return text
+
+
+def _time(text: str) -> str:
+    if parse_date(text.strip(), UTC) is None:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a time like 2024-12-18 10:30 or 2024-12-18T10:30:00+05:00")
+    return text
+
+
+def _url(text: str) -> str:
+    problem = check_base_url(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
 def _site_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-s", "--site", default=".", metavar="SITE",
+    parser.add_argument("-s", "--site", default=".", metavar="SITE", type=_site,
                         help="the site folder (default: the current folder)")
 
 
@@ -49,9 +75,10 @@ def make_parser() -> argparse.ArgumentParser:
                    help="the output folder (default: SITE/dist; relative to the current folder)")
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     b.add_argument("--future", action="store_true", help="include articles dated in the future")
-    b.add_argument("--now", metavar="TIME",
+    b.add_argument("--now", metavar="TIME", type=_time,
                    help="build as if it were TIME (decides embargoes and the news sitemap)")
-    b.add_argument("--base-url", metavar="URL", help="override base_url from newsgen.yaml")
+    b.add_argument("--base-url", metavar="URL", type=_url,
+                   help="override base_url from newsgen.yaml")
     b.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                    help="worker processes (default: the number of cores)")
     b.add_argument("--cache-dir", metavar="DIR",
@@ -64,8 +91,17 @@ def make_parser() -> argparse.ArgumentParser:
     _site_arg(c)
     c.add_argument("--drafts", action="store_true", help="check drafts as published")
     c.add_argument("--future", action="store_true", help="check future articles as published")
-    c.add_argument("--now", metavar="TIME", help="check as if it were TIME")
+    c.add_argument("--now", metavar="TIME", type=_time, help="check as if it were TIME")
     c.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    n = sub.add_parser("new", help="write a new draft article")
+    n.add_argument("title", metavar="TITLE", help="the headline")
+    n.add_argument("--section", required=True, metavar="S", help="the section (slug or title)")
+    n.add_argument("--lang", metavar="L", help="the article's language (default: the site's)")
+    _site_arg(n)
+
+    i = sub.add_parser("init", help="create a new site that builds at once")
+    i.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
     return parser
 
 
@@ -75,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("build", "check"):
             return _build(args, write=args.command == "build")
+        if args.command == "new":
+            return _new(args)
+        if args.command == "init":
+            return _init(args)
     except KeyboardInterrupt:
         print("newsgen: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
@@ -83,9 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace, *, write: bool) -> int:
     site = Path(os.path.abspath(args.site))
-    if not site.is_dir():
-        print(f"newsgen: error: the site folder {args.site} does not exist", file=sys.stderr)
-        return 1
     output = getattr(args, "output", None)
     if output is not None and not output.strip():
         print("newsgen: error: -o/--output is empty; name an output folder", file=sys.stderr)
@@ -136,6 +173,35 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     reporter.print(warnings=not quiet)
     if not quiet:
         print(_summary(result, options, reporter, write=write), file=sys.stderr)
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    site = Path(os.path.abspath(args.site))
+    reporter = Reporter()
+    config = load_config(site, reporter)
+    if reporter.failed:
+        reporter.print()
+        return 1
+    try:
+        path = new_article(config, args.title, args.section, args.lang,
+                           datetime.now(config.tz))
+    except ScaffoldError as exc:
+        print(f"newsgen: error: {exc}", file=sys.stderr)
+        return 1
+    print(path.relative_to(site).as_posix())
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    target = Path(os.path.abspath(args.dir))
+    try:
+        init_site(target, datetime.now(UTC))
+    except ScaffoldError as exc:
+        print(f"newsgen: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"newsgen: created a new site in {args.dir}; build it with: "
+          f"newsgen build -s {args.dir}")
     return 0
 
 

@@ -174,7 +174,8 @@ class _Checker:
         for key, _ in node.items:
             if key.text in known:
                 continue
-            guess = difflib.get_close_matches(key.text, known, n=1, cutoff=0.6)
+            # Always name the nearest known key, however far it is.
+            guess = difflib.get_close_matches(key.text, known, n=1, cutoff=0.0)
             hint = f"; did you mean '{prefix}{guess[0]}'?" if guess else ""
             self.error(key.line, f"unknown key '{prefix}{key.text}'{hint}")
 
@@ -263,8 +264,11 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     except OSError as exc:
         reporter.error(rel, None, f"cannot read: {exc.strerror}")
         return default_config(root)
+    problems: list[YamlError] = []
     try:
-        node = parse(text)
+        node = parse(text, problems=problems)
+        for issue in problems:
+            reporter.error(rel, issue.line, issue.message)
     except YamlError as exc:
         reporter.error(rel, exc.line, exc.message)
         return default_config(root)

@@ -60,6 +60,7 @@ class Article:
     body: str = ""
     body_line: int = 1
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    valid: bool = True  # False: front matter had errors; checked further but never published
 
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name)

@@ -27,10 +27,10 @@ NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 SITEMAP_LIMIT = 50_000
 NEWS_LIMIT = 1_000
-HTML_KINDS = ("home", "section", "article", "tag", "author", "tags", "authors")
+HTML_KINDS = ("home", "section", "article", "tag", "author", "tags", "authors", "archive",
+              "month")
 
-for prefix, uri in (("atom", ATOM), ("dc", DC), ("media", MEDIA), ("news", NEWS),
-                    ("xhtml", XHTML)):
+for prefix, uri in (("atom", ATOM), ("dc", DC), ("media", MEDIA)):
     ET.register_namespace(prefix, uri)
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -47,10 +47,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
     return el
 
 
-def _bytes(root: ET.Element, default_namespace: str | None = None) -> bytes:
+def _bytes(root: ET.Element) -> bytes:
     ET.indent(root, space="  ")
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True,
-                              default_namespace=default_namespace)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
 
 
@@ -153,7 +152,7 @@ class SitemapRecords:
                     alternates.append(("x-default", urls.abs(x_default.url)))
             elif page.items:
                 lastmod = max(e.modified for e in page.items)
-            elif page.kind in ("home", "tags", "authors"):
+            elif page.kind in ("home", "tags", "authors", "archive"):
                 entries = lang_sites[page.lang].entries
                 lastmod = max((e.modified for e in entries), default=None)
             if page.kind == "home" and multi:
@@ -162,25 +161,32 @@ class SitemapRecords:
             self.records.append((urls.abs(page.url), lastmod, alternates))
 
 
+# Sitemaps use the sitemap namespace as the default one, as search engines document
+# them. ElementTree cannot mix a default namespace with unqualified attributes, so
+# the namespaces are declared on the root and the prefixed names written as is.
+def _urlset(extra: dict[str, str]) -> ET.Element:
+    return ET.Element("urlset", {"xmlns": SITEMAP, **extra})
+
+
 def sitemap(ctx: Context, page: Page, records: SitemapRecords) -> bytes:
     if page.kind == "sitemap-index":
-        root = ET.Element(f"{{{SITEMAP}}}sitemapindex")
+        root = ET.Element("sitemapindex", {"xmlns": SITEMAP})
         for n in range(1, page.total + 1):
-            sm = _sub(root, f"{{{SITEMAP}}}sitemap")
-            _sub(sm, f"{{{SITEMAP}}}loc", ctx.urls.abs(f"sitemap-{n}.xml"))
-        return _bytes(root, SITEMAP)
+            sm = _sub(root, "sitemap")
+            _sub(sm, "loc", ctx.urls.abs(f"sitemap-{n}.xml"))
+        return _bytes(root)
     chosen = records.records
     if page.number:
         chosen = chosen[(page.number - 1) * SITEMAP_LIMIT: page.number * SITEMAP_LIMIT]
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    root = _urlset({"xmlns:xhtml": XHTML})
     for loc, lastmod, alternates in chosen:
-        url = _sub(root, f"{{{SITEMAP}}}url")
-        _sub(url, f"{{{SITEMAP}}}loc", loc)
+        url = _sub(root, "url")
+        _sub(url, "loc", loc)
         if lastmod is not None:
-            _sub(url, f"{{{SITEMAP}}}lastmod", iso(ctx.local(lastmod)))
+            _sub(url, "lastmod", iso(ctx.local(lastmod)))
         for hreflang, href in alternates:
-            _sub(url, f"{{{XHTML}}}link", rel="alternate", hreflang=hreflang, href=href)
-    return _bytes(root, SITEMAP)
+            _sub(url, "xhtml:link", rel="alternate", hreflang=hreflang, href=href)
+    return _bytes(root)
 
 
 def news_sitemap(ctx: Context) -> bytes:
@@ -190,18 +196,18 @@ def news_sitemap(ctx: Context) -> bytes:
         (e for ls in ctx.site.languages for e in ls.entries if e.article.date >= since),
         key=lambda e: (-e.timestamp, e.url),
     )[:NEWS_LIMIT]
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    root = _urlset({"xmlns:news": NEWS})
     for entry in recent:
         lang = ctx.config.language_config(entry.lang)
-        url = _sub(root, f"{{{SITEMAP}}}url")
-        _sub(url, f"{{{SITEMAP}}}loc", ctx.urls.abs(entry.url))
-        news = _sub(url, f"{{{NEWS}}}news")
-        pub = _sub(news, f"{{{NEWS}}}publication")
-        _sub(pub, f"{{{NEWS}}}name", lang.title)
-        _sub(pub, f"{{{NEWS}}}language", entry.lang)
-        _sub(news, f"{{{NEWS}}}publication_date", iso(ctx.local(entry.article.date)))
-        _sub(news, f"{{{NEWS}}}title", entry.article.title)
-    return _bytes(root, SITEMAP)
+        url = _sub(root, "url")
+        _sub(url, "loc", ctx.urls.abs(entry.url))
+        news = _sub(url, "news:news")
+        pub = _sub(news, "news:publication")
+        _sub(pub, "news:name", lang.title)
+        _sub(pub, "news:language", entry.lang)
+        _sub(news, "news:publication_date", iso(ctx.local(entry.article.date)))
+        _sub(news, "news:title", entry.article.title)
+    return _bytes(root)
 
 
 def robots(ctx: Context) -> bytes:

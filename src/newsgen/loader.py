@@ -12,11 +12,10 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from newsgen.config import Config
 from newsgen.content import Article, Asset, Image, RelatedItem
@@ -49,6 +48,8 @@ _DATE_RE = re.compile(
     r"[ \t]*(Z|z|[-+]\d{1,2}(?::?\d{2})?)?)?\Z"
 )
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+# Dates outside these years are typos, and would overflow time zone arithmetic.
+MIN_YEAR, MAX_YEAR = 1000, 9000
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,18 @@ def scan(config: Config, reporter: Reporter) -> SourceTree:
     root = config.root
     articles: list[str] = []
     assets: list[Asset] = []
-    for rel in _walk(root, "content", reporter):
+    for rel in _walk(root, "content", reporter, skip_hidden=True):
         if rel.lower().endswith(".md"):
             articles.append(rel)
         else:
             assets.append(Asset(source=rel, output=rel[len("content/"):]))
-    for rel in _walk(root, "static", reporter):
+    # static/ is copied verbatim: .htaccess, .well-known/ and _redirects included.
+    for rel in _walk(root, "static", reporter, skip_hidden=False):
         assets.append(Asset(source=rel, output=rel[len("static/"):]))
     return SourceTree(tuple(sorted(articles)), tuple(assets))
 
 
-def _walk(root: Path, top: str, reporter: Reporter) -> Iterator[str]:
+def _walk(root: Path, top: str, reporter: Reporter, *, skip_hidden: bool) -> Iterator[str]:
     """Files under root/top, as sorted relative POSIX paths; refuses symlinks leaving the site."""
     base = root / top
     if not base.is_dir():
@@ -99,7 +101,7 @@ def _walk(root: Path, top: str, reporter: Reporter) -> Iterator[str]:
             continue
         subdirs: list[str] = []
         for entry in entries:
-            if is_ignored(entry.name):
+            if skip_hidden and is_ignored(entry.name):
                 continue
             rel = f"{rel_dir}/{entry.name}"
             if entry.is_symlink():
@@ -135,11 +137,14 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
     except SplitError as exc:
         reporter.error(rel, exc.line, exc.message)
         return None
+    problems: list[YamlError] = []
     try:
-        node = parse(parts.front, line_offset=parts.front_line - 1)
+        node = parse(parts.front, line_offset=parts.front_line - 1, problems=problems)
     except YamlError as exc:
         reporter.error(rel, exc.line, f"front matter: {exc.message}")
         return None
+    for problem in problems:
+        reporter.error(rel, problem.line, f"front matter: {problem.message}")
     if not isinstance(node, YMap):
         what = "empty" if node is None else f"{describe(node)}, not a mapping"
         reporter.error(rel, None, f"front matter is {what}: it needs at least title, date "
@@ -297,9 +302,16 @@ class _Validator:
         if (v := node.get("related")) is not None:
             fields["related"] = self.related(v)
 
-        if not self.ok or title is None or when is None or section is None:
-            return None
         content_path = self.rel[len("content/"):]
+        if not self.ok or title is None or when is None or section is None:
+            # Keep what can still be checked (links, image, references), never publish it.
+            fields["valid"] = False
+            title = title or ""
+            when = when or datetime(2000, 1, 1, tzinfo=self.config.tz)
+            section = section or ""
+            for name in ("tags", "authors", "summary", "translation_key", "updated", "image"):
+                if fields.get(name) is None:
+                    fields.pop(name, None)
         stem = content_path.rsplit("/", 1)[-1][:-3]
         if "slug" not in fields:
             fields["slug"] = slug_or_fallback(stem, title, seed=content_path)
@@ -397,7 +409,7 @@ class _Validator:
                 self.error(key.line, f"{name}: unknown key '{key.text}'{hint}")
 
 
-def parse_date(text: str, tz: ZoneInfo) -> datetime | None:
+def parse_date(text: str, tz: tzinfo) -> datetime | None:
     """A YAML date/timestamp or ISO 8601 string; naive times are in `tz`."""
     match = _DATE_RE.match(text)
     if match is None:
@@ -412,6 +424,8 @@ def parse_date(text: str, tz: ZoneInfo) -> datetime | None:
             int((frac or "0")[:6].ljust(6, "0")),
         )
     except ValueError:
+        return None
+    if not MIN_YEAR <= day_value.year <= MAX_YEAR:
         return None
     moment = datetime.combine(day_value, clock)
     if zone is None:

@@ -7,6 +7,7 @@ placeholders and listed, and the linking stage puts the resolved URLs in.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from newsgen.slugs import slugify
@@ -96,6 +98,32 @@ def _text_without_footnotes(el: ET.Element) -> str:
     return "".join(parts)
 
 
+_TAG_RE = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*>")
+_ATTR_RE = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+class _RawHtmlLinks(Postprocessor):
+    """Relative href/src in raw HTML blocks are links too: list them the same way."""
+
+    def __init__(self, md: markdown.Markdown, collector: _Collector) -> None:
+        super().__init__(md)
+        self.collector = collector
+
+    def run(self, text: str) -> str:
+        if "href" not in text and "src" not in text:
+            return text
+        return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)
+
+    def _attr(self, match: re.Match[str]) -> str:
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        raw = html.unescape(value)
+        if PLACEHOLDER_OPEN in raw or not is_local(raw):
+            return match.group(0)
+        links = self.collector.links
+        links.append(raw.strip())
+        return f'{match.group(1)}"{PLACEHOLDER_OPEN}{len(links) - 1}{PLACEHOLDER_CLOSE}"'
+
+
 class _NewsgenExtension(Extension):
     def __init__(self, safe: bool) -> None:
         super().__init__()
@@ -109,6 +137,8 @@ class _NewsgenExtension(Extension):
             md.inlinePatterns.deregister("html")
         self.collector = _Collector(md, self.safe)
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
+        if not self.safe:
+            md.postprocessors.register(_RawHtmlLinks(md, self.collector), "newsgen-raw-links", -10)
 
 
 def _toc_slug(value: str, separator: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import filecmp
 import os
 import secrets
 import shutil
@@ -99,7 +100,8 @@ class Writer:
     """Writes one build. Use `begin()`, `write()`/`copy()`, then `commit()` or `abort()`."""
 
     def __init__(self, out: Path) -> None:
-        self.out = Path(os.path.abspath(out))
+        # A symlinked output folder is written where it points: the swap happens there.
+        self.out = Path(os.path.realpath(out))
         self.parent = self.out.parent
         self.staging: Path | None = None
         self.stats = WriteStats()
@@ -176,18 +178,18 @@ class Writer:
             self.stats.written += 1
 
     def copy(self, path: str, source: Path) -> None:
-        """Copy a file (keeping its modification time), or reuse the previous copy."""
+        """Copy a file, or reuse the previous copy when its bytes are the same."""
         target = self._target(path)
         old = self.out / path
         try:
-            src, prev = source.stat(), old.stat()
-            same = src.st_size == prev.st_size and int(src.st_mtime) == int(prev.st_mtime)
+            same = source.stat().st_size == old.stat().st_size and filecmp.cmp(
+                source, old, shallow=False)
         except OSError:
             same = False
         if same and self._reuse(old, target):
             self.stats.unchanged += 1
             return
-        shutil.copy2(source, target)
+        shutil.copyfile(source, target)
         self.stats.written += 1
 
     def written(self) -> Iterable[str]:
@@ -198,7 +200,9 @@ class Writer:
     def commit(self) -> None:
         if self.staging is None:
             raise RuntimeError("Writer.begin() first")
-        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        counts = (self.stats.written, self.stats.unchanged)
+        self.write(MARKER, MARKER_TEXT)
+        self.stats.written, self.stats.unchanged = counts
         staging = self.staging
         self.staging = None
         if not self.out.exists():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -57,6 +58,7 @@ class Page:
     number: int = 1
     total: int = 1
     list_url: str = ""  # page 1 of a paginated list
+    month: tuple[int, int] | None = None  # (year, month) of an archive page
 
 
 class TemplateFailure(Exception):
@@ -115,6 +117,14 @@ def plan(site: Site) -> list[Page]:
                 pages.extend(_paginate(items, cfg.per_page, f"{pre}{folder}/{term.slug}/",
                                        kind=kind, lang=code, origin=f"{kind} '{term.name}'",
                                        term=term))
+        if ls.months:
+            pages.append(Page(f"{pre}archive/index.html", f"{pre}archive/", "archive", code,
+                              "the archive"))
+            for (year, month), items in ls.months:
+                pages.extend(_paginate(items, cfg.per_page, f"{pre}archive/{year:04d}/{month:02d}/",
+                                       kind="month", lang=code,
+                                       origin=f"the archive of {year:04d}-{month:02d}",
+                                       month=(year, month)))
         pages.append(Page(f"{pre}feed.xml", f"{pre}feed.xml", "feed", code, "the site feed",
                           items=ls.entries[: cfg.feed_limit]))
         pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
@@ -126,24 +136,43 @@ def plan(site: Site) -> list[Page]:
     return pages
 
 
+def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
+    """The file (and line) a page comes from, when one file decides its path."""
+    if page.entry is not None:
+        a = page.entry.article
+        return a.source, a.line_of("slug")
+    if page.section is not None:
+        for sec in site.config.sections or ():
+            if sec.slug == page.section.slug:
+                return "newsgen.yaml", sec.line
+        ls = next(ls for ls in site.languages if ls.lang.code == page.lang)
+        first = ls.by_section[page.section.slug][-1].article
+        return first.source, first.line_of("section")
+    if page.term is not None:
+        ls = next(ls for ls in site.languages if ls.lang.code == page.lang)
+        field = "tags" if page.term.kind == "tag" else "authors"
+        for e in reversed(ls.entries):
+            if page.term in (e.tags if page.term.kind == "tag" else e.authors):
+                return e.article.source, e.article.line_of(field) or e.article.line_of("author")
+    return None
+
+
 def check_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
-    """Two things may never write one file: report both sources."""
-    owners: dict[str, str] = {}
+    """Two things may never write one file: report both sources, at the one that has a file."""
+    owners: dict[str, Page] = {}
     for page in pages:
         first = owners.get(page.path)
-        if first is not None:
-            where = page.entry.article.source if page.entry else "newsgen.yaml"
-            reporter.error(where, None, f"{page.origin} and {first} would both write "
-                                        f"/{page.path}; rename one of them")
-        else:
-            owners[page.path] = page.origin
+        if first is None:
+            owners[page.path] = page
+            continue
+        where = _blame(site, page) or _blame(site, first) or ("newsgen.yaml", None)
+        reporter.error(where[0], where[1], f"{page.origin} and {first.origin} would both write "
+                                           f"/{page.path}; rename one of them")
     for asset in site.assets:
-        first = owners.get(asset.output)
-        if first is not None:
-            reporter.error(asset.source, None, f"this file and {first} would both write "
+        taken = owners.get(asset.output)
+        if taken is not None:
+            reporter.error(asset.source, None, f"this file and {taken.origin} would both write "
                                                f"/{asset.output}; rename one of them")
-        else:
-            owners[asset.output] = asset.source
 
 
 # --------------------------------------------------------------------------- templates
@@ -223,6 +252,8 @@ class Renderer:
             "author": "taxonomy.html",
             "tags": "terms.html",
             "authors": "terms.html",
+            "archive": "archive.html",
+            "month": "taxonomy.html",
             "404": "404.html",
         }[page.kind]
 
@@ -283,7 +314,9 @@ class Renderer:
                      : ctx.config.home_per_section]])
                 for s in ls.sections
             ]
-        elif page.kind in ("section", "tag", "author"):
+        elif page.kind == "archive":
+            values["years"] = _archive_years(ctx, ls)
+        elif page.kind in ("section", "tag", "author", "month"):
             values["articles"] = [ArticleView(e, ctx) for e in page.items]
             values["pagination"] = self.pagination(page)
             if page.section is not None:
@@ -367,6 +400,10 @@ class PageView:
             title = labels.get("all_tags" if page.kind == "tags" else "all_authors")
         elif page.kind == "404":
             title = labels.get("not_found_title")
+        elif page.kind == "archive":
+            title = labels.get("archive")
+        elif page.month is not None:
+            title = month_title(page.month, page.lang)
         if page.kind == "home" and len(ctx.site.languages) > 1:
             # Every language has a home page: they are one another's alternates.
             self.alternates = [Alternate(other.lang.code, ctx.urls.abs(other.prefix))
@@ -376,3 +413,27 @@ class PageView:
             title = f"{title} — {labels.get('page_n', n=page.number)}"
         self.title = title
 
+
+
+def month_title(month: tuple[int, int], lang: str) -> str:
+    """`December 2024`, `Декабрь 2024 г.`: the month in the language, capitalized."""
+    text = i18n.format_month(datetime(month[0], month[1], 1), lang)
+    return text[:1].upper() + text[1:]
+
+
+def _archive_years(ctx: Context, ls: LanguageSite) -> list[tuple[int, list[ArchiveMonth]]]:
+    years: dict[int, list[ArchiveMonth]] = {}
+    for (year, month), items in ls.months:
+        years.setdefault(year, []).append(ArchiveMonth(
+            title=month_title((year, month), ls.lang.code),
+            url=ctx.urls.href(f"{ls.prefix}archive/{year:04d}/{month:02d}/"),
+            count=len(items),
+        ))
+    return sorted(years.items(), reverse=True)
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    title: str
+    url: str
+    count: int

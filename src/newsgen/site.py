@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.config import Config, LanguageConfig
 from newsgen.content import Article, Asset, RelatedItem
@@ -117,6 +117,7 @@ class LanguageSite:
     by_section: Mapping[str, tuple[Entry, ...]]
     tags: tuple[tuple[Term, tuple[Entry, ...]], ...]  # by slug
     authors: tuple[tuple[Term, tuple[Entry, ...]], ...]
+    months: tuple[tuple[tuple[int, int], tuple[Entry, ...]], ...] = ()  # newest month first
 
     @property
     def prefix(self) -> str:
@@ -187,7 +188,10 @@ class _Linker:
         future: bool,
     ) -> None:
         self.config = config
-        self.articles = sorted(articles, key=lambda a: a.source)
+        # Articles with front matter errors are not published, but their links,
+        # image and references are still checked so that one run reports everything.
+        self.invalid = sorted((a for a in articles if not a.valid), key=lambda a: a.source)
+        self.articles = sorted((a for a in articles if a.valid), key=lambda a: a.source)
         self.assets = assets
         self.now = now
         self.reporter = reporter
@@ -267,11 +271,12 @@ class _Linker:
     def run(self, bodies: Mapping[str, Body]) -> Site:
         ordered, lookup = self.sections()
         placed = self.place(lookup)
-        live = [p for p in placed if p.published]
 
+        # Every article is checked, published or not: an embargoed article must not
+        # break the build that publishes it, and `check` validates everything.
         seen_paths: dict[str, str] = {}
         unique: list[_Placed] = []
-        for p in live:
+        for p in placed:
             other = seen_paths.get(p.path)
             if other is not None:
                 self.reporter.error(
@@ -280,7 +285,7 @@ class _Linker:
             else:
                 seen_paths[p.path] = p.article.source
                 unique.append(p)
-        live = unique
+        live = [p for p in unique if p.published]
 
         by_content = {p.article.content_path: p for p in placed}
         by_slug: dict[tuple[str, str], list[_Placed]] = defaultdict(list)
@@ -289,20 +294,27 @@ class _Linker:
 
         entries: dict[str, Entry] = {}
         for p in live:
-            body = bodies[p.article.source]
-            entries[p.article.source] = Entry(
-                article=p.article,
+            a = p.article
+            body = bodies[a.source]
+            entries[a.source] = Entry(
+                article=a,
                 section=p.section,
                 url=p.url,
                 path=p.path,
-                body_html=self.body_html(p, body, by_content),
-                summary=p.article.summary or body.summary,
+                body_html=self.body_html(a, body, by_content),
+                summary=a.summary or body.summary,
                 toc=body.toc,
-                image=self.image(p.article),
-                tags=tuple(self.term("tag", t, p.article.source) for t in p.article.tags),
-                authors=tuple(self.term("author", t, p.article.source)
-                              for t in p.article.authors),
+                image=self.image(a),
+                tags=self.terms("tag", a.tags),
+                authors=self.terms("author", a.authors),
             )
+        unpublished = [p.article for p in placed if not p.published] + self.invalid
+        for a in unpublished:
+            self.body_html(a, bodies[a.source], by_content)
+            self.image(a)
+            for item in a.related:
+                if item.ref is not None:
+                    self.resolve_ref(a, item, by_content, by_slug)
 
         window = 3 * max(self.config.read_also_limit, 1)
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
@@ -310,7 +322,7 @@ class _Linker:
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
             final[source] = replace(
-                entry, read_also=self.read_also(entry, entries, by_content, by_slug, index))
+                entry, read_also=self.read_also(entry, by_content, by_slug, index))
         final = {
             source: replace(e, translations=tuple(
                 final[t.article.source] for t in translations.get(source, ())))
@@ -330,13 +342,17 @@ class _Linker:
 
     # -- pieces --------------------------------------------------------------------------
 
-    def term(self, kind: str, name: str, source: str) -> Term:
-        slug = slug_or_fallback(name, seed=f"{kind}:{name}")
-        found = self._terms.get((kind, slug))
-        if found is None:
-            found = Term(kind, name, slug)
-            self._terms[(kind, slug)] = found
-        return found
+    def terms(self, kind: str, names: Iterable[str]) -> tuple[Term, ...]:
+        """Tags or authors as terms, once per slug ("Energy" and "energy!" are one tag)."""
+        out: dict[str, Term] = {}
+        for name in names:
+            slug = slug_or_fallback(name, seed=f"{kind}:{name}")
+            found = self._terms.get((kind, slug))
+            if found is None:
+                found = Term(kind, name, slug)
+                self._terms[(kind, slug)] = found
+            out.setdefault(slug, found)
+        return tuple(out.values())
 
     def resolve_path(self, folder: str, target: str) -> str | None:
         """A path relative to `folder` (under content/), normalized; None if it leaves content/."""
@@ -345,11 +361,10 @@ class _Linker:
             return None
         return "" if joined == "." else joined
 
-    def body_html(self, p: _Placed, body: Body, by_content: dict[str, _Placed]) -> str:
+    def body_html(self, a: Article, body: Body, by_content: dict[str, _Placed]) -> str:
         if not body.links:
             return body.html
         urls: list[str] = []
-        a = p.article
         for target in body.links:
             parts = urlsplit(target)
             suffix = (f"?{parts.query}" if parts.query else "") + (
@@ -363,7 +378,7 @@ class _Linker:
             elif path in by_content or path + ".md" in by_content:
                 linked = by_content.get(path) or by_content[path + ".md"]
                 if linked.published:
-                    url = self.config.base_path + linked.url + suffix
+                    url = self.config.base_path + quote(linked.url) + suffix
                 else:
                     what = "a draft" if linked.article.draft else "not published yet"
                     self.reporter.warning(
@@ -371,7 +386,8 @@ class _Linker:
                         f"link '{target}': {linked.article.source} is {what}; the link is "
                         "left out of this build")
             elif path in self.asset_by_content_path:
-                url = self.config.base_path + self.asset_by_content_path[path].output + suffix
+                url = (self.config.base_path + quote(self.asset_by_content_path[path].output)
+                       + suffix)
             elif path not in self.broken and path + ".md" not in self.broken:
                 self.reporter.error(a.source, line,
                                     f"link '{target}': no file content/{path}")
@@ -411,7 +427,6 @@ class _Linker:
     def read_also(
         self,
         entry: Entry,
-        entries: dict[str, Entry],
         by_content: dict[str, _Placed],
         by_slug: dict[tuple[str, str], list[_Placed]],
         index: RelatedIndex[Entry],
@@ -441,6 +456,14 @@ class _Linker:
                 else:
                     self.reporter.warning(a.source, item.line,
                                           f"related: '{item.ref}' is listed twice")
+                continue
+            if target.article.lang != a.lang:
+                self.reporter.warning(
+                    a.source, item.line,
+                    f"related: '{item.ref}' ({target.article.source}) is in another language "
+                    f"({target.article.lang}); a read-also block lists articles of its own "
+                    "language only (link translations with translation_key, or write "
+                    "{title, url})")
                 continue
             if not target.published:
                 what = "a draft" if target.article.draft else "scheduled for later"
@@ -532,7 +555,11 @@ class _Linker:
         tags: dict[str, list[Entry]] = defaultdict(list)
         authors: dict[str, list[Entry]] = defaultdict(list)
         term_of: dict[tuple[str, str], Term] = {}
+        months: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+        tz = self.config.tz
         for e in own:
+            local = e.article.date.astimezone(tz)
+            months[(local.year, local.month)].append(e)
             by_section[e.section.slug].append(e)
             for t in e.tags:
                 tags[t.slug].append(e)
@@ -547,12 +574,20 @@ class _Linker:
             by_section=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
             tags=tuple((term_of[("tag", k)], tuple(v)) for k, v in sorted(tags.items())),
             authors=tuple((term_of[("author", k)], tuple(v)) for k, v in sorted(authors.items())),
+            months=tuple((k, tuple(v)) for k, v in sorted(months.items(), reverse=True)),
         )
 
 
 def _line_of(a: Article, target: str) -> int:
-    """The line of the body where a link target is written (the body's first line if not found)."""
-    for number, text in enumerate(a.body.split("\n")):
-        if target in text:
-            return a.body_line + number
+    """The line of the body where a link target is written (the body's first line if not found).
+
+    A target written as a link (`](photo)`, `<photo>`, `"photo"`) wins over the same text
+    inside a longer name (`photo.jpg`).
+    """
+    lines = a.body.split("\n")
+    for pattern in (f"]({target})", f"]({target} ", f"<{target}>", f'"{target}"',
+                    f"'{target}'", f"]: {target}", target):
+        for number, text in enumerate(lines):
+            if pattern in text:
+                return a.body_line + number
     return a.body_line

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -30,10 +31,10 @@ class Urls:
         self.absolute = config.base_is_absolute
 
     def href(self, path: str) -> str:
-        return self.base_path + path
+        return self.base_path + quote(path)
 
     def abs(self, path: str) -> str:
-        return (self.base_url if self.absolute else self.base_path) + path
+        return (self.base_url if self.absolute else self.base_path) + quote(path)
 
 
 def iso(moment: datetime) -> str:
@@ -190,6 +191,12 @@ class ArticleView:
         return [ArticleView(t, self._ctx) for t in self._e.translations]
 
     @property
+    def archive_url(self) -> str:
+        """The archive page of the article's month."""
+        return self._ctx.urls.href(
+            f"{self.lang_config.prefix}archive/{self.date.year:04d}/{self.date.month:02d}/")
+
+    @property
     def date_iso(self) -> str:
         return iso(self.date)
 
@@ -272,6 +279,7 @@ class SiteView:
         self.feed_url = ctx.urls.href(lang.prefix + "feed.xml")
         self.tags_url = ctx.urls.href(lang.prefix + "tags/") if ls.tags else None
         self.authors_url = ctx.urls.href(lang.prefix + "authors/") if ls.authors else None
+        self.archive_url = ctx.urls.href(lang.prefix + "archive/") if ls.months else None
         self.sections = [ctx.section(s, lang) for s in ls.sections]
         self.languages = [
             LanguageLink(other.lang.code, other.lang.title, ctx.urls.href(other.prefix),

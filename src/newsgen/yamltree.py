@@ -95,10 +95,14 @@ def describe(node: YNode) -> str:
     return repr(node.text)
 
 
-def parse(text: str, line_offset: int = 0) -> YNode | None:
+def parse(text: str, line_offset: int = 0,
+          problems: list[YamlError] | None = None) -> YNode | None:
     """Parse one YAML document. `line_offset` is added to every line number.
 
-    Returns None for an empty document. Raises YamlError.
+    Returns None for an empty document. Raises YamlError for YAML that cannot be
+    read. Problems that leave the rest readable (a duplicate key, whose first
+    value is kept; a merge key, which is skipped) go to `problems` when given,
+    so that the other errors of the file are reported too; otherwise they raise.
     """
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -113,13 +117,19 @@ def parse(text: str, line_offset: int = 0) -> YNode | None:
         raise YamlError("invalid YAML: nested too deeply", None) from None
     if node is None:
         return None
-    return _Converter(line_offset).convert(node, 0)
+    return _Converter(line_offset, problems).convert(node, 0)
 
 
 class _Converter:
-    def __init__(self, line_offset: int) -> None:
+    def __init__(self, line_offset: int, problems: list[YamlError] | None) -> None:
         self.offset = line_offset
         self.budget = MAX_NODES
+        self.problems = problems
+
+    def soft(self, problem: YamlError) -> None:
+        if self.problems is None:
+            raise problem
+        self.problems.append(problem)
 
     def line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + 1 + self.offset
@@ -144,14 +154,16 @@ class _Converter:
                     raise YamlError("a key must be a plain value, not a list or mapping",
                                     self.line(knode))
                 if knode.tag == "tag:yaml.org,2002:merge":
-                    raise YamlError("merge keys (<<) are not supported", self.line(knode))
+                    self.soft(YamlError("merge keys (<<) are not supported", self.line(knode)))
+                    continue
                 key = YScalar(str(knode.value), str(knode.tag), not knode.style,
                               self.line(knode))
                 if key.text in seen:
-                    raise YamlError(
+                    self.soft(YamlError(
                         f"duplicate key '{key.text}' (first given on line {seen[key.text]})",
                         key.line,
-                    )
+                    ))
+                    continue
                 seen[key.text] = key.line
                 items.append((key, self.convert(vnode, depth + 1)))
             return YMap(tuple(items), self.line(node))

@@ -1,0 +1,129 @@
+"""`newsgen new` (a draft article) and `newsgen init` (a new site that builds at once)."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from newsgen.config import CONFIG_NAME, Config
+from newsgen.slugs import slug_or_fallback, slugify
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+def _yaml_text(value: str) -> str:
+    """A YAML scalar that reads back as exactly this string."""
+    dumped: str = yaml.safe_dump(value, allow_unicode=True, default_style='"', width=10_000)
+    return dumped.strip().removesuffix("...").strip()
+
+
+def new_article(config: Config, title: str, section: str, lang: str | None,
+                now: datetime) -> Path:
+    """Write a draft article; returns its path. Refuses to overwrite anything."""
+    if not title.strip():
+        raise ScaffoldError("the title is empty")
+    section_slug = slugify(section)
+    section_title = section
+    if not section_slug:
+        raise ScaffoldError(f"section '{section}' gives an empty slug")
+    if config.sections is not None:
+        match = next((s for s in config.sections
+                      if section_slug in (s.slug, slugify(s.title))), None)
+        if match is None:
+            known = [s.slug for s in config.sections]
+            guess = difflib.get_close_matches(section_slug, known, n=1, cutoff=0.6)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            raise ScaffoldError(f"'{section}' is not a section of this site "
+                                f"(sections: {', '.join(known)}){hint}")
+        section_slug, section_title = match.slug, match.title
+    codes = [lc.code for lc in config.languages]
+    if lang is not None and lang not in codes:
+        raise ScaffoldError(f"'{lang}' is not a language of this site (configured: "
+                            f"{', '.join(codes)})")
+    slug = slug_or_fallback(title, seed=title)
+    folder = config.root / "content"
+    if lang is not None and lang != config.language:
+        folder = folder / lang
+    path = folder / section_slug / f"{slug}.md"
+    local = now.astimezone(config.tz)
+    lines = [
+        "---",
+        f"title: {_yaml_text(title.strip())}",
+        f"date: {local.strftime('%Y-%m-%d %H:%M')}",
+        f"section: {_yaml_text(section_title)}",
+    ]
+    if lang is not None:
+        lines.append(f"lang: {lang}")
+    lines += [
+        "tags: []",
+        "draft: true",
+        "---",
+        "",
+        "Write the article here. Remove `draft: true` when it is ready to publish.",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write("\n".join(lines))
+    except FileExistsError:
+        raise ScaffoldError(f"{path.relative_to(config.root).as_posix()} already exists; "
+                            "choose another title or edit that file") from None
+    return path
+
+
+CONFIG_TEMPLATE = """\
+# newsgen site configuration. Every key is optional; see the newsgen README.
+title: {title}
+description: "News from our newsroom"
+# The address the site will be published at (feeds and sitemaps need it).
+base_url: "https://example.org/"
+language: en
+timezone: UTC
+sections:
+  - {{slug: general, title: General}}
+per_page: 20
+read_also:
+  limit: 6
+  fill: true
+"""
+
+WELCOME = """\
+---
+title: "Welcome to your news site"
+date: {date}
+section: General
+tags: [newsgen]
+author: The newsroom
+---
+
+This is the first article of your site. Edit it in `content/general/welcome.md`,
+or write a new one with:
+
+    newsgen new "My first story" --section General
+
+Then build the site with `newsgen build` and open `dist/index.html`.
+"""
+
+
+def init_site(target: Path, now: datetime) -> list[Path]:
+    """Create a minimal site that builds at once. Refuses a non-empty folder."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldError(f"{target} already exists and is not empty")
+    title = target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "News"
+    files = {
+        target / CONFIG_NAME: CONFIG_TEMPLATE.format(title=_yaml_text(title)),
+        target / "content" / "general" / "welcome.md": WELCOME.format(
+            date=now.strftime("%Y-%m-%d %H:%M")),
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for folder in ("templates", "static"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    return list(files)

@@ -1,0 +1,229 @@
+"""Linking and validation end to end: references, body links, languages, collisions."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from conftest import NOW, article, newsgen, soup, tree_digest, write_site
+
+
+def test_embargoed_and_draft_articles_are_fully_checked(tmp_path: Path) -> None:
+    body = "See [x](nothere.md)."
+    site = write_site(tmp_path / "s", {
+        "content/general/live.md": article("Live"),
+        "content/general/fut.md": article("Future", "2030-12-18", body=body,
+                                          related="[no-such-article]"),
+        "content/general/dr.md": article("Draft", draft="true", image="missing.png"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    errors = "\n".join(run.errors())
+    assert "content/general/fut.md:5: error: related: no article 'no-such-article'" in errors
+    assert "content/general/fut.md:8: error: link 'nothere.md'" in errors
+    assert "content/general/dr.md:6: error: image: no file content/general/missing.png" in errors
+
+
+def test_future_article_with_the_same_url_is_an_error_now(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/same.md": article("Live"),
+        "content/other/same.md": article("Later", "2030-01-01", section="General"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert any("same URL /general/same/" in e and "content/general/same.md" in e
+               and "content/other/same.md" in e for e in run.errors()), run.err
+
+
+def test_one_bad_field_does_not_hide_the_other_errors(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": "---\ntitle: A\ndate: 2024-13-45\nsection: General\n"
+                                "related: [no-such]\nimage: gone.png\n---\n\n[x](nothere.md)\n",
+    })
+    run = newsgen("check", "-s", site)
+    lines = [e.split(": error:")[0] for e in run.errors()]
+    assert lines == ["content/general/a.md:3", "content/general/a.md:5",
+                     "content/general/a.md:6", "content/general/a.md:9"], run.err
+
+
+def test_duplicate_key_and_other_errors_together(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "title: a\ntitle: b\nper_pag: 1\n",
+        "content/general/a.md": article("A"),
+    })
+    run = newsgen("build", "-s", site)
+    errors = run.errors()
+    assert any(e.startswith("newsgen.yaml:2: error: duplicate key 'title'") for e in errors)
+    assert any(e.startswith("newsgen.yaml:3: error: unknown key 'per_pag'; did you mean "
+                            "'per_page'?") for e in errors)
+
+
+def test_unknown_config_key_always_names_the_nearest(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"newsgen.yaml": "foo: 1\n", "content/g/a.md": article()})
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert "newsgen.yaml:1: error: unknown key 'foo'; did you mean '" in run.err
+
+
+def test_raw_html_links_are_resolved_and_checked(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body='<p><a href="b.md">b</a> '
+                                                  "<img src='pic.png' alt=''></p>"),
+        "content/general/b.md": article("B"),
+        "content/general/pic.png": b"\x89PNG",
+        "content/general/c.md": article("C", body='<div><a href="gone.md">x</a></div>'),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert any(e.startswith("content/general/c.md:7: error: link 'gone.md'")
+               for e in run.errors()), run.err
+    (site / "content/general/c.md").unlink()
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    page = soup(site / "dist/general/a/index.html")
+    body = page.find("div", class_="article-body")
+    assert body.find("a")["href"] == "/general/b/"
+    assert body.find("img")["src"] == "/general/pic.png"
+
+
+def test_static_is_copied_verbatim(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article(),
+        "static/.htaccess": "x",
+        "static/.well-known/security.txt": "y",
+        "static/_redirects": "z",
+    })
+    assert newsgen("build", "-s", site).code == 0
+    for rel in [".htaccess", ".well-known/security.txt", "_redirects"]:
+        assert (site / "dist" / rel).is_file(), rel
+
+
+def test_read_also_never_mixes_languages(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "languages:\n  ru: {title: Новости}\n",
+        "content/general/en-one.md": article("One", related="[general/ru-one.md]",
+                                             tags="[x]"),
+        "content/general/en-two.md": article("Two", tags="[x]"),
+        "content/general/ru-one.md": article("Один", lang="ru", tags="[x]"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert any("another language (ru)" in w for w in run.warnings())
+    hrefs = [a["href"] for a in soup(site / "dist/general/en-one/index.html")
+             .find("aside", class_="read-also").find_all("a")]
+    assert hrefs == ["/general/en-two/"]
+    ru = [a["href"] for a in soup(site / "dist/ru/general/ru-one/index.html")
+          .find("aside", class_="read-also").find_all("a")]
+    assert ru == []
+
+
+def test_touched_asset_keeps_mtime_and_changed_asset_is_copied(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"content/general/a.md": article(),
+                                       "content/general/p.txt": "AAAA"})
+    assert newsgen("build", "-s", site).code == 0
+    out = site / "dist/general/p.txt"
+    marker = site / "dist/.newsgen-output"
+    first = (out.stat().st_mtime_ns, marker.stat().st_mtime_ns)
+    time.sleep(0.02)
+    os.utime(site / "content/general/p.txt")
+    assert newsgen("build", "-s", site).code == 0
+    assert (out.stat().st_mtime_ns, marker.stat().st_mtime_ns) == first
+    src = site / "content/general/p.txt"
+    old = src.stat()
+    src.write_text("BBBB")
+    os.utime(src, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert newsgen("build", "-s", site).code == 0
+    assert out.read_text() == "BBBB"
+
+
+def test_extreme_dates_are_errors_not_crashes(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", "0001-01-01 00:00 +05:00"),
+        "content/general/b.md": article("B", "9999-12-31 23:59 -05:00"),
+        "content/general/c.md": article("C", updated="0001-01-01"),
+    })
+    run = newsgen("build", "-s", site, "--future")
+    assert run.code == 1
+    assert len(run.errors()) == 3
+    assert newsgen("build", "-s", site, "--now", "9999-12-31 23:59 -05:00").code == 2
+
+
+def test_tags_and_authors_are_one_per_slug(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", tags="[Energy, energy, 'ENERGY!']",
+                                        authors="[Ann Lee, ann-lee]"),
+    })
+    assert newsgen("build", "-s", site).code == 0
+    page = soup(site / "dist/general/a/index.html")
+    assert [a["href"] for a in page.select(".article-tags a")] == ["/tags/energy/"]
+    tag_page = soup(site / "dist/tags/energy/index.html")
+    assert len(tag_page.select(".card-title a")) == 1
+    assert len(soup(site / "dist/authors/ann-lee/index.html").select(".card-title a")) == 1
+
+
+def test_link_error_line_is_the_link_not_a_longer_name(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body="See ![a](photo.jpg).\n\nAnd [b](photo)."),
+        "content/general/photo.jpg": b"jpg",
+    })
+    run = newsgen("build", "-s", site)
+    assert run.errors()[0].startswith("content/general/a.md:9: error: link 'photo'"), run.err
+
+
+def test_asset_urls_are_percent_encoded(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body="[pdf](sub/my%20file.pdf)"),
+        "content/general/sub/my file.pdf": b"%PDF",
+    })
+    assert newsgen("build", "-s", site).code == 0
+    page = soup(site / "dist/general/a/index.html")
+    assert page.find("div", class_="article-body").a["href"] == "/general/sub/my%20file.pdf"
+
+
+def test_section_colliding_with_tag_index_blames_the_article(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/tags/t.md": article("T", section="Tags", tags="[x]"),
+    })
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert run.errors()[0].startswith("content/tags/t.md:4: error: the tag index and section "
+                                      "'tags' would both write /tags/index.html")
+
+
+def test_bad_option_values_are_usage_errors(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"content/general/a.md": article()})
+    before = tree_digest(tmp_path)
+    for args in (["--now", "garbage"], ["--now", ""], ["--base-url", "sub"],
+                 ["--base-url", "javascript:alert(1)"]):
+        assert newsgen("build", "-s", site, *args).code == 2, args
+    assert newsgen("build", "-s", tmp_path / "missing").code == 2
+    assert newsgen("build", "-s", site / "content/general/a.md").code == 2
+    assert tree_digest(tmp_path) == before
+
+
+def test_symlinked_output_is_built_where_it_points(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"content/general/a.md": article("First")})
+    real = tmp_path / "real"
+    assert newsgen("build", "-s", site, "-o", real).code == 0
+    (site / "dist").symlink_to(real)
+    write_site(site, {"content/general/a.md": article("Second")})
+    assert newsgen("build", "-s", site).code == 0
+    assert (site / "dist").is_symlink()
+    assert "Second" in (real / "general/a/index.html").read_text()
+    assert sorted(p.name for p in site.iterdir()) == ["content", "dist"]
+
+
+def test_symlink_outside_the_site_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    site = write_site(tmp_path / "s", {"content/general/a.md": article()})
+    (site / "content/general/leak.txt").symlink_to(secret)
+    (site / "static").mkdir()
+    (site / "static/leak2.txt").symlink_to(secret)
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert any(e.startswith("content/general/leak.txt: error: symbolic link points outside")
+               for e in run.errors())
+    assert any(e.startswith("static/leak2.txt: error: symbolic link points outside")
+               for e in run.errors())
+    assert not (site / "dist").exists()
