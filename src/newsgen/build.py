@@ -13,6 +13,7 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
+from newsgen import images
 from newsgen.config import Config, load_config
 from newsgen.content import Article
 from newsgen.errors import BuildFailed, Reporter
@@ -34,6 +35,10 @@ class BuildOptions:
     jobs: int | None = None
     cache_dir: Path | None = None
     write: bool = True  # False for `newsgen check`
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.site / ".newsgen-cache"
 
     @property
     def output_dir(self) -> Path:
@@ -130,7 +135,7 @@ def build(options: BuildOptions, reporter: Reporter) -> BuildResult:
     started = time.perf_counter()
     out_dir = options.output_dir
     if options.write:
-        reason = check_output_dir(out_dir, options.site, options.cache_dir)
+        reason = check_output_dir(out_dir, options.site, options.cache_path)
         if reason:
             raise OutputRefused(f"refusing to write to {out_dir}: it {reason}")
 
@@ -144,14 +149,17 @@ def build(options: BuildOptions, reporter: Reporter) -> BuildResult:
                 drafts=options.drafts, future=options.future, broken=broken)
     pages = plan(site)
     check_collisions(site, pages, reporter)
+    taken = [p.path for p in pages] + [a.output for a in site.assets]
+    imageset = images.process(site, options.cache_path if options.write else None, reporter,
+                              taken)
     env = make_environment(config.root)
-    renderer = Renderer(site, env, pages, reporter)
+    renderer = Renderer(site, env, pages, reporter, imageset.info)
     rendered = render_all(site, pages, renderer, reporter, sample=reporter.failed)
     reporter.check()
     for path, data in theme_files(site).items():
         rendered.setdefault(path, data)
 
-    result = BuildResult(site=site, pages=len(pages), files=len(site.assets),
+    result = BuildResult(site=site, pages=len(pages), files=len(site.assets) + len(imageset.files),
                          articles=len(site.entries), rendered=rendered)
     if options.write:
         writer = Writer(out_dir)
@@ -161,6 +169,8 @@ def build(options: BuildOptions, reporter: Reporter) -> BuildResult:
                 writer.write(path, data)
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)
+            for path, cached in imageset.files.items():
+                writer.copy(path, cached)
             writer.commit()
         except BaseException:
             writer.abort()

@@ -80,6 +80,9 @@ class Config:
     news_sitemap_days: int = 2
     home_per_section: int = 5
     publisher_logo: str | None = None
+    image_widths: tuple[int, ...] = (480, 960, 1600)
+    image_webp: bool = True
+    image_quality: int = 82
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     exists: bool = False
 
@@ -240,7 +243,7 @@ class _Checker:
 TOP_KEYS = (
     "title", "description", "base_url", "language", "languages", "timezone", "sections",
     "per_page", "permalink", "read_also", "markdown", "feed", "news_sitemap", "home",
-    "publisher", "strings", "date_format", "params",
+    "publisher", "strings", "date_format", "params", "images",
 )
 LANGUAGE_KEYS = ("title", "description", "strings", "date_format")
 SECTION_KEYS = ("slug", "title", "titles")
@@ -346,6 +349,12 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         "logo": lambda m: put("publisher_logo", c.text(m, "logo", "publisher.logo")),
     })
 
+    _nested(c, node, "images", {
+        "widths": lambda m: put("image_widths", _widths(c, m)),
+        "webp": lambda m: put("image_webp", c.boolean(m, "webp", "images.webp")),
+        "quality": lambda m: put("image_quality", _quality(c, m)),
+    })
+
     params = c.mapping(node, "params", "params")
     if params is not None:
         values["params"] = MappingProxyType(to_python(params))
@@ -382,6 +391,31 @@ def _nested(c: _Checker, node: YMap, key: str, readers: dict[str, Callable[[YMap
     for name, read in readers.items():
         if sub.get(name) is not None:
             read(sub)
+
+
+def _widths(c: _Checker, node: YMap) -> tuple[int, ...] | None:
+    value = node.get("widths")
+    if not isinstance(value, YSeq) or not value.items:
+        line = value.line if value is not None else node.line
+        c.error(line, "images.widths: expected a list of widths in pixels, like [480, 960]")
+        return None
+    widths: list[int] = []
+    for item in value.items:
+        number = as_int(item)
+        if number is None or not 16 <= number <= 8192:
+            c.error(item.line, f"images.widths: expected a width from 16 to 8192 pixels, "
+                               f"got {describe(item)}")
+            return None
+        widths.append(number)
+    return tuple(sorted(set(widths)))
+
+
+def _quality(c: _Checker, node: YMap) -> int | None:
+    number = c.integer(node, "quality", "images.quality", 1)
+    if number is not None and number > 100:
+        c.error(_line(node, "quality"), "images.quality: expected 1 to 100")
+        return None
+    return number
 
 
 def _date_format(c: _Checker, node: YMap, key: str, name: str) -> str | None:

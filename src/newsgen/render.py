@@ -7,7 +7,7 @@ bytes. Neither writes files; templates are loaded once into the environment.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from jinja2.runtime import Context as JinjaContext
 
 from newsgen import feeds, i18n
 from newsgen.errors import Reporter
+from newsgen.images import ImageInfo
 from newsgen.site import Entry, LanguageSite, Section, Site, Term
 from newsgen.views import (
     Alternate,
@@ -213,12 +214,12 @@ class Renderer:
     """Renders pages of one linked site with one environment."""
 
     def __init__(self, site: Site, env: Environment, pages: list[Page],
-                 reporter: Reporter) -> None:
+                 reporter: Reporter, images: Mapping[str, ImageInfo] | None = None) -> None:
         self.site = site
         self.pages = pages
         self._records: feeds.SitemapRecords | None = None
         self.env = env
-        self.ctx = Context(site)
+        self.ctx = Context(site, images)
         self.labels: dict[str, i18n.Labels] = {}
         for lang in site.config.languages:
             labels, missing = i18n.make_labels(lang.code, lang.strings)

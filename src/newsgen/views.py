@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from newsgen import i18n
 from newsgen.config import Config, LanguageConfig
+from newsgen.images import ImageInfo
 from newsgen.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
 
 
@@ -74,6 +75,11 @@ class ImageView:
     caption: str | None
     credit: str | None
     external: bool
+    width: int | None = None
+    height: int | None = None
+    srcset: str = ""  # the original format, narrowest first, the original last
+    webp_srcset: str = ""
+    sizes: str = "(max-width: 44rem) 100vw, 42rem"
 
 
 @dataclass(frozen=True)
@@ -103,8 +109,9 @@ class Pagination:
 class Context:
     """Shared, per-build helpers the views need: URLs, the site, time zone, languages."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, images: Mapping[str, ImageInfo] | None = None) -> None:
         self.site = site
+        self.images: Mapping[str, ImageInfo] = images or {}
         self.config = site.config
         self.urls = Urls(site.config)
         self.tz = site.config.tz
@@ -132,8 +139,19 @@ class Context:
             return None
         src = image.url if image.external else self.urls.href(image.url)
         abs_src = image.url if image.external else self.urls.abs(image.url)
+        info = self.images.get(image.url)
+        if info is None:
+            return ImageView(src, abs_src, image.alt or "", image.caption, image.credit,
+                             image.external)
+        same = [f"{self.urls.href(v.path)} {v.width}w" for v in info.variants
+                if v.mime != "image/webp"]
+        if same and info.width:
+            same.append(f"{src} {info.width}w")
+        webp = [f"{self.urls.href(v.path)} {v.width}w" for v in info.variants
+                if v.mime == "image/webp"]
         return ImageView(src, abs_src, image.alt or "", image.caption, image.credit,
-                         image.external)
+                         image.external, info.width, info.height, ", ".join(same),
+                         ", ".join(webp))
 
 
 class ArticleView:

@@ -1,0 +1,144 @@
+"""Lead images: responsive variants made with Pillow, cached between builds.
+
+For each local lead image newsgen writes narrower copies beside the original
+(`photo-480w.jpg`, `photo-960w.jpg`) and WebP versions of every width
+(`photo-480w.webp`, …, `photo-1600w.webp`), so the theme can offer `srcset`
+and a `<picture>` with WebP. Variants are made once and kept in
+`.newsgen-cache/images/`, named by a hash of the original's bytes and the
+settings; a later build copies them from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from newsgen.config import Config
+from newsgen.errors import Reporter
+from newsgen.site import Site
+
+RESIZABLE = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Variant:
+    width: int
+    height: int
+    path: str  # output path
+    mime: str
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    width: int | None
+    height: int | None
+    variants: tuple[Variant, ...] = ()  # narrowest first, all formats
+
+
+@dataclass
+class ImageSet:
+    """What the image stage found and made: sizes for templates, files for the writer."""
+
+    info: dict[str, ImageInfo] = field(default_factory=dict)  # by the original's output path
+    files: dict[str, Path] = field(default_factory=dict)  # variant output path -> cached file
+
+
+def _cache_name(digest: str, width: int, fmt: str, quality: int) -> str:
+    key = f"{CACHE_VERSION}:{digest}:{width}:{fmt}:{quality}"
+    return hashlib.sha256(key.encode()).hexdigest()[:24] + "." + fmt.lower()
+
+
+def _save_atomic(image: Image.Image, target: Path, fmt: str, quality: int) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            options: dict[str, object] = {"optimize": True}
+            if fmt in ("JPEG", "WEBP"):
+                options["quality"] = quality
+            if fmt == "JPEG":
+                options["progressive"] = True
+            image.save(fh, fmt, **options)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def process(site: Site, cache_dir: Path | None, reporter: Reporter,
+            taken: Iterable[str]) -> ImageSet:
+    """Measure every local lead image and make its variants (or take them from the cache)."""
+    config = site.config
+    result = ImageSet()
+    used = set(taken)
+    seen: set[str] = set()
+    for entry in site.entries:
+        image = entry.image
+        if image is None or image.external or image.source is None or image.url in seen:
+            continue
+        seen.add(image.url)
+        _one(config, image.url, image.source, entry.article.source,
+             entry.article.image.line if entry.article.image else None,
+             cache_dir, reporter, result, used)
+    return result
+
+
+def _one(config: Config, output: str, source: str, article: str, line: int | None,
+         cache_dir: Path | None, reporter: Reporter, result: ImageSet, used: set[str]) -> None:
+    path = config.root / source
+    stem, dot, ext = output.rpartition(".")
+    fmt = RESIZABLE.get(f".{ext.lower()}") if dot else None
+    try:
+        data = path.read_bytes()
+        with Image.open(path) as opened:
+            width, height = opened.size
+            if fmt is None or getattr(opened, "is_animated", False):
+                result.info[output] = ImageInfo(width, height)
+                return
+            ImageOps.exif_transpose(opened, in_place=True)
+            width, height = opened.size
+            original = opened.copy()
+    except UnidentifiedImageError:
+        if fmt is None:  # an SVG or another format Pillow does not read: no variants
+            result.info[output] = ImageInfo(None, None)
+            return
+        reporter.error(article, line, f"image: {source} is not an image newsgen can read")
+        return
+    except OSError as exc:
+        reporter.error(article, line, f"image: cannot read {source} ({exc})")
+        return
+    digest = hashlib.sha256(data).hexdigest()
+    widths = sorted({w for w in config.image_widths if w < width})
+    plan: list[tuple[int, str]] = [(w, fmt) for w in widths]
+    if config.image_webp and fmt != "WEBP":
+        plan += [(w, "WEBP") for w in [*widths, width]]
+    variants: list[Variant] = []
+    for w, out_fmt in plan:
+        h = max(1, round(height * w / width))
+        suffix = "webp" if out_fmt == "WEBP" else ext
+        variant_path = f"{stem}-{w}w.{suffix}"
+        if variant_path in used:
+            reporter.error(article, line, f"image: {variant_path} is both a file of the site "
+                                          f"and a size of {source}; rename the file")
+            continue
+        used.add(variant_path)
+        variants.append(Variant(w, h, variant_path, MIME[out_fmt]))
+        if cache_dir is None:
+            continue  # `newsgen check`: sizes only, nothing is made
+        cached = cache_dir / "images" / _cache_name(digest, w, out_fmt, config.image_quality)
+        if not cached.is_file():
+            resized = original if w == width else original.resize((w, h), Image.Resampling.LANCZOS)
+            if out_fmt == "JPEG" and resized.mode not in ("RGB", "L"):
+                resized = resized.convert("RGB")
+            _save_atomic(resized, cached, out_fmt, config.image_quality)
+        result.files[variant_path] = cached
+    result.info[output] = ImageInfo(width, height, tuple(variants))

@@ -1,0 +1,273 @@
+"""Feeds, sitemaps, structured data, archives, images and scaffolding (the news issue)."""
+
+from __future__ import annotations
+
+import json
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import NOW, article, newsgen, soup, write_site
+from lxml import etree
+from PIL import Image
+
+RSS_NS = {"atom": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/elements/1.1/",
+          "media": "http://search.yahoo.com/mrss/"}
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+HOSTILE = "Tom & Jerry <script>alert(1)</script> ]]> \"quotes\" 'single' — Ýene-de 🎉 مرحبا"
+
+
+def _exists(out: Path, url: str, base: str = "https://hostile.example") -> bool:
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == base, url
+    target = out / parts.path.lstrip("/")
+    return (target / "index.html").is_file() if parts.path.endswith("/") else target.is_file()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("hostile") / "site"
+    img = Image.new("RGB", (1200, 800), (200, 40, 40))
+    (site / "content/general").mkdir(parents=True)
+    img.save(site / "content/general/lead.jpg", quality=80)
+    write_site(site, {
+        "newsgen.yaml": 'title: "Hostile & <Times>"\nbase_url: https://hostile.example/\n'
+                        "timezone: Asia/Ashgabat\nimages: {widths: [300, 600]}\n"
+                        "publisher: {logo: /logo.png}\n",
+        "static/logo.png": b"\x89PNG",
+        "content/general/bad.md": "---\n"
+        f"title: {json.dumps(HOSTILE, ensure_ascii=False)}\n"
+        "date: 2024-12-18 10:30\n"
+        f"section: {json.dumps('Gen & <eral>')}\n"
+        f"tags: [{json.dumps('</script><b>')}, energy]\n"
+        f"author: {json.dumps('A <b>Writer</b>')}\n"
+        f"summary: {json.dumps(HOSTILE, ensure_ascii=False)}\n"
+        "image: {src: lead.jpg, alt: 'Alt \"x\" <y>', caption: '<i>c</i>', credit: '&amp;'}\n"
+        "---\n\nBody.\n",
+        "content/general/old.md": article("Old story", "2024-12-01", "Gen & <eral>",
+                                          tags="[energy]"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    return site / "dist"
+
+
+def test_rss_feeds_are_valid_and_complete(hostile: Path) -> None:
+    for feed in (hostile / "feed.xml", hostile / "gen-eral/feed.xml"):
+        tree = etree.parse(str(feed))
+        channel = tree.getroot().find("channel")
+        assert tree.getroot().get("version") == "2.0"
+        assert channel.findtext("title").startswith("Hostile & <Times>")
+        assert channel.find("atom:link", RSS_NS).get("rel") == "self"
+        assert channel.findtext("language") == "en"
+        items = channel.findall("item")
+        assert [i.findtext("title") for i in items] == [HOSTILE, "Old story"]
+        first = items[0]
+        assert first.findtext("link") == "https://hostile.example/gen-eral/bad/"
+        assert first.find("guid").get("isPermaLink") == "true"
+        when = parsedate_to_datetime(first.findtext("pubDate"))
+        assert when.isoformat() == "2024-12-18T10:30:00+05:00"
+        assert first.findtext("dc:creator", namespaces=RSS_NS) == "A <b>Writer</b>"
+        assert "</script><b>" in [c.text for c in first.findall("category")]
+        assert first.findtext("description") == HOSTILE
+        media = first.find("media:content", RSS_NS)
+        assert media.get("url") == "https://hostile.example/general/lead.jpg"
+        for item in items:
+            assert _exists(hostile, item.findtext("link"))
+
+
+def test_pages_link_their_feeds(hostile: Path) -> None:
+    page = soup(hostile / "gen-eral/index.html")
+    feeds = [link["href"] for link in page.find_all("link", type="application/rss+xml")]
+    assert feeds == ["/feed.xml", "/gen-eral/feed.xml"]
+
+
+def test_sitemap_lists_every_page_with_lastmod(hostile: Path) -> None:
+    root = etree.parse(str(hostile / "sitemap.xml")).getroot()
+    assert root.tag == f"{SM}urlset"
+    locs = [u.findtext(f"{SM}loc") for u in root.findall(f"{SM}url")]
+    assert "https://hostile.example/" in locs
+    assert "https://hostile.example/gen-eral/bad/" in locs
+    assert "https://hostile.example/archive/2024/12/" in locs
+    html_pages = [p for p in hostile.rglob("index.html")]
+    assert len(locs) == len(html_pages)
+    for url in root.findall(f"{SM}url"):
+        assert _exists(hostile, url.findtext(f"{SM}loc"))
+        assert url.findtext(f"{SM}lastmod").endswith("+05:00")
+
+
+def test_news_sitemap_has_the_last_two_days(hostile: Path) -> None:
+    root = etree.parse(str(hostile / "news-sitemap.xml")).getroot()
+    urls = root.findall(f"{SM}url")
+    assert [u.findtext(f"{SM}loc") for u in urls] == ["https://hostile.example/gen-eral/bad/"]
+    news = urls[0].find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Hostile & <Times>"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
+    assert news.findtext(f"{NEWS}title") == HOSTILE
+    assert news.findtext(f"{NEWS}publication_date") == "2024-12-18T10:30:00+05:00"
+
+
+def test_robots_names_the_sitemaps(hostile: Path) -> None:
+    text = (hostile / "robots.txt").read_text()
+    assert "Sitemap: https://hostile.example/sitemap.xml" in text
+    assert "Sitemap: https://hostile.example/news-sitemap.xml" in text
+
+
+def test_json_ld_survives_hostile_titles(hostile: Path) -> None:
+    page = soup(hostile / "gen-eral/bad/index.html")
+    scripts = page.find_all("script")
+    assert len(scripts) == 1
+    data = json.loads(scripts[0].string)
+    assert data["headline"] == HOSTILE
+    assert data["keywords"] == ["</script><b>", "energy"]
+    assert data["publisher"] == {"@type": "Organization", "name": "Hostile & <Times>",
+                                 "logo": {"@type": "ImageObject",
+                                          "url": "https://hostile.example/logo.png"}}
+    assert data["mainEntityOfPage"]["@id"] == "https://hostile.example/gen-eral/bad/"
+    assert data["image"] == ["https://hostile.example/general/lead.jpg"]
+
+
+def test_hostile_text_is_text_in_html(hostile: Path) -> None:
+    page = soup(hostile / "gen-eral/bad/index.html")
+    assert page.h1.get_text() == HOSTILE
+    assert not page.find("b")  # neither tag nor author became markup
+    assert page.find("meta", property="og:title")["content"] == HOSTILE
+    assert page.find("meta", attrs={"name": "description"})["content"] == HOSTILE
+    assert page.find("figcaption").get_text(" ", strip=True).startswith("<i>c</i>")
+
+
+def test_article_metadata(hostile: Path) -> None:
+    page = soup(hostile / "gen-eral/bad/index.html")
+    meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta")
+            if m.get("content") is not None}
+    assert meta["og:type"] == "article"
+    assert meta["og:url"] == "https://hostile.example/gen-eral/bad/"
+    assert meta["og:image"] == "https://hostile.example/general/lead.jpg"
+    assert meta["article:published_time"] == "2024-12-18T10:30:00+05:00"
+    assert meta["article:modified_time"] == "2024-12-18T10:30:00+05:00"
+    assert meta["article:section"] == "Gen & <eral>"
+    assert meta["twitter:card"] == "summary_large_image"
+    assert page.find("link", rel="canonical")["href"] == "https://hostile.example/gen-eral/bad/"
+    tags = [m["content"] for m in page.find_all("meta", property="article:tag")]
+    assert tags == ["</script><b>", "energy"]
+
+
+def test_taxonomy_and_archive_pages(hostile: Path) -> None:
+    assert (hostile / "tags/script-b/index.html").is_file()
+    assert (hostile / "tags/energy/index.html").is_file()
+    assert (hostile / "authors/a-b-writer-b/index.html").is_file()
+    tags = soup(hostile / "tags/index.html")
+    assert [a.get_text() for a in tags.select("ul.terms a")] == ["energy", "</script><b>"]
+    archive = soup(hostile / "archive/index.html")
+    assert [a["href"] for a in archive.select("ul.terms a")] == ["/archive/2024/12/"]
+    month = soup(hostile / "archive/2024/12/index.html")
+    assert month.h1.get_text() == "December 2024"
+    page = soup(hostile / "gen-eral/bad/index.html")
+    assert page.select_one("a.date")["href"] == "/archive/2024/12/"
+    assert [a["href"] for a in page.select(".article-tags a")] == ["/tags/script-b/",
+                                                                  "/tags/energy/"]
+
+
+def test_lead_image_variants_and_markup(hostile: Path) -> None:
+    for name in ["lead-300w.jpg", "lead-600w.jpg", "lead-300w.webp", "lead-600w.webp",
+                 "lead-1200w.webp"]:
+        path = hostile / "general" / name
+        assert path.is_file(), name
+        with Image.open(path) as img:
+            assert img.width == int(name.split("-")[1].split("w")[0])
+    page = soup(hostile / "gen-eral/bad/index.html")
+    img = page.find("figure").find("img")
+    assert img["width"] == "1200" and img["height"] == "800"
+    assert img["srcset"] == ("/general/lead-300w.jpg 300w, /general/lead-600w.jpg 600w, "
+                             "/general/lead.jpg 1200w")
+    assert "loading" not in img.attrs  # the lead image is above the fold
+    source = page.find("figure").find("source")
+    assert source["type"] == "image/webp"
+    assert source["srcset"].endswith("/general/lead-1200w.webp 1200w")
+    section = soup(hostile / "gen-eral/index.html")
+    assert section.find("img")["loading"] == "lazy"
+
+
+def test_image_variants_are_reused_from_the_cache(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content/general").mkdir(parents=True)
+    Image.new("RGB", (1000, 500), (0, 90, 200)).save(site / "content/general/p.jpg")
+    write_site(site, {"content/general/a.md": article("A", image="{src: p.jpg, alt: A}")})
+    assert newsgen("build", "-s", site).code == 0
+    cached = sorted((site / ".newsgen-cache/images").iterdir())
+    assert len(cached) == 5  # 480 and 960 in JPEG, 480, 960 and 1000 in WebP
+    stamps = [p.stat().st_mtime_ns for p in cached]
+    out = site / "dist/general/p-480w.webp"
+    before = out.stat().st_mtime_ns
+    assert newsgen("build", "-s", site).code == 0
+    assert [p.stat().st_mtime_ns for p in sorted((site / ".newsgen-cache/images").iterdir())] \
+        == stamps
+    assert out.stat().st_mtime_ns == before
+    # Deleting the cache is safe: the next build makes the same files again.
+    import shutil
+
+    shutil.rmtree(site / ".newsgen-cache")
+    assert newsgen("build", "-s", site).code == 0
+    assert out.stat().st_mtime_ns == before
+
+
+def test_missing_alt_is_a_warning_and_unreadable_image_an_error(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", image="p.jpg"),
+        "content/general/p.jpg": b"not a jpeg",
+    })
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert any(w.startswith("content/general/a.md:5: warning: image: no 'alt'")
+               for w in run.warnings())
+    assert any(e.startswith("content/general/a.md:5: error: image: content/general/p.jpg is "
+                            "not an image") for e in run.errors())
+
+
+def test_init_then_build_then_new(tmp_path: Path) -> None:
+    run = newsgen("init", tmp_path / "paper")
+    assert run.code == 0, run.err
+    site = tmp_path / "paper"
+    for rel in ["newsgen.yaml", "content/general/welcome.md", "templates", "static"]:
+        assert (site / rel).exists(), rel
+    assert newsgen("build", "-s", site).code == 0
+    assert (site / "dist/general/welcome/index.html").is_file()
+    made = newsgen("new", "Türkmenistanyň täze habary: \"ýene-de\"", "--section", "General",
+                   "-s", site)
+    assert made.code == 0, made.err
+    rel = made.out.strip()
+    assert rel == "content/general/turkmenistanyn-taze-habary-yene-de.md"
+    text = (site / rel).read_text()
+    assert "draft: true" in text
+    # The draft is valid: it builds with --drafts, and refuses to be overwritten.
+    assert newsgen("build", "-s", site, "--drafts").code == 0
+    assert (site / "dist/general/turkmenistanyn-taze-habary-yene-de/index.html").is_file()
+    again = newsgen("new", "Türkmenistanyň täze habary: \"ýene-de\"", "--section", "General",
+                    "-s", site)
+    assert again.code == 1 and "already exists" in again.err
+    assert newsgen("new", "X", "--section", "Nope", "-s", site).code == 1
+    assert newsgen("init", site).code == 1  # not empty
+
+
+def test_new_with_language(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"newsgen.yaml": "languages:\n  ru: {title: Новости}\n"})
+    run = newsgen("new", "Новости дня", "--section", "general", "--lang", "ru", "-s", site)
+    assert run.code == 0, run.err
+    assert run.out.strip() == "content/ru/general/novosti-dnia.md"
+    assert "lang: ru" in (site / run.out.strip()).read_text()
+    assert newsgen("new", "X", "--section", "g", "--lang", "de", "-s", site).code == 1
+
+
+def test_embargo_is_announced_in_the_summary(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "timezone: Asia/Ashgabat\n",
+        "content/general/a.md": article("A"),
+        "content/general/b.md": article("B", "2024-12-20 09:00"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0
+    assert "the next scheduled article is due at 2024-12-20T09:00+05:00" in run.err
