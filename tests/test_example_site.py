@@ -1,0 +1,67 @@
+"""The repository's own example site, and the publishing workflow's commands run on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from conftest import newsgen, soup
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_example_site_checks_clean() -> None:
+    run = newsgen("check", "-s", ROOT)
+    assert run.code == 0, run.err
+    assert run.warnings() == []
+
+
+def test_example_site_builds_under_a_project_pages_prefix(tmp_path: Path) -> None:
+    """What examples/github-pages.yml runs, with GitHub's project-site URL."""
+    out = tmp_path / "dist"
+    run = newsgen("build", "-s", ROOT, "-o", out, "--base-url", "https://user.github.io/news/")
+    assert run.code == 0, run.err
+    pages = list(out.rglob("*.html"))
+    assert len(pages) > 40
+    checked = 0
+    for page in pages:
+        doc = soup(page)
+        for el in doc.find_all(["a", "link", "img", "source"]):
+            for attr in ("href", "src", "srcset"):
+                value = el.get(attr)
+                if not value:
+                    continue
+                for url in [part.strip().split(" ")[0] for part in value.split(",")] \
+                        if attr == "srcset" else [value]:
+                    parts = urlsplit(url)
+                    if parts.netloc and parts.netloc != "user.github.io":
+                        continue
+                    if parts.path == "" and parts.fragment:
+                        continue
+                    assert parts.path.startswith("/news/"), (page, url)
+                    target = out / parts.path[len("/news/"):]
+                    if parts.path.endswith("/"):
+                        target = target / "index.html"
+                    assert target.is_file(), (page, url)
+                    checked += 1
+    assert checked > 1000
+    # The 404 page, served by GitHub Pages at any depth, only uses absolute paths.
+    for a in soup(out / "404.html").find_all("a"):
+        assert a["href"].startswith(("/news/", "#")), a["href"]
+    for xml in ("feed.xml", "sitemap.xml", "news-sitemap.xml"):
+        etree.parse(str(out / xml))
+    assert "https://user.github.io/news/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_example_workflow_builds_checks_and_runs_on_a_schedule() -> None:
+    flow = yaml.safe_load((ROOT / "examples/github-pages.yml").read_text())
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert "schedule" in triggers and "push" in triggers
+    steps = flow["jobs"]["build"]["steps"]
+    commands = " ".join(str(s.get("run", "")) for s in steps)
+    assert "newsgen check" in commands
+    assert "newsgen build --base-url" in commands
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") and
+               s["with"]["path"] == "dist" for s in steps)
