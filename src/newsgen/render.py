@@ -376,6 +376,7 @@ class PageView:
             self.section_slug = page.entry.section.slug
             for other in page.entry.translations:
                 targets[other.lang] = other.url
+        targets[page.lang] = page.url
         self.languages = [
             LanguageLink(other.lang.code, other.lang.title, ctx.urls.href(targets[other.lang.code]),
                          other.lang.code == page.lang, i18n.text_direction(other.lang.code))

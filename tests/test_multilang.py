@@ -1,0 +1,160 @@
+"""A multilingual site (tk default, en, ru, ar, and de without a catalog) built end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import NOW, SITES, Run, newsgen, soup
+from lxml import etree
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+BASE = "https://habar.example/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
+    site = tmp_path_factory.mktemp("ml") / "site"
+    shutil.copytree(SITES / "multilang", site)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    return site / "dist", run
+
+
+def test_each_language_has_its_own_site(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    for prefix in ["", "en/", "ru/", "ar/", "de/"]:
+        for rel in ["index.html", "feed.xml", "404.html", "archive/index.html"]:
+            assert (out / prefix / rel).is_file(), prefix + rel
+    assert (out / "umumy/sapar/index.html").is_file()
+    assert (out / "en/umumy/visit/index.html").is_file()
+    assert (out / "ru/umumy/vizit/index.html").is_file()
+    assert (out / "ar/umumy/visit/index.html").is_file()
+    assert (out / "ru/umumy/feed.xml").is_file()
+
+
+def test_html_lang_and_direction(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    for path, lang, direction in [("index.html", "tk", "ltr"), ("en/index.html", "en", "ltr"),
+                                  ("ru/umumy/vizit/index.html", "ru", "ltr"),
+                                  ("ar/umumy/visit/index.html", "ar", "rtl"),
+                                  ("ar/404.html", "ar", "rtl")]:
+        html = soup(out / path).html
+        assert (html["lang"], html["dir"]) == (lang, direction), path
+
+
+def test_labels_and_dates_are_localized(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    cases = {
+        "umumy/sapar/index.html": ("Ýene-de okaň", "18 dekabr 2024"),
+        "en/umumy/visit/index.html": ("Read also", "December 18, 2024"),
+        "ru/umumy/vizit/index.html": ("Читайте также", "18 декабря 2024 г."),
+        "ar/umumy/visit/index.html": ("اقرأ أيضًا", "ديسمبر"),
+        "de/umumy/besuch/index.html": ("Read also", "18. Dezember 2024"),
+    }
+    for path, (label, day) in cases.items():
+        page = soup(out / path)
+        assert page.find("aside", class_="read-also").h2.get_text() == label, path
+        shown = page.find("article").find("time").get_text()
+        assert day in shown.replace("\u202f", " ").replace("\xa0", " "), path
+        assert page.find("article").find("time")["datetime"] == "2024-12-18T10:30:00+05:00"
+
+
+def test_section_titles_and_overridden_strings(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    assert [a.get_text() for a in soup(out / "ru/index.html").select("nav.sections a")] == [
+        "Общее"]
+    assert [a.get_text() for a in soup(out / "en/index.html").select("nav.sections a")] == [
+        "General", "Economy"]
+    assert [a.get_text() for a in soup(out / "index.html").select("nav.sections a")] == [
+        "Umumy", "Ykdysadyýet"]
+    more = soup(out / "ru/index.html").select_one("p.more a").get_text()
+    assert more.startswith("Больше в разделе «Общее»")
+
+
+def test_hreflang_both_ways_with_x_default(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    expected = {
+        "tk": BASE + "umumy/sapar/",
+        "en": BASE + "en/umumy/visit/",
+        "ru": BASE + "ru/umumy/vizit/",
+        "ar": BASE + "ar/umumy/visit/",
+        "x-default": BASE + "umumy/sapar/",
+    }
+    for path in ["umumy/sapar/index.html", "en/umumy/visit/index.html",
+                 "ru/umumy/vizit/index.html", "ar/umumy/visit/index.html"]:
+        links = {link["hreflang"]: link["href"]
+                 for link in soup(out / path).find_all("link", rel="alternate", hreflang=True)}
+        assert links == expected, path
+
+
+def test_language_switcher(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    switch = {a["hreflang"]: a["href"]
+              for a in soup(out / "en/umumy/visit/index.html").select("nav.languages a")}
+    assert switch == {"tk": "/umumy/sapar/", "en": "/en/umumy/visit/",
+                      "ru": "/ru/umumy/vizit/", "ar": "/ar/umumy/visit/", "de": "/de/"}
+    # An article without translations links the other languages' home pages.
+    alone = {a["hreflang"]: a["href"]
+             for a in soup(out / "en/umumy/phone-talks/index.html").select("nav.languages a")}
+    assert alone == {"tk": "/", "en": "/en/umumy/phone-talks/", "ru": "/ru/", "ar": "/ar/",
+                     "de": "/de/"}
+
+
+def test_sitemap_alternates(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    root = etree.parse(str(out / "sitemap.xml")).getroot()
+    by_loc = {u.findtext(f"{SM}loc"): u for u in root.findall(f"{SM}url")}
+    for loc in [BASE + "umumy/sapar/", BASE + "ru/umumy/vizit/"]:
+        links = {x.get("hreflang"): x.get("href") for x in by_loc[loc].findall(f"{XHTML}link")}
+        assert links["tk"] == BASE + "umumy/sapar/"
+        assert links["ru"] == BASE + "ru/umumy/vizit/"
+        assert links["x-default"] == BASE + "umumy/sapar/"
+
+
+def test_feeds_per_language(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    for prefix, lang in [("", "tk"), ("en/", "en"), ("ru/", "ru"), ("ar/", "ar")]:
+        channel = etree.parse(str(out / prefix / "feed.xml")).getroot().find("channel")
+        assert channel.findtext("language") == lang
+        for link in channel.findall("item/link"):
+            assert link.text.startswith(BASE + prefix)
+            if not prefix:
+                assert not any(link.text.startswith(BASE + p) for p in ("en/", "ru/", "ar/"))
+
+
+def test_no_list_mixes_languages(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    for prefix in ["en/", "ru/", "ar/", "de/"]:
+        for page in (out / prefix).rglob("index.html"):
+            doc = soup(page)
+            for a in doc.select(".card-title a, aside.read-also a"):
+                assert a["href"].startswith("/" + prefix), (page, a["href"])
+    for page in out.glob("*/**/index.html"):
+        if page.relative_to(out).parts[0] in ("en", "ru", "ar", "de"):
+            continue
+        for a in soup(page).select(".card-title a, aside.read-also a"):
+            assert not a["href"].startswith(("/en/", "/ru/", "/ar/", "/de/")), page
+
+
+def test_cross_language_slug_reference_warns_with_the_language(built: tuple[Path, Run]) -> None:
+    _, run = built
+    assert any(w.startswith("content/ru/general/novosti.md:7: warning: related: 'phone-talks' "
+                            "exists only in another language (en)") for w in run.warnings())
+
+
+def test_missing_catalog_falls_back_to_english_once_per_key(built: tuple[Path, Run]) -> None:
+    _, run = built
+    de = [w for w in run.warnings() if "language 'de'" in w]
+    assert len(de) == len(set(de)) == 30
+    assert "no translation for label 'read_also'; using English" in " ".join(de)
+    assert not [w for w in run.warnings() if "language 'ru'" in w or "language 'ar'" in w]
+
+
+def test_same_slug_in_two_languages_is_fine(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    assert (out / "umumy/index.html").is_file() and (out / "en/umumy/index.html").is_file()
+    assert (out / "ykdysadyyet/forum/index.html").is_file()
+    assert (out / "en/ykdysadyyet/forum/index.html").is_file()
