@@ -210,7 +210,7 @@ def test_symlinked_output_is_built_where_it_points(tmp_path: Path) -> None:
     assert newsgen("build", "-s", site).code == 0
     assert (site / "dist").is_symlink()
     assert "Second" in (real / "general/a/index.html").read_text()
-    assert sorted(p.name for p in site.iterdir()) == ["content", "dist"]
+    assert sorted(p.name for p in site.iterdir()) == [".newsgen-cache", "content", "dist"]
 
 
 def test_symlink_outside_the_site_is_refused(tmp_path: Path) -> None:

@@ -1,27 +1,49 @@
 """The pipeline, in order: config -> load -> link -> render -> write.
 
-`build()` runs it once and returns what happened; every problem goes to the
+`build()` runs it once and returns what happened. Every problem goes to the
 reporter, and `BuildFailed` stops the run before anything is written.
+
+With a cache (`.newsgen-cache/`, or the dev server's in-memory one) a build
+reuses parsed articles and converted Markdown, renders only the pages whose
+fingerprint changed, and carries the other files over from the previous
+output. When no source changed at all and no article became due, it stops
+after looking at the files' sizes and times.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle  # noqa: S403 - fingerprints of our own objects
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from newsgen import images
-from newsgen.config import Config, load_config
+from jinja2 import Environment, TemplateError, meta
+
+from newsgen import __version__, images
+from newsgen.cache import BuildCache, CachedArticle, digest
+from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.content import Article
 from newsgen.errors import BuildFailed, Reporter
-from newsgen.loader import SourceTree, parse_date, read_article, scan
+from newsgen.loader import SourceTree, load_article, parse_date, scan
 from newsgen.markup import Body, Converter
 from newsgen.output import OutputRefused, Writer, check_output_dir
-from newsgen.render import Page, Renderer, TemplateFailure, check_collisions, make_environment, plan
-from newsgen.site import Site, link
+from newsgen.render import (
+    Page,
+    Renderer,
+    TemplateFailure,
+    check_collisions,
+    make_environment,
+    plan,
+)
+from newsgen.site import Entry, Site, link
+
+PARALLEL_MIN = 64  # fewer tasks than this are not worth starting workers for
 
 
 @dataclass
@@ -32,9 +54,10 @@ class BuildOptions:
     future: bool = False
     now: str | None = None  # --now, as written
     base_url: str | None = None
-    jobs: int | None = None
-    cache_dir: Path | None = None
+    jobs: int | None = None  # None: the number of cores
+    cache_dir: Path | None = None  # default: <site>/.newsgen-cache
     write: bool = True  # False for `newsgen check`
+    use_cache: bool = True
 
     @property
     def cache_path(self) -> Path:
@@ -42,8 +65,12 @@ class BuildOptions:
 
     @property
     def output_dir(self) -> Path:
-        return Path(os.path.abspath(self.output if self.output is not None
-                                    else self.site / "dist"))
+        chosen = self.output if self.output is not None else self.site / "dist"
+        return Path(os.path.realpath(os.path.abspath(chosen)))
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs is not None else (os.cpu_count() or 1)
 
 
 @dataclass
@@ -53,29 +80,65 @@ class BuildResult:
     files: int = 0
     written: int = 0
     unchanged: int = 0
+    rendered: int = 0
     articles: int = 0
     seconds: float = 0.0
-    rendered: dict[str, bytes] = field(default_factory=dict)
+    nothing_changed: bool = False
+    next_embargo: datetime | None = None
+    changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
 
 
-def load(options: BuildOptions, reporter: Reporter) -> tuple[Config, SourceTree, list[Article]]:
-    """Config, the files on disk, and every article that validated."""
+# --------------------------------------------------------------------------- loading
+
+
+def load_site_config(options: BuildOptions, reporter: Reporter) -> Config:
     config = load_config(options.site, reporter)
     if options.base_url is not None:
-        from newsgen.config import check_base_url
-
         problem = check_base_url(options.base_url)
         if problem:
             reporter.error("--base-url", None, problem)
         else:
             config = config.with_base_url(options.base_url)
-    tree = scan(config, reporter)
+    return config
+
+
+def _settings_key(config: Config) -> str:
+    """What shapes a parsed article besides its bytes: languages and time zone."""
+    langs = ",".join(lang.code for lang in config.languages)
+    return f"{__version__}|{config.timezone}|{config.language}|{langs}"
+
+
+def load_articles(config: Config, tree: SourceTree, reporter: Reporter,
+                  cache: BuildCache) -> list[Article]:
+    """Every article that could be read; cached ones replay their diagnostics."""
+    settings = _settings_key(config)
     articles: list[Article] = []
+    fresh: dict[str, CachedArticle] = {}
     for rel in tree.articles:
-        article = read_article(config, rel, reporter)
-        if article is not None:
-            articles.append(article)
-    return config, tree, articles
+        stat = tree.stats[rel]
+        cached = cache.articles.get(rel)
+        if cached is None or cached.stat != stat or not cached.content.endswith(settings):
+            try:
+                data = (config.root / rel).read_bytes()
+            except OSError as exc:
+                reporter.error(rel, None, f"cannot read: {exc.strerror}")
+                continue
+            content = digest(data) + "|" + settings
+            if cached is None or cached.content != content:
+                local = Reporter()
+                article = load_article(config, rel, data, local)
+                cached = CachedArticle(stat, content, article, list(local.diagnostics))
+            else:
+                cached = CachedArticle(stat, content, cached.article, cached.diagnostics)
+            cache.dirty.add("articles")
+        fresh[rel] = cached
+        reporter.extend(cached.diagnostics)
+        if cached.article is not None:
+            articles.append(cached.article)
+    if fresh.keys() != cache.articles.keys():
+        cache.dirty.add("articles")
+    cache.articles = fresh
+    return articles
 
 
 def build_time(options: BuildOptions, config: Config, reporter: Reporter) -> datetime:
@@ -88,9 +151,232 @@ def build_time(options: BuildOptions, config: Config, reporter: Reporter) -> dat
     return moment
 
 
-def convert_bodies(config: Config, articles: list[Article]) -> dict[str, Body]:
-    converter = Converter(raw_html=config.raw_html)
-    return {a.source: converter.convert(a.body) for a in articles}
+# --------------------------------------------------------------------------- workers
+#
+# Worker processes are forked after the site is linked, so they inherit it: a task
+# is a list of indices, and only results travel back.
+
+_converter: Converter | None = None
+_job: tuple[Renderer, list[Page]] | None = None
+
+
+def _convert_chunk(task: tuple[bool, list[str]]) -> list[Body]:
+    global _converter
+    raw_html, texts = task
+    if _converter is None:
+        _converter = Converter(raw_html=raw_html)
+    return [_converter.convert(text) for text in texts]
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[str, bytes | TemplateFailure]]:
+    if _job is None:  # pragma: no cover - set before the pool starts
+        raise RuntimeError("no render job")
+    renderer, pages = _job
+    out: list[tuple[str, bytes | TemplateFailure]] = []
+    for i in indices:
+        try:
+            out.append((pages[i].path, renderer.render(pages[i])))
+        except TemplateFailure as exc:
+            out.append((pages[i].path, exc))
+    return out
+
+
+def _chunks(items: list[Any], n: int) -> list[list[Any]]:
+    size = max(1, -(-len(items) // (n * 4)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _pool(workers: int) -> Any:
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def convert_bodies(config: Config, articles: list[Article], cache: BuildCache,
+                   workers: int) -> dict[str, Body]:
+    """Converted Markdown by article source, from the cache or converted now."""
+    settings = f"|{config.raw_html}|{__version__}"
+    keys = {a.source: cache.articles[a.source].content + settings
+            if a.source in cache.articles else None for a in articles}
+    bodies: dict[str, Body] = {}
+    todo: list[Article] = []
+    for a in articles:
+        key = keys[a.source]
+        if key is not None and key in cache.bodies:
+            bodies[a.source] = cache.bodies[key]
+        else:
+            todo.append(a)
+    if workers > 1 and len(todo) >= PARALLEL_MIN:
+        with _pool(workers) as pool:
+            chunks = _chunks(todo, workers)
+            results = pool.map(_convert_chunk, [(config.raw_html, [a.body for a in chunk])
+                                                for chunk in chunks])
+        converted = [body for chunk in results for body in chunk]
+    else:
+        converter = Converter(raw_html=config.raw_html)
+        converted = [converter.convert(a.body) for a in todo]
+    for a, body in zip(todo, converted, strict=True):
+        bodies[a.source] = body
+    fresh: dict[str, Body] = {}
+    for a in articles:
+        key = keys[a.source]
+        if key is not None:
+            fresh[key] = bodies[a.source]
+    if fresh.keys() != cache.bodies.keys():
+        cache.dirty.add("bodies")
+    cache.bodies = fresh
+    return bodies
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def _dump(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
+    """For each template, a digest of its source and of every template it uses."""
+    loader = env.loader
+    sources: dict[str, str] = {}
+    uses: dict[str, set[str] | None] = {}
+
+    def visit(name: str) -> None:
+        if name in sources or loader is None:
+            return
+        try:
+            source, _, _ = loader.get_source(env, name)
+        except TemplateError:  # reported when the page is rendered
+            sources[name], uses[name] = "", None
+            return
+        sources[name] = source
+        try:
+            found = meta.find_referenced_templates(env.parse(source))
+        except TemplateError:  # reported when the page is rendered
+            uses[name] = None
+            return
+        refs = set()
+        dynamic = False
+        for ref in found:
+            if ref is None:
+                dynamic = True
+            else:
+                refs.add(ref)
+        uses[name] = None if dynamic else refs
+        for ref in refs:
+            visit(ref)
+
+    for name in names:
+        visit(name)
+
+    def closure(name: str, seen: set[str]) -> set[str] | None:
+        if name in seen:
+            return seen
+        seen.add(name)
+        refs = uses.get(name, set())
+        if refs is None:
+            return None
+        for ref in refs:
+            if closure(ref, seen) is None:
+                return None
+        return seen
+
+    everything = "".join(sources[n] for n in sorted(sources))
+    out: dict[str, str] = {}
+    for name in names:
+        deps = closure(name, set())
+        text = everything if deps is None else "".join(sources[n] for n in sorted(deps))
+        out[name] = digest(text.encode("utf-8"))
+    return out
+
+
+class Fingerprints:
+    """A digest per page of everything its bytes depend on."""
+
+    def __init__(self, site: Site, renderer: Renderer, env: Environment,
+                 image_info: dict[str, images.ImageInfo]) -> None:
+        self.renderer = renderer
+        self.image_info = image_info
+        kinds = ("home", "section", "article", "tag", "author", "tags", "authors", "404",
+                 "archive", "month")
+        names = sorted({renderer.template_for_kind(k) for k in kinds})
+        self.templates = template_digests(env, names)
+        self.entries: dict[str, str] = {}
+        self.langs: dict[str, str] = {}
+        config_bytes = _dump(site.config)
+        outputs = sorted(a.output for a in site.assets)
+        for ls in site.languages:
+            self.langs[ls.lang.code] = digest(_dump((
+                __version__, config_bytes, ls.lang, ls.sections,
+                [(o.lang.code, o.lang.title, o.prefix) for o in site.languages],
+                bool(ls.tags), bool(ls.authors), bool(ls.months),
+                renderer.labels[ls.lang.code], outputs,
+            )))
+
+    def entry(self, e: Entry) -> str:
+        found = self.entries.get(e.url)
+        if found is None:
+            image = self.image_info.get(e.image.url) if e.image else None
+            found = digest(_dump((e, image)))
+            self.entries[e.url] = found
+        return found
+
+    def page(self, page: Page, ls_entries: Callable[[str], Any]) -> str | None:
+        """None: always render (sitemaps, which list every page)."""
+        if page.kind in ("sitemap", "sitemap-index", "news-sitemap"):
+            return None
+        head: tuple[object, ...] = (self.langs[page.lang], page.kind, page.path)
+        if page.kind in self.renderer.html_kinds:
+            head += (self.templates[self.renderer.template_for_kind(page.kind)],)
+        if page.kind == "article" and page.entry is not None:
+            return digest(_dump((head, self.entry(page.entry))))
+        payload = [self.entry(e) for e in page.items]
+        extra = ls_entries(page.kind) if page.kind in ("home", "tags", "authors",
+                                                        "archive") else None
+        return digest(_dump((head, payload, page.number, page.total, page.section,
+                             page.term, page.month, extra)))
+
+
+def _extra(renderer: Renderer, lang: str, fps: Fingerprints) -> Callable[[str], Any]:
+    ls = renderer.lang_sites[lang]
+    home_n = renderer.site.config.home_per_section
+
+    def get(kind: str) -> Any:
+        if kind == "home":
+            return [[fps.entry(e) for e in ls.entries[:10]],
+                    [(s, [fps.entry(e) for e in ls.by_section[s.slug][:home_n]])
+                     for s in ls.sections]]
+        if kind == "tags":
+            return [(t, len(items)) for t, items in ls.tags]
+        if kind == "authors":
+            return [(t, len(items)) for t, items in ls.authors]
+        return [(m, len(items)) for m, items in ls.months]
+
+    return get
+
+
+def state_key(options: BuildOptions, config: Config, tree: SourceTree) -> str:
+    """Everything a build reads, by name, size and time: equal keys mean equal sources."""
+    theme = resources.files("newsgen").joinpath("theme")
+    theme_stats = []
+    for folder in ("templates", "static/assets"):
+        for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
+            try:
+                st = os.stat(str(child))
+                theme_stats.append((child.name, st.st_size, st.st_mtime_ns))
+            except OSError:
+                theme_stats.append((child.name, 0, 0))
+    try:
+        st = os.stat(config.root / CONFIG_NAME)
+        config_stat: tuple[int, ...] | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                               st.st_ino)
+    except OSError:
+        config_stat = None
+    return digest(_dump((
+        __version__, options.drafts, options.future, options.base_url, str(config.root),
+        config_stat, sorted(tree.stats.items()), theme_stats,
+    )))
+
+
+# --------------------------------------------------------------------------- theme
 
 
 def theme_files(site: Site) -> dict[str, bytes]:
@@ -110,38 +396,83 @@ def theme_files(site: Site) -> dict[str, bytes]:
     return out
 
 
-def render_all(site: Site, pages: list[Page], renderer: Renderer, reporter: Reporter,
-               *, sample: bool = False) -> dict[str, bytes]:
-    """Render pages; with `sample`, only the first page of each kind (to find template errors)."""
+# --------------------------------------------------------------------------- rendering
+
+
+def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, workers: int,
+                 *, sample: bool = False) -> dict[str, bytes]:
+    """Render pages (in worker processes when there are many).
+
+    With `sample`, only the first page of each kind is rendered: enough to find template
+    errors when the build is failing anyway.
+    """
+    global _job
+    if sample:
+        firsts: dict[str, Page] = {}
+        for page in pages:
+            firsts.setdefault(page.kind, page)
+        pages = list(firsts.values())
     out: dict[str, bytes] = {}
-    failed_templates: set[str] = set()
-    seen_kinds: set[str] = set()
-    for page in pages:
-        if sample:
-            if page.kind in seen_kinds:
-                continue
-            seen_kinds.add(page.kind)
-        if page.kind in failed_templates:
-            continue
+    failures: list[TemplateFailure] = []
+    if workers > 1 and len(pages) >= PARALLEL_MIN:
+        _job = (renderer, pages)
         try:
-            out[page.path] = renderer.render(page)
-        except TemplateFailure as exc:
-            reporter.error(exc.path, exc.line, exc.message)
-            failed_templates.add(page.kind)
+            with _pool(workers) as pool:
+                chunks = _chunks(list(range(len(pages))), workers)
+                for chunk in pool.imap(_render_chunk, chunks):
+                    for path, result in chunk:
+                        if isinstance(result, TemplateFailure):
+                            failures.append(result)
+                        else:
+                            out[path] = result
+        finally:
+            _job = None
+    else:
+        failed_kinds: set[str] = set()
+        for page in pages:
+            if page.kind in failed_kinds:
+                continue
+            try:
+                out[page.path] = renderer.render(page)
+            except TemplateFailure as exc:
+                failures.append(exc)
+                failed_kinds.add(page.kind)
+    for failure in failures:
+        reporter.error(failure.path, failure.line, failure.message)
     return out
 
 
-def build(options: BuildOptions, reporter: Reporter) -> BuildResult:
+# --------------------------------------------------------------------------- the build
+
+
+def build(options: BuildOptions, reporter: Reporter,
+          cache: BuildCache | None = None) -> BuildResult:
     started = time.perf_counter()
     out_dir = options.output_dir
     if options.write:
         reason = check_output_dir(out_dir, options.site, options.cache_path)
         if reason:
             raise OutputRefused(f"refusing to write to {out_dir}: it {reason}")
+    if cache is None:
+        cache = (BuildCache.load(options.cache_path, reporter) if options.use_cache
+                 else BuildCache(None))
 
-    config, tree, articles = load(options, reporter)
+    config = load_site_config(options, reporter)
+    tree = scan(config, reporter)
     now = build_time(options, config, reporter)
-    bodies = convert_bodies(config, articles)
+    state = state_key(options, config, tree)
+    record = cache.output(out_dir) if options.write else None
+    if (record is not None and record.state == state and not reporter.failed
+            and (record.valid_from is None or record.valid_from <= now)
+            and (record.valid_until is None or now < record.valid_until)):
+        return BuildResult(pages=len(record.pages), unchanged=len(record.pages),
+                           nothing_changed=True, seconds=time.perf_counter() - started,
+                           next_embargo=record.next_embargo)
+
+    cache.load_content(reporter)
+    workers = max(1, options.workers)
+    articles = load_articles(config, tree, reporter, cache)
+    bodies = convert_bodies(config, articles, cache, workers)
     # Articles that failed to load are not "missing": references to them stay quiet.
     broken = {rel[len("content/"):] for rel in tree.articles} - {
         a.content_path for a in articles if a.valid}
@@ -154,29 +485,62 @@ def build(options: BuildOptions, reporter: Reporter) -> BuildResult:
                               taken)
     env = make_environment(config.root)
     renderer = Renderer(site, env, pages, reporter, imageset.info)
-    rendered = render_all(site, pages, renderer, reporter, sample=reporter.failed)
-    reporter.check()
-    for path, data in theme_files(site).items():
-        rendered.setdefault(path, data)
 
-    result = BuildResult(site=site, pages=len(pages), files=len(site.assets) + len(imageset.files),
-                         articles=len(site.entries), rendered=rendered)
-    if options.write:
-        writer = Writer(out_dir)
+    result = BuildResult(site=site, pages=len(pages),
+                         files=len(site.assets) + len(imageset.files),
+                         articles=len(site.entries), next_embargo=site.next_embargo)
+    if reporter.failed:
+        render_pages(pages, renderer, reporter, 1, sample=True)
+        raise BuildFailed()
+
+    fps = Fingerprints(site, renderer, env, imageset.info)
+    extras = {ls.lang.code: _extra(renderer, ls.lang.code, fps) for ls in site.languages}
+    prints = {p.path: fps.page(p, extras[p.lang]) for p in pages}
+    previous = (cache.output(out_dir) if options.write
+                else cache.output(options.output_dir)) if options.use_cache else None
+    old = previous.pages if previous is not None else {}
+    todo = [p for p in pages if prints[p.path] is None or old.get(p.path) != prints[p.path]]
+    rendered = render_pages(todo, renderer, reporter, workers)
+    reporter.check()
+    result.rendered = len(rendered)
+    if not options.write:
+        result.seconds = time.perf_counter() - started
+        return result
+
+    themed = theme_files(site)
+    writer = Writer(out_dir)
+    with cache.locked():
         writer.begin()
         try:
-            for path, data in rendered.items():
-                writer.write(path, data)
+            for page in pages:
+                data = rendered.get(page.path)
+                if data is None and not writer.keep(page.path):
+                    data = renderer.render(page)  # the old file is gone: render it now
+                if data is not None:
+                    writer.write(page.path, data)
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)
             for path, cached in imageset.files.items():
                 writer.copy(path, cached)
+            for path, data in themed.items():
+                writer.write(path, data)
+            cache.forget_output(out_dir)
             writer.commit()
         except BaseException:
             writer.abort()
             raise
-        result.written = writer.stats.written
-        result.unchanged = writer.stats.unchanged
+        cache.record_output(out_dir, {k: v for k, v in prints.items() if v is not None},
+                            state, site.valid_from, site.valid_until, site.next_embargo)
+        if options.use_cache:
+            try:
+                cache.save()
+            except OSError as exc:
+                reporter.warning(str(options.cache_path), None,
+                                 f"cannot write the build cache ({exc.strerror}); "
+                                 "the next build will be slower")
+    result.written = writer.stats.written
+    result.unchanged = writer.stats.unchanged
+    result.changed = writer.stats.changed
     result.seconds = time.perf_counter() - started
     return result
 

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,7 +56,7 @@ class LanguageConfig:
 class SectionConfig:
     slug: str
     title: str
-    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    titles: Mapping[str, str] = field(default_factory=dict)
     line: int | None = None
 
 
@@ -83,7 +82,7 @@ class Config:
     image_widths: tuple[int, ...] = (480, 960, 1600)
     image_webp: bool = True
     image_quality: int = 82
-    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    params: Mapping[str, Any] = field(default_factory=dict)
     exists: bool = False
 
     @property
@@ -357,7 +356,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
 
     params = c.mapping(node, "params", "params")
     if params is not None:
-        values["params"] = MappingProxyType(to_python(params))
+        values["params"] = dict(to_python(params))
 
     default = _default_language(
         language,
@@ -459,7 +458,7 @@ def _default_language(
         code=code,
         title=title,
         description=description,
-        strings=MappingProxyType(strings),
+        strings=dict(strings),
         date_format=date_format,
         is_default=True,
     )
@@ -494,7 +493,7 @@ def _languages(c: _Checker, node: YMap, default: LanguageConfig) -> tuple[Langua
         if code == default.code:
             default = replace(
                 default,
-                strings=MappingProxyType({**default.strings, **strings}),
+                strings=dict({**default.strings, **strings}),
                 title=title or default.title,
                 description=description if description is not None else default.description,
                 date_format=date_format or default.date_format,
@@ -504,7 +503,7 @@ def _languages(c: _Checker, node: YMap, default: LanguageConfig) -> tuple[Langua
             code=code,
             title=title or default.title,
             description=description if description is not None else default.description,
-            strings=MappingProxyType(strings),
+            strings=dict(strings),
             date_format=date_format or default.date_format,
             is_default=False,
         ))
@@ -559,7 +558,7 @@ def _sections(c: _Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionCo
         out.append(SectionConfig(
             slug=slug,
             title=title or (slug_text or slug),
-            titles=MappingProxyType(titles),
+            titles=dict(titles),
             line=item.line,
         ))
     return tuple(out)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
 
@@ -56,10 +55,10 @@ class Article:
     updated: datetime | None = None
     image: Image | None = None
     related: tuple[RelatedItem, ...] = ()
-    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    params: Mapping[str, Any] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
-    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    lines: Mapping[str, int] = field(default_factory=dict)
     valid: bool = True  # False: front matter had errors; checked further but never published
 
     def line_of(self, name: str) -> int | None:

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
-from types import MappingProxyType
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -77,12 +76,12 @@ def shipped_catalog(code: str) -> Mapping[str, str]:
         if resource.is_file():
             with resource.open("rb") as fh:
                 catalog = read_po(fh, locale=None)
-            return MappingProxyType({
+            return dict({
                 str(m.id): str(m.string)
                 for m in catalog
                 if m.id and isinstance(m.id, str) and m.string
             })
-    return MappingProxyType({})
+    return dict({})
 
 
 def shipped_languages() -> list[str]:
@@ -121,7 +120,7 @@ def make_labels(code: str, overrides: Mapping[str, str]) -> tuple[Labels, list[s
             values[key] = english.get(key, key)
             if not code.startswith("en"):
                 missing.append(key)
-    return Labels(code, MappingProxyType(values)), missing
+    return Labels(code, dict(values)), missing
 
 
 def format_day(moment: datetime, code: str, pattern: str) -> str:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from newsgen.config import Config
@@ -58,6 +57,8 @@ class SourceTree:
 
     articles: tuple[str, ...]  # "content/general/visit.md"
     assets: tuple[Asset, ...]
+    # every file read: size, mtime_ns, ctime_ns (a write changes it, utime cannot), inode
+    stats: dict[str, tuple[int, int, int, int]]
 
 
 def is_ignored(name: str) -> bool:
@@ -69,18 +70,24 @@ def scan(config: Config, reporter: Reporter) -> SourceTree:
     root = config.root
     articles: list[str] = []
     assets: list[Asset] = []
-    for rel in _walk(root, "content", reporter, skip_hidden=True):
+    stats: dict[str, tuple[int, int, int, int]] = {}
+    for rel, stat in _walk(root, "content", reporter, skip_hidden=True):
+        stats[rel] = stat
         if rel.lower().endswith(".md"):
             articles.append(rel)
         else:
             assets.append(Asset(source=rel, output=rel[len("content/"):]))
     # static/ is copied verbatim: .htaccess, .well-known/ and _redirects included.
-    for rel in _walk(root, "static", reporter, skip_hidden=False):
+    for rel, stat in _walk(root, "static", reporter, skip_hidden=False):
+        stats[rel] = stat
         assets.append(Asset(source=rel, output=rel[len("static/"):]))
-    return SourceTree(tuple(sorted(articles)), tuple(assets))
+    for rel, stat in _walk(root, "templates", reporter, skip_hidden=False):
+        stats[rel] = stat
+    return SourceTree(tuple(sorted(articles)), tuple(assets), stats)
 
 
-def _walk(root: Path, top: str, reporter: Reporter, *, skip_hidden: bool) -> Iterator[str]:
+def _walk(root: Path, top: str, reporter: Reporter, *,
+          skip_hidden: bool) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
     """Files under root/top, as sorted relative POSIX paths; refuses symlinks leaving the site."""
     base = root / top
     if not base.is_dir():
@@ -117,7 +124,8 @@ def _walk(root: Path, top: str, reporter: Reporter, *, skip_hidden: bool) -> Ite
                 if entry.is_dir():
                     subdirs.append(rel)
                 elif entry.is_file():
-                    yield rel
+                    st = entry.stat()
+                    yield rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             except OSError as exc:  # pragma: no cover - racing deletions
                 reporter.error(rel, None, f"cannot read: {exc.strerror}")
         stack.extend(reversed(subdirs))
@@ -322,10 +330,10 @@ class _Validator:
             date=when,
             section=section,
             lang=lang,
-            params=MappingProxyType(params),
+            params=dict(params),
             body=body,
             body_line=body_line,
-            lines=MappingProxyType(lines),
+            lines=dict(lines),
             **fields,
         )
 

@@ -19,7 +19,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MARKER = ".newsgen-output"
@@ -84,6 +84,7 @@ def safe_relpath(path: str) -> str:
 class WriteStats:
     written: int = 0
     unchanged: int = 0
+    changed: list[str] = field(default_factory=list)  # paths whose bytes are new
 
 
 def _process_alive(pid: int) -> bool:
@@ -176,6 +177,19 @@ class Writer:
             self.stats.unchanged += 1
         else:
             self.stats.written += 1
+            self.stats.changed.append(path)
+
+    def keep(self, path: str) -> bool:
+        """Carry a file over from the previous output unchanged; False if it is not there."""
+        old = self.out / path
+        if not old.is_file() or old.is_symlink():
+            return False
+        target = self._target(path)
+        if self._reuse(old, target):
+            self.stats.unchanged += 1
+            return True
+        self._written.discard(safe_relpath(path))
+        return False
 
     def copy(self, path: str, source: Path) -> None:
         """Copy a file, or reuse the previous copy when its bytes are the same."""
@@ -191,6 +205,7 @@ class Writer:
             return
         shutil.copyfile(source, target)
         self.stats.written += 1
+        self.stats.changed.append(path)
 
     def written(self) -> Iterable[str]:
         return self._written

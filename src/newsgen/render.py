@@ -244,7 +244,13 @@ class Renderer:
             return feeds.sitemap(self.ctx, page, self._records)
         return self.html(page).encode("utf-8")
 
+    html_kinds = ("home", "section", "article", "tag", "author", "tags", "authors", "404",
+                  "archive", "month")
+
     def template_for(self, page: Page) -> str:
+        return self.template_for_kind(page.kind)
+
+    def template_for_kind(self, kind: str) -> str:
         return {
             "home": "home.html",
             "section": "section.html",
@@ -256,7 +262,7 @@ class Renderer:
             "archive": "archive.html",
             "month": "taxonomy.html",
             "404": "404.html",
-        }[page.kind]
+        }[kind]
 
     def html(self, page: Page) -> str:
         name = self.template_for(page)

@@ -14,8 +14,7 @@ import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from types import MappingProxyType
+from datetime import datetime, timedelta
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.config import Config, LanguageConfig
@@ -30,7 +29,7 @@ from newsgen.slugs import slug_or_fallback, slugify
 class Section:
     slug: str
     title: str
-    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    titles: Mapping[str, str] = field(default_factory=dict)
 
     def title_in(self, lang: str) -> str:
         return self.titles.get(lang, self.title)
@@ -131,6 +130,10 @@ class Site:
     languages: tuple[LanguageSite, ...]
     assets: tuple[Asset, ...]
     next_embargo: datetime | None  # when the next future-dated article becomes due
+    # The output is the same for any build time in [valid_from, valid_until): no article
+    # becomes due and none leaves the news sitemap's window in between.
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -331,6 +334,11 @@ class _Linker:
 
         upcoming = [p.article.date for p in placed
                     if not p.published and not p.article.draft and p.article.date > self.now]
+        news_window = timedelta(days=self.config.news_sitemap_days)
+        events = [p.article.date for p in placed if self.drafts or not p.article.draft]
+        events += [e.article.date + news_window for e in final.values()]
+        before = [e for e in events if e <= self.now]
+        after = [e for e in events if e > self.now]
         return Site(
             config=self.config,
             now=self.now,
@@ -338,6 +346,8 @@ class _Linker:
                             for lang in self.config.languages),
             assets=tuple(self.assets),
             next_embargo=min(upcoming) if upcoming else None,
+            valid_from=max(before) if before else None,
+            valid_until=min(after) if after else None,
         )
 
     # -- pieces --------------------------------------------------------------------------
@@ -571,7 +581,7 @@ class _Linker:
             lang=lang,
             entries=tuple(own),
             sections=tuple(s for s in ordered if s.slug in by_section),
-            by_section=MappingProxyType({k: tuple(v) for k, v in by_section.items()}),
+            by_section=dict({k: tuple(v) for k, v in by_section.items()}),
             tags=tuple((term_of[("tag", k)], tuple(v)) for k, v in sorted(tags.items())),
             authors=tuple((term_of[("author", k)], tuple(v)) for k, v in sorted(authors.items())),
             months=tuple((k, tuple(v)) for k, v in sorted(months.items(), reverse=True)),

@@ -1,0 +1,234 @@
+"""A cached (incremental) build is byte-for-byte a clean build of the same sources,
+for every kind of change, and for random sequences of changes."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import article, tree_digest, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.errors import Reporter
+
+NOW = "2024-12-19 12:00"
+
+
+def base_files() -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "newsgen.yaml": "title: Inc\nbase_url: https://inc.example/\nper_page: 3\n"
+                        "read_also: {limit: 3}\ntimezone: Asia/Ashgabat\n",
+        "static/style-extra.css": "body{}",
+        "content/general/pic.txt": "asset",
+        "templates/read_also.html": '<aside class="read-also"><h2>{{ t("read_also") }}</h2>'
+                                    "{% for i in article.read_also %}"
+                                    '<a href="{{ i.url }}">{{ i.title }}</a>'
+                                    "{% endfor %}</aside>\n",
+    }
+    sections = ["General", "Economy", "Sport"]
+    tags = ["energy", "port", "football", "culture"]
+    for i in range(14):
+        files[f"content/{sections[i % 3].lower()}/story-{i}.md"] = article(
+            f"Story {i}", f"2024-12-{1 + i:02d} 10:00", sections[i % 3],
+            body="Body of story 0.\n\nSee [story 3](story-3.md)." if i == 0
+            else f"Body of story {i}.",
+            tags=f"[{tags[i % 4]}, {tags[(i + 1) % 4]}]",
+        )
+    return files
+
+
+def run(site: Path, out: Path, *, cache: bool = True, now: str = NOW, jobs: int = 1,
+        drafts: bool = False) -> BuildResult:
+    reporter = Reporter()
+    result = build(BuildOptions(site=site, output=out, now=now, jobs=jobs, drafts=drafts,
+                                use_cache=cache, cache_dir=site / ".cache"), reporter)
+    assert not reporter.failed, [d.format() for d in reporter.diagnostics]
+    return result
+
+
+def assert_same_as_clean(site: Path, tmp: Path, *, now: str = NOW, drafts: bool = False) -> None:
+    incremental = run(site, tmp / "inc", now=now, drafts=drafts)
+    clean_out = tmp / "clean"
+    if clean_out.exists():
+        shutil.rmtree(clean_out)
+    run(site, clean_out, cache=False, now=now, drafts=drafts)
+    assert tree_digest(tmp / "inc") == tree_digest(clean_out)
+    assert incremental is not None
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "body": lambda s: edit(s / "content/general/story-0.md", "Body of story 0.", "New body."),
+    "title": lambda s: edit(s / "content/general/story-3.md", "title: Story 3",
+                            "title: Story three"),
+    "date reorders": lambda s: edit(s / "content/economy/story-1.md", "2024-12-02",
+                                    "2024-12-18"),
+    "tags": lambda s: edit(s / "content/sport/story-2.md", "[football, culture]", "[energy]"),
+    "new article": lambda s: write_site(s, {"content/general/new.md": article(
+        "Brand new", "2024-12-17 08:00", "General", tags="[energy]")}),
+    "delete": lambda s: (s / "content/economy/story-4.md").unlink(),
+    "rename": lambda s: (s / "content/general/story-6.md").rename(
+        s / "content/general/renamed.md"),
+    "template": lambda s: write_site(s, {"templates/article.html":
+                                         '{% extends "builtin/article.html" %}'
+                                         "{% block meta %}<meta name=x content=y>"
+                                         "{% endblock %}"}),
+    "partial": lambda s: edit(s / "templates/read_also.html", "<h2>", "<h2 class=x>"),
+    "config": lambda s: edit(s / "newsgen.yaml", "per_page: 3", "per_page: 2"),
+    "config title": lambda s: edit(s / "newsgen.yaml", "title: Inc", "title: Inc Daily"),
+    "static": lambda s: write_site(s, {"static/style-extra.css": "body{color:red}"}),
+    "asset": lambda s: write_site(s, {"content/general/pic.txt": "changed asset"}),
+    "draft": lambda s: edit(s / "content/sport/story-5.md", "section: Sport",
+                            "section: Sport\ndraft: true"),
+    "broken then fixed": lambda s: None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_each_kind_of_change(tmp_path: Path, name: str) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    first = run(site, tmp_path / "inc")
+    assert first.rendered == first.pages
+    CHANGES[name](site)
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_nothing_changed_is_nearly_free(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    run(site, tmp_path / "inc")
+    again = run(site, tmp_path / "inc")
+    assert again.nothing_changed and again.written == 0
+    # A build one hour later still changes nothing: no article became due.
+    assert run(site, tmp_path / "inc", now="2024-12-19 13:00").nothing_changed
+
+
+def test_one_article_edit_renders_only_what_depends_on_it(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    first = run(site, tmp_path / "inc")
+    CHANGES["body"](site)
+    second = run(site, tmp_path / "inc")
+    assert 0 < second.rendered < first.rendered / 3
+    assert "general/story-0/index.html" in second.changed
+
+
+def test_embargo_and_news_window_are_not_skipped(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {**base_files(), "content/general/later.md": article(
+        "Later", "2024-12-20 09:00", "General")})
+    run(site, tmp_path / "inc")
+    assert not (tmp_path / "inc/general/later").exists()
+    result = run(site, tmp_path / "inc", now="2024-12-20 09:00")
+    assert not result.nothing_changed
+    assert (tmp_path / "inc/general/later/index.html").is_file()
+    assert_same_as_clean(site, tmp_path, now="2024-12-20 09:00")
+    # Four days later every article has left the news sitemap.
+    assert_same_as_clean(site, tmp_path, now="2024-12-24 09:00")
+    # Back in time: the embargoed article disappears again.
+    assert_same_as_clean(site, tmp_path, now="2024-12-19 12:00")
+
+
+def test_failed_build_then_fix(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    run(site, tmp_path / "inc")
+    good = (site / "content/general/story-0.md").read_text()
+    (site / "content/general/story-0.md").write_text(good.replace("2024-12-01", "2024-13-45"))
+    reporter = Reporter()
+    with pytest.raises(Exception):  # noqa: B017 - BuildFailed
+        build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
+                           cache_dir=site / ".cache"), reporter)
+    (site / "content/general/story-0.md").write_text(good.replace("Body", "Fixed body"))
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_corrupt_or_foreign_cache_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    run(site, tmp_path / "inc")
+    for name in ("pages.pickle", "articles.pickle", "bodies.pickle"):
+        (site / ".cache" / name).write_bytes(b"garbage")
+    CHANGES["title"](site)
+    reporter = Reporter()
+    build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
+                       cache_dir=site / ".cache"), reporter)
+    assert any("damaged" in d.message for d in reporter.warnings)
+    run(site, tmp_path / "clean", cache=False)
+    assert tree_digest(tmp_path / "inc") == tree_digest(tmp_path / "clean")
+    (site / ".cache/STAMP").write_text("newsgen 0.0.1 cache 1 python (3, 9)\n")
+    reporter = Reporter()
+    build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
+                       cache_dir=site / ".cache"), reporter)
+    assert any("ignoring it" in d.message for d in reporter.warnings)
+
+
+def test_parallel_equals_serial(tmp_path: Path) -> None:
+    files = base_files()
+    for i in range(120):
+        files[f"content/general/more-{i}.md"] = article(f"More {i}", f"2024-11-{1 + i % 28:02d}",
+                                                        "General", tags="[energy]")
+    site = write_site(tmp_path / "site", files)
+    run(site, tmp_path / "serial", cache=False, jobs=1)
+    run(site, tmp_path / "parallel", cache=False, jobs=2)
+    assert tree_digest(tmp_path / "serial") == tree_digest(tmp_path / "parallel")
+
+
+def _random_edit(site: Path, rng: random.Random, counter: list[int]) -> None:
+    stories = sorted((site / "content").rglob("*.md"))
+    choice = rng.randrange(6)
+    if choice == 0 or not stories:
+        counter[0] += 1
+        write_site(site, {f"content/general/r{counter[0]}.md": article(
+            f"Random {counter[0]}", f"2024-12-{rng.randint(1, 19):02d} 0{rng.randint(0, 9)}:00",
+            rng.choice(["General", "Economy", "Sport"]),
+            tags=f"[{rng.choice(['energy', 'port', 'new'])}]")})
+    elif choice == 1 and len(stories) > 3:
+        victim = rng.choice(stories)
+        if victim.name != "story-3.md":  # story-0 links to it
+            victim.unlink()
+    elif choice == 2:
+        path = rng.choice(stories)
+        text = path.read_text()
+        path.write_text(text.replace("title: ", f"title: T{rng.randint(0, 99)} ", 1))
+    elif choice == 3:
+        path = rng.choice(stories)
+        text = path.read_text()
+        day = rng.randint(1, 19)
+        lines = [f"date: 2024-12-{day:02d} 11:00" if line.startswith("date:") else line
+                 for line in text.split("\n")]
+        path.write_text("\n".join(lines))
+    elif choice == 4:
+        edit(site / "newsgen.yaml", "per_page:", f"per_page: {rng.randint(1, 5)}\n#")
+    else:
+        path = rng.choice(stories)
+        path.write_text(path.read_text() + f"\nMore text {rng.random()}.\n")
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_random_edit_sequences(tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    tmp = tmp_path_factory.mktemp("seq")
+    site = write_site(tmp / "site", base_files())
+    rng = random.Random(seed)
+    counter = [0]
+    run(site, tmp / "inc")
+    for _ in range(5):
+        _random_edit(site, rng, counter)
+        run(site, tmp / "inc")
+    run(site, tmp / "clean", cache=False)
+    assert tree_digest(tmp / "inc") == tree_digest(tmp / "clean")
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_random_edit_sequences_long(tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    test_random_edit_sequences.hypothesis.inner_test(tmp_path_factory, seed)  # type: ignore[attr-defined]
