@@ -86,6 +86,7 @@ class BuildResult:
     nothing_changed: bool = False
     next_embargo: datetime | None = None
     changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
 
 
 # --------------------------------------------------------------------------- loading
@@ -469,15 +470,29 @@ def build(options: BuildOptions, reporter: Reporter,
                            nothing_changed=True, seconds=time.perf_counter() - started,
                            next_embargo=record.next_embargo)
 
+    stages: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal mark
+        now_ = time.perf_counter()
+        stages[name] = now_ - mark
+        mark = now_
+
+    stage("scan")
     cache.load_content(reporter)
+    stage("cache")
     workers = max(1, options.workers)
     articles = load_articles(config, tree, reporter, cache)
+    stage("load")
     bodies = convert_bodies(config, articles, cache, workers)
+    stage("markdown")
     # Articles that failed to load are not "missing": references to them stay quiet.
     broken = {rel[len("content/"):] for rel in tree.articles} - {
         a.content_path for a in articles if a.valid}
     site = link(config, articles, bodies, tree.assets, now, reporter,
                 drafts=options.drafts, future=options.future, broken=broken)
+    stage("link")
     pages = plan(site)
     check_collisions(site, pages, reporter)
     taken = [p.path for p in pages] + [a.output for a in site.assets]
@@ -485,10 +500,12 @@ def build(options: BuildOptions, reporter: Reporter,
                               taken)
     env = make_environment(config.root)
     renderer = Renderer(site, env, pages, reporter, imageset.info)
+    stage("plan")
 
     result = BuildResult(site=site, pages=len(pages),
                          files=len(site.assets) + len(imageset.files),
-                         articles=len(site.entries), next_embargo=site.next_embargo)
+                         articles=len(site.entries), next_embargo=site.next_embargo,
+                         stages=stages)
     if reporter.failed:
         render_pages(pages, renderer, reporter, 1, sample=True)
         raise BuildFailed()
@@ -500,15 +517,17 @@ def build(options: BuildOptions, reporter: Reporter,
                 else cache.output(options.output_dir)) if options.use_cache else None
     old = previous.pages if previous is not None else {}
     todo = [p for p in pages if prints[p.path] is None or old.get(p.path) != prints[p.path]]
+    stage("fingerprint")
     rendered = render_pages(todo, renderer, reporter, workers)
     reporter.check()
+    stage("render")
     result.rendered = len(rendered)
     if not options.write:
         result.seconds = time.perf_counter() - started
         return result
 
     themed = theme_files(site)
-    writer = Writer(out_dir)
+    writer = Writer(out_dir, trash=options.cache_path / "trash" if options.use_cache else None)
     with cache.locked():
         writer.begin()
         try:
@@ -531,6 +550,7 @@ def build(options: BuildOptions, reporter: Reporter,
             raise
         cache.record_output(out_dir, {k: v for k, v in prints.items() if v is not None},
                             state, site.valid_from, site.valid_until, site.next_embargo)
+        stage("write")
         if options.use_cache:
             try:
                 cache.save()
@@ -538,6 +558,7 @@ def build(options: BuildOptions, reporter: Reporter,
                 reporter.warning(str(options.cache_path), None,
                                  f"cannot write the build cache ({exc.strerror}); "
                                  "the next build will be slower")
+    stage("save cache")
     result.written = writer.stats.written
     result.unchanged = writer.stats.unchanged
     result.changed = writer.stats.changed

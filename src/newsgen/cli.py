@@ -171,6 +171,10 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
             print(f"  {last}\n  run with -v for the full traceback", file=sys.stderr)
         return 1
     reporter.print(warnings=not quiet)
+    if verbose and result.stages:
+        print("newsgen: " + ", ".join(f"{name} {seconds:.2f}s"
+                                      for name, seconds in result.stages.items()),
+              file=sys.stderr)
     if not quiet:
         print(_summary(result, options, reporter, write=write), file=sys.stderr)
     return 0

@@ -123,11 +123,13 @@ def make_labels(code: str, overrides: Mapping[str, str]) -> tuple[Labels, list[s
     return Labels(code, dict(values)), missing
 
 
+@functools.lru_cache(maxsize=65536)
 def format_day(moment: datetime, code: str, pattern: str) -> str:
     """A date in the language's words: `18 dekabr 2024`, `18 декабря 2024 г.`."""
     return str(format_date(moment, pattern, locale=_locale(code)))
 
 
+@functools.lru_cache(maxsize=65536)
 def format_moment(moment: datetime, code: str, pattern: str) -> str:
     """Date and time: `18 December 2024, 10:30`; `moment` is already in the site's zone."""
     day = format_date(moment, pattern, locale=_locale(code))

@@ -18,6 +18,7 @@ import filecmp
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -100,9 +101,13 @@ def _process_alive(pid: int) -> bool:
 class Writer:
     """Writes one build. Use `begin()`, `write()`/`copy()`, then `commit()` or `abort()`."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, trash: Path | None = None) -> None:
         # A symlinked output folder is written where it points: the swap happens there.
         self.out = Path(os.path.realpath(out))
+        # Where the replaced output goes to be deleted in the background by the next
+        # build (inside the cache folder); None deletes it at once.
+        self.trash = trash
+        self._cleaner: threading.Thread | None = None
         self.parent = self.out.parent
         self.staging: Path | None = None
         self.stats = WriteStats()
@@ -114,6 +119,7 @@ class Writer:
     def begin(self) -> None:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.recover()
+        self._empty_trash()
         name = f"{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
         self.staging = self.parent / f".{name}"
         self.staging.mkdir()
@@ -139,6 +145,42 @@ class Writer:
                 os.rename(leftover, self.out)
                 continue
             shutil.rmtree(leftover, ignore_errors=True)
+
+    def _empty_trash(self) -> None:
+        """Delete earlier outputs left in the trash, in a thread, while this build works."""
+        if self.trash is None or not self.trash.is_dir():
+            return
+        leftovers = [self.trash / name for name in os.listdir(self.trash)]
+        if not leftovers:
+            return
+
+        def clean() -> None:
+            for path in leftovers:
+                shutil.rmtree(path, ignore_errors=True)
+
+        self._cleaner = threading.Thread(target=clean, name="newsgen-trash", daemon=True)
+        self._cleaner.start()
+
+    def finish(self) -> None:
+        """Wait for the background deletion of earlier outputs.
+
+        A build does not wait: what a build's exit cuts short, the next one finishes
+        (the trash is part of the cache, safe to delete at any time).
+        """
+        if self._cleaner is not None:
+            self._cleaner.join()
+            self._cleaner = None
+
+    def _discard(self, old: Path) -> None:
+        if self.trash is not None:
+            try:
+                self.trash.mkdir(parents=True, exist_ok=True)
+                os.rename(old, self.trash / f"{self.out.name}-{os.getpid()}-"
+                                             f"{secrets.token_hex(4)}")
+                return
+            except OSError:
+                pass  # another file system: delete it now
+        shutil.rmtree(old, ignore_errors=True)
 
     def _target(self, path: str) -> Path:
         if self.staging is None:
@@ -224,7 +266,7 @@ class Writer:
             os.rename(staging, self.out)
             return
         if _exchange(staging, self.out):
-            shutil.rmtree(staging, ignore_errors=True)
+            self._discard(staging)  # it now holds the previous output
             return
         backup = self.parent / f".{_BACKUP}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
         os.rename(self.out, backup)

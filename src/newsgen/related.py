@@ -9,7 +9,7 @@ articles of the same language, ranked by
 4. the URL, alphabetically, to break the remaining ties.
 
 Candidates come from an index rather than a scan of the whole archive: for
-each of the article's tags, its section, and its language, the `3 × limit`
+each of the article's tags, its section, and its language, the `2 × limit`
 articles published just before and just after it. So the rule above is applied
 to the articles nearest in time, which is what a reader of news wants, and the
 cost per article does not grow with the size of the archive.
@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable
 from typing import Generic, Protocol, TypeVar
 
 
@@ -43,11 +42,8 @@ class Candidate(Protocol):
 
 C = TypeVar("C", bound=Candidate)
 
-
-@dataclass
-class _Posting(Generic[C]):
-    times: list[tuple[float, str]]
-    items: list[C]
+# One indexed article, flattened once: (timestamp, key, section, tags, the article).
+_Row = tuple[float, str, str, frozenset[str], object]
 
 
 class RelatedIndex(Generic[C]):
@@ -55,42 +51,45 @@ class RelatedIndex(Generic[C]):
 
     def __init__(self, candidates: Iterable[C], window: int) -> None:
         self.window = window
-        groups: dict[Hashable, list[C]] = defaultdict(list)
+        self.rows: dict[str, _Row] = {}
+        groups: dict[Hashable, list[_Row]] = defaultdict(list)
         for c in candidates:
-            groups[("lang", c.lang)].append(c)
-            groups[("section", c.lang, c.section_slug)].append(c)
-            for tag in c.tag_slugs:
-                groups[("tag", c.lang, tag)].append(c)
-        self.postings: dict[Hashable, _Posting[C]] = {}
-        for key, items in groups.items():
-            items.sort(key=lambda c: (c.timestamp, c.key))
-            self.postings[key] = _Posting([(c.timestamp, c.key) for c in items], items)
-
-    def _near(self, group: Hashable, article: C) -> Sequence[C]:
-        posting = self.postings.get(group)
-        if posting is None:
-            return ()
-        at = bisect.bisect_left(posting.times, (article.timestamp, article.key))
-        return posting.items[max(0, at - self.window): at + self.window + 1]
+            row: _Row = (c.timestamp, c.key, c.section_slug, c.tag_slugs, c)
+            self.rows[c.key] = row
+            groups[("lang", c.lang)].append(row)
+            groups[("section", c.lang, c.section_slug)].append(row)
+            for tag in row[3]:
+                groups[("tag", c.lang, tag)].append(row)
+        self.postings: dict[Hashable, tuple[list[tuple[float, str]], list[_Row]]] = {}
+        for group, rows in groups.items():
+            rows.sort(key=lambda r: (r[0], r[1]))
+            self.postings[group] = ([(r[0], r[1]) for r in rows], rows)
 
     def fill(self, article: C, exclude: set[str], count: int) -> list[C]:
         """Up to `count` articles related to `article`, none of whose keys is in `exclude`."""
         if count <= 0:
             return []
-        pool: dict[str, C] = {}
-        groups: list[Hashable] = [("tag", article.lang, t) for t in sorted(article.tag_slugs)]
-        groups += [("section", article.lang, article.section_slug), ("lang", article.lang)]
+        me = self.rows.get(article.key) or (article.timestamp, article.key,
+                                            article.section_slug, article.tag_slugs, article)
+        ts, key, section, tags = me[0], me[1], me[2], me[3]
+        lang = article.lang
+        groups: list[Hashable] = [("tag", lang, t) for t in sorted(tags)]
+        groups += [("section", lang, section), ("lang", lang)]
+        pool: dict[str, _Row] = {}
+        w = self.window
         for group in groups:
-            for c in self._near(group, article):
-                if c.key != article.key and c.key not in exclude:
-                    pool[c.key] = c
-
-        def rank(c: C) -> tuple[int, int, float, str]:
-            return (
-                -len(article.tag_slugs & c.tag_slugs),
-                0 if c.section_slug == article.section_slug else 1,
-                abs(c.timestamp - article.timestamp),
-                c.key,
-            )
-
-        return sorted(pool.values(), key=rank)[:count]
+            posting = self.postings.get(group)
+            if posting is None:
+                continue
+            times, rows = posting
+            at = bisect.bisect_left(times, (ts, key))
+            for row in rows[max(0, at - w): at + w + 1]:
+                pool[row[1]] = row
+        pool.pop(key, None)
+        for k in exclude:
+            pool.pop(k, None)
+        ranked = sorted(
+            pool.values(),
+            key=lambda r: (-len(tags & r[3]), r[2] != section, abs(r[0] - ts), r[1]),
+        )
+        return [r[4] for r in ranked[:count]]  # type: ignore[misc]

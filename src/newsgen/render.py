@@ -32,7 +32,6 @@ from newsgen.images import ImageInfo
 from newsgen.site import Entry, LanguageSite, Section, Site, Term
 from newsgen.views import (
     Alternate,
-    ArticleView,
     Context,
     LanguageLink,
     Pagination,
@@ -312,19 +311,19 @@ class Renderer:
             "page": PageView(self, page, ls),
         }
         if page.kind == "article" and page.entry is not None:
-            values["article"] = ArticleView(page.entry, ctx)
+            values["article"] = ctx.article(page.entry)
         elif page.kind == "home":
-            values["latest"] = [ArticleView(e, ctx) for e in ls.entries[:10]]
+            values["latest"] = [ctx.article(e) for e in ls.entries[:10]]
             values["blocks"] = [
                 (ctx.section(s, ls.lang),
-                 [ArticleView(e, ctx) for e in ls.by_section[s.slug][
+                 [ctx.article(e) for e in ls.by_section[s.slug][
                      : ctx.config.home_per_section]])
                 for s in ls.sections
             ]
         elif page.kind == "archive":
             values["years"] = _archive_years(ctx, ls)
         elif page.kind in ("section", "tag", "author", "month"):
-            values["articles"] = [ArticleView(e, ctx) for e in page.items]
+            values["articles"] = [ctx.article(e) for e in page.items]
             values["pagination"] = self.pagination(page)
             if page.section is not None:
                 values["section"] = ctx.section(page.section, ls.lang)

@@ -319,7 +319,7 @@ class _Linker:
                 if item.ref is not None:
                     self.resolve_ref(a, item, by_content, by_slug)
 
-        window = 3 * max(self.config.read_also_limit, 1)
+        window = 2 * max(self.config.read_also_limit, 1)
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
         translations = self.translations(list(entries.values()))
         final: dict[str, Entry] = {}

@@ -6,6 +6,7 @@ can never name a path outside the output folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from slugify import slugify as _slugify
@@ -17,6 +18,7 @@ _RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {
 }
 
 
+@functools.lru_cache(maxsize=100_000)
 def slugify(text: str) -> str:
     """`Türkmenistanyň` -> `turkmenistanyn`, `Новости` -> `novosti`; may be empty."""
     slug: str = _slugify(text, max_length=MAX_LENGTH, word_boundary=True, save_order=True)

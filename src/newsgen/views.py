@@ -116,6 +116,14 @@ class Context:
         self.urls = Urls(site.config)
         self.tz = site.config.tz
         self.lang_sites = {ls.lang.code: ls for ls in site.languages}
+        self._articles: dict[str, ArticleView] = {}
+
+    def article(self, entry: Entry) -> ArticleView:
+        """One view per article for the whole build: pages that list it share its work."""
+        view = self._articles.get(entry.url)
+        if view is None:
+            view = self._articles[entry.url] = ArticleView(entry, self)
+        return view
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
@@ -206,7 +214,7 @@ class ArticleView:
 
     @cached_property
     def translations(self) -> list[ArticleView]:
-        return [ArticleView(t, self._ctx) for t in self._e.translations]
+        return [self._ctx.article(t) for t in self._e.translations]
 
     @property
     def archive_url(self) -> str:
