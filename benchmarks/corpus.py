@@ -133,7 +133,9 @@ def write_newsgen(target: Path, items: list[dict[str, object]]) -> None:
 
 HUGO_CONFIG = """baseURL = "https://bench.example/"
 title = "Benchmark News"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[taxonomies]
+  tag = "tags"
+  author = "authors"
 [pagination]
   pagerSize = 20
 paginate = 20
@@ -176,7 +178,7 @@ def write_hugo(target: Path, items: list[dict[str, object]]) -> None:
         folder.mkdir(exist_ok=True)
         text = (f"---\ntitle: {_yaml_str(str(a['title']))}\n"
                 f"date: {a['date'].isoformat()}\n"  # type: ignore[attr-defined]
-                f"tags: [{', '.join(a['tags'])}]\nauthor: {a['author']}\n"  # type: ignore[arg-type]
+                f"tags: [{', '.join(a['tags'])}]\nauthors: [{a['author']}]\n"  # type: ignore[arg-type]
                 f"slug: {a['slug']}\n---\n\n{a['body']}")
         (folder / f"{a['slug']}.md").write_text(text, encoding="utf-8")
 
@@ -195,6 +197,11 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+# Pelican's default page names collide ("reporter-1" page 2 is "reporter-12.html").
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
 """
 
 

@@ -55,6 +55,16 @@ def _url(text: str) -> str:
     return text
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be from 0 to 65535")
+    return value
+
+
 def _site_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-s", "--site", default=".", metavar="SITE", type=_site,
                         help="the site folder (default: the current folder)")
@@ -94,6 +104,19 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--now", metavar="TIME", type=_time, help="check as if it were TIME")
     c.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
+    s = sub.add_parser("serve", help="build and serve the site locally, with live reload")
+    _site_arg(s)
+    s.add_argument("--watch", action="store_true",
+                   help="rebuild when sources change and reload open pages")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--port", type=_port, default=8000, help="the port (default: 8000)")
+    s.add_argument("--drafts", action="store_true", help="include drafts")
+    s.add_argument("--future", action="store_true", help="include articles dated in the future")
+    s.add_argument("--open", action="store_true", help="open the site in a web browser")
+    s.add_argument("--poll", action="store_true",
+                   help="watch by polling instead of file system events")
+
     n = sub.add_parser("new", help="write a new draft article")
     n.add_argument("title", metavar="TITLE", help="the headline")
     n.add_argument("--section", required=True, metavar="S", help="the section (slug or title)")
@@ -111,6 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("build", "check"):
             return _build(args, write=args.command == "build")
+        if args.command == "serve":
+            from newsgen.server import serve
+
+            options = BuildOptions(site=Path(os.path.abspath(args.site)), drafts=args.drafts,
+                                   future=args.future)
+            return serve(options, args.host, args.port, watch=args.watch,
+                         open_browser=args.open, polling=args.poll)
         if args.command == "new":
             return _new(args)
         if args.command == "init":

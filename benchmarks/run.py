@@ -1,0 +1,198 @@
+"""Benchmark newsgen against Hugo and Pelican on the same synthetic news corpus, in one run.
+
+    python benchmarks/run.py --sizes 1000 10000 --runs 3
+
+For each size it writes the corpus (benchmarks/corpus.py) as a newsgen, a Hugo
+and a Pelican site, then measures, as whole processes:
+
+    newsgen cold            no cache, no previous output
+    newsgen nothing changed cache and output present, no source changed
+    newsgen add one         one new article
+    newsgen edit title      one article's title changed (other pages list it)
+    newsgen template        a template changed (every article page depends on it)
+    hugo full               when `hugo` is on PATH (Debian's package)
+    hugo again              Hugo has no page cache: a second full build
+    pelican full            when `pelican` is on PATH (or PELICAN=/path/to/pelican)
+
+Each figure is the median of --runs runs: wall time, CPU time (user + system,
+children included) and peak resident memory of the largest process. Results go
+to benchmarks/out/results.json, a Markdown table (results.md) and, when
+matplotlib is installed, a chart (benchmarks/results.png).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+NOW = "2025-01-02 12:00"
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one process and its children."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss": usage.ru_maxrss / 1024}
+
+
+def median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def newsgen_cmd(site: Path, jobs: int | None) -> list[str]:
+    cmd = [sys.executable, "-m", "newsgen", "build", "-s", str(site), "--now", NOW, "-q"]
+    return cmd + (["-j", str(jobs)] if jobs else [])
+
+
+def bench_newsgen(site: Path, runs: int, jobs: int | None) -> dict[str, dict[str, float]]:
+    results: dict[str, list[dict[str, float]]] = {}
+    cmd = newsgen_cmd(site, jobs)
+    new_article = site / "content" / "general" / "zz-benchmark-new.md"
+    template = site / "templates" / "article.html"
+    first = next((site / "content").rglob("a0001*.md"))
+    original = first.read_text(encoding="utf-8")
+
+    def clean() -> None:
+        shutil.rmtree(site / "dist", ignore_errors=True)
+        shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
+        new_article.unlink(missing_ok=True)
+        shutil.rmtree(site / "templates", ignore_errors=True)
+        first.write_text(original, encoding="utf-8")
+
+    for i in range(runs):
+        clean()
+        results.setdefault("newsgen cold", []).append(measure(cmd, site))
+        results.setdefault("newsgen nothing changed", []).append(measure(cmd, site))
+        new_article.write_text(
+            "---\ntitle: A new article\ndate: 2025-01-01 09:00\nsection: General\n"
+            f"tags: [energy, trade]\n---\n\nRun {i}: a new article about the port.\n",
+            encoding="utf-8")
+        results.setdefault("newsgen add one", []).append(measure(cmd, site))
+        first.write_text(original.replace("title: ", f"title: Retitled {i} ", 1),
+                         encoding="utf-8")
+        results.setdefault("newsgen edit title", []).append(measure(cmd, site))
+        template.parent.mkdir(exist_ok=True)
+        template.write_text('{% extends "builtin/article.html" %}{% block meta %}{{ super() }}'
+                            f'<meta name="run" content="{i}">{{% endblock %}}', encoding="utf-8")
+        results.setdefault("newsgen template", []).append(measure(cmd, site))
+    clean()
+    return {k: median(v) for k, v in results.items()}
+
+
+def bench_hugo(site: Path, runs: int) -> dict[str, dict[str, float]]:
+    out = site.parent / "hugo-public"
+    results: dict[str, list[dict[str, float]]] = {}
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = ["hugo", "--quiet", "-s", str(site), "-d", str(out)]
+        results.setdefault("hugo full", []).append(measure(cmd, site))
+        results.setdefault("hugo again", []).append(measure(cmd, site))
+    shutil.rmtree(out, ignore_errors=True)
+    return {k: median(v) for k, v in results.items()}
+
+
+def bench_pelican(site: Path, runs: int, pelican: str) -> dict[str, dict[str, float]]:
+    out = site.parent / "pelican-output"
+    results: list[dict[str, float]] = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [pelican, "content", "-s", "pelicanconf.py", "-o", str(out), "-q"]
+        results.append(measure(cmd, site))
+    shutil.rmtree(out, ignore_errors=True)
+    return {"pelican full": median(results)}
+
+
+def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    lines = ["| corpus | build | wall (s) | CPU (s) | peak memory (MiB) | vs Hugo full |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for size, rows in results.items():
+        hugo = rows.get("hugo full", {}).get("wall")
+        for name, r in rows.items():
+            ratio = f"{r['wall'] / hugo:.2f}×" if hugo else "–"
+            lines.append(f"| {int(size):,} | {name} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+                         f"{r['rss']:.0f} | {ratio} |")
+    return "\n".join(lines) + "\n"
+
+
+def chart(results: dict[str, dict[str, dict[str, float]]], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    sizes = list(results)
+    fig, axes = plt.subplots(1, len(sizes), figsize=(6 * len(sizes), 4.5), squeeze=False)
+    for ax, size in zip(axes[0], sizes, strict=True):
+        rows = results[size]
+        names = list(rows)
+        walls = [rows[n]["wall"] for n in names]
+        colors = ["#b3121b" if n.startswith("newsgen") else "#777777" for n in names]
+        ax.barh(names, walls, color=colors)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel("wall time, seconds (log scale, lower is better)")
+        ax.set_title(f"{int(size):,} articles")
+        for y, w in enumerate(walls):
+            ax.text(w, y, f" {w:.2f}s", va="center", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None, help="newsgen -j (default: cores)")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["hugo", "pelican"])
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    pelican = os.environ.get("PELICAN") or shutil.which("pelican")
+    hugo = shutil.which("hugo")
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for size in args.sizes:
+        target = args.out / f"corpus-{size}"
+        print(f"writing the {size:,}-article corpus to {target}", flush=True)
+        corpus.write_all(size, target)
+        rows: dict[str, dict[str, float]] = {}
+        rows.update(bench_newsgen(target / "newsgen", args.runs, args.jobs))
+        if hugo and "hugo" not in args.skip:
+            rows.update(bench_hugo(target / "hugo", args.runs))
+        if pelican and "pelican" not in args.skip:
+            rows.update(bench_pelican(target / "pelican", max(1, args.runs // 2), pelican))
+        results[str(size)] = rows
+        for name, r in rows.items():
+            print(f"  {name:26} {r['wall']:8.2f}s wall {r['cpu']:8.2f}s cpu "
+                  f"{r['rss']:7.0f} MiB", flush=True)
+        shutil.rmtree(target, ignore_errors=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (args.out / "results.md").write_text(table(results), encoding="utf-8")
+    print(table(results))
+    if chart(results, HERE / "results.png"):
+        print(f"chart: {HERE / 'results.png'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Watching the site's sources with watchdog, and turning bursts of events into one rebuild.
+
+Only `content/`, `templates/`, `static/` and `newsgen.yaml` are watched, never
+the output or the cache; editors' swap, backup and temporary files are ignored.
+An editor's atomic save (write a temporary file, rename it into place) and a
+`git checkout` of hundreds of files each become a single rebuild: the watcher
+waits until the events stop for a moment (the debounce).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+WATCHED_DIRS = ("content", "templates", "static")
+CONFIG = "newsgen.yaml"
+QUIET = 0.15  # seconds without events before a rebuild starts
+LONGEST_WAIT = 2.0  # ... but never wait longer than this after the first event
+
+
+def is_editor_noise(name: str) -> bool:
+    """Swap, backup and temporary files that editors and tools write beside a file."""
+    return (
+        name.startswith(".#")
+        or (name.startswith("#") and name.endswith("#"))
+        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
+                          "___jb_tmp___", "___jb_old___", ".kate-swp"))
+        or name in ("4913", ".DS_Store", "Thumbs.db")
+        or name.startswith(".goutputstream-")
+    )
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's time changes with every file event inside it
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(p and self.watcher.relevant(os.fsdecode(p)) for p in paths):
+            self.watcher.poke()
+
+
+class Watcher:
+    """Calls `rebuild()` once per burst of relevant changes, from its own thread."""
+
+    def __init__(self, root: Path, rebuild: Callable[[], object],
+                 say: Callable[[str], None] = print, *, polling: bool = False) -> None:
+        self.root = Path(os.path.realpath(root))
+        self.rebuild = rebuild
+        self.say = say
+        self.polling = polling
+        self.observer: BaseObserver | None = None
+        self._lock = threading.Condition()
+        self._first: float | None = None
+        self._last = 0.0
+        self._stop = False
+        self._watched: set[str] = set()
+        self._thread = threading.Thread(target=self._loop, name="newsgen-rebuild", daemon=True)
+        self.rebuilds = 0
+
+    # -- which paths count ---------------------------------------------------------------
+
+    def relevant(self, path: str) -> bool:
+        try:
+            rel = Path(path).relative_to(self.root)
+        except ValueError:
+            return False
+        parts = rel.parts
+        if not parts:
+            return False
+        if len(parts) == 1:
+            if parts[0] in WATCHED_DIRS:
+                self._ensure_watch(parts[0])  # a folder that appeared after the start
+                return True
+            return parts[0] == CONFIG
+        return parts[0] in WATCHED_DIRS and not is_editor_noise(parts[-1])
+
+    # -- the observer --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.observer = PollingObserver(timeout=0.5) if self.polling else Observer()
+        try:
+            self._schedule_all()
+            self.observer.start()
+        except OSError as exc:
+            if self.polling or exc.errno not in (errno.ENOSPC, errno.EMFILE):
+                raise
+            self.say("newsgen: the system's limit on watched folders (inotify) is reached; "
+                     "watching by polling instead, which is slower. Raise it with: "
+                     "sudo sysctl fs.inotify.max_user_watches=524288")
+            self.polling = True
+            self._watched.clear()
+            self.observer = PollingObserver(timeout=0.5)
+            self._schedule_all()
+            self.observer.start()
+        self._thread.start()
+
+    def _schedule_all(self) -> None:
+        if self.observer is None:  # pragma: no cover
+            return
+        self.observer.schedule(_Handler(self), str(self.root), recursive=False)
+        for name in WATCHED_DIRS:
+            self._ensure_watch(name)
+
+    def _ensure_watch(self, name: str) -> None:
+        folder = self.root / name
+        if name in self._watched or not folder.is_dir() or self.observer is None:
+            return
+        self._watched.add(name)
+        self.observer.schedule(_Handler(self), str(folder), recursive=True)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop = True
+            self._lock.notify_all()
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    # -- debouncing ----------------------------------------------------------------------
+
+    def poke(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if self._first is None:
+                self._first = now
+            self._last = now
+            self._lock.notify_all()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                while self._first is None and not self._stop:
+                    self._lock.wait()
+                if self._stop:
+                    return
+                while True:
+                    now = time.monotonic()
+                    first = self._first if self._first is not None else now
+                    wait = min(self._last + QUIET, first + LONGEST_WAIT) - now
+                    if wait <= 0 or self._stop:
+                        break
+                    self._lock.wait(wait)
+                if self._stop:
+                    return
+                self._first = None
+            try:
+                self.rebuild()
+            finally:
+                self.rebuilds += 1

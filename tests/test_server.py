@@ -1,0 +1,293 @@
+"""`newsgen serve`: a real server on a free port, real file edits, raw-socket attacks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import article, soup, write_site
+from serverutil import free_port, serving
+
+CANARY = "CANARY-7f3a9c-outside-the-output"
+
+
+def make_site(tmp_path: Path) -> Path:
+    (tmp_path / "secret.txt").write_text(CANARY)
+    (tmp_path / "site-dist-sibling").mkdir()
+    (tmp_path / "site-dist-sibling/index.html").write_text(CANARY)
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Served\n",
+        "content/general/one.md": article("First title", "2024-12-18 10:00", body="Hello."),
+        "content/general/two.md": article("Second", "2024-12-17 10:00"),
+        "static/style.css": "body { color: black }",
+    })
+    return site
+
+
+def test_serves_pages_with_types_head_404_and_redirects(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site, watch=False) as srv:
+        status, headers, body = srv.get("/general/one/")
+        assert status == 200
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert headers["Cache-Control"] == "no-store"
+        assert soup_text(body).startswith("First title")
+        assert b"__newsgen__" not in body  # no live reload without --watch
+        status, headers, body = srv.get("/general/one/", method="HEAD")
+        assert status == 200 and body == b"" and int(headers["Content-Length"]) > 100
+        assert srv.get("/feed.xml")[1]["Content-Type"].startswith("application/xml")
+        assert srv.get("/style.css")[1]["Content-Type"] == "text/css; charset=utf-8"
+        status, _, body = srv.get("/no/such/page/")
+        assert status == 404 and b"Page not found" in body
+        raw = srv.raw(b"GET /general/one HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      b"Connection: close\r\n\r\n")
+        assert raw.startswith(b"HTTP/1.1 301") and b"Location: /general/one/" in raw
+        # Links in the served site stay on the server.
+        status, _, body = srv.get("/")
+        assert f"http://127.0.0.1:{srv.port}/".encode() in body
+    assert not (site / "dist").exists()  # the server never writes the site's dist/
+
+
+def soup_text(body: bytes) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(body, "html.parser").h1.get_text()
+
+
+TRAVERSALS = [
+    "/../secret.txt", "/../../secret.txt", "/..%2fsecret.txt", "/%2e%2e/secret.txt",
+    "/%2e%2e%2fsecret.txt", "/%2E%2E/secret.txt", "/%252e%252e/secret.txt",
+    "/%252e%252e%252fsecret.txt", "/..%5csecret.txt", "/..\\secret.txt", "/\\..\\secret.txt",
+    "/general/../../secret.txt", "/general/%2e%2e/%2e%2e/secret.txt", "/./../secret.txt",
+    "/%00/../secret.txt", "/secret.txt%00.html", "/..%00/secret.txt", "/..%c0%afsecret.txt",
+    "/..%ef%bc%8fsecret.txt", "/.%2e/secret.txt", "/%2e./secret.txt", "//../secret.txt",
+    "/..;/secret.txt", "/../site-dist-sibling/index.html", "/../site-dist-sibling/",
+    "/%2e%2e/site-dist-sibling/", "/leak.txt", "/leakdir/secret.txt", "/..", "/../",
+    "/%2e%2e", "/general/..%2f..%2fsecret.txt", "/general/..%252f..%252fsecret.txt",
+    "/" + "../" * 20 + "secret.txt", "/....//....//secret.txt", "/...//secret.txt",
+    "/%c0%ae%c0%ae/secret.txt", "/%u002e%u002e/secret.txt", "/..%u2215secret.txt",
+    "/general/one/../../../secret.txt", "/?../../secret.txt", "/#../../secret.txt",
+    "http://127.0.0.1/../secret.txt", "/../site/newsgen.yaml", "/../site/content/general/one.md",
+]
+
+
+def test_nothing_outside_the_output_is_ever_served(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site, watch=False) as srv:
+        refused = 0
+        for path in TRAVERSALS:
+            request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n" \
+                      "Connection: close\r\n\r\n"
+            response = srv.raw(request.encode("latin-1"))
+            assert CANARY.encode() not in response, path
+            assert b"title: Served" not in response, path
+            refused += 1
+        assert refused >= 40
+        # The server keeps answering.
+        assert srv.get("/")[0] == 200
+
+
+def test_symlinks_in_the_served_folder_are_not_followed_outside(tmp_path: Path) -> None:
+    """Builds refuse symlinks that leave the site; the server checks real paths anyway."""
+    import threading
+
+    from newsgen.build import BuildOptions
+    from newsgen.server import DevServer
+
+    (tmp_path / "secret.txt").write_text(CANARY)
+    dev = DevServer(BuildOptions(site=tmp_path), "127.0.0.1", 0, watch=False)
+    dev.out.mkdir(parents=True)
+    (dev.out / "index.html").write_text("<html><body>home</body></html>")
+    (dev.out / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (dev.out / "leakdir").symlink_to(tmp_path)
+    dev.state.built = True
+    httpd = dev.start()
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        import urllib.request
+
+        for path in ["/leak.txt", "/leakdir/secret.txt", "/leakdir/", "/leakdir"]:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{dev.port}{path}",  # noqa: S310
+                                            timeout=5) as resp:
+                    body = resp.read()
+            except urllib.error.HTTPError as err:
+                body = err.read()
+                assert err.code == 404
+            assert CANARY.encode() not in body, path
+    finally:
+        dev.close()
+
+
+def test_symlinks_in_static_fail_the_build_instead(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "static/leak.txt").symlink_to(tmp_path / "secret.txt")
+    with serving(site, watch=False) as srv:
+        status, _, body = srv.get("/")
+        assert status == 500 and b"symbolic link" in body
+        assert CANARY.encode() not in srv.get("/leak.txt")[2]
+
+
+def test_wrong_host_and_cross_origin_events_are_refused(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site) as srv:
+        for host in ["evil.example", f"evil.example:{srv.port}", "127.0.0.1.evil.example",
+                     f"localhost:{srv.port + 1}", "", "attacker.com:80"]:
+            status, _, _ = srv.get("/", headers={"Host": host})
+            assert status in (400, 403), host
+        assert srv.get("/", headers={"Host": f"localhost:{srv.port}"})[0] == 200
+        status, _, _ = srv.get("/__newsgen__/events", headers={"Origin": "http://evil.example"})
+        assert status == 403
+        status, _, _ = srv.get("/__newsgen__/events",
+                               headers={"Origin": f"http://127.0.0.1:{srv.port + 1}"})
+        assert status == 403
+
+
+def test_rebuild_after_edit_rename_and_burst(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        status, _, body = srv.get("/general/one/")
+        assert b'src="/__newsgen__/live.js"' in body  # injected only when serving
+        # A plain write.
+        write_site(site, {"content/general/one.md": article("Edited title", "2024-12-18 10:00")})
+        srv.wait_for(lambda: b"Edited title" in srv.get("/general/one/")[2], what="the edit")
+        # An editor's atomic save: write a temporary file, rename it into place.
+        tmp = site / "content/general/.one.md.swp"
+        tmp.write_text(article("Renamed into place", "2024-12-18 10:00"))
+        os.replace(tmp, site / "content/general/one.md")
+        srv.wait_for(lambda: b"Renamed into place" in srv.get("/general/one/")[2],
+                     what="the rename")
+        # A burst of 100 saves becomes a few rebuilds, and the last content is served.
+        before = srv.builds
+        for i in range(100):
+            write_site(site, {"content/general/two.md": article(f"Burst {i}", "2024-12-17")})
+            time.sleep(0.005)
+        srv.wait_for(lambda: b"Burst 99" in srv.get("/general/two/")[2], what="burst")
+        srv.wait_quiet()
+        assert srv.builds - before <= 10
+        # Editor noise alone triggers nothing.
+        count = srv.builds
+        (site / "content/general/notes.md~").write_text("backup")
+        (site / "content/general/.#one.md").write_text("lock")
+        time.sleep(0.8)
+        assert srv.builds == count
+
+
+def test_broken_edit_keeps_last_good_site_then_recovers(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        good = srv.get("/general/one/")[2]
+        assert srv.state()["problems"] == []
+        version = srv.state()["version"]
+        (site / "content/general/one.md").write_text(
+            "---\ntitle: Broken\ndate: 2024-13-45\nsection: General\n---\nx\n")
+        srv.wait_for(lambda: srv.failures >= 1, what="the failure")
+        assert any("content/general/one.md:3: error: date:" in line for line in srv.lines)
+        assert srv.get("/general/one/")[2] == good  # the last good site
+        problems = srv.state()["problems"]
+        assert problems and "content/general/one.md:3: error: date" in problems[0]
+        write_site(site, {"content/general/one.md": article("Fixed", "2024-12-18 10:00")})
+        srv.wait_for(lambda: srv.state()["problems"] == [], what="the fix")
+        assert srv.state()["version"] > version
+        assert b"Fixed" in srv.get("/general/one/")[2]
+
+
+def test_template_and_config_changes_rebuild(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        write_site(site, {"templates/read_also.html":
+                          '<aside class="read-also"><h2>CUSTOM {{ t("read_also") }}</h2></aside>'})
+        srv.wait_for(lambda: b"CUSTOM Read also" in srv.get("/general/one/")[2],
+                     what="a new template folder and template")
+        write_site(site, {"newsgen.yaml": "title: Renamed site\n"})
+        srv.wait_for(lambda: b"Renamed site" in srv.get("/")[2], what="config")
+        write_site(site, {"static/style.css": "body { color: red }"})
+        srv.wait_for(lambda: b"red" in srv.get("/style.css")[2], what="static")
+        state = srv.state()
+        assert state["css_only"] is True
+
+
+def test_served_site_equals_a_clean_build_after_edits(tmp_path: Path) -> None:
+    from conftest import newsgen, tree_digest
+
+    site = make_site(tmp_path)
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        for i in range(5):
+            write_site(site, {f"content/economy/n{i}.md": article(f"New {i}", f"2024-12-1{i}",
+                                                                  "Economy", tags="[x]")})
+            time.sleep(0.3)
+        (site / "content/general/two.md").unlink()
+        srv.wait_for(lambda: srv.get("/general/two/")[0] == 404, what="delete")
+        srv.wait_for(lambda: srv.get("/economy/n4/")[0] == 200, what="adds")
+        time.sleep(0.5)
+        out = tmp_path / "clean"
+        assert newsgen("build", "-s", site, "-o", out,
+                       "--base-url", f"http://127.0.0.1:{srv.port}/").code == 0
+        for page in out.rglob("*"):
+            if page.is_file() and page.name != ".newsgen-output":
+                rel = "/" + page.relative_to(out).as_posix()
+                status, _, body = srv.get(rel)
+                assert status == 200, rel
+                if rel.endswith(".html"):
+                    body = body.replace(b'<script src="/__newsgen__/live.js"', b"<script")
+                    expected = page.read_bytes()
+                    assert soup(page).get_text() == soup_from(body).get_text(), rel
+                    assert len(body) >= len(expected)
+                else:
+                    assert body == page.read_bytes(), rel
+        assert tree_digest(out)
+
+
+def soup_from(body: bytes):  # type: ignore[no-untyped-def]
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(body, "html.parser")
+
+
+def test_port_in_use_is_one_line_and_ctrl_c_is_clean(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site, watch=False) as srv:
+        proc = subprocess.run([sys.executable, "-m", "newsgen", "serve", "-s", str(site),
+                               "--port", str(srv.port)], capture_output=True, text=True,
+                              timeout=30)
+        assert proc.returncode == 1
+        assert proc.stderr.strip().splitlines() == [
+            f"newsgen: error: port {srv.port} on 127.0.0.1 is already in use; "
+            "choose another with --port"]
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "newsgen", "serve", "-s", str(site), "--port",
+                             str(port), "--watch"], stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "stopping" in err
+
+
+def test_other_host_is_only_used_when_asked_with_a_warning(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    with serving(site, "--host", "0.0.0.0", watch=False) as srv:  # noqa: S104
+        assert any("warning: serving on 0.0.0.0" in line for line in srv.lines)
+        assert srv.get("/")[0] == 200
+    with serving(site, watch=False) as srv:
+        assert not any("warning" in line for line in srv.lines)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+def test_build_output_never_contains_the_live_reload_script(tmp_path: Path) -> None:
+    from conftest import newsgen
+
+    site = make_site(tmp_path)
+    assert newsgen("build", "-s", site).code == 0
+    for page in (site / "dist").rglob("*.html"):
+        assert "__newsgen__" not in page.read_text()
