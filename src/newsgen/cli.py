@@ -160,7 +160,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     cache = getattr(args, "cache_dir", None)
     options = BuildOptions(
         site=site,
-        output=Path(output) if output is not None else None,
+        output=Path(os.path.expanduser(output)) if output is not None else None,
         drafts=args.drafts,
         future=args.future,
         now=args.now,
