@@ -155,39 +155,66 @@ def test_full_disk_keeps_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert not [p for p in site.iterdir() if "staging" in p.name]
 
 
-def test_killed_build_leaves_old_or_new_output(tmp_path: Path) -> None:
-    """SIGKILL at several moments of a build: dist/ is always a complete build."""
+def _kill_rounds(tmp_path: Path, articles: int, rounds: int, seed: int) -> dict[str, int]:
+    """SIGKILL builds at random moments; the output must always be one complete build."""
+    import random
+
+    rng = random.Random(seed)
     files = {f"content/s{i % 5}/a{i}.md": article(f"Article {i}", f"2024-{1 + i % 12:02d}-10",
-                                                  f"S{i % 5}", body="Text. " * 50)
-             for i in range(400)}
+                                                  f"S{i % 5}", body="Text. " * 80,
+                                                  tags=f"[t{i % 7}]")
+             for i in range(articles)}
+    versions = {
+        "A": {"content/s0/a0.md": files["content/s0/a0.md"]},
+        "B": {"content/s0/a0.md": article("Retitled", "2024-01-10", "S0", tags="[t0]")},
+    }
     site = write_site(tmp_path / "site", files)
+    refs = {}
+    for name, change in versions.items():
+        write_site(site, change)
+        assert newsgen("build", "-s", site, "-o", tmp_path / f"ref-{name}", "--now", NOW,
+                       "--cache-dir", tmp_path / f"refcache-{name}").code == 0
+        refs[name] = tree_digest(tmp_path / f"ref-{name}")
+    assert refs["A"] != refs["B"]
+    write_site(site, versions["A"])
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
-    old = tree_digest(site / "dist")
-    write_site(site, {"content/s0/a0.md": article("Retitled", "2024-01-10", "S0")})
-    assert newsgen("build", "-s", site, "-o", tmp_path / "ref", "--now", NOW).code == 0
-    new = tree_digest(tmp_path / "ref")
-    new.pop(MARKER, None)
-    outcomes = set()
-    for delay in (0.3, 0.6, 0.9, 1.2, 1.6, 2.0):
+    state = "A"
+    outcomes = {"old": 0, "new": 0}
+    for _ in range(rounds):
+        target = "B" if state == "A" else "A"
+        write_site(site, versions[target])
+        if rng.random() < 0.3:  # sometimes a cold build: no cache
+            import shutil
+
+            shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
         proc = subprocess.Popen([sys.executable, "-m", "newsgen", "build", "-s", str(site),
                                  "--now", NOW, "-q"])
-        time.sleep(delay)
+        time.sleep(rng.uniform(0.05, 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         now = tree_digest(site / "dist")
-        now.pop(MARKER, None)
-        old_cmp = dict(old)
-        old_cmp.pop(MARKER, None)
-        assert now in (old_cmp, new), f"half-written output after kill at {delay}s"
-        outcomes.add("new" if now == new else "old")
-        # Put the old output back for the next round.
-        if now == new:
-            write_site(site, {"content/s0/a0.md": files["content/s0/a0.md"]})
-            assert newsgen("build", "-s", site, "--now", NOW, "-q").code == 0
-            write_site(site, {"content/s0/a0.md": article("Retitled", "2024-01-10", "S0")})
-    # The next build cleans up whatever staging folder a kill left behind.
+        assert now in (refs["A"], refs["B"]), "half-written output after a kill"
+        if now == refs[target]:
+            outcomes["new"] += 1
+            state = target
+        else:
+            outcomes["old"] += 1
+    # The next build cleans up whatever a kill left behind beside the output.
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     assert not [p for p in site.iterdir() if p.name.startswith(".newsgen-staging")]
+    return outcomes
+
+
+def test_killed_builds_leave_old_or_new_output(tmp_path: Path) -> None:
+    """20 kills of a 1,500-article build at random moments: nothing is half-written."""
+    outcomes = _kill_rounds(tmp_path, 1500, 20, seed=7)
+    assert outcomes["old"] + outcomes["new"] == 20
+    assert outcomes["old"] > 0  # some kills did land mid-build
+
+
+@pytest.mark.slow
+def test_killed_builds_many(tmp_path: Path) -> None:
+    _kill_rounds(tmp_path, 4000, 60, seed=11)
 
 
 def test_safe_relpath_rejects_escapes() -> None:
