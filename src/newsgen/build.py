@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import pickle  # noqa: S403 - fingerprints of our own objects
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -401,11 +401,13 @@ def theme_files(site: Site) -> dict[str, bytes]:
 
 
 def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, workers: int,
-                 *, sample: bool = False) -> dict[str, bytes]:
-    """Render pages (in worker processes when there are many).
+                 *, sample: bool = False) -> Iterator[tuple[str, bytes]]:
+    """Render pages as a stream of (path, bytes), in worker processes when there are many.
 
-    With `sample`, only the first page of each kind is rendered: enough to find template
-    errors when the build is failing anyway.
+    Pages are handed on as soon as they are ready, so they can be written while the
+    rest render and never all sit in memory. Template failures go to the reporter.
+    With `sample`, only the first page of each kind is rendered: enough to find
+    template errors when the build is failing anyway.
     """
     global _job
     if sample:
@@ -413,8 +415,6 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
         for page in pages:
             firsts.setdefault(page.kind, page)
         pages = list(firsts.values())
-    out: dict[str, bytes] = {}
-    failures: list[TemplateFailure] = []
     if workers > 1 and len(pages) >= PARALLEL_MIN:
         _job = (renderer, pages)
         try:
@@ -423,24 +423,23 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
                 for chunk in pool.imap(_render_chunk, chunks):
                     for path, result in chunk:
                         if isinstance(result, TemplateFailure):
-                            failures.append(result)
+                            reporter.error(result.path, result.line, result.message)
                         else:
-                            out[path] = result
+                            yield path, result
         finally:
             _job = None
-    else:
-        failed_kinds: set[str] = set()
-        for page in pages:
-            if page.kind in failed_kinds:
-                continue
-            try:
-                out[page.path] = renderer.render(page)
-            except TemplateFailure as exc:
-                failures.append(exc)
-                failed_kinds.add(page.kind)
-    for failure in failures:
-        reporter.error(failure.path, failure.line, failure.message)
-    return out
+        return
+    failed_kinds: set[str] = set()
+    for page in pages:
+        if page.kind in failed_kinds:
+            continue
+        try:
+            data = renderer.render(page)
+        except TemplateFailure as exc:
+            reporter.error(exc.path, exc.line, exc.message)
+            failed_kinds.add(page.kind)
+            continue
+        yield page.path, data
 
 
 # --------------------------------------------------------------------------- the build
@@ -507,7 +506,8 @@ def build(options: BuildOptions, reporter: Reporter,
                          articles=len(site.entries), next_embargo=site.next_embargo,
                          stages=stages)
     if reporter.failed:
-        render_pages(pages, renderer, reporter, 1, sample=True)
+        for _ in render_pages(pages, renderer, reporter, 1, sample=True):
+            pass
         raise BuildFailed()
 
     fps = Fingerprints(site, renderer, env, imageset.info)
@@ -518,30 +518,32 @@ def build(options: BuildOptions, reporter: Reporter,
     old = previous.pages if previous is not None else {}
     todo = [p for p in pages if prints[p.path] is None or old.get(p.path) != prints[p.path]]
     stage("fingerprint")
-    rendered = render_pages(todo, renderer, reporter, workers)
-    reporter.check()
-    stage("render")
-    result.rendered = len(rendered)
     if not options.write:
+        result.rendered = sum(1 for _ in render_pages(todo, renderer, reporter, workers))
+        reporter.check()
+        stage("render")
         result.seconds = time.perf_counter() - started
         return result
 
-    themed = theme_files(site)
     writer = Writer(out_dir, trash=options.cache_path / "trash" if options.use_cache else None)
     with cache.locked():
         writer.begin()
         try:
+            # Streaming: each page is written to the staging folder as soon as it is ready.
+            for path, data in render_pages(todo, renderer, reporter, workers):
+                writer.write(path, data)
+                result.rendered += 1
+            reporter.check()
+            stage("render")
+            done = set(writer.written())
             for page in pages:
-                data = rendered.get(page.path)
-                if data is None and not writer.keep(page.path):
-                    data = renderer.render(page)  # the old file is gone: render it now
-                if data is not None:
-                    writer.write(page.path, data)
+                if page.path not in done and not writer.keep(page.path):
+                    writer.write(page.path, renderer.render(page))  # the old file is gone
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)
             for path, cached in imageset.files.items():
                 writer.copy(path, cached)
-            for path, data in themed.items():
+            for path, data in theme_files(site).items():
                 writer.write(path, data)
             cache.forget_output(out_dir)
             writer.commit()
