@@ -17,7 +17,7 @@ import os
 import pickle  # noqa: S403 - fingerprints of our own objects
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -191,6 +191,29 @@ def _pool(workers: int) -> Any:
     return multiprocessing.get_context("fork").Pool(workers)
 
 
+def _with_body(config: Config, a: Article) -> Article:
+    """A cached article keeps no Markdown (to save memory): read it again when needed."""
+    try:
+        data = (config.root / a.source).read_bytes()
+    except OSError:
+        return a
+    again = load_article(config, a.source, data, Reporter())
+    return replace(a, body=again.body) if again is not None else a
+
+
+def without_bodies(articles: list[Article], cache: BuildCache) -> list[Article]:
+    """Drop the Markdown of converted articles: only the HTML is needed from here on."""
+    out = []
+    for a in articles:
+        if a.body:
+            a = replace(a, body="")
+            cached = cache.articles.get(a.source)
+            if cached is not None and cached.article is not None:
+                cached.article = a
+        out.append(a)
+    return out
+
+
 def convert_bodies(config: Config, articles: list[Article], cache: BuildCache,
                    workers: int) -> dict[str, Body]:
     """Converted Markdown by article source, from the cache or converted now."""
@@ -204,7 +227,7 @@ def convert_bodies(config: Config, articles: list[Article], cache: BuildCache,
         if key is not None and key in cache.bodies:
             bodies[a.source] = cache.bodies[key]
         else:
-            todo.append(a)
+            todo.append(a if a.body else _with_body(config, a))
     if workers > 1 and len(todo) >= PARALLEL_MIN:
         with _pool(workers) as pool:
             chunks = _chunks(todo, workers)
@@ -485,6 +508,7 @@ def build(options: BuildOptions, reporter: Reporter,
     articles = load_articles(config, tree, reporter, cache)
     stage("load")
     bodies = convert_bodies(config, articles, cache, workers)
+    articles = without_bodies(articles, cache)
     stage("markdown")
     # Articles that failed to load are not "missing": references to them stay quiet.
     broken = {rel[len("content/"):] for rel in tree.articles} - {

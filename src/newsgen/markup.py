@@ -38,6 +38,7 @@ class Body:
     links: tuple[str, ...]
     summary: str
     toc: str
+    link_lines: tuple[int, ...] = ()  # for each link, its line within the body (from 0)
 
 
 def is_local(url: str) -> bool:
@@ -171,12 +172,28 @@ class Converter:
         toc = str(getattr(self.md, "toc", ""))
         if "<li" not in toc:
             toc = ""
+        lines = text.split("\n") if collector.links else []
         return Body(
             html=html,
             links=tuple(collector.links),
             summary=shorten(collector.summary),
             toc=toc,
+            link_lines=tuple(link_line(lines, target) for target in collector.links),
         )
+
+
+def link_line(lines: list[str], target: str) -> int:
+    """The line (from 0) where a link target is written; 0 when it cannot be found.
+
+    A target written as a link (`](photo)`, `<photo>`, `"photo"`) wins over the same text
+    inside a longer name (`photo.jpg`).
+    """
+    for pattern in (f"]({target})", f"]({target} ", f"<{target}>", f'"{target}"',
+                    f"'{target}'", f"]: {target}", target):
+        for number, text in enumerate(lines):
+            if pattern in text:
+                return number
+    return 0
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:

@@ -375,12 +375,12 @@ class _Linker:
         if not body.links:
             return body.html
         urls: list[str] = []
-        for target in body.links:
+        for i, target in enumerate(body.links):
             parts = urlsplit(target)
             suffix = (f"?{parts.query}" if parts.query else "") + (
                 f"#{parts.fragment}" if parts.fragment else "")
             path = self.resolve_path(a.folder, unquote(parts.path))
-            line = _line_of(a, target)
+            line = a.body_line + (body.link_lines[i] if i < len(body.link_lines) else 0)
             url: str | None = None
             if path is None:
                 self.reporter.error(a.source, line,
@@ -586,18 +586,3 @@ class _Linker:
             authors=tuple((term_of[("author", k)], tuple(v)) for k, v in sorted(authors.items())),
             months=tuple((k, tuple(v)) for k, v in sorted(months.items(), reverse=True)),
         )
-
-
-def _line_of(a: Article, target: str) -> int:
-    """The line of the body where a link target is written (the body's first line if not found).
-
-    A target written as a link (`](photo)`, `<photo>`, `"photo"`) wins over the same text
-    inside a longer name (`photo.jpg`).
-    """
-    lines = a.body.split("\n")
-    for pattern in (f"]({target})", f"]({target} ", f"<{target}>", f'"{target}"',
-                    f"'{target}'", f"]: {target}", target):
-        for number, text in enumerate(lines):
-            if pattern in text:
-                return a.body_line + number
-    return a.body_line
