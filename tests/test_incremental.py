@@ -232,3 +232,20 @@ def test_random_edit_sequences(tmp_path_factory: pytest.TempPathFactory, seed: i
 @given(seed=st.integers(0, 2**32 - 1))
 def test_random_edit_sequences_long(tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
     test_random_edit_sequences.hypothesis.inner_test(tmp_path_factory, seed)  # type: ignore[attr-defined]
+
+
+def test_concurrent_builds_share_the_cache_safely(tmp_path: Path) -> None:
+    """Two builds at once into the same output: both succeed, the result is a clean build."""
+    import subprocess
+    import sys
+
+    site = write_site(tmp_path / "site", base_files())
+    cmd = [sys.executable, "-m", "newsgen", "build", "-s", str(site), "--now", NOW, "-q"]
+    first = subprocess.Popen(cmd)
+    second = subprocess.Popen(cmd)
+    assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+    CHANGES["title"](site)
+    procs = [subprocess.Popen(cmd) for _ in range(3)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    run(site, tmp_path / "clean", cache=False)
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")

@@ -271,3 +271,30 @@ def test_embargo_is_announced_in_the_summary(tmp_path: Path) -> None:
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0
     assert "the next scheduled article is due at 2024-12-20T09:00+05:00" in run.err
+
+
+def test_sitemap_becomes_an_index_over_the_limit(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over 50,000 URLs the sitemap is an index of parts (the limit is lowered here)."""
+    from newsgen import feeds
+    from newsgen.build import BuildOptions, build
+    from newsgen.errors import Reporter
+
+    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 5)
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://big.example/\n",
+        **{f"content/general/a{i}.md": article(f"A{i}", f"2024-12-{1 + i:02d}")
+           for i in range(8)},
+    })
+    build(BuildOptions(site=site, now=NOW, jobs=1), Reporter())
+    out = site / "dist"
+    index = etree.parse(str(out / "sitemap.xml")).getroot()
+    assert index.tag == f"{SM}sitemapindex"
+    parts = [s.findtext(f"{SM}loc") for s in index.findall(f"{SM}sitemap")]
+    assert parts[0] == "https://big.example/sitemap-1.xml"
+    locs = []
+    for n in range(1, len(parts) + 1):
+        urls = etree.parse(str(out / f"sitemap-{n}.xml")).getroot().findall(f"{SM}url")
+        assert 0 < len(urls) <= 5
+        locs += [u.findtext(f"{SM}loc") for u in urls]
+    assert len(locs) == len(set(locs)) == len(list(out.rglob("index.html")))

@@ -92,6 +92,26 @@ class BuildResult:
 # --------------------------------------------------------------------------- loading
 
 
+def _environment(config: Config, tree: SourceTree, cache: BuildCache,
+                 options: BuildOptions) -> Environment:
+    """The template environment, reused (with its compiled templates) while no template
+    changed; compiled templates are also kept in the cache folder between builds."""
+    key = (str(config.root), sorted((k, v) for k, v in tree.stats.items()
+                                    if k.startswith("templates/")))
+    if cache.environment is not None and cache.environment[0] == key:
+        env: Environment = cache.environment[1]
+        return env
+    bytecode = options.cache_path / "templates" if options.use_cache and options.write else None
+    if bytecode is not None:
+        try:
+            bytecode.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            bytecode = None
+    env = make_environment(config.root, bytecode)
+    cache.environment = (key, env)
+    return env
+
+
 def load_site_config(options: BuildOptions, reporter: Reporter) -> Config:
     config = load_config(options.site, reporter)
     if options.base_url is not None:
@@ -521,7 +541,7 @@ def build(options: BuildOptions, reporter: Reporter,
     taken = [p.path for p in pages] + [a.output for a in site.assets]
     imageset = images.process(site, options.cache_path if options.write else None, reporter,
                               taken)
-    env = make_environment(config.root)
+    env = _environment(config, tree, cache, options)
     renderer = Renderer(site, env, pages, reporter, imageset.info)
     stage("plan")
 

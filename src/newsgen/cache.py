@@ -68,6 +68,9 @@ class BuildCache:
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)
     loaded: bool = True
+    # Kept in memory only (the dev server): the template environment and what it was made
+    # from. A build reuses it while no template changed.
+    environment: tuple[object, Any] | None = None
 
     # -- loading and saving ----------------------------------------------------------
 

@@ -18,6 +18,7 @@ import jinja2
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
     PrefixLoader,
@@ -178,11 +179,12 @@ def check_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
 # --------------------------------------------------------------------------- templates
 
 
-def make_environment(root: Path) -> Environment:
+def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environment:
     """The Jinja environment: the site's templates/ first, then the built-in theme.
 
     The built-in templates are also reachable as `builtin/<name>`, so a site's
-    template can extend the one it replaces.
+    template can extend the one it replaces. With `bytecode_dir`, compiled templates
+    are kept there between builds (Jinja checks each one against its source).
     """
     builtin = PackageLoader("newsgen", "theme/templates")
     loaders: list[jinja2.BaseLoader] = []
@@ -198,6 +200,7 @@ def make_environment(root: Path) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
         keep_trailing_newline=True,
+        bytecode_cache=FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
     )
     env.globals["t"] = _label
     return env
@@ -216,6 +219,7 @@ class Renderer:
                  reporter: Reporter, images: Mapping[str, ImageInfo] | None = None) -> None:
         self.site = site
         self.pages = pages
+        self.templates: dict[str, jinja2.Template] = {}  # no lookup per page
         self._records: feeds.SitemapRecords | None = None
         self.env = env
         self.ctx = Context(site, images)
@@ -266,7 +270,9 @@ class Renderer:
     def html(self, page: Page) -> str:
         name = self.template_for(page)
         try:
-            template = self.env.get_template(name)
+            template = self.templates.get(name)
+            if template is None:
+                template = self.templates[name] = self.env.get_template(name)
             return template.render(self.context(page))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
