@@ -93,23 +93,37 @@ class BuildResult:
 
 
 def _environment(config: Config, tree: SourceTree, cache: BuildCache,
-                 options: BuildOptions) -> Environment:
+                 options: BuildOptions, failed: bool) -> Environment:
     """The template environment, reused (with its compiled templates) while no template
     changed; compiled templates are also kept in the cache folder between builds."""
     key = (str(config.root), sorted((k, v) for k, v in tree.stats.items()
                                     if k.startswith("templates/")))
-    if cache.environment is not None and cache.environment[0] == key:
+    if cache.environment is not None and cache.environment[0] == key and not failed:
         env: Environment = cache.environment[1]
         return env
-    bytecode = options.cache_path / "templates" if options.use_cache and options.write else None
+    # A build that already failed only checks templates: it leaves the cache alone.
+    bytecode = (options.cache_path / "templates"
+                if options.use_cache and options.write and not failed else None)
     if bytecode is not None:
         try:
             bytecode.mkdir(parents=True, exist_ok=True)
         except OSError:
             bytecode = None
     env = make_environment(config.root, bytecode)
-    cache.environment = (key, env)
+    if not failed:
+        cache.environment = (key, env)
     return env
+
+
+def _line_of_key(path: Path, key: str) -> int | None:
+    """The line of a top-level key in a YAML file, for a warning (None if absent)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if line.startswith(f"{key}:"):
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
 
 
 def load_site_config(options: BuildOptions, reporter: Reporter) -> Config:
@@ -501,6 +515,11 @@ def build(options: BuildOptions, reporter: Reporter,
                  else BuildCache(None))
 
     config = load_site_config(options, reporter)
+    if not config.base_is_absolute and options.base_url is None:
+        reporter.warning(CONFIG_NAME, _line_of_key(config.root / CONFIG_NAME, "base_url"),
+                         f"base_url '{config.base_url}' is not an absolute URL: feeds, sitemaps "
+                         "and canonical links need one (set base_url: https://… or pass "
+                         "--base-url)")
     tree = scan(config, reporter)
     now = build_time(options, config, reporter)
     state = state_key(options, config, tree)
@@ -508,7 +527,8 @@ def build(options: BuildOptions, reporter: Reporter,
     if (record is not None and record.state == state and not reporter.failed
             and (record.valid_from is None or record.valid_from <= now)
             and (record.valid_until is None or now < record.valid_until)):
-        return BuildResult(pages=len(record.pages), unchanged=len(record.pages),
+        return BuildResult(pages=len(record.pages), files=record.files,
+                           unchanged=len(record.pages) + record.files + 1,
                            nothing_changed=True, seconds=time.perf_counter() - started,
                            next_embargo=record.next_embargo)
 
@@ -541,7 +561,7 @@ def build(options: BuildOptions, reporter: Reporter,
     taken = [p.path for p in pages] + [a.output for a in site.assets]
     imageset = images.process(site, options.cache_path if options.write else None, reporter,
                               taken)
-    env = _environment(config, tree, cache, options)
+    env = _environment(config, tree, cache, options, reporter.failed)
     renderer = Renderer(site, env, pages, reporter, imageset.info)
     stage("plan")
 
@@ -594,8 +614,10 @@ def build(options: BuildOptions, reporter: Reporter,
         except BaseException:
             writer.abort()
             raise
-        cache.record_output(out_dir, {k: v for k, v in prints.items() if v is not None},
-                            state, site.valid_from, site.valid_until, site.next_embargo)
+        result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
+        cache.record_output(out_dir, {p.path: prints[p.path] or "" for p in pages},
+                            state, site.valid_from, site.valid_until, site.next_embargo,
+                            result.files)
         stage("write")
         if options.use_cache:
             try:

@@ -58,6 +58,7 @@ class OutputRecord:
     valid_from: datetime | None = None  # ... for a build time in [valid_from, valid_until)
     valid_until: datetime | None = None
     next_embargo: datetime | None = None
+    files: int = 0  # files other than pages in the output
 
 
 @dataclass
@@ -175,10 +176,10 @@ class BuildCache:
 
     def record_output(self, out_dir: Path, pages: dict[str, str], state: str,
                       valid_from: datetime | None, valid_until: datetime | None,
-                      next_embargo: datetime | None) -> None:
+                      next_embargo: datetime | None, files: int = 0) -> None:
         st = os.stat(out_dir)
         self.outputs[str(out_dir)] = OutputRecord((st.st_dev, st.st_ino), pages, state,
-                                                  valid_from, valid_until, next_embargo)
+                                                  valid_from, valid_until, next_embargo, files)
         self.dirty.add("pages")
 
 

@@ -256,11 +256,15 @@ def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
             where = relative
     except ValueError:  # pragma: no cover - another drive on Windows
         pass
-    text = (f"newsgen: built {_count(result.pages, 'page')} and {_count(result.files, 'file')} "
-            f"into {where} ({result.written} written, {result.unchanged} unchanged) "
-            f"in {result.seconds:.2f}s, {warnings}")
-    site = result.site
-    if site is not None and site.next_embargo is not None and not options.future:
-        due = site.next_embargo.astimezone(site.config.tz).isoformat(timespec="minutes")
+    if result.nothing_changed:
+        text = (f"newsgen: nothing changed: {_count(result.pages, 'page')} and "
+                f"{_count(result.files, 'file')} in {where} are up to date "
+                f"({result.seconds:.2f}s, {warnings})")
+    else:
+        text = (f"newsgen: built {_count(result.pages, 'page')} and "
+                f"{_count(result.files, 'file')} into {where} ({result.written} written, "
+                f"{result.unchanged} unchanged) in {result.seconds:.2f}s, {warnings}")
+    if result.next_embargo is not None and not options.future:
+        due = result.next_embargo.isoformat(timespec="minutes")
         text += f"\nnewsgen: the next scheduled article is due at {due}; build again then"
     return text

@@ -423,12 +423,20 @@ def _date_format(c: _Checker, node: YMap, key: str, name: str) -> str | None:
         return None
     if text in ("short", "medium", "long", "full"):
         return text
-    try:
-        from babel.dates import parse_pattern
+    from datetime import date
 
-        parse_pattern(text)
-    except (ValueError, TypeError) as exc:
-        c.error(_line(node, key), f"{name}: not a date pattern: {exc}")
+    from babel.dates import format_date
+
+    try:
+        first = format_date(date(2024, 1, 2), text, locale="en")
+        second = format_date(date(2025, 3, 4), text, locale="en")
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        c.error(_line(node, key), f"{name}: '{text}' is not a date pattern ({exc}); "
+                                  "use short, medium, long, full or a pattern like 'd MMMM y'")
+        return None
+    if first == second:
+        c.error(_line(node, key), f"{name}: '{text}' shows no part of the date; "
+                                  "use a pattern like 'd MMMM y'")
         return None
     return text
 

@@ -64,6 +64,13 @@ def _locale(code: str) -> Locale:
     return Locale.parse(code.replace("-", "_"))
 
 
+@functools.lru_cache(maxsize=64)
+def language_name(code: str) -> str:
+    """A language's own name for itself, from CLDR: "English", "русский", "türkmen dili"."""
+    name = _locale(code).get_display_name(_locale(code)) or code
+    return name[:1].upper() + name[1:]
+
+
 def text_direction(code: str) -> str:
     return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
 

@@ -19,7 +19,6 @@ import os
 import secrets
 import shutil
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -249,7 +248,7 @@ class Writer:
         self.stats.written += 1
         self.stats.changed.append(path)
 
-    def written(self) -> Iterable[str]:
+    def written(self) -> set[str]:
         return self._written
 
     # -- the swap ------------------------------------------------------------------------

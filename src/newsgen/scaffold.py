@@ -107,7 +107,8 @@ or write a new one with:
 
     newsgen new "My first story" --section General
 
-Then build the site with `newsgen build` and open `dist/index.html`.
+Then preview the site with `newsgen serve --watch --drafts` and open
+http://127.0.0.1:8000/, or build it with `newsgen build`.
 """
 
 

@@ -525,7 +525,9 @@ class _Linker:
                 self.reporter.warning(
                     a.source, item.line,
                     f"related: '{ref}' exists only in another language ({langs}): "
-                    f"{others[0].article.source}; reference it by path to link it anyway")
+                    f"{others[0].article.source}; a read-also block lists articles of its "
+                    "own language only (link translations with translation_key, or write "
+                    "{title, url})")
                 return None
         if {path, path + ".md"} & self.broken or slugify(ref) in self.broken_slugs:
             return None

@@ -85,10 +85,15 @@ class ImageView:
 @dataclass(frozen=True)
 class LanguageLink:
     code: str
-    title: str
+    title: str  # that language's site title
     url: str
     current: bool
     dir: str
+
+    @property
+    def name(self) -> str:
+        """The language's name in its own words: "English", "русский", "türkmen dili"."""
+        return i18n.language_name(self.code)
 
 
 @dataclass(frozen=True)
