@@ -16,8 +16,8 @@ and a Pelican site, then measures, as whole processes:
 
 Each figure is the median of --runs runs: wall time, CPU time (user + system,
 children included) and peak resident memory of the largest process. Results go
-to benchmarks/out/results.json, a Markdown table (results.md) and, when
-matplotlib is installed, a chart (benchmarks/results.png).
+to --out (default benchmarks/out/): results.json, a Markdown table (results.md)
+and, when matplotlib is installed, a chart (results.png).
 """
 
 from __future__ import annotations
@@ -136,6 +136,7 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
 def chart(results: dict[str, dict[str, dict[str, float]]], path: Path) -> bool:
     try:
         import matplotlib
+        import matplotlib.ticker
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -151,6 +152,7 @@ def chart(results: dict[str, dict[str, dict[str, float]]], path: Path) -> bool:
         ax.barh(names, walls, color=colors)
         ax.invert_yaxis()
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_xlabel("wall time, seconds (log scale, lower is better)")
         ax.set_title(f"{int(size):,} articles")
         for y, w in enumerate(walls):
@@ -167,7 +169,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="newsgen -j (default: cores)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--skip", nargs="*", default=[], choices=["hugo", "pelican"])
+    parser.add_argument("--replot", type=Path, metavar="JSON",
+                        help="only draw the chart and table again from a results.json")
     args = parser.parse_args()
+    if args.replot:
+        saved = json.loads(args.replot.read_text(encoding="utf-8"))
+        chart(saved, args.replot.with_suffix(".png"))
+        args.replot.with_suffix(".md").write_text(table(saved), encoding="utf-8")
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     pelican = os.environ.get("PELICAN") or shutil.which("pelican")
     hugo = shutil.which("hugo")
@@ -190,8 +199,8 @@ def main() -> None:
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     (args.out / "results.md").write_text(table(results), encoding="utf-8")
     print(table(results))
-    if chart(results, HERE / "results.png"):
-        print(f"chart: {HERE / 'results.png'}")
+    if chart(results, args.out / "results.png"):
+        print(f"chart: {args.out / 'results.png'}")
 
 
 if __name__ == "__main__":
