@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from newsgen import i18n
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, did_you_mean
 from newsgen.slugs import slugify
 from newsgen.yamltree import (
     YamlError,
@@ -177,8 +176,7 @@ class _Checker:
             if key.text in known:
                 continue
             # Always name the nearest known key, however far it is.
-            guess = difflib.get_close_matches(key.text, known, n=1, cutoff=0.0)
-            hint = f"; did you mean '{prefix}{guess[0]}'?" if guess else ""
+            hint = did_you_mean(key.text, known, prefix=prefix, cutoff=0.0)
             self.error(key.line, f"unknown key '{prefix}{key.text}'{hint}")
 
     def text(self, node: YMap, key: str, name: str, *, allow_empty: bool = False) -> str | None:
@@ -231,8 +229,7 @@ class _Checker:
                 self.error(v.line, f"{name}.{k.text}: expected a string, got {describe(v)}")
                 continue
             if k.text not in i18n.LABEL_KEYS:
-                guess = difflib.get_close_matches(k.text, i18n.LABEL_KEYS, n=1, cutoff=0.6)
-                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                hint = did_you_mean(k.text, i18n.LABEL_KEYS)
                 self.error(k.line, f"{name}: unknown label '{k.text}'{hint}")
                 continue
             out[k.text] = text
@@ -291,31 +288,23 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     values["title"] = title
     put("description", c.text(node, "description", "description", allow_empty=True))
 
-    base = c.text(node, "base_url", "base_url")
+    def checked(key: str, check: Callable[[str], str | None]) -> str | None:
+        """The key's text when `check` finds no problem; otherwise the problem is reported."""
+        text = c.text(node, key, key)
+        if text is None:
+            return None
+        problem = check(text)
+        if problem:
+            c.error(_line(node, key), f"{key}: {problem}")
+            return None
+        return text
+
+    base = checked("base_url", check_base_url)
     if base is not None:
-        problem = check_base_url(base)
-        if problem:
-            c.error(_line(node, "base_url"), f"base_url: {problem}")
-        else:
-            values["base_url"] = normalize_base_url(base)
-
-    language = "en"
-    lang_text = c.text(node, "language", "language")
-    if lang_text is not None:
-        problem = check_language_code(lang_text)
-        if problem:
-            c.error(_line(node, "language"), f"language: {problem}")
-        else:
-            language = lang_text
+        values["base_url"] = normalize_base_url(base)
+    language = checked("language", check_language_code) or "en"
     values["language"] = language
-
-    tz = c.text(node, "timezone", "timezone")
-    if tz is not None:
-        problem = check_timezone(tz)
-        if problem:
-            c.error(_line(node, "timezone"), f"timezone: {problem}")
-        else:
-            values["timezone"] = tz
+    put("timezone", checked("timezone", check_timezone))
 
     put("per_page", c.integer(node, "per_page", "per_page", 1))
 

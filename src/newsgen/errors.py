@@ -7,7 +7,9 @@ raises :class:`BuildFailed`; the command line turns that into exit status 1.
 
 from __future__ import annotations
 
+import difflib
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TextIO
@@ -30,6 +32,22 @@ class Diagnostic:
     def format(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.severity.value}: {self.message}"
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, prefix: str = "",
+                 cutoff: float = 0.6) -> str:
+    """"; did you mean 'x'?" for the closest choice, or "" when none is close enough."""
+    guess = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"; did you mean '{prefix}{guess[0]}'?" if guess else ""
+
+
+class SourceError(Exception):
+    """A problem in a source text, with the (1-based) line it was found on."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
 
 
 class BuildFailed(Exception):

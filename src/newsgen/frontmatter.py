@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsgen.errors import SourceError
+
 _DELIMITER = re.compile(r"---[ \t]*\Z")
 
 
-class SplitError(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
+class SplitError(SourceError):
+    """The file is not front matter followed by a body."""
 
 
 @dataclass(frozen=True)

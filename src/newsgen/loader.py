@@ -18,7 +18,7 @@ from typing import Any
 
 from newsgen.config import Config
 from newsgen.content import Article, Asset, Image, RelatedItem
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, did_you_mean
 from newsgen.frontmatter import SplitError, decode, split
 from newsgen.slugs import slug_or_fallback, slugify
 from newsgen.yamltree import (
@@ -412,8 +412,7 @@ class _Validator:
     def unknown(self, node: YMap, known: tuple[str, ...], name: str) -> None:
         for key, _ in node.items:
             if key.text not in known:
-                guess = difflib.get_close_matches(key.text, known, n=1, cutoff=0.6)
-                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                hint = did_you_mean(key.text, known)
                 self.error(key.line, f"{name}: unknown key '{key.text}'{hint}")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from newsgen.config import CONFIG_NAME, Config
+from newsgen.errors import did_you_mean
 from newsgen.slugs import slug_or_fallback, slugify
 
 
@@ -36,8 +36,7 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
                       if section_slug in (s.slug, slugify(s.title))), None)
         if match is None:
             known = [s.slug for s in config.sections]
-            guess = difflib.get_close_matches(section_slug, known, n=1, cutoff=0.6)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            hint = did_you_mean(section_slug, known)
             raise ScaffoldError(f"'{section}' is not a section of this site "
                                 f"(sections: {', '.join(known)}){hint}")
         section_slug, section_title = match.slug, match.title

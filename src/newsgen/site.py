@@ -8,7 +8,6 @@ writes files.
 
 from __future__ import annotations
 
-import difflib
 import html
 import posixpath
 from collections import Counter, defaultdict
@@ -19,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.config import Config, LanguageConfig
 from newsgen.content import Article, Asset, RelatedItem
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, did_you_mean
 from newsgen.markup import Body, fill_links
 from newsgen.related import RelatedIndex
 from newsgen.slugs import slug_or_fallback, slugify
@@ -241,8 +240,7 @@ class _Linker:
             sec_slug = slugify(a.section)
             section = lookup.get(sec_slug)
             if section is None:
-                guess = difflib.get_close_matches(sec_slug, known, n=1, cutoff=0.6)
-                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                hint = did_you_mean(sec_slug, known)
                 if not sec_slug:
                     self.reporter.error(a.source, a.line_of("section"),
                                         f"section: '{a.section}' gives an empty slug")

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from newsgen.errors import SourceError
+
 try:  # the C parser is several times faster; fall back when libyaml is missing
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -39,13 +41,8 @@ INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
-class YamlError(Exception):
+class YamlError(SourceError):
     """A YAML problem with the (1-based) line it was found on."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 @dataclass(frozen=True)
