@@ -1,0 +1,177 @@
+"""Fingerprints: digests of everything a page, or a whole build, depends on.
+
+A page is rendered again only when its fingerprint changes. The fingerprint
+covers the entries it shows (their articles, read-also links, translations and
+image sizes), the templates it uses (with every template they include, import or
+extend), the configuration, the labels and newsgen's version. `state_key` covers
+a whole build by the names, sizes and times of the files it reads: an equal key
+means there is nothing to do.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle  # noqa: S403 - fingerprints of our own objects
+from collections.abc import Callable, Iterable
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, TemplateError, meta
+
+from newsgen import __version__, images
+from newsgen.cache import digest
+from newsgen.config import CONFIG_NAME, Config
+from newsgen.loader import SourceTree
+from newsgen.render import Page, Renderer
+from newsgen.site import Entry, Site
+
+
+def _dump(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
+    """For each template, a digest of its source and of every template it uses."""
+    loader = env.loader
+    sources: dict[str, str] = {}
+    uses: dict[str, set[str] | None] = {}
+
+    def visit(name: str) -> None:
+        if name in sources or loader is None:
+            return
+        try:
+            source, _, _ = loader.get_source(env, name)
+        except TemplateError:  # reported when the page is rendered
+            sources[name], uses[name] = "", None
+            return
+        sources[name] = source
+        try:
+            found = meta.find_referenced_templates(env.parse(source))
+        except TemplateError:  # reported when the page is rendered
+            uses[name] = None
+            return
+        refs = set()
+        dynamic = False
+        for ref in found:
+            if ref is None:
+                dynamic = True
+            else:
+                refs.add(ref)
+        uses[name] = None if dynamic else refs
+        for ref in refs:
+            visit(ref)
+
+    for name in names:
+        visit(name)
+
+    def closure(name: str, seen: set[str]) -> set[str] | None:
+        if name in seen:
+            return seen
+        seen.add(name)
+        refs = uses.get(name, set())
+        if refs is None:
+            return None
+        for ref in refs:
+            if closure(ref, seen) is None:
+                return None
+        return seen
+
+    everything = "".join(sources[n] for n in sorted(sources))
+    out: dict[str, str] = {}
+    for name in names:
+        deps = closure(name, set())
+        text = everything if deps is None else "".join(sources[n] for n in sorted(deps))
+        out[name] = digest(text.encode("utf-8"))
+    return out
+
+
+class Fingerprints:
+    """A digest per page of everything its bytes depend on."""
+
+    def __init__(self, site: Site, renderer: Renderer, env: Environment,
+                 image_info: dict[str, images.ImageInfo]) -> None:
+        self.renderer = renderer
+        self.image_info = image_info
+        kinds = ("home", "section", "article", "tag", "author", "tags", "authors", "404",
+                 "archive", "month")
+        names = sorted({renderer.template_for_kind(k) for k in kinds})
+        self.templates = template_digests(env, names)
+        self.entries: dict[str, str] = {}
+        self.langs: dict[str, str] = {}
+        config_bytes = _dump(site.config)
+        outputs = sorted(a.output for a in site.assets)
+        for ls in site.languages:
+            self.langs[ls.lang.code] = digest(_dump((
+                __version__, config_bytes, ls.lang, ls.sections,
+                [(o.lang.code, o.lang.title, o.prefix) for o in site.languages],
+                bool(ls.tags), bool(ls.authors), bool(ls.months),
+                renderer.labels[ls.lang.code], outputs,
+            )))
+
+    def entry(self, e: Entry) -> str:
+        found = self.entries.get(e.url)
+        if found is None:
+            image = self.image_info.get(e.image.url) if e.image else None
+            found = digest(_dump((e, image)))
+            self.entries[e.url] = found
+        return found
+
+    def page(self, page: Page, ls_entries: Callable[[str], Any]) -> str | None:
+        """None: always render (sitemaps, which list every page)."""
+        if page.kind in ("sitemap", "sitemap-index", "news-sitemap"):
+            return None
+        head: tuple[object, ...] = (self.langs[page.lang], page.kind, page.path)
+        if page.kind in self.renderer.html_kinds:
+            head += (self.templates[self.renderer.template_for_kind(page.kind)],)
+        if page.kind == "article" and page.entry is not None:
+            return digest(_dump((head, self.entry(page.entry))))
+        payload = [self.entry(e) for e in page.items]
+        extra = ls_entries(page.kind) if page.kind in ("home", "tags", "authors",
+                                                        "archive") else None
+        return digest(_dump((head, payload, page.number, page.total, page.section,
+                             page.term, page.month, extra)))
+
+
+def extra_payload(renderer: Renderer, lang: str, fps: Fingerprints) -> Callable[[str], Any]:
+    """What the home page and the index pages show besides their own items."""
+    ls = renderer.lang_sites[lang]
+    home_n = renderer.site.config.home_per_section
+
+    def get(kind: str) -> Any:
+        if kind == "home":
+            return [[fps.entry(e) for e in ls.entries[:10]],
+                    [(s, [fps.entry(e) for e in ls.by_section[s.slug][:home_n]])
+                     for s in ls.sections]]
+        if kind == "tags":
+            return [(t, len(items)) for t, items in ls.tags]
+        if kind == "authors":
+            return [(t, len(items)) for t, items in ls.authors]
+        return [(m, len(items)) for m, items in ls.months]
+
+    return get
+
+
+def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> str:
+    """Everything a build reads, by name, size and time: equal keys mean equal sources.
+
+    `options` are the build options that change the output (drafts, future, base URL).
+    """
+    theme = resources.files("newsgen").joinpath("theme")
+    theme_stats = []
+    for folder in ("templates", "static/assets"):
+        for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
+            try:
+                st = os.stat(str(child))
+                theme_stats.append((child.name, st.st_size, st.st_mtime_ns))
+            except OSError:
+                theme_stats.append((child.name, 0, 0))
+    try:
+        st = os.stat(config.root / CONFIG_NAME)
+        config_stat: tuple[int, ...] | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                               st.st_ino)
+    except OSError:
+        config_stat = None
+    return digest(_dump((
+        __version__, options, str(config.root), config_stat, sorted(tree.stats.items()),
+        theme_stats,
+    )))
