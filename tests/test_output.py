@@ -202,6 +202,7 @@ def _kill_rounds(tmp_path: Path, articles: int, rounds: int, seed: int) -> dict[
     # The next build cleans up whatever a kill left behind beside the output.
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     assert not [p for p in site.iterdir() if p.name.startswith(".newsgen-staging")]
+    assert not list((site / ".newsgen-cache" / "staging").glob(".newsgen-staging*"))
     return outcomes
 
 

@@ -440,7 +440,7 @@ def build(options: BuildOptions, reporter: Reporter,
         result.seconds = time.perf_counter() - started
         return result
 
-    writer = Writer(out_dir, trash=options.cache_path / "trash" if options.use_cache else None)
+    writer = Writer(out_dir, work=options.cache_path if options.use_cache else None)
     with cache.locked():
         writer.begin()
         try:

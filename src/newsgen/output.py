@@ -100,14 +100,17 @@ def _process_alive(pid: int) -> bool:
 class Writer:
     """Writes one build. Use `begin()`, `write()`/`copy()`, then `commit()` or `abort()`."""
 
-    def __init__(self, out: Path, trash: Path | None = None) -> None:
+    def __init__(self, out: Path, work: Path | None = None) -> None:
         # A symlinked output folder is written where it points: the swap happens there.
         self.out = Path(os.path.realpath(out))
-        # Where the replaced output goes to be deleted in the background by the next
-        # build (inside the cache folder); None deletes it at once.
-        self.trash = trash
-        self._cleaner: threading.Thread | None = None
         self.parent = self.out.parent
+        # `work` is the cache folder. The staging folder goes there when it is on the
+        # output's file system (so a killed build leaves nothing beside the output), and
+        # the replaced output goes to its trash, deleted in the background by the next
+        # build. Without it, both happen beside the output.
+        self.work = work
+        self.trash = work / "trash" if work is not None else None
+        self._cleaner: threading.Thread | None = None
         self.staging: Path | None = None
         self.stats = WriteStats()
         self._dirs: set[str] = set()
@@ -115,35 +118,50 @@ class Writer:
 
     # -- staging -------------------------------------------------------------------------
 
+    def _staging_home(self) -> Path:
+        if self.work is not None:
+            home = self.work / "staging"
+            try:
+                home.mkdir(parents=True, exist_ok=True)
+                if os.stat(home).st_dev == os.stat(self.parent).st_dev:
+                    return home
+            except OSError:
+                pass
+        return self.parent
+
     def begin(self) -> None:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.recover()
         self._empty_trash()
         name = f"{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
-        self.staging = self.parent / f".{name}"
+        self.staging = self._staging_home() / f".{name}"
         self.staging.mkdir()
 
     def recover(self) -> None:
-        """Clean what an interrupted build left beside the output; restore a lost output."""
+        """Clean what an interrupted build left behind; restore a lost output."""
         prefix_staging = f".{_STAGING}{self.out.name}-"
         prefix_backup = f".{_BACKUP}{self.out.name}-"
-        try:
-            names = os.listdir(self.parent)
-        except OSError:
-            return
-        for name in names:
-            if not name.startswith((prefix_staging, prefix_backup)):
+        places = [self.parent]
+        if self.work is not None and (self.work / "staging").is_dir():
+            places.append(self.work / "staging")
+        for place in places:
+            try:
+                names = os.listdir(place)
+            except OSError:
                 continue
-            pid_text = name.rsplit("-", 2)[-2]
-            if pid_text.isdigit() and int(pid_text) != os.getpid() and _process_alive(
-                    int(pid_text)):
-                continue  # another build is running right now
-            leftover = self.parent / name
-            if name.startswith(prefix_backup) and not self.out.exists():
-                # Killed between the two renames of a non-atomic swap: put it back.
-                os.rename(leftover, self.out)
-                continue
-            shutil.rmtree(leftover, ignore_errors=True)
+            for name in names:
+                if not name.startswith((prefix_staging, prefix_backup)):
+                    continue
+                pid_text = name.rsplit("-", 2)[-2]
+                if pid_text.isdigit() and int(pid_text) != os.getpid() and _process_alive(
+                        int(pid_text)):
+                    continue  # another build is running right now
+                leftover = place / name
+                if name.startswith(prefix_backup) and not self.out.exists():
+                    # Killed between the two renames of a non-atomic swap: put it back.
+                    os.rename(leftover, self.out)
+                    continue
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def _empty_trash(self) -> None:
         """Delete earlier outputs left in the trash, in a thread, while this build works."""
