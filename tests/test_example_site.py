@@ -65,3 +65,32 @@ def test_example_workflow_builds_checks_and_runs_on_a_schedule() -> None:
     assert "newsgen build --base-url" in commands
     assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") and
                s["with"]["path"] == "dist" for s in steps)
+
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+def _schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
+
+
+def test_every_feed_and_sitemap_validates_against_its_schema(tmp_path: Path) -> None:
+    """The example site, built as the publishing workflow builds it: every feed passes
+    the RSS 2.0 schema, the sitemap the sitemap 0.9 schema, the news sitemap both the
+    sitemap schema and Google's news extension."""
+    out = tmp_path / "dist"
+    run = newsgen("build", "-s", ROOT, "-o", out, "--base-url", "https://user.github.io/news/",
+                  "--now", "2025-01-26 12:00")
+    assert run.code == 0, run.err
+    rss, sitemap, news = _schema("rss.xsd"), _schema("sitemap.xsd"), _schema("news.xsd")
+    feeds = sorted(out.rglob("feed.xml"))
+    assert len(feeds) >= 5
+    for feed in feeds:
+        rss.assertValid(etree.parse(str(feed)))
+    sitemap.assertValid(etree.parse(str(out / "sitemap.xml")))
+    doc = etree.parse(str(out / "news-sitemap.xml"))
+    sitemap.assertValid(doc)
+    entries = doc.getroot().findall(".//{http://www.google.com/schemas/sitemap-news/0.9}news")
+    assert entries  # the newest example article is within the two-day window
+    for entry in entries:
+        news.assertValid(etree.ElementTree(entry))

@@ -298,3 +298,17 @@ def test_sitemap_becomes_an_index_over_the_limit(tmp_path: Path,
         assert 0 < len(urls) <= 5
         locs += [u.findtext(f"{SM}loc") for u in urls]
     assert len(locs) == len(set(locs)) == len(list(out.rglob("index.html")))
+
+
+def test_hostile_feeds_and_sitemaps_validate_against_their_schemas(hostile: Path) -> None:
+    schemas = Path(__file__).resolve().parent / "schemas"
+    rss = etree.XMLSchema(etree.parse(str(schemas / "rss.xsd")))
+    sitemap = etree.XMLSchema(etree.parse(str(schemas / "sitemap.xsd")))
+    news = etree.XMLSchema(etree.parse(str(schemas / "news.xsd")))
+    for feed in hostile.rglob("feed.xml"):
+        rss.assertValid(etree.parse(str(feed)))
+    sitemap.assertValid(etree.parse(str(hostile / "sitemap.xml")))
+    doc = etree.parse(str(hostile / "news-sitemap.xml"))
+    sitemap.assertValid(doc)
+    for entry in doc.getroot().iter(f"{NEWS}news"):
+        news.assertValid(etree.ElementTree(entry))
