@@ -172,9 +172,8 @@ def link(
     `broken` lists content paths of articles that failed to load: references to
     them are not reported again.
     """
-    linker = _Linker(config, list(articles), list(assets), now, reporter, drafts, future)
-    linker.broken = set(broken)
-    linker.broken_slugs = {slugify(p.rsplit("/", 1)[-1][:-3]) for p in linker.broken}
+    linker = _Linker(config, list(articles), list(assets), now, reporter, drafts, future,
+                     set(broken))
     return linker.run(bodies)
 
 
@@ -188,6 +187,7 @@ class _Linker:
         reporter: Reporter,
         drafts: bool,
         future: bool,
+        broken: set[str],
     ) -> None:
         self.config = config
         # Articles with front matter errors are not published, but their links,
@@ -204,8 +204,8 @@ class _Linker:
         }
         self.asset_by_output = {a.output: a for a in assets}
         self._terms: dict[tuple[str, str], Term] = {}
-        self.broken: set[str] = set()
-        self.broken_slugs: set[str] = set()
+        self.broken = broken
+        self.broken_slugs = {slugify(p.rsplit("/", 1)[-1][:-3]) for p in broken}
 
     # -- sections ------------------------------------------------------------------------
 
