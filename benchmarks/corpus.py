@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -112,23 +113,32 @@ def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_newsgen(target: Path, items: list[dict[str, object]]) -> None:
+def _write_articles(target: Path, items: list[dict[str, object]],
+                    render: Callable[[dict[str, object]], str]) -> None:
+    """One file per article, in content/<section>/<slug>.md, in each tool's own format."""
     (target / "content").mkdir(parents=True, exist_ok=True)
+    for a in items:
+        folder = target / "content" / str(a["section"]).lower()
+        folder.mkdir(exist_ok=True)
+        (folder / f"{a['slug']}.md").write_text(render(a), encoding="utf-8")
+
+
+def _newsgen_article(a: dict[str, object]) -> str:
+    related = "".join(f"\n  - {ref}" for ref in a["related"])  # type: ignore[attr-defined]
+    return (f"---\ntitle: {_yaml_str(str(a['title']))}\n"
+            f"date: {a['date'].isoformat()}\n"  # type: ignore[attr-defined]
+            f"section: {a['section']}\ntags: [{', '.join(a['tags'])}]\n"  # type: ignore[arg-type]
+            f"author: {a['author']}\n"
+            + (f"related:{related}\n" if related else "")
+            + f"---\n\n{a['body']}")
+
+
+def write_newsgen(target: Path, items: list[dict[str, object]]) -> None:
+    target.mkdir(parents=True, exist_ok=True)
     (target / "newsgen.yaml").write_text(
         "title: Benchmark News\nbase_url: https://bench.example/\ntimezone: Asia/Ashgabat\n"
         "per_page: 20\nread_also: {limit: 6, fill: true}\n", encoding="utf-8")
-    for a in items:
-        section = str(a["section"]).lower()
-        folder = target / "content" / section
-        folder.mkdir(exist_ok=True)
-        related = "".join(f"\n  - {ref}" for ref in a["related"])  # type: ignore[attr-defined]
-        text = (f"---\ntitle: {_yaml_str(str(a['title']))}\n"
-                f"date: {a['date'].isoformat()}\n"  # type: ignore[attr-defined]
-                f"section: {a['section']}\ntags: [{', '.join(a['tags'])}]\n"  # type: ignore[arg-type]
-                f"author: {a['author']}\n"
-                + (f"related:{related}\n" if related else "")
-                + f"---\n\n{a['body']}")
-        (folder / f"{a['slug']}.md").write_text(text, encoding="utf-8")
+    _write_articles(target, items, _newsgen_article)
 
 
 HUGO_CONFIG = """baseURL = "https://bench.example/"
@@ -164,8 +174,14 @@ HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>
 """
 
 
+def _hugo_article(a: dict[str, object]) -> str:
+    return (f"---\ntitle: {_yaml_str(str(a['title']))}\n"
+            f"date: {a['date'].isoformat()}\n"  # type: ignore[attr-defined]
+            f"tags: [{', '.join(a['tags'])}]\nauthors: [{a['author']}]\n"  # type: ignore[arg-type]
+            f"slug: {a['slug']}\n---\n\n{a['body']}")
+
+
 def write_hugo(target: Path, items: list[dict[str, object]]) -> None:
-    (target / "content").mkdir(parents=True, exist_ok=True)
     layouts = target / "layouts" / "_default"
     layouts.mkdir(parents=True, exist_ok=True)
     (target / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
@@ -173,14 +189,7 @@ def write_hugo(target: Path, items: list[dict[str, object]]) -> None:
     (layouts / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
     (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
     (target / "layouts" / "index.html").write_text(HUGO_LIST, encoding="utf-8")
-    for a in items:
-        folder = target / "content" / str(a["section"]).lower()
-        folder.mkdir(exist_ok=True)
-        text = (f"---\ntitle: {_yaml_str(str(a['title']))}\n"
-                f"date: {a['date'].isoformat()}\n"  # type: ignore[attr-defined]
-                f"tags: [{', '.join(a['tags'])}]\nauthors: [{a['author']}]\n"  # type: ignore[arg-type]
-                f"slug: {a['slug']}\n---\n\n{a['body']}")
-        (folder / f"{a['slug']}.md").write_text(text, encoding="utf-8")
+    _write_articles(target, items, _hugo_article)
 
 
 PELICAN_CONF = """AUTHOR = "Benchmark"
@@ -205,17 +214,17 @@ PAGINATION_PATTERNS = (
 """
 
 
+def _pelican_article(a: dict[str, object]) -> str:
+    return (f"Title: {a['title']}\n"
+            f"Date: {a['date'].strftime('%Y-%m-%d %H:%M')}\n"  # type: ignore[attr-defined]
+            f"Category: {a['section']}\nTags: {', '.join(a['tags'])}\n"  # type: ignore[arg-type]
+            f"Author: {a['author']}\nSlug: {a['slug']}\n\n{a['body']}")
+
+
 def write_pelican(target: Path, items: list[dict[str, object]]) -> None:
-    (target / "content").mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     (target / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
-    for a in items:
-        folder = target / "content" / str(a["section"]).lower()
-        folder.mkdir(exist_ok=True)
-        text = (f"Title: {a['title']}\n"
-                f"Date: {a['date'].strftime('%Y-%m-%d %H:%M')}\n"  # type: ignore[attr-defined]
-                f"Category: {a['section']}\nTags: {', '.join(a['tags'])}\n"  # type: ignore[arg-type]
-                f"Author: {a['author']}\nSlug: {a['slug']}\n\n{a['body']}")
-        (folder / f"{a['slug']}.md").write_text(text, encoding="utf-8")
+    _write_articles(target, items, _pelican_article)
 
 
 def write_all(n: int, target: Path) -> None:

@@ -208,21 +208,18 @@ class _Validator:
                 out.append(text)
         return tuple(out)
 
-    def has_time(self, node: YNode) -> bool:
-        match = _DATE_RE.match((as_text(node) or "").strip())
-        return match is not None and match.group(4) is not None
-
-    def moment(self, node: YNode, name: str) -> datetime | None:
+    def moment(self, node: YNode, name: str) -> tuple[datetime | None, bool]:
+        """The time, and whether a time of day was written (not just a date)."""
         text = as_text(node)
         if text is None:
             self.error(node.line, f"{name}: expected a date like 2024-12-18 or "
                                   f"2024-12-18 10:30, got {describe(node)}")
-            return None
-        value = parse_date(text.strip(), self.config.tz)
+            return None, False
+        value, time_given = parse_moment(text.strip(), self.config.tz)
         if value is None:
             self.error(node.line, f"{name}: '{text.strip()}' is not a date "
                                   "(write 2024-12-18 or 2024-12-18 10:30)")
-        return value
+        return value, time_given
 
     def url_ok(self, url: str, line: int, name: str) -> bool:
         match = _SCHEME_RE.match(url)
@@ -260,9 +257,9 @@ class _Validator:
             if required not in lines:
                 self.error(1, f"missing required field '{required}'")
         title = self.text(v, "title") if (v := node.get("title")) is not None else None
-        when = self.moment(v, "date") if (v := node.get("date")) is not None else None
+        when = None
         if (v := node.get("date")) is not None:
-            fields["time_given"] = self.has_time(v)
+            when, fields["time_given"] = self.moment(v, "date")
         section = self.text(v, "section") if (v := node.get("section")) is not None else None
         if (v := node.get("slug")) is not None:
             raw = self.text(v, "slug")
@@ -301,7 +298,7 @@ class _Validator:
             else:
                 fields["draft"] = flag
         if (v := node.get("updated")) is not None:
-            updated = self.moment(v, "updated")
+            updated, _ = self.moment(v, "updated")
             if updated is not None and when is not None and updated < when:
                 self.warning(v.line, "updated: earlier than the article's date")
             fields["updated"] = updated
@@ -418,9 +415,18 @@ class _Validator:
 
 def parse_date(text: str, tz: tzinfo) -> datetime | None:
     """A YAML date/timestamp or ISO 8601 string; naive times are in `tz`."""
+    return parse_moment(text, tz)[0]
+
+
+def parse_moment(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
+    """Like parse_date, and whether the text gave a time of day."""
     match = _DATE_RE.match(text)
     if match is None:
-        return None
+        return None, False
+    return _moment(match, tz), match.group(4) is not None
+
+
+def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
     year, month, day, hour, minute, second, frac, zone = match.groups()
     try:
         day_value = date(int(year), int(month), int(day))

@@ -110,7 +110,6 @@ class Writer:
         # build. Without it, both happen beside the output.
         self.work = work
         self.trash = work / "trash" if work is not None else None
-        self._cleaner: threading.Thread | None = None
         self.staging: Path | None = None
         self.stats = WriteStats()
         self._dirs: set[str] = set()
@@ -175,18 +174,9 @@ class Writer:
             for path in leftovers:
                 shutil.rmtree(path, ignore_errors=True)
 
-        self._cleaner = threading.Thread(target=clean, name="newsgen-trash", daemon=True)
-        self._cleaner.start()
-
-    def finish(self) -> None:
-        """Wait for the background deletion of earlier outputs.
-
-        A build does not wait: what a build's exit cuts short, the next one finishes
-        (the trash is part of the cache, safe to delete at any time).
-        """
-        if self._cleaner is not None:
-            self._cleaner.join()
-            self._cleaner = None
+        # Nobody waits for it: what a build's exit cuts short, the next build finishes
+        # (the trash is part of the cache, safe to delete at any time).
+        threading.Thread(target=clean, name="newsgen-trash", daemon=True).start()
 
     def _discard(self, old: Path) -> None:
         if self.trash is not None:
