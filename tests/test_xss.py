@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import newsgen
@@ -96,6 +97,10 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f"![img](JaVaScRiPt:alert(98))\n\n<script>alert(97)</script>\n"
         )
         (site / f"content/general/a{i}.md").write_text(text, encoding="utf-8")
+    # No summary: the feed's description comes from the body's first paragraph (as text).
+    (site / "content/general/plain.md").write_text(
+        "---\ntitle: Plain\ndate: 2024-12-18 09:00\nsection: Sec x\n---\n\n"
+        "<script>alert(96)</script> and <b>bold</b> words\n", encoding="utf-8")
     run = newsgen("build", "-s", site, "--now", "2024-12-19 12:00")
     assert run.code == 0, run.err
     return site / "dist"
@@ -169,6 +174,28 @@ def test_feeds_and_sitemaps_are_well_formed(hostile_site: Path) -> None:
         for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
             assert _scheme(loc.text) == "https"
     assert titles & set(PAYLOADS)
+
+
+def test_feed_readers_get_no_markup_from_text(hostile_site: Path) -> None:
+    """RSS descriptions are HTML to every reader: text in them must stay text.
+
+    feedparser reads each feed as a reader does; the description, parsed as HTML, holds
+    no element at all (summaries and bodies here are all text, raw HTML is off)."""
+    feeds = list(hostile_site.rglob("feed.xml"))
+    assert feeds
+    seen = set()
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes(), sanitize_html=False)
+        assert not parsed.bozo, (path, parsed.bozo_exception)
+        for entry in parsed.entries:
+            raw = entry.summary_detail.value
+            doc = BeautifulSoup(raw, "html.parser")
+            assert doc.find() is None, (path, raw)
+            seen.add(doc.get_text())
+        channel = BeautifulSoup(parsed.feed.subtitle, "html.parser")
+        assert channel.find() is None
+    # The payloads reach readers as the words they are.
+    assert any("<script>alert(1)</script>" in text for text in seen)
 
 
 def test_body_without_raw_html_is_text_and_unsafe_links_are_dropped(hostile_site: Path) -> None:

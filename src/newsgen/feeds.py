@@ -7,6 +7,7 @@ characters) are dropped.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
@@ -53,6 +54,15 @@ def _bytes(root: ET.Element) -> bytes:
     return data + b"\n"
 
 
+def html_text(text: str) -> str:
+    """Plain text for a feed field that readers render as HTML (RSS `description`).
+
+    It is escaped for HTML here and for XML again when written, so a summary that reads
+    `<script>` reaches a feed reader's page as the text `<script>`, never as markup.
+    """
+    return html.escape(text, quote=False)
+
+
 def rfc822(moment: datetime) -> str:
     return format_datetime(moment)
 
@@ -73,7 +83,7 @@ def rss(ctx: Context, ls: LanguageSite, page: Page) -> bytes:
         link = urls.abs(ls.prefix)
     _sub(channel, "title", title)
     _sub(channel, "link", link)
-    _sub(channel, "description", lang.description or title)
+    _sub(channel, "description", html_text(lang.description or title))
     _sub(channel, "language", lang.code)
     _sub(channel, "generator", "newsgen")
     _sub(channel, f"{{{ATOM}}}link", href=urls.abs(page.url), rel="self",
@@ -99,7 +109,7 @@ def _item(ctx: Context, channel: ET.Element, entry: Entry) -> None:
     _sub(item, "category", entry.section.title_in(a.lang))
     for tag in entry.tags:
         _sub(item, "category", tag.name)
-    _sub(item, "description", entry.summary)
+    _sub(item, "description", html_text(entry.summary))
     image = ctx.image(entry.image)
     if image is not None:
         media = _sub(item, f"{{{MEDIA}}}content", url=image.abs_src, medium="image")
