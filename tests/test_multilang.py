@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SITES, Run, newsgen, soup
+from conftest import NOW, SITES, Run, article, newsgen, soup, tree_digest, write_site
 from lxml import etree
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -158,3 +159,85 @@ def test_same_slug_in_two_languages_is_fine(built: tuple[Path, Run]) -> None:
     assert (out / "umumy/index.html").is_file() and (out / "en/umumy/index.html").is_file()
     assert (out / "ykdysadyyet/forum/index.html").is_file()
     assert (out / "en/ykdysadyyet/forum/index.html").is_file()
+
+
+def test_names_are_shown_as_written_in_each_language(built: tuple[Path, Run]) -> None:
+    """`Аман Оразов` (ru) and `Aman Orazov` (en) share a slug; `energetika` (tk) and
+    `энергетика` (ru) too. Each language's pages, term pages, feeds and JSON-LD show its own
+    spelling."""
+    out, _ = built
+    cases = [("ru/", "ru/umumy/vizit/", "Аман Оразов", "Aman Orazov"),
+             ("en/", "en/umumy/visit/", "Aman Orazov", "Аман Оразов")]
+    for prefix, page, name, other in cases:
+        doc = soup(out / page / "index.html")
+        byline = [a.get_text() for a in doc.select(".article-meta a[rel=author]")]
+        assert byline == [name]
+        ld = json.loads(doc.find("script", type="application/ld+json").string)
+        assert [a["name"] for a in ld["author"]] == [name]
+        term = out / prefix / "authors/aman-orazov/index.html"
+        assert name in soup(term).find("h1").get_text()
+        assert other not in term.read_text("utf-8")
+        assert name in (out / prefix / "authors/index.html").read_text("utf-8")
+        channel = etree.parse(str(out / prefix / "feed.xml")).getroot()
+        creators = [c.text for c in channel.iter("{http://purl.org/dc/elements/1.1/}creator")]
+        assert creators == [name]
+    tk_tags = [a.get_text() for a in soup(out / "umumy/sapar/index.html").select("a[rel=tag]")]
+    assert tk_tags == ["energiýa", "energetika"]
+    assert "энергетика" not in (out / "tags/energetika/index.html").read_text("utf-8")
+    assert "энергетика" in (out / "ru/tags/energetika/index.html").read_text("utf-8")
+    tk_feed = (out / "feed.xml").read_text("utf-8")
+    assert "<category>energetika</category>" in tk_feed and "энергетика" not in tk_feed
+
+
+def test_two_spellings_in_one_language_pick_the_most_used_and_warn(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/a.md": article("A", "2024-12-01 10:00", tags="[Energy]", author="aman orazov"),
+        "content/b.md": article("B", "2024-12-02 10:00", tags="[energy]", author="Aman Orazov"),
+        "content/c.md": article("C", "2024-12-03 10:00", tags="[energy]"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    out = site / "dist"
+    # "energy" is used twice, "Energy" once: the most used wins.
+    assert [a.get_text() for a in soup(out / "general/a/index.html").select("a[rel=tag]")] == [
+        "energy"]
+    assert "content/a.md:5: warning: tag 'Energy' is also written 'energy' (content/b.md:5)" \
+        in run.err
+    # One use each: the oldest article's spelling wins.
+    assert soup(out / "general/b/index.html").select_one("a[rel=author]").get_text() == (
+        "aman orazov")
+    assert "content/b.md:6: warning: author 'Aman Orazov' is also written 'aman orazov' " \
+        "(content/a.md:6)" in run.err
+    # The same sources always give the same choice and the same words.
+    again = newsgen("build", "-s", site, "--now", NOW)
+    assert sorted(again.warnings()) == sorted(run.warnings())
+
+
+def test_every_translation_lists_all_its_siblings_on_every_build(tmp_path: Path) -> None:
+    """Same sources, same bytes: builds with one worker and with two (the pages are many
+    enough to be rendered in worker processes), the cache removed each time."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "multilang", site)
+    for lang, folder in (("en", "en/general"), ("ru", "ru/general"), ("tk", "tk/umumy")):
+        for i in range(25):
+            (site / "content" / folder / f"filler-{i}.md").write_text(
+                f"---\ntitle: Filler {i}\ndate: 2024-11-{i + 1:02d} 08:00\nsection: umumy\n"
+                f"lang: {lang}\n---\n\nText {i}.\n", encoding="utf-8")
+    digests = []
+    for n, jobs in enumerate(["1", "2", "2", "1", "2", "2"]):
+        shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
+        out = tmp_path / f"out{n}"
+        run = newsgen("build", "-s", site, "-o", out, "--now", NOW, "-j", jobs)
+        assert run.code == 0, run.err
+        digests.append(tree_digest(out))
+        pages = {"umumy/sapar/": ["en", "ru", "ar"], "en/umumy/visit/": ["tk", "ru", "ar"],
+                 "ru/umumy/vizit/": ["tk", "en", "ar"], "ar/umumy/visit/": ["tk", "en", "ru"]}
+        for page, langs in pages.items():
+            line = soup(out / page / "index.html").find("p", class_="translations")
+            assert line is not None, (jobs, page)
+            links = line.find_all("a")
+            assert [a["hreflang"] for a in links] == langs, (jobs, page)
+            assert all(a["lang"] == a["hreflang"] for a in links)
+            assert [a["dir"] for a in links] == ["rtl" if x == "ar" else "ltr" for x in langs]
+    for other in digests[1:]:
+        assert other == digests[0]

@@ -147,6 +147,15 @@ def newest_first(entry: Entry) -> tuple[float, str]:
 
 
 @dataclass
+class _Spelling:
+    """How one spelling of a tag or author is used: where first, and how often."""
+
+    source: str
+    line: int | None
+    count: int = 1
+
+
+@dataclass
 class _Placed:
     article: Article
     section: Section
@@ -203,7 +212,7 @@ class _Linker:
             a.source[len("content/"):]: a for a in assets if a.source.startswith("content/")
         }
         self.asset_by_output = {a.output: a for a in assets}
-        self._terms: dict[tuple[str, str], Term] = {}
+        self._terms: dict[tuple[str, str, str], Term] = {}  # (kind, lang, slug)
         self.broken = broken
         self.broken_slugs = {slugify(p.rsplit("/", 1)[-1][:-3]) for p in broken}
 
@@ -293,6 +302,7 @@ class _Linker:
         for p in placed:
             by_slug[(p.article.lang, p.article.slug)].append(p)
 
+        self.name_terms(live)
         entries: dict[str, Entry] = {}
         for p in live:
             a = p.article
@@ -306,8 +316,8 @@ class _Linker:
                 summary=a.summary or body.summary,
                 toc=body.toc,
                 image=self.image(a),
-                tags=self.terms("tag", a.tags),
-                authors=self.terms("author", a.authors),
+                tags=self.terms("tag", a.tags, a.lang),
+                authors=self.terms("author", a.authors, a.lang),
             )
         unpublished = [p.article for p in placed if not p.published] + self.invalid
         for a in unpublished:
@@ -350,15 +360,54 @@ class _Linker:
 
     # -- pieces --------------------------------------------------------------------------
 
-    def terms(self, kind: str, names: Iterable[str]) -> tuple[Term, ...]:
+    def name_terms(self, live: list[_Placed]) -> None:
+        """Decide each tag's and author's name, per language, from the articles that use it.
+
+        A name is shown as written in its own language's articles: `Аман Оразов` on Russian
+        pages and `Aman Orazov` on English ones, though both have one slug. Within one
+        language, two spellings of one slug are one term: the most used spelling names it
+        (then the one of the oldest article), and each other spelling gets a warning.
+        """
+        # (kind, lang, slug) -> spelling -> its uses, the oldest article's first
+        seen: dict[tuple[str, str, str], dict[str, _Spelling]] = defaultdict(dict)
+        for p in sorted(live, key=lambda p: (p.article.date, p.article.source)):
+            a = p.article
+            for kind, names in (("tag", a.tags), ("author", a.authors)):
+                for name in names:
+                    slug = slug_or_fallback(name, seed=f"{kind}:{name}")
+                    spellings = seen[(kind, a.lang, slug)]
+                    if name in spellings:
+                        spellings[name].count += 1
+                    else:
+                        spellings[name] = _Spelling(a.source, self.term_line(a, kind))
+        for (kind, lang, slug), spellings in seen.items():
+            # dicts keep insertion order, the oldest use first: max() keeps the first of equals.
+            chosen = max(spellings, key=lambda n: spellings[n].count)
+            self._terms[(kind, lang, slug)] = Term(kind, chosen, slug)
+            first = spellings[chosen]
+            where = f"{first.source}:{first.line}" if first.line else first.source
+            for name, use in spellings.items():
+                if name != chosen:
+                    self.reporter.warning(
+                        use.source, use.line,
+                        f"{kind} '{name}' is also written '{chosen}' ({where}): one {kind} "
+                        f"(slug '{slug}'), shown as '{chosen}' on the {lang} pages; write it "
+                        "the same way everywhere")
+
+    @staticmethod
+    def term_line(a: Article, kind: str) -> int | None:
+        if kind == "tag":
+            return a.line_of("tags")
+        return a.line_of("authors") or a.line_of("author")
+
+    def terms(self, kind: str, names: Iterable[str], lang: str) -> tuple[Term, ...]:
         """Tags or authors as terms, once per slug ("Energy" and "energy!" are one tag)."""
         out: dict[str, Term] = {}
         for name in names:
             slug = slug_or_fallback(name, seed=f"{kind}:{name}")
-            found = self._terms.get((kind, slug))
-            if found is None:
+            found = self._terms.get((kind, lang, slug))
+            if found is None:  # not a published article's term: its own spelling
                 found = Term(kind, name, slug)
-                self._terms[(kind, slug)] = found
             out.setdefault(slug, found)
         return tuple(out.values())
 

@@ -122,11 +122,16 @@ class Context:
         self.tz = site.config.tz
         self.lang_sites = {ls.lang.code: ls for ls in site.languages}
         self._articles: dict[str, ArticleView] = {}
+        # The site's own entry for each URL. An entry reached through another one (a
+        # translation) can be an earlier copy, made before all links were known: a view
+        # always starts from the site's entry, so it is the same whoever asks first.
+        self._entries = {e.url: e for ls in site.languages for e in ls.entries}
 
     def article(self, entry: Entry) -> ArticleView:
         """One view per article for the whole build: pages that list it share its work."""
         view = self._articles.get(entry.url)
         if view is None:
+            entry = self._entries.get(entry.url, entry)
             view = self._articles[entry.url] = ArticleView(entry, self)
         return view
 
