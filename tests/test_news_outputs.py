@@ -314,3 +314,39 @@ def test_hostile_feeds_and_sitemaps_validate_against_their_schemas(hostile: Path
     sitemap.assertValid(doc)
     for entry in doc.getroot().iter(f"{NEWS}news"):
         news.assertValid(etree.ElementTree(entry))
+
+
+def test_no_recent_article_means_no_news_sitemap(tmp_path: Path) -> None:
+    """The protocol requires at least one <url>: an empty news sitemap is left out, and out
+    of robots.txt, until an article of the last two days exists again."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://quiet.example/\n",
+        "content/general/old.md": article("Old story", "2024-11-01 10:00"),
+    })
+    schemas = Path(__file__).resolve().parent / "schemas"
+    sitemap_schema = etree.XMLSchema(etree.parse(str(schemas / "sitemap.xsd")))
+    # The strict schema refuses the empty file newsgen used to write.
+    empty = etree.fromstring(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>')
+    assert not sitemap_schema.validate(etree.ElementTree(empty))
+
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    out = site / "dist"
+    assert not (out / "news-sitemap.xml").exists()
+    robots = (out / "robots.txt").read_text("utf-8")
+    assert "news-sitemap" not in robots
+    assert "Sitemap: https://quiet.example/sitemap.xml" in robots
+    sitemap_schema.assertValid(etree.parse(str(out / "sitemap.xml")))
+
+    # A fresh article brings it back (incrementally), and it validates.
+    (site / "content/general/new.md").write_text(article("New story", "2024-12-19 09:00"),
+                                                 encoding="utf-8")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    sitemap_schema.assertValid(etree.parse(str(out / "news-sitemap.xml")))
+    assert "Sitemap: https://quiet.example/news-sitemap.xml" in (out / "robots.txt").read_text()
+    # Two days later it is gone again, with nothing else changed.
+    run = newsgen("build", "-s", site, "--now", "2024-12-22 12:00")
+    assert run.code == 0, run.err
+    assert not (out / "news-sitemap.xml").exists()
+    assert "news-sitemap" not in (out / "robots.txt").read_text("utf-8")

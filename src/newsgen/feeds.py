@@ -199,15 +199,21 @@ def sitemap(ctx: Context, page: Page, records: SitemapRecords) -> bytes:
     return _bytes(root)
 
 
-def news_sitemap(ctx: Context) -> bytes:
-    """Google News sitemap: articles of the last `news_sitemap.days` days, newest first."""
-    since = ctx.site.now - timedelta(days=ctx.config.news_sitemap_days)
-    recent = sorted(
-        (e for ls in ctx.site.languages for e in ls.entries if e.article.date >= since),
+def news_entries(site: Site) -> list[Entry]:
+    """The Google News sitemap's articles: those of the last `news_sitemap.days` days,
+    newest first. With none, the site has no news sitemap: the protocol requires at least
+    one `<url>`, so the file (and its line in robots.txt) is left out."""
+    since = site.now - timedelta(days=site.config.news_sitemap_days)
+    return sorted(
+        (e for ls in site.languages for e in ls.entries if e.article.date >= since),
         key=lambda e: (-e.timestamp, e.url),
     )[:NEWS_LIMIT]
+
+
+def news_sitemap(ctx: Context, page: Page) -> bytes:
+    """Google News sitemap: the page's items (see `news_entries`)."""
     root = _urlset({"xmlns:news": NEWS})
-    for entry in recent:
+    for entry in page.items:
         lang = ctx.config.language_config(entry.lang)
         url = _sub(root, "url")
         _sub(url, "loc", ctx.urls.abs(entry.url))
@@ -220,9 +226,11 @@ def news_sitemap(ctx: Context) -> bytes:
     return _bytes(root)
 
 
-def robots(ctx: Context) -> bytes:
+def robots(ctx: Context, news: bool) -> bytes:
+    """robots.txt; `news`: the site has a news sitemap in this build."""
     lines = ["User-agent: *", "Allow: /"]
     if ctx.config.base_is_absolute:
-        lines += ["", f"Sitemap: {ctx.urls.abs('sitemap.xml')}",
-                  f"Sitemap: {ctx.urls.abs('news-sitemap.xml')}"]
+        lines += ["", f"Sitemap: {ctx.urls.abs('sitemap.xml')}"]
+        if news:
+            lines.append(f"Sitemap: {ctx.urls.abs('news-sitemap.xml')}")
     return ("\n".join(lines) + "\n").encode("utf-8")

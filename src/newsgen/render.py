@@ -130,9 +130,13 @@ def plan(site: Site) -> list[Page]:
                           items=ls.entries[: cfg.feed_limit]))
         pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
     default = site.config.default_language.code
-    pages.append(Page("robots.txt", "robots.txt", "robots", default, "robots.txt"))
-    pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "news-sitemap", default,
-                      "the news sitemap"))
+    news = tuple(feeds.news_entries(site))
+    # robots.txt names the news sitemap when there is one: its items say whether.
+    pages.append(Page("robots.txt", "robots.txt", "robots", default, "robots.txt",
+                      items=news[:1]))
+    if news:
+        pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "news-sitemap", default,
+                          "the news sitemap", items=news))
     pages.extend(feeds.sitemap_pages(site, pages))
     return pages
 
@@ -238,9 +242,9 @@ class Renderer:
         if page.kind == "feed":
             return feeds.rss(self.ctx, self.lang_sites[page.lang], page)
         if page.kind == "robots":
-            return feeds.robots(self.ctx)
+            return feeds.robots(self.ctx, news=bool(page.items))
         if page.kind == "news-sitemap":
-            return feeds.news_sitemap(self.ctx)
+            return feeds.news_sitemap(self.ctx, page)
         if page.kind in ("sitemap", "sitemap-index"):
             if self._records is None:
                 self._records = feeds.SitemapRecords(self.ctx, self.pages)
