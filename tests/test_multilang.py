@@ -241,3 +241,14 @@ def test_every_translation_lists_all_its_siblings_on_every_build(tmp_path: Path)
             assert [a["dir"] for a in links] == ["rtl" if x == "ar" else "ltr" for x in langs]
     for other in digests[1:]:
         assert other == digests[0]
+
+
+def test_not_found_pages_claim_no_canonical_url(built: tuple[Path, Run]) -> None:
+    out, _ = built
+    for prefix, lang in [("", "tk"), ("en/", "en"), ("ru/", "ru"), ("ar/", "ar")]:
+        doc = soup(out / prefix / "404.html")
+        assert doc.html["lang"] == lang
+        assert doc.find("link", rel="canonical") is None
+        assert doc.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    # Real pages keep theirs.
+    assert soup(out / "ru/index.html").find("link", rel="canonical")["href"] == BASE + "ru/"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -291,3 +293,82 @@ def test_build_output_never_contains_the_live_reload_script(tmp_path: Path) -> N
     assert newsgen("build", "-s", site).code == 0
     for page in (site / "dist").rglob("*.html"):
         assert "__newsgen__" not in page.read_text()
+
+
+def _reset(sock: socket.socket) -> None:
+    """Close with SO_LINGER 0: the peer gets a TCP reset, as when a tab is killed."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_connections_reset_by_the_browser_are_quiet(tmp_path: Path) -> None:
+    """40 resets: mid-request, mid-response, on the event stream and all at once. No
+    traceback or error is printed, and the server keeps answering."""
+    site = make_site(tmp_path)
+    # A large file, so that a reset can land while the answer is being written.
+    (site / "static/big.bin").write_bytes(os.urandom(8 * 1024 * 1024))
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        before = list(srv.lines)
+        host = f"Host: 127.0.0.1:{srv.port}\r\n".encode()
+
+        def connect() -> socket.socket:
+            return socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+
+        for i in range(10):  # mid-request: half a request line or half the headers
+            s = connect()
+            s.sendall(b"GET /general/one/ HTTP/1.1\r\n" + (host if i % 2 else b""))
+            time.sleep(0.01)
+            _reset(s)
+        for _ in range(10):  # mid-response: the answer is still being written
+            s = connect()
+            s.sendall(b"GET /big.bin HTTP/1.1\r\n" + host + b"\r\n")
+            s.recv(1024)
+            _reset(s)
+        for _ in range(10):  # the live-reload event stream, as a closed tab leaves it
+            s = connect()
+            s.sendall(b"GET /__newsgen__/events HTTP/1.1\r\n" + host + b"\r\n")
+            s.recv(1024)
+            _reset(s)
+        socks = [connect() for _ in range(10)]  # at once
+        for n, s in enumerate(socks):
+            s.sendall(b"GET /big.bin HTTP/1.1\r\n" + host + (b"\r\n" if n % 2 else b""))
+        for s in socks:
+            _reset(s)
+        time.sleep(0.5)
+        status, _, body = srv.get("/general/one/")
+        assert status == 200 and b"First title" in body
+        # A save still reaches the browser after all that.
+        (site / "content/general/one.md").write_text(
+            article("Changed title", "2024-12-18 10:00"), encoding="utf-8")
+        srv.wait_for(lambda: b"Changed title" in srv.get("/general/one/")[2], 20, "rebuild")
+        said = srv.lines[len(before):]
+        assert not [line for line in said if "Traceback" in line or "Error" in line
+                    or "Exception" in line or "error" in line], "\n".join(said)
+
+
+def test_missing_page_under_a_language_gets_that_languages_404(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "language: en\nlanguages:\n  tk: {title: Habarlar}\n"
+                        "  ru: {title: Новости}\n",
+        "content/en/one.md": article("One", "2024-12-18 10:00"),
+        "content/tk/bir.md": article("Bir", "2024-12-18 10:00", lang="tk"),
+        "content/ru/odin.md": article("Один", "2024-12-18 10:00", lang="ru"),
+    })
+    with serving(site, watch=False) as srv:
+        for path, lang, words in [("/tk/nope/", "tk", "Sahypa tapylmady"),
+                                  ("/ru/no/such/page/", "ru", "Страница не найдена"),
+                                  ("/nope/", "en", "Page not found"),
+                                  ("/tkx/nope/", "en", "Page not found")]:
+            status, _, body = srv.get(path)
+            assert status == 404, path
+            doc = soup_doc(body)
+            assert doc.html["lang"] == lang, path
+            assert words in doc.h1.get_text(), (path, doc.h1.get_text())
+            assert doc.find("link", rel="canonical") is None
+
+
+def soup_doc(body: bytes):  # type: ignore[no-untyped-def]
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(body, "html.parser")

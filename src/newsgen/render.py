@@ -377,7 +377,9 @@ class PageView:
         self.lang = page.lang
         self.dir = i18n.text_direction(page.lang)
         self.url = ctx.urls.href(page.url)
-        self.canonical = ctx.urls.abs(page.url)
+        # An error page is no page of the site: no canonical link, and kept out of indexes.
+        self.canonical: str | None = None if page.kind == "404" else ctx.urls.abs(page.url)
+        self.noindex = page.kind == "404"
         self.number = page.number
         self.total = page.total
         self.feed_url = ctx.urls.href(ls.prefix + "feed.xml")

@@ -198,7 +198,7 @@ class DevServer:
 
     def start(self) -> ThreadingHTTPServer:
         handler = type("Handler", (_Handler,), {"server_ref": self})
-        server_class = _DualStackServer if ":" in self.host else ThreadingHTTPServer
+        server_class = _DualStackServer if ":" in self.host else _Server
         self.httpd = server_class((self.host, self.port), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
@@ -214,7 +214,18 @@ class DevServer:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-class _DualStackServer(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
+    """The HTTP server; a browser that drops a connection is no error worth a word."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # reset, aborted or broken pipe: a closed tab, an aborted reload
+        super().handle_error(request, client_address)
+
+
+class _DualStackServer(_Server):
     address_family = socket.AF_INET6
 
 
@@ -226,6 +237,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
         pass  # quiet: the terminal is for build messages
+
+    # A browser may reset the connection at any point: while we read the request, write
+    # the answer or stream events. Each is the end of that connection, nothing more.
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionError):
+            super().handle()
+
+    def finish(self) -> None:
+        with contextlib.suppress(ConnectionError):
+            super().finish()
 
     # -- checks --------------------------------------------------------------------------
 
@@ -270,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        with contextlib.suppress(ConnectionError):
             self._get()
 
     def _get(self) -> None:
@@ -328,8 +349,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not dev.state.built:
             self._error_page()
             return
-        page = dev.out / "404.html"
-        if page.is_file():
+        page = not_found_page(dev.out, urlsplit(self.path).path)
+        if page is not None:
             self._send_file(page, HTTPStatus.NOT_FOUND)
         else:
             self._refuse(HTTPStatus.NOT_FOUND, "404 not found")
@@ -411,6 +432,21 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             except OSError:
                 return
+
+
+def not_found_page(root: Path, raw_path: str) -> Path | None:
+    """The 404 page for a missing path: `/tk/nope/` gets `tk/404.html` when the site has
+    one (a language's own), anything else the site's `404.html`."""
+    first = raw_path.lstrip("/").split("/", 1)[0]
+    candidates = [root / "404.html"]
+    if first and first not in (".", "..") and "\\" not in first and "\x00" not in first:
+        candidates.insert(0, root / first / "404.html")
+    for page in candidates:
+        real = os.path.realpath(page)
+        if os.path.commonpath([os.path.realpath(root), real]) == os.path.realpath(root) \
+                and os.path.isfile(real):
+            return page
+    return None
 
 
 def inject(page: bytes, version: int) -> bytes:
