@@ -7,6 +7,10 @@ import time
 from pathlib import Path
 
 from conftest import NOW, article, newsgen, soup, tree_digest, write_site
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsgen.errors import Diagnostic, Severity
 
 
 def test_embargoed_and_draft_articles_are_fully_checked(tmp_path: Path) -> None:
@@ -227,3 +231,45 @@ def test_symlink_outside_the_site_is_refused(tmp_path: Path) -> None:
     assert any(e.startswith("static/leak2.txt: error: symbolic link points outside")
                for e in run.errors())
     assert not (site / "dist").exists()
+
+
+def test_email_autolinks_are_mailto_links_not_files(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/press.md": article(
+            "Press", body="Write to <press@example.org> for details.\n\n"
+                          "Or [the desk](mailto:desk@example.org), or see [the story](other.md)."),
+        "content/general/other.md": article("Other", "2024-12-17 10:00"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert not run.errors()
+    doc = soup(site / "dist/general/press/index.html")
+    hrefs = [a["href"] for a in doc.select(".article-body a")]
+    assert hrefs == ["mailto:press@example.org", "mailto:desk@example.org", "/general/other/"]
+    assert doc.select(".article-body a")[0].get_text() == "press@example.org"
+    # The summary (meta description, feeds) reads as the text, not as placeholders.
+    assert doc.find("meta", attrs={"name": "description"})["content"] == (
+        "Write to press@example.org for details.")
+    assert "Write to press@example.org for details." in (site / "dist/feed.xml").read_text()
+
+
+def test_messages_never_print_control_characters(tmp_path: Path) -> None:
+    # A broken link next to an autolink: the message names the link as written.
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", body="Mail <a@example.org>.\n\n"
+                                                  "See [gone](missing\x07.md)."),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert "content/general/a.md:9: error: link 'missing\\x07.md': no file " \
+        "content/general/missing\\x07.md" in run.err
+    assert not [ch for ch in run.err if ch != "\n" and not ch.isprintable()]
+
+
+@given(st.text())
+def test_a_printed_diagnostic_is_one_printable_line(message: str) -> None:
+    line = Diagnostic("content/a.md", 3, Severity.ERROR, message).format()
+    assert all(ch.isprintable() or ch in "\u200c\u200d" or ch.isspace() and ch not in
+               "\n\r\t\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029" for ch in line)
+    if message.isprintable():
+        assert line.endswith(message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -31,7 +32,22 @@ class Diagnostic:
 
     def format(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity.value}: {self.message}"
+        return f"{where}: {self.severity.value}: {printable(self.message)}"
+
+
+def printable(text: str) -> str:
+    """Text safe to print on one line: control, private-use and surrogate characters (a
+    Markdown placeholder, a stray escape sequence) are shown as escapes, never sent raw."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch in "\u200c\u200d" or unicodedata.category(ch) == "Zs":
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, prefix: str = "",

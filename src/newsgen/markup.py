@@ -15,6 +15,7 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.util import AMP_SUBSTITUTE
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -49,6 +50,18 @@ def is_local(url: str) -> bool:
     return _SCHEME_RE.match(stripped) is None
 
 
+def _decoded(value: str) -> str:
+    """An attribute or text as the browser will read it.
+
+    Python-Markdown writes some values as character references behind its own
+    placeholder (an e-mail autolink's `mailto:` becomes `\x02amp\x03#109;…`), and leaves
+    character references in attributes for the browser to decode: both are decoded here,
+    so a value is judged as the browser reads it and never shown as placeholders.
+    """
+    value = value.replace(AMP_SUBSTITUTE, "&")
+    return html.unescape(value) if "&" in value else value
+
+
 def _unsafe(url: str) -> bool:
     cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
     match = _SCHEME_RE.match(cleaned)
@@ -74,13 +87,14 @@ class _Collector(Treeprocessor):
                 # The page's <h1> is the title: a body "# Heading" becomes <h2>.
                 el.tag = "h2"
             if not self.summary and el.tag == "p":
-                text = _STASH_RE.sub("", _text_without_footnotes(el))
+                text = _decoded(_STASH_RE.sub("", _text_without_footnotes(el)))
                 self.summary = " ".join(text.split())
 
     def _rewrite(self, el: ET.Element, attr: str) -> None:
-        value = el.get(attr)
-        if value is None:
+        raw = el.get(attr)
+        if raw is None:
             return
+        value = _decoded(raw)  # `mailto:` of an e-mail autolink, obfuscated as Markdown does
         if self.safe and _unsafe(value):
             del el.attrib[attr]
             return
