@@ -15,9 +15,9 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.util import AMP_SUBSTITUTE
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from newsgen.slugs import slugify
 
