@@ -273,3 +273,31 @@ def test_a_printed_diagnostic_is_one_printable_line(message: str) -> None:
                "\n\r\t\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029" for ch in line)
     if message.isprintable():
         assert line.endswith(message)
+
+
+def test_markdown_files_of_every_extension_are_articles(tmp_path: Path) -> None:
+    """Jekyll writes `.markdown`; `.mdown` and `.mkd` exist too. All are articles, none is
+    copied as a raw file, and links and references find them with or without the suffix."""
+    site = write_site(tmp_path / "site", {
+        "content/general/jekyll-post.markdown": article(
+            "Jekyll post", "2024-12-18 10:00", related="[general/other, mkd-post]",
+            body="See [the other](other.mdown) and [this](jekyll-post.markdown)."),
+        "content/general/other.mdown": article("Other", "2024-12-17 10:00"),
+        "content/general/mkd-post.MKD": article("MKD post", "2024-12-16 10:00",
+                                                body="Back to [it](jekyll-post)."),
+        "content/general/notes.txt": "an asset",
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    out = site / "dist"
+    for slug in ("jekyll-post", "other", "mkd-post"):
+        assert (out / f"general/{slug}/index.html").is_file(), slug
+    assert (out / "general/notes.txt").is_file()
+    assert not [p for p in out.rglob("*") if p.suffix.lower() in (".markdown", ".mdown", ".mkd")]
+    doc = soup(out / "general/jekyll-post/index.html")
+    assert [a["href"] for a in doc.select(".article-body a")] == [
+        "/general/other/", "/general/jekyll-post/"]
+    assert [a["href"] for a in doc.select("aside.read-also a")][:2] == [
+        "/general/other/", "/general/mkd-post/"]
+    back = soup(out / "general/mkd-post/index.html").select(".article-body a")
+    assert back[0]["href"] == "/general/jekyll-post/"

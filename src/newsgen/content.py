@@ -11,6 +11,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# Markdown files are articles: `.md`, and Jekyll's `.markdown` and the rarer `.mdown`, `.mkd`.
+ARTICLE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+
+
+def article_stem(path: str) -> str | None:
+    """The path without its Markdown suffix ("general/visit"), or None for another file."""
+    lower = path.lower()
+    for suffix in ARTICLE_SUFFIXES:
+        if lower.endswith(suffix):
+            return path[: -len(suffix)]
+    return None
+
+
+def with_stems(paths: Mapping[str, Any]) -> dict[str, Any]:
+    """A lookup by content path that also answers to the path without `.md` (or
+    `.markdown`, …), as references and links may name an article either way."""
+    out = dict(paths)
+    for path, value in paths.items():
+        stem = article_stem(path)
+        if stem is not None:
+            out.setdefault(stem, value)
+    return out
+
 
 @dataclass(frozen=True)
 class Image:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen.config import Config
-from newsgen.content import Article, Asset, Image, RelatedItem
+from newsgen.content import Article, Asset, Image, RelatedItem, article_stem
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.frontmatter import SplitError, decode, split
 from newsgen.slugs import slug_or_fallback, slugify
@@ -55,7 +55,7 @@ MIN_YEAR, MAX_YEAR = 1000, 9000
 class SourceTree:
     """What is on disk: article files and assets, with paths relative to the site."""
 
-    articles: tuple[str, ...]  # "content/general/visit.md"
+    articles: tuple[str, ...]  # "content/general/visit.md" (or .markdown, .mdown, .mkd)
     assets: tuple[Asset, ...]
     # every file read: size, mtime_ns, ctime_ns (a write changes it, utime cannot), inode
     stats: dict[str, tuple[int, int, int, int]]
@@ -73,7 +73,7 @@ def scan(config: Config, reporter: Reporter) -> SourceTree:
     stats: dict[str, tuple[int, int, int, int]] = {}
     for rel, stat in _walk(root, "content", reporter, skip_hidden=True):
         stats[rel] = stat
-        if rel.lower().endswith(".md"):
+        if article_stem(rel) is not None:
             articles.append(rel)
         else:
             assets.append(Asset(source=rel, output=rel[len("content/"):]))
@@ -317,7 +317,7 @@ class _Validator:
             for name in ("tags", "authors", "summary", "translation_key", "updated", "image"):
                 if fields.get(name) is None:
                     fields.pop(name, None)
-        stem = content_path.rsplit("/", 1)[-1][:-3]
+        stem = (article_stem(content_path) or content_path).rsplit("/", 1)[-1]
         if "slug" not in fields:
             fields["slug"] = slug_or_fallback(stem, title, seed=content_path)
         return Article(

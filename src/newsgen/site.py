@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.config import Config, LanguageConfig
-from newsgen.content import Article, Asset, RelatedItem
+from newsgen.content import Article, Asset, RelatedItem, article_stem, with_stems
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.markup import Body, fill_links
 from newsgen.related import RelatedIndex
@@ -213,8 +213,8 @@ class _Linker:
         }
         self.asset_by_output = {a.output: a for a in assets}
         self._terms: dict[tuple[str, str, str], Term] = {}  # (kind, lang, slug)
-        self.broken = broken
-        self.broken_slugs = {slugify(p.rsplit("/", 1)[-1][:-3]) for p in broken}
+        self.broken: set[str] = set(with_stems(dict.fromkeys(broken)))
+        self.broken_slugs = {slugify((article_stem(p) or p).rsplit("/", 1)[-1]) for p in broken}
 
     # -- sections ------------------------------------------------------------------------
 
@@ -297,7 +297,8 @@ class _Linker:
                 unique.append(p)
         live = [p for p in unique if p.published]
 
-        by_content = {p.article.content_path: p for p in placed}
+        # By content path, with or without the .md (.markdown, …) suffix.
+        by_content: dict[str, _Placed] = with_stems({p.article.content_path: p for p in placed})
         by_slug: dict[tuple[str, str], list[_Placed]] = defaultdict(list)
         for p in placed:
             by_slug[(p.article.lang, p.article.slug)].append(p)
@@ -432,8 +433,7 @@ class _Linker:
             if path is None:
                 self.reporter.error(a.source, line,
                                     f"link '{target}' points outside the content folder")
-            elif path in by_content or path + ".md" in by_content:
-                linked = by_content.get(path) or by_content[path + ".md"]
+            elif (linked := by_content.get(path)) is not None:
                 if linked.published:
                     url = self.config.base_path + quote(linked.url) + suffix
                 else:
@@ -445,7 +445,7 @@ class _Linker:
             elif path in self.asset_by_content_path:
                 url = (self.config.base_path + quote(self.asset_by_content_path[path].output)
                        + suffix)
-            elif path not in self.broken and path + ".md" not in self.broken:
+            elif path not in self.broken:
                 self.reporter.error(a.source, line,
                                     f"link '{target}': no file content/{path}")
             urls.append(html.escape(url if url is not None else "#", quote=True))
@@ -552,10 +552,9 @@ class _Linker:
         ref = item.ref or ""
         # A path under content/ (with or without .md) names one file, in any language.
         path = posixpath.normpath(ref.strip("/")) if ref.strip("/") else ""
-        for candidate in (path, path + ".md"):
-            if candidate in by_content:
-                return by_content[candidate]
-        if "/" not in ref and not ref.endswith(".md"):
+        if path in by_content:
+            return by_content[path]
+        if "/" not in ref and article_stem(ref) is None:
             slug = slugify(ref)
             matches = by_slug.get((a.lang, slug), [])
             if len(matches) == 1:
@@ -576,7 +575,7 @@ class _Linker:
                     "own language only (link translations with translation_key, or write "
                     "{title, url})")
                 return None
-        if {path, path + ".md"} & self.broken or slugify(ref) in self.broken_slugs:
+        if path in self.broken or slugify(ref) in self.broken_slugs:
             return None
         self.reporter.error(a.source, item.line,
                             f"related: no article '{ref}' (give a slug or a path under "
