@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import article, tree_digest, write_site
+from conftest import NOW, article, newsgen, tree_digest, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -249,3 +249,38 @@ def test_concurrent_builds_share_the_cache_safely(tmp_path: Path) -> None:
     assert all(p.wait(timeout=120) == 0 for p in procs)
     run(site, tmp_path / "clean", cache=False)
     assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(data, "PNG")
+    return data.getvalue()
+
+
+def test_a_build_with_nothing_to_do_reports_every_warning(tmp_path: Path) -> None:
+    """A CI log shows the sources' warnings whether or not the cache had work to do."""
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", "2024-12-18 10:00", tgas="[x]",
+                                        image="pic.png"),
+        "content/general/pic.png": _png(),
+        "content/general/b.md": article("B", "2024-12-17 10:00", related="[a, a]"),
+    })
+    first = newsgen("build", "-s", site, "--now", NOW)
+    assert first.code == 0, first.err
+    assert len(first.warnings()) >= 3
+    second = newsgen("build", "-s", site, "--now", NOW)
+    assert second.code == 0
+    assert "nothing changed" in second.err
+    assert second.warnings() == first.warnings()
+    count = len(first.warnings())
+    assert f"{count} warnings)" in second.err
+    # After one article changes, the cached articles' warnings are still all there.
+    (site / "content/general/b.md").write_text(
+        article("B2", "2024-12-17 10:00", related="[a, a]"), encoding="utf-8")
+    third = newsgen("build", "-s", site, "--now", NOW)
+    assert third.code == 0
+    assert third.warnings() == first.warnings()

@@ -377,6 +377,7 @@ def build(options: BuildOptions, reporter: Reporter,
     if (record is not None and record.state == state and not reporter.failed
             and (record.valid_from is None or record.valid_from <= now)
             and (record.valid_until is None or now < record.valid_until)):
+        reporter.extend(record.diagnostics)  # the same sources have the same warnings
         return BuildResult(pages=len(record.pages), files=record.files,
                            unchanged=len(record.pages) + record.files + 1,
                            nothing_changed=True, seconds=time.perf_counter() - started,
@@ -468,7 +469,7 @@ def build(options: BuildOptions, reporter: Reporter,
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
         cache.record_output(out_dir, {p.path: prints[p.path] or "" for p in pages},
                             state, site.valid_from, site.valid_until, site.next_embargo,
-                            result.files)
+                            result.files, reporter.diagnostics)
         stage("write")
         if options.use_cache:
             try:

@@ -31,7 +31,7 @@ from newsgen.content import Article
 from newsgen.errors import Diagnostic, Reporter
 from newsgen.markup import Body
 
-FORMAT = 3
+FORMAT = 4
 STAMP = f"newsgen {__version__} cache {FORMAT} python {sys.version_info[:2]}"
 _FILES = ("articles.pickle", "bodies.pickle", "pages.pickle")
 
@@ -59,6 +59,9 @@ class OutputRecord:
     valid_until: datetime | None = None
     next_embargo: datetime | None = None
     files: int = 0  # files other than pages in the output
+    # The build's warnings: a later build that finds nothing changed reports them again,
+    # so the log of every build is complete.
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -176,10 +179,12 @@ class BuildCache:
 
     def record_output(self, out_dir: Path, pages: dict[str, str], state: str,
                       valid_from: datetime | None, valid_until: datetime | None,
-                      next_embargo: datetime | None, files: int = 0) -> None:
+                      next_embargo: datetime | None, files: int = 0,
+                      diagnostics: list[Diagnostic] | None = None) -> None:
         st = os.stat(out_dir)
         self.outputs[str(out_dir)] = OutputRecord((st.st_dev, st.st_ino), pages, state,
-                                                  valid_from, valid_until, next_embargo, files)
+                                                  valid_from, valid_until, next_embargo, files,
+                                                  list(diagnostics or ()))
         self.dirty.add("pages")
 
 
