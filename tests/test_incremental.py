@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, newsgen, tree_digest, write_site
+from conftest import article, newsgen, tree_digest, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
