@@ -122,7 +122,9 @@ def serving(site: Path, *extra: str, watch: bool = True) -> Iterator[Served]:
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     served = Served(proc, port)
     try:
-        served.wait_for(lambda: any("serving" in line for line in served.lines)
+        # "newsgen: serving … at": the server listens (the warning "serving on 0.0.0.0"
+        # comes before it does).
+        served.wait_for(lambda: any(line.startswith("newsgen: serving ") for line in served.lines)
                         or proc.poll() is not None, 30, "the server to start")
         assert proc.poll() is None, "\n".join(served.lines)
         yield served
