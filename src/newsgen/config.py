@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from newsgen import i18n
-from newsgen.errors import Reporter, did_you_mean
+from newsgen.errors import Reporter, closest, did_you_mean
+from newsgen.frontmatter import encoding_problem
 from newsgen.slugs import slugify
 from newsgen.yamltree import (
     YamlError,
@@ -57,6 +58,23 @@ class SectionConfig:
     title: str
     titles: Mapping[str, str] = field(default_factory=dict)
     line: int | None = None
+
+
+def section_names(sections: Iterable[SectionConfig]) -> dict[str, tuple[str, SectionConfig]]:
+    """Every name a section answers to, by its slug: the slug, the title and each language's
+    title (`Политика` → `politika`), with the name as written. The first section keeps a
+    name two sections share."""
+    out: dict[str, tuple[str, SectionConfig]] = {}
+    for sec in sections:
+        for name in (sec.title, *sec.titles.values(), sec.slug):
+            out.setdefault(slugify(name), (name, sec))
+    return out
+
+
+def section_hint(name: str, names: Mapping[str, tuple[str, SectionConfig]]) -> str:
+    """"; did you mean 'Политика'?" for the section name nearest to `name`, or ""."""
+    guess = closest(slugify(name), names)
+    return f"; did you mean '{names[guess][0]}'?" if guess else ""
 
 
 @dataclass(frozen=True)
@@ -256,9 +274,10 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     rel = CONFIG_NAME
     c = _Checker(rel, reporter)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        reporter.error(rel, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        reporter.error(rel, *encoding_problem(data, exc))
         return default_config(root)
     except OSError as exc:
         reporter.error(rel, None, f"cannot read: {exc.strerror}")

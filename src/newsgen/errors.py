@@ -50,11 +50,17 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def closest(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The choice nearest to `word`, or None when none is close enough."""
+    guess = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return guess[0] if guess else None
+
+
 def did_you_mean(word: str, choices: Iterable[str], *, prefix: str = "",
                  cutoff: float = 0.6) -> str:
     """"; did you mean 'x'?" for the closest choice, or "" when none is close enough."""
-    guess = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return f"; did you mean '{prefix}{guess[0]}'?" if guess else ""
+    guess = closest(word, choices, cutoff=cutoff)
+    return f"; did you mean '{prefix}{guess}'?" if guess else ""
 
 
 class SourceError(Exception):

@@ -27,6 +27,38 @@ class Split:
     body_line: int  # the file line of the first body line
 
 
+_ENCODING_NAMES = {
+    "cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1252": "Windows-1252",
+    "cp1253": "Windows-1253", "cp1254": "Windows-1254", "cp1256": "Windows-1256",
+    "latin_1": "ISO-8859-1 (Latin-1)", "iso8859_5": "ISO-8859-5", "iso8859_9": "ISO-8859-9",
+    "koi8_r": "KOI8-R", "koi8_u": "KOI8-U", "mac_cyrillic": "Mac Cyrillic", "cp866": "DOS 866",
+    "utf_16": "UTF-16", "utf_16_le": "UTF-16", "utf_16_be": "UTF-16", "utf_32": "UTF-32",
+}
+
+
+def encoding_problem(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """The line of the first byte that is not UTF-8, and a message that names the likely
+    encoding. The guess (charset-normalizer) only words the hint: nothing is decoded by it.
+    """
+    line = data.count(b"\n", 0, exc.start) + 1
+    bad = data[exc.start:exc.start + 1].hex()
+    message = f"not UTF-8 text (byte 0x{bad} on this line)"
+    hint = "save the file as UTF-8"
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:65536]).best()
+    except Exception:  # noqa: BLE001 - a hint is never worth a failure
+        best = None
+    if best is not None and best.encoding not in ("utf_8", "ascii") and best.chaos < 0.3:
+        name = _ENCODING_NAMES.get(best.encoding, best.encoding.replace("_", "-").upper())
+        language = ""  # a code page's language helps to recognize it; UTF-16's says nothing
+        if best.language not in ("", "Unknown") and not best.encoding.startswith("utf"):
+            language = f", {best.language}"
+        hint = f"it looks like {name}{language}: save it as UTF-8"
+    return line, f"{message}; {hint}"
+
+
 def decode(data: bytes) -> str:
     """UTF-8 text without BOM and with LF line endings. Raises UnicodeDecodeError."""
     text = data.decode("utf-8-sig")

@@ -19,8 +19,9 @@ from typing import Any
 from newsgen.config import Config
 from newsgen.content import Article, Asset, Image, RelatedItem, article_stem
 from newsgen.errors import Reporter, did_you_mean
-from newsgen.frontmatter import SplitError, decode, split
+from newsgen.frontmatter import SplitError, decode, encoding_problem, split
 from newsgen.slugs import slug_or_fallback, slugify
+from newsgen.yamlhelp import comment_hint
 from newsgen.yamltree import (
     YamlError,
     YMap,
@@ -138,7 +139,7 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
-        reporter.error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})")
+        reporter.error(rel, *encoding_problem(data, exc))
         return None
     try:
         parts = split(text)
@@ -149,16 +150,16 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
     try:
         node = parse(parts.front, line_offset=parts.front_line - 1, problems=problems)
     except YamlError as exc:
-        reporter.error(rel, exc.line, f"front matter: {exc.message}")
+        reporter.error(rel, exc.line, exc.message)
         return None
     for problem in problems:
-        reporter.error(rel, problem.line, f"front matter: {problem.message}")
+        reporter.error(rel, problem.line, problem.message)
     if not isinstance(node, YMap):
         what = "empty" if node is None else f"{describe(node)}, not a mapping"
         reporter.error(rel, None, f"front matter is {what}: it needs at least title, date "
                                   "and section")
         return None
-    return _Validator(config, rel, reporter).article(node, parts.body, parts.body_line)
+    return _Validator(config, rel, reporter, text).article(node, parts.body, parts.body_line)
 
 
 def read_article(config: Config, rel: str, reporter: Reporter) -> Article | None:
@@ -171,11 +172,15 @@ def read_article(config: Config, rel: str, reporter: Reporter) -> Article | None
 
 
 class _Validator:
-    def __init__(self, config: Config, rel: str, reporter: Reporter) -> None:
+    def __init__(self, config: Config, rel: str, reporter: Reporter, text: str = "") -> None:
         self.config = config
         self.rel = rel
         self.reporter = reporter
         self.ok = True
+        self.lines = text.split("\n")  # the file as written, for hints
+
+    def raw(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def error(self, line: int | None, message: str) -> None:
         self.ok = False
@@ -189,12 +194,25 @@ class _Validator:
     def text(self, node: YNode, name: str) -> str | None:
         text = as_text(node)
         if text is None or not text.strip():
-            self.error(node.line, f"{name}: expected text, got {describe(node)}")
+            key = name.rsplit(".", 1)[-1]
+            if isinstance(node, YMap):
+                hint = (f": write the {key} on the same line as '{key}:' (lines indented "
+                        "under a key make a mapping)")
+            elif isinstance(node, YSeq):
+                hint = f": write one {key}, in quotes if it holds commas or brackets"
+            else:
+                hint = comment_hint(key, self.raw(node.line)) or (
+                    f": write the {key} after '{key}:'")
+            self.error(node.line, f"{name}: expected text, got {describe(node)}{hint}")
             return None
         return text.strip()
 
     def text_list(self, node: YNode, name: str) -> tuple[str, ...]:
         items: list[YNode]
+        if isinstance(node, YMap):
+            self.error(node.line, f"{name}: expected a list of text, like `{name}: [energy, "
+                                  "transport]`, got a mapping")
+            return ()
         if isinstance(node, YSeq):
             items = list(node.items)
         elif isinstance(node, YScalar) and node.is_null:
@@ -284,9 +302,10 @@ class _Validator:
             code = self.text(v, "lang")
             codes = [lc.code for lc in self.config.languages]
             if code is not None and code not in codes:
+                hint = did_you_mean(code, codes, cutoff=0.5)
                 self.error(v.line, f"lang: '{code}' is not a language of this site "
                                    f"(configured: {', '.join(codes)}; add it under "
-                                   "'languages' in newsgen.yaml)")
+                                   f"'languages' in newsgen.yaml){hint}")
             elif code is not None:
                 lang = code
         if (v := node.get("translation_key")) is not None:
@@ -362,7 +381,10 @@ class _Validator:
         if isinstance(node, YScalar) and node.is_null:
             return ()
         if not isinstance(node, YSeq):
-            self.error(node.line, f"related: expected a list, got {describe(node)}")
+            example = as_text(node) or "national-leader-phone-talks"
+            self.error(node.line, f"related: expected a list, got {describe(node)}: write "
+                                  f"`related: [{example}]`, or each item on a line of its own "
+                                  "after '- '")
             return ()
         out: list[RelatedItem] = []
         for item in node.items:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from newsgen.config import CONFIG_NAME, Config
+from newsgen.config import CONFIG_NAME, Config, section_hint, section_names
 from newsgen.errors import did_you_mean
 from newsgen.slugs import slug_or_fallback, slugify
 
@@ -31,19 +31,21 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
     section_title = section
     if not section_slug:
         raise ScaffoldError(f"section '{section}' gives an empty slug")
-    if config.sections is not None:
-        match = next((s for s in config.sections
-                      if section_slug in (s.slug, slugify(s.title))), None)
-        if match is None:
-            known = [s.slug for s in config.sections]
-            hint = did_you_mean(section_slug, known)
-            raise ScaffoldError(f"'{section}' is not a section of this site "
-                                f"(sections: {', '.join(known)}){hint}")
-        section_slug, section_title = match.slug, match.title
     codes = [lc.code for lc in config.languages]
     if lang is not None and lang not in codes:
         raise ScaffoldError(f"'{lang}' is not a language of this site (configured: "
-                            f"{', '.join(codes)})")
+                            f"{', '.join(codes)}){did_you_mean(lang, codes, cutoff=0.5)}")
+    if config.sections is not None:
+        names = section_names(config.sections)
+        found = names.get(section_slug)
+        if found is None:
+            known = [s.slug for s in config.sections]
+            raise ScaffoldError(f"'{section}' is not a section of this site "
+                                f"(sections: {', '.join(known)}){section_hint(section, names)}")
+        match = found[1]
+        # The section as the article's language names it.
+        section_slug = match.slug
+        section_title = match.titles.get(lang or config.language, match.title)
     slug = slug_or_fallback(title, seed=title)
     folder = config.root / "content"
     if lang is not None and lang != config.language:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen.config import Config, LanguageConfig
+from newsgen.config import Config, LanguageConfig, section_hint, section_names
 from newsgen.content import Article, Asset, RelatedItem, article_stem, with_stems
-from newsgen.errors import Reporter, did_you_mean
+from newsgen.errors import Reporter, closest
 from newsgen.markup import Body, fill_links
 from newsgen.related import RelatedIndex
 from newsgen.slugs import slug_or_fallback, slugify
@@ -213,6 +213,7 @@ class _Linker:
         }
         self.asset_by_output = {a.output: a for a in assets}
         self._terms: dict[tuple[str, str, str], Term] = {}  # (kind, lang, slug)
+        self.section_names = section_names(config.sections or ())
         self.broken: set[str] = set(with_stems(dict.fromkeys(broken)))
         self.broken_slugs = {slugify((article_stem(p) or p).rsplit("/", 1)[-1]) for p in broken}
 
@@ -223,9 +224,9 @@ class _Linker:
         lookup: dict[str, Section] = {}
         if self.config.sections is not None:
             ordered = [Section(s.slug, s.title, s.titles) for s in self.config.sections]
-            for sec in ordered:
-                for name in (sec.slug, sec.title, *sec.titles.values()):
-                    lookup.setdefault(slugify(name), sec)
+            by_slug = {sec.slug: sec for sec in ordered}
+            for key, (_, sec_config) in self.section_names.items():
+                lookup[key] = by_slug[sec_config.slug]
             return ordered, lookup
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         for a in self.articles:
@@ -242,22 +243,35 @@ class _Linker:
         ordered.sort(key=lambda s: (s.title.casefold(), s.slug))
         return ordered, {s.slug: s for s in ordered}
 
+    def section_of(self, a: Article, lookup: dict[str, Section]) -> Section | None:
+        """The article's section, or None with an error that suggests the nearest one."""
+        sec_slug = slugify(a.section)
+        section = lookup.get(sec_slug)
+        if section is None:
+            known = sorted({s.slug for s in lookup.values()})
+            # By any of its names (slug, title, a language's title), as written.
+            hint = section_hint(a.section, self.section_names)
+            if not sec_slug:
+                self.reporter.error(a.source, a.line_of("section"),
+                                    f"section: '{a.section}' gives an empty slug")
+            else:
+                self.reporter.error(
+                    a.source, a.line_of("section"),
+                    f"section: '{a.section}' is not a section of this site "
+                    f"(sections: {', '.join(known)}){hint}")
+        return section
+
     def place(self, lookup: dict[str, Section]) -> list[_Placed]:
         placed: list[_Placed] = []
-        known = sorted({s.slug for s in lookup.values()})
+        # An article with other errors is checked against the sections too, so that one
+        # run reports every problem of a file (when the config lists the sections).
+        if self.config.sections is not None:
+            for a in self.invalid:
+                if a.section:
+                    self.section_of(a, lookup)
         for a in self.articles:
-            sec_slug = slugify(a.section)
-            section = lookup.get(sec_slug)
+            section = self.section_of(a, lookup)
             if section is None:
-                hint = did_you_mean(sec_slug, known)
-                if not sec_slug:
-                    self.reporter.error(a.source, a.line_of("section"),
-                                        f"section: '{a.section}' gives an empty slug")
-                else:
-                    self.reporter.error(
-                        a.source, a.line_of("section"),
-                        f"section: '{a.section}' is not a section of this site "
-                        f"(sections: {', '.join(known)}){hint}")
                 continue
             url = self.url_for(a, section)
             path = url if url.endswith(".html") else url + "index.html"
@@ -446,8 +460,13 @@ class _Linker:
                 url = (self.config.base_path + quote(self.asset_by_content_path[path].output)
                        + suffix)
             elif path not in self.broken:
+                hint = ""
+                if article_stem(path) is not None:  # a link to an article: the nearest one
+                    guess = closest(path, [p for p in by_content if article_stem(p)])
+                    if guess:
+                        hint = f"; did you mean '{posixpath.relpath(guess, a.folder or '.')}'?"
                 self.reporter.error(a.source, line,
-                                    f"link '{target}': no file content/{path}")
+                                    f"link '{target}': no file content/{path}{hint}")
             urls.append(html.escape(url if url is not None else "#", quote=True))
         return fill_links(body.html, urls)
 
@@ -577,9 +596,18 @@ class _Linker:
                 return None
         if path in self.broken or slugify(ref) in self.broken_slugs:
             return None
+        if article_stem(ref) is not None:  # a file name: the nearest article file
+            guess = closest(path, [p for p in by_content if article_stem(p)])
+            hint = f"; did you mean '{guess}'?" if guess else ""
+        elif "/" in ref:  # a path without its suffix
+            guess = closest(path, [p for p in by_content if not article_stem(p)])
+            hint = f"; did you mean '{guess}'?" if guess else ""
+        else:
+            guess = closest(slugify(ref), [s for (lang, s) in by_slug if lang == a.lang])
+            hint = f"; did you mean '{guess}'?" if guess else ""
         self.reporter.error(a.source, item.line,
                             f"related: no article '{ref}' (give a slug or a path under "
-                            "content/)")
+                            f"content/){hint}")
         return None
 
     def translations(self, entries: list[Entry]) -> dict[str, list[Entry]]:

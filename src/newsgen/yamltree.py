@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from newsgen import yamlhelp
 from newsgen.errors import SourceError
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
@@ -104,10 +105,12 @@ def parse(text: str, line_offset: int = 0,
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"invalid YAML: {problem}", line) from None
+        pm, cm = exc.problem_mark, exc.context_mark
+        at = yamlhelp.Mark(pm.line, pm.column) if pm is not None else None
+        context_at = yamlhelp.Mark(cm.line, cm.column) if cm is not None else None
+        line, message = yamlhelp.explain(exc.problem or exc.context or "", exc.context, at,
+                                         context_at, text.split("\n"))
+        raise YamlError(message, line + 1 + line_offset if line is not None else None) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     except RecursionError:
@@ -157,8 +160,8 @@ class _Converter:
                               self.line(knode))
                 if key.text in seen:
                     self.soft(YamlError(
-                        f"duplicate key '{key.text}' (first given on line {seen[key.text]})",
-                        key.line,
+                        f"'{key.text}' is given twice, here and on line {seen[key.text]}: "
+                        "keep one of them", key.line,
                     ))
                     continue
                 seen[key.text] = key.line

@@ -1,0 +1,150 @@
+"""YAML mistakes in newsroom words: what went wrong, on the line where it starts, and the fix.
+
+PyYAML says "mapping values are not allowed in this context" where an editor
+wrote `title: Minister: budget will grow`, and "found unexpected end of stream"
+on the closing `---` for a quote opened ten lines above. `explain()` looks at the
+parser's problem, its marks and the text itself, and says what an editor should
+type instead. A mistake it does not recognize keeps the parser's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_KEY_VALUE = re.compile(
+    r"(?P<indent>[ \t]*)(?P<key>[^\s:#'\"\-\[\]{}][^:#]*?)[ \t]*:(?:[ \t]+(?P<value>.*))?\Z")
+# What YAML reads a value's first character as.
+_SPECIAL_START = {
+    "@": "reserved", "`": "reserved", "%": "a directive", "*": "an alias", "&": "an anchor",
+    "!": "a tag", "{": "a mapping", "[": "a list", "|": "a block of text",
+    ">": "a block of text", "?": "a complex key",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # from 0, within the YAML text
+    column: int
+
+
+def quoted(value: str) -> str:
+    """`value` as a YAML quoted string an editor can paste."""
+    value = value.strip()
+    if '"' in value and "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _line(lines: list[str], n: int) -> str:
+    return lines[n] if 0 <= n < len(lines) else ""
+
+
+def _key_value(text: str) -> tuple[str, str] | None:
+    match = _KEY_VALUE.match(text)
+    if match is None:
+        return None
+    return match.group("key").strip(), (match.group("value") or "").rstrip()
+
+
+def _quote_fix(key: str, value: str, why: str) -> str:
+    return f"{key}: {why}: put the {key} in quotes: `{key}: {quoted(value)}`"
+
+
+def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark | None,
+            lines: list[str]) -> tuple[int | None, str]:
+    """The line (from 0, within the YAML text) and the message for a parser error."""
+    problem = problem or "invalid YAML"
+    line = at.line if at is not None else (context_at.line if context_at else None)
+    text = _line(lines, line) if line is not None else ""
+
+    # Tabs: YAML indents with spaces only.
+    if "tab" in problem or (at is not None and text[at.column:at.column + 1] == "\t") or (
+            line is not None and text.startswith("\t") and "cannot start any token" in problem):
+        return line, "YAML indents with spaces, not tabs: replace the tab at the start of " \
+                     "this line with spaces"
+
+    # A quote opened and never closed: say so on the line where it opens.
+    if context == "while scanning a quoted scalar" and context_at is not None:
+        opened = _line(lines, context_at.line)
+        quote = opened[context_at.column:context_at.column + 1] or '"'
+        kv = _key_value(opened)
+        fix = f": `{kv[0]}: {quoted(kv[1].strip(quote + ' '))}`" if kv else ""
+        if "unknown escape" in problem or "escape" in problem:
+            return context_at.line, (
+                "a backslash inside double quotes starts an escape sequence: write it "
+                "twice (\\\\) or use single quotes")
+        field = f"{kv[0]}: " if kv else ""
+        return context_at.line, (f"{field}this quote ({quote}) is never closed: end the value "
+                                 f"with {quote} on the same line{fix}")
+
+    kv = _key_value(text) if text else None
+
+    # `title: Minister: budget will grow`
+    if problem.startswith("mapping values are not allowed"):
+        if kv is not None and kv[1] and not text.startswith((" ", "\t")):
+            return line, _quote_fix(kv[0], kv[1], "a colon followed by a space inside a value")
+        if text.startswith((" ", "\t")) and kv is not None:
+            return line, (f"'{kv[0]}' is indented, but the line above does not open a list or "
+                          "a mapping: start the line without spaces")
+        return line, "a colon followed by a space inside a value: put the value in quotes"
+
+    # A list opened with `[` (or a mapping with `{`) and never closed.
+    if context == "while parsing a flow sequence" and context_at is not None:
+        return context_at.line, "this list is never closed: end it with ']' on the same line"
+    if context == "while parsing a flow mapping" and context_at is not None:
+        return context_at.line, "this mapping is never closed: end it with '}' on the same line"
+
+    # A value that starts with a character YAML reads as syntax.
+    if kv is not None and kv[1][:1] in _SPECIAL_START and (
+            "cannot start any token" in problem or "expected key" in problem
+            or "alphabetic or numeric" in problem or (context or "").startswith(
+                ("while scanning an alias", "while scanning an anchor", "while scanning a tag"))):
+        first = kv[1][0]
+        return line, _quote_fix(kv[0], kv[1], f"a value that starts with '{first}' is read as "
+                                              f"YAML syntax ({_SPECIAL_START[first]})")
+
+    # Text after a closing quote: `"He said "no" today"` or `'It's here'`.
+    if problem == "did not find expected key" and kv is not None and kv[1][:1] in "'\"":
+        inner = kv[1][1:-1] if kv[1][-1:] == kv[1][0] else kv[1][1:]
+        if kv[1][0] == "'":
+            return line, (f"{kv[0]}: an apostrophe inside single quotes ends the value: "
+                          f"use double quotes: `{kv[0]}: {quoted(inner)}`")
+        return line, (f"{kv[0]}: a double quote inside double quotes ends the value: "
+                      f"use single quotes around it: `{kv[0]}: {quoted(inner)}`")
+
+    # A line that is not `key: value`: the problem shows on the line after it.
+    if problem.startswith("could not find expected ':'") and context_at is not None:
+        bad = _line(lines, context_at.line)
+        stripped = bad.strip()
+        above = _line(lines, context_at.line - 1).rstrip()
+        if stripped.startswith("-") and not stripped.startswith("- "):
+            return context_at.line, (f"a list item needs a space after the dash: "
+                                     f"`- {stripped[1:].strip()}`")
+        if above.endswith(("|", ">", "|-", ">-")):
+            return context_at.line, ("the text of a block (`|` or `>`) must be indented "
+                                     "under its key")
+        word = stripped.split(None, 1)
+        if len(word) == 2:
+            return context_at.line, (f"'{stripped}' has no colon: write `{word[0]}: {word[1]}`")
+        return context_at.line, (f"'{stripped}' is not `key: value`: add a colon after the "
+                                 "key, or indent it under the key it belongs to")
+
+    if problem.startswith("block sequence entries are not allowed") and kv is not None:
+        return line, _quote_fix(kv[0], kv[1], "a value cannot start with '- '")
+    if "expected <block end>" in problem and text.startswith((" ", "\t")):
+        return line, "this line is indented differently from the lines around it: line up " \
+                     "keys of the same level"
+    if "unknown escape" in problem or "expected escape" in problem:
+        return line, ("a backslash inside double quotes starts an escape sequence: write it "
+                      "twice (\\\\) or use single quotes")
+    return line, f"invalid YAML: {problem}"
+
+
+def comment_hint(key: str, raw: str) -> str:
+    """For a value YAML read as empty: a `#` after the colon starts a comment."""
+    kv = _key_value(raw)
+    if kv is not None and kv[1].startswith("#"):
+        return (f"; everything after '#' is a comment in YAML: put the {key} in quotes: "
+                f"`{key}: {quoted(kv[1])}`")
+    return ""
