@@ -58,7 +58,8 @@ def test_duplicate_key_and_other_errors_together(tmp_path: Path) -> None:
     })
     run = newsgen("build", "-s", site)
     errors = run.errors()
-    assert any(e.startswith("newsgen.yaml:2: error: duplicate key 'title'") for e in errors)
+    assert any(e.startswith("newsgen.yaml:2: error: 'title' is given twice, here and on line 1")
+               for e in errors)
     assert any(e.startswith("newsgen.yaml:3: error: unknown key 'per_pag'; did you mean "
                             "'per_page'?") for e in errors)
 

@@ -41,7 +41,7 @@ from newsgen.render import (
     make_environment,
     plan,
 )
-from newsgen.site import Site, link
+from newsgen.site import Held, Site, link
 
 PARALLEL_MIN = 64  # fewer tasks than this are not worth starting workers for
 
@@ -58,6 +58,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <site>/.newsgen-cache
     write: bool = True  # False for `newsgen check`
     use_cache: bool = True
+    preview: bool = False  # `newsgen serve`: drafts and scheduled articles are marked
 
     @property
     def cache_path(self) -> Path:
@@ -85,6 +86,7 @@ class BuildResult:
     seconds: float = 0.0
     nothing_changed: bool = False
     next_embargo: datetime | None = None
+    held: tuple[Held, ...] = ()  # drafts and scheduled articles left out, by date
     changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
 
@@ -140,7 +142,7 @@ def load_site_config(options: BuildOptions, reporter: Reporter) -> Config:
 def _settings_key(config: Config) -> str:
     """What shapes a parsed article besides its bytes: languages and time zone."""
     langs = ",".join(lang.code for lang in config.languages)
-    return f"{__version__}|{config.timezone}|{config.language}|{langs}"
+    return f"{__version__}|{config.timezone}|{config.language}|{langs}|{config.large_article_kb}"
 
 
 def load_articles(config: Config, tree: SourceTree, reporter: Reporter,
@@ -372,7 +374,8 @@ def build(options: BuildOptions, reporter: Reporter,
                          "--base-url)")
     tree = scan(config, reporter)
     now = build_time(options, config, reporter)
-    state = state_key((options.drafts, options.future, options.base_url), config, tree)
+    state = state_key((options.drafts, options.future, options.base_url, options.preview),
+                      config, tree)
     record = cache.output(out_dir) if options.write else None
     if (record is not None and record.state == state and not reporter.failed
             and (record.valid_from is None or record.valid_from <= now)
@@ -381,7 +384,7 @@ def build(options: BuildOptions, reporter: Reporter,
         return BuildResult(pages=len(record.pages), files=record.files,
                            unchanged=len(record.pages) + record.files + 1,
                            nothing_changed=True, seconds=time.perf_counter() - started,
-                           next_embargo=record.next_embargo)
+                           next_embargo=record.next_embargo, held=record.held)
 
     stages: dict[str, float] = {}
     mark = time.perf_counter()
@@ -413,12 +416,13 @@ def build(options: BuildOptions, reporter: Reporter,
     imageset = images.process(site, options.cache_path if options.write else None, reporter,
                               taken)
     env = _environment(config, tree, cache, options, reporter.failed)
-    renderer = Renderer(site, env, pages, reporter, imageset.info)
+    renderer = Renderer(site, env, pages, reporter, imageset.info, preview=options.preview)
     stage("plan")
 
     result = BuildResult(site=site, pages=len(pages),
                          files=len(site.assets) + len(imageset.files),
                          articles=len(site.entries), next_embargo=site.next_embargo,
+                         held=site.held,
                          stages=stages)
     if reporter.failed:
         for _ in render_pages(pages, renderer, reporter, 1, sample=True):
@@ -469,7 +473,7 @@ def build(options: BuildOptions, reporter: Reporter,
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
         cache.record_output(out_dir, {p.path: prints[p.path] or "" for p in pages},
                             state, site.valid_from, site.valid_until, site.next_embargo,
-                            result.files, reporter.diagnostics)
+                            result.files, reporter.diagnostics, site.held)
         stage("write")
         if options.use_cache:
             try:

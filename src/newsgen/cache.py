@@ -30,6 +30,7 @@ from newsgen import __version__
 from newsgen.content import Article
 from newsgen.errors import Diagnostic, Reporter
 from newsgen.markup import Body
+from newsgen.site import Held
 
 FORMAT = 4
 STAMP = f"newsgen {__version__} cache {FORMAT} python {sys.version_info[:2]}"
@@ -62,6 +63,7 @@ class OutputRecord:
     # The build's warnings: a later build that finds nothing changed reports them again,
     # so the log of every build is complete.
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    held: tuple[Held, ...] = ()  # drafts and scheduled articles left out of it
 
 
 @dataclass
@@ -180,11 +182,12 @@ class BuildCache:
     def record_output(self, out_dir: Path, pages: dict[str, str], state: str,
                       valid_from: datetime | None, valid_until: datetime | None,
                       next_embargo: datetime | None, files: int = 0,
-                      diagnostics: list[Diagnostic] | None = None) -> None:
+                      diagnostics: list[Diagnostic] | None = None,
+                      held: tuple[Held, ...] = ()) -> None:
         st = os.stat(out_dir)
         self.outputs[str(out_dir)] = OutputRecord((st.st_dev, st.st_ino), pages, state,
                                                   valid_from, valid_until, next_embargo, files,
-                                                  list(diagnostics or ()))
+                                                  list(diagnostics or ()), held)
         self.dirty.add("pages")
 
 

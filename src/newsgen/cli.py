@@ -17,7 +17,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.config import check_base_url, load_config
-from newsgen.errors import BuildFailed, Reporter
+from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.loader import parse_date
 from newsgen.output import OutputRefused
 from newsgen.scaffold import ScaffoldError, init_site, new_article
@@ -103,6 +103,8 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--future", action="store_true", help="check future articles as published")
     c.add_argument("--now", metavar="TIME", type=_time, help="check as if it were TIME")
     c.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    c.add_argument("--list-held", action="store_true",
+                   help="list the drafts and scheduled articles a build leaves out")
 
     s = sub.add_parser("serve", help="build and serve the site locally, with live reload")
     _site_arg(s)
@@ -128,9 +130,28 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _no_site(args: argparse.Namespace, argv: Sequence[str]) -> str | None:
+    """Why the site folder is no site (neither newsgen.yaml nor content/), or None."""
+    folder = Path(args.site)
+    if (folder / "newsgen.yaml").exists() or (folder / "content").is_dir():
+        return None
+    given = any(a in ("-s", "--site") or a.startswith(("--site=", "-s")) for a in argv)
+    if not given:
+        return (f"no site here: {os.path.abspath(folder)} has neither newsgen.yaml nor "
+                "content/; run it in a site folder or pass -s SITE")
+    return (f"no site in {args.site}: it has neither newsgen.yaml nor content/ (newsgen init "
+            f"{args.site} makes one)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if args.command in ("build", "check", "serve", "new"):
+        problem = _no_site(args, argv)
+        if problem is not None:  # a usage error: nothing is read or written
+            print(f"newsgen: error: {problem}", file=sys.stderr)
+            return 2
     try:
         if args.command in ("build", "check"):
             return _build(args, write=args.command == "build")
@@ -181,7 +202,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     except BuildFailed:
         reporter.print(warnings=not quiet)
         errors, warnings = len(reporter.errors), len(reporter.warnings)
-        print(f"newsgen: {_count(errors, 'error')}, {_count(warnings, 'warning')}; "
+        print(f"newsgen: {count(errors, 'error')}, {count(warnings, 'warning')}; "
               f"nothing was written", file=sys.stderr)
         return 1
     except OSError as exc:
@@ -205,6 +226,10 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         print("newsgen: " + ", ".join(f"{name} {seconds:.2f}s"
                                       for name, seconds in result.stages.items()),
               file=sys.stderr)
+    if getattr(args, "list_held", False):
+        for h in result.held:
+            what = "draft" if h.reason == "draft" else f"scheduled for {h.date:%Y-%m-%d %H:%M}"
+            print(f"{h.source}: {what}: {h.title}")
     if not quiet:
         print(_summary(result, options, reporter, write=write), file=sys.stderr)
     return 0
@@ -239,16 +264,26 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _held(result: BuildResult) -> str:
+    """"; left out: 2 scheduled (next: 2026-12-20 09:00), 1 draft", or ""."""
+    scheduled = [h for h in result.held if h.reason == "scheduled"]
+    drafts = [h for h in result.held if h.reason == "draft"]
+    parts = []
+    if scheduled:
+        parts.append(f"{len(scheduled):,} scheduled (next: "
+                     f"{scheduled[0].date:%Y-%m-%d %H:%M})")
+    if drafts:
+        parts.append(count(len(drafts), "draft"))
+    return "; left out: " + ", ".join(parts) if parts else ""
 
 
 def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
              *, write: bool) -> str:
-    warnings = _count(len(reporter.warnings), "warning")
+    warnings = count(len(reporter.warnings), "warning")
     if not write:
-        return (f"newsgen: checked {_count(result.articles, 'article')} and "
-                f"{_count(result.pages, 'page')}: no errors, {warnings}")
+        verdict = f"no errors, {warnings}" if reporter.warnings else "no problems"
+        return (f"newsgen: checked {count(result.articles + len(result.held), 'article')}: "
+                f"{verdict}{_held(result)}")
     where = str(options.output_dir)
     try:
         relative = os.path.relpath(options.output_dir)
@@ -257,13 +292,14 @@ def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
     except ValueError:  # pragma: no cover - another drive on Windows
         pass
     if result.nothing_changed:
-        text = (f"newsgen: nothing changed: {_count(result.pages, 'page')} and "
-                f"{_count(result.files, 'file')} in {where} are up to date "
-                f"({result.seconds:.2f}s, {warnings})")
+        text = (f"newsgen: nothing changed: {count(result.pages, 'page')} and "
+                f"{count(result.files, 'file')} in {where} are up to date "
+                f"({result.seconds:.2f}s, {warnings}){_held(result)}")
     else:
-        text = (f"newsgen: built {_count(result.pages, 'page')} and "
-                f"{_count(result.files, 'file')} into {where} ({result.written} written, "
-                f"{result.unchanged} unchanged) in {result.seconds:.2f}s, {warnings}")
+        text = (f"newsgen: built {count(result.pages, 'page')} and "
+                f"{count(result.files, 'file')} into {where} ({result.written} written, "
+                f"{result.unchanged} unchanged) in {result.seconds:.2f}s, {warnings}"
+                f"{_held(result)}")
     if result.next_embargo is not None and not options.future:
         due = result.next_embargo.isoformat(timespec="minutes")
         text += f"\nnewsgen: the next scheduled article is due at {due}; build again then"

@@ -94,6 +94,8 @@ class Config:
     raw_html: bool = True
     feed_limit: int = 20
     news_sitemap_days: int = 2
+    far_future_days: int = 365  # a date further ahead gets a warning (0: never)
+    large_article_kb: int = 1024  # a larger article file gets a warning (0: never)
     home_per_section: int = 5
     publisher_logo: str | None = None
     image_widths: tuple[int, ...] = (480, 960, 1600)
@@ -257,7 +259,7 @@ class _Checker:
 TOP_KEYS = (
     "title", "description", "base_url", "language", "languages", "timezone", "sections",
     "per_page", "permalink", "read_also", "markdown", "feed", "news_sitemap", "home",
-    "publisher", "strings", "date_format", "params", "images",
+    "publisher", "strings", "date_format", "params", "images", "checks",
 )
 LANGUAGE_KEYS = ("title", "description", "strings", "date_format")
 SECTION_KEYS = ("slug", "title", "titles")
@@ -347,6 +349,12 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     })
     _nested(c, node, "news_sitemap", {
         "days": lambda m: put("news_sitemap_days", c.integer(m, "days", "news_sitemap.days", 1)),
+    })
+    _nested(c, node, "checks", {
+        "far_future_days": lambda m: put("far_future_days", c.integer(
+            m, "far_future_days", "checks.far_future_days", 0)),
+        "large_article_kb": lambda m: put("large_article_kb", c.integer(
+            m, "large_article_kb", "checks.large_article_kb", 0)),
     })
     _nested(c, node, "home", {
         "per_section": lambda m: put(

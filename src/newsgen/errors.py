@@ -50,6 +50,11 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def count(n: int, word: str) -> str:
+    """"1 error", "2 errors", "1,204 articles": a number and its noun, plural as needed."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def closest(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
     """The choice nearest to `word`, or None when none is close enough."""
     guess = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)

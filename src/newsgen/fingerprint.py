@@ -105,7 +105,7 @@ class Fingerprints:
                 __version__, config_bytes, ls.lang, ls.sections,
                 [(o.lang.code, o.lang.title, o.prefix) for o in site.languages],
                 bool(ls.tags), bool(ls.authors), bool(ls.months),
-                renderer.labels[ls.lang.code], outputs,
+                renderer.labels[ls.lang.code], outputs, renderer.ctx.preview,
             )))
 
     def entry(self, e: Entry) -> str:

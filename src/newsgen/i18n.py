@@ -10,10 +10,13 @@ English with one warning per key.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
+import gettext
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -50,6 +53,8 @@ LABEL_KEYS: tuple[str, ...] = (
     "photo",
     "feed",
     "no_articles",
+    "draft_mark",
+    "scheduled_mark",
 )
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}
@@ -75,20 +80,43 @@ def text_direction(code: str) -> str:
     return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
+@dataclass(frozen=True)
+class Catalog:
+    """A shipped catalog: labels, the forms of plural labels, and the plural rule."""
+
+    values: Mapping[str, str]
+    forms: Mapping[str, tuple[str, ...]]
+    plural: str  # the catalog's C expression of n, as gettext writes it
+
+
 @functools.lru_cache(maxsize=64)
-def shipped_catalog(code: str) -> Mapping[str, str]:
-    """The labels newsgen ships for a language code (or its base language), maybe empty."""
+def _catalog(code: str) -> Catalog:
     for candidate in (code, code.split("-")[0]):
         resource = resources.files("newsgen").joinpath("locale", f"{candidate}.po")
         if resource.is_file():
             with resource.open("rb") as fh:
                 catalog = read_po(fh, locale=None)
-            return dict({
-                str(m.id): str(m.string)
-                for m in catalog
-                if m.id and isinstance(m.id, str) and m.string
-            })
-    return dict({})
+            values: dict[str, str] = {}
+            forms: dict[str, tuple[str, ...]] = {}
+            for m in catalog:
+                if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string):
+                    forms[str(m.id[0])] = tuple(str(f) for f in m.string)
+                    values[str(m.id[0])] = str(m.string[0])
+                elif m.id and isinstance(m.id, str) and m.string:
+                    values[m.id] = str(m.string)
+            return Catalog(values, forms, _plural_expression(catalog))
+    return Catalog({}, {}, "(n != 1)")
+
+
+def _plural_expression(catalog: Any) -> str:
+    header = str(getattr(catalog, "plural_forms", "") or "")
+    match = re.search(r"plural=(.+?);?\s*\Z", header)
+    return match.group(1) if match else "(n != 1)"
+
+
+def shipped_catalog(code: str) -> Mapping[str, str]:
+    """The labels newsgen ships for a language code (or its base language), maybe empty."""
+    return _catalog(code).values
 
 
 def shipped_languages() -> list[str]:
@@ -98,36 +126,60 @@ def shipped_languages() -> list[str]:
 
 @dataclass(frozen=True)
 class Labels:
-    """The UI labels of one language, already merged: site strings, shipped catalog, English."""
+    """The UI labels of one language, already merged: site strings, shipped catalog, English.
+
+    A label with plural forms (`by`: "Автор", "Авторы") takes `count=`: the language's
+    gettext rule picks the form.
+    """
 
     lang: str
     values: Mapping[str, str]
+    forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    plural: str = "(n != 1)"
 
-    def get(self, key: str, **kwargs: object) -> str:
+    def get(self, key: str, count: int | None = None, **kwargs: object) -> str:
         text = self.values.get(key)
         if text is None:
             raise KeyError(f"unknown label '{key}'")
+        forms = self.forms.get(key)
+        if forms and count is not None:
+            text = forms[min(max(_plural_rule(self.plural)(count), 0), len(forms) - 1)]
+        if count is not None:
+            kwargs["count"] = count
         for name, value in kwargs.items():
             text = text.replace("{" + name + "}", str(value))
         return text
 
 
+@functools.lru_cache(maxsize=64)
+def _plural_rule(expression: str) -> Callable[[int], int]:
+    """gettext's own compiler for a Plural-Forms expression (no eval of ours)."""
+    return gettext.c2py(expression)
+
+
 def make_labels(code: str, overrides: Mapping[str, str]) -> tuple[Labels, list[str]]:
     """Labels for a language, and the keys that fell back to English."""
-    english = shipped_catalog("en")
-    own = shipped_catalog(code)
+    english = _catalog("en")
+    own = _catalog(code)
     values: dict[str, str] = {}
+    forms: dict[str, tuple[str, ...]] = {}
     missing: list[str] = []
+    plural = own.plural
     for key in LABEL_KEYS:
-        if key in overrides:
+        if key in overrides:  # a site's own word, whatever the number
             values[key] = overrides[key]
-        elif key in own:
-            values[key] = own[key]
+        elif key in own.values:
+            values[key] = own.values[key]
+            if key in own.forms:
+                forms[key] = own.forms[key]
         else:
-            values[key] = english.get(key, key)
+            values[key] = english.values.get(key, key)
             if not code.startswith("en"):
                 missing.append(key)
-    return Labels(code, dict(values)), missing
+    if not own.values:  # no catalog: English words, English plural rule
+        plural = english.plural
+        forms = {k: v for k, v in english.forms.items() if k not in overrides}
+    return Labels(code, dict(values), forms, plural), missing
 
 
 @functools.lru_cache(maxsize=65536)

@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
-from newsgen.config import Config
+from newsgen import foreign
+from newsgen.config import Config, section_names
 from newsgen.content import Article, Asset, Image, RelatedItem, article_stem
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.frontmatter import SplitError, decode, encoding_problem, split
-from newsgen.slugs import slug_or_fallback, slugify
+from newsgen.slugs import full_length, slug_or_fallback, slugify
 from newsgen.yamlhelp import comment_hint
 from newsgen.yamltree import (
     YamlError,
@@ -136,6 +137,13 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
 
 def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> Article | None:
     """Validate one article file's bytes; None (with errors reported) when it is unusable."""
+    limit = config.large_article_kb
+    if limit and len(data) > limit * 1024:
+        size = f"{len(data) / 1048576:.1f} MB" if len(data) >= 1048576 else (
+            f"{len(data) // 1024} KB")
+        reporter.warning(rel, None, f"this article is {size} (checks.large_article_kb is "
+                                    f"{limit}): a pasted image or document? A page this "
+                                    "large is slow to open")
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
@@ -279,12 +287,15 @@ class _Validator:
         if (v := node.get("date")) is not None:
             when, fields["time_given"] = self.moment(v, "date")
         section = self.text(v, "section") if (v := node.get("section")) is not None else None
+        cut: tuple[int, int, str] | None = None
         if (v := node.get("slug")) is not None:
             raw = self.text(v, "slug")
             if raw is not None:
                 slug = slugify(raw)
                 if slug:
                     fields["slug"] = slug
+                    if full_length(raw) > len(slug):
+                        cut = (v.line, full_length(raw), slug)
                 else:
                     self.error(v.line, f"slug: '{raw}' gives an empty slug; use letters "
                                        "or digits")
@@ -326,6 +337,14 @@ class _Validator:
         if (v := node.get("related")) is not None:
             fields["related"] = self.related(v)
 
+        if cut is not None:
+            line, length, slug = cut
+            url = self.url_preview(slug, section, when, lang)
+            self.warning(line, f"slug: {length} characters is too long for a URL; it is cut "
+                               f"to {len(slug)}, and the article's URL is {url}")
+        for number, message in foreign.find(body):
+            self.warning(body_line + number, message)
+
         content_path = self.rel[len("content/"):]
         if not self.ok or title is None or when is None or section is None:
             # Keep what can still be checked (links, image, references), never publish it.
@@ -352,6 +371,18 @@ class _Validator:
             lines=dict(lines),
             **fields,
         )
+
+    def url_preview(self, slug: str, section: str | None, when: datetime | None,
+                    lang: str) -> str:
+        """The URL the article will most likely get, for messages (linking decides it)."""
+        sec = slugify(section or "")
+        if self.config.sections is not None:
+            found = section_names(self.config.sections).get(sec)
+            sec = found[1].slug if found else sec
+        local = (when or datetime(2000, 1, 1, tzinfo=self.config.tz)).astimezone(self.config.tz)
+        path = self.config.permalink.format(section=sec, slug=slug, year=f"{local.year:04d}",
+                                            month=f"{local.month:02d}", day=f"{local.day:02d}")
+        return self.config.base_path + self.config.language_config(lang).prefix + path
 
     def image(self, node: YNode) -> Image | None:
         if isinstance(node, YScalar):

@@ -19,6 +19,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from newsgen.foreign import is_template_syntax
 from newsgen.slugs import slugify
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
@@ -95,7 +96,9 @@ class _Collector(Treeprocessor):
         if raw is None:
             return
         value = _decoded(raw)  # `mailto:` of an e-mail autolink, obfuscated as Markdown does
-        if self.safe and _unsafe(value):
+        if (self.safe and _unsafe(value)) or is_template_syntax(value):
+            # A shortcode as a link target (`[a]({{< ref "x" >}})`) is no link: the loader
+            # warns about it, and the page gets no broken href.
             del el.attrib[attr]
             return
         if is_local(value):

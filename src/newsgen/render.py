@@ -211,22 +211,23 @@ def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environmen
 
 
 @pass_context
-def _label(ctx: JinjaContext, key: str, **kwargs: object) -> str:
+def _label(ctx: JinjaContext, key: str, count: int | None = None, **kwargs: object) -> str:
     labels: i18n.Labels = ctx["labels"]
-    return labels.get(key, **kwargs)
+    return labels.get(key, count, **kwargs)
 
 
 class Renderer:
     """Renders pages of one linked site with one environment."""
 
     def __init__(self, site: Site, env: Environment, pages: list[Page],
-                 reporter: Reporter, images: Mapping[str, ImageInfo] | None = None) -> None:
+                 reporter: Reporter, images: Mapping[str, ImageInfo] | None = None,
+                 *, preview: bool = False) -> None:
         self.site = site
         self.pages = pages
         self.templates: dict[str, jinja2.Template] = {}  # no lookup per page
         self._records: feeds.SitemapRecords | None = None
         self.env = env
-        self.ctx = Context(site, images)
+        self.ctx = Context(site, images, preview=preview)
         self.labels: dict[str, i18n.Labels] = {}
         for lang in site.config.languages:
             labels, missing = i18n.make_labels(lang.code, lang.strings)

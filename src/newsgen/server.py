@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsgen.build import BuildOptions, build
 from newsgen.cache import BuildCache
-from newsgen.errors import BuildFailed, Diagnostic, Reporter
+from newsgen.errors import BuildFailed, Diagnostic, Reporter, count
 from newsgen.output import OutputRefused
 
 SPECIAL = "/__newsgen__/"
@@ -58,7 +58,9 @@ LIVE_JS = r"""(function () {
       "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,Menlo,Consolas," +
       "monospace;padding:2rem;white-space:pre-wrap";
     var title = document.createElement("h2");
-    title.textContent = "newsgen: the last rebuild failed \u2014 showing the last good site";
+    var n = problems.length;
+    title.textContent = "newsgen: the last rebuild failed with " + n +
+      (n === 1 ? " error" : " errors") + " \u2014 showing the last good site";
     title.style.cssText = "color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem";
     overlay.appendChild(title);
     problems.forEach(function (p) {
@@ -151,7 +153,7 @@ class DevServer:
             started = time.perf_counter()
             reporter = Reporter()
             options = replace(self.options, output=self.out, base_url=self.url, write=True,
-                              jobs=1, use_cache=True)
+                              jobs=1, use_cache=True, preview=True)
             try:
                 result = build(options, reporter, cache=self.cache)
             except BuildFailed:
@@ -171,8 +173,9 @@ class DevServer:
                 if result is None:
                     self.state.problems = [d.format() for d in reporter.errors] or [
                         "the build failed"]
-                    self.say(f"newsgen: rebuild failed ({len(reporter.errors)} errors); "
-                             "still serving the last good site")
+                    failed = count(len(reporter.errors), "error")
+                    self.say(f"newsgen: rebuild failed ({failed}); still serving the last "
+                             "good site")
                 else:
                     changed = result.changed
                     self.state.problems = []
@@ -184,8 +187,8 @@ class DevServer:
                         self.state.version += 1
                     self.state.built = True
                     took = time.perf_counter() - started
-                    self.say(f"newsgen: built in {took:.2f}s ({result.rendered} pages "
-                             f"rendered, {result.written} files written)")
+                    self.say(f"newsgen: built in {took:.2f}s ({count(result.rendered, 'page')} "
+                             f"rendered, {count(result.written, 'file')} written)")
                 self.state.cond.notify_all()
             return result is not None
 

@@ -123,6 +123,16 @@ class LanguageSite:
 
 
 @dataclass(frozen=True)
+class Held:
+    """An article left out of this build: a draft, or scheduled for later (an embargo)."""
+
+    source: str
+    title: str
+    reason: str  # "draft" or "scheduled"
+    date: datetime
+
+
+@dataclass(frozen=True)
 class Site:
     config: Config
     now: datetime
@@ -133,6 +143,7 @@ class Site:
     # becomes due and none leaves the news sitemap's window in between.
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+    held: tuple[Held, ...] = ()  # left out of this build, by date
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -357,6 +368,11 @@ class _Linker:
 
         upcoming = [p.article.date for p in placed
                     if not p.published and not p.article.draft and p.article.date > self.now]
+        held = sorted((Held(p.article.source, p.article.title,
+                            "draft" if p.article.draft and not self.drafts else "scheduled",
+                            p.article.date) for p in placed if not p.published),
+                      key=lambda h: (h.date, h.source))
+        self.far_future(placed)
         news_window = timedelta(days=self.config.news_sitemap_days)
         events = [p.article.date for p in placed if self.drafts or not p.article.draft]
         events += [e.article.date + news_window for e in final.values()]
@@ -369,11 +385,30 @@ class _Linker:
                             for lang in self.config.languages),
             assets=tuple(self.assets),
             next_embargo=min(upcoming) if upcoming else None,
+            held=tuple(held),
             valid_from=max(before) if before else None,
             valid_until=min(after) if after else None,
         )
 
     # -- pieces --------------------------------------------------------------------------
+
+    def far_future(self, placed: list[_Placed]) -> None:
+        """A date far ahead is most likely a typo (2062 for 2026): say so on its line."""
+        days = self.config.far_future_days
+        if days <= 0:
+            return
+        limit = self.now + timedelta(days=days)
+        for p in placed:
+            a = p.article
+            if a.date > limit:
+                ahead = (a.date - self.now).days
+                span = f"{ahead // 365} years" if ahead >= 730 else (
+                    "1 year" if ahead >= 365 else f"{ahead} days")
+                local = a.date.astimezone(self.config.tz)
+                self.reporter.warning(
+                    a.source, a.line_of("date"),
+                    f"date: {local:%Y-%m-%d} is {span} ahead: a typo? (the article waits "
+                    f"until then; checks.far_future_days is {days})")
 
     def name_terms(self, live: list[_Placed]) -> None:
         """Decide each tag's and author's name, per language, from the articles that use it.

@@ -37,3 +37,8 @@ def slug_or_fallback(*candidates: str, seed: str) -> str:
         if slug:
             return slug
     return "n-" + hashlib.sha1(seed.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
+
+
+def full_length(text: str) -> int:
+    """The length the slug of `text` would have without the limit (for a warning)."""
+    return len(_slugify(text, save_order=True))

@@ -114,8 +114,10 @@ class Pagination:
 class Context:
     """Shared, per-build helpers the views need: URLs, the site, time zone, languages."""
 
-    def __init__(self, site: Site, images: Mapping[str, ImageInfo] | None = None) -> None:
+    def __init__(self, site: Site, images: Mapping[str, ImageInfo] | None = None, *,
+                 preview: bool = False) -> None:
         self.site = site
+        self.preview = preview  # the dev server: drafts and scheduled articles are marked
         self.images: Mapping[str, ImageInfo] = images or {}
         self.config = site.config
         self.urls = Urls(site.config)
@@ -193,6 +195,10 @@ class ArticleView:
         self.modified: datetime = ctx.local(entry.modified)
         self.params: Mapping[str, Any] = a.params
         self.draft = a.draft
+        # "draft" or "scheduled" in `newsgen serve --drafts/--future`; never in a build.
+        self.held: str | None = None
+        if ctx.preview:
+            self.held = "draft" if a.draft else "scheduled" if a.date > ctx.site.now else None
 
     @cached_property
     def section(self) -> SectionView:
