@@ -1,0 +1,296 @@
+"""Diagnostics an editor can act on: the mistakes editors make, each with the message it
+gets, on the line where it starts (issue 11). The table is the specification: a change of
+wording shows up here first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import NOW, article, newsgen, soup, tree_digest, write_site
+
+HEAD = "---\ntitle: Carpet museum reopens\ndate: 2024-12-18 10:30\nsection: General\n"
+
+# (name, front matter lines after `---`, the expected `path:line: error: message` start)
+YAML_MISTAKES = [
+    ("colon in a value", "title: Minister: budget will grow\ndate: 2024-12-18\nsection: General\n",
+     '2: error: title: a colon followed by a space inside a value: put the title in quotes: '
+     '`title: "Minister: budget will grow"`'),
+    ("quote never closed", 'title: "Carpet museum reopens\ndate: 2024-12-18\nsection: General\n',
+     '2: error: title: this quote (") is never closed: end the value with " on the same line'),
+    ("tab before a list item", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n\t- a\n",
+     "6: error: YAML indents with spaces, not tabs"),
+    ("tab after a list item", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n  - a\n\t- b\n",
+     "7: error: YAML indents with spaces, not tabs"),
+    ("key given twice", "title: A\ndate: 2024-12-18\nsection: General\ntitle: B\n",
+     "5: error: 'title' is given twice, here and on line 2: keep one of them"),
+    ("mapping for text", "title:\n  en: Hello\ndate: 2024-12-18\nsection: General\n",
+     "3: error: title: expected text, got a mapping: write the title on the same line"),
+    ("list for text", "title: [a, b]\ndate: 2024-12-18\nsection: General\n",
+     "2: error: title: expected text, got a list"),
+    ("mapping for a list", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n  energy: 1\n",
+     "6: error: tags: expected a list of text, like `tags: [energy, transport]`, got a mapping"),
+    ("text for a list", "title: T\ndate: 2024-12-18\nsection: General\nrelated: leader-talks\n",
+     "5: error: related: expected a list, got 'leader-talks': write `related: [leader-talks]`"),
+    ("apostrophe in single quotes", "title: 'It's here'\ndate: 2024-12-18\nsection: General\n",
+     "2: error: title: an apostrophe inside single quotes ends the value: use double quotes: "
+     '`title: "It\'s here"`'),
+    ("double quote in double quotes", 'title: "He said "no" today"\ndate: 2024-12-18\n'
+     "section: General\n",
+     "2: error: title: a double quote inside double quotes ends the value: use single quotes "
+     "around it: `title: 'He said \"no\" today'`"),
+    ("value starting with @", "title: @handle says\ndate: 2024-12-18\nsection: General\n",
+     "2: error: title: a value that starts with '@' is read as YAML syntax (reserved): put the "
+     'title in quotes: `title: "@handle says"`'),
+    ("value starting with *", "title: *Breaking* news\ndate: 2024-12-18\nsection: General\n",
+     "2: error: title: a value that starts with '*' is read as YAML syntax (an alias)"),
+    ("value starting with %", "title: % rise in prices\ndate: 2024-12-18\nsection: General\n",
+     "2: error: title: a value that starts with '%' is read as YAML syntax (a directive)"),
+    ("value starting with {", "title: {Big} news\ndate: 2024-12-18\nsection: General\n",
+     "2: error: title: a value that starts with '{' is read as YAML syntax (a mapping)"),
+    ("a # starts a comment", "title: #1 story of the year\ndate: 2024-12-18\nsection: General\n",
+     "2: error: title: expected text, got nothing; everything after '#' is a comment in YAML: "
+     'put the title in quotes: `title: "#1 story of the year"`'),
+    ("key indented", "title: T\n  date: 2024-12-18\nsection: General\n",
+     "3: error: 'date' is indented, but the line above does not open a list or a mapping"),
+    ("no colon after a key", "title: T\ndate 2024-12-18\nsection: General\n",
+     "3: error: 'date 2024-12-18' has no colon: write `date: 2024-12-18`"),
+    ("no space after a dash", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n-energy\n",
+     "6: error: a list item needs a space after the dash: `- energy`"),
+    ("list never closed", "title: T\ndate: 2024-12-18\nsection: General\ntags: [a, b\n",
+     "5: error: this list is never closed: end it with ']' on the same line"),
+    ("block text not indented", "title: T\ndate: 2024-12-18\nsection: General\nsummary: |\n"
+     "A summary\n", "6: error: the text of a block (`|` or `>`) must be indented under its key"),
+    ("backslash in double quotes", 'title: "C:\\data\\x"\ndate: 2024-12-18\nsection: General\n',
+     "2: error: a backslash inside double quotes starts an escape sequence"),
+]
+
+
+@pytest.mark.parametrize(("front", "expected"), [(f, e) for _, f, e in YAML_MISTAKES],
+                         ids=[name for name, _, _ in YAML_MISTAKES])
+def test_yaml_mistakes_are_explained_on_their_line(tmp_path: Path, front: str,
+                                                   expected: str) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/story.md": "---\n" + front + "---\n\nBody.\n",
+        "content/general/other.md": article("Other"),
+    })
+    old = newsgen("build", "-s", site, "--now", NOW, "-o", site / "out")
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    errors = run.errors()
+    assert any(e.startswith("content/general/story.md:" + expected) for e in errors), run.err
+    # Never the parser's own words, never a traceback.
+    assert "mapping values are not allowed" not in run.err
+    assert "end of stream" not in run.err
+    assert old.code == 1
+
+
+def test_the_table_has_at_least_fifteen_mistakes() -> None:
+    assert len(YAML_MISTAKES) >= 15
+
+
+def test_every_problem_of_a_file_in_one_run(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "sections:\n  - {slug: general, title: General}\n"
+                        "  - {slug: politics, title: Politics}\n",
+        "content/general/a.md": "---\ntitle: A\ndate: 2024-13-45\nsection: Genral\n"
+                                "related: [no-such-story]\n---\n\nSee [b](b.md).\n",
+    })
+    (site / "dist").mkdir()
+    (site / "dist/.newsgen-output").write_text("")
+    before = tree_digest(site / "dist")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors()[:4] == [
+        "content/general/a.md:3: error: date: '2024-13-45' is not a date (write 2024-12-18 or "
+        "2024-12-18 10:30)",
+        "content/general/a.md:4: error: section: 'Genral' is not a section of this site "
+        "(sections: general, politics); did you mean 'General'?",
+        "content/general/a.md:5: error: related: no article 'no-such-story' (give a slug or a "
+        "path under content/)",
+        "content/general/a.md:8: error: link 'b.md': no file content/general/b.md",
+    ]
+    assert tree_digest(site / "dist") == before
+
+
+def test_did_you_mean_for_references_links_sections_and_languages(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "languages:\n  ru: {title: Новости}\n  tk: {title: Habarlar}\n"
+                        "sections:\n  - {slug: politics, title: Politics, "
+                        "titles: {ru: Политика, tk: Syýasat}}\n",
+        "content/politics/national-leader-phone-talks.md": article(
+            "Talks", section="Politics"),
+        "content/politics/a.md": article(
+            "A", section="Politics",
+            related="[national-leader-phone-talk, politics/national-leader-phone-talk.md]",
+            body="Read [the talks](national-leader-phone-talk.md)."),
+        "content/ru/b.md": article("Б", section="Политка", lang="ru"),
+        "content/ru/c.md": article("В", section="Politics", lang="rus"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    err = run.err
+    assert "a.md:5: error: related: no article 'national-leader-phone-talk' (give a slug or a " \
+           "path under content/); did you mean 'national-leader-phone-talks'?" in err
+    assert "did you mean 'politics/national-leader-phone-talks.md'?" in err
+    assert "a.md:8: error: link 'national-leader-phone-talk.md': no file " \
+           "content/politics/national-leader-phone-talk.md; did you mean " \
+           "'national-leader-phone-talks.md'?" in err
+    assert "content/ru/b.md:4: error: section: 'Политка' is not a section of this site " \
+           "(sections: politics); did you mean 'Политика'?" in err
+    assert "content/ru/c.md:5: error: lang: 'rus' is not a language of this site" in err
+    assert "did you mean 'ru'?" in err
+
+
+def test_new_accepts_a_languages_section_title_and_suggests(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "languages:\n  ru: {title: Новости}\n  tk: {title: Habarlar}\n"
+                        "sections:\n  - {slug: politics, title: Politics, "
+                        "titles: {ru: Политика, tk: Syýasat}}\n",
+    })
+    run = newsgen("new", "Выборы", "--section", "Политика", "--lang", "ru", "-s", site)
+    assert run.code == 0, run.err
+    written = (site / run.out.strip()).read_text("utf-8")
+    assert 'section: "Политика"' in written and "lang: ru" in written
+    run = newsgen("new", "Saýlaw", "--section", "Syýsat", "--lang", "tk", "-s", site)
+    assert run.code == 1
+    assert "did you mean 'Syýasat'?" in run.err
+
+
+@pytest.mark.parametrize(("encoding", "text", "name"), [
+    ("cp1251", "Министр посетил выставку ковров в столице и сказал, что ковроделие "
+               "развивается быстро. Выставка открыта до конца месяца.", "Windows-1251"),
+    ("utf-16", "Türkmenistanyň paýtagty Aşgabat şäherinde sergi açyldy.", "UTF-16"),
+])
+def test_a_file_that_is_not_utf8_gets_its_line_and_the_likely_encoding(
+        tmp_path: Path, encoding: str, text: str, name: str) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": (f"---\ntitle: T\ndate: 2024-12-01\nsection: General\n---\n\n"
+                                 f"{text}\n").encode(encoding),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    line = 1 if encoding == "utf-16" else 7
+    [error] = run.errors()
+    assert error.startswith(f"content/general/a.md:{line}: error: not UTF-8 text (byte 0x")
+    assert error.endswith(f"it looks like {name}" + (", Russian" if name == "Windows-1251"
+                                                      else "") + ": save it as UTF-8")
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["new", "T", "--section",
+                                                                         "x"]])
+def test_no_site_here_is_a_usage_error_and_writes_nothing(tmp_path: Path,
+                                                          command: list[str]) -> None:
+    (tmp_path / "notes.txt").write_text("not a site")
+    run = newsgen(*command, cwd=tmp_path, timeout=30)
+    assert run.code == 2
+    assert f"newsgen: error: no site here: {tmp_path} has neither newsgen.yaml nor content/; " \
+           "run it in a site folder or pass -s SITE" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_held_articles_are_counted_listed_and_a_far_date_warns(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://held.example/\n",
+        "content/general/live.md": article("Live", "2024-12-18 10:00"),
+        "content/general/soon.md": article("Soon", "2024-12-20 09:00"),
+        "content/general/later.md": article("Later", "2025-01-05 09:00"),
+        "content/general/typo.md": article("Typo", "2062-12-01 09:00"),
+        "content/general/wip.md": article("Work in progress", "2024-12-10 09:00", draft="true"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert "content/general/typo.md:3: warning: date: 2062-12-01 is 37 years ahead: a typo?" \
+        in run.err
+    summary = [line for line in run.lines if line.startswith("newsgen: built")][0]
+    assert summary.endswith("; left out: 3 scheduled (next: 2024-12-20 09:00), 1 draft")
+    again = newsgen("build", "-s", site, "--now", NOW)
+    assert "nothing changed" in again.err
+    assert "; left out: 3 scheduled (next: 2024-12-20 09:00), 1 draft" in again.err
+    listed = newsgen("check", "-s", site, "--now", NOW, "--list-held")
+    assert listed.out.splitlines() == [
+        "content/general/wip.md: draft: Work in progress",
+        "content/general/soon.md: scheduled for 2024-12-20 09:00: Soon",
+        "content/general/later.md: scheduled for 2025-01-05 09:00: Later",
+        "content/general/typo.md: scheduled for 2062-12-01 09:00: Typo",
+    ]
+    assert listed.lines[-1] == ("newsgen: checked 5 articles: no errors, 1 warning; left out: "
+                                "3 scheduled (next: 2024-12-20 09:00), 1 draft")
+    # A real build never marks them, even with --drafts --future.
+    out = newsgen("build", "-s", site, "--now", NOW, "--drafts", "--future", "-o",
+                  tmp_path / "all")
+    assert out.code == 0
+    assert not list((tmp_path / "all").rglob("*.html")) or not any(
+        "held-mark" in p.read_text("utf-8") for p in (tmp_path / "all").rglob("*.html"))
+
+
+def test_foreign_template_syntax_is_named_in_full_on_its_line(tmp_path: Path) -> None:
+    body = ("Watch: {{< youtube dQw4w9WgXcQ >}}\n\n"
+            'See [the other]({{< ref "other.md" >}}).\n\n'
+            "[Old post]({% link _posts/2020-01-01-old.md %}) at {{ site.url }}\n\n"
+            "```\n{{< inside a code fence >}}\n```\n\nAnd `{% raw %}` in code.\n")
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", body=body),
+        "content/general/other.md": article("Other"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    warnings = [w for w in run.warnings() if "content/general/a.md" in w]
+    assert warnings == [
+        "content/general/a.md:7: warning: Hugo shortcode '{{< youtube dQw4w9WgXcQ >}}' would be "
+        "shown as text: embed the video with raw HTML (an <iframe>) or link to it",
+        "content/general/a.md:9: warning: Hugo shortcode '{{< ref \"other.md\" >}}' would be "
+        "shown as text: write a relative link to the article's file: "
+        "[the story](../section/story.md)",
+        "content/general/a.md:11: warning: Liquid tag '{% link _posts/2020-01-01-old.md %}' "
+        "would be shown as text: write a relative link to the article's file: "
+        "[the story](../section/story.md)",
+        "content/general/a.md:11: warning: Liquid variable '{{ site.url }}' would be shown as "
+        "text: write the value itself (or a relative link)",
+    ]
+    # No error cut at a space, and no broken link on the page.
+    assert not run.errors()
+    links = soup(site / "dist/general/a/index.html").select(".article-body a")
+    assert all(a.get("href") is None or not a["href"].startswith("{") for a in links)
+
+
+def test_a_long_slug_is_cut_with_a_warning_naming_the_url(tmp_path: Path) -> None:
+    words = " ".join(f"word{i}" for i in range(30))
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", slug=words),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0
+    [warning] = [w for w in run.warnings() if "slug" in w]
+    url = "/general/" + "-".join(f"word{i}" for i in range(15)) + "/"
+    assert warning == (f"content/general/a.md:5: warning: slug: {len('-'.join(words.split()))} "
+                       f"characters is too long for a URL; it is cut to {len(url) - 10}, and "
+                       f"the article's URL is {url}")
+    assert (site / "dist" / url.strip("/") / "index.html").is_file()
+
+
+def test_wording_plurals_check_summary_byline_and_large_files(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://w.example/\nlanguage: ru\n"
+                        "checks: {large_article_kb: 4}\n",
+        "content/general/one.md": article("Один", author="Аман Оразов"),
+        "content/general/two.md": article("Два", "2024-12-17 10:00",
+                                          authors="[Аман Оразов, Айна Бердыева]",
+                                          body="Текст. " * 1000),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert run.lines[-1] == "newsgen: checked 2 articles: no errors, 1 warning"
+    assert "content/general/two.md: warning: this article is 11 KB (checks.large_article_kb " \
+           "is 4): a pasted image or document?" in run.err
+    (site / "content/general/two.md").write_text(article("Два", "2024-12-17 10:00",
+                                                         authors="[А Б, В Г]"), "utf-8")
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.lines[-1] == "newsgen: checked 2 articles: no problems"
+    run = newsgen("build", "-s", site, "--now", NOW)
+    one = soup(site / "dist/general/one/index.html").select_one(".article-meta").get_text()
+    two = soup(site / "dist/general/two/index.html").select_one(".article-meta").get_text()
+    assert "Автор Аман Оразов" in " ".join(one.split())
+    assert "Авторы А Б, В Г" in " ".join(two.split())
+    broken = write_site(tmp_path / "broken", {"content/a.md": article("A", date="2024-13-01")})
+    run = newsgen("build", "-s", broken, "--now", NOW)
+    assert run.lines[-1] == "newsgen: 1 error, 1 warning; nothing was written"
