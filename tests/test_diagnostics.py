@@ -172,8 +172,7 @@ def test_a_file_that_is_not_utf8_gets_its_line_and_the_likely_encoding(
     line = 1 if encoding == "utf-16" else 7
     [error] = run.errors()
     assert error.startswith(f"content/general/a.md:{line}: error: not UTF-8 text (byte 0x")
-    assert error.endswith(f"it looks like {name}" + (", Russian" if name == "Windows-1251"
-                                                      else "") + ": save it as UTF-8")
+    assert error.endswith(f"it looks like {name}: save it as UTF-8")
 
 
 @pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["new", "T", "--section",

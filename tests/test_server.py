@@ -270,7 +270,7 @@ def test_port_in_use_is_one_line_and_ctrl_c_is_clean(tmp_path: Path) -> None:
                              str(port), "--watch"], stderr=subprocess.PIPE, text=True)
     time.sleep(2.5)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=20)
+    _, err = proc.communicate(timeout=60)  # a loaded machine is slow to stop, not stuck
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert "stopping" in err

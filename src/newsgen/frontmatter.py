@@ -52,10 +52,7 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
         best = None
     if best is not None and best.encoding not in ("utf_8", "ascii") and best.chaos < 0.3:
         name = _ENCODING_NAMES.get(best.encoding, best.encoding.replace("_", "-").upper())
-        language = ""  # a code page's language helps to recognize it; UTF-16's says nothing
-        if best.language not in ("", "Unknown") and not best.encoding.startswith("utf"):
-            language = f", {best.language}"
-        hint = f"it looks like {name}{language}: save it as UTF-8"
+        hint = f"it looks like {name}: save it as UTF-8"
     return line, f"{message}; {hint}"
 
 

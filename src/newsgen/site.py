@@ -150,6 +150,18 @@ class Site:
         return tuple(e for ls in self.languages for e in ls.entries)
 
 
+def nearest_file(path: str, paths: Iterable[str]) -> str | None:
+    """The path whose file name is nearest to `path`'s (folders alike do not make names alike:
+    `general/forum.md` is not near `general/dup.md`)."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for p in paths:
+        by_name[p.rsplit("/", 1)[-1]].append(p)
+    name = closest(path.rsplit("/", 1)[-1], by_name)
+    if name is None:
+        return None
+    return closest(path, by_name[name], cutoff=0) or by_name[name][0]
+
+
 def newest_first(entry: Entry) -> tuple[float, str]:
     return (-entry.timestamp, entry.url)
 
@@ -497,7 +509,7 @@ class _Linker:
             elif path not in self.broken:
                 hint = ""
                 if article_stem(path) is not None:  # a link to an article: the nearest one
-                    guess = closest(path, [p for p in by_content if article_stem(p)])
+                    guess = nearest_file(path, [p for p in by_content if article_stem(p)])
                     if guess:
                         hint = f"; did you mean '{posixpath.relpath(guess, a.folder or '.')}'?"
                 self.reporter.error(a.source, line,
@@ -631,11 +643,10 @@ class _Linker:
                 return None
         if path in self.broken or slugify(ref) in self.broken_slugs:
             return None
-        if article_stem(ref) is not None:  # a file name: the nearest article file
-            guess = closest(path, [p for p in by_content if article_stem(p)])
-            hint = f"; did you mean '{guess}'?" if guess else ""
-        elif "/" in ref:  # a path without its suffix
-            guess = closest(path, [p for p in by_content if not article_stem(p)])
+        if "/" in ref or article_stem(ref) is not None:  # a path: the nearest article file
+            written = article_stem(ref) is not None  # with its suffix, or without
+            guess = nearest_file(path, [p for p in by_content
+                                        if (article_stem(p) is not None) == written])
             hint = f"; did you mean '{guess}'?" if guess else ""
         else:
             guess = closest(slugify(ref), [s for (lang, s) in by_slug if lang == a.lang])
