@@ -11,7 +11,8 @@ import pytest
 from newsgen.config import default_config, load_config
 from newsgen.content import Article
 from newsgen.errors import Reporter
-from newsgen.loader import load_article, parse_date
+from newsgen.loader import load_article
+from newsgen.validate import parse_date
 
 TZ = ZoneInfo("Asia/Ashgabat")
 

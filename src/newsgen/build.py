@@ -30,7 +30,7 @@ from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.content import Article
 from newsgen.errors import BuildFailed, Reporter
 from newsgen.fingerprint import Fingerprints, extra_payload, state_key
-from newsgen.loader import SourceTree, load_article, parse_date, scan
+from newsgen.loader import SourceTree, load_article, scan
 from newsgen.markup import Body, Converter
 from newsgen.output import OutputRefused, Writer, check_output_dir
 from newsgen.render import (
@@ -42,6 +42,7 @@ from newsgen.render import (
     plan,
 )
 from newsgen.site import Held, Site, link
+from newsgen.validate import parse_date
 
 PARALLEL_MIN = 64  # fewer tasks than this are not worth starting workers for
 

@@ -18,9 +18,9 @@ from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.config import check_base_url, load_config
 from newsgen.errors import BuildFailed, Reporter, count
-from newsgen.loader import parse_date
 from newsgen.output import OutputRefused
 from newsgen.scaffold import ScaffoldError, init_site, new_article
+from newsgen.validate import parse_date
 
 
 def _jobs(text: str) -> int:
