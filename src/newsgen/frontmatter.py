@@ -1,18 +1,21 @@
-"""Splitting an article file into its YAML front matter and its Markdown body.
+"""Splitting an article file into its front matter and its Markdown body.
 
 The front matter is a YAML mapping between a first line `---` and the next
-line `---`. A UTF-8 byte-order mark and CRLF line endings are accepted; a
-`---` later in the body (a Markdown rule) belongs to the body.
+line `---`; as Hugo sites write it, TOML between `+++` lines, or a JSON object
+that starts the file. A UTF-8 byte-order mark and CRLF line endings are
+accepted; a `---` later in the body (a Markdown rule) belongs to the body.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from newsgen.errors import SourceError
 
 _DELIMITER = re.compile(r"---[ \t]*\Z")
+_TOML_DELIMITER = re.compile(r"\+\+\+[ \t]*\Z")
 
 
 class SplitError(SourceError):
@@ -23,8 +26,9 @@ class SplitError(SourceError):
 class Split:
     front: str
     body: str
-    front_line: int  # the file line of the first YAML line
+    front_line: int  # the file line of the first front matter line
     body_line: int  # the file line of the first body line
+    format: str = "yaml"  # "yaml", "toml" or "json"
 
 
 _ENCODING_NAMES = {
@@ -68,24 +72,51 @@ def split(text: str) -> Split:
     """Split decoded text. Raises SplitError with the line of the problem."""
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
+    if _TOML_DELIMITER.match(first):
+        return _split_at(text, first_end, _TOML_DELIMITER, "+++", "toml")
+    if first.lstrip().startswith("{"):
+        return _split_json(text)
     if not _DELIMITER.match(first):
         if first.strip() == "---" or first.lstrip("\ufeff").startswith("---"):
             raise SplitError("the opening '---' must stand alone on the first line", 1)
         raise SplitError(
             "no front matter: an article starts with a '---' line, then YAML "
-            "(title, date, section), then another '---' line", 1)
+            "(title, date, section), then another '---' line (or TOML between '+++' "
+            "lines, or a JSON object)", 1)
+    return _split_at(text, first_end, _DELIMITER, "---", "yaml")
+
+
+def _split_at(text: str, first_end: int, delimiter: re.Pattern[str], mark: str,
+              kind: str) -> Split:
+    """Front matter from line 2 to the next `mark` line."""
     if first_end < 0:
-        raise SplitError("front matter opened on line 1 is never closed with '---'", 1)
+        raise SplitError(f"front matter opened on line 1 is never closed with '{mark}'", 1)
     pos = first_end + 1
     line = 2
     while True:
         end = text.find("\n", pos)
         current = text[pos:] if end < 0 else text[pos:end]
-        if _DELIMITER.match(current):
+        if delimiter.match(current):
             front = text[first_end + 1:pos]
             body = "" if end < 0 else text[end + 1:]
-            return Split(front=front, body=body, front_line=2, body_line=line + 1)
+            return Split(front=front, body=body, front_line=2, body_line=line + 1, format=kind)
         if end < 0:
-            raise SplitError("front matter opened on line 1 is never closed with '---'", 1)
+            raise SplitError(f"front matter opened on line 1 is never closed with '{mark}'", 1)
         pos = end + 1
         line += 1
+
+
+def _split_json(text: str) -> Split:
+    """A JSON object at the start of the file (Hugo's JSON front matter), then the body."""
+    try:
+        _, end = json.JSONDecoder().raw_decode(text, text.index("{"))
+    except json.JSONDecodeError as exc:
+        raise SplitError(f"JSON front matter: {exc.msg}", exc.lineno) from None
+    rest = text[end:]
+    newline = rest.find("\n")
+    if rest[: newline if newline >= 0 else len(rest)].strip():
+        line = text.count("\n", 0, end) + 1
+        raise SplitError("JSON front matter: text follows the closing '}' on its line", line)
+    body = "" if newline < 0 else rest[newline + 1:]
+    body_line = text.count("\n", 0, end) + 2
+    return Split(front=text[:end], body=body, front_line=1, body_line=body_line, format="json")

@@ -1,0 +1,129 @@
+"""TOML and JSON front matter, read into the same line-keeping tree as YAML.
+
+Hugo sites write front matter as TOML between `+++` lines or as a JSON object.
+Both are parsed by the standard library (`tomllib`, `json`) and converted into
+`YMap`/`YSeq`/`YScalar` nodes, so one validator checks every format. Neither
+parser reports lines, so each key gets the line where it is written (found in
+the text after its parent's line); list items share their key's line.
+
+Values keep their meaning: a TOML or JSON string is text (never a boolean or a
+number, as a quoted YAML value), a TOML date-time becomes ISO 8601 text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from datetime import date, datetime, time
+from typing import Any
+
+from newsgen.yamltree import (
+    BOOL_TAG,
+    FLOAT_TAG,
+    INT_TAG,
+    NULL_TAG,
+    STR_TAG,
+    YamlError,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+)
+
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def parse_toml(text: str, line_offset: int = 0) -> YNode:
+    """TOML text (between the `+++` lines) as a tree; raises YamlError with the line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        line = int(match.group(1)) + line_offset if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "",
+                         str(exc))
+        if message.startswith("Illegal character '\\n'"):
+            message = "a quoted value is never closed on its line: end it with its quote"
+        raise YamlError(f"TOML front matter: {message}", line) from None
+    return _Builder(text, line_offset, "toml").node(data, 0, 1)
+
+
+def parse_json(text: str, line_offset: int = 0,
+               problems: list[YamlError] | None = None) -> YNode:
+    """A JSON object as a tree; duplicate keys go to `problems` (the first one is kept)."""
+    builder = _Builder(text, line_offset, "json")
+    try:
+        data = json.loads(text, object_pairs_hook=builder.pairs)
+    except json.JSONDecodeError as exc:
+        raise YamlError(f"JSON front matter: {exc.msg}", exc.lineno + line_offset) from None
+    node = builder.node(data, 0, 1)
+    if problems is not None:
+        problems.extend(builder.problems)
+    return node
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object as written: its keys in order, duplicates included."""
+
+
+class _Builder:
+    def __init__(self, text: str, line_offset: int, kind: str) -> None:
+        self.lines = text.split("\n")
+        self.offset = line_offset
+        self.kind = kind
+        self.problems: list[YamlError] = []
+        self.cursor = 1  # keys come in the order they are written: search on from here
+
+    def pairs(self, items: list[tuple[str, Any]]) -> _Pairs:
+        return _Pairs(items)
+
+    def key_line(self, key: str, after: int) -> int:
+        """The line (from 1, within the text) where `key` is written, from line `after` on."""
+        escaped = re.escape(key)
+        if self.kind == "toml":
+            pattern = re.compile(
+                rf"\s*(?:\[+\s*)?(?:[\w.\-\"' ]*\.)?([\"']?){escaped}\1\s*(?:=|\]|\.)")
+        else:
+            pattern = re.compile(rf'.*"{escaped}"\s*:')
+        for start in (max(self.cursor, after), after):
+            for index in range(max(start - 1, 0), len(self.lines)):
+                if pattern.match(self.lines[index]):
+                    self.cursor = index + 2
+                    return index + 1
+        return after
+
+    def node(self, value: Any, depth: int, line: int) -> YNode:
+        where = line + self.offset
+        if isinstance(value, dict | _Pairs):
+            items: list[tuple[YScalar, YNode]] = []
+            seen: dict[str, int] = {}
+            for key, child in (value.items() if isinstance(value, dict) else value):
+                key_line = self.key_line(str(key), line)
+                if key in seen:
+                    self.problems.append(YamlError(
+                        f"'{key}' is given twice, here and on line {seen[key]}: keep one of "
+                        "them", key_line + self.offset))
+                    continue
+                seen[key] = key_line + self.offset
+                items.append((YScalar(str(key), STR_TAG, False, key_line + self.offset),
+                              self.node(child, depth + 1, key_line)))
+            return YMap(tuple(items), where)
+        if isinstance(value, list):
+            return YSeq(tuple(self.node(v, depth + 1, line) for v in value), where)
+        return _scalar(value, where)
+
+
+def _scalar(value: Any, line: int) -> YScalar:
+    if value is None:
+        return YScalar("", NULL_TAG, True, line)
+    if isinstance(value, bool):
+        return YScalar("true" if value else "false", BOOL_TAG, True, line)
+    if isinstance(value, int):
+        return YScalar(str(value), INT_TAG, True, line)
+    if isinstance(value, float):
+        return YScalar(repr(value), FLOAT_TAG, True, line)
+    if isinstance(value, datetime | date | time):
+        return YScalar(value.isoformat(), TIMESTAMP_TAG, True, line)
+    return YScalar(str(value), STR_TAG, False, line)
