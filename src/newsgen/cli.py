@@ -268,12 +268,15 @@ def _held(result: BuildResult) -> str:
     """"; left out: 2 scheduled (next: 2026-12-20 09:00), 1 draft", or ""."""
     scheduled = [h for h in result.held if h.reason == "scheduled"]
     drafts = [h for h in result.held if h.reason == "draft"]
+    expired = [h for h in result.held if h.reason == "expired"]
     parts = []
     if scheduled:
         parts.append(f"{len(scheduled):,} scheduled (next: "
                      f"{scheduled[0].date:%Y-%m-%d %H:%M})")
     if drafts:
         parts.append(count(len(drafts), "draft"))
+    if expired:
+        parts.append(f"{len(expired):,} expired")
     return "; left out: " + ", ".join(parts) if parts else ""
 
 
@@ -300,7 +303,13 @@ def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
                 f"{count(result.files, 'file')} into {where} ({result.written} written, "
                 f"{result.unchanged} unchanged) in {result.seconds:.2f}s, {warnings}"
                 f"{_held(result)}")
-    if result.next_embargo is not None and not options.future:
+    if result.next_embargo is not None:
         due = result.next_embargo.isoformat(timespec="minutes")
-        text += f"\nnewsgen: the next scheduled article is due at {due}; build again then"
+        publishes = any(h.reason == "scheduled" and h.date == result.next_embargo
+                        for h in result.held)
+        if publishes and not options.future:
+            text += f"\nnewsgen: the next scheduled article is due at {due}; build again then"
+        elif not publishes:
+            text += (f"\nnewsgen: the next article leaves the site (expirydate) at {due}; "
+                     "build again then")
     return text

@@ -83,6 +83,8 @@ class Article:
     body_line: int = 1
     lines: Mapping[str, int] = field(default_factory=dict)
     valid: bool = True  # False: front matter had errors; checked further but never published
+    expiry: datetime | None = None  # after this time the article leaves the site
+    aliases: tuple[str, ...] = ()  # old paths, as output files: "2019/05/old/index.html"
 
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name)

@@ -6,6 +6,7 @@ bytes. Neither writes files; templates are loaded once into the environment.
 
 from __future__ import annotations
 
+import html
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -129,6 +130,11 @@ def plan(site: Site) -> list[Page]:
         pages.append(Page(f"{pre}feed.xml", f"{pre}feed.xml", "feed", code, "the site feed",
                           items=ls.entries[: cfg.feed_limit]))
         pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
+        for e in ls.entries:  # old URLs of an article (aliases, redirect_from) redirect to it
+            for path in e.article.aliases:
+                url = path[: -len("index.html")] if path.endswith("/index.html") else path
+                pages.append(Page(path, url, "redirect", code,
+                                  f"an alias of {e.article.source}", items=(e,)))
     default = site.config.default_language.code
     news = tuple(feeds.news_entries(site))
     # robots.txt names the news sitemap when there is one: its items say whether.
@@ -141,8 +147,25 @@ def plan(site: Site) -> list[Page]:
     return pages
 
 
+def redirect_page(ctx: Context, entry: Entry, lang: str) -> bytes:
+    """A page at an article's old URL that sends readers and search engines to the new one:
+    an immediate refresh, the canonical link, `noindex`; it is in no sitemap."""
+    href = html.escape(ctx.urls.href(entry.url), quote=True)
+    canonical = html.escape(ctx.urls.abs(entry.url), quote=True)
+    title = html.escape(entry.article.title)
+    return (f'<!doctype html>\n<html lang="{html.escape(lang, quote=True)}">\n<head>\n'
+            f'<meta charset="utf-8">\n<title>{title}</title>\n'
+            f'<link rel="canonical" href="{canonical}">\n'
+            '<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
+            f'<p><a href="{href}">{title}</a></p>\n</body>\n</html>\n').encode()
+
+
 def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
     """The file (and line) a page comes from, when one file decides its path."""
+    if page.kind == "redirect":
+        a = page.items[0].article
+        return a.source, a.line_of("aliases")
     if page.entry is not None:
         a = page.entry.article
         return a.source, a.line_of("slug")
@@ -242,6 +265,8 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         if page.kind == "feed":
             return feeds.rss(self.ctx, self.lang_sites[page.lang], page)
+        if page.kind == "redirect":
+            return redirect_page(self.ctx, page.items[0], page.lang)
         if page.kind == "robots":
             return feeds.robots(self.ctx, news=bool(page.items))
         if page.kind == "news-sitemap":

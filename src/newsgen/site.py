@@ -138,7 +138,7 @@ class Site:
     now: datetime
     languages: tuple[LanguageSite, ...]
     assets: tuple[Asset, ...]
-    next_embargo: datetime | None  # when the next future-dated article becomes due
+    next_embargo: datetime | None  # when the next article becomes due (or expires)
     # The output is the same for any build time in [valid_from, valid_until): no article
     # becomes due and none leaves the news sitemap's window in between.
     valid_from: datetime | None = None
@@ -298,9 +298,20 @@ class _Linker:
                 continue
             url = self.url_for(a, section)
             path = url if url.endswith(".html") else url + "index.html"
-            published = (self.drafts or not a.draft) and (self.future or a.date <= self.now)
+            published = ((self.drafts or not a.draft) and (self.future or a.date <= self.now)
+                         and not self.expired(a))
             placed.append(_Placed(a, section, url, path, published))
         return placed
+
+    def expired(self, a: Article) -> bool:
+        """Past its `expirydate`: the article has left the site."""
+        return a.expiry is not None and a.expiry <= self.now
+
+    def why_held(self, a: Article) -> str:
+        """Why an article is not published: "draft", "expired" or "scheduled"."""
+        if a.draft and not self.drafts:
+            return "draft"
+        return "expired" if self.expired(a) else "scheduled"
 
     def url_for(self, a: Article, section: Section) -> str:
         local = a.date.astimezone(self.config.tz)
@@ -378,15 +389,18 @@ class _Linker:
             for source, e in final.items()
         }
 
-        upcoming = [p.article.date for p in placed
-                    if not p.published and not p.article.draft and p.article.date > self.now]
-        held = sorted((Held(p.article.source, p.article.title,
-                            "draft" if p.article.draft and not self.drafts else "scheduled",
+        upcoming = [p.article.date for p in placed if not p.published
+                    and self.why_held(p.article) == "scheduled" and p.article.date > self.now]
+        # An article leaving the site is a change that is due too.
+        upcoming += [p.article.expiry for p in placed if p.published
+                     and p.article.expiry is not None and p.article.expiry > self.now]
+        held = sorted((Held(p.article.source, p.article.title, self.why_held(p.article),
                             p.article.date) for p in placed if not p.published),
                       key=lambda h: (h.date, h.source))
         self.far_future(placed)
         news_window = timedelta(days=self.config.news_sitemap_days)
         events = [p.article.date for p in placed if self.drafts or not p.article.draft]
+        events += [p.article.expiry for p in placed if p.article.expiry is not None]
         events += [e.article.date + news_window for e in final.values()]
         before = [e for e in events if e <= self.now]
         after = [e for e in events if e > self.now]
@@ -498,7 +512,8 @@ class _Linker:
                 if linked.published:
                     url = self.config.base_path + quote(linked.url) + suffix
                 else:
-                    what = "a draft" if linked.article.draft else "not published yet"
+                    what = {"draft": "a draft", "expired": "expired"}.get(
+                        self.why_held(linked.article), "not published yet")
                     self.reporter.warning(
                         a.source, line,
                         f"link '{target}': {linked.article.source} is {what}; the link is "
@@ -589,7 +604,8 @@ class _Linker:
                     "{title, url})")
                 continue
             if not target.published:
-                what = "a draft" if target.article.draft else "scheduled for later"
+                what = {"draft": "a draft", "expired": "expired"}.get(
+                    self.why_held(target.article), "scheduled for later")
                 self.reporter.warning(
                     a.source, item.line,
                     f"related: '{item.ref}' ({target.article.source}) is {what}; "

@@ -11,6 +11,7 @@ import difflib
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from newsgen import foreign
 from newsgen.config import Config, section_names
@@ -29,9 +30,21 @@ from newsgen.yamltree import (
     to_python,
 )
 
+# Fields as Hugo and Jekyll sites write them, and the newsgen field each one is read as.
+# The newsgen name wins when a file gives both.
+ALIASES = {
+    "lastmod": "updated",
+    "description": "summary",
+    "featured_image": "image",
+    "images": "image",  # a list: the first is the lead image
+    "expirydate": "expiry",
+    "expiry_date": "expiry",
+    "redirect_from": "aliases",
+}
 KNOWN_FIELDS = (
     "title", "date", "section", "related", "slug", "tags", "author", "authors", "summary",
-    "lang", "translation_key", "draft", "updated", "image",
+    "lang", "translation_key", "draft", "updated", "image", "aliases", "published",
+    *ALIASES,
 )
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
 RELATED_KEYS = ("ref", "url", "title")
@@ -138,6 +151,9 @@ class Validator:
 
     def article(self, node: YMap, body: str, body_line: int) -> Article | None:
         lines = {k.text: k.line for k, _ in node.items}
+        for other, meaning in ALIASES.items():  # `lastmod`'s line is the line of `updated`
+            if other in lines:
+                lines.setdefault(meaning, lines[other])
         fields: dict[str, Any] = {}
         params: dict[str, Any] = {}
         for key, value in node.items:
@@ -175,7 +191,7 @@ class Validator:
             self.error(authors.line, "give either 'author' or 'authors', not both")
         elif (v := author or authors) is not None:
             fields["authors"] = self.text_list(v, "author" if author is not None else "authors")
-        if (v := node.get("summary")) is not None:
+        if (v := self.field(node, "summary")) is not None:
             fields["summary"] = self.text(v, "summary")
         lang = self.config.language
         if (v := node.get("lang")) is not None:
@@ -196,13 +212,27 @@ class Validator:
                 self.error(v.line, f"draft: expected true or false, got {describe(v)}")
             else:
                 fields["draft"] = flag
-        if (v := node.get("updated")) is not None:
+        if (v := node.get("published")) is not None:  # Jekyll: `published: false` is a draft
+            flag = as_bool(v)
+            if flag is None:
+                self.error(v.line, f"published: expected true or false, got {describe(v)}")
+            elif not flag:
+                fields["draft"] = True
+        if (v := self.field(node, "expiry")) is not None:
+            fields["expiry"], _ = self.moment(v, "expirydate")
+        if (v := self.field(node, "aliases")) is not None:
+            fields["aliases"] = self.aliases(v)
+        if (v := self.field(node, "updated")) is not None:
             updated, _ = self.moment(v, "updated")
             if updated is not None and when is not None and updated < when:
                 self.warning(v.line, "updated: earlier than the article's date")
             fields["updated"] = updated
-        if (v := node.get("image")) is not None:
-            fields["image"] = self.image(v)
+        if (v := self.field(node, "image")) is not None:
+            if isinstance(v, YSeq):  # Hugo's `images: [a.jpg, b.jpg]`: the first one
+                v = v.items[0] if v.items else YScalar("", "tag:yaml.org,2002:null", True,
+                                                       v.line)
+            if not (isinstance(v, YScalar) and v.is_null):
+                fields["image"] = self.image(v)
         if (v := node.get("related")) is not None:
             fields["related"] = self.related(v)
 
@@ -221,7 +251,8 @@ class Validator:
             title = title or ""
             when = when or datetime(2000, 1, 1, tzinfo=self.config.tz)
             section = section or ""
-            for name in ("tags", "authors", "summary", "translation_key", "updated", "image"):
+            for name in ("tags", "authors", "summary", "translation_key", "updated", "image",
+                         "expiry"):
                 if fields.get(name) is None:
                     fields.pop(name, None)
         stem = (article_stem(content_path) or content_path).rsplit("/", 1)[-1]
@@ -252,6 +283,28 @@ class Validator:
         path = self.config.permalink.format(section=sec, slug=slug, year=f"{local.year:04d}",
                                             month=f"{local.month:02d}", day=f"{local.day:02d}")
         return self.config.base_path + self.config.language_config(lang).prefix + path
+
+    @staticmethod
+    def field(node: YMap, name: str) -> YNode | None:
+        """A field by its newsgen name, or by a name Hugo or Jekyll give it (`lastmod`)."""
+        value = node.get(name)
+        if value is None:
+            for other, meaning in ALIASES.items():
+                if meaning == name and (value := node.get(other)) is not None:
+                    break
+        return value
+
+    def aliases(self, node: YNode) -> tuple[str, ...]:
+        """Old paths of the article (`/2019/05/old-title/`), as output files that redirect."""
+        out: list[str] = []
+        for item in self.text_list(node, "aliases"):
+            path = alias_path(item)
+            if path is None:
+                self.error(node.line, f"aliases: '{item}' is not a path on this site: write "
+                                      "it from the site's root, like /2019/05/old-title/")
+            elif path not in out:
+                out.append(path)
+        return tuple(out)
 
     def image(self, node: YNode) -> Image | None:
         if isinstance(node, YScalar):
@@ -333,6 +386,27 @@ class Validator:
             if key.text not in known:
                 hint = did_you_mean(key.text, known)
                 self.error(key.line, f"{name}: unknown key '{key.text}'{hint}")
+
+
+def alias_path(text: str) -> str | None:
+    """The output file an old URL path names (`/old/title/` → `old/title/index.html`), or
+    None when it is no path inside the site (a scheme, `..`, a NUL, the home page)."""
+    text = text.strip()
+    if _SCHEME_RE.match(text) or text.startswith("//"):
+        parts = urlsplit(text if not text.startswith("//") else "http:" + text)
+        if parts.scheme not in ("http", "https"):
+            return None
+        text = parts.path  # a full URL of the old site: its path
+    path = unquote(urlsplit(text).path)
+    if any(ch in path for ch in "\x00\\") or any(ord(ch) < 32 for ch in path):
+        return None
+    segments = [seg for seg in path.split("/") if seg and seg != "."]
+    if not segments or ".." in segments:
+        return None
+    rel = "/".join(segments)
+    if rel.lower().endswith((".html", ".htm")):
+        return rel
+    return rel + "/index.html"
 
 
 def parse_date(text: str, tz: tzinfo) -> datetime | None:

@@ -1,0 +1,169 @@
+"""Front matter as Hugo and Jekyll sites write it: TOML and JSON, their field names,
+`expirydate`, `published: false`, and old URLs that keep working (aliases)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import NOW, article, newsgen, soup, tree_digest, write_site
+from lxml import etree
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+TOML_ARTICLE = """+++
+title = "Gas pipeline: a TOML story"
+date = 2024-12-18T10:30:00+05:00
+section = "Economy"
+tags = ["energy", "gas"]
+lastmod = 2024-12-19T08:00:00+05:00
+description = "The summary, as Hugo names it."
+aliases = ["/2019/05/pipeline/", "/old/pipeline.html"]
+[image]
+src = "https://example.org/pipeline.jpg"
+alt = "A pipeline"
++++
+
+The pipeline opened on Wednesday.
+"""
+
+JSON_ARTICLE = json.dumps({
+    "title": "Forum opens: a JSON story",
+    "date": "2024-12-17 09:00",
+    "section": "Economy",
+    "tags": ["energy"],
+    "images": ["https://example.org/forum.jpg", "https://example.org/other.jpg"],
+    "related": ["economy/pipeline"],
+}, indent=2) + "\n\nThe forum opened.\n"
+
+
+def build(site: Path, *args: str) -> tuple[Path, str]:
+    run = newsgen("build", "-s", site, "--now", NOW, *args)
+    assert run.code == 0, run.err
+    return site / "dist", run.err
+
+
+def make_site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://formats.example/\ntimezone: Asia/Ashgabat\n",
+        "content/economy/pipeline.md": TOML_ARTICLE,
+        "content/economy/forum.md": JSON_ARTICLE,
+        "content/economy/expired.md": article("Expired offer", "2024-12-01 10:00", "Economy",
+                                              expirydate="2024-12-15"),
+        "content/economy/expiring.md": article("Expiring soon", "2024-12-02 10:00", "Economy",
+                                               expiry_date="2024-12-25 10:00",
+                                               redirect_from="[/x/expiring/]"),
+        "content/economy/hidden.md": article("Not yet", "2024-12-03 10:00", "Economy",
+                                             published="false"),
+        "content/economy/featured.md": article("Featured", "2024-12-04 10:00", "Economy",
+                                               featured_image="https://example.org/f.jpg"),
+    })
+
+
+def test_toml_and_json_front_matter_are_articles(tmp_path: Path) -> None:
+    out, err = build(make_site(tmp_path))
+    page = soup(out / "economy/pipeline/index.html")
+    assert page.h1.get_text() == "Gas pipeline: a TOML story"
+    assert page.find("time")["datetime"] == "2024-12-18T10:30:00+05:00"
+    assert [a.get_text() for a in page.select("a[rel=tag]")] == ["energy", "gas"]
+    ld = json.loads(page.find("script", type="application/ld+json").string)
+    assert ld["dateModified"] == "2024-12-19T08:00:00+05:00"  # lastmod
+    assert ld["description"] == "The summary, as Hugo names it."  # description
+    assert ld["image"] == ["https://example.org/pipeline.jpg"]
+    forum = soup(out / "economy/forum/index.html")
+    assert forum.h1.get_text() == "Forum opens: a JSON story"
+    assert forum.find("meta", property="og:image")["content"] == "https://example.org/forum.jpg"
+    assert [a["href"] for a in forum.select("aside.read-also a")][0] == "/economy/pipeline/"
+    featured = soup(out / "economy/featured/index.html")
+    assert featured.find("meta", property="og:image")["content"] == "https://example.org/f.jpg"
+
+
+def test_expired_and_unpublished_articles_leave_the_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    out, err = build(site)
+    assert not (out / "economy/expired").exists()
+    assert not (out / "economy/hidden").exists()  # published: false
+    assert (out / "economy/expiring/index.html").is_file()
+    assert "left out: 1 draft, 1 expired" in err
+    assert "the next article leaves the site (expirydate) at 2024-12-25T10:00+05:00" in err
+    listed = " ".join(a["href"] for a in soup(out / "economy/index.html").select("a"))
+    assert "/economy/expired/" not in listed and "/economy/hidden/" not in listed
+    # Once its time has come, the next build takes it out (no source changed).
+    run = newsgen("build", "-s", site, "--now", "2024-12-26 12:00")
+    assert run.code == 0, run.err
+    assert not (out / "economy/expiring").exists()
+    assert not (out / "x/expiring").exists()  # its redirect goes with it
+    assert "/economy/expiring/" not in (out / "sitemap.xml").read_text("utf-8")
+
+
+def test_old_urls_redirect_and_stay_out_of_sitemaps(tmp_path: Path) -> None:
+    out, _ = build(make_site(tmp_path))
+    for old in ("2019/05/pipeline/index.html", "old/pipeline.html"):
+        doc = soup(out / old)
+        assert doc.find("link", rel="canonical")["href"] == (
+            "https://formats.example/economy/pipeline/")
+        assert doc.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        assert doc.find("meta", attrs={"http-equiv": "refresh"})["content"] == (
+            "0; url=/economy/pipeline/")
+        assert doc.find("a")["href"] == "/economy/pipeline/"
+    assert (out / "x/expiring/index.html").is_file()  # redirect_from
+    locs = [u.findtext(f"{SM}loc")
+            for u in etree.parse(str(out / "sitemap.xml")).getroot().iter(f"{SM}url")]
+    assert locs and not [loc for loc in locs if "pipeline.html" in loc or "2019" in loc
+                         or "/x/" in loc]
+
+
+def test_an_alias_that_takes_a_pages_path_or_leaves_the_site_is_an_error(
+        tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", aliases="[/general/b/]"),
+        "content/general/b.md": article("B", "2024-12-17 10:00"),
+        "content/general/c.md": article("C", "2024-12-16 10:00",
+                                        aliases='["../../etc/passwd", "javascript:alert(1)"]'),
+    })
+    (site / "dist").mkdir()
+    (site / "dist/.newsgen-output").write_text("")
+    before = tree_digest(site / "dist")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    errors = run.errors()
+    assert "content/general/a.md:5: error: an alias of content/general/a.md and " \
+           "content/general/b.md would both write /general/b/index.html; rename one of them" \
+        in errors, run.err
+    assert any(e.startswith("content/general/c.md:5: error: aliases: '../../etc/passwd' is "
+                            "not a path on this site") for e in errors), run.err
+    assert any("'javascript:alert(1)' is not a path on this site" in e for e in errors)
+    assert tree_digest(site / "dist") == before
+
+
+def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/a.md": '+++\ntitle = "Never closed\ndate = 2024-12-18\n+++\n\nBody.\n',
+        "content/b.md": '{\n  "title": "B",\n  "date": "2024-13-45",\n  "section": "G",\n'
+                        '  "title": "again"\n}\n\nBody.\n',
+        "content/c.md": '{\n  "title": "C",\n  "date": "2024-12-18"\n  "section": "G"\n}\n',
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    err = run.err
+    assert "content/a.md:2: error: TOML front matter: a quoted value is never closed on its " \
+           "line" in err
+    assert "content/b.md:3: error: date: '2024-13-45' is not a date" in err
+    assert "content/b.md:5: error: 'title' is given twice, here and on line 2" in err
+    assert "content/c.md:4: error: JSON front matter: Expecting ',' delimiter" in err
+
+
+def test_incremental_builds_follow_aliases_and_formats(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    out, _ = build(site)
+    pipeline = site / "content/economy/pipeline.md"
+    pipeline.write_text(TOML_ARTICLE.replace('"/old/pipeline.html"', '"/older/pipeline/"'),
+                        encoding="utf-8")
+    build(site)
+    assert not (out / "old/pipeline.html").exists()
+    assert (out / "older/pipeline/index.html").is_file()
+    clean = tmp_path / "clean"
+    run = newsgen("build", "-s", site, "--now", NOW, "-o", clean, "--cache-dir",
+                  tmp_path / "other-cache")
+    assert run.code == 0
+    assert tree_digest(out) == tree_digest(clean)
