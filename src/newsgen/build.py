@@ -21,10 +21,11 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment
 
-from newsgen import __version__, images
+from newsgen import __version__, images, search
 from newsgen.cache import BuildCache, CachedArticle, digest
 from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.content import Article
@@ -352,6 +353,31 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
         yield page.path, data
 
 
+# --------------------------------------------------------------------------- search
+
+
+def _search(site: Site, pages: list[Page], prints: dict[str, str | None], writer: Writer,
+            options: BuildOptions, reporter: Reporter) -> None:
+    """Each language's Pagefind index, into the output; re-indexed only where its article
+    pages changed (see newsgen.search)."""
+    # Pagefind's UI puts the folder above its bundle (`/news/ru/`) before a result's URL,
+    # so each page is given by its path below the language's root.
+    wanted = [search.LanguageIndex(ls.lang.code, ls.prefix, tuple(
+        (p.path, "/" + quote(p.url[len(ls.prefix):]), prints.get(p.path) or "")
+        for p in pages if p.kind == "article" and p.lang == ls.lang.code))
+        for ls in site.languages]
+    try:
+        for index, folder, _ in search.indexes(
+                options.cache_path if options.use_cache else None, wanted, writer.staged):
+            for rel, file in search.files(folder):
+                writer.copy(f"{index.prefix}{search.BUNDLE}{rel}", file)
+    except search.SearchUnavailable as exc:
+        reporter.error(CONFIG_NAME, _line_of_key(site.config.root / CONFIG_NAME, "search"),
+                       f"search: Pagefind cannot run on this machine ({exc}); set "
+                       "search: false to build without a search index")
+        reporter.check()
+
+
 # --------------------------------------------------------------------------- the build
 
 
@@ -460,6 +486,9 @@ def build(options: BuildOptions, reporter: Reporter,
             for page in pages:
                 if page.path not in done and not writer.keep(page.path):
                     writer.write(page.path, renderer.render(page))  # the old file is gone
+            if config.search:
+                _search(site, pages, prints, writer, options, reporter)
+                stage("search")
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)
             for path, cached in imageset.files.items():

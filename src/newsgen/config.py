@@ -92,6 +92,7 @@ class Config:
     read_also_limit: int = 6
     read_also_fill: bool = True
     raw_html: bool = True
+    search: bool = False  # a Pagefind index per language, and a search box on every page
     feed_limit: int = 20
     news_sitemap_days: int = 2
     far_future_days: int = 365  # a date further ahead gets a warning (0: never)
@@ -259,7 +260,7 @@ class _Checker:
 TOP_KEYS = (
     "title", "description", "base_url", "language", "languages", "timezone", "sections",
     "per_page", "permalink", "read_also", "markdown", "feed", "news_sitemap", "home",
-    "publisher", "strings", "date_format", "params", "images", "checks",
+    "publisher", "strings", "date_format", "params", "images", "checks", "search",
 )
 LANGUAGE_KEYS = ("title", "description", "strings", "date_format")
 SECTION_KEYS = ("slug", "title", "titles")
@@ -341,6 +342,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         "limit": lambda m: put("read_also_limit", c.integer(m, "limit", "read_also.limit", 0)),
         "fill": lambda m: put("read_also_fill", c.boolean(m, "fill", "read_also.fill")),
     })
+    put("search", c.boolean(node, "search", "search"))
     _nested(c, node, "markdown", {
         "raw_html": lambda m: put("raw_html", c.boolean(m, "raw_html", "markdown.raw_html")),
     })

@@ -92,8 +92,7 @@ class Fingerprints:
                  image_info: dict[str, images.ImageInfo]) -> None:
         self.renderer = renderer
         self.image_info = image_info
-        kinds = ("home", "section", "article", "tag", "author", "tags", "authors", "404",
-                 "archive", "month")
+        kinds = renderer.html_kinds
         names = sorted({renderer.template_for_kind(k) for k in kinds})
         self.templates = template_digests(env, names)
         self.entries: dict[str, str] = {}

@@ -55,6 +55,13 @@ LABEL_KEYS: tuple[str, ...] = (
     "no_articles",
     "draft_mark",
     "scheduled_mark",
+    "search",
+    "search_none",
+    "search_one",
+    "search_many",
+    "search_searching",
+    "search_more",
+    "search_clear",
 )
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}

@@ -7,6 +7,7 @@ bytes. Neither writes files; templates are loaded once into the environment.
 from __future__ import annotations
 
 import html
+import json
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -130,6 +131,9 @@ def plan(site: Site) -> list[Page]:
         pages.append(Page(f"{pre}feed.xml", f"{pre}feed.xml", "feed", code, "the site feed",
                           items=ls.entries[: cfg.feed_limit]))
         pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
+        if cfg.search:
+            pages.append(Page(f"{pre}search/index.html", f"{pre}search/", "search", code,
+                              "the search page"))
         for e in ls.entries:  # old URLs of an article (aliases, redirect_from) redirect to it
             for path in e.article.aliases:
                 url = path[: -len("index.html")] if path.endswith("/index.html") else path
@@ -145,6 +149,25 @@ def plan(site: Site) -> list[Page]:
                           "the news sitemap", items=news))
     pages.extend(feeds.sitemap_pages(site, pages))
     return pages
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What the search page needs: where its language's index is, and the UI's words."""
+
+    bundle_url: str  # "/ru/pagefind/"
+    translations: str  # JSON for Pagefind's UI, in the page's language
+
+
+def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels) -> SearchView:
+    words = {
+        "placeholder": labels.get("search"), "search_label": labels.get("search"),
+        "zero_results": labels.get("search_none"), "one_result": labels.get("search_one"),
+        "many_results": labels.get("search_many"), "searching": labels.get("search_searching"),
+        "load_more": labels.get("search_more"), "clear_search": labels.get("search_clear"),
+    }
+    return SearchView(ctx.urls.href(ls.prefix + "pagefind/"),
+                      json.dumps(words, ensure_ascii=False, sort_keys=True))
 
 
 def redirect_page(ctx: Context, entry: Entry, lang: str) -> bytes:
@@ -278,7 +301,7 @@ class Renderer:
         return self.html(page).encode("utf-8")
 
     html_kinds = ("home", "section", "article", "tag", "author", "tags", "authors", "404",
-                  "archive", "month")
+                  "archive", "month", "search")
 
     def template_for(self, page: Page) -> str:
         return self.template_for_kind(page.kind)
@@ -295,6 +318,7 @@ class Renderer:
             "archive": "archive.html",
             "month": "taxonomy.html",
             "404": "404.html",
+            "search": "search.html",
         }[kind]
 
     def html(self, page: Page) -> str:
@@ -368,6 +392,8 @@ class Renderer:
         elif page.kind in ("tags", "authors"):
             terms = ls.tags if page.kind == "tags" else ls.authors
             values["terms"] = [ctx.term(t, ls.lang, len(items)) for t, items in terms]
+        elif page.kind == "search":
+            values["search"] = search_view(ctx, ls, self.labels[page.lang])
         values["home_url"] = urls.href(ls.prefix)
         return values
 
@@ -403,9 +429,10 @@ class PageView:
         self.lang = page.lang
         self.dir = i18n.text_direction(page.lang)
         self.url = ctx.urls.href(page.url)
-        # An error page is no page of the site: no canonical link, and kept out of indexes.
-        self.canonical: str | None = None if page.kind == "404" else ctx.urls.abs(page.url)
-        self.noindex = page.kind == "404"
+        # An error page (or the search page) is no page of the site: no canonical link,
+        # and kept out of search engines' indexes.
+        self.noindex = page.kind in ("404", "search")
+        self.canonical: str | None = None if self.noindex else ctx.urls.abs(page.url)
         self.number = page.number
         self.total = page.total
         self.feed_url = ctx.urls.href(ls.prefix + "feed.xml")
@@ -445,6 +472,8 @@ class PageView:
             title = labels.get("all_tags" if page.kind == "tags" else "all_authors")
         elif page.kind == "404":
             title = labels.get("not_found_title")
+        elif page.kind == "search":
+            title = labels.get("search")
         elif page.kind == "archive":
             title = labels.get("archive")
         elif page.month is not None:

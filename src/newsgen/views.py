@@ -329,6 +329,8 @@ class SiteView:
             for other in ctx.site.languages
         ]
         self.assets_url = ctx.urls.href("assets/")
+        # The search page of this language (`search: true`), where the header's box goes.
+        self.search_url = ctx.urls.href(lang.prefix + "search/") if cfg.search else None
         outputs = {a.output for a in ctx.site.assets}
         self.favicon_url = next((ctx.urls.href(name) for name in
                                  ("favicon.svg", "favicon.png", "favicon.ico")

@@ -1,0 +1,17 @@
+/* newsgen: the search page. Pagefind's UI on this language's index, with the page's
+   words; the query comes from the header's search box (?q=...). */
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box || typeof PagefindUI === "undefined") { return; }
+  var ui = new PagefindUI({
+    element: "#search",
+    bundlePath: box.dataset.bundle,
+    showImages: false,
+    showSubResults: false,
+    resetStyles: false,
+    translations: JSON.parse(box.dataset.translations || "{}")
+  });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) { ui.triggerSearch(query); }
+})();

@@ -1,0 +1,173 @@
+"""Site search (`search: true`): a Pagefind index per language, searched in a real browser
+(Playwright driving Debian's Chromium), and indexing only where article pages changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import NOW, article, newsgen, soup, write_site
+from serverutil import serving
+
+CHROMIUM = os.environ.get("NEWSGEN_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+
+
+def make_site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Searchable\nsearch: true\nlanguage: en\n"
+                        "languages:\n  tk: {title: Gözlegli}\n",
+        "content/en/carpet.md": article(
+            "Carpet museum reopens", "2024-12-18 10:00", "Culture",
+            translation_key="carpet",
+            body="The carpet museum reopened with a xylophone concert in the hall."),
+        "content/en/gas.md": article("Gas pipeline opens", "2024-12-17 10:00", "Economy",
+                                     body="A new pipeline carries gas to the coast."),
+        "content/tk/haly.md": article(
+            "Halyça muzeýi açyldy", "2024-12-18 10:00", "Culture", lang="tk",
+            translation_key="carpet",
+            body="Halyça muzeýi dutar konserti bilen täzeden açyldy."),
+    })
+
+
+def test_every_page_has_a_search_box_and_each_language_an_index(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    out = site / "dist"
+    for page in out.rglob("index.html"):
+        if "pagefind" in page.parts:
+            continue
+        box = soup(page).select_one("header form[role=search] input[type=search]")
+        assert box is not None, page
+    assert soup(out / "index.html").select_one("form[role=search]")["action"] == "/search/"
+    assert soup(out / "tk/index.html").select_one("form[role=search]")["action"] == "/tk/search/"
+    assert (out / "pagefind/pagefind.js").is_file() and (out / "tk/pagefind/pagefind.js").is_file()
+    assert list((out / "pagefind").glob("pagefind.en_*.pf_meta"))
+    assert list((out / "tk/pagefind").glob("pagefind.tk_*.pf_meta"))
+    # Only the headline and the body are indexed: the article is marked, its parts are not.
+    doc = soup(out / "culture/carpet/index.html")
+    assert doc.find("article", attrs={"data-pagefind-body": True}) is not None
+    assert doc.select_one(".article-meta").has_attr("data-pagefind-ignore")
+    assert soup(out / "index.html").find(attrs={"data-pagefind-body": True}) is None
+    # The search page is for readers, not for search engines.
+    search_page = soup(out / "tk/search/index.html")
+    assert search_page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert "Gözleg" in search_page.h1.get_text()
+    assert "/search/" not in (out / "sitemap.xml").read_text("utf-8")
+
+
+def test_search_off_by_default_means_no_box_and_no_index(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {"content/a.md": article("A")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert soup(site / "dist/index.html").select_one("input[type=search]") is None
+    assert not (site / "dist/pagefind").exists()
+
+
+def test_only_changed_languages_are_indexed_again(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    keys = {lang: (site / ".newsgen-cache/search" / lang / "KEY") for lang in ("en", "tk")}
+    stamps = {lang: key.stat().st_mtime_ns for lang, key in keys.items()}
+    index_files = {p: p.stat().st_mtime_ns for p in (site / "dist/tk/pagefind").rglob("*")
+                   if p.is_file()}
+    # Nothing changed: no indexing at all.
+    run = newsgen("build", "-s", site, "--now", NOW, "-v")
+    assert "nothing changed" in run.err
+    assert {lang: key.stat().st_mtime_ns for lang, key in keys.items()} == stamps
+    # An English article changes: English is indexed again, Turkmen is not.
+    (site / "content/en/gas.md").write_text(
+        article("Gas pipeline opens", "2024-12-17 10:00", "Economy",
+                body="A new pipeline carries gas to the coast and a marimba."), "utf-8")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert keys["en"].stat().st_mtime_ns != stamps["en"]
+    assert keys["tk"].stat().st_mtime_ns == stamps["tk"]
+    assert {p: p.stat().st_mtime_ns for p in (site / "dist/tk/pagefind").rglob("*")
+            if p.is_file()} == index_files
+
+
+def test_a_pagefind_that_cannot_run_fails_the_build_in_one_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    # PAGEFIND_BINARY_PATH is how the pagefind package is pointed at another binary.
+    broken = fake / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'cannot execute binary file' >&2\nexit 126\n")
+    broken.chmod(0o755)
+    (site / "dist").mkdir()
+    (site / "dist/.newsgen-output").write_text("")
+    os.environ["PAGEFIND_BINARY_PATH"] = str(broken)
+    try:
+        run = newsgen("build", "-s", site, "--now", NOW)
+    finally:
+        del os.environ["PAGEFIND_BINARY_PATH"]
+    assert run.code == 1
+    [error] = run.errors()
+    assert error.startswith("newsgen.yaml:2: error: search: Pagefind cannot run on this "
+                            "machine (")
+    assert error.endswith("set search: false to build without a search index")
+    assert sorted(p.name for p in (site / "dist").iterdir()) == [".newsgen-output"]
+
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _search(page, base: str, start: str, words: str) -> list[str]:  # type: ignore[no-untyped-def]
+    page.goto(base + start)
+    page.fill("header input[type=search]", words)
+    page.press("header input[type=search]", "Enter")
+    # Done when the message gives a count (not "Searching…") and that many results are shown.
+    page.wait_for_function("""() => {
+        const m = document.querySelector('.pagefind-ui__message');
+        if (!m || !m.innerText || m.innerText.includes('…')) return false;
+        const n = parseInt((m.innerText.match(/\\d+/) || ['0'])[0], 10);
+        return document.querySelectorAll('.pagefind-ui__result-link').length === n;
+    }""", timeout=20000)
+    return [a.get_attribute("href") for a in page.query_selector_all(".pagefind-ui__result-link")]
+
+
+@pytest.mark.browser
+def test_readers_find_articles_in_their_language_and_new_ones(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(tmp_path)
+    with serving(site, "--future") as srv:
+        srv.wait_builds(1)
+        page = browser.new_page()
+        base = srv.base
+        assert _search(page, base, "/", "xylophone") == ["/culture/carpet/"]
+        # From /tk/, a Turkmen word finds the Turkmen article, not its English translation.
+        assert _search(page, base, "/tk/", "dutar") == ["/tk/culture/haly/"]
+        assert _search(page, base, "/tk/", "xylophone") == []
+        assert "xylophone" in page.inner_text(".pagefind-ui__message")
+        # A new article is found after the rebuild its publication causes.
+        write_site(site, {"content/en/new.md": article(
+            "Harbour reopens", "2024-12-19 09:00", "Economy",
+            body="The harbour reopened for the zeppelin festival.")})
+        srv.wait_builds(2)
+        srv.wait_for(lambda: (site / ".newsgen-cache/search/en/KEY").exists(), 10, "index")
+        page.wait_for_timeout(200)
+        found: list[str] = []
+        for _ in range(20):
+            found = _search(page, base, "/", "zeppelin")
+            if found:
+                break
+            page.wait_for_timeout(250)
+        assert found == ["/economy/new/"]
+        page.close()
