@@ -89,6 +89,7 @@ class BuildResult:
     nothing_changed: bool = False
     next_embargo: datetime | None = None
     held: tuple[Held, ...] = ()  # drafts and scheduled articles left out, by date
+    search_parts: int = 0  # search index parts indexed by this build
     changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
 
@@ -357,25 +358,35 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
 
 
 def _search(site: Site, pages: list[Page], prints: dict[str, str | None], writer: Writer,
-            options: BuildOptions, reporter: Reporter) -> None:
-    """Each language's Pagefind index, into the output; re-indexed only where its article
-    pages changed (see newsgen.search)."""
-    # Pagefind's UI puts the folder above its bundle (`/news/ru/`) before a result's URL,
-    # so each page is given by its path below the language's root.
-    wanted = [search.LanguageIndex(ls.lang.code, ls.prefix, tuple(
-        (p.path, "/" + quote(p.url[len(ls.prefix):]), prints.get(p.path) or "")
-        for p in pages if p.kind == "article" and p.lang == ls.lang.code))
-        for ls in site.languages]
+            options: BuildOptions, reporter: Reporter) -> int:
+    """The Pagefind index parts of every language, into the output; a part is indexed
+    again only when its article pages changed (see newsgen.search). Returns how many were."""
+    now = site.now.astimezone(site.config.tz)
+    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    prefixes = {ls.lang.code: ls.prefix for ls in site.languages}
+    for p in pages:
+        if p.kind != "article" or p.entry is None:
+            continue
+        part = search.part_of(p.entry.article.date.astimezone(site.config.tz), now)
+        # Pagefind's UI puts the folder above the bundles (`/news/ru/`) before a result's
+        # URL, so each page is given by its path below the language's root.
+        url = "/" + quote(p.url[len(prefixes[p.lang]):])
+        groups.setdefault((p.lang, part), []).append((p.path, url, prints.get(p.path) or ""))
+    wanted = [search.PartIndex(code, prefixes[code], part, tuple(items))
+              for (code, part), items in sorted(groups.items())]
+    rebuilt = 0
     try:
-        for index, folder, _ in search.indexes(
+        for index, folder, fresh in search.indexes(
                 options.cache_path if options.use_cache else None, wanted, writer.staged):
+            rebuilt += fresh
             for rel, file in search.files(folder):
-                writer.copy(f"{index.prefix}{search.BUNDLE}{rel}", file)
+                writer.copy(index.folder + rel, file)
     except search.SearchUnavailable as exc:
         reporter.error(CONFIG_NAME, _line_of_key(site.config.root / CONFIG_NAME, "search"),
                        f"search: Pagefind cannot run on this machine ({exc}); set "
                        "search: false to build without a search index")
         reporter.check()
+    return rebuilt
 
 
 # --------------------------------------------------------------------------- the build
@@ -487,7 +498,7 @@ def build(options: BuildOptions, reporter: Reporter,
                 if page.path not in done and not writer.keep(page.path):
                     writer.write(page.path, renderer.render(page))  # the old file is gone
             if config.search:
-                _search(site, pages, prints, writer, options, reporter)
+                result.search_parts = _search(site, pages, prints, writer, options, reporter)
                 stage("search")
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)

@@ -29,7 +29,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context as JinjaContext
 
-from newsgen import feeds, i18n
+from newsgen import feeds, i18n, search
 from newsgen.errors import Reporter
 from newsgen.images import ImageInfo
 from newsgen.site import Entry, LanguageSite, Section, Site, Term
@@ -131,9 +131,9 @@ def plan(site: Site) -> list[Page]:
         pages.append(Page(f"{pre}feed.xml", f"{pre}feed.xml", "feed", code, "the site feed",
                           items=ls.entries[: cfg.feed_limit]))
         pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
-        if cfg.search:
+        if cfg.search:  # its items decide which index parts it merges
             pages.append(Page(f"{pre}search/index.html", f"{pre}search/", "search", code,
-                              "the search page"))
+                              "the search page", items=ls.entries))
         for e in ls.entries:  # old URLs of an article (aliases, redirect_from) redirect to it
             for path in e.article.aliases:
                 url = path[: -len("index.html")] if path.endswith("/index.html") else path
@@ -153,20 +153,26 @@ def plan(site: Site) -> list[Page]:
 
 @dataclass(frozen=True)
 class SearchView:
-    """What the search page needs: where its language's index is, and the UI's words."""
+    """What the search page needs: its language's index parts, and the UI's words."""
 
-    bundle_url: str  # "/ru/pagefind/"
+    bundle_url: str | None  # the newest part ("/ru/pagefind/2026-12/"); none: no articles
+    merge: str  # JSON list of the other parts' URLs, newest first
     translations: str  # JSON for Pagefind's UI, in the page's language
 
 
-def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels) -> SearchView:
+def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
+                page: Page) -> SearchView:
+    now = ctx.local(ctx.site.now)
+    parts = sorted({search.part_of(ctx.local(e.article.date), now) for e in page.items},
+                   key=search.part_order)
+    urls = [ctx.urls.href(f"{ls.prefix}{search.BUNDLE}{part}/") for part in parts]
     words = {
         "placeholder": labels.get("search"), "search_label": labels.get("search"),
         "zero_results": labels.get("search_none"), "one_result": labels.get("search_one"),
         "many_results": labels.get("search_many"), "searching": labels.get("search_searching"),
         "load_more": labels.get("search_more"), "clear_search": labels.get("search_clear"),
     }
-    return SearchView(ctx.urls.href(ls.prefix + "pagefind/"),
+    return SearchView(urls[0] if urls else None, json.dumps(urls[1:]),
                       json.dumps(words, ensure_ascii=False, sort_keys=True))
 
 
@@ -393,7 +399,7 @@ class Renderer:
             terms = ls.tags if page.kind == "tags" else ls.authors
             values["terms"] = [ctx.term(t, ls.lang, len(items)) for t, items in terms]
         elif page.kind == "search":
-            values["search"] = search_view(ctx, ls, self.labels[page.lang])
+            values["search"] = search_view(ctx, ls, self.labels[page.lang], page)
         values["home_url"] = urls.href(ls.prefix)
         return values
 

@@ -1,5 +1,6 @@
-/* newsgen: the search page. Pagefind's UI on this language's index, with the page's
-   words; the query comes from the header's search box (?q=...). */
+/* newsgen: the search page. Pagefind's UI on this language's index (its newest part,
+   merged with the older ones), with the page's words; the query comes from the header's
+   search box (?q=...). */
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -7,6 +8,9 @@
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: box.dataset.bundle,
+    mergeIndex: JSON.parse(box.dataset.merge || "[]").map(function (url) {
+      return { bundlePath: url };
+    }),
     showImages: false,
     showSubResults: false,
     resetStyles: false,
