@@ -256,11 +256,12 @@ class Writer:
         self.stats.written += 1
         self.stats.changed.append(path)
 
-    def staged(self, path: str) -> bytes:
-        """The bytes of a file already written to this build (to index it)."""
+    def staged(self, path: str) -> Path:
+        """A file already written to this build, where it is until the commit (to read
+        it, never to change it)."""
         if self.staging is None:
             raise RuntimeError("Writer.begin() first")
-        return (self.staging / safe_relpath(path)).read_bytes()
+        return self.staging / safe_relpath(path)
 
     def written(self) -> set[str]:
         return self._written

@@ -17,7 +17,7 @@ re-indexes this month, not ten years of archive.
 
 from __future__ import annotations
 
-import asyncio
+import os
 import shutil
 import subprocess  # noqa: S404 - runs the Pagefind binary that ships with newsgen
 import tempfile
@@ -25,12 +25,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from newsgen import __version__
 from newsgen.cache import digest
 
 BUNDLE = "pagefind/"  # the parts' folder, under each language's prefix
-TIME_LIMIT = 1800.0  # seconds for one part: far more than any archive needs
+TIME_LIMIT = 3600.0  # seconds for one part: far more than any archive needs
 
 
 def part_of(moment: datetime, now: datetime) -> str:
@@ -82,53 +83,56 @@ def _pagefind_version() -> str:
         return "?"
 
 
-def check_binary() -> None:
-    """Run the Pagefind binary once (`--version`); SearchUnavailable when it cannot run.
+def build_index(index: PartIndex, source: Callable[[str], Path], folder: Path) -> None:
+    """Index the part's article pages into `folder` with Pagefind's command line.
 
-    The pagefind package's service can wait forever on a binary that dies at start, so
-    the binary is tried on its own, with a time limit, before any indexing.
+    The pages are hard-linked (copied where links cannot be made) into a scratch folder
+    laid out below the language's root, which Pagefind indexes as a site: a page's URL
+    in the index is its path there, and Pagefind's UI puts the folder above the bundle
+    (`/news/ru/`) before it. (The pagefind package's Python service answers at most ten
+    messages a second, too slow to add an archive page by page.)
     """
+    binary = _binary()
+    scratch = folder.parent / "pages"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        for path, url, _ in index.pages:
+            target = scratch / unquote(url.lstrip("/")) / "index.html" if url.endswith("/") \
+                else scratch / unquote(url.lstrip("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source(path), target)
+            except OSError:
+                shutil.copyfile(source(path), target)
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            done = subprocess.run(  # noqa: S603 - pagefind's own binary, our own arguments
+                [str(binary), "--site", str(scratch), "--output-path", str(folder),
+                 "--force-language", index.code.split("-")[0], "--silent"],
+                capture_output=True, text=True, timeout=TIME_LIMIT, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchUnavailable(f"{binary}: {exc}") from None
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).strip().splitlines()
+            raise SearchUnavailable(f"{binary} exits with status {done.returncode}"
+                                    + (f": {said[-1]}" if said else ""))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _binary() -> Path:
     try:
         from pagefind.service import get_executable
     except ImportError as exc:  # pragma: no cover - a dependency of newsgen
         raise SearchUnavailable(f"the pagefind package is missing ({exc})") from None
-    binary = get_executable()
+    binary = get_executable()  # PAGEFIND_BINARY_PATH, or the one pagefind[bin] installed
     if binary is None:
         raise SearchUnavailable("no Pagefind binary is installed for this platform")
-    try:
-        done = subprocess.run([str(binary), "--version"],  # noqa: S603 - pagefind's own binary
-                              capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchUnavailable(f"{binary}: {exc}") from None
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchUnavailable(f"{binary} exits with status {done.returncode}"
-                                + (f": {said[-1]}" if said else ""))
-
-
-def build_index(index: PartIndex, read: Callable[[str], bytes], folder: Path) -> None:
-    """Index the part's article pages (their bytes from `read`) into `folder`."""
-    try:
-        asyncio.run(asyncio.wait_for(_index(index, read, folder), timeout=TIME_LIMIT))
-    except SearchUnavailable:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the binary, its service or its output failed
-        raise SearchUnavailable(f"{type(exc).__name__}: {exc}") from None
-
-
-async def _index(index: PartIndex, read: Callable[[str], bytes], folder: Path) -> None:
-    try:
-        from pagefind.index import IndexConfig, PagefindIndex
-    except ImportError as exc:  # pragma: no cover - a dependency of newsgen
-        raise SearchUnavailable(f"the pagefind package is missing ({exc})") from None
-    config = IndexConfig(force_language=index.code.split("-")[0], output_path=str(folder))
-    async with PagefindIndex(config=config) as pf:
-        for path, url, _ in index.pages:
-            await pf.add_html_file(content=read(path).decode("utf-8"), url=url)
+    return binary
 
 
 def indexes(cache: Path | None, wanted: Iterable[PartIndex],
-            read: Callable[[str], bytes]) -> Iterator[tuple[PartIndex, Path, bool]]:
+            source: Callable[[str], Path]) -> Iterator[tuple[PartIndex, Path, bool]]:
     """Each part's index folder, from the cache when its pages did not change.
 
     Yields (part, folder, rebuilt). Parts of the cache that no longer exist are removed.
@@ -139,7 +143,6 @@ def indexes(cache: Path | None, wanted: Iterable[PartIndex],
     base = (cache if cache is not None else Path(tempfile.mkdtemp(prefix="newsgen-search-")))
     base = base / "search"
     kept: set[Path] = set()
-    checked = False
     try:
         for index in wanted:
             home = base / index.code / index.part
@@ -151,13 +154,10 @@ def indexes(cache: Path | None, wanted: Iterable[PartIndex],
             except OSError:
                 fresh = False
             if not fresh:
-                if not checked:
-                    check_binary()
-                    checked = True
                 building = home / "building"
                 shutil.rmtree(building, ignore_errors=True)
                 building.mkdir(parents=True)
-                build_index(index, read, building)
+                build_index(index, source, building)
                 shutil.rmtree(current, ignore_errors=True)
                 building.rename(current)
                 stamp.write_text(index.key, encoding="utf-8")
