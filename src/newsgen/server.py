@@ -135,6 +135,7 @@ class DevServer:
         self.options = options
         self.httpd: ThreadingHTTPServer | None = None
         self._build_lock = threading.Lock()
+        self._serving = False
 
     # -- building ------------------------------------------------------------------------
 
@@ -207,12 +208,23 @@ class DevServer:
         self.port = self.httpd.server_address[1]
         return self.httpd
 
+    def serve_in_background(self) -> threading.Thread:
+        """Answer requests from a thread of its own; `close()` stops it."""
+        if self.httpd is None:
+            raise RuntimeError("DevServer.start() first")
+        thread = threading.Thread(target=self.httpd.serve_forever, name="newsgen-http",
+                                  daemon=True)
+        thread.start()
+        self._serving = True
+        return thread
+
     def close(self) -> None:
         with self.state.cond:
             self.state.closing = True
             self.state.cond.notify_all()
         if self.httpd is not None:
-            self.httpd.shutdown()
+            if self._serving:  # shutdown() waits for serve_forever(): only when it runs
+                self.httpd.shutdown()
             self.httpd.server_close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -464,6 +476,8 @@ def inject(page: bytes, version: int) -> bytes:
 def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_browser: bool,
           polling: bool = False) -> int:
     """Run the dev server until Ctrl-C. Returns the exit status."""
+    _stop_on_signals()
+
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
@@ -479,29 +493,22 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
             f"cannot be used ({exc.strerror})")
         say(f"newsgen: error: port {port} on {host} {reason}; choose another with --port")
         return 1
-    dev.build()
     watcher = None
-    if watch:
-        from newsgen.watch import Watcher
-
-        watcher = Watcher(options.site, dev.build, say, polling=polling)
-        watcher.start()
-    say(f"newsgen: serving {options.site} at {dev.url}"
-        + (" (watching for changes; Ctrl-C to stop)" if watch else " (Ctrl-C to stop)"))
-    if open_browser:
-        with contextlib.suppress(Exception):
-            webbrowser.open(dev.url)
-    httpd = dev.httpd
-    if httpd is None:  # pragma: no cover
-        return 1
-    thread = threading.Thread(target=httpd.serve_forever, name="newsgen-http", daemon=True)
-    thread.start()
-
-    def interrupted(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupted)
+    # From here on, Ctrl-C (or SIGTERM) at any moment, even during the first build, stops
+    # the server cleanly.
     try:
+        dev.build()
+        if watch:
+            from newsgen.watch import Watcher
+
+            watcher = Watcher(options.site, dev.build, say, polling=polling)
+            watcher.start()
+        say(f"newsgen: serving {options.site} at {dev.url}"
+            + (" (watching for changes; Ctrl-C to stop)" if watch else " (Ctrl-C to stop)"))
+        if open_browser:
+            with contextlib.suppress(Exception):
+                webbrowser.open(dev.url)
+        thread = dev.serve_in_background()
         while thread.is_alive():
             thread.join(0.5)
     except KeyboardInterrupt:
@@ -511,6 +518,17 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
             watcher.stop()
         dev.close()
     return 0
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the server. Installed explicitly: a process started in the
+    background by a script inherits SIGINT ignored, and Python then installs no handler
+    (so a test's, or a supervisor's, SIGINT would never stop it)."""
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
 
 
 __all__ = ["DevServer", "Diagnostic", "inject", "serve"]
