@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import NOW, article, newsgen, soup, write_site
 from serverutil import serving
-
-CHROMIUM = os.environ.get("NEWSGEN_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage"]
 
 
 def make_site(tmp_path: Path) -> Path:
@@ -126,21 +119,6 @@ def test_a_pagefind_that_cannot_run_fails_the_build_in_one_line(tmp_path: Path) 
                             "machine (")
     assert error.endswith("set search: false to build without a search index")
     assert sorted(p.name for p in (site / "dist").iterdir()) == [".newsgen-output"]
-
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _search(page, base: str, start: str, words: str) -> list[str]:  # type: ignore[no-untyped-def]
