@@ -89,7 +89,6 @@ class BuildResult:
     nothing_changed: bool = False
     next_embargo: datetime | None = None
     held: tuple[Held, ...] = ()  # drafts and scheduled articles left out, by date
-    search_parts: int = 0  # search index parts indexed by this build
     changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
 
@@ -358,9 +357,12 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
 
 
 def _search(site: Site, pages: list[Page], prints: dict[str, str | None], writer: Writer,
-            options: BuildOptions, reporter: Reporter) -> int:
+            options: BuildOptions, reporter: Reporter,
+            committed: dict[str, str]) -> dict[str, str]:
     """The Pagefind index parts of every language, into the output; a part is indexed
-    again only when its article pages changed (see newsgen.search). Returns how many were."""
+    again only when its article pages changed (see newsgen.search). A part that the
+    previous output already holds, made from the same pages (`committed`: part folder →
+    key), is carried over by links without reading a byte. Returns the parts' keys."""
     now = site.now.astimezone(site.config.tz)
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     prefixes = {ls.lang.code: ls.prefix for ls in site.languages}
@@ -374,19 +376,22 @@ def _search(site: Site, pages: list[Page], prints: dict[str, str | None], writer
         groups.setdefault((p.lang, part), []).append((p.path, url, prints.get(p.path) or ""))
     wanted = [search.PartIndex(code, prefixes[code], part, tuple(items))
               for (code, part), items in sorted(groups.items())]
-    rebuilt = 0
+    keys: dict[str, str] = {}
     try:
-        for index, folder, fresh in search.indexes(
+        for index, folder, _ in search.indexes(
                 options.cache_path if options.use_cache else None, wanted, writer.staged):
-            rebuilt += fresh
+            same = committed.get(index.folder) == index.key
             for rel, file in search.files(folder):
-                writer.copy(index.folder + rel, file)
+                path = index.folder + rel
+                if not (same and writer.keep(path)):
+                    writer.adopt(path, file)
+            keys[index.folder] = index.key
     except search.SearchUnavailable as exc:
         reporter.error(CONFIG_NAME, _line_of_key(site.config.root / CONFIG_NAME, "search"),
                        f"search: Pagefind cannot run on this machine ({exc}); set "
                        "search: false to build without a search index")
         reporter.check()
-    return rebuilt
+    return keys
 
 
 # --------------------------------------------------------------------------- the build
@@ -484,6 +489,7 @@ def build(options: BuildOptions, reporter: Reporter,
         return result
 
     writer = Writer(out_dir, work=options.cache_path if options.use_cache else None)
+    search_keys: dict[str, str] = {}
     with cache.locked():
         writer.begin()
         try:
@@ -498,7 +504,8 @@ def build(options: BuildOptions, reporter: Reporter,
                 if page.path not in done and not writer.keep(page.path):
                     writer.write(page.path, renderer.render(page))  # the old file is gone
             if config.search:
-                result.search_parts = _search(site, pages, prints, writer, options, reporter)
+                search_keys = _search(site, pages, prints, writer, options, reporter,
+                                      previous.search if previous is not None else {})
                 stage("search")
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)
@@ -514,7 +521,7 @@ def build(options: BuildOptions, reporter: Reporter,
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
         cache.record_output(out_dir, {p.path: prints[p.path] or "" for p in pages},
                             state, site.valid_from, site.valid_until, site.next_embargo,
-                            result.files, reporter.diagnostics, site.held)
+                            result.files, reporter.diagnostics, site.held, search_keys)
         stage("write")
         if options.use_cache:
             try:

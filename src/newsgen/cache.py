@@ -64,6 +64,7 @@ class OutputRecord:
     # so the log of every build is complete.
     diagnostics: list[Diagnostic] = field(default_factory=list)
     held: tuple[Held, ...] = ()  # drafts and scheduled articles left out of it
+    search: dict[str, str] = field(default_factory=dict)  # index part folder -> its key
 
 
 @dataclass
@@ -183,11 +184,13 @@ class BuildCache:
                       valid_from: datetime | None, valid_until: datetime | None,
                       next_embargo: datetime | None, files: int = 0,
                       diagnostics: list[Diagnostic] | None = None,
-                      held: tuple[Held, ...] = ()) -> None:
+                      held: tuple[Held, ...] = (),
+                      search: dict[str, str] | None = None) -> None:
         st = os.stat(out_dir)
         self.outputs[str(out_dir)] = OutputRecord((st.st_dev, st.st_ino), pages, state,
                                                   valid_from, valid_until, next_embargo, files,
-                                                  list(diagnostics or ()), held)
+                                                  list(diagnostics or ()), held,
+                                                  dict(search or {}))
         self.dirty.add("pages")
 
 

@@ -256,6 +256,27 @@ class Writer:
         self.stats.written += 1
         self.stats.changed.append(path)
 
+    def adopt(self, path: str, source: Path) -> None:
+        """Put a file that never changes in place (an index file in the cache) into the
+        output: linked, not copied. A previous output file with the same bytes is kept
+        instead, so it keeps its modification time."""
+        old = self.out / path
+        try:
+            src, prev = source.stat(), old.stat()
+            same = os.path.samestat(src, prev) or (
+                src.st_size == prev.st_size and filecmp.cmp(source, old, shallow=False))
+        except OSError:
+            same = False
+        if same and self.keep(path):
+            return
+        target = self._target(path)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.stats.written += 1
+        self.stats.changed.append(path)
+
     def staged(self, path: str) -> Path:
         """A file already written to this build, where it is until the commit (to read
         it, never to change it)."""
