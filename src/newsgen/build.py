@@ -356,13 +356,15 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
 # --------------------------------------------------------------------------- search
 
 
-def _search(site: Site, pages: list[Page], prints: dict[str, str | None], writer: Writer,
+def _search(site: Site, pages: list[Page], template: str, writer: Writer,
             options: BuildOptions, reporter: Reporter,
             committed: dict[str, str]) -> dict[str, str]:
     """The Pagefind index parts of every language, into the output; a part is indexed
-    again only when its article pages changed (see newsgen.search). A part that the
-    previous output already holds, made from the same pages (`committed`: part folder →
-    key), is carried over by links without reading a byte. Returns the parts' keys."""
+    again only when what it indexes changed (see newsgen.search): an article's URL,
+    headline or body, or the article template (`template`: its digest). A page whose
+    "read also" block changed needs no new index. A part that the previous output
+    already holds, made from the same pages (`committed`: part folder → key), is carried
+    over by links without reading a byte. Returns the parts' keys."""
     now = site.now.astimezone(site.config.tz)
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     prefixes = {ls.lang.code: ls.prefix for ls in site.languages}
@@ -373,7 +375,8 @@ def _search(site: Site, pages: list[Page], prints: dict[str, str | None], writer
         # Pagefind's UI puts the folder above the bundles (`/news/ru/`) before a result's
         # URL, so each page is given by its path below the language's root.
         url = "/" + quote(p.url[len(prefixes[p.lang]):])
-        groups.setdefault((p.lang, part), []).append((p.path, url, prints.get(p.path) or ""))
+        indexed = digest(f"{template}|{p.entry.article.title}|{p.entry.body_html}".encode())
+        groups.setdefault((p.lang, part), []).append((p.path, url, indexed))
     wanted = [search.PartIndex(code, prefixes[code], part, tuple(items))
               for (code, part), items in sorted(groups.items())]
     keys: dict[str, str] = {}
@@ -504,7 +507,8 @@ def build(options: BuildOptions, reporter: Reporter,
                 if page.path not in done and not writer.keep(page.path):
                     writer.write(page.path, renderer.render(page))  # the old file is gone
             if config.search:
-                search_keys = _search(site, pages, prints, writer, options, reporter,
+                article_template = fps.templates[renderer.template_for_kind("article")]
+                search_keys = _search(site, pages, article_template, writer, options, reporter,
                                       previous.search if previous is not None else {})
                 stage("search")
             for asset in site.assets:

@@ -61,7 +61,7 @@ class PartIndex:
     code: str  # the language
     prefix: str  # "" or "ru/"
     part: str  # "2026-12" or "2019"
-    pages: tuple[tuple[str, str, str], ...]  # (output path, URL path, fingerprint)
+    pages: tuple[tuple[str, str, str], ...]  # (output path, URL path, digest of what is indexed)
 
     @property
     def folder(self) -> str:
