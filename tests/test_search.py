@@ -163,3 +163,26 @@ def test_readers_find_articles_in_their_language_and_new_ones(browser, tmp_path:
             page.wait_for_timeout(250)
         assert found == ["/economy/new/"]
         page.close()
+
+
+def test_the_dev_server_reloads_first_and_indexes_right_after(tmp_path: Path) -> None:
+    """A save rebuilds the pages (one reload); the changed search part follows in a second
+    build that needs no reload, and then the new words are found in the served index."""
+    site = make_site(tmp_path)
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        before = srv.state()["version"]
+        key = site / ".newsgen-cache/search/en/2024/KEY"
+        old_key = key.read_text("utf-8")
+        (site / "content/en/gas.md").write_text(
+            article("Gas pipeline opens", "2024-12-17 10:00", "Economy",
+                    body="A new pipeline carries gas to the coast past the windmill."),
+            encoding="utf-8")
+        srv.wait_builds(3)  # the rebuild, then the search part it left for later
+        srv.wait_quiet(1.0)
+        assert srv.state()["version"] == before + 1  # one reload, not two
+        # The dev server builds at today's date: 2024 is an earlier year, one part.
+        served = srv.get("/pagefind/2024/pagefind-entry.json")
+        assert served[0] == 200, "\n".join(srv.lines)
+        assert key.read_text("utf-8") != old_key  # indexed again, after the reload
+        assert not srv.failures

@@ -61,6 +61,9 @@ class BuildOptions:
     write: bool = True  # False for `newsgen check`
     use_cache: bool = True
     preview: bool = False  # `newsgen serve`: drafts and scheduled articles are marked
+    # `newsgen serve` after its first build: a changed search part that the output already
+    # has is indexed by a later build, so the page reloads first (see BuildResult)
+    search_later: bool = False
 
     @property
     def cache_path(self) -> Path:
@@ -89,6 +92,7 @@ class BuildResult:
     nothing_changed: bool = False
     next_embargo: datetime | None = None
     held: tuple[Held, ...] = ()  # drafts and scheduled articles left out, by date
+    search_stale: bool = False  # some search parts wait for a build without search_later
     changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
 
@@ -358,13 +362,14 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
 
 def _search(site: Site, pages: list[Page], template: str, writer: Writer,
             options: BuildOptions, reporter: Reporter,
-            committed: dict[str, str]) -> dict[str, str]:
+            committed: dict[str, str]) -> tuple[dict[str, str], bool]:
     """The Pagefind index parts of every language, into the output; a part is indexed
     again only when what it indexes changed (see newsgen.search): an article's URL,
     headline or body, or the article template (`template`: its digest). A page whose
     "read also" block changed needs no new index. A part that the previous output
     already holds, made from the same pages (`committed`: part folder → key), is carried
-    over by links without reading a byte. Returns the parts' keys."""
+    over by links without reading a byte. Returns the parts' keys, and whether some
+    parts were left as they were to be indexed later (`options.search_later`)."""
     now = site.now.astimezone(site.config.tz)
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     prefixes = {ls.lang.code: ls.prefix for ls in site.languages}
@@ -380,9 +385,18 @@ def _search(site: Site, pages: list[Page], template: str, writer: Writer,
     wanted = [search.PartIndex(code, prefixes[code], part, tuple(items))
               for (code, part), items in sorted(groups.items())]
     keys: dict[str, str] = {}
+    stale = False
+    later = (lambda ix: ix.folder in committed) if options.search_later else None
     try:
         for index, folder, _ in search.indexes(
-                options.cache_path if options.use_cache else None, wanted, writer.staged):
+                options.cache_path if options.use_cache else None, wanted, writer.staged,
+                later):
+            if folder is None:  # the previous output's part, as it was, until then
+                for rel, _file in search.files(writer.out / index.folder):
+                    writer.keep(index.folder + rel)
+                keys[index.folder] = committed[index.folder]
+                stale = True
+                continue
             same = committed.get(index.folder) == index.key
             for rel, file in search.files(folder):
                 path = index.folder + rel
@@ -394,7 +408,7 @@ def _search(site: Site, pages: list[Page], template: str, writer: Writer,
                        f"search: Pagefind cannot run on this machine ({exc}); set "
                        "search: false to build without a search index")
         reporter.check()
-    return keys
+    return keys, stale
 
 
 # --------------------------------------------------------------------------- the build
@@ -420,8 +434,8 @@ def build(options: BuildOptions, reporter: Reporter,
                          "--base-url)")
     tree = scan(config, reporter)
     now = build_time(options, config, reporter)
-    state = state_key((options.drafts, options.future, options.base_url, options.preview),
-                      config, tree)
+    state = state_key((options.drafts, options.future, options.base_url, options.preview,
+                       options.search_later), config, tree)
     record = cache.output(out_dir) if options.write else None
     if (record is not None and record.state == state and not reporter.failed
             and (record.valid_from is None or record.valid_from <= now)
@@ -508,8 +522,9 @@ def build(options: BuildOptions, reporter: Reporter,
                     writer.write(page.path, renderer.render(page))  # the old file is gone
             if config.search:
                 article_template = fps.templates[renderer.template_for_kind("article")]
-                search_keys = _search(site, pages, article_template, writer, options, reporter,
-                                      previous.search if previous is not None else {})
+                search_keys, result.search_stale = _search(
+                    site, pages, article_template, writer, options, reporter,
+                    previous.search if previous is not None else {})
                 stage("search")
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)

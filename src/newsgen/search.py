@@ -131,13 +131,15 @@ def _binary() -> Path:
     return binary
 
 
-def indexes(cache: Path | None, wanted: Iterable[PartIndex],
-            source: Callable[[str], Path]) -> Iterator[tuple[PartIndex, Path, bool]]:
+def indexes(cache: Path | None, wanted: Iterable[PartIndex], source: Callable[[str], Path],
+            defer: Callable[[PartIndex], bool] | None = None,
+            ) -> Iterator[tuple[PartIndex, Path | None, bool]]:
     """Each part's index folder, from the cache when its pages did not change.
 
-    Yields (part, folder, rebuilt). Parts of the cache that no longer exist are removed.
-    Without a cache folder the parts are built in a temporary folder, removed when the
-    caller has copied them (at the end of iteration).
+    Yields (part, folder, rebuilt); the folder is None for a changed part that `defer`
+    says to index later (the dev server, which reloads the page first). Parts of the
+    cache that no longer exist are removed. Without a cache folder the parts are built in
+    a temporary folder, removed when the caller has copied them (at the end of iteration).
     """
     temporary = cache is None
     base = (cache if cache is not None else Path(tempfile.mkdtemp(prefix="newsgen-search-")))
@@ -153,6 +155,9 @@ def indexes(cache: Path | None, wanted: Iterable[PartIndex],
                 fresh = stamp.read_text(encoding="utf-8") == index.key and current.is_dir()
             except OSError:
                 fresh = False
+            if not fresh and defer is not None and defer(index):
+                yield index, None, False
+                continue
             if not fresh:
                 building = home / "building"
                 shutil.rmtree(building, ignore_errors=True)

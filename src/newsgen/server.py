@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from newsgen import search
 from newsgen.build import BuildOptions, build
 from newsgen.cache import BuildCache
 from newsgen.errors import BuildFailed, Diagnostic, Reporter, count
@@ -148,13 +149,19 @@ class DevServer:
             shown = f"[{shown}]"
         return f"http://{shown}:{self.port}/"
 
-    def build(self) -> bool:
-        """Build into the server's folder; True on success. Problems go to the terminal too."""
+    def build(self, *, search_now: bool = False) -> bool:
+        """Build into the server's folder; True on success. Problems go to the terminal too.
+
+        With search on, a rebuild leaves the changed parts of the search index that the
+        site already has for a second build, started at once in the background: the page
+        reloads without waiting for Pagefind, and search catches up a moment later.
+        """
         with self._build_lock:
             started = time.perf_counter()
             reporter = Reporter()
             options = replace(self.options, output=self.out, base_url=self.url, write=True,
-                              jobs=1, use_cache=True, preview=True)
+                              jobs=1, use_cache=True, preview=True,
+                              search_later=self.state.built and not search_now)
             try:
                 result = build(options, reporter, cache=self.cache)
             except BuildFailed:
@@ -180,7 +187,10 @@ class DevServer:
                 else:
                     changed = result.changed
                     self.state.problems = []
-                    if result.nothing_changed or (self.state.built and not changed):
+                    search_only = bool(changed) and all(
+                        f"/{search.BUNDLE}" in f"/{p}" for p in changed)
+                    if (result.nothing_changed or (self.state.built and not changed)
+                            or search_only):  # a new search index needs no reload
                         self.state.css_only = False
                     else:
                         self.state.css_only = bool(changed) and all(
@@ -191,6 +201,9 @@ class DevServer:
                     self.say(f"newsgen: built in {took:.2f}s ({count(result.rendered, 'page')} "
                              f"rendered, {count(result.written, 'file')} written)")
                 self.state.cond.notify_all()
+            if result is not None and result.search_stale:
+                threading.Thread(target=self.build, kwargs={"search_now": True},
+                                 name="newsgen-search", daemon=True).start()
             return result is not None
 
     # -- serving -------------------------------------------------------------------------
