@@ -214,12 +214,6 @@ def test_held_articles_are_counted_listed_and_a_far_date_warns(tmp_path: Path) -
     ]
     assert listed.lines[-1] == ("newsgen: checked 5 articles: no errors, 1 warning; left out: "
                                 "3 scheduled (next: 2024-12-20 09:00), 1 draft")
-    # A real build never marks them, even with --drafts --future.
-    out = newsgen("build", "-s", site, "--now", NOW, "--drafts", "--future", "-o",
-                  tmp_path / "all")
-    assert out.code == 0
-    assert not list((tmp_path / "all").rglob("*.html")) or not any(
-        "held-mark" in p.read_text("utf-8") for p in (tmp_path / "all").rglob("*.html"))
 
 
 def test_foreign_template_syntax_is_named_in_full_on_its_line(tmp_path: Path) -> None:
@@ -293,3 +287,37 @@ def test_wording_plurals_check_summary_byline_and_large_files(tmp_path: Path) ->
     broken = write_site(tmp_path / "broken", {"content/a.md": article("A", date="2024-13-01")})
     run = newsgen("build", "-s", broken, "--now", NOW)
     assert run.lines[-1] == "newsgen: 1 error, 1 warning; nothing was written"
+
+
+def test_serve_marks_drafts_and_scheduled_articles(tmp_path: Path) -> None:
+    from serverutil import serving
+
+    site = write_site(tmp_path / "site", {
+        "content/general/live.md": article("Live story", "2024-12-18 10:00"),
+        "content/general/wip.md": article("Work in progress", "2024-12-10 09:00",
+                                          draft="true"),
+        "content/general/later.md": article("Far later", "2099-01-05 09:00"),
+    })
+    with serving(site, "--drafts", "--future", watch=False) as srv:
+        _, _, body = srv.get("/general/wip/")
+        assert soup_bytes(body).select_one("article .held-mark").get_text() == "Draft"
+        _, _, body = srv.get("/general/later/")
+        assert soup_bytes(body).select_one("article .held-mark").get_text() == "Scheduled"
+        _, _, body = srv.get("/general/live/")
+        assert soup_bytes(body).select_one(".held-mark") is None
+        _, _, body = srv.get("/")
+        cards = {c.select_one(".card-title").get_text(): c.select_one(".held-mark")
+                 for c in soup_bytes(body).select(".card")}
+        assert cards["Work in progress"].get_text() == "Draft"
+        assert cards["Far later"].get_text() == "Scheduled"
+        assert cards["Live story"] is None
+    out = newsgen("build", "-s", site, "--drafts", "--future", "-o", tmp_path / "all")
+    assert out.code == 0, out.err
+    assert not any("held-mark" in p.read_text("utf-8")
+                   for p in (tmp_path / "all").rglob("*.html"))
+
+
+def soup_bytes(body: bytes):  # type: ignore[no-untyped-def]
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(body, "html.parser")
