@@ -10,9 +10,9 @@ import pytest
 
 from newsgen.config import default_config, load_config
 from newsgen.content import Article
+from newsgen.dates import parse_date
 from newsgen.errors import Reporter
 from newsgen.loader import load_article
-from newsgen.validate import parse_date
 
 TZ = ZoneInfo("Asia/Ashgabat")
 

@@ -29,6 +29,7 @@ from newsgen import __version__, images, search
 from newsgen.cache import BuildCache, CachedArticle, digest
 from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.content import Article
+from newsgen.dates import parse_date
 from newsgen.errors import BuildFailed, Reporter
 from newsgen.fingerprint import Fingerprints, extra_payload, state_key
 from newsgen.loader import SourceTree, load_article, scan
@@ -43,7 +44,6 @@ from newsgen.render import (
     plan,
 )
 from newsgen.site import Held, Site, link
-from newsgen.validate import parse_date
 
 PARALLEL_MIN = 64  # fewer tasks than this are not worth starting workers for
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.config import check_base_url, load_config
+from newsgen.dates import parse_date
 from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.output import OutputRefused
 from newsgen.scaffold import ScaffoldError, init_site, new_article
-from newsgen.validate import parse_date
 
 
 def _jobs(text: str) -> int:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from newsgen import foreign
 from newsgen.config import Config, section_names
 from newsgen.content import Article, Image, RelatedItem, article_stem
+from newsgen.dates import parse_moment
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.slugs import full_length, slug_or_fallback, slugify
 from newsgen.yamlhelp import comment_hint
@@ -49,14 +50,7 @@ KNOWN_FIELDS = (
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
 RELATED_KEYS = ("ref", "url", "title")
 
-_DATE_RE = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
-    r"[ \t]*(Z|z|[-+]\d{1,2}(?::?\d{2})?)?)?\Z"
-)
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-# Dates outside these years are typos, and would overflow time zone arithmetic.
-MIN_YEAR, MAX_YEAR = 1000, 9000
 
 
 class Validator:
@@ -407,44 +401,3 @@ def alias_path(text: str) -> str | None:
     if rel.lower().endswith((".html", ".htm")):
         return rel
     return rel + "/index.html"
-
-
-def parse_date(text: str, tz: tzinfo) -> datetime | None:
-    """A YAML date/timestamp or ISO 8601 string; naive times are in `tz`."""
-    return parse_moment(text, tz)[0]
-
-
-def parse_moment(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
-    """Like parse_date, and whether the text gave a time of day."""
-    match = _DATE_RE.match(text)
-    if match is None:
-        return None, False
-    return _moment(match, tz), match.group(4) is not None
-
-
-def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
-    year, month, day, hour, minute, second, frac, zone = match.groups()
-    try:
-        day_value = date(int(year), int(month), int(day))
-        clock = time(
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((frac or "0")[:6].ljust(6, "0")),
-        )
-    except ValueError:
-        return None
-    if not MIN_YEAR <= day_value.year <= MAX_YEAR:
-        return None
-    moment = datetime.combine(day_value, clock)
-    if zone is None:
-        return moment.replace(tzinfo=tz)
-    if zone in ("Z", "z"):
-        return moment.replace(tzinfo=UTC)
-    sign = -1 if zone[0] == "-" else 1
-    digits = zone[1:].replace(":", "")
-    hours = int(digits[:-2] if len(digits) > 2 else digits)
-    minutes = int(digits[-2:]) if len(digits) > 2 else 0
-    if hours > 23 or minutes > 59:
-        return None
-    return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))

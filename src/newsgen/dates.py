@@ -1,0 +1,59 @@
+"""Dates as front matter and the command line write them: YAML dates and timestamps, ISO 8601.
+
+A time written without a zone is in the site's zone; a date alone is midnight
+there, and "no time was given" is reported with it so pages can show a day.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+_DATE_RE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
+    r"[ \t]*(Z|z|[-+]\d{1,2}(?::?\d{2})?)?)?\Z"
+)
+# Dates outside these years are typos, and would overflow time zone arithmetic.
+MIN_YEAR, MAX_YEAR = 1000, 9000
+
+
+def parse_date(text: str, tz: tzinfo) -> datetime | None:
+    """A YAML date/timestamp or ISO 8601 string; naive times are in `tz`."""
+    return parse_moment(text, tz)[0]
+
+
+def parse_moment(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
+    """Like parse_date, and whether the text gave a time of day."""
+    match = _DATE_RE.match(text)
+    if match is None:
+        return None, False
+    return _moment(match, tz), match.group(4) is not None
+
+
+def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
+    year, month, day, hour, minute, second, frac, zone = match.groups()
+    try:
+        day_value = date(int(year), int(month), int(day))
+        clock = time(
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((frac or "0")[:6].ljust(6, "0")),
+        )
+    except ValueError:
+        return None
+    if not MIN_YEAR <= day_value.year <= MAX_YEAR:
+        return None
+    moment = datetime.combine(day_value, clock)
+    if zone is None:
+        return moment.replace(tzinfo=tz)
+    if zone in ("Z", "z"):
+        return moment.replace(tzinfo=UTC)
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    hours = int(digits[:-2] if len(digits) > 2 else digits)
+    minutes = int(digits[-2:]) if len(digits) > 2 else 0
+    if hours > 23 or minutes > 59:
+        return None
+    return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
