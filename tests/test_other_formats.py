@@ -167,3 +167,20 @@ def test_incremental_builds_follow_aliases_and_formats(tmp_path: Path) -> None:
                   tmp_path / "other-cache")
     assert run.code == 0
     assert tree_digest(out) == tree_digest(clean)
+
+
+def test_comma_separated_tags_categories_and_author_objects(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/a.md": "---\ntitle: A\ndate: 2024-12-18 10:00\nsection: General\n"
+                        'tags: "energy, gas"\ncategories: [Trade, energy]\n'
+                        "author: {name: Ann Lee, url: 'https://example.org/ann'}\n---\n\nBody.\n",
+        "content/b.md": "---\ntitle: B\ndate: 2024-12-17 10:00\nsection: General\n"
+                        "authors:\n  - name: Ann Lee\n  - Bob Ray\n---\n\nBody.\n",
+    })
+    out, _ = build(site)
+    a = soup(out / "general/a/index.html")
+    assert [t.get_text() for t in a.select("a[rel=tag]")] == ["energy", "gas", "Trade"]
+    assert [t.get_text() for t in a.select("a[rel=author]")] == ["Ann Lee"]
+    b = soup(out / "general/b/index.html")
+    assert [t.get_text() for t in b.select("a[rel=author]")] == ["Ann Lee", "Bob Ray"]
+    assert (out / "authors/ann-lee/index.html").is_file()

@@ -45,7 +45,7 @@ ALIASES = {
 KNOWN_FIELDS = (
     "title", "date", "section", "related", "slug", "tags", "author", "authors", "summary",
     "lang", "translation_key", "draft", "updated", "image", "aliases", "published",
-    *ALIASES,
+    "categories", *ALIASES,
 )
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
 RELATED_KEYS = ("ref", "url", "title")
@@ -91,9 +91,13 @@ class Validator:
             return None
         return text.strip()
 
-    def text_list(self, node: YNode, name: str) -> tuple[str, ...]:
+    def text_list(self, node: YNode, name: str, *, commas: bool = False,
+                  named: bool = False) -> tuple[str, ...]:
+        """A list of text, or one text. `commas`: one text holds several, comma-separated
+        (`tags: "energy, gas"`, as Hugo and Jekyll sites write them). `named`: an item may
+        be a mapping with a `name` (an author object: `{name: Ann Lee, url: …}`)."""
         items: list[YNode]
-        if isinstance(node, YMap):
+        if isinstance(node, YMap) and not (named and node.get("name") is not None):
             self.error(node.line, f"{name}: expected a list of text, like `{name}: [energy, "
                                   "transport]`, got a mapping")
             return ()
@@ -105,9 +109,15 @@ class Validator:
             items = [node]
         out: list[str] = []
         for item in items:
+            if named and isinstance(item, YMap) and (inner := item.get("name")) is not None:
+                item = inner
             text = self.text(item, name)
-            if text is not None and text not in out:
-                out.append(text)
+            if text is None:
+                continue
+            for part in (text.split(",") if commas and isinstance(item, YScalar) else [text]):
+                part = part.strip()
+                if part and part not in out:
+                    out.append(part)
         return tuple(out)
 
     def moment(self, node: YNode, name: str) -> tuple[datetime | None, bool]:
@@ -178,13 +188,19 @@ class Validator:
                 else:
                     self.error(v.line, f"slug: '{raw}' gives an empty slug; use letters "
                                        "or digits")
-        if (v := node.get("tags")) is not None:
-            fields["tags"] = self.text_list(v, "tags")
+        tags: tuple[str, ...] = ()
+        for list_name in ("tags", "categories"):  # Jekyll's and Hugo's categories: tags
+            if (v := node.get(list_name)) is not None:
+                tags += tuple(t for t in self.text_list(v, list_name, commas=True)
+                              if t not in tags)
+        if tags:
+            fields["tags"] = tags
         author, authors = node.get("author"), node.get("authors")
         if author is not None and authors is not None:
             self.error(authors.line, "give either 'author' or 'authors', not both")
         elif (v := author or authors) is not None:
-            fields["authors"] = self.text_list(v, "author" if author is not None else "authors")
+            fields["authors"] = self.text_list(v, "author" if author is not None else "authors",
+                                               named=True)
         if (v := self.field(node, "summary")) is not None:
             fields["summary"] = self.text(v, "summary")
         lang = self.config.language
