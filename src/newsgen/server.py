@@ -157,6 +157,8 @@ class DevServer:
         reloads without waiting for Pagefind, and search catches up a moment later.
         """
         with self._build_lock:
+            if self.state.closing:  # a late background build while the server stops
+                return False
             started = time.perf_counter()
             reporter = Reporter()
             options = replace(self.options, output=self.out, base_url=self.url, write=True,
