@@ -6,10 +6,12 @@ Models are frozen. Paths are POSIX strings relative to the site folder
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 # Markdown files are articles: `.md`, and Jekyll's `.markdown` and the rarer `.mdown`, `.mkd`.
 ARTICLE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -102,3 +104,24 @@ class Asset:
 
     source: str  # relative to the site folder: "content/general/photo.jpg"
     output: str  # relative to the output folder: "general/photo.jpg"
+
+
+def alias_path(text: str) -> str | None:
+    """The output file an old URL path names (`/old/title/` → `old/title/index.html`), or
+    None when it is no path inside the site (a scheme, `..`, a NUL, the home page)."""
+    text = text.strip()
+    if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", text) or text.startswith("//"):
+        parts = urlsplit(text if not text.startswith("//") else "http:" + text)
+        if parts.scheme not in ("http", "https"):
+            return None
+        text = parts.path  # a full URL of the old site: its path
+    path = unquote(urlsplit(text).path)
+    if any(ch in path for ch in "\x00\\") or any(ord(ch) < 32 for ch in path):
+        return None
+    segments = [seg for seg in path.split("/") if seg and seg != "."]
+    if not segments or ".." in segments:
+        return None
+    rel = "/".join(segments)
+    if rel.lower().endswith((".html", ".htm")):
+        return rel
+    return rel + "/index.html"

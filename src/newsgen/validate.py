@@ -11,11 +11,10 @@ import difflib
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from newsgen import foreign
 from newsgen.config import Config, section_names
-from newsgen.content import Article, Image, RelatedItem, article_stem
+from newsgen.content import Article, Image, RelatedItem, alias_path, article_stem
 from newsgen.dates import parse_moment
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.slugs import full_length, slug_or_fallback, slugify
@@ -396,24 +395,3 @@ class Validator:
             if key.text not in known:
                 hint = did_you_mean(key.text, known)
                 self.error(key.line, f"{name}: unknown key '{key.text}'{hint}")
-
-
-def alias_path(text: str) -> str | None:
-    """The output file an old URL path names (`/old/title/` → `old/title/index.html`), or
-    None when it is no path inside the site (a scheme, `..`, a NUL, the home page)."""
-    text = text.strip()
-    if _SCHEME_RE.match(text) or text.startswith("//"):
-        parts = urlsplit(text if not text.startswith("//") else "http:" + text)
-        if parts.scheme not in ("http", "https"):
-            return None
-        text = parts.path  # a full URL of the old site: its path
-    path = unquote(urlsplit(text).path)
-    if any(ch in path for ch in "\x00\\") or any(ord(ch) < 32 for ch in path):
-        return None
-    segments = [seg for seg in path.split("/") if seg and seg != "."]
-    if not segments or ".." in segments:
-        return None
-    rel = "/".join(segments)
-    if rel.lower().endswith((".html", ".htm")):
-        return rel
-    return rel + "/index.html"
