@@ -401,7 +401,7 @@ def _search(site: Site, pages: list[Page], template: str, writer: Writer,
             for rel, file in search.files(folder):
                 path = index.folder + rel
                 if not (same and writer.keep(path)):
-                    writer.adopt(path, file)
+                    writer.copy(path, file, link=True)
             keys[index.folder] = index.key
     except search.SearchUnavailable as exc:
         reporter.error(CONFIG_NAME, _line_of_key(site.config.root / CONFIG_NAME, "search"),

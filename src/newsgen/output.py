@@ -240,26 +240,11 @@ class Writer:
         self._written.discard(safe_relpath(path))
         return False
 
-    def copy(self, path: str, source: Path) -> None:
-        """Copy a file, or reuse the previous copy when its bytes are the same."""
+    def copy(self, path: str, source: Path, *, link: bool = False) -> None:
+        """Copy a file, or reuse the previous copy when its bytes are the same (so it keeps
+        its modification time). `link`: the source never changes in place (an index file
+        in the cache), so a new file is a hard link to it rather than a copy."""
         target = self._target(path)
-        old = self.out / path
-        try:
-            same = source.stat().st_size == old.stat().st_size and filecmp.cmp(
-                source, old, shallow=False)
-        except OSError:
-            same = False
-        if same and self._reuse(old, target):
-            self.stats.unchanged += 1
-            return
-        shutil.copyfile(source, target)
-        self.stats.written += 1
-        self.stats.changed.append(path)
-
-    def adopt(self, path: str, source: Path) -> None:
-        """Put a file that never changes in place (an index file in the cache) into the
-        output: linked, not copied. A previous output file with the same bytes is kept
-        instead, so it keeps its modification time."""
         old = self.out / path
         try:
             src, prev = source.stat(), old.stat()
@@ -267,12 +252,10 @@ class Writer:
                 src.st_size == prev.st_size and filecmp.cmp(source, old, shallow=False))
         except OSError:
             same = False
-        if same and self.keep(path):
+        if same and self._reuse(old, target):
+            self.stats.unchanged += 1
             return
-        target = self._target(path)
-        try:
-            os.link(source, target)
-        except OSError:
+        if not (link and self._reuse(source, target)):
             shutil.copyfile(source, target)
         self.stats.written += 1
         self.stats.changed.append(path)
