@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,23 +150,56 @@ def test_failed_build_then_fix(tmp_path: Path) -> None:
     assert_same_as_clean(site, tmp_path)
 
 
-def test_corrupt_or_foreign_cache_is_ignored_with_a_warning(tmp_path: Path) -> None:
+def _garbage_file(db: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(b"garbage" * 1000)
+
+
+def _garbage_rows(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET data = x'00ff00'")
+        conn.execute("UPDATE outputs SET record = x'00ff00'")
+    conn.close()
+
+
+def _truncated(db: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 3])
+
+
+def _foreign(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = 'newsgen 0.0.1 state 1 python (3, 9)' "
+                     "WHERE key = 'stamp'")
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", [_garbage_file, _garbage_rows, _truncated, _foreign],
+                         ids=["garbage-file", "garbage-rows", "truncated", "other-version"])
+def test_damaged_or_foreign_state_is_rebuilt_with_a_warning(
+        tmp_path: Path, damage: Callable[[Path], None]) -> None:
     site = write_site(tmp_path / "site", base_files())
     run(site, tmp_path / "inc")
-    for name in ("pages.pickle", "articles.pickle", "bodies.pickle"):
-        (site / ".cache" / name).write_bytes(b"garbage")
+    db = site / ".cache" / "state.sqlite"
+    assert db.is_file()
+    damage(db)
     CHANGES["title"](site)
     reporter = Reporter()
     build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
                        cache_dir=site / ".cache"), reporter)
-    assert any("damaged" in d.message for d in reporter.warnings)
+    assert any("damaged" in d.message or "starting a new one" in d.message
+               for d in reporter.warnings), [d.message for d in reporter.warnings]
     run(site, tmp_path / "clean", cache=False)
     assert tree_digest(tmp_path / "inc") == tree_digest(tmp_path / "clean")
-    (site / ".cache/STAMP").write_text("newsgen 0.0.1 cache 1 python (3, 9)\n")
+    # The state was rebuilt: the next build trusts it again and has nothing to do.
     reporter = Reporter()
-    build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
-                       cache_dir=site / ".cache"), reporter)
-    assert any("ignoring it" in d.message for d in reporter.warnings)
+    again = build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
+                               cache_dir=site / ".cache"), reporter)
+    assert again.nothing_changed
+    assert not any("damaged" in d.message for d in reporter.warnings)
 
 
 def test_parallel_equals_serial(tmp_path: Path) -> None:

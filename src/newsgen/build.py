@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ from urllib.parse import quote
 from jinja2 import Environment
 
 from newsgen import __version__, images, search
-from newsgen.cache import BuildCache, CachedArticle, digest
+from newsgen.cache import BuildCache, CachedArticle, OutputRecord, digest
 from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.content import Article
 from newsgen.dates import parse_date
@@ -34,7 +35,7 @@ from newsgen.errors import BuildFailed, Reporter
 from newsgen.fingerprint import Fingerprints, extra_payload, state_key
 from newsgen.loader import SourceTree, load_article, scan
 from newsgen.markup import Body, Converter
-from newsgen.output import OutputRefused, Writer, check_output_dir
+from newsgen.output import OutputRefused, Standby, Writer, check_output_dir
 from newsgen.render import (
     Page,
     Renderer,
@@ -173,13 +174,10 @@ def load_articles(config: Config, tree: SourceTree, reporter: Reporter,
                 cached = CachedArticle(stat, content, article, list(local.diagnostics))
             else:
                 cached = CachedArticle(stat, content, cached.article, cached.diagnostics)
-            cache.dirty.add("articles")
         fresh[rel] = cached
         reporter.extend(cached.diagnostics)
         if cached.article is not None:
             articles.append(cached.article)
-    if fresh.keys() != cache.articles.keys():
-        cache.dirty.add("articles")
     cache.articles = fresh
     return articles
 
@@ -258,38 +256,33 @@ def without_bodies(articles: list[Article], cache: BuildCache) -> list[Article]:
 
 def convert_bodies(config: Config, articles: list[Article], cache: BuildCache,
                    workers: int) -> dict[str, Body]:
-    """Converted Markdown by article source, from the cache or converted now."""
+    """Converted Markdown by article source, without its HTML (see newsgen.cache): from
+    the cache, or converted now and stored in it at once, so no build holds every body."""
     settings = f"|{config.raw_html}|{__version__}"
-    keys = {a.source: cache.articles[a.source].content + settings
-            if a.source in cache.articles else None for a in articles}
-    bodies: dict[str, Body] = {}
-    todo: list[Article] = []
-    for a in articles:
-        key = keys[a.source]
-        if key is not None and key in cache.bodies:
-            bodies[a.source] = cache.bodies[key]
-        else:
-            todo.append(a if a.body else _with_body(config, a))
+    keys = {a.source: digest((cache.articles[a.source].content + settings).encode())
+            for a in articles}
+    todo = [a for a in articles if keys[a.source] not in cache.bodies]
     if workers > 1 and len(todo) >= PARALLEL_MIN:
         with _pool(workers) as pool:
             chunks = _chunks(todo, workers)
-            results = pool.map(_convert_chunk, [(config.raw_html, [a.body for a in chunk])
-                                                for chunk in chunks])
-        converted = [body for chunk in results for body in chunk]
+            done = pool.imap(_convert_chunk, [(config.raw_html, [_markdown(config, a)
+                                                                  for a in chunk])
+                                               for chunk in chunks])
+            for chunk, converted in zip(chunks, done, strict=True):
+                cache.add_bodies((keys[a.source], body)
+                                 for a, body in zip(chunk, converted, strict=True))
     else:
         converter = Converter(raw_html=config.raw_html)
-        converted = [converter.convert(a.body) for a in todo]
-    for a, body in zip(todo, converted, strict=True):
-        bodies[a.source] = body
-    fresh: dict[str, Body] = {}
-    for a in articles:
-        key = keys[a.source]
-        if key is not None:
-            fresh[key] = bodies[a.source]
-    if fresh.keys() != cache.bodies.keys():
-        cache.dirty.add("bodies")
-    cache.bodies = fresh
-    return bodies
+        for chunk in _chunks(todo, max(1, workers)):
+            cache.add_bodies([(keys[a.source], converter.convert(_markdown(config, a)))
+                              for a in chunk])
+    cache.keep_bodies(set(keys.values()))
+    return {a.source: replace(cache.bodies[keys[a.source]], key=keys[a.source])
+            for a in articles}
+
+
+def _markdown(config: Config, a: Article) -> str:
+    return a.body if a.body else _with_body(config, a).body
 
 
 # --------------------------------------------------------------------------- theme
@@ -380,7 +373,8 @@ def _search(site: Site, pages: list[Page], template: str, writer: Writer,
         # Pagefind's UI puts the folder above the bundles (`/news/ru/`) before a result's
         # URL, so each page is given by its path below the language's root.
         url = "/" + quote(p.url[len(prefixes[p.lang]):])
-        indexed = digest(f"{template}|{p.entry.article.title}|{p.entry.body_html}".encode())
+        indexed = digest(f"{template}|{p.entry.article.title}|{p.entry.body_key}|"
+                         f"{p.entry.body_urls}".encode())
         groups.setdefault((p.lang, part), []).append((p.path, url, indexed))
     wanted = [search.PartIndex(code, prefixes[code], part, tuple(items))
               for (code, part), items in sorted(groups.items())]
@@ -422,10 +416,19 @@ def build(options: BuildOptions, reporter: Reporter,
         reason = check_output_dir(out_dir, options.site, options.cache_path)
         if reason:
             raise OutputRefused(f"refusing to write to {out_dir}: it {reason}")
-    if cache is None:
-        cache = (BuildCache.load(options.cache_path, reporter) if options.use_cache
-                 else BuildCache(None))
+    if cache is not None:
+        return _build(options, reporter, cache, started)
+    own = (BuildCache.load(options.cache_path, reporter) if options.use_cache
+           else BuildCache(None))
+    try:
+        return _build(options, reporter, own, started)
+    finally:
+        own.close()
 
+
+def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
+           started: float) -> BuildResult:
+    out_dir = options.output_dir
     config = load_site_config(options, reporter)
     if not config.base_is_absolute and options.base_url is None:
         reporter.warning(CONFIG_NAME, _line_of_key(config.root / CONFIG_NAME, "base_url"),
@@ -476,7 +479,8 @@ def build(options: BuildOptions, reporter: Reporter,
     imageset = images.process(site, options.cache_path if options.write else None, reporter,
                               taken)
     env = _environment(config, tree, cache, options, reporter.failed)
-    renderer = Renderer(site, env, pages, reporter, imageset.info, preview=options.preview)
+    renderer = Renderer(site, env, pages, reporter, imageset.info, preview=options.preview,
+                        bodies=cache.body_store())
     stage("plan")
 
     result = BuildResult(site=site, pages=len(pages),
@@ -493,9 +497,8 @@ def build(options: BuildOptions, reporter: Reporter,
     extras = {ls.lang.code: extra_payload(renderer, ls.lang.code, fps)
               for ls in site.languages}
     prints = {p.path: fps.page(p, extras[p.lang]) for p in pages}
-    previous = (cache.output(out_dir) if options.write
-                else cache.output(options.output_dir)) if options.use_cache else None
-    old = previous.pages if previous is not None else {}
+    previous = cache.output(out_dir) if options.use_cache else None
+    old = cache.page_prints(out_dir) if previous is not None else {}
     todo = [p for p in pages if prints[p.path] is None or old.get(p.path) != prints[p.path]]
     stage("fingerprint")
     if not options.write:
@@ -505,7 +508,10 @@ def build(options: BuildOptions, reporter: Reporter,
         result.seconds = time.perf_counter() - started
         return result
 
-    writer = Writer(out_dir, work=options.cache_path if options.use_cache else None)
+    standby = (Standby(cache.output_files(out_dir), previous.standby, previous.standby_identity,
+                       previous.identity) if previous is not None else None)
+    writer = Writer(out_dir, work=options.cache_path if options.use_cache else None,
+                    standby=standby)
     search_keys: dict[str, str] = {}
     with cache.locked():
         writer.begin()
@@ -532,22 +538,26 @@ def build(options: BuildOptions, reporter: Reporter,
                 writer.copy(path, cached)
             for path, data in theme_files(site).items():
                 writer.write(path, data)
-            cache.forget_output(out_dir)
             writer.commit()
         except BaseException:
             writer.abort()
             raise
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
-        cache.record_output(out_dir, {p.path: prints[p.path] or "" for p in pages},
-                            state, site.valid_from, site.valid_until, site.next_embargo,
-                            result.files, reporter.diagnostics, site.held, search_keys)
+        cache.record_output(out_dir, OutputRecord(
+            None, {p.path: prints[p.path] or "" for p in pages}, state, site.valid_from,
+            site.valid_until, site.next_embargo, result.files,
+            # the sources' warnings, replayed by a build with nothing to do; not the cache's
+            [d for d in reporter.diagnostics if d.path != cache.label],
+            site.held, search_keys, writer.differs, writer.standby_identity(),
+            files_set=writer.files),
+            (old, standby.files) if standby is not None else None)
         stage("write")
         if options.use_cache:
             try:
                 cache.save()
-            except OSError as exc:
+            except (OSError, sqlite3.Error) as exc:
                 reporter.warning(str(options.cache_path), None,
-                                 f"cannot write the build cache ({exc.strerror}); "
+                                 f"cannot write the build cache ({exc}); "
                                  "the next build will be slower")
     stage("save cache")
     result.written = writer.stats.written

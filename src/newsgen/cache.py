@@ -1,27 +1,31 @@
-"""The build cache: parsed articles, converted Markdown and page fingerprints.
+"""The build state: parsed articles, converted Markdown, page fingerprints, the output.
 
-Kept in memory by the dev server between rebuilds and on disk in
-`.newsgen-cache/` between `newsgen build` runs. Every entry is keyed by what
-it was made from (file bytes, settings, newsgen's version), so a stale entry is
-never used; a corrupt or foreign cache is ignored with a warning. Deleting the
-folder is always safe.
+`newsgen build` keeps it in one SQLite database, `.newsgen-cache/state.sqlite`
+(WAL mode); the dev server keeps the same things in memory. A build reads
+only the rows it needs: a build with nothing to do reads one row; the
+renderer reads the HTML of the bodies it renders, one by one, and never holds
+them all; a build writes back only the rows that changed.
 
-Page fingerprints describe the output folder they were written to. They are
-marked invalid before the output is replaced and saved after, under a lock,
-so a killed or concurrent build can only cost a slower next build.
+Every entry is keyed by what it was made from (file bytes, settings,
+newsgen's version), so a stale entry is never used. A damaged database, or
+one written by another version of newsgen, is set aside with a warning and
+rebuilt from scratch. Deleting the folder is always safe.
+
+Builds that share a cache are serialized by the database itself: the commit
+phase of a build (writing the output, recording what it wrote) holds SQLite's
+write lock (`BEGIN IMMEDIATE`), which a second build waits for.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
-import pickle  # noqa: S403 - only our own files, in the site's own cache folder
+import pickle  # noqa: S403 - only our own rows, in the site's own cache folder
+import sqlite3
 import sys
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,13 +36,36 @@ from newsgen.errors import Diagnostic, Reporter
 from newsgen.markup import Body
 from newsgen.site import Held
 
-FORMAT = 4
-STAMP = f"newsgen {__version__} cache {FORMAT} python {sys.version_info[:2]}"
-_FILES = ("articles.pickle", "bodies.pickle", "pages.pickle")
+FORMAT = 5
+STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
+DATABASE = "state.sqlite"
+_BUSY_MS = 600_000  # a second build waits this long for the first one's commit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
+                                     content TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL,
+                                   meta BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (dir TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (dir TEXT NOT NULL, path TEXT NOT NULL,
+                                  print TEXT NOT NULL, PRIMARY KEY (dir, path))
+                                  WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
+                                  PRIMARY KEY (dir, path)) WITHOUT ROWID;
+"""
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _dump(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(data: bytes) -> Any:
+    return pickle.loads(data)  # noqa: S301 - our own rows, stamped with our version
 
 
 @dataclass
@@ -51,7 +78,7 @@ class CachedArticle:
 
 @dataclass
 class OutputRecord:
-    """Fingerprints of the pages in one output folder, and that folder's identity."""
+    """What one output folder holds, and that folder's identity."""
 
     identity: tuple[int, int] | None  # (st_dev, st_ino) of the folder after the build
     pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
@@ -65,105 +92,236 @@ class OutputRecord:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     held: tuple[Held, ...] = ()  # drafts and scheduled articles left out of it
     search: dict[str, str] = field(default_factory=dict)  # index part folder -> its key
+    # The standby tree (see newsgen.output): the paths where it differs from the output,
+    # or None when it is unknown (no standby, or a build was cut short while changing it).
+    standby: frozenset[str] | None = None
+    standby_identity: tuple[int, int] | None = None
+    page_count: int = 0
+    files_set: frozenset[str] | None = None  # every file in it (read when needed)
+
+
+class BodyStore:
+    """The HTML of converted bodies, read one at a time (also from forked workers)."""
+
+    def __init__(self, path: Path | None, memory: dict[str, str]) -> None:
+        self.path = path
+        self.memory = memory
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def html(self, key: str) -> str:
+        found = self.memory.get(key)
+        if found is not None or self.path is None:
+            return found or ""
+        if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
+            self._db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000)
+            self._pid = os.getpid()
+        row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row is not None else ""
 
 
 @dataclass
 class BuildCache:
-    folder: Path | None  # None: in memory only
+    folder: Path | None  # None: in memory only (the dev server, --no-cache)
     articles: dict[str, CachedArticle] = field(default_factory=dict)
+    # Converted bodies without their HTML, by key; the HTML is in the database, or in
+    # `html` when the cache lives in memory.
     bodies: dict[str, Body] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    dirty: set[str] = field(default_factory=set)
     loaded: bool = True
     # Kept in memory only (the dev server): the template environment and what it was made
     # from. A build reuses it while no template changed.
     environment: tuple[object, Any] | None = None
+    db: sqlite3.Connection | None = None
+    # What the database holds: path -> (content, stat); the keys of the bodies.
+    _saved_articles: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
+    _saved_bodies: set[str] = field(default_factory=set)
 
-    # -- loading and saving ----------------------------------------------------------
+    # -- opening -----------------------------------------------------------------------
 
     @classmethod
     def load(cls, folder: Path | None, reporter: Reporter) -> BuildCache:
         cache = cls(folder)
-        if folder is None or not folder.is_dir():
+        if folder is None:
             return cache
         try:
-            stamp = (folder / "STAMP").read_text(encoding="utf-8").strip()
-        except OSError:
-            return cache
-        if stamp != STAMP:
-            reporter.warning(cache.label, None, f"cache made by {stamp!r}; ignoring it "
-                                                "(this build will be slower)")
-            return cache
-        try:
-            cache.outputs = _read(folder / "pages.pickle", dict)
-        except Exception as exc:  # noqa: BLE001 - any damage: start afresh, never trust it
-            cache.damaged(reporter, exc)
-            return cls(folder, loaded=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            cache.db = cache._open(reporter)
+        except OSError as exc:
+            reporter.warning(cache.label, None, f"cannot use the build cache ({exc.strerror}); "
+                                                "this build will be slower")
+            return cls(None)
         cache.loaded = False  # articles and bodies are read when first needed
         return cache
 
+    @property
+    def database(self) -> Path:
+        if self.folder is None:
+            raise RuntimeError("an in-memory cache has no database")
+        return self.folder / DATABASE
+
+    def _open(self, reporter: Reporter) -> sqlite3.Connection:
+        path = self.database
+        try:
+            db = self._connect(path)
+            row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('stamp', ?)", (STAMP,))
+                db.commit()
+            elif row[0] != STAMP:
+                reporter.warning(self.label, None, f"cache made by {row[0]!r}; starting a "
+                                                   "new one (this build will be slower)")
+                db.close()
+                return self._fresh(path)
+            return db
+        except sqlite3.DatabaseError as exc:
+            self.damaged(reporter, exc)
+            return self._fresh(path)
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        return db
+
+    def _fresh(self, path: Path) -> sqlite3.Connection:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{path}{suffix}")
+        db = self._connect(path)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (STAMP,))
+        return db
+
     def damaged(self, reporter: Reporter, exc: BaseException) -> None:
         reporter.warning(self.label, None, f"the cache is damaged ({type(exc).__name__}); "
-                                           "ignoring it (this build will be slower)")
-
-    def load_content(self, reporter: Reporter) -> None:
-        """Read the parsed articles and converted bodies (skipped when nothing changed)."""
-        if self.loaded or self.folder is None:
-            self.loaded = True
-            return
-        self.loaded = True
-        try:
-            self.articles = _read(self.folder / "articles.pickle", dict)
-            self.bodies = _read(self.folder / "bodies.pickle", dict)
-        except Exception as exc:  # noqa: BLE001 - any damage: start afresh, never trust it
-            self.damaged(reporter, exc)
-            self.articles, self.bodies, self.outputs = {}, {}, {}
+                                           "starting a new one (this build will be slower)")
 
     @property
     def label(self) -> str:
         return str(self.folder) if self.folder is not None else "(cache)"
 
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
-    def save(self, *, only: tuple[str, ...] | None = None) -> None:
-        """Write what changed (atomically, file by file)."""
-        if self.folder is None:
+    # -- articles and bodies -----------------------------------------------------------
+
+    def load_content(self, reporter: Reporter) -> None:
+        """Read the parsed articles and the bodies' link lists (not their HTML)."""
+        if self.loaded or self.db is None:
+            self.loaded = True
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = self.folder / "STAMP"
-        if not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != STAMP:
-            for name in _FILES:  # never mix files of another version with ours
-                with contextlib.suppress(OSError):
-                    (self.folder / name).unlink()
-            stamp.write_text(STAMP + "\n", encoding="utf-8")
-            self.dirty |= {"articles", "bodies", "pages"}
-        parts = {"articles": ("articles.pickle", self.articles),
-                 "bodies": ("bodies.pickle", self.bodies),
-                 "pages": ("pages.pickle", self.outputs)}
-        for key in only if only is not None else tuple(parts):
-            if key in self.dirty:
-                name, value = parts[key]
-                _write(self.folder / name, value)
-                self.dirty.discard(key)
+        self.loaded = True
+        try:
+            for path, stat, content, data in self.db.execute(
+                    "SELECT path, stat, content, data FROM articles"):
+                article, diagnostics = _load(data)
+                numbers = tuple(map(int, stat.split()))
+                self.articles[path] = CachedArticle(numbers, content,  # type: ignore[arg-type]
+                                                    article, diagnostics)
+                self._saved_articles[path] = (content, numbers)
+            for key, meta in self.db.execute("SELECT key, meta FROM bodies"):
+                self.bodies[key] = _load(meta)
+                self._saved_bodies.add(key)
+        except Exception as exc:  # noqa: BLE001 - any damage: start afresh, never trust it
+            self.damaged(reporter, exc)
+            self.articles, self.bodies, self.outputs = {}, {}, {}
+            self._saved_articles, self._saved_bodies = {}, set()
+            self.db.close()
+            self.db = self._fresh(self.database)
+
+    def add_bodies(self, bodies: Iterable[tuple[str, Body]]) -> None:
+        """Keep newly converted bodies; their HTML goes to the database at once."""
+        rows = []
+        for key, body in bodies:
+            self.bodies[key] = replace(body, html="")
+            if self.db is None:
+                self.html[key] = body.html
+            else:
+                rows.append((key, body.html, _dump(replace(body, html=""))))
+        if rows and self.db is not None:
+            with self._transaction():
+                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
+            self._saved_bodies.update(key for key, _, _ in rows)
+
+    def keep_bodies(self, keys: set[str]) -> None:
+        """Forget the bodies of articles that are gone or changed (saved with the rest)."""
+        for key in [k for k in self.bodies if k not in keys]:
+            del self.bodies[key]
+            self.html.pop(key, None)
+
+    def body_store(self) -> BodyStore:
+        return BodyStore(self.database if self.db is not None else None, self.html)
+
+    def save(self) -> None:
+        """Write the rows that changed, in one transaction."""
+        if self.db is None:
+            return
+        gone_articles = [(p,) for p in self._saved_articles if p not in self.articles]
+        changed = [(p, " ".join(map(str, c.stat)), c.content, _dump((c.article, c.diagnostics)))
+                   for p, c in self.articles.items()
+                   if self._saved_articles.get(p) != (c.content, c.stat)]
+        gone_bodies = [(k,) for k in self._saved_bodies if k not in self.bodies]
+        with self._transaction():
+            self.db.executemany("DELETE FROM articles WHERE path = ?", gone_articles)
+            self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", changed)
+            self.db.executemany("DELETE FROM bodies WHERE key = ?", gone_bodies)
+        self._saved_articles = {p: (c.content, c.stat) for p, c in self.articles.items()}
+        self._saved_bodies = set(self.bodies)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self.db is None:
+            yield
+            return
+        if self.db.in_transaction:  # inside locked(): its commit covers this too
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Serialize the commit phase of builds that share this cache."""
-        if self.folder is None:
+        """Serialize the commit phase of builds that share this cache (SQLite's write
+        lock: a second build waits here until the first one has recorded its output)."""
+        if self.db is None:
             yield
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / "lock", "a+b") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
 
-    # -- entries -----------------------------------------------------------------------
+    # -- the output ----------------------------------------------------------------------
+
+    def _record(self, out_dir: Path) -> OutputRecord | None:
+        key = str(out_dir)
+        if key in self.outputs or self.db is None:
+            return self.outputs.get(key)
+        try:
+            row = self.db.execute("SELECT record FROM outputs WHERE dir = ?",
+                                  (key,)).fetchone()
+            record: OutputRecord | None = _load(row[0]) if row is not None else None
+        except Exception:  # noqa: BLE001 - a damaged row: build as if there were none
+            record = None
+        if record is not None:
+            self.outputs[key] = record
+        return record
 
     def output(self, out_dir: Path) -> OutputRecord | None:
-        """The fingerprints of `out_dir`, if they still describe what is there."""
-        record = self.outputs.get(str(out_dir))
+        """The record of `out_dir`, if it still describes what is there."""
+        record = self._record(out_dir)
         if record is None or record.identity is None:
             return None
         try:
@@ -174,43 +332,68 @@ class BuildCache:
             return None
         return record
 
+    def page_prints(self, out_dir: Path) -> dict[str, str]:
+        """The fingerprints of the pages in `out_dir` (read when a build needs them)."""
+        record = self.output(out_dir)
+        if record is None:
+            return {}
+        if record.pages or self.db is None:
+            return record.pages
+        record.pages = dict(self.db.execute("SELECT path, print FROM pages WHERE dir = ?",
+                                            (str(out_dir),)))
+        return record.pages
+
+    def output_files(self, out_dir: Path) -> frozenset[str]:
+        """Every file of `out_dir` as the last build left it (the output's manifest)."""
+        record = self.output(out_dir)
+        if record is None:
+            return frozenset()
+        if record.files_set is None:
+            record.files_set = frozenset(
+                path for (path,) in self.db.execute("SELECT path FROM files WHERE dir = ?",
+                                                    (str(out_dir),))
+            ) if self.db is not None else frozenset()
+        return record.files_set
+
     def forget_output(self, out_dir: Path) -> None:
-        """Before replacing the output: its recorded fingerprints stop being trusted."""
-        if self.outputs.pop(str(out_dir), None) is not None:
-            self.dirty.add("pages")
-            self.save(only=("pages",))
+        """Before changing the output or its standby: the record stops being trusted."""
+        record = self._record(out_dir)
+        if record is None:
+            return
+        record.identity, record.standby = None, None
+        self._write_record(out_dir, record)
 
-    def record_output(self, out_dir: Path, pages: dict[str, str], state: str,
-                      valid_from: datetime | None, valid_until: datetime | None,
-                      next_embargo: datetime | None, files: int = 0,
-                      diagnostics: list[Diagnostic] | None = None,
-                      held: tuple[Held, ...] = (),
-                      search: dict[str, str] | None = None) -> None:
+    def _write_record(self, out_dir: Path, record: OutputRecord) -> None:
+        self.outputs[str(out_dir)] = record
+        if self.db is not None:
+            with self._transaction():
+                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)",
+                                (str(out_dir), _dump(replace(record, pages={},
+                                                             files_set=None))))
+
+    def record_output(self, out_dir: Path, record: OutputRecord,
+                      old: tuple[dict[str, str], frozenset[str]] | None) -> None:
+        """What `out_dir` holds now. `old`: the pages' fingerprints and the files that the
+        state recorded for it before this build (None: not trusted, all rows are new);
+        only the rows that changed are written."""
+        old_pages, old_files = old if old is not None else ({}, frozenset())
         st = os.stat(out_dir)
-        self.outputs[str(out_dir)] = OutputRecord((st.st_dev, st.st_ino), pages, state,
-                                                  valid_from, valid_until, next_embargo, files,
-                                                  list(diagnostics or ()), held,
-                                                  dict(search or {}))
-        self.dirty.add("pages")
-
-
-def _read(path: Path, kind: type) -> dict[Any, Any]:
-    if not path.exists():
-        return {}
-    with open(path, "rb") as fh:
-        value: Any = pickle.load(fh)  # noqa: S301 - our own cache file, stamped with our version
-    if not isinstance(value, dict):
-        raise TypeError(path.name)
-    return value
-
-
-def _write(path: Path, value: object) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        record.identity = (st.st_dev, st.st_ino)
+        record.page_count = len(record.pages)
+        files = record.files_set or frozenset()
+        if self.db is not None:
+            key = str(out_dir)
+            with self._transaction():
+                if old is None:
+                    self.db.execute("DELETE FROM files WHERE dir = ?", (key,))
+                    self.db.execute("DELETE FROM pages WHERE dir = ?", (key,))
+                self.db.executemany("DELETE FROM files WHERE dir = ? AND path = ?",
+                                    [(key, p) for p in old_files - files])
+                self.db.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)",
+                                    [(key, p) for p in files - old_files])
+                self.db.executemany("DELETE FROM pages WHERE dir = ? AND path = ?",
+                                    [(key, p) for p in old_pages if p not in record.pages])
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                    [(key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f])
+        self._write_record(out_dir, record)

@@ -41,6 +41,7 @@ class Body:
     summary: str
     toc: str
     link_lines: tuple[int, ...] = ()  # for each link, its line within the body (from 0)
+    key: str = ""  # where the build state keeps it (its HTML is read from there on demand)
 
 
 def is_local(url: str) -> bool:

@@ -12,13 +12,16 @@ syncs by time or checksum uploads only what changed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import filecmp
+import hashlib
 import os
 import secrets
 import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -26,6 +29,7 @@ MARKER = ".newsgen-output"
 MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"
+_STANDBY = ".newsgen-standby-"
 
 
 class OutputRefused(Exception):
@@ -97,23 +101,68 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-class Writer:
-    """Writes one build. Use `begin()`, `write()`/`copy()`, then `commit()` or `abort()`."""
+@dataclass
+class Standby:
+    """What the build state knows of the output before this build (see `Writer`)."""
 
-    def __init__(self, out: Path, work: Path | None = None) -> None:
+    files: frozenset[str]  # every file of the output (the marker included)
+    # The paths where the standby tree differs from the output (added, removed or other
+    # bytes), or None when there is no standby to trust.
+    differs: frozenset[str] | None
+    identity: tuple[int, int] | None  # (st_dev, st_ino) of the standby folder
+    output: tuple[int, int] | None = None  # ... and of the output it was recorded with
+
+
+class Writer:
+    """Writes one build. Use `begin()`, `write()`/`copy()`/`keep()`, then `commit()` or
+    `abort()`. After the commit, `files` and `differs` describe the new output and its
+    standby, for the build state.
+
+    **The standby tree, and why the output is never a mix.** The output folder is only
+    ever replaced whole, by one atomic exchange (`renameat2(RENAME_EXCHANGE)`) with a
+    complete tree. After the exchange the previous output is not deleted: it is kept
+    as the *standby*, in the cache folder, one generation behind, and the state records
+    where it differs from the output (the files the build changed). The next build
+    renames the standby to a staging name, brings it up to date by touching only the
+    files that differ (those of the last two builds), and exchanges it with the output.
+    So a publish costs what it changes, and still:
+
+    - the live output is never written to: every change happens in the staging tree,
+      a file in it is always replaced by a new file (unlink, then write), never
+      rewritten in place, so a file shared with the output by a hard link keeps its
+      bytes;
+    - a build killed before the exchange leaves the output as it was, and a staging
+      tree behind, which the next build deletes (`recover`): with no standby left, that
+      build stages a complete tree, as a cold build does;
+    - a build killed after the exchange leaves the new output complete. The state
+      still describes the previous output, whose identity (device, inode) is no longer
+      the output folder's, so the next build trusts neither the recorded fingerprints
+      nor the standby, and builds in full;
+    - the standby is trusted only when the recorded output and standby identities are
+      both those on disk, which is true only between a completed record and the next
+      build's first change to it.
+    """
+
+    def __init__(self, out: Path, work: Path | None = None,
+                 standby: Standby | None = None) -> None:
         # A symlinked output folder is written where it points: the swap happens there.
         self.out = Path(os.path.realpath(out))
         self.parent = self.out.parent
-        # `work` is the cache folder. The staging folder goes there when it is on the
-        # output's file system (so a killed build leaves nothing beside the output), and
-        # the replaced output goes to its trash, deleted in the background by the next
-        # build. Without it, both happen beside the output.
+        # `work` is the cache folder. The staging folder and the standby go there when it
+        # is on the output's file system (so a killed build leaves nothing beside the
+        # output); without it, or on another file system, the staging folder goes beside
+        # the output and there is no standby.
         self.work = work
         self.trash = work / "trash" if work is not None else None
+        self.before = standby
         self.staging: Path | None = None
         self.stats = WriteStats()
         self._dirs: set[str] = set()
         self._written: set[str] = set()
+        self._differs: frozenset[str] = frozenset()  # of the staging tree, from the output
+        self._in_place = False  # the staging tree is the former standby
+        self.files: frozenset[str] = frozenset()
+        self.differs: frozenset[str] | None = None
 
     # -- staging -------------------------------------------------------------------------
 
@@ -128,12 +177,33 @@ class Writer:
                 pass
         return self.parent
 
+    @property
+    def standby_path(self) -> Path | None:
+        if self.work is None:
+            return None
+        tag = hashlib.blake2b(os.fsencode(self.out), digest_size=6).hexdigest()
+        return self.work / "staging" / f"{_STANDBY}{self.out.name}-{tag}"
+
     def begin(self) -> None:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.recover()
         self._empty_trash()
         name = f"{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
-        self.staging = self._staging_home() / f".{name}"
+        home = self._staging_home()
+        self.staging = home / f".{name}"
+        standby = self.standby_path
+        before = self.before
+        if (standby is not None and home == standby.parent and before is not None
+                and before.differs is not None and before.identity is not None
+                and _identity(self.out) == before.output
+                and _identity(standby) == before.identity):
+            # From here on the standby is a staging tree: a kill leaves it to `recover`.
+            os.rename(standby, self.staging)
+            self._differs = before.differs
+            self._in_place = True
+            return
+        if standby is not None and standby.exists():
+            self._discard(standby)  # not trusted: a complete staging tree is made instead
         self.staging.mkdir()
 
     def recover(self) -> None:
@@ -160,10 +230,11 @@ class Writer:
                     # Killed between the two renames of a non-atomic swap: put it back.
                     os.rename(leftover, self.out)
                     continue
-                shutil.rmtree(leftover, ignore_errors=True)
+                self._discard(leftover)
 
     def _empty_trash(self) -> None:
-        """Delete earlier outputs left in the trash, in a thread, while this build works."""
+        """Delete what earlier builds left in the trash, in a thread, while this build
+        works (only after a failed or cold build: a standby is reused, not deleted)."""
         if self.trash is None or not self.trash.is_dir():
             return
         leftovers = [self.trash / name for name in os.listdir(self.trash)]
@@ -196,11 +267,17 @@ class Writer:
         if rel in self._written:
             raise ValueError(f"/{rel} written twice")
         self._written.add(rel)
+        target = self.staging / rel
+        if self._in_place:
+            # Never write through a file of the former standby: it may be a hard link
+            # to the live output's file.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
         parent = rel.rpartition("/")[0]
         if parent and parent not in self._dirs:
             (self.staging / parent).mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
-        return self.staging / rel
+        return target
 
     def _reuse(self, old: Path, target: Path) -> bool:
         try:
@@ -209,13 +286,23 @@ class Writer:
         except OSError:
             return False
 
+    def _settled(self, rel: str) -> bool:
+        """The staging tree already holds the output's file at `rel` (the former standby
+        did not differ there): an unchanged file needs no work at all."""
+        return (self._in_place and rel not in self._differs and self.before is not None
+                and rel in self.before.files and rel not in self._written)
+
     def write(self, path: str, data: bytes) -> None:
-        target = self._target(path)
         old = self.out / path
         try:
             same = old.stat().st_size == len(data) and old.read_bytes() == data
         except OSError:
             same = False
+        if same and self._settled(safe_relpath(path)):
+            self._written.add(safe_relpath(path))
+            self.stats.unchanged += 1
+            return
+        target = self._target(path)
         if same and self._reuse(old, target):
             self.stats.unchanged += 1
             return
@@ -230,6 +317,11 @@ class Writer:
 
     def keep(self, path: str) -> bool:
         """Carry a file over from the previous output unchanged; False if it is not there."""
+        rel = safe_relpath(path)
+        if self._settled(rel):
+            self._written.add(rel)
+            self.stats.unchanged += 1
+            return True
         old = self.out / path
         if not old.is_file() or old.is_symlink():
             return False
@@ -237,14 +329,13 @@ class Writer:
         if self._reuse(old, target):
             self.stats.unchanged += 1
             return True
-        self._written.discard(safe_relpath(path))
+        self._written.discard(rel)
         return False
 
     def copy(self, path: str, source: Path, *, link: bool = False) -> None:
         """Copy a file, or reuse the previous copy when its bytes are the same (so it keeps
         its modification time). `link`: the source never changes in place (an index file
         in the cache), so a new file is a hard link to it rather than a copy."""
-        target = self._target(path)
         old = self.out / path
         try:
             src, prev = source.stat(), old.stat()
@@ -252,6 +343,11 @@ class Writer:
                 src.st_size == prev.st_size and filecmp.cmp(source, old, shallow=False))
         except OSError:
             same = False
+        if same and self._settled(safe_relpath(path)):
+            self._written.add(safe_relpath(path))
+            self.stats.unchanged += 1
+            return
+        target = self._target(path)
         if same and self._reuse(old, target):
             self.stats.unchanged += 1
             return
@@ -272,29 +368,83 @@ class Writer:
 
     # -- the swap ------------------------------------------------------------------------
 
+    def _prune(self) -> frozenset[str]:
+        """Remove from the staging tree what this build did not write; the removed paths."""
+        if self.staging is None:
+            raise RuntimeError("Writer.begin() first")
+        if self._in_place and self.before is not None:
+            candidates: set[str] = set(self.before.files) | self._differs
+        else:
+            candidates = set(_walk(self.out)) if self.out.is_dir() else set()
+        gone = frozenset(candidates - self._written)
+        if not self._in_place:
+            return gone  # a fresh staging tree holds only what was written
+        folders: set[str] = set()
+        for rel in gone:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.staging / rel)
+            folders.add(rel.rpartition("/")[0])
+        for folder in sorted(folders, key=len, reverse=True):  # deepest first
+            while folder:
+                try:
+                    os.rmdir(self.staging / folder)
+                except OSError:
+                    break  # not empty (or gone): its parents are not empty either
+                folder = folder.rpartition("/")[0]
+        return gone
+
     def commit(self) -> None:
         if self.staging is None:
             raise RuntimeError("Writer.begin() first")
         counts = (self.stats.written, self.stats.unchanged)
         self.write(MARKER, MARKER_TEXT)
         self.stats.written, self.stats.unchanged = counts
+        gone = self._prune()
         staging = self.staging
         self.staging = None
+        self.files = frozenset(self._written)
         if not self.out.exists():
             os.rename(staging, self.out)
             return
         if _exchange(staging, self.out):
-            self._discard(staging)  # it now holds the previous output
+            standby = self.standby_path
+            if standby is not None and staging.parent == standby.parent:
+                # The previous output, one generation behind: the next build's staging tree.
+                os.rename(staging, standby)
+                self.differs = frozenset(self.stats.changed) | gone
+            else:
+                self._discard(staging)
             return
         backup = self.parent / f".{_BACKUP}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
         os.rename(self.out, backup)
         os.rename(staging, self.out)
         shutil.rmtree(backup, ignore_errors=True)
 
+    def standby_identity(self) -> tuple[int, int] | None:
+        standby = self.standby_path
+        return _identity(standby) if standby is not None and self.differs is not None else None
+
     def abort(self) -> None:
         if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            self._discard(self.staging)
             self.staging = None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _walk(root: Path) -> Iterator[str]:
+    """Every file under `root`, as a path relative to it."""
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in names:
+            yield prefix + name
 
 
 _RENAME_EXCHANGE = 2

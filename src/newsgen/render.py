@@ -35,6 +35,7 @@ from newsgen.images import ImageInfo
 from newsgen.site import Entry, LanguageSite, Section, Site, Term
 from newsgen.views import (
     Alternate,
+    Bodies,
     Context,
     LanguageLink,
     Pagination,
@@ -273,13 +274,13 @@ class Renderer:
 
     def __init__(self, site: Site, env: Environment, pages: list[Page],
                  reporter: Reporter, images: Mapping[str, ImageInfo] | None = None,
-                 *, preview: bool = False) -> None:
+                 *, preview: bool = False, bodies: Bodies | None = None) -> None:
         self.site = site
         self.pages = pages
         self.templates: dict[str, jinja2.Template] = {}  # no lookup per page
         self._records: feeds.SitemapRecords | None = None
         self.env = env
-        self.ctx = Context(site, images, preview=preview)
+        self.ctx = Context(site, images, preview=preview, bodies=bodies)
         self.labels: dict[str, i18n.Labels] = {}
         for lang in site.config.languages:
             labels, missing = i18n.make_labels(lang.code, lang.strings)

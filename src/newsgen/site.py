@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 from newsgen.config import Config, LanguageConfig, section_hint, section_names
 from newsgen.content import Article, Asset, RelatedItem, article_stem, with_stems
 from newsgen.errors import Reporter, closest
-from newsgen.markup import Body, fill_links
+from newsgen.markup import Body
 from newsgen.related import RelatedIndex
 from newsgen.slugs import slug_or_fallback, slugify
 
@@ -70,7 +70,10 @@ class Entry:
     section: Section
     url: str  # site path: "general/visit/" (language prefix included)
     path: str  # output file: "general/visit/index.html"
-    body_html: str
+    # The body's HTML is not kept here: the renderer reads it by `body_key` from the build
+    # state and puts `body_urls` (resolved, escaped) in place of its link placeholders.
+    body_key: str
+    body_urls: tuple[str, ...]
     summary: str
     toc: str
     image: LeadImage | None
@@ -361,7 +364,8 @@ class _Linker:
                 section=p.section,
                 url=p.url,
                 path=p.path,
-                body_html=self.body_html(a, body, by_content),
+                body_key=body.key,
+                body_urls=self.body_urls(a, body, by_content),
                 summary=a.summary or body.summary,
                 toc=body.toc,
                 image=self.image(a),
@@ -370,7 +374,7 @@ class _Linker:
             )
         unpublished = [p.article for p in placed if not p.published] + self.invalid
         for a in unpublished:
-            self.body_html(a, bodies[a.source], by_content)
+            self.body_urls(a, bodies[a.source], by_content)
             self.image(a)
             for item in a.related:
                 if item.ref is not None:
@@ -494,9 +498,11 @@ class _Linker:
             return None
         return "" if joined == "." else joined
 
-    def body_html(self, a: Article, body: Body, by_content: dict[str, _Placed]) -> str:
+    def body_urls(self, a: Article, body: Body,
+                  by_content: dict[str, _Placed]) -> tuple[str, ...]:
+        """The body's links, resolved and escaped, in the order of its placeholders."""
         if not body.links:
-            return body.html
+            return ()
         urls: list[str] = []
         for i, target in enumerate(body.links):
             parts = urlsplit(target)
@@ -530,7 +536,7 @@ class _Linker:
                 self.reporter.error(a.source, line,
                                     f"link '{target}': no file content/{path}{hint}")
             urls.append(html.escape(url if url is not None else "#", quote=True))
-        return fill_links(body.html, urls)
+        return tuple(urls)
 
     def image(self, a: Article) -> LeadImage | None:
         img = a.image

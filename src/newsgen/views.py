@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -20,6 +20,7 @@ from markupsafe import Markup
 from newsgen import i18n
 from newsgen.config import Config, LanguageConfig
 from newsgen.images import ImageInfo
+from newsgen.markup import fill_links
 from newsgen.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
 
 
@@ -111,12 +112,19 @@ class Pagination:
     pages: tuple[tuple[int, str], ...]
 
 
+class Bodies(Protocol):
+    """Where the converted bodies' HTML is (newsgen.cache.BodyStore)."""
+
+    def html(self, key: str) -> str: ...
+
+
 class Context:
     """Shared, per-build helpers the views need: URLs, the site, time zone, languages."""
 
     def __init__(self, site: Site, images: Mapping[str, ImageInfo] | None = None, *,
-                 preview: bool = False) -> None:
+                 preview: bool = False, bodies: Bodies | None = None) -> None:
         self.site = site
+        self.bodies = bodies
         self.preview = preview  # the dev server: drafts and scheduled articles are marked
         self.images: Mapping[str, ImageInfo] = images or {}
         self.config = site.config
@@ -216,9 +224,12 @@ class ArticleView:
     def image(self) -> ImageView | None:
         return self._ctx.image(self._e.image)
 
-    @cached_property
+    @property
     def body(self) -> Markup:
-        return Markup(self._e.body_html)  # noqa: S704 - Markdown output, the one place for markup
+        """Read from the build state when a template asks (never kept: bodies are large)."""
+        stored = self._ctx.bodies.html(self._e.body_key) if self._ctx.bodies else ""
+        html = fill_links(stored, list(self._e.body_urls))
+        return Markup(html)  # noqa: S704 - Markdown output, the one place for markup
 
     @cached_property
     def toc(self) -> Markup:
