@@ -255,7 +255,7 @@ def without_bodies(articles: list[Article], cache: BuildCache) -> list[Article]:
 
 
 def convert_bodies(config: Config, articles: list[Article], cache: BuildCache,
-                   workers: int) -> dict[str, Body]:
+                   workers: int, durable: bool = True) -> dict[str, Body]:
     """Converted Markdown by article source, without its HTML (see newsgen.cache): from
     the cache, or converted now and stored in it at once, so no build holds every body."""
     settings = f"|{config.raw_html}|{__version__}"
@@ -269,16 +269,16 @@ def convert_bodies(config: Config, articles: list[Article], cache: BuildCache,
                                                                   for a in chunk])
                                                for chunk in chunks])
             for chunk, converted in zip(chunks, done, strict=True):
-                cache.add_bodies((keys[a.source], body)
-                                 for a, body in zip(chunk, converted, strict=True))
+                cache.add_bodies(((keys[a.source], body)
+                                  for a, body in zip(chunk, converted, strict=True)),
+                                 durable=durable)
     else:
         converter = Converter(raw_html=config.raw_html)
         for chunk in _chunks(todo, max(1, workers)):
             cache.add_bodies([(keys[a.source], converter.convert(_markdown(config, a)))
-                              for a in chunk])
+                              for a in chunk], durable=durable)
     cache.keep_bodies(set(keys.values()))
-    return {a.source: replace(cache.bodies[keys[a.source]], key=keys[a.source])
-            for a in articles}
+    return {a.source: cache.bodies[keys[a.source]] for a in articles}
 
 
 def _markdown(config: Config, a: Article) -> str:
@@ -464,14 +464,16 @@ def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
     workers = max(1, options.workers)
     articles = load_articles(config, tree, reporter, cache)
     stage("load")
-    bodies = convert_bodies(config, articles, cache, workers)
+    bodies = convert_bodies(config, articles, cache, workers,
+                            durable=options.write and not reporter.failed)
     articles = without_bodies(articles, cache)
     stage("markdown")
     # Articles that failed to load are not "missing": references to them stay quiet.
     broken = {rel[len("content/"):] for rel in tree.articles} - {
         a.content_path for a in articles if a.valid}
     site = link(config, articles, bodies, tree.assets, now, reporter,
-                drafts=options.drafts, future=options.future, broken=broken)
+                drafts=options.drafts, future=options.future, broken=broken,
+                fills=cache.fills)
     stage("link")
     pages = plan(site)
     check_collisions(site, pages, reporter)
@@ -493,7 +495,8 @@ def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
             pass
         raise BuildFailed()
 
-    fps = Fingerprints(site, renderer, env, imageset.info)
+    fps = Fingerprints(site, renderer, env, imageset.info,
+                       {rel: c.content for rel, c in cache.articles.items()})
     extras = {ls.lang.code: extra_payload(renderer, ls.lang.code, fps)
               for ls in site.languages}
     prints = {p.path: fps.page(p, extras[p.lang]) for p in pages}
@@ -550,7 +553,9 @@ def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
             [d for d in reporter.diagnostics if d.path != cache.label],
             site.held, search_keys, writer.differs, writer.standby_identity(),
             files_set=writer.files),
-            (old, standby.files) if standby is not None else None)
+            # Rows are updated by difference only when the build started from the recorded
+            # output (in place): otherwise another build may have changed it meanwhile.
+            (old, standby.files) if standby is not None and writer.in_place else None)
         stage("write")
         if options.use_cache:
             try:

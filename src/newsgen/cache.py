@@ -34,9 +34,10 @@ from newsgen import __version__
 from newsgen.content import Article
 from newsgen.errors import Diagnostic, Reporter
 from newsgen.markup import Body
+from newsgen.related import Fills
 from newsgen.site import Held
 
-FORMAT = 5
+FORMAT = 6
 STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
 DATABASE = "state.sqlite"
 _BUSY_MS = 600_000  # a second build waits this long for the first one's commit
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS outputs (dir TEXT PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   print TEXT NOT NULL, PRIMARY KEY (dir, path))
                                   WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fills (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   PRIMARY KEY (dir, path)) WITHOUT ROWID;
 """
@@ -58,6 +60,21 @@ CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _reset(db: sqlite3.Connection) -> None:
+    """Empty a database of another version, or with damaged rows, in place (another
+    build may have it open: the file itself is never deleted)."""
+    db.execute("BEGIN IMMEDIATE")
+    tables = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for name in tables:
+        db.execute(f'DROP TABLE "{name}"')  # noqa: S608 - names read from the schema
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("INSERT INTO meta VALUES ('stamp', ?)", (STAMP,))
+    db.execute("COMMIT")
 
 
 def _dump(value: object) -> bytes:
@@ -129,11 +146,13 @@ class BuildCache:
     bodies: dict[str, Body] = field(default_factory=dict)
     html: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    fills: Fills = field(default_factory=Fills)  # the read-also fills (newsgen.related)
     loaded: bool = True
     # Kept in memory only (the dev server): the template environment and what it was made
     # from. A build reuses it while no template changed.
     environment: tuple[object, Any] | None = None
     db: sqlite3.Connection | None = None
+    reporter: Reporter = field(default_factory=Reporter)
     # What the database holds: path -> (content, stat); the keys of the bodies.
     _saved_articles: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
     _saved_bodies: set[str] = field(default_factory=set)
@@ -145,15 +164,25 @@ class BuildCache:
         cache = cls(folder)
         if folder is None:
             return cache
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            cache.db = cache._open(reporter)
-        except OSError as exc:
-            reporter.warning(cache.label, None, f"cannot use the build cache ({exc.strerror}); "
-                                                "this build will be slower")
-            return cls(None)
-        cache.loaded = False  # articles and bodies are read when first needed
+        cache.reporter = reporter
+        if (folder / DATABASE).exists():
+            cache.ensure()
+        cache.loaded = cache.db is None  # articles and bodies are read when first needed
         return cache
+
+    def ensure(self) -> None:
+        """Open the database, creating it if needed. Until a build has something to keep
+        (a body converted while it is not failing, or a finished output) the cache
+        folder is not created: a failed build leaves no trace."""
+        if self.db is not None or self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.db = self._open(self.reporter)
+        except (OSError, sqlite3.Error) as exc:
+            self.reporter.warning(self.label, None, f"cannot use the build cache ({exc}); "
+                                                    "this build will be slower")
+            self.folder = None
 
     @property
     def database(self) -> Path:
@@ -165,33 +194,31 @@ class BuildCache:
         path = self.database
         try:
             db = self._connect(path)
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (STAMP,))
             row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-            if row is None:
-                db.execute("INSERT INTO meta VALUES ('stamp', ?)", (STAMP,))
-                db.commit()
-            elif row[0] != STAMP:
+            if row[0] != STAMP:
                 reporter.warning(self.label, None, f"cache made by {row[0]!r}; starting a "
                                                    "new one (this build will be slower)")
-                db.close()
-                return self._fresh(path)
+                _reset(db)
             return db
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.DatabaseError as exc:  # not a database at all: a new file
             self.damaged(reporter, exc)
-            return self._fresh(path)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{path}{suffix}")
+            db = self._connect(path)
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (STAMP,))
+            return db
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_SCHEMA)
-        return db
-
-    def _fresh(self, path: Path) -> sqlite3.Connection:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                os.unlink(f"{path}{suffix}")
-        db = self._connect(path)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (STAMP,))
+        db.execute("BEGIN IMMEDIATE")  # two builds starting at once create the tables once
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("COMMIT")
         return db
 
     def damaged(self, reporter: Reporter, exc: BaseException) -> None:
@@ -226,22 +253,32 @@ class BuildCache:
             for key, meta in self.db.execute("SELECT key, meta FROM bodies"):
                 self.bodies[key] = _load(meta)
                 self._saved_bodies.add(key)
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'fill_window'").fetchone()
+            self.fills.window = int(row[0]) if row is not None else 0
+            for key, data in self.db.execute("SELECT key, data FROM fills"):
+                sig, result = _load(data)
+                self.fills.rows[key] = sig
+                if result is not None:
+                    self.fills.results[key] = result
         except Exception as exc:  # noqa: BLE001 - any damage: start afresh, never trust it
             self.damaged(reporter, exc)
             self.articles, self.bodies, self.outputs = {}, {}, {}
+            self.fills = Fills()
             self._saved_articles, self._saved_bodies = {}, set()
-            self.db.close()
-            self.db = self._fresh(self.database)
+            _reset(self.db)
 
-    def add_bodies(self, bodies: Iterable[tuple[str, Body]]) -> None:
-        """Keep newly converted bodies; their HTML goes to the database at once."""
+    def add_bodies(self, bodies: Iterable[tuple[str, Body]], *, durable: bool = True) -> None:
+        """Keep newly converted bodies; their HTML goes to the database at once (unless
+        not `durable`: a failing build keeps them in memory)."""
+        if durable:
+            self.ensure()
         rows = []
         for key, body in bodies:
-            self.bodies[key] = replace(body, html="")
-            if self.db is None:
+            meta = self.bodies[key] = replace(body, html="", key=key)
+            if self.db is None or not durable:
                 self.html[key] = body.html
             else:
-                rows.append((key, body.html, _dump(replace(body, html=""))))
+                rows.append((key, body.html, _dump(meta)))
         if rows and self.db is not None:
             with self._transaction():
                 self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
@@ -258,6 +295,7 @@ class BuildCache:
 
     def save(self) -> None:
         """Write the rows that changed, in one transaction."""
+        self.ensure()
         if self.db is None:
             return
         gone_articles = [(p,) for p in self._saved_articles if p not in self.articles]
@@ -269,6 +307,15 @@ class BuildCache:
             self.db.executemany("DELETE FROM articles WHERE path = ?", gone_articles)
             self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)", changed)
             self.db.executemany("DELETE FROM bodies WHERE key = ?", gone_bodies)
+            fills = self.fills
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fill_window', ?)",
+                            (str(fills.window),))
+            self.db.executemany("DELETE FROM fills WHERE key = ?",
+                                [(k,) for k in fills.changed if k not in fills.rows])
+            self.db.executemany("INSERT OR REPLACE INTO fills VALUES (?, ?)",
+                                [(k, _dump((fills.rows[k], fills.results.get(k))))
+                                 for k in fills.changed if k in fills.rows])
+            fills.changed = set()
         self._saved_articles = {p: (c.content, c.stat) for p, c in self.articles.items()}
         self._saved_bodies = set(self.bodies)
 
@@ -292,6 +339,7 @@ class BuildCache:
     def locked(self) -> Iterator[None]:
         """Serialize the commit phase of builds that share this cache (SQLite's write
         lock: a second build waits here until the first one has recorded its output)."""
+        self.ensure()
         if self.db is None:
             yield
             return

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle  # noqa: S403 - fingerprints of our own objects
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -89,8 +89,12 @@ class Fingerprints:
     """A digest per page of everything its bytes depend on."""
 
     def __init__(self, site: Site, renderer: Renderer, env: Environment,
-                 image_info: dict[str, images.ImageInfo]) -> None:
+                 image_info: dict[str, images.ImageInfo],
+                 contents: Mapping[str, str] | None = None) -> None:
         self.renderer = renderer
+        # An article's content key (the digest of its file and of the settings that
+        # shaped it, newsgen.cache) stands for the parsed article: no need to hash it.
+        self.contents = contents or {}
         self.image_info = image_info
         kinds = renderer.html_kinds
         names = sorted({renderer.template_for_kind(k) for k in kinds})
@@ -111,9 +115,19 @@ class Fingerprints:
         found = self.entries.get(e.url)
         if found is None:
             image = self.image_info.get(e.image.url) if e.image else None
-            found = digest(_dump((e, image)))
+            # Everything else of the entry is made from the article and the body, except
+            # what linking added: its place, links, terms, read also and translations.
+            found = digest(_dump((
+                self._article(e), e.section, e.url, e.path, e.body_key, e.body_urls,
+                e.summary, e.image, image, e.tags, e.authors, e.read_also,
+                [(self._article(t), t.section, t.url, t.body_key, t.image, t.tags, t.authors)
+                 for t in e.translations])))
             self.entries[e.url] = found
         return found
+
+    def _article(self, e: Entry) -> object:
+        content = self.contents.get(e.article.source)
+        return (content, e.article.source) if content is not None else e.article
 
     def page(self, page: Page, ls_entries: Callable[[str], Any]) -> str | None:
         """None: always render (sitemaps, which list every page)."""

@@ -420,6 +420,11 @@ class Writer:
         os.rename(staging, self.out)
         shutil.rmtree(backup, ignore_errors=True)
 
+    @property
+    def in_place(self) -> bool:
+        """This build changed the standby tree rather than staging a complete one."""
+        return self._in_place
+
     def standby_identity(self) -> tuple[int, int] | None:
         standby = self.standby_path
         return _identity(standby) if standby is not None and self.differs is not None else None

@@ -13,6 +13,12 @@ each of the article's tags, its section, and its language, the `2 × limit`
 articles published just before and just after it. So the rule above is applied
 to the articles nearest in time, which is what a reader of news wants, and the
 cost per article does not grow with the size of the archive.
+
+Between builds the fills are remembered (`Fills`). A fill can only change when
+an article that was, or now is, among its candidates changed: one within
+`2 × limit` places of it in a posting list they share. `RelatedIndex.affected`
+finds those articles from the articles that changed, so a publish recomputes a
+hundred fills or so, not the whole archive's.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 
@@ -39,8 +46,30 @@ class Candidate(Protocol):
     @property
     def tag_slugs(self) -> frozenset[str]: ...
 
+    @property
+    def label(self) -> str: ...  # what a read-also link shows: the title
+
 
 C = TypeVar("C", bound=Candidate)
+
+# What a fill sees of a candidate: time, section, tags, language and title.
+Signature = tuple[float, str, tuple[str, ...], str, str]
+
+
+def signature(c: Candidate) -> Signature:
+    return (c.timestamp, c.section_slug, tuple(sorted(c.tag_slugs)), c.lang, c.label)
+
+
+@dataclass
+class Fills:
+    """The previous build's fills and the candidates they were chosen from."""
+
+    window: int = 0
+    rows: dict[str, Signature] = field(default_factory=dict)  # every candidate, by key
+    # key -> (keys excluded, count asked, keys chosen)
+    results: dict[str, tuple[frozenset[str], int, tuple[str, ...]]] = field(
+        default_factory=dict)
+    changed: set[str] = field(default_factory=set)  # keys whose row or result is new
 
 # One indexed article, flattened once: (timestamp, key, section, tags, the article).
 _Row = tuple[float, str, str, frozenset[str], object]
@@ -64,6 +93,54 @@ class RelatedIndex(Generic[C]):
         for group, rows in groups.items():
             rows.sort(key=lambda r: (r[0], r[1]))
             self.postings[group] = ([(r[0], r[1]) for r in rows], rows)
+
+    def affected(self, fills: Fills) -> set[str]:
+        """The keys whose fill may differ from the one made from the candidates of the
+        previous build (`fills`): those within reach of a candidate that was added,
+        removed or changed. Updates `fills` to this build's candidates."""
+        now = {key: signature(row[4]) for key, row in self.rows.items()}  # type: ignore[arg-type]
+        before = fills.rows
+        if fills.window != self.window or not before:
+            fills.changed |= set(now) | set(before)
+            fills.window, fills.rows, fills.results = self.window, now, {}
+            return set(now)
+        fills.rows = now
+        changed = {k for k, sig in now.items() if before.get(k) != sig}
+        fills.changed |= changed
+        changed |= before.keys() - now.keys()
+        reach = self.window + 1
+        out: set[str] = set(changed)
+        for key in changed:
+            for sig in (now.get(key), before.get(key)):
+                if sig is None:
+                    continue
+                ts, section, tags, lang = sig[0], sig[1], sig[2], sig[3]
+                groups: list[Hashable] = [("lang", lang), ("section", lang, section)]
+                groups += [("tag", lang, t) for t in tags]
+                for group in groups:
+                    posting = self.postings.get(group)
+                    if posting is None:
+                        continue
+                    times, rows = posting
+                    at = bisect.bisect_left(times, (ts, key))
+                    out.update(r[1] for r in rows[max(0, at - reach): at + reach + 1])
+        for key in before.keys() - now.keys():
+            fills.results.pop(key, None)
+            fills.changed.add(key)
+        return out
+
+    def remembered(self, fills: Fills, affected: set[str], article: C, exclude: set[str],
+                   count: int) -> list[C]:
+        """`fill`, or the previous build's fill when nothing it depends on changed."""
+        key = article.key
+        known = fills.results.get(key)
+        if (known is not None and key not in affected and known[0] == exclude
+                and known[1] == count and all(k in self.rows for k in known[2])):
+            return [self.rows[k][4] for k in known[2]]  # type: ignore[misc]
+        chosen = self.fill(article, exclude, count)
+        fills.results[key] = (frozenset(exclude), count, tuple(c.key for c in chosen))
+        fills.changed.add(key)
+        return chosen
 
     def fill(self, article: C, exclude: set[str], count: int) -> list[C]:
         """Up to `count` articles related to `article`, none of whose keys is in `exclude`."""

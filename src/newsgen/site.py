@@ -20,7 +20,7 @@ from newsgen.config import Config, LanguageConfig, section_hint, section_names
 from newsgen.content import Article, Asset, RelatedItem, article_stem, with_stems
 from newsgen.errors import Reporter, closest
 from newsgen.markup import Body
-from newsgen.related import RelatedIndex
+from newsgen.related import Fills, RelatedIndex
 from newsgen.slugs import slug_or_fallback, slugify
 
 
@@ -102,6 +102,10 @@ class Entry:
     @property
     def tag_slugs(self) -> frozenset[str]:
         return frozenset(t.slug for t in self.tags)
+
+    @property
+    def label(self) -> str:
+        return self.article.title
 
     @property
     def modified(self) -> datetime:
@@ -201,14 +205,17 @@ def link(
     drafts: bool = False,
     future: bool = False,
     broken: Iterable[str] = (),
+    fills: Fills | None = None,
 ) -> Site:
     """Resolve everything. `bodies` maps an article's source to its converted body.
 
     `broken` lists content paths of articles that failed to load: references to
-    them are not reported again.
+    them are not reported again. `fills`: the previous build's read-also fills,
+    reused where nothing they depend on changed, and updated for the next build.
     """
     linker = _Linker(config, list(articles), list(assets), now, reporter, drafts, future,
                      set(broken))
+    linker.fills = fills if fills is not None else Fills()
     return linker.run(bodies)
 
 
@@ -238,6 +245,8 @@ class _Linker:
             a.source[len("content/"):]: a for a in assets if a.source.startswith("content/")
         }
         self.asset_by_output = {a.output: a for a in assets}
+        self.fills = Fills()
+        self.affected: set[str] = set()
         self._terms: dict[tuple[str, str, str], Term] = {}  # (kind, lang, slug)
         self.section_names = section_names(config.sections or ())
         self.broken: set[str] = set(with_stems(dict.fromkeys(broken)))
@@ -382,6 +391,7 @@ class _Linker:
 
         window = 2 * max(self.config.read_also_limit, 1)
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
+        self.affected = index.affected(self.fills) if self.config.read_also_fill else set()
         translations = self.translations(list(entries.values()))
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
@@ -626,7 +636,8 @@ class _Linker:
                 f"{len(links) - limit} left out")
             links = links[:limit]
         if self.config.read_also_fill and len(links) < limit:
-            for c in index.fill(entry, used, limit - len(links)):
+            for c in index.remembered(self.fills, self.affected, entry, used,
+                                      limit - len(links)):
                 links.append(Link(c.article.title, c.url, False))
         return tuple(links)
 
