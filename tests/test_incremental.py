@@ -318,3 +318,41 @@ def test_a_build_with_nothing_to_do_reports_every_warning(tmp_path: Path) -> Non
     third = newsgen("build", "-s", site, "--now", NOW)
     assert third.code == 0
     assert third.warnings() == first.warnings()
+
+
+def test_each_page_kind_declares_what_its_template_gets(tmp_path: Path) -> None:
+    """The renderer's context and the fingerprint both come from `Kind.shows`: a template
+    gets nothing page-specific that the fingerprint did not hash."""
+    from newsgen.build import load_site_config
+    from newsgen.kinds import KINDS
+    from newsgen.loader import load_article, scan
+    from newsgen.markup import Converter
+    from newsgen.render import Renderer, make_environment, plan
+    from newsgen.site import link
+
+    site_dir = write_site(tmp_path / "site", {**base_files(),
+                                              "newsgen.yaml": "title: K\nsearch: true\n"
+                                                              "base_url: https://k.example/\n"})
+    reporter = Reporter()
+    config = load_site_config(BuildOptions(site=site_dir), reporter)
+    tree = scan(config, reporter)
+    articles = [a for rel in tree.articles
+                if (a := load_article(config, rel, (site_dir / rel).read_bytes(), reporter))]
+    bodies = {a.source: Converter().convert(a.body) for a in articles}
+    from datetime import datetime
+    site = link(config, articles, bodies, tree.assets, datetime(2024, 12, 19, 12, 0,
+                                                                tzinfo=config.tz), reporter)
+    pages = plan(site)
+    renderer = Renderer(site, make_environment(config.root), pages, reporter)
+    common = {"site", "labels", "lang", "page", "home_url"}
+    seen = set()
+    for page in pages:
+        kind = KINDS[page.kind]
+        if kind.template is None:
+            continue
+        ls = renderer.lang_sites[page.lang]
+        declared = set(kind.shows(page, ls, site))
+        assert set(renderer.context(page)) - common == declared, page.kind
+        seen.add(page.kind)
+    assert seen >= {"home", "section", "article", "tag", "tags", "archive", "month", "404",
+                    "search"}

@@ -16,6 +16,7 @@ from conftest import NOW, article, newsgen, tree_digest, write_site
 
 from newsgen.build import BuildOptions, build
 from newsgen.errors import Reporter
+from newsgen.kinds import Page
 from newsgen.output import MARKER, Writer, check_output_dir, safe_relpath
 
 SITE = {
@@ -118,7 +119,7 @@ def test_exception_while_rendering_keeps_old_output(tmp_path: Path,
     calls = {"n": 0}
     original = render.Renderer.render
 
-    def flaky(self: render.Renderer, page: render.Page) -> bytes:
+    def flaky(self: render.Renderer, page: Page) -> bytes:
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("injected")

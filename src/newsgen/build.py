@@ -32,12 +32,12 @@ from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.content import Article
 from newsgen.dates import parse_date
 from newsgen.errors import BuildFailed, Reporter
-from newsgen.fingerprint import Fingerprints, extra_payload, state_key
+from newsgen.fingerprint import Fingerprints, state_key
+from newsgen.kinds import Page
 from newsgen.loader import SourceTree, load_article, scan
 from newsgen.markup import Body, Converter
 from newsgen.output import OutputRefused, Standby, Writer, check_output_dir
 from newsgen.render import (
-    Page,
     Renderer,
     TemplateFailure,
     check_collisions,
@@ -65,6 +65,9 @@ class BuildOptions:
     # `newsgen serve` after its first build: a changed search part that the output already
     # has is indexed by a later build, so the page reloads first (see BuildResult)
     search_later: bool = False
+    # Where the writer keeps its staging and standby trees (default: the cache folder);
+    # `newsgen serve` keeps them beside its output, on the same file system.
+    work_dir: Path | None = None
 
     @property
     def cache_path(self) -> Path:
@@ -497,9 +500,8 @@ def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
 
     fps = Fingerprints(site, renderer, env, imageset.info,
                        {rel: c.content for rel, c in cache.articles.items()})
-    extras = {ls.lang.code: extra_payload(renderer, ls.lang.code, fps)
-              for ls in site.languages}
-    prints = {p.path: fps.page(p, extras[p.lang]) for p in pages}
+    lang_sites = {ls.lang.code: ls for ls in site.languages}
+    prints = {p.path: fps.page(p, lang_sites[p.lang]) for p in pages}
     previous = cache.output(out_dir) if options.use_cache else None
     old = cache.page_prints(out_dir) if previous is not None else {}
     todo = [p for p in pages if prints[p.path] is None or old.get(p.path) != prints[p.path]]
@@ -513,8 +515,8 @@ def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
 
     standby = (Standby(cache.output_files(out_dir), previous.standby, previous.standby_identity,
                        previous.identity) if previous is not None else None)
-    writer = Writer(out_dir, work=options.cache_path if options.use_cache else None,
-                    standby=standby)
+    work = options.work_dir or (options.cache_path if options.use_cache else None)
+    writer = Writer(out_dir, work=work, standby=standby)
     search_keys: dict[str, str] = {}
     with cache.locked():
         writer.begin()

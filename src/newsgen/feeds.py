@@ -12,13 +12,10 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
 
+from newsgen.kinds import SITEMAP_KINDS, Page
 from newsgen.site import Entry, LanguageSite, Site
 from newsgen.views import Context, iso
-
-if TYPE_CHECKING:
-    from newsgen.render import Page
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -28,8 +25,6 @@ NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 SITEMAP_LIMIT = 50_000
 NEWS_LIMIT = 1_000
-HTML_KINDS = ("home", "section", "article", "tag", "author", "tags", "authors", "archive",
-              "month")
 
 for prefix, uri in (("atom", ATOM), ("dc", DC), ("media", MEDIA)):
     ET.register_namespace(prefix, uri)
@@ -124,9 +119,7 @@ def _item(ctx: Context, channel: ET.Element, entry: Entry) -> None:
 
 def sitemap_pages(site: Site, pages: list[Page]) -> list[Page]:
     """The sitemap page(s): one file, or an index and parts when over 50,000 URLs."""
-    from newsgen.render import Page
-
-    count = sum(1 for p in pages if p.kind in HTML_KINDS)
+    count = sum(1 for p in pages if p.kind in SITEMAP_KINDS)
     code = site.config.default_language.code
     if count <= SITEMAP_LIMIT:
         return [Page("sitemap.xml", "sitemap.xml", "sitemap", code, "the sitemap", number=0)]
@@ -149,7 +142,7 @@ class SitemapRecords:
         default = ctx.config.default_language.code
         lang_sites = {ls.lang.code: ls for ls in ctx.site.languages}
         for page in pages:
-            if page.kind not in HTML_KINDS:
+            if page.kind not in SITEMAP_KINDS:
                 continue
             alternates: list[tuple[str, str]] = []
             lastmod: datetime | None = None

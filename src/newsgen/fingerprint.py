@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle  # noqa: S403 - fingerprints of our own objects
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -21,9 +21,10 @@ from jinja2 import Environment, TemplateError, meta
 from newsgen import __version__, images
 from newsgen.cache import digest
 from newsgen.config import CONFIG_NAME, Config
+from newsgen.kinds import KINDS, Page
 from newsgen.loader import SourceTree
-from newsgen.render import Page, Renderer
-from newsgen.site import Entry, Site
+from newsgen.render import Renderer
+from newsgen.site import Entry, LanguageSite, Site
 
 
 def _dump(value: object) -> bytes:
@@ -96,8 +97,7 @@ class Fingerprints:
         # shaped it, newsgen.cache) stands for the parsed article: no need to hash it.
         self.contents = contents or {}
         self.image_info = image_info
-        kinds = renderer.html_kinds
-        names = sorted({renderer.template_for_kind(k) for k in kinds})
+        names = sorted({k.template for k in KINDS.values() if k.template is not None})
         self.templates = template_digests(env, names)
         self.entries: dict[str, str] = {}
         self.langs: dict[str, str] = {}
@@ -129,39 +129,24 @@ class Fingerprints:
         content = self.contents.get(e.article.source)
         return (content, e.article.source) if content is not None else e.article
 
-    def page(self, page: Page, ls_entries: Callable[[str], Any]) -> str | None:
-        """None: always render (sitemaps, which list every page)."""
-        if page.kind in ("sitemap", "sitemap-index", "news-sitemap"):
+    def page(self, page: Page, ls: LanguageSite) -> str | None:
+        """None: render on every build (sitemaps, which list every page)."""
+        kind = KINDS[page.kind]
+        if kind.whole_site:
             return None
-        head: tuple[object, ...] = (self.langs[page.lang], page.kind, page.path)
-        if page.kind in self.renderer.html_kinds:
-            head += (self.templates[self.renderer.template_for_kind(page.kind)],)
-        if page.kind == "article" and page.entry is not None:
-            return digest(_dump((head, self.entry(page.entry))))
-        payload = [self.entry(e) for e in page.items]
-        extra = ls_entries(page.kind) if page.kind in ("home", "tags", "authors",
-                                                        "archive") else None
-        return digest(_dump((head, payload, page.number, page.total, page.section,
-                             page.term, page.month, extra)))
+        template = self.templates[kind.template] if kind.template is not None else None
+        shown = self._hashable(kind.shows(page, ls, self.renderer.site))
+        return digest(_dump((self.langs[page.lang], page.place, template, shown)))
 
-
-def extra_payload(renderer: Renderer, lang: str, fps: Fingerprints) -> Callable[[str], Any]:
-    """What the home page and the index pages show besides their own items."""
-    ls = renderer.lang_sites[lang]
-    home_n = renderer.site.config.home_per_section
-
-    def get(kind: str) -> Any:
-        if kind == "home":
-            return [[fps.entry(e) for e in ls.entries[:10]],
-                    [(s, [fps.entry(e) for e in ls.by_section[s.slug][:home_n]])
-                     for s in ls.sections]]
-        if kind == "tags":
-            return [(t, len(items)) for t, items in ls.tags]
-        if kind == "authors":
-            return [(t, len(items)) for t, items in ls.authors]
-        return [(m, len(items)) for m, items in ls.months]
-
-    return get
+    def _hashable(self, value: Any) -> Any:
+        """What a page shows, with each entry standing for its digest."""
+        if isinstance(value, Entry):
+            return self.entry(value)
+        if isinstance(value, tuple | list):
+            return tuple(self._hashable(v) for v in value)
+        if isinstance(value, Mapping):
+            return tuple((k, self._hashable(v)) for k, v in sorted(value.items()))
+        return value
 
 
 def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> str:

@@ -23,7 +23,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MARKER = ".newsgen-output"
 MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
@@ -81,7 +81,7 @@ def safe_relpath(path: str) -> str:
         raise ValueError(f"unsafe output path {path!r}")
     if path.startswith("/") or any(part in ("..", ".", "") for part in path.split("/")):
         raise ValueError(f"unsafe output path {path!r}")
-    return PurePosixPath(path).as_posix()
+    return path  # no empty, "." or ".." part and no leading "/": already normal
 
 
 @dataclass

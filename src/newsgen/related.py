@@ -27,6 +27,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Generic, Protocol, TypeVar
 
 
@@ -83,16 +84,16 @@ class RelatedIndex(Generic[C]):
         self.rows: dict[str, _Row] = {}
         groups: dict[Hashable, list[_Row]] = defaultdict(list)
         for c in candidates:
-            row: _Row = (c.timestamp, c.key, c.section_slug, c.tag_slugs, c)
-            self.rows[c.key] = row
-            groups[("lang", c.lang)].append(row)
-            groups[("section", c.lang, c.section_slug)].append(row)
+            self.rows[c.key] = (c.timestamp, c.key, c.section_slug, c.tag_slugs, c)
+        # Sorted once by (time, key): every posting list is then filled in order.
+        for row in sorted(self.rows.values(), key=itemgetter(0, 1)):
+            lang = row[4].lang  # type: ignore[attr-defined]
+            groups[("lang", lang)].append(row)
+            groups[("section", lang, row[2])].append(row)
             for tag in row[3]:
-                groups[("tag", c.lang, tag)].append(row)
-        self.postings: dict[Hashable, tuple[list[tuple[float, str]], list[_Row]]] = {}
-        for group, rows in groups.items():
-            rows.sort(key=lambda r: (r[0], r[1]))
-            self.postings[group] = ([(r[0], r[1]) for r in rows], rows)
+                groups[("tag", lang, tag)].append(row)
+        self.postings: dict[Hashable, tuple[list[tuple[float, str]], list[_Row]]] = {
+            group: ([(r[0], r[1]) for r in rows], rows) for group, rows in groups.items()}
 
     def affected(self, fills: Fills) -> set[str]:
         """The keys whose fill may differ from the one made from the candidates of the

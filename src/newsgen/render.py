@@ -32,7 +32,8 @@ from jinja2.runtime import Context as JinjaContext
 from newsgen import feeds, i18n, search
 from newsgen.errors import Reporter
 from newsgen.images import ImageInfo
-from newsgen.site import Entry, LanguageSite, Section, Site, Term
+from newsgen.kinds import HTML_KINDS, KINDS, Page
+from newsgen.site import Entry, LanguageSite, Site
 from newsgen.views import (
     Alternate,
     Bodies,
@@ -44,25 +45,6 @@ from newsgen.views import (
 
 TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
              "terms.html", "404.html", "read_also.html")
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file to render."""
-
-    path: str  # relative to the output folder: "general/page/2/index.html"
-    url: str  # site path: "general/page/2/"
-    kind: str
-    lang: str
-    origin: str  # who asked for this path, for collision messages
-    entry: Entry | None = None
-    section: Section | None = None
-    term: Term | None = None
-    items: tuple[Entry, ...] = ()
-    number: int = 1
-    total: int = 1
-    list_url: str = ""  # page 1 of a paginated list
-    month: tuple[int, int] | None = None  # (year, month) of an archive page
 
 
 class TemplateFailure(Exception):
@@ -162,10 +144,8 @@ class SearchView:
 
 
 def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
-                page: Page) -> SearchView:
-    now = ctx.local(ctx.site.now)
-    parts = sorted({search.part_of(ctx.local(e.article.date), now) for e in page.items},
-                   key=search.part_order)
+                parts: tuple[str, ...]) -> SearchView:
+    """`parts`: the language's index parts, newest first (see newsgen.kinds)."""
     urls = [ctx.urls.href(f"{ls.prefix}{search.BUNDLE}{part}/") for part in parts]
     words = {
         "placeholder": labels.get("search"), "search_label": labels.get("search"),
@@ -307,26 +287,16 @@ class Renderer:
             return feeds.sitemap(self.ctx, page, self._records)
         return self.html(page).encode("utf-8")
 
-    html_kinds = ("home", "section", "article", "tag", "author", "tags", "authors", "404",
-                  "archive", "month", "search")
+    html_kinds = HTML_KINDS
 
     def template_for(self, page: Page) -> str:
         return self.template_for_kind(page.kind)
 
     def template_for_kind(self, kind: str) -> str:
-        return {
-            "home": "home.html",
-            "section": "section.html",
-            "article": "article.html",
-            "tag": "taxonomy.html",
-            "author": "taxonomy.html",
-            "tags": "terms.html",
-            "authors": "terms.html",
-            "archive": "archive.html",
-            "month": "taxonomy.html",
-            "404": "404.html",
-            "search": "search.html",
-        }[kind]
+        template = KINDS[kind].template
+        if template is None:
+            raise ValueError(f"pages of kind {kind!r} have no template")
+        return template
 
     def html(self, page: Page) -> str:
         name = self.template_for(page)
@@ -377,39 +347,36 @@ class Renderer:
             "lang": page.lang,
             "page": PageView(self, page, ls),
         }
-        if page.kind == "article" and page.entry is not None:
-            values["article"] = ctx.article(page.entry)
-        elif page.kind == "home":
-            values["latest"] = [ctx.article(e) for e in ls.entries[:10]]
-            values["blocks"] = [
-                (ctx.section(s, ls.lang),
-                 [ctx.article(e) for e in ls.by_section[s.slug][
-                     : ctx.config.home_per_section]])
-                for s in ls.sections
-            ]
-        elif page.kind == "archive":
-            values["years"] = _archive_years(ctx, ls)
-        elif page.kind in ("section", "tag", "author", "month"):
-            values["articles"] = [ctx.article(e) for e in page.items]
-            values["pagination"] = self.pagination(page)
-            if page.section is not None:
-                values["section"] = ctx.section(page.section, ls.lang)
-            if page.term is not None:
-                values["term"] = ctx.term(page.term, ls.lang, len(self.term_items(ls, page.term)))
-        elif page.kind in ("tags", "authors"):
-            terms = ls.tags if page.kind == "tags" else ls.authors
-            values["terms"] = [ctx.term(t, ls.lang, len(items)) for t, items in terms]
-        elif page.kind == "search":
-            values["search"] = search_view(ctx, ls, self.labels[page.lang], page)
+        # Every value comes from what the kind declares it shows (newsgen.kinds), the
+        # same values its fingerprint is made of.
+        for key, shown in KINDS[page.kind].shows(page, ls, self.site).items():
+            values[key] = self.view(key, shown, page, ls)
         values["home_url"] = urls.href(ls.prefix)
         return values
 
-    def term_items(self, ls: LanguageSite, term: Term) -> tuple[Entry, ...]:
-        terms = ls.tags if term.kind == "tag" else ls.authors
-        for t, items in terms:
-            if t.slug == term.slug:
-                return items
-        return ()
+    def view(self, key: str, shown: Any, page: Page, ls: LanguageSite) -> Any:
+        """What a template gets for one declared value."""
+        ctx = self.ctx
+        if key in ("latest", "articles"):
+            return [ctx.article(e) for e in shown]
+        if key == "article":
+            return ctx.article(shown)
+        if key == "blocks":
+            return [(ctx.section(s, ls.lang), [ctx.article(e) for e in items])
+                    for s, items in shown]
+        if key == "section":
+            return ctx.section(shown, ls.lang)
+        if key == "term":
+            return ctx.term(shown[0], ls.lang, shown[1])
+        if key == "terms":
+            return [ctx.term(t, ls.lang, n) for t, n in shown]
+        if key == "pagination":
+            return self.pagination(page)
+        if key == "years":
+            return _archive_years(ctx, ls, shown)
+        if key == "search":
+            return search_view(ctx, ls, self.labels[page.lang], shown)
+        raise KeyError(f"no view for {key!r}")
 
     def pagination(self, page: Page) -> Pagination:
         href = self.ctx.urls.href
@@ -502,13 +469,15 @@ def month_title(month: tuple[int, int], lang: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _archive_years(ctx: Context, ls: LanguageSite) -> list[tuple[int, list[ArchiveMonth]]]:
+def _archive_years(ctx: Context, ls: LanguageSite,
+                   months: tuple[tuple[tuple[int, int], int], ...],
+                   ) -> list[tuple[int, list[ArchiveMonth]]]:
     years: dict[int, list[ArchiveMonth]] = {}
-    for (year, month), items in ls.months:
+    for (year, month), count in months:
         years.setdefault(year, []).append(ArchiveMonth(
             title=month_title((year, month), ls.lang.code),
             url=ctx.urls.href(f"{ls.prefix}archive/{year:04d}/{month:02d}/"),
-            count=len(items),
+            count=count,
         ))
     return sorted(years.items(), reverse=True)
 

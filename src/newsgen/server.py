@@ -163,6 +163,7 @@ class DevServer:
             reporter = Reporter()
             options = replace(self.options, output=self.out, base_url=self.url, write=True,
                               jobs=1, use_cache=True, preview=True,
+                              work_dir=self.workdir / "work",
                               search_later=self.state.built and not search_now)
             try:
                 result = build(options, reporter, cache=self.cache)
