@@ -504,7 +504,7 @@ def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
     prints = {p.path: fps.page(p, lang_sites[p.lang]) for p in pages}
     previous = cache.output(out_dir) if options.use_cache else None
     old = cache.page_prints(out_dir) if previous is not None else {}
-    todo = [p for p in pages if prints[p.path] is None or old.get(p.path) != prints[p.path]]
+    todo = [p for p in pages if old.get(p.path) != prints[p.path]]
     stage("fingerprint")
     if not options.write:
         result.rendered = sum(1 for _ in render_pages(todo, renderer, reporter, workers))
@@ -549,7 +549,7 @@ def _build(options: BuildOptions, reporter: Reporter, cache: BuildCache,
             raise
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
         cache.record_output(out_dir, OutputRecord(
-            None, {p.path: prints[p.path] or "" for p in pages}, state, site.valid_from,
+            None, {p.path: prints[p.path] for p in pages}, state, site.valid_from,
             site.valid_until, site.next_embargo, result.files,
             # the sources' warnings, replayed by a build with nothing to do; not the cache's
             [d for d in reporter.diagnostics if d.path != cache.label],

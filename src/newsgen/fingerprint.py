@@ -101,6 +101,7 @@ class Fingerprints:
         self.templates = template_digests(env, names)
         self.entries: dict[str, str] = {}
         self.langs: dict[str, str] = {}
+        self.sitemap: str | None = None
         config_bytes = _dump(site.config)
         outputs = sorted(a.output for a in site.assets)
         for ls in site.languages:
@@ -129,11 +130,12 @@ class Fingerprints:
         content = self.contents.get(e.article.source)
         return (content, e.article.source) if content is not None else e.article
 
-    def page(self, page: Page, ls: LanguageSite) -> str | None:
-        """None: render on every build (sitemaps, which list every page)."""
+    def page(self, page: Page, ls: LanguageSite) -> str:
         kind = KINDS[page.kind]
-        if kind.whole_site:
-            return None
+        if kind.whole_site:  # a sitemap: made of every page's record
+            if self.sitemap is None:
+                self.sitemap = digest(_dump(self.renderer.sitemap_records().records))
+            return digest(_dump((self.langs[page.lang], page.place, self.sitemap)))
         template = self.templates[kind.template] if kind.template is not None else None
         shown = self._hashable(kind.shows(page, ls, self.renderer.site))
         return digest(_dump((self.langs[page.lang], page.place, template, shown)))

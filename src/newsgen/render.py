@@ -282,12 +282,16 @@ class Renderer:
         if page.kind == "news-sitemap":
             return feeds.news_sitemap(self.ctx, page)
         if page.kind in ("sitemap", "sitemap-index"):
-            if self._records is None:
-                self._records = feeds.SitemapRecords(self.ctx, self.pages)
-            return feeds.sitemap(self.ctx, page, self._records)
+            return feeds.sitemap(self.ctx, page, self.sitemap_records())
         return self.html(page).encode("utf-8")
 
     html_kinds = HTML_KINDS
+
+    def sitemap_records(self) -> feeds.SitemapRecords:
+        """The URL, last change and alternates of every page in the sitemap (once)."""
+        if self._records is None:
+            self._records = feeds.SitemapRecords(self.ctx, self.pages)
+        return self._records
 
     def template_for(self, page: Page) -> str:
         return self.template_for_kind(page.kind)
