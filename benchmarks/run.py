@@ -12,6 +12,10 @@ and a Pelican site, then measures, as whole processes:
     newsgen template        a template changed (every article page depends on it)
     hugo full               when `hugo` is on PATH (Debian's package)
     hugo again              Hugo has no page cache: a second full build
+    newsgen serve save→served / hugo server save→served
+                            `newsgen serve --watch` and `hugo server` running: one
+                            article saved, until its page is served with the change
+                            (benchmarks/serve_latency.py; the median of --serve-edits)
     pelican full            when `pelican` is on PATH (or PELICAN=/path/to/pelican)
 
 Each figure is the median of --runs runs: wall time, CPU time (user + system,
@@ -33,6 +37,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import serve_latency  # noqa: E402
 
 NOW = "2025-01-02 12:00"
 
@@ -119,11 +126,13 @@ def bench_pelican(site: Path, runs: int, pelican: str) -> dict[str, dict[str, fl
 
 
 def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
-    lines = ["| corpus | build | wall (s) | CPU (s) | peak memory (MiB) | vs Hugo full |",
+    lines = ["| corpus | build | wall (s) | CPU (s) | peak memory (MiB) | vs Hugo |",
              "| --- | --- | ---: | ---: | ---: | ---: |"]
     for size, rows in results.items():
-        hugo = rows.get("hugo full", {}).get("wall")
         for name, r in rows.items():
+            # A server's wait is compared with Hugo's server, a build with Hugo's build.
+            peer = "hugo server save→served" if "served" in name else "hugo full"
+            hugo = rows.get(peer, {}).get("wall")
             ratio = f"{r['wall'] / hugo:.2f}×" if hugo else "–"
             lines.append(f"| {int(size):,} | {name} | {r['wall']:.2f} | {r['cpu']:.2f} | "
                          f"{r['rss']:.0f} | {ratio} |")
@@ -166,6 +175,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="newsgen -j (default: cores)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--skip", nargs="*", default=[], choices=["hugo", "pelican"])
+    parser.add_argument("--serve-edits", type=int, default=10,
+                        help="saves timed per server (0: no server rows)")
     parser.add_argument("--replot", type=Path, metavar="JSON",
                         help="only draw the chart and table again from a results.json")
     args = parser.parse_args()
@@ -189,6 +200,12 @@ def main() -> None:
         rows.update(bench_newsgen(target / "newsgen", args.runs, args.jobs))
         if hugo and "hugo" not in args.skip:
             rows.update(bench_hugo(target / "hugo", args.runs))
+        if args.serve_edits:
+            rows["newsgen serve save→served"] = serve_latency.bench_newsgen_serve(
+                target / "newsgen", args.serve_edits)
+            if hugo and "hugo" not in args.skip:
+                rows["hugo server save→served"] = serve_latency.bench_hugo_server(
+                    target / "hugo", args.serve_edits)
         if pelican and "pelican" not in args.skip:
             rows.update(bench_pelican(target / "pelican", max(1, args.runs // 2), pelican))
         results[str(size)] = rows
