@@ -1,0 +1,214 @@
+"""One build's use of the build state: what earlier builds left, what this one adds.
+
+`IncrementalBuild` is the only part of the pipeline that reads or writes the
+state (newsgen.cache): it loads articles (parsing only the files whose bytes
+changed), converts bodies (only new ones, stored at once), hands the linker the
+previous read-also fills, tells which pages changed since the output was
+written, and records the new output. The stages in newsgen.build never touch
+the state themselves.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment
+
+from newsgen import __version__
+from newsgen.cache import BodyStore, BuildCache, CachedArticle, OutputRecord, digest
+from newsgen.config import Config
+from newsgen.content import Article
+from newsgen.errors import Reporter
+from newsgen.loader import SourceTree, load_article
+from newsgen.markup import Body
+from newsgen.output import Standby, Writer
+from newsgen.parallel import chunks, convert_many
+from newsgen.related import Fills
+from newsgen.render import make_environment
+from newsgen.site import Site
+
+
+def _settings_key(config: Config) -> str:
+    """What shapes a parsed article besides its bytes: languages and time zone."""
+    langs = ",".join(lang.code for lang in config.languages)
+    return f"{__version__}|{config.timezone}|{config.language}|{langs}|{config.large_article_kb}"
+
+
+def _with_body(config: Config, a: Article) -> Article:
+    """A cached article keeps no Markdown (to save memory): read it again when needed."""
+    try:
+        data = (config.root / a.source).read_bytes()
+    except OSError:
+        return a
+    again = load_article(config, a.source, data, Reporter())
+    return replace(a, body=again.body) if again is not None else a
+
+
+class IncrementalBuild:
+    def __init__(self, cache_path: Path, use_cache: bool, reporter: Reporter,
+                 cache: BuildCache | None = None) -> None:
+        """`cache`: the dev server's in-memory state; otherwise the one in `cache_path`
+        (with `use_cache`), opened here and closed by `close()`."""
+        self.cache_path = cache_path
+        self.reporter = reporter
+        self.own = cache is None
+        self.cache = cache if cache is not None else (
+            BuildCache.load(cache_path, reporter) if use_cache else BuildCache(None))
+
+    def close(self) -> None:
+        if self.own:
+            self.cache.close()
+
+    # -- nothing to do -------------------------------------------------------------------
+
+    def unchanged(self, out_dir: Path, state: str, now: datetime) -> OutputRecord | None:
+        """The record of `out_dir` when it was built from the same sources (`state`) and
+        is still right at `now` (no embargo or news window ended since)."""
+        record = self.cache.output(out_dir)
+        if (record is not None and record.state == state
+                and (record.valid_from is None or record.valid_from <= now)
+                and (record.valid_until is None or now < record.valid_until)):
+            return record
+        return None
+
+    # -- articles and bodies -------------------------------------------------------------
+
+    def load(self, config: Config, tree: SourceTree) -> list[Article]:
+        """Every article that could be read; cached ones replay their diagnostics."""
+        cache, reporter = self.cache, self.reporter
+        cache.load_content(reporter)
+        settings = _settings_key(config)
+        articles: list[Article] = []
+        fresh: dict[str, CachedArticle] = {}
+        for rel in tree.articles:
+            stat = tree.stats[rel]
+            cached = cache.articles.get(rel)
+            if cached is None or cached.stat != stat or not cached.content.endswith(settings):
+                try:
+                    data = (config.root / rel).read_bytes()
+                except OSError as exc:
+                    reporter.error(rel, None, f"cannot read: {exc.strerror}")
+                    continue
+                content = digest(data) + "|" + settings
+                if cached is None or cached.content != content:
+                    local = Reporter()
+                    article = load_article(config, rel, data, local)
+                    cached = CachedArticle(stat, content, article, list(local.diagnostics))
+                else:
+                    cached = CachedArticle(stat, content, cached.article, cached.diagnostics)
+            fresh[rel] = cached
+            reporter.extend(cached.diagnostics)
+            if cached.article is not None:
+                articles.append(cached.article)
+        cache.articles = fresh
+        return articles
+
+    def convert(self, config: Config, articles: list[Article], workers: int,
+                durable: bool) -> tuple[list[Article], dict[str, Body]]:
+        """The articles without their Markdown, and their converted bodies by source
+        (without the HTML, which the renderer reads from `bodies()`): from the state,
+        or converted now and stored at once, so no build holds every body. A failing
+        build (not `durable`) keeps what it converts in memory."""
+        cache = self.cache
+        settings = f"|{config.raw_html}|{__version__}"
+        keys = {a.source: digest((cache.articles[a.source].content + settings).encode())
+                for a in articles}
+        todo = chunks([a for a in articles if keys[a.source] not in cache.bodies], workers)
+        converted = convert_many(config.raw_html, [[self._markdown(config, a) for a in chunk]
+                                                   for chunk in todo], workers)
+        for chunk, done in zip(todo, converted, strict=True):
+            cache.add_bodies(((keys[a.source], body)
+                              for a, body in zip(chunk, done, strict=True)), durable=durable)
+        cache.keep_bodies(set(keys.values()))
+        out = []
+        for a in articles:  # only the HTML is needed from here on
+            if a.body:
+                a = replace(a, body="")
+                cached = cache.articles.get(a.source)
+                if cached is not None and cached.article is not None:
+                    cached.article = a
+            out.append(a)
+        return out, {a.source: cache.bodies[keys[a.source]] for a in articles}
+
+    @staticmethod
+    def _markdown(config: Config, a: Article) -> str:
+        return a.body if a.body else _with_body(config, a).body
+
+    @property
+    def fills(self) -> Fills:
+        return self.cache.fills
+
+    def bodies(self) -> BodyStore:
+        return self.cache.body_store()
+
+    def contents(self) -> Mapping[str, str]:
+        """Each article's content key (its bytes and settings), by source."""
+        return {rel: c.content for rel, c in self.cache.articles.items()}
+
+    def environment(self, config: Config, tree: SourceTree, *, write: bool,
+                    failed: bool, use_cache: bool) -> Environment:
+        """The template environment, reused (with its compiled templates) while no template
+        changed; compiled templates are also kept in the cache folder between builds."""
+        cache = self.cache
+        key = (str(config.root), sorted((k, v) for k, v in tree.stats.items()
+                                        if k.startswith("templates/")))
+        if cache.environment is not None and cache.environment[0] == key and not failed:
+            env: Environment = cache.environment[1]
+            return env
+        # A build that already failed only checks templates: it leaves the cache alone.
+        bytecode = self.cache_path / "templates" if use_cache and write and not failed else None
+        if bytecode is not None:
+            try:
+                bytecode.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                bytecode = None
+        env = make_environment(config.root, bytecode)
+        if not failed:
+            cache.environment = (key, env)
+        return env
+
+    # -- the output ----------------------------------------------------------------------
+
+    def previous(self, out_dir: Path) -> tuple[OutputRecord | None, dict[str, str]]:
+        """The record of the output as it is, and its pages' fingerprints."""
+        record = self.cache.output(out_dir)
+        return record, self.cache.page_prints(out_dir) if record is not None else {}
+
+    def standby(self, out_dir: Path, record: OutputRecord | None) -> Standby | None:
+        if record is None:
+            return None
+        return Standby(self.cache.output_files(out_dir), record.standby,
+                       record.standby_identity, record.identity)
+
+    def record(self, out_dir: Path, writer: Writer, prints: dict[str, str], old: dict[str, str],
+               standby: Standby | None, state: str, site: Site, files: int,
+               search_keys: dict[str, str]) -> None:
+        """What the output holds now, after `writer` committed it."""
+        cache = self.cache
+        record = OutputRecord(
+            None, prints, state, site.valid_from, site.valid_until, site.next_embargo, files,
+            # the sources' warnings, replayed by a build with nothing to do; not the cache's
+            [d for d in self.reporter.diagnostics if d.path != cache.label],
+            site.held, search_keys, writer.differs, writer.standby_identity(),
+            files_set=writer.files)
+        # Rows are updated by difference only when the build started from the recorded
+        # output (in place): otherwise another build may have changed it meanwhile.
+        cache.record_output(out_dir, record, (old, standby.files)
+                            if standby is not None and writer.in_place else None)
+
+    def save(self) -> None:
+        try:
+            self.cache.save()
+        except (OSError, sqlite3.Error) as exc:
+            self.reporter.warning(str(self.cache_path), None,
+                                  f"cannot write the build cache ({exc}); "
+                                  "the next build will be slower")
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Builds that share the state write their outputs one at a time."""
+        return self.cache.locked()
