@@ -245,3 +245,38 @@ def test_check_output_dir_accepts_own_output(tmp_path: Path) -> None:
     assert check_output_dir(out, site) is None
     os.remove(out / MARKER)
     assert check_output_dir(out, site) is not None
+
+
+def test_a_publish_swaps_in_the_standby_changed_only_where_needed(tmp_path: Path) -> None:
+    """The previous output stays as the standby; the next build changes only the files
+    that differ and swaps it in. Unchanged files are the very same files (same inode)."""
+    site = make(tmp_path)
+    dist = site / "dist"
+
+    def inodes() -> dict[str, int]:
+        return {p.relative_to(dist).as_posix(): p.stat().st_ino
+                for p in dist.rglob("*") if p.is_file()}
+
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    first_tree, first_files = dist.stat().st_ino, inodes()
+    standby = list((site / ".newsgen-cache" / "staging").glob(".newsgen-standby-*"))
+    assert len(standby) == 1  # a first output gets its standby at once
+    write_site(site, {"content/general/three.md": article("Three", "2024-12-12")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    second_tree, second_files = dist.stat().st_ino, inodes()
+    assert second_tree != first_tree
+    assert second_files["general/three/index.html"]
+    same = [p for p in first_files if second_files.get(p) == first_files[p]]
+    assert {"404.html", "favicon.svg", "robots.txt", "assets/newsgen.css"} <= set(same)
+    # The home page lists the new article: a new file, the old one is in the standby.
+    assert second_files["index.html"] != first_files["index.html"]
+    before = tree_digest(dist)
+    (site / "content/general/three.md").unlink()
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert dist.stat().st_ino == first_tree  # the first tree, brought up to date
+    assert tree_digest(dist) != before
+    assert not (dist / "general/three").exists()
+    clean = newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean",
+                    "--cache-dir", tmp_path / "clean-cache")
+    assert clean.code == 0
+    assert tree_digest(dist) == tree_digest(tmp_path / "clean")

@@ -404,7 +404,12 @@ class Writer:
         self.staging = None
         self.files = frozenset(self._written)
         if not self.out.exists():
+            twin = self._twin(staging)
             os.rename(staging, self.out)
+            standby = self.standby_path
+            if twin is not None and standby is not None:
+                os.rename(twin, standby)
+                self.differs = frozenset()
             return
         if _exchange(staging, self.out):
             standby = self.standby_path
@@ -419,6 +424,26 @@ class Writer:
         os.rename(self.out, backup)
         os.rename(staging, self.out)
         shutil.rmtree(backup, ignore_errors=True)
+
+    def _twin(self, staging: Path) -> Path | None:
+        """A first output gets its standby at once: a copy made of hard links (under a
+        staging name until the output is in place), so the next build starts in place."""
+        standby = self.standby_path
+        if standby is None or staging.parent != standby.parent or standby.exists():
+            return None
+        twin = staging.parent / f".{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
+        made: set[str] = set()
+        try:
+            for rel in sorted(self._written):
+                folder = rel.rpartition("/")[0]
+                if folder not in made:
+                    (twin / folder).mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                os.link(staging / rel, twin / rel)
+        except OSError:
+            shutil.rmtree(twin, ignore_errors=True)
+            return None
+        return twin
 
     @property
     def in_place(self) -> bool:
