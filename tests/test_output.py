@@ -17,7 +17,8 @@ from conftest import NOW, article, newsgen, tree_digest, write_site
 from newsgen.build import BuildOptions, build
 from newsgen.errors import Reporter
 from newsgen.kinds import Page
-from newsgen.output import MARKER, Writer, check_output_dir, safe_relpath
+from newsgen.outdir import MARKER, check_output_dir
+from newsgen.output import Writer, safe_relpath
 
 SITE = {
     "content/general/one.md": article("One", "2024-12-10"),

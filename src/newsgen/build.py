@@ -29,7 +29,8 @@ from newsgen.fingerprint import Fingerprints, state_key
 from newsgen.incremental import IncrementalBuild
 from newsgen.kinds import Page
 from newsgen.loader import scan
-from newsgen.output import OutputRefused, Writer, check_output_dir
+from newsgen.outdir import OutputRefused, check_output_dir
+from newsgen.output import Writer
 from newsgen.parallel import render_pages
 from newsgen.render import Renderer, check_collisions, plan
 from newsgen.site import Held, Site, link

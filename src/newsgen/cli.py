@@ -19,7 +19,7 @@ from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.config import check_base_url, load_config
 from newsgen.dates import parse_date
 from newsgen.errors import BuildFailed, Reporter, count
-from newsgen.output import OutputRefused
+from newsgen.outdir import OutputRefused
 from newsgen.scaffold import ScaffoldError, init_site, new_article
 
 

@@ -13,66 +13,20 @@ syncs by time or checksum uploads only what changed.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import filecmp
 import hashlib
 import os
 import secrets
 import shutil
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MARKER = ".newsgen-output"
-MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
+from newsgen.outdir import MARKER, MARKER_TEXT, exchange, identity, process_alive, walk
+
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"
 _STANDBY = ".newsgen-standby-"
-
-
-class OutputRefused(Exception):
-    """The output folder is not one newsgen may replace."""
-
-
-def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) -> str | None:
-    """Why newsgen must not replace `out`, or None when it may."""
-    real = Path(os.path.realpath(out))
-    root = Path(os.path.realpath(site_root))
-    if real == Path(real.anchor):
-        return "is the file system root"
-    if real == Path(os.path.realpath(Path.home())):
-        return "is your home folder"
-    if root.is_relative_to(real):
-        return "holds the site's own sources (it is the site folder or one of its parents)"
-    for name in ("content", "templates", "static"):
-        if real.is_relative_to(root / name):
-            return f"is inside the site's {name}/ folder"
-    if real == root / "newsgen.yaml":
-        return "is the site's configuration file"
-    if cache_dir is not None:
-        cache = Path(os.path.realpath(cache_dir))
-        if cache.is_relative_to(real) or real.is_relative_to(cache):
-            return "overlaps the build cache folder"
-    if not real.exists():
-        return None
-    if not real.is_dir():
-        return "exists and is not a folder"
-    try:
-        names = os.listdir(real)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    if not names:
-        return None
-    if ".git" in names:
-        return "holds a .git folder; newsgen replaces its output whole and would lose it"
-    if "newsgen.yaml" in names:
-        return "holds a site's sources (newsgen.yaml)"
-    if MARKER not in names:
-        return (f"is not empty and was not made by newsgen (no {MARKER} file); "
-                "choose an empty or new folder")
-    return None
 
 
 def safe_relpath(path: str) -> str:
@@ -89,16 +43,6 @@ class WriteStats:
     written: int = 0
     unchanged: int = 0
     changed: list[str] = field(default_factory=list)  # paths whose bytes are new
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass
@@ -195,8 +139,8 @@ class Writer:
         before = self.before
         if (standby is not None and home == standby.parent and before is not None
                 and before.differs is not None and before.identity is not None
-                and _identity(self.out) == before.output
-                and _identity(standby) == before.identity):
+                and identity(self.out) == before.output
+                and identity(standby) == before.identity):
             # From here on the standby is a staging tree: a kill leaves it to `recover`.
             os.rename(standby, self.staging)
             self._differs = before.differs
@@ -222,7 +166,7 @@ class Writer:
                 if not name.startswith((prefix_staging, prefix_backup)):
                     continue
                 pid_text = name.rsplit("-", 2)[-2]
-                if pid_text.isdigit() and int(pid_text) != os.getpid() and _process_alive(
+                if pid_text.isdigit() and int(pid_text) != os.getpid() and process_alive(
                         int(pid_text)):
                     continue  # another build is running right now
                 leftover = place / name
@@ -375,7 +319,7 @@ class Writer:
         if self._in_place and self.before is not None:
             candidates: set[str] = set(self.before.files) | self._differs
         else:
-            candidates = set(_walk(self.out)) if self.out.is_dir() else set()
+            candidates = set(walk(self.out)) if self.out.is_dir() else set()
         gone = frozenset(candidates - self._written)
         if not self._in_place:
             return gone  # a fresh staging tree holds only what was written
@@ -411,7 +355,7 @@ class Writer:
                 os.rename(twin, standby)
                 self.differs = frozenset()
             return
-        if _exchange(staging, self.out):
+        if exchange(staging, self.out):
             standby = self.standby_path
             if standby is not None and staging.parent == standby.parent:
                 # The previous output, one generation behind: the next build's staging tree.
@@ -452,7 +396,7 @@ class Writer:
 
     def standby_identity(self) -> tuple[int, int] | None:
         standby = self.standby_path
-        return _identity(standby) if standby is not None and self.differs is not None else None
+        return identity(standby) if standby is not None and self.differs is not None else None
 
     def abort(self) -> None:
         if self.staging is not None:
@@ -460,41 +404,3 @@ class Writer:
             self.staging = None
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def _walk(root: Path) -> Iterator[str]:
-    """Every file under `root`, as a path relative to it."""
-    for folder, _dirs, names in os.walk(root):
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        for name in names:
-            yield prefix + name
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with renameat2(2); False when the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                          ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM, errno.EXDEV):
-        return False
-    raise OSError(code, os.strerror(code), str(b))

@@ -38,7 +38,7 @@ from newsgen import search
 from newsgen.build import BuildOptions, build
 from newsgen.cache import BuildCache
 from newsgen.errors import BuildFailed, Diagnostic, Reporter, count
-from newsgen.output import OutputRefused
+from newsgen.outdir import OutputRefused
 
 SPECIAL = "/__newsgen__/"
 HEARTBEAT = 15.0

@@ -1,0 +1,108 @@
+"""The output folder on disk: which folder newsgen may replace, and the file-system
+operations the writer (newsgen.output) builds on: the atomic exchange of two
+folders, a folder's identity, walking a tree, telling whether a build is alive.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+MARKER = ".newsgen-output"
+MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
+
+
+class OutputRefused(Exception):
+    """The output folder is not one newsgen may replace."""
+
+
+def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) -> str | None:
+    """Why newsgen must not replace `out`, or None when it may."""
+    real = Path(os.path.realpath(out))
+    root = Path(os.path.realpath(site_root))
+    if real == Path(real.anchor):
+        return "is the file system root"
+    if real == Path(os.path.realpath(Path.home())):
+        return "is your home folder"
+    if root.is_relative_to(real):
+        return "holds the site's own sources (it is the site folder or one of its parents)"
+    for name in ("content", "templates", "static"):
+        if real.is_relative_to(root / name):
+            return f"is inside the site's {name}/ folder"
+    if real == root / "newsgen.yaml":
+        return "is the site's configuration file"
+    if cache_dir is not None:
+        cache = Path(os.path.realpath(cache_dir))
+        if cache.is_relative_to(real) or real.is_relative_to(cache):
+            return "overlaps the build cache folder"
+    if not real.exists():
+        return None
+    if not real.is_dir():
+        return "exists and is not a folder"
+    try:
+        names = os.listdir(real)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not names:
+        return None
+    if ".git" in names:
+        return "holds a .git folder; newsgen replaces its output whole and would lose it"
+    if "newsgen.yaml" in names:
+        return "holds a site's sources (newsgen.yaml)"
+    if MARKER not in names:
+        return (f"is not empty and was not made by newsgen (no {MARKER} file); "
+                "choose an empty or new folder")
+    return None
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def walk(root: Path) -> Iterator[str]:
+    """Every file under `root`, as a path relative to it."""
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in names:
+            yield prefix + name
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(2); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
