@@ -257,11 +257,9 @@ def build(options: BuildOptions, reporter: Reporter,
                                next_embargo=done.next_embargo, held=done.held)
         clock.stage("scan")
         workers = max(1, options.workers)
-        articles = state.load(config, tree)
+        articles, bodies = state.read(config, tree, workers,
+                                      durable=lambda: options.write and not reporter.failed)
         clock.stage("load")
-        articles, bodies = state.convert(config, articles, workers,
-                                         durable=options.write and not reporter.failed)
-        clock.stage("markdown")
         # Articles that failed to load are not "missing": references to them stay quiet.
         broken = {rel[len("content/"):] for rel in tree.articles} - {
             a.content_path for a in articles if a.valid}

@@ -11,7 +11,7 @@ the state themselves.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
@@ -27,7 +27,7 @@ from newsgen.errors import Reporter
 from newsgen.loader import SourceTree, load_article
 from newsgen.markup import Body
 from newsgen.output import Standby, Writer
-from newsgen.parallel import chunks, convert_many
+from newsgen.parallel import Conversions
 from newsgen.related import Fills
 from newsgen.render import make_environment
 from newsgen.site import Site
@@ -78,66 +78,68 @@ class IncrementalBuild:
 
     # -- articles and bodies -------------------------------------------------------------
 
-    def load(self, config: Config, tree: SourceTree) -> list[Article]:
-        """Every article that could be read; cached ones replay their diagnostics."""
+    def read(self, config: Config, tree: SourceTree, workers: int,
+             durable: Callable[[], bool]) -> tuple[list[Article], dict[str, Body]]:
+        """Every article that could be read (cached ones replay their diagnostics),
+        without its Markdown, and its converted body by source.
+
+        A file is read again only when its size or time changed, and parsed again only
+        when its bytes did. A body is converted only when it is new: while the other
+        files are still being read (newsgen.parallel.Conversions), and stored in the
+        state at once, so no build holds every body. The HTML stays in the state; the
+        renderer reads it from `bodies()`. A failing build (not `durable()`) keeps what
+        it converts in memory."""
         cache, reporter = self.cache, self.reporter
         cache.load_content(reporter)
         settings = _settings_key(config)
+        converted_with = f"|{config.raw_html}|{__version__}"
+        conversions = Conversions(config.raw_html, workers,
+                                  lambda done: cache.add_bodies(done, durable=durable()))
         articles: list[Article] = []
         fresh: dict[str, CachedArticle] = {}
-        for rel in tree.articles:
-            stat = tree.stats[rel]
-            cached = cache.articles.get(rel)
-            if cached is None or cached.stat != stat or not cached.content.endswith(settings):
-                try:
-                    data = (config.root / rel).read_bytes()
-                except OSError as exc:
-                    reporter.error(rel, None, f"cannot read: {exc.strerror}")
+        keys: dict[str, str] = {}
+        queued: set[str] = set()
+        try:
+            for rel in tree.articles:
+                cached = self._cached(config, rel, tree.stats[rel], settings)
+                if cached is None:
                     continue
-                content = digest(data) + "|" + settings
-                if cached is None or cached.content != content:
-                    local = Reporter()
-                    article = load_article(config, rel, data, local)
-                    cached = CachedArticle(stat, content, article, list(local.diagnostics))
-                else:
-                    cached = CachedArticle(stat, content, cached.article, cached.diagnostics)
-            fresh[rel] = cached
-            reporter.extend(cached.diagnostics)
-            if cached.article is not None:
-                articles.append(cached.article)
+                fresh[rel] = cached
+                reporter.extend(cached.diagnostics)
+                a = cached.article
+                if a is None:
+                    continue
+                key = keys[a.source] = digest((cached.content + converted_with).encode())
+                if key not in cache.bodies and key not in queued:
+                    queued.add(key)
+                    conversions.add(key, a.body if a.body else _with_body(config, a).body)
+                if a.body:  # only the HTML is needed from here on
+                    a = cached.article = replace(a, body="")
+                articles.append(a)
+            conversions.finish()
+        finally:
+            conversions.close()
         cache.articles = fresh
-        return articles
-
-    def convert(self, config: Config, articles: list[Article], workers: int,
-                durable: bool) -> tuple[list[Article], dict[str, Body]]:
-        """The articles without their Markdown, and their converted bodies by source
-        (without the HTML, which the renderer reads from `bodies()`): from the state,
-        or converted now and stored at once, so no build holds every body. A failing
-        build (not `durable`) keeps what it converts in memory."""
-        cache = self.cache
-        settings = f"|{config.raw_html}|{__version__}"
-        keys = {a.source: digest((cache.articles[a.source].content + settings).encode())
-                for a in articles}
-        todo = chunks([a for a in articles if keys[a.source] not in cache.bodies], workers)
-        converted = convert_many(config.raw_html, [[self._markdown(config, a) for a in chunk]
-                                                   for chunk in todo], workers)
-        for chunk, done in zip(todo, converted, strict=True):
-            cache.add_bodies(((keys[a.source], body)
-                              for a, body in zip(chunk, done, strict=True)), durable=durable)
         cache.keep_bodies(set(keys.values()))
-        out = []
-        for a in articles:  # only the HTML is needed from here on
-            if a.body:
-                a = replace(a, body="")
-                cached = cache.articles.get(a.source)
-                if cached is not None and cached.article is not None:
-                    cached.article = a
-            out.append(a)
-        return out, {a.source: cache.bodies[keys[a.source]] for a in articles}
+        return articles, {a.source: cache.bodies[keys[a.source]] for a in articles}
 
-    @staticmethod
-    def _markdown(config: Config, a: Article) -> str:
-        return a.body if a.body else _with_body(config, a).body
+    def _cached(self, config: Config, rel: str, stat: tuple[int, int, int, int],
+                settings: str) -> CachedArticle | None:
+        """The parsed article of one file: the state's, or parsed now (None: unreadable)."""
+        cached = self.cache.articles.get(rel)
+        if cached is not None and cached.stat == stat and cached.content.endswith(settings):
+            return cached
+        try:
+            data = (config.root / rel).read_bytes()
+        except OSError as exc:
+            self.reporter.error(rel, None, f"cannot read: {exc.strerror}")
+            return None
+        content = digest(data) + "|" + settings
+        if cached is not None and cached.content == content:
+            return CachedArticle(stat, content, cached.article, cached.diagnostics)
+        local = Reporter()
+        article = load_article(config, rel, data, local)
+        return CachedArticle(stat, content, article, list(local.diagnostics))
 
     @property
     def fills(self) -> Fills:

@@ -8,7 +8,8 @@ Fewer tasks than `PARALLEL_MIN` are done in the calling process.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsgen.errors import Reporter
@@ -52,15 +53,63 @@ def _pool(workers: int) -> Any:
     return multiprocessing.get_context("fork").Pool(workers)
 
 
-def convert_many(raw_html: bool, chunks: list[list[str]], workers: int) -> Iterator[list[Body]]:
-    """The converted bodies of each chunk of Markdown texts, chunk by chunk, in order."""
-    if workers > 1 and sum(len(c) for c in chunks) >= PARALLEL_MIN:
-        with _pool(workers) as pool:
-            yield from pool.imap(_convert_chunk, [(raw_html, chunk) for chunk in chunks])
-        return
-    converter = Converter(raw_html=raw_html)
-    for chunk in chunks:
-        yield [converter.convert(text) for text in chunk]
+class Conversions:
+    """Markdown converted while articles are still being read: texts go in by `add`,
+    and every finished chunk of (key, body) pairs goes to `store` as soon as it is
+    ready. Once a full chunk is waiting, worker processes start; they are forked then,
+    while this process is still small, and take texts, not a copy of the archive.
+    At most a few chunks are in flight, so memory stays flat however many articles
+    are converted. Fewer texts than a chunk are converted here at `finish`."""
+
+    CHUNK = 96
+
+    def __init__(self, raw_html: bool, workers: int,
+                 store: Callable[[list[tuple[str, Body]]], None]) -> None:
+        self.raw_html = raw_html
+        self.workers = workers
+        self.store = store
+        self.waiting: list[tuple[str, str]] = []
+        self.pool: Any = None
+        self.flight: deque[tuple[list[str], Any]] = deque()
+
+    def add(self, key: str, text: str) -> None:
+        self.waiting.append((key, text))
+        if self.workers > 1 and len(self.waiting) >= self.CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        if self.pool is None:
+            self.pool = _pool(self.workers)
+        keys = [k for k, _ in self.waiting]
+        texts = [t for _, t in self.waiting]
+        self.waiting = []
+        self.flight.append((keys, self.pool.apply_async(_convert_chunk,
+                                                          ((self.raw_html, texts),))))
+        while len(self.flight) > 2 * self.workers:
+            self._receive()
+
+    def _receive(self) -> None:
+        keys, pending = self.flight.popleft()
+        self.store(list(zip(keys, pending.get(), strict=True)))
+
+    def finish(self) -> None:
+        try:
+            if self.waiting and self.pool is not None:
+                self._send()
+            while self.flight:
+                self._receive()
+            if self.waiting:
+                converter = Converter(raw_html=self.raw_html)
+                done = [(k, converter.convert(t)) for k, t in self.waiting]
+                self.waiting = []
+                self.store(done)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
 
 
 def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, workers: int,
