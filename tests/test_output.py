@@ -281,3 +281,33 @@ def test_a_publish_swaps_in_the_standby_changed_only_where_needed(tmp_path: Path
                     "--cache-dir", tmp_path / "clean-cache")
     assert clean.code == 0
     assert tree_digest(dist) == tree_digest(tmp_path / "clean")
+
+
+def test_a_killed_build_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """Worker processes end with their build, silently, even under SIGKILL."""
+    files = {f"content/general/w{i}.md": article(f"W {i}", "2024-12-10", body="Text. " * 200)
+             for i in range(400)}
+    site = write_site(tmp_path / "site", files)
+    proc = subprocess.Popen([sys.executable, "-m", "newsgen", "build", "-s", str(site),
+                             "--now", NOW, "-j", "2"], stderr=subprocess.PIPE)
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while not children and proc.poll() is None and time.monotonic() < deadline:
+        try:
+            text = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text()
+            children = [int(c) for c in text.split()]
+        except OSError:
+            pass
+        time.sleep(0.01)
+    assert children, "the build never started its workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for _ in range(200):
+        if not any(Path(f"/proc/{c}").exists() for c in children):
+            break
+        time.sleep(0.05)
+    alive = [c for c in children if Path(f"/proc/{c}").exists()
+             and "Z" not in Path(f"/proc/{c}/stat").read_text().split(")")[-1][:3]]
+    assert not alive, "workers outlived their build"
+    assert proc.stderr is not None
+    assert b"Traceback" not in proc.stderr.read()

@@ -7,7 +7,11 @@ Fewer tasks than `PARALLEL_MIN` are done in the calling process.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -49,8 +53,23 @@ def chunks(items: list[Any], n: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """A worker ends with its build, without a word: when the build is killed, the
+    system kills the worker too (Linux's PR_SET_PDEATHSIG), and writing a result to a
+    vanished build ends it (SIGPIPE) rather than printing a traceback."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build was gone before the line above
+        os._exit(0)
+
+
 def _pool(workers: int) -> Any:
-    return multiprocessing.get_context("fork").Pool(workers)
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start,
+                                                    initargs=(os.getpid(),))
 
 
 class Conversions:
