@@ -340,16 +340,8 @@ class BuildCache:
         """Serialize the commit phase of builds that share this cache (SQLite's write
         lock: a second build waits here until the first one has recorded its output)."""
         self.ensure()
-        if self.db is None:
+        with self._transaction():
             yield
-            return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.rollback()
-            raise
-        self.db.commit()
 
     # -- the output ----------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Generic, Protocol, TypeVar
@@ -95,6 +95,20 @@ class RelatedIndex(Generic[C]):
         self.postings: dict[Hashable, tuple[list[tuple[float, str]], list[_Row]]] = {
             group: ([(r[0], r[1]) for r in rows], rows) for group, rows in groups.items()}
 
+    def _near(self, ts: float, key: str, lang: str, section: str, tags: Iterable[str],
+              reach: int) -> Iterator[_Row]:
+        """The rows within `reach` places of (ts, key) in each posting list of the
+        language, the section and the tags."""
+        groups: list[Hashable] = [("lang", lang), ("section", lang, section)]
+        groups += [("tag", lang, t) for t in tags]
+        for group in groups:
+            posting = self.postings.get(group)
+            if posting is None:
+                continue
+            times, rows = posting
+            at = bisect.bisect_left(times, (ts, key))
+            yield from rows[max(0, at - reach): at + reach + 1]
+
     def affected(self, fills: Fills) -> set[str]:
         """The keys whose fill may differ from the one made from the candidates of the
         previous build (`fills`): those within reach of a candidate that was added,
@@ -115,16 +129,8 @@ class RelatedIndex(Generic[C]):
             for sig in (now.get(key), before.get(key)):
                 if sig is None:
                     continue
-                ts, section, tags, lang = sig[0], sig[1], sig[2], sig[3]
-                groups: list[Hashable] = [("lang", lang), ("section", lang, section)]
-                groups += [("tag", lang, t) for t in tags]
-                for group in groups:
-                    posting = self.postings.get(group)
-                    if posting is None:
-                        continue
-                    times, rows = posting
-                    at = bisect.bisect_left(times, (ts, key))
-                    out.update(r[1] for r in rows[max(0, at - reach): at + reach + 1])
+                out.update(r[1] for r in self._near(sig[0], key, sig[3], sig[1], sig[2],
+                                                    reach))
         for key in before.keys() - now.keys():
             fills.results.pop(key, None)
             fills.changed.add(key)
@@ -150,19 +156,8 @@ class RelatedIndex(Generic[C]):
         me = self.rows.get(article.key) or (article.timestamp, article.key,
                                             article.section_slug, article.tag_slugs, article)
         ts, key, section, tags = me[0], me[1], me[2], me[3]
-        lang = article.lang
-        groups: list[Hashable] = [("tag", lang, t) for t in sorted(tags)]
-        groups += [("section", lang, section), ("lang", lang)]
-        pool: dict[str, _Row] = {}
-        w = self.window
-        for group in groups:
-            posting = self.postings.get(group)
-            if posting is None:
-                continue
-            times, rows = posting
-            at = bisect.bisect_left(times, (ts, key))
-            for row in rows[max(0, at - w): at + w + 1]:
-                pool[row[1]] = row
+        pool: dict[str, _Row] = {row[1]: row for row in self._near(
+            ts, key, article.lang, section, tuple(tags), self.window)}
         pool.pop(key, None)
         for k in exclude:
             pool.pop(k, None)
