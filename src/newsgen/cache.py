@@ -395,14 +395,6 @@ class BuildCache:
             ) if self.db is not None else frozenset()
         return record.files_set
 
-    def forget_output(self, out_dir: Path) -> None:
-        """Before changing the output or its standby: the record stops being trusted."""
-        record = self._record(out_dir)
-        if record is None:
-            return
-        record.identity, record.standby = None, None
-        self._write_record(out_dir, record)
-
     def _write_record(self, out_dir: Path, record: OutputRecord) -> None:
         self.outputs[str(out_dir)] = record
         if self.db is not None:
