@@ -33,7 +33,7 @@ from newsgen.outdir import OutputRefused, check_output_dir
 from newsgen.output import Writer
 from newsgen.parallel import render_pages
 from newsgen.render import Renderer, check_collisions, plan
-from newsgen.site import Held, Site, link
+from newsgen.site import Held, Site
 
 
 @dataclass
@@ -263,9 +263,9 @@ def build(options: BuildOptions, reporter: Reporter,
         # Articles that failed to load are not "missing": references to them stay quiet.
         broken = {rel[len("content/"):] for rel in tree.articles} - {
             a.content_path for a in articles if a.valid}
-        site = link(config, articles, bodies, tree.assets, now, reporter,
-                    drafts=options.drafts, future=options.future, broken=broken,
-                    fills=state.fills)
+        linked = state.link(config, articles, bodies, tree.assets, now, drafts=options.drafts,
+                            future=options.future, broken=broken)
+        site = linked.site
         clock.stage("link")
         pages = plan(site)
         check_collisions(site, pages, reporter)
@@ -285,7 +285,8 @@ def build(options: BuildOptions, reporter: Reporter,
                              files=len(site.assets) + len(imageset.files),
                              articles=len(site.entries), next_embargo=site.next_embargo,
                              held=site.held, stages=clock.stages)
-        fps = Fingerprints(site, renderer, env, imageset.info, state.contents())
+        fps = Fingerprints(site, renderer, env, imageset.info, state.contents(),
+                           memo=state.prints(), shape=linked.shape)
         lang_sites = {ls.lang.code: ls for ls in site.languages}
         prints = {p.path: fps.page(p, lang_sites[p.lang]) for p in pages}
         previous, old = state.previous(out_dir) if options.use_cache else (None, {})

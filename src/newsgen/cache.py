@@ -151,6 +151,10 @@ class BuildCache:
     # Kept in memory only (the dev server): the template environment and what it was made
     # from. A build reuses it while no template changed.
     environment: tuple[object, Any] | None = None
+    # ... and the last linked site and page fingerprints, which the next build patches
+    # (newsgen.relink.Linked, newsgen.fingerprint.PagePrints).
+    linked: Any = None
+    prints: Any = None
     db: sqlite3.Connection | None = None
     reporter: Reporter = field(default_factory=Reporter)
     # What the database holds: path -> (content, stat); the keys of the bodies.

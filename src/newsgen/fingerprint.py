@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pickle  # noqa: S403 - fingerprints of our own objects
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -86,13 +87,47 @@ def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def _same(before: Any, now: Any) -> bool:
+    """Equal values, where an entry is only ever the same object."""
+    if before is now:
+        return True
+    if isinstance(now, Entry) or type(before) is not type(now):
+        return False
+    if isinstance(now, tuple | list):
+        return len(before) == len(now) and all(map(_same, before, now))
+    if isinstance(now, Mapping):
+        return before.keys() == now.keys() and all(_same(before[k], now[k]) for k in now)
+    return bool(before == now)
+
+
+@dataclass
+class PagePrints:
+    """The dev server's memory of each page's fingerprint and what it was made from.
+
+    An entry stands for everything about it (newsgen.relink keeps the unchanged ones as
+    the same objects), so a page that shows the same entries and values as before has
+    the same fingerprint without hashing them again."""
+
+    images: Mapping[str, images.ImageInfo] | None = None  # entry digests include sizes
+    pages: dict[str, tuple[tuple[object, ...], object, str]] = field(default_factory=dict)
+
+
 class Fingerprints:
-    """A digest per page of everything its bytes depend on."""
+    """A digest per page of everything its bytes depend on.
+
+    With `memo`, a page is hashed only when what it shows differs from the last build
+    in this process; `shape` (newsgen.relink.Linked.shape) tells whether every page's
+    URL and dates are as then, so that a sitemap is the same."""
 
     def __init__(self, site: Site, renderer: Renderer, env: Environment,
                  image_info: dict[str, images.ImageInfo],
-                 contents: Mapping[str, str] | None = None) -> None:
+                 contents: Mapping[str, str] | None = None, *,
+                 memo: PagePrints | None = None, shape: object = None) -> None:
         self.renderer = renderer
+        self.memo = memo if memo is not None else PagePrints()
+        if self.memo.images != image_info:
+            self.memo.images, self.memo.pages = image_info, {}
+        self.shape = shape
         # An article's content key (the digest of its file and of the settings that
         # shaped it, newsgen.cache) stands for the parsed article: no need to hash it.
         self.contents = contents or {}
@@ -132,13 +167,25 @@ class Fingerprints:
 
     def page(self, page: Page, ls: LanguageSite) -> str:
         kind = KINDS[page.kind]
+        lang = self.langs[page.lang]
+        before = self.memo.pages.get(page.path)
         if kind.whole_site:  # a sitemap: made of every page's record
+            basis: tuple[object, ...] = (lang, page.place, self.shape)
+            if before is not None and self.shape is not None and before[0] == basis:
+                return before[2]
             if self.sitemap is None:
                 self.sitemap = digest(_dump(self.renderer.sitemap_records().records))
-            return digest(_dump((self.langs[page.lang], page.place, self.sitemap)))
+            found = digest(_dump((lang, page.place, self.sitemap)))
+            self.memo.pages[page.path] = (basis, None, found)
+            return found
         template = self.templates[kind.template] if kind.template is not None else None
-        shown = self._hashable(kind.shows(page, ls, self.renderer.site))
-        return digest(_dump((self.langs[page.lang], page.place, template, shown)))
+        shown = kind.shows(page, ls, self.renderer.site)
+        basis = (lang, page.place, template)
+        if before is not None and before[0] == basis and _same(before[1], shown):
+            return before[2]
+        found = digest(_dump((lang, page.place, template, self._hashable(shown))))
+        self.memo.pages[page.path] = (basis, shown, found)
+        return found
 
     def _hashable(self, value: Any) -> Any:
         """What a page shows, with each entry standing for its digest."""

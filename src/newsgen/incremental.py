@@ -11,7 +11,7 @@ the state themselves.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
@@ -19,16 +19,17 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from newsgen import __version__
+from newsgen import __version__, relink
 from newsgen.cache import BodyStore, BuildCache, CachedArticle, OutputRecord, digest
 from newsgen.config import Config
-from newsgen.content import Article
+from newsgen.content import Article, Asset
 from newsgen.errors import Reporter
+from newsgen.fingerprint import PagePrints
 from newsgen.loader import SourceTree, load_article
 from newsgen.markup import Body
 from newsgen.output import Standby, Writer
 from newsgen.parallel import Conversions
-from newsgen.related import Fills
+from newsgen.relink import Linked
 from newsgen.render import make_environment
 from newsgen.site import Site
 
@@ -141,9 +142,23 @@ class IncrementalBuild:
         article = load_article(config, rel, data, local)
         return CachedArticle(stat, content, article, list(local.diagnostics))
 
-    @property
-    def fills(self) -> Fills:
-        return self.cache.fills
+    def link(self, config: Config, articles: list[Article], bodies: Mapping[str, Body],
+             assets: Iterable[Asset], now: datetime, *, drafts: bool, future: bool,
+             broken: Iterable[str]) -> Linked:
+        """The linked site: the last one patched when this process built it and the
+        changes keep its shape (newsgen.relink), otherwise linked whole."""
+        linked = relink.link(self.cache.linked, config, articles, bodies, assets, now,
+                             self.reporter, drafts=drafts, future=future, broken=broken,
+                             fills=self.cache.fills)
+        self.cache.linked = linked
+        return linked
+
+    def prints(self) -> PagePrints:
+        """The fingerprints of the last build in this process, with what they show."""
+        if self.cache.prints is None:
+            self.cache.prints = PagePrints()
+        prints: PagePrints = self.cache.prints
+        return prints
 
     def bodies(self) -> BodyStore:
         return self.cache.body_store()

@@ -183,6 +183,8 @@ class Converter:
         self.md.reset()
         # The placeholder characters are ours alone.
         text = text.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
+        if not text.strip():  # Markdown stops early: the collector still holds the last text's
+            return Body(html="", links=(), summary="", toc="")
         html = self.md.convert(text)
         collector = self.ext.collector
         if collector is None:  # pragma: no cover - extendMarkdown always ran

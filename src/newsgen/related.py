@@ -109,6 +109,19 @@ class RelatedIndex(Generic[C]):
             at = bisect.bisect_left(times, (ts, key))
             yield from rows[max(0, at - reach): at + reach + 1]
 
+    def replace(self, candidate: C) -> None:
+        """Put `candidate` in the place of the indexed one with its key, which has the
+        same time, section and tags (only what a fill shows of it changed)."""
+        old = self.rows[candidate.key]
+        row: _Row = (old[0], old[1], old[2], old[3], candidate)
+        self.rows[candidate.key] = row
+        lang = candidate.lang
+        groups: list[Hashable] = [("lang", lang), ("section", lang, old[2])]
+        groups += [("tag", lang, t) for t in old[3]]
+        for group in groups:
+            times, rows = self.postings[group]
+            rows[bisect.bisect_left(times, (old[0], old[1]))] = row
+
     def affected(self, fills: Fills) -> set[str]:
         """The keys whose fill may differ from the one made from the candidates of the
         previous build (`fills`): those within reach of a candidate that was added,

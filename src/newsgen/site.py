@@ -213,13 +213,32 @@ def link(
     them are not reported again. `fills`: the previous build's read-also fills,
     reused where nothing they depend on changed, and updated for the next build.
     """
-    linker = _Linker(config, list(articles), list(assets), now, reporter, drafts, future,
-                     set(broken))
+    return linked(config, articles, bodies, assets, now, reporter, drafts=drafts,
+                  future=future, broken=broken, fills=fills)[0]
+
+
+def linked(
+    config: Config,
+    articles: Iterable[Article],
+    bodies: Mapping[str, Body],
+    assets: Iterable[Asset],
+    now: datetime,
+    reporter: Reporter,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    broken: Iterable[str] = (),
+    fills: Fills | None = None,
+) -> tuple[Site, Linker]:
+    """`link`, and the linker with its lookups, for patching the site later
+    (newsgen.relink)."""
+    linker = Linker(config, list(articles), list(assets), now, reporter, drafts, future,
+                    set(broken))
     linker.fills = fills if fills is not None else Fills()
-    return linker.run(bodies)
+    return linker.run(bodies), linker
 
 
-class _Linker:
+class Linker:
     def __init__(
         self,
         config: Config,
@@ -247,6 +266,11 @@ class _Linker:
         self.asset_by_output = {a.output: a for a in assets}
         self.fills = Fills()
         self.affected: set[str] = set()
+        # The run's lookups, kept for newsgen.relink: articles by content path (with and
+        # without the suffix), by (language, slug), and the read-also index.
+        self.by_content: dict[str, _Placed] = {}
+        self.by_slug: dict[tuple[str, str], list[_Placed]] = {}
+        self.index: RelatedIndex[Entry] = RelatedIndex((), window=1)
         self._terms: dict[tuple[str, str, str], Term] = {}  # (kind, lang, slug)
         self.section_names = section_names(config.sections or ())
         self.broken: set[str] = set(with_stems(dict.fromkeys(broken)))
@@ -391,6 +415,7 @@ class _Linker:
 
         window = 2 * max(self.config.read_also_limit, 1)
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
+        self.by_content, self.by_slug, self.index = by_content, by_slug, index
         self.affected = index.affected(self.fills) if self.config.read_also_fill else set()
         translations = self.translations(list(entries.values()))
         final: dict[str, Entry] = {}
@@ -399,7 +424,8 @@ class _Linker:
                 entry, read_also=self.read_also(entry, by_content, by_slug, index))
         final = {
             source: replace(e, translations=tuple(
-                final[t.article.source] for t in translations.get(source, ())))
+                final[t.article.source] for t in translations[source]))
+            if source in translations else e
             for source, e in final.items()
         }
 

@@ -1,0 +1,184 @@
+"""The dev server's fast path (newsgen.relink): a save that keeps the site's shape
+patches the last linked site instead of linking the archive again. Whatever the
+sequence of saves, the output and the diagnostics equal a clean build's."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from conftest import article, tree_digest, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.cache import BuildCache
+from newsgen.errors import BuildFailed, Reporter
+from newsgen.relink import Linked
+
+NOW = "2024-12-19 12:00"
+SECTIONS = ["General", "Economy"]
+BODIES = [
+    "Plain words.",
+    "See [story 3](../economy/story-3.md) and [the pic](../general/pic.txt).",
+    "A link to [nowhere](nope.md).",  # an error until the body changes again
+    "Two paragraphs.\n\nSee [story 1](../economy/story-1.md).",
+]
+
+
+def site_files() -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "newsgen.yaml": "title: Relink\nbase_url: https://relink.example/\nper_page: 3\n"
+                        "read_also: {limit: 3}\ntimezone: Asia/Ashgabat\nlanguage: tk\n"
+                        "languages:\n  en:\n    title: Relink English\n",
+        "content/general/pic.txt": "asset",
+    }
+    tags = ["energy", "port", "football"]
+    for i in range(10):
+        section = SECTIONS[i % 2]
+        fields = {"tags": f"[{tags[i % 3]}, {tags[(i + 1) % 3]}]", "author": f"Writer {i % 2}"}
+        if i == 0:
+            fields["related"] = "[story-3, {ref: story-5, title: Chosen words}]"
+        if i in (2, 4):
+            fields["translation_key"] = f"pair-{i}"
+        files[f"content/{section.lower()}/story-{i}.md"] = article(
+            f"Story {i}", f"2024-12-{1 + i:02d} 10:00", section, body=BODIES[i % 2], **fields)
+    for i in (2, 4):  # their English versions
+        files[f"content/general/story-{i}-en.md"] = article(
+            f"Story {i} in English", f"2024-12-{1 + i:02d} 11:00", "General", lang="en",
+            translation_key=f"pair-{i}", body="English words.")
+    return files
+
+
+def options(site: Path, out: Path) -> BuildOptions:
+    return BuildOptions(site=site, output=out, now=NOW, jobs=1, preview=True,
+                        base_url="http://127.0.0.1:8000/", work_dir=out.parent / "work")
+
+
+def run(site: Path, out: Path, cache: BuildCache) -> tuple[BuildResult | None, list[str]]:
+    reporter = Reporter()
+    try:
+        result: BuildResult | None = build(options(site, out), reporter, cache=cache)
+    except BuildFailed:
+        result = None
+    return result, sorted(d.format() for d in reporter.diagnostics)
+
+
+def set_title(path: Path, title: str) -> None:
+    lines = path.read_text().split("\n")
+    path.write_text("\n".join(f"title: {title}" if line.startswith("title:") else line
+                              for line in lines))
+
+
+def set_body(path: Path, body: str) -> None:
+    head, _, _ = path.read_text().rpartition("---\n")
+    path.write_text(f"{head}---\n\n{body}\n")
+
+
+def random_save(site: Path, rng: random.Random) -> str:
+    path = rng.choice(sorted((site / "content").rglob("*.md")))
+    choice = rng.randrange(6)
+    if choice == 0:
+        set_title(path, f"Retitled {rng.randint(0, 999)}")
+        return "title"
+    if choice in (1, 2):
+        set_body(path, rng.choice(BODIES) + f"\n\nWord {rng.random()}.")
+        return "body"
+    if choice == 3:  # a shape change: the date moves the article in its lists
+        lines = path.read_text().split("\n")
+        day = rng.randint(1, 18)
+        path.write_text("\n".join(f"date: 2024-12-{day:02d} 09:00" if line.startswith("date:")
+                                  else line for line in lines))
+        return "date"
+    if choice == 4:
+        set_title(path, "Story 3")  # back to a title another article had
+        return "title"
+    set_body(path, "")
+    return "body"
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_saves_patch_the_site_and_equal_a_clean_build(
+        tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    tmp = tmp_path_factory.mktemp("relink")
+    site = write_site(tmp / "site", site_files())
+    rng = random.Random(seed)
+    cache = BuildCache(None)
+    run(site, tmp / "served" / "out", cache)
+    for step in range(6):
+        before = cache.linked
+        if step == 0:  # one save that is patched for sure
+            set_body(site / "content/general/story-0.md", f"First save {rng.random()}.")
+            what = "body"
+        else:
+            what = random_save(site, rng)
+        served, served_says = run(site, tmp / "served" / "out", cache)
+        assert step > 0 or cache.linked is before
+        clean, clean_says = run(site, tmp / f"clean{step}" / "out", BuildCache(None))
+        assert served_says == clean_says, what
+        assert (served is None) == (clean is None), what
+        if served is not None:
+            assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / f"clean{step}" / "out")
+
+
+def test_a_title_save_is_patched_and_reaches_every_page_that_shows_it(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", site_files())
+    cache = BuildCache(None)
+    out = tmp_path / "served" / "out"
+    run(site, out, cache)
+    first: Linked = cache.linked
+    set_title(site / "content/economy/story-3.md", "A brand new headline")
+    result, says = run(site, out, cache)
+    assert result is not None and not says
+    assert cache.linked is first  # patched, not linked again
+    # story-0 names story-3 in its read-also block: it shows the new headline
+    assert "A brand new headline" in (out / "general/story-0/index.html").read_text()
+    assert "A brand new headline" in (out / "index.html").read_text()
+    # and only the pages that show story 3 were rendered again, not the whole site
+    assert 0 < result.rendered < result.pages
+    assert "en/general/story-4-en/index.html" not in result.changed
+
+    set_body(site / "content/economy/story-3.md", "A link to [nowhere](nope.md).")
+    result, says = run(site, out, cache)
+    assert result is None
+    assert says == ["content/economy/story-3.md:9: error: link 'nope.md': no file "
+                    "content/economy/nope.md"]
+    set_body(site / "content/economy/story-3.md", "Fixed.")
+    result, says = run(site, out, cache)
+    assert result is not None and not says and cache.linked is first
+
+    lines = (site / "content/economy/story-3.md").read_text().split("\n")
+    (site / "content/economy/story-3.md").write_text("\n".join(
+        "date: 2024-12-18 09:00" if line.startswith("date:") else line for line in lines))
+    result, says = run(site, out, cache)
+    assert result is not None and cache.linked is not first  # a new date: linked whole
+
+
+def test_a_translation_shows_the_new_title_of_its_partner(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", site_files())
+    cache = BuildCache(None)
+    out = tmp_path / "served" / "out"
+    run(site, out, cache)
+    before = (out / "en/general/story-2-en/index.html").read_text()
+    set_title(site / "content/general/story-2.md", "Täze at")
+    result, says = run(site, out, cache)
+    assert result is not None and not says
+    after = (out / "en/general/story-2-en/index.html").read_text()
+    assert before != after
+    clean, _ = run(site, tmp_path / "clean" / "out", BuildCache(None))
+    assert tree_digest(out) == tree_digest(tmp_path / "clean" / "out")
+
+
+def test_an_empty_body_has_no_links_of_the_text_converted_before_it() -> None:
+    """Found by the random saves above: Python-Markdown returns early on an empty text,
+    and the converter reported the previous article's links and summary for it."""
+    from newsgen.markup import Converter
+
+    converter = Converter()
+    first = converter.convert("See [the pic](pic.txt). A summary sentence.")
+    assert first.links == ("pic.txt",)
+    empty = converter.convert("\n\n")
+    assert (empty.html, empty.links, empty.summary, empty.toc) == ("", (), "", "")
