@@ -10,6 +10,7 @@ means there is nothing to do.
 
 from __future__ import annotations
 
+import operator
 import os
 import pickle  # noqa: S403 - fingerprints of our own objects
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,29 @@ def _dump(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+# By source: every environment is made by newsgen.render.make_environment, with the
+# same syntax and extensions.
+_REFERENCES: dict[str, tuple[frozenset[str], bool] | None] = {}
+
+
+def _references(env: Environment, source: str) -> tuple[frozenset[str], bool] | None:
+    """The templates a template's source names, and whether it also names one by an
+    expression; None when it cannot be parsed (reported when a page is rendered).
+    Parsed once per source."""
+    if source in _REFERENCES:
+        return _REFERENCES[source]
+    if len(_REFERENCES) > 1024:
+        _REFERENCES.clear()
+    try:
+        found = list(meta.find_referenced_templates(env.parse(source)))
+        out: tuple[frozenset[str], bool] | None = (
+            frozenset(r for r in found if r is not None), None in found)
+    except TemplateError:
+        out = None
+    _REFERENCES[source] = out
+    return out
+
+
 def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
     """For each template, a digest of its source and of every template it uses."""
     loader = env.loader
@@ -47,19 +71,12 @@ def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
             sources[name], uses[name] = "", None
             return
         sources[name] = source
-        try:
-            found = meta.find_referenced_templates(env.parse(source))
-        except TemplateError:  # reported when the page is rendered
+        found = _references(env, source)
+        if found is None:
             uses[name] = None
             return
-        refs = set()
-        dynamic = False
-        for ref in found:
-            if ref is None:
-                dynamic = True
-            else:
-                refs.add(ref)
-        uses[name] = None if dynamic else refs
+        refs, dynamic = found
+        uses[name] = None if dynamic else set(refs)
         for ref in refs:
             visit(ref)
 
@@ -94,7 +111,8 @@ def _same(before: Any, now: Any) -> bool:
     if isinstance(now, Entry) or type(before) is not type(now):
         return False
     if isinstance(now, tuple | list):
-        return len(before) == len(now) and all(map(_same, before, now))
+        return len(before) == len(now) and (all(map(operator.is_, before, now))
+                                            or all(map(_same, before, now)))
     if isinstance(now, Mapping):
         return before.keys() == now.keys() and all(_same(before[k], now[k]) for k in now)
     return bool(before == now)

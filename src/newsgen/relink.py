@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from newsgen.config import Config
 from newsgen.content import Article, Asset, article_stem
@@ -152,10 +152,13 @@ def _patch(prev: Linked, articles: list[Article], bodies: Mapping[str, Body],
         if members:
             final[source] = replace(e, translations=tuple(
                 fresh.get(t.article.source, t) for t in members))
-    swap = {id(prev.entries[source]): e for source, e in final.items()}
+    olds = [prev.entries[source] for source in final]
+    swap = {id(old): final[old.article.source] for old in olds}
     prev.entries.update(final)
+    tz = prev.site.config.tz
     return replace(prev.site, now=now, languages=tuple(
-        _swapped(ls, swap) for ls in prev.site.languages))
+        _swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
+        for ls in prev.site.languages))
 
 
 def _read_also(linker: Linker, entry: Entry) -> tuple[Link, ...]:
@@ -173,13 +176,28 @@ def _place(linker: Linker, old: Article, new: Article) -> None:
     same_slug[same_slug.index(placed)] = again
 
 
-def _swapped(ls: LanguageSite, swap: dict[int, Entry]) -> LanguageSite:
+def _swapped(ls: LanguageSite, swap: dict[int, Entry], olds: list[Entry],
+             tz: tzinfo) -> LanguageSite:
+    """The language's lists with the new entries, rebuilding only the lists that hold
+    one of the old entries `olds` (of this language)."""
+    if not olds:
+        return ls
+    sections = {e.section.slug for e in olds}
+    tags = {t.slug for e in olds for t in e.tags}
+    authors = {t.slug for e in olds for t in e.authors}
+    months = set()
+    for e in olds:
+        local = e.article.date.astimezone(tz)
+        months.add((local.year, local.month))
+
     def each(items: tuple[Entry, ...]) -> tuple[Entry, ...]:
         return tuple(swap.get(id(e), e) for e in items)
 
     return replace(
         ls, entries=each(ls.entries),
-        by_section={slug: each(items) for slug, items in ls.by_section.items()},
-        tags=tuple((t, each(items)) for t, items in ls.tags),
-        authors=tuple((t, each(items)) for t, items in ls.authors),
-        months=tuple((m, each(items)) for m, items in ls.months))
+        by_section={slug: each(items) if slug in sections else items
+                    for slug, items in ls.by_section.items()},
+        tags=tuple((t, each(items) if t.slug in tags else items) for t, items in ls.tags),
+        authors=tuple((t, each(items) if t.slug in authors else items)
+                      for t, items in ls.authors),
+        months=tuple((m, each(items) if m in months else items) for m, items in ls.months))

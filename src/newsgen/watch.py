@@ -23,7 +23,7 @@ from watchdog.observers.polling import PollingObserver
 
 WATCHED_DIRS = ("content", "templates", "static")
 CONFIG = "newsgen.yaml"
-QUIET = 0.15  # seconds without events before a rebuild starts
+QUIET = 0.05  # seconds without events before a rebuild starts (an editor's save is one burst)
 LONGEST_WAIT = 2.0  # ... but never wait longer than this after the first event
 
 
