@@ -36,3 +36,13 @@ def test_emoji_only_name_gets_a_stable_fallback() -> None:
     a = slug_or_fallback("🎉🎉", seed="content/x/🎉🎉.md")
     assert a == slug_or_fallback("🎉🎉", seed="content/x/🎉🎉.md")
     assert a.startswith("n-")
+
+
+@given(st.text())
+def test_quote_path_is_urllib_quote(path: str) -> None:
+    """The renderer's fast path for URLs gives what urllib.parse.quote gives, for any text."""
+    from urllib.parse import quote
+
+    from newsgen.views import quote_path
+
+    assert quote_path(path) == quote(path)

@@ -189,6 +189,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         jobs=getattr(args, "jobs", None),
         cache_dir=Path(os.path.abspath(cache)) if cache else site / ".newsgen-cache",
         write=write,
+        one_shot=True,
     )
     reporter = Reporter()
     quiet = bool(getattr(args, "quiet", False))

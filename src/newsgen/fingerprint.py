@@ -26,7 +26,7 @@ from newsgen.config import CONFIG_NAME, Config
 from newsgen.kinds import KINDS, Page
 from newsgen.loader import SourceTree
 from newsgen.render import Renderer
-from newsgen.site import Entry, LanguageSite, Site
+from newsgen.site import Entry, LanguageSite, Site, Term
 
 
 def _dump(value: object) -> bytes:
@@ -142,9 +142,9 @@ class Fingerprints:
                  contents: Mapping[str, str] | None = None, *,
                  memo: PagePrints | None = None, shape: object = None) -> None:
         self.renderer = renderer
-        self.memo = memo if memo is not None else PagePrints()
-        if self.memo.images != image_info:
-            self.memo.images, self.memo.pages = image_info, {}
+        self.memo = memo
+        if memo is not None and memo.images != image_info:
+            memo.images, memo.pages = image_info, {}
         self.shape = shape
         # An article's content key (the digest of its file and of the settings that
         # shaped it, newsgen.cache) stands for the parsed article: no need to hash it.
@@ -171,11 +171,13 @@ class Fingerprints:
             image = self.image_info.get(e.image.url) if e.image else None
             # Everything else of the entry is made from the article and the body, except
             # what linking added: its place, links, terms, read also and translations.
+            # Plain tuples: pickling them is twice as fast as pickling the dataclasses.
             found = digest(_dump((
-                self._article(e), e.section, e.url, e.path, e.body_key, e.body_urls,
-                e.summary, e.image, image, e.tags, e.authors, e.read_also,
-                [(self._article(t), t.section, t.url, t.body_key, t.image, t.tags, t.authors)
-                 for t in e.translations])))
+                self._article(e), _section(e), e.url, e.path, e.body_key, e.body_urls,
+                e.summary, _image(e), image, _terms(e.tags), _terms(e.authors),
+                [(link.title, link.url, link.external) for link in e.read_also],
+                [(self._article(t), _section(t), t.url, t.body_key, _image(t),
+                  _terms(t.tags), _terms(t.authors)) for t in e.translations])))
             self.entries[e.url] = found
         return found
 
@@ -186,7 +188,7 @@ class Fingerprints:
     def page(self, page: Page, ls: LanguageSite) -> str:
         kind = KINDS[page.kind]
         lang = self.langs[page.lang]
-        before = self.memo.pages.get(page.path)
+        before = self.memo.pages.get(page.path) if self.memo is not None else None
         if kind.whole_site:  # a sitemap: made of every page's record
             basis: tuple[object, ...] = (lang, page.place, self.shape)
             if before is not None and self.shape is not None and before[0] == basis:
@@ -194,7 +196,8 @@ class Fingerprints:
             if self.sitemap is None:
                 self.sitemap = digest(_dump(self.renderer.sitemap_records().records))
             found = digest(_dump((lang, page.place, self.sitemap)))
-            self.memo.pages[page.path] = (basis, None, found)
+            if self.memo is not None:
+                self.memo.pages[page.path] = (basis, None, found)
             return found
         template = self.templates[kind.template] if kind.template is not None else None
         shown = kind.shows(page, ls, self.renderer.site)
@@ -202,7 +205,8 @@ class Fingerprints:
         if before is not None and before[0] == basis and _same(before[1], shown):
             return before[2]
         found = digest(_dump((lang, page.place, template, self._hashable(shown))))
-        self.memo.pages[page.path] = (basis, shown, found)
+        if self.memo is not None:
+            self.memo.pages[page.path] = (basis, shown, found)
         return found
 
     def _hashable(self, value: Any) -> Any:
@@ -210,10 +214,26 @@ class Fingerprints:
         if isinstance(value, Entry):
             return self.entry(value)
         if isinstance(value, tuple | list):
+            if value and all(type(v) is Entry for v in value):  # a list of articles
+                return tuple(map(self.entry, value))
             return tuple(self._hashable(v) for v in value)
         if isinstance(value, Mapping):
             return tuple((k, self._hashable(v)) for k, v in sorted(value.items()))
         return value
+
+
+def _section(e: Entry) -> tuple[object, ...]:
+    s = e.section
+    return (s.slug, s.title, sorted(s.titles.items()))
+
+
+def _image(e: Entry) -> tuple[object, ...] | None:
+    i = e.image
+    return None if i is None else (i.url, i.external, i.alt, i.caption, i.credit, i.source)
+
+
+def _terms(terms: tuple[Term, ...]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((t.kind, t.name, t.slug) for t in terms)
 
 
 def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> str:

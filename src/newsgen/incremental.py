@@ -153,8 +153,11 @@ class IncrementalBuild:
         self.cache.linked = linked
         return linked
 
-    def prints(self) -> PagePrints:
-        """The fingerprints of the last build in this process, with what they show."""
+    def prints(self) -> PagePrints | None:
+        """The fingerprints of the last build in this process, with what they show (None
+        when no later build in this process will use them)."""
+        if self.own:
+            return None
         if self.cache.prints is None:
             self.cache.prints = PagePrints()
         prints: PagePrints = self.cache.prints

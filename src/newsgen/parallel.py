@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -61,6 +62,7 @@ def _worker_start(parent: int) -> None:
     system kills the worker too (Linux's PR_SET_PDEATHSIG), and writing a result to a
     vanished build ends it (SIGPIPE) rather than printing a traceback."""
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    gc.enable()  # a worker collects its own cycles, whatever its build paused
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the build was gone before the line above
