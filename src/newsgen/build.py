@@ -25,11 +25,11 @@ from newsgen import images, search
 from newsgen.cache import BuildCache, OutputRecord, digest
 from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.dates import parse_date
-from newsgen.errors import BuildFailed, Reporter
+from newsgen.errors import BuildFailed, Reporter, did_you_mean
 from newsgen.fingerprint import Fingerprints, state_key
 from newsgen.incremental import IncrementalBuild
 from newsgen.kinds import Page
-from newsgen.loader import scan
+from newsgen.loader import SourceTree, scan
 from newsgen.outdir import OutputRefused, check_output_dir
 from newsgen.output import Writer
 from newsgen.parallel import render_pages
@@ -140,6 +140,16 @@ def build_time(options: BuildOptions, config: Config, reporter: Reporter) -> dat
 # --------------------------------------------------------------------------- theme
 
 
+def _check_stylesheets(config: Config, tree: SourceTree, reporter: Reporter) -> None:
+    """Each `extra_css` names a file the output will have."""
+    outputs = {a.output for a in tree.assets}
+    for path in config.extra_css:
+        if path not in outputs:
+            hint = did_you_mean(path, sorted(o for o in outputs if o.endswith(".css")))
+            reporter.error(CONFIG_NAME, _line_of_key(config.root / CONFIG_NAME, "extra_css"),
+                           f"extra_css: no file '{path}' in static/ or content/{hint}")
+
+
 def theme_files(site: Site) -> dict[str, bytes]:
     """The built-in theme's static files, except those the site's own files replace."""
     taken = {a.output for a in site.assets}
@@ -248,6 +258,7 @@ def build(options: BuildOptions, reporter: Reporter,
     try:
         config = _config(options, reporter)
         tree = scan(config, reporter)
+        _check_stylesheets(config, tree, reporter)
         now = build_time(options, config, reporter)
         key = state_key((options.drafts, options.future, options.base_url, options.preview,
                          options.search_later), config, tree)

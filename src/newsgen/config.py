@@ -99,6 +99,9 @@ class Config:
     large_article_kb: int = 1024  # a larger article file gets a warning (0: never)
     home_per_section: int = 5
     publisher_logo: str | None = None
+    # the site's own stylesheets (paths of files under static/ or content/), linked after
+    # the theme's, so they can set its custom properties (--accent, …) or add rules
+    extra_css: tuple[str, ...] = ()
     image_widths: tuple[int, ...] = (480, 960, 1600)
     image_webp: bool = True
     image_quality: int = 82
@@ -261,6 +264,7 @@ TOP_KEYS = (
     "title", "description", "base_url", "language", "languages", "timezone", "sections",
     "per_page", "permalink", "read_also", "markdown", "feed", "news_sitemap", "home",
     "publisher", "strings", "date_format", "params", "images", "checks", "search",
+    "extra_css",
 )
 LANGUAGE_KEYS = ("title", "description", "strings", "date_format")
 SECTION_KEYS = ("slug", "title", "titles")
@@ -372,6 +376,8 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         "quality": lambda m: put("image_quality", _quality(c, m)),
     })
 
+    put("extra_css", _stylesheets(c, node))
+
     params = c.mapping(node, "params", "params")
     if params is not None:
         values["params"] = dict(to_python(params))
@@ -408,6 +414,30 @@ def _nested(c: _Checker, node: YMap, key: str, readers: dict[str, Callable[[YMap
     for name, read in readers.items():
         if sub.get(name) is not None:
             read(sub)
+
+
+def _stylesheets(c: _Checker, node: YMap) -> tuple[str, ...] | None:
+    """`extra_css`: one path or a list of paths of the site's own files, like
+    `css/site.css` for static/css/site.css (whether they exist is checked with the
+    site's files)."""
+    value = node.get("extra_css")
+    if value is None or (isinstance(value, YScalar) and value.is_null):
+        return None
+    items = value.items if isinstance(value, YSeq) else (value,)
+    out: list[str] = []
+    for item in items:
+        text = as_text(item)
+        if text is None or not text.strip():
+            c.error(item.line, f"extra_css: expected the path of a stylesheet of the site, "
+                               f"like css/site.css, got {describe(item)}")
+            continue
+        path = text.strip().lstrip("/")
+        if "://" in path or path.startswith("//") or ".." in path.split("/"):
+            c.error(item.line, f"extra_css: '{text}' is not a file of the site: give the "
+                               "path of a file under static/, like css/site.css")
+            continue
+        out.append(path)
+    return tuple(out)
 
 
 def _widths(c: _Checker, node: YMap) -> tuple[int, ...] | None:

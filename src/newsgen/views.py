@@ -348,6 +348,7 @@ class SiteView:
             for other in ctx.site.languages
         ]
         self.assets_url = ctx.urls.href("assets/")
+        self.extra_css = [ctx.urls.href(path) for path in cfg.extra_css]
         # The search page of this language (`search: true`), where the header's box goes.
         self.search_url = ctx.urls.href(lang.prefix + "search/") if cfg.search else None
         outputs = {a.output for a in ctx.site.assets}

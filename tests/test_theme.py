@@ -1,0 +1,105 @@
+"""A site changes the theme in parts: blocks of base.html, and the theme's custom
+properties from its own stylesheet (`extra_css`), without copying either.
+
+tests/sites/overrides replaces the header (keeping the navigation block), adds a
+meta tag to every head, and sets the accent colour in one line of static/css/brand.css.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import newsgen, soup
+
+NOW = "2024-12-19 12:00"
+
+
+@pytest.fixture
+def overrides(fixture_site: Callable[[str], Path]) -> Path:
+    site = fixture_site("overrides")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert not run.warnings(), run.err
+    return site
+
+
+def test_header_block_is_replaced_and_head_additions_reach_every_page(overrides: Path) -> None:
+    for page in ("index.html", "general/index.html", "general/ferry/index.html",
+                 "tags/transport/index.html", "404.html"):
+        html = soup(overrides / "dist" / page)
+        assert html.select_one("header.gazette-header .gazette-motto") is not None, page
+        assert html.select_one("header.site-header") is None, page  # the theme's header
+        # the navigation block, reused inside the new header
+        assert html.select_one("header.gazette-header nav.sections a") is not None, page
+        assert html.select_one('head meta[name="gazette-edition"]') is not None, page
+        assert html.select_one("footer.site-footer") is not None, page  # untouched block
+    article = soup(overrides / "dist/general/ferry/index.html")
+    # the article's own head (Open Graph, JSON-LD) is still there beside the site's
+    assert article.select_one('meta[property="og:title"]')["content"] == (
+        "Night ferry returns to the harbour")
+    assert article.select_one('script[type="application/ld+json"]') is not None
+
+
+def test_extra_css_comes_after_the_theme_stylesheet(overrides: Path) -> None:
+    links = [link["href"] for link in soup(overrides / "dist/general/ferry/index.html")
+             .select('head link[rel="stylesheet"]')]
+    assert links == ["/assets/newsgen.css", "/css/brand.css"]
+    assert (overrides / "dist/css/brand.css").read_text() == ":root { --accent: #0a7d32; }\n"
+    # the theme's stylesheet is the built-in one, not a copy the site had to keep
+    assert "--accent: #b3121b" in (overrides / "dist/assets/newsgen.css").read_text()
+
+
+@pytest.mark.browser
+def test_the_accent_colour_changes_with_one_line(browser, overrides: Path) -> None:  # type: ignore[no-untyped-def]
+    dist = overrides / "dist"
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(dist))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/general/ferry/")
+        colour = page.eval_on_selector(
+            ".kicker", "e => getComputedStyle(e).color")
+        accent = page.eval_on_selector(
+            ".gazette-header", "e => getComputedStyle(document.documentElement)"
+                               ".getPropertyValue('--accent').trim()")
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+    assert colour == "rgb(10, 125, 50)"  # #0a7d32 from static/css/brand.css
+    assert accent == "#0a7d32"
+
+
+def test_a_missing_stylesheet_is_an_error_with_the_nearest_file(
+        fixture_site: Callable[[str], Path]) -> None:
+    site = fixture_site("overrides")
+    config = site / "newsgen.yaml"
+    config.write_text(config.read_text().replace("css/brand.css", "css/brnd.css"))
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == ["newsgen.yaml:4: error: extra_css: no file 'css/brnd.css' in "
+                            "static/ or content/; did you mean 'css/brand.css'?"]
+    assert not (site / "dist").exists()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("https://cdn.example/x.css", "extra_css: 'https://cdn.example/x.css' is not a file of "
+                                  "the site: give the path of a file under static/, like "
+                                  "css/site.css"),
+    ("[css/brand.css, {a: 1}]", "extra_css: expected the path of a stylesheet of the site, "
+                                "like css/site.css, got a mapping"),
+])
+def test_extra_css_values_are_checked(fixture_site: Callable[[str], Path], value: str,
+                                      message: str) -> None:
+    site = fixture_site("overrides")
+    config = site / "newsgen.yaml"
+    config.write_text(config.read_text().replace("css/brand.css", value, 1))
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert [line.split(": error: ", 1)[1] for line in run.errors()] == [message]
