@@ -126,6 +126,9 @@ class BodyStore:
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
+    def __getstate__(self) -> dict[str, object]:  # for a worker started afresh
+        return {"path": self.path, "memory": self.memory, "_db": None, "_pid": 0}
+
     def html(self, key: str) -> str:
         found = self.memory.get(key)
         if found is not None or self.path is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,16 @@ def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) 
 
 
 def process_alive(pid: int) -> bool:
+    """Whether a process of that number runs (another build, for its leftovers)."""
+    if sys.platform == "win32":  # os.kill(pid, 0) would end the process there
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(ctypes.GetLastError() == 5)  # ERROR_ACCESS_DENIED: it exists
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

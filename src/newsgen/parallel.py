@@ -2,7 +2,9 @@
 
 Workers are forked after the site is linked, so they inherit it (and the
 renderer): a task is a list of indices or texts, and only results travel back.
-Fewer tasks than `PARALLEL_MIN` are done in the calling process.
+Where a process cannot fork (or NEWSGEN_START_METHOD=spawn), workers start afresh
+and make the renderer from its recipe, sent once to each. Fewer tasks than
+`PARALLEL_MIN` are done in the calling process.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from newsgen.errors import Reporter
 from newsgen.kinds import Page
 from newsgen.markup import Body, Converter
-from newsgen.render import Renderer, TemplateFailure
+from newsgen.render import Recipe, Renderer, TemplateFailure
 
 PARALLEL_MIN = 64  # fewer tasks than this are not worth starting workers for
 
@@ -57,21 +59,41 @@ def chunks(items: list[Any], n: int) -> list[list[Any]]:
 _PR_SET_PDEATHSIG = 1
 
 
-def _worker_start(parent: int) -> None:
+def start_method() -> str:
+    """How worker processes start: forked from the build where the system can fork
+    (they inherit the linked site), otherwise started afresh (`spawn`: Windows), or
+    as NEWSGEN_START_METHOD says (`spawn`, `forkserver`)."""
+    methods = multiprocessing.get_all_start_methods()
+    chosen = os.environ.get("NEWSGEN_START_METHOD", "")
+    if chosen in methods:
+        return chosen
+    return "fork" if "fork" in methods else "spawn"
+
+
+def _worker_start(parent: int, recipe: Recipe | None,
+                  pages: list[Page] | None) -> None:
     """A worker ends with its build, without a word: when the build is killed, the
     system kills the worker too (Linux's PR_SET_PDEATHSIG), and writing a result to a
-    vanished build ends it (SIGPIPE) rather than printing a traceback."""
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    vanished build ends it (SIGPIPE) rather than printing a traceback. A worker that
+    did not fork makes its renderer from the `recipe`, to render `pages`."""
+    global _job
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     gc.enable()  # a worker collects its own cycles, whatever its build paused
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # only Linux has prctl
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the build was gone before the line above
         os._exit(0)
+    if recipe is not None and pages is not None:
+        _job = (Renderer.from_recipe(recipe), pages)
 
 
-def _pool(workers: int) -> Any:
-    return multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start,
-                                                    initargs=(os.getpid(),))
+def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
+    method = start_method()
+    recipe, pages = (job[0].recipe(), job[1]) if job is not None and method != "fork" else (
+        None, None)
+    return multiprocessing.get_context(method).Pool(
+        workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
 
 
 class Conversions:
@@ -151,7 +173,7 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
     if workers > 1 and len(pages) >= PARALLEL_MIN:
         _job = (renderer, pages)
         try:
-            with _pool(workers) as pool:
+            with _pool(workers, _job) as pool:
                 tasks = chunks(list(range(len(pages))), workers)
                 for chunk in pool.imap(_render_chunk, tasks):
                     for path, result in chunk:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import html
 import json
 import sys
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import (
@@ -240,13 +241,32 @@ def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environmen
         bytecode_cache=FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
     )
     env.globals["t"] = _label
+    _RECIPES[env] = (root, bytecode_dir)
     return env
+
+
+# How each environment was made, so that a worker process started afresh (the `spawn`
+# start method, newsgen.parallel) can make the same one.
+_RECIPES: weakref.WeakKeyDictionary[Environment, tuple[Path, Path | None]] = (
+    weakref.WeakKeyDictionary())
 
 
 @pass_context
 def _label(ctx: JinjaContext, key: str, count: int | None = None, **kwargs: object) -> str:
     labels: i18n.Labels = ctx["labels"]
     return labels.get(key, count, **kwargs)
+
+
+class Recipe(NamedTuple):
+    """A renderer's ingredients, all of them picklable."""
+
+    site: Site
+    pages: list[Page]
+    images: Mapping[str, ImageInfo] | None
+    preview: bool
+    bodies: Bodies | None
+    root: Path
+    bytecode: Path | None
 
 
 class Renderer:
@@ -257,6 +277,7 @@ class Renderer:
                  *, preview: bool = False, bodies: Bodies | None = None) -> None:
         self.site = site
         self.pages = pages
+        self.images, self.preview, self.bodies = images, preview, bodies
         self.templates: dict[str, jinja2.Template] = {}  # no lookup per page
         self._records: feeds.SitemapRecords | None = None
         self.env = env
@@ -271,6 +292,18 @@ class Renderer:
                                  f"using English (set languages.{lang.code}.strings.{key})")
         self.site_views = {ls.lang.code: SiteView(self.ctx, ls) for ls in site.languages}
         self.lang_sites = {ls.lang.code: ls for ls in site.languages}
+
+    def recipe(self) -> Recipe:
+        """What a worker process started afresh needs to make the same renderer
+        (`Renderer.from_recipe`): a forked one simply inherits it."""
+        root, bytecode = _RECIPES[self.env]
+        return Recipe(self.site, self.pages, self.images, self.preview, self.bodies, root,
+                      bytecode)
+
+    @classmethod
+    def from_recipe(cls, r: Recipe) -> Renderer:
+        return cls(r.site, make_environment(r.root, r.bytecode), r.pages, Reporter(), r.images,
+                   preview=r.preview, bodies=r.bodies)
 
     def render(self, page: Page) -> bytes:
         if page.kind == "feed":
