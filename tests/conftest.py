@@ -10,9 +10,14 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+
+from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.cache import BuildCache
+from newsgen.errors import BuildFailed, Reporter
 
 SITES = Path(__file__).parent / "sites"
 NOW = "2024-12-19 12:00"
@@ -47,6 +52,21 @@ def newsgen(*args: str | os.PathLike[str], cwd: Path | None = None, timeout: flo
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def build_here(site: Path, *, cache: BuildCache | None = None,
+               **options: Any) -> tuple[BuildResult | None, Reporter]:
+    """Build in this process: the result (None when the build failed) and everything it
+    reported. `options` are BuildOptions fields; the clock is NOW and one process works
+    unless they say otherwise. `cache`: an in-memory state kept between builds, as
+    `newsgen serve` keeps it."""
+    options.setdefault("now", NOW)
+    options.setdefault("jobs", 1)
+    reporter = Reporter()
+    try:
+        return build(BuildOptions(site=site, **options), reporter, cache=cache), reporter
+    except BuildFailed:
+        return None, reporter
 
 
 def write_site(root: Path, files: dict[str, str | bytes]) -> Path:

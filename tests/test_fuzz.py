@@ -14,12 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import tree_digest
+from conftest import build_here, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsgen.build import BuildOptions, build
-from newsgen.errors import BuildFailed, Reporter
+from newsgen.errors import Reporter
 
 DIAGNOSTIC = re.compile(r"^(content|newsgen\.yaml|templates|static)[^:]*(:\d+)?: "
                         r"(error|warning): .+")
@@ -88,13 +87,9 @@ config_text = st.dictionaries(
 
 
 def run_build(site: Path) -> tuple[bool, Reporter]:
-    reporter = Reporter()
     started = time.monotonic()
-    try:
-        build(BuildOptions(site=site, now="2024-12-19 12:00", jobs=1, use_cache=False), reporter)
-        ok = True
-    except BuildFailed:
-        ok = False
+    result, reporter = build_here(site, use_cache=False)
+    ok = result is not None
     assert time.monotonic() - started < 20, "a build took too long"
     for d in reporter.diagnostics:
         assert DIAGNOSTIC.match(d.format()), d.format()

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import article, newsgen, tree_digest, write_site
+from conftest import article, build_here, newsgen, tree_digest, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.build import BuildOptions, BuildResult
 from newsgen.errors import Reporter
 
 NOW = "2024-12-19 12:00"
@@ -45,10 +45,9 @@ def base_files() -> dict[str, str | bytes]:
 
 def run(site: Path, out: Path, *, cache: bool = True, now: str = NOW, jobs: int = 1,
         drafts: bool = False) -> BuildResult:
-    reporter = Reporter()
-    result = build(BuildOptions(site=site, output=out, now=now, jobs=jobs, drafts=drafts,
-                                use_cache=cache, cache_dir=site / ".cache"), reporter)
-    assert not reporter.failed, [d.format() for d in reporter.diagnostics]
+    result, reporter = build_here(site, output=out, now=now, jobs=jobs, drafts=drafts,
+                                  use_cache=cache, cache_dir=site / ".cache")
+    assert result is not None, [d.format() for d in reporter.diagnostics]
     return result
 
 
@@ -144,10 +143,8 @@ def test_failed_build_then_fix(tmp_path: Path) -> None:
     run(site, tmp_path / "inc")
     good = (site / "content/general/story-0.md").read_text()
     (site / "content/general/story-0.md").write_text(good.replace("2024-12-01", "2024-13-45"))
-    reporter = Reporter()
-    with pytest.raises(Exception):  # noqa: B017 - BuildFailed
-        build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
-                           cache_dir=site / ".cache"), reporter)
+    failed, _ = build_here(site, output=tmp_path / "inc", cache_dir=site / ".cache")
+    assert failed is None
     (site / "content/general/story-0.md").write_text(good.replace("Body", "Fixed body"))
     assert_same_as_clean(site, tmp_path)
 
@@ -189,18 +186,14 @@ def test_damaged_or_foreign_state_is_rebuilt_with_a_warning(
     assert db.is_file()
     damage(db)
     CHANGES["title"](site)
-    reporter = Reporter()
-    build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
-                       cache_dir=site / ".cache"), reporter)
+    _, reporter = build_here(site, output=tmp_path / "inc", cache_dir=site / ".cache")
     assert any("damaged" in d.message or "starting a new one" in d.message
                for d in reporter.warnings), [d.message for d in reporter.warnings]
     run(site, tmp_path / "clean", cache=False)
     assert tree_digest(tmp_path / "inc") == tree_digest(tmp_path / "clean")
     # The state was rebuilt: the next build trusts it again and has nothing to do.
-    reporter = Reporter()
-    again = build(BuildOptions(site=site, output=tmp_path / "inc", now=NOW, jobs=1,
-                               cache_dir=site / ".cache"), reporter)
-    assert again.nothing_changed
+    again, reporter = build_here(site, output=tmp_path / "inc", cache_dir=site / ".cache")
+    assert again is not None and again.nothing_changed
     assert not any("damaged" in d.message for d in reporter.warnings)
 
 
@@ -285,6 +278,22 @@ def test_concurrent_builds_share_the_cache_safely(tmp_path: Path) -> None:
     assert all(p.wait(timeout=120) == 0 for p in procs)
     run(site, tmp_path / "clean", cache=False)
     assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
+def test_builds_that_create_the_state_at_once_all_succeed(tmp_path: Path) -> None:
+    """Three first builds of a site at the same moment: one creates the database, the
+    others wait for it. (One of them used to take the creator's busy database for a
+    damaged one and delete it under it.)"""
+    import subprocess
+    import sys
+
+    for attempt in range(5):
+        site = write_site(tmp_path / f"site{attempt}", base_files())
+        cmd = [sys.executable, "-m", "newsgen", "build", "-s", str(site), "--now", NOW]
+        procs = [subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        said = [p.communicate(timeout=120)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0], said
+        assert not any("damaged" in text for text in said), said
 
 
 def _png() -> bytes:

@@ -13,10 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import tree_digest
-
-from newsgen.build import BuildOptions, build
-from newsgen.errors import Reporter
+from conftest import build_here, tree_digest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import corpus  # noqa: E402
@@ -33,10 +30,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _build(site: Path, out: Path, *, cache: bool = True) -> None:
-    reporter = Reporter()
-    build(BuildOptions(site=site, output=out, now=NOW, use_cache=cache,
-                       cache_dir=site.parent / "state"), reporter)
-    assert not reporter.errors, [d.format() for d in reporter.errors]
+    result, reporter = build_here(site, output=out, now=NOW, jobs=None, use_cache=cache,
+                                  cache_dir=site.parent / "state")
+    assert result is not None, [d.format() for d in reporter.errors]
 
 
 def _edit(site: Path, rng: random.Random, n: int) -> str:

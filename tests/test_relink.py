@@ -8,13 +8,12 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import article, tree_digest, write_site
+from conftest import article, build_here, tree_digest, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsgen.build import BuildOptions, BuildResult, build
+from newsgen.build import BuildResult
 from newsgen.cache import BuildCache
-from newsgen.errors import BuildFailed, Reporter
 from newsgen.relink import Linked
 
 NOW = "2024-12-19 12:00"
@@ -51,17 +50,11 @@ def site_files() -> dict[str, str | bytes]:
     return files
 
 
-def options(site: Path, out: Path) -> BuildOptions:
-    return BuildOptions(site=site, output=out, now=NOW, jobs=1, preview=True,
-                        base_url="http://127.0.0.1:8000/", work_dir=out.parent / "work")
-
-
 def run(site: Path, out: Path, cache: BuildCache) -> tuple[BuildResult | None, list[str]]:
-    reporter = Reporter()
-    try:
-        result: BuildResult | None = build(options(site, out), reporter, cache=cache)
-    except BuildFailed:
-        result = None
+    """A build as `newsgen serve` makes it, with the state kept in `cache`."""
+    result, reporter = build_here(site, cache=cache, output=out, now=NOW, preview=True,
+                                  base_url="http://127.0.0.1:8000/",
+                                  work_dir=out.parent / "work")
     return result, sorted(d.format() for d in reporter.diagnostics)
 
 

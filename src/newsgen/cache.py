@@ -24,6 +24,7 @@ import os
 import pickle  # noqa: S403 - only our own rows, in the site's own cache folder
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -209,6 +210,8 @@ class BuildCache:
                 _reset(db)
             return db
         except sqlite3.DatabaseError as exc:  # not a database at all: a new file
+            if "locked" in str(exc):  # another build is using it: not damage, and
+                raise  # never deleted under it
             self.damaged(reporter, exc)
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
@@ -219,7 +222,17 @@ class BuildCache:
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
+        # Switching a new database to WAL needs it to itself for a moment, and SQLite does
+        # not wait for that: a second build starting at the same time tries again.
+        deadline = time.monotonic() + _BUSY_MS / 1000
+        while True:
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("BEGIN IMMEDIATE")  # two builds starting at once create the tables once
         for statement in _SCHEMA.split(";"):
