@@ -22,11 +22,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from newsgen import images, search
-from newsgen.cache import BuildCache, OutputRecord, digest
+from newsgen.cache import BuildCache, OutputRecord
 from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
 from newsgen.dates import parse_date
 from newsgen.errors import BuildFailed, Reporter, did_you_mean
 from newsgen.fingerprint import Fingerprints, state_key
+from newsgen.hashing import digest
 from newsgen.incremental import IncrementalBuild
 from newsgen.kinds import Page
 from newsgen.loader import SourceTree, scan

@@ -19,7 +19,6 @@ write lock (`BEGIN IMMEDIATE`), which a second build waits for.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle  # noqa: S403 - only our own rows, in the site's own cache folder
 import sqlite3
@@ -57,10 +56,6 @@ CREATE TABLE IF NOT EXISTS fills (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   PRIMARY KEY (dir, path)) WITHOUT ROWID;
 """
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _reset(db: sqlite3.Connection) -> None:

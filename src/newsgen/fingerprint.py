@@ -21,8 +21,8 @@ from typing import Any
 from jinja2 import Environment, TemplateError, meta
 
 from newsgen import __version__, images
-from newsgen.cache import digest
 from newsgen.config import CONFIG_NAME, Config
+from newsgen.hashing import digest
 from newsgen.kinds import KINDS, Page
 from newsgen.loader import SourceTree
 from newsgen.render import Renderer

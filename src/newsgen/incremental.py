@@ -20,11 +20,12 @@ from pathlib import Path
 from jinja2 import Environment
 
 from newsgen import __version__, relink
-from newsgen.cache import BodyStore, BuildCache, CachedArticle, OutputRecord, digest
+from newsgen.cache import BodyStore, BuildCache, CachedArticle, OutputRecord
 from newsgen.config import Config
 from newsgen.content import Article, Asset
 from newsgen.errors import Reporter
 from newsgen.fingerprint import PagePrints
+from newsgen.hashing import digest
 from newsgen.loader import SourceTree, load_article
 from newsgen.markup import Body
 from newsgen.output import Standby, Writer

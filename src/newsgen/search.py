@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from newsgen import __version__
-from newsgen.cache import digest
+from newsgen.hashing import digest
 
 BUNDLE = "pagefind/"  # the parts' folder, under each language's prefix
 TIME_LIMIT = 3600.0  # seconds for one part: far more than any archive needs
