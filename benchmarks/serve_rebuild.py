@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 
 from newsgen.build import BuildOptions  # noqa: E402
-from newsgen.server import DevServer  # noqa: E402
+from newsgen.dev.server import DevServer  # noqa: E402
 
 
 def main() -> None:

@@ -16,8 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from newsgen.build import BuildOptions, BuildResult, build
-from newsgen.cache import BuildCache
 from newsgen.errors import BuildFailed, Reporter
+from newsgen.incremental.cache import BuildCache
 
 SITES = Path(__file__).parent / "sites"
 NOW = "2024-12-19 12:00"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsgen.config import load_config
 from newsgen.errors import Reporter
+from newsgen.parse.config import load_config
 
 
 def cfg(tmp_path: Path, text: str | None) -> tuple[object, Reporter]:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsgen.frontmatter import SplitError, decode, split
-from newsgen.yamltree import YamlError, YMap, as_text, parse, to_python
+from newsgen.parse.frontmatter import SplitError, decode, split
+from newsgen.parse.yamltree import YamlError, YMap, as_text, parse, to_python
 
 
 def test_simple_split() -> None:

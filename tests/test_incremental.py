@@ -335,11 +335,11 @@ def test_each_page_kind_declares_what_its_template_gets(tmp_path: Path) -> None:
     """The renderer's context and the fingerprint both come from `Kind.shows`: a template
     gets nothing page-specific that the fingerprint did not hash."""
     from newsgen.build import load_site_config
-    from newsgen.kinds import KINDS
-    from newsgen.loader import load_article, scan
-    from newsgen.markup import Converter
-    from newsgen.render import Renderer, make_environment, plan
-    from newsgen.site import link
+    from newsgen.parse.markup import Converter
+    from newsgen.stages.kinds import KINDS
+    from newsgen.stages.loader import load_article, scan
+    from newsgen.stages.render import Renderer, make_environment, plan
+    from newsgen.stages.site import link
 
     site_dir = write_site(tmp_path / "site", {**base_files(),
                                               "newsgen.yaml": "title: K\nsearch: true\n"

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsgen.config import default_config, load_config
-from newsgen.content import Article
-from newsgen.dates import parse_date
 from newsgen.errors import Reporter
-from newsgen.loader import load_article
+from newsgen.model.content import Article
+from newsgen.parse.config import default_config, load_config
+from newsgen.parse.dates import parse_date
+from newsgen.stages.loader import load_article
 
 TZ = ZoneInfo("Asia/Ashgabat")
 

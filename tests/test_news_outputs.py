@@ -278,9 +278,9 @@ def test_embargo_is_announced_in_the_summary(tmp_path: Path) -> None:
 def test_sitemap_becomes_an_index_over_the_limit(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Over 50,000 URLs the sitemap is an index of parts (the limit is lowered here)."""
-    from newsgen import feeds
     from newsgen.build import BuildOptions, build
     from newsgen.errors import Reporter
+    from newsgen.stages import feeds
 
     monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 5)
     site = write_site(tmp_path / "s", {

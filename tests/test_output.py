@@ -16,9 +16,9 @@ from conftest import NOW, article, newsgen, tree_digest, write_site
 
 from newsgen.build import BuildOptions, build
 from newsgen.errors import Reporter
-from newsgen.kinds import Page
-from newsgen.outdir import MARKER, check_output_dir
-from newsgen.output import Writer, safe_relpath
+from newsgen.output.guard import MARKER, check_output_dir
+from newsgen.output.writer import Writer, safe_relpath
+from newsgen.stages.kinds import Page
 
 SITE = {
     "content/general/one.md": article("One", "2024-12-10"),
@@ -115,7 +115,7 @@ def test_exception_while_rendering_keeps_old_output(tmp_path: Path,
     site = make(tmp_path)
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     before = tree_digest(site / "dist")
-    from newsgen import render
+    from newsgen.stages import render
 
     calls = {"n": 0}
     original = render.Renderer.render

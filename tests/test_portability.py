@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import article, tree_digest, write_site
 
-from newsgen.parallel import PARALLEL_MIN, Conversions
+from newsgen.stages.parallel import PARALLEL_MIN, Conversions
 
 
 def build(site: Path, name: str, jobs: int, method: str | None) -> Path:

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgen.related import Fills, RelatedIndex
+from newsgen.stages.related import Fills, RelatedIndex
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The dev server's fast path (newsgen.relink): a save that keeps the site's shape
+"""The dev server's fast path (newsgen.incremental.relink): a save that keeps the site's shape
 patches the last linked site instead of linking the archive again. Whatever the
 sequence of saves, the output and the diagnostics equal a clean build's."""
 
@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsgen.build import BuildResult
-from newsgen.cache import BuildCache
-from newsgen.relink import Linked
+from newsgen.incremental.cache import BuildCache
+from newsgen.incremental.relink import Linked
 
 NOW = "2024-12-19 12:00"
 SECTIONS = ["General", "Economy"]
@@ -168,7 +168,7 @@ def test_a_translation_shows_the_new_title_of_its_partner(tmp_path: Path) -> Non
 def test_an_empty_body_has_no_links_of_the_text_converted_before_it() -> None:
     """Found by the random saves above: Python-Markdown returns early on an empty text,
     and the converter reported the previous article's links and summary for it."""
-    from newsgen.markup import Converter
+    from newsgen.parse.markup import Converter
 
     converter = Converter()
     first = converter.convert("See [the pic](pic.txt). A summary sentence.")

@@ -99,7 +99,7 @@ def test_symlinks_in_the_served_folder_are_not_followed_outside(tmp_path: Path) 
     import threading
 
     from newsgen.build import BuildOptions
-    from newsgen.server import DevServer
+    from newsgen.dev.server import DevServer
 
     (tmp_path / "secret.txt").write_text(CANARY)
     dev = DevServer(BuildOptions(site=tmp_path), "127.0.0.1", 0, watch=False)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsgen.slugs import slug_or_fallback, slugify
+from newsgen.parse.slugs import slug_or_fallback, slugify
 
 
 @pytest.mark.parametrize(("text", "slug"), [
@@ -43,6 +43,6 @@ def test_quote_path_is_urllib_quote(path: str) -> None:
     """The renderer's fast path for URLs gives what urllib.parse.quote gives, for any text."""
     from urllib.parse import quote
 
-    from newsgen.views import quote_path
+    from newsgen.stages.views import quote_path
 
     assert quote_path(path) == quote(path)

@@ -21,21 +21,21 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from newsgen import images, search
-from newsgen.cache import BuildCache, OutputRecord
-from newsgen.config import CONFIG_NAME, Config, check_base_url, load_config
-from newsgen.dates import parse_date
 from newsgen.errors import BuildFailed, Reporter, did_you_mean
-from newsgen.fingerprint import Fingerprints, state_key
 from newsgen.hashing import digest
-from newsgen.incremental import IncrementalBuild
-from newsgen.kinds import Page
-from newsgen.loader import SourceTree, scan
-from newsgen.outdir import OutputRefused, check_output_dir
-from newsgen.output import Writer
-from newsgen.parallel import render_pages
-from newsgen.render import Renderer, check_collisions, plan
-from newsgen.site import Held, Site
+from newsgen.incremental.cache import BuildCache, OutputRecord
+from newsgen.incremental.fingerprint import Fingerprints, state_key
+from newsgen.incremental.state import IncrementalBuild
+from newsgen.output.guard import OutputRefused, check_output_dir
+from newsgen.output.writer import Writer
+from newsgen.parse.config import CONFIG_NAME, Config, check_base_url, load_config
+from newsgen.parse.dates import parse_date
+from newsgen.stages import images, search
+from newsgen.stages.kinds import Page
+from newsgen.stages.loader import SourceTree, scan
+from newsgen.stages.parallel import render_pages
+from newsgen.stages.render import Renderer, check_collisions, plan
+from newsgen.stages.site import Held, Site
 
 
 @dataclass
@@ -175,7 +175,7 @@ def _search(site: Site, pages: list[Page], template: str, writer: Writer,
             options: BuildOptions, reporter: Reporter,
             committed: dict[str, str]) -> tuple[dict[str, str], bool]:
     """The Pagefind index parts of every language, into the output; a part is indexed
-    again only when what it indexes changed (see newsgen.search): an article's URL,
+    again only when what it indexes changed (see newsgen.stages.search): an article's URL,
     headline or body, or the article template (`template`: its digest). A page whose
     "read also" block changed needs no new index. A part that the previous output
     already holds, made from the same pages (`committed`: part folder → key), is carried
@@ -332,7 +332,7 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
            previous: OutputRecord | None, key: str, templates: dict[str, str],
            result: BuildResult, clock: _Clock) -> None:
     """Render the changed pages into the output's next tree, add the files, swap it in,
-    and record what the output holds (newsgen.output says why it is never a mix)."""
+    and record what the output holds (newsgen.output.writer says why it is never a mix)."""
     reporter, config = state.reporter, site.config
     standby = state.standby(out_dir, previous)
     work = options.work_dir or (options.cache_path if options.use_cache else None)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult, build
-from newsgen.config import check_base_url, load_config
-from newsgen.dates import parse_date
 from newsgen.errors import BuildFailed, Reporter, count
-from newsgen.outdir import OutputRefused
+from newsgen.output.guard import OutputRefused
+from newsgen.parse.config import check_base_url, load_config
+from newsgen.parse.dates import parse_date
 from newsgen.scaffold import ScaffoldError, init_site, new_article
 
 
@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("build", "check"):
             return _build(args, write=args.command == "build")
         if args.command == "serve":
-            from newsgen.server import serve
+            from newsgen.dev.server import serve
 
             options = BuildOptions(site=Path(os.path.abspath(args.site)), drafts=args.drafts,
                                    future=args.future)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from newsgen.config import CONFIG_NAME, Config, section_hint, section_names
 from newsgen.errors import did_you_mean
-from newsgen.slugs import slug_or_fallback, slugify
+from newsgen.parse.config import CONFIG_NAME, Config, section_hint, section_names
+from newsgen.parse.slugs import slug_or_fallback, slugify
 
 
 class ScaffoldError(Exception):

@@ -18,7 +18,7 @@ import tomllib
 from datetime import date, datetime, time
 from typing import Any
 
-from newsgen.yamltree import (
+from newsgen.parse.yamltree import (
     BOOL_TAG,
     FLOAT_TAG,
     INT_TAG,

@@ -22,7 +22,7 @@ articles' are carried over, and a changed article's body links are checked again
 (tests/test_relink.py compares the two after random edits).
 
 Unchanged entries stay the same objects, so the fingerprints of the pages that do
-not show a changed entry are found by identity (newsgen.fingerprint.PagePrints).
+not show a changed entry are found by identity (newsgen.incremental.fingerprint.PagePrints).
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, tzinfo
 
-from newsgen.config import Config
-from newsgen.content import Article, Asset, article_stem
 from newsgen.errors import Diagnostic, Reporter
-from newsgen.markup import Body
-from newsgen.related import Fills, signature
-from newsgen.site import Entry, LanguageSite, Link, Linker, Site, linked
+from newsgen.model.content import Article, Asset, article_stem
+from newsgen.parse.config import Config
+from newsgen.parse.markup import Body
+from newsgen.stages.related import Fills, signature
+from newsgen.stages.site import Entry, LanguageSite, Link, Linker, Site, linked
 
 # What a save may change in an article and still patch the site; the rest is its shape.
 WORDS = frozenset({"title", "summary", "params", "body"})

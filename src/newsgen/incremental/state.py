@@ -1,7 +1,7 @@
 """One build's use of the build state: what earlier builds left, what this one adds.
 
 `IncrementalBuild` is the only part of the pipeline that reads or writes the
-state (newsgen.cache): it loads articles (parsing only the files whose bytes
+state (newsgen.incremental.cache): it loads articles (parsing only the files whose bytes
 changed), converts bodies (only new ones, stored at once), hands the linker the
 previous read-also fills, tells which pages changed since the output was
 written, and records the new output. The stages in newsgen.build never touch
@@ -19,20 +19,21 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from newsgen import __version__, relink
-from newsgen.cache import BodyStore, BuildCache, CachedArticle, OutputRecord
-from newsgen.config import Config
-from newsgen.content import Article, Asset
+from newsgen import __version__
 from newsgen.errors import Reporter
-from newsgen.fingerprint import PagePrints
 from newsgen.hashing import digest
-from newsgen.loader import SourceTree, load_article
-from newsgen.markup import Body
-from newsgen.output import Standby, Writer
-from newsgen.parallel import Conversions
-from newsgen.relink import Linked
-from newsgen.render import make_environment
-from newsgen.site import Site
+from newsgen.incremental import relink
+from newsgen.incremental.cache import BodyStore, BuildCache, CachedArticle, OutputRecord
+from newsgen.incremental.fingerprint import PagePrints
+from newsgen.incremental.relink import Linked
+from newsgen.model.content import Article, Asset
+from newsgen.output.writer import Standby, Writer
+from newsgen.parse.config import Config
+from newsgen.parse.markup import Body
+from newsgen.stages.loader import SourceTree, load_article
+from newsgen.stages.parallel import Conversions
+from newsgen.stages.render import make_environment
+from newsgen.stages.site import Site
 
 
 def _settings_key(config: Config) -> str:
@@ -87,7 +88,7 @@ class IncrementalBuild:
 
         A file is read again only when its size or time changed, and parsed again only
         when its bytes did. A body is converted only when it is new: while the other
-        files are still being read (newsgen.parallel.Conversions), and stored in the
+        files are still being read (newsgen.stages.parallel.Conversions), and stored in the
         state at once, so no build holds every body. The HTML stays in the state; the
         renderer reads it from `bodies()`. A failing build (not `durable()`) keeps what
         it converts in memory."""
@@ -147,7 +148,7 @@ class IncrementalBuild:
              assets: Iterable[Asset], now: datetime, *, drafts: bool, future: bool,
              broken: Iterable[str]) -> Linked:
         """The linked site: the last one patched when this process built it and the
-        changes keep its shape (newsgen.relink), otherwise linked whole."""
+        changes keep its shape (newsgen.incremental.relink), otherwise linked whole."""
         linked = relink.link(self.cache.linked, config, articles, bodies, assets, now,
                              self.reporter, drafts=drafts, future=future, broken=broken,
                              fills=self.cache.fills)

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsgen.config import Config
-from newsgen.content import Article, Asset, article_stem
-from newsgen.datatree import parse_json, parse_toml
 from newsgen.errors import Reporter
-from newsgen.frontmatter import SplitError, decode, encoding_problem, split
-from newsgen.validate import Validator
-from newsgen.yamltree import YamlError, YMap, YNode, describe, parse
+from newsgen.model.content import Article, Asset, article_stem
+from newsgen.parse.config import Config
+from newsgen.parse.datatree import parse_json, parse_toml
+from newsgen.parse.frontmatter import SplitError, decode, encoding_problem, split
+from newsgen.parse.validate import Validator
+from newsgen.parse.yamltree import YamlError, YMap, YNode, describe, parse
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsgen.errors import Reporter
-from newsgen.kinds import Page
-from newsgen.markup import Body, Converter
-from newsgen.render import Recipe, Renderer, TemplateFailure
+from newsgen.parse.markup import Body, Converter
+from newsgen.stages.kinds import Page
+from newsgen.stages.render import Recipe, Renderer, TemplateFailure
 
 PARALLEL_MIN = 64  # fewer tasks than this are not worth starting workers for
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from newsgen.config import Config
 from newsgen.errors import Reporter
-from newsgen.site import Site
+from newsgen.parse.config import Config
+from newsgen.stages.site import Site
 
 RESIZABLE = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}

@@ -18,11 +18,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from newsgen import i18n
-from newsgen.config import Config, LanguageConfig
-from newsgen.images import ImageInfo
-from newsgen.markup import fill_links
-from newsgen.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
+from newsgen.parse import i18n
+from newsgen.parse.config import Config, LanguageConfig
+from newsgen.parse.markup import fill_links
+from newsgen.stages.images import ImageInfo
+from newsgen.stages.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")  # what `quote` leaves as it is
 
@@ -121,7 +121,7 @@ class Pagination:
 
 
 class Bodies(Protocol):
-    """Where the converted bodies' HTML is (newsgen.cache.BodyStore)."""
+    """Where the converted bodies' HTML is (newsgen.incremental.cache.BodyStore)."""
 
     def html(self, key: str) -> str: ...
 

@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 
-from newsgen.kinds import SITEMAP_KINDS, Page
-from newsgen.site import Entry, LanguageSite, Site
-from newsgen.views import Context, iso
+from newsgen.stages.kinds import SITEMAP_KINDS, Page
+from newsgen.stages.site import Entry, LanguageSite, Site
+from newsgen.stages.views import Context, iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsgen.outdir import MARKER, MARKER_TEXT, exchange, identity, process_alive, walk
+from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, identity, process_alive, walk
 
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"

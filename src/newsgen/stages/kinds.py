@@ -3,8 +3,8 @@
 `Kind.shows` is the one statement of what a page of that kind depends on
 besides its language and its own place (number, section, term, month): the
 entries it lists and the facts it prints. Both the renderer (the template's
-context, newsgen.render) and the fingerprint that decides whether the page must
-be rendered again (newsgen.fingerprint) are made from it, so they cannot
+context, newsgen.stages.render) and the fingerprint that decides whether the page must
+be rendered again (newsgen.incremental.fingerprint) are made from it, so they cannot
 disagree: a value a template receives is a value the fingerprint hashed.
 
 Everything else a page may use is the same for a whole language (config,
@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from newsgen import search
-from newsgen.site import Entry, LanguageSite, Section, Site, Term
+from newsgen.stages import search
+from newsgen.stages.site import Entry, LanguageSite, Section, Site, Term
 
 
 @dataclass(frozen=True)

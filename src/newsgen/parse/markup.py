@@ -19,8 +19,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-from newsgen.foreign import is_template_syntax
-from newsgen.slugs import slugify
+from newsgen.parse.foreign import is_template_syntax
+from newsgen.parse.slugs import slugify
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
 PLACEHOLDER_OPEN = "\ue000"

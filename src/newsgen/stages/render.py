@@ -30,12 +30,13 @@ from jinja2 import (
 )
 from jinja2.runtime import Context as JinjaContext
 
-from newsgen import feeds, i18n, search
 from newsgen.errors import Reporter
-from newsgen.images import ImageInfo
-from newsgen.kinds import HTML_KINDS, KINDS, Page
-from newsgen.site import Entry, LanguageSite, Site
-from newsgen.views import (
+from newsgen.parse import i18n
+from newsgen.stages import feeds, search
+from newsgen.stages.images import ImageInfo
+from newsgen.stages.kinds import HTML_KINDS, KINDS, Page
+from newsgen.stages.site import Entry, LanguageSite, Site
+from newsgen.stages.views import (
     Alternate,
     Bodies,
     Context,
@@ -146,7 +147,7 @@ class SearchView:
 
 def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
                 parts: tuple[str, ...]) -> SearchView:
-    """`parts`: the language's index parts, newest first (see newsgen.kinds)."""
+    """`parts`: the language's index parts, newest first (see newsgen.stages.kinds)."""
     urls = [ctx.urls.href(f"{ls.prefix}{search.BUNDLE}{part}/") for part in parts]
     words = {
         "placeholder": labels.get("search"), "search_label": labels.get("search"),
@@ -246,7 +247,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environmen
 
 
 # How each environment was made, so that a worker process started afresh (the `spawn`
-# start method, newsgen.parallel) can make the same one.
+# start method, newsgen.stages.parallel) can make the same one.
 _RECIPES: weakref.WeakKeyDictionary[Environment, tuple[Path, Path | None]] = (
     weakref.WeakKeyDictionary())
 
@@ -384,7 +385,7 @@ class Renderer:
             "lang": page.lang,
             "page": PageView(self, page, ls),
         }
-        # Every value comes from what the kind declares it shows (newsgen.kinds), the
+        # Every value comes from what the kind declares it shows (newsgen.stages.kinds), the
         # same values its fingerprint is made of.
         for key, shown in KINDS[page.kind].shows(page, ls, self.site).items():
             values[key] = self.view(key, shown, page, ls)

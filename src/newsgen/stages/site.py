@@ -16,12 +16,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen.config import Config, LanguageConfig, section_hint, section_names
-from newsgen.content import Article, Asset, RelatedItem, article_stem, with_stems
 from newsgen.errors import Reporter, closest
-from newsgen.markup import Body
-from newsgen.related import Fills, RelatedIndex
-from newsgen.slugs import slug_or_fallback, slugify
+from newsgen.model.content import Article, Asset, RelatedItem, article_stem, with_stems
+from newsgen.parse.config import Config, LanguageConfig, section_hint, section_names
+from newsgen.parse.markup import Body
+from newsgen.parse.slugs import slug_or_fallback, slugify
+from newsgen.stages.related import Fills, RelatedIndex
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Entry:
     read_also: tuple[Link, ...] = ()
     translations: tuple[Entry, ...] = ()  # other languages, in configured language order
 
-    # The Candidate protocol of newsgen.related:
+    # The Candidate protocol of newsgen.stages.related:
     @property
     def key(self) -> str:
         return self.url
@@ -231,7 +231,7 @@ def linked(
     fills: Fills | None = None,
 ) -> tuple[Site, Linker]:
     """`link`, and the linker with its lookups, for patching the site later
-    (newsgen.relink)."""
+    (newsgen.incremental.relink)."""
     linker = Linker(config, list(articles), list(assets), now, reporter, drafts, future,
                     set(broken))
     linker.fills = fills if fills is not None else Fills()
@@ -266,7 +266,7 @@ class Linker:
         self.asset_by_output = {a.output: a for a in assets}
         self.fills = Fills()
         self.affected: set[str] = set()
-        # The run's lookups, kept for newsgen.relink: articles by content path (with and
+        # The run's lookups, kept for newsgen.incremental.relink: articles by content path (with and
         # without the suffix), by (language, slug), and the read-also index.
         self.by_content: dict[str, _Placed] = {}
         self.by_slug: dict[tuple[str, str], list[_Placed]] = {}

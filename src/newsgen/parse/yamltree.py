@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from newsgen import yamlhelp
 from newsgen.errors import SourceError
+from newsgen.parse import yamlhelp
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
     _Loader: type = yaml.CSafeLoader

@@ -20,20 +20,21 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
 
-from newsgen import __version__, images
-from newsgen.config import CONFIG_NAME, Config
+from newsgen import __version__
 from newsgen.hashing import digest
-from newsgen.kinds import KINDS, Page
-from newsgen.loader import SourceTree
-from newsgen.render import Renderer
-from newsgen.site import Entry, LanguageSite, Site, Term
+from newsgen.parse.config import CONFIG_NAME, Config
+from newsgen.stages import images
+from newsgen.stages.kinds import KINDS, Page
+from newsgen.stages.loader import SourceTree
+from newsgen.stages.render import Renderer
+from newsgen.stages.site import Entry, LanguageSite, Site, Term
 
 
 def _dump(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-# By source: every environment is made by newsgen.render.make_environment, with the
+# By source: every environment is made by newsgen.stages.render.make_environment, with the
 # same syntax and extensions.
 _REFERENCES: dict[str, tuple[frozenset[str], bool] | None] = {}
 
@@ -122,7 +123,7 @@ def _same(before: Any, now: Any) -> bool:
 class PagePrints:
     """The dev server's memory of each page's fingerprint and what it was made from.
 
-    An entry stands for everything about it (newsgen.relink keeps the unchanged ones as
+    An entry stands for everything about it (newsgen.incremental.relink keeps the unchanged ones as
     the same objects), so a page that shows the same entries and values as before has
     the same fingerprint without hashing them again."""
 
@@ -134,7 +135,7 @@ class Fingerprints:
     """A digest per page of everything its bytes depend on.
 
     With `memo`, a page is hashed only when what it shows differs from the last build
-    in this process; `shape` (newsgen.relink.Linked.shape) tells whether every page's
+    in this process; `shape` (newsgen.incremental.relink.Linked.shape) tells whether every page's
     URL and dates are as then, so that a sitemap is the same."""
 
     def __init__(self, site: Site, renderer: Renderer, env: Environment,
@@ -147,7 +148,7 @@ class Fingerprints:
             memo.images, memo.pages = image_info, {}
         self.shape = shape
         # An article's content key (the digest of its file and of the settings that
-        # shaped it, newsgen.cache) stands for the parsed article: no need to hash it.
+        # shaped it, newsgen.incremental.cache) stands for the parsed article: no need to hash it.
         self.contents = contents or {}
         self.image_info = image_info
         names = sorted({k.template for k in KINDS.values() if k.template is not None})

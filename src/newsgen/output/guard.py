@@ -1,5 +1,5 @@
 """The output folder on disk: which folder newsgen may replace, and the file-system
-operations the writer (newsgen.output) builds on: the atomic exchange of two
+operations the writer (newsgen.output.writer) builds on: the atomic exchange of two
 folders, a folder's identity, walking a tree, telling whether a build is alive.
 """
 

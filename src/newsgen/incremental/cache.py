@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from newsgen import __version__
-from newsgen.content import Article
 from newsgen.errors import Diagnostic, Reporter
-from newsgen.markup import Body
-from newsgen.related import Fills
-from newsgen.site import Held
+from newsgen.model.content import Article
+from newsgen.parse.markup import Body
+from newsgen.stages.related import Fills
+from newsgen.stages.site import Held
 
 FORMAT = 6
 STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
@@ -105,7 +105,7 @@ class OutputRecord:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     held: tuple[Held, ...] = ()  # drafts and scheduled articles left out of it
     search: dict[str, str] = field(default_factory=dict)  # index part folder -> its key
-    # The standby tree (see newsgen.output): the paths where it differs from the output,
+    # The standby tree (see newsgen.output.writer): the paths where it differs from the output,
     # or None when it is unknown (no standby, or a build was cut short while changing it).
     standby: frozenset[str] | None = None
     standby_identity: tuple[int, int] | None = None
@@ -145,13 +145,13 @@ class BuildCache:
     bodies: dict[str, Body] = field(default_factory=dict)
     html: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
-    fills: Fills = field(default_factory=Fills)  # the read-also fills (newsgen.related)
+    fills: Fills = field(default_factory=Fills)  # the read-also fills (newsgen.stages.related)
     loaded: bool = True
     # Kept in memory only (the dev server): the template environment and what it was made
     # from. A build reuses it while no template changed.
     environment: tuple[object, Any] | None = None
     # ... and the last linked site and page fingerprints, which the next build patches
-    # (newsgen.relink.Linked, newsgen.fingerprint.PagePrints).
+    # (newsgen.incremental.relink.Linked, newsgen.incremental.fingerprint.PagePrints).
     linked: Any = None
     prints: Any = None
     db: sqlite3.Connection | None = None

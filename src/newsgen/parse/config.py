@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from newsgen import i18n
 from newsgen.errors import Reporter, closest, did_you_mean
-from newsgen.frontmatter import encoding_problem
-from newsgen.slugs import slugify
-from newsgen.yamltree import (
+from newsgen.parse import i18n
+from newsgen.parse.frontmatter import encoding_problem
+from newsgen.parse.slugs import slugify
+from newsgen.parse.yamltree import (
     YamlError,
     YMap,
     YScalar,

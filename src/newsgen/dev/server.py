@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from newsgen import search
 from newsgen.build import BuildOptions, build
-from newsgen.cache import BuildCache
 from newsgen.errors import BuildFailed, Diagnostic, Reporter, count
-from newsgen.outdir import OutputRefused
+from newsgen.incremental.cache import BuildCache
+from newsgen.output.guard import OutputRefused
+from newsgen.stages import search
 
 SPECIAL = "/__newsgen__/"
 HEARTBEAT = 15.0
@@ -515,7 +515,7 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
     try:
         dev.build()
         if watch:
-            from newsgen.watch import Watcher
+            from newsgen.dev.watch import Watcher
 
             watcher = Watcher(options.site, dev.build, say, polling=polling)
             watcher.start()

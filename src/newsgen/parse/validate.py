@@ -12,14 +12,14 @@ import re
 from datetime import datetime
 from typing import Any
 
-from newsgen import foreign
-from newsgen.config import Config, section_names
-from newsgen.content import Article, Image, RelatedItem, alias_path, article_stem
-from newsgen.dates import parse_moment
 from newsgen.errors import Reporter, did_you_mean
-from newsgen.slugs import full_length, slug_or_fallback, slugify
-from newsgen.yamlhelp import comment_hint
-from newsgen.yamltree import (
+from newsgen.model.content import Article, Image, RelatedItem, alias_path, article_stem
+from newsgen.parse import foreign
+from newsgen.parse.config import Config, section_names
+from newsgen.parse.dates import parse_moment
+from newsgen.parse.slugs import full_length, slug_or_fallback, slugify
+from newsgen.parse.yamlhelp import comment_hint
+from newsgen.parse.yamltree import (
     YMap,
     YNode,
     YScalar,

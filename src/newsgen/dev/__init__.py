@@ -1,0 +1,1 @@
+"""`newsgen serve`: the HTTP server with live reload and the file watcher."""

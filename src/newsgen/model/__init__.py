@@ -1,0 +1,1 @@
+"""Frozen types of the content: no I/O, no Jinja, no Pillow."""

@@ -1,0 +1,1 @@
+"""Reading text: YAML with lines, front matter, dates, slugs, Markdown, the config."""

@@ -1,0 +1,1 @@
+"""The build's stages between parsing and writing: load, link, plan, render."""
