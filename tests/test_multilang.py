@@ -10,7 +10,7 @@ import pytest
 from conftest import NOW, SITES, Run, article, newsgen, soup, tree_digest, write_site
 from lxml import etree
 
-from newsgen.i18n import LABEL_KEYS
+from newsgen.parse.i18n import LABEL_KEYS
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -16,8 +16,8 @@ from conftest import NOW, article, newsgen, tree_digest, write_site
 
 from newsgen.build import BuildOptions, build
 from newsgen.errors import Reporter
-from newsgen.output.guard import MARKER, check_output_dir
-from newsgen.output.writer import Writer, safe_relpath
+from newsgen.output.guard import MARKER, check_output_dir, safe_relpath
+from newsgen.output.writer import Writer
 from newsgen.stages.kinds import Page
 
 SITE = {

@@ -26,15 +26,18 @@ from newsgen.hashing import digest
 from newsgen.incremental.cache import BuildCache, OutputRecord
 from newsgen.incremental.fingerprint import Fingerprints, state_key
 from newsgen.incremental.state import IncrementalBuild
+from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.output.guard import OutputRefused, check_output_dir
 from newsgen.output.writer import Writer
-from newsgen.parse.config import CONFIG_NAME, Config, check_base_url, load_config
+from newsgen.parse.config import load_config
+from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.stages import images, search
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import SourceTree, scan
 from newsgen.stages.parallel import render_pages
-from newsgen.stages.render import Renderer, check_collisions, plan
+from newsgen.stages.plan import check_collisions, plan
+from newsgen.stages.render import Renderer
 from newsgen.stages.site import Held, Site
 
 

@@ -18,7 +18,8 @@ from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.output.guard import OutputRefused
-from newsgen.parse.config import check_base_url, load_config
+from newsgen.parse.config import load_config
+from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.scaffold import ScaffoldError, init_site, new_article
 

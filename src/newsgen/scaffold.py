@@ -8,7 +8,8 @@ from pathlib import Path
 import yaml
 
 from newsgen.errors import did_you_mean
-from newsgen.parse.config import CONFIG_NAME, Config, section_hint, section_names
+from newsgen.model.config import CONFIG_NAME, Config
+from newsgen.parse.config import section_hint, section_names
 from newsgen.parse.slugs import slug_or_fallback, slugify
 
 

@@ -20,65 +20,27 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle  # noqa: S403 - only our own rows, in the site's own cache folder
 import sqlite3
-import sys
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsgen import __version__
 from newsgen.errors import Diagnostic, Reporter
+from newsgen.incremental.database import (
+    DATABASE,
+    BodyStore,
+    damaged,
+    dump,
+    load,
+    open_state,
+    reset,
+)
 from newsgen.model.content import Article
 from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills
 from newsgen.stages.site import Held
-
-FORMAT = 6
-STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
-DATABASE = "state.sqlite"
-_BUSY_MS = 600_000  # a second build waits this long for the first one's commit
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
-                                     content TEXT NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL,
-                                   meta BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (dir TEXT PRIMARY KEY, record BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS pages (dir TEXT NOT NULL, path TEXT NOT NULL,
-                                  print TEXT NOT NULL, PRIMARY KEY (dir, path))
-                                  WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS fills (key TEXT PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
-                                  PRIMARY KEY (dir, path)) WITHOUT ROWID;
-"""
-
-
-def _reset(db: sqlite3.Connection) -> None:
-    """Empty a database of another version, or with damaged rows, in place (another
-    build may have it open: the file itself is never deleted)."""
-    db.execute("BEGIN IMMEDIATE")
-    tables = [name for (name,) in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    for name in tables:
-        db.execute(f'DROP TABLE "{name}"')  # noqa: S608 - names read from the schema
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
-    db.execute("INSERT INTO meta VALUES ('stamp', ?)", (STAMP,))
-    db.execute("COMMIT")
-
-
-def _dump(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load(data: bytes) -> Any:
-    return pickle.loads(data)  # noqa: S301 - our own rows, stamped with our version
 
 
 @dataclass
@@ -111,29 +73,6 @@ class OutputRecord:
     standby_identity: tuple[int, int] | None = None
     page_count: int = 0
     files_set: frozenset[str] | None = None  # every file in it (read when needed)
-
-
-class BodyStore:
-    """The HTML of converted bodies, read one at a time (also from forked workers)."""
-
-    def __init__(self, path: Path | None, memory: dict[str, str]) -> None:
-        self.path = path
-        self.memory = memory
-        self._db: sqlite3.Connection | None = None
-        self._pid = 0
-
-    def __getstate__(self) -> dict[str, object]:  # for a worker started afresh
-        return {"path": self.path, "memory": self.memory, "_db": None, "_pid": 0}
-
-    def html(self, key: str) -> str:
-        found = self.memory.get(key)
-        if found is not None or self.path is None:
-            return found or ""
-        if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
-            self._db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000)
-            self._pid = os.getpid()
-        row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row is not None else ""
 
 
 @dataclass
@@ -194,51 +133,10 @@ class BuildCache:
         return self.folder / DATABASE
 
     def _open(self, reporter: Reporter) -> sqlite3.Connection:
-        path = self.database
-        try:
-            db = self._connect(path)
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (STAMP,))
-            row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-            if row[0] != STAMP:
-                reporter.warning(self.label, None, f"cache made by {row[0]!r}; starting a "
-                                                   "new one (this build will be slower)")
-                _reset(db)
-            return db
-        except sqlite3.DatabaseError as exc:  # not a database at all: a new file
-            if "locked" in str(exc):  # another build is using it: not damage, and
-                raise  # never deleted under it
-            self.damaged(reporter, exc)
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{path}{suffix}")
-            db = self._connect(path)
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (STAMP,))
-            return db
-
-    def _connect(self, path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
-        # Switching a new database to WAL needs it to itself for a moment, and SQLite does
-        # not wait for that: a second build starting at the same time tries again.
-        deadline = time.monotonic() + _BUSY_MS / 1000
-        while True:
-            try:
-                db.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("BEGIN IMMEDIATE")  # two builds starting at once create the tables once
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-        db.execute("COMMIT")
-        return db
+        return open_state(self.database, reporter, self.label)
 
     def damaged(self, reporter: Reporter, exc: BaseException) -> None:
-        reporter.warning(self.label, None, f"the cache is damaged ({type(exc).__name__}); "
-                                           "starting a new one (this build will be slower)")
+        damaged(reporter, self.label, exc)
 
     @property
     def label(self) -> str:
@@ -260,18 +158,18 @@ class BuildCache:
         try:
             for path, stat, content, data in self.db.execute(
                     "SELECT path, stat, content, data FROM articles"):
-                article, diagnostics = _load(data)
+                article, diagnostics = load(data)
                 numbers = tuple(map(int, stat.split()))
                 self.articles[path] = CachedArticle(numbers, content,  # type: ignore[arg-type]
                                                     article, diagnostics)
                 self._saved_articles[path] = (content, numbers)
             for key, meta in self.db.execute("SELECT key, meta FROM bodies"):
-                self.bodies[key] = _load(meta)
+                self.bodies[key] = load(meta)
                 self._saved_bodies.add(key)
             row = self.db.execute("SELECT value FROM meta WHERE key = 'fill_window'").fetchone()
             self.fills.window = int(row[0]) if row is not None else 0
             for key, data in self.db.execute("SELECT key, data FROM fills"):
-                sig, result = _load(data)
+                sig, result = load(data)
                 self.fills.rows[key] = sig
                 if result is not None:
                     self.fills.results[key] = result
@@ -280,7 +178,7 @@ class BuildCache:
             self.articles, self.bodies, self.outputs = {}, {}, {}
             self.fills = Fills()
             self._saved_articles, self._saved_bodies = {}, set()
-            _reset(self.db)
+            reset(self.db)
 
     def add_bodies(self, bodies: Iterable[tuple[str, Body]], *, durable: bool = True) -> None:
         """Keep newly converted bodies; their HTML goes to the database at once (unless
@@ -293,7 +191,7 @@ class BuildCache:
             if self.db is None or not durable:
                 self.html[key] = body.html
             else:
-                rows.append((key, body.html, _dump(meta)))
+                rows.append((key, body.html, dump(meta)))
         if rows and self.db is not None:
             with self._transaction():
                 self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
@@ -314,7 +212,7 @@ class BuildCache:
         if self.db is None:
             return
         gone_articles = [(p,) for p in self._saved_articles if p not in self.articles]
-        changed = [(p, " ".join(map(str, c.stat)), c.content, _dump((c.article, c.diagnostics)))
+        changed = [(p, " ".join(map(str, c.stat)), c.content, dump((c.article, c.diagnostics)))
                    for p, c in self.articles.items()
                    if self._saved_articles.get(p) != (c.content, c.stat)]
         gone_bodies = [(k,) for k in self._saved_bodies if k not in self.bodies]
@@ -328,7 +226,7 @@ class BuildCache:
             self.db.executemany("DELETE FROM fills WHERE key = ?",
                                 [(k,) for k in fills.changed if k not in fills.rows])
             self.db.executemany("INSERT OR REPLACE INTO fills VALUES (?, ?)",
-                                [(k, _dump((fills.rows[k], fills.results.get(k))))
+                                [(k, dump((fills.rows[k], fills.results.get(k))))
                                  for k in fills.changed if k in fills.rows])
             fills.changed = set()
         self._saved_articles = {p: (c.content, c.stat) for p, c in self.articles.items()}
@@ -367,7 +265,7 @@ class BuildCache:
         try:
             row = self.db.execute("SELECT record FROM outputs WHERE dir = ?",
                                   (key,)).fetchone()
-            record: OutputRecord | None = _load(row[0]) if row is not None else None
+            record: OutputRecord | None = load(row[0]) if row is not None else None
         except Exception:  # noqa: BLE001 - a damaged row: build as if there were none
             record = None
         if record is not None:
@@ -415,7 +313,7 @@ class BuildCache:
         if self.db is not None:
             with self._transaction():
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)",
-                                (str(out_dir), _dump(replace(record, pages={},
+                                (str(out_dir), dump(replace(record, pages={},
                                                              files_set=None))))
 
     def record_output(self, out_dir: Path, record: OutputRecord,

@@ -22,7 +22,7 @@ from jinja2 import Environment, TemplateError, meta
 
 from newsgen import __version__
 from newsgen.hashing import digest
-from newsgen.parse.config import CONFIG_NAME, Config
+from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.stages import images
 from newsgen.stages.kinds import KINDS, Page
 from newsgen.stages.loader import SourceTree

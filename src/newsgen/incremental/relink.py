@@ -32,8 +32,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, tzinfo
 
 from newsgen.errors import Diagnostic, Reporter
+from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, article_stem
-from newsgen.parse.config import Config
 from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills, signature
 from newsgen.stages.site import Entry, LanguageSite, Link, Linker, Site, linked

@@ -23,12 +23,13 @@ from newsgen import __version__
 from newsgen.errors import Reporter
 from newsgen.hashing import digest
 from newsgen.incremental import relink
-from newsgen.incremental.cache import BodyStore, BuildCache, CachedArticle, OutputRecord
+from newsgen.incremental.cache import BuildCache, CachedArticle, OutputRecord
+from newsgen.incremental.database import BodyStore
 from newsgen.incremental.fingerprint import PagePrints
 from newsgen.incremental.relink import Linked
+from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset
 from newsgen.output.writer import Standby, Writer
-from newsgen.parse.config import Config
 from newsgen.parse.markup import Body
 from newsgen.stages.loader import SourceTree, load_article
 from newsgen.stages.parallel import Conversions

@@ -8,7 +8,9 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,3 +119,30 @@ def exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM, errno.EXDEV):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def safe_relpath(path: str) -> str:
+    """Check that an output path stays inside the output folder; return it normalized."""
+    if not path or "\x00" in path or "\\" in path:
+        raise ValueError(f"unsafe output path {path!r}")
+    if path.startswith("/") or any(part in ("..", ".", "") for part in path.split("/")):
+        raise ValueError(f"unsafe output path {path!r}")
+    return path  # no empty, "." or ".." part and no leading "/": already normal
+
+
+def empty_trash(trash: Path | None) -> None:
+    """Delete what earlier builds left in the trash, in a thread, while this build
+    works (only after a failed or cold build: a standby is reused, not deleted)."""
+    if trash is None or not trash.is_dir():
+        return
+    leftovers = [trash / name for name in os.listdir(trash)]
+    if not leftovers:
+        return
+
+    def clean() -> None:
+        for path in leftovers:
+            shutil.rmtree(path, ignore_errors=True)
+
+    # Nobody waits for it: what a build's exit cuts short, the next build finishes
+    # (the trash is part of the cache, safe to delete at any time).
+    threading.Thread(target=clean, name="newsgen-trash", daemon=True).start()

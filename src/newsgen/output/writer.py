@@ -18,24 +18,23 @@ import hashlib
 import os
 import secrets
 import shutil
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, identity, process_alive, walk
+from newsgen.output.guard import (
+    MARKER,
+    MARKER_TEXT,
+    empty_trash,
+    exchange,
+    identity,
+    process_alive,
+    safe_relpath,
+    walk,
+)
 
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"
 _STANDBY = ".newsgen-standby-"
-
-
-def safe_relpath(path: str) -> str:
-    """Check that an output path stays inside the output folder; return it normalized."""
-    if not path or "\x00" in path or "\\" in path:
-        raise ValueError(f"unsafe output path {path!r}")
-    if path.startswith("/") or any(part in ("..", ".", "") for part in path.split("/")):
-        raise ValueError(f"unsafe output path {path!r}")
-    return path  # no empty, "." or ".." part and no leading "/": already normal
 
 
 @dataclass
@@ -131,7 +130,7 @@ class Writer:
     def begin(self) -> None:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.recover()
-        self._empty_trash()
+        empty_trash(self.trash)
         name = f"{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
         home = self._staging_home()
         self.staging = home / f".{name}"
@@ -175,23 +174,6 @@ class Writer:
                     os.rename(leftover, self.out)
                     continue
                 self._discard(leftover)
-
-    def _empty_trash(self) -> None:
-        """Delete what earlier builds left in the trash, in a thread, while this build
-        works (only after a failed or cold build: a standby is reused, not deleted)."""
-        if self.trash is None or not self.trash.is_dir():
-            return
-        leftovers = [self.trash / name for name in os.listdir(self.trash)]
-        if not leftovers:
-            return
-
-        def clean() -> None:
-            for path in leftovers:
-                shutil.rmtree(path, ignore_errors=True)
-
-        # Nobody waits for it: what a build's exit cuts short, the next build finishes
-        # (the trash is part of the cache, safe to delete at any time).
-        threading.Thread(target=clean, name="newsgen-trash", daemon=True).start()
 
     def _discard(self, old: Path) -> None:
         if self.trash is not None:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
-
-from newsgen.errors import Reporter, closest, did_you_mean
-from newsgen.parse import i18n
+from newsgen.errors import Reporter, closest
+from newsgen.model.config import (
+    CONFIG_NAME,
+    Config,
+    LanguageConfig,
+    SectionConfig,
+    normalize_base_url,
+)
+from newsgen.parse.config_values import (
+    Checker,
+    check_base_url,
+    check_language_code,
+    check_permalink,
+    check_timezone,
+    line_of,
+    read_date_format,
+    read_quality,
+    read_stylesheets,
+    read_widths,
+)
 from newsgen.parse.frontmatter import encoding_problem
 from newsgen.parse.slugs import slugify
 from newsgen.parse.yamltree import (
@@ -21,43 +34,11 @@ from newsgen.parse.yamltree import (
     YMap,
     YScalar,
     YSeq,
-    as_bool,
-    as_int,
     as_text,
     describe,
     parse,
     to_python,
 )
-
-CONFIG_NAME = "newsgen.yaml"
-PERMALINK_FIELDS = ("section", "slug", "year", "month", "day")
-_LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
-_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-
-
-@dataclass(frozen=True)
-class LanguageConfig:
-    """One language of the site. The default language lives at the root, others under /<code>/."""
-
-    code: str
-    title: str
-    description: str
-    strings: Mapping[str, str]
-    date_format: str
-    is_default: bool
-
-    @property
-    def prefix(self) -> str:
-        """The output folder of this language's pages: "" or "ru/"."""
-        return "" if self.is_default else f"{self.code}/"
-
-
-@dataclass(frozen=True)
-class SectionConfig:
-    slug: str
-    title: str
-    titles: Mapping[str, str] = field(default_factory=dict)
-    line: int | None = None
 
 
 def section_names(sections: Iterable[SectionConfig]) -> dict[str, tuple[str, SectionConfig]]:
@@ -75,189 +56,6 @@ def section_hint(name: str, names: Mapping[str, tuple[str, SectionConfig]]) -> s
     """"; did you mean 'Политика'?" for the section name nearest to `name`, or ""."""
     guess = closest(slugify(name), names)
     return f"; did you mean '{names[guess][0]}'?" if guess else ""
-
-
-@dataclass(frozen=True)
-class Config:
-    root: Path
-    title: str = "News"
-    description: str = ""
-    base_url: str = "/"
-    language: str = "en"
-    languages: tuple[LanguageConfig, ...] = ()
-    timezone: str = "UTC"
-    sections: tuple[SectionConfig, ...] | None = None
-    per_page: int = 20
-    permalink: str = "{section}/{slug}/"
-    read_also_limit: int = 6
-    read_also_fill: bool = True
-    raw_html: bool = True
-    search: bool = False  # a Pagefind index per language, and a search box on every page
-    feed_limit: int = 20
-    news_sitemap_days: int = 2
-    far_future_days: int = 365  # a date further ahead gets a warning (0: never)
-    large_article_kb: int = 1024  # a larger article file gets a warning (0: never)
-    home_per_section: int = 5
-    publisher_logo: str | None = None
-    # the site's own stylesheets (paths of files under static/ or content/), linked after
-    # the theme's, so they can set its custom properties (--accent, …) or add rules
-    extra_css: tuple[str, ...] = ()
-    image_widths: tuple[int, ...] = (480, 960, 1600)
-    image_webp: bool = True
-    image_quality: int = 82
-    params: Mapping[str, Any] = field(default_factory=dict)
-    exists: bool = False
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def base_path(self) -> str:
-        """The path part of base_url, always starting and ending with "/"."""
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
-
-    @property
-    def base_is_absolute(self) -> bool:
-        return urlsplit(self.base_url).scheme in ("http", "https")
-
-    @property
-    def default_language(self) -> LanguageConfig:
-        return self.languages[0]
-
-    def language_config(self, code: str) -> LanguageConfig:
-        for lang in self.languages:
-            if lang.code == code:
-                return lang
-        raise KeyError(code)
-
-    def with_base_url(self, url: str) -> Config:
-        return replace(self, base_url=normalize_base_url(url))
-
-
-def normalize_base_url(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
-
-
-def check_base_url(url: str) -> str | None:
-    """An error message for a bad base_url, or None."""
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https"):
-        if not parts.netloc:
-            return f"'{url}' has no host"
-        if parts.query or parts.fragment:
-            return f"'{url}' must not have a query or fragment"
-        return None
-    if parts.scheme or parts.netloc:
-        return f"'{url}' must be an http(s) URL or a path starting with '/'"
-    if not url.startswith("/"):
-        return f"'{url}' must be an http(s) URL or a path starting with '/'"
-    if ".." in url.split("/"):
-        return f"'{url}' must not contain '..'"
-    return None
-
-
-def check_permalink(pattern: str) -> tuple[str | None, str]:
-    """Validate a permalink pattern; returns (error, normalized pattern without leading '/')."""
-    if "\\" in pattern or "\x00" in pattern:
-        return "must not contain backslashes or NUL characters", pattern
-    if "://" in pattern or "?" in pattern or "#" in pattern:
-        return "must be a path pattern like '/{section}/{slug}/'", pattern
-    names = _PLACEHOLDER_RE.findall(pattern)
-    unknown = [n for n in names if n not in PERMALINK_FIELDS]
-    if unknown:
-        known = ", ".join("{" + f + "}" for f in PERMALINK_FIELDS)
-        return f"unknown placeholder {{{unknown[0]}}} (known: {known})", pattern
-    if "slug" not in names:
-        return "must contain {slug}, or every article would get the same URL", pattern
-    literal = _PLACEHOLDER_RE.sub("x", pattern)
-    if "{" in literal or "}" in literal:
-        return "has an unbalanced '{' or '}'", pattern
-    segments = literal.split("/")
-    if any(s in ("..", ".") for s in segments):
-        return "must not contain '.' or '..' segments: it could leave the output folder", pattern
-    normalized = pattern.lstrip("/")
-    if not normalized.endswith("/") and not normalized.endswith(".html"):
-        normalized += "/"
-    while "//" in normalized:
-        normalized = normalized.replace("//", "/")
-    return None, normalized
-
-
-class _Checker:
-    """Reads one mapping level of the config, remembering which keys were used."""
-
-    def __init__(self, path: str, reporter: Reporter) -> None:
-        self.path = path
-        self.reporter = reporter
-
-    def error(self, line: int | None, message: str) -> None:
-        self.reporter.error(self.path, line, message)
-
-    def unknown_keys(self, node: YMap, known: tuple[str, ...], prefix: str = "") -> None:
-        for key, _ in node.items:
-            if key.text in known:
-                continue
-            # Always name the nearest known key, however far it is.
-            hint = did_you_mean(key.text, known, prefix=prefix, cutoff=0.0)
-            self.error(key.line, f"unknown key '{prefix}{key.text}'{hint}")
-
-    def text(self, node: YMap, key: str, name: str, *, allow_empty: bool = False) -> str | None:
-        value = node.get(key)
-        if value is None:
-            return None
-        text = as_text(value)
-        if text is None or (not allow_empty and not text.strip()):
-            self.error(value.line, f"{name}: expected a non-empty string, got {describe(value)}")
-            return None
-        return text
-
-    def integer(self, node: YMap, key: str, name: str, minimum: int) -> int | None:
-        value = node.get(key)
-        if value is None:
-            return None
-        number = as_int(value)
-        if number is None or number < minimum:
-            self.error(value.line, f"{name}: expected a whole number of at least {minimum}, "
-                                   f"got {describe(value)}")
-            return None
-        return number
-
-    def boolean(self, node: YMap, key: str, name: str) -> bool | None:
-        value = node.get(key)
-        if value is None:
-            return None
-        flag = as_bool(value)
-        if flag is None:
-            self.error(value.line, f"{name}: expected true or false, got {describe(value)}")
-        return flag
-
-    def mapping(self, node: YMap, key: str, name: str) -> YMap | None:
-        value = node.get(key)
-        if value is None or (isinstance(value, YScalar) and value.is_null):
-            return None
-        if not isinstance(value, YMap):
-            self.error(value.line, f"{name}: expected a mapping, got {describe(value)}")
-            return None
-        return value
-
-    def strings(self, node: YMap, key: str, name: str) -> dict[str, str]:
-        value = self.mapping(node, key, name)
-        out: dict[str, str] = {}
-        if value is None:
-            return out
-        for k, v in value.items:
-            text = as_text(v)
-            if text is None:
-                self.error(v.line, f"{name}.{k.text}: expected a string, got {describe(v)}")
-                continue
-            if k.text not in i18n.LABEL_KEYS:
-                hint = did_you_mean(k.text, i18n.LABEL_KEYS)
-                self.error(k.line, f"{name}: unknown label '{k.text}'{hint}")
-                continue
-            out[k.text] = text
-        return out
 
 
 TOP_KEYS = (
@@ -279,7 +77,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     if not path.is_file():
         return default_config(root)
     rel = CONFIG_NAME
-    c = _Checker(rel, reporter)
+    c = Checker(rel, reporter)
     try:
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
@@ -321,7 +119,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
             return None
         problem = check(text)
         if problem:
-            c.error(_line(node, key), f"{key}: {problem}")
+            c.error(line_of(node, key), f"{key}: {problem}")
             return None
         return text
 
@@ -338,7 +136,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     if pattern is not None:
         problem, normalized = check_permalink(pattern)
         if problem:
-            c.error(_line(node, "permalink"), f"permalink: {problem}")
+            c.error(line_of(node, "permalink"), f"permalink: {problem}")
         else:
             values["permalink"] = normalized
 
@@ -371,12 +169,12 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     })
 
     _nested(c, node, "images", {
-        "widths": lambda m: put("image_widths", _widths(c, m)),
+        "widths": lambda m: put("image_widths", read_widths(c, m)),
         "webp": lambda m: put("image_webp", c.boolean(m, "webp", "images.webp")),
-        "quality": lambda m: put("image_quality", _quality(c, m)),
+        "quality": lambda m: put("image_quality", read_quality(c, m)),
     })
 
-    put("extra_css", _stylesheets(c, node))
+    put("extra_css", read_stylesheets(c, node))
 
     params = c.mapping(node, "params", "params")
     if params is not None:
@@ -387,7 +185,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         title,
         values.get("description", ""),
         c.strings(node, "strings", "strings"),
-        _date_format(c, node, "date_format", "date_format") or "long",
+        read_date_format(c, node, "date_format", "date_format") or "long",
     )
     values["languages"] = _languages(c, node, default)
     sections = _sections(c, node, [lang.code for lang in values["languages"]])
@@ -401,12 +199,7 @@ def default_config(root: Path) -> Config:
     return Config(root=root, languages=(_default_language("en", "News", "", {}, "long"),))
 
 
-def _line(node: YMap, key: str) -> int | None:
-    value = node.get(key)
-    return value.line if value is not None else None
-
-
-def _nested(c: _Checker, node: YMap, key: str, readers: dict[str, Callable[[YMap], None]]) -> None:
+def _nested(c: Checker, node: YMap, key: str, readers: dict[str, Callable[[YMap], None]]) -> None:
     sub = c.mapping(node, key, key)
     if sub is None:
         return
@@ -414,97 +207,6 @@ def _nested(c: _Checker, node: YMap, key: str, readers: dict[str, Callable[[YMap
     for name, read in readers.items():
         if sub.get(name) is not None:
             read(sub)
-
-
-def _stylesheets(c: _Checker, node: YMap) -> tuple[str, ...] | None:
-    """`extra_css`: one path or a list of paths of the site's own files, like
-    `css/site.css` for static/css/site.css (whether they exist is checked with the
-    site's files)."""
-    value = node.get("extra_css")
-    if value is None or (isinstance(value, YScalar) and value.is_null):
-        return None
-    items = value.items if isinstance(value, YSeq) else (value,)
-    out: list[str] = []
-    for item in items:
-        text = as_text(item)
-        if text is None or not text.strip():
-            c.error(item.line, f"extra_css: expected the path of a stylesheet of the site, "
-                               f"like css/site.css, got {describe(item)}")
-            continue
-        path = text.strip().lstrip("/")
-        if "://" in path or path.startswith("//") or ".." in path.split("/"):
-            c.error(item.line, f"extra_css: '{text}' is not a file of the site: give the "
-                               "path of a file under static/, like css/site.css")
-            continue
-        out.append(path)
-    return tuple(out)
-
-
-def _widths(c: _Checker, node: YMap) -> tuple[int, ...] | None:
-    value = node.get("widths")
-    if not isinstance(value, YSeq) or not value.items:
-        line = value.line if value is not None else node.line
-        c.error(line, "images.widths: expected a list of widths in pixels, like [480, 960]")
-        return None
-    widths: list[int] = []
-    for item in value.items:
-        number = as_int(item)
-        if number is None or not 16 <= number <= 8192:
-            c.error(item.line, f"images.widths: expected a width from 16 to 8192 pixels, "
-                               f"got {describe(item)}")
-            return None
-        widths.append(number)
-    return tuple(sorted(set(widths)))
-
-
-def _quality(c: _Checker, node: YMap) -> int | None:
-    number = c.integer(node, "quality", "images.quality", 1)
-    if number is not None and number > 100:
-        c.error(_line(node, "quality"), "images.quality: expected 1 to 100")
-        return None
-    return number
-
-
-def _date_format(c: _Checker, node: YMap, key: str, name: str) -> str | None:
-    text = c.text(node, key, name)
-    if text is None:
-        return None
-    if text in ("short", "medium", "long", "full"):
-        return text
-    from datetime import date
-
-    from babel.dates import format_date
-
-    try:
-        first = format_date(date(2024, 1, 2), text, locale="en")
-        second = format_date(date(2025, 3, 4), text, locale="en")
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        c.error(_line(node, key), f"{name}: '{text}' is not a date pattern ({exc}); "
-                                  "use short, medium, long, full or a pattern like 'd MMMM y'")
-        return None
-    if first == second:
-        c.error(_line(node, key), f"{name}: '{text}' shows no part of the date; "
-                                  "use a pattern like 'd MMMM y'")
-        return None
-    return text
-
-
-def check_language_code(code: str) -> str | None:
-    if not _LANG_RE.match(code):
-        return f"'{code}' is not a language code like 'en', 'tk' or 'pt-BR'"
-    try:
-        Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return f"'{code}' is not a language newsgen knows (no CLDR data)"
-    return None
-
-
-def check_timezone(name: str) -> str | None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"'{name}' is not an IANA time zone (like 'UTC' or 'Asia/Ashgabat')"
-    return None
 
 
 def _default_language(
@@ -520,7 +222,7 @@ def _default_language(
     )
 
 
-def _languages(c: _Checker, node: YMap, default: LanguageConfig) -> tuple[LanguageConfig, ...]:
+def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[LanguageConfig, ...]:
     """The default language first, then the others in the order given.
 
     An entry for the default language's own code adjusts the default language.
@@ -545,7 +247,7 @@ def _languages(c: _Checker, node: YMap, default: LanguageConfig) -> tuple[Langua
         title = c.text(value, "title", f"languages.{code}.title")
         description = c.text(value, "description", f"languages.{code}.description",
                              allow_empty=True)
-        date_format = _date_format(c, value, "date_format", f"languages.{code}.date_format")
+        date_format = read_date_format(c, value, "date_format", f"languages.{code}.date_format")
         if code == default.code:
             default = replace(
                 default,
@@ -566,7 +268,7 @@ def _languages(c: _Checker, node: YMap, default: LanguageConfig) -> tuple[Langua
     return (default, *out)
 
 
-def _sections(c: _Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionConfig, ...] | None:
+def _sections(c: Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionConfig, ...] | None:
     value = node.get("sections")
     if value is None or (isinstance(value, YScalar) and value.is_null):
         return None

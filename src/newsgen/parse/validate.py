@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from newsgen.errors import Reporter, did_you_mean
+from newsgen.model.config import Config
 from newsgen.model.content import Article, Image, RelatedItem, alias_path, article_stem
 from newsgen.parse import foreign
-from newsgen.parse.config import Config, section_names
+from newsgen.parse.config import section_names
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.slugs import full_length, slug_or_fallback, slugify
 from newsgen.parse.yamlhelp import comment_hint

@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from newsgen.errors import Reporter
-from newsgen.parse.config import Config
+from newsgen.model.config import Config
 from newsgen.stages.site import Site
 
 RESIZABLE = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgen.errors import Reporter
+from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, article_stem
-from newsgen.parse.config import Config
 from newsgen.parse.datatree import parse_json, parse_toml
 from newsgen.parse.frontmatter import SplitError, decode, encoding_problem, split
 from newsgen.parse.validate import Validator

@@ -1,7 +1,7 @@
-"""Rendering: pure functions from the linked site to pages (path + bytes).
+"""Rendering: from the planned pages (newsgen.stages.plan) to bytes.
 
-`plan()` lists every page the site publishes, `render_page()` turns one into
-bytes. Neither writes files; templates are loaded once into the environment.
+`Renderer.render()` turns one page into bytes, without writing anything;
+templates are loaded once into the environment.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import html
 import json
 import sys
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -43,6 +42,8 @@ from newsgen.stages.views import (
     LanguageLink,
     Pagination,
     SiteView,
+    archive_years,
+    month_title,
 )
 
 TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
@@ -55,85 +56,6 @@ class TemplateFailure(Exception):
         self.path = path
         self.line = line
         self.message = message
-
-
-# --------------------------------------------------------------------------- planning
-
-
-def _paginate(
-    items: tuple[Entry, ...], per_page: int, base_url: str, **fields: Any
-) -> Iterator[Page]:
-    total = max(1, -(-len(items) // per_page))
-    for number in range(1, total + 1):
-        url = base_url if number == 1 else f"{base_url}page/{number}/"
-        yield Page(
-            path=url + "index.html",
-            url=url,
-            items=items[(number - 1) * per_page: number * per_page],
-            number=number,
-            total=total,
-            list_url=base_url,
-            **fields,
-        )
-
-
-def plan(site: Site) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    cfg = site.config
-    pages: list[Page] = []
-    for ls in site.languages:
-        code, pre = ls.lang.code, ls.prefix
-        origin_lang = f"the {code} home page"
-        pages.append(Page(pre + "index.html", pre, "home", code, origin_lang, items=ls.entries))
-        for section in ls.sections:
-            items = ls.by_section[section.slug]
-            pages.extend(_paginate(items, cfg.per_page, f"{pre}{section.slug}/", kind="section",
-                                   lang=code, origin=f"section '{section.slug}'",
-                                   section=section))
-            pages.append(Page(f"{pre}{section.slug}/feed.xml", f"{pre}{section.slug}/feed.xml",
-                              "feed", code, f"the feed of section '{section.slug}'",
-                              section=section, items=items[: cfg.feed_limit]))
-        for entry in ls.entries:
-            pages.append(Page(entry.path, entry.url, "article", code, entry.article.source,
-                              entry=entry))
-        for kind, folder, terms in (("tag", "tags", ls.tags), ("author", "authors", ls.authors)):
-            if not terms:
-                continue
-            pages.append(Page(f"{pre}{folder}/index.html", f"{pre}{folder}/", f"{kind}s", code,
-                              f"the {kind} index"))
-            for term, items in terms:
-                pages.extend(_paginate(items, cfg.per_page, f"{pre}{folder}/{term.slug}/",
-                                       kind=kind, lang=code, origin=f"{kind} '{term.name}'",
-                                       term=term))
-        if ls.months:
-            pages.append(Page(f"{pre}archive/index.html", f"{pre}archive/", "archive", code,
-                              "the archive"))
-            for (year, month), items in ls.months:
-                pages.extend(_paginate(items, cfg.per_page, f"{pre}archive/{year:04d}/{month:02d}/",
-                                       kind="month", lang=code,
-                                       origin=f"the archive of {year:04d}-{month:02d}",
-                                       month=(year, month)))
-        pages.append(Page(f"{pre}feed.xml", f"{pre}feed.xml", "feed", code, "the site feed",
-                          items=ls.entries[: cfg.feed_limit]))
-        pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
-        if cfg.search:  # its items decide which index parts it merges
-            pages.append(Page(f"{pre}search/index.html", f"{pre}search/", "search", code,
-                              "the search page", items=ls.entries))
-        for e in ls.entries:  # old URLs of an article (aliases, redirect_from) redirect to it
-            for path in e.article.aliases:
-                url = path[: -len("index.html")] if path.endswith("/index.html") else path
-                pages.append(Page(path, url, "redirect", code,
-                                  f"an alias of {e.article.source}", items=(e,)))
-    default = site.config.default_language.code
-    news = tuple(feeds.news_entries(site))
-    # robots.txt names the news sitemap when there is one: its items say whether.
-    pages.append(Page("robots.txt", "robots.txt", "robots", default, "robots.txt",
-                      items=news[:1]))
-    if news:
-        pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "news-sitemap", default,
-                          "the news sitemap", items=news))
-    pages.extend(feeds.sitemap_pages(site, pages))
-    return pages
 
 
 @dataclass(frozen=True)
@@ -171,48 +93,6 @@ def redirect_page(ctx: Context, entry: Entry, lang: str) -> bytes:
             '<meta name="robots" content="noindex">\n'
             f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
             f'<p><a href="{href}">{title}</a></p>\n</body>\n</html>\n').encode()
-
-
-def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
-    """The file (and line) a page comes from, when one file decides its path."""
-    if page.kind == "redirect":
-        a = page.items[0].article
-        return a.source, a.line_of("aliases")
-    if page.entry is not None:
-        a = page.entry.article
-        return a.source, a.line_of("slug")
-    if page.section is not None:
-        for sec in site.config.sections or ():
-            if sec.slug == page.section.slug:
-                return "newsgen.yaml", sec.line
-        ls = next(ls for ls in site.languages if ls.lang.code == page.lang)
-        first = ls.by_section[page.section.slug][-1].article
-        return first.source, first.line_of("section")
-    if page.term is not None:
-        ls = next(ls for ls in site.languages if ls.lang.code == page.lang)
-        field = "tags" if page.term.kind == "tag" else "authors"
-        for e in reversed(ls.entries):
-            if page.term in (e.tags if page.term.kind == "tag" else e.authors):
-                return e.article.source, e.article.line_of(field) or e.article.line_of("author")
-    return None
-
-
-def check_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
-    """Two things may never write one file: report both sources, at the one that has a file."""
-    owners: dict[str, Page] = {}
-    for page in pages:
-        first = owners.get(page.path)
-        if first is None:
-            owners[page.path] = page
-            continue
-        where = _blame(site, page) or _blame(site, first) or ("newsgen.yaml", None)
-        reporter.error(where[0], where[1], f"{page.origin} and {first.origin} would both write "
-                                           f"/{page.path}; rename one of them")
-    for asset in site.assets:
-        taken = owners.get(asset.output)
-        if taken is not None:
-            reporter.error(asset.source, None, f"this file and {taken.origin} would both write "
-                                               f"/{asset.output}; rename one of them")
 
 
 # --------------------------------------------------------------------------- templates
@@ -411,7 +291,7 @@ class Renderer:
         if key == "pagination":
             return self.pagination(page)
         if key == "years":
-            return _archive_years(ctx, ls, shown)
+            return archive_years(ctx, ls, shown)
         if key == "search":
             return search_view(ctx, ls, self.labels[page.lang], shown)
         raise KeyError(f"no view for {key!r}")
@@ -498,30 +378,3 @@ class PageView:
         if page.number > 1:
             title = f"{title} — {labels.get('page_n', n=page.number)}"
         self.title = title
-
-
-
-def month_title(month: tuple[int, int], lang: str) -> str:
-    """`December 2024`, `Декабрь 2024 г.`: the month in the language, capitalized."""
-    text = i18n.format_month(datetime(month[0], month[1], 1), lang)
-    return text[:1].upper() + text[1:]
-
-
-def _archive_years(ctx: Context, ls: LanguageSite,
-                   months: tuple[tuple[tuple[int, int], int], ...],
-                   ) -> list[tuple[int, list[ArchiveMonth]]]:
-    years: dict[int, list[ArchiveMonth]] = {}
-    for (year, month), count in months:
-        years.setdefault(year, []).append(ArchiveMonth(
-            title=month_title((year, month), ls.lang.code),
-            url=ctx.urls.href(f"{ls.prefix}archive/{year:04d}/{month:02d}/"),
-            count=count,
-        ))
-    return sorted(years.items(), reverse=True)
-
-
-@dataclass(frozen=True)
-class ArchiveMonth:
-    title: str
-    url: str
-    count: int

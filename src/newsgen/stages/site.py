@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Reporter, closest
+from newsgen.model.config import Config, LanguageConfig
 from newsgen.model.content import Article, Asset, RelatedItem, article_stem, with_stems
-from newsgen.parse.config import Config, LanguageConfig, section_hint, section_names
+from newsgen.parse.config import section_hint, section_names
 from newsgen.parse.markup import Body
 from newsgen.parse.slugs import slug_or_fallback, slugify
 from newsgen.stages.related import Fills, RelatedIndex

@@ -1,0 +1,134 @@
+"""The state database itself: its schema, opening it (creating it once when builds
+start together), setting aside a damaged or foreign one, and reading bodies' HTML
+from it one at a time (newsgen.incremental.cache says what the rows mean)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle  # noqa: S403 - only our own rows, in the site's own cache folder
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from newsgen import __version__
+from newsgen.errors import Reporter
+
+FORMAT = 6
+STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
+DATABASE = "state.sqlite"
+BUSY_MS = 600_000  # a second build waits this long for the first one's commit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
+                                     content TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL,
+                                   meta BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (dir TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (dir TEXT NOT NULL, path TEXT NOT NULL,
+                                  print TEXT NOT NULL, PRIMARY KEY (dir, path))
+                                  WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fills (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
+                                  PRIMARY KEY (dir, path)) WITHOUT ROWID;
+"""
+
+
+def reset(db: sqlite3.Connection) -> None:
+    """Empty a database of another version, or with damaged rows, in place (another
+    build may have it open: the file itself is never deleted)."""
+    db.execute("BEGIN IMMEDIATE")
+    tables = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for name in tables:
+        db.execute(f'DROP TABLE "{name}"')  # noqa: S608 - names read from the schema
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("INSERT INTO meta VALUES ('stamp', ?)", (STAMP,))
+    db.execute("COMMIT")
+
+
+def dump(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load(data: bytes) -> Any:
+    return pickle.loads(data)  # noqa: S301 - our own rows, stamped with our version
+
+
+
+def damaged(reporter: Reporter, label: str, exc: BaseException) -> None:
+    reporter.warning(label, None, f"the cache is damaged ({type(exc).__name__}); "
+                                  "starting a new one (this build will be slower)")
+
+
+def open_state(path: Path, reporter: Reporter, label: str) -> sqlite3.Connection:
+    """The database at `path`, made or emptied for this version of newsgen."""
+    try:
+        db = _connect(path)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (STAMP,))
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row[0] != STAMP:
+            reporter.warning(label, None, f"cache made by {row[0]!r}; starting a "
+                                          "new one (this build will be slower)")
+            reset(db)
+        return db
+    except sqlite3.DatabaseError as exc:  # not a database at all: a new file
+        if "locked" in str(exc):  # another build is using it: not damage, and
+            raise  # never deleted under it
+        damaged(reporter, label, exc)
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{path}{suffix}")
+        db = _connect(path)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (STAMP,))
+        return db
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None)
+    # Switching a new database to WAL needs it to itself for a moment, and SQLite does
+    # not wait for that: a second build starting at the same time tries again.
+    deadline = time.monotonic() + BUSY_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("BEGIN IMMEDIATE")  # two builds starting at once create the tables once
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("COMMIT")
+    return db
+
+
+class BodyStore:
+    """The HTML of converted bodies, read one at a time (also from forked workers)."""
+
+    def __init__(self, path: Path | None, memory: dict[str, str]) -> None:
+        self.path = path
+        self.memory = memory
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def __getstate__(self) -> dict[str, object]:  # for a worker started afresh
+        return {"path": self.path, "memory": self.memory, "_db": None, "_pid": 0}
+
+    def html(self, key: str) -> str:
+        found = self.memory.get(key)
+        if found is not None or self.path is None:
+            return found or ""
+        if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
+            self._db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
+            self._pid = os.getpid()
+        row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row is not None else ""

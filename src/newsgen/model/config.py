@@ -1,0 +1,101 @@
+"""The site's configuration as frozen types: what `newsgen.yaml` says, with defaults
+(read and checked by newsgen.parse.config)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+CONFIG_NAME = "newsgen.yaml"
+
+
+@dataclass(frozen=True)
+class LanguageConfig:
+    """One language of the site. The default language lives at the root, others under /<code>/."""
+
+    code: str
+    title: str
+    description: str
+    strings: Mapping[str, str]
+    date_format: str
+    is_default: bool
+
+    @property
+    def prefix(self) -> str:
+        """The output folder of this language's pages: "" or "ru/"."""
+        return "" if self.is_default else f"{self.code}/"
+
+
+@dataclass(frozen=True)
+class SectionConfig:
+    slug: str
+    title: str
+    titles: Mapping[str, str] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str = "News"
+    description: str = ""
+    base_url: str = "/"
+    language: str = "en"
+    languages: tuple[LanguageConfig, ...] = ()
+    timezone: str = "UTC"
+    sections: tuple[SectionConfig, ...] | None = None
+    per_page: int = 20
+    permalink: str = "{section}/{slug}/"
+    read_also_limit: int = 6
+    read_also_fill: bool = True
+    raw_html: bool = True
+    search: bool = False  # a Pagefind index per language, and a search box on every page
+    feed_limit: int = 20
+    news_sitemap_days: int = 2
+    far_future_days: int = 365  # a date further ahead gets a warning (0: never)
+    large_article_kb: int = 1024  # a larger article file gets a warning (0: never)
+    home_per_section: int = 5
+    publisher_logo: str | None = None
+    # the site's own stylesheets (paths of files under static/ or content/), linked after
+    # the theme's, so they can set its custom properties (--accent, …) or add rules
+    extra_css: tuple[str, ...] = ()
+    image_widths: tuple[int, ...] = (480, 960, 1600)
+    image_webp: bool = True
+    image_quality: int = 82
+    params: Mapping[str, Any] = field(default_factory=dict)
+    exists: bool = False
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with "/"."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def base_is_absolute(self) -> bool:
+        return urlsplit(self.base_url).scheme in ("http", "https")
+
+    @property
+    def default_language(self) -> LanguageConfig:
+        return self.languages[0]
+
+    def language_config(self, code: str) -> LanguageConfig:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise KeyError(code)
+
+    def with_base_url(self, url: str) -> Config:
+        return replace(self, base_url=normalize_base_url(url))
+
+
+def normalize_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"

@@ -1,0 +1,234 @@
+"""Reading one value of `newsgen.yaml`: each kind of value, checked, with the message
+an editor needs (newsgen.parse.config reads the keys)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from newsgen.errors import Reporter, did_you_mean
+from newsgen.parse import i18n
+from newsgen.parse.yamltree import YMap, YScalar, YSeq, as_bool, as_int, as_text, describe
+
+PERMALINK_FIELDS = ("section", "slug", "year", "month", "day")
+_LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+def check_base_url(url: str) -> str | None:
+    """An error message for a bad base_url, or None."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https"):
+        if not parts.netloc:
+            return f"'{url}' has no host"
+        if parts.query or parts.fragment:
+            return f"'{url}' must not have a query or fragment"
+        return None
+    if parts.scheme or parts.netloc:
+        return f"'{url}' must be an http(s) URL or a path starting with '/'"
+    if not url.startswith("/"):
+        return f"'{url}' must be an http(s) URL or a path starting with '/'"
+    if ".." in url.split("/"):
+        return f"'{url}' must not contain '..'"
+    return None
+
+
+def check_permalink(pattern: str) -> tuple[str | None, str]:
+    """Validate a permalink pattern; returns (error, normalized pattern without leading '/')."""
+    if "\\" in pattern or "\x00" in pattern:
+        return "must not contain backslashes or NUL characters", pattern
+    if "://" in pattern or "?" in pattern or "#" in pattern:
+        return "must be a path pattern like '/{section}/{slug}/'", pattern
+    names = _PLACEHOLDER_RE.findall(pattern)
+    unknown = [n for n in names if n not in PERMALINK_FIELDS]
+    if unknown:
+        known = ", ".join("{" + f + "}" for f in PERMALINK_FIELDS)
+        return f"unknown placeholder {{{unknown[0]}}} (known: {known})", pattern
+    if "slug" not in names:
+        return "must contain {slug}, or every article would get the same URL", pattern
+    literal = _PLACEHOLDER_RE.sub("x", pattern)
+    if "{" in literal or "}" in literal:
+        return "has an unbalanced '{' or '}'", pattern
+    segments = literal.split("/")
+    if any(s in ("..", ".") for s in segments):
+        return "must not contain '.' or '..' segments: it could leave the output folder", pattern
+    normalized = pattern.lstrip("/")
+    if not normalized.endswith("/") and not normalized.endswith(".html"):
+        normalized += "/"
+    while "//" in normalized:
+        normalized = normalized.replace("//", "/")
+    return None, normalized
+
+
+class Checker:
+    """Reads one mapping level of the config, remembering which keys were used."""
+
+    def __init__(self, path: str, reporter: Reporter) -> None:
+        self.path = path
+        self.reporter = reporter
+
+    def error(self, line: int | None, message: str) -> None:
+        self.reporter.error(self.path, line, message)
+
+    def unknown_keys(self, node: YMap, known: tuple[str, ...], prefix: str = "") -> None:
+        for key, _ in node.items:
+            if key.text in known:
+                continue
+            # Always name the nearest known key, however far it is.
+            hint = did_you_mean(key.text, known, prefix=prefix, cutoff=0.0)
+            self.error(key.line, f"unknown key '{prefix}{key.text}'{hint}")
+
+    def text(self, node: YMap, key: str, name: str, *, allow_empty: bool = False) -> str | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        text = as_text(value)
+        if text is None or (not allow_empty and not text.strip()):
+            self.error(value.line, f"{name}: expected a non-empty string, got {describe(value)}")
+            return None
+        return text
+
+    def integer(self, node: YMap, key: str, name: str, minimum: int) -> int | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        number = as_int(value)
+        if number is None or number < minimum:
+            self.error(value.line, f"{name}: expected a whole number of at least {minimum}, "
+                                   f"got {describe(value)}")
+            return None
+        return number
+
+    def boolean(self, node: YMap, key: str, name: str) -> bool | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        flag = as_bool(value)
+        if flag is None:
+            self.error(value.line, f"{name}: expected true or false, got {describe(value)}")
+        return flag
+
+    def mapping(self, node: YMap, key: str, name: str) -> YMap | None:
+        value = node.get(key)
+        if value is None or (isinstance(value, YScalar) and value.is_null):
+            return None
+        if not isinstance(value, YMap):
+            self.error(value.line, f"{name}: expected a mapping, got {describe(value)}")
+            return None
+        return value
+
+    def strings(self, node: YMap, key: str, name: str) -> dict[str, str]:
+        value = self.mapping(node, key, name)
+        out: dict[str, str] = {}
+        if value is None:
+            return out
+        for k, v in value.items:
+            text = as_text(v)
+            if text is None:
+                self.error(v.line, f"{name}.{k.text}: expected a string, got {describe(v)}")
+                continue
+            if k.text not in i18n.LABEL_KEYS:
+                hint = did_you_mean(k.text, i18n.LABEL_KEYS)
+                self.error(k.line, f"{name}: unknown label '{k.text}'{hint}")
+                continue
+            out[k.text] = text
+        return out
+
+
+def read_stylesheets(c: Checker, node: YMap) -> tuple[str, ...] | None:
+    """`extra_css`: one path or a list of paths of the site's own files, like
+    `css/site.css` for static/css/site.css (whether they exist is checked with the
+    site's files)."""
+    value = node.get("extra_css")
+    if value is None or (isinstance(value, YScalar) and value.is_null):
+        return None
+    items = value.items if isinstance(value, YSeq) else (value,)
+    out: list[str] = []
+    for item in items:
+        text = as_text(item)
+        if text is None or not text.strip():
+            c.error(item.line, f"extra_css: expected the path of a stylesheet of the site, "
+                               f"like css/site.css, got {describe(item)}")
+            continue
+        path = text.strip().lstrip("/")
+        if "://" in path or path.startswith("//") or ".." in path.split("/"):
+            c.error(item.line, f"extra_css: '{text}' is not a file of the site: give the "
+                               "path of a file under static/, like css/site.css")
+            continue
+        out.append(path)
+    return tuple(out)
+
+
+def read_widths(c: Checker, node: YMap) -> tuple[int, ...] | None:
+    value = node.get("widths")
+    if not isinstance(value, YSeq) or not value.items:
+        line = value.line if value is not None else node.line
+        c.error(line, "images.widths: expected a list of widths in pixels, like [480, 960]")
+        return None
+    widths: list[int] = []
+    for item in value.items:
+        number = as_int(item)
+        if number is None or not 16 <= number <= 8192:
+            c.error(item.line, f"images.widths: expected a width from 16 to 8192 pixels, "
+                               f"got {describe(item)}")
+            return None
+        widths.append(number)
+    return tuple(sorted(set(widths)))
+
+
+def read_quality(c: Checker, node: YMap) -> int | None:
+    number = c.integer(node, "quality", "images.quality", 1)
+    if number is not None and number > 100:
+        c.error(line_of(node, "quality"), "images.quality: expected 1 to 100")
+        return None
+    return number
+
+
+def read_date_format(c: Checker, node: YMap, key: str, name: str) -> str | None:
+    text = c.text(node, key, name)
+    if text is None:
+        return None
+    if text in ("short", "medium", "long", "full"):
+        return text
+    from datetime import date
+
+    from babel.dates import format_date
+
+    try:
+        first = format_date(date(2024, 1, 2), text, locale="en")
+        second = format_date(date(2025, 3, 4), text, locale="en")
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        c.error(line_of(node, key), f"{name}: '{text}' is not a date pattern ({exc}); "
+                                  "use short, medium, long, full or a pattern like 'd MMMM y'")
+        return None
+    if first == second:
+        c.error(line_of(node, key), f"{name}: '{text}' shows no part of the date; "
+                                  "use a pattern like 'd MMMM y'")
+        return None
+    return text
+
+
+def check_language_code(code: str) -> str | None:
+    if not _LANG_RE.match(code):
+        return f"'{code}' is not a language code like 'en', 'tk' or 'pt-BR'"
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return f"'{code}' is not a language newsgen knows (no CLDR data)"
+    return None
+
+
+def check_timezone(name: str) -> str | None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"'{name}' is not an IANA time zone (like 'UTC' or 'Asia/Ashgabat')"
+    return None
+
+
+def line_of(node: YMap, key: str) -> int | None:
+    value = node.get(key)
+    return value.line if value is not None else None
