@@ -27,6 +27,7 @@ from newsgen.incremental.cache import BuildCache, OutputRecord
 from newsgen.incremental.fingerprint import Fingerprints, state_key
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
+from newsgen.model.site import Held, Site
 from newsgen.output.guard import OutputRefused, check_output_dir
 from newsgen.output.writer import Writer
 from newsgen.parse.config import load_config
@@ -38,7 +39,6 @@ from newsgen.stages.loader import SourceTree, scan
 from newsgen.stages.parallel import render_pages
 from newsgen.stages.plan import check_collisions, plan
 from newsgen.stages.render import Renderer
-from newsgen.stages.site import Held, Site
 
 
 @dataclass

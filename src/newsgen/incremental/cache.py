@@ -38,9 +38,9 @@ from newsgen.incremental.database import (
     reset,
 )
 from newsgen.model.content import Article
+from newsgen.model.site import Held
 from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills
-from newsgen.stages.site import Held
 
 
 @dataclass

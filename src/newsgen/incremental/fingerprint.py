@@ -23,11 +23,11 @@ from jinja2 import Environment, TemplateError, meta
 from newsgen import __version__
 from newsgen.hashing import digest
 from newsgen.model.config import CONFIG_NAME, Config
+from newsgen.model.site import Entry, LanguageSite, Site, Term
 from newsgen.stages import images
 from newsgen.stages.kinds import KINDS, Page
 from newsgen.stages.loader import SourceTree
 from newsgen.stages.render import Renderer
-from newsgen.stages.site import Entry, LanguageSite, Site, Term
 
 
 def _dump(value: object) -> bytes:

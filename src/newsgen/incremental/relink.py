@@ -34,9 +34,10 @@ from datetime import datetime, tzinfo
 from newsgen.errors import Diagnostic, Reporter
 from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, article_stem
+from newsgen.model.site import Entry, LanguageSite, Link, Site
 from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills, signature
-from newsgen.stages.site import Entry, LanguageSite, Link, Linker, Site, linked
+from newsgen.stages.site import Linker, linked
 
 # What a save may change in an article and still patch the site; the rest is its shape.
 WORDS = frozenset({"title", "summary", "params", "body"})

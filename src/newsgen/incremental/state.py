@@ -29,12 +29,12 @@ from newsgen.incremental.fingerprint import PagePrints
 from newsgen.incremental.relink import Linked
 from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset
+from newsgen.model.site import Site
 from newsgen.output.writer import Standby, Writer
 from newsgen.parse.markup import Body
 from newsgen.stages.loader import SourceTree, load_article
 from newsgen.stages.parallel import Conversions
 from newsgen.stages.render import make_environment
-from newsgen.stages.site import Site
 
 
 def _settings_key(config: Config) -> str:

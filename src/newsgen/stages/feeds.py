@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 
+from newsgen.model.site import Entry, LanguageSite, Site
 from newsgen.stages.kinds import SITEMAP_KINDS, Page
-from newsgen.stages.site import Entry, LanguageSite, Site
 from newsgen.stages.views import Context, iso
 
 ATOM = "http://www.w3.org/2005/Atom"

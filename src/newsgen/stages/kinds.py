@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from newsgen.model.site import Entry, LanguageSite, Section, Site, Term
 from newsgen.stages import search
-from newsgen.stages.site import Entry, LanguageSite, Section, Site, Term
 
 
 @dataclass(frozen=True)

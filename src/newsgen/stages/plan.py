@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsgen.errors import Reporter
+from newsgen.model.site import Entry, Site
 from newsgen.stages import feeds
 from newsgen.stages.kinds import Page
-from newsgen.stages.site import Entry, Site
 
 
 def _paginate(

@@ -30,11 +30,11 @@ from jinja2 import (
 from jinja2.runtime import Context as JinjaContext
 
 from newsgen.errors import Reporter
+from newsgen.model.site import Entry, LanguageSite, Site
 from newsgen.parse import i18n
 from newsgen.stages import feeds, search
 from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page
-from newsgen.stages.site import Entry, LanguageSite, Site
 from newsgen.stages.views import (
     Alternate,
     Bodies,

@@ -19,10 +19,10 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from newsgen.model.config import Config, LanguageConfig
+from newsgen.model.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
 from newsgen.parse import i18n
 from newsgen.parse.markup import fill_links
 from newsgen.stages.images import ImageInfo
-from newsgen.stages.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")  # what `quote` leaves as it is
 

@@ -1,0 +1,245 @@
+"""Resolving what an article points at: links in its body, its lead image, and its
+read-also items (by path or slug, or filled by relatedness), each with a message that
+names the nearest file when a target does not exist."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+
+from newsgen.errors import Reporter, closest
+from newsgen.model.config import Config
+from newsgen.model.content import Article, Asset, RelatedItem, article_stem
+from newsgen.model.site import Entry, LeadImage, Link, Section
+from newsgen.parse.markup import Body
+from newsgen.parse.slugs import slugify
+from newsgen.stages.related import Fills, RelatedIndex
+
+
+@dataclass
+class Placed:
+    article: Article
+    section: Section
+    url: str
+    path: str
+    published: bool  # False: a draft or a future article left out of this build
+
+
+def nearest_file(path: str, paths: Iterable[str]) -> str | None:
+    """The path whose file name is nearest to `path`'s (folders alike do not make names alike:
+    `general/forum.md` is not near `general/dup.md`)."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for p in paths:
+        by_name[p.rsplit("/", 1)[-1]].append(p)
+    name = closest(path.rsplit("/", 1)[-1], by_name)
+    if name is None:
+        return None
+    return closest(path, by_name[name], cutoff=0) or by_name[name][0]
+
+
+class References:
+    """The part of the linker (newsgen.stages.site.Linker) that resolves references."""
+
+    config: Config
+    reporter: Reporter
+    asset_by_content_path: dict[str, Asset]
+    asset_by_output: dict[str, Asset]
+    broken: set[str]
+    broken_slugs: set[str]
+    fills: Fills
+    affected: set[str]
+
+    def why_held(self, a: Article) -> str:
+        raise NotImplementedError
+
+    def resolve_path(self, folder: str, target: str) -> str | None:
+        """A path relative to `folder` (under content/), normalized; None if it leaves content/."""
+        joined = posixpath.normpath(posixpath.join(folder, target)) if target else folder
+        if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+            return None
+        return "" if joined == "." else joined
+
+    def body_urls(self, a: Article, body: Body,
+                  by_content: dict[str, Placed]) -> tuple[str, ...]:
+        """The body's links, resolved and escaped, in the order of its placeholders."""
+        if not body.links:
+            return ()
+        urls: list[str] = []
+        for i, target in enumerate(body.links):
+            parts = urlsplit(target)
+            suffix = (f"?{parts.query}" if parts.query else "") + (
+                f"#{parts.fragment}" if parts.fragment else "")
+            path = self.resolve_path(a.folder, unquote(parts.path))
+            line = a.body_line + (body.link_lines[i] if i < len(body.link_lines) else 0)
+            url: str | None = None
+            if path is None:
+                self.reporter.error(a.source, line,
+                                    f"link '{target}' points outside the content folder")
+            elif (linked := by_content.get(path)) is not None:
+                if linked.published:
+                    url = self.config.base_path + quote(linked.url) + suffix
+                else:
+                    what = {"draft": "a draft", "expired": "expired"}.get(
+                        self.why_held(linked.article), "not published yet")
+                    self.reporter.warning(
+                        a.source, line,
+                        f"link '{target}': {linked.article.source} is {what}; the link is "
+                        "left out of this build")
+            elif path in self.asset_by_content_path:
+                url = (self.config.base_path + quote(self.asset_by_content_path[path].output)
+                       + suffix)
+            elif path not in self.broken:
+                hint = ""
+                if article_stem(path) is not None:  # a link to an article: the nearest one
+                    guess = nearest_file(path, [p for p in by_content if article_stem(p)])
+                    if guess:
+                        hint = f"; did you mean '{posixpath.relpath(guess, a.folder or '.')}'?"
+                self.reporter.error(a.source, line,
+                                    f"link '{target}': no file content/{path}{hint}")
+            urls.append(html.escape(url if url is not None else "#", quote=True))
+        return tuple(urls)
+
+    def image(self, a: Article) -> LeadImage | None:
+        img = a.image
+        if img is None:
+            return None
+        line = img.line
+        if img.external:
+            return LeadImage(img.src, True, img.alt, img.caption, img.credit, None)
+        target = unquote(img.src)
+        asset: Asset | None = None
+        if target.startswith("/"):
+            asset = self.asset_by_output.get(target.lstrip("/"))
+            if asset is None:
+                self.reporter.error(a.source, line,
+                                    f"image: no file {img.src} in static/ or content/")
+                return None
+        else:
+            path = self.resolve_path(a.folder, target)
+            if path is None:
+                self.reporter.error(a.source, line,
+                                    f"image: '{img.src}' points outside the content folder")
+                return None
+            asset = self.asset_by_content_path.get(path)
+            if asset is None:
+                self.reporter.error(a.source, line, f"image: no file content/{path}")
+                return None
+        if img.alt is None:
+            self.reporter.warning(a.source, line,
+                                  "image: no 'alt' text; screen readers will skip the image")
+        return LeadImage(asset.output, False, img.alt, img.caption, img.credit, asset.source)
+
+    def read_also(
+        self,
+        entry: Entry,
+        by_content: dict[str, Placed],
+        by_slug: dict[tuple[str, str], list[Placed]],
+        index: RelatedIndex[Entry],
+    ) -> tuple[Link, ...]:
+        a = entry.article
+        limit = self.config.read_also_limit
+        links: list[Link] = []
+        used: set[str] = {entry.url}
+        for item in a.related:
+            if item.url is not None:
+                if item.url in used:
+                    self.reporter.warning(a.source, item.line,
+                                          f"related: {item.url} is listed twice")
+                    continue
+                used.add(item.url)
+                links.append(Link(item.title or item.url, item.url, True))
+                continue
+            if item.ref is None:
+                continue
+            target = self.resolve_ref(a, item, by_content, by_slug)
+            if target is None:
+                continue
+            if target.url in used:
+                if target.url == entry.url:
+                    self.reporter.warning(a.source, item.line,
+                                          "related: an article cannot be related to itself")
+                else:
+                    self.reporter.warning(a.source, item.line,
+                                          f"related: '{item.ref}' is listed twice")
+                continue
+            if target.article.lang != a.lang:
+                self.reporter.warning(
+                    a.source, item.line,
+                    f"related: '{item.ref}' ({target.article.source}) is in another language "
+                    f"({target.article.lang}); a read-also block lists articles of its own "
+                    "language only (link translations with translation_key, or write "
+                    "{title, url})")
+                continue
+            if not target.published:
+                what = {"draft": "a draft", "expired": "expired"}.get(
+                    self.why_held(target.article), "scheduled for later")
+                self.reporter.warning(
+                    a.source, item.line,
+                    f"related: '{item.ref}' ({target.article.source}) is {what}; "
+                    "left out of the read-also block")
+                continue
+            used.add(target.url)
+            links.append(Link(item.title or target.article.title, target.url, False))
+        if len(links) > limit:
+            self.reporter.warning(
+                a.source, a.line_of("related"),
+                f"related: {len(links)} items listed but read_also.limit is {limit}; "
+                f"{len(links) - limit} left out")
+            links = links[:limit]
+        if self.config.read_also_fill and len(links) < limit:
+            for c in index.remembered(self.fills, self.affected, entry, used,
+                                      limit - len(links)):
+                links.append(Link(c.article.title, c.url, False))
+        return tuple(links)
+
+    def resolve_ref(
+        self,
+        a: Article,
+        item: RelatedItem,
+        by_content: dict[str, Placed],
+        by_slug: dict[tuple[str, str], list[Placed]],
+    ) -> Placed | None:
+        ref = item.ref or ""
+        # A path under content/ (with or without .md) names one file, in any language.
+        path = posixpath.normpath(ref.strip("/")) if ref.strip("/") else ""
+        if path in by_content:
+            return by_content[path]
+        if "/" not in ref and article_stem(ref) is None:
+            slug = slugify(ref)
+            matches = by_slug.get((a.lang, slug), [])
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                names = " and ".join(m.article.source for m in matches)
+                self.reporter.error(a.source, item.line,
+                                    f"related: '{ref}' matches {names}; use the path instead")
+                return None
+            others = [p for (lang, s), ps in by_slug.items() if s == slug and lang != a.lang
+                      for p in ps]
+            if others:
+                langs = ", ".join(sorted({p.article.lang for p in others}))
+                self.reporter.warning(
+                    a.source, item.line,
+                    f"related: '{ref}' exists only in another language ({langs}): "
+                    f"{others[0].article.source}; a read-also block lists articles of its "
+                    "own language only (link translations with translation_key, or write "
+                    "{title, url})")
+                return None
+        if path in self.broken or slugify(ref) in self.broken_slugs:
+            return None
+        if "/" in ref or article_stem(ref) is not None:  # a path: the nearest article file
+            written = article_stem(ref) is not None  # with its suffix, or without
+            guess = nearest_file(path, [p for p in by_content
+                                        if (article_stem(p) is not None) == written])
+            hint = f"; did you mean '{guess}'?" if guess else ""
+        else:
+            guess = closest(slugify(ref), [s for (lang, s) in by_slug if lang == a.lang])
+            hint = f"; did you mean '{guess}'?" if guess else ""
+        self.reporter.error(a.source, item.line,
+                            f"related: no article '{ref}' (give a slug or a path under "
+                            f"content/){hint}")
+        return None
