@@ -383,3 +383,33 @@ def soup_doc(body: bytes):  # type: ignore[no-untyped-def]
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(body, "html.parser")
+
+
+def test_the_live_reload_server_serves_any_folder_with_any_rebuild(tmp_path: Path) -> None:
+    """newsgen.dev.livereload is generic: a folder, a rebuild callable, nothing else."""
+    import urllib.request
+
+    from newsgen.dev.livereload import LiveServer, Rebuilt
+
+    root = tmp_path / "public"
+    root.mkdir()
+    (root / "index.html").write_text("<!doctype html><html><body>hello</body></html>")
+    outcomes = iter([Rebuilt(True, reload=True),
+                     Rebuilt(False, problems=["posts/a.md:3: error: broken"])])
+    live = LiveServer(root, lambda: next(outcomes), "127.0.0.1", 0, watch=True, name="mygen")
+    live.start()
+    live.serve_in_background()
+    try:
+        live.rebuild_now()
+        assert live.state.version == 1 and live.state.built
+        with urllib.request.urlopen(live.url) as response:  # noqa: S310 - our own server
+            page = response.read()
+            assert response.headers["Server"].startswith("mygen")
+        assert b'<script src="/__livereload__/live.js" data-version="1" data-name="mygen">' in page
+        with urllib.request.urlopen(live.url + "__livereload__/live.js") as response:  # noqa: S310
+            assert b"EventSource" in response.read()
+        live.rebuild_now()
+        assert live.state.problems == ["posts/a.md:3: error: broken"]
+        assert live.state.version == 1  # the last good site is still the one served
+    finally:
+        live.close()

@@ -15,13 +15,13 @@ from __future__ import annotations
 import gc
 import os
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from newsgen.errors import BuildFailed, Reporter, did_you_mean
+from newsgen.errors import BuildFailed, Reporter, count, did_you_mean
 from newsgen.hashing import digest
 from newsgen.incremental.cache import BuildCache, OutputRecord
 from newsgen.incremental.fingerprint import Fingerprints, state_key
@@ -30,12 +30,12 @@ from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
 from newsgen.output.guard import OutputRefused, check_output_dir
 from newsgen.output.writer import Writer
-from newsgen.parse.config import load_config
+from newsgen.parse.config import line_of_key, load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.stages import images, search
 from newsgen.stages.kinds import Page
-from newsgen.stages.loader import SourceTree, scan
+from newsgen.stages.loader import SourceTree, scan, theme_files
 from newsgen.stages.parallel import render_pages
 from newsgen.stages.plan import check_collisions, plan
 from newsgen.stages.render import Renderer
@@ -99,21 +99,10 @@ class BuildResult:
 # --------------------------------------------------------------------------- loading
 
 
-def _line_of_key(path: Path, key: str) -> int | None:
-    """The line of a top-level key in a YAML file, for a warning (None if absent)."""
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-            if line.startswith(f"{key}:"):
-                return number
-    except (OSError, UnicodeDecodeError):
-        pass
-    return None
-
-
 def _config(options: BuildOptions, reporter: Reporter) -> Config:
     config = load_site_config(options, reporter)
     if not config.base_is_absolute and options.base_url is None:
-        reporter.warning(CONFIG_NAME, _line_of_key(config.root / CONFIG_NAME, "base_url"),
+        reporter.warning(CONFIG_NAME, line_of_key(config.root / CONFIG_NAME, "base_url"),
                          f"base_url '{config.base_url}' is not an absolute URL: feeds, sitemaps "
                          "and canonical links need one (set base_url: https://… or pass "
                          "--base-url)")
@@ -150,25 +139,8 @@ def _check_stylesheets(config: Config, tree: SourceTree, reporter: Reporter) -> 
     for path in config.extra_css:
         if path not in outputs:
             hint = did_you_mean(path, sorted(o for o in outputs if o.endswith(".css")))
-            reporter.error(CONFIG_NAME, _line_of_key(config.root / CONFIG_NAME, "extra_css"),
+            reporter.error(CONFIG_NAME, line_of_key(config.root / CONFIG_NAME, "extra_css"),
                            f"extra_css: no file '{path}' in static/ or content/{hint}")
-
-
-def theme_files(site: Site) -> dict[str, bytes]:
-    """The built-in theme's static files, except those the site's own files replace."""
-    taken = {a.output for a in site.assets}
-    folder = resources.files("newsgen").joinpath("theme", "static")
-    out: dict[str, bytes] = {}
-    stack = [(folder, "")]
-    while stack:
-        node, prefix = stack.pop()
-        for child in node.iterdir():
-            rel = prefix + child.name
-            if child.is_dir():
-                stack.append((child, rel + "/"))
-            elif rel not in taken:
-                out[rel] = child.read_bytes()
-    return out
 
 
 # --------------------------------------------------------------------------- search
@@ -219,7 +191,7 @@ def _search(site: Site, pages: list[Page], template: str, writer: Writer,
                     writer.copy(path, file, link=True)
             keys[index.folder] = index.key
     except search.SearchUnavailable as exc:
-        reporter.error(CONFIG_NAME, _line_of_key(site.config.root / CONFIG_NAME, "search"),
+        reporter.error(CONFIG_NAME, line_of_key(site.config.root / CONFIG_NAME, "search"),
                        f"search: Pagefind cannot run on this machine ({exc}); set "
                        "search: false to build without a search index")
         reporter.check()
@@ -363,7 +335,7 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 writer.copy(asset.output, config.root / asset.source)
             for path, cached in imageset.files.items():
                 writer.copy(path, cached)
-            for path, data in theme_files(site).items():
+            for path, data in theme_files(site.assets).items():
                 writer.write(path, data)
             writer.commit()
         except BaseException:
@@ -381,4 +353,37 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
     result.changed = writer.stats.changed
 
 
-__all__ = ["BuildFailed", "BuildOptions", "BuildResult", "OutputRefused", "build"]
+@dataclass
+class Outcome:
+    """How a build ended, as `newsgen build` and `newsgen serve` both report it: the
+    result, or the reason it stopped (`failure`, one line after "newsgen: ") with the
+    traceback of an internal error in `detail`."""
+
+    result: BuildResult | None
+    failure: str | None = None
+    detail: str | None = None
+
+
+def attempt(options: BuildOptions, reporter: Reporter,
+            cache: BuildCache | None = None) -> Outcome:
+    """`build`, with every way it can stop turned into an Outcome (never an exception but
+    KeyboardInterrupt). The sources' own problems are in `reporter`."""
+    kept = "the output folder was left as it was"
+    try:
+        return Outcome(build(options, reporter, cache=cache))
+    except BuildFailed:
+        errors, warnings = len(reporter.errors), len(reporter.warnings)
+        return Outcome(None, f"{count(errors, 'error')}, {count(warnings, 'warning')}; "
+                             "nothing was written")
+    except OutputRefused as exc:
+        return Outcome(None, f"error: {exc}")
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return Outcome(None, f"error: {exc.strerror or exc}{where}; {kept}")
+    except Exception:  # noqa: BLE001 - a bug in newsgen: say so, keep what was there
+        return Outcome(None, f"internal error (a bug in newsgen; {kept}):",
+                       traceback.format_exc())
+
+
+__all__ = ["BuildFailed", "BuildOptions", "BuildResult", "Outcome", "OutputRefused", "attempt",
+           "build"]

@@ -9,15 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsgen import __version__
-from newsgen.build import BuildOptions, BuildResult, build
-from newsgen.errors import BuildFailed, Reporter, count
-from newsgen.output.guard import OutputRefused
+from newsgen.build import BuildOptions, BuildResult, attempt
+from newsgen.errors import Reporter, count
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
@@ -195,32 +193,15 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     reporter = Reporter()
     quiet = bool(getattr(args, "quiet", False))
     verbose = bool(getattr(args, "verbose", False))
-    try:
-        result = build(options, reporter)
-    except OutputRefused as exc:
+    outcome = attempt(options, reporter)
+    result = outcome.result
+    if result is None:
         reporter.print(warnings=not quiet)
-        print(f"newsgen: error: {exc}", file=sys.stderr)
-        return 1
-    except BuildFailed:
-        reporter.print(warnings=not quiet)
-        errors, warnings = len(reporter.errors), len(reporter.warnings)
-        print(f"newsgen: {count(errors, 'error')}, {count(warnings, 'warning')}; "
-              f"nothing was written", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        reporter.print(warnings=not quiet)
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"newsgen: error: {exc.strerror or exc}{where}; the output folder was left as "
-              "it was", file=sys.stderr)
-        return 1
-    except Exception:  # noqa: BLE001 - a bug in newsgen: say so briefly
-        reporter.print(warnings=not quiet)
-        print("newsgen: internal error (a bug in newsgen; the output folder was left as it "
-              "was):", file=sys.stderr)
-        if verbose:
-            traceback.print_exc()
-        else:
-            last = traceback.format_exc().strip().splitlines()[-1]
+        print(f"newsgen: {outcome.failure}", file=sys.stderr)
+        if outcome.detail and verbose:
+            print(outcome.detail.rstrip(), file=sys.stderr)
+        elif outcome.detail:
+            last = outcome.detail.strip().splitlines()[-1]
             print(f"  {last}\n  run with -v for the full traceback", file=sys.stderr)
         return 1
     reporter.print(warnings=not quiet)

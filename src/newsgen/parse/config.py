@@ -320,3 +320,14 @@ def _sections(c: Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionCon
             line=item.line,
         ))
     return tuple(out)
+
+
+def line_of_key(path: Path, key: str) -> int | None:
+    """The line of a top-level key in a YAML file, for a warning (None if absent)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if line.startswith(f"{key}:"):
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None

@@ -8,8 +8,9 @@ goes to the reporter with its line, and an article with errors is left out
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from newsgen.errors import Reporter
@@ -151,3 +152,20 @@ def read_article(config: Config, rel: str, reporter: Reporter) -> Article | None
         reporter.error(rel, None, f"cannot read: {exc.strerror}")
         return None
     return load_article(config, rel, data, reporter)
+
+
+def theme_files(assets: Iterable[Asset]) -> dict[str, bytes]:
+    """The built-in theme's static files, except those the site's own files replace."""
+    taken = {a.output for a in assets}
+    folder = resources.files("newsgen").joinpath("theme", "static")
+    out: dict[str, bytes] = {}
+    stack = [(folder, "")]
+    while stack:
+        node, prefix = stack.pop()
+        for child in node.iterdir():
+            rel = prefix + child.name
+            if child.is_dir():
+                stack.append((child, rel + "/"))
+            elif rel not in taken:
+                out[rel] = child.read_bytes()
+    return out

@@ -1,0 +1,55 @@
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var version = parseInt(script && script.dataset.version || "0", 10);
+  var name = script && script.dataset.name || "livereload";
+  var overlay = null;
+  function hide() { if (overlay) { overlay.remove(); overlay = null; } }
+  function show(problems) {
+    hide();
+    overlay = document.createElement("div");
+    overlay.id = name + "-error-overlay";
+    overlay.setAttribute("role", "alert");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,Menlo,Consolas," +
+      "monospace;padding:2rem;white-space:pre-wrap";
+    var title = document.createElement("h2");
+    var n = problems.length;
+    title.textContent = name + ": the last rebuild failed with " + n +
+      (n === 1 ? " error" : " errors") + " \u2014 showing the last good site";
+    title.style.cssText = "color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem";
+    overlay.appendChild(title);
+    problems.forEach(function (p) {
+      var line = document.createElement("div");
+      line.className = name + "-problem";
+      line.textContent = p;
+      overlay.appendChild(line);
+    });
+    var hint = document.createElement("p");
+    hint.textContent = "Fix the file and save: this page updates by itself.";
+    hint.style.cssText = "color:#bbb;font-family:system-ui,sans-serif;margin-top:1.5rem";
+    overlay.appendChild(hint);
+    document.body.appendChild(overlay);
+  }
+  function refreshStyles() {
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set(name, Date.now());
+      link.href = url.toString();
+    });
+  }
+  var source = new EventSource(new URL("events", script.src).pathname);
+  source.addEventListener("state", function (event) {
+    var state = JSON.parse(event.data);
+    if (state.problems.length) { show(state.problems); return; }
+    if (state.version > version) {
+      if (state.css_only && state.version === version + 1) {
+        version = state.version; hide(); refreshStyles();
+      } else {
+        location.reload();
+      }
+      return;
+    }
+    hide();
+  });
+})();

@@ -1,0 +1,394 @@
+"""A local HTTP server with live reload, for any static site generator.
+
+It knows two things of the program that uses it: a folder to serve, and a
+`rebuild()` callable that rebuilds that folder and says how it went (`Rebuilt`).
+Open pages learn of each rebuild over Server-Sent Events: they reload, refresh
+only their stylesheets, or show the failed rebuild's problems in an overlay while
+the server keeps serving the last good site. The page script is the package file
+`livereload.js`.
+
+Safety: the path of a request is decoded once, rejected if it holds `..`, a
+backslash or a NUL, and the file's real path (symlinks resolved) must lie inside
+the folder. Requests whose Host header names another machine (DNS rebinding) and
+event streams opened from another origin are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import mimetypes
+import os
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("image/svg+xml", ".svg")
+
+SPECIAL = "/__livereload__/"
+HEARTBEAT = 15.0
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+LIVE_JS = resources.files(__package__ or "").joinpath("livereload.js").read_bytes()
+
+
+@dataclass
+class Rebuilt:
+    """How a rebuild went: `ok` with whether open pages must `reload` (and whether only
+    stylesheets changed), or not ok with its `problems`, one line each."""
+
+    ok: bool
+    reload: bool = False
+    css_only: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+class State:
+    """What the server shows: the version of the last good build and the current problems."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.version = 0
+        self.problems: list[str] = []
+        self.css_only = False
+        self.built = False  # a good build exists
+        self.closing = False
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"version": self.version, "problems": list(self.problems),
+                "css_only": self.css_only}
+
+
+class LiveServer:
+    """Serves `root` and, with `watch`, tells open pages about each `rebuild_now()`."""
+
+    def __init__(self, root: Path, rebuild: Callable[[], Rebuilt], host: str, port: int, *,
+                 watch: bool, name: str = "livereload", special: str = SPECIAL) -> None:
+        self.root = root
+        self.rebuild = rebuild
+        self.host = host
+        self.port = port
+        self.watch = watch
+        self.name = name
+        self.special = special
+        self.state = State()
+        self.httpd: ThreadingHTTPServer | None = None
+        self._lock = threading.Lock()
+        self._serving = False
+
+    @property
+    def url(self) -> str:
+        shown = self.host
+        if shown in ("0.0.0.0", "::", ""):  # noqa: S104 - only a name for messages
+            shown = "localhost"
+        if ":" in shown and not shown.startswith("["):
+            shown = f"[{shown}]"
+        return f"http://{shown}:{self.port}/"
+
+    def rebuild_now(self, rebuild: Callable[[], Rebuilt] | None = None) -> Rebuilt | None:
+        """Rebuild (one at a time; with `rebuild` instead of the server's own callable)
+        and tell the open pages; None once the server closes."""
+        with self._lock:
+            if self.state.closing:  # a late rebuild while the server stops
+                return None
+            outcome = (rebuild or self.rebuild)()
+            with self.state.cond:
+                if not outcome.ok:
+                    self.state.problems = outcome.problems or ["the build failed"]
+                else:
+                    self.state.problems = []
+                    self.state.css_only = outcome.reload and outcome.css_only
+                    if outcome.reload:
+                        self.state.version += 1
+                    self.state.built = True
+                self.state.cond.notify_all()
+            return outcome
+
+    def allowed_hosts(self) -> set[str]:
+        hosts = set(LOCAL_HOSTS)
+        hosts.add(self.host.lower().strip("[]"))
+        return hosts
+
+    def start(self) -> ThreadingHTTPServer:
+        handler = type("Handler", (_Handler,), {"server_ref": self})
+        server_class = _DualStackServer if ":" in self.host else _Server
+        self.httpd = server_class((self.host, self.port), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        return self.httpd
+
+    def serve_in_background(self) -> threading.Thread:
+        """Answer requests from a thread of its own; `close()` stops it."""
+        if self.httpd is None:
+            raise RuntimeError("LiveServer.start() first")
+        thread = threading.Thread(target=self.httpd.serve_forever, name="livereload-http",
+                                  daemon=True)
+        thread.start()
+        self._serving = True
+        return thread
+
+    def close(self) -> None:
+        with self.state.cond:
+            self.state.closing = True
+            self.state.cond.notify_all()
+        if self.httpd is not None:
+            if self._serving:  # shutdown() waits for serve_forever(): only when it runs
+                self.httpd.shutdown()
+            self.httpd.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server; a browser that drops a connection is no error worth a word."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # reset, aborted or broken pipe: a closed tab, an aborted reload
+        super().handle_error(request, client_address)
+
+
+class _DualStackServer(_Server):
+    address_family = socket.AF_INET6
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_ref: LiveServer
+    protocol_version = "HTTP/1.1"
+    def version_string(self) -> str:
+        return self.server_ref.name
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+        pass  # quiet: the terminal is for build messages
+
+    # A browser may reset the connection at any point: while we read the request, write
+    # the answer or stream events. Each is the end of that connection, nothing more.
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionError):
+            super().handle()
+
+    def finish(self) -> None:
+        with contextlib.suppress(ConnectionError):
+            super().finish()
+
+    # -- checks --------------------------------------------------------------------------
+
+    def _host_ok(self) -> bool:
+        dev = self.server_ref
+        if dev.host in ("0.0.0.0", "::"):  # noqa: S104 - the user asked for every interface
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        if not host:
+            return False
+        if host.startswith("["):
+            name, _, port = host[1:].partition("]")
+            port = port.lstrip(":")
+        else:
+            name, _, port = host.partition(":")
+        if port and port != str(dev.port):
+            return False
+        return name in dev.allowed_hosts()
+
+    def _origin_ok(self) -> bool:
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return True
+        parts = urlsplit(origin)
+        dev = self.server_ref
+        return (parts.scheme == "http" and (parts.hostname or "") in dev.allowed_hosts()
+                and parts.port == dev.port)
+
+    def _refuse(self, status: HTTPStatus, text: str) -> None:
+        body = (text + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    # -- methods -------------------------------------------------------------------------
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        with contextlib.suppress(ConnectionError):
+            self._get()
+
+    def _get(self) -> None:
+        if not self._host_ok():
+            self._refuse(HTTPStatus.FORBIDDEN,
+                         f"{self.server_ref.name}: refused: unknown Host header")
+            return
+        raw_path = urlsplit(self.path).path
+        special = self.server_ref.special
+        if raw_path.startswith(special):
+            self._special(raw_path[len(special):])
+            return
+        target = self._resolve(raw_path)
+        if target is None:
+            self._not_found()
+            return
+        if target.is_dir():
+            if not raw_path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", raw_path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            target = target / "index.html"
+            if not self._inside(target) or not target.is_file():
+                self._not_found()
+                return
+        self._send_file(target, HTTPStatus.OK)
+
+    def _resolve(self, raw_path: str) -> Path | None:
+        """The file a request names inside the output folder, or None."""
+        try:
+            path = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+        except UnicodeDecodeError:
+            return None
+        if "\x00" in path or "\\" in path or not path.startswith("/"):
+            return None
+        parts = [p for p in path.split("/") if p]
+        if any(p in (".", "..") for p in parts):
+            return None
+        root = self.server_ref.root
+        candidate = root.joinpath(*parts) if parts else root
+        if not self._inside(candidate) or not candidate.exists():
+            return None
+        return candidate
+
+    def _inside(self, candidate: Path) -> bool:
+        root = os.path.realpath(self.server_ref.root)
+        real = os.path.realpath(candidate)
+        try:
+            return os.path.commonpath([root, real]) == root
+        except ValueError:
+            return False
+
+    def _not_found(self) -> None:
+        dev = self.server_ref
+        if not dev.state.built:
+            self._error_page()
+            return
+        page = not_found_page(dev.root, urlsplit(self.path).path)
+        if page is not None:
+            self._send_file(page, HTTPStatus.NOT_FOUND)
+        else:
+            self._refuse(HTTPStatus.NOT_FOUND, "404 not found")
+
+    def _error_page(self) -> None:
+        """Before any good build there is nothing to serve: show the problems instead."""
+        dev = self.server_ref
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in dev.state.problems)
+        name = html.escape(dev.name)
+        body = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{name}: build "
+                f"failed</title><body><h1>{name}: the site does not build yet</h1>"
+                f"<ul>{items}</ul></body></html>").encode()
+        self._send_bytes(body, "text/html; charset=utf-8", HTTPStatus.INTERNAL_SERVER_ERROR)
+
+    def _send_file(self, path: Path, status: HTTPStatus) -> None:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            self._refuse(HTTPStatus.NOT_FOUND, "404 not found")
+            return
+        kind, encoding = mimetypes.guess_type(path.name)
+        kind = kind or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/xml", "application/rss+xml",
+                                                "application/json", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        self._send_bytes(data, kind, status)
+
+    def _send_bytes(self, data: bytes, kind: str, status: HTTPStatus) -> None:
+        dev = self.server_ref
+        if dev.watch and kind.startswith("text/html"):
+            data = inject(data, dev.state.version, dev.special, dev.name)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    # -- live reload ---------------------------------------------------------------------
+
+    def _special(self, name: str) -> None:
+        if name == "live.js":
+            self._send_bytes(LIVE_JS, "text/javascript; charset=utf-8", HTTPStatus.OK)
+        elif name == "events" and self.server_ref.watch:
+            if not self._origin_ok():
+                self._refuse(HTTPStatus.FORBIDDEN,
+                             f"{self.server_ref.name}: refused: cross-origin event stream")
+                return
+            self._events()
+        else:
+            self._refuse(HTTPStatus.NOT_FOUND, "404 not found")
+
+    def _events(self) -> None:
+        state = self.server_ref.state
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if self.command == "HEAD":
+            return
+        last: dict[str, Any] | None = None
+        while True:
+            with state.cond:
+                if last is not None and state.snapshot() == last and not state.closing:
+                    state.cond.wait(HEARTBEAT)
+                if state.closing:
+                    return
+                current = state.snapshot()
+            try:
+                if current != last:
+                    payload = json.dumps(current, ensure_ascii=False)
+                    self.wfile.write(f"event: state\ndata: {payload}\n\n".encode())
+                    last = current
+                else:
+                    self.wfile.write(b": ping\n\n")
+                self.wfile.flush()
+            except OSError:
+                return
+
+
+def not_found_page(root: Path, raw_path: str) -> Path | None:
+    """The 404 page for a missing path: `/tk/nope/` gets `tk/404.html` when the site has
+    one (a language's own), anything else the site's `404.html`."""
+    first = raw_path.lstrip("/").split("/", 1)[0]
+    candidates = [root / "404.html"]
+    if first and first not in (".", "..") and "\\" not in first and "\x00" not in first:
+        candidates.insert(0, root / first / "404.html")
+    for page in candidates:
+        real = os.path.realpath(page)
+        if os.path.commonpath([os.path.realpath(root), real]) == os.path.realpath(root) \
+                and os.path.isfile(real):
+            return page
+    return None
+
+
+def inject(page: bytes, version: int, special: str = SPECIAL, name: str = "livereload") -> bytes:
+    """The live-reload script, added to a served HTML page (never to the built files)."""
+    tag = (f'<script src="{special}live.js" data-version="{version}" '
+           f'data-name="{html.escape(name)}"></script>').encode()
+    at = page.rfind(b"</body>")
+    if at < 0:
+        return page + tag
+    return page[:at] + tag + page[at:]
