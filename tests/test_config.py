@@ -102,3 +102,24 @@ def test_invalid_yaml_config_has_line(tmp_path: Path) -> None:
     _, rep = cfg(tmp_path, "title: X\nsections: [a\n")
     assert rep.errors[0].path == "newsgen.yaml"
     assert rep.errors[0].line is not None
+
+
+def test_the_readme_configuration_table_is_the_schema() -> None:
+    """Every option of newsgen.parse.config_schema has its row in the README's table, with
+    its default, and the table has no other key."""
+    import re
+    from pathlib import Path
+
+    from newsgen.parse.config_schema import OPTIONS, TOP_KEYS, default
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration (`newsgen.yaml`)", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| `([a-z_.]+)` \| ([^|]+) \|", section, re.M))
+    assert set(rows) == {o.key for o in OPTIONS}
+    for option in OPTIONS:
+        value = default(option)
+        if option.kind == "integer":
+            assert rows[option.key].strip() == f"`{value}`", option.key
+        elif option.kind == "boolean":
+            assert rows[option.key].strip() == f"`{str(value).lower()}`", option.key
+    assert set(TOP_KEYS) == {o.key.split(".")[0] for o in OPTIONS}

@@ -355,7 +355,7 @@ def test_each_page_kind_declares_what_its_template_gets(tmp_path: Path) -> None:
     site = link(config, articles, bodies, tree.assets, datetime(2024, 12, 19, 12, 0,
                                                                 tzinfo=config.tz), reporter)
     pages = plan(site)
-    renderer = Renderer(site, make_environment(config.root), pages, reporter)
+    renderer = Renderer(site, make_environment(config.root), pages)
     common = {"site", "labels", "lang", "page", "home_url"}
     seen = set()
     for page in pages:

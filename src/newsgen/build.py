@@ -270,7 +270,7 @@ def build(options: BuildOptions, reporter: Reporter,
                                   [a.output for a in site.assets])
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
-        renderer = Renderer(site, env, pages, reporter, imageset.info,
+        renderer = Renderer(site, env, pages, imageset.info,
                             preview=options.preview, bodies=state.bodies())
         clock.stage("plan")
         if reporter.failed:  # find template errors too, then stop before writing

@@ -15,6 +15,8 @@ from newsgen.model.config import (
     SectionConfig,
     normalize_base_url,
 )
+from newsgen.parse import i18n
+from newsgen.parse.config_schema import GROUPS, OPTIONS, TOP_KEYS, Option
 from newsgen.parse.config_values import (
     Checker,
     check_base_url,
@@ -23,7 +25,6 @@ from newsgen.parse.config_values import (
     check_timezone,
     line_of,
     read_date_format,
-    read_quality,
     read_stylesheets,
     read_widths,
 )
@@ -58,12 +59,6 @@ def section_hint(name: str, names: Mapping[str, tuple[str, SectionConfig]]) -> s
     return f"; did you mean '{names[guess][0]}'?" if guess else ""
 
 
-TOP_KEYS = (
-    "title", "description", "base_url", "language", "languages", "timezone", "sections",
-    "per_page", "permalink", "read_also", "markdown", "feed", "news_sitemap", "home",
-    "publisher", "strings", "date_format", "params", "images", "checks", "search",
-    "extra_css",
-)
 LANGUAGE_KEYS = ("title", "description", "strings", "date_format")
 SECTION_KEYS = ("slug", "title", "titles")
 
@@ -108,9 +103,17 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         if value is not None:
             values[name] = value
 
-    title = c.text(node, "title", "title") or "News"
-    values["title"] = title
-    put("description", c.text(node, "description", "description", allow_empty=True))
+    groups: dict[str, YMap] = {}
+    for group, options in GROUPS.items():
+        sub = c.mapping(node, group, group)
+        if sub is not None:
+            c.unknown_keys(sub, tuple(o.name for o in options), prefix=f"{group}.")
+            groups[group] = sub
+    for option in OPTIONS:  # the plain values; "read" ones below
+        holder = groups.get(option.group) if option.group else node
+        if holder is not None and option.kind != "read":
+            put(option.field or option.key, _plain(c, holder, option))
+    title = values.get("title", "News")
 
     def checked(key: str, check: Callable[[str], str | None]) -> str | None:
         """The key's text when `check` finds no problem; otherwise the problem is reported."""
@@ -130,8 +133,6 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     values["language"] = language
     put("timezone", checked("timezone", check_timezone))
 
-    put("per_page", c.integer(node, "per_page", "per_page", 1))
-
     pattern = c.text(node, "permalink", "permalink")
     if pattern is not None:
         problem, normalized = check_permalink(pattern)
@@ -140,39 +141,8 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         else:
             values["permalink"] = normalized
 
-    _nested(c, node, "read_also", {
-        "limit": lambda m: put("read_also_limit", c.integer(m, "limit", "read_also.limit", 0)),
-        "fill": lambda m: put("read_also_fill", c.boolean(m, "fill", "read_also.fill")),
-    })
-    put("search", c.boolean(node, "search", "search"))
-    _nested(c, node, "markdown", {
-        "raw_html": lambda m: put("raw_html", c.boolean(m, "raw_html", "markdown.raw_html")),
-    })
-    _nested(c, node, "feed", {
-        "limit": lambda m: put("feed_limit", c.integer(m, "limit", "feed.limit", 1)),
-    })
-    _nested(c, node, "news_sitemap", {
-        "days": lambda m: put("news_sitemap_days", c.integer(m, "days", "news_sitemap.days", 1)),
-    })
-    _nested(c, node, "checks", {
-        "far_future_days": lambda m: put("far_future_days", c.integer(
-            m, "far_future_days", "checks.far_future_days", 0)),
-        "large_article_kb": lambda m: put("large_article_kb", c.integer(
-            m, "large_article_kb", "checks.large_article_kb", 0)),
-    })
-    _nested(c, node, "home", {
-        "per_section": lambda m: put(
-            "home_per_section", c.integer(m, "per_section", "home.per_section", 0)),
-    })
-    _nested(c, node, "publisher", {
-        "logo": lambda m: put("publisher_logo", c.text(m, "logo", "publisher.logo")),
-    })
-
-    _nested(c, node, "images", {
-        "widths": lambda m: put("image_widths", read_widths(c, m)),
-        "webp": lambda m: put("image_webp", c.boolean(m, "webp", "images.webp")),
-        "quality": lambda m: put("image_quality", read_quality(c, m)),
-    })
+    if "images" in groups and groups["images"].get("widths") is not None:
+        put("image_widths", read_widths(c, groups["images"]))
 
     put("extra_css", read_stylesheets(c, node))
 
@@ -183,11 +153,12 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     default = _default_language(
         language,
         title,
-        values.get("description", ""),
+        str(values.get("description", "")),
         c.strings(node, "strings", "strings"),
         read_date_format(c, node, "date_format", "date_format") or "long",
     )
     values["languages"] = _languages(c, node, default)
+    _missing_labels(c, node, values["languages"])
     sections = _sections(c, node, [lang.code for lang in values["languages"]])
     if sections is not None:
         values["sections"] = sections
@@ -197,16 +168,6 @@ def load_config(root: Path, reporter: Reporter) -> Config:
 def default_config(root: Path) -> Config:
     """The configuration of a site without `newsgen.yaml`."""
     return Config(root=root, languages=(_default_language("en", "News", "", {}, "long"),))
-
-
-def _nested(c: Checker, node: YMap, key: str, readers: dict[str, Callable[[YMap], None]]) -> None:
-    sub = c.mapping(node, key, key)
-    if sub is None:
-        return
-    c.unknown_keys(sub, tuple(readers), prefix=f"{key}.")
-    for name, read in readers.items():
-        if sub.get(name) is not None:
-            read(sub)
 
 
 def _default_language(
@@ -331,3 +292,31 @@ def line_of_key(path: Path, key: str) -> int | None:
     except (OSError, UnicodeDecodeError):
         pass
     return None
+
+
+def _plain(c: Checker, node: YMap, option: Option) -> object:
+    """A text, whole number or true/false value, checked as its option says."""
+    if option.kind == "text":
+        return c.text(node, option.name, option.key, allow_empty=option.allow_empty)
+    if option.kind == "boolean":
+        return c.boolean(node, option.name, option.key)
+    number = c.integer(node, option.name, option.key, option.minimum or 0)
+    if number is not None and option.maximum is not None and number > option.maximum:
+        c.error(line_of(node, option.name),
+                f"{option.key}: expected {option.minimum} to {option.maximum}")
+        return None
+    return number
+
+
+def _missing_labels(c: Checker, node: YMap, languages: tuple[LanguageConfig, ...]) -> None:
+    """A language without a catalog or `strings` for some labels shows them in English:
+    say which, at the language's line, and how to give them."""
+    langs = node.get("languages")
+    for lang in languages:
+        line = None
+        if isinstance(langs, YMap):
+            line = next((key.line for key, _ in langs.items if key.text == lang.code), None)
+        for key in i18n.make_labels(lang.code, lang.strings)[1]:
+            c.reporter.warning(c.path, line, f"language '{lang.code}': no translation for label "
+                                             f"'{key}'; using English (set languages."
+                                             f"{lang.code}.strings.{key})")

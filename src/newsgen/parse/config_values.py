@@ -179,14 +179,6 @@ def read_widths(c: Checker, node: YMap) -> tuple[int, ...] | None:
     return tuple(sorted(set(widths)))
 
 
-def read_quality(c: Checker, node: YMap) -> int | None:
-    number = c.integer(node, "quality", "images.quality", 1)
-    if number is not None and number > 100:
-        c.error(line_of(node, "quality"), "images.quality: expected 1 to 100")
-        return None
-    return number
-
-
 def read_date_format(c: Checker, node: YMap, key: str, name: str) -> str | None:
     text = c.text(node, key, name)
     if text is None:

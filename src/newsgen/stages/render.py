@@ -29,7 +29,6 @@ from jinja2 import (
 )
 from jinja2.runtime import Context as JinjaContext
 
-from newsgen.errors import Reporter
 from newsgen.model.site import Entry, LanguageSite, Site
 from newsgen.parse import i18n
 from newsgen.stages import feeds, search
@@ -154,7 +153,7 @@ class Renderer:
     """Renders pages of one linked site with one environment."""
 
     def __init__(self, site: Site, env: Environment, pages: list[Page],
-                 reporter: Reporter, images: Mapping[str, ImageInfo] | None = None,
+                 images: Mapping[str, ImageInfo] | None = None,
                  *, preview: bool = False, bodies: Bodies | None = None) -> None:
         self.site = site
         self.pages = pages
@@ -164,13 +163,8 @@ class Renderer:
         self.env = env
         self.ctx = Context(site, images, preview=preview, bodies=bodies)
         self.labels: dict[str, i18n.Labels] = {}
-        for lang in site.config.languages:
-            labels, missing = i18n.make_labels(lang.code, lang.strings)
-            self.labels[lang.code] = labels
-            for key in missing:
-                reporter.warning("newsgen.yaml", None,
-                                 f"language '{lang.code}': no translation for label '{key}'; "
-                                 f"using English (set languages.{lang.code}.strings.{key})")
+        for lang in site.config.languages:  # missing labels: warned of with the config
+            self.labels[lang.code] = i18n.make_labels(lang.code, lang.strings)[0]
         self.site_views = {ls.lang.code: SiteView(self.ctx, ls) for ls in site.languages}
         self.lang_sites = {ls.lang.code: ls for ls in site.languages}
 
@@ -183,7 +177,7 @@ class Renderer:
 
     @classmethod
     def from_recipe(cls, r: Recipe) -> Renderer:
-        return cls(r.site, make_environment(r.root, r.bytecode), r.pages, Reporter(), r.images,
+        return cls(r.site, make_environment(r.root, r.bytecode), r.pages, r.images,
                    preview=r.preview, bodies=r.bodies)
 
     def render(self, page: Page) -> bytes:

@@ -1,0 +1,86 @@
+"""Every key of `newsgen.yaml`, declared once: where it is written, what it holds, its
+bounds and a line of documentation. The reader (newsgen.parse.config) takes the known
+keys and the plain values' checks from here; `tests/test_config.py` checks the README's
+configuration table against it. Defaults are the `Config` fields' (newsgen.model.config).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from newsgen.model.config import Config
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str  # as written in newsgen.yaml, dotted below a group: "read_also.limit"
+    field: str | None  # the Config field it sets (None: several, or not a field)
+    kind: str  # "text", "integer", "boolean", or "read" (a reader of its own)
+    doc: str
+    minimum: int | None = None  # integers: the smallest allowed
+    maximum: int | None = None
+    allow_empty: bool = False  # text: "" is a value
+
+    @property
+    def group(self) -> str:
+        return self.key.rpartition(".")[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.rpartition(".")[2]
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("title", "title", "text", "site name (of the default language)"),
+    Option("description", "description", "text", "one-line description: meta description of "
+           "list pages, feed description", allow_empty=True),
+    Option("base_url", "base_url", "read", "absolute site URL, or a path for a sub-folder"),
+    Option("language", "language", "read", "default language; its pages are at the root"),
+    Option("languages", "languages", "read", "other languages, by code"),
+    Option("timezone", "timezone", "read", "IANA zone for times written without one"),
+    Option("sections", "sections", "read", "ordered list of sections"),
+    Option("per_page", "per_page", "integer", "articles per section, tag and author page",
+           minimum=1),
+    Option("permalink", "permalink", "read", "article URL pattern"),
+    Option("read_also.limit", "read_also_limit", "integer",
+           "the most links in a read-also block", minimum=0),
+    Option("read_also.fill", "read_also_fill", "boolean",
+           "fill the block up to the limit with related articles"),
+    Option("markdown.raw_html", "raw_html", "boolean",
+           "false escapes raw HTML in bodies and drops unsafe link schemes"),
+    Option("feed.limit", "feed_limit", "integer", "items in each RSS feed", minimum=1),
+    Option("news_sitemap.days", "news_sitemap_days", "integer",
+           "the news sitemap lists articles of this many last days", minimum=1),
+    Option("search", "search", "boolean", "a Pagefind search index and a search box"),
+    Option("checks.far_future_days", "far_future_days", "integer",
+           "warn about articles dated further ahead (0: never)", minimum=0),
+    Option("checks.large_article_kb", "large_article_kb", "integer",
+           "warn about larger article files (0: never)", minimum=0),
+    Option("home.per_section", "home_per_section", "integer",
+           "articles per section block on the home page", minimum=0),
+    Option("publisher.logo", "publisher_logo", "text", "logo for the JSON-LD publisher"),
+    Option("images.widths", "image_widths", "read", "widths of the resized lead images"),
+    Option("images.webp", "image_webp", "boolean", "also make WebP copies"),
+    Option("images.quality", "image_quality", "integer", "JPEG and WebP quality",
+           minimum=1, maximum=100),
+    Option("strings", None, "read", "UI label overrides for the default language"),
+    Option("date_format", None, "read", "how dates are shown"),
+    Option("params", "params", "read", "free-form values for templates"),
+    Option("extra_css", "extra_css", "read", "the site's own stylesheets"),
+)
+
+BY_KEY = {option.key: option for option in OPTIONS}
+# The keys of the top level, and of each group, in the order of the table.
+TOP_KEYS = tuple(dict.fromkeys(option.key.split(".")[0] for option in OPTIONS))
+GROUPS: dict[str, tuple[Option, ...]] = {
+    group: tuple(o for o in OPTIONS if o.group == group)
+    for group in dict.fromkeys(o.group for o in OPTIONS if o.group)
+}
+
+
+def default(option: Option) -> object:
+    """The option's default: its Config field's."""
+    for f in fields(Config):
+        if f.name == option.field:
+            return f.default
+    return None
