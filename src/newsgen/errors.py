@@ -136,7 +136,3 @@ class Reporter:
             if d.severity is Severity.WARNING and not warnings:
                 continue
             print(d.format(), file=out)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0

@@ -67,10 +67,6 @@ LABEL_KEYS: tuple[str, ...] = (
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}
 
 
-def babel_locale(code: str) -> Locale:
-    return _locale(code)
-
-
 @functools.lru_cache(maxsize=64)
 def _locale(code: str) -> Locale:
     return Locale.parse(code.replace("-", "_"))
@@ -119,16 +115,6 @@ def _plural_expression(catalog: Any) -> str:
     header = str(getattr(catalog, "plural_forms", "") or "")
     match = re.search(r"plural=(.+?);?\s*\Z", header)
     return match.group(1) if match else "(n != 1)"
-
-
-def shipped_catalog(code: str) -> Mapping[str, str]:
-    """The labels newsgen ships for a language code (or its base language), maybe empty."""
-    return _catalog(code).values
-
-
-def shipped_languages() -> list[str]:
-    folder = resources.files("newsgen").joinpath("locale")
-    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".po"))
 
 
 @dataclass(frozen=True)

@@ -145,15 +145,6 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
     return Validator(config, rel, reporter, text).article(node, parts.body, parts.body_line)
 
 
-def read_article(config: Config, rel: str, reporter: Reporter) -> Article | None:
-    try:
-        data = (config.root / rel).read_bytes()
-    except OSError as exc:
-        reporter.error(rel, None, f"cannot read: {exc.strerror}")
-        return None
-    return load_article(config, rel, data, reporter)
-
-
 def theme_files(assets: Iterable[Asset]) -> dict[str, bytes]:
     """The built-in theme's static files, except those the site's own files replace."""
     taken = {a.output for a in assets}
