@@ -103,3 +103,68 @@ def test_extra_css_values_are_checked(fixture_site: Callable[[str], Path], value
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 1
     assert [line.split(": error: ", 1)[1] for line in run.errors()] == [message]
+
+
+def _png(width: int = 1200, height: int = 675) -> bytes:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(data, "PNG")
+    return data.getvalue()
+
+
+@pytest.fixture
+def pictured(tmp_path: Path) -> Path:
+    """The newest story has no picture; the next two have one."""
+    from conftest import article, write_site
+
+    files: dict[str, str | bytes] = {
+        "newsgen.yaml": "title: Pictures\nbase_url: https://pictures.example/\n",
+        "content/general/photo.png": _png(),
+    }
+    for i, day in enumerate((18, 17, 16)):
+        extra = {} if i == 0 else {"image": "{src: photo.png, alt: A blue square}"}
+        files[f"content/general/s{i}.md"] = article(f"Story {i}", f"2024-12-{day} 10:00",
+                                                     "General", tags="[port]", **extra)
+    site = write_site(tmp_path / "site", files)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    return site / "dist"
+
+
+@pytest.mark.parametrize("page", ["index.html", "general/index.html", "tags/port/index.html"])
+def test_the_first_picture_of_a_list_loads_first(pictured: Path, page: str) -> None:
+    images = soup(pictured / page).select("main img")  # the home page also has blocks
+    assert len(images) >= 2
+    first, rest = images[0], images[1:]
+    assert first.get("fetchpriority") == "high" and first.get("loading") is None
+    assert all(img.get("loading") == "lazy" and img.get("fetchpriority") is None
+               for img in rest)
+
+
+def test_a_site_without_an_icon_gets_the_themes_and_no_icon_request_404s(
+        pictured: Path, overrides: Path) -> None:
+    from PIL import Image
+
+    for dist in (pictured, overrides / "dist"):
+        for page in ("index.html", "general/index.html", "404.html"):
+            icon = soup(dist / page).select_one('head link[rel="icon"]')
+            assert icon is not None and icon["href"] == "/favicon.svg", page
+        assert (dist / "favicon.svg").read_text().startswith("<svg")
+        assert Image.open(dist / "favicon.ico").format == "ICO"
+
+
+def test_a_sites_own_icon_replaces_the_themes(tmp_path: Path) -> None:
+    from conftest import article, write_site
+
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Own icon\nbase_url: https://icon.example/\n",
+        "static/favicon.png": _png(64, 64),
+        "content/general/a.md": article("A story"),
+    })
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    icon = soup(site / "dist/index.html").select_one('head link[rel="icon"]')
+    assert icon["href"] == "/favicon.png"
+    assert (site / "dist/favicon.ico").is_file()  # browsers ask for it anyway

@@ -244,7 +244,7 @@ def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> 
     """
     theme = resources.files("newsgen").joinpath("theme")
     theme_stats = []
-    for folder in ("templates", "static/assets"):
+    for folder in ("templates", "static", "static/assets"):
         for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
             try:
                 st = os.stat(str(child))

@@ -351,10 +351,11 @@ class SiteView:
         self.extra_css = [ctx.urls.href(path) for path in cfg.extra_css]
         # The search page of this language (`search: true`), where the header's box goes.
         self.search_url = ctx.urls.href(lang.prefix + "search/") if cfg.search else None
+        # The site's own icon, or the theme's (which also answers /favicon.ico).
         outputs = {a.output for a in ctx.site.assets}
         self.favicon_url = next((ctx.urls.href(name) for name in
                                  ("favicon.svg", "favicon.png", "favicon.ico")
-                                 if name in outputs), None)
+                                 if name in outputs), ctx.urls.href("favicon.svg"))
         self.publisher_logo = cfg.publisher_logo
         self.generator = "newsgen"
 
