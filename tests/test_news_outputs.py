@@ -191,7 +191,8 @@ def test_lead_image_variants_and_markup(hostile: Path) -> None:
     assert source["type"] == "image/webp"
     assert source["srcset"].endswith("/general/lead-1200w.webp 1200w")
     section = soup(hostile / "gen-eral/index.html")
-    assert section.find("img")["loading"] == "lazy"
+    first = section.find("main").find("img")  # the list's first picture loads at once
+    assert first["fetchpriority"] == "high" and "loading" not in first.attrs
 
 
 def test_image_variants_are_reused_from_the_cache(tmp_path: Path) -> None:

@@ -71,8 +71,8 @@ def test_bursts_copies_deletes_and_renames(tmp_path: Path) -> None:
             status, _, body = srv.get(rel)
             assert status == 200, rel
             body = body.replace(
-                f'<script src="/__newsgen__/live.js" data-version="{srv.state()["version"]}">'
-                "</script>".encode(), b"")
+                f'<script src="/__newsgen__/live.js" data-version="{srv.state()["version"]}" '
+                'data-name="newsgen"></script>'.encode(), b"")
             assert body == page.read_bytes(), rel
         assert srv.failures == 0
 
