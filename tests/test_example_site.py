@@ -69,8 +69,56 @@ def test_example_workflow_builds_checks_and_runs_on_a_schedule() -> None:
     commands = " ".join(str(s.get("run", "")) for s in steps)
     assert "newsgen check" in commands
     assert "newsgen build --base-url" in commands
-    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") and
-               s["with"]["path"] == "dist" for s in steps)
+    build = next(s for s in steps if s.get("id") == "build")
+    assert '--changes "$GITHUB_OUTPUT"' in build["run"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
+    assert upload["with"]["path"] == "dist"
+    # Nothing new (a scheduled run with no embargo due): no upload, no deploy.
+    assert upload["if"] == "steps.build.outputs.changed == 'true'"
+    assert flow["jobs"]["build"]["outputs"]["changed"] == "${{ steps.build.outputs.changed }}"
+    assert flow["jobs"]["deploy"]["if"] == "needs.build.outputs.changed == 'true'"
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert "github.run_id" in cache["with"]["key"]  # a new state saved every run
+
+
+def test_the_composite_action_builds_and_says_whether_the_site_changed(tmp_path: Path) -> None:
+    """action.yml's own shell steps, run as GitHub runs them (bash, its env), twice."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    steps = action["runs"]["steps"]
+    assert action["runs"]["using"] == "composite"
+    assert any(s.get("uses", "").startswith("actions/cache") and
+               s["with"]["path"] == "${{ inputs.site }}/.newsgen-cache" for s in steps)
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
+    assert upload["if"] == "steps.build.outputs.changed == 'true'"
+    assert action["outputs"]["changed"]["value"] == "${{ steps.build.outputs.changed }}"
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parent / "sites" / "basic", site)
+    output = tmp_path / "github-output"
+    env = {**os.environ, "SITE": str(site), "BASE_URL": "https://user.github.io/news/",
+           "GITHUB_OUTPUT": str(output),
+           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    shell = [s for s in steps if s.get("shell") == "bash" and "newsgen" in s["run"]
+             and "pip install" not in s["run"]]
+    assert [s["name"] for s in shell] == ["Check the content", "Build"]
+
+    def run_steps() -> dict[str, str]:
+        output.write_text("")
+        for step in shell:
+            done = subprocess.run(["bash", "-e", "-c", step["run"]], env=env,
+                                  capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stderr
+        return dict(line.split("=", 1) for line in output.read_text().split())
+
+    first = run_steps()
+    assert first["changed"] == "true"
+    assert (site / "dist/index.html").read_text().count("https://user.github.io/news/") > 0
+    again = run_steps()
+    assert again == {"changed": "false", "digest": first["digest"]}
 
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"

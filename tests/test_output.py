@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -311,3 +312,35 @@ def test_a_killed_build_leaves_no_worker_behind(tmp_path: Path) -> None:
     assert not alive, "workers outlived their build"
     assert proc.stderr is not None
     assert b"Traceback" not in proc.stderr.read()
+
+
+def test_changes_says_whether_the_output_differs_from_the_last_builds(tmp_path: Path) -> None:
+    """`newsgen build --changes FILE`, as a scheduled CI job uses it: a new checkout
+    (no dist/, the state restored) that builds the same site reports no change."""
+    from conftest import article, newsgen, write_site
+
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Changes\nbase_url: https://changes.example/\n",
+        "content/general/a.md": article("First", "2024-12-18 10:00"),
+        "content/general/later.md": article("Embargoed", "2024-12-19 18:00"),
+    })
+    report = tmp_path / "report"
+
+    def build(now: str) -> dict[str, str]:
+        report.write_text("")
+        run = newsgen("build", "-s", site, "--now", now, "--changes", report)
+        assert run.code == 0, run.err
+        lines = dict(line.split("=", 1) for line in report.read_text().split())
+        assert set(lines) == {"changed", "digest"}
+        if lines["changed"] == "false":
+            assert "nothing to publish" in run.err
+        return lines
+
+    first = build("2024-12-19 12:00")
+    assert first["changed"] == "true"
+    assert build("2024-12-19 12:00") == {**first, "changed": "false"}  # nothing to do
+    shutil.rmtree(site / "dist")  # a new CI checkout, the state restored
+    (site / "content/general/a.md").touch()  # and every file's time is new
+    assert build("2024-12-19 12:00") == {**first, "changed": "false"}
+    embargo = build("2024-12-19 19:00")  # the embargoed article is due
+    assert embargo["changed"] == "true" and embargo["digest"] != first["digest"]

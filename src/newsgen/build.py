@@ -21,21 +21,21 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from newsgen.errors import BuildFailed, Reporter, count, did_you_mean
+from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.hashing import digest
 from newsgen.incremental.cache import BuildCache, OutputRecord
 from newsgen.incremental.fingerprint import Fingerprints, state_key
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
-from newsgen.output.guard import OutputRefused, check_output_dir
+from newsgen.output.guard import OutputRefused, check_output_dir, tree_digest
 from newsgen.output.writer import Writer
-from newsgen.parse.config import line_of_key, load_config
+from newsgen.parse.config import check_stylesheets, line_of_key, load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.stages import images, search
 from newsgen.stages.kinds import Page
-from newsgen.stages.loader import SourceTree, scan, theme_files
+from newsgen.stages.loader import scan, theme_files
 from newsgen.stages.parallel import render_pages
 from newsgen.stages.plan import check_collisions, plan
 from newsgen.stages.render import Renderer
@@ -63,6 +63,9 @@ class BuildOptions:
     # `newsgen build` and `check`: the process ends with the build, so what it loads is
     # never garbage (see build())
     one_shot: bool = False
+    # `newsgen build --changes`: digest the output and say whether it differs from what
+    # the last build wrote there (BuildResult.output_changed)
+    digest: bool = False
 
     @property
     def cache_path(self) -> Path:
@@ -94,6 +97,8 @@ class BuildResult:
     search_stale: bool = False  # some search parts wait for a build without search_later
     changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
+    digest: str | None = None  # with BuildOptions.digest: the output's (output/guard.py)
+    output_changed: bool | None = None  # ... and whether it differs from the last build's
 
 
 # --------------------------------------------------------------------------- loading
@@ -128,19 +133,6 @@ def build_time(options: BuildOptions, config: Config, reporter: Reporter) -> dat
         reporter.error("--now", None, f"'{options.now}' is not a time like 2024-12-18 10:30")
         return datetime.now(config.tz)
     return moment
-
-
-# --------------------------------------------------------------------------- theme
-
-
-def _check_stylesheets(config: Config, tree: SourceTree, reporter: Reporter) -> None:
-    """Each `extra_css` names a file the output will have."""
-    outputs = {a.output for a in tree.assets}
-    for path in config.extra_css:
-        if path not in outputs:
-            hint = did_you_mean(path, sorted(o for o in outputs if o.endswith(".css")))
-            reporter.error(CONFIG_NAME, line_of_key(config.root / CONFIG_NAME, "extra_css"),
-                           f"extra_css: no file '{path}' in static/ or content/{hint}")
 
 
 # --------------------------------------------------------------------------- search
@@ -234,7 +226,7 @@ def build(options: BuildOptions, reporter: Reporter,
     try:
         config = _config(options, reporter)
         tree = scan(config, reporter)
-        _check_stylesheets(config, tree, reporter)
+        check_stylesheets(config, {a.output for a in tree.assets}, reporter)
         now = build_time(options, config, reporter)
         key = state_key((options.drafts, options.future, options.base_url, options.preview,
                          options.search_later), config, tree)
@@ -242,10 +234,10 @@ def build(options: BuildOptions, reporter: Reporter,
                 if options.write and not reporter.failed else None)
         if done is not None:
             reporter.extend(done.diagnostics)  # the same sources have the same warnings
-            return BuildResult(pages=done.page_count, files=done.files,
-                               unchanged=done.page_count + done.files + 1,
-                               nothing_changed=True, seconds=clock.total,
-                               next_embargo=done.next_embargo, held=done.held)
+            return _digested(state, out_dir, options, BuildResult(
+                pages=done.page_count, files=done.files,
+                unchanged=done.page_count + done.files + 1, nothing_changed=True,
+                seconds=clock.total, next_embargo=done.next_embargo, held=done.held))
         clock.stage("scan")
         workers = max(1, options.workers)
         articles, bodies = state.read(config, tree, workers,
@@ -295,10 +287,24 @@ def build(options: BuildOptions, reporter: Reporter,
         else:
             _write(state, out_dir, options, site, pages, todo, renderer, imageset,
                    prints, old, previous, key, fps.templates, result, clock)
+            _digested(state, out_dir, options, result)
         result.seconds = clock.total
         return result
     finally:
         state.close()
+
+
+def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
+              result: BuildResult) -> BuildResult:
+    """With `options.digest`: the output's digest, and whether it differs from the last
+    build's into the same folder (a build with nothing to do keeps the recorded one)."""
+    if options.digest and options.write:
+        before = state.cache.output_digest(out_dir)
+        now = before if result.nothing_changed and before else tree_digest(out_dir)
+        result.digest, result.output_changed = now, now != before
+        if now != before:
+            state.cache.keep_output_digest(out_dir, now)
+    return result
 
 
 def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: Site,

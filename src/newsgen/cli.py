@@ -92,6 +92,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="worker processes (default: the number of cores)")
     b.add_argument("--cache-dir", metavar="DIR",
                    help="the build cache folder (default: SITE/.newsgen-cache)")
+    b.add_argument("--changes", metavar="FILE",
+                   help="append changed=true|false (whether the output differs from the "
+                        "last build's) and digest=… to FILE, e.g. \"$GITHUB_OUTPUT\"")
     volume = b.add_mutually_exclusive_group()
     volume.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     volume.add_argument("-v", "--verbose", action="store_true", help="print more detail")
@@ -189,6 +192,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         cache_dir=Path(os.path.abspath(cache)) if cache else site / ".newsgen-cache",
         write=write,
         one_shot=True,
+        digest=bool(getattr(args, "changes", None)),
     )
     reporter = Reporter()
     quiet = bool(getattr(args, "quiet", False))
@@ -205,6 +209,15 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
             print(f"  {last}\n  run with -v for the full traceback", file=sys.stderr)
         return 1
     reporter.print(warnings=not quiet)
+    changes = getattr(args, "changes", None)
+    if changes and result.digest is not None:
+        try:
+            with open(changes, "a", encoding="utf-8") as fh:
+                fh.write(f"changed={'true' if result.output_changed else 'false'}\n"
+                         f"digest={result.digest}\n")
+        except OSError as exc:
+            print(f"newsgen: error: --changes {changes}: {exc.strerror}", file=sys.stderr)
+            return 1
     if verbose and result.stages:
         print("newsgen: " + ", ".join(f"{name} {seconds:.2f}s"
                                       for name, seconds in result.stages.items()),
@@ -286,6 +299,8 @@ def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
                 f"{count(result.files, 'file')} into {where} ({result.written} written, "
                 f"{result.unchanged} unchanged) in {result.seconds:.2f}s, {warnings}"
                 f"{_held(result)}")
+    if result.output_changed is False:
+        text += "\nnewsgen: the output is the same as the last build's: nothing to publish"
     if result.next_embargo is not None:
         due = result.next_embargo.isoformat(timespec="minutes")
         publishes = any(h.reason == "scheduled" and h.date == result.next_embargo

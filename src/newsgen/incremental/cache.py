@@ -93,6 +93,7 @@ class BuildCache:
     # (newsgen.incremental.relink.Linked, newsgen.incremental.fingerprint.PagePrints).
     linked: Any = None
     prints: Any = None
+    digests: dict[str, str] = field(default_factory=dict)  # without a database
     db: sqlite3.Connection | None = None
     reporter: Reporter = field(default_factory=Reporter)
     # What the database holds: path -> (content, stat); the keys of the bodies.
@@ -315,6 +316,22 @@ class BuildCache:
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)",
                                 (str(out_dir), dump(replace(record, pages={},
                                                              files_set=None))))
+
+    def output_digest(self, out_dir: Path) -> str | None:
+        """The digest of what the last build wrote into `out_dir`, by its path: a CI run
+        with a restored state but a new checkout still knows it."""
+        key = f"digest:{out_dir}"
+        if self.db is None:
+            return self.digests.get(key)
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row is not None else None
+
+    def keep_output_digest(self, out_dir: Path, digest: str) -> None:
+        key = f"digest:{out_dir}"
+        self.digests[key] = digest
+        if self.db is not None:
+            with self._transaction():
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, digest))
 
     def record_output(self, out_dir: Path, record: OutputRecord,
                       old: tuple[dict[str, str], frozenset[str]] | None) -> None:

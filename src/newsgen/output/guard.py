@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import os
 import shutil
 import sys
@@ -146,3 +147,16 @@ def empty_trash(trash: Path | None) -> None:
     # Nobody waits for it: what a build's exit cuts short, the next build finishes
     # (the trash is part of the cache, safe to delete at any time).
     threading.Thread(target=clean, name="newsgen-trash", daemon=True).start()
+
+
+def tree_digest(root: Path) -> str:
+    """A digest of every file under `root` (its path and bytes), the marker aside: equal
+    digests mean the same site to publish."""
+    total = hashlib.blake2b(digest_size=16)
+    for rel in sorted(walk(root)):
+        if rel == MARKER:
+            continue
+        total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+        with open(root / rel, "rb") as fh:
+            total.update(hashlib.file_digest(fh, "blake2b").digest())
+    return total.hexdigest()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsgen.errors import Reporter, closest
+from newsgen.errors import Reporter, closest, did_you_mean
 from newsgen.model.config import (
     CONFIG_NAME,
     Config,
@@ -320,3 +320,12 @@ def _missing_labels(c: Checker, node: YMap, languages: tuple[LanguageConfig, ...
             c.reporter.warning(c.path, line, f"language '{lang.code}': no translation for label "
                                              f"'{key}'; using English (set languages."
                                              f"{lang.code}.strings.{key})")
+
+
+def check_stylesheets(config: Config, outputs: set[str], reporter: Reporter) -> None:
+    """Each `extra_css` names a file the output will have (`outputs`: the site's files)."""
+    for path in config.extra_css:
+        if path not in outputs:
+            hint = did_you_mean(path, sorted(o for o in outputs if o.endswith(".css")))
+            reporter.error(CONFIG_NAME, line_of_key(config.root / CONFIG_NAME, "extra_css"),
+                           f"extra_css: no file '{path}' in static/ or content/{hint}")
