@@ -33,6 +33,7 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 def test_every_key(tmp_path: Path) -> None:
     config, rep = cfg(tmp_path, """
 title: Caspian Daily
+description: News of the Caspian shore
 base_url: https://news.example.org/sub
 language: tk
 languages:

@@ -189,7 +189,7 @@ def test_no_site_here_is_a_usage_error_and_writes_nothing(tmp_path: Path,
 
 def test_held_articles_are_counted_listed_and_a_far_date_warns(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {
-        "newsgen.yaml": "base_url: https://held.example/\n",
+        "newsgen.yaml": "base_url: https://held.example/\ndescription: Held articles\n",
         "content/general/live.md": article("Live", "2024-12-18 10:00"),
         "content/general/soon.md": article("Soon", "2024-12-20 09:00"),
         "content/general/later.md": article("Later", "2025-01-05 09:00"),
@@ -263,7 +263,7 @@ def test_a_long_slug_is_cut_with_a_warning_naming_the_url(tmp_path: Path) -> Non
 
 def test_wording_plurals_check_summary_byline_and_large_files(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {
-        "newsgen.yaml": "base_url: https://w.example/\nlanguage: ru\n"
+        "newsgen.yaml": "base_url: https://w.example/\ndescription: Слова\nlanguage: ru\n"
                         "checks: {large_article_kb: 4}\n",
         "content/general/one.md": article("Один", author="Аман Оразов"),
         "content/general/two.md": article("Два", "2024-12-17 10:00",

@@ -83,7 +83,7 @@ def test_a_missing_stylesheet_is_an_error_with_the_nearest_file(
     config.write_text(config.read_text().replace("css/brand.css", "css/brnd.css"))
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 1
-    assert run.errors() == ["newsgen.yaml:4: error: extra_css: no file 'css/brnd.css' in "
+    assert run.errors() == ["newsgen.yaml:5: error: extra_css: no file 'css/brnd.css' in "
                             "static/ or content/; did you mean 'css/brand.css'?"]
     assert not (site / "dist").exists()
 
@@ -168,3 +168,43 @@ def test_a_sites_own_icon_replaces_the_themes(tmp_path: Path) -> None:
     icon = soup(site / "dist/index.html").select_one('head link[rel="icon"]')
     assert icon["href"] == "/favicon.png"
     assert (site / "dist/favicon.ico").is_file()  # browsers ask for it anyway
+
+
+def test_every_page_has_a_meta_description(overrides: Path) -> None:
+    dist = overrides / "dist"
+    pages = sorted(dist.rglob("*.html"))
+    assert len(pages) > 8
+    for page in pages:
+        meta = soup(page).select_one('head meta[name="description"]')
+        assert meta is not None and meta["content"].strip(), page.relative_to(dist)
+
+    def described(rel: str) -> str:
+        return str(soup(dist / rel).select_one('meta[name="description"]')["content"])
+
+    assert described("index.html") == "News of the harbour town, every morning since 1921."
+    assert described("general/index.html") == "Latest news from General — Harbour Gazette"
+    assert described("tags/transport/index.html") == (
+        "Articles tagged transport — Harbour Gazette")
+    assert described("archive/2024/12/index.html") == "December 2024: articles — Harbour Gazette"
+    assert described("general/ferry/index.html") == "The night ferry sails again from Friday."
+
+
+def test_a_site_without_a_description_is_told_once_and_described_in_its_language(
+        tmp_path: Path) -> None:
+    from conftest import article, write_site
+
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Aşgabat Agşamy\nlanguage: tk\nbase_url: https://a.example/\n",
+        "content/umumy/a.md": article("Täze habar", section="Umumy", tags="[ykdysadyýet]"),
+        "content/umumy/b.md": article("Ikinji habar", section="Umumy"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert run.warnings() == ["newsgen.yaml:1: warning: no description: the home page's meta "
+                              "description, which search engines show under the site's name, "
+                              "is made from the labels; set description: with one line about "
+                              "the site"]
+    home = soup(site / "dist/index.html").select_one('meta[name="description"]')["content"]
+    assert home == "Aşgabat Agşamy: iň soňky habarlar"
+    section = soup(site / "dist/umumy/index.html").select_one('meta[name="description"]')
+    assert section["content"] == "«Umumy» bölüminden iň soňky habarlar — Aşgabat Agşamy"

@@ -159,6 +159,11 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     )
     values["languages"] = _languages(c, node, default)
     _missing_labels(c, node, values["languages"])
+    if not values["languages"][0].description.strip():
+        c.reporter.warning(c.path, line_of(node, "title"),
+                           "no description: the home page's meta description, which "
+                           "search engines show under the site's name, is made from the "
+                           "labels; set description: with one line about the site")
     sections = _sections(c, node, [lang.code for lang in values["languages"]])
     if sections is not None:
         values["sections"] = sections

@@ -62,6 +62,11 @@ LABEL_KEYS: tuple[str, ...] = (
     "search_searching",
     "search_more",
     "search_clear",
+    "describe_home",
+    "describe_section",
+    "describe_tag",
+    "describe_author",
+    "describe_month",
 )
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}

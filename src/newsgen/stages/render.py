@@ -323,7 +323,7 @@ class PageView:
         self.total = page.total
         self.feed_url = ctx.urls.href(ls.prefix + "feed.xml")
         self.section_feed_url: str | None = None
-        self.description = ls.lang.description
+        self.description = ls.lang.description if page.kind == "home" else ""
         self.alternates: list[Alternate] = []
         self.section_slug: str | None = page.section.slug if page.section else None
         # The language switcher: each language's home page, or the translation of an article.
@@ -369,6 +369,24 @@ class PageView:
             self.alternates = [Alternate(other.lang.code, ctx.urls.abs(other.prefix))
                                for other in ctx.site.languages]
             self.alternates.append(Alternate("x-default", ctx.urls.abs("")))
+        self.description = self.description or self._describe(page, ls, labels, title)
         if page.number > 1:
             title = f"{title} — {labels.get('page_n', n=page.number)}"
+            self.description = f"{self.description} — {labels.get('page_n', n=page.number)}"
         self.title = title
+
+    @staticmethod
+    def _describe(page: Page, ls: LanguageSite, labels: i18n.Labels, title: str) -> str:
+        """A page without a description of its own gets a sentence from the labels:
+        "Latest news from General — Caspian Daily"."""
+        site = ls.lang.title
+        if page.kind == "home":
+            return labels.get("describe_home", site=site)
+        if page.kind == "section":
+            return labels.get("describe_section", section=title, site=site)
+        if page.term is not None:
+            key = "describe_tag" if page.term.kind == "tag" else "describe_author"
+            return labels.get(key, name=page.term.name, site=site)
+        if page.month is not None:
+            return labels.get("describe_month", month=title, site=site)
+        return f"{title} — {site}"
