@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conftest import soup
+from PIL import Image
 
 
 def test_expected_paths_exist(basic_build: Path) -> None:
@@ -70,10 +71,36 @@ def test_json_ld_is_a_complete_news_article(basic_build: Path) -> None:
     assert data["headline"] == "Ambassador visits the western region"
     assert data["datePublished"] == "2024-12-18T10:30:00+05:00"
     assert data["dateModified"] == "2024-12-18T10:30:00+05:00"
-    assert data["author"] == [{"@type": "Person", "name": "Staff correspondent"}]
+    assert data["author"] == [{"@type": "Person", "name": "Staff correspondent",
+                               "url": "https://fixture.example/authors/staff-correspondent/"}]
     assert data["articleSection"] == "General"
     assert data["url"] == "https://fixture.example/general/visit/"
     assert data["image"] == ["https://fixture.example/general/photo.png"]
+    # No publisher.logo configured: the theme's, with its size, as Google asks.
+    assert data["publisher"]["url"] == "https://fixture.example/"
+    assert data["publisher"]["logo"] == {
+        "@type": "ImageObject", "url": "https://fixture.example/assets/newsgen-logo.png",
+        "width": 512, "height": 512}
+    with Image.open(basic_build / "assets/newsgen-logo.png") as logo:
+        assert logo.size == (512, 512)
+    crumbs = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")
+              if json.loads(s.string)["@type"] == "BreadcrumbList"]
+    assert [(i["position"], i["name"], i["item"]) for i in crumbs[0]["itemListElement"]] == [
+        (1, "Fixture Times", "https://fixture.example/"),
+        (2, "General", "https://fixture.example/general/"),
+        (3, "Ambassador visits the western region", "https://fixture.example/general/visit/")]
+    assert page.find("meta", property="og:locale")["content"] == "en_US"
+
+
+def test_section_pages_list_their_articles_as_a_collection(basic_build: Path) -> None:
+    page = soup(basic_build / "general/index.html")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "CollectionPage" and data["name"] == "General"
+    assert data["url"] == "https://fixture.example/general/"
+    items = data["mainEntity"]["itemListElement"]
+    links = [a["href"] for a in page.select("main .card-title a")]
+    assert [i["url"] for i in items] == ["https://fixture.example" + href for href in links]
+    assert [i["position"] for i in items] == list(range(1, len(items) + 1))
 
 
 def test_read_also_lists_items_in_order_then_fills(basic_build: Path) -> None:

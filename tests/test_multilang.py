@@ -254,3 +254,14 @@ def test_not_found_pages_claim_no_canonical_url(built: tuple[Path, Run]) -> None
         assert doc.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     # Real pages keep theirs.
     assert soup(out / "ru/index.html").find("link", rel="canonical")["href"] == BASE + "ru/"
+
+
+def test_open_graph_locales_name_a_territory_and_the_translations(
+        built: tuple[Path, Run]) -> None:
+    out, _ = built
+    page = soup(out / "umumy/sapar/index.html")
+    assert page.find("meta", property="og:locale")["content"] == "tk_TM"
+    alternates = [m["content"] for m in page.find_all("meta", property="og:locale:alternate")]
+    assert alternates == ["en_US", "ru_RU", "ar_EG"]
+    assert soup(out / "ru/umumy/vizit/index.html").find(
+        "meta", property="og:locale")["content"] == "ru_RU"

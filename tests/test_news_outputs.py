@@ -122,13 +122,19 @@ def test_robots_names_the_sitemaps(hostile: Path) -> None:
 def test_json_ld_survives_hostile_titles(hostile: Path) -> None:
     page = soup(hostile / "gen-eral/bad/index.html")
     scripts = page.find_all("script")
-    assert len(scripts) == 1
+    assert [s["type"] for s in scripts] == ["application/ld+json"] * 2
     data = json.loads(scripts[0].string)
     assert data["headline"] == HOSTILE
     assert data["keywords"] == ["</script><b>", "energy"]
     assert data["publisher"] == {"@type": "Organization", "name": "Hostile & <Times>",
+                                 "url": "https://hostile.example/",
                                  "logo": {"@type": "ImageObject",
                                           "url": "https://hostile.example/logo.png"}}
+    crumbs = json.loads(scripts[1].string)
+    assert crumbs["@type"] == "BreadcrumbList"
+    assert crumbs["itemListElement"][-1] == {"@type": "ListItem", "position": 3,
+                                             "name": HOSTILE,
+                                             "item": "https://hostile.example/gen-eral/bad/"}
     assert data["mainEntityOfPage"]["@id"] == "https://hostile.example/gen-eral/bad/"
     assert data["image"] == ["https://hostile.example/general/lead.jpg"]
 

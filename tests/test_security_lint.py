@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "newsgen"
 TEMPLATE_DIRS = [SRC / "theme" / "templates", ROOT / "templates"]
 # (file, function or property) pairs allowed to wrap a string in Markup.
-MARKUP_ALLOWED = {("views.py", "body"), ("views.py", "toc"), ("views.py", "json_ld")}
+MARKUP_ALLOWED = {("views.py", "body"), ("views.py", "toc"), ("views.py", "json_ld"),
+                  ("views.py", "breadcrumbs_json_ld"), ("structured.py", "collection_page")}
 
 
 def _python_files() -> list[Path]:

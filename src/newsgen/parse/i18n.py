@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.pofile import read_po
 
@@ -197,3 +198,15 @@ def format_moment(moment: datetime, code: str, pattern: str) -> str:
 def format_month(moment: datetime, code: str) -> str:
     """A month and year in the language, standalone: `December 2024`, `декабрь 2024 г.`."""
     return str(format_datetime(moment, "LLLL y", locale=_locale(code)))
+
+
+def og_locale(code: str) -> str:
+    """Open Graph's `language_TERRITORY`: `tk_TM`, `ru_RU`, `en_US`, `pt_BR`; the territory
+    from the code when it has one, otherwise the likeliest (Babel's likely subtags)."""
+    parts = code.replace("-", "_").split("_")
+    lang = parts[0].lower()
+    territory = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    if territory is None:
+        likely = str(get_global("likely_subtags").get(lang) or "").split("_")
+        territory = next((p for p in likely[1:] if len(p) == 2 and p.isupper()), None)
+    return f"{lang}_{territory}" if territory else lang

@@ -28,12 +28,15 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context as JinjaContext
+from markupsafe import Markup
 
 from newsgen.model.site import Entry, LanguageSite, Site
 from newsgen.parse import i18n
 from newsgen.stages import feeds, search
+from newsgen.stages.archive import archive_years, month_title
 from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page
+from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
     Alternate,
     Bodies,
@@ -41,8 +44,6 @@ from newsgen.stages.views import (
     LanguageLink,
     Pagination,
     SiteView,
-    archive_years,
-    month_title,
 )
 
 TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
@@ -325,6 +326,7 @@ class PageView:
         self.section_feed_url: str | None = None
         self.description = ls.lang.description if page.kind == "home" else ""
         self.alternates: list[Alternate] = []
+        self.json_ld: Markup | None = None  # a section page's CollectionPage
         self.section_slug: str | None = page.section.slug if page.section else None
         # The language switcher: each language's home page, or the translation of an article.
         targets = {other.lang.code: other.prefix for other in ctx.site.languages}
@@ -351,6 +353,8 @@ class PageView:
         elif page.section is not None:
             title = page.section.title_in(page.lang)
             self.section_feed_url = ctx.urls.href(f"{ls.prefix}{page.section.slug}/feed.xml")
+            self.json_ld = collection_page(title, ctx.urls.abs(page.url),
+                                           [ctx.urls.abs(e.url) for e in page.items])
         elif page.term is not None:
             key = "tag_heading" if page.term.kind == "tag" else "author_heading"
             title = labels.get(key, name=page.term.name)

@@ -7,7 +7,6 @@ absolute when `base_url` is (for canonical links, feeds and sitemaps).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from newsgen.model.site import Entry, LanguageSite, LeadImage, Link, Section, Si
 from newsgen.parse import i18n
 from newsgen.parse.markup import fill_links
 from newsgen.stages.images import ImageInfo
+from newsgen.stages.structured import json_for_script, publisher_logo
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")  # what `quote` leaves as it is
 
@@ -287,40 +287,53 @@ class ArticleView:
 
     @cached_property
     def json_ld(self) -> Markup:
-        """The NewsArticle JSON-LD, safe inside a <script> element."""
-        cfg = self._ctx.config
+        """The NewsArticle JSON-LD, safe inside a <script> element: what Google's Article
+        guidance asks for, authors and publisher with their pages."""
+        ctx, lang = self._ctx, self.lang_config
+        home = ctx.urls.abs(lang.prefix)
         data: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": self.title,
             "datePublished": self.date_iso,
             "dateModified": self.modified_iso,
-            "author": [{"@type": "Person", "name": t.name} for t in self._e.authors]
-            or [{"@type": "Organization", "name": self.lang_config.title}],
+            "author": [{"@type": "Person", "name": t.name,
+                        "url": ctx.urls.abs(f"{lang.prefix}authors/{t.slug}/")}
+                       for t in self._e.authors]
+            or [{"@type": "Organization", "name": lang.title, "url": home}],
             "articleSection": self.section.title,
             "url": self.abs_url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": self.abs_url},
             "inLanguage": self.lang,
             "description": self.summary,
-            "publisher": {"@type": "Organization", "name": self.lang_config.title},
+            "publisher": {"@type": "Organization", "name": lang.title, "url": home,
+                          "logo": publisher_logo(ctx.config, ctx.urls.abs)},
         }
-        if cfg.publisher_logo:
-            logo = cfg.publisher_logo
-            if not logo.startswith(("http://", "https://")):
-                logo = self._ctx.urls.abs(logo.lstrip("/"))
-            data["publisher"]["logo"] = {"@type": "ImageObject", "url": logo}
         if self.image is not None:
             data["image"] = [self.image.abs_src]
         if self._e.tags:
             data["keywords"] = [t.name for t in self._e.tags]
         return Markup(json_for_script(data))  # noqa: S704 - escaped by json_for_script
 
+    @cached_property
+    def breadcrumbs_json_ld(self) -> Markup:
+        """The BreadcrumbList of the article: its language's home, its section, itself."""
+        ctx, lang = self._ctx, self.lang_config
+        trail = [(lang.title, ctx.urls.abs(lang.prefix)),
+                 (self.section.title, ctx.urls.abs(f"{lang.prefix}{self._e.section.slug}/")),
+                 (self.title, self.abs_url)]
+        data = {"@context": "https://schema.org", "@type": "BreadcrumbList",
+                "itemListElement": [{"@type": "ListItem", "position": n, "name": name,
+                                     "item": url} for n, (name, url) in enumerate(trail, 1)]}
+        return Markup(json_for_script(data))  # noqa: S704 - escaped by json_for_script
 
-def json_for_script(data: Any) -> str:
-    """JSON that cannot end a <script> element or open a comment, whatever the strings hold."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=None)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    @property
+    def og_locale(self) -> str:
+        return i18n.og_locale(self.lang)
+
+    @property
+    def og_locale_alternates(self) -> list[str]:
+        return [i18n.og_locale(t.lang) for t in self._e.translations]
 
 
 class SiteView:
@@ -358,29 +371,3 @@ class SiteView:
                                  if name in outputs), ctx.urls.href("favicon.svg"))
         self.publisher_logo = cfg.publisher_logo
         self.generator = "newsgen"
-
-
-def month_title(month: tuple[int, int], lang: str) -> str:
-    """`December 2024`, `Декабрь 2024 г.`: the month in the language, capitalized."""
-    text = i18n.format_month(datetime(month[0], month[1], 1), lang)
-    return text[:1].upper() + text[1:]
-
-
-def archive_years(ctx: Context, ls: LanguageSite,
-                   months: tuple[tuple[tuple[int, int], int], ...],
-                   ) -> list[tuple[int, list[ArchiveMonth]]]:
-    years: dict[int, list[ArchiveMonth]] = {}
-    for (year, month), count in months:
-        years.setdefault(year, []).append(ArchiveMonth(
-            title=month_title((year, month), ls.lang.code),
-            url=ctx.urls.href(f"{ls.prefix}archive/{year:04d}/{month:02d}/"),
-            count=count,
-        ))
-    return sorted(years.items(), reverse=True)
-
-
-@dataclass(frozen=True)
-class ArchiveMonth:
-    title: str
-    url: str
-    count: int
