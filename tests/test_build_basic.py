@@ -75,7 +75,10 @@ def test_json_ld_is_a_complete_news_article(basic_build: Path) -> None:
                                "url": "https://fixture.example/authors/staff-correspondent/"}]
     assert data["articleSection"] == "General"
     assert data["url"] == "https://fixture.example/general/visit/"
-    assert data["image"] == ["https://fixture.example/general/photo.png"]
+    # A 4 × 3 px picture: its size, and no crops (too small: the build warns instead).
+    assert data["image"] == [{"@type": "ImageObject",
+                              "url": "https://fixture.example/general/photo.png",
+                              "width": 4, "height": 3}]
     # No publisher.logo configured: the theme's, with its size, as Google asks.
     assert data["publisher"]["url"] == "https://fixture.example/"
     assert data["publisher"]["logo"] == {

@@ -136,7 +136,15 @@ def test_json_ld_survives_hostile_titles(hostile: Path) -> None:
                                              "name": HOSTILE,
                                              "item": "https://hostile.example/gen-eral/bad/"}
     assert data["mainEntityOfPage"]["@id"] == "https://hostile.example/gen-eral/bad/"
-    assert data["image"] == ["https://hostile.example/general/lead.jpg"]
+    # The 1200 × 800 lead image, and the 16:9, 4:3 and 1:1 crops made from it.
+    assert data["image"] == [
+        {"@type": "ImageObject", "url": f"https://hostile.example/general/lead{suffix}.jpg",
+         "width": w, "height": h}
+        for suffix, w, h in (("", 1200, 800), ("-16x9", 1200, 675), ("-4x3", 1067, 800),
+                             ("-1x1", 800, 800))]
+    for suffix, w, h in (("-16x9", 1200, 675), ("-4x3", 1067, 800), ("-1x1", 800, 800)):
+        with Image.open(hostile / f"general/lead{suffix}.jpg") as crop:
+            assert crop.size == (w, h)
 
 
 def test_hostile_text_is_text_in_html(hostile: Path) -> None:
@@ -357,3 +365,20 @@ def test_no_recent_article_means_no_news_sitemap(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert not (out / "news-sitemap.xml").exists()
     assert "news-sitemap" not in (out / "robots.txt").read_text("utf-8")
+
+
+def test_a_small_lead_image_is_warned_about_and_gets_no_crops(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content/general").mkdir(parents=True)
+    Image.new("RGB", (800, 450), (0, 90, 200)).save(site / "content/general/small.jpg")
+    (site / "content/general/a.md").write_text(
+        "---\ntitle: Small picture\ndate: 2024-12-18 10:00\nsection: General\n"
+        "image: {src: small.jpg, alt: A small picture}\n---\n\nText.\n", encoding="utf-8")
+    run = newsgen("build", "-s", site, "--now", "2024-12-19 12:00", "--base-url",
+                  "https://small.example/")
+    assert run.code == 0, run.err
+    assert run.warnings() == [
+        "content/general/a.md:5: warning: image: content/general/small.jpg is 800 × 450 px; "
+        "search engines show a lead image large when it is at least 1,200 px wide and "
+        "50,000 px in all"]
+    assert not list((site / "dist/general").glob("small-*x*.jpg"))

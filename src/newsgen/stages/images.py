@@ -41,6 +41,12 @@ class ImageInfo:
     width: int | None
     height: int | None
     variants: tuple[Variant, ...] = ()  # narrowest first, all formats
+    crops: tuple[Variant, ...] = ()  # 16:9, 4:3 and 1:1, for structured data
+
+
+# What search engines ask of a lead image to show it large (Google's Article guidance).
+GOOD_WIDTH, GOOD_AREA = 1200, 50_000
+CROPS = ((16, 9), (4, 3), (1, 1))
 
 
 @dataclass
@@ -51,7 +57,7 @@ class ImageSet:
     files: dict[str, Path] = field(default_factory=dict)  # variant output path -> cached file
 
 
-def _cache_name(digest: str, width: int, fmt: str, quality: int) -> str:
+def _cache_name(digest: str, width: int | str, fmt: str, quality: int) -> str:
     key = f"{CACHE_VERSION}:{digest}:{width}:{fmt}:{quality}"
     return hashlib.sha256(key.encode()).hexdigest()[:24] + "." + fmt.lower()
 
@@ -141,4 +147,30 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
                 resized = resized.convert("RGB")
             _save_atomic(resized, cached, out_fmt, config.image_quality)
         result.files[variant_path] = cached
-    result.info[output] = ImageInfo(width, height, tuple(variants))
+    crops: list[Variant] = []
+    if width < GOOD_WIDTH or width * height < GOOD_AREA:
+        reporter.warning(article, line, f"image: {source} is {width} × {height} px; search "
+                                        f"engines show a lead image large when it is at least "
+                                        f"{GOOD_WIDTH:,} px wide and {GOOD_AREA:,} px in all")
+    else:
+        for rw, rh in CROPS:
+            cw, ch = (round(height * rw / rh), height) if width * rh > height * rw else (
+                width, round(width * rh / rw))
+            crop_path = f"{stem}-{rw}x{rh}.{ext}"
+            if crop_path in used:
+                reporter.error(article, line, f"image: {crop_path} is both a file of the site "
+                                              f"and a crop of {source}; rename the file")
+                continue
+            used.add(crop_path)
+            crops.append(Variant(cw, ch, crop_path, MIME[fmt]))
+            if cache_dir is None:
+                continue
+            cached = cache_dir / "images" / _cache_name(digest, f"{rw}x{rh}", fmt,
+                                                        config.image_quality)
+            if not cached.is_file():
+                cropped = ImageOps.fit(original, (cw, ch), Image.Resampling.LANCZOS)
+                if fmt == "JPEG" and cropped.mode not in ("RGB", "L"):
+                    cropped = cropped.convert("RGB")
+                _save_atomic(cropped, cached, fmt, config.image_quality)
+            result.files[crop_path] = cached
+    result.info[output] = ImageInfo(width, height, tuple(variants), tuple(crops))

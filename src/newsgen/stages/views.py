@@ -89,6 +89,7 @@ class ImageView:
     srcset: str = ""  # the original format, narrowest first, the original last
     webp_srcset: str = ""
     sizes: str = "(max-width: 44rem) 100vw, 42rem"
+    crops: tuple[tuple[str, int, int], ...] = ()  # absolute URL, width, height
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,8 @@ class Context:
                 if v.mime == "image/webp"]
         return ImageView(src, abs_src, image.alt or "", image.caption, image.credit,
                          image.external, info.width, info.height, ", ".join(same),
-                         ", ".join(webp))
+                         ", ".join(webp), crops=tuple((self.urls.abs(c.path), c.width, c.height)
+                                                     for c in info.crops))
 
 
 class ArticleView:
@@ -309,8 +311,13 @@ class ArticleView:
             "publisher": {"@type": "Organization", "name": lang.title, "url": home,
                           "logo": publisher_logo(ctx.config, ctx.urls.abs)},
         }
-        if self.image is not None:
-            data["image"] = [self.image.abs_src]
+        image = self.image
+        if image is not None and image.width:  # the picture and its crops, with their sizes
+            data["image"] = [{"@type": "ImageObject", "url": url, "width": w, "height": h}
+                             for url, w, h in ((image.abs_src, image.width, image.height or 0),
+                                               *image.crops)]
+        elif image is not None:
+            data["image"] = [image.abs_src]
         if self._e.tags:
             data["keywords"] = [t.name for t in self._e.tags]
         return Markup(json_for_script(data))  # noqa: S704 - escaped by json_for_script
