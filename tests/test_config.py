@@ -25,9 +25,10 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
     assert config.sections is None  # type: ignore[attr-defined]
     assert config.per_page == 20  # type: ignore[attr-defined]
     assert config.permalink == "{section}/{slug}/"  # type: ignore[attr-defined]
-    assert config.read_also_limit == 6  # type: ignore[attr-defined]
-    assert config.read_also_fill is True  # type: ignore[attr-defined]
-    assert config.raw_html is True  # type: ignore[attr-defined]
+    assert config.read_also.limit == 6  # type: ignore[attr-defined]
+    assert config.read_also.fill is True  # type: ignore[attr-defined]
+    assert config.markdown.raw_html is True  # type: ignore[attr-defined]
+    assert config.images.widths == (480, 960, 1600)  # type: ignore[attr-defined]
 
 
 def test_every_key(tmp_path: Path) -> None:
@@ -57,8 +58,9 @@ markdown: {raw_html: false}
     assert [(s.slug, s.title) for s in c.sections] == [  # type: ignore[attr-defined]
         ("general", "Umumy"), ("sport", "Sport")]
     assert c.permalink == "{year}/{month}/{day}/{slug}/"  # type: ignore[attr-defined]
-    assert c.read_also_limit == 4 and c.read_also_fill is False  # type: ignore[attr-defined]
-    assert c.raw_html is False  # type: ignore[attr-defined]
+    # Keys below one key of newsgen.yaml are a group of their own, as written.
+    assert c.read_also.limit == 4 and c.read_also.fill is False  # type: ignore[attr-defined]
+    assert c.markdown.raw_html is False  # type: ignore[attr-defined]
 
 
 def test_all_config_errors_together(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ BODIES = [
 
 def site_files() -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
-        "newsgen.yaml": "title: Relink\nbase_url: https://relink.example/\nper_page: 3\n"
+        "newsgen.yaml": "title: Relink\ndescription: Saves\nbase_url: https://relink.example/\n"
+                        "per_page: 3\n"
                         "read_also: {limit: 3}\ntimezone: Asia/Ashgabat\nlanguage: tk\n"
                         "languages:\n  en:\n    title: Relink English\n",
         "content/general/pic.txt": "asset",

@@ -40,7 +40,8 @@ from newsgen.stages.render import make_environment
 def _settings_key(config: Config) -> str:
     """What shapes a parsed article besides its bytes: languages and time zone."""
     langs = ",".join(lang.code for lang in config.languages)
-    return f"{__version__}|{config.timezone}|{config.language}|{langs}|{config.large_article_kb}"
+    large = config.checks.large_article_kb
+    return f"{__version__}|{config.timezone}|{config.language}|{langs}|{large}"
 
 
 def _with_body(config: Config, a: Article) -> Article:
@@ -96,8 +97,8 @@ class IncrementalBuild:
         cache, reporter = self.cache, self.reporter
         cache.load_content(reporter)
         settings = _settings_key(config)
-        converted_with = f"|{config.raw_html}|{__version__}"
-        conversions = Conversions(config.raw_html, workers,
+        converted_with = f"|{config.markdown.raw_html}|{__version__}"
+        conversions = Conversions(config.markdown.raw_html, workers,
                                   lambda done: cache.add_bodies(done, durable=durable()))
         articles: list[Article] = []
         fresh: dict[str, CachedArticle] = {}

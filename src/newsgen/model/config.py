@@ -39,6 +39,56 @@ class SectionConfig:
 
 
 @dataclass(frozen=True)
+class ReadAlso:
+    limit: int = 6
+    fill: bool = True
+
+
+@dataclass(frozen=True)
+class Markdown:
+    raw_html: bool = True
+
+
+@dataclass(frozen=True)
+class Feed:
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class NewsSitemap:
+    days: int = 2
+
+
+@dataclass(frozen=True)
+class Checks:
+    far_future_days: int = 365  # a date further ahead gets a warning (0: never)
+    large_article_kb: int = 1024  # a larger article file gets a warning (0: never)
+
+
+@dataclass(frozen=True)
+class Home:
+    per_section: int = 5
+
+
+@dataclass(frozen=True)
+class Publisher:
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class Images:
+    widths: tuple[int, ...] = (480, 960, 1600)
+    webp: bool = True
+    quality: int = 82
+
+
+# The groups of keys below one key of newsgen.yaml (`read_also: {limit: 4}`), by that key.
+GROUPS: dict[str, type] = {"read_also": ReadAlso, "markdown": Markdown, "feed": Feed,
+                           "news_sitemap": NewsSitemap, "checks": Checks, "home": Home,
+                           "publisher": Publisher, "images": Images}
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     title: str = "News"
@@ -50,22 +100,18 @@ class Config:
     sections: tuple[SectionConfig, ...] | None = None
     per_page: int = 20
     permalink: str = "{section}/{slug}/"
-    read_also_limit: int = 6
-    read_also_fill: bool = True
-    raw_html: bool = True
+    read_also: ReadAlso = field(default_factory=ReadAlso)
+    markdown: Markdown = field(default_factory=Markdown)
     search: bool = False  # a Pagefind index per language, and a search box on every page
-    feed_limit: int = 20
-    news_sitemap_days: int = 2
-    far_future_days: int = 365  # a date further ahead gets a warning (0: never)
-    large_article_kb: int = 1024  # a larger article file gets a warning (0: never)
-    home_per_section: int = 5
-    publisher_logo: str | None = None
+    feed: Feed = field(default_factory=Feed)
+    news_sitemap: NewsSitemap = field(default_factory=NewsSitemap)
+    checks: Checks = field(default_factory=Checks)
+    home: Home = field(default_factory=Home)
+    publisher: Publisher = field(default_factory=Publisher)
     # the site's own stylesheets (paths of files under static/ or content/), linked after
     # the theme's, so they can set its custom properties (--accent, …) or add rules
     extra_css: tuple[str, ...] = ()
-    image_widths: tuple[int, ...] = (480, 960, 1600)
-    image_webp: bool = True
-    image_quality: int = 82
+    images: Images = field(default_factory=Images)
     params: Mapping[str, Any] = field(default_factory=dict)
     exists: bool = False
 

@@ -15,6 +15,7 @@ from newsgen.model.config import (
     SectionConfig,
     normalize_base_url,
 )
+from newsgen.model.config import GROUPS as GROUP_TYPES
 from newsgen.parse import i18n
 from newsgen.parse.config_schema import GROUPS, OPTIONS, TOP_KEYS, Option
 from newsgen.parse.config_values import (
@@ -109,10 +110,16 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         if sub is not None:
             c.unknown_keys(sub, tuple(o.name for o in options), prefix=f"{group}.")
             groups[group] = sub
+    grouped: dict[str, dict[str, Any]] = {group: {} for group in groups}
     for option in OPTIONS:  # the plain values; "read" ones below
         holder = groups.get(option.group) if option.group else node
-        if holder is not None and option.kind != "read":
-            put(option.field or option.key, _plain(c, holder, option))
+        if holder is None or option.kind == "read":
+            continue
+        value = _plain(c, holder, option)
+        if value is not None and option.group:
+            grouped[option.group][option.field or option.name] = value
+        elif option.group == "":
+            put(option.field or option.key, value)
     title = values.get("title", "News")
 
     def checked(key: str, check: Callable[[str], str | None]) -> str | None:
@@ -142,7 +149,11 @@ def load_config(root: Path, reporter: Reporter) -> Config:
             values["permalink"] = normalized
 
     if "images" in groups and groups["images"].get("widths") is not None:
-        put("image_widths", read_widths(c, groups["images"]))
+        widths = read_widths(c, groups["images"])
+        if widths is not None:
+            grouped["images"]["widths"] = widths
+    for group, given in grouped.items():
+        values[group] = GROUP_TYPES[group](**given)
 
     put("extra_css", read_stylesheets(c, node))
 

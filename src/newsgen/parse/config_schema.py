@@ -1,20 +1,24 @@
 """Every key of `newsgen.yaml`, declared once: where it is written, what it holds, its
 bounds and a line of documentation. The reader (newsgen.parse.config) takes the known
 keys and the plain values' checks from here; `tests/test_config.py` checks the README's
-configuration table against it. Defaults are the `Config` fields' (newsgen.model.config).
+configuration table against it. Defaults are those of `Config` and of its groups' types
+(`ReadAlso`, `Images`, … in newsgen.model.config).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from newsgen.model.config import GROUPS as GROUP_TYPES
 from newsgen.model.config import Config
 
 
 @dataclass(frozen=True)
 class Option:
     key: str  # as written in newsgen.yaml, dotted below a group: "read_also.limit"
-    field: str | None  # the Config field it sets (None: several, or not a field)
+    # the field it sets: of Config, or of its group's type ("limit" of ReadAlso); None:
+    # several fields, or none
+    field: str | None
     kind: str  # "text", "integer", "boolean", or "read" (a reader of its own)
     doc: str
     minimum: int | None = None  # integers: the smallest allowed
@@ -42,26 +46,26 @@ OPTIONS: tuple[Option, ...] = (
     Option("per_page", "per_page", "integer", "articles per section, tag and author page",
            minimum=1),
     Option("permalink", "permalink", "read", "article URL pattern"),
-    Option("read_also.limit", "read_also_limit", "integer",
+    Option("read_also.limit", "limit", "integer",
            "the most links in a read-also block", minimum=0),
-    Option("read_also.fill", "read_also_fill", "boolean",
+    Option("read_also.fill", "fill", "boolean",
            "fill the block up to the limit with related articles"),
     Option("markdown.raw_html", "raw_html", "boolean",
            "false escapes raw HTML in bodies and drops unsafe link schemes"),
-    Option("feed.limit", "feed_limit", "integer", "items in each RSS feed", minimum=1),
-    Option("news_sitemap.days", "news_sitemap_days", "integer",
+    Option("feed.limit", "limit", "integer", "items in each RSS feed", minimum=1),
+    Option("news_sitemap.days", "days", "integer",
            "the news sitemap lists articles of this many last days", minimum=1),
     Option("search", "search", "boolean", "a Pagefind search index and a search box"),
     Option("checks.far_future_days", "far_future_days", "integer",
            "warn about articles dated further ahead (0: never)", minimum=0),
     Option("checks.large_article_kb", "large_article_kb", "integer",
            "warn about larger article files (0: never)", minimum=0),
-    Option("home.per_section", "home_per_section", "integer",
+    Option("home.per_section", "per_section", "integer",
            "articles per section block on the home page", minimum=0),
-    Option("publisher.logo", "publisher_logo", "text", "logo for the JSON-LD publisher"),
-    Option("images.widths", "image_widths", "read", "widths of the resized lead images"),
-    Option("images.webp", "image_webp", "boolean", "also make WebP copies"),
-    Option("images.quality", "image_quality", "integer", "JPEG and WebP quality",
+    Option("publisher.logo", "logo", "text", "logo for the JSON-LD publisher"),
+    Option("images.widths", "widths", "read", "widths of the resized lead images"),
+    Option("images.webp", "webp", "boolean", "also make WebP copies"),
+    Option("images.quality", "quality", "integer", "JPEG and WebP quality",
            minimum=1, maximum=100),
     Option("strings", None, "read", "UI label overrides for the default language"),
     Option("date_format", None, "read", "how dates are shown"),
@@ -79,8 +83,9 @@ GROUPS: dict[str, tuple[Option, ...]] = {
 
 
 def default(option: Option) -> object:
-    """The option's default: its Config field's."""
-    for f in fields(Config):
+    """The option's default: its field's, in Config or in its group's type."""
+    holder = GROUP_TYPES.get(option.group, Config)
+    for f in fields(holder):
         if f.name == option.field:
             return f.default
     return None

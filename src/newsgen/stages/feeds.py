@@ -196,7 +196,7 @@ def news_entries(site: Site) -> list[Entry]:
     """The Google News sitemap's articles: those of the last `news_sitemap.days` days,
     newest first. With none, the site has no news sitemap: the protocol requires at least
     one `<url>`, so the file (and its line in robots.txt) is left out."""
-    since = site.now - timedelta(days=site.config.news_sitemap_days)
+    since = site.now - timedelta(days=site.config.news_sitemap.days)
     return sorted(
         (e for ls in site.languages for e in ls.entries if e.article.date >= since),
         key=lambda e: (-e.timestamp, e.url),

@@ -123,9 +123,9 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
         reporter.error(article, line, f"image: cannot read {source} ({exc})")
         return
     digest = hashlib.sha256(data).hexdigest()
-    widths = sorted({w for w in config.image_widths if w < width})
+    widths = sorted({w for w in config.images.widths if w < width})
     plan: list[tuple[int, str]] = [(w, fmt) for w in widths]
-    if config.image_webp and fmt != "WEBP":
+    if config.images.webp and fmt != "WEBP":
         plan += [(w, "WEBP") for w in [*widths, width]]
     variants: list[Variant] = []
     for w, out_fmt in plan:
@@ -140,12 +140,12 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
         variants.append(Variant(w, h, variant_path, MIME[out_fmt]))
         if cache_dir is None:
             continue  # `newsgen check`: sizes only, nothing is made
-        cached = cache_dir / "images" / _cache_name(digest, w, out_fmt, config.image_quality)
+        cached = cache_dir / "images" / _cache_name(digest, w, out_fmt, config.images.quality)
         if not cached.is_file():
             resized = original if w == width else original.resize((w, h), Image.Resampling.LANCZOS)
             if out_fmt == "JPEG" and resized.mode not in ("RGB", "L"):
                 resized = resized.convert("RGB")
-            _save_atomic(resized, cached, out_fmt, config.image_quality)
+            _save_atomic(resized, cached, out_fmt, config.images.quality)
         result.files[variant_path] = cached
     crops: list[Variant] = []
     if width < GOOD_WIDTH or width * height < GOOD_AREA:
@@ -166,11 +166,11 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
             if cache_dir is None:
                 continue
             cached = cache_dir / "images" / _cache_name(digest, f"{rw}x{rh}", fmt,
-                                                        config.image_quality)
+                                                        config.images.quality)
             if not cached.is_file():
                 cropped = ImageOps.fit(original, (cw, ch), Image.Resampling.LANCZOS)
                 if fmt == "JPEG" and cropped.mode not in ("RGB", "L"):
                     cropped = cropped.convert("RGB")
-                _save_atomic(cropped, cached, fmt, config.image_quality)
+                _save_atomic(cropped, cached, fmt, config.images.quality)
             result.files[crop_path] = cached
     result.info[output] = ImageInfo(width, height, tuple(variants), tuple(crops))

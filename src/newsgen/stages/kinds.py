@@ -67,7 +67,7 @@ def _term_items(ls: LanguageSite, term: Term) -> tuple[Entry, ...]:
 
 
 def _home(page: Page, ls: LanguageSite, site: Site) -> Mapping[str, Any]:
-    per_section = site.config.home_per_section
+    per_section = site.config.home.per_section
     return {"latest": ls.entries[:10],
             "blocks": tuple((s, ls.by_section[s.slug][:per_section]) for s in ls.sections)}
 

@@ -106,7 +106,7 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
 
 def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> Article | None:
     """Validate one article file's bytes; None (with errors reported) when it is unusable."""
-    limit = config.large_article_kb
+    limit = config.checks.large_article_kb
     if limit and len(data) > limit * 1024:
         size = f"{len(data) / 1048576:.1f} MB" if len(data) >= 1048576 else (
             f"{len(data) // 1024} KB")

@@ -44,7 +44,7 @@ def plan(site: Site) -> list[Page]:
                                    section=section))
             pages.append(Page(f"{pre}{section.slug}/feed.xml", f"{pre}{section.slug}/feed.xml",
                               "feed", code, f"the feed of section '{section.slug}'",
-                              section=section, items=items[: cfg.feed_limit]))
+                              section=section, items=items[: cfg.feed.limit]))
         for entry in ls.entries:
             pages.append(Page(entry.path, entry.url, "article", code, entry.article.source,
                               entry=entry))
@@ -66,7 +66,7 @@ def plan(site: Site) -> list[Page]:
                                        origin=f"the archive of {year:04d}-{month:02d}",
                                        month=(year, month)))
         pages.append(Page(f"{pre}feed.xml", f"{pre}feed.xml", "feed", code, "the site feed",
-                          items=ls.entries[: cfg.feed_limit]))
+                          items=ls.entries[: cfg.feed.limit]))
         pages.append(Page(f"{pre}404.html", f"{pre}404.html", "404", code, "the 404 page"))
         if cfg.search:  # its items decide which index parts it merges
             pages.append(Page(f"{pre}search/index.html", f"{pre}search/", "search", code,

@@ -141,7 +141,7 @@ class References:
         index: RelatedIndex[Entry],
     ) -> tuple[Link, ...]:
         a = entry.article
-        limit = self.config.read_also_limit
+        limit = self.config.read_also.limit
         links: list[Link] = []
         used: set[str] = {entry.url}
         for item in a.related:
@@ -190,7 +190,7 @@ class References:
                 f"related: {len(links)} items listed but read_also.limit is {limit}; "
                 f"{len(links) - limit} left out")
             links = links[:limit]
-        if self.config.read_also_fill and len(links) < limit:
+        if self.config.read_also.fill and len(links) < limit:
             for c in index.remembered(self.fills, self.affected, entry, used,
                                       limit - len(links)):
                 links.append(Link(c.article.title, c.url, False))

@@ -256,10 +256,10 @@ class Linker(References, Naming):
                 if item.ref is not None:
                     self.resolve_ref(a, item, by_content, by_slug)
 
-        window = 2 * max(self.config.read_also_limit, 1)
+        window = 2 * max(self.config.read_also.limit, 1)
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
         self.by_content, self.by_slug, self.index = by_content, by_slug, index
-        self.affected = index.affected(self.fills) if self.config.read_also_fill else set()
+        self.affected = index.affected(self.fills) if self.config.read_also.fill else set()
         translations = self.translations(list(entries.values()))
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
@@ -281,7 +281,7 @@ class Linker(References, Naming):
                             p.article.date) for p in placed if not p.published),
                       key=lambda h: (h.date, h.source))
         self.far_future(placed)
-        news_window = timedelta(days=self.config.news_sitemap_days)
+        news_window = timedelta(days=self.config.news_sitemap.days)
         events = [p.article.date for p in placed if self.drafts or not p.article.draft]
         events += [p.article.expiry for p in placed if p.article.expiry is not None]
         events += [e.article.date + news_window for e in final.values()]
@@ -303,7 +303,7 @@ class Linker(References, Naming):
 
     def far_future(self, placed: list[Placed]) -> None:
         """A date far ahead is most likely a typo (2062 for 2026): say so on its line."""
-        days = self.config.far_future_days
+        days = self.config.checks.far_future_days
         if days <= 0:
             return
         limit = self.now + timedelta(days=days)

@@ -18,7 +18,7 @@ DEFAULT_LOGO = ("assets/newsgen-logo.png", 512, 512)
 def publisher_logo(config: Config, absolute: Callable[[str], str]) -> dict[str, Any]:
     """The publisher's logo as an ImageObject: `publisher.logo`, or the theme's.
     `absolute` makes a site path an absolute URL."""
-    logo = config.publisher_logo
+    logo = config.publisher.logo
     if not logo:
         path, width, height = DEFAULT_LOGO
         return {"@type": "ImageObject", "url": absolute(path), "width": width,

@@ -376,5 +376,5 @@ class SiteView:
         self.favicon_url = next((ctx.urls.href(name) for name in
                                  ("favicon.svg", "favicon.png", "favicon.ico")
                                  if name in outputs), ctx.urls.href("favicon.svg"))
-        self.publisher_logo = cfg.publisher_logo
+        self.publisher_logo = cfg.publisher.logo
         self.generator = "newsgen"
