@@ -126,3 +126,20 @@ def test_the_readme_configuration_table_is_the_schema() -> None:
         elif option.kind == "boolean":
             assert rows[option.key].strip() == f"`{str(value).lower()}`", option.key
     assert set(TOP_KEYS) == {o.key.split(".")[0] for o in OPTIONS}
+
+
+def test_open_graph_locales_are_given_per_language_and_checked(tmp_path: Path) -> None:
+    config, rep = cfg(tmp_path, """
+title: Habarlar
+description: Habarlar
+language: tk
+locale: tk_TM
+languages:
+  ar: {title: أخبار, locale: ar_TM}
+  ru: {title: Новости, locale: russian}
+""")
+    assert [d.format() for d in rep.diagnostics] == [
+        "newsgen.yaml:8: error: languages.ru.locale: 'russian' is not a locale like tk_TM "
+        "or pt_BR (a language, '_', a territory)"]
+    assert [(lang.code, lang.locale) for lang in config.languages] == [  # type: ignore[attr-defined]
+        ("tk", "tk_TM"), ("ar", "ar_TM"), ("ru", None)]

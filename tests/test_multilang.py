@@ -265,3 +265,17 @@ def test_open_graph_locales_name_a_territory_and_the_translations(
     assert alternates == ["en_US", "ru_RU", "ar_EG"]
     assert soup(out / "ru/umumy/vizit/index.html").find(
         "meta", property="og:locale")["content"] == "ru_RU"
+
+
+def test_a_configured_locale_is_the_open_graph_locale(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Habarlar\ndescription: Habarlar\nlanguage: tk\n"
+                        "base_url: https://h.example/\nlanguages:\n"
+                        "  ar: {title: أخبار, locale: ar_TM}\n",
+        "content/tk/a.md": article("Sapar", lang="tk", translation_key="visit"),
+        "content/ar/a.md": article("زيارة", lang="ar", translation_key="visit"),
+    })
+    assert newsgen("build", "-s", site, "--now", "2024-12-19 12:00").code == 0
+    tk = soup(site / "dist/general/a/index.html")  # the slug comes from the file name
+    assert tk.find("meta", property="og:locale")["content"] == "tk_TM"
+    assert tk.find("meta", property="og:locale:alternate")["content"] == "ar_TM"

@@ -23,6 +23,7 @@ class LanguageConfig:
     strings: Mapping[str, str]
     date_format: str
     is_default: bool
+    locale: str | None = None  # Open Graph's language_TERRITORY; None: the likeliest
 
     @property
     def prefix(self) -> str:

@@ -26,6 +26,7 @@ from newsgen.parse.config_values import (
     check_timezone,
     line_of,
     read_date_format,
+    read_locale,
     read_stylesheets,
     read_widths,
 )
@@ -60,7 +61,7 @@ def section_hint(name: str, names: Mapping[str, tuple[str, SectionConfig]]) -> s
     return f"; did you mean '{names[guess][0]}'?" if guess else ""
 
 
-LANGUAGE_KEYS = ("title", "description", "strings", "date_format")
+LANGUAGE_KEYS = ("title", "description", "strings", "date_format", "locale")
 SECTION_KEYS = ("slug", "title", "titles")
 
 
@@ -168,6 +169,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         c.strings(node, "strings", "strings"),
         read_date_format(c, node, "date_format", "date_format") or "long",
     )
+    default = replace(default, locale=read_locale(c, node, "locale", "locale"))
     values["languages"] = _languages(c, node, default)
     _missing_labels(c, node, values["languages"])
     if not values["languages"][0].description.strip():
@@ -225,6 +227,7 @@ def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[Languag
         description = c.text(value, "description", f"languages.{code}.description",
                              allow_empty=True)
         date_format = read_date_format(c, value, "date_format", f"languages.{code}.date_format")
+        locale = read_locale(c, value, "locale", f"languages.{code}.locale")
         if code == default.code:
             default = replace(
                 default,
@@ -232,6 +235,7 @@ def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[Languag
                 title=title or default.title,
                 description=description if description is not None else default.description,
                 date_format=date_format or default.date_format,
+                locale=locale or default.locale,
             )
             continue
         out.append(LanguageConfig(
@@ -241,6 +245,7 @@ def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[Languag
             strings=dict(strings),
             date_format=date_format or default.date_format,
             is_default=False,
+            locale=locale,
         ))
     return (default, *out)
 

@@ -69,6 +69,7 @@ OPTIONS: tuple[Option, ...] = (
            minimum=1, maximum=100),
     Option("strings", None, "read", "UI label overrides for the default language"),
     Option("date_format", None, "read", "how dates are shown"),
+    Option("locale", None, "read", "Open Graph locale of the default language"),
     Option("params", "params", "read", "free-form values for templates"),
     Option("extra_css", "extra_css", "read", "the site's own stylesheets"),
 )

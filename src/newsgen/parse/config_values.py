@@ -224,3 +224,18 @@ def check_timezone(name: str) -> str | None:
 def line_of(node: YMap, key: str) -> int | None:
     value = node.get(key)
     return value.line if value is not None else None
+
+
+_LOCALE_RE = re.compile(r"[a-z]{2,3}_[A-Z]{2}\Z")
+
+
+def read_locale(c: Checker, node: YMap, key: str, name: str) -> str | None:
+    """An Open Graph locale, `language_TERRITORY` (`tk_TM`)."""
+    text = c.text(node, key, name)
+    if text is None:
+        return None
+    if not _LOCALE_RE.match(text):
+        c.error(line_of(node, key), f"{name}: '{text}' is not a locale like tk_TM or "
+                                    "pt_BR (a language, '_', a territory)")
+        return None
+    return text

@@ -336,11 +336,13 @@ class ArticleView:
 
     @property
     def og_locale(self) -> str:
-        return i18n.og_locale(self.lang)
+        return self.lang_config.locale or i18n.og_locale(self.lang)
 
     @property
     def og_locale_alternates(self) -> list[str]:
-        return [i18n.og_locale(t.lang) for t in self._e.translations]
+        config = self._ctx.config
+        return [config.language_config(t.lang).locale or i18n.og_locale(t.lang)
+                for t in self._e.translations]
 
 
 class SiteView:
