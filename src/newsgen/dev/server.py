@@ -47,10 +47,6 @@ class DevServer:
         return self.live.url
 
     @property
-    def host(self) -> str:
-        return self.live.host
-
-    @property
     def port(self) -> int:
         return self.live.port
 

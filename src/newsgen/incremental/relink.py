@@ -28,7 +28,7 @@ not show a changed entry are found by identity (newsgen.incremental.fingerprint.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import datetime, tzinfo
 
 from newsgen.errors import Diagnostic, Reporter
@@ -37,7 +37,7 @@ from newsgen.model.content import Article, Asset, article_stem
 from newsgen.model.site import Entry, LanguageSite, Link, Site
 from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills, signature
-from newsgen.stages.site import Linker, linked
+from newsgen.stages.site import Linker
 
 # What a save may change in an article and still patch the site; the rest is its shape.
 WORDS = frozenset({"title", "summary", "params", "body"})
@@ -47,26 +47,19 @@ def shape(a: Article) -> tuple[object, ...]:
     return tuple(getattr(a, f.name) for f in fields(a) if f.name not in WORDS)
 
 
-@dataclass
 class Linked:
     """One full link and the patches since, kept in memory for the next build."""
 
-    basis: tuple[object, ...]  # what must not change for a patch
-    site: Site
-    linker: Linker
-    articles: dict[str, Article]  # by source, every article given to the linker
-    entries: dict[str, Entry]  # by source, the published ones
-    diagnostics: list[Diagnostic]  # what linking reported
-    # Made anew by each full link and kept by patches: a page that lists every page of
-    # the site (a sitemap) is the same while it is.
-    shape: object
-
     def __init__(self, basis: tuple[object, ...], site: Site, linker: Linker,
                  articles: list[Article], diagnostics: list[Diagnostic]) -> None:
-        self.basis, self.site, self.linker = basis, site, linker
+        self.basis = basis  # what must not change for a patch
+        self.site, self.linker = site, linker
+        # by source: every article given to the linker, and the published ones' entries
         self.articles = {a.source: a for a in articles}
         self.entries = {e.article.source: e for ls in site.languages for e in ls.entries}
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics  # what linking reported
+        # Made anew by each full link and kept by patches: a page that lists every page
+        # of the site (a sitemap) is the same while it is.
         self.shape = object()
 
 
@@ -88,8 +81,9 @@ def link(previous: Linked | None, config: Config, articles: list[Article],
             reporter.extend(check.diagnostics)
             return previous
     own = Reporter()
-    site, linker = linked(config, articles, bodies, assets, now, own, drafts=drafts,
-                          future=future, broken=broken, fills=fills)
+    linker = Linker(config, list(articles), list(assets), now, own, drafts, future,
+                    set(broken), fills)
+    site = linker.run(bodies)
     reporter.extend(own.diagnostics)
     return Linked(basis, site, linker, articles, own.diagnostics)
 

@@ -224,13 +224,8 @@ class Writer:
             same = old.stat().st_size == len(data) and old.read_bytes() == data
         except OSError:
             same = False
-        if same and self._settled(safe_relpath(path)):
-            self._written.add(safe_relpath(path))
-            self.stats.unchanged += 1
-            return
-        target = self._target(path)
-        if same and self._reuse(old, target):
-            self.stats.unchanged += 1
+        target = self._unless_kept(path, old, same)
+        if target is None:
             return
         with open(target, "wb") as fh:
             fh.write(data)
@@ -240,6 +235,19 @@ class Writer:
         else:
             self.stats.written += 1
             self.stats.changed.append(path)
+
+    def _unless_kept(self, path: str, old: Path, same: bool) -> Path | None:
+        """None when the bytes are `same` as the previous output's file `old` and that
+        file is kept (counted unchanged); otherwise the staging path to write."""
+        if same and self._settled(safe_relpath(path)):
+            self._written.add(safe_relpath(path))
+            self.stats.unchanged += 1
+            return None
+        target = self._target(path)
+        if same and self._reuse(old, target):
+            self.stats.unchanged += 1
+            return None
+        return target
 
     def keep(self, path: str) -> bool:
         """Carry a file over from the previous output unchanged; False if it is not there."""
@@ -269,13 +277,8 @@ class Writer:
                 src.st_size == prev.st_size and filecmp.cmp(source, old, shallow=False))
         except OSError:
             same = False
-        if same and self._settled(safe_relpath(path)):
-            self._written.add(safe_relpath(path))
-            self.stats.unchanged += 1
-            return
-        target = self._target(path)
-        if same and self._reuse(old, target):
-            self.stats.unchanged += 1
+        target = self._unless_kept(path, old, same)
+        if target is None:
             return
         if not (link and self._reuse(source, target)):
             shutil.copyfile(source, target)

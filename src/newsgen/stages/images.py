@@ -10,10 +10,11 @@ settings; a later build copies them from there.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,26 +128,36 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
     plan: list[tuple[int, str]] = [(w, fmt) for w in widths]
     if config.images.webp and fmt != "WEBP":
         plan += [(w, "WEBP") for w in [*widths, width]]
+    quality = config.images.quality
+
+    def made(variant: Variant, key: int | str, out_fmt: str, what: str,
+             make: Callable[[], Image.Image]) -> bool:
+        """Claim the variant's output path and make it (or take it from the cache)."""
+        if variant.path in used:
+            reporter.error(article, line, f"image: {variant.path} is both a file of the site "
+                                          f"and {what} of {source}; rename the file")
+            return False
+        used.add(variant.path)
+        if cache_dir is None:
+            return True  # `newsgen check`: sizes only, nothing is made
+        cached = cache_dir / "images" / _cache_name(digest, key, out_fmt, quality)
+        if not cached.is_file():
+            image = make()
+            if out_fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            _save_atomic(image, cached, out_fmt, quality)
+        result.files[variant.path] = cached
+        return True
+
     variants: list[Variant] = []
     for w, out_fmt in plan:
         h = max(1, round(height * w / width))
         suffix = "webp" if out_fmt == "WEBP" else ext
-        variant_path = f"{stem}-{w}w.{suffix}"
-        if variant_path in used:
-            reporter.error(article, line, f"image: {variant_path} is both a file of the site "
-                                          f"and a size of {source}; rename the file")
-            continue
-        used.add(variant_path)
-        variants.append(Variant(w, h, variant_path, MIME[out_fmt]))
-        if cache_dir is None:
-            continue  # `newsgen check`: sizes only, nothing is made
-        cached = cache_dir / "images" / _cache_name(digest, w, out_fmt, config.images.quality)
-        if not cached.is_file():
-            resized = original if w == width else original.resize((w, h), Image.Resampling.LANCZOS)
-            if out_fmt == "JPEG" and resized.mode not in ("RGB", "L"):
-                resized = resized.convert("RGB")
-            _save_atomic(resized, cached, out_fmt, config.images.quality)
-        result.files[variant_path] = cached
+        variant = Variant(w, h, f"{stem}-{w}w.{suffix}", MIME[out_fmt])
+        # (resize to the same size is a copy)
+        if made(variant, w, out_fmt, "a size",
+                functools.partial(original.resize, (w, h), Image.Resampling.LANCZOS)):
+            variants.append(variant)
     crops: list[Variant] = []
     if width < GOOD_WIDTH or width * height < GOOD_AREA:
         reporter.warning(article, line, f"image: {source} is {width} × {height} px; search "
@@ -156,21 +167,8 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
         for rw, rh in CROPS:
             cw, ch = (round(height * rw / rh), height) if width * rh > height * rw else (
                 width, round(width * rh / rw))
-            crop_path = f"{stem}-{rw}x{rh}.{ext}"
-            if crop_path in used:
-                reporter.error(article, line, f"image: {crop_path} is both a file of the site "
-                                              f"and a crop of {source}; rename the file")
-                continue
-            used.add(crop_path)
-            crops.append(Variant(cw, ch, crop_path, MIME[fmt]))
-            if cache_dir is None:
-                continue
-            cached = cache_dir / "images" / _cache_name(digest, f"{rw}x{rh}", fmt,
-                                                        config.images.quality)
-            if not cached.is_file():
-                cropped = ImageOps.fit(original, (cw, ch), Image.Resampling.LANCZOS)
-                if fmt == "JPEG" and cropped.mode not in ("RGB", "L"):
-                    cropped = cropped.convert("RGB")
-                _save_atomic(cropped, cached, fmt, config.images.quality)
-            result.files[crop_path] = cached
+            crop = Variant(cw, ch, f"{stem}-{rw}x{rh}.{ext}", MIME[fmt])
+            if made(crop, f"{rw}x{rh}", fmt, "a crop", functools.partial(
+                    ImageOps.fit, original, (cw, ch), Image.Resampling.LANCZOS)):
+                crops.append(crop)
     result.info[output] = ImageInfo(width, height, tuple(variants), tuple(crops))

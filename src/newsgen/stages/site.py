@@ -54,29 +54,8 @@ def link(
     them are not reported again. `fills`: the previous build's read-also fills,
     reused where nothing they depend on changed, and updated for the next build.
     """
-    return linked(config, articles, bodies, assets, now, reporter, drafts=drafts,
-                  future=future, broken=broken, fills=fills)[0]
-
-
-def linked(
-    config: Config,
-    articles: Iterable[Article],
-    bodies: Mapping[str, Body],
-    assets: Iterable[Asset],
-    now: datetime,
-    reporter: Reporter,
-    *,
-    drafts: bool = False,
-    future: bool = False,
-    broken: Iterable[str] = (),
-    fills: Fills | None = None,
-) -> tuple[Site, Linker]:
-    """`link`, and the linker with its lookups, for patching the site later
-    (newsgen.incremental.relink)."""
-    linker = Linker(config, list(articles), list(assets), now, reporter, drafts, future,
-                    set(broken))
-    linker.fills = fills if fills is not None else Fills()
-    return linker.run(bodies), linker
+    return Linker(config, list(articles), list(assets), now, reporter, drafts, future,
+                  set(broken), fills).run(bodies)
 
 
 class Linker(References, Naming):
@@ -92,6 +71,7 @@ class Linker(References, Naming):
         drafts: bool,
         future: bool,
         broken: set[str],
+        fills: Fills | None = None,
     ) -> None:
         self.config = config
         # Articles with front matter errors are not published, but their links,
@@ -107,7 +87,7 @@ class Linker(References, Naming):
             a.source[len("content/"):]: a for a in assets if a.source.startswith("content/")
         }
         self.asset_by_output = {a.output: a for a in assets}
-        self.fills = Fills()
+        self.fills = fills if fills is not None else Fills()
         self.affected: set[str] = set()
         # The run's lookups, kept for newsgen.incremental.relink: articles by content path (with and
         # without the suffix), by (language, slug), and the read-also index.
