@@ -344,3 +344,16 @@ def test_changes_says_whether_the_output_differs_from_the_last_builds(tmp_path: 
     assert build("2024-12-19 12:00") == {**first, "changed": "false"}
     embargo = build("2024-12-19 19:00")  # the embargoed article is due
     assert embargo["changed"] == "true" and embargo["digest"] != first["digest"]
+
+
+def test_a_changes_file_that_cannot_be_written_stops_before_anything_is_written(
+        tmp_path: Path) -> None:
+    from conftest import article, newsgen, write_site
+
+    site = write_site(tmp_path / "site", {"newsgen.yaml": "title: C\ndescription: C\n",
+                                          "content/general/a.md": article("A")})
+    run = newsgen("build", "-s", site, "--changes", tmp_path / "no/such/folder/report")
+    assert run.code == 1
+    assert run.err.strip() == (f"newsgen: error: --changes {tmp_path / 'no/such/folder/report'}: "
+                               "No such file or directory; nothing was written")
+    assert not (site / "dist").exists()

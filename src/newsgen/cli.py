@@ -197,6 +197,15 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     reporter = Reporter()
     quiet = bool(getattr(args, "quiet", False))
     verbose = bool(getattr(args, "verbose", False))
+    changes = getattr(args, "changes", None)
+    if changes:  # a report that cannot be written must stop the build before it publishes
+        try:
+            with open(changes, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            print(f"newsgen: error: --changes {changes}: {exc.strerror}; nothing was written",
+                  file=sys.stderr)
+            return 1
     outcome = attempt(options, reporter)
     result = outcome.result
     if result is None:
@@ -209,7 +218,6 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
             print(f"  {last}\n  run with -v for the full traceback", file=sys.stderr)
         return 1
     reporter.print(warnings=not quiet)
-    changes = getattr(args, "changes", None)
     if changes and result.digest is not None:
         try:
             with open(changes, "a", encoding="utf-8") as fh:
