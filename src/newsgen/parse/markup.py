@@ -11,6 +11,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 import markdown
@@ -22,7 +23,14 @@ from markdown.util import AMP_SUBSTITUTE
 from newsgen.parse.foreign import is_template_syntax
 from newsgen.parse.slugs import slugify
 
-EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists")
+# pymdownx.superfences: code fences also inside list items and blockquotes (Python-Markdown's
+# own fenced_code sees them only at the top level, and turns a `# comment` in them into a
+# heading); pymdownx.highlight without Pygments: `<pre><code class="language-x">`, the same
+# with or without Pygments installed, for a site's own script or stylesheet to colour.
+EXTENSIONS = ("tables", "pymdownx.highlight", "pymdownx.superfences", "footnotes",
+              "attr_list", "toc", "sane_lists")
+# What a converted body depends on besides its text: the build state keys bodies by it.
+CONVERTER = f"{EXTENSIONS}|markdown {markdown.__version__}|pymdownx {version('pymdown-extensions')}"
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
@@ -172,6 +180,7 @@ class Converter:
         config: dict[str, dict[str, Any]] = {
             "toc": {"slugify": _toc_slug, "permalink": False},
             "footnotes": {"UNIQUE_IDS": False},
+            "pymdownx.highlight": {"use_pygments": False},
         }
         self.md = markdown.Markdown(
             extensions=[*EXTENSIONS, self.ext],
