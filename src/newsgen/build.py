@@ -30,6 +30,7 @@ from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
 from newsgen.output.guard import OutputRefused, check_output_dir, tree_digest
 from newsgen.output.writer import Writer
+from newsgen.parse import readings
 from newsgen.parse.config import check_stylesheets, line_of_key, load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
@@ -37,7 +38,7 @@ from newsgen.stages import images, search
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import scan, theme_files
 from newsgen.stages.parallel import render_pages
-from newsgen.stages.plan import check_collisions, plan
+from newsgen.stages.plan import check_collisions, outputs, plan
 from newsgen.stages.render import Renderer
 
 
@@ -96,6 +97,7 @@ class BuildResult:
     held: tuple[Held, ...] = ()  # drafts and scheduled articles left out, by date
     search_stale: bool = False  # some search parts wait for a build without search_later
     changed: list[str] = field(default_factory=list)  # output paths whose bytes changed
+    outputs: dict[str, str] = field(default_factory=dict)  # path -> page kind, or "file"
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
     digest: str | None = None  # with BuildOptions.digest: the output's (output/guard.py)
     output_changed: bool | None = None  # ... and whether it differs from the last build's
@@ -243,6 +245,7 @@ def build(options: BuildOptions, reporter: Reporter,
         articles, bodies = state.read(config, tree, workers,
                                       durable=lambda: options.write and not reporter.failed)
         clock.stage("load")
+        readings.report_readings(config, articles, reporter)  # Hugo's, Jekyll's meanings
         # Articles that failed to load are not "missing": references to them stay quiet.
         broken = {rel[len("content/"):] for rel in tree.articles} - {
             a.content_path for a in articles if a.valid}
@@ -273,6 +276,7 @@ def build(options: BuildOptions, reporter: Reporter,
                              files=len(site.assets) + len(imageset.files),
                              articles=len(site.entries), next_embargo=site.next_embargo,
                              held=site.held, stages=clock.stages)
+        result.outputs = outputs(site, pages, imageset.files)
         fps = Fingerprints(site, renderer, env, imageset.info, state.contents(),
                            memo=state.prints(), shape=linked.shape)
         lang_sites = {ls.lang.code: ls for ls in site.languages}

@@ -16,6 +16,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult, attempt
 from newsgen.errors import Reporter, count
+from newsgen.parse import oldurls
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
@@ -107,6 +108,9 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     c.add_argument("--list-held", action="store_true",
                    help="list the drafts and scheduled articles a build leaves out")
+    c.add_argument("--old-sitemap", metavar="FILE",
+                   help="check that every URL of an old site's sitemap (or a list of URLs, "
+                        "one a line) is a page or a redirect of the new build")
 
     s = sub.add_parser("serve", help="build and serve the site locally, with live reload")
     _site_arg(s)
@@ -236,7 +240,34 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
             print(f"{h.source}: {what}: {h.title}")
     if not quiet:
         print(_summary(result, options, reporter, write=write), file=sys.stderr)
-    return 0
+    old = getattr(args, "old_sitemap", None)
+    return _old_urls(old, result, options, quiet) if old else 0
+
+
+def _old_urls(path: str, result: BuildResult, options: BuildOptions, quiet: bool) -> int:
+    """`check --old-sitemap`: each old URL that is neither a page nor a redirect, an error."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", errors="replace")
+    except OSError as exc:
+        print(f"newsgen: error: --old-sitemap {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    urls, is_index = oldurls.read(text)
+    if is_index:
+        print(f"{path}: error: this is a sitemap index; give one of the sitemaps it lists "
+              "(or all their URLs in one file)", file=sys.stderr)
+        return 1
+    base_path = result.site.config.base_path if result.site is not None else "/"
+    counts = oldurls.Match()
+    missing = 0
+    for old, message in oldurls.unanswered(urls, base_path, result.outputs, counts):
+        missing += 1
+        print(f"{path}:{old.line}: error: {message}", file=sys.stderr)
+    if not quiet or missing:
+        print(f"newsgen: {count(len(urls), 'old URL')}: {counts.pages:,} pages, "
+              f"{counts.redirects:,} redirects, {counts.files:,} files, {missing:,} missing",
+              file=sys.stderr)
+    return 1 if missing else 0
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -31,17 +31,19 @@ from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset
 from newsgen.model.site import Site
 from newsgen.output.writer import Standby, Writer
-from newsgen.parse.markup import Body
+from newsgen.parse.markup import CONVERTER, Body
 from newsgen.stages.loader import SourceTree, load_article
 from newsgen.stages.parallel import Conversions
 from newsgen.stages.render import make_environment
 
 
 def _settings_key(config: Config) -> str:
-    """What shapes a parsed article besides its bytes: languages and time zone."""
-    langs = ",".join(lang.code for lang in config.languages)
+    """What shapes a parsed article besides its bytes and path: languages (and their
+    folders), time zone, where sections and dates may come from."""
+    langs = ",".join(f"{lang.code}:{lang.folder}" for lang in config.languages)
     large = config.checks.large_article_kb
-    return f"{__version__}|{config.timezone}|{config.language}|{langs}|{large}"
+    return (f"{__version__}|{config.timezone}|{config.language}|{langs}|{large}|"
+            f"{config.sections_from}|{config.filename_dates}|{config.permalink}")
 
 
 def _with_body(config: Config, a: Article) -> Article:
@@ -97,7 +99,7 @@ class IncrementalBuild:
         cache, reporter = self.cache, self.reporter
         cache.load_content(reporter)
         settings = _settings_key(config)
-        converted_with = f"|{config.markdown.raw_html}|{__version__}"
+        converted_with = f"|{config.markdown.raw_html}|{__version__}|{CONVERTER}"
         conversions = Conversions(config.markdown.raw_html, workers,
                                   lambda done: cache.add_bodies(done, durable=durable()))
         articles: list[Article] = []

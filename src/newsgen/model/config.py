@@ -15,20 +15,22 @@ CONFIG_NAME = "newsgen.yaml"
 
 @dataclass(frozen=True)
 class LanguageConfig:
-    """One language of the site. The default language lives at the root, others under /<code>/."""
+    """One language of the site. The default language lives at the root (or under
+    /<code>/ with `default_language_prefix`), others under /<code>/."""
 
-    code: str
+    code: str  # BCP 47, as `lang` and `hreflang` carry it: "zh-CN"
     title: str
     description: str
     strings: Mapping[str, str]
     date_format: str
     is_default: bool
     locale: str | None = None  # Open Graph's language_TERRITORY; None: the likeliest
+    folder: str = ""  # its pages' folder, as the site writes the code ("zh_cn"); "": the root
 
     @property
     def prefix(self) -> str:
-        """The output folder of this language's pages: "" or "ru/"."""
-        return "" if self.is_default else f"{self.code}/"
+        """The output folder of this language's pages: "", "ru/" or "zh_cn/"."""
+        return f"{self.folder}/" if self.folder else ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,12 @@ class Config:
     sections: tuple[SectionConfig, ...] | None = None
     per_page: int = 20
     permalink: str = "{section}/{slug}/"
+    default_language_prefix: bool = False  # the default language's pages under /<code>/ too
+    # where an article without `section` gets one: "front_matter" (nowhere: it is an error),
+    # "folder" (its first folder below content/, or below a language's folder) or
+    # "categories" (its first category; the others stay tags)
+    sections_from: str = "front_matter"
+    filename_dates: bool = False  # a YYYY-MM-DD- file-name prefix: the date, not the slug
     read_also: ReadAlso = field(default_factory=ReadAlso)
     markdown: Markdown = field(default_factory=Markdown)
     search: bool = False  # a Pagefind index per language, and a search box on every page

@@ -87,6 +87,9 @@ class Article:
     valid: bool = True  # False: front matter had errors; checked further but never published
     expiry: datetime | None = None  # after this time the article leaves the site
     aliases: tuple[str, ...] = ()  # old paths, as output files: "2019/05/old/index.html"
+    # Hugo and Jekyll fields read with another meaning ("comma-tags", "more-images"), for
+    # the build's once-per-kind warning (newsgen.parse.readings)
+    readings: tuple[str, ...] = ()
 
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name)

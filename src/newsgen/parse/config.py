@@ -24,6 +24,7 @@ from newsgen.parse.config_values import (
     check_language_code,
     check_permalink,
     check_timezone,
+    language_tag,
     line_of,
     read_date_format,
     read_locale,
@@ -137,9 +138,16 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     base = checked("base_url", check_base_url)
     if base is not None:
         values["base_url"] = normalize_base_url(base)
-    language = checked("language", check_language_code) or "en"
-    values["language"] = language
+    written = checked("language", check_language_code) or "en"
+    language = values["language"] = language_tag(written)
     put("timezone", checked("timezone", check_timezone))
+
+    source = c.text(node, "sections_from", "sections_from")
+    if source is not None and source not in SECTION_SOURCES:
+        c.error(line_of(node, "sections_from"), f"sections_from: '{source}' is not one of "
+                f"{', '.join(SECTION_SOURCES)}{did_you_mean(source, SECTION_SOURCES)}")
+    elif source is not None:
+        values["sections_from"] = source
 
     pattern = c.text(node, "permalink", "permalink")
     if pattern is not None:
@@ -169,7 +177,8 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         c.strings(node, "strings", "strings"),
         read_date_format(c, node, "date_format", "date_format") or "long",
     )
-    default = replace(default, locale=read_locale(c, node, "locale", "locale"))
+    default = replace(default, locale=read_locale(c, node, "locale", "locale"),
+                      folder=written if values.get("default_language_prefix") else "")
     values["languages"] = _languages(c, node, default)
     _missing_labels(c, node, values["languages"])
     if not values["languages"][0].description.strip():
@@ -181,6 +190,9 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     if sections is not None:
         values["sections"] = sections
     return Config(**values)
+
+
+SECTION_SOURCES = ("front_matter", "folder", "categories")
 
 
 def default_config(root: Path) -> Config:
@@ -211,23 +223,23 @@ def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[Languag
     if langs is None:
         return (default,)
     for key, value in langs.items:
-        code = key.text
-        problem = check_language_code(code)
+        problem = check_language_code(key.text)
         if problem:
             c.error(key.line, f"languages: {problem}")
             continue
+        code, name = language_tag(key.text), f"languages.{key.text}"
         if isinstance(value, YScalar) and value.is_null:
             value = YMap((), key.line)
         if not isinstance(value, YMap):
-            c.error(value.line, f"languages.{code}: expected a mapping, got {describe(value)}")
+            c.error(value.line, f"{name}: expected a mapping, got {describe(value)}")
             continue
-        c.unknown_keys(value, LANGUAGE_KEYS, prefix=f"languages.{code}.")
-        strings = c.strings(value, "strings", f"languages.{code}.strings")
-        title = c.text(value, "title", f"languages.{code}.title")
-        description = c.text(value, "description", f"languages.{code}.description",
+        c.unknown_keys(value, LANGUAGE_KEYS, prefix=f"{name}.")
+        strings = c.strings(value, "strings", f"{name}.strings")
+        title = c.text(value, "title", f"{name}.title")
+        description = c.text(value, "description", f"{name}.description",
                              allow_empty=True)
-        date_format = read_date_format(c, value, "date_format", f"languages.{code}.date_format")
-        locale = read_locale(c, value, "locale", f"languages.{code}.locale")
+        date_format = read_date_format(c, value, "date_format", f"{name}.date_format")
+        locale = read_locale(c, value, "locale", f"{name}.locale")
         if code == default.code:
             default = replace(
                 default,
@@ -246,6 +258,7 @@ def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[Languag
             date_format=date_format or default.date_format,
             is_default=False,
             locale=locale,
+            folder=key.text,
         ))
     return (default, *out)
 
@@ -331,16 +344,22 @@ def _plain(c: Checker, node: YMap, option: Option) -> object:
 
 def _missing_labels(c: Checker, node: YMap, languages: tuple[LanguageConfig, ...]) -> None:
     """A language without a catalog or `strings` for some labels shows them in English:
-    say which, at the language's line, and how to give them."""
+    say which, once per language at its line, and how to give them."""
     langs = node.get("languages")
     for lang in languages:
         line = None
         if isinstance(langs, YMap):
-            line = next((key.line for key, _ in langs.items if key.text == lang.code), None)
-        for key in i18n.make_labels(lang.code, lang.strings)[1]:
-            c.reporter.warning(c.path, line, f"language '{lang.code}': no translation for label "
-                                             f"'{key}'; using English (set languages."
-                                             f"{lang.code}.strings.{key})")
+            line = next((key.line for key, _ in langs.items
+                         if language_tag(key.text) == lang.code), None)
+        missing = i18n.make_labels(lang.code, lang.strings)[1]
+        if not missing:
+            continue
+        name = lang.folder or lang.code
+        count = (f"all {len(missing)} labels" if len(missing) == len(i18n.LABEL_KEYS)
+                 else f"{len(missing)} labels")
+        c.reporter.warning(c.path, line, f"language '{name}': no translation for {count} "
+                                         f"({', '.join(missing)}); using English (set "
+                                         f"languages.{name}.strings.<label> for each)")
 
 
 def check_stylesheets(config: Config, outputs: set[str], reporter: Reporter) -> None:

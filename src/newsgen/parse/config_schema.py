@@ -41,8 +41,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("base_url", "base_url", "read", "absolute site URL, or a path for a sub-folder"),
     Option("language", "language", "read", "default language; its pages are at the root"),
     Option("languages", "languages", "read", "other languages, by code"),
+    Option("default_language_prefix", "default_language_prefix", "boolean",
+           "the default language's pages under /<code>/ too; the root redirects there"),
     Option("timezone", "timezone", "read", "IANA zone for times written without one"),
     Option("sections", "sections", "read", "ordered list of sections"),
+    Option("sections_from", "sections_from", "read", "where an article without `section` "
+           "gets one: front_matter, folder or categories"),
+    Option("filename_dates", "filename_dates", "boolean", "a YYYY-MM-DD- file-name prefix "
+           "gives an article without `date` its date, and leaves its slug"),
     Option("per_page", "per_page", "integer", "articles per section, tag and author page",
            minimum=1),
     Option("permalink", "permalink", "read", "article URL pattern"),

@@ -14,7 +14,7 @@ from newsgen.parse import i18n
 from newsgen.parse.yamltree import YMap, YScalar, YSeq, as_bool, as_int, as_text, describe
 
 PERMALINK_FIELDS = ("section", "slug", "year", "month", "day")
-_LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+LANG_CODE_RE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\Z")
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 
@@ -203,11 +203,26 @@ def read_date_format(c: Checker, node: YMap, key: str, name: str) -> str | None:
     return text
 
 
+def language_tag(code: str) -> str:
+    """A language code as BCP 47 writes it (`zh_cn` → `zh-CN`, `pt-br` → `pt-BR`): what
+    `lang` and `hreflang` carry. The code as the site writes it stays its URL folder."""
+    first, *rest = code.replace("_", "-").split("-")
+    parts = [first.lower()]
+    for part in rest:
+        if len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit():
+            parts.append(part.upper())  # a region: CN, BR, 419
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())  # a script: Hans, Latn
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
 def check_language_code(code: str) -> str | None:
-    if not _LANG_RE.match(code):
-        return f"'{code}' is not a language code like 'en', 'tk' or 'pt-BR'"
+    if not LANG_CODE_RE.match(code):
+        return f"'{code}' is not a language code like 'en', 'tk', 'pt-BR' or 'zh_cn'"
     try:
-        Locale.parse(code.replace("-", "_"))
+        Locale.parse(language_tag(code).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return f"'{code}' is not a language newsgen knows (no CLDR data)"
     return None

@@ -8,150 +8,37 @@ write them are read too (see `ALIASES`).
 from __future__ import annotations
 
 import difflib
-import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from newsgen.errors import Reporter, did_you_mean
-from newsgen.model.config import Config
-from newsgen.model.content import Article, Image, RelatedItem, alias_path, article_stem
+from newsgen.errors import did_you_mean
+from newsgen.model.content import Article
 from newsgen.parse import foreign
 from newsgen.parse.config import section_names
-from newsgen.parse.dates import parse_moment
+from newsgen.parse.config_values import LANG_CODE_RE, language_tag
+from newsgen.parse.fields import ALIASES, KNOWN_FIELDS, FieldReader
 from newsgen.parse.slugs import full_length, slug_or_fallback, slugify
-from newsgen.parse.yamlhelp import comment_hint
 from newsgen.parse.yamltree import (
     YMap,
-    YNode,
     YScalar,
     YSeq,
     as_bool,
-    as_text,
     describe,
     to_python,
 )
 
-# Fields as Hugo and Jekyll sites write them, and the newsgen field each one is read as.
-# The newsgen name wins when a file gives both.
-ALIASES = {
-    "lastmod": "updated",
-    "description": "summary",
-    "featured_image": "image",
-    "images": "image",  # a list: the first is the lead image
-    "expirydate": "expiry",
-    "expiry_date": "expiry",
-    "redirect_from": "aliases",
+_MISSING_HINT = {
+    "title": "",
+    "date": " (or set filename_dates: true in newsgen.yaml and name the file "
+            "YYYY-MM-DD-name.md)",
+    "section": " (or set sections_from: folder in newsgen.yaml to take it from the "
+               "article's folder)",
 }
-KNOWN_FIELDS = (
-    "title", "date", "section", "related", "slug", "tags", "author", "authors", "summary",
-    "lang", "translation_key", "draft", "updated", "image", "aliases", "published",
-    "categories", *ALIASES,
-)
-IMAGE_KEYS = ("src", "alt", "caption", "credit")
-RELATED_KEYS = ("ref", "url", "title")
-
-_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
-class Validator:
+class Validator(FieldReader):
     """Checks one article's front matter field by field; every problem goes to the reporter."""
-
-    def __init__(self, config: Config, rel: str, reporter: Reporter, text: str = "") -> None:
-        self.config = config
-        self.rel = rel
-        self.reporter = reporter
-        self.ok = True
-        self.lines = text.split("\n")  # the file as written, for hints
-
-    def raw(self, line: int) -> str:
-        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-
-    def error(self, line: int | None, message: str) -> None:
-        self.ok = False
-        self.reporter.error(self.rel, line, message)
-
-    def warning(self, line: int | None, message: str) -> None:
-        self.reporter.warning(self.rel, line, message)
-
-    # -- field readers -----------------------------------------------------------------
-
-    def text(self, node: YNode, name: str) -> str | None:
-        text = as_text(node)
-        if text is None or not text.strip():
-            key = name.rsplit(".", 1)[-1]
-            if isinstance(node, YMap):
-                hint = (f": write the {key} on the same line as '{key}:' (lines indented "
-                        "under a key make a mapping)")
-            elif isinstance(node, YSeq):
-                hint = f": write one {key}, in quotes if it holds commas or brackets"
-            else:
-                hint = comment_hint(key, self.raw(node.line)) or (
-                    f": write the {key} after '{key}:'")
-            self.error(node.line, f"{name}: expected text, got {describe(node)}{hint}")
-            return None
-        return text.strip()
-
-    def text_list(self, node: YNode, name: str, *, commas: bool = False,
-                  named: bool = False) -> tuple[str, ...]:
-        """A list of text, or one text. `commas`: one text holds several, comma-separated
-        (`tags: "energy, gas"`, as Hugo and Jekyll sites write them). `named`: an item may
-        be a mapping with a `name` (an author object: `{name: Ann Lee, url: …}`)."""
-        items: list[YNode]
-        if isinstance(node, YMap) and not (named and node.get("name") is not None):
-            self.error(node.line, f"{name}: expected a list of text, like `{name}: [energy, "
-                                  "transport]`, got a mapping")
-            return ()
-        if isinstance(node, YSeq):
-            items = list(node.items)
-        elif isinstance(node, YScalar) and node.is_null:
-            items = []
-        else:
-            items = [node]
-        out: list[str] = []
-        for item in items:
-            if named and isinstance(item, YMap) and (inner := item.get("name")) is not None:
-                item = inner
-            text = self.text(item, name)
-            if text is None:
-                continue
-            for part in (text.split(",") if commas and isinstance(item, YScalar) else [text]):
-                part = part.strip()
-                if part and part not in out:
-                    out.append(part)
-        return tuple(out)
-
-    def moment(self, node: YNode, name: str) -> tuple[datetime | None, bool]:
-        """The time, and whether a time of day was written (not just a date)."""
-        text = as_text(node)
-        if text is None:
-            self.error(node.line, f"{name}: expected a date like 2024-12-18 or "
-                                  f"2024-12-18 10:30, got {describe(node)}")
-            return None, False
-        value, time_given = parse_moment(text.strip(), self.config.tz)
-        if value is None:
-            self.error(node.line, f"{name}: '{text.strip()}' is not a date "
-                                  "(write 2024-12-18 or 2024-12-18 10:30)")
-        return value, time_given
-
-    def url_ok(self, url: str, line: int, name: str) -> bool:
-        match = _SCHEME_RE.match(url)
-        if url.startswith("//"):
-            self.error(line, f"{name}: '{url}' has no scheme; write https://…")
-            return False
-        if match and match.group(1).lower() not in ("http", "https"):
-            self.error(line, f"{name}: '{match.group(1)}:' URLs are not allowed, "
-                             "only http: and https:")
-            return False
-        if match and not url.lower().startswith(("http://", "https://")):
-            self.error(line, f"{name}: '{url}' is not a valid http(s) URL")
-            return False
-        if match and any(c in url for c in ' "<>\x00\n\t'):
-            self.error(line, f"{name}: '{url}' contains spaces or characters not allowed "
-                             "in a URL")
-            return False
-        return True
-
-    # -- the article -------------------------------------------------------------------
 
     def article(self, node: YMap, body: str, body_line: int) -> Article | None:
         lines = {k.text: k.line for k, _ in node.items}
@@ -168,14 +55,24 @@ class Validator:
                 if guess and guess[0] not in lines:
                     self.warning(key.line, f"unknown field '{name}' is kept for templates "
                                            f"(article.params); did you mean '{guess[0]}'?")
+        facts = self.facts
+        categories = self.text_list(v, "categories", commas=True) if (
+            v := node.get("categories")) is not None else ()
+        if self.config.sections_from == "categories" and categories:
+            facts = replace(facts, section=categories[0])
+            categories = categories[1:]
+        given = {"date": facts.date is not None, "section": facts.section is not None}
         for required in ("title", "date", "section"):
-            if required not in lines:
-                self.error(1, f"missing required field '{required}'")
+            if required not in lines and not given.get(required):
+                self.error(1, f"missing required field '{required}'{_MISSING_HINT[required]}")
         title = self.text(v, "title") if (v := node.get("title")) is not None else None
-        when = None
+        when = facts.date
         if (v := node.get("date")) is not None:
             when, fields["time_given"] = self.moment(v, "date")
+        elif when is not None:
+            fields["time_given"] = False
         section = self.text(v, "section") if (v := node.get("section")) is not None else None
+        section = section or facts.section
         cut: tuple[int, int, str] | None = None
         if (v := node.get("slug")) is not None:
             raw = self.text(v, "slug")
@@ -188,11 +85,8 @@ class Validator:
                 else:
                     self.error(v.line, f"slug: '{raw}' gives an empty slug; use letters "
                                        "or digits")
-        tags: tuple[str, ...] = ()
-        for list_name in ("tags", "categories"):  # Jekyll's and Hugo's categories: tags
-            if (v := node.get(list_name)) is not None:
-                tags += tuple(t for t in self.text_list(v, list_name, commas=True)
-                              if t not in tags)
+        tags = self.text_list(v, "tags", commas=True) if (v := node.get("tags")) else ()
+        tags += tuple(t for t in categories if t not in tags)  # Jekyll's, Hugo's: tags
         if tags:
             fields["tags"] = tags
         author, authors = node.get("author"), node.get("authors")
@@ -203,10 +97,12 @@ class Validator:
                                                named=True)
         if (v := self.field(node, "summary")) is not None:
             fields["summary"] = self.text(v, "summary")
-        lang = self.config.language
+        lang = facts.lang or self.config.language
         if (v := node.get("lang")) is not None:
             code = self.text(v, "lang")
             codes = [lc.code for lc in self.config.languages]
+            if code is not None and LANG_CODE_RE.match(code):
+                code = language_tag(code)  # zh_cn, as the site's folder writes it: zh-CN
             if code is not None and code not in codes:
                 hint = did_you_mean(code, codes, cutoff=0.5)
                 self.error(v.line, f"lang: '{code}' is not a language of this site "
@@ -214,6 +110,7 @@ class Validator:
                                    f"'languages' in newsgen.yaml){hint}")
             elif code is not None:
                 lang = code
+        fields["translation_key"] = facts.translation_key  # same path, other language
         if (v := node.get("translation_key")) is not None:
             fields["translation_key"] = self.text(v, "translation_key")
         if (v := node.get("draft")) is not None:
@@ -239,6 +136,8 @@ class Validator:
             fields["updated"] = updated
         if (v := self.field(node, "image")) is not None:
             if isinstance(v, YSeq):  # Hugo's `images: [a.jpg, b.jpg]`: the first one
+                if len(v.items) > 1:
+                    self.readings.add("more-images")
                 v = v.items[0] if v.items else YScalar("", "tag:yaml.org,2002:null", True,
                                                        v.line)
             if not (isinstance(v, YScalar) and v.is_null):
@@ -265,9 +164,9 @@ class Validator:
                          "expiry"):
                 if fields.get(name) is None:
                     fields.pop(name, None)
-        stem = (article_stem(content_path) or content_path).rsplit("/", 1)[-1]
         if "slug" not in fields:
-            fields["slug"] = slug_or_fallback(stem, title, seed=content_path)
+            fields["slug"] = slug_or_fallback(facts.stem, title, seed=content_path)
+        fields["readings"] = tuple(sorted(self.readings))
         return Article(
             source=self.rel,
             content_path=content_path,
@@ -293,106 +192,3 @@ class Validator:
         path = self.config.permalink.format(section=sec, slug=slug, year=f"{local.year:04d}",
                                             month=f"{local.month:02d}", day=f"{local.day:02d}")
         return self.config.base_path + self.config.language_config(lang).prefix + path
-
-    @staticmethod
-    def field(node: YMap, name: str) -> YNode | None:
-        """A field by its newsgen name, or by a name Hugo or Jekyll give it (`lastmod`)."""
-        value = node.get(name)
-        if value is None:
-            for other, meaning in ALIASES.items():
-                if meaning == name and (value := node.get(other)) is not None:
-                    break
-        return value
-
-    def aliases(self, node: YNode) -> tuple[str, ...]:
-        """Old paths of the article (`/2019/05/old-title/`), as output files that redirect."""
-        out: list[str] = []
-        for item in self.text_list(node, "aliases"):
-            path = alias_path(item)
-            if path is None:
-                self.error(node.line, f"aliases: '{item}' is not a path on this site: write "
-                                      "it from the site's root, like /2019/05/old-title/")
-            elif path not in out:
-                out.append(path)
-        return tuple(out)
-
-    def image(self, node: YNode) -> Image | None:
-        if isinstance(node, YScalar):
-            src = self.text(node, "image")
-            if src is None or not self.url_ok(src, node.line, "image"):
-                return None
-            return Image(src=src, line=node.line)
-        if not isinstance(node, YMap):
-            self.error(node.line, f"image: expected a path, a URL or {{src, alt, caption, "
-                                  f"credit}}, got {describe(node)}")
-            return None
-        self.unknown(node, IMAGE_KEYS, "image")
-        src_node = node.get("src")
-        if src_node is None:
-            self.error(node.line, "image: 'src' is required (the image's path or URL)")
-            return None
-        src = self.text(src_node, "image.src")
-        if src is None or not self.url_ok(src, src_node.line, "image.src"):
-            return None
-        extra: dict[str, str | None] = {}
-        for key in ("alt", "caption", "credit"):
-            if (v := node.get(key)) is not None:
-                extra[key] = self.text(v, f"image.{key}")
-        return Image(src=src, line=src_node.line, **extra)
-
-    def related(self, node: YNode) -> tuple[RelatedItem, ...]:
-        if isinstance(node, YScalar) and node.is_null:
-            return ()
-        if not isinstance(node, YSeq):
-            example = as_text(node) or "national-leader-phone-talks"
-            self.error(node.line, f"related: expected a list, got {describe(node)}: write "
-                                  f"`related: [{example}]`, or each item on a line of its own "
-                                  "after '- '")
-            return ()
-        out: list[RelatedItem] = []
-        for item in node.items:
-            if isinstance(item, YScalar):
-                text = self.text(item, "related")
-                if text is None:
-                    continue
-                if _SCHEME_RE.match(text) or text.startswith("//"):
-                    if self.url_ok(text, item.line, "related"):
-                        out.append(RelatedItem(ref=None, url=text, title=None, line=item.line))
-                else:
-                    out.append(RelatedItem(ref=text, url=None, title=None, line=item.line))
-                continue
-            if not isinstance(item, YMap):
-                self.error(item.line, f"related: expected a reference or "
-                                      f"{{ref|url, title}}, got {describe(item)}")
-                continue
-            self.unknown(item, RELATED_KEYS, "related")
-            ref_node, url_node, title_node = item.get("ref"), item.get("url"), item.get("title")
-            title = self.text(title_node, "related.title") if title_node is not None else None
-            if ref_node is not None and url_node is not None:
-                self.error(item.line, "related: give either 'ref' or 'url', not both")
-            elif ref_node is not None:
-                ref = self.text(ref_node, "related.ref")
-                if ref is not None and (_SCHEME_RE.match(ref) or ref.startswith("//")):
-                    self.error(ref_node.line, "related.ref: a reference names an article; "
-                                              "use 'url' for a web address")
-                elif ref is not None:
-                    out.append(RelatedItem(ref=ref, url=None, title=title, line=item.line))
-            elif url_node is not None:
-                url = self.text(url_node, "related.url")
-                if url is not None and not _SCHEME_RE.match(url):
-                    self.error(url_node.line, f"related.url: '{url}' is not an http(s) URL")
-                elif url is not None and self.url_ok(url, url_node.line, "related.url"):
-                    if title is None:
-                        self.error(item.line, "related: an external link needs a 'title'")
-                    else:
-                        out.append(RelatedItem(ref=None, url=url, title=title, line=item.line))
-            else:
-                self.error(item.line, "related: each item needs 'ref' (an article) or "
-                                      "'url' (a web page)")
-        return tuple(out)
-
-    def unknown(self, node: YMap, known: tuple[str, ...], name: str) -> None:
-        for key, _ in node.items:
-            if key.text not in known:
-                hint = did_you_mean(key.text, known)
-                self.error(key.line, f"{name}: unknown key '{key.text}'{hint}")

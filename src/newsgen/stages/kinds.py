@@ -121,6 +121,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("search", "search.html", _search_parts),
     Kind("feed", None, _items),
     Kind("redirect", None, _items),
+    Kind("root", None, _nothing),  # default_language_prefix: "/" sends to "/<code>/"
     Kind("robots", None, _news),
     Kind("news-sitemap", None, _items),
     Kind("sitemap", None, _nothing, whole_site=True),

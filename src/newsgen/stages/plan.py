@@ -3,13 +3,14 @@ and the check that no two of them, or a page and a file, write one path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from newsgen.errors import Reporter
 from newsgen.model.site import Entry, Site
 from newsgen.stages import feeds
 from newsgen.stages.kinds import Page
+from newsgen.stages.loader import theme_files
 
 
 def _paginate(
@@ -77,6 +78,10 @@ def plan(site: Site) -> list[Page]:
                 pages.append(Page(path, url, "redirect", code,
                                   f"an alias of {e.article.source}", items=(e,)))
     default = site.config.default_language.code
+    if site.config.default_language.prefix:  # default_language_prefix: the root sends on;
+        # a host's own 404 (GitHub Pages, Netlify) is the root's 404.html
+        pages.append(Page("index.html", "", "root", default, "the root redirect"))
+        pages.append(Page("404.html", "404.html", "404", default, "the root 404 page"))
     news = tuple(feeds.news_entries(site))
     # robots.txt names the news sitemap when there is one: its items say whether.
     pages.append(Page("robots.txt", "robots.txt", "robots", default, "robots.txt",
@@ -86,6 +91,13 @@ def plan(site: Site) -> list[Page]:
                           "the news sitemap", items=news))
     pages.extend(feeds.sitemap_pages(site, pages))
     return pages
+
+
+def outputs(site: Site, pages: list[Page], made: Iterable[str]) -> dict[str, str]:
+    """Every path the build publishes: a page's kind ("article", "redirect", …) or "file"
+    (the site's files, the theme's, and `made`: the image variants)."""
+    files = [*theme_files(site.assets), *made, *(a.output for a in site.assets)]
+    return {**dict.fromkeys(files, "file"), **{p.path: p.kind for p in pages}}
 
 
 def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:

@@ -6,7 +6,6 @@ templates are loaded once into the environment.
 
 from __future__ import annotations
 
-import html
 import json
 import sys
 import weakref
@@ -30,12 +29,13 @@ from jinja2 import (
 from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
-from newsgen.model.site import Entry, LanguageSite, Site
+from newsgen.model.site import LanguageSite, Site
 from newsgen.parse import i18n
 from newsgen.stages import feeds, search
 from newsgen.stages.archive import archive_years, month_title
 from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page
+from newsgen.stages.redirects import redirect_page
 from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
     Alternate,
@@ -79,20 +79,6 @@ def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
     }
     return SearchView(urls[0] if urls else None, json.dumps(urls[1:]),
                       json.dumps(words, ensure_ascii=False, sort_keys=True))
-
-
-def redirect_page(ctx: Context, entry: Entry, lang: str) -> bytes:
-    """A page at an article's old URL that sends readers and search engines to the new one:
-    an immediate refresh, the canonical link, `noindex`; it is in no sitemap."""
-    href = html.escape(ctx.urls.href(entry.url), quote=True)
-    canonical = html.escape(ctx.urls.abs(entry.url), quote=True)
-    title = html.escape(entry.article.title)
-    return (f'<!doctype html>\n<html lang="{html.escape(lang, quote=True)}">\n<head>\n'
-            f'<meta charset="utf-8">\n<title>{title}</title>\n'
-            f'<link rel="canonical" href="{canonical}">\n'
-            '<meta name="robots" content="noindex">\n'
-            f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
-            f'<p><a href="{href}">{title}</a></p>\n</body>\n</html>\n').encode()
 
 
 # --------------------------------------------------------------------------- templates
@@ -185,7 +171,11 @@ class Renderer:
         if page.kind == "feed":
             return feeds.rss(self.ctx, self.lang_sites[page.lang], page)
         if page.kind == "redirect":
-            return redirect_page(self.ctx, page.items[0], page.lang)
+            entry = page.items[0]
+            return redirect_page(self.ctx, entry.url, entry.article.title, page.lang)
+        if page.kind == "root":
+            lang = self.ctx.config.default_language
+            return redirect_page(self.ctx, lang.prefix, lang.title, page.lang)
         if page.kind == "robots":
             return feeds.robots(self.ctx, news=bool(page.items))
         if page.kind == "news-sitemap":

@@ -1,0 +1,252 @@
+"""Reading front matter fields one by one: text, lists, times, URLs, images, related
+items and old paths, each problem reported on its line (`FieldReader`); the article as a
+whole is newsgen.parse.validate's."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from newsgen.errors import Reporter, did_you_mean
+from newsgen.model.config import Config
+from newsgen.model.content import Image, RelatedItem, alias_path
+from newsgen.parse.dates import parse_moment
+from newsgen.parse.readings import path_facts
+from newsgen.parse.yamlhelp import comment_hint
+from newsgen.parse.yamltree import (
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    as_text,
+    describe,
+)
+
+# Fields as Hugo and Jekyll sites write them, and the newsgen field each one is read as.
+# The newsgen name wins when a file gives both.
+ALIASES = {
+    "lastmod": "updated",
+    "description": "summary",
+    "featured_image": "image",
+    "images": "image",  # a list: the first is the lead image
+    "expirydate": "expiry",
+    "expiry_date": "expiry",
+    "redirect_from": "aliases",
+}
+KNOWN_FIELDS = (
+    "title", "date", "section", "related", "slug", "tags", "author", "authors", "summary",
+    "lang", "translation_key", "draft", "updated", "image", "aliases", "published",
+    "categories", *ALIASES,
+)
+IMAGE_KEYS = ("src", "alt", "caption", "credit")
+RELATED_KEYS = ("ref", "url", "title")
+
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+class FieldReader:
+    """Reads fields of one file's front matter; every problem goes to the reporter."""
+
+    def __init__(self, config: Config, rel: str, reporter: Reporter, text: str = "") -> None:
+        self.config = config
+        self.rel = rel
+        self.reporter = reporter
+        self.ok = True
+        self.lines = text.split("\n")  # the file as written, for hints
+        self.readings: set[str] = set()  # see Article.readings
+        self.facts = path_facts(config, rel[len("content/"):])
+
+    def raw(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def error(self, line: int | None, message: str) -> None:
+        self.ok = False
+        self.reporter.error(self.rel, line, message)
+
+    def warning(self, line: int | None, message: str) -> None:
+        self.reporter.warning(self.rel, line, message)
+
+    # -- field readers -----------------------------------------------------------------
+
+    def text(self, node: YNode, name: str) -> str | None:
+        text = as_text(node)
+        if text is None or not text.strip():
+            key = name.rsplit(".", 1)[-1]
+            if isinstance(node, YMap):
+                hint = (f": write the {key} on the same line as '{key}:' (lines indented "
+                        "under a key make a mapping)")
+            elif isinstance(node, YSeq):
+                hint = f": write one {key}, in quotes if it holds commas or brackets"
+            else:
+                hint = comment_hint(key, self.raw(node.line)) or (
+                    f": write the {key} after '{key}:'")
+            self.error(node.line, f"{name}: expected text, got {describe(node)}{hint}")
+            return None
+        return text.strip()
+
+    def text_list(self, node: YNode, name: str, *, commas: bool = False,
+                  named: bool = False) -> tuple[str, ...]:
+        """A list of text, or one text. `commas`: one text holds several, comma-separated
+        (`tags: "energy, gas"`, as Hugo and Jekyll sites write them). `named`: an item may
+        be a mapping with a `name` (an author object: `{name: Ann Lee, url: …}`)."""
+        items: list[YNode]
+        if isinstance(node, YMap) and not (named and node.get("name") is not None):
+            self.error(node.line, f"{name}: expected a list of text, like `{name}: [energy, "
+                                  "transport]`, got a mapping")
+            return ()
+        if isinstance(node, YSeq):
+            items = list(node.items)
+        elif isinstance(node, YScalar) and node.is_null:
+            items = []
+        else:
+            items = [node]
+        out: list[str] = []
+        for item in items:
+            if named and isinstance(item, YMap) and (inner := item.get("name")) is not None:
+                item = inner
+            text = self.text(item, name)
+            if text is None:
+                continue
+            if commas and "," in text and isinstance(item, YScalar):
+                self.readings.add("comma-tags")
+            for part in (text.split(",") if commas and isinstance(item, YScalar) else [text]):
+                part = part.strip()
+                if part and part not in out:
+                    out.append(part)
+        return tuple(out)
+
+    def moment(self, node: YNode, name: str) -> tuple[datetime | None, bool]:
+        """The time, and whether a time of day was written (not just a date)."""
+        text = as_text(node)
+        if text is None:
+            self.error(node.line, f"{name}: expected a date like 2024-12-18 or "
+                                  f"2024-12-18 10:30, got {describe(node)}")
+            return None, False
+        value, time_given = parse_moment(text.strip(), self.config.tz)
+        if value is None:
+            self.error(node.line, f"{name}: '{text.strip()}' is not a date "
+                                  "(write 2024-12-18 or 2024-12-18 10:30)")
+        return value, time_given
+
+    def url_ok(self, url: str, line: int, name: str) -> bool:
+        match = _SCHEME_RE.match(url)
+        if url.startswith("//"):
+            self.error(line, f"{name}: '{url}' has no scheme; write https://…")
+            return False
+        if match and match.group(1).lower() not in ("http", "https"):
+            self.error(line, f"{name}: '{match.group(1)}:' URLs are not allowed, "
+                             "only http: and https:")
+            return False
+        if match and not url.lower().startswith(("http://", "https://")):
+            self.error(line, f"{name}: '{url}' is not a valid http(s) URL")
+            return False
+        if match and any(c in url for c in ' "<>\x00\n\t'):
+            self.error(line, f"{name}: '{url}' contains spaces or characters not allowed "
+                             "in a URL")
+            return False
+        return True
+
+    # -- the article -------------------------------------------------------------------
+
+    @staticmethod
+    def field(node: YMap, name: str) -> YNode | None:
+        """A field by its newsgen name, or by a name Hugo or Jekyll give it (`lastmod`)."""
+        value = node.get(name)
+        if value is None:
+            for other, meaning in ALIASES.items():
+                if meaning == name and (value := node.get(other)) is not None:
+                    break
+        return value
+
+    def aliases(self, node: YNode) -> tuple[str, ...]:
+        """Old paths of the article (`/2019/05/old-title/`), as output files that redirect."""
+        out: list[str] = []
+        for item in self.text_list(node, "aliases"):
+            path = alias_path(item)
+            if path is None:
+                self.error(node.line, f"aliases: '{item}' is not a path on this site: write "
+                                      "it from the site's root, like /2019/05/old-title/")
+            elif path not in out:
+                out.append(path)
+        return tuple(out)
+
+    def image(self, node: YNode) -> Image | None:
+        if isinstance(node, YScalar):
+            src = self.text(node, "image")
+            if src is None or not self.url_ok(src, node.line, "image"):
+                return None
+            return Image(src=src, line=node.line)
+        if not isinstance(node, YMap):
+            self.error(node.line, f"image: expected a path, a URL or {{src, alt, caption, "
+                                  f"credit}}, got {describe(node)}")
+            return None
+        self.unknown(node, IMAGE_KEYS, "image")
+        src_node = node.get("src")
+        if src_node is None:
+            self.error(node.line, "image: 'src' is required (the image's path or URL)")
+            return None
+        src = self.text(src_node, "image.src")
+        if src is None or not self.url_ok(src, src_node.line, "image.src"):
+            return None
+        extra: dict[str, str | None] = {}
+        for key in ("alt", "caption", "credit"):
+            if (v := node.get(key)) is not None:
+                extra[key] = self.text(v, f"image.{key}")
+        return Image(src=src, line=src_node.line, **extra)
+
+    def related(self, node: YNode) -> tuple[RelatedItem, ...]:
+        if isinstance(node, YScalar) and node.is_null:
+            return ()
+        if not isinstance(node, YSeq):
+            example = as_text(node) or "national-leader-phone-talks"
+            self.error(node.line, f"related: expected a list, got {describe(node)}: write "
+                                  f"`related: [{example}]`, or each item on a line of its own "
+                                  "after '- '")
+            return ()
+        out: list[RelatedItem] = []
+        for item in node.items:
+            if isinstance(item, YScalar):
+                text = self.text(item, "related")
+                if text is None:
+                    continue
+                if _SCHEME_RE.match(text) or text.startswith("//"):
+                    if self.url_ok(text, item.line, "related"):
+                        out.append(RelatedItem(ref=None, url=text, title=None, line=item.line))
+                else:
+                    out.append(RelatedItem(ref=text, url=None, title=None, line=item.line))
+                continue
+            if not isinstance(item, YMap):
+                self.error(item.line, f"related: expected a reference or "
+                                      f"{{ref|url, title}}, got {describe(item)}")
+                continue
+            self.unknown(item, RELATED_KEYS, "related")
+            ref_node, url_node, title_node = item.get("ref"), item.get("url"), item.get("title")
+            title = self.text(title_node, "related.title") if title_node is not None else None
+            if ref_node is not None and url_node is not None:
+                self.error(item.line, "related: give either 'ref' or 'url', not both")
+            elif ref_node is not None:
+                ref = self.text(ref_node, "related.ref")
+                if ref is not None and (_SCHEME_RE.match(ref) or ref.startswith("//")):
+                    self.error(ref_node.line, "related.ref: a reference names an article; "
+                                              "use 'url' for a web address")
+                elif ref is not None:
+                    out.append(RelatedItem(ref=ref, url=None, title=title, line=item.line))
+            elif url_node is not None:
+                url = self.text(url_node, "related.url")
+                if url is not None and not _SCHEME_RE.match(url):
+                    self.error(url_node.line, f"related.url: '{url}' is not an http(s) URL")
+                elif url is not None and self.url_ok(url, url_node.line, "related.url"):
+                    if title is None:
+                        self.error(item.line, "related: an external link needs a 'title'")
+                    else:
+                        out.append(RelatedItem(ref=None, url=url, title=title, line=item.line))
+            else:
+                self.error(item.line, "related: each item needs 'ref' (an article) or "
+                                      "'url' (a web page)")
+        return tuple(out)
+
+    def unknown(self, node: YMap, known: tuple[str, ...], name: str) -> None:
+        for key, _ in node.items:
+            if key.text not in known:
+                hint = did_you_mean(key.text, known)
+                self.error(key.line, f"{name}: unknown key '{key.text}'{hint}")

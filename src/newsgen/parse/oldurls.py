@@ -1,0 +1,84 @@
+"""An old site's URLs, from its sitemap (or a list of URLs, one a line), matched against
+what a new build publishes: `newsgen check --old-sitemap FILE`.
+
+A URL is answered when the new build has a page, a redirect page (an article's
+`aliases`) or a file at its path: `/a/b/` and `/a/b` by `a/b/index.html`, `/a/b.html` by
+that file. Only the path counts, below the site's base path, so an old sitemap written
+for another host (the old domain, a staging copy) is checked all the same.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+_LOC = re.compile(r"<(?:\w+:)?loc>\s*(.*?)\s*</(?:\w+:)?loc>", re.S)
+_INDEX = re.compile(r"<(?:\w+:)?sitemapindex\b")
+
+
+@dataclass(frozen=True)
+class OldUrl:
+    url: str
+    line: int
+
+
+def read(text: str) -> tuple[list[OldUrl], bool]:
+    """The URLs of a sitemap, or of a plain list (one a line, `#` comments); and whether
+    it is a sitemap index (whose URLs are sitemaps, not pages)."""
+    if "<loc" in text or "<urlset" in text or _INDEX.search(text):
+        found = [OldUrl(html.unescape(m.group(1)), text.count("\n", 0, m.start()) + 1)
+                 for m in _LOC.finditer(text)]
+        return found, _INDEX.search(text) is not None
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        url = line.strip()
+        if url and not url.startswith("#"):
+            out.append(OldUrl(url, number))
+    return out, False
+
+
+def candidates(url: str, base_path: str) -> list[str] | None:
+    """The output files that would answer `url`; None when it is outside the base path."""
+    path = unquote(urlsplit(url).path or "/")
+    if not path.startswith("/"):
+        path = "/" + path
+    if not path.startswith(base_path) and path + "/" != base_path:
+        return None
+    rel = path[len(base_path):] if path.startswith(base_path) else ""
+    if rel == "" or rel.endswith("/"):
+        return [rel + "index.html"]
+    return [rel, rel + "/index.html"]
+
+
+@dataclass
+class Match:
+    pages: int = 0
+    redirects: int = 0
+    files: int = 0
+
+
+def unanswered(urls: list[OldUrl], base_path: str, outputs: Mapping[str, str],
+               counts: Match) -> Iterator[tuple[OldUrl, str]]:
+    """Each old URL the build does not answer, with why; `outputs`: output path → what
+    it is ("redirect", "file", or a page kind). `counts` is filled in as it goes."""
+    for old in urls:
+        found = candidates(old.url, base_path)
+        if found is None:
+            yield old, f"{old.url} is outside the site's base path {base_path}"
+            continue
+        kind = next((outputs[c] for c in found if c in outputs), None)
+        if kind is None and found[0].endswith(".html"):
+            yield old, (f"{old.url} is neither a page nor a redirect in the new build "
+                        f"(/{found[0]} is missing); give the article that replaces it "
+                        "aliases: [" + urlsplit(old.url).path + "]")
+        elif kind is None:
+            yield old, f"{old.url} is missing from the new build (no file /{found[0]})"
+        elif kind == "redirect":
+            counts.redirects += 1
+        elif kind == "file":
+            counts.files += 1
+        else:
+            counts.pages += 1

@@ -1,0 +1,106 @@
+"""What an article's place on disk says about it, as Hugo and Jekyll archives arrange
+their files, and the fields of those generators that newsgen reads with another meaning.
+
+A file's path may give (front matter always wins):
+
+- its language: a first folder named after one of the site's languages
+  (`content/ru/…`, `content/zh_cn/…`) or a language suffix (`visit.ru.md`, Hugo's way);
+- its section: the first folder below that, with `sections_from: folder`;
+- its date: a `YYYY-MM-DD-` file-name prefix (Jekyll's way), with `filename_dates: true`;
+  the prefix then leaves the slug;
+- its translations: files whose paths are the same once the language is taken out
+  (`en/news/x.md` and `ru/news/x.md`; `news/x.md` and `news/x.ru.md`) are translations of
+  one another unless they say otherwise with `translation_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from newsgen.errors import Reporter
+from newsgen.model.config import Config
+from newsgen.model.content import Article, article_stem
+from newsgen.parse.config_values import LANG_CODE_RE, language_tag
+
+_DATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)\Z")
+
+
+@dataclass(frozen=True)
+class PathFacts:
+    lang: str | None  # from a language folder or suffix
+    section: str | None  # the first folder below the language's, with sections_from: folder
+    date: datetime | None  # from a YYYY-MM-DD- prefix, with filename_dates
+    stem: str  # the file name without suffixes, language or date: the default slug's source
+    translation_key: str  # the path with the language taken out
+
+
+def _language(config: Config, name: str) -> str | None:
+    if not LANG_CODE_RE.match(name):
+        return None
+    tag = language_tag(name)
+    return tag if any(lang.code == tag for lang in config.languages) else None
+
+
+def path_facts(config: Config, content_path: str) -> PathFacts:
+    """What `content_path` (below content/, "en/news/2024-01-02-visit.md") says."""
+    *folders, name = (article_stem(content_path) or content_path).split("/")
+    lang = _language(config, folders[0]) if folders else None
+    if lang is not None:
+        folders = folders[1:]
+    base, dot, suffix = name.rpartition(".")
+    if dot and base and (by_suffix := _language(config, suffix)) is not None:
+        lang, name = by_suffix, base
+    date = None
+    if config.filename_dates and (m := _DATED.match(name)):
+        try:
+            date = datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=config.tz)
+            name = m[4]
+        except ValueError:
+            date = None
+    section = folders[0] if folders and config.sections_from == "folder" else None
+    return PathFacts(lang, section, date, name, "/".join([*folders, name]))
+
+
+# Fields Hugo and Jekyll give a meaning newsgen does not: said once a build, per kind,
+# at the first file that has one (and how many have).
+def _categories_as_tags(config: Config, a: Article) -> bool:
+    return config.sections_from != "categories" and "categories" in a.lines
+
+
+def _comma_tags(config: Config, a: Article) -> bool:
+    return "comma-tags" in a.readings
+
+
+def _more_images(config: Config, a: Article) -> bool:
+    return "more-images" in a.readings
+
+
+NOTES = (
+    ("categories", _categories_as_tags,
+     "'categories' is read as tags (in Jekyll and Hugo they may also shape the URL); set "
+     "sections_from: categories in newsgen.yaml to take the section from the first one"),
+    ("tags", _comma_tags,
+     "a text in 'tags' or 'categories' is split at commas ('a, b' is two tags; Jekyll "
+     "splits at spaces)"),
+    ("images", _more_images,
+     "of 'images', only the first is the lead image; the others are not shown"),
+)
+
+
+def report_readings(config: Config, articles: Iterable[Article], reporter: Reporter) -> None:
+    """One warning per kind of field read with another meaning, at its first file."""
+    first: dict[str, tuple[Article, int]] = {}
+    for a in articles:
+        for name, applies, _ in NOTES:
+            if applies(config, a):
+                found = first.get(name)
+                first[name] = (found[0], found[1] + 1) if found else (a, 1)
+    for name, _, message in NOTES:
+        if name in first:
+            a, count = first[name]
+            also = f" ({count} files)" if count > 1 else ""
+            line = a.line_of(name) or a.line_of("categories")
+            reporter.warning(a.source, line, message + also)
