@@ -99,13 +99,13 @@ class Validator(FieldReader):
             fields["summary"] = self.text(v, "summary")
         lang = facts.lang or self.config.language
         if (v := node.get("lang")) is not None:
-            code = self.text(v, "lang")
+            written = code = self.text(v, "lang")
             codes = [lc.code for lc in self.config.languages]
             if code is not None and LANG_CODE_RE.match(code):
                 code = language_tag(code)  # zh_cn, as the site's folder writes it: zh-CN
             if code is not None and code not in codes:
                 hint = did_you_mean(code, codes, cutoff=0.5)
-                self.error(v.line, f"lang: '{code}' is not a language of this site "
+                self.error(v.line, f"lang: '{written}' is not a language of this site "
                                    f"(configured: {', '.join(codes)}; add it under "
                                    f"'languages' in newsgen.yaml){hint}")
             elif code is not None:

@@ -1,0 +1,189 @@
+"""Archives laid out as Hugo and Jekyll keep them (tests/sites/archive-layout): a folder
+per language, the default one too (`default_language_prefix`), `zh_cn`-style codes, the
+section from the folder, the date from the file name, translations by shared path; code
+fences inside lists; Hugo's and Jekyll's fields read with another meaning, said once;
+and `newsgen check --old-sitemap`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import article, newsgen, soup, write_site
+
+NOW = "2024-03-10 12:00"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    import shutil
+
+    from conftest import SITES
+
+    site = tmp_path_factory.mktemp("archive") / "site"
+    shutil.copytree(SITES / "archive-layout", site)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    return site, run.err
+
+
+def test_every_language_has_its_folder_and_the_root_sends_to_the_default(
+        built: tuple[Path, str]) -> None:
+    site, _ = built
+    out = site / "dist"
+    root = soup(out / "index.html")
+    refresh = root.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None and refresh["content"] == "0; url=/en/"
+    assert root.find("link", rel="canonical")["href"] == "https://archive.example/en/"
+    assert root.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert soup(out / "en/index.html").find("html")["lang"] == "en"
+    assert (out / "404.html").exists() and (out / "en/404.html").exists()
+    assert (out / "en/feed.xml").exists() and not (out / "feed.xml").exists()
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://archive.example/</loc>" not in sitemap
+    assert "<loc>https://archive.example/en/</loc>" in sitemap
+
+
+def test_section_date_and_slug_come_from_the_path(built: tuple[Path, str]) -> None:
+    site, _ = built
+    page = site / "dist/en/news/2024/03/05/ferry-timetable/index.html"
+    doc = soup(page)
+    assert doc.find("h1").get_text(strip=True) == "The winter ferry timetable is out"
+    assert doc.find("time")["datetime"].startswith("2024-03-05T00:00:00")
+    assert (site / "dist/en/releases/2024/01/20/tide-tables/index.html").exists()
+    # a date in the front matter wins over the file name's
+    quay = soup(site / "dist/en/news/2024/02/11/quay-repairs/index.html")
+    assert quay.find("time")["datetime"].startswith("2024-02-11T09:15:00")
+
+
+def test_same_path_in_language_folders_is_a_translation(built: tuple[Path, str]) -> None:
+    site, _ = built
+    out = site / "dist"
+    en = soup(out / "en/news/2024/03/05/ferry-timetable/index.html")
+    zh = soup(out / "zh_cn/news/2024/03/05/ferry-timetable/index.html")
+    assert zh.find("html")["lang"] == "zh-CN"
+    alternates = {a["hreflang"]: a["href"] for a in en.find_all("link", rel="alternate")
+                  if a.get("hreflang")}
+    assert alternates["ru"] == "https://archive.example/ru/news/2024/03/05/ferry-timetable/"
+    assert alternates["zh-CN"] == \
+        "https://archive.example/zh_cn/news/2024/03/05/ferry-timetable/"
+    assert alternates["en"] == "https://archive.example/en/news/2024/03/05/ferry-timetable/"
+    assert zh.find("a", hreflang="ru", lang="ru") is not None  # the body lists its siblings
+
+
+def test_code_fences_survive_lists_and_quotes(built: tuple[Path, str]) -> None:
+    site, _ = built
+    doc = soup(site / "dist/en/news/2024/02/11/quay-repairs/index.html")
+    body = doc.find("article")
+    assert body.select_one("li pre code") is not None
+    assert "# the notices, newest first" in body.select_one("li pre code").get_text()
+    assert not body.find("h1", string="the notices, newest first")
+    assert not body.find("h1", string="not a heading")
+    assert "# not a heading" in [c.get_text().strip() for c in body.select("pre code")]
+    assert body.select_one("blockquote pre code").get_text().strip() == "quoted notice"
+    assert "```" not in body.get_text()
+
+
+def test_fields_read_with_another_meaning_are_said_once(built: tuple[Path, str]) -> None:
+    _, err = built
+    categories = [w for w in err.splitlines() if "'categories' is read as tags" in w]
+    assert len(categories) == 1 and "(2 files)" in categories[0]
+    assert categories[0].startswith("content/en/blog/2023-12-24-lights.md:3: warning:")
+    commas = [w for w in err.splitlines() if "split at commas" in w]
+    assert len(commas) == 1 and commas[0].startswith(
+        "content/en/releases/2024-01-20-tide-tables.md:3: warning:")
+    images = [w for w in err.splitlines() if "only the first is the lead image" in w]
+    assert len(images) == 1
+
+
+def test_old_sitemap_check(built: tuple[Path, str], tmp_path: Path) -> None:
+    site, _ = built
+    old = tmp_path / "old-sitemap.xml"
+    old.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        "  <url><loc>https://old.example/en/news/2024/03/05/ferry-timetable/</loc></url>\n"
+        "  <url><loc>https://old.example/news/2024/02/11/quay-repairs.html</loc></url>\n"
+        "  <url><loc>https://old.example/ru/news/2024/03/05/ferry-timetable</loc></url>\n"
+        "  <url><loc>https://old.example/en/news/2019/01/01/gone/</loc></url>\n"
+        "  <url><loc>https://old.example/favicon.svg?v=1&amp;x=2</loc></url>\n"
+        "</urlset>\n", encoding="utf-8")
+    run = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", old)
+    assert run.code == 1
+    assert run.errors() == [
+        f"{old}:6: error: https://old.example/en/news/2019/01/01/gone/ is neither a page nor "
+        "a redirect in the new build (/en/news/2019/01/01/gone/index.html is missing); give "
+        "the article that replaces it aliases: [/en/news/2019/01/01/gone/]"]
+    assert "5 old URLs: 2 pages, 1 redirects, 1 files, 1 missing" in run.err
+    listed = tmp_path / "urls.txt"
+    listed.write_text("# pages of the old site\n/en/\nhttps://old.example/zh_cn/news/\n",
+                      encoding="utf-8")
+    ok = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", listed)
+    assert ok.code == 0, ok.err
+    assert "2 old URLs: 2 pages, 0 redirects, 0 files, 0 missing" in ok.err
+    index = tmp_path / "index.xml"
+    index.write_text('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                     "<sitemap><loc>https://old.example/s1.xml</loc></sitemap>"
+                     "</sitemapindex>", encoding="utf-8")
+    refused = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", index)
+    assert refused.code == 1 and "sitemap index" in refused.err
+
+
+def test_hugo_language_suffix_and_categories_as_section(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nsections_from: categories\n"
+                        "languages:\n  ru: {}\n",
+        "content/posts/visit.md": "---\ntitle: Visit\ndate: 2024-03-01\n"
+                                  "categories: [Politics, Diplomacy]\n---\nText.\n",
+        "content/posts/visit.ru.md": "---\ntitle: Визит\ndate: 2024-03-01\n"
+                                     "categories: [Politics]\n---\nТекст.\n",
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert "read as tags" not in run.err
+    en = soup(site / "dist/politics/visit/index.html")
+    ru = soup(site / "dist/ru/politics/visit/index.html")
+    assert ru.find("html")["lang"] == "ru"
+    assert [a.get_text(strip=True) for a in en.select("a[rel=tag]")] == ["Diplomacy"]
+    hreflangs = {a["hreflang"] for a in en.find_all("link", rel="alternate")
+                 if a.get("hreflang")}
+    assert {"en", "ru"} <= hreflangs
+
+
+def test_without_the_options_the_path_gives_no_section_or_date(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/news/2024-03-01-visit.md": "---\ntitle: Visit\n---\nText.\n",
+        "content/news/2024-03-02-talks.md": article("Talks", "2024-03-02", "News"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert "content/news/2024-03-01-visit.md:1: error: missing required field 'date' (or " \
+           "set filename_dates: true in newsgen.yaml" in run.err
+    assert "missing required field 'section' (or set sections_from: folder" in run.err
+    built = newsgen("build", "-s", site, "--now", NOW)
+    assert built.code == 1
+    (site / "content/news/2024-03-01-visit.md").unlink()
+    again = newsgen("build", "-s", site, "--now", NOW)
+    assert again.code == 0, again.err
+    assert (site / "dist/news/2024-03-02-talks/index.html").exists()  # slug keeps the date
+
+
+def test_language_codes_as_sites_write_them(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nlanguages:\n  pt_br: {title: Notícias}\n",
+        "content/a.md": article("Um", "2024-03-01", "Geral", lang="pt-BR"),
+        "content/b.md": article("Dois", "2024-03-02", "Geral", lang="pt_br"),
+        "content/c.md": article("Three", "2024-03-02", "General", lang="pt_pt"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/c.md:5: error: lang: 'pt_pt' is not a language of this site (configured: "
+        "en, pt-BR; add it under 'languages' in newsgen.yaml); did you mean 'pt-BR'?"]
+    (site / "content/c.md").unlink()
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    page = soup(site / "dist/pt_br/geral/a/index.html")
+    assert page.find("html")["lang"] == "pt-BR"
+    assert (site / "dist/pt_br/geral/b/index.html").exists()
+    bad = write_site(tmp_path / "bad", {"newsgen.yaml": "languages:\n  zz_qq: {}\n"})
+    refused = newsgen("check", "-s", bad)
+    assert refused.code == 1 and "zz_qq" in refused.err
