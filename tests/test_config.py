@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from newsgen.errors import Reporter
 from newsgen.parse.config import load_config
 
 
-def cfg(tmp_path: Path, text: str | None) -> tuple[object, Reporter]:
+def cfg(tmp_path: Path, text: str | None) -> tuple[Any, Reporter]:
     if text is not None:
         (tmp_path / "newsgen.yaml").write_text(text, encoding="utf-8")
     rep = Reporter()
@@ -143,3 +146,27 @@ languages:
         "or pt_BR (a language, '_', a territory)"]
     assert [(lang.code, lang.locale) for lang in config.languages] == [  # type: ignore[attr-defined]
         ("tk", "tk_TM"), ("ar", "ar_TM"), ("ru", None)]
+
+
+@pytest.mark.parametrize(("preset", "pattern"), [
+    ("jekyll", "{section}/{year}/{month}/{day}/{slug}.html"),
+    ("jekyll-pretty", "{section}/{year}/{month}/{day}/{slug}/"),
+    ("hugo", "{section}/{slug}/"),
+])
+def test_permalink_presets_of_other_generators(tmp_path: Path, preset: str, pattern: str) -> None:
+    config, rep = cfg(tmp_path, f"permalink: {preset}\n")
+    assert not rep.failed
+    assert config.permalink == pattern
+
+
+def test_new_archive_options_are_checked(tmp_path: Path) -> None:
+    config, rep = cfg(tmp_path, "sections_from: folder\nfilename_dates: true\n"
+                                "default_language_prefix: true\nlanguage: pt_br\n")
+    assert not rep.failed
+    assert (config.sections_from, config.filename_dates) == ("folder", True)
+    assert config.language == "pt-BR" and config.default_language.prefix == "pt_br/"
+    _, bad = cfg(tmp_path, "sections_from: folders\nfilename_dates: yes please\n")
+    assert [e.message for e in bad.errors] == [
+        "filename_dates: expected true or false, got 'yes please'",
+        "sections_from: 'folders' is not one of front_matter, folder, categories; "
+        "did you mean 'folder'?"]

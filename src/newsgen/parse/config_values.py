@@ -36,8 +36,19 @@ def check_base_url(url: str) -> str | None:
     return None
 
 
+# Named patterns: the URLs Jekyll and Hugo give posts by default, the section standing for
+# Jekyll's category (the folder above _posts) and Hugo's section.
+PERMALINK_PRESETS = {
+    "jekyll": "/{section}/{year}/{month}/{day}/{slug}.html",  # Jekyll's `date` style
+    "jekyll-pretty": "/{section}/{year}/{month}/{day}/{slug}/",  # Jekyll's `pretty`
+    "hugo": "/{section}/{slug}/",  # Hugo's default, and newsgen's
+}
+
+
 def check_permalink(pattern: str) -> tuple[str | None, str]:
-    """Validate a permalink pattern; returns (error, normalized pattern without leading '/')."""
+    """Validate a permalink pattern (or a preset's name); returns (error, normalized
+    pattern without leading '/')."""
+    pattern = PERMALINK_PRESETS.get(pattern, pattern)
     if "\\" in pattern or "\x00" in pattern:
         return "must not contain backslashes or NUL characters", pattern
     if "://" in pattern or "?" in pattern or "#" in pattern:
