@@ -19,7 +19,7 @@ LAYERS: dict[str, int] = {
     "stages": 3, "output": 3,
     "incremental": 4,
     "build": 5,
-    "dev": 6, "scaffold": 6,
+    "dev": 6, "scaffold": 6, "migrate": 6,
     "cli": 7,
     "__main__": 8, "__init__": 8,
 }

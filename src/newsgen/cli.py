@@ -133,7 +133,34 @@ def make_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("init", help="create a new site that builds at once")
     i.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
+
+    m = sub.add_parser("import", help="make a newsgen site of a Hugo or Jekyll site")
+    m.add_argument("kind", choices=("hugo", "jekyll"), help="the old site's generator")
+    m.add_argument("src", metavar="SRC", help="the old site's folder (only read)")
+    m.add_argument("dest", metavar="DEST", help="the new site's folder (must be new or empty)")
+    m.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     return parser
+
+
+def _import(args: argparse.Namespace) -> int:
+    """`newsgen import hugo|jekyll SRC DEST`: warnings as `path:line: warning:` (paths in
+    SRC), then a summary; exit 1 only when the import cannot start or stops."""
+    from newsgen.migrate import ImportRefused, run_import, summary
+
+    reporter = Reporter()
+    try:
+        result = run_import(args.kind, Path(args.src), Path(args.dest), reporter)
+    except ImportRefused as exc:
+        print(f"newsgen: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"newsgen: error: {exc.filename or args.dest}: {exc.strerror}; the import "
+              "stopped", file=sys.stderr)
+        return 1
+    reporter.print(warnings=not args.quiet)
+    if not args.quiet:
+        print(summary(result, args.dest), file=sys.stderr)
+    return 0
 
 
 def _no_site(args: argparse.Namespace, argv: Sequence[str]) -> str | None:
@@ -172,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "init":
             return _init(args)
+        if args.command == "import":
+            return _import(args)
     except KeyboardInterrupt:
         print("newsgen: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130

@@ -1,0 +1,170 @@
+"""`newsgen import hugo|jekyll SRC DEST`: a Hugo or Jekyll news site as a newsgen site.
+
+The old site is only read. DEST gets `newsgen.yaml`, the posts under `content/` with
+newsgen's front matter and converted bodies, and the files the old site served as they
+are under `static/`. Every old post URL is kept: by the permalink and slug where newsgen
+can give the post the same URL, by an alias (a redirect page) where it cannot. Running
+it twice on the same site gives the same files, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsgen.errors import Reporter
+from newsgen.migrate.common import ImportRefused, Notes, Plan, Post
+from newsgen.migrate.place import Spot, choose, settle
+from newsgen.migrate.write import Writer, site_config
+from newsgen.model.config import Config
+from newsgen.parse.config import load_config
+from newsgen.parse.slugs import slugify
+
+__all__ = ["ImportRefused", "ImportResult", "run_import", "summary"]
+
+
+@dataclass
+class ImportResult:
+    posts: Counter[str] = field(default_factory=Counter)  # converted, by language
+    found: int = 0  # posts found in the old site (converted or not)
+    redirects: int = 0  # aliases written (old URLs that get a redirect page)
+    kept: int = 0  # posts whose newsgen URL is their old URL
+    permalink: str = ""
+    warnings: Counter[str] = field(default_factory=Counter)  # by kind
+    skipped: Counter[str] = field(default_factory=Counter)
+    files: int = 0  # files copied
+
+
+def check_places(src: Path, dest: Path) -> None:
+    if not src.is_dir():
+        raise ImportRefused(f"the old site '{src}' is not a folder")
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ImportRefused(f"'{dest}' exists and is not empty: name a new or empty folder")
+    real_src, real_dest = src.resolve(), dest.resolve()
+    if real_dest == real_src or real_dest.is_relative_to(real_src):
+        raise ImportRefused(f"'{dest}' is inside the old site: name a folder outside it "
+                            "(the old site is never written to)")
+
+
+def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportResult:
+    """Import the `kind` ("hugo" or "jekyll") site at `src` into the new folder `dest`.
+    Raises ImportRefused when it cannot start; problems with posts are warnings."""
+    src, dest = Path(os.path.abspath(src)), Path(os.path.abspath(dest))
+    check_places(src, dest)
+    notes = Notes(reporter)
+    if kind == "hugo":
+        from newsgen.migrate.hugo import HugoSite
+
+        plan = HugoSite(src, notes).plan()
+    elif kind == "jekyll":
+        from newsgen.migrate.jekyll import JekyllSite
+
+        plan = JekyllSite(src, notes).plan()
+    else:
+        raise ImportRefused(f"'{kind}' is not hugo or jekyll")
+    found = len(plan.posts)
+    dest.mkdir(parents=True, exist_ok=True)
+    config = _configure(plan, dest, notes, "")
+    spots = _spots(plan.posts, config)
+    pattern = choose(plan.patterns, spots, config.tz)
+    config = _configure(plan, dest, notes, pattern)
+    spots = _spots(plan.posts, config)
+    settle(config.permalink, spots, config.tz)
+    result = ImportResult(found=found, permalink="/" + config.permalink, skipped=plan.skipped)
+    for post, spot in zip(plan.posts, spots, strict=True):
+        post.slug, post.aliases = spot.slug, spot.aliases
+        result.kept += spot.old_url is not None and not any(
+            alias == spot.old_url for alias in spot.aliases) and spot.url == (
+            spot.old_url or "").lstrip("/")
+        for alias, why in spot.dropped:
+            notes.warn(post.source.rel, post.source.line("aliases", "redirect_from"),
+                       "old URL", f"no redirect from {alias}: {why}")
+    _translations(plan.posts, notes)
+    writer = Writer(plan, dest, notes, kind)
+    written = writer.write_all()
+    result.files = writer.copied
+    for post in written:
+        result.posts[post.lang] += 1
+        result.redirects += len(post.aliases)
+    result.warnings = notes.kinds
+    return result
+
+
+def _configure(plan: Plan, dest: Path, notes: Notes, pattern: str) -> Config:
+    """Write newsgen.yaml and read it back with newsgen's own reader, so URLs are
+    computed from the configuration exactly as newsgen will read it."""
+    (dest / "newsgen.yaml").write_text(site_config(plan, pattern), encoding="utf-8")
+    reporter = Reporter()
+    config = load_config(dest, reporter)
+    for problem in reporter.errors:
+        notes.warn("newsgen.yaml", problem.line, "config", f"the written configuration: "
+                   f"{problem.message}")
+    return config
+
+
+def _prefix(config: Config, code: str) -> str:
+    for lang in config.languages:
+        if code in (lang.code, getattr(lang, "folder", "")) or (
+                lang.is_default and code == config.language):
+            return lang.prefix
+    return f"{code}/"
+
+
+def _spots(posts: list[Post], config: Config) -> list[Spot]:
+    return [Spot(key=p.source.rel, old_url=p.old_url, prefix=_prefix(config, p.lang),
+                 section=slugify(p.section) or "news", when=p.moment.instant, name=p.name,
+                 extra_aliases=list(p.extra_aliases)) for p in posts]
+
+
+def _translations(posts: list[Post], notes: Notes) -> None:
+    """Posts of one group in several languages share a translation_key (one per
+    language: a second post of a language in the group keeps none)."""
+    groups: dict[str, list[Post]] = {}
+    for post in sorted(posts, key=lambda p: p.source.rel):
+        if post.group is not None:
+            groups.setdefault(post.group, []).append(post)
+    for group, members in sorted(groups.items()):
+        if len({p.lang for p in members}) < 2:
+            continue
+        key = group.replace("/_posts/", "/").rsplit(".", 1)[0] if "." in group.rsplit(
+            "/", 1)[-1] else group
+        seen: set[str] = set()
+        for post in members:
+            if post.lang in seen:
+                notes.warn(post.source.rel, None, "translation",
+                           f"another {post.lang} post is a translation of '{group}' too; "
+                           "this one is imported without translation_key")
+                continue
+            seen.add(post.lang)
+            post.translation_key = key
+
+
+def copy_file(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def summary(result: ImportResult, dest: str) -> str:
+    """What the import did, in a few lines for the terminal."""
+    by_lang = ", ".join(f"{lang} {n:,}" for lang, n in sorted(
+        result.posts.items(), key=lambda kv: (-kv[1], kv[0])))
+    total = sum(result.posts.values())
+    lines = [f"newsgen: imported {total:,} of {result.found:,} posts into {dest}"
+             + (f" ({by_lang})" if len(result.posts) > 1 else ""),
+             f"newsgen: permalink {result.permalink}: {result.kept:,} posts keep their old "
+             f"URL; {result.redirects:,} old URLs get a redirect page (aliases)"]
+    if result.files:
+        lines.append(f"newsgen: {result.files:,} files copied (images, downloads, page "
+                     "bundles' files)")
+    if result.warnings:
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(
+            result.warnings.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"newsgen: {sum(result.warnings.values()):,} warnings: {kinds}")
+    if result.skipped:
+        left = ", ".join(f"{n:,} {what}" for what, n in sorted(
+            result.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"newsgen: not imported: {left}; the site uses newsgen's own theme")
+    return "\n".join(lines)

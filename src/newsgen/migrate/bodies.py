@@ -1,0 +1,364 @@
+"""Bodies: Hugo shortcodes and Liquid (Jekyll) written out as Markdown or HTML.
+
+Text inside code fences and code spans is never touched. A construct the importer
+cannot write out stays in place, with a warning at its line in the old site's file:
+`content/posts/x.md:12: warning: Hugo shortcode gallery not converted: …`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from newsgen.migrate import shortcodes as sc
+from newsgen.migrate.common import Notes
+from newsgen.migrate.liquid import LiquidError, Scope, assign, for_items, render
+
+
+@dataclass
+class Page:
+    """The post whose body is converted."""
+
+    rel: str  # its file in the old site
+    body_line: int  # the file line of the body's first line
+    title: str
+    folder: str  # its new folder under content/
+    front: dict[str, Any] = field(default_factory=dict)  # page.* of Liquid, param of Hugo
+    old_url: str | None = None
+    lang: str = ""
+
+
+class Resolver(Protocol):
+    """Where references point: links relative to the page's new folder, or site paths."""
+
+    def hugo_ref(self, page: Page, target: str, lang: str | None) -> str | None: ...
+
+    def post_url(self, page: Page, name: str) -> str | None: ...
+
+    def link(self, page: Page, path: str) -> tuple[str | None, str | None]: ...
+
+
+_FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
+_FENCE_CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*\n?\Z")
+_TICKS = re.compile(r"`+")
+_BLANK = re.compile(r"\n[ \t]*\n")
+_HUGO_START = re.compile(r"\{\{[<%]")
+_LIQUID_START = re.compile(r"\{[{%]")
+_HUGO = re.compile(r"\{\{([<%])-?\s*(/?)\s*([\w.-]+(?:/[\w.-]+)*)(.*?)(/?)\s*-?([>%])\}\}", re.S)
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_LIQUID_OUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
+_LONGEST = 2000  # a construct longer than this is no construct (an unclosed `{%`)
+
+
+def split_code(body: str) -> Iterator[tuple[bool, int, str]]:
+    """(is code, offset, text) for each run of prose and each closed code fence."""
+    lines = body.splitlines(keepends=True)
+    offset = 0
+    prose_start, prose = 0, list[str]()
+    i = 0
+    while i < len(lines):
+        m = _FENCE_OPEN.match(lines[i])
+        close = None
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            mark = m.group(1)
+            for j in range(i + 1, len(lines)):
+                c = _FENCE_CLOSE.match(lines[j])
+                if c and c.group(1)[0] == mark[0] and len(c.group(1)) >= len(mark):
+                    close = j
+                    break
+        if close is None:
+            if not prose:
+                prose_start = offset
+            prose.append(lines[i])
+            offset += len(lines[i])
+            i += 1
+            continue
+        if prose:
+            yield False, prose_start, "".join(prose)
+            prose = []
+        code = "".join(lines[i:close + 1])
+        yield True, offset, code
+        offset += len(code)
+        i = close + 1
+    if prose:
+        yield False, prose_start, "".join(prose)
+
+
+def mask_code_spans(text: str) -> str:
+    """`text` with every code span blanked out (same length), so nothing in it matches."""
+    out: list[str] = []
+    pos = 0
+    while (m := _TICKS.search(text, pos)) is not None:
+        if m.start() > 0 and text[m.start() - 1] == "\\":
+            out.append(text[pos:m.end()])
+            pos = m.end()
+            continue
+        blank = _BLANK.search(text, m.end())
+        limit = blank.start() if blank else len(text)
+        close = next((c for c in _TICKS.finditer(text, m.end(), limit)
+                      if len(c.group(0)) == len(m.group(0))), None)
+        if close is None:
+            out.append(text[pos:m.end()])
+            pos = m.end()
+            continue
+        out.append(text[pos:m.start()])
+        out.append("\x00" * (close.end() - m.start()))
+        pos = close.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _short(construct: str) -> str:
+    text = " ".join(construct.split())
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+class BodyConverter:
+    """Converts the bodies of one old site ("hugo" or "jekyll")."""
+
+    def __init__(self, kind: str, resolver: Resolver, notes: Notes,
+                 site: dict[str, Any]) -> None:
+        self.kind = kind
+        self.resolver = resolver
+        self.notes = notes
+        self.site = site
+        self.page = Page("", 1, "", "")
+        self._newlines: list[int] = []
+
+    def convert(self, page: Page, body: str) -> str:
+        self.page = page
+        self._newlines = [i for i, ch in enumerate(body) if ch == "\n"]
+        variables = {**page.front, "title": page.title, "url": page.old_url or "",
+                     "lang": page.lang}
+        return self.text(body, 0, Scope(self.site, variables))
+
+    def line(self, offset: int) -> int:
+        return self.page.body_line + bisect.bisect_left(self._newlines, offset)
+
+    def leave(self, offset: int, kind: str, construct: str, why: str) -> None:
+        self.notes.left(self.page.rel, self.line(offset), kind, f"'{_short(construct)}' {why}")
+
+    def text(self, body: str, offset: int, scope: Scope) -> str:
+        if self.kind == "jekyll" and "raw" in body and (span := _raw_span(body)) is not None:
+            # Liquid runs before Markdown: a raw block may hold code fences.
+            a, b, c, d = span
+            return (self.text(body[:a], offset, scope) + body[b:c]
+                    + self.text(body[d:], offset + d, scope))
+        return "".join(chunk if code else self.prose(chunk, offset + start, scope)
+                       for code, start, chunk in split_code(body))
+
+    def prose(self, text: str, offset: int, scope: Scope) -> str:
+        out: list[str] = []
+        masked = mask_code_spans(text)
+        start_re = _HUGO_START if self.kind == "hugo" else _LIQUID_START
+        pos = 0
+        while (m := start_re.search(masked, pos)) is not None:
+            out.append(text[pos:m.start()])
+            handled = (self.hugo(text, m.start(), offset, scope) if self.kind == "hugo"
+                       else self.liquid(text, m.start(), offset, scope))
+            if handled is None:  # not a construct: keep its first character, look on
+                out.append(text[m.start()])
+                pos = m.start() + 1
+                continue
+            replacement, end, block = handled
+            if block:
+                replacement = _as_block(text, m.start(), end, replacement)
+            out.append(replacement)
+            if end > m.end():
+                masked = masked[:end] + mask_code_spans(text[end:])
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    # -- Hugo --------------------------------------------------------------------------
+
+    def hugo(self, text: str, at: int, offset: int,
+             scope: Scope) -> tuple[str, int, bool] | None:
+        m = _HUGO.match(text, at)
+        if m is None or len(m.group(0)) > _LONGEST:
+            return None
+        whole, name = m.group(0), m.group(3).lower()
+        kind = f"Hugo shortcode {name}"
+        if (m.group(1) == "<") != (m.group(6) == ">"):
+            self.leave(offset + at, kind, whole, "opens and closes with different marks")
+            return whole, m.end(), False
+        if m.group(2):
+            self.leave(offset + at, kind, whole, "closes a shortcode that was not converted")
+            return whole, m.end(), False
+        positional, named = sc.parse_args(m.group(4))
+        if name in sc.PAIRED and not m.group(5):
+            close = re.compile(r"\{\{[<%]-?\s*/\s*" + re.escape(m.group(3))
+                               + r"\s*-?[>%]\}\}").search(text, m.end())
+            if close is None:
+                self.leave(offset + at, kind, whole, f"has no closing {{{{< /{name} >}}}}")
+                return whole, m.end(), False
+            inner = text[m.end():close.start()]
+            if name == "highlight":
+                lang = positional[0] if positional else named.get("lang", "")
+                return sc.fence(lang, inner), close.end(), True
+            body = self.text(inner, offset + m.end(), scope)
+            return sc.admonition(name, positional, named, body), close.end(), True
+        result: str | None = None
+        block = False
+        why = "has no newsgen equivalent: write Markdown, or raw HTML, instead"
+        if name in ("ref", "relref"):
+            target = named.get("path") or (positional[0] if positional else "")
+            result = self.resolver.hugo_ref(self.page, target, named.get("lang"))
+            why = f"'{target}' is no post of this import"
+        elif name in ("figure", "img", "image"):
+            result = sc.figure(positional, named)
+            block = result is not None and result.startswith("<figure")
+            why = "has no src"
+        elif name in ("youtube", "vimeo"):
+            result, block = sc.video(name, positional, named), True
+            why = "has no video id"
+        elif name in ("tweet", "twitter", "x", "instagram", "gist"):
+            result = sc.social(name, positional, named)
+            why = "does not name the post"
+        elif name == "param":
+            key = positional[0] if positional else named.get("name", "")
+            value = self.page.front.get(key, _dig(self.site.get("params"), key))
+            result = None if value is None or isinstance(value, dict | list) else render(value)
+            why = f"'{key}' is not a value of the page or the site"
+        if result is None:
+            self.leave(offset + at, kind, whole, why)
+            return whole, m.end(), False
+        return result, m.end(), block
+
+    # -- Liquid ------------------------------------------------------------------------
+
+    def liquid(self, text: str, at: int, offset: int,
+               scope: Scope) -> tuple[str, int, bool] | None:
+        if text.startswith("{{", at):
+            m = _LIQUID_OUT.match(text, at)
+            if m is None or len(m.group(0)) > _LONGEST:
+                return None
+            scope.missing.clear()
+            try:
+                value = render(scope.evaluate(m.group(1)))
+            except LiquidError as exc:
+                self.leave(offset + at, "Liquid variable", m.group(0), str(exc))
+                return m.group(0), m.end(), False
+            if scope.missing and not value:
+                self.notes.warn(self.page.rel, self.line(offset + at), "Liquid variable "
+                                "without a value", f"'{_short(m.group(0))}' has no value "
+                                f"({scope.missing[0]}): written as nothing, as Jekyll does")
+            return value, m.end(), False
+        m = _LIQUID_TAG.match(text, at)
+        if m is None or len(m.group(0)) > _LONGEST:
+            return None
+        whole, name, markup = m.group(0), m.group(1), m.group(2).strip()
+        kind = f"Liquid tag {name}"
+        if name == "endraw":  # its raw is in a code fence: a marker readers never saw
+            return "", m.end(), False
+        if name in ("highlight", "raw", "comment"):
+            close = re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}").search(text, m.end())
+            if close is None:
+                self.leave(offset + at, kind, whole, f"has no closing {{% end{name} %}}")
+                return whole, m.end(), False
+            inner = text[m.end():close.start()]
+            if name == "highlight":
+                lang = markup.split()[0] if markup.split() else ""
+                return sc.fence(lang, inner), close.end(), True
+            return (inner if name == "raw" else ""), close.end(), False
+        try:
+            if name == "assign":
+                assign(scope, markup)
+                return "", m.end(), False
+            if name == "for":
+                return self.loop(text, m, offset, scope)
+        except LiquidError as exc:
+            self.leave(offset + at, kind, whole, str(exc))
+            return whole, m.end(), False
+        if name in ("link", "post_url"):
+            target = markup.strip().strip("'\"")
+            if name == "post_url":
+                found: str | None = self.resolver.post_url(self.page, target)
+                note = None if found else f"'{target}' is no post of this import"
+            else:
+                found, note = self.resolver.link(self.page, target)
+            if found is None:
+                self.leave(offset + at, kind, whole, note or "its target is not imported")
+                return whole, m.end(), False
+            if note:
+                self.notes.warn(self.page.rel, self.line(offset + at), kind, note)
+            return found, m.end(), False
+        why = {"include": "pastes a file of the old theme: write its text here instead",
+               "include_relative": "pastes a file: write its text here instead",
+               "if": "is a condition: write the text that applies",
+               "unless": "is a condition: write the text that applies",
+               "capture": "computes text: write the result"}.get(
+            name, "is not something the importer can write out")
+        self.leave(offset + at, kind, whole, why)
+        return whole, m.end(), False
+
+    def loop(self, text: str, m: re.Match[str], offset: int,
+             scope: Scope) -> tuple[str, int, bool]:
+        """`{% for x in list %}…{% endfor %}`, written out once per item."""
+        depth, pos, close_start, close_end = 1, m.end(), 0, 0
+        pairs = re.compile(r"\{%-?\s*(for|endfor)\b.*?%\}", re.S)
+        while depth:
+            step = pairs.search(text, pos)
+            if step is None:
+                raise LiquidError("has no closing {% endfor %}")
+            depth += 1 if step.group(1) == "for" else -1
+            pos, close_start, close_end = step.end(), step.start(), step.end()
+        inner = text[m.end():close_start]
+        if re.search(r"\{%-?\s*(else|break|continue)\b", inner):
+            raise LiquidError("uses else, break or continue")
+        name, items = for_items(scope, m.group(2))
+        parts = [self.text(inner, offset + m.end(), scope.child(name, item)) for item in items]
+        return "".join(parts), close_end, False
+
+
+_RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+
+
+def _raw_span(body: str) -> tuple[int, int, int, int] | None:
+    """The first `{% raw %}` outside code and its `{% endraw %}`, wherever that is."""
+    for code, start, chunk in split_code(body):
+        if code or "raw" not in chunk:
+            continue
+        m = _RAW_OPEN.search(mask_code_spans(chunk))
+        if m is None:
+            continue
+        close = _RAW_CLOSE.search(body, start + m.end())
+        if close is None:
+            return None
+        return start + m.start(), start + m.end(), close.start(), close.end()
+    return None
+
+
+def _dig(value: Any, key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(value, dict):
+            return None
+        lowered = {str(k).lower(): v for k, v in value.items()}
+        value = lowered.get(part.lower())
+    return value
+
+
+def _as_block(text: str, start: int, end: int, block: str) -> str:
+    """`block` set off by blank lines, indented like the line it starts on."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    line_end = text.find("\n", end)
+    after = text[end:] if line_end < 0 else text[end:line_end]
+    if before.strip() or after.strip():
+        return "\n\n" + block + "\n\n"
+    indent = before
+    body = block.replace("\n", "\n" + indent)
+    prev_end = line_start - 1
+    prev_line = text[text.rfind("\n", 0, prev_end) + 1:prev_end] if prev_end > 0 else ""
+    if prev_line.strip():
+        body = "\n" + indent + body
+    if line_end >= 0:
+        next_end = text.find("\n", line_end + 1)
+        next_line = text[line_end + 1:] if next_end < 0 else text[line_end + 1:next_end]
+        if next_line.strip():
+            body += "\n"
+    return body

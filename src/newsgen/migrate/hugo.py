@@ -1,0 +1,326 @@
+"""A Hugo site, read as Hugo reads it: its configuration (`hugo.toml`, `config.toml`,
+YAML or JSON, or `config/_default/`), its languages, its `[permalinks]`, and the regular
+pages of `content/` (page bundles with their files, `.ru.md` translations)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsgen.migrate import urls
+from newsgen.migrate.common import (
+    ImportRefused,
+    Notes,
+    Plan,
+    Post,
+    is_markdown,
+    load_data,
+    read_moment,
+    read_source,
+    scalar_text,
+    strip_markdown_suffix,
+    walk,
+)
+from newsgen.migrate.fields import newsgen_fields
+from newsgen.parse.config_values import check_language_code, check_timezone
+from newsgen.parse.slugs import slugify
+
+CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml",
+                "config.yaml", "config.yml", "config.json")
+DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
+THEME_DIRS = ("layouts", "themes", "archetypes", "assets", "data", "i18n", "resources")
+_TOKENS = {"year": "{year}", "month": "{month}", "day": "{day}", "section": "{section}",
+           "sectionslug": "{section}", "slugorcontentbasename": "{slug}",
+           "slugorfilename": "{slug}", "contentbasename": "{slug}", "filename": "{slug}",
+           "slug": "{slug}", "title": "{slug}"}
+
+
+def lower_keys(value: Any) -> Any:
+    """Hugo reads configuration keys case-insensitively."""
+    if isinstance(value, dict):
+        return {str(k).lower(): lower_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [lower_keys(v) for v in value]
+    return value
+
+
+def table(value: Any) -> dict[str, Any]:
+    """A mapping of the configuration, or an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
+    for key, value in other.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def read_config(src: Path, notes: Notes) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    found = False
+    files = [src / name for name in CONFIG_NAMES if (src / name).is_file()][:1]
+    folder = src / "config" / "_default"
+    if folder.is_dir():
+        files += sorted(p for p in folder.iterdir()
+                        if p.suffix in (".toml", ".yaml", ".yml", ".json"))
+    for path in files:
+        rel = path.relative_to(src).as_posix()
+        try:
+            data = load_data(path)
+        except (ValueError, OSError) as exc:
+            notes.warn(rel, None, "config", f"not read: {exc}")
+            continue
+        found = True
+        data = lower_keys(data) if isinstance(data, dict) else {}
+        stem = path.stem.lower()
+        if path.parent == folder and stem not in ("hugo", "config"):
+            data = {stem: data}
+        _merge(config, data)
+    if not found and not (src / "content").is_dir():
+        raise ImportRefused(f"{src} has no hugo.toml, config.toml (or YAML, JSON) and no "
+                            "content/: no Hugo site")
+    return config
+
+
+class HugoSite:
+    def __init__(self, src: Path, notes: Notes) -> None:
+        self.src = src
+        self.notes = notes
+        self.config = read_config(src, notes)
+        c = self.config
+        zone = scalar_text(c.get("timezone"))
+        if zone and check_timezone(zone):
+            notes.warn("config", None, "config", f"timeZone '{zone}' is not an IANA zone; "
+                       "times are read as UTC")
+            zone = None
+        self.timezone = zone
+        self.tz = ZoneInfo(zone or "UTC")
+        self.default = str(c.get("defaultcontentlanguage") or "en").lower()
+        self.in_subdir = c.get("defaultcontentlanguageinsubdir") is True
+        self.lower = c.get("disablepathtolower") is not True
+        raw = table(c.get("languages"))
+        self.languages: dict[str, dict[str, Any]] = {
+            str(k).lower(): v if isinstance(v, dict) else {} for k, v in raw.items()
+            if not (isinstance(v, dict) and v.get("disabled") is True)}
+        self.languages.setdefault(self.default, {})
+        self.content_dir = str(c.get("contentdir") or "content").strip("/")
+        self.sections_with_index: set[tuple[str, str]] = set()
+        self.section_titles: dict[str, dict[str, str]] = {}
+
+    # -- configuration -------------------------------------------------------------------
+
+    def prefix(self, lang: str) -> str:
+        return lang if lang != self.default or self.in_subdir else ""
+
+    def pattern(self, lang: str, sections: tuple[str, ...]) -> str | None:
+        """The `[permalinks]` pattern of a regular page of `sections`, in `lang`."""
+        for given in (self.languages.get(lang, {}).get("permalinks"),
+                      self.config.get("permalinks")):
+            if isinstance(given, dict):
+                pages = table(given.get("page")) or given
+                for key in ("/".join(sections), sections[0] if sections else ""):
+                    value = pages.get(key.lower())
+                    if isinstance(value, str):
+                        return value
+        return None
+
+    def ugly(self, section: str) -> bool:
+        value = self.config.get("uglyurls")
+        if isinstance(value, dict):
+            return value.get(section.lower()) is True
+        return value is True
+
+    # -- content -------------------------------------------------------------------------
+
+    def roots(self) -> list[tuple[Path, str | None]]:
+        """The content folders, with the language each one is for (None: by file name)."""
+        out: list[tuple[Path, str | None]] = []
+        for code, settings in sorted(self.languages.items()):
+            folder = scalar_text(settings.get("contentdir"))
+            if folder:
+                out.append((self.src / folder.strip("/"), code))
+        if not out or all(root != self.src / self.content_dir for root, _ in out):
+            out.insert(0, (self.src / self.content_dir, None))
+        return out
+
+    def split_lang(self, name: str, fixed: str | None) -> tuple[str, str]:
+        """(file name without language and extension, language)."""
+        stem = strip_markdown_suffix(name).removesuffix(".html")
+        base, dot, code = stem.rpartition(".")
+        if dot and base and code.lower() in self.languages and fixed is None:
+            return base, code.lower()
+        return stem, fixed or self.default
+
+    def plan(self) -> Plan:
+        posts: list[Post] = []
+        copies: list[tuple[Path, str]] = []
+        skipped: Counter[str] = Counter()
+        for root, fixed in self.roots():
+            into = "content/" + (f"{fixed}/" if fixed and len(self.roots()) > 1 else "")
+            files = list(walk(root))
+            rels = {rel for _, rel in files}
+            bundles = {rel.rpartition("/")[0] for rel in rels
+                       if rel.rpartition("/")[2].split(".")[0] == "index" and is_markdown(rel)}
+            for rel in rels:
+                if rel.rpartition("/")[2].split(".")[0] == "_index" and is_markdown(rel):
+                    self.sections_with_index.add((rel.rpartition("/")[0], fixed or ""))
+            for path, rel in files:
+                parts = rel.split("/")
+                if any(p.startswith(".") for p in parts):
+                    continue
+                folder = rel.rpartition("/")[0]
+                in_bundle = any(folder == b or folder.startswith(b + "/") for b in bundles)
+                is_index = parts[-1].split(".")[0] == "index"
+                if not (is_markdown(rel) or rel.endswith(".html")):
+                    if any(p.startswith("_") for p in parts):
+                        skipped["files newsgen ignores (a name starting with _)"] += 1
+                    else:
+                        copies.append((path, into + rel))
+                    continue
+                if parts[-1].split(".")[0] == "_index":
+                    self.list_page(path, root, rel, fixed)
+                    skipped["list pages (_index.md)"] += 1
+                elif in_bundle and not (is_index and folder in bundles):
+                    skipped["Markdown files inside page bundles (resources)"] += 1
+                elif len(parts) == 1 or (len(parts) == 2 and is_index):
+                    skipped["pages outside sections (about, contact)"] += 1
+                else:
+                    post = self.post(path, root, rel, fixed, into, bundle=is_index)
+                    if post is None:
+                        skipped["pages without a date, or not rendered"] += 1
+                    else:
+                        posts.append(post)
+        for name in THEME_DIRS:
+            skipped["theme files (layouts, themes, assets, data)"] += sum(
+                1 for _ in walk(self.src / name))
+        static = scalar_text(self.config.get("staticdir")) or "static"
+        copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
+        return self.build_plan(posts, copies, skipped)
+
+    def list_page(self, path: Path, root: Path, rel: str, fixed: str | None) -> None:
+        """A section's `_index.md`: its title names the section."""
+        source = read_source(path, rel, self.notes, required=False)
+        folder = rel.rpartition("/")[0]
+        _, lang = self.split_lang(rel.rpartition("/")[2], fixed)
+        title = scalar_text(source.get("title")) if source else None
+        if title and folder and "/" not in folder:
+            self.section_titles.setdefault(slugify(folder), {})[lang] = title
+
+    def post(self, path: Path, root: Path, rel: str, fixed: str | None, into: str, *,
+             bundle: bool) -> Post | None:
+        shown = (root.relative_to(self.src) / rel).as_posix()
+        source = read_source(path, shown, self.notes)
+        if source is None:
+            return None
+        build = source.get("_build") or source.get("build") or {}
+        if source.get("headless") is True or (isinstance(build, dict) and str(
+                build.get("render", "")).lower() in ("never", "false")):
+            return None
+        parts = rel.split("/")
+        name, lang = self.split_lang(parts[-1], fixed)
+        folder = "/".join(parts[:-1])
+        base = parts[-2] if bundle else name
+        container = "/".join(parts[:-2] if bundle else parts[:-1])
+        moment = None
+        for key in DATE_KEYS:
+            if (value := source.get(key)) is not None:
+                moment = read_moment(value, self.tz)
+                if moment is None:
+                    self.notes.warn(shown, source.line(key), "date",
+                                    f"{key}: '{value}' is not a date the importer reads")
+                break
+        if moment is None:
+            self.notes.warn(shown, None, "no date", "not imported: no date in the front "
+                            "matter (date, publishDate, lastmod)")
+            return None
+        chain = [parts[0]]
+        for i in range(2, len(parts) - (1 if bundle else 0)):
+            if ("/".join(parts[:i]), fixed or "") in self.sections_with_index:
+                chain.append(parts[i - 1])
+        title = scalar_text(source.get("title")) or base.replace("-", " ").capitalize()
+        slug = scalar_text(source.get("slug"))
+        page = urls.HugoPage(path=rel, name=name, base=base, container=container,
+                             sections=tuple(chain), title=title, slug=slug,
+                             url=scalar_text(source.get("url")), when=moment.instant,
+                             lang_prefix=self.prefix(lang))
+        old_url = urls.hugo_url(page, self.pattern(lang, tuple(chain)), lower=self.lower,
+                                ugly=self.ugly(parts[0]))
+        if old_url is None:
+            self.notes.warn(shown, None, "permalink", "the section's permalink pattern has a "
+                            "token the importer does not know; no redirect from the old URL")
+        aliases = []
+        for alias in (source.get("aliases") if isinstance(source.get("aliases"), list)
+                      else [source.get("aliases")] if source.get("aliases") else []):
+            text = str(alias).strip()
+            lead = f"/{page.lang_prefix}" if page.lang_prefix else ""
+            if text.startswith("/"):
+                aliases.append(text if lead and text.startswith(lead + "/") else lead + text)
+            elif "://" not in text:
+                aliases.append(lead + "/" + posixpath.normpath(posixpath.join(
+                    container or ".", text)).lstrip("./") + ("/" if text.endswith("/") else ""))
+        given_key = scalar_text(source.get("translationkey"))
+        suffixed = strip_markdown_suffix(parts[-1]).removesuffix(".html") != name
+        new_rel = f"{folder}/{name}.{lang}.md" if suffixed else f"{folder}/{name}.md"
+        return Post(
+            source=source, title=title, lang=lang, section=parts[0], moment=moment,
+            old_url=old_url, name=slug or (base if bundle else name),
+            new_path=into + new_rel.lstrip("/"),
+            fields=newsgen_fields(source, "hugo", None, self.tz, self.notes),
+            group=given_key or f"{folder}/{'' if bundle else name}".rstrip("/"),
+            extra_aliases=aliases)
+
+    def build_plan(self, posts: list[Post], copies: list[tuple[Path, str]],
+                   skipped: Counter[str]) -> Plan:
+        c = self.config
+        params = table(c.get("params"))
+        title = scalar_text(c.get("title")) or "News"
+        codes = sorted({p.lang for p in posts} - {self.default})
+        languages = {}
+        for code in codes:
+            settings = self.languages.get(code, {})
+            lang_params = table(settings.get("params"))
+            entry = {"title": scalar_text(settings.get("title"))
+                     or scalar_text(lang_params.get("title")) or title}
+            if (d := scalar_text(lang_params.get("description"))) is not None:
+                entry["description"] = d
+            languages[code] = entry
+        patterns: list[str] = []
+        for post in posts:
+            raw = self.pattern(post.lang, (post.section,))
+            translated = translate(raw) if raw else "/{section}/{slug}/"
+            if translated and translated not in patterns:
+                patterns.append(translated)
+        sections: dict[str, dict[str, str]] = {}
+        for post in sorted(posts, key=lambda p: p.source.rel):
+            titles = self.section_titles.get(slugify(post.section), {})
+            sections.setdefault(slugify(post.section), {}).setdefault(
+                post.lang, titles.get(post.lang) or titles.get(self.default)
+                or post.section.replace("-", " ").replace("_", " ").capitalize())
+        language = self.default if check_language_code(self.default) is None else "en"
+        return Plan(
+            title=title, description=scalar_text(params.get("description"))
+            or scalar_text(c.get("description")) or "",
+            base_url=scalar_text(c.get("baseurl")), language=language, languages=languages,
+            timezone=self.timezone, tz=self.tz, default_prefix=self.in_subdir,
+            patterns=patterns, posts=posts, section_titles=sections, copies=copies,
+            site_vars=c, skipped=skipped)
+
+
+def translate(pattern: str) -> str | None:
+    """A Hugo permalink pattern as a newsgen permalink, or None."""
+    unknown: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        value = _TOKENS.get(match.group(1)) if not match.group(2) else None
+        if value is None:
+            unknown.append(match.group(0))
+        return value or ""
+
+    out = re.sub(r":(\w+)(\[.*?\])?", one, pattern)
+    return None if unknown or out.count("{slug}") != 1 else out

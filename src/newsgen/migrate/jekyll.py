@@ -1,0 +1,384 @@
+"""A Jekyll site, read as Jekyll reads it: `_config.yml`, posts in every `_posts` folder
+(`_posts/`, `en/news/_posts/`), drafts in `_drafts/`, data in `_data/`, and the files it
+copies as they are."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsgen.migrate import urls
+from newsgen.migrate.common import (
+    ImportRefused,
+    Notes,
+    Plan,
+    Post,
+    Source,
+    is_markdown,
+    load_data,
+    read_moment,
+    read_source,
+    scalar_text,
+    walk,
+)
+from newsgen.migrate.fields import newsgen_fields
+from newsgen.parse.config_values import check_language_code, check_timezone
+from newsgen.parse.slugs import slugify
+
+DATED = re.compile(r"(\d{2,4}-\d{1,2}-\d{1,2})-(.*)\Z")
+DEFAULT_EXCLUDES = ("Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles",
+                    ".sass-cache", ".jekyll-cache", ".jekyll-metadata", "_site")
+_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2}|[_-][A-Za-z]{4})?\Z")
+# Files newsgen writes itself, or that only a server or a host reads: not copied.
+_NOT_COPIED = {"index.html", "404.html", "feed.xml", "atom.xml", "sitemap.xml",
+               "robots.txt", "CNAME", "_headers", "_redirects"}
+_ASSET = re.compile(r"\.(png|jpe?g|gif|webp|avif|svg|ico|bmp|tiff?|pdf|zip|gz|mp[34]|webm|"
+                    r"ogg|wav|woff2?|ttf|otf|eot|css|js|txt|asc|json|xml)\Z", re.I)
+_POST_KEYS = ("permalink", "category", "categories", "lang", "author", "tags", "published",
+              "slug")  # front matter defaults that shape a post (not its look)
+
+
+def has_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(5)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf").startswith(b"---")
+
+
+class JekyllSite:
+    def __init__(self, src: Path, notes: Notes) -> None:
+        self.src = src
+        self.notes = notes
+        config_path = src / "_config.yml"
+        if not config_path.is_file():
+            config_path = src / "_config.yaml"
+        self.config: dict[str, Any] = {}
+        if config_path.is_file():
+            try:
+                loaded = load_data(config_path)
+            except (ValueError, OSError) as exc:
+                raise ImportRefused(f"{config_path.name}: cannot be read ({exc})") from None
+            self.config = loaded if isinstance(loaded, dict) else {}
+        elif not any((src / d).is_dir() for d in ("_posts", "_layouts")):
+            raise ImportRefused(f"{src} has neither _config.yml nor _posts/: no Jekyll site")
+        zone = scalar_text(self.config.get("timezone"))
+        if zone and check_timezone(zone):
+            notes.warn(config_path.name, None, "config", f"timezone '{zone}' is not an IANA "
+                       "zone newsgen knows; times are read as UTC")
+            zone = None
+        self.timezone = zone
+        self.tz = ZoneInfo(zone or "UTC")
+        excluded = self.config.get("exclude")
+        self.exclude = {*DEFAULT_EXCLUDES, *(str(e).strip("/") for e in excluded or [])
+                        } if isinstance(excluded, list | type(None)) else set(DEFAULT_EXCLUDES)
+        collections = self.config.get("collections")
+        self.collections = collections if isinstance(collections, dict) else {}
+        self.data: dict[str, Any] = {}
+        self.declared = self.declared_languages()
+
+    # -- the site ------------------------------------------------------------------------
+
+    def declared_languages(self) -> list[str]:
+        """Languages the site names: `languages` in _config.yml, or `_data/languages`."""
+        found: list[str] = []
+        given = self.config.get("languages")
+        for path in sorted((self.src / "_data").glob("languages.*")):
+            try:
+                given = given or load_data(path)
+            except (ValueError, OSError):
+                continue
+        items = given if isinstance(given, list) else list(given or {})
+        for item in items:
+            code = item.get("code") if isinstance(item, dict) else item
+            if isinstance(code, str) and code not in found:
+                found.append(code)
+        return found
+
+    def excluded(self, rel: str) -> bool:
+        parts = rel.split("/")
+        return any("/".join(parts[:i]) in self.exclude for i in range(1, len(parts) + 1))
+
+    def load_data_folder(self) -> dict[str, Any]:
+        """`site.data`: every file of `_data/` by its path (`site.data.releases`)."""
+        out: dict[str, Any] = {}
+        for path, rel in walk(self.src / "_data"):
+            stem, _, suffix = rel.rpartition(".")
+            try:
+                if suffix in ("yml", "yaml", "json"):
+                    value = load_data(path)
+                elif suffix in ("csv", "tsv"):
+                    with path.open(encoding="utf-8", newline="") as fh:
+                        value = list(csv.DictReader(fh, delimiter="," if suffix == "csv"
+                                                    else "\t"))
+                else:
+                    continue
+            except (ValueError, OSError) as exc:
+                self.notes.warn(f"_data/{rel}", None, "data file", f"not read: {exc}")
+                continue
+            target = out
+            *folders, name = stem.split("/")
+            for folder in folders:
+                target = target.setdefault(folder, {})
+            target[name] = value
+        return out
+
+    def plan(self) -> Plan:
+        posts: list[tuple[Source, list[str], bool]] = []
+        copies: list[tuple[Path, str]] = []
+        skipped: Counter[str] = Counter()
+        for path, rel in walk(self.src):
+            parts = rel.split("/")
+            if self.excluded(rel) or any(p.startswith(".") for p in parts):
+                continue
+            special = next((p for p in parts[:-1] if p.startswith("_")), None)
+            if special in ("_posts", "_drafts"):
+                if not (is_markdown(rel) or rel.endswith(".html")):
+                    skipped["files beside posts (not copied)"] += 1
+                    continue
+                above = parts[:parts.index(special)]
+                source = read_source(path, rel, self.notes)
+                if source is not None:
+                    posts.append((source, above, special == "_drafts"))
+                continue
+            if special is not None or parts[-1].startswith("_"):
+                label = special.lstrip("_") if special else ""
+                if label in self.collections and is_markdown(rel):
+                    skipped["documents of other collections"] += 1
+                elif label not in ("data", "posts"):
+                    skipped["theme files (layouts, includes, styles, plugins)"] += 1
+                continue
+            if has_front_matter(path):
+                skipped["pages (about, index, archives)"] += 1
+            elif (len(parts) == 1 and not _ASSET.search(rel)) or parts[-1] in _NOT_COPIED:
+                skipped["other files of the old site"] += 1
+            else:
+                copies.append((path, f"static/{rel}"))
+        self.data = self.load_data_folder()
+        return self.build_plan(posts, copies, skipped)
+
+    def build_plan(self, found: list[tuple[Source, list[str], bool]],
+                   copies: list[tuple[Path, str]], skipped: Counter[str]) -> Plan:
+        langs = Counter[str]()
+        for source, above, _ in found:
+            code = scalar_text(source.get("lang"))
+            if code and above and above[0] == code:
+                langs[code] += 1
+        folders = {f for f in {a[0] for _, a, _ in found if a}
+                   if (f in self.declared or langs[f]) and _CODE.match(f)
+                   and check_language_code(f) is None}
+        default = self.default_language(found, folders)
+        posts: list[Post] = []
+        multilingual = False
+        for source, above, draft in found:
+            post = self.post(source, above, draft, folders, default)
+            if post is not None:
+                posts.append(post)
+        codes = sorted({p.lang for p in posts} - {default})
+        multilingual = bool(codes)
+        if multilingual:
+            for post in posts:
+                post.new_path = f"content/{post.lang}/" + post.new_path.removeprefix("content/")
+        default_prefix = bool(folders) and any(
+            p.lang == default and p.source.rel.startswith(f"{default}/") for p in posts)
+        template = self.template(None)
+        translated = [t for t in (_translate(template), _translate(
+            template.replace(":categories/", ""))) if t]
+        title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
+                 or _host(scalar_text(self.config.get("url"))) or "News")
+        site = {k: v for k, v in self.config.items() if isinstance(k, str)}
+        site.update({"data": self.data, "baseurl": "", "url": "", "title": title})
+        sections: dict[str, dict[str, str]] = {}
+        for post in sorted(posts, key=lambda p: p.source.rel):
+            sections.setdefault(slugify(post.section), {}).setdefault(
+                post.lang, post.section.replace("-", " ").replace("_", " ").capitalize())
+        return Plan(
+            title=title, description=scalar_text(self.config.get("description")) or "",
+            base_url=_base_url(self.config), language=default,
+            languages={c: {"title": title} for c in codes}, timezone=self.timezone,
+            tz=self.tz, default_prefix=default_prefix, patterns=translated, posts=posts,
+            section_titles=sections, copies=copies, site_vars=site, skipped=skipped,
+            page_url=self.page_url)
+
+    def default_language(self, found: list[tuple[Source, list[str], bool]],
+                         folders: set[str]) -> str:
+        for key in ("default_lang", "default_language", "lang", "language", "locale"):
+            code = scalar_text(self.config.get(key))
+            if code and check_language_code(code) is None:
+                return code
+        if self.declared and check_language_code(self.declared[0]) is None and (
+                "en" not in self.declared):
+            return self.declared[0]
+        if "en" in folders or not folders:
+            return "en"
+        counts = Counter(a[0] for _, a, _ in found if a and a[0] in folders)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    def template(self, own: Any) -> str:
+        if own:
+            return str(own)
+        posts = self.collections.get("posts")
+        if isinstance(posts, dict) and posts.get("permalink"):
+            return urls.jekyll_template(posts["permalink"])
+        return urls.jekyll_template(self.config.get("permalink"))
+
+    def defaults_for(self, rel: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for item in self.config.get("defaults") or []:
+            if not isinstance(item, dict) or not isinstance(item.get("values"), dict):
+                continue
+            scope = item.get("scope") or {}
+            path = str(scope.get("path") or "").strip("/")
+            kind = scope.get("type")
+            if (not path or rel == path or rel.startswith(path + "/")) and kind in (
+                    None, "posts", "drafts"):
+                out.update({k: v for k, v in item["values"].items() if k in _POST_KEYS})
+        return out
+
+    # -- one post ------------------------------------------------------------------------
+
+    def post(self, source: Source, above: list[str], draft: bool, folders: set[str],
+             default: str) -> Post | None:
+        for key, value in self.defaults_for(source.rel).items():
+            source.front.setdefault(key, value)
+        file_name = source.rel.rsplit("/", 1)[-1]
+        base = file_name.rsplit(".", 1)[0]
+        dated = DATED.match(base)
+        slug_text = (scalar_text(source.get("slug"))
+                     or (dated.group(2) if dated else base)).rstrip(".")
+        moment = read_moment(source.get("date"), self.tz) if source.get("date") else None
+        if moment is None and source.get("date") is not None:
+            self.notes.warn(source.rel, source.line("date"), "date",
+                            f"date: '{source.get('date')}' is not a date the importer reads; "
+                            "the file name's date is used")
+        if moment is None and dated:
+            moment = read_moment(dated.group(1), self.tz)
+        if moment is None:
+            self.notes.warn(source.rel, source.line("date"), "no date",
+                            "not imported: no date in the front matter or the file name")
+            return None
+        lang_folder = above[0] if above and above[0] in folders else None
+        lang = scalar_text(source.get("lang")) or lang_folder or default
+        if check_language_code(lang) is not None:
+            self.notes.warn(source.rel, source.line("lang"), "language",
+                            f"lang: '{lang}' is not a language newsgen knows; imported as "
+                            f"{lang_folder or default}")
+            lang = lang_folder or default
+        matter = source.get("categories", "category")
+        extra = matter.split() if isinstance(matter, str) else [
+            str(c) for c in matter or [] if c is not None] if isinstance(matter, list) else []
+        categories = [*above, *(c for c in extra if c not in above)]
+        named = [c for c in categories if c != lang_folder]
+        if named:
+            section = named[0]
+        else:
+            section = "news"
+            self.notes.warn(source.rel, None, "section", "no category: imported into the "
+                            "section 'news'")
+        when = moment.instant.astimezone(self.tz)
+        own = source.get("permalink")
+        post_rel = source.rel.split("/_posts/", 1)[-1].split("/_drafts/", 1)[-1]
+        jp = urls.JekyllPost(base, slug_text, tuple(categories), when,
+                             path="/" + post_rel.rsplit(".", 1)[0])
+        old_url = urls.jekyll_url(self.template(own), jp)
+        if old_url is None:
+            self.notes.warn(source.rel, source.line("permalink"), "permalink",
+                            "the permalink names a placeholder Jekyll does not know; no "
+                            "redirect from the old URL")
+        elif self._polyglot() and lang != default:
+            old_url = f"/{lang}{old_url}"
+        title = scalar_text(source.get("title")) or " ".join(
+            w.capitalize() for w in slug_text.split("-")) or base
+        redirects = source.get("redirect_from")
+        extra_aliases = [("/" + str(r).lstrip("/")) for r in (
+            redirects if isinstance(redirects, list) else [redirects] if redirects else [])]
+        group_parts = [p for p in source.rel.split("/") if p != lang_folder] if (
+            lang_folder) else None
+        return Post(
+            source=source, title=title, lang=lang, section=section, moment=moment,
+            old_url=old_url, name=slug_text, fields=newsgen_fields(
+                source, "jekyll", section if extra else None, self.tz, self.notes,
+                draft=draft),
+            new_path=f"content/{slugify(section) or 'news'}/{base}.md",
+            group="/".join(group_parts) if group_parts else None, extra_aliases=extra_aliases)
+
+    def _polyglot(self) -> bool:
+        plugins = self.config.get("plugins") or self.config.get("gems") or []
+        return isinstance(plugins, list) and "jekyll-polyglot" in plugins
+
+    # -- pages the posts link to ---------------------------------------------------------
+
+    def page_url(self, rel: str) -> str | None:
+        """The URL of a page or collection document (not a post), by Jekyll's rules."""
+        path = self.src / rel
+        if not path.is_file() or self.excluded(rel):
+            return None
+        source = read_source(path, rel, Notes(self.notes.reporter), required=False)
+        front = source.front if source else {}
+        if front.get("permalink"):
+            return urls.clean_jekyll(str(front["permalink"]))
+        parts = rel.split("/")
+        folder, name = "/".join(parts[:-1]), parts[-1]
+        stem, dot, ext = name.rpartition(".")
+        stem = stem if dot else name
+        output_ext = ".html" if is_markdown(name) or ext in ("html", "htm") else f".{ext}"
+        label = parts[0][1:] if parts[0].startswith("_") else None
+        if label and label in self.collections:
+            meta = self.collections[label]
+            pattern = (meta.get("permalink") if isinstance(meta, dict) else None) or (
+                "/:collection/:path/" if self._style() == "pretty"
+                else "/:collection/:path:output_ext")
+            inner = "/".join(parts[1:])
+            doc = urls.JekyllPost(stem, stem, (), _EPOCH, path="/" + (
+                inner.rsplit(".", 1)[0] if dot else inner), collection=label)
+            return urls.jekyll_url(urls.jekyll_template(pattern), doc)
+        if stem == "index":
+            return urls.clean_jekyll(f"/{folder}/")
+        if self._style() == "pretty":
+            return urls.clean_jekyll(f"/{folder}/{stem}/")
+        return urls.clean_jekyll(f"/{folder}/{stem}{output_ext}")
+
+    def _style(self) -> str:
+        style = str(self.config.get("permalink") or "date")
+        return "pretty" if style in ("pretty", ":pretty") or style.endswith("/") else "date"
+
+
+_JEKYLL_TOKENS = {"categories": "{section}", "year": "{year}", "month": "{month}",
+                  "day": "{day}", "title": "{slug}", "slug": "{slug}", "name": "{slug}",
+                  "output_ext": ".html"}
+
+
+def _translate(template: str) -> str | None:
+    """A Jekyll permalink template as a newsgen permalink, or None."""
+    unknown: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        value = _JEKYLL_TOKENS.get(match.group(1))
+        if value is None:
+            unknown.append(match.group(0))
+        return value or ""
+
+    out = re.sub(r":([a-z_]+?)(?=[^a-z_]|\Z|:)", one, template)
+    return None if unknown or out.count("{slug}") != 1 else out
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    return re.sub(r"^[a-z]+://", "", url).split("/")[0] or None
+
+
+def _base_url(config: dict[str, Any]) -> str | None:
+    url = scalar_text(config.get("url"))
+    if not url:
+        return None
+    base = scalar_text(config.get("baseurl")) or ""
+    return url.rstrip("/") + "/" + base.strip("/") + ("/" if base.strip("/") else "")
+
+
+_EPOCH = read_moment("2000-01-01", ZoneInfo("UTC")).instant  # type: ignore[union-attr]

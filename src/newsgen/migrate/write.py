@@ -1,0 +1,166 @@
+"""Writing the new site: `newsgen.yaml`, each post with newsgen's front matter and its
+converted body, and the copied files. Everything is written in sorted order and from
+the old site's contents alone, so two imports of one site are the same bytes."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+from pathlib import Path
+from typing import Any
+
+from newsgen.migrate.bodies import BodyConverter, Page
+from newsgen.migrate.common import Notes, Plan, Post, dump_front, dump_yaml
+from newsgen.migrate.links import LinkFixer
+from newsgen.migrate.resolve import Links
+from newsgen.parse.config_values import check_base_url
+from newsgen.parse.slugs import slugify
+
+# newsgen's fields, in the order its documentation lists them; kept keys follow.
+ORDER = ("tags", "author", "authors", "summary", "image", "updated", "expirydate", "draft")
+
+
+def site_config(plan: Plan, pattern: str) -> str:
+    """newsgen.yaml for the plan: site, languages, time zone, permalink, sections."""
+    data: dict[str, Any] = {"title": plan.title}
+    if plan.description:
+        data["description"] = plan.description
+    if plan.base_url and check_base_url(plan.base_url if plan.base_url.endswith("/")
+                                        else plan.base_url + "/") is None:
+        data["base_url"] = plan.base_url if plan.base_url.endswith("/") else plan.base_url + "/"
+    data["language"] = plan.language
+    if plan.default_prefix:
+        data["default_language_prefix"] = True
+    if plan.timezone:
+        data["timezone"] = plan.timezone
+    if pattern:
+        data["permalink"] = "/" + pattern.lstrip("/")
+    if plan.languages:
+        data["languages"] = {code: dict(values) for code, values in
+                             sorted(plan.languages.items())}
+    sections = []
+    counts: dict[str, int] = {}
+    for post in plan.posts:
+        counts[slugify(post.section) or "news"] = counts.get(slugify(post.section) or "news",
+                                                             0) + 1
+    for slug in sorted(counts, key=lambda s: (-counts[s], s)):
+        titles = plan.section_titles.get(slug, {})
+        title = titles.get(plan.language) or next(iter(titles.values()), slug.capitalize())
+        entry: dict[str, Any] = {"slug": slug, "title": title}
+        others = {code: t for code, t in sorted(titles.items())
+                  if code != plan.language and t != title}
+        if others:
+            entry["titles"] = others
+        sections.append(entry)
+    if sections:
+        data["sections"] = sections
+    return dump_yaml(data)
+
+
+class Writer:
+    def __init__(self, plan: Plan, dest: Path, notes: Notes, kind: str) -> None:
+        self.plan = plan
+        self.dest = dest
+        self.notes = notes
+        self.kind = kind
+        self.copied = 0
+        self.multilingual = bool(plan.languages)
+        posts = sorted(plan.posts, key=lambda p: p.source.rel)
+        self.posts = posts
+        self.files = {target for _, target in plan.copies} | {p.new_path for p in posts}
+        content = {f.removeprefix("content/") for f in self.files if f.startswith("content/")}
+        self.content = content | {f.rsplit(".", 1)[0] for f in content}
+        static = {}
+        for _, target in plan.copies:
+            if target.startswith("static/"):
+                static[target.removeprefix("static/")] = "/" + target.removeprefix("static/")
+        page_url = plan.page_url or (lambda rel: None)
+        self.links = Links(posts, static, page_url, plan.language)
+        self.converter = BodyConverter(kind, self.links, notes, plan.site_vars)
+        self.fixer = LinkFixer()
+
+    def write_all(self) -> list[Post]:
+        written: list[Post] = []
+        paths: set[str] = set()
+        for post in self.posts:
+            if post.new_path in paths:
+                self.notes.warn(post.source.rel, None, "file name", "not imported: another "
+                                f"post is written to {post.new_path}")
+                continue
+            paths.add(post.new_path)
+            target = self.dest / post.new_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.text(post), encoding="utf-8")
+            written.append(post)
+        for source, rel in sorted(self.plan.copies, key=lambda c: c[1]):
+            if rel in paths:
+                self.notes.warn(source.name, None, "file name", f"not copied: a post is "
+                                f"written to {rel}")
+                continue
+            target = self.dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            self.copied += 1
+        return written
+
+    def text(self, post: Post) -> str:
+        """The post as newsgen reads it."""
+        s = post.source
+        page = Page(rel=s.rel, body_line=s.body_line, title=post.title, folder=post.folder,
+                    front=dict(s.front), old_url=post.old_url, lang=post.lang)
+        body = self.converter.convert(page, s.body)
+        body, stuck = self.fixer.fix(body, post.folder, self.content.__contains__,
+                                     post.old_url)
+        for target in stuck:
+            self.notes.warn(s.rel, None, "link", f"link '{target}' names no file of the new "
+                            "site and could not be rewritten: newsgen will report it")
+        front: dict[str, Any] = {"title": post.title, "date": post.moment.written,
+                                 "section": post.section, "slug": post.slug}
+        if self.multilingual:
+            front["lang"] = post.lang
+        if post.translation_key:
+            front["translation_key"] = post.translation_key
+        fields = dict(post.fields)
+        if "image" in fields:
+            image = self.lead_image(post, fields.pop("image"))
+            if image is not None:
+                fields["image"] = image
+        for key in ORDER:
+            if key in fields:
+                front[key] = fields.pop(key)
+        if post.aliases:
+            front["aliases"] = list(post.aliases)
+        front.update(fields)
+        return dump_front(front) + ("" if body.startswith("\n") else "\n") + body
+
+    def lead_image(self, post: Post, value: str | dict[str, str]) -> Any:
+        """The lead image if newsgen will find it; else None, with a warning."""
+        src = value if isinstance(value, str) else value["src"]
+        fixed = self.image_src(post, src)
+        if fixed is None:
+            self.notes.warn(post.source.rel, post.source.line("image", "images", "cover",
+                                                              "featured_image"),
+                            "lead image", f"image '{src}' is no file of the new site; "
+                            "the post is imported without a lead image")
+            return None
+        return fixed if isinstance(value, str) else {**value, "src": fixed}
+
+    def image_src(self, post: Post, src: str) -> str | None:
+        if src.startswith("//"):
+            return "https:" + src
+        if src.startswith(("http://", "https://")):
+            return src
+        if ":" in src.split("/", 1)[0]:
+            return None
+        path = src.split("?", 1)[0].split("#", 1)[0]
+        if path.startswith("/"):
+            site = path.lstrip("/")
+            return src if f"static/{site}" in self.files or f"content/{site}" in self.files \
+                else None
+        near = posixpath.normpath(posixpath.join(post.folder, path))
+        if f"content/{near}" in self.files:
+            return src
+        if f"static/{path}" in self.files:
+            return "/" + src
+        return None
+
