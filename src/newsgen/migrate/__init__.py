@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, count
 from newsgen.migrate.common import ImportRefused, Notes, Plan, Post
 from newsgen.migrate.place import Spot, choose, settle
 from newsgen.migrate.write import Writer, site_config
@@ -162,7 +162,7 @@ def summary(result: ImportResult, dest: str) -> str:
     if result.warnings:
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(
             result.warnings.items(), key=lambda kv: (-kv[1], kv[0])))
-        lines.append(f"newsgen: {sum(result.warnings.values()):,} warnings: {kinds}")
+        lines.append(f"newsgen: {count(sum(result.warnings.values()), 'warning')}: {kinds}")
     if result.skipped:
         left = ", ".join(f"{n:,} {what}" for what, n in sorted(
             result.skipped.items(), key=lambda kv: (-kv[1], kv[0])))

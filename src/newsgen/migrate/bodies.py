@@ -142,11 +142,18 @@ class BodyConverter:
         self.notes.left(self.page.rel, self.line(offset), kind, f"'{_short(construct)}' {why}")
 
     def text(self, body: str, offset: int, scope: Scope) -> str:
-        if self.kind == "jekyll" and "raw" in body and (span := _raw_span(body)) is not None:
-            # Liquid runs before Markdown: a raw block may hold code fences.
-            a, b, c, d = span
-            return (self.text(body[:a], offset, scope) + body[b:c]
-                    + self.text(body[d:], offset + d, scope))
+        # A block (a note, a highlight, a raw block) may hold code fences: the first one
+        # opened outside code is taken whole, with the text before and after it.
+        at = _paired_at(body, self.kind)
+        if at is not None:
+            handled = (self.hugo(body, at, offset, scope) if self.kind == "hugo"
+                       else self.liquid(body, at, offset, scope))
+            if handled is not None and handled[1] > at:
+                replacement, end, block = handled
+                if block:
+                    replacement = _as_block(body, at, end, replacement)
+                return (self.text(body[:at], offset, scope) + replacement
+                        + self.text(body[end:], offset + end, scope))
         return "".join(chunk if code else self.prose(chunk, offset + start, scope)
                        for code, start, chunk in split_code(body))
 
@@ -263,7 +270,7 @@ class BodyConverter:
             if name == "highlight":
                 lang = markup.split()[0] if markup.split() else ""
                 return sc.fence(lang, inner), close.end(), True
-            return (inner if name == "raw" else ""), close.end(), False
+            return (literal(inner) if name == "raw" else ""), close.end(), False
         try:
             if name == "assign":
                 assign(scope, markup)
@@ -314,22 +321,44 @@ class BodyConverter:
         return "".join(parts), close_end, False
 
 
-_RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
-_RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+def literal(text: str) -> str:
+    """Text Jekyll showed as written (inside `{% raw %}`): outside code, its braces become
+    character references, so readers see `{{ x }}` and nothing takes it for Liquid."""
+    out = []
+    for code, _, chunk in split_code(text):
+        if code or ("{{" not in chunk and "{%" not in chunk):
+            out.append(chunk)
+            continue
+        masked = mask_code_spans(chunk)
+        pieces, pos = [], 0
+        for m in re.finditer(r"\{(?=[{%])", masked):
+            pieces.append(chunk[pos:m.start()] + "&#123;")
+            pos = m.end()
+        out.append("".join(pieces) + chunk[pos:])
+    return "".join(out)
 
 
-def _raw_span(body: str) -> tuple[int, int, int, int] | None:
-    """The first `{% raw %}` outside code and its `{% endraw %}`, wherever that is."""
+_PAIRED_OPEN = {
+    "hugo": re.compile(r"\{\{[<%]-?\s*(" + "|".join(sc.PAIRED) + r")\b", re.I),
+    "jekyll": re.compile(r"\{%-?\s*(raw|highlight|comment)\b"),
+}
+
+
+def _paired_at(body: str, kind: str) -> int | None:
+    """Where the first block that may span code fences opens outside code, if it closes
+    somewhere after."""
+    if "{{" not in body and "{%" not in body:
+        return None
+    opener = _PAIRED_OPEN[kind]
     for code, start, chunk in split_code(body):
-        if code or "raw" not in chunk:
+        if code or opener.search(chunk) is None:
             continue
-        m = _RAW_OPEN.search(mask_code_spans(chunk))
-        if m is None:
-            continue
-        close = _RAW_CLOSE.search(body, start + m.end())
-        if close is None:
-            return None
-        return start + m.start(), start + m.end(), close.start(), close.end()
+        for m in opener.finditer(mask_code_spans(chunk)):
+            name = re.escape(m.group(1))
+            close = (r"\{\{[<%]-?\s*/\s*" + name + r"\s*-?[>%]\}\}" if kind == "hugo"
+                     else r"\{%-?\s*end" + name + r"\s*-?%\}")
+            if re.compile(close, re.I).search(body, start + m.end()):
+                return start + m.start()
     return None
 
 

@@ -112,6 +112,7 @@ class HugoSite:
         self.content_dir = str(c.get("contentdir") or "content").strip("/")
         self.sections_with_index: set[tuple[str, str]] = set()
         self.section_titles: dict[str, dict[str, str]] = {}
+        self.list_pages: list[str] = []
 
     # -- configuration -------------------------------------------------------------------
 
@@ -199,13 +200,20 @@ class HugoSite:
         for name in THEME_DIRS:
             skipped["theme files (layouts, themes, assets, data)"] += sum(
                 1 for _ in walk(self.src / name))
+        if self.list_pages:
+            n = len(self.list_pages)
+            self.notes.warn(self.list_pages[0], None, "list page", f"{n} list page"
+                            f"{'s' if n > 1 else ''} (_index.md) not imported: newsgen makes "
+                            "the home and section pages itself (their titles name sections)")
         static = scalar_text(self.config.get("staticdir")) or "static"
         copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
         return self.build_plan(posts, copies, skipped)
 
     def list_page(self, path: Path, root: Path, rel: str, fixed: str | None) -> None:
         """A section's `_index.md`: its title names the section."""
-        source = read_source(path, rel, self.notes, required=False)
+        shown = (root.relative_to(self.src) / rel).as_posix()
+        self.list_pages.append(shown)
+        source = read_source(path, shown, self.notes, required=False)
         folder = rel.rpartition("/")[0]
         _, lang = self.split_lang(rel.rpartition("/")[2], fixed)
         title = scalar_text(source.get("title")) if source else None

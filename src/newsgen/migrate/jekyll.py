@@ -80,6 +80,7 @@ class JekyllSite:
         collections = self.config.get("collections")
         self.collections = collections if isinstance(collections, dict) else {}
         self.data: dict[str, Any] = {}
+        self.uncategorized: list[str] = []  # posts without a category: section "news"
         self.declared = self.declared_languages()
 
     # -- the site ------------------------------------------------------------------------
@@ -179,6 +180,12 @@ class JekyllSite:
             post = self.post(source, above, draft, folders, default)
             if post is not None:
                 posts.append(post)
+        if self.uncategorized:
+            n = len(self.uncategorized)
+            self.notes.warn(self.uncategorized[0], None, "section", f"{n} post"
+                            f"{'s have' if n > 1 else ' has'} no category (no folder above "
+                            "_posts, no category in the front matter): imported into the "
+                            "section 'news'")
         codes = sorted({p.lang for p in posts} - {default})
         multilingual = bool(codes)
         if multilingual:
@@ -274,12 +281,9 @@ class JekyllSite:
             str(c) for c in matter or [] if c is not None] if isinstance(matter, list) else []
         categories = [*above, *(c for c in extra if c not in above)]
         named = [c for c in categories if c != lang_folder]
-        if named:
-            section = named[0]
-        else:
-            section = "news"
-            self.notes.warn(source.rel, None, "section", "no category: imported into the "
-                            "section 'news'")
+        section = named[0] if named else "news"
+        if not named:
+            self.uncategorized.append(source.rel)
         when = moment.instant.astimezone(self.tz)
         own = source.get("permalink")
         post_rel = source.rel.split("/_posts/", 1)[-1].split("/_drafts/", 1)[-1]

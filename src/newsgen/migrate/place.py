@@ -113,8 +113,12 @@ def settle(pattern: str, spots: Sequence[Spot], tz: tzinfo,
     """Give every spot its slug, URL and aliases; no two articles share a path, and no
     alias is a path another page has."""
     taken: dict[str, str] = {}
-    for spot in sorted(spots, key=lambda s: s.key):
-        slug = matching_slug(pattern, spot, tz)
+    exact = {s.key: matching_slug(pattern, s, tz) for s in spots}
+    # Posts that keep their old URL first, so that no other post takes it.
+    for spot in sorted(spots, key=lambda s: (exact[s.key] is None, s.key)):
+        slug = exact[spot.key]
+        if slug is not None and page_path(fill(pattern, spot, slug, tz)) in taken:
+            slug = None
         if slug is None:
             slug = slugify(spot.name) or slugify(spot.key.rsplit("/", 1)[-1]) or "post"
         base, number = slug, 1

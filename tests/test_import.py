@@ -1,0 +1,526 @@
+"""`newsgen import hugo|jekyll SRC DEST`: two archives shaped like real news sites
+(tests/sites/hugo-archive, tests/sites/jekyll-archive) imported and built; their old URLs,
+listed here by hand from Hugo's and Jekyll's rules, answered by a page or a redirect;
+bodies converted outside code only; the old site never written; imports reproducible."""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NOW, SITES, newsgen, soup, tree_digest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsgen.errors import Reporter
+from newsgen.migrate import place, urls
+from newsgen.migrate.bodies import BodyConverter, Page, literal, split_code
+from newsgen.migrate.common import Notes, read_moment
+
+# Old URLs as each old site served them, worked out by hand from the fixtures.
+HUGO_OLD_URLS = [
+    "/2024/03/ferry-timetable-changes/",  # [permalinks] posts = "/:year/:month/:slug/"
+    "/ru/2024/03/паром-меняет-расписание/",  # :slug falls back to the title; /ru/ prefix
+    "/2024/04/market-day-returns/",  # a page bundle; slug "Market Day Returns!"
+    "/special/lighthouse-report.html",  # front matter url
+    "/2019/06/a-short-history-of-the-harbour/",  # nested folder, still section posts
+    "/2024/11/storm-warning-for-the-weekend/",  # JSON front matter
+    "/news/council-vote/",  # a section without a pattern: folder and file name
+    "/old/ferry-news/",  # an alias of the ferry story
+]
+JEKYLL_OLD_URLS = [
+    "/en/news/2024/02/10/bridge-reopens.html",  # /:categories/:year/:month/:day/:title.html
+    "/ru/news/2024/02/10/bridge-reopens.html",
+    "/en/news/2024/03/01/Spring-Festival.html",  # :title keeps the file name's case
+    "/en/news/2024/02/01/late-edition.html",  # 23:30 -0500 is the 1st in Europe/Berlin
+    "/en/news/2023/12/24/winter-market.html",
+    "/2011/03/05/first-issue.html",  # _posts/ at the root: no categories
+    "/bridge/",  # redirect_from
+]
+TEMPLATE = re.compile(r"\{\{<|\{%|\{\{\s*site\.")
+
+
+@pytest.fixture(scope="module")
+def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Each fixture copied, imported and built once: the paths and the runs."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind, name in (("hugo", "hugo-archive"), ("jekyll", "jekyll-archive")):
+        root = tmp_path_factory.mktemp(kind)
+        src, dest = root / "old", root / "new"
+        shutil.copytree(SITES / name, src)
+        before = tree_digest(src)
+        imported = newsgen("import", kind, src, dest)
+        snapshot = tree_digest(dest)
+        built = newsgen("build", "-s", dest, "--now", NOW)
+        out[kind] = {"src": src, "dest": dest, "import": imported, "build": built,
+                     "before": before, "snapshot": snapshot}
+    return out
+
+
+def answered(dist: Path, url: str) -> str | None:
+    """"page", "redirect" (to a page that exists) or None, for a site path."""
+    path = dist / url.lstrip("/")
+    if url.endswith("/"):
+        path = path / "index.html"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', text)
+    if m is None:
+        return "page"
+    target = re.sub(r"^https?://[^/]+", "", html.unescape(m.group(1)))
+    target_path = dist / target.lstrip("/")
+    if target.endswith("/"):
+        target_path = target_path / "index.html"
+    return "redirect" if target_path.is_file() else None
+
+
+@pytest.mark.parametrize("kind", ["hugo", "jekyll"])
+def test_import_and_build_succeed(archives: dict[str, dict[str, Any]], kind: str) -> None:
+    a = archives[kind]
+    assert a["import"].code == 0, a["import"].err
+    assert a["build"].code == 0, a["build"].err
+    assert not a["build"].errors()
+    assert "newsgen: imported" in a["import"].err
+
+
+@pytest.mark.parametrize("kind,old", [("hugo", u) for u in HUGO_OLD_URLS]
+                         + [("jekyll", u) for u in JEKYLL_OLD_URLS])
+def test_every_old_url_is_answered(archives: dict[str, dict[str, Any]], kind: str,
+                                   old: str) -> None:
+    assert answered(archives[kind]["dest"] / "dist", old) is not None, old
+
+
+def test_most_old_urls_are_pages_not_redirects(archives: dict[str, dict[str, Any]]) -> None:
+    """The permalink is chosen to keep old URLs: redirects only where newsgen cannot."""
+    hugo = [answered(archives["hugo"]["dest"] / "dist", u) for u in HUGO_OLD_URLS]
+    jekyll = [answered(archives["jekyll"]["dest"] / "dist", u) for u in JEKYLL_OLD_URLS]
+    assert hugo.count("page") == 4 and jekyll.count("page") == 4
+    config = (archives["jekyll"]["dest"] / "newsgen.yaml").read_text(encoding="utf-8")
+    assert "permalink: /{section}/{year}/{month}/{day}/{slug}.html" in config
+    assert "default_language_prefix: true" in config
+    assert answered(archives["jekyll"]["dest"] / "dist", "/") == "redirect"
+
+
+@pytest.mark.parametrize("kind,left", [("hugo", "{{< gallery"), ("jekyll", "{% include")])
+def test_no_template_syntax_is_shown_but_what_was_warned(
+        archives: dict[str, dict[str, Any]], kind: str, left: str) -> None:
+    shown = []
+    for path in sorted((archives[kind]["dest"] / "dist").rglob("*.html")):
+        page = soup(path)
+        for el in page.find_all(["pre", "code", "script"]):
+            el.decompose()
+        for m in TEMPLATE.finditer(page.get_text(" ")):
+            shown.append((path.name, page.get_text(" ")[m.start():m.start() + 12]))
+    assert shown, "the unconvertible construct should stay visible"
+    assert all(snippet.startswith(left) for _, snippet in shown), shown
+    warned = [w for w in archives[kind]["import"].warnings() if "not converted" in w]
+    assert len(warned) == 1 and left.split()[1].strip("<%") in warned[0]
+
+
+@pytest.mark.parametrize("kind,rel,needle", [
+    ("hugo", "content/posts/ferry-timetable.md", "{{< gallery"),
+    ("jekyll", "en/news/_posts/2024-02-10-bridge-reopens.md", "{% include"),
+])
+def test_warnings_name_the_old_file_and_line(archives: dict[str, dict[str, Any]], kind: str,
+                                             rel: str, needle: str) -> None:
+    lines = (archives[kind]["src"] / rel).read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines, 1) if needle in text)
+    warnings = archives[kind]["import"].warnings()
+    assert any(w.startswith(f"{rel}:{line}: warning: ") and "not converted" in w
+               for w in warnings), warnings
+
+
+def test_summary_counts_posts_redirects_and_warnings(
+        archives: dict[str, dict[str, Any]]) -> None:
+    err = archives["jekyll"]["import"].err
+    assert "imported 7 of 7 posts" in err and "(en 6, ru 1)" in err
+    assert "3 old URLs get a redirect page" in err
+    assert "Liquid tag include 1" in err and "section 1" in err
+    assert "not imported: 3 theme files" in err
+    hugo = archives["hugo"]["import"].err
+    assert "imported 8 of 8 posts" in hugo and "Hugo shortcode gallery 1" in hugo
+    assert "3 list pages (_index.md) not imported" in hugo
+
+
+@pytest.mark.parametrize("kind", ["hugo", "jekyll"])
+def test_the_old_site_is_never_written(archives: dict[str, dict[str, Any]], kind: str) -> None:
+    a = archives[kind]
+    assert tree_digest(a["src"]) == a["before"]
+
+
+@pytest.mark.parametrize("kind", ["hugo", "jekyll"])
+def test_two_imports_are_the_same_bytes(archives: dict[str, dict[str, Any]], kind: str,
+                                        tmp_path: Path) -> None:
+    again = newsgen("import", kind, archives[kind]["src"], tmp_path / "again")
+    assert again.code == 0, again.err
+    assert tree_digest(tmp_path / "again") == archives[kind]["snapshot"]
+    assert again.err == archives[kind]["import"].err.replace(
+        str(archives[kind]["dest"]), str(tmp_path / "again"))
+
+
+def test_a_destination_that_is_not_empty_is_refused(tmp_path: Path) -> None:
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / "keep.txt").write_text("mine", encoding="utf-8")
+    run = newsgen("import", "jekyll", SITES / "jekyll-archive", dest)
+    assert run.code == 1
+    assert "exists and is not empty" in run.err
+    assert [p.name for p in dest.iterdir()] == ["keep.txt"]
+
+
+def test_a_destination_inside_the_old_site_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "old"
+    shutil.copytree(SITES / "jekyll-archive", src)
+    before = tree_digest(src)
+    run = newsgen("import", "jekyll", src, src / "new")
+    assert run.code == 1 and "inside the old site" in run.err
+    assert tree_digest(src) == before
+
+
+def test_a_missing_or_foreign_source_is_refused(tmp_path: Path) -> None:
+    run = newsgen("import", "hugo", tmp_path / "nothing", tmp_path / "new")
+    assert run.code == 1 and "newsgen: error:" in run.err
+    (tmp_path / "empty").mkdir()
+    run = newsgen("import", "jekyll", tmp_path / "empty", tmp_path / "new2")
+    assert run.code == 1 and "no Jekyll site" in run.err
+    assert newsgen("import", "wordpress", tmp_path, tmp_path / "x").code == 2
+
+
+def test_front_matter_is_mapped(archives: dict[str, dict[str, Any]]) -> None:
+    content = archives["hugo"]["dest"] / "content"
+    ferry = (content / "posts/ferry-timetable.md").read_text(encoding="utf-8")
+    head = ferry.split("\n---\n", 1)[0]
+    assert head.splitlines()[1:5] == ["title: Ferry timetable changes",
+                                      "date: 2024-03-14 09:30:00+05:00", "section: posts",
+                                      "slug: ferry-timetable-changes"]
+    for line in ("translation_key: posts/ferry-timetable", "- Local", "author: Lena Ortiz",
+                 "summary: The winter timetable ends on Monday.", "image: /images/ferry.jpg",
+                 "updated: 2024-03-15 10:00:00+05:00", "- /old/ferry-news/",
+                 "kicker: Transport"):
+        assert line in head
+    assert "layout:" not in head
+    market = (content / "posts/market-day/index.md").read_text(encoding="utf-8")
+    assert "author: Tom Reyes" in market and "- food" in market  # {name, url} -> name
+    assert (content / "posts/market-day/market.jpg").is_file()  # the bundle's image
+    assert "draft: true" in (content / "posts/draft-piece.md").read_text(encoding="utf-8")
+    jekyll = archives["jekyll"]["dest"] / "content"
+    spring = (jekyll / "en/news/2024-03-01-Spring-Festival.md").read_text(encoding="utf-8")
+    assert "date: 2024-03-01\n" in spring  # from the file name
+    assert "draft: true" in (jekyll / "en/news/2024-03-20-secret-plans.md").read_text(
+        encoding="utf-8")
+    ru = (jekyll / "ru/news/2024-02-10-bridge-reopens.md").read_text(encoding="utf-8")
+    assert "translation_key: news/2024-02-10-bridge-reopens" in ru
+    assert "translator: Ольга Ветрова" in ru
+    assert not list((archives["jekyll"]["dest"]).rglob("_posts"))
+    assert (archives["jekyll"]["dest"] / "static/images/bridge.png").is_file()
+
+
+def test_bodies_are_converted(archives: dict[str, dict[str, Any]]) -> None:
+    ferry = (archives["hugo"]["dest"] / "content/posts/ferry-timetable.md").read_text(
+        encoding="utf-8")
+    for expected in ("[the market story](market-day/index.md)",
+                     "[some history](2019/harbour-history.md)", "<figcaption>",
+                     "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+                     'title="The new ferry on its first crossing"',
+                     "(https://x.com/harbourtown/status/1453110110599868418)",
+                     "```python\nprint(", "> **Note:** Tickets",
+                     "Write {{< x >}} where", "`{{< y >}}`"):
+        assert expected in ferry, expected
+    bridge = (archives["jekyll"]["dest"] / "content/en/news/2024-02-10-bridge-reopens.md"
+              ).read_text(encoding="utf-8")
+    for expected in ("as the old bridge reopens says", "![The bridge at dawn](/images/bridge.png)",
+                     "[last December](2023-12-24-winter-market.md)",
+                     "(2024-03-01-Spring-Festival.md)", "https://example.org/riverside/site",
+                     "```ruby\nbridge.open!", "edition 413 (28 pages)",
+                     "* [Edition 412](/images/edition-412.pdf)", "`{{ site.title }}`",
+                     "{% if page.title %}", "<h1>{{ page.title }}</h1>"):
+        assert expected in bridge, expected
+    assert "{% raw %}" not in bridge and "{% assign" not in bridge
+    first = (archives["jekyll"]["dest"] / "content/en/news/2011-03-05-first-issue.md"
+             ).read_text(encoding="utf-8")
+    assert "[here](/about/)" in first  # relative to the old URL, as the old site read it
+
+
+def test_translations_link_each_other(archives: dict[str, dict[str, Any]]) -> None:
+    page = soup(archives["jekyll"]["dest"] / "dist/en/news/2024/02/10/bridge-reopens.html")
+    langs = {link.get("hreflang") for link in page.find_all("link", rel="alternate")}
+    assert {"en", "ru"} <= langs
+
+
+# -- bodies, one construct at a time --------------------------------------------------------
+
+class FakeLinks:
+    def hugo_ref(self, page: Page, target: str, lang: str | None) -> str | None:
+        return None if "missing" in target else f"../{target.strip('/')}.md"
+
+    def post_url(self, page: Page, name: str) -> str | None:
+        return f"{name}.md"
+
+    def link(self, page: Page, path: str) -> tuple[str | None, str | None]:
+        return f"/{path}", None
+
+
+def convert(kind: str, body: str, site: dict[str, Any] | None = None) -> tuple[str, Reporter]:
+    reporter = Reporter()
+    converter = BodyConverter(kind, FakeLinks(), Notes(reporter), site or {
+        "baseurl": "", "url": "", "title": "T",
+        "data": {"releases": [{"version": "2.7", "size": 10}, {"version": "3.0", "size": 12}]}})
+    page = Page(rel="old.md", body_line=5, title="A Title", folder="news",
+                front={"title": "A Title", "kicker": "Breaking"}, old_url="/news/a/", lang="en")
+    return converter.convert(page, body), reporter
+
+
+@pytest.mark.parametrize("body,expected", [
+    ('{{< figure src="a.jpg" alt="A cat" >}}', "![A cat](a.jpg)"),
+    ('{{< figure src="a.jpg" alt="A cat" caption="Our cat" >}}',
+     '<figure>\n<img src="a.jpg" alt="A cat">\n<figcaption>Our cat</figcaption>\n</figure>'),
+    ('{{< figure src="a b.jpg" link="https://e.org" >}}', "[![](<a b.jpg>)](https://e.org)"),
+    ("{{< youtube abc123 >}}", 'src="https://www.youtube-nocookie.com/embed/abc123" '
+                               'title="YouTube video"'),
+    ('{{< vimeo id="42" title="A talk" >}}', 'src="https://player.vimeo.com/video/42?dnt=1" '
+                                             'title="A talk"'),
+    ('{{< tweet user="ann" id="123" >}}', "[A post by @ann on X](https://x.com/ann/status/123)"),
+    ("{{< tweet 123 >}}", "[A post on X](https://x.com/i/status/123)"),
+    ('{{< x user="ann" id="9" >}}', "(https://x.com/ann/status/9)"),
+    ("{{< gist ann 0a1b >}}", "[Gist ann/0a1b](https://gist.github.com/ann/0a1b)"),
+    ("{{< instagram Bx1 >}}", "(https://www.instagram.com/p/Bx1/)"),
+    ("{{< highlight go >}}\nfmt.Println(1)\n{{< /highlight >}}", "```go\nfmt.Println(1)\n```"),
+    ("{{% note %}}\nBe careful.\n{{% /note %}}", "> **Note:** Be careful."),
+    ('{{< admonition type="warning" title="Heads up" >}}\nHot.\n{{< /admonition >}}',
+     "> **Warning: Heads up**\n> Hot."),
+    ('[x]({{< ref "posts/b.md" >}})', "[x](../posts/b.md.md)"),
+    ('[x]({{< relref "/posts/c" >}})', "[x](../posts/c.md)"),
+    ('{{< param "kicker" >}}', "Breaking"),
+    ("```\n{{< x >}}\n```", "```\n{{< x >}}\n```"),
+    ("`{{< x >}}` stays", "`{{< x >}}` stays"),
+])
+def test_hugo_constructs(body: str, expected: str) -> None:
+    out, reporter = convert("hugo", body)
+    assert expected in out, out
+    assert not reporter.warnings
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("{% highlight ruby linenos %}\nputs 1\n{% endhighlight %}", "```ruby\nputs 1\n```"),
+    ("{% raw %}{{ x }}{% endraw %}", "&#123;{ x }}"),
+    ("{% raw %}\n```\n{{ x }}\n```\n{% endraw %}", "```\n{{ x }}\n```"),
+    ("a{% comment %} hidden {% endcomment %}b", "ab"),
+    ("[p]({% post_url 2010-07-21-name %})", "[p](2010-07-21-name.md)"),
+    ("[p]({% link about/index.md %})", "[p](/about/index.md)"),
+    ("![i]({{ site.baseurl }}/x.png)", "![i](/x.png)"),
+    ("{{ site.url }}{{ site.baseurl }}/y", "/y"),
+    ("# {{ page.title }}", "# A Title"),
+    ("{{ page.title | upcase | append: '!' }}", "A TITLE!"),
+    ("{{ '/docs/' | relative_url }}", "/docs/"),
+    ('{% assign r = site.data.releases | where: "version", "3.0" | first %}size {{ r.size }}',
+     "size 12"),
+    ("{% for r in site.data.releases %}[{{ r.version }}]{% endfor %}", "[2.7][3.0]"),
+    ("{% for n in site.nothing %}x{% endfor %}done", "done"),
+    ("`{% include x.html %}` and ```{{ page.title }}```", "`{% include x.html %}` and "
+                                                          "```{{ page.title }}```"),
+])
+def test_liquid_constructs(body: str, expected: str) -> None:
+    out, reporter = convert("jekyll", body)
+    assert out == expected or expected in out, out
+    assert not reporter.warnings
+
+
+@pytest.mark.parametrize("kind,body,kind_name", [
+    ("hugo", 'text\n\n{{< gallery dir="x" >}}', "Hugo shortcode gallery"),
+    ("hugo", '[x]({{< ref "missing" >}})', "Hugo shortcode ref"),
+    ("hugo", "{{< highlight go >}}\nno end", "Hugo shortcode highlight"),
+    ("jekyll", "text\n\n{% include note.html %}", "Liquid tag include"),
+    ("jekyll", "{% if page.x %}a{% endif %}", "Liquid tag if"),
+    ("jekyll", "{{ page.title | shout }}", "Liquid variable"),
+])
+def test_what_cannot_be_converted_stays_with_a_warning(kind: str, body: str,
+                                                       kind_name: str) -> None:
+    out, reporter = convert(kind, body)
+    first = body.split("\n")[-1] if "\n\n" in body else body.split("\n")[0]
+    assert first.split()[0] in out
+    message = reporter.warnings[0].format()
+    assert message.startswith(f"old.md:{5 + body.count(chr(10), 0, body.index('{'))}: "
+                              f"warning: {kind_name} not converted: "), message
+
+
+def test_a_variable_without_value_is_written_as_nothing_with_a_warning() -> None:
+    out, reporter = convert("jekyll", "size: {{ release.size }}.")
+    assert out == "size: ."
+    assert "written as nothing" in reporter.warnings[0].message
+
+
+def test_literal_text_shows_braces_without_being_liquid() -> None:
+    assert literal("a {{ b }} `{{ c }}`") == "a &#123;{ b }} `{{ c }}`"
+
+
+_prose = st.lists(st.sampled_from(list("ab {}<>%/`\n\"=") + [
+    "{{< youtube x >}}", "{% raw %}", "{{ page.title }}", "{% highlight x %}",
+    "{{< /note >}}", "{% endhighlight %}", "{{% note %}}"]), max_size=30).map("".join)
+_code = st.lists(st.sampled_from(list("xy {}<>%/\n=`") + [
+    "{{< x >}}", "{% raw %}", "{{ site.x }}", "{{% note %}}", "{% endraw %}"]),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(["hugo", "jekyll"]), before=_prose, code=_code, after=_prose)
+def test_code_fences_are_never_changed(kind: str, before: str, code: str, after: str) -> None:
+    code = "\n".join(line for line in code.split("\n") if "```" not in line)
+    fenced = f"~~~~~~\n{code}\n~~~~~~\n"
+    body = f"{before.replace('~', '')}\n\n{fenced}\n{after.replace('~', '')}"
+    if any(block in before for block in ("{% raw %}", "{% highlight", "{{% note %}}")):
+        return  # a block opened before the fence holds it (Jekyll's raw, a Hugo note)
+    out, _ = convert(kind, body)
+    assert fenced in out
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(["hugo", "jekyll"]),
+       text=st.text(alphabet=st.characters(blacklist_characters="{"), max_size=200))
+def test_text_without_braces_is_unchanged(kind: str, text: str) -> None:
+    assert convert(kind, text)[0] == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=200))
+def test_split_code_keeps_every_character(text: str) -> None:
+    assert "".join(chunk for _, _, chunk in split_code(text)) == text
+
+
+# -- old URLs by the generators' rules -------------------------------------------------------
+
+BERLIN = datetime(2024, 2, 10, 8, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text,mode,cased,expected", [
+    ("The _config.yml file", "default", False, "the-config-yml-file"),
+    ("The _config.yml file", "pretty", False, "the-_config.yml-file"),
+    ("The _config.yml file", "pretty", True, "The-_config.yml-file"),
+    ("The _config.yml file", "ascii", False, "the-config-yml-file"),
+    ("The _config.yml file", "raw", False, "the-_config.yml-file"),
+    ("Ünïcode Ünïcode", "latin", False, "unicode-unicode"),
+    ("Новости дня", "default", False, "новости-дня"),
+    ("-edge-", "default", False, "edge"),
+])
+def test_jekyll_slugify(text: str, mode: str, cased: bool, expected: str) -> None:
+    assert urls.jekyll_slugify(text, mode, cased=cased) == expected
+
+
+@pytest.mark.parametrize("permalink,categories,expected", [
+    ("date", ("en", "News"), "/en/news/2024/02/10/Bridge-Reopens.html"),
+    ("pretty", (), "/2024/02/10/Bridge-Reopens/"),
+    ("none", ("a", "b"), "/a/b/Bridge-Reopens.html"),
+    ("ordinal", (), "/2024/041/Bridge-Reopens.html"),
+    ("/:categories/:i_month/:i_day/:short_year/:slug:output_ext", ("x",),
+     "/x/2/10/24/bridge-reopens.html"),
+    ("/blog/:year/:title/", (), "/blog/2024/Bridge-Reopens/"),
+    ("/:year_:month/:title", (), "/2024_02/Bridge-Reopens"),
+    ("/../:title/", (), "/Bridge-Reopens/"),
+])
+def test_jekyll_urls(permalink: str, categories: tuple[str, ...], expected: str) -> None:
+    post = urls.JekyllPost("2024-02-10-Bridge-Reopens", "Bridge-Reopens", categories, BERLIN)
+    assert urls.jekyll_url(urls.jekyll_template(permalink), post) == expected
+
+
+def test_jekyll_unknown_placeholder() -> None:
+    post = urls.JekyllPost("x", "x", (), BERLIN)
+    assert urls.jekyll_url("/:nope/:title/", post) is None
+
+
+def hugo_page(**given: Any) -> urls.HugoPage:
+    values: dict[str, Any] = dict(path="posts/My Trip.md", name="My Trip", base="My Trip",
+                                  container="posts", sections=("posts",),
+                                  title="A Trip, Abroad!", slug=None, url=None,
+                                  when=datetime(2024, 5, 6, 1, 0, tzinfo=UTC), lang_prefix="")
+    values.update(given)
+    return urls.HugoPage(**values)
+
+
+@pytest.mark.parametrize("given,pattern,options,expected", [
+    ({}, None, {}, "/posts/my-trip/"),
+    ({}, None, {"lower": False}, "/posts/My-Trip/"),
+    ({"slug": "Custom Slug"}, None, {}, "/posts/custom-slug/"),
+    ({"lang_prefix": "ru"}, None, {}, "/ru/posts/my-trip/"),
+    ({}, None, {"ugly": True}, "/posts/my-trip.html"),
+    ({"name": "index", "base": "trip", "container": "posts"}, None, {}, "/posts/trip/"),
+    ({}, "/:year/:month/:day/:title/", {}, "/2024/05/06/a-trip-abroad/"),
+    ({}, "/:year/:slug/", {}, "/2024/a-trip-abroad/"),
+    ({"slug": "s"}, "/:section/:slugorfilename/", {}, "/posts/s/"),
+    ({}, "/:section/:filename/", {}, "/posts/my-trip/"),
+    ({"name": "index", "base": "Trip"}, "/:contentbasename/", {}, "/trip/"),
+    ({"sections": ("posts", "2024")}, "/:sections/:filename", {}, "/posts/2024/my-trip/"),
+    ({"sections": ("a", "b", "c")}, "/:sections[1:]/:filename/", {}, "/b/c/my-trip/"),
+    ({}, "/:06/:1/:slug/", {}, "/24/5/a-trip-abroad/"),
+    ({"url": "/special/x.html"}, "/:year/:slug/", {}, "/special/x.html"),
+    ({"url": "about", "lang_prefix": "de"}, None, {}, "/de/about/"),
+    ({"url": "/About/"}, None, {}, "/About/"),
+])
+def test_hugo_urls(given: dict[str, Any], pattern: str | None, options: dict[str, bool],
+                   expected: str) -> None:
+    assert urls.hugo_url(hugo_page(**given), pattern, **options) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("FOO bar", "FOO-bar"), ("a  -  b", "a-b"), ("Trip, Abroad!", "Trip-Abroad"),
+    ("c#/x_y.z", "c#/x_y.z"), ("%20ok %zz", "%20ok-zz"), ("Новости дня", "Новости-дня"),
+])
+def test_hugo_sanitize(text: str, expected: str) -> None:
+    assert urls.hugo_sanitize(text) == expected
+
+
+def spot(key: str, old: str | None, when: datetime = BERLIN, **given: Any) -> place.Spot:
+    return place.Spot(key=key, old_url=old, prefix=given.get("prefix", ""),
+                      section=given.get("section", "news"), when=when,
+                      name=given.get("name", key))
+
+
+def test_the_permalink_that_keeps_most_urls_is_chosen() -> None:
+    spots = [spot("a", "/news/2024/02/10/a/"), spot("b", "/news/2024/02/10/b/"),
+             spot("c", "/c/")]
+    assert place.choose([], spots, UTC) == "{section}/{year}/{month}/{day}/{slug}/"
+    assert place.choose(["/{slug}/"], [spot("c", "/c/")], UTC) == "{slug}/"
+
+
+def test_slugs_aliases_and_collisions() -> None:
+    spots = [spot("a", "/news/2024/02/10/Upper/", name="Upper"),
+             spot("b", "/news/2024/02/10/upper/"), spot("c", None, name="upper"),
+             spot("d", "/tags/x/", name="d"), spot("e", "/news/2024/02/10/upper/", name="e")]
+    place.settle("{section}/{year}/{month}/{day}/{slug}/", spots, UTC)
+    by = {s.key: s for s in spots}
+    assert by["b"].slug == "upper" and not by["b"].aliases
+    assert by["a"].slug == "upper-2" and by["a"].aliases == ["/news/2024/02/10/Upper/"]
+    assert by["c"].slug == "upper-3"
+    assert by["d"].aliases == [] and "newsgen makes a page" in by["d"].dropped[0][1]
+    assert "new URL of b" in by["e"].dropped[0][1]
+
+
+@pytest.mark.parametrize("value,written,instant", [
+    ("2024-02-10 08:15:00 +0100", "2024-02-10 08:15:00+01:00", "2024-02-10T07:15:00+00:00"),
+    ("2024-02-10", "2024-02-10", "2024-02-10T00:00:00+00:00"),
+    ("2024-02-10 08:15", "2024-02-10 08:15:00", "2024-02-10T08:15:00+00:00"),
+    ("2013-05-06 12:00:00 PDT", "2013-05-06 12:00:00-07:00", "2013-05-06T19:00:00+00:00"),
+    ("2023-01-29 18:30:22 2023 -0800", "2023-01-29 18:30:22-08:00",
+     "2023-01-30T02:30:22+00:00"),
+    ("Wed, 17 Feb 2010 10:00:00 +0000", "2010-02-17 10:00:00+00:00",
+     "2010-02-17T10:00:00+00:00"),
+])
+def test_dates_keep_their_instant(value: str, written: str, instant: str) -> None:
+    moment = read_moment(value, UTC)
+    assert moment is not None
+    assert str(moment.written) == written
+    assert moment.instant.astimezone(UTC).isoformat() == instant
+
+
+def test_the_importer_reads_only_parse_model_and_errors() -> None:
+    allowed = ("newsgen.migrate", "newsgen.parse", "newsgen.model", "newsgen.errors",
+               "newsgen.hashing")
+    for path in sorted((Path(__file__).parent.parent / "src/newsgen/migrate").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("newsgen"):
+                assert (node.module or "").startswith(allowed), (path.name, node.module)
