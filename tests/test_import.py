@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, SITES, newsgen, soup, tree_digest
+from conftest import NOW, SITES, newsgen, soup, tree_digest, write_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -524,3 +524,34 @@ def test_the_importer_reads_only_parse_model_and_errors() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("newsgen"):
                 assert (node.module or "").startswith(allowed), (path.name, node.module)
+
+
+def test_hugo_languages_in_folders_of_their_own(tmp_path: Path) -> None:
+    """config/_default/ in YAML, a content folder per language, the default language
+    under /en/ too, the `permalinks.page` form, and a `{{% note %}}` around a fence."""
+    src = write_site(tmp_path / "old", {
+        "config/_default/hugo.yaml": "baseURL: https://e.org/\ntitle: Two Shores\n"
+                                     "defaultContentLanguageInSubdir: true\n",
+        "config/_default/languages.yaml": "en: {contentDir: content/en, weight: 1}\n"
+                                          "de: {contentDir: content/de, title: Zwei Ufer}\n",
+        "config/_default/permalinks.yaml": "page:\n  posts: /:section/:year/:slug/\n",
+        "content/en/posts/Visit.md": "---\ntitle: The Visit\ndate: 2024-05-06T10:00:00Z\n"
+                                     "translationKey: visit\n---\n{{% note %}}\n```sh\n"
+                                     "make {{< x >}}\n```\n{{% /note %}}\n",
+        "content/de/posts/besuch.md": "---\ntitle: Der Besuch\ndate: 2024-05-06T10:00:00Z\n"
+                                      "translationKey: visit\n---\nText.\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    assert "imported 2 of 2 posts" in run.err
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "default_language_prefix: true" in config and "title: Zwei Ufer" in config
+    assert "permalink: /{section}/{year}/{slug}/" in config
+    visit = (tmp_path / "new/content/en/posts/Visit.md").read_text(encoding="utf-8")
+    assert "translation_key: visit" in visit
+    assert "> **Note:**\n> ```sh\n> make {{< x >}}\n> ```" in visit
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    dist = tmp_path / "new/dist"
+    assert answered(dist, "/en/posts/2024/the-visit/") == "page"
+    assert answered(dist, "/de/posts/2024/der-besuch/") == "page"

@@ -146,7 +146,7 @@ class HugoSite:
             folder = scalar_text(settings.get("contentdir"))
             if folder:
                 out.append((self.src / folder.strip("/"), code))
-        if not out or all(root != self.src / self.content_dir for root, _ in out):
+        if not any(code == self.default for _, code in out):
             out.insert(0, (self.src / self.content_dir, None))
         return out
 
@@ -162,9 +162,12 @@ class HugoSite:
         posts: list[Post] = []
         copies: list[tuple[Path, str]] = []
         skipped: Counter[str] = Counter()
-        for root, fixed in self.roots():
-            into = "content/" + (f"{fixed}/" if fixed and len(self.roots()) > 1 else "")
-            files = list(walk(root))
+        roots = self.roots()
+        for root, fixed in roots:
+            into = "content/" + (f"{fixed}/" if fixed and len(roots) > 1 else "")
+            inner = [r for r, _ in roots if r != root and r.is_relative_to(root)]
+            files = [(p, rel) for p, rel in walk(root)
+                     if not any(p.is_relative_to(r) for r in inner)]
             rels = {rel for _, rel in files}
             bundles = {rel.rpartition("/")[0] for rel in rels
                        if rel.rpartition("/")[2].split(".")[0] == "index" and is_markdown(rel)}

@@ -146,7 +146,8 @@ def admonition(name: str, positional: list[str], named: dict[str, str], inner: s
         title = positional[0]
     head = f"**{label}: {title}**" if title else f"**{label}:**"
     lines = inner.strip("\n").split("\n") if inner.strip() else []
-    if lines and not title:
+    if lines and not title and not re.match(r"[ \t]*(```|~~~|#|>|[-*+] |\d+[.)] |\||<)",
+                                            lines[0]):
         first = f"> {head} {lines[0].lstrip()}"
         rest = lines[1:]
     else:
