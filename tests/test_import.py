@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from newsgen.errors import Reporter
 from newsgen.migrate import place, urls
-from newsgen.migrate.bodies import BodyConverter, Page, literal, split_code
+from newsgen.migrate.bodies import BodyConverter, Page
+from newsgen.migrate.code import literal, split_code
 from newsgen.migrate.common import Notes, read_moment
 
 # Old URLs as each old site served them, worked out by hand from the fixtures.
@@ -141,7 +142,7 @@ def test_summary_counts_posts_redirects_and_warnings(
         archives: dict[str, dict[str, Any]]) -> None:
     err = archives["jekyll"]["import"].err
     assert "imported 7 of 7 posts" in err and "(en 6, ru 1)" in err
-    assert "3 old URLs get a redirect page" in err
+    assert "3 old URLs get a redirect page" in err and "2 files copied" in err
     assert "Liquid tag include 1" in err and "section 1" in err
     assert "not imported: 3 theme files" in err
     hugo = archives["hugo"]["import"].err

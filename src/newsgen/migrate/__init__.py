@@ -21,6 +21,7 @@ from newsgen.migrate.place import Spot, choose, settle
 from newsgen.migrate.write import Writer, site_config
 from newsgen.model.config import Config
 from newsgen.parse.config import load_config
+from newsgen.parse.config_values import check_language_code
 from newsgen.parse.slugs import slugify
 
 __all__ = ["ImportRefused", "ImportResult", "run_import", "summary"]
@@ -66,6 +67,8 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
     else:
         raise ImportRefused(f"'{kind}' is not hugo or jekyll")
     found = len(plan.posts)
+    _check_languages(plan, notes)
+    _unique_paths(plan.posts)
     dest.mkdir(parents=True, exist_ok=True)
     config = _configure(plan, dest, notes, "")
     spots = _spots(plan.posts, config)
@@ -119,6 +122,29 @@ def _spots(posts: list[Post], config: Config) -> list[Spot]:
                  extra_aliases=list(p.extra_aliases)) for p in posts]
 
 
+def _check_languages(plan: Plan, notes: Notes) -> None:
+    """A post in a language newsgen has no data for is imported in the default one."""
+    for post in plan.posts:
+        if post.lang != plan.language and check_language_code(post.lang) is not None:
+            notes.warn(post.source.rel, None, "language", f"'{post.lang}' is not a language "
+                       f"newsgen knows; imported as {plan.language}")
+            post.lang = plan.language
+    used = {p.lang for p in plan.posts}
+    for code in [c for c in plan.languages if c not in used]:
+        del plan.languages[code]
+
+
+def _unique_paths(posts: list[Post]) -> None:
+    """Two posts never write one file: the second gets `-2` in its name."""
+    seen: set[str] = set()
+    for post in sorted(posts, key=lambda p: p.source.rel):
+        stem, number = post.new_path.removesuffix(".md"), 1
+        while post.new_path.lower() in seen:
+            number += 1
+            post.new_path = f"{stem}-{number}.md"
+        seen.add(post.new_path.lower())
+
+
 def _translations(posts: list[Post], notes: Notes) -> None:
     """Posts of one group in several languages share a translation_key (one per
     language: a second post of a language in the group keeps none)."""
@@ -154,11 +180,12 @@ def summary(result: ImportResult, dest: str) -> str:
     total = sum(result.posts.values())
     lines = [f"newsgen: imported {total:,} of {result.found:,} posts into {dest}"
              + (f" ({by_lang})" if len(result.posts) > 1 else ""),
-             f"newsgen: permalink {result.permalink}: {result.kept:,} posts keep their old "
-             f"URL; {result.redirects:,} old URLs get a redirect page (aliases)"]
+             f"newsgen: permalink {result.permalink}: {count(result.kept, 'post')} keep "
+             f"their old URL; {count(result.redirects, 'old URL')} get a redirect page "
+             "(aliases)"]
     if result.files:
-        lines.append(f"newsgen: {result.files:,} files copied (images, downloads, page "
-                     "bundles' files)")
+        lines.append(f"newsgen: {count(result.files, 'file')} copied (images, downloads, "
+                     "page bundles' files)")
     if result.warnings:
         kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(
             result.warnings.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from newsgen.migrate import shortcodes as sc
+from newsgen.migrate.code import as_block, literal, mask_code_spans, split_code
 from newsgen.migrate.common import Notes
 from newsgen.migrate.liquid import LiquidError, Scope, assign, for_items, render
 
@@ -41,74 +41,12 @@ class Resolver(Protocol):
     def link(self, page: Page, path: str) -> tuple[str | None, str | None]: ...
 
 
-_FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
-_FENCE_CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*\n?\Z")
-_TICKS = re.compile(r"`+")
-_BLANK = re.compile(r"\n[ \t]*\n")
 _HUGO_START = re.compile(r"\{\{[<%]")
 _LIQUID_START = re.compile(r"\{[{%]")
 _HUGO = re.compile(r"\{\{([<%])-?\s*(/?)\s*([\w.-]+(?:/[\w.-]+)*)(.*?)(/?)\s*-?([>%])\}\}", re.S)
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
 _LONGEST = 2000  # a construct longer than this is no construct (an unclosed `{%`)
-
-
-def split_code(body: str) -> Iterator[tuple[bool, int, str]]:
-    """(is code, offset, text) for each run of prose and each closed code fence."""
-    lines = body.splitlines(keepends=True)
-    offset = 0
-    prose_start, prose = 0, list[str]()
-    i = 0
-    while i < len(lines):
-        m = _FENCE_OPEN.match(lines[i])
-        close = None
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            mark = m.group(1)
-            for j in range(i + 1, len(lines)):
-                c = _FENCE_CLOSE.match(lines[j])
-                if c and c.group(1)[0] == mark[0] and len(c.group(1)) >= len(mark):
-                    close = j
-                    break
-        if close is None:
-            if not prose:
-                prose_start = offset
-            prose.append(lines[i])
-            offset += len(lines[i])
-            i += 1
-            continue
-        if prose:
-            yield False, prose_start, "".join(prose)
-            prose = []
-        code = "".join(lines[i:close + 1])
-        yield True, offset, code
-        offset += len(code)
-        i = close + 1
-    if prose:
-        yield False, prose_start, "".join(prose)
-
-
-def mask_code_spans(text: str) -> str:
-    """`text` with every code span blanked out (same length), so nothing in it matches."""
-    out: list[str] = []
-    pos = 0
-    while (m := _TICKS.search(text, pos)) is not None:
-        if m.start() > 0 and text[m.start() - 1] == "\\":
-            out.append(text[pos:m.end()])
-            pos = m.end()
-            continue
-        blank = _BLANK.search(text, m.end())
-        limit = blank.start() if blank else len(text)
-        close = next((c for c in _TICKS.finditer(text, m.end(), limit)
-                      if len(c.group(0)) == len(m.group(0))), None)
-        if close is None:
-            out.append(text[pos:m.end()])
-            pos = m.end()
-            continue
-        out.append(text[pos:m.start()])
-        out.append("\x00" * (close.end() - m.start()))
-        pos = close.end()
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _short(construct: str) -> str:
@@ -151,7 +89,7 @@ class BodyConverter:
             if handled is not None and handled[1] > at:
                 replacement, end, block = handled
                 if block:
-                    replacement = _as_block(body, at, end, replacement)
+                    replacement = as_block(body, at, end, replacement)
                 return (self.text(body[:at], offset, scope) + replacement
                         + self.text(body[end:], offset + end, scope))
         return "".join(chunk if code else self.prose(chunk, offset + start, scope)
@@ -172,7 +110,7 @@ class BodyConverter:
                 continue
             replacement, end, block = handled
             if block:
-                replacement = _as_block(text, m.start(), end, replacement)
+                replacement = as_block(text, m.start(), end, replacement)
             out.append(replacement)
             if end > m.end():
                 masked = masked[:end] + mask_code_spans(text[end:])
@@ -219,10 +157,11 @@ class BodyConverter:
             result = sc.figure(positional, named)
             block = result is not None and result.startswith("<figure")
             why = "has no src"
-        elif name in ("youtube", "vimeo"):
+        elif name in ("youtube", "vimeo", "vimeo_simple", "youtube_simple"):
             result, block = sc.video(name, positional, named), True
             why = "has no video id"
-        elif name in ("tweet", "twitter", "x", "instagram", "gist"):
+        elif name in ("tweet", "twitter", "twitter_simple", "x", "x_simple", "instagram",
+                      "instagram_simple", "gist"):
             result = sc.social(name, positional, named)
             why = "does not name the post"
         elif name == "param":
@@ -321,23 +260,6 @@ class BodyConverter:
         return "".join(parts), close_end, False
 
 
-def literal(text: str) -> str:
-    """Text Jekyll showed as written (inside `{% raw %}`): outside code, its braces become
-    character references, so readers see `{{ x }}` and nothing takes it for Liquid."""
-    out = []
-    for code, _, chunk in split_code(text):
-        if code or ("{{" not in chunk and "{%" not in chunk):
-            out.append(chunk)
-            continue
-        masked = mask_code_spans(chunk)
-        pieces, pos = [], 0
-        for m in re.finditer(r"\{(?=[{%])", masked):
-            pieces.append(chunk[pos:m.start()] + "&#123;")
-            pos = m.end()
-        out.append("".join(pieces) + chunk[pos:])
-    return "".join(out)
-
-
 _PAIRED_OPEN = {
     "hugo": re.compile(r"\{\{[<%]-?\s*(" + "|".join(sc.PAIRED) + r")\b", re.I),
     "jekyll": re.compile(r"\{%-?\s*(raw|highlight|comment)\b"),
@@ -369,25 +291,3 @@ def _dig(value: Any, key: str) -> Any:
         lowered = {str(k).lower(): v for k, v in value.items()}
         value = lowered.get(part.lower())
     return value
-
-
-def _as_block(text: str, start: int, end: int, block: str) -> str:
-    """`block` set off by blank lines, indented like the line it starts on."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start]
-    line_end = text.find("\n", end)
-    after = text[end:] if line_end < 0 else text[end:line_end]
-    if before.strip() or after.strip():
-        return "\n\n" + block + "\n\n"
-    indent = before
-    body = block.replace("\n", "\n" + indent)
-    prev_end = line_start - 1
-    prev_line = text[text.rfind("\n", 0, prev_end) + 1:prev_end] if prev_end > 0 else ""
-    if prev_line.strip():
-        body = "\n" + indent + body
-    if line_end >= 0:
-        next_end = text.find("\n", line_end + 1)
-        next_line = text[line_end + 1:] if next_end < 0 else text[line_end + 1:next_end]
-        if next_line.strip():
-            body += "\n"
-    return body

@@ -113,6 +113,7 @@ class HugoSite:
         self.sections_with_index: set[tuple[str, str]] = set()
         self.section_titles: dict[str, dict[str, str]] = {}
         self.list_pages: list[str] = []
+        self.undated: list[str] = []  # pages without a date: not news, not imported
 
     # -- configuration -------------------------------------------------------------------
 
@@ -208,6 +209,11 @@ class HugoSite:
             self.notes.warn(self.list_pages[0], None, "list page", f"{n} list page"
                             f"{'s' if n > 1 else ''} (_index.md) not imported: newsgen makes "
                             "the home and section pages itself (their titles name sections)")
+        if self.undated:
+            n = len(self.undated)
+            self.notes.warn(self.undated[0], None, "no date", f"{n} page"
+                            f"{'s' if n > 1 else ''} without a date (date, publishDate, "
+                            "lastmod) not imported: newsgen's articles have dates")
         static = scalar_text(self.config.get("staticdir")) or "static"
         copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
         return self.build_plan(posts, copies, skipped)
@@ -247,8 +253,7 @@ class HugoSite:
                                     f"{key}: '{value}' is not a date the importer reads")
                 break
         if moment is None:
-            self.notes.warn(shown, None, "no date", "not imported: no date in the front "
-                            "matter (date, publishDate, lastmod)")
+            self.undated.append(shown)
             return None
         chain = [parts[0]]
         for i in range(2, len(parts) - (1 if bundle else 0)):

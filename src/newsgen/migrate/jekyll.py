@@ -5,6 +5,7 @@ copies as they are."""
 from __future__ import annotations
 
 import csv
+import fnmatch
 import re
 from collections import Counter
 from pathlib import Path
@@ -79,6 +80,7 @@ class JekyllSite:
                         } if isinstance(excluded, list | type(None)) else set(DEFAULT_EXCLUDES)
         collections = self.config.get("collections")
         self.collections = collections if isinstance(collections, dict) else {}
+        self.patterns = [p for p in self.exclude if any(c in p for c in "*?[")]
         self.data: dict[str, Any] = {}
         self.uncategorized: list[str] = []  # posts without a category: section "news"
         self.declared = self.declared_languages()
@@ -102,8 +104,11 @@ class JekyllSite:
         return found
 
     def excluded(self, rel: str) -> bool:
+        """Left out by `exclude` (names, paths or glob patterns, as Jekyll reads them)."""
         parts = rel.split("/")
-        return any("/".join(parts[:i]) in self.exclude for i in range(1, len(parts) + 1))
+        heads = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        return any(h in self.exclude or any(fnmatch.fnmatchcase(h, pattern)
+                                            for pattern in self.patterns) for h in heads)
 
     def load_data_folder(self) -> dict[str, Any]:
         """`site.data`: every file of `_data/` by its path (`site.data.releases`)."""
@@ -271,6 +276,8 @@ class JekyllSite:
             return None
         lang_folder = above[0] if above and above[0] in folders else None
         lang = scalar_text(source.get("lang")) or lang_folder or default
+        if check_language_code(lang) is not None and check_language_code(lang.lower()) is None:
+            lang = lang.lower()
         if check_language_code(lang) is not None:
             self.notes.warn(source.rel, source.line("lang"), "language",
                             f"lang: '{lang}' is not a language newsgen knows; imported as "
@@ -326,30 +333,9 @@ class JekyllSite:
         front = source.front if source else {}
         if front.get("permalink"):
             return urls.clean_jekyll(str(front["permalink"]))
-        parts = rel.split("/")
-        folder, name = "/".join(parts[:-1]), parts[-1]
-        stem, dot, ext = name.rpartition(".")
-        stem = stem if dot else name
-        output_ext = ".html" if is_markdown(name) or ext in ("html", "htm") else f".{ext}"
-        label = parts[0][1:] if parts[0].startswith("_") else None
-        if label and label in self.collections:
-            meta = self.collections[label]
-            pattern = (meta.get("permalink") if isinstance(meta, dict) else None) or (
-                "/:collection/:path/" if self._style() == "pretty"
-                else "/:collection/:path:output_ext")
-            inner = "/".join(parts[1:])
-            doc = urls.JekyllPost(stem, stem, (), _EPOCH, path="/" + (
-                inner.rsplit(".", 1)[0] if dot else inner), collection=label)
-            return urls.jekyll_url(urls.jekyll_template(pattern), doc)
-        if stem == "index":
-            return urls.clean_jekyll(f"/{folder}/")
-        if self._style() == "pretty":
-            return urls.clean_jekyll(f"/{folder}/{stem}/")
-        return urls.clean_jekyll(f"/{folder}/{stem}{output_ext}")
-
-    def _style(self) -> str:
         style = str(self.config.get("permalink") or "date")
-        return "pretty" if style in ("pretty", ":pretty") or style.endswith("/") else "date"
+        pretty = style in ("pretty", ":pretty") or style.endswith("/")
+        return urls.jekyll_page_url(rel, self.collections, pretty=pretty)
 
 
 _JEKYLL_TOKENS = {"categories": "{section}", "year": "{year}", "month": "{month}",
@@ -384,5 +370,3 @@ def _base_url(config: dict[str, Any]) -> str | None:
     base = scalar_text(config.get("baseurl")) or ""
     return url.rstrip("/") + "/" + base.strip("/") + ("/" if base.strip("/") else "")
 
-
-_EPOCH = read_moment("2000-01-01", ZoneInfo("UTC")).instant  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
-from newsgen.migrate.bodies import split_code
+from newsgen.migrate.code import split_code
 from newsgen.parse.markup import Converter
 
 # A link, reference definition or href/src whose target does not start like a site path,

@@ -88,6 +88,7 @@ def _md_url(url: str) -> str:
 
 def video(name: str, positional: list[str], named: dict[str, str]) -> str | None:
     """YouTube (privacy-enhanced, youtube-nocookie.com) or Vimeo as a responsive player."""
+    name = name.removesuffix("_simple")
     ident = named.get("id") or (positional[0] if positional else "")
     if not re.fullmatch(r"[\w-]{1,64}", ident):
         return None
@@ -108,6 +109,7 @@ def video(name: str, positional: list[str], named: dict[str, str]) -> str | None
 
 def social(name: str, positional: list[str], named: dict[str, str]) -> str | None:
     """tweet/x, instagram and gist: a link to the post."""
+    name = name.removesuffix("_simple")
     if name in ("tweet", "twitter", "x"):
         user = named.get("user", "")
         ident = named.get("id") or (positional[-1] if positional else "")

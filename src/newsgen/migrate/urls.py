@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 # -- Jekyll ------------------------------------------------------------------------------
 
@@ -118,6 +119,34 @@ def jekyll_url(template: str, post: JekyllPost) -> str | None:
     if unknown:
         return None
     return clean_jekyll(url)
+
+
+def jekyll_page_url(rel: str, collections: dict[str, Any], *, pretty: bool) -> str | None:
+    """The URL of a page or a collection's document (`_docs/history.md`) at `rel`, without
+    a `permalink:` of its own."""
+    parts = rel.split("/")
+    folder, name = "/".join(parts[:-1]), parts[-1]
+    stem, dot, ext = name.rpartition(".")
+    stem = stem if dot else name
+    output_ext = ".html" if ext.lower() in ("md", "markdown", "mdown", "mkd", "mkdn", "html",
+                                            "htm") else f".{ext}"
+    label = parts[0][1:] if parts[0].startswith("_") else None
+    if label and label in collections:
+        meta = collections[label]
+        pattern = (meta.get("permalink") if isinstance(meta, dict) else None) or (
+            "/:collection/:path/" if pretty else "/:collection/:path:output_ext")
+        inner = "/".join(parts[1:])
+        doc = JekyllPost(stem, stem, (), _EPOCH, path="/" + (
+            inner.rsplit(".", 1)[0] if dot else inner), collection=label)
+        return jekyll_url(jekyll_template(pattern), doc)
+    if stem == "index":
+        return clean_jekyll(f"/{folder}/")
+    if pretty:
+        return clean_jekyll(f"/{folder}/{stem}/")
+    return clean_jekyll(f"/{folder}/{stem}{output_ext}")
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def clean_jekyll(url: str) -> str:
