@@ -5,6 +5,7 @@ rebuilding on every change the watcher (newsgen.dev.watch) reports."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
 import signal
 import sys
@@ -67,7 +68,15 @@ class DevServer:
         options = replace(self.options, output=self.out, base_url=self.url, write=True,
                           jobs=1, use_cache=True, preview=True, work_dir=self.workdir / "work",
                           search_later=built and not search_now)
-        outcome = attempt(options, reporter, cache=self.cache)
+        # No cycle collection while a rebuild runs: the server keeps the whole site in
+        # memory, so a full collection that a rebuild's allocations set off walks all of
+        # it (at 100k articles one rebuild in five took 7 s instead of 3 s); what the
+        # rebuild leaves in cycles is collected after it, as usual.
+        gc.disable()
+        try:
+            outcome = attempt(options, reporter, cache=self.cache)
+        finally:
+            gc.enable()
         for d in reporter.sorted():
             self.say(d.format())
         result = outcome.result
