@@ -108,6 +108,17 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def built_copy(factory: pytest.TempPathFactory, name: str, *args: str,
+               now: str = NOW) -> tuple[Path, Run]:
+    """A fixture site of tests/sites copied into a temporary folder and built there:
+    the copy and the run (which succeeded)."""
+    site = factory.mktemp(name) / "site"
+    shutil.copytree(SITES / name, site)
+    run = newsgen("build", "-s", site, "--now", now, *args)
+    assert run.code == 0, run.err
+    return site, run
+
+
 @pytest.fixture
 def fixture_site(tmp_path: Path) -> Callable[[str], Path]:
     """Copy a fixture site from tests/sites into a temporary folder."""

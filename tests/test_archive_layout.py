@@ -9,21 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, newsgen, soup, write_site
+from conftest import article, built_copy, newsgen, soup, write_site
 
 NOW = "2024-03-10 12:00"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    import shutil
-
-    from conftest import SITES
-
-    site = tmp_path_factory.mktemp("archive") / "site"
-    shutil.copytree(SITES / "archive-layout", site)
-    run = newsgen("build", "-s", site, "--now", NOW)
-    assert run.code == 0, run.err
+    site, run = built_copy(tmp_path_factory, "archive-layout", now=NOW)
     return site, run.err
 
 

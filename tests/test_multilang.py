@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SITES, Run, article, newsgen, soup, tree_digest, write_site
+from conftest import NOW, SITES, Run, article, built_copy, newsgen, soup, tree_digest, write_site
 from lxml import etree
 
 from newsgen.parse.i18n import LABEL_KEYS
@@ -19,10 +19,7 @@ BASE = "https://habar.example/"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Run]:
-    site = tmp_path_factory.mktemp("ml") / "site"
-    shutil.copytree(SITES / "multilang", site)
-    run = newsgen("build", "-s", site, "--now", NOW)
-    assert run.code == 0, run.err
+    site, run = built_copy(tmp_path_factory, "multilang")
     return site / "dist", run
 
 
