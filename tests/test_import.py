@@ -556,3 +556,130 @@ def test_hugo_languages_in_folders_of_their_own(tmp_path: Path) -> None:
     dist = tmp_path / "new/dist"
     assert answered(dist, "/en/posts/2024/the-visit/") == "page"
     assert answered(dist, "/de/posts/2024/der-besuch/") == "page"
+
+
+# -- any Jekyll archive: imported and built without errors -----------------------------------
+
+_words = st.text(alphabet=st.sampled_from(list("abcXYZ019 -.,:'\"#!?&/_") + ["ж", "é", "日"]),
+                 min_size=1, max_size=14)
+_body_parts = st.sampled_from([
+    "Plain text.", "{% highlight ruby %}\nx = 1\n{% endhighlight %}", "{{ site.baseurl }}/x",
+    "{{ page.title }}", "{% raw %}{{ y }}{% endraw %}", "{% include z.html %}",
+    "[rel](../other/)", "[abs](/images/a.png)", "![img](pic.jpg)", "<img src=\"img/b.png\">",
+    "{% post_url 2020-01-02-one %}", "{% link about.md %}", "{{ missing.value }}",
+    "```\n{% if x %}\n```", "`{{ code }}`", "{% for t in page.tags %}{{ t }} {% endfor %}",
+    "[www](www.example.org)", "[dot](.)", "{{ 'a' | nofilter }}", "{% comment %}x{% endcomment %}",
+])
+
+
+@st.composite
+def jekyll_posts(draw: st.DrawFn) -> dict[str, str]:
+    import yaml
+
+    files: dict[str, str] = {"_config.yml": draw(st.sampled_from([
+        "title: T\n", "permalink: pretty\ntimezone: Asia/Tokyo\n",
+        "permalink: /:year/:i_month/:title:output_ext\n", "permalink: none\nlanguages: [en, de]\n",
+        "permalink: /:categories/:slug/\n"])), "about.md": "---\ntitle: About\n---\nx\n"}
+    for _ in range(draw(st.integers(1, 5))):
+        folder = draw(st.sampled_from(["_posts", "en/news/_posts", "de/news/_posts",
+                                       "sport/_posts", "_drafts"]))
+        day = draw(st.sampled_from(["2020-01-02", "2021-12-31", "2019-07-04"]))
+        name = draw(st.sampled_from(["one", "Two-Words", "three.3", "ünïcode", "x_y", "one"]))
+        front: dict[str, Any] = {"title": draw(_words)}
+        for key, values in (
+                ("date", [f"{day} 23:30:00 -0800", f"{day} 01:00:00 +0900", "not a date",
+                          day]),
+                ("tags", ["a, b", ["x", "y"], "single", 3]),
+                ("categories", ["Local news", ["World"], []]),
+                ("author", ["Ann", {"name": "Bo", "url": "https://e.org"}, ["A", "B"]]),
+                ("permalink", ["/custom/:title/", "/fixed.html", "/same/"]),
+                ("published", [False, True]), ("lang", ["de", "xx", "EN"]),
+                ("redirect_from", ["/old/", ["/a/b/", "relative/x"], "/"]),
+                ("image", ["/images/a.png", "missing.jpg", "https://e.org/i.jpg",
+                           {"path": "/images/a.png", "alt": "A"}]),
+                ("slug", ["Custom Slug", "ok"])):
+            if draw(st.booleans()):
+                front[key] = draw(st.sampled_from(values))
+        body = "\n\n".join(draw(st.lists(_body_parts, max_size=5)))
+        text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + body + "\n"
+        files[f"{folder}/{day}-{name}.md" if folder != "_drafts" else f"_drafts/{name}.md"] = text
+    return files
+
+
+@settings(max_examples=25, deadline=None)
+@given(files=jekyll_posts())
+def test_any_jekyll_archive_imports_and_builds(files: dict[str, str]) -> None:
+    import tempfile
+
+    from conftest import build_here
+
+    from newsgen.migrate import run_import
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = write_site(Path(tmp) / "old", files)
+        write_site(src, {"images/a.png": (SITES / "jekyll-archive/images/bridge.png")
+                         .read_bytes()})
+        reporter = Reporter()
+        result = run_import("jekyll", src, Path(tmp) / "new", reporter)
+        assert not reporter.errors
+        built, messages = build_here(Path(tmp) / "new", drafts=True, future=True)
+        assert built is not None, [d.format() for d in messages.errors]
+        assert sum(result.posts.values()) <= result.found
+
+
+_hugo_parts = st.sampled_from([
+    "Plain text.", '{{< figure src="pic.jpg" caption="C" >}}', "{{< youtube abc >}}",
+    '{{< ref "other" >}}', '[x]({{< relref "/posts/one.md" >}})', "{{< unknown >}}",
+    "{{% note %}}\nInside.\n{{% /note %}}", "{{< highlight go >}}\nx\n{{< /highlight >}}",
+    "{{< /note >}}", "[rel](../sibling/)", "![i](pic.jpg)", "```\n{{< x >}}\n```",
+    '{{< tweet user="a" id="1" >}}', '{{< param "missing" >}}',
+])
+
+
+@st.composite
+def hugo_sites(draw: st.DrawFn) -> dict[str, str]:
+    config = draw(st.sampled_from([
+        'title = "T"\n',
+        'title = "T"\n[permalinks]\nposts = "/:year/:month/:title/"\n',
+        'defaultContentLanguage = "en"\n[languages.en]\nweight = 1\n[languages.ru]\n'
+        'weight = 2\n[permalinks]\nposts = "/:section/:slug/"\n',
+        'disablePathToLower = true\nuglyURLs = true\n',
+        'defaultContentLanguageInSubdir = true\n[languages.en]\n[languages.de]\n'
+        '[permalinks.page]\nposts = "/:year/:contentbasename/"\n',
+    ]))
+    files = {"config.toml": config, "content/posts/_index.md": "+++\ntitle = \"Posts\"\n+++\n"}
+    for _ in range(draw(st.integers(1, 5))):
+        folder = draw(st.sampled_from(["posts", "posts/sub", "news", "posts/bundle"]))
+        name = draw(st.sampled_from(["one", "Two Words", "index", "other", "x.ru", "x.de"]))
+        front = [f'title = "{draw(_words).replace(chr(34), "").replace(chr(92), "")}"']
+        if draw(st.booleans()):
+            front.append(draw(st.sampled_from(['date = 2024-01-31T23:30:00-05:00',
+                                               'date = "2024-02-01"', 'lastmod = 2023-05-05',
+                                               'date = "yesterday"'])))
+        for extra in ('slug = "Custom Slug"', 'url = "/fixed/"', 'draft = true',
+                      'aliases = ["/old/", "rel"]', 'images = ["pic.jpg"]', 'tags = "a, b"',
+                      'translationKey = "k"'):
+            if draw(st.booleans()):
+                front.append(extra)
+        body = "\n\n".join(draw(st.lists(_hugo_parts, max_size=4)))
+        files[f"content/{folder}/{name}.md"] = "+++\n" + "\n".join(front) + "\n+++\n\n" + body
+    return files
+
+
+@settings(max_examples=25, deadline=None)
+@given(files=hugo_sites())
+def test_any_hugo_archive_imports_and_builds(files: dict[str, str]) -> None:
+    import tempfile
+
+    from conftest import build_here
+
+    from newsgen.migrate import run_import
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = write_site(Path(tmp) / "old", files)
+        reporter = Reporter()
+        result = run_import("hugo", src, Path(tmp) / "new", reporter)
+        assert not reporter.errors
+        built, messages = build_here(Path(tmp) / "new", drafts=True, future=True)
+        assert built is not None, [d.format() for d in messages.errors]
+        assert sum(result.posts.values()) <= result.found

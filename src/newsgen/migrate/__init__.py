@@ -21,7 +21,7 @@ from newsgen.migrate.place import Spot, choose, settle
 from newsgen.migrate.write import Writer, site_config
 from newsgen.model.config import Config
 from newsgen.parse.config import load_config
-from newsgen.parse.config_values import check_language_code
+from newsgen.parse.config_values import check_language_code, language_tag
 from newsgen.parse.slugs import slugify
 
 __all__ = ["ImportRefused", "ImportResult", "run_import", "summary"]
@@ -123,15 +123,24 @@ def _spots(posts: list[Post], config: Config) -> list[Spot]:
 
 
 def _check_languages(plan: Plan, notes: Notes) -> None:
-    """A post in a language newsgen has no data for is imported in the default one."""
+    """A post in a language newsgen has no data for is imported in the default one; codes
+    that name one language (`EN`, `en`; `zh_cn`, `zh-CN`) are written one way."""
+    spelled = {language_tag(plan.language): plan.language}
+    for post in sorted(plan.posts, key=lambda p: p.source.rel):
+        post.lang = spelled.setdefault(language_tag(post.lang), post.lang)
     for post in plan.posts:
         if post.lang != plan.language and check_language_code(post.lang) is not None:
             notes.warn(post.source.rel, None, "language", f"'{post.lang}' is not a language "
                        f"newsgen knows; imported as {plan.language}")
             post.lang = plan.language
-    used = {p.lang for p in plan.posts}
-    for code in [c for c in plan.languages if c not in used]:
-        del plan.languages[code]
+    codes = {plan.language, *plan.languages}
+    for post in plan.posts:
+        if slugify(post.section) in codes:  # /de/ is the de home page, not a section
+            notes.warn(post.source.rel, None, "section", f"the section '{post.section}' "
+                       "would share its folder with a language: imported into 'news'")
+            post.section = "news"
+    used = sorted({p.lang for p in plan.posts} - {plan.language})
+    plan.languages = {c: plan.languages.get(c, {"title": plan.title}) for c in used}
 
 
 def _unique_paths(posts: list[Post]) -> None:

@@ -170,13 +170,11 @@ class JekyllSite:
 
     def build_plan(self, found: list[tuple[Source, list[str], bool]],
                    copies: list[tuple[Path, str]], skipped: Counter[str]) -> Plan:
-        langs = Counter[str]()
-        for source, above, _ in found:
-            code = scalar_text(source.get("lang"))
-            if code and above and above[0] == code:
-                langs[code] += 1
+        # A first folder is a language's when the site names that language (in its
+        # configuration, its data, or any post's `lang`) and newsgen knows it.
+        named = {str(scalar_text(s.get("lang"))) for s, _, _ in found if s.get("lang")}
         folders = {f for f in {a[0] for _, a, _ in found if a}
-                   if (f in self.declared or langs[f]) and _CODE.match(f)
+                   if (f in self.declared or f in named) and _CODE.match(f)
                    and check_language_code(f) is None}
         default = self.default_language(found, folders)
         posts: list[Post] = []
@@ -220,12 +218,14 @@ class JekyllSite:
     def default_language(self, found: list[tuple[Source, list[str], bool]],
                          folders: set[str]) -> str:
         for key in ("default_lang", "default_language", "lang", "language", "locale"):
-            code = scalar_text(self.config.get(key))
+            code = (scalar_text(self.config.get(key)) or "").lower()
+            if key == "locale":  # en_US: the language
+                code = re.split(r"[-_]", code)[0]
             if code and check_language_code(code) is None:
                 return code
         if self.declared and check_language_code(self.declared[0]) is None and (
                 "en" not in self.declared):
-            return self.declared[0]
+            return self.declared[0].lower()
         if "en" in folders or not folders:
             return "en"
         counts = Counter(a[0] for _, a, _ in found if a and a[0] in folders)
@@ -275,9 +275,7 @@ class JekyllSite:
                             "not imported: no date in the front matter or the file name")
             return None
         lang_folder = above[0] if above and above[0] in folders else None
-        lang = scalar_text(source.get("lang")) or lang_folder or default
-        if check_language_code(lang) is not None and check_language_code(lang.lower()) is None:
-            lang = lang.lower()
+        lang = (scalar_text(source.get("lang")) or lang_folder or default).lower()
         if check_language_code(lang) is not None:
             self.notes.warn(source.rel, source.line("lang"), "language",
                             f"lang: '{lang}' is not a language newsgen knows; imported as "
@@ -287,7 +285,7 @@ class JekyllSite:
         extra = matter.split() if isinstance(matter, str) else [
             str(c) for c in matter or [] if c is not None] if isinstance(matter, list) else []
         categories = [*above, *(c for c in extra if c not in above)]
-        named = [c for c in categories if c != lang_folder]
+        named = [c for c in categories if c != lang_folder and c not in folders]
         section = named[0] if named else "news"
         if not named:
             self.uncategorized.append(source.rel)

@@ -108,9 +108,15 @@ class Writer:
         s = post.source
         page = Page(rel=s.rel, body_line=s.body_line, title=post.title, folder=post.folder,
                     front=dict(s.front), old_url=post.old_url, lang=post.lang)
-        body = self.converter.convert(page, s.body)
-        body, stuck = self.fixer.fix(body, post.folder, self.content.__contains__,
-                                     post.old_url)
+        try:
+            body = self.converter.convert(page, s.body)
+            body, stuck = self.fixer.fix(body, post.folder, self.content.__contains__,
+                                         post.old_url)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError,
+                RecursionError) as exc:  # a bug of the importer: this post's body as it was
+            self.notes.warn(s.rel, s.body_line, "body", f"the body could not be converted "
+                            f"({type(exc).__name__}: {exc}); it is imported as it was")
+            body, stuck = s.body, []
         for target in stuck:
             self.notes.warn(s.rel, None, "link", f"link '{target}' names no file of the new "
                             "site and could not be rewritten: newsgen will report it")
