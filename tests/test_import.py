@@ -683,3 +683,13 @@ def test_any_hugo_archive_imports_and_builds(files: dict[str, str]) -> None:
         built, messages = build_here(Path(tmp) / "new", drafts=True, future=True)
         assert built is not None, [d.format() for d in messages.errors]
         assert sum(result.posts.values()) <= result.found
+
+
+def test_a_folder_link_in_the_old_site_is_not_followed(tmp_path: Path) -> None:
+    src = tmp_path / "old"
+    shutil.copytree(SITES / "jekyll-archive", src)
+    (src / "images" / "loop").symlink_to(src, target_is_directory=True)
+    run = newsgen("import", "jekyll", src, tmp_path / "new", timeout=60)
+    assert run.code == 0, run.err
+    assert "imported 7 of 7 posts" in run.err and "(en 6, ru 1)" in run.err
+    assert not (tmp_path / "new/static/images/loop").exists()

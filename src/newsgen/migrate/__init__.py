@@ -188,7 +188,7 @@ def summary(result: ImportResult, dest: str) -> str:
         result.posts.items(), key=lambda kv: (-kv[1], kv[0])))
     total = sum(result.posts.values())
     lines = [f"newsgen: imported {total:,} of {result.found:,} posts into {dest}"
-             + (f" ({by_lang})" if len(result.posts) > 1 else ""),
+             + (f" ({by_lang})" if by_lang else ""),
              f"newsgen: permalink {result.permalink}: {count(result.kept, 'post')} keep "
              f"their old URL; {count(result.redirects, 'old URL')} get a redirect page "
              "(aliases)"]

@@ -165,7 +165,7 @@ def load_data(path: Path) -> Any:
 
 def walk(root: Path) -> Iterator[tuple[Path, str]]:
     """Every file under `root` in sorted order, with its POSIX path relative to `root`;
-    symbolic links are not followed out of the tree."""
+    a symbolic link is followed only to a file inside the tree, never to a folder."""
     if not root.is_dir():
         return
     stack = [root]
@@ -176,7 +176,8 @@ def walk(root: Path) -> Iterator[tuple[Path, str]]:
         except OSError:
             continue
         for child in children:
-            if child.is_symlink() and not child.resolve().is_relative_to(root.resolve()):
+            if child.is_symlink() and (child.is_dir() or not child.resolve().is_relative_to(
+                    root.resolve())):
                 continue
             if child.is_dir():
                 stack.append(child)
