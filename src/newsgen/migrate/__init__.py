@@ -79,14 +79,12 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
     result = ImportResult(found=found, permalink="/" + config.permalink, skipped=plan.skipped)
     for post, spot in zip(plan.posts, spots, strict=True):
         post.slug, post.aliases = spot.slug, spot.aliases
-        result.kept += spot.old_url is not None and not any(
-            alias == spot.old_url for alias in spot.aliases) and spot.url == (
-            spot.old_url or "").lstrip("/")
+        result.kept += spot.kept
         for alias, why in spot.dropped:
             notes.warn(post.source.rel, post.source.line("aliases", "redirect_from"),
                        "old URL", f"no redirect from {alias}: {why}")
     _translations(plan.posts, notes)
-    writer = Writer(plan, dest, notes, kind)
+    writer = Writer(plan, src, dest, notes, kind)
     written = writer.write_all()
     result.files = writer.copied
     for post in written:

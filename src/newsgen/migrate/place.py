@@ -50,6 +50,11 @@ class Spot:
     aliases: list[str] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (alias, why)
 
+    @property
+    def kept(self) -> bool:
+        """Its newsgen URL is its old URL."""
+        return self.old_url is not None and alias_path(self.old_url) == page_path(self.url)
+
 
 def normalize(pattern: str) -> str | None:
     """A newsgen permalink as the config reader keeps it (no leading '/'); None if bad."""

@@ -58,8 +58,9 @@ def site_config(plan: Plan, pattern: str) -> str:
 
 
 class Writer:
-    def __init__(self, plan: Plan, dest: Path, notes: Notes, kind: str) -> None:
+    def __init__(self, plan: Plan, src: Path, dest: Path, notes: Notes, kind: str) -> None:
         self.plan = plan
+        self.src = src
         self.dest = dest
         self.notes = notes
         self.kind = kind
@@ -94,8 +95,8 @@ class Writer:
             written.append(post)
         for source, rel in sorted(self.plan.copies, key=lambda c: c[1]):
             if rel in paths:
-                self.notes.warn(source.name, None, "file name", f"not copied: a post is "
-                                f"written to {rel}")
+                self.notes.warn(source.relative_to(self.src).as_posix(), None, "file name",
+                                f"not copied: a post is written to {rel}")
                 continue
             target = self.dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
