@@ -83,6 +83,7 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
         for alias, why in spot.dropped:
             notes.warn(post.source.rel, post.source.line("aliases", "redirect_from"),
                        "old URL", f"no redirect from {alias}: {why}")
+    _case_only(plan.posts, spots, notes)
     _translations(plan.posts, notes)
     writer = Writer(plan, src, dest, notes, kind)
     written = writer.write_all()
@@ -150,6 +151,18 @@ def _unique_paths(posts: list[Post]) -> None:
             number += 1
             post.new_path = f"{stem}-{number}.md"
         seen.add(post.new_path.lower())
+
+
+def _case_only(posts: list[Post], spots: list[Spot], notes: Notes) -> None:
+    """Said once: old URLs that differ from the new ones only in capitals."""
+    found = [post for post, spot in zip(posts, spots, strict=True)
+             if any(alias.lower() == "/" + spot.url.lower() for alias in spot.aliases)]
+    if found:
+        notes.warn(found[0].source.rel, None, "old URL", f"{len(found):,} old URL"
+                   f"{'s differ' if len(found) > 1 else ' differs'} from the new one only in "
+                   "capitals (/x/Title/ and /x/title/): the redirect pages work on servers "
+                   "that tell capitals apart, but build on a disk that does (not macOS's or "
+                   "Windows' default)")
 
 
 def _translations(posts: list[Post], notes: Notes) -> None:
