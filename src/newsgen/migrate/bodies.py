@@ -136,7 +136,7 @@ class BodyConverter:
         positional, named = sc.parse_args(m.group(4))
         if name in sc.PAIRED and not m.group(5):
             close = re.compile(r"\{\{[<%]-?\s*/\s*" + re.escape(m.group(3))
-                               + r"\s*-?[>%]\}\}").search(text, m.end())
+                               + r"\s*-?[>%]\}\}", re.I).search(text, m.end())
             if close is None:
                 self.leave(offset + at, kind, whole, f"has no closing {{{{< /{name} >}}}}")
                 return whole, m.end(), False
