@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import NOW, article, newsgen, soup, tree_digest, write_site
+import pytest
+from conftest import NOW, article, build_here, newsgen, soup, tree_digest, write_site
 from lxml import etree
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -134,6 +135,49 @@ def test_an_alias_that_takes_a_pages_path_or_leaves_the_site_is_an_error(
                             "not a path on this site") for e in errors), run.err
     assert any("'javascript:alert(1)' is not a path on this site" in e for e in errors)
     assert tree_digest(site / "dist") == before
+
+
+@pytest.mark.parametrize("folds", [False, True])
+def test_an_alias_differing_only_in_capitals(tmp_path: Path, folds: bool,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old URLs may have capitals (`/news/Title/`) where newsgen's are lowercase. A disk
+    that tells capitals apart gets both; on one that does not (macOS, Windows: the two
+    are one file), the redirect would replace the page with a page sending to itself, so
+    it is left out with a warning."""
+    import newsgen.build
+
+    monkeypatch.setattr(newsgen.build, "folds_case", lambda path: folds)
+    site = write_site(tmp_path / "site", {
+        "content/news/title.md": article("Title", section="News",
+                                         aliases="[/news/Title/, /news/old-title/]"),
+    })
+    result, reporter = build_here(site)
+    assert result is not None
+    page = soup(site / "dist/news/title/index.html")
+    assert page.find("h1").get_text(strip=True) == "Title"
+    assert (site / "dist/news/old-title/index.html").exists()
+    warned = [d.format() for d in reporter.warnings if "only in capitals" in d.message]
+    if folds:
+        assert not (site / "dist/news/Title").exists()
+        assert warned == ["content/news/title.md:5: warning: aliases: /news/Title/index.html "
+                          "differs from /news/title/index.html only in capitals, and this "
+                          "disk does not tell capitals apart: its redirect is left out of "
+                          "this build (a build on a disk that does, as on most web hosts, "
+                          "writes it)"]
+    else:
+        assert soup(site / "dist/news/Title/index.html").find(
+            "meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=/news/title/"
+        assert warned == []
+
+
+def test_this_disk_is_asked_whether_it_folds_capitals(tmp_path: Path) -> None:
+    from newsgen.output.guard import folds_case
+
+    probe = tmp_path / "Probe"
+    probe.mkdir()
+    expected = (tmp_path / "pROBE").exists()
+    assert folds_case(probe) is expected
+    assert folds_case(probe / "not" / "made" / "yet") is expected
 
 
 def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:

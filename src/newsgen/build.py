@@ -28,7 +28,7 @@ from newsgen.incremental.fingerprint import Fingerprints, state_key
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
-from newsgen.output.guard import OutputRefused, check_output_dir, tree_digest
+from newsgen.output.guard import OutputRefused, check_output_dir, folds_case, tree_digest
 from newsgen.output.writer import Writer
 from newsgen.parse import readings
 from newsgen.parse.config import check_stylesheets, line_of_key, load_config
@@ -259,7 +259,7 @@ def build(options: BuildOptions, reporter: Reporter,
         site = linked.site
         clock.stage("link")
         pages = plan(site)
-        check_collisions(site, pages, reporter)
+        pages = check_collisions(site, pages, reporter, folds_case=folds_case(out_dir))
         imageset = images.process(site, options.cache_path if options.write else None,
                                   reporter, [p.path for p in pages] +
                                   [a.output for a in site.assets])

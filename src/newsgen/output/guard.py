@@ -23,6 +23,23 @@ class OutputRefused(Exception):
     """The output folder is not one newsgen may replace."""
 
 
+def folds_case(path: Path) -> bool:
+    """Whether the disk `path` (or its nearest existing folder) is on treats `News` and
+    `news` as one name. Asked of the path itself with its letters' case swapped: nothing
+    is written."""
+    here = Path(os.path.realpath(path))
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    for folder in (here, *here.parents):
+        swapped = folder.parent / folder.name.swapcase()
+        if folder.name != swapped.name:
+            try:
+                return swapped.exists() and os.path.samefile(folder, swapped)
+            except OSError:  # pragma: no cover - a folder that vanished meanwhile
+                return False
+    return False
+
+
 def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) -> str | None:
     """Why newsgen must not replace `out`, or None when it may."""
     real = Path(os.path.realpath(out))

@@ -124,8 +124,33 @@ def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
     return None
 
 
-def check_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
-    """Two things may never write one file: report both sources, at the one that has a file."""
+def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
+                     folds_case: bool = False) -> list[Page]:
+    """Two things may never write one file: report both sources, at the one that has a file.
+    The pages to write: all of them, except, when the output's disk does not tell
+    capitals apart (`folds_case`: macOS's and Windows' usual disks), an old URL's redirect
+    that differs from another page's path only in capitals: on such a disk the two are
+    one file, and the redirect would replace the page with a page that sends to itself."""
+    _exact_collisions(site, pages, reporter)
+    if not folds_case:
+        return pages
+    real = {p.path.casefold(): p for p in pages if p.kind != "redirect"}
+    kept = []
+    for page in pages:
+        other = real.get(page.path.casefold()) if page.kind == "redirect" else None
+        if other is None or other.path == page.path:
+            kept.append(page)
+            continue
+        a = page.items[0].article
+        reporter.warning(a.source, a.line_of("aliases"),
+                         f"aliases: /{page.path} differs from /{other.path} only in capitals, "
+                         "and this disk does not tell capitals apart: its redirect is left "
+                         "out of this build (a build on a disk that does, as on most web "
+                         "hosts, writes it)")
+    return kept
+
+
+def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
     owners: dict[str, Page] = {}
     for page in pages:
         first = owners.get(page.path)
