@@ -1,4 +1,4 @@
-"""The command line: `newsgen build | check | serve | new | init`.
+"""The command line: `newsgen build | check | serve | new | init | import`.
 
 Exit status: 0 success; 1 content or configuration errors, or a refused
 output folder; 2 usage errors (argparse's own).
