@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import article, built_copy, newsgen, soup, write_site
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 NOW = "2024-03-10 12:00"
 
@@ -180,3 +182,42 @@ def test_language_codes_as_sites_write_them(tmp_path: Path) -> None:
     bad = write_site(tmp_path / "bad", {"newsgen.yaml": "languages:\n  zz_qq: {}\n"})
     refused = newsgen("check", "-s", bad)
     assert refused.code == 1 and "zz_qq" in refused.err
+
+
+_segment = st.sampled_from(["en", "ru", "zh_cn", "EN", "news", "2024-02-30-x", "2024-03-05-",
+                            "a.ru", "b.zh_cn", "_posts", "x.y.z", "ё", "2024-03-05-visit"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_segment, min_size=1, max_size=4),
+       suffix=st.sampled_from([".md", ".markdown", ".MD"]),
+       options=st.tuples(st.sampled_from(["front_matter", "folder", "categories"]),
+                         st.booleans()))
+def test_what_a_path_says_is_total_and_consistent(parts: list[str], suffix: str,
+                                                  options: tuple[str, bool]) -> None:
+    """Any path gives facts without failing; the language's folder or suffix never stays in
+    the translation key, so the same story in two language folders shares one."""
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    from newsgen.errors import Reporter
+    from newsgen.parse.config import load_config
+    from newsgen.parse.readings import path_facts
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "newsgen.yaml").write_text("languages:\n  ru: {}\n  zh_cn: {}\n",
+                                             encoding="utf-8")
+        config = load_config(Path(tmp), Reporter())
+    config = replace(config, sections_from=options[0], filename_dates=options[1])
+    path = "/".join(parts) + suffix
+    facts = path_facts(config, path)
+    assert facts.lang in (None, "en", "ru", "zh-CN")
+    assert facts.stem
+    if facts.date is not None:
+        assert not facts.stem.startswith(f"{facts.date:%Y-%m-%d}-")
+    if len(parts) > 1 and parts[0] in ("ru", "zh_cn"):
+        other = "zh_cn" if parts[0] == "ru" else "ru"
+        twin = path_facts(config, "/".join([other, *parts[1:]]) + suffix)
+        assert twin.translation_key == facts.translation_key
+        assert {twin.lang, facts.lang} == {"ru", "zh-CN"} or "." in parts[-1]
