@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import NOW, SITES, newsgen, soup, tree_digest, write_site
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsgen.errors import Reporter
@@ -668,6 +668,10 @@ def hugo_sites(draw: st.DrawFn) -> dict[str, str]:
 
 @settings(max_examples=25, deadline=None)
 @given(files=hugo_sites())
+@example(files={  # a title that URLizes to nothing: the old URL was the section's, /posts/
+    "config.toml": '[permalinks]\nposts = "/:section/:slug/"\n',
+    "content/posts/_index.md": '+++\ntitle = "Posts"\n+++\n',
+    "content/posts/one.md": '+++\ntitle = ":"\ndate = 2024-01-31T23:30:00-05:00\n+++\n\n'})
 def test_any_hugo_archive_imports_and_builds(files: dict[str, str]) -> None:
     import tempfile
 

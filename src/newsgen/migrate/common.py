@@ -24,10 +24,8 @@ from newsgen.parse import datatree, frontmatter, yamltree
 from newsgen.parse.dates import parse_moment
 
 try:
-    _Loader: type = yaml.CSafeLoader
     _Dumper: type = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
     _Dumper = yaml.SafeDumper
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -132,7 +130,7 @@ def read_source(path: Path, rel: str, notes: Notes, *, required: bool = True) ->
     front = {k.text: plain(v) for k, v in node.items}
     lines = {k.text.lower(): k.line for k, _ in node.items}
     if twice:
-        last = yaml.load(split.front, Loader=_Loader)  # noqa: S506 - a safe loader
+        last = yamltree.load_plain(split.front)
         for key in twice:
             if isinstance(last, dict) and key in last:
                 front[key] = last[key]
@@ -160,7 +158,7 @@ def load_data(path: Path) -> Any:
         return tomllib.loads(text)
     if suffix == ".json":
         return json.loads(text)
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (CSafeLoader)
+    return yamltree.load_plain(text)
 
 
 def walk(root: Path) -> Iterator[tuple[Path, str]]:

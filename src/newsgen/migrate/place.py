@@ -118,23 +118,31 @@ def settle(pattern: str, spots: Sequence[Spot], tz: tzinfo,
     """Give every spot its slug, URL and aliases; no two articles share a path, and no
     alias is a path another page has."""
     taken: dict[str, str] = {}
+    sections = {s.section for s in spots}
     exact = {s.key: matching_slug(pattern, s, tz) for s in spots}
+
+    def clash(spot: Spot, slug: str) -> bool:
+        """The page would take another post's path, or one of newsgen's own pages'
+        (an old post whose URL was its section's, `/posts/`, under `/{slug}/`)."""
+        path = page_path(fill(pattern, spot, slug, tz))
+        return path in taken or _reserved(path, spot.prefix, sections) or (
+            reserved is not None and reserved(path))
+
     # Posts that keep their old URL first, so that no other post takes it.
     for spot in sorted(spots, key=lambda s: (exact[s.key] is None, s.key)):
         slug = exact[spot.key]
-        if slug is not None and page_path(fill(pattern, spot, slug, tz)) in taken:
+        if slug is not None and clash(spot, slug):
             slug = None
         if slug is None:
             slug = slugify(spot.name) or slugify(spot.key.rsplit("/", 1)[-1]) or "post"
         base, number = slug, 1
-        while page_path(fill(pattern, spot, slug, tz)) in taken:
+        while clash(spot, slug):
             number += 1
             slug = f"{base}-{number}"
         spot.slug = slug
         spot.url = fill(pattern, spot, slug, tz)
         taken[page_path(spot.url)] = spot.key
     claimed: dict[str, str] = {}
-    sections = {s.section for s in spots}
     for spot in sorted(spots, key=lambda s: s.key):
         wanted = [*spot.extra_aliases]
         if spot.old_url is not None:

@@ -27,6 +27,17 @@ try:  # the C parser is several times faster; fall back when libyaml is missing
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+def load_plain(text: str) -> Any:
+    """A YAML document as plain Python values, with the safe loader (C when available):
+    for data files whose lines are not needed (an imported site's config and data).
+    Raises yaml.YAMLError for YAML that cannot be read."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 MAX_NODES = 20_000
 MAX_DEPTH = 64
 
