@@ -697,3 +697,33 @@ def test_a_folder_link_in_the_old_site_is_not_followed(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert "imported 7 of 7 posts" in run.err and "(en 6, ru 1)" in run.err
     assert not (tmp_path / "new/static/images/loop").exists()
+
+
+# -- the reviewer's findings -----------------------------------------------------------------
+
+_POST = "---\ntitle: Hello\ndate: 2024-01-02T10:00:00Z\n---\nText.\n"
+
+
+@pytest.mark.parametrize(("kind", "files", "expected"), [
+    ("hugo", {"hugo.yaml": "baseURL: https://e.org/\ntitle: Ex: the site\n"},
+     "hugo.yaml:2: error: title: a colon followed by a space"),
+    ("hugo", {"config/_default/hugo.yaml": "title: Ex\n",
+              "config/_default/params.yaml": "author:\n\tname: x\n"},
+     "config/_default/params.yaml:2: error: "),
+    ("jekyll", {"_config.yml": "url: https://e.org\ntitle: J: the site\n",
+                "_posts/2024-01-02-hello.md": _POST},
+     "_config.yml:2: error: title: a colon followed by a space"),
+    ("hugo", {"hugo.toml": 'baseURL = "https://e.org/\ntitle = "x"\n'},
+     "hugo.toml:1: error: invalid TOML: a quoted value is never closed"),
+    ("hugo", {"config.json": '{"baseURL": "https://e.org/",\n "title": }\n'},
+     "config.json:2: error: invalid JSON"),
+])
+def test_a_broken_config_stops_the_import_with_its_line(tmp_path: Path, kind: str,
+                                                        files: dict[str, str],
+                                                        expected: str) -> None:
+    src = write_site(tmp_path / "old", {"content/posts/hello.md": _POST, **files})
+    run = newsgen("import", kind, src, tmp_path / "new")
+    assert run.code == 1
+    assert run.lines[0].startswith(expected), run.err
+    assert "nothing was written" in run.lines[-1]
+    assert not (tmp_path / "new").exists()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgen.errors import Reporter, count
-from newsgen.migrate.common import ImportRefused, Notes, Plan, Post
+from newsgen.migrate.common import ConfigBroken, ImportRefused, Notes, Plan, Post
 from newsgen.migrate.place import Spot, choose, settle
 from newsgen.migrate.write import Writer, site_config
 from newsgen.model.config import Config
@@ -56,16 +56,13 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
     src, dest = Path(os.path.abspath(src)), Path(os.path.abspath(dest))
     check_places(src, dest)
     notes = Notes(reporter)
-    if kind == "hugo":
-        from newsgen.migrate.hugo import HugoSite
-
-        plan = HugoSite(src, notes).plan()
-    elif kind == "jekyll":
-        from newsgen.migrate.jekyll import JekyllSite
-
-        plan = JekyllSite(src, notes).plan()
-    else:
-        raise ImportRefused(f"'{kind}' is not hugo or jekyll")
+    try:
+        plan = _read_site(kind, src, notes)
+    except ConfigBroken as exc:  # in the compiler's form, then a stop
+        reporter.error(exc.rel, exc.line, exc.message)
+        reporter.print(warnings=False)
+        raise ImportRefused("the old site's configuration cannot be read (every URL depends "
+                            "on it): nothing was written") from None
     found = len(plan.posts)
     _check_languages(plan, notes)
     _unique_paths(plan.posts)
@@ -93,6 +90,18 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
         result.redirects += len(post.aliases)
     result.warnings = notes.kinds
     return result
+
+
+def _read_site(kind: str, src: Path, notes: Notes) -> Plan:
+    if kind == "hugo":
+        from newsgen.migrate.hugo import HugoSite
+
+        return HugoSite(src, notes).plan()
+    if kind == "jekyll":
+        from newsgen.migrate.jekyll import JekyllSite
+
+        return JekyllSite(src, notes).plan()
+    raise ImportRefused(f"'{kind}' is not hugo or jekyll")
 
 
 def _configure(plan: Plan, dest: Path, notes: Notes, pattern: str) -> Config:

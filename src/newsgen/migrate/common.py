@@ -35,6 +35,23 @@ class ImportRefused(Exception):
     """The import cannot start (a missing source, a destination that is not empty)."""
 
 
+class DataError(ValueError):
+    """A configuration or data file that cannot be read: what is wrong, and its line."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+class ConfigBroken(ImportRefused):
+    """The old site's configuration cannot be read: every URL depends on it, so the import
+    stops, saying where (`hugo.yaml:2: error: …`)."""
+
+    def __init__(self, rel: str, line: int | None, message: str) -> None:
+        super().__init__(f"{rel}: {message}")
+        self.rel, self.line, self.message = rel, line, message
+
+
 @dataclass
 class Notes:
     """Warnings for one import, counted by kind for the summary."""
@@ -151,14 +168,42 @@ def plain(node: yamltree.YNode) -> Any:
 
 
 def load_data(path: Path) -> Any:
-    """A configuration or data file (YAML, TOML or JSON) as plain values; None if empty."""
-    text = path.read_text(encoding="utf-8-sig")
+    """A configuration or data file (YAML, TOML or JSON) as plain values; None if empty.
+    Raises DataError (with the line of the problem) for a file that cannot be read as its
+    kind, OSError when it cannot be read at all."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, message = frontmatter.encoding_problem(path.read_bytes(), exc)
+        raise DataError(message, line) from None
     suffix = path.suffix.lower()
     if suffix == ".toml":
-        return tomllib.loads(text)
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            found = re.search(r"at line (\d+)", str(exc))
+            message = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)",
+                             "", str(exc))
+            if message.startswith("Illegal character '\\n'"):
+                message = "a quoted value is never closed on its line: end it with its quote"
+            raise DataError(f"invalid TOML: {message}",
+                            int(found.group(1)) if found else None) from None
     if suffix == ".json":
-        return json.loads(text)
-    return yamltree.load_plain(text)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+        except RecursionError:
+            raise DataError("invalid JSON: nested too deeply", None) from None
+    try:
+        return yamltree.load_plain(text)
+    except (yaml.YAMLError, RecursionError):
+        pass
+    try:  # read again for the line and an explanation of the problem
+        yamltree.parse(text, 0, [])
+    except yamltree.YamlError as exc:
+        raise DataError(exc.message, exc.line) from None
+    raise DataError("invalid YAML", None)
 
 
 def walk(root: Path) -> Iterator[tuple[Path, str]]:

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from newsgen.migrate import urls
 from newsgen.migrate.common import (
+    ConfigBroken,
+    DataError,
     ImportRefused,
     Notes,
     Plan,
@@ -73,9 +75,10 @@ def read_config(src: Path, notes: Notes) -> dict[str, Any]:
         rel = path.relative_to(src).as_posix()
         try:
             data = load_data(path)
-        except (ValueError, OSError) as exc:
-            notes.warn(rel, None, "config", f"not read: {exc}")
-            continue
+        except DataError as exc:
+            raise ConfigBroken(rel, exc.line, exc.message) from None
+        except OSError as exc:
+            raise ConfigBroken(rel, None, f"cannot be read: {exc.strerror}") from None
         found = True
         data = lower_keys(data) if isinstance(data, dict) else {}
         stem = path.stem.lower()

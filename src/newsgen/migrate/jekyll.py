@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from newsgen.migrate import urls
 from newsgen.migrate.common import (
+    ConfigBroken,
+    DataError,
     ImportRefused,
     Notes,
     Plan,
@@ -63,8 +65,11 @@ class JekyllSite:
         if config_path.is_file():
             try:
                 loaded = load_data(config_path)
-            except (ValueError, OSError) as exc:
-                raise ImportRefused(f"{config_path.name}: cannot be read ({exc})") from None
+            except DataError as exc:
+                raise ConfigBroken(config_path.name, exc.line, exc.message) from None
+            except OSError as exc:
+                raise ConfigBroken(config_path.name, None,
+                                   f"cannot be read: {exc.strerror}") from None
             self.config = loaded if isinstance(loaded, dict) else {}
         elif not any((src / d).is_dir() for d in ("_posts", "_layouts")):
             raise ImportRefused(f"{src} has neither _config.yml nor _posts/: no Jekyll site")
@@ -124,6 +129,9 @@ class JekyllSite:
                                                     else "\t"))
                 else:
                     continue
+            except DataError as exc:
+                self.notes.warn(f"_data/{rel}", exc.line, "data file", f"not read: {exc}")
+                continue
             except (ValueError, OSError) as exc:
                 self.notes.warn(f"_data/{rel}", None, "data file", f"not read: {exc}")
                 continue
