@@ -727,3 +727,27 @@ def test_a_broken_config_stops_the_import_with_its_line(tmp_path: Path, kind: st
     assert run.lines[0].startswith(expected), run.err
     assert "nothing was written" in run.lines[-1]
     assert not (tmp_path / "new").exists()
+
+
+def test_hugo_split_config_per_language(tmp_path: Path) -> None:
+    """`config/_default/languages.fr.toml` is `[languages.fr]`, as Hugo reads it: each
+    language's contentDir is found, and the title comes from the default language's."""
+    src = write_site(tmp_path / "old", {
+        "config/_default/hugo.toml": 'baseURL = "https://e.org/"\n'
+                                     'defaultContentLanguage = "en"\n'
+                                     '[permalinks]\npost = "/:year/:month/:day/:slug/"\n',
+        "config/_default/languages.en.toml": 'title = "Ex"\ncontentDir = "content/en"\n',
+        "config/_default/languages.fr.toml": 'title = "Ex FR"\ncontentDir = "content/fr"\n',
+        "config/_default/params.fr.toml": 'description = "Le site"\n',
+        "content/en/post/hello.md": _POST,
+        "content/fr/post/bonjour.md": _POST.replace("Hello", "Bonjour"),
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    assert "(en 1, fr 1)" in run.err and "2 posts keep their old URL" in run.err
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert config.startswith("title: Ex\n") and "description: Le site" in config
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    dist = tmp_path / "new/dist"
+    assert answered(dist, "/2024/01/02/hello/") == "page"
+    assert answered(dist, "/fr/2024/01/02/bonjour/") == "page"

@@ -63,6 +63,20 @@ def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
             into[key] = value
 
 
+def _nested(stem: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A file of `config/_default/` where Hugo puts it: `X.toml` is the key X,
+    `X.<lang>.toml` is `languages.<lang>` (its `menus` or `params` for menu(s) and params),
+    `hugo.toml` and `config.toml` the root."""
+    if stem in ("hugo", "config"):
+        return data
+    name, dot, lang = stem.rpartition(".")
+    if not dot:
+        return {stem: data}
+    inner = {{"menu": "menus"}.get(name, name): data} if name in (
+        "menu", "menus", "params") else data
+    return {"languages": {lang: inner}}
+
+
 def read_config(src: Path, notes: Notes) -> dict[str, Any]:
     config: dict[str, Any] = {}
     found = False
@@ -81,9 +95,8 @@ def read_config(src: Path, notes: Notes) -> dict[str, Any]:
             raise ConfigBroken(rel, None, f"cannot be read: {exc.strerror}") from None
         found = True
         data = lower_keys(data) if isinstance(data, dict) else {}
-        stem = path.stem.lower()
-        if path.parent == folder and stem not in ("hugo", "config"):
-            data = {stem: data}
+        if path.parent == folder:
+            data = _nested(path.stem.lower(), data)
         _merge(config, data)
     if not found and not (src / "content").is_dir():
         raise ImportRefused(f"{src} has no hugo.toml, config.toml (or YAML, JSON) and no "
@@ -204,9 +217,8 @@ class HugoSite:
                         skipped["pages without a date, or not rendered"] += 1
                     else:
                         posts.append(post)
-        for name in THEME_DIRS:
-            skipped["theme files (layouts, themes, assets, data)"] += sum(
-                1 for _ in walk(self.src / name))
+        if theme := sum(1 for name in THEME_DIRS for _ in walk(self.src / name)):
+            skipped["theme files (layouts, themes, assets, data)"] += theme
         if self.list_pages:
             n = len(self.list_pages)
             self.notes.warn(self.list_pages[0], None, "list page", f"{n} list page"
@@ -298,7 +310,9 @@ class HugoSite:
                    skipped: Counter[str]) -> Plan:
         c = self.config
         params = table(c.get("params"))
-        title = scalar_text(c.get("title")) or "News"
+        own = self.languages.get(self.default, {})
+        title = (scalar_text(c.get("title")) or scalar_text(own.get("title"))
+                 or scalar_text(table(own.get("params")).get("title")) or "News")
         codes = sorted({p.lang for p in posts} - {self.default})
         languages = {}
         for code in codes:
