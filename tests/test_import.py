@@ -751,3 +751,20 @@ def test_hugo_split_config_per_language(tmp_path: Path) -> None:
     dist = tmp_path / "new/dist"
     assert answered(dist, "/2024/01/02/hello/") == "page"
     assert answered(dist, "/fr/2024/01/02/bonjour/") == "page"
+
+
+def test_hugo_params_map_gives_fields(tmp_path: Path) -> None:
+    """`params: {author: …}` is Hugo's `.Params.author`: read as the field, the top level
+    winning; other keys stay parameters, and `params.date` places nothing."""
+    src = write_site(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://e.org/"\n',
+        "content/posts/x.md": "---\ntitle: X\ndate: 2023-06-21\ndescription: Top\n"
+                              "params:\n  author: matei\n  description: Inner\n"
+                              "  images: [/i.png]\n  mood: calm\n  date: 2001-01-01\n---\nx\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    text = (tmp_path / "new/content/posts/x.md").read_text(encoding="utf-8")
+    head = text.split("\n---\n", 1)[0]
+    assert "author: matei" in head and "summary: Top" in head and "mood: calm" in head
+    assert "params" not in head and "2001" not in head and "Inner" not in head

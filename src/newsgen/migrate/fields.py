@@ -29,6 +29,33 @@ DROPPED = {
 }
 
 
+# Keys of Hugo's front matter `params:` map newsgen reads as fields (`.Params.author`);
+# the keys that place a page (date, slug, url, aliases …) mean nothing to Hugo there.
+FROM_PARAMS = {
+    "tags", "tag", "categories", "category", "author", "authors", "description", "summary",
+    "image", "images", "featured_image", "featuredimage", "cover", "lastmod", "expirydate",
+}
+
+
+def lift_params(source: Source) -> None:
+    """Hugo's `params:` map (its keys are the page's `.Params`) read as if written at the
+    top: the fields newsgen knows, and other keys as parameters; the top level wins."""
+    key = next((k for k in source.front if k.lower() == "params"), None)
+    given = source.front.get(key) if key is not None else None
+    if key is None or not isinstance(given, dict):
+        return
+    del source.front[key]
+    line = source.lines.get("params")
+    top = {k.lower() for k in source.front}
+    for name, value in given.items():
+        low = str(name).lower()
+        if low in top or (low in MAPPED and low not in FROM_PARAMS) or low in DROPPED:
+            continue
+        source.front[str(name)] = value
+        if line is not None:
+            source.lines.setdefault(low, line)
+
+
 def tags(source: Source, kind: str, section: str | None) -> list[str]:
     """`tags` and front matter `categories`; Jekyll splits a text at spaces, both at
     commas. The category that became the section is not repeated as a tag."""

@@ -27,7 +27,7 @@ from newsgen.migrate.common import (
     strip_markdown_suffix,
     walk,
 )
-from newsgen.migrate.fields import newsgen_fields
+from newsgen.migrate.fields import lift_params, newsgen_fields
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -250,6 +250,7 @@ class HugoSite:
         source = read_source(path, shown, self.notes)
         if source is None:
             return None
+        lift_params(source)
         build = source.get("_build") or source.get("build") or {}
         if source.get("headless") is True or (isinstance(build, dict) and str(
                 build.get("render", "")).lower() in ("never", "false")):
