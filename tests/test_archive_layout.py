@@ -109,13 +109,27 @@ def test_old_sitemap_check(built: tuple[Path, str], tmp_path: Path) -> None:
         f"{old}:6: error: https://old.example/en/news/2019/01/01/gone/ is neither a page nor "
         "a redirect in the new build (/en/news/2019/01/01/gone/index.html is missing); give "
         "the article that replaces it aliases: [/en/news/2019/01/01/gone/]"]
-    assert "5 old URLs: 2 pages, 1 redirects, 1 files, 1 missing" in run.err
+    assert "5 old URLs: 2 pages, 1 redirect, 1 file, 1 missing" in run.err
     listed = tmp_path / "urls.txt"
     listed.write_text("# pages of the old site\n/en/\nhttps://old.example/zh_cn/news/\n",
                       encoding="utf-8")
     ok = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", listed)
     assert ok.code == 0, ok.err
     assert "2 old URLs: 2 pages, 0 redirects, 0 files, 0 missing" in ok.err
+    # a sitemap cut short, an entry left open, or nothing at all proves nothing: an error
+    whole = old.read_text(encoding="utf-8")
+    for name, text, says in (
+            ("cut.xml", whole[: whole.index("<url><loc>https://old.example/en/news/2019")],
+             "ends before its </urlset>"),
+            ("open.xml", whole.replace("gone/</loc></url>", "gone/</url>"), "each entry must "
+                                                                            "be whole"),
+            ("empty.xml", "", "lists no URL"),
+            ("nothing.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                            "\n</urlset>\n", "lists no URL")):
+        broken = tmp_path / name
+        broken.write_text(text, encoding="utf-8")
+        bad = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", broken)
+        assert bad.code == 1 and says in bad.err and "nothing was checked" in bad.err, name
     index = tmp_path / "index.xml"
     index.write_text('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                      "<sitemap><loc>https://old.example/s1.xml</loc></sitemap>"
@@ -221,3 +235,40 @@ def test_what_a_path_says_is_total_and_consistent(parts: list[str], suffix: str,
         twin = path_facts(config, "/".join([other, *parts[1:]]) + suffix)
         assert twin.translation_key == facts.translation_key
         assert {twin.lang, facts.lang} == {"ru", "zh-CN"} or "." in parts[-1]
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    # braces that are not attributes stay text, in their place
+    ("The set *S*{1, 2} and **bold**{x} and a_b_{c d} here.",
+     "<p>The set <em>S</em>{1, 2} and <strong>bold</strong>{x} and a_b_{c d} here.</p>"),
+    # braces that are: kramdown's and Python-Markdown's forms
+    ('![a](x.png){: .wide} and *em*{: #id} *b*{.c data-x="1 2"}',
+     '<img alt="a" class="wide" src="x.png"> and <em id="id">em</em> '
+     '<em class="c" data-x="1 2">b</em>'),
+    ("Para text\n{: .lead }", '<p class="lead">Para text</p>'),
+    # a correction struck out, as Hugo and GitHub show it; no ~subscript~
+    ("As of ~~January 11~~ now, H~2~O.", "<p>As of <del>January 11</del> now, H~2~O.</p>"),
+    # a backslash escapes any ASCII punctuation, as in CommonMark
+    ("Costs \\~90 ms, \\$5, \\@x; C:\\Users stays.", "<p>Costs ~90 ms, $5, @x; C:\\Users "
+                                                     "stays.</p>"),
+])
+def test_markdown_as_hugo_and_jekyll_archives_write_it(text: str, html: str) -> None:
+    from newsgen.parse.markup import PLACEHOLDER_RE, Converter
+
+    body = Converter().convert(text)
+    shown = PLACEHOLDER_RE.sub(lambda m: body.links[int(m.group(1))], body.html)
+    assert html in shown
+
+
+def test_section_titles_take_any_spelling_of_a_language(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nlanguages:\n  zh-cn: {}\n  pt_br: {}\n"
+                        "sections:\n  - slug: news\n    title: News\n"
+                        "    titles: {zh_cn: 新闻, pt-BR: Notícias}\n",
+        "content/news/a.md": article("A", "2024-03-01", "News", lang="zh-cn"),
+        "content/news/b.md": article("B", "2024-03-01", "News", lang="pt-br"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert "新闻" in soup(site / "dist/zh-cn/news/index.html").find("h1").get_text()
+    assert "Notícias" in soup(site / "dist/pt_br/news/index.html").find("h1").get_text()

@@ -281,7 +281,12 @@ def _old_urls(path: str, result: BuildResult, options: BuildOptions, quiet: bool
     except OSError as exc:
         print(f"newsgen: error: --old-sitemap {path}: {exc.strerror}", file=sys.stderr)
         return 1
-    urls, is_index = oldurls.read(text)
+    try:
+        urls, is_index = oldurls.read(text)
+    except oldurls.Unreadable as exc:
+        where = f"{path}:{exc.line}" if exc.line else path
+        print(f"{where}: error: {exc}; nothing was checked", file=sys.stderr)
+        return 1
     if is_index:
         print(f"{path}: error: this is a sitemap index; give one of the sitemaps it lists "
               "(or all their URLs in one file)", file=sys.stderr)
@@ -293,9 +298,9 @@ def _old_urls(path: str, result: BuildResult, options: BuildOptions, quiet: bool
         missing += 1
         print(f"{path}:{old.line}: error: {message}", file=sys.stderr)
     if not quiet or missing:
-        print(f"newsgen: {count(len(urls), 'old URL')}: {counts.pages:,} pages, "
-              f"{counts.redirects:,} redirects, {counts.files:,} files, {missing:,} missing",
-              file=sys.stderr)
+        print(f"newsgen: {count(len(urls), 'old URL')}: {count(counts.pages, 'page')}, "
+              f"{count(counts.redirects, 'redirect')}, {count(counts.files, 'file')}, "
+              f"{missing:,} missing", file=sys.stderr)
     return 1 if missing else 0
 
 

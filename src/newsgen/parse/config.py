@@ -19,6 +19,7 @@ from newsgen.model.config import GROUPS as GROUP_TYPES
 from newsgen.parse import i18n
 from newsgen.parse.config_schema import GROUPS, OPTIONS, TOP_KEYS, Option
 from newsgen.parse.config_values import (
+    LANG_CODE_RE,
     Checker,
     check_base_url,
     check_language_code,
@@ -287,13 +288,14 @@ def _sections(c: Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionCon
             if tmap is not None:
                 for k, v in tmap.items:
                     t = as_text(v)
-                    if k.text not in lang_codes:
+                    code = language_tag(k.text) if LANG_CODE_RE.match(k.text) else k.text
+                    if code not in lang_codes:  # zh_cn, zh-cn, zh-CN: one language
                         c.error(k.line, f"sections.titles: '{k.text}' is not a configured "
                                         f"language ({', '.join(lang_codes)})")
                     elif t is None:
                         c.error(v.line, f"sections.titles.{k.text}: expected a string")
                     else:
-                        titles[k.text] = t
+                        titles[code] = t
             if slug_text is None and title is None:
                 c.error(item.line, "sections: each section needs a slug or a title")
                 continue

@@ -16,6 +16,7 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
@@ -27,10 +28,21 @@ from newsgen.parse.slugs import slugify
 # own fenced_code sees them only at the top level, and turns a `# comment` in them into a
 # heading); pymdownx.highlight without Pygments: `<pre><code class="language-x">`, the same
 # with or without Pygments installed, for a site's own script or stylesheet to colour.
-EXTENSIONS = ("tables", "pymdownx.highlight", "pymdownx.superfences", "footnotes",
-              "attr_list", "toc", "sane_lists")
+# pymdownx.tilde: ~~struck out~~ (a correction, as Hugo's and GitHub's Markdown show it),
+# without ~subscript~. Attribute lists are newsgen's own, stricter (see _AttrLists).
+EXTENSIONS = ("tables", "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tilde",
+              "footnotes", "toc", "sane_lists")
+# Python-Markdown takes any {…} after an element as its attributes, up to the line's last
+# `}`: "*S*{1, 2} and {x}" became `<em 1_ 2>` and lost and reordered text. Only braces that
+# hold attributes are: `{: .class #id key=value}` (kramdown's and Python-Markdown's forms).
+_ATTR = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s}"']+))"""
+_ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
+# CommonMark lets a backslash escape any ASCII punctuation (`\~90 ms`, `\$5`), as Hugo and
+# Jekyll sites write it; Python-Markdown only some.
+_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
-CONVERTER = f"{EXTENSIONS}|markdown {markdown.__version__}|pymdownx {version('pymdown-extensions')}"
+CONVERTER = (f"{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+             f"pymdownx {version('pymdown-extensions')}")
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
@@ -162,10 +174,22 @@ class _NewsgenExtension(Extension):
             # Raw HTML becomes visible text instead of markup.
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
+        md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(_PUNCTUATION))
+        md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
         self.collector = _Collector(md, self.safe)
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
         if not self.safe:
             md.postprocessors.register(_RawHtmlLinks(md, self.collector), "newsgen-raw-links", -10)
+
+
+class _AttrLists(AttrListTreeprocessor):
+    """Python-Markdown's attribute lists with _ATTRS for braces. (The stubs mark these
+    patterns Final; Python-Markdown reads them from the instance, so a subclass sets them.)"""
+
+    BASE_RE = _ATTRS  # type: ignore[misc]
+    HEADER_RE = re.compile(rf"[ ]+{_ATTRS}[ ]*$")  # type: ignore[misc]
+    BLOCK_RE = re.compile(rf"\n[ ]*{_ATTRS}[ ]*$")  # type: ignore[misc]
+    INLINE_RE = re.compile(rf"^{_ATTRS}")  # type: ignore[misc]
 
 
 def _toc_slug(value: str, separator: str) -> str:
@@ -181,6 +205,7 @@ class Converter:
             "toc": {"slugify": _toc_slug, "permalink": False},
             "footnotes": {"UNIQUE_IDS": False},
             "pymdownx.highlight": {"use_pygments": False},
+            "pymdownx.tilde": {"subscript": False},
         }
         self.md = markdown.Markdown(
             extensions=[*EXTENSIONS, self.ext],

@@ -25,18 +25,45 @@ class OldUrl:
     line: int
 
 
+class Unreadable(Exception):
+    """Not a whole sitemap or list of URLs: a check against it would prove nothing."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def read(text: str) -> tuple[list[OldUrl], bool]:
     """The URLs of a sitemap, or of a plain list (one a line, `#` comments); and whether
-    it is a sitemap index (whose URLs are sitemaps, not pages)."""
-    if "<loc" in text or "<urlset" in text or _INDEX.search(text):
+    it is a sitemap index (whose URLs are sitemaps, not pages). A sitemap cut short
+    (its closing tag missing, a `<loc>` or `<url>` left open) or a file without one URL
+    raises Unreadable: a migration check must not pass on half a list."""
+    if text.lstrip().startswith("<") or "<loc" in text or "<urlset" in text:
+        is_index = _INDEX.search(text) is not None
+        root = "sitemapindex" if is_index else "urlset"
+        item = "sitemap" if is_index else "url"
         found = [OldUrl(html.unescape(m.group(1)), text.count("\n", 0, m.start()) + 1)
                  for m in _LOC.finditer(text)]
-        return found, _INDEX.search(text) is not None
+        if not re.search(rf"</(?:\w+:)?{root}>\s*\Z", text):
+            raise Unreadable(text.count("\n") + 1, f"the sitemap ends before its </{root}>: "
+                                                   "it is cut short, or not a sitemap")
+        opened = len(re.findall(rf"<(?:\w+:)?{item}>", text))
+        closed = len(re.findall(rf"</(?:\w+:)?{item}>", text))
+        locs = len(re.findall(r"<(?:\w+:)?loc>", text))
+        if not opened == closed == locs == len(found):
+            raise Unreadable(None, f"the sitemap has {opened} <{item}>, {closed} </{item}>, "
+                                   f"{locs} <loc> and {len(found)} complete <loc>…</loc>: "
+                                   "each entry must be whole")
+        if not found:
+            raise Unreadable(None, "the sitemap lists no URL")
+        return found, is_index
     out = []
     for number, line in enumerate(text.splitlines(), 1):
         url = line.strip()
         if url and not url.startswith("#"):
             out.append(OldUrl(url, number))
+    if not out:
+        raise Unreadable(None, "the file lists no URL (a sitemap, or one URL a line)")
     return out, False
 
 
