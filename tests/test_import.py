@@ -768,3 +768,29 @@ def test_hugo_params_map_gives_fields(tmp_path: Path) -> None:
     head = text.split("\n---\n", 1)[0]
     assert "author: matei" in head and "summary: Top" in head and "mood: calm" in head
     assert "params" not in head and "2001" not in head and "Inner" not in head
+
+
+def test_bundle_files_keep_their_old_urls(tmp_path: Path) -> None:
+    """Hugo serves a bundle's files beside its page: they are copied there as well, so the
+    old URL of the file and an absolute link to it keep working."""
+    png = (SITES / "jekyll-archive/images/bridge.png").read_bytes()
+    src = write_site(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://e.org/"\n[permalinks.page]\n'
+                     'blog = "/:year/:month/:day/:slug/"\n',
+        "content/blog/2023/0621-x/index.md": "---\ntitle: X\nslug: x\ndate: 2023-06-21\n"
+                                             "---\n![chart](chart.png)\n",
+        "content/blog/2023/0621-x/chart.png": png,
+        "content/blog/2023/0807-y/index.md": "---\ntitle: Y\nslug: y\ndate: 2023-08-07\n"
+                                             "images: [/2023/06/21/x/chart.png]\n---\n"
+                                             "See ![again](/2023/06/21/x/chart.png)\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    assert "1 page bundle file copied to static/ at the old URL" in run.err
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    dist = tmp_path / "new/dist"
+    assert (dist / "2023/06/21/x/chart.png").read_bytes() == png
+    assert (dist / "blog/2023/0621-x/chart.png").read_bytes() == png
+    assert "image: /2023/06/21/x/chart.png" in (
+        tmp_path / "new/content/blog/2023/0807-y/index.md").read_text(encoding="utf-8")

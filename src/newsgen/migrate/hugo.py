@@ -11,16 +11,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsgen.errors import count
 from newsgen.migrate import urls
 from newsgen.migrate.common import (
-    ConfigBroken,
-    DataError,
-    ImportRefused,
     Notes,
     Plan,
     Post,
     is_markdown,
-    load_data,
     read_moment,
     read_source,
     scalar_text,
@@ -28,80 +25,16 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import lift_params, newsgen_fields
+from newsgen.migrate.hugo_files import bundle_files, read_config, table
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
-CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml",
-                "config.yaml", "config.yml", "config.json")
 DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 THEME_DIRS = ("layouts", "themes", "archetypes", "assets", "data", "i18n", "resources")
 _TOKENS = {"year": "{year}", "month": "{month}", "day": "{day}", "section": "{section}",
            "sectionslug": "{section}", "slugorcontentbasename": "{slug}",
            "slugorfilename": "{slug}", "contentbasename": "{slug}", "filename": "{slug}",
            "slug": "{slug}", "title": "{slug}"}
-
-
-def lower_keys(value: Any) -> Any:
-    """Hugo reads configuration keys case-insensitively."""
-    if isinstance(value, dict):
-        return {str(k).lower(): lower_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [lower_keys(v) for v in value]
-    return value
-
-
-def table(value: Any) -> dict[str, Any]:
-    """A mapping of the configuration, or an empty one."""
-    return value if isinstance(value, dict) else {}
-
-
-def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
-    for key, value in other.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
-
-
-def _nested(stem: str, data: dict[str, Any]) -> dict[str, Any]:
-    """A file of `config/_default/` where Hugo puts it: `X.toml` is the key X,
-    `X.<lang>.toml` is `languages.<lang>` (its `menus` or `params` for menu(s) and params),
-    `hugo.toml` and `config.toml` the root."""
-    if stem in ("hugo", "config"):
-        return data
-    name, dot, lang = stem.rpartition(".")
-    if not dot:
-        return {stem: data}
-    inner = {{"menu": "menus"}.get(name, name): data} if name in (
-        "menu", "menus", "params") else data
-    return {"languages": {lang: inner}}
-
-
-def read_config(src: Path, notes: Notes) -> dict[str, Any]:
-    config: dict[str, Any] = {}
-    found = False
-    files = [src / name for name in CONFIG_NAMES if (src / name).is_file()][:1]
-    folder = src / "config" / "_default"
-    if folder.is_dir():
-        files += sorted(p for p in folder.iterdir()
-                        if p.suffix in (".toml", ".yaml", ".yml", ".json"))
-    for path in files:
-        rel = path.relative_to(src).as_posix()
-        try:
-            data = load_data(path)
-        except DataError as exc:
-            raise ConfigBroken(rel, exc.line, exc.message) from None
-        except OSError as exc:
-            raise ConfigBroken(rel, None, f"cannot be read: {exc.strerror}") from None
-        found = True
-        data = lower_keys(data) if isinstance(data, dict) else {}
-        if path.parent == folder:
-            data = _nested(path.stem.lower(), data)
-        _merge(config, data)
-    if not found and not (src / "content").is_dir():
-        raise ImportRefused(f"{src} has no hugo.toml, config.toml (or YAML, JSON) and no "
-                            "content/: no Hugo site")
-    return config
 
 
 class HugoSite:
@@ -180,6 +113,7 @@ class HugoSite:
         copies: list[tuple[Path, str]] = []
         skipped: Counter[str] = Counter()
         roots = self.roots()
+        placed: list[tuple[str, str | None]] = []  # bundles: (folder in the new site, old URL)
         for root, fixed in roots:
             into = "content/" + (f"{fixed}/" if fixed and len(roots) > 1 else "")
             inner = [r for r, _ in roots if r != root and r.is_relative_to(root)]
@@ -217,6 +151,8 @@ class HugoSite:
                         skipped["pages without a date, or not rendered"] += 1
                     else:
                         posts.append(post)
+                        if is_index:
+                            placed.append((into + folder, post.old_url))
         if theme := sum(1 for name in THEME_DIRS for _ in walk(self.src / name)):
             skipped["theme files (layouts, themes, assets, data)"] += theme
         if self.list_pages:
@@ -229,6 +165,12 @@ class HugoSite:
             self.notes.warn(self.undated[0], None, "no date", f"{n} page"
                             f"{'s' if n > 1 else ''} without a date (date, publishDate, "
                             "lastmod) not imported: newsgen's articles have dates")
+        if beside := bundle_files(placed, copies):
+            self.notes.warn(beside[0][0].relative_to(self.src).as_posix(), None, "bundle files",
+                            f"{count(len(beside), 'page bundle file')} copied to static/ at "
+                            "the old URL beside the page as well (Hugo served them there; "
+                            "newsgen serves them at their content path)")
+            copies += beside
         static = scalar_text(self.config.get("staticdir")) or "static"
         copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
         return self.build_plan(posts, copies, skipped)

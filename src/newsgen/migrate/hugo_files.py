@@ -1,0 +1,95 @@
+"""A Hugo site's files other than its pages: its configuration (one file, or the split
+configuration of `config/_default/` nested as Hugo nests it), and the files it serves
+from elsewhere than `static/`: page bundles' files beside their old page, and `assets/`
+files pages name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from newsgen.migrate.common import ConfigBroken, DataError, ImportRefused, Notes, load_data
+
+CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml",
+                "config.yaml", "config.yml", "config.json")
+
+def lower_keys(value: Any) -> Any:
+    """Hugo reads configuration keys case-insensitively."""
+    if isinstance(value, dict):
+        return {str(k).lower(): lower_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [lower_keys(v) for v in value]
+    return value
+
+
+def table(value: Any) -> dict[str, Any]:
+    """A mapping of the configuration, or an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
+    for key, value in other.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _nested(stem: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A file of `config/_default/` where Hugo puts it: `X.toml` is the key X,
+    `X.<lang>.toml` is `languages.<lang>` (its `menus` or `params` for menu(s) and params),
+    `hugo.toml` and `config.toml` the root."""
+    if stem in ("hugo", "config"):
+        return data
+    name, dot, lang = stem.rpartition(".")
+    if not dot:
+        return {stem: data}
+    inner = {{"menu": "menus"}.get(name, name): data} if name in (
+        "menu", "menus", "params") else data
+    return {"languages": {lang: inner}}
+
+
+def read_config(src: Path, notes: Notes) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    found = False
+    files = [src / name for name in CONFIG_NAMES if (src / name).is_file()][:1]
+    folder = src / "config" / "_default"
+    if folder.is_dir():
+        files += sorted(p for p in folder.iterdir()
+                        if p.suffix in (".toml", ".yaml", ".yml", ".json"))
+    for path in files:
+        rel = path.relative_to(src).as_posix()
+        try:
+            data = load_data(path)
+        except DataError as exc:
+            raise ConfigBroken(rel, exc.line, exc.message) from None
+        except OSError as exc:
+            raise ConfigBroken(rel, None, f"cannot be read: {exc.strerror}") from None
+        found = True
+        data = lower_keys(data) if isinstance(data, dict) else {}
+        if path.parent == folder:
+            data = _nested(path.stem.lower(), data)
+        _merge(config, data)
+    if not found and not (src / "content").is_dir():
+        raise ImportRefused(f"{src} has no hugo.toml, config.toml (or YAML, JSON) and no "
+                            "content/: no Hugo site")
+    return config
+
+
+def bundle_files(bundles: list[tuple[str, str | None]], copies: list[tuple[Path, str]],
+                 ) -> list[tuple[Path, str]]:
+    """Hugo publishes a page bundle's files beside its page (`/2023/06/21/x/chart.png`),
+    newsgen at their content path: each is copied to `static/` at its old URL as well, so
+    the old URLs (and the absolute links that use them) keep working. `bundles` are
+    (the bundle's folder under the new site, the page's old URL)."""
+    out: list[tuple[Path, str]] = []
+    for folder, old_url in bundles:
+        if not old_url or "://" in old_url:
+            continue
+        base = old_url.split("?", 1)[0].split("#", 1)[0]
+        base = base if base.endswith("/") else base.rpartition("/")[0] + "/"
+        for path, target in copies:
+            inner = target.removeprefix(folder + "/")
+            if inner != target and not inner.startswith("index."):
+                out.append((path, "static" + base + inner))
+    return out
