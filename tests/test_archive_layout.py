@@ -248,6 +248,10 @@ def test_what_a_path_says_is_total_and_consistent(parts: list[str], suffix: str,
     ("Para text\n{: .lead }", '<p class="lead">Para text</p>'),
     # a correction struck out, as Hugo and GitHub show it; no ~subscript~
     ("As of ~~January 11~~ now, H~2~O.", "<p>As of <del>January 11</del> now, H~2~O.</p>"),
+    # headings start at <h2> below the title, whatever level the body starts at
+    ("#### Facts\n\ntext\n\n##### Detail", '<h2 id="facts">Facts</h2>\n<p>text</p>\n'
+                                               '<h3 id="detail">Detail</h3>'),
+    ("# Top\n\n### Deep", '<h2 id="top">Top</h2>\n<h3 id="deep">Deep</h3>'),
     # a backslash escapes any ASCII punctuation, as in CommonMark
     ("Costs \\~90 ms, \\$5, \\@x; C:\\Users stays.", "<p>Costs ~90 ms, $5, @x; C:\\Users "
                                                      "stays.</p>"),

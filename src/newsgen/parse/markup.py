@@ -41,7 +41,8 @@ _ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 # Jekyll sites write it; Python-Markdown only some.
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
-CONVERTER = (f"{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+# (and the revision of newsgen's own steps below: raise it when they change what they make)
+CONVERTER = (f"2|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {version('pymdown-extensions')}")
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -49,6 +50,7 @@ PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 _SCHEME_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 _STASH_RE = re.compile("\x02wzxhzdk:\\d+\x03")
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SUMMARY_LENGTH = 200
 
 
@@ -100,14 +102,20 @@ class _Collector(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         self.links = []
         self.summary = ""
+        # The page's <h1> is the title: a body's "# Heading" becomes <h2>, and a body whose
+        # highest headings are "###" or lower has them all raised to start at <h2>, so no
+        # level is skipped after the title (archives often start their posts at "####").
+        levels = [int(el.tag[1]) for el in root.iter() if el.tag in _HEADINGS]
+        raise_by = min(levels) - 2 if levels and min(levels) > 2 else 0
         for el in root.iter():
             if el.tag == "a":
                 self._rewrite(el, "href")
             elif el.tag == "img":
                 self._rewrite(el, "src")
             elif el.tag == "h1":
-                # The page's <h1> is the title: a body "# Heading" becomes <h2>.
                 el.tag = "h2"
+            elif raise_by and el.tag in _HEADINGS:
+                el.tag = f"h{int(el.tag[1]) - raise_by}"
             if not self.summary and el.tag == "p":
                 text = _decoded(_STASH_RE.sub("", _text_without_footnotes(el)))
                 self.summary = " ".join(text.split())
