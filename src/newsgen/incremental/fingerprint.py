@@ -24,6 +24,7 @@ from newsgen import __version__
 from newsgen.hashing import digest
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Entry, LanguageSite, Site, Term
+from newsgen.parse.markup import CONVERTER
 from newsgen.stages import images
 from newsgen.stages.kinds import KINDS, Page
 from newsgen.stages.loader import SourceTree
@@ -258,6 +259,6 @@ def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> 
     except OSError:
         config_stat = None
     return digest(_dump((
-        __version__, options, str(config.root), config_stat, sorted(tree.stats.items()),
-        theme_stats,
+        __version__, CONVERTER, options, str(config.root), config_stat,
+        sorted(tree.stats.items()), theme_stats,
     )))
