@@ -295,7 +295,12 @@ def convert(kind: str, body: str, site: dict[str, Any] | None = None) -> tuple[s
     ("{{< highlight go >}}\nfmt.Println(1)\n{{< /highlight >}}", "```go\nfmt.Println(1)\n```"),
     ("{{% note %}}\nBe careful.\n{{% /note %}}", "> **Note:** Be careful."),
     ('{{< admonition type="warning" title="Heads up" >}}\nHot.\n{{< /admonition >}}',
-     "> **Warning: Heads up**\n> Hot."),
+     "> **Warning: Heads up**\n>\n> Hot."),
+    ('{{< admonition tip "Compatibility" >}}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
+     '{{< /admonition >}}', "> **Tip: Compatibility**\n>\n> | a | b |\n> |---|---|\n"),
+    ("{{< admonition >}}\nPlain.\n{{< /admonition >}}", "> **Note:** Plain."),
+    ('{{< callout note "Heads up" >}}\n- one\n{{< /callout >}}',
+     "> **Note: Heads up**\n>\n> - one"),
     ('[x]({{< ref "posts/b.md" >}})', "[x](../posts/b.md.md)"),
     ('[x]({{< relref "/posts/c" >}})', "[x](../posts/c.md)"),
     ('{{< param "kicker" >}}', "Breaking"),
@@ -550,7 +555,7 @@ def test_hugo_languages_in_folders_of_their_own(tmp_path: Path) -> None:
     assert "permalink: /{section}/{year}/{slug}/" in config
     visit = (tmp_path / "new/content/en/posts/Visit.md").read_text(encoding="utf-8")
     assert "translation_key: visit" in visit
-    assert "> **Note:**\n> ```sh\n> make {{< x >}}\n> ```" in visit
+    assert "> **Note:**\n>\n> ```sh\n> make {{< x >}}\n> ```" in visit
     built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
     assert built.code == 0, built.err
     dist = tmp_path / "new/dist"
@@ -794,3 +799,22 @@ def test_bundle_files_keep_their_old_urls(tmp_path: Path) -> None:
     assert (dist / "blog/2023/0621-x/chart.png").read_bytes() == png
     assert "image: /2023/06/21/x/chart.png" in (
         tmp_path / "new/content/blog/2023/0807-y/index.md").read_text(encoding="utf-8")
+
+
+def test_callouts_stay_apart_and_render_their_tables() -> None:
+    """Two callouts (or a quote and a callout) parted by a blank line are two quotes in
+    newsgen's Markdown, which would join them; a table after the label is a table."""
+    from bs4 import BeautifulSoup
+
+    from newsgen.parse.markup import Converter
+
+    body = ("> Said before.\n\n{{< tip >}}\nOne.\n{{< /tip >}}\n\n"
+            '{{< admonition warning "Two" >}}\n| a | b |\n|---|---|\n| 1 | 2 |\n'
+            "{{< /admonition >}}\n\n> Said after.\n")
+    out, reporter = convert("hugo", body)
+    assert not reporter.warnings
+    page = BeautifulSoup(Converter().convert(out).html, "html.parser")
+    quotes = page.find_all("blockquote")
+    assert [q.get_text(" ", strip=True)[:10] for q in quotes] == [
+        "Said befor", "Tip: One.", "Warning: T", "Said after"]
+    assert quotes[2].find("table") is not None

@@ -145,7 +145,13 @@ class BodyConverter:
                 lang = positional[0] if positional else named.get("lang", "")
                 return sc.fence(lang, inner), close.end(), True
             body = self.text(inner, offset + m.end(), scope)
-            return sc.admonition(name, positional, named, body), close.end(), True
+            quote = sc.admonition(name, positional, named, body)
+            # Markdown joins quotes that only a blank line parts: a comment ends each one
+            if text[:at].rstrip().rpartition("\n")[2].lstrip().startswith(">"):
+                quote = "<!-- -->\n\n" + quote
+            if _QUOTE_NEXT.match(text, close.end()):
+                quote += "\n\n<!-- -->"
+            return quote, close.end(), True
         result: str | None = None
         block = False
         why = "has no newsgen equivalent: write Markdown, or raw HTML, instead"
@@ -264,6 +270,10 @@ _PAIRED_OPEN = {
     "hugo": re.compile(r"\{\{[<%]-?\s*(" + "|".join(sc.PAIRED) + r")\b", re.I),
     "jekyll": re.compile(r"\{%-?\s*(raw|highlight|comment)\b"),
 }
+
+
+_QUOTE_NEXT = re.compile(r"[ \t]*\n\s*(>|\{\{[<%]-?\s*(" + "|".join(sc.ADMONITIONS) + r")\b)",
+                         re.I)
 
 
 def _paired_at(body: str, kind: str) -> int | None:

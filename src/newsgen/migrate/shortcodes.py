@@ -136,16 +136,20 @@ def social(name: str, positional: list[str], named: dict[str, str]) -> str | Non
     return None
 
 
+_GENERIC = ("admonition", "callout", "alert", "notice")
+
+
 def admonition(name: str, positional: list[str], named: dict[str, str], inner: str) -> str:
-    """A note, tip or warning box as a quote: `> **Note:** …`."""
-    kind = name
-    if name in ("admonition", "callout", "alert", "notice") and (
-            named.get("type") or positional):
-        kind = named.get("type") or positional[0]
+    """A note, tip or warning box as a quote: `> **Note:** …`, or `> **Tip: Title**` on a
+    line of its own, then a blank quoted line (so a table or a list after it is one)."""
+    kind, rest_args = name, positional
+    if name in _GENERIC:
+        kind = named.get("type") or (positional[0] if positional else "note")
+        rest_args = positional[1:] if not named.get("type") else positional
     label = kind.replace("-", " ").replace("_", " ").strip().capitalize() or "Note"
     title = named.get("title") or named.get("summary", "")
-    if not title and name not in ("admonition", "callout", "alert", "notice") and positional:
-        title = positional[0]
+    if not title and rest_args:
+        title = rest_args[0]
     head = f"**{label}: {title}**" if title else f"**{label}:**"
     lines = inner.strip("\n").split("\n") if inner.strip() else []
     if lines and not title and not re.match(r"[ \t]*(```|~~~|#|>|[-*+] |\d+[.)] |\||<)",
@@ -154,6 +158,5 @@ def admonition(name: str, positional: list[str], named: dict[str, str], inner: s
         rest = lines[1:]
     else:
         first = f"> {head}"
-        rest = lines
+        rest = [""] + lines if lines else []
     return "\n".join([first, *(f"> {line}" if line.strip() else ">" for line in rest)])
-
