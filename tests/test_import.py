@@ -306,6 +306,11 @@ def convert(kind: str, body: str, site: dict[str, Any] | None = None) -> tuple[s
     ('{{< param "kicker" >}}', "Breaking"),
     ("```\n{{< x >}}\n```", "```\n{{< x >}}\n```"),
     ("`{{< x >}}` stays", "`{{< x >}}` stays"),
+    ("```go-html-template\n{{</* youtube w7F */>}}\n```", "```go-html-template\n"
+                                                          "{{< youtube w7F >}}\n```"),
+    ("Inline `{{%/* note */%}}`, and {{</* figure src=x */>}}.",
+     "Inline `{{% note %}}`, and {{< figure src=x >}}."),
+    ("{{< note >}}\nWrite {{</* ref x */>}}.\n{{< /note >}}", "> **Note:** Write {{< ref x >}}."),
 ])
 def test_hugo_constructs(body: str, expected: str) -> None:
     out, reporter = convert("hugo", body)

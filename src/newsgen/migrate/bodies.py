@@ -46,6 +46,7 @@ _LIQUID_START = re.compile(r"\{[{%]")
 _HUGO = re.compile(r"\{\{([<%])-?\s*(/?)\s*([\w.-]+(?:/[\w.-]+)*)(.*?)(/?)\s*-?([>%])\}\}", re.S)
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
+_ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
 _LONGEST = 2000  # a construct longer than this is no construct (an unclosed `{%`)
 
 
@@ -71,7 +72,9 @@ class BodyConverter:
         self._newlines = [i for i, ch in enumerate(body) if ch == "\n"]
         variables = {**page.front, "title": page.title, "url": page.old_url or "",
                      "lang": page.lang}
-        return self.text(body, 0, Scope(self.site, variables))
+        out = self.text(body, 0, Scope(self.site, variables))
+        # Hugo shows an escaped shortcode as the shortcode's text, in code fences too
+        return _ESCAPED.sub(r"{{\1\2\3}}", out) if self.kind == "hugo" else out
 
     def line(self, offset: int) -> int:
         return self.page.body_line + bisect.bisect_left(self._newlines, offset)
