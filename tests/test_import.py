@@ -823,3 +823,28 @@ def test_callouts_stay_apart_and_render_their_tables() -> None:
     assert [q.get_text(" ", strip=True)[:10] for q in quotes] == [
         "Said befor", "Tip: One.", "Warning: T", "Said after"]
     assert quotes[2].find("table") is not None
+
+
+def test_a_link_to_a_sibling_page_links_its_new_file(tmp_path: Path) -> None:
+    """`[fast](0518-bench)` is a sibling bundle Hugo found by its folder name: it links to
+    that post's new file, as does a slug; a page link to nothing imported is warned with
+    its line."""
+    src = write_site(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://e.org/"\n[permalinks.page]\n'
+                     'blog = "/:year/:month/:day/:slug/"\n',
+        "content/blog/2021/0518-bench/index.md": "---\ntitle: Bench\nslug: benchmarks\n"
+                                                 "date: 2021-05-18\n---\nFast.\n",
+        "content/blog/2021/0601-next/index.md": "---\ntitle: Next\nslug: next\n"
+                                                "date: 2021-06-01\n---\nIt is [fast]"
+                                                "(0518-bench), [see](../2021/0518-bench/#x)"
+                                                ", [again](benchmarks).\n\nAnd [gone](faq).\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    text = (tmp_path / "new/content/blog/2021/0601-next/index.md").read_text(encoding="utf-8")
+    assert "[fast](../0518-bench/index.md)" in text
+    assert "[see](../0518-bench/index.md#x)" in text
+    assert "[again](../0518-bench/index.md)" in text
+    assert "content/blog/2021/0601-next/index.md:8: warning: link 'faq' names no " \
+           "imported post" in run.err
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0

@@ -27,25 +27,42 @@ class LinkFixer:
         self.converter = Converter(raw_html=True)
 
     def fix(self, body: str, folder: str, exists: Callable[[str], bool],
-            old_url: str | None) -> tuple[str, list[str]]:
+            old_url: str | None, post: Callable[[str], str | None] = lambda _: None,
+            ) -> tuple[str, list[str], list[str]]:
         """The body with each relative target that names no file of the new site
-        rewritten against the old URL; and the targets that could not be rewritten."""
+        rewritten: to an imported post's new file when it names one (`[x](0518-bench)`,
+        a sibling page Hugo found), else against the old URL. Also the targets that could
+        not be rewritten, and the page links that named no imported post."""
         if not _MAYBE_LOCAL.search(body):
-            return body, []
+            return body, [], []
         links = self.converter.convert(body).links
         stuck: list[str] = []
+        unknown: list[str] = []
         for target in dict.fromkeys(links):
             path = resolve(folder, target)
             if path is not None and exists(path):
                 continue
-            new = urljoin(old_url or "/", target)
-            if not new.startswith("/"):
-                new = "/" + new.lstrip("/")
+            page = is_page_link(target)
+            new = post(target) if page else None
+            if new is None:
+                new = urljoin(old_url or "/", target)
+                new = new if new.startswith("/") else "/" + new.lstrip("/")
+                if page:
+                    unknown.append(target)
             changed = replace_target(body, target, new)
             if changed == body:
                 stuck.append(target)
             body = changed
-        return body, stuck
+        return body, stuck, unknown
+
+
+def is_page_link(target: str) -> bool:
+    """A relative link to a page (`x`, `x/`, `../x.md`), not to a file (`chart.png`)."""
+    path = urlsplit(target).path
+    if not path or urlsplit(target).scheme:
+        return False
+    name = path.rstrip("/").rpartition("/")[2]
+    return path.endswith("/") or "." not in name.lstrip(".") or name.lower().endswith(".md")
 
 
 def resolve(folder: str, target: str) -> str | None:

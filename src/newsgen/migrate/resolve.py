@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from newsgen.migrate.bodies import Page
 from newsgen.migrate.common import Post, strip_markdown_suffix
@@ -20,6 +21,7 @@ class Links:
     def __init__(self, posts: list[Post], static: dict[str, str],
                  page_url: Callable[[str], str | None], default_lang: str) -> None:
         self.by_rel = {p.source.rel: p for p in posts}
+        self.posts = sorted(posts, key=lambda p: p.source.rel)
         self.static = static  # a copied file's path in the old site -> its site path
         self.page_url = page_url
         self.default_lang = default_lang
@@ -65,6 +67,23 @@ class Links:
             post = self._pick(found, lang or page.lang)
             return self._link(page, post, anchor) if post else None
         return None
+
+    def page_link(self, page: Page, target: str) -> str | None:
+        """A relative link Hugo resolved to a page (`[x](0518-bench)`, `../other/`): the
+        link to that post's new file when it names an imported post, by its path, bundle
+        folder or file name, or its slug; else None."""
+        path, _, anchor = target.partition("#")
+        path = unquote(path.split("?", 1)[0]).removeprefix("./")
+        found = self.hugo_ref(page, path, None) if path.strip("./") else None
+        if found is not None:
+            return found + (f"#{anchor}" if anchor and "#" not in found else "")
+        name = strip_markdown_suffix(path.rstrip("/").rpartition("/")[2]).lower()
+        match = [p for p in self.posts if name and name in (
+            p.slug.lower(), str(p.source.get("slug") or "").lower())]
+        if len({p.group for p in match}) != 1:
+            return None
+        post = self._pick(match, page.lang)
+        return self._link(page, post, anchor) if post else None
 
     def post_url(self, page: Page, name: str) -> str | None:
         """Jekyll's post_url: a post by its file name (`2010-07-21-name`), maybe below a

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from newsgen.errors import count
 from newsgen.migrate.bodies import BodyConverter, Page
 from newsgen.migrate.common import Notes, Plan, Post, dump_front, dump_yaml
 from newsgen.migrate.links import LinkFixer
@@ -111,13 +112,21 @@ class Writer:
                     front=dict(s.front), old_url=post.old_url, lang=post.lang)
         try:
             body = self.converter.convert(page, s.body)
-            body, stuck = self.fixer.fix(body, post.folder, self.content.__contains__,
-                                         post.old_url)
+            body, stuck, unknown = self.fixer.fix(
+                body, post.folder, self.content.__contains__, post.old_url,
+                lambda target: self.links.page_link(page, target))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError,
                 RecursionError) as exc:  # a bug of the importer: this post's body as it was
             self.notes.warn(s.rel, s.body_line, "body", f"the body could not be converted "
                             f"({type(exc).__name__}: {exc}); it is imported as it was")
-            body, stuck = s.body, []
+            body, stuck, unknown = s.body, [], []
+        if unknown:
+            at = s.body.find(unknown[0])
+            self.notes.warn(s.rel, s.body_line + s.body.count("\n", 0, at) if at >= 0 else None,
+                            "link", f"link '{unknown[0]}' names no imported post: rewritten as "
+                            "its old site path, which may name a page that is not imported"
+                            + (f" (and {count(len(unknown) - 1, 'other link')})"
+                               if len(unknown) > 1 else ""))
         for target in stuck:
             self.notes.warn(s.rel, None, "link", f"link '{target}' names no file of the new "
                             "site and could not be rewritten: newsgen will report it")
