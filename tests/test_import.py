@@ -848,3 +848,22 @@ def test_a_link_to_a_sibling_page_links_its_new_file(tmp_path: Path) -> None:
     assert "content/blog/2021/0601-next/index.md:8: warning: link 'faq' names no " \
            "imported post" in run.err
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+
+
+def test_assets_images_are_served_and_missing_ones_warned(tmp_path: Path) -> None:
+    """`assets/images/x.png` named as `/images/x.png` (a Hugo resource) is copied to
+    static/images/; an image that is a file nowhere is warned with its line."""
+    png = (SITES / "jekyll-archive/images/bridge.png").read_bytes()
+    src = write_site(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://e.org/"\n',
+        "assets/images/x.png": png,
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n"
+                              '{{< figure src="/images/x.png" alt="X" >}}\n\n'
+                              "![gone](/images/gone.png)\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    assert (tmp_path / "new/static/images/x.png").read_bytes() == png
+    warned = [w for w in run.warnings() if "image" in w]
+    assert warned == ["content/posts/a.md:7: warning: image '/images/gone.png' is no file of "
+                      "the old site's static/, assets/ or content/"], run.err

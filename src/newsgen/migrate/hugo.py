@@ -25,7 +25,7 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import lift_params, newsgen_fields
-from newsgen.migrate.hugo_files import bundle_files, read_config, table
+from newsgen.migrate.hugo_files import asset_images, bundle_files, read_config, table
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -173,6 +173,7 @@ class HugoSite:
             copies += beside
         static = scalar_text(self.config.get("staticdir")) or "static"
         copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
+        copies += asset_images(self.src, copies)
         return self.build_plan(posts, copies, skipped)
 
     def list_page(self, path: Path, root: Path, rel: str, fixed: str | None) -> None:

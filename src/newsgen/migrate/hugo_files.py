@@ -8,7 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from newsgen.migrate.common import ConfigBroken, DataError, ImportRefused, Notes, load_data
+from newsgen.migrate.common import (
+    ConfigBroken,
+    DataError,
+    ImportRefused,
+    Notes,
+    load_data,
+    walk,
+)
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml",
                 "config.yaml", "config.yml", "config.json")
@@ -93,3 +100,16 @@ def bundle_files(bundles: list[tuple[str, str | None]], copies: list[tuple[Path,
             if inner != target and not inner.startswith("index."):
                 out.append((path, "static" + base + inner))
     return out
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico")
+
+
+def asset_images(src: Path, copies: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """`assets/` images, copied to `static/` at the same path: pages name them as site
+    paths (`{{< figure src="/images/x.jpg" >}}`) and Hugo's templates publish them there
+    as resources. A file of `static/` at the same path wins."""
+    taken = {target for _, target in copies}
+    return [(path, f"static/{rel}") for path, rel in walk(src / "assets")
+            if rel.lower().endswith(IMAGE_SUFFIXES) and f"static/{rel}" not in taken
+            and not any(part.startswith((".", "_")) for part in rel.split("/"))]

@@ -5,17 +5,23 @@ the old site's contents alone, so two imports of one site are the same bytes."""
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from newsgen.errors import count
 from newsgen.migrate.bodies import BodyConverter, Page
+from newsgen.migrate.code import split_code
 from newsgen.migrate.common import Notes, Plan, Post, dump_front, dump_yaml
 from newsgen.migrate.links import LinkFixer
 from newsgen.migrate.resolve import Links
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.slugs import slugify
+
+_SITE_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?(/[^/\s)>][^\s)>]*)|<img\b[^>]*?\bsrc\s*=\s*["']"""
+                         r"""(/[^/"'][^"']*)""", re.I)
 
 # newsgen's fields, in the order its documentation lists them; kept keys follow.
 ORDER = ("tags", "author", "authors", "summary", "image", "updated", "expirydate", "draft")
@@ -127,6 +133,7 @@ class Writer:
                             "its old site path, which may name a page that is not imported"
                             + (f" (and {count(len(unknown) - 1, 'other link')})"
                                if len(unknown) > 1 else ""))
+        self.missing_images(s.rel, s.body_line, s.body, body)
         for target in stuck:
             self.notes.warn(s.rel, None, "link", f"link '{target}' names no file of the new "
                             "site and could not be rewritten: newsgen will report it")
@@ -148,6 +155,20 @@ class Writer:
             front["aliases"] = list(post.aliases)
         front.update(fields)
         return dump_front(front) + ("" if body.startswith("\n") else "\n") + body
+
+    def missing_images(self, rel: str, line: int, before: str, body: str) -> None:
+        """A warning for each image named by its site path that is no file of the new
+        site (nor was one of the old: newsgen will report it)."""
+        for code, _, chunk in split_code(body):
+            for m in ([] if code else _SITE_IMAGE.finditer(chunk)):
+                path = unquote(m.group(1) or m.group(2)).split("?", 1)[0].split("#", 1)[0]
+                site = path.lstrip("/")
+                if f"static/{site}" in self.files or f"content/{site}" in self.files:
+                    continue
+                at = before.find(path.rpartition("/")[2])
+                self.notes.warn(rel, line + before.count("\n", 0, at) if at >= 0
+                                else None, "missing image", f"image '{path}' is no file of "
+                                "the old site's static/, assets/ or content/")
 
     def lead_image(self, post: Post, value: str | dict[str, str]) -> Any:
         """The lead image if newsgen will find it; else None, with a warning."""
