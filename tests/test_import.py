@@ -867,3 +867,25 @@ def test_assets_images_are_served_and_missing_ones_warned(tmp_path: Path) -> Non
     warned = [w for w in run.warnings() if "image" in w]
     assert warned == ["content/posts/a.md:7: warning: image '/images/gone.png' is no file of "
                       "the old site's static/, assets/ or content/"], run.err
+
+
+@pytest.mark.parametrize(("config", "zone"), [
+    ("", "Etc/GMT-8"),
+    ('timeZone = "Asia/Shanghai"\n', "Asia/Shanghai"),
+])
+def test_times_show_as_written(tmp_path: Path, config: str, zone: str) -> None:
+    """Without a time zone in the config, posts that all carry +08:00 give the fixed zone
+    of that offset (said once), so 06:00+08:00 shows as 06:00, as Hugo shows it."""
+    src = write_site(tmp_path / "old", {
+        "hugo.toml": f'baseURL = "https://e.org/"\n{config}',
+        "content/news/morning.md": "---\ntitle: Morning\ndate: 2024-03-05T06:00:00+08:00\n"
+                                   "---\nx\n",
+        "content/news/noon.md": "---\ntitle: Noon\ndate: 2024-03-06T12:00:00+08:00\n---\nx\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    assert f"timezone: {zone}\n" in (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert ("time zone 1" in run.err) == (not config)
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    page = (tmp_path / "new/dist/news/morning/index.html").read_text(encoding="utf-8")
+    assert "March 5, 2024, 6:00" in page

@@ -13,10 +13,12 @@ import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from newsgen.errors import Reporter, count
-from newsgen.migrate.common import ConfigBroken, ImportRefused, Notes, Plan, Post
+from newsgen.migrate.common import ConfigBroken, ImportRefused, Moment, Notes, Plan, Post
 from newsgen.migrate.place import Spot, choose, settle
 from newsgen.migrate.write import Writer, site_config
 from newsgen.model.config import Config
@@ -64,6 +66,7 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
         raise ImportRefused("the old site's configuration cannot be read (every URL depends "
                             "on it): nothing was written") from None
     found = len(plan.posts)
+    _guess_zone(plan, notes)
     _check_languages(plan, notes)
     _unique_paths(plan.posts)
     dest.mkdir(parents=True, exist_ok=True)
@@ -128,6 +131,34 @@ def _spots(posts: list[Post], config: Config) -> list[Spot]:
     return [Spot(key=p.source.rel, old_url=p.old_url, prefix=_prefix(config, p.lang),
                  section=slugify(p.section) or "news", when=p.moment.instant, name=p.name,
                  extra_aliases=list(p.extra_aliases)) for p in posts]
+
+
+def _guess_zone(plan: Plan, notes: Notes) -> None:
+    """No time zone named, but most posts' times carry one UTC offset (`+08:00`): the
+    fixed zone of that offset (`Etc/GMT-8`, its sign inverted), so newsgen shows times as
+    written, as Hugo shows them. Times without an offset keep their instant (UTC)."""
+    timed = [p for p in plan.posts if p.moment.time_given]
+    offsets = Counter(p.moment.written.utcoffset() for p in timed
+                      if isinstance(p.moment.written, datetime))
+    if plan.timezone or not offsets:
+        return
+    offset, n = offsets.most_common(1)[0]
+    hours = offset.total_seconds() / 3600 if offset is not None else 0.0
+    if not hours or not hours.is_integer() or not -12 <= hours <= 14 or n < 0.8 * len(timed):
+        return
+    zone = f"Etc/GMT{-int(hours):+d}"
+    plan.timezone, plan.tz = zone, ZoneInfo(zone)
+    for post in timed:
+        if isinstance(post.moment.written, datetime) and post.moment.written.tzinfo is None:
+            post.moment = Moment(post.moment.instant, post.moment.instant, True)
+    first = min((p for p in timed if isinstance(p.moment.written, datetime)
+                 and p.moment.written.utcoffset() == offset), key=lambda p: p.source.rel)
+    sign = "+" if hours > 0 else "-"
+    notes.warn(first.source.rel, first.source.line("date"), "time zone",
+               f"the posts' times carry the offset {sign}{abs(int(hours)):02d}:00 ({n:,} of "
+               f"{len(timed):,}) and the old site names no time zone: "
+               f"newsgen.yaml gets timezone: {zone} (UTC{sign}{abs(int(hours))}), so times "
+               "show as written; put the site's own zone there if it has one")
 
 
 def _check_languages(plan: Plan, notes: Notes) -> None:
@@ -209,8 +240,10 @@ def summary(result: ImportResult, dest: str) -> str:
     total = sum(result.posts.values())
     lines = [f"newsgen: imported {total:,} of {result.found:,} posts into {dest}"
              + (f" ({by_lang})" if by_lang else ""),
-             f"newsgen: permalink {result.permalink}: {count(result.kept, 'post')} keep "
-             f"their old URL; {count(result.redirects, 'old URL')} get a redirect page "
+             f"newsgen: permalink {result.permalink}: {count(result.kept, 'post')} "
+             f"{'keeps its' if result.kept == 1 else 'keep their'} "
+             f"old URL; {count(result.redirects, 'old URL')} "
+             f"{'gets' if result.redirects == 1 else 'get'} a redirect page "
              "(aliases)"]
     if result.files:
         lines.append(f"newsgen: {count(result.files, 'file')} copied (images, downloads, "
