@@ -889,3 +889,19 @@ def test_times_show_as_written(tmp_path: Path, config: str, zone: str) -> None:
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
     page = (tmp_path / "new/dist/news/morning/index.html").read_text(encoding="utf-8")
     assert "March 5, 2024, 6:00" in page
+
+
+@pytest.mark.parametrize("kind", ["hugo", "jekyll"])
+def test_the_summary_counts_posts_that_could_not_be_read(tmp_path: Path, kind: str) -> None:
+    folder = "content/news/" if kind == "hugo" else "_posts/"
+    src = write_site(tmp_path / "old", {
+        "hugo.toml" if kind == "hugo" else "_config.yml": "",
+        f"{folder}2024-01-02-good.md": _POST,
+        f"{folder}2024-01-03-bad.md": "---\ntitle: Bad: yaml\ndate: 2024-01-03\n---\nx\n",
+        f"{folder}2024-01-04-tabs.md": "---\ntitle: T\ntags:\n\t- a\n---\nx\n",
+    })
+    run = newsgen("import", kind, src, tmp_path / "new")
+    assert run.code == 0, run.err
+    assert "imported 1 of 3 posts" in run.err
+    assert "1 post keeps its old URL" in run.err
+    assert "2 posts not imported: 2 whose file or front matter cannot be read" in run.err

@@ -39,6 +39,7 @@ class ImportResult:
     warnings: Counter[str] = field(default_factory=Counter)  # by kind
     skipped: Counter[str] = field(default_factory=Counter)
     files: int = 0  # files copied
+    unread: Counter[str] = field(default_factory=Counter)  # posts found, not imported: why
 
 
 def check_places(src: Path, dest: Path) -> None:
@@ -65,7 +66,7 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
         reporter.print(warnings=False)
         raise ImportRefused("the old site's configuration cannot be read (every URL depends "
                             "on it): nothing was written") from None
-    found = len(plan.posts)
+    found = len(plan.posts) + plan.unread.total()
     _guess_zone(plan, notes)
     _check_languages(plan, notes)
     _unique_paths(plan.posts)
@@ -76,7 +77,8 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
     config = _configure(plan, dest, notes, pattern)
     spots = _spots(plan.posts, config)
     settle(config.permalink, spots, config.tz)
-    result = ImportResult(found=found, permalink="/" + config.permalink, skipped=plan.skipped)
+    result = ImportResult(found=found, permalink="/" + config.permalink, skipped=plan.skipped,
+                          unread=plan.unread)
     for post, spot in zip(plan.posts, spots, strict=True):
         post.slug, post.aliases = spot.slug, spot.aliases
         result.kept += spot.kept
@@ -245,6 +247,10 @@ def summary(result: ImportResult, dest: str) -> str:
              f"old URL; {count(result.redirects, 'old URL')} "
              f"{'gets' if result.redirects == 1 else 'get'} a redirect page "
              "(aliases)"]
+    if result.unread:
+        why = ", ".join(f"{n:,} {what}" for what, n in sorted(
+            result.unread.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"newsgen: {count(result.unread.total(), 'post')} not imported: {why}")
     if result.files:
         lines.append(f"newsgen: {count(result.files, 'file')} copied (images, downloads, "
                      "page bundles' files)")

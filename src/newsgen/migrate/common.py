@@ -28,6 +28,7 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Dumper = yaml.SafeDumper
 
+UNREADABLE = "whose file or front matter cannot be read (warned)"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 
@@ -387,5 +388,6 @@ class Plan:
     copies: list[tuple[Path, str]]  # (file of the old site, path under the new site)
     site_vars: dict[str, Any]  # `site` of Liquid (Jekyll) or the config (Hugo)
     skipped: Counter[str] = field(default_factory=Counter)  # what was left, and how many
+    unread: Counter[str] = field(default_factory=Counter)  # posts found, not imported: why
     # the old URL of a page that was not imported, by its path in the old site
     page_url: Callable[[str], str | None] | None = None

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from newsgen.errors import count
 from newsgen.migrate import urls
 from newsgen.migrate.common import (
+    UNREADABLE,
     Notes,
     Plan,
     Post,
@@ -62,6 +63,7 @@ class HugoSite:
         self.sections_with_index: set[tuple[str, str]] = set()
         self.section_titles: dict[str, dict[str, str]] = {}
         self.list_pages: list[str] = []
+        self.unread: Counter[str] = Counter()  # posts found that cannot be imported: why
         self.undated: list[str] = []  # pages without a date: not news, not imported
 
     # -- configuration -------------------------------------------------------------------
@@ -146,10 +148,11 @@ class HugoSite:
                 elif len(parts) == 1 or (len(parts) == 2 and is_index):
                     skipped["pages outside sections (about, contact)"] += 1
                 else:
+                    unread = self.unread.total()
                     post = self.post(path, root, rel, fixed, into, bundle=is_index)
-                    if post is None:
+                    if post is None and self.unread.total() == unread:
                         skipped["pages without a date, or not rendered"] += 1
-                    else:
+                    elif post is not None:
                         posts.append(post)
                         if is_index:
                             placed.append((into + folder, post.old_url))
@@ -192,6 +195,7 @@ class HugoSite:
         shown = (root.relative_to(self.src) / rel).as_posix()
         source = read_source(path, shown, self.notes)
         if source is None:
+            self.unread[UNREADABLE] += 1
             return None
         lift_params(source)
         build = source.get("_build") or source.get("build") or {}
@@ -208,8 +212,10 @@ class HugoSite:
             if (value := source.get(key)) is not None:
                 moment = read_moment(value, self.tz)
                 if moment is None:
-                    self.notes.warn(shown, source.line(key), "date",
-                                    f"{key}: '{value}' is not a date the importer reads")
+                    self.notes.warn(shown, source.line(key), "date", f"not imported: {key}: "
+                                    f"'{value}' is not a date the importer reads")
+                    self.unread["whose date cannot be read (warned)"] += 1
+                    return None
                 break
         if moment is None:
             self.undated.append(shown)
@@ -286,7 +292,7 @@ class HugoSite:
             base_url=scalar_text(c.get("baseurl")), language=language, languages=languages,
             timezone=self.timezone, tz=self.tz, default_prefix=self.in_subdir,
             patterns=patterns, posts=posts, section_titles=sections, copies=copies,
-            site_vars=c, skipped=skipped)
+            site_vars=c, skipped=skipped, unread=self.unread)
 
 
 def translate(pattern: str) -> str | None:

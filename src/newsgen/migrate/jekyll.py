@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from newsgen.migrate import urls
 from newsgen.migrate.common import (
+    UNREADABLE,
     ConfigBroken,
     DataError,
     ImportRefused,
@@ -89,6 +90,7 @@ class JekyllSite:
         self.data: dict[str, Any] = {}
         self.uncategorized: list[str] = []  # posts without a category: section "news"
         self.declared = self.declared_languages()
+        self.unread: Counter[str] = Counter()  # posts found that cannot be imported: why
 
     # -- the site ------------------------------------------------------------------------
 
@@ -159,6 +161,8 @@ class JekyllSite:
                 source = read_source(path, rel, self.notes)
                 if source is not None:
                     posts.append((source, above, special == "_drafts"))
+                else:
+                    self.unread[UNREADABLE] += 1
                 continue
             if special is not None or parts[-1].startswith("_"):
                 label = special.lstrip("_") if special else ""
@@ -191,6 +195,8 @@ class JekyllSite:
             post = self.post(source, above, draft, folders, default)
             if post is not None:
                 posts.append(post)
+            else:
+                self.unread["without a date it reads (warned)"] += 1
         if self.uncategorized:
             n = len(self.uncategorized)
             self.notes.warn(self.uncategorized[0], None, "section", f"{n} post"
@@ -221,7 +227,7 @@ class JekyllSite:
             languages={c: {"title": title} for c in codes}, timezone=self.timezone,
             tz=self.tz, default_prefix=default_prefix, patterns=translated, posts=posts,
             section_titles=sections, copies=copies, site_vars=site, skipped=skipped,
-            page_url=self.page_url)
+            page_url=self.page_url, unread=self.unread)
 
     def default_language(self, found: list[tuple[Source, list[str], bool]],
                          folders: set[str]) -> str:
