@@ -755,6 +755,8 @@ def test_hugo_split_config_per_language(tmp_path: Path) -> None:
     run = newsgen("import", "hugo", src, tmp_path / "new")
     assert run.code == 0, run.err
     assert "(en 1, fr 1)" in run.err and "2 posts keep their old URL" in run.err
+    feeds = [w for w in run.warnings() if "feed" in w]  # Hugo's index.xml: said once
+    assert len(feeds) == 1 and "/post/feed.xml" in feeds[0] and "301" in feeds[0]
     config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
     assert config.startswith("title: Ex\n") and "description: Le site" in config
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0

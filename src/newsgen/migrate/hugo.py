@@ -26,7 +26,7 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import lift_params, newsgen_fields
-from newsgen.migrate.hugo_files import asset_images, bundle_files, read_config, table
+from newsgen.migrate.hugo_files import CONFIG_NAMES, asset_images, bundle_files, read_config, table
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -174,10 +174,27 @@ class HugoSite:
                             "the old URL beside the page as well (Hugo served them there; "
                             "newsgen serves them at their content path)")
             copies += beside
+        self.feeds(posts)
         static = scalar_text(self.config.get("staticdir")) or "static"
         copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
         copies += asset_images(self.src, copies)
         return self.build_plan(posts, copies, skipped)
+
+    def feeds(self, posts: list[Post]) -> None:
+        """Said once: Hugo's feeds are `index.xml`, newsgen's `feed.xml`; a redirect page
+        cannot send a feed reader on, the server must."""
+        kinds = self.config.get("disablekinds")
+        if not posts or (isinstance(kinds, list) and "rss" in [str(k).lower() for k in kinds]):
+            return
+        sections = sorted({slugify(p.section) for p in posts})
+        example = sections[0] if sections else "posts"
+        where = next((n for n in (*CONFIG_NAMES, "config/_default")
+                      if (self.src / n).exists()), "config")
+        self.notes.warn(where, None, "feeds", "Hugo's feeds (/index.xml, /<section>/index.xml, "
+                        "/<lang>/index.xml, /tags/<tag>/index.xml) are not written: newsgen's "
+                        f"are /feed.xml and /<section>/feed.xml (/{example}/feed.xml); a "
+                        "redirect page cannot move a feed reader, so add a permanent (301) "
+                        "redirect on the server from each old index.xml to its feed.xml")
 
     def list_page(self, path: Path, root: Path, rel: str, fixed: str | None) -> None:
         """A section's `_index.md`: its title names the section."""
