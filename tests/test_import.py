@@ -907,3 +907,37 @@ def test_the_summary_counts_posts_that_could_not_be_read(tmp_path: Path, kind: s
     assert "imported 1 of 3 posts" in run.err
     assert "1 post keeps its old URL" in run.err
     assert "2 posts not imported: 2 whose file or front matter cannot be read" in run.err
+
+
+def test_wrong_places_and_kinds_are_explained(tmp_path: Path) -> None:
+    hugo = write_site(tmp_path / "repo/site", {"hugo.toml": "", "content/posts/a.md": _POST})
+    jekyll = write_site(tmp_path / "blog", {"_config.yml": "", "_posts/2024-01-02-a.md": _POST})
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    for args, expected in [
+        (("hugo", tmp_path / "repo/sitr", tmp_path / "n1"), "no such folder: "),
+        (("hugo", tmp_path / "repo/sitr", tmp_path / "n1"), "did you mean 'site'?"),
+        (("hugo", hugo, tmp_path / "file.txt"), "file.txt' is a file"),
+        (("hugo", tmp_path / "repo", tmp_path / "n2"), "seems to be in its folder 'site'"),
+        (("jekyll", hugo, tmp_path / "n3"), "looks like a Hugo site: newsgen import hugo"),
+        (("hugo", jekyll, tmp_path / "n4"), "looks like a Jekyll site: newsgen import jekyll"),
+    ]:
+        run = newsgen("import", *args)
+        assert run.code == 1 and expected in run.err, (args, run.err)
+
+
+def test_hugo_odd_values_are_warned_or_cleaned(tmp_path: Path) -> None:
+    src = write_site(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://e.org/"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\naliases: [/old/: x, /ok/]\n"
+                              "description: A <em>bold</em> &amp; <a href='/x'>new</a> plan\n"
+                              "---\nA {{< youtube abc\nB\n{{% note %}}\nN\n{{% /note %}}\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    text = (tmp_path / "new/content/posts/a.md").read_text(encoding="utf-8")
+    assert "aliases:\n- /ok/\n" in text and "{'" not in text
+    assert "summary: A bold & new plan\n" in text
+    assert "> **Note:** N" in text
+    assert "content/posts/a.md:4: warning: alias {'/old/': 'x'} is not a path" in run.err
+    assert "content/posts/a.md:7: warning: Hugo shortcode youtube not converted: " \
+           "'{{< youtube abc' is never closed" in run.err

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from newsgen.errors import Reporter, count
+from newsgen.errors import Reporter, count, did_you_mean
 from newsgen.migrate.common import ConfigBroken, ImportRefused, Moment, Notes, Plan, Post
 from newsgen.migrate.place import Spot, choose, settle
 from newsgen.migrate.write import Writer, site_config
@@ -43,8 +43,13 @@ class ImportResult:
 
 
 def check_places(src: Path, dest: Path) -> None:
+    if src.is_file():
+        raise ImportRefused(f"the old site '{src}' is a file: name its folder")
     if not src.is_dir():
-        raise ImportRefused(f"the old site '{src}' is not a folder")
+        near = [p.name for p in src.parent.iterdir() if p.is_dir()] if src.parent.is_dir() else []
+        raise ImportRefused(f"no such folder: '{src}'" + did_you_mean(src.name, near))
+    if dest.is_file():
+        raise ImportRefused(f"'{dest}' is a file: name a new or empty folder")
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ImportRefused(f"'{dest}' exists and is not empty: name a new or empty folder")
     real_src, real_dest = src.resolve(), dest.resolve()
@@ -66,6 +71,8 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
         reporter.print(warnings=False)
         raise ImportRefused("the old site's configuration cannot be read (every URL depends "
                             "on it): nothing was written") from None
+    except ImportRefused as exc:
+        raise ImportRefused(f"{exc}{site_hint(kind, src)}") from None
     found = len(plan.posts) + plan.unread.total()
     _guess_zone(plan, notes)
     _check_languages(plan, notes)
@@ -107,6 +114,21 @@ def _read_site(kind: str, src: Path, notes: Notes) -> Plan:
 
         return JekyllSite(src, notes).plan()
     raise ImportRefused(f"'{kind}' is not hugo or jekyll")
+
+
+def site_hint(kind: str, src: Path) -> str:
+    """Why `src` may be no `kind` site: the other kind, or the site one folder down."""
+    hugo = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml")
+    marks = {"hugo": hugo, "jekyll": ("_config.yml", "_config.yaml", "_posts")}
+    other = "jekyll" if kind == "hugo" else "hugo"
+    if any((src / name).exists() for name in marks[other]) and not any(
+            (src / name).exists() for name in marks[kind]):
+        return f": it looks like a {other.capitalize()} site: newsgen import {other} {src} …"
+    inside = [p for p in sorted(src.iterdir()) if p.is_dir() and any(
+        (p / name).exists() for name in marks[kind])] if src.is_dir() else []
+    if len(inside) == 1:
+        return f": the site seems to be in its folder '{inside[0].name}': import {inside[0]}"
+    return ""
 
 
 def _configure(plan: Plan, dest: Path, notes: Notes, pattern: str) -> Config:

@@ -47,6 +47,7 @@ _HUGO = re.compile(r"\{\{([<%])-?\s*(/?)\s*([\w.-]+(?:/[\w.-]+)*)(.*?)(/?)\s*-?(
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
 _ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
+_HUGO_LONE = re.compile(r"\{\{[<%]-?\s*([\w.-]+)[^\n]*")
 _LONGEST = 2000  # a construct longer than this is no construct (an unclosed `{%`)
 
 
@@ -126,10 +127,18 @@ class BodyConverter:
     def hugo(self, text: str, at: int, offset: int,
              scope: Scope) -> tuple[str, int, bool] | None:
         m = _HUGO.match(text, at)
+        if m is None and (lone := _HUGO_LONE.match(text, at)) is not None:
+            self.leave(offset + at, f"Hugo shortcode {lone.group(1).lower()}", lone.group(0),
+                       "is never closed")
+            return lone.group(0), lone.end(), False
         if m is None or len(m.group(0)) > _LONGEST:
             return None
         whole, name = m.group(0), m.group(3).lower()
         kind = f"Hugo shortcode {name}"
+        if "\n" in whole and whole.find("{{", 2) > 0:  # `{{< youtube abc` on its own
+            end = at + whole.find("\n")
+            self.leave(offset + at, kind, text[at:end], "is never closed")
+            return text[at:end], end, False
         if (m.group(1) == "<") != (m.group(6) == ">"):
             self.leave(offset + at, kind, whole, "opens and closes with different marks")
             return whole, m.end(), False

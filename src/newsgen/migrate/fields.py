@@ -8,6 +8,8 @@ order newsgen's documentation lists them, and keeps any other key as a parameter
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import tzinfo
 from typing import Any
 
@@ -118,7 +120,8 @@ def newsgen_fields(source: Source, kind: str, section: str | None, tz: tzinfo,
         out["authors"] = authors
     for name in ("summary", "description", "excerpt"):
         if (text := scalar_text(source.get(name))) is not None:
-            out["summary"] = " ".join(text.split())
+            out["summary"] = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()
+                                      if "<" in text else text.split())
             break
     if (lead := image(source)) is not None:
         out["image"] = lead

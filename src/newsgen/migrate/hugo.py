@@ -255,6 +255,10 @@ class HugoSite:
         aliases = []
         for alias in (source.get("aliases") if isinstance(source.get("aliases"), list)
                       else [source.get("aliases")] if source.get("aliases") else []):
+            if isinstance(alias, dict | list):
+                self.notes.warn(shown, source.line("aliases"), "old URL", f"alias {alias} is "
+                                "not a path: left out")
+                continue
             text = str(alias).strip()
             lead = f"/{page.lang_prefix}" if page.lang_prefix else ""
             if text.startswith("/"):
