@@ -941,3 +941,18 @@ def test_hugo_odd_values_are_warned_or_cleaned(tmp_path: Path) -> None:
     assert "content/posts/a.md:4: warning: alias {'/old/': 'x'} is not a path" in run.err
     assert "content/posts/a.md:7: warning: Hugo shortcode youtube not converted: " \
            "'{{< youtube abc' is never closed" in run.err
+
+
+def test_a_slug_that_cannot_be_kept_comes_from_the_old_one(tmp_path: Path) -> None:
+    """Hugo's `:slug` of a title with a dot keeps the dot; newsgen's cannot: the new slug
+    is made from the old one, not from the bundle's folder name."""
+    src = write_site(tmp_path / "old", {
+        "hugo.toml": 'baseURL = "https://e.org/"\n[permalinks]\nblog = "/:year/:month/:slug/"\n',
+        "content/blog/0415-x/index.md": "---\ntitle: Linkerd 2.10 and extensions\n"
+                                        "date: 2021-04-15\n---\nx\n",
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    text = (tmp_path / "new/content/blog/0415-x/index.md").read_text(encoding="utf-8")
+    assert "slug: linkerd-2-10-and-extensions\n" in text
+    assert "- /2021/04/linkerd-2.10-and-extensions/\n" in text

@@ -271,7 +271,7 @@ class HugoSite:
         new_rel = f"{folder}/{name}.{lang}.md" if suffixed else f"{folder}/{name}.md"
         return Post(
             source=source, title=title, lang=lang, section=parts[0], moment=moment,
-            old_url=old_url, name=slug or (base if bundle else name),
+            old_url=old_url, name=slug or _last(old_url) or (base if bundle else name),
             new_path=into + new_rel.lstrip("/"),
             fields=newsgen_fields(source, "hugo", None, self.tz, self.notes),
             group=given_key or f"{folder}/{'' if bundle else name}".rstrip("/"),
@@ -314,6 +314,12 @@ class HugoSite:
             timezone=self.timezone, tz=self.tz, default_prefix=self.in_subdir,
             patterns=patterns, posts=posts, section_titles=sections, copies=copies,
             site_vars=c, skipped=skipped, unread=self.unread)
+
+
+def _last(url: str | None) -> str | None:
+    """The old URL's last segment (its slug by Hugo's rules: the title's), or None."""
+    last = (url or "").rstrip("/").rpartition("/")[2].removesuffix(".html")
+    return last or None
 
 
 def translate(pattern: str) -> str | None:
