@@ -59,7 +59,7 @@ class LinkFixer:
 def is_page_link(target: str) -> bool:
     """A relative link to a page (`x`, `x/`, `../x.md`), not to a file (`chart.png`)."""
     path = urlsplit(target).path
-    if not path or urlsplit(target).scheme:
+    if not path or urlsplit(target).scheme or not re.fullmatch(r"[\w.~%/-]+", path):
         return False
     name = path.rstrip("/").rpartition("/")[2]
     return path.endswith("/") or "." not in name.lstrip(".") or name.lower().endswith(".md")
