@@ -7,6 +7,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsgen.errors import Reporter
 from newsgen.model.content import Article
@@ -114,3 +116,58 @@ def test_lang_must_be_configured(tmp_path: Path) -> None:
     art = load_article(config, "content/a.md",
                        b"---\ntitle: T\ndate: 2024-12-18\nsection: G\nlang: ru\n---\n", rep)
     assert art is not None and art.lang == "ru"
+
+
+_names = st.sampled_from(["a.md", "b.markdown", "c.png", "d.css", ".hidden.md", "_draft.md",
+                          "x.md~", "4913"])
+_folders = st.sampled_from(["content", "content/general", "content/_skip", "content/ru/news",
+                            "static", "static/img", "templates"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.lists(st.tuples(_folders, _names), max_size=8),
+       steps=st.lists(st.tuples(st.sampled_from(["write", "delete", "grow"]), _folders,
+                                _names), min_size=1, max_size=8))
+def test_a_rescan_of_the_changed_files_is_the_scan(
+        tmp_path_factory: pytest.TempPathFactory, start: list[tuple[str, str]],
+        steps: list[tuple[str, str, str]]) -> None:
+    """What the dev server does after a save: the last scan brought up to date for the
+    files the watcher saw change is exactly what a full scan finds."""
+    from newsgen.errors import Reporter
+    from newsgen.parse.config import load_config
+    from newsgen.stages.loader import rescan, scan
+
+    site = tmp_path_factory.mktemp("rescan")
+    for folder, name in start:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        (site / folder / name).write_text("x", encoding="utf-8")
+    config = load_config(site, Reporter())
+    previous = scan(config, Reporter())
+    changed = set()
+    for action, folder, name in steps:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        path = site / folder / name
+        if action == "delete":
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text("y" * (2 if action == "grow" else 1), encoding="utf-8")
+        changed.add(f"{folder}/{name}")
+    updated = rescan(config, previous, changed)
+    assert updated == scan(config, Reporter())
+
+
+def test_a_rescan_gives_up_on_folders_and_links(tmp_path: Path) -> None:
+    from newsgen.errors import Reporter
+    from newsgen.parse.config import load_config
+    from newsgen.stages.loader import rescan, scan
+
+    (tmp_path / "content/general").mkdir(parents=True)
+    (tmp_path / "content/general/a.md").write_text("x", encoding="utf-8")
+    config = load_config(tmp_path, Reporter())
+    previous = scan(config, Reporter())
+    (tmp_path / "content/new").mkdir()
+    assert rescan(config, previous, {"content/new"}) is None
+    (tmp_path / "content/link.md").symlink_to(tmp_path / "content/general/a.md")
+    assert rescan(config, previous, {"content/link.md"}) is None
+    assert rescan(config, previous, {"README.md"}) is None
+    assert rescan(config, previous, {"newsgen.yaml"}) == previous

@@ -176,3 +176,52 @@ def test_an_empty_body_has_no_links_of_the_text_converted_before_it() -> None:
     assert first.links == ("pic.txt",)
     empty = converter.convert("\n\n")
     assert (empty.html, empty.links, empty.summary, empty.toc) == ("", (), "", "")
+
+
+def test_the_watchers_changed_files_replace_the_scan(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a watcher, a rebuild brings the last scan up to date for the files that changed
+    instead of walking the site, and the site is still what a clean build makes; a new
+    folder (or the first rebuild, or no watcher) means a full scan."""
+    from conftest import newsgen as run_cli
+
+    import newsgen.incremental.state as state
+    from newsgen.build import BuildOptions
+    from newsgen.dev.server import DevServer
+
+    scans: list[int] = []
+    full_scan = state.scan
+    monkeypatch.setattr(state, "scan", lambda *a: scans.append(1) or full_scan(*a))
+    site = write_site(tmp_path / "site", {
+        "content/general/one.md": article("One", "2024-12-18 10:00"),
+        "content/general/two.md": article("Two", "2024-12-17 10:00"),
+        "static/style.css": "body { color: black }",
+    })
+    dev = DevServer(BuildOptions(site=site, now=NOW), "127.0.0.1", 0, watch=True,
+                    say=lambda text: None)
+    changed: list[frozenset[str] | None] = [None]  # as a watcher: unknown at first
+    dev.changes = lambda: changed.pop() if changed else frozenset()
+    try:
+        assert dev.build() and len(scans) == 1
+        write_site(site, {"content/general/one.md": article("One, edited", "2024-12-18 10:00"),
+                          "content/general/three.md": article("Three", "2024-12-16 10:00"),
+                          "static/img.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+        (site / "content/general/two.md").unlink()
+        changed.append(frozenset({"content/general/one.md", "content/general/three.md",
+                                  "content/general/two.md", "static/img.svg"}))
+        assert dev.build() and len(scans) == 1  # no walk of the site
+        (site / "content/economy").mkdir()
+        write_site(site, {"content/economy/four.md": article("Four", "2024-12-15 10:00",
+                                                             "Economy")})
+        changed.append(None)  # a folder appeared: the watcher cannot say which files
+        assert dev.build() and len(scans) == 2
+        clean = tmp_path / "clean"
+        assert run_cli("build", "-s", site, "-o", clean, "--now", NOW,
+                       "--base-url", dev.url).code == 0
+        served = {p.relative_to(dev.out).as_posix() for p in dev.out.rglob("*") if p.is_file()}
+        built = {p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file()}
+        assert served - {".newsgen-output"} == built - {".newsgen-output"}
+        assert "general/two/index.html" not in served and "img.svg" in served
+        assert "One, edited" in (dev.out / "general/one/index.html").read_text(encoding="utf-8")
+    finally:
+        dev.close()

@@ -36,7 +36,7 @@ from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.stages import images, search
 from newsgen.stages.kinds import Page
-from newsgen.stages.loader import scan, theme_files
+from newsgen.stages.loader import theme_files
 from newsgen.stages.parallel import render_pages
 from newsgen.stages.plan import check_collisions, outputs, plan
 from newsgen.stages.render import Renderer
@@ -227,7 +227,7 @@ def build(options: BuildOptions, reporter: Reporter,
     state = IncrementalBuild(options.cache_path, options.use_cache, reporter, cache)
     try:
         config = _config(options, reporter)
-        tree = scan(config, reporter)
+        tree = state.scan(config)  # the dev server's: only the files that changed
         check_stylesheets(config, {a.output for a in tree.assets}, reporter)
         now = build_time(options, config, reporter)
         key = state_key((options.drafts, options.future, options.base_url, options.preview,

@@ -48,8 +48,15 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a folder's time changes with every file event inside it
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(p and self.watcher.relevant(os.fsdecode(p)) for p in paths):
+        paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", ""))
+                 if p]
+        # Every file of the site that changed is noted, an editor's backup too (a scan
+        # would find it); only the files that matter start a rebuild. A folder created,
+        # moved or deleted: which files changed is not known.
+        inside = [p for p in paths if self.watcher.inside(p)]
+        if inside:
+            self.watcher.note(None if event.is_directory else inside)
+        if any(self.watcher.relevant(p) for p in paths):
             self.watcher.poke()
 
 
@@ -70,8 +77,19 @@ class Watcher:
         self._watched: set[str] = set()
         self._thread = threading.Thread(target=self._loop, name="newsgen-rebuild", daemon=True)
         self.rebuilds = 0
+        # The files changed since the last take_changes(), relative to root; None: not
+        # known (at first: files may have changed before the watch began).
+        self._changed: set[str] | None = None
 
     # -- which paths count ---------------------------------------------------------------
+
+    def inside(self, path: str) -> bool:
+        """A path among the site's sources: newsgen.yaml, or under a watched folder."""
+        try:
+            parts = Path(path).relative_to(self.root).parts
+        except ValueError:
+            return False
+        return bool(parts) and (parts[0] in WATCHED_DIRS or parts == (CONFIG,))
 
     def relevant(self, path: str) -> bool:
         try:
@@ -131,6 +149,21 @@ class Watcher:
             self.observer.join(timeout=5)
         if self._thread.is_alive():
             self._thread.join(timeout=30)
+
+    # -- what changed ----------------------------------------------------------------------
+
+    def note(self, paths: list[str] | None) -> None:
+        with self._lock:
+            if paths is None:
+                self._changed = None
+            elif self._changed is not None:
+                self._changed.update(Path(p).relative_to(self.root).as_posix() for p in paths)
+
+    def take_changes(self) -> frozenset[str] | None:
+        """The files changed since the last call (None: not known, so scan them all)."""
+        with self._lock:
+            changed, self._changed = self._changed, set()
+        return frozenset(changed) if changed is not None else None
 
     # -- debouncing ----------------------------------------------------------------------
 

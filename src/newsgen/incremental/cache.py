@@ -93,6 +93,10 @@ class BuildCache:
     # (newsgen.incremental.relink.Linked, newsgen.incremental.fingerprint.PagePrints).
     linked: Any = None
     prints: Any = None
+    # ... and the last scan of the site's files (newsgen.stages.loader.SourceTree), with
+    # the files the watcher saw change since (site-relative; None: not known)
+    tree: Any = None
+    changed: frozenset[str] | None = None
     digests: dict[str, str] = field(default_factory=dict)  # without a database
     db: sqlite3.Connection | None = None
     reporter: Reporter = field(default_factory=Reporter)

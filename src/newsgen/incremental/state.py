@@ -32,7 +32,7 @@ from newsgen.model.content import Article, Asset
 from newsgen.model.site import Site
 from newsgen.output.writer import Standby, Writer
 from newsgen.parse.markup import CONVERTER, Body
-from newsgen.stages.loader import SourceTree, load_article
+from newsgen.stages.loader import SourceTree, load_article, rescan, scan
 from newsgen.stages.parallel import Conversions
 from newsgen.stages.render import make_environment
 
@@ -66,6 +66,22 @@ class IncrementalBuild:
         self.own = cache is None
         self.cache = cache if cache is not None else (
             BuildCache.load(cache_path, reporter) if use_cache else BuildCache(None))
+
+    def scan(self, config: Config) -> SourceTree:
+        """The site's files: the last scan brought up to date for the files the dev
+        server's watcher saw change (`cache.changed`), when it can be; else a full scan,
+        kept for the next build only when it found no problem (a rescan would not
+        report a refused link or an unreadable folder again)."""
+        changed, self.cache.changed = self.cache.changed, None
+        previous, self.cache.tree = self.cache.tree, None
+        tree = rescan(config, previous, changed) if previous and changed is not None else None
+        if tree is None:
+            errors = len(self.reporter.errors)
+            tree = scan(config, self.reporter)
+            if len(self.reporter.errors) > errors:
+                return tree
+        self.cache.tree = tree
+        return tree
 
     def close(self) -> None:
         if self.own:

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from stat import S_ISREG
 
 from newsgen.errors import Reporter
-from newsgen.model.config import Config
+from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.content import Article, Asset, article_stem
 from newsgen.parse.datatree import parse_json, parse_toml
 from newsgen.parse.frontmatter import SplitError, decode, encoding_problem, split
@@ -55,6 +56,47 @@ def scan(config: Config, reporter: Reporter) -> SourceTree:
     for rel, stat in _walk(root, "templates", reporter, skip_hidden=False):
         stats[rel] = stat
     return SourceTree(tuple(sorted(articles)), tuple(assets), stats)
+
+
+def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> SourceTree | None:
+    """`previous` brought up to date for the files `changed` (site-relative paths, as the
+    dev server's watcher reports them), without walking the site; None when a change is
+    not a plain file under content/, static/ or templates/ (a folder, a link, a file
+    that cannot be read): then only a full scan, with its checks, will do."""
+    stats = dict(previous.stats)
+    for rel in changed:
+        top, _, rest = rel.partition("/")
+        if rel == CONFIG_NAME:
+            continue  # read by every build anyway
+        if top not in ("content", "static", "templates") or not rest:
+            return None
+        if top == "content" and any(is_ignored(part) for part in rest.split("/")):
+            continue
+        try:
+            st = os.lstat(config.root / rel)
+        except FileNotFoundError:
+            stats.pop(rel, None)
+            continue
+        except OSError:
+            return None
+        if not S_ISREG(st.st_mode):
+            return None
+        stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    if stats.keys() == previous.stats.keys():
+        return SourceTree(previous.articles, previous.assets, stats)
+    # The order a scan finds files in: a folder's files by name, then its folders by name.
+    def walked(rel: str) -> tuple[tuple[int, str], ...]:
+        *folders, name = rel.split("/")
+        return (*((1, f) for f in folders), (0, name))
+
+    found = sorted((r for r in stats if not r.startswith("templates/")), key=walked)
+    content = [r for r in found if r.startswith("content/")]
+    articles = tuple(sorted(r for r in content if article_stem(r) is not None))
+    assets = [Asset(source=r, output=r[len("content/"):]) for r in content
+              if article_stem(r) is None]
+    assets += [Asset(source=r, output=r[len("static/"):]) for r in found
+               if r.startswith("static/")]
+    return SourceTree(articles, tuple(assets), stats)
 
 
 def _walk(root: Path, top: str, reporter: Reporter, *,
