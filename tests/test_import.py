@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, SITES, newsgen, soup, tree_digest, write_site
+from conftest import NOW, SITES, Run, newsgen, soup, tree_digest, write_site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +62,14 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, An
         out[kind] = {"src": src, "dest": dest, "import": imported, "build": built,
                      "before": before, "snapshot": snapshot}
     return out
+
+
+def imported(tmp_path: Path, files: dict[str, str | bytes], kind: str = "hugo") -> Run:
+    """An old site of `files` written to tmp_path/old and imported into tmp_path/new."""
+    src = write_site(tmp_path / "old", files)
+    run = newsgen("import", kind, src, tmp_path / "new")
+    assert run.code == 0, run.err
+    return run
 
 
 def answered(dist: Path, url: str) -> str | None:
@@ -742,7 +750,7 @@ def test_a_broken_config_stops_the_import_with_its_line(tmp_path: Path, kind: st
 def test_hugo_split_config_per_language(tmp_path: Path) -> None:
     """`config/_default/languages.fr.toml` is `[languages.fr]`, as Hugo reads it: each
     language's contentDir is found, and the title comes from the default language's."""
-    src = write_site(tmp_path / "old", {
+    run = imported(tmp_path, {
         "config/_default/hugo.toml": 'baseURL = "https://e.org/"\n'
                                      'defaultContentLanguage = "en"\n'
                                      '[permalinks]\npost = "/:year/:month/:day/:slug/"\n',
@@ -752,8 +760,6 @@ def test_hugo_split_config_per_language(tmp_path: Path) -> None:
         "content/en/post/hello.md": _POST,
         "content/fr/post/bonjour.md": _POST.replace("Hello", "Bonjour"),
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     assert "(en 1, fr 1)" in run.err and "2 posts keep their old URL" in run.err
     feeds = [w for w in run.warnings() if "feed" in w]  # Hugo's index.xml: said once
     assert len(feeds) == 1 and "/post/feed.xml" in feeds[0] and "301" in feeds[0]
@@ -768,14 +774,12 @@ def test_hugo_split_config_per_language(tmp_path: Path) -> None:
 def test_hugo_params_map_gives_fields(tmp_path: Path) -> None:
     """`params: {author: …}` is Hugo's `.Params.author`: read as the field, the top level
     winning; other keys stay parameters, and `params.date` places nothing."""
-    src = write_site(tmp_path / "old", {
+    imported(tmp_path, {
         "hugo.toml": 'baseURL = "https://e.org/"\n',
         "content/posts/x.md": "---\ntitle: X\ndate: 2023-06-21\ndescription: Top\n"
                               "params:\n  author: matei\n  description: Inner\n"
                               "  images: [/i.png]\n  mood: calm\n  date: 2001-01-01\n---\nx\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     text = (tmp_path / "new/content/posts/x.md").read_text(encoding="utf-8")
     head = text.split("\n---\n", 1)[0]
     assert "author: matei" in head and "summary: Top" in head and "mood: calm" in head
@@ -786,7 +790,7 @@ def test_bundle_files_keep_their_old_urls(tmp_path: Path) -> None:
     """Hugo serves a bundle's files beside its page: they are copied there as well, so the
     old URL of the file and an absolute link to it keep working."""
     png = (SITES / "jekyll-archive/images/bridge.png").read_bytes()
-    src = write_site(tmp_path / "old", {
+    run = imported(tmp_path, {
         "hugo.toml": 'baseURL = "https://e.org/"\n[permalinks.page]\n'
                      'blog = "/:year/:month/:day/:slug/"\n',
         "content/blog/2023/0621-x/index.md": "---\ntitle: X\nslug: x\ndate: 2023-06-21\n"
@@ -796,8 +800,6 @@ def test_bundle_files_keep_their_old_urls(tmp_path: Path) -> None:
                                              "images: [/2023/06/21/x/chart.png]\n---\n"
                                              "See ![again](/2023/06/21/x/chart.png)\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     assert "1 page bundle file copied to static/ at the old URL" in run.err
     built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
     assert built.code == 0, built.err
@@ -831,7 +833,7 @@ def test_a_link_to_a_sibling_page_links_its_new_file(tmp_path: Path) -> None:
     """`[fast](0518-bench)` is a sibling bundle Hugo found by its folder name: it links to
     that post's new file, as does a slug; a page link to nothing imported is warned with
     its line."""
-    src = write_site(tmp_path / "old", {
+    run = imported(tmp_path, {
         "hugo.toml": 'baseURL = "https://e.org/"\n[permalinks.page]\n'
                      'blog = "/:year/:month/:day/:slug/"\n',
         "content/blog/2021/0518-bench/index.md": "---\ntitle: Bench\nslug: benchmarks\n"
@@ -841,8 +843,6 @@ def test_a_link_to_a_sibling_page_links_its_new_file(tmp_path: Path) -> None:
                                                 "(0518-bench), [see](../2021/0518-bench/#x)"
                                                 ", [again](benchmarks).\n\nAnd [gone](faq).\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     text = (tmp_path / "new/content/blog/2021/0601-next/index.md").read_text(encoding="utf-8")
     assert "[fast](../0518-bench/index.md)" in text
     assert "[see](../0518-bench/index.md#x)" in text
@@ -856,15 +856,13 @@ def test_assets_images_are_served_and_missing_ones_warned(tmp_path: Path) -> Non
     """`assets/images/x.png` named as `/images/x.png` (a Hugo resource) is copied to
     static/images/; an image that is a file nowhere is warned with its line."""
     png = (SITES / "jekyll-archive/images/bridge.png").read_bytes()
-    src = write_site(tmp_path / "old", {
+    run = imported(tmp_path, {
         "hugo.toml": 'baseURL = "https://e.org/"\n',
         "assets/images/x.png": png,
         "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\n"
                               '{{< figure src="/images/x.png" alt="X" >}}\n\n'
                               "![gone](/images/gone.png)\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     assert (tmp_path / "new/static/images/x.png").read_bytes() == png
     warned = [w for w in run.warnings() if "image" in w]
     assert warned == ["content/posts/a.md:7: warning: image '/images/gone.png' is no file of "
@@ -878,14 +876,12 @@ def test_assets_images_are_served_and_missing_ones_warned(tmp_path: Path) -> Non
 def test_times_show_as_written(tmp_path: Path, config: str, zone: str) -> None:
     """Without a time zone in the config, posts that all carry +08:00 give the fixed zone
     of that offset (said once), so 06:00+08:00 shows as 06:00, as Hugo shows it."""
-    src = write_site(tmp_path / "old", {
+    run = imported(tmp_path, {
         "hugo.toml": f'baseURL = "https://e.org/"\n{config}',
         "content/news/morning.md": "---\ntitle: Morning\ndate: 2024-03-05T06:00:00+08:00\n"
                                    "---\nx\n",
         "content/news/noon.md": "---\ntitle: Noon\ndate: 2024-03-06T12:00:00+08:00\n---\nx\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     assert f"timezone: {zone}\n" in (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
     assert ("time zone 1" in run.err) == (not config)
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
@@ -926,14 +922,12 @@ def test_wrong_places_and_kinds_are_explained(tmp_path: Path) -> None:
 
 
 def test_hugo_odd_values_are_warned_or_cleaned(tmp_path: Path) -> None:
-    src = write_site(tmp_path / "old", {
+    run = imported(tmp_path, {
         "hugo.toml": 'baseURL = "https://e.org/"\n',
         "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\naliases: [/old/: x, /ok/]\n"
                               "description: A <em>bold</em> &amp; <a href='/x'>new</a> plan\n"
                               "---\nA {{< youtube abc\nB\n{{% note %}}\nN\n{{% /note %}}\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     text = (tmp_path / "new/content/posts/a.md").read_text(encoding="utf-8")
     assert "aliases:\n- /ok/\n" in text and "{'" not in text
     assert "summary: A bold & new plan\n" in text
@@ -946,13 +940,11 @@ def test_hugo_odd_values_are_warned_or_cleaned(tmp_path: Path) -> None:
 def test_a_slug_that_cannot_be_kept_comes_from_the_old_one(tmp_path: Path) -> None:
     """Hugo's `:slug` of a title with a dot keeps the dot; newsgen's cannot: the new slug
     is made from the old one, not from the bundle's folder name."""
-    src = write_site(tmp_path / "old", {
+    imported(tmp_path, {
         "hugo.toml": 'baseURL = "https://e.org/"\n[permalinks]\nblog = "/:year/:month/:slug/"\n',
         "content/blog/0415-x/index.md": "---\ntitle: Linkerd 2.10 and extensions\n"
                                         "date: 2021-04-15\n---\nx\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     text = (tmp_path / "new/content/blog/0415-x/index.md").read_text(encoding="utf-8")
     assert "slug: linkerd-2-10-and-extensions\n" in text
     assert "- /2021/04/linkerd-2.10-and-extensions/\n" in text
