@@ -72,6 +72,24 @@ def imported(tmp_path: Path, files: dict[str, str | bytes], kind: str = "hugo") 
     return run
 
 
+def _imports_and_builds(kind: str, files: dict[str, str | bytes]) -> None:
+    """A generated old site imports without errors and the result builds."""
+    import tempfile
+
+    from conftest import build_here
+
+    from newsgen.migrate import run_import
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = write_site(Path(tmp) / "old", files)
+        reporter = Reporter()
+        result = run_import(kind, src, Path(tmp) / "new", reporter)
+        assert not reporter.errors
+        built, messages = build_here(Path(tmp) / "new", drafts=True, future=True)
+        assert built is not None, [d.format() for d in messages.errors]
+        assert sum(result.posts.values()) <= result.found
+
+
 def answered(dist: Path, url: str) -> str | None:
     """"page", "redirect" (to a page that exists) or None, for a site path."""
     path = dist / url.lstrip("/")
@@ -627,22 +645,8 @@ def jekyll_posts(draw: st.DrawFn) -> dict[str, str]:
 @settings(max_examples=25, deadline=None)
 @given(files=jekyll_posts())
 def test_any_jekyll_archive_imports_and_builds(files: dict[str, str]) -> None:
-    import tempfile
-
-    from conftest import build_here
-
-    from newsgen.migrate import run_import
-
-    with tempfile.TemporaryDirectory() as tmp:
-        src = write_site(Path(tmp) / "old", files)
-        write_site(src, {"images/a.png": (SITES / "jekyll-archive/images/bridge.png")
-                         .read_bytes()})
-        reporter = Reporter()
-        result = run_import("jekyll", src, Path(tmp) / "new", reporter)
-        assert not reporter.errors
-        built, messages = build_here(Path(tmp) / "new", drafts=True, future=True)
-        assert built is not None, [d.format() for d in messages.errors]
-        assert sum(result.posts.values()) <= result.found
+    image = (SITES / "jekyll-archive/images/bridge.png").read_bytes()
+    _imports_and_builds("jekyll", {**files, "images/a.png": image})
 
 
 _hugo_parts = st.sampled_from([
@@ -691,20 +695,7 @@ def hugo_sites(draw: st.DrawFn) -> dict[str, str]:
     "content/posts/_index.md": '+++\ntitle = "Posts"\n+++\n',
     "content/posts/one.md": '+++\ntitle = ":"\ndate = 2024-01-31T23:30:00-05:00\n+++\n\n'})
 def test_any_hugo_archive_imports_and_builds(files: dict[str, str]) -> None:
-    import tempfile
-
-    from conftest import build_here
-
-    from newsgen.migrate import run_import
-
-    with tempfile.TemporaryDirectory() as tmp:
-        src = write_site(Path(tmp) / "old", files)
-        reporter = Reporter()
-        result = run_import("hugo", src, Path(tmp) / "new", reporter)
-        assert not reporter.errors
-        built, messages = build_here(Path(tmp) / "new", drafts=True, future=True)
-        assert built is not None, [d.format() for d in messages.errors]
-        assert sum(result.posts.values()) <= result.found
+    _imports_and_builds("hugo", files)
 
 
 def test_a_folder_link_in_the_old_site_is_not_followed(tmp_path: Path) -> None:
