@@ -276,3 +276,69 @@ def test_section_titles_take_any_spelling_of_a_language(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert "新闻" in soup(site / "dist/zh-cn/news/index.html").find("h1").get_text()
     assert "Notícias" in soup(site / "dist/pt_br/news/index.html").find("h1").get_text()
+
+
+def test_what_the_path_cannot_say_is_said_precisely(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nsections_from: folder\n"
+                        "filename_dates: true\nlanguages:\n  ru: {}\n",
+        "content/news/9999-12-31-far.md": "---\ntitle: Far\n---\nx\n",
+        "content/news/2024-02-30-bad.md": "---\ntitle: Bad\n---\nx\n",
+        "content/news/undated.md": "---\ntitle: Undated\n---\nx\n",
+        "content/ru/top.md": "---\ntitle: Top\ndate: 2024-03-01\n---\nx\n",
+        "content/news/2024-03-01-ok.md": "---\ntitle: Fine\n---\nx\n",
+    })
+    for extra in ((), ("--future",)):  # a year past 9000 is refused, never an overflow
+        run = newsgen("check", "-s", site, "--now", NOW, *extra)
+        assert run.code == 1
+        assert sorted(run.errors()) == [
+            "content/news/2024-02-30-bad.md:1: error: missing required field 'date' "
+            "('2024-02-30' in the file name is not a date)",
+            "content/news/9999-12-31-far.md:1: error: missing required field 'date' "
+            "('9999-12-31' in the file name is not a date)",
+            "content/news/undated.md:1: error: missing required field 'date' (the file "
+            "name has no YYYY-MM-DD- prefix)",
+            "content/ru/top.md:1: error: missing required field 'section' (the file is "
+            "not in a section's folder under content/)"], run.err
+
+
+def test_categories_as_section_say_what_is_missing_and_where(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nsections_from: categories\n",
+        "content/a.md": "---\ntitle: A\ndate: 2024-03-01\ncategories: []\n---\nx\n",
+        "content/b.md": "---\ntitle: B\ndate: 2024-03-01\ncategories: ['!!!']\n---\nx\n",
+        "content/c.md": "---\ntitle: C\ndate: 2024-03-01\nsection: News\n"
+                        "categories: [Sport, Local]\n---\nx\n",
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    errors = run.errors()
+    assert "content/a.md:1: error: missing required field 'section' (and it has no " \
+           "category)" in errors
+    assert any(e.startswith("content/b.md:4: error: section: '!!!'") for e in errors), errors
+    (site / "content/a.md").unlink()
+    (site / "content/b.md").unlink()
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    page = soup(site / "dist/news/c/index.html")  # its own section; both categories tags
+    assert [a.get_text(strip=True) for a in page.select("a[rel=tag]")] == ["Sport", "Local"]
+
+
+def test_old_urls_below_a_sub_folder_base(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nbase_url: https://e.org/news/\n",
+        "content/general/ferry.md": article("Ferry", "2024-03-01", "General"),
+    })
+    listed = tmp_path / "old.txt"
+    listed.write_text("/news/missing/\nhttps://old.example/news/x/../general/ferry/\n",
+                      encoding="utf-8")
+    run = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", listed)
+    assert run.code == 1
+    assert run.errors() == [
+        f"{listed}:1: error: /news/missing/ is neither a page nor a redirect in the new "
+        "build (/missing/index.html is missing); give the article that replaces it "
+        "aliases: [/missing/]"]
+    assert "2 old URLs: 1 page, 0 redirects, 0 files, 1 missing" in run.err
+    assert "1 article: no problems in them; the old-URL check failed (above)" in run.err
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(b"\xff\xfe/\x00n\x00")
+    bad = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", utf16)
+    assert bad.code == 1 and f"{utf16}:1: error: not UTF-8 text" in bad.err

@@ -267,19 +267,29 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         for h in result.held:
             what = "draft" if h.reason == "draft" else f"scheduled for {h.date:%Y-%m-%d %H:%M}"
             print(f"{h.source}: {what}: {h.title}")
-    if not quiet:
-        print(_summary(result, options, reporter, write=write), file=sys.stderr)
     old = getattr(args, "old_sitemap", None)
-    return _old_urls(old, result, options, quiet) if old else 0
+    status = _old_urls(old, result, options, quiet) if old else 0
+    if not quiet:
+        text = _summary(result, options, reporter, write=write)
+        if status:  # the articles passed; the old URLs did not (see above)
+            text = text.replace(": no errors", ": no errors in them").replace(
+                ": no problems", ": no problems in them") + "; the old-URL check failed (above)"
+        print(text, file=sys.stderr)
+    return status
 
 
 def _old_urls(path: str, result: BuildResult, options: BuildOptions, quiet: bool) -> int:
     """`check --old-sitemap`: each old URL that is neither a page nor a redirect, an error."""
     try:
         with open(path, "rb") as fh:
-            text = fh.read().decode("utf-8", errors="replace")
+            text = fh.read().decode("utf-8-sig")
     except OSError as exc:
         print(f"newsgen: error: --old-sitemap {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        print(f"{path}:{line}: error: not UTF-8 text (save the sitemap or list as UTF-8); "
+              "nothing was checked", file=sys.stderr)
         return 1
     try:
         urls, is_index = oldurls.read(text)

@@ -10,6 +10,7 @@ for another host (the old domain, a staging copy) is checked all the same.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -72,6 +73,9 @@ def candidates(url: str, base_path: str) -> list[str] | None:
     path = unquote(urlsplit(url).path or "/")
     if not path.startswith("/"):
         path = "/" + path
+    if "/." in path:  # /a/../b/ is /b/, as a browser asks for it
+        path = posixpath.normpath(path) + ("/" if path.endswith(("/", "/.", "/..")) else "")
+        path = path.replace("//", "/")
     if not path.startswith(base_path) and path + "/" != base_path:
         return None
     rel = path[len(base_path):] if path.startswith(base_path) else ""
@@ -98,9 +102,10 @@ def unanswered(urls: list[OldUrl], base_path: str, outputs: Mapping[str, str],
             continue
         kind = next((outputs[c] for c in found if c in outputs), None)
         if kind is None and found[0].endswith(".html"):
+            alias = "/" + found[0].removesuffix("index.html")  # aliases are below base_url
             yield old, (f"{old.url} is neither a page nor a redirect in the new build "
                         f"(/{found[0]} is missing); give the article that replaces it "
-                        "aliases: [" + urlsplit(old.url).path + "]")
+                        f"aliases: [{alias}]")
         elif kind is None:
             yield old, f"{old.url} is missing from the new build (no file /{found[0]})"
         elif kind == "redirect":

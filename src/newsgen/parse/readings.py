@@ -24,8 +24,9 @@ from newsgen.errors import Reporter
 from newsgen.model.config import Config
 from newsgen.model.content import Article, article_stem
 from newsgen.parse.config_values import LANG_CODE_RE, language_tag
+from newsgen.parse.dates import parse_date
 
-_DATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)\Z")
+_DATED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(.+))?\Z")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class PathFacts:
     date: datetime | None  # from a YYYY-MM-DD- prefix, with filename_dates
     stem: str  # the file name without suffixes, language or date: the default slug's source
     translation_key: str  # the path with the language taken out
+    bad_date: str | None = None  # a YYYY-MM-DD prefix that is not a date ("2024-02-30")
 
 
 def _language(config: Config, name: str) -> str | None:
@@ -53,15 +55,15 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
     base, dot, suffix = name.rpartition(".")
     if dot and base and (by_suffix := _language(config, suffix)) is not None:
         lang, name = by_suffix, base
-    date = None
+    date = bad = None
     if config.filename_dates and (m := _DATED.match(name)):
-        try:
-            date = datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=config.tz)
-            name = m[4]
-        except ValueError:
-            date = None
+        date = parse_date(m[1], config.tz)  # as front matter's: years 1000-9000
+        if date is None:
+            bad = m[1]
+        elif m[2]:
+            name = m[2]
     section = folders[0] if folders and config.sections_from == "folder" else None
-    return PathFacts(lang, section, date, name, "/".join([*folders, name]))
+    return PathFacts(lang, section, date, name, "/".join([*folders, name]), bad)
 
 
 # Fields Hugo and Jekyll give a meaning newsgen does not: said once a build, per kind,

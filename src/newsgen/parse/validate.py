@@ -58,13 +58,15 @@ class Validator(FieldReader):
         facts = self.facts
         categories = self.text_list(v, "categories", commas=True) if (
             v := node.get("categories")) is not None else ()
-        if self.config.sections_from == "categories" and categories:
+        if self.config.sections_from == "categories" and categories and "section" not in lines:
             facts = replace(facts, section=categories[0])
             categories = categories[1:]
+        if facts.section is not None and "categories" in lines and "section" not in lines:
+            lines["section"] = lines["categories"]  # the section's problems: at its category
         given = {"date": facts.date is not None, "section": facts.section is not None}
         for required in ("title", "date", "section"):
             if required not in lines and not given.get(required):
-                self.error(1, f"missing required field '{required}'{_MISSING_HINT[required]}")
+                self.error(1, f"missing required field '{required}'{self.missing(required)}")
         title = self.text(v, "title") if (v := node.get("title")) is not None else None
         when = facts.date
         if (v := node.get("date")) is not None:
@@ -180,6 +182,20 @@ class Validator(FieldReader):
             lines=dict(lines),
             **fields,
         )
+
+    def missing(self, name: str) -> str:
+        """What the path could have said instead of a missing `date` or `section`."""
+        config, facts = self.config, self.facts
+        if name == "date" and facts.bad_date is not None:
+            return f" ('{facts.bad_date}' in the file name is not a date)"
+        if name == "date":
+            return (" (the file name has no YYYY-MM-DD- prefix)" if config.filename_dates
+                    else _MISSING_HINT["date"])
+        if name == "section" and config.sections_from == "folder":
+            return " (the file is not in a section's folder under content/)"
+        if name == "section" and config.sections_from == "categories":
+            return " (and it has no category)"
+        return _MISSING_HINT.get(name, "")
 
     def url_preview(self, slug: str, section: str | None, when: datetime | None,
                     lang: str) -> str:
