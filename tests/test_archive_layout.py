@@ -342,3 +342,15 @@ def test_old_urls_below_a_sub_folder_base(tmp_path: Path) -> None:
     utf16.write_bytes(b"\xff\xfe/\x00n\x00")
     bad = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", utf16)
     assert bad.code == 1 and f"{utf16}:1: error: not UTF-8 text" in bad.err
+
+
+def test_a_language_folder_and_suffix_that_differ_are_said(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nlanguages:\n  ru: {}\n",
+        "content/ru/news/x.en.md": article("X", "2024-03-01", "News"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert "content/ru/news/x.en.md: warning: language: its folder says 'ru' and its name " \
+           "'en'; the name's (en) is used (set lang: to say which)" in run.warnings()
+    assert (site / "dist/news/x/index.html").exists()

@@ -37,6 +37,7 @@ class PathFacts:
     stem: str  # the file name without suffixes, language or date: the default slug's source
     translation_key: str  # the path with the language taken out
     bad_date: str | None = None  # a YYYY-MM-DD prefix that is not a date ("2024-02-30")
+    lang_clash: str | None = None  # a language folder and a language suffix that differ
 
 
 def _language(config: Config, name: str) -> str | None:
@@ -53,7 +54,10 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
     if lang is not None:
         folders = folders[1:]
     base, dot, suffix = name.rpartition(".")
+    clash = None
     if dot and base and (by_suffix := _language(config, suffix)) is not None:
+        if lang is not None and lang != by_suffix:
+            clash = f"its folder says '{lang}' and its name '{by_suffix}'"
         lang, name = by_suffix, base
     date = bad = None
     if config.filename_dates and (m := _DATED.match(name)):
@@ -63,7 +67,7 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
         elif m[2]:
             name = m[2]
     section = folders[0] if folders and config.sections_from == "folder" else None
-    return PathFacts(lang, section, date, name, "/".join([*folders, name]), bad)
+    return PathFacts(lang, section, date, name, "/".join([*folders, name]), bad, clash)
 
 
 # Fields Hugo and Jekyll give a meaning newsgen does not: said once a build, per kind,

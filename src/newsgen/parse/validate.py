@@ -100,6 +100,9 @@ class Validator(FieldReader):
         if (v := self.field(node, "summary")) is not None:
             fields["summary"] = self.text(v, "summary")
         lang = facts.lang or self.config.language
+        if facts.lang_clash and node.get("lang") is None:
+            self.warning(None, f"language: {facts.lang_clash}; the name's ({lang}) is used "
+                               "(set lang: to say which)")
         if (v := node.get("lang")) is not None:
             written = code = self.text(v, "lang")
             codes = [lc.code for lc in self.config.languages]
