@@ -225,3 +225,30 @@ def test_the_watchers_changed_files_replace_the_scan(tmp_path: Path,
         assert "One, edited" in (dev.out / "general/one/index.html").read_text(encoding="utf-8")
     finally:
         dev.close()
+
+
+def test_a_failure_that_newer_changes_supersede_is_not_shown(tmp_path: Path) -> None:
+    """A rebuild that reads a save half-written fails; when the watcher already saw newer
+    changes, it is not reported (no overlay, no error lines): the next rebuild decides."""
+    from newsgen.build import BuildOptions
+    from newsgen.dev.server import DevServer
+
+    site = write_site(tmp_path / "site", {"content/general/one.md": article("One")})
+    said: list[str] = []
+    dev = DevServer(BuildOptions(site=site, now=NOW), "127.0.0.1", 0, watch=True,
+                    say=said.append)
+    try:
+        assert dev.build()
+        (site / "content/general/one.md").write_text("---\ntitle: Half", encoding="utf-8")
+        dev.pending = lambda: True
+        assert dev.build()
+        assert said[-1] == "newsgen: sources changed during the rebuild; building again"
+        assert not [line for line in said if "error" in line or "failed" in line]
+        assert dev.state.problems == []
+        assert "One" in (dev.out / "general/one/index.html").read_text(encoding="utf-8")
+        dev.pending = lambda: False  # the save never finished: now it is an error
+        assert not dev.build()
+        assert any(line.startswith("newsgen: rebuild failed") for line in said)
+        assert dev.state.problems
+    finally:
+        dev.close()

@@ -37,8 +37,10 @@ class DevServer:
         self.out = self.workdir / "site"
         self.cache = BuildCache(None)
         self.options = options
-        # the file watcher, when there is one: it tells each rebuild which files changed
+        # the file watcher, when there is one: it tells each rebuild which files changed,
+        # and whether more changed while it ran
         self.changes: Callable[[], frozenset[str] | None] = lambda: None
+        self.pending: Callable[[], bool] = lambda: False
         self.live = LiveServer(self.out, self._rebuild, host, port, watch=watch,
                                name="newsgen", special=SPECIAL)
 
@@ -81,9 +83,14 @@ class DevServer:
             outcome = attempt(options, reporter, cache=self.cache)
         finally:
             gc.enable()
+        result = outcome.result
+        if result is None and self.pending():
+            # Files changed again while it ran (a save read half-written, a copy under way):
+            # the next rebuild, already due, decides; nothing half-done is shown.
+            self.say("newsgen: sources changed during the rebuild; building again")
+            return Rebuilt(True)
         for d in reporter.sorted():
             self.say(d.format())
-        result = outcome.result
         if result is None:
             if outcome.detail:
                 self.say(f"newsgen: {outcome.failure}\n{outcome.detail.rstrip()}")
@@ -144,7 +151,7 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
             from newsgen.dev.watch import Watcher
 
             watcher = Watcher(options.site, dev.build, say, polling=polling)
-            dev.changes = watcher.take_changes
+            dev.changes, dev.pending = watcher.take_changes, watcher.pending
             watcher.start()
         say(f"newsgen: serving {options.site} at {dev.url}"
             + (" (watching for changes; Ctrl-C to stop)" if watch else " (Ctrl-C to stop)"))

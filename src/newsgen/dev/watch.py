@@ -159,6 +159,11 @@ class Watcher:
             elif self._changed is not None:
                 self._changed.update(Path(p).relative_to(self.root).as_posix() for p in paths)
 
+    def pending(self) -> bool:
+        """Whether files changed since the current rebuild began (another is due)."""
+        with self._lock:
+            return self._first is not None
+
     def take_changes(self) -> frozenset[str] | None:
         """The files changed since the last call (None: not known, so scan them all)."""
         with self._lock:
