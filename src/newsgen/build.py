@@ -276,7 +276,8 @@ def build(options: BuildOptions, reporter: Reporter,
                              files=len(site.assets) + len(imageset.files),
                              articles=len(site.entries), next_embargo=site.next_embargo,
                              held=site.held, stages=clock.stages)
-        result.outputs = outputs(site, pages, imageset.files)
+        if not options.write:  # for `newsgen check --old-sitemap`; no build needs it
+            result.outputs = outputs(site, pages, imageset.files)
         fps = Fingerprints(site, renderer, env, imageset.info, state.contents(),
                            memo=state.prints(), shape=linked.shape)
         lang_sites = {ls.lang.code: ls for ls in site.languages}

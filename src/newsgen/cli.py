@@ -270,11 +270,8 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     old = getattr(args, "old_sitemap", None)
     status = _old_urls(old, result, options, quiet) if old else 0
     if not quiet:
-        text = _summary(result, options, reporter, write=write)
-        if status:  # the articles passed; the old URLs did not (see above)
-            text = text.replace(": no errors", ": no errors in them").replace(
-                ": no problems", ": no problems in them") + "; the old-URL check failed (above)"
-        print(text, file=sys.stderr)
+        print(_summary(result, options, reporter, write=write, old_urls_failed=bool(status)),
+              file=sys.stderr)
     return status
 
 
@@ -360,12 +357,14 @@ def _held(result: BuildResult) -> str:
 
 
 def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
-             *, write: bool) -> str:
+             *, write: bool, old_urls_failed: bool = False) -> str:
     warnings = count(len(reporter.warnings), "warning")
     if not write:
-        verdict = f"no errors, {warnings}" if reporter.warnings else "no problems"
+        them = " in them" if old_urls_failed else ""  # the articles passed, old URLs not
+        verdict = f"no errors{them}, {warnings}" if reporter.warnings else f"no problems{them}"
+        failed = "; the old-URL check failed (above)" if old_urls_failed else ""
         return (f"newsgen: checked {count(result.articles + len(result.held), 'article')}: "
-                f"{verdict}{_held(result)}")
+                f"{verdict}{_held(result)}{failed}")
     where = str(options.output_dir)
     try:
         relative = os.path.relpath(options.output_dir)

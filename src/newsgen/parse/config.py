@@ -19,8 +19,8 @@ from newsgen.model.config import GROUPS as GROUP_TYPES
 from newsgen.parse import i18n
 from newsgen.parse.config_schema import GROUPS, OPTIONS, TOP_KEYS, Option
 from newsgen.parse.config_values import (
-    LANG_CODE_RE,
     Checker,
+    as_language_code,
     check_base_url,
     check_language_code,
     check_permalink,
@@ -288,7 +288,7 @@ def _sections(c: Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionCon
             if tmap is not None:
                 for k, v in tmap.items:
                     t = as_text(v)
-                    code = language_tag(k.text) if LANG_CODE_RE.match(k.text) else k.text
+                    code = as_language_code(k.text)
                     if code not in lang_codes:  # zh_cn, zh-cn, zh-CN: one language
                         c.error(k.line, f"sections.titles: '{k.text}' is not a configured "
                                         f"language ({', '.join(lang_codes)})")

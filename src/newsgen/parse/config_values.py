@@ -229,6 +229,12 @@ def language_tag(code: str) -> str:
     return "-".join(parts)
 
 
+def as_language_code(text: str) -> str:
+    """A language code however the site spells it, in BCP 47 (`zh_cn` → `zh-CN`);
+    text that is no code, as it is (it then matches no configured language)."""
+    return language_tag(text) if LANG_CODE_RE.match(text) else text
+
+
 def check_language_code(code: str) -> str | None:
     if not LANG_CODE_RE.match(code):
         return f"'{code}' is not a language code like 'en', 'tk', 'pt-BR' or 'zh_cn'"

@@ -23,7 +23,7 @@ from datetime import datetime
 from newsgen.errors import Reporter
 from newsgen.model.config import Config
 from newsgen.model.content import Article, article_stem
-from newsgen.parse.config_values import LANG_CODE_RE, language_tag
+from newsgen.parse.config_values import as_language_code
 from newsgen.parse.dates import parse_date
 
 _DATED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(.+))?\Z")
@@ -41,9 +41,7 @@ class PathFacts:
 
 
 def _language(config: Config, name: str) -> str | None:
-    if not LANG_CODE_RE.match(name):
-        return None
-    tag = language_tag(name)
+    tag = as_language_code(name)
     return tag if any(lang.code == tag for lang in config.languages) else None
 
 
@@ -100,6 +98,8 @@ def report_readings(config: Config, articles: Iterable[Article], reporter: Repor
     """One warning per kind of field read with another meaning, at its first file."""
     first: dict[str, tuple[Article, int]] = {}
     for a in articles:
+        if not a.readings and "categories" not in a.lines:  # most articles: nothing to say
+            continue
         for name, applies, _ in NOTES:
             if applies(config, a):
                 found = first.get(name)

@@ -16,7 +16,7 @@ from newsgen.errors import did_you_mean
 from newsgen.model.content import Article
 from newsgen.parse import foreign
 from newsgen.parse.config import section_names
-from newsgen.parse.config_values import LANG_CODE_RE, language_tag
+from newsgen.parse.config_values import as_language_code
 from newsgen.parse.fields import ALIASES, KNOWN_FIELDS, FieldReader
 from newsgen.parse.slugs import full_length, slug_or_fallback, slugify
 from newsgen.parse.yamltree import (
@@ -104,10 +104,9 @@ class Validator(FieldReader):
             self.warning(None, f"language: {facts.lang_clash}; the name's ({lang}) is used "
                                "(set lang: to say which)")
         if (v := node.get("lang")) is not None:
-            written = code = self.text(v, "lang")
+            written = self.text(v, "lang")
             codes = [lc.code for lc in self.config.languages]
-            if code is not None and LANG_CODE_RE.match(code):
-                code = language_tag(code)  # zh_cn, as the site's folder writes it: zh-CN
+            code = as_language_code(written) if written is not None else None  # zh_cn: zh-CN
             if code is not None and code not in codes:
                 hint = did_you_mean(code, codes, cutoff=0.5)
                 self.error(v.line, f"lang: '{written}' is not a language of this site "

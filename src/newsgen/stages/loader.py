@@ -39,22 +39,24 @@ def is_ignored(name: str) -> bool:
 
 def scan(config: Config, reporter: Reporter) -> SourceTree:
     """Find articles and assets under content/ and files under static/."""
-    root = config.root
+    stats: dict[str, tuple[int, int, int, int]] = {}
+    stats.update(_walk(config.root, "content", reporter, skip_hidden=True))
+    # static/ is copied verbatim: .htaccess, .well-known/ and _redirects included.
+    stats.update(_walk(config.root, "static", reporter, skip_hidden=False))
+    stats.update(_walk(config.root, "templates", reporter, skip_hidden=False))
+    return _tree(stats)
+
+
+def _tree(stats: dict[str, tuple[int, int, int, int]]) -> SourceTree:
+    """The articles and assets among the files `stats` holds, in the order a walk of the
+    site finds them (its assets keep that order)."""
     articles: list[str] = []
     assets: list[Asset] = []
-    stats: dict[str, tuple[int, int, int, int]] = {}
-    for rel, stat in _walk(root, "content", reporter, skip_hidden=True):
-        stats[rel] = stat
-        if article_stem(rel) is not None:
+    for rel in stats:
+        if rel.startswith("content/") and article_stem(rel) is not None:
             articles.append(rel)
-        else:
-            assets.append(Asset(source=rel, output=rel[len("content/"):]))
-    # static/ is copied verbatim: .htaccess, .well-known/ and _redirects included.
-    for rel, stat in _walk(root, "static", reporter, skip_hidden=False):
-        stats[rel] = stat
-        assets.append(Asset(source=rel, output=rel[len("static/"):]))
-    for rel, stat in _walk(root, "templates", reporter, skip_hidden=False):
-        stats[rel] = stat
+        elif rel.startswith(("content/", "static/")):
+            assets.append(Asset(source=rel, output=rel.partition("/")[2]))
     return SourceTree(tuple(sorted(articles)), tuple(assets), stats)
 
 
@@ -84,19 +86,13 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
         stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     if stats.keys() == previous.stats.keys():
         return SourceTree(previous.articles, previous.assets, stats)
-    # The order a scan finds files in: a folder's files by name, then its folders by name.
+
     def walked(rel: str) -> tuple[tuple[int, str], ...]:
+        """Where a walk finds a file: a folder's files by name, then its folders by name."""
         *folders, name = rel.split("/")
         return (*((1, f) for f in folders), (0, name))
 
-    found = sorted((r for r in stats if not r.startswith("templates/")), key=walked)
-    content = [r for r in found if r.startswith("content/")]
-    articles = tuple(sorted(r for r in content if article_stem(r) is not None))
-    assets = [Asset(source=r, output=r[len("content/"):]) for r in content
-              if article_stem(r) is None]
-    assets += [Asset(source=r, output=r[len("static/"):]) for r in found
-               if r.startswith("static/")]
-    return SourceTree(articles, tuple(assets), stats)
+    return _tree({rel: stats[rel] for rel in sorted(stats, key=walked)})
 
 
 def _walk(root: Path, top: str, reporter: Reporter, *,
