@@ -12,6 +12,12 @@ from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "newsgen.yaml"
 
+# How list pages are numbered (`pagination:`): "newest" counts pages from the newest
+# article (page 1 is the list's first page; a publish shifts every page), "stable" counts
+# fixed blocks from the oldest (page/1/ holds the oldest; a publish changes the first page,
+# and every per_page-th publish adds one numbered page).
+PAGINATION_MODES = ("newest", "stable")
+
 
 @dataclass(frozen=True)
 class LanguageConfig:
@@ -102,6 +108,7 @@ class Config:
     timezone: str = "UTC"
     sections: tuple[SectionConfig, ...] | None = None
     per_page: int = 20
+    pagination: str = "newest"  # one of PAGINATION_MODES
     permalink: str = "{section}/{slug}/"
     default_language_prefix: bool = False  # the default language's pages under /<code>/ too
     # where an article without `section` gets one: "front_matter" (nowhere: it is an error),

@@ -331,11 +331,13 @@ def line_of_key(path: Path, key: str) -> int | None:
 
 
 def _plain(c: Checker, node: YMap, option: Option) -> object:
-    """A text, whole number or true/false value, checked as its option says."""
+    """A text, whole number, true/false or one-of value, checked as its option says."""
     if option.kind == "text":
         return c.text(node, option.name, option.key, allow_empty=option.allow_empty)
     if option.kind == "boolean":
         return c.boolean(node, option.name, option.key)
+    if option.kind == "choice":
+        return c.choice(node, option.name, option.key, option.choices)
     number = c.integer(node, option.name, option.key, option.minimum or 0)
     if number is not None and option.maximum is not None and number > option.maximum:
         c.error(line_of(node, option.name),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from newsgen.model.config import GROUPS as GROUP_TYPES
-from newsgen.model.config import Config
+from newsgen.model.config import PAGINATION_MODES, Config
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,14 @@ class Option:
     # the field it sets: of Config, or of its group's type ("limit" of ReadAlso); None:
     # several fields, or none
     field: str | None
-    kind: str  # "text", "integer", "boolean", or "read" (a reader of its own)
+    # "text", "integer", "boolean", "choice" (one of `choices`), or "read" (a reader of
+    # its own)
+    kind: str
     doc: str
     minimum: int | None = None  # integers: the smallest allowed
     maximum: int | None = None
     allow_empty: bool = False  # text: "" is a value
-
+    choices: tuple[str, ...] = ()  # choice: the allowed values
     @property
     def group(self) -> str:
         return self.key.rpartition(".")[0]
@@ -51,6 +53,9 @@ OPTIONS: tuple[Option, ...] = (
            "gives an article without `date` its date, and leaves its slug"),
     Option("per_page", "per_page", "integer", "articles per section, tag and author page",
            minimum=1),
+    Option("pagination", "pagination", "choice", "how list pages are numbered: newest "
+           "(from the newest article) or stable (fixed blocks from the oldest)",
+           choices=PAGINATION_MODES),
     Option("permalink", "permalink", "read", "article URL pattern"),
     Option("read_also.limit", "limit", "integer",
            "the most links in a read-also block", minimum=0),

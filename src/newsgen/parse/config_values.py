@@ -122,6 +122,22 @@ class Checker:
             self.error(value.line, f"{name}: expected true or false, got {describe(value)}")
         return flag
 
+    def choice(self, node: YMap, key: str, name: str, choices: tuple[str, ...]) -> str | None:
+        """One of `choices`, as written."""
+        value = node.get(key)
+        if value is None:
+            return None
+        text = as_text(value)
+        if text is None or not text.strip():
+            self.error(value.line, f"{name}: expected one of {', '.join(choices)}, "
+                                   f"got {describe(value)}")
+            return None
+        if text not in choices:
+            self.error(value.line, f"{name}: '{text}' is not one of {', '.join(choices)}"
+                                   f"{did_you_mean(text, choices)}")
+            return None
+        return text
+
     def mapping(self, node: YMap, key: str, name: str) -> YMap | None:
         value = node.get(key)
         if value is None or (isinstance(value, YScalar) and value.is_null):

@@ -37,12 +37,34 @@ class Page:
     items: tuple[Entry, ...] = ()
     number: int = 1
     total: int = 1
-    list_url: str = ""  # page 1 of a paginated list
+    list_url: str = ""  # the first page of a paginated list
     month: tuple[int, int] | None = None  # (year, month) of an archive page
+    # `pagination: stable`: numbered pages are fixed blocks from the oldest article, and the
+    # first page's number is one above the newest numbered page's (newsgen.stages.paging)
+    stable: bool = False
+
+    @property
+    def numbered(self) -> bool:
+        """A list page at …/page/<n>/, not the list's first page."""
+        return bool(self.list_url) and self.url != self.list_url
+
+    @property
+    def reach(self) -> int:
+        """The highest page number the page knows of: the list's page count, except on a
+        numbered page of stable blocks, which knows only its newer neighbour."""
+        return self.number + 1 if self.stable and self.numbered else self.total
+
+    @property
+    def newer_is_first(self) -> bool:
+        """A numbered page of stable blocks whose newer neighbour is the list's first page."""
+        return self.stable and self.numbered and self.number + 1 == self.total
 
     @property
     def place(self) -> tuple[object, ...]:
         """What a page knows of itself: the same for its fingerprint and its `page` view."""
+        if self.stable:  # never the page count: a new block would change every page
+            return (self.kind, self.path, self.number, self.reach, self.list_url,
+                    self.section, self.term, self.month, "stable", self.newer_is_first)
         return (self.kind, self.path, self.number, self.total, self.list_url, self.section,
                 self.term, self.month)
 
@@ -77,7 +99,10 @@ def _list(page: Page, ls: LanguageSite, site: Site) -> Mapping[str, Any]:
     if page.section is not None:
         shown["section"] = page.section
     if page.term is not None:
-        shown["term"] = (page.term, len(_term_items(ls, page.term)))
+        # A numbered page of stable blocks does not count the term's articles: the count
+        # would change it on every publish (its `term.count` is 0).
+        count = 0 if page.stable and page.numbered else len(_term_items(ls, page.term))
+        shown["term"] = (page.term, count)
     return shown
 
 

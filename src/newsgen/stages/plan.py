@@ -7,25 +7,27 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from newsgen.errors import Reporter
+from newsgen.model.config import Config
 from newsgen.model.site import Entry, Site
-from newsgen.stages import feeds
+from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_files
 
 
-def _paginate(
-    items: tuple[Entry, ...], per_page: int, base_url: str, **fields: Any
-) -> Iterator[Page]:
-    total = max(1, -(-len(items) // per_page))
-    for number in range(1, total + 1):
-        url = base_url if number == 1 else f"{base_url}page/{number}/"
+def _paginate(items: tuple[Entry, ...], config: Config, base_url: str,
+              **fields: Any) -> Iterator[Page]:
+    """The pages of one list, its first page first (newsgen.stages.paging)."""
+    stable = config.pagination == "stable"
+    for block in paging.blocks(len(items), config.per_page, stable=stable):
+        url = f"{base_url}page/{block.number}/" if block.numbered else base_url
         yield Page(
             path=url + "index.html",
             url=url,
-            items=items[(number - 1) * per_page: number * per_page],
-            number=number,
-            total=total,
+            items=items[block.start: block.stop],
+            number=block.number,
+            total=block.total,
             list_url=base_url,
+            stable=stable,
             **fields,
         )
 
@@ -40,7 +42,7 @@ def plan(site: Site) -> list[Page]:
         pages.append(Page(pre + "index.html", pre, "home", code, origin_lang, items=ls.entries))
         for section in ls.sections:
             items = ls.by_section[section.slug]
-            pages.extend(_paginate(items, cfg.per_page, f"{pre}{section.slug}/", kind="section",
+            pages.extend(_paginate(items, cfg, f"{pre}{section.slug}/", kind="section",
                                    lang=code, origin=f"section '{section.slug}'",
                                    section=section))
             pages.append(Page(f"{pre}{section.slug}/feed.xml", f"{pre}{section.slug}/feed.xml",
@@ -55,14 +57,14 @@ def plan(site: Site) -> list[Page]:
             pages.append(Page(f"{pre}{folder}/index.html", f"{pre}{folder}/", f"{kind}s", code,
                               f"the {kind} index"))
             for term, items in terms:
-                pages.extend(_paginate(items, cfg.per_page, f"{pre}{folder}/{term.slug}/",
+                pages.extend(_paginate(items, cfg, f"{pre}{folder}/{term.slug}/",
                                        kind=kind, lang=code, origin=f"{kind} '{term.name}'",
                                        term=term))
         if ls.months:
             pages.append(Page(f"{pre}archive/index.html", f"{pre}archive/", "archive", code,
                               "the archive"))
             for (year, month), items in ls.months:
-                pages.extend(_paginate(items, cfg.per_page, f"{pre}archive/{year:04d}/{month:02d}/",
+                pages.extend(_paginate(items, cfg, f"{pre}archive/{year:04d}/{month:02d}/",
                                        kind="month", lang=code,
                                        origin=f"the archive of {year:04d}-{month:02d}",
                                        month=(year, month)))

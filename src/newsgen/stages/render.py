@@ -31,10 +31,11 @@ from markupsafe import Markup
 
 from newsgen.model.site import LanguageSite, Site
 from newsgen.parse import i18n
-from newsgen.stages import feeds, search
+from newsgen.stages import feeds, paging, search
 from newsgen.stages.archive import archive_years, month_title
 from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page
+from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
 from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
@@ -42,7 +43,6 @@ from newsgen.stages.views import (
     Bodies,
     Context,
     LanguageLink,
-    Pagination,
     SiteView,
 )
 
@@ -282,18 +282,7 @@ class Renderer:
         raise KeyError(f"no view for {key!r}")
 
     def pagination(self, page: Page) -> Pagination:
-        href = self.ctx.urls.href
-
-        def url_of(n: int) -> str:
-            return href(page.list_url if n == 1 else f"{page.list_url}page/{n}/")
-
-        return Pagination(
-            number=page.number,
-            total=page.total,
-            prev_url=url_of(page.number - 1) if page.number > 1 else None,
-            next_url=url_of(page.number + 1) if page.number < page.total else None,
-            pages=tuple((n, url_of(n)) for n in range(1, page.total + 1)),
-        )
+        return paging.pagination(page, self.ctx.urls.href)
 
 
 class PageView:
@@ -311,7 +300,7 @@ class PageView:
         self.noindex = page.kind in ("404", "search")
         self.canonical: str | None = None if self.noindex else ctx.urls.abs(page.url)
         self.number = page.number
-        self.total = page.total
+        self.total = page.reach  # as `pagination.total` (newsgen.stages.paging)
         self.feed_url = ctx.urls.href(ls.prefix + "feed.xml")
         self.section_feed_url: str | None = None
         self.description = ls.lang.description if page.kind == "home" else ""
@@ -364,7 +353,7 @@ class PageView:
                                for other in ctx.site.languages]
             self.alternates.append(Alternate("x-default", ctx.urls.abs("")))
         self.description = self.description or self._describe(page, ls, labels, title)
-        if page.number > 1:
+        if page.numbered:
             title = f"{title} — {labels.get('page_n', n=page.number)}"
             self.description = f"{self.description} — {labels.get('page_n', n=page.number)}"
         self.title = title

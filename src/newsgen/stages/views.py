@@ -112,15 +112,6 @@ class Alternate:
     url: str  # absolute when base_url is
 
 
-@dataclass(frozen=True)
-class Pagination:
-    number: int
-    total: int
-    prev_url: str | None  # newer articles
-    next_url: str | None  # older articles
-    pages: tuple[tuple[int, str], ...]
-
-
 class Bodies(Protocol):
     """Where the converted bodies' HTML is (newsgen.incremental.cache.BodyStore)."""
 

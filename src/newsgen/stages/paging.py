@@ -1,0 +1,96 @@
+"""Pagination of a list (a section, a tag, an author, an archive month): which articles
+each page holds (`blocks`), and what its template gets to link the others (`pagination`).
+
+Two ways to number the pages (`pagination:` in newsgen.yaml):
+
+- `newest` (the default): page 1 is the list's first page and holds the `per_page`
+  newest articles, `page/2/` the next ones, … A publish moves one article onto every
+  page, so every page of the list changes.
+- `stable`: the numbered pages hold fixed blocks counted from the oldest article:
+  `page/1/` the `per_page` oldest, `page/2/` the next ones, … and the list's first page
+  holds the rest, the newest: `per_page` to `2 × per_page − 1` of them (all, when the
+  list has fewer than `2 × per_page`). A publish changes the first page only; every
+  `per_page`-th one moves a block off it onto a new numbered page. On the first page,
+  `number` is one above the newest numbered page's (reading order: 1, 2, …, first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from newsgen.stages.kinds import Page
+
+
+@dataclass(frozen=True)
+class Block:
+    """One page of a list: its number, the list's page count, and the slice of the
+    newest-first list it holds."""
+
+    number: int
+    total: int
+    start: int
+    stop: int
+    numbered: bool  # at page/<number>/; False: the list's first page
+
+
+def blocks(length: int, per_page: int, *, stable: bool = False) -> list[Block]:
+    """The pages of a newest-first list of `length` articles, the first page first.
+    An empty list still has its first page."""
+    if not stable:
+        total = max(1, -(-length // per_page))
+        return [Block(n, total, (n - 1) * per_page, min(length, n * per_page), n > 1)
+                for n in range(1, total + 1)]
+    numbered = max(0, length // per_page - 1)
+    total = numbered + 1
+    first = Block(total, total, 0, length - numbered * per_page, False)
+    return [first, *(Block(n, total, length - n * per_page, length - (n - 1) * per_page, True)
+                     for n in range(1, numbered + 1))]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """What list templates get as `pagination`."""
+
+    number: int  # newest: 1 on the first page; stable: N on page/N/, one above the newest
+    # numbered page's on the first page
+    total: int  # newest: the pages of the list; stable: the highest number in `pages`
+    prev_url: str | None  # newer articles
+    next_url: str | None  # older articles
+    pages: tuple[tuple[int, str], ...]  # (number, url); stable: see `pagination` below
+    stable: bool = False  # `pagination: stable`
+    first: bool = True  # the list's first page (/<section>/, not …/page/<n>/)
+
+
+def pagination(page: Page, href: Callable[[str], str]) -> Pagination:
+    """The pagination view of a list page. It is made only of what `Page.place` holds,
+    so what the template gets is what the page's fingerprint covers.
+
+    In stable mode a numbered page knows the pages up to its newer neighbour, never how
+    many there are (that would change every numbered page whenever a block is added):
+    `pages` runs from 1 to `total` = `number + 1`, the newer neighbour, which is the list's
+    first page when this is the newest numbered page. The first page knows them all."""
+    reach = page.reach
+    # The first page's number, when this page knows it (0: a stable page that does not).
+    first = 1 if not page.stable else (
+        reach if not page.numbered or page.newer_is_first else 0)
+
+    def url_of(n: int) -> str:
+        return href(page.list_url if n == first else f"{page.list_url}page/{n}/")
+
+    number = page.number
+    if page.stable:
+        prev_url = url_of(number + 1) if page.numbered else None
+    else:
+        prev_url = url_of(number - 1) if number > 1 else None
+    older = number - 1 if page.stable else number + 1
+    has_older = number > 1 if page.stable else number < reach
+    return Pagination(
+        number=number,
+        total=reach,
+        prev_url=prev_url,
+        next_url=url_of(older) if has_older else None,
+        pages=tuple((n, url_of(n)) for n in range(1, reach + 1)),
+        stable=page.stable,
+        first=not page.numbered,
+    )
