@@ -10,6 +10,9 @@ and a Pelican site, then measures, as whole processes:
     newsgen add one         one new article
     newsgen edit title      one article's title changed (other pages list it)
     newsgen template        a template changed (every article page depends on it)
+    newsgen add one (stable pages), newsgen edit title (stable pages)
+                            the same two changes with `pagination: stable` in
+                            newsgen.yaml (after one build in that mode, not measured)
     hugo full               when `hugo` is on PATH (Debian's package)
     hugo again              Hugo has no page cache: a second full build
     newsgen serve save→served / hugo server save→served
@@ -74,6 +77,8 @@ def bench_newsgen(site: Path, runs: int, jobs: int | None) -> dict[str, dict[str
     template = site / "templates" / "article.html"
     first = next((site / "content").rglob("a0001*.md"))
     original = first.read_text(encoding="utf-8")
+    config = site / "newsgen.yaml"
+    settings = config.read_text(encoding="utf-8")
 
     def clean() -> None:
         shutil.rmtree(site / "dist", ignore_errors=True)
@@ -81,23 +86,38 @@ def bench_newsgen(site: Path, runs: int, jobs: int | None) -> dict[str, dict[str
         new_article.unlink(missing_ok=True)
         shutil.rmtree(site / "templates", ignore_errors=True)
         first.write_text(original, encoding="utf-8")
+        config.write_text(settings, encoding="utf-8")
+
+    def add_and_edit(i: int, suffix: str = "") -> None:
+        new_article.write_text(
+            "---\ntitle: A new article\ndate: 2025-01-01 09:00\nsection: General\n"
+            f"tags: [energy, trade]\n---\n\nRun {i}: a new article about the port.\n",
+            encoding="utf-8")
+        results.setdefault(f"newsgen add one{suffix}", []).append(measure(cmd, site))
+        first.write_text(original.replace("title: ", f"title: Retitled {i} ", 1),
+                         encoding="utf-8")
+        results.setdefault(f"newsgen edit title{suffix}", []).append(measure(cmd, site))
 
     for i in range(runs):
         clean()
         results.setdefault("newsgen cold", []).append(measure(cmd, site))
         results.setdefault("newsgen nothing changed", []).append(measure(cmd, site))
-        new_article.write_text(
-            "---\ntitle: A new article\ndate: 2025-01-01 09:00\nsection: General\n"
-            f"tags: [energy, trade]\n---\n\nRun {i}: a new article about the port.\n",
-            encoding="utf-8")
-        results.setdefault("newsgen add one", []).append(measure(cmd, site))
-        first.write_text(original.replace("title: ", f"title: Retitled {i} ", 1),
-                         encoding="utf-8")
-        results.setdefault("newsgen edit title", []).append(measure(cmd, site))
+        add_and_edit(i)
         template.parent.mkdir(exist_ok=True)
         template.write_text('{% extends "builtin/article.html" %}{% block meta %}{{ super() }}'
                             f'<meta name="run" content="{i}">{{% endblock %}}', encoding="utf-8")
         results.setdefault("newsgen template", []).append(measure(cmd, site))
+    # The same publish and edit with stable page numbers (README, "Page numbers"): a
+    # publish renders the first pages of its lists instead of every page of them.
+    clean()
+    config.write_text(settings.rstrip("\n") + "\npagination: stable\n", encoding="utf-8")
+    measure(cmd, site)  # not counted: the first build in this mode renders every page
+    for i in range(runs):
+        if i:  # back to the corpus as it was, not counted
+            new_article.unlink()
+            first.write_text(original, encoding="utf-8")
+            measure(cmd, site)
+        add_and_edit(i, " (stable pages)")
     clean()
     return {k: median(v) for k, v in results.items()}
 
@@ -210,7 +230,7 @@ def main() -> None:
             rows.update(bench_pelican(target / "pelican", max(1, args.runs // 2), pelican))
         results[str(size)] = rows
         for name, r in rows.items():
-            print(f"  {name:26} {r['wall']:8.2f}s wall {r['cpu']:8.2f}s cpu "
+            print(f"  {name:34} {r['wall']:8.2f}s wall {r['cpu']:8.2f}s cpu "
                   f"{r['rss']:7.0f} MiB", flush=True)
         shutil.rmtree(target, ignore_errors=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
