@@ -38,7 +38,7 @@ from newsgen.stages import images, search
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_files
 from newsgen.stages.parallel import render_pages
-from newsgen.stages.plan import check_collisions, outputs, plan
+from newsgen.stages.plan import outputs
 from newsgen.stages.render import Renderer
 
 
@@ -258,8 +258,7 @@ def build(options: BuildOptions, reporter: Reporter,
                             future=options.future, broken=broken)
         site = linked.site
         clock.stage("link")
-        pages = plan(site)
-        pages = check_collisions(site, pages, reporter, folds_case=folds_case(out_dir))
+        pages = state.plan(linked, reporter, folds_case=folds_case(out_dir))
         imageset = images.process(site, options.cache_path if options.write else None,
                                   reporter, [p.path for p in pages] +
                                   [a.output for a in site.assets])
@@ -280,8 +279,7 @@ def build(options: BuildOptions, reporter: Reporter,
             result.outputs = outputs(site, pages, imageset.files)
         fps = Fingerprints(site, renderer, env, imageset.info, state.contents(),
                            memo=state.prints(), shape=linked.shape)
-        lang_sites = {ls.lang.code: ls for ls in site.languages}
-        prints = {p.path: fps.page(p, lang_sites[p.lang]) for p in pages}
+        prints = state.fingerprint(fps, pages)
         previous, old = state.previous(out_dir) if options.use_cache else (None, {})
         todo = [p for p in pages if old.get(p.path) != prints[p.path]]
         clock.stage("fingerprint")
@@ -333,10 +331,11 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 result.rendered += 1
             reporter.check()
             clock.stage("render")
-            done = set(writer.written())
-            for page in pages:
-                if page.path not in done and not writer.keep(page.path):
-                    writer.write(page.path, renderer.render(page))  # the old file is gone
+            gone = writer.keep_all(p.path for p in pages)
+            if gone:  # the old file is gone: render it again
+                by_path = {p.path: p for p in pages}
+                for path in gone:
+                    writer.write(path, renderer.render(by_path[path]))
             if config.search:
                 search_keys, result.search_stale = _search(
                     site, pages, templates[renderer.template_for_kind("article")], writer,

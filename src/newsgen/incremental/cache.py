@@ -93,6 +93,7 @@ class BuildCache:
     # (newsgen.incremental.relink.Linked, newsgen.incremental.fingerprint.PagePrints).
     linked: Any = None
     prints: Any = None
+    planned: Any = None  # ... and the pages planned for it (newsgen.incremental.replan)
     # ... and the last scan of the site's files (newsgen.stages.loader.SourceTree), with
     # the files the watcher saw change since (site-relative; None: not known)
     tree: Any = None

@@ -167,6 +167,11 @@ class Fingerprints:
                 renderer.labels[ls.lang.code], outputs, renderer.ctx.preview,
             )))
 
+    @property
+    def basis(self) -> tuple[object, ...]:
+        """What every page's fingerprint shares besides what the page shows."""
+        return (self.templates, self.langs, dict(self.image_info), self.shape)
+
     def entry(self, e: Entry) -> str:
         found = self.entries.get(e.url)
         if found is None:

@@ -61,6 +61,10 @@ class Linked:
         # Made anew by each full link and kept by patches: a page that lists every page
         # of the site (a sitemap) is the same while it is.
         self.shape = object()
+        # Patches since the full link, and the last one's new entries by the id of the
+        # entry each replaced (None after a full link): newsgen.incremental.replan.
+        self.generation = 0
+        self.swap: dict[int, Entry] | None = None
 
 
 def link(previous: Linked | None, config: Config, articles: list[Article],
@@ -74,9 +78,10 @@ def link(previous: Linked | None, config: Config, articles: list[Article],
              tuple(a.source for a in articles), id(fills))
     if previous is not None and previous.basis == basis and _due(previous.site, now):
         check = Reporter()
-        site = _patch(previous, articles, bodies, now, check)
-        if site is not None:
-            previous.site = site
+        patched = _patch(previous, articles, bodies, now, check)
+        if patched is not None:
+            previous.site, previous.swap = patched
+            previous.generation += 1
             previous.diagnostics = check.diagnostics
             reporter.extend(check.diagnostics)
             return previous
@@ -96,9 +101,10 @@ def _due(site: Site, now: datetime) -> bool:
 
 
 def _patch(prev: Linked, articles: list[Article], bodies: Mapping[str, Body],
-           now: datetime, check: Reporter) -> Site | None:
-    """The previous site with the changed articles' entries, or None when a change
-    alters the site's shape. Diagnostics of the patched site go to `check`."""
+           now: datetime, check: Reporter) -> tuple[Site, dict[int, Entry]] | None:
+    """The previous site with the changed articles' entries, and those entries by the
+    id of the entry each replaces; None when a change alters the site's shape.
+    Diagnostics of the patched site go to `check`."""
     changed = [a for a in articles if prev.articles.get(a.source) is not a]
     for a in changed:
         old = prev.articles.get(a.source)
@@ -153,7 +159,7 @@ def _patch(prev: Linked, articles: list[Article], bodies: Mapping[str, Body],
     tz = prev.site.config.tz
     return replace(prev.site, now=now, languages=tuple(
         _swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
-        for ls in prev.site.languages))
+        for ls in prev.site.languages)), swap
 
 
 def _read_also(linker: Linker, entry: Entry) -> tuple[Link, ...]:

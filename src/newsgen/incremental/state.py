@@ -25,15 +25,18 @@ from newsgen.hashing import digest
 from newsgen.incremental import relink
 from newsgen.incremental.cache import BuildCache, CachedArticle, OutputRecord
 from newsgen.incremental.database import BodyStore
-from newsgen.incremental.fingerprint import PagePrints
+from newsgen.incremental.fingerprint import Fingerprints, PagePrints
 from newsgen.incremental.relink import Linked
+from newsgen.incremental.replan import Planned, replan
 from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset
 from newsgen.model.site import Site
 from newsgen.output.writer import Standby, Writer
 from newsgen.parse.markup import CONVERTER, Body
+from newsgen.stages.kinds import Page
 from newsgen.stages.loader import SourceTree, load_article, rescan, scan
 from newsgen.stages.parallel import Conversions
+from newsgen.stages.plan import check_collisions, plan
 from newsgen.stages.render import make_environment
 
 
@@ -174,6 +177,46 @@ class IncrementalBuild:
                              fills=self.cache.fills)
         self.cache.linked = linked
         return linked
+
+    def plan(self, linked: Linked, reporter: Reporter, *, folds_case: bool) -> list[Page]:
+        """Every page of the linked site, checked for collisions. A patched site keeps
+        the pages planned in this process for the site it patched, with its new entries
+        (newsgen.incremental.replan)."""
+        planned: Planned | None = self.cache.planned
+        if (planned is not None and linked.swap is not None and planned.shape is linked.shape
+                and planned.generation == linked.generation - 1):
+            planned.generation = linked.generation
+            reporter.extend(planned.diagnostics)
+            replan(planned, linked.swap)
+            return planned.pages
+        self.cache.planned = None
+        check = Reporter()
+        pages = check_collisions(linked.site, plan(linked.site), check, folds_case=folds_case)
+        reporter.extend(check.diagnostics)
+        if not self.own and not check.failed:
+            self.cache.planned = Planned(linked.shape, linked.generation, pages,
+                                         list(check.diagnostics))
+        return pages
+
+    def fingerprint(self, fps: Fingerprints, pages: list[Page]) -> dict[str, str]:
+        """Every page's fingerprint. For the pages planned in this process, only those
+        made again since their fingerprints were, when nothing that all pages share
+        changed (`Fingerprints.basis`)."""
+        lang_sites = {ls.lang.code: ls for ls in fps.renderer.site.languages}
+        planned: Planned | None = self.cache.planned
+        if planned is not None and planned.pages is not pages:
+            planned = None
+        basis = fps.basis
+        if planned is not None and planned.fresh(basis):
+            prints = dict(planned.prints)  # the output's record keeps the old dict
+            for i in sorted(planned.stale):
+                page = pages[i]
+                prints[page.path] = fps.page(page, lang_sites[page.lang])
+        else:
+            prints = {p.path: fps.page(p, lang_sites[p.lang]) for p in pages}
+        if planned is not None:
+            planned.basis, planned.prints, planned.stale = basis, prints, set()
+        return prints
 
     def prints(self) -> PagePrints | None:
         """The fingerprints of the last build in this process, with what they show (None

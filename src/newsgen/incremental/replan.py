@@ -1,0 +1,77 @@
+"""Planning again after a patch: the dev server's pages, without planning the archive.
+
+A patched site (newsgen.incremental.relink) has the shape of the one it was made
+from: the same pages at the same paths, listing the same articles in the same
+order. Only the entries of the changed articles (and of those whose read-also
+block or translations show them) are new objects. So the previous plan stays,
+and a page is made again only when it lists or shows one of the swapped entries;
+only those pages are fingerprinted again, the others keep their fingerprints.
+
+The index from an article to the pages listing it is made at the first patch
+after a full plan (it costs about what planning does), then kept.
+
+What a page shows besides its entries is the same while the site's shape is (its
+language, place and templates), except what `Kind.shows` reads from the language's
+lists rather than from the page's own items: the home page (its items are every
+entry of its language, so it is always made again) and the counts of the term and
+archive indexes (a patch never changes a count). Anything that changes a page's
+fingerprint for another reason (a template, the configuration, an image, the
+labels) makes `Fingerprints` differ from the plan's, and every page is fingerprinted
+again (`Planned.fresh`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from newsgen.errors import Diagnostic
+from newsgen.model.site import Entry
+from newsgen.stages.kinds import Page
+
+
+@dataclass
+class Planned:
+    """The last plan of the dev server, and the fingerprints made for it."""
+
+    shape: object  # newsgen.incremental.relink.Linked.shape of the site it was made for
+    generation: int  # ... and its Linked.generation
+    pages: list[Page]
+    # what checking the plan reported (the same paths say the same again)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    basis: object = None  # what every page's fingerprint shares (Fingerprints.basis)
+    prints: dict[str, str] = field(default_factory=dict)  # page path -> fingerprint
+    holders: dict[str, list[int]] | None = None  # article source -> pages listing it
+    # Pages made again since their fingerprints were (a build can fail in between)
+    stale: set[int] = field(default_factory=set)
+
+    def fresh(self, basis: object) -> bool:
+        """The plan's fingerprints were made with `basis`, for every page."""
+        return bool(self.prints) and self.basis == basis
+
+
+def _holders(pages: list[Page]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, page in enumerate(pages):
+        if page.entry is not None:
+            out.setdefault(page.entry.article.source, []).append(i)
+        for e in page.items:
+            out.setdefault(e.article.source, []).append(i)
+    return out
+
+
+def replan(planned: Planned, swap: Mapping[int, Entry]) -> None:
+    """Bring `planned.pages` up to date with the new entries `swap` (by the id of the
+    entry each replaces), in place; the pages it changes join `planned.stale`."""
+    if planned.holders is None:
+        planned.holders = _holders(planned.pages)
+    touched: set[int] = set()
+    for new in swap.values():
+        touched.update(planned.holders.get(new.article.source, ()))
+    pages = planned.pages
+    for i in sorted(touched):
+        page = pages[i]
+        entry = swap.get(id(page.entry), page.entry) if page.entry is not None else None
+        items = tuple(swap.get(id(e), e) for e in page.items)
+        pages[i] = replace(page, entry=entry, items=items)
+    planned.stale |= touched
