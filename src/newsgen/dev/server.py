@@ -41,6 +41,7 @@ class DevServer:
         # and whether more changed while it ran
         self.changes: Callable[[], frozenset[str] | None] = lambda: None
         self.pending: Callable[[], bool] = lambda: False
+        self.stages: dict[str, float] = {}  # the last rebuild's seconds per stage
         self.live = LiveServer(self.out, self._rebuild, host, port, watch=watch,
                                name="newsgen", special=SPECIAL)
 
@@ -98,6 +99,7 @@ class DevServer:
             self.say(f"newsgen: rebuild failed ({failed}); still serving the last good site")
             return Rebuilt(False, problems=[d.format() for d in reporter.errors]
                            or [f"newsgen: {outcome.failure}"])
+        self.stages = result.stages
         changed = result.changed
         search_only = bool(changed) and all(f"/{search.BUNDLE}" in f"/{p}" for p in changed)
         # A new search index needs no reload, nor does a build that changed no byte.

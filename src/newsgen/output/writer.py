@@ -18,6 +18,7 @@ import hashlib
 import os
 import secrets
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -265,6 +266,19 @@ class Writer:
             return True
         self._written.discard(rel)
         return False
+
+    def keep_all(self, paths: Iterable[str]) -> list[str]:
+        """`keep` each of `paths` not written yet; the ones that are not there to keep.
+        Those the former standby already holds as the output does cost no system call:
+        a page that did not change costs a set operation, whatever the archive's size."""
+        todo = [p for p in paths if p not in self._written]
+        if self._in_place and self.before is not None:
+            # Every path of `before.files` was written, and checked, by a build before.
+            settled = (self.before.files & set(todo)) - self._differs
+            self._written |= settled
+            self.stats.unchanged += len(settled)
+            todo = [p for p in todo if p not in settled]
+        return [p for p in todo if not self.keep(p)]
 
     def copy(self, path: str, source: Path, *, link: bool = False) -> None:
         """Copy a file, or reuse the previous copy when its bytes are the same (so it keeps
