@@ -11,9 +11,10 @@ the state themselves.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -59,6 +60,22 @@ def _with_body(config: Config, a: Article) -> Article:
     return replace(a, body=again.body) if again is not None else a
 
 
+@dataclass
+class Read:
+    """What a read of the articles found; the dev server keeps the last one, and the next
+    read starts from it when it is told which files changed (`IncrementalBuild._reread`)."""
+
+    basis: tuple[str, str]  # the settings that shape an article, and the converter
+    paths: tuple[str, ...]  # the article files it read (SourceTree.articles)
+    articles: list[Article] = field(default_factory=list)  # in the order of `paths`
+    at: dict[str, int] = field(default_factory=dict)  # source -> its place in `articles`
+    keys: dict[str, str] = field(default_factory=dict)  # source -> its body's key
+    uses: Counter[str] = field(default_factory=Counter)  # body key -> articles with it
+    bodies: dict[str, Body] = field(default_factory=dict)  # source -> body
+    queued: set[str] = field(default_factory=set)  # keys being converted
+    clean: bool = True  # every file could be read
+
+
 class IncrementalBuild:
     def __init__(self, cache_path: Path, use_cache: bool, reporter: Reporter,
                  cache: BuildCache | None = None) -> None:
@@ -69,6 +86,7 @@ class IncrementalBuild:
         self.own = cache is None
         self.cache = cache if cache is not None else (
             BuildCache.load(cache_path, reporter) if use_cache else BuildCache(None))
+        self.changed: frozenset[str] | None = None  # the files the watcher saw change
 
     def scan(self, config: Config) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
@@ -78,6 +96,7 @@ class IncrementalBuild:
         changed, self.cache.changed = self.cache.changed, None
         previous, self.cache.tree = self.cache.tree, None
         tree = rescan(config, previous, changed) if previous and changed is not None else None
+        self.changed = changed if tree is not None else None  # for `read`
         if tree is None:
             errors = len(self.reporter.errors)
             tree = scan(config, self.reporter)
@@ -114,43 +133,107 @@ class IncrementalBuild:
         files are still being read (newsgen.stages.parallel.Conversions), and stored in the
         state at once, so no build holds every body. The HTML stays in the state; the
         renderer reads it from `bodies()`. A failing build (not `durable()`) keeps what
-        it converts in memory."""
-        cache, reporter = self.cache, self.reporter
-        cache.load_content(reporter)
-        settings = _settings_key(config)
-        converted_with = f"|{config.markdown.raw_html}|{__version__}|{CONVERTER}"
+        it converts in memory. The dev server, told which files changed, looks at those
+        only (`_reread`)."""
+        cache = self.cache
+        cache.load_content(self.reporter)
+        basis = (_settings_key(config), f"|{config.markdown.raw_html}|{__version__}|{CONVERTER}")
         conversions = Conversions(config.markdown.raw_html, workers,
                                   lambda done: cache.add_bodies(done, durable=durable()))
-        articles: list[Article] = []
-        fresh: dict[str, CachedArticle] = {}
-        keys: dict[str, str] = {}
-        queued: set[str] = set()
         try:
-            for rel in tree.articles:
-                cached = self._cached(config, rel, tree.stats[rel], settings)
-                if cached is None:
-                    continue
-                fresh[rel] = cached
-                reporter.extend(cached.diagnostics)
-                a = cached.article
-                if a is None:
-                    continue
-                key = keys[a.source] = digest((cached.content + converted_with).encode())
-                if key not in cache.bodies and key not in queued:
-                    queued.add(key)
-                    conversions.add(key, a.body if a.body else _with_body(config, a).body)
-                if a.body:  # only the HTML is needed from here on
-                    a = cached.article = replace(a, body="")
-                articles.append(a)
-            conversions.finish()
+            last, cache.read = cache.read, None
+            read = self._reread(config, tree, basis, last, conversions)
+            if read is None:
+                read = self._read_all(config, tree, basis, conversions)
         finally:
             conversions.close()
+        if self.own or not read.clean:
+            return read.articles, read.bodies
+        cache.read = read  # changed in place by the next read: the build gets copies
+        return list(read.articles), dict(read.bodies)
+
+    def _read_all(self, config: Config, tree: SourceTree, basis: tuple[str, str],
+                  conversions: Conversions) -> Read:
+        cache, reporter = self.cache, self.reporter
+        read = Read(basis, tree.articles)
+        fresh: dict[str, CachedArticle] = {}
+        for rel in tree.articles:
+            cached = self._cached(config, rel, tree.stats[rel], basis[0], reporter)
+            if cached is None:
+                read.clean = False
+                continue
+            fresh[rel] = cached
+            reporter.extend(cached.diagnostics)
+            if cached.article is not None:
+                read.at[rel] = len(read.articles)
+                read.articles.append(self._article(config, cached, basis, conversions, read))
+        conversions.finish()
         cache.articles = fresh
-        cache.keep_bodies(set(keys.values()))
-        return articles, {a.source: cache.bodies[keys[a.source]] for a in articles}
+        cache.keep_bodies(set(read.keys.values()))
+        read.bodies = {a.source: cache.bodies[read.keys[a.source]] for a in read.articles}
+        return read
+
+    def _reread(self, config: Config, tree: SourceTree, basis: tuple[str, str],
+                last: Read | None, conversions: Conversions) -> Read | None:
+        """The dev server's last read, with the files its watcher saw change read again;
+        None when a full read is needed: no such read, other settings, a file added or
+        removed, or a changed file that cannot be read or now holds no article (or did
+        not)."""
+        changed = self.changed
+        if (self.own or last is None or changed is None or last.basis != basis
+                or last.paths is not tree.articles):
+            return None
+        cache = self.cache
+        check = Reporter()
+        again: dict[str, CachedArticle] = {}
+        for rel in sorted(changed):
+            if rel not in last.at:
+                if rel in cache.articles:
+                    return None  # an article file that held no article
+                continue  # not an article file (every one was read last time)
+            cached = self._cached(config, rel, tree.stats[rel], basis[0], check)
+            if cached is None or cached.article is None:
+                return None
+            again[rel] = cached
+        last.queued = set()
+        gone = [last.keys[rel] for rel in again]
+        for rel, cached in again.items():
+            cache.articles[rel] = cached
+            last.articles[last.at[rel]] = self._article(config, cached, basis, conversions,
+                                                        last)
+        for rel in tree.articles:  # every article's diagnostics, in order, as a full read
+            c = cache.articles.get(rel)
+            if c is not None and c.diagnostics:
+                self.reporter.extend(c.diagnostics)
+        conversions.finish()
+        for rel in again:
+            last.bodies[rel] = cache.bodies[last.keys[rel]]
+        for key in gone:
+            last.uses[key] -= 1
+            if not last.uses[key]:
+                del last.uses[key]
+                cache.bodies.pop(key, None)
+                cache.html.pop(key, None)
+        return last
+
+    def _article(self, config: Config, cached: CachedArticle, basis: tuple[str, str],
+                 conversions: Conversions, read: Read) -> Article:
+        """The article of `cached` (which has one), without its Markdown, its body
+        converted when new."""
+        a = cached.article
+        if a is None:
+            raise ValueError(f"{cached} holds no article")
+        key = read.keys[a.source] = digest((cached.content + basis[1]).encode())
+        read.uses[key] += 1
+        if key not in self.cache.bodies and key not in read.queued:
+            read.queued.add(key)
+            conversions.add(key, a.body if a.body else _with_body(config, a).body)
+        if a.body:  # only the HTML is needed from here on
+            a = cached.article = replace(a, body="")
+        return a
 
     def _cached(self, config: Config, rel: str, stat: tuple[int, int, int, int],
-                settings: str) -> CachedArticle | None:
+                settings: str, reporter: Reporter) -> CachedArticle | None:
         """The parsed article of one file: the state's, or parsed now (None: unreadable)."""
         cached = self.cache.articles.get(rel)
         if cached is not None and cached.stat == stat and cached.content.endswith(settings):
@@ -158,7 +241,7 @@ class IncrementalBuild:
         try:
             data = (config.root / rel).read_bytes()
         except OSError as exc:
-            self.reporter.error(rel, None, f"cannot read: {exc.strerror}")
+            reporter.error(rel, None, f"cannot read: {exc.strerror}")
             return None
         content = digest(data) + "|" + settings
         if cached is not None and cached.content == content:
