@@ -246,16 +246,13 @@ def build(options: BuildOptions, reporter: Reporter,
                                       durable=lambda: options.write and not reporter.failed)
         clock.stage("load")
         readings.report_readings(config, articles, reporter)  # Hugo's, Jekyll's meanings
-        # Articles that failed to load are not "missing": references to them stay quiet.
-        broken = {rel[len("content/"):] for rel in tree.articles} - {
-            a.content_path for a in articles if a.valid}
         if options.one_shot:
             # Everything made so far lives until the process ends: the cycle collector
             # need not walk it again and again while linking makes a million objects
             # (a tenth of a publish at 10k articles), and forked workers share it.
             gc.freeze()
-        linked = state.link(config, articles, bodies, tree.assets, now, drafts=options.drafts,
-                            future=options.future, broken=broken)
+        linked = state.link(config, tree, articles, bodies, now, drafts=options.drafts,
+                            future=options.future)
         site = linked.site
         clock.stage("link")
         pages = state.plan(linked, reporter, folds_case=folds_case(out_dir))

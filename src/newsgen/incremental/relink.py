@@ -27,6 +27,7 @@ not show a changed entry are found by identity (newsgen.incremental.fingerprint.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from datetime import datetime, tzinfo
@@ -65,20 +66,25 @@ class Linked:
         # entry each replaced (None after a full link): newsgen.incremental.replan.
         self.generation = 0
         self.swap: dict[int, Entry] | None = None
+        # site path -> the articles whose read-also block links to it (made when a title
+        # first changes, then kept up to date)
+        self.readers: dict[str, set[str]] | None = None
 
 
 def link(previous: Linked | None, config: Config, articles: list[Article],
          bodies: Mapping[str, Body], assets: Iterable[Asset], now: datetime,
          reporter: Reporter, *, drafts: bool, future: bool, broken: Iterable[str],
-         fills: Fills) -> Linked:
+         fills: Fills, changed: Iterable[Article] | None = None) -> Linked:
     """The site linked at `now`: `previous` patched when the changes allow it (see
-    above), or linked whole. Its diagnostics go to `reporter`."""
+    above), or linked whole. Its diagnostics go to `reporter`. `changed`: the articles
+    that may differ from those `previous` was made from, when the caller knows them."""
     assets = tuple(assets)
     basis = (config, assets, drafts, future, frozenset(broken),
              tuple(a.source for a in articles), id(fills))
     if previous is not None and previous.basis == basis and _due(previous.site, now):
         check = Reporter()
-        patched = _patch(previous, articles, bodies, now, check)
+        patched = _patch(previous, articles if changed is None else changed, bodies, now,
+                         check)
         if patched is not None:
             previous.site, previous.swap = patched
             previous.generation += 1
@@ -100,7 +106,7 @@ def _due(site: Site, now: datetime) -> bool:
             and (site.valid_until is None or now < site.valid_until))
 
 
-def _patch(prev: Linked, articles: list[Article], bodies: Mapping[str, Body],
+def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body],
            now: datetime, check: Reporter) -> tuple[Site, dict[int, Entry]] | None:
     """The previous site with the changed articles' entries, and those entries by the
     id of the entry each replaces; None when a change alters the site's shape.
@@ -138,10 +144,18 @@ def _patch(prev: Linked, articles: list[Article], bodies: Mapping[str, Body],
     fresh = {source: replace(e, read_also=_read_also(linker, e)) for source, e in bare.items()}
     if renamed:  # the read-also blocks that show a changed title
         linker.reporter = Reporter()  # said before, and their shape did not change
-        for source, e in prev.entries.items():
-            if source not in fresh and any(not link.external and link.url in renamed
-                                           for link in e.read_also):
+        if prev.readers is None:
+            prev.readers = _readers(prev.entries.values())
+        for source in sorted({s for url in renamed for s in prev.readers.get(url, ())}):
+            if source not in fresh:
+                e = prev.entries[source]
                 fresh[source] = replace(e, read_also=_read_also(linker, e), translations=())
+    if prev.readers is not None:  # the new blocks' links
+        for source in fresh:
+            for link in prev.entries[source].read_also:
+                prev.readers.get(link.url, set()).discard(source)
+        for url, sources in _readers(fresh.values()).items():
+            prev.readers.setdefault(url, set()).update(sources)
     final: dict[str, Entry] = {}
     for source in list(fresh):
         for t in prev.entries[source].translations:
@@ -160,6 +174,16 @@ def _patch(prev: Linked, articles: list[Article], bodies: Mapping[str, Body],
     return replace(prev.site, now=now, languages=tuple(
         _swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
         for ls in prev.site.languages)), swap
+
+
+def _readers(entries: Iterable[Entry]) -> dict[str, set[str]]:
+    """Site path -> the articles among `entries` whose read-also block links to it."""
+    out: dict[str, set[str]] = {}
+    for e in entries:
+        for link in e.read_also:
+            if not link.external:
+                out.setdefault(link.url, set()).add(e.article.source)
+    return out
 
 
 def _read_also(linker: Linker, entry: Entry) -> tuple[Link, ...]:
@@ -192,7 +216,12 @@ def _swapped(ls: LanguageSite, swap: dict[int, Entry], olds: list[Entry],
         months.add((local.year, local.month))
 
     def each(items: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        return tuple(swap.get(id(e), e) for e in items)
+        ids = list(map(id, items))  # a patch swaps a few entries of long lists
+        out = list(items)
+        for old, new in swap.items():
+            with contextlib.suppress(ValueError):
+                out[ids.index(old)] = new
+        return tuple(out)
 
     return replace(
         ls, entries=each(ls.entries),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,7 +30,7 @@ from newsgen.incremental.fingerprint import Fingerprints, PagePrints
 from newsgen.incremental.relink import Linked
 from newsgen.incremental.replan import Planned, replan
 from newsgen.model.config import Config
-from newsgen.model.content import Article, Asset
+from newsgen.model.content import Article
 from newsgen.model.site import Site
 from newsgen.output.writer import Standby, Writer
 from newsgen.parse.markup import CONVERTER, Body
@@ -74,6 +74,27 @@ class Read:
     bodies: dict[str, Body] = field(default_factory=dict)  # source -> body
     queued: set[str] = field(default_factory=set)  # keys being converted
     clean: bool = True  # every file could be read
+    # Kept for the next link: the article files without a valid article (None: to be
+    # found), and the articles read again since the last link (None: not known)
+    broken: frozenset[str] | None = None
+    since_link: set[str] | None = None
+
+
+class _Contents(Mapping[str, str]):
+    """Each article's content key (its bytes and settings), by source: a view of the
+    state's articles, looked up for the entries being fingerprinted only."""
+
+    def __init__(self, articles: Mapping[str, CachedArticle]) -> None:
+        self.articles = articles
+
+    def __getitem__(self, source: str) -> str:
+        return self.articles[source].content
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)
 
 
 class IncrementalBuild:
@@ -198,6 +219,11 @@ class IncrementalBuild:
         last.queued = set()
         gone = [last.keys[rel] for rel in again]
         for rel, cached in again.items():
+            if cached.article is not None and (
+                    cached.article.valid != last.articles[last.at[rel]].valid):
+                last.broken = None
+            if last.since_link is not None:
+                last.since_link.add(rel)
             cache.articles[rel] = cached
             last.articles[last.at[rel]] = self._article(config, cached, basis, conversions,
                                                         last)
@@ -250,14 +276,25 @@ class IncrementalBuild:
         article = load_article(config, rel, data, local)
         return CachedArticle(stat, content, article, list(local.diagnostics))
 
-    def link(self, config: Config, articles: list[Article], bodies: Mapping[str, Body],
-             assets: Iterable[Asset], now: datetime, *, drafts: bool, future: bool,
-             broken: Iterable[str]) -> Linked:
+    def link(self, config: Config, tree: SourceTree, articles: list[Article],
+             bodies: Mapping[str, Body], now: datetime, *, drafts: bool,
+             future: bool) -> Linked:
         """The linked site: the last one patched when this process built it and the
         changes keep its shape (newsgen.incremental.relink), otherwise linked whole."""
-        linked = relink.link(self.cache.linked, config, articles, bodies, assets, now,
+        read: Read | None = self.cache.read
+        # Articles that failed to load are not "missing": references to them stay quiet.
+        broken = read.broken if read is not None else None
+        if broken is None:
+            broken = frozenset({rel[len("content/"):] for rel in tree.articles} - {
+                a.content_path for a in articles if a.valid})
+        changed = None
+        if read is not None:  # the articles read again since the last link
+            if read.since_link is not None:
+                changed = [read.articles[read.at[rel]] for rel in sorted(read.since_link)]
+            read.broken, read.since_link = broken, set()
+        linked = relink.link(self.cache.linked, config, articles, bodies, tree.assets, now,
                              self.reporter, drafts=drafts, future=future, broken=broken,
-                             fills=self.cache.fills)
+                             fills=self.cache.fills, changed=changed)
         self.cache.linked = linked
         return linked
 
@@ -316,7 +353,7 @@ class IncrementalBuild:
 
     def contents(self) -> Mapping[str, str]:
         """Each article's content key (its bytes and settings), by source."""
-        return {rel: c.content for rel, c in self.cache.articles.items()}
+        return _Contents(self.cache.articles)
 
     def environment(self, config: Config, tree: SourceTree, *, write: bool,
                     failed: bool, use_cache: bool) -> Environment:

@@ -207,11 +207,10 @@ class Writer:
         return target
 
     def _reuse(self, old: Path, target: Path) -> bool:
-        try:
+        with contextlib.suppress(OSError):
             os.link(old, target)
             return True
-        except OSError:
-            return False
+        return False
 
     def _settled(self, rel: str) -> bool:
         """The staging tree already holds the output's file at `rel` (the former standby
@@ -260,25 +259,21 @@ class Writer:
         old = self.out / path
         if not old.is_file() or old.is_symlink():
             return False
-        target = self._target(path)
-        if self._reuse(old, target):
+        if self._reuse(old, self._target(path)):
             self.stats.unchanged += 1
             return True
         self._written.discard(rel)
         return False
 
     def keep_all(self, paths: Iterable[str]) -> list[str]:
-        """`keep` each of `paths` not written yet; the ones that are not there to keep.
-        Those the former standby already holds as the output does cost no system call:
-        a page that did not change costs a set operation, whatever the archive's size."""
-        todo = [p for p in paths if p not in self._written]
+        """`keep` each of `paths` not written yet (those `_settled`: one set operation)."""
+        todo = set(paths) - self._written
         if self._in_place and self.before is not None:
-            # Every path of `before.files` was written, and checked, by a build before.
-            settled = (self.before.files & set(todo)) - self._differs
+            settled = (self.before.files & todo) - self._differs
             self._written |= settled
             self.stats.unchanged += len(settled)
-            todo = [p for p in todo if p not in settled]
-        return [p for p in todo if not self.keep(p)]
+            todo -= settled
+        return sorted(p for p in todo if not self.keep(p))  # those not there to keep
 
     def copy(self, path: str, source: Path, *, link: bool = False) -> None:
         """Copy a file, or reuse the previous copy when its bytes are the same (so it keeps
