@@ -276,9 +276,8 @@ def build(options: BuildOptions, reporter: Reporter,
             result.outputs = outputs(site, pages, imageset.files)
         fps = Fingerprints(site, renderer, env, imageset.info, state.contents(),
                            memo=state.prints(), shape=linked.shape)
-        prints = state.fingerprint(fps, pages)
         previous, old = state.previous(out_dir) if options.use_cache else (None, {})
-        todo = [p for p in pages if old.get(p.path) != prints[p.path]]
+        prints, todo = state.fingerprint(fps, pages, old)
         clock.stage("fingerprint")
         if not options.write:  # `newsgen check`: render what changed, write nothing
             result.rendered = sum(1 for _ in render_pages(todo, renderer, reporter, workers))

@@ -133,10 +133,13 @@ class IncrementalBuild:
                                          list(check.diagnostics))
         return pages
 
-    def fingerprint(self, fps: Fingerprints, pages: list[Page]) -> dict[str, str]:
-        """Every page's fingerprint. For the pages planned in this process, only those
-        made again since their fingerprints were, when nothing that all pages share
-        changed (`Fingerprints.basis`)."""
+    def fingerprint(self, fps: Fingerprints, pages: list[Page],
+                    old: Mapping[str, str]) -> tuple[dict[str, str], list[Page]]:
+        """Every page's fingerprint, and the pages whose fingerprint differs from `old`
+        (the output's): those to render. For the pages planned in this process, only
+        those made again since their fingerprints were are fingerprinted again, when
+        nothing that all pages share changed (`Fingerprints.basis`); when `old` is what
+        the last build here recorded, only they can differ from it."""
         lang_sites = {ls.lang.code: ls for ls in fps.renderer.site.languages}
         planned: Planned | None = self.cache.planned
         if planned is not None and planned.pages is not pages:
@@ -144,14 +147,16 @@ class IncrementalBuild:
         basis = fps.basis
         if planned is not None and planned.fresh(basis):
             prints = dict(planned.prints)  # the output's record keeps the old dict
-            for i in sorted(planned.stale):
-                page = pages[i]
+            again = [pages[i] for i in sorted(planned.stale)]
+            for page in again:
                 prints[page.path] = fps.page(page, lang_sites[page.lang])
+            candidates = again if old is planned.prints else pages
         else:
             prints = {p.path: fps.page(p, lang_sites[p.lang]) for p in pages}
+            candidates = pages
         if planned is not None:
             planned.basis, planned.prints, planned.stale = basis, prints, set()
-        return prints
+        return prints, [p for p in candidates if old.get(p.path) != prints[p.path]]
 
     def prints(self) -> PagePrints | None:
         """The fingerprints of the last build in this process, with what they show (None
