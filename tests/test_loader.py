@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import article, write_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -154,6 +155,33 @@ def test_a_rescan_of_the_changed_files_is_the_scan(
         changed.add(f"{folder}/{name}")
     updated = rescan(config, previous, changed)
     assert updated == scan(config, Reporter())
+
+
+def test_a_rescan_keys_the_tree_by_the_last_key_and_what_changed(tmp_path: Path) -> None:
+    """The dev server's state key after a save: the same while no file's size or time
+    changed, another one (never an earlier one) when one did."""
+    from dataclasses import replace
+
+    from newsgen.errors import Reporter
+    from newsgen.incremental.fingerprint import tree_key
+    from newsgen.parse.config import load_config
+    from newsgen.stages.loader import rescan, scan
+
+    site = write_site(tmp_path / "site", {"content/general/a.md": article("A"),
+                                          "content/general/b.md": article("B")})
+    config = load_config(site, Reporter())
+    first = scan(config, Reporter())
+    keyed = replace(first, key=tree_key(first))
+    touched_nothing = rescan(config, keyed, {"content/general/a.md"})
+    assert touched_nothing is not None and touched_nothing.key == keyed.key
+    (site / "content/general/a.md").write_text(article("A again"), encoding="utf-8")
+    saved = rescan(config, keyed, {"content/general/a.md"})
+    assert saved is not None and saved.key not in ("", keyed.key)
+    assert saved.stats == scan(config, Reporter()).stats
+    (site / "content/general/b.md").write_text(article("B again"), encoding="utf-8")
+    again = rescan(config, saved, {"content/general/b.md"})
+    assert again is not None and again.key not in ("", keyed.key, saved.key)
+    assert rescan(config, first, {"content/general/b.md"}).key == ""  # type: ignore[union-attr]
 
 
 def test_a_rescan_gives_up_on_folders_and_links(tmp_path: Path) -> None:

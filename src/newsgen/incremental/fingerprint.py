@@ -265,5 +265,10 @@ def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> 
         config_stat = None
     return digest(_dump((
         __version__, CONVERTER, options, str(config.root), config_stat,
-        sorted(tree.stats.items()), theme_stats,
+        tree.key or tree_key(tree), theme_stats,
     )))
+
+
+def tree_key(tree: SourceTree) -> str:
+    """A digest of the names, sizes and times of the site's files."""
+    return digest(_dump(sorted(tree.stats.items())))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from newsgen.errors import Reporter
 from newsgen.incremental import relink
 from newsgen.incremental.cache import BuildCache, OutputRecord
 from newsgen.incremental.database import BodyStore
-from newsgen.incremental.fingerprint import Fingerprints, PagePrints
+from newsgen.incremental.fingerprint import Fingerprints, PagePrints, tree_key
 from newsgen.incremental.reading import Contents, Read, Reader
 from newsgen.incremental.relink import Linked
 from newsgen.incremental.replan import Planned, replan
@@ -63,6 +64,8 @@ class IncrementalBuild:
             tree = scan(config, self.reporter)
             if len(self.reporter.errors) > errors:
                 return tree
+            if not self.own:  # the next rescan's key is this one's and what changed
+                tree = replace(tree, key=tree_key(tree))
         self.cache.tree = tree
         return tree
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from newsgen.errors import Reporter
+from newsgen.hashing import digest
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.content import Article, Asset, article_stem
 from newsgen.parse.datatree import parse_json, parse_toml
@@ -31,6 +32,9 @@ class SourceTree:
     assets: tuple[Asset, ...]
     # every file read: size, mtime_ns, ctime_ns (a write changes it, utime cannot), inode
     stats: dict[str, tuple[int, int, int, int]]
+    # A digest of `stats` when a rescan knows it cheaply (the last one's and what
+    # changed), else "": newsgen.incremental.fingerprint.state_key makes it.
+    key: str = ""
 
 
 def is_ignored(name: str) -> bool:
@@ -66,6 +70,7 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
     not a plain file under content/, static/ or templates/ (a folder, a link, a file
     that cannot be read): then only a full scan, with its checks, will do."""
     stats = dict(previous.stats)
+    changed = sorted(changed)
     for rel in changed:
         top, _, rest = rel.partition("/")
         if rel == CONFIG_NAME:
@@ -85,7 +90,11 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
             return None
         stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     if stats.keys() == previous.stats.keys():
-        return SourceTree(previous.articles, previous.assets, stats)
+        diff = [(rel, stats.get(rel)) for rel in changed
+                if stats.get(rel) != previous.stats.get(rel)]
+        key = "" if not previous.key else previous.key if not diff else digest(
+            repr((previous.key, diff)).encode())
+        return SourceTree(previous.articles, previous.assets, stats, key)
 
     def walked(rel: str) -> tuple[tuple[int, str], ...]:
         """Where a walk finds a file: a folder's files by name, then its folders by name."""
