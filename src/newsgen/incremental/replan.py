@@ -7,7 +7,7 @@ block or translations show them) are new objects. So the previous plan stays,
 and a page is made again only when it lists or shows one of the swapped entries;
 only those pages are fingerprinted again, the others keep their fingerprints.
 
-The index from an article to the pages listing it is made at the first patch
+The index from an entry to the pages listing it is made at the first patch
 after a full plan (it costs about what planning does), then kept.
 
 What a page shows besides its entries is the same while the site's shape is (its
@@ -41,7 +41,7 @@ class Planned:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     basis: object = None  # what every page's fingerprint shares (Fingerprints.basis)
     prints: dict[str, str] = field(default_factory=dict)  # page path -> fingerprint
-    holders: dict[str, list[int]] | None = None  # article source -> pages listing it
+    holders: dict[int, list[int]] | None = None  # id of an entry -> pages showing it
     # Pages made again since their fingerprints were (a build can fail in between)
     stale: set[int] = field(default_factory=set)
 
@@ -50,13 +50,21 @@ class Planned:
         return bool(self.prints) and self.basis == basis
 
 
-def _holders(pages: list[Page]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
+def _holders(pages: list[Page]) -> dict[int, list[int]]:
+    """The pages listing or showing each entry, by the entry's id (the entries are alive
+    as long as the pages hold them)."""
+    out: dict[int, list[int]] = {}
+    get = out.get
     for i, page in enumerate(pages):
+        ids = list(map(id, page.items))
         if page.entry is not None:
-            out.setdefault(page.entry.article.source, []).append(i)
-        for e in page.items:
-            out.setdefault(e.article.source, []).append(i)
+            ids.append(id(page.entry))
+        for key in ids:
+            found = get(key)
+            if found is None:
+                out[key] = [i]
+            else:
+                found.append(i)
     return out
 
 
@@ -65,13 +73,16 @@ def replan(planned: Planned, swap: Mapping[int, Entry]) -> None:
     entry each replaces), in place; the pages it changes join `planned.stale`."""
     if planned.holders is None:
         planned.holders = _holders(planned.pages)
-    touched: set[int] = set()
-    for new in swap.values():
-        touched.update(planned.holders.get(new.article.source, ()))
+    holders = planned.holders
+    touched = {i for old in swap for i in holders.get(old, ())}
     pages = planned.pages
     for i in sorted(touched):
         page = pages[i]
         entry = swap.get(id(page.entry), page.entry) if page.entry is not None else None
         items = tuple(swap.get(id(e), e) for e in page.items)
         pages[i] = replace(page, entry=entry, items=items)
+    for old, new in swap.items():  # the old entries go with the pages that held them
+        held = holders.pop(old, None)
+        if held is not None:
+            holders[id(new)] = held
     planned.stale |= touched
