@@ -77,7 +77,12 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 def random_save(site: Path, rng: random.Random) -> str:
     path = rng.choice(sorted((site / "content").rglob("*.md")))
-    choice = rng.randrange(6)
+    choice = rng.randrange(7)
+    if choice == 6:  # categories are read as tags: a warning said once, at the first file
+        text = path.read_text()
+        if "categories:" not in text:
+            path.write_text(text.replace("\ntitle:", "\ncategories: [port]\ntitle:", 1))
+        return "categories"
     if choice == 0:
         set_title(path, f"Retitled {rng.randint(0, 999)}")
         return "title"

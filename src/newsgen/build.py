@@ -245,7 +245,8 @@ def build(options: BuildOptions, reporter: Reporter,
         articles, bodies = state.read(config, tree, workers,
                                       durable=lambda: options.write and not reporter.failed)
         clock.stage("load")
-        readings.report_readings(config, articles, reporter)  # Hugo's, Jekyll's meanings
+        # Hugo's and Jekyll's meanings of fields, said once per kind
+        readings.report_readings(config, state.noteworthy(articles), reporter)
         if options.one_shot:
             # Everything made so far lives until the process ends: the cycle collector
             # need not walk it again and again while linking makes a million objects
@@ -256,9 +257,9 @@ def build(options: BuildOptions, reporter: Reporter,
         site = linked.site
         clock.stage("link")
         pages = state.plan(linked, reporter, folds_case=folds_case(out_dir))
+        paths = state.page_paths(pages)
         imageset = images.process(site, options.cache_path if options.write else None,
-                                  reporter, [p.path for p in pages] +
-                                  [a.output for a in site.assets])
+                                  reporter, (*paths, *(a.output for a in site.assets)))
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
         renderer = Renderer(site, env, pages, imageset.info,
@@ -327,7 +328,7 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 result.rendered += 1
             reporter.check()
             clock.stage("render")
-            gone = writer.keep_all(p.path for p in pages)
+            gone = writer.keep_all(state.page_paths(pages))
             if gone:  # the old file is gone: render it again
                 by_path = {p.path: p for p in pages}
                 for path in gone:

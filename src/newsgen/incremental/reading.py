@@ -19,6 +19,7 @@ from newsgen.incremental.cache import BuildCache, CachedArticle
 from newsgen.model.config import Config
 from newsgen.model.content import Article
 from newsgen.parse.markup import CONVERTER, Body
+from newsgen.parse.readings import has_readings
 from newsgen.stages.loader import SourceTree, load_article
 from newsgen.stages.parallel import Conversions
 
@@ -60,6 +61,12 @@ class Read:
     # found), and the articles read again since the last link (None: not known)
     broken: frozenset[str] | None = None
     since_link: set[str] | None = None
+    sources: tuple[str, ...] = ()  # of `articles`, in order
+    noted: set[int] = field(default_factory=set)  # places of articles `has_readings`
+
+    def noteworthy(self) -> list[Article]:
+        """The articles newsgen.parse.readings may have something to say of, in order."""
+        return [self.articles[i] for i in sorted(self.noted)]
 
 
 class Contents(Mapping[str, str]):
@@ -133,6 +140,8 @@ class Reader:
                 read.at[rel] = len(read.articles)
                 read.articles.append(self._article(config, cached, basis, conversions, read))
         conversions.finish()
+        read.sources = tuple(a.source for a in read.articles)
+        read.noted = {i for i, a in enumerate(read.articles) if has_readings(a)}
         cache.articles = fresh
         cache.keep_bodies(set(read.keys.values()))
         read.bodies = {a.source: cache.bodies[read.keys[a.source]] for a in read.articles}
@@ -169,8 +178,12 @@ class Reader:
             if last.since_link is not None:
                 last.since_link.add(rel)
             cache.articles[rel] = cached
-            last.articles[last.at[rel]] = self._article(config, cached, basis, conversions,
-                                                        last)
+            at = last.at[rel]
+            last.articles[at] = self._article(config, cached, basis, conversions, last)
+            if has_readings(last.articles[at]):
+                last.noted.add(at)
+            else:
+                last.noted.discard(at)
         for rel in tree.articles:  # every article's diagnostics, in order, as a full read
             c = cache.articles.get(rel)
             if c is not None and c.diagnostics:

@@ -74,13 +74,15 @@ class Linked:
 def link(previous: Linked | None, config: Config, articles: list[Article],
          bodies: Mapping[str, Body], assets: Iterable[Asset], now: datetime,
          reporter: Reporter, *, drafts: bool, future: bool, broken: Iterable[str],
-         fills: Fills, changed: Iterable[Article] | None = None) -> Linked:
+         fills: Fills, changed: Iterable[Article] | None = None,
+         sources: tuple[str, ...] | None = None) -> Linked:
     """The site linked at `now`: `previous` patched when the changes allow it (see
     above), or linked whole. Its diagnostics go to `reporter`. `changed`: the articles
-    that may differ from those `previous` was made from, when the caller knows them."""
+    that may differ from those `previous` was made from, when the caller knows them;
+    `sources`: the articles' sources, in order, when it has them."""
     assets = tuple(assets)
     basis = (config, assets, drafts, future, frozenset(broken),
-             tuple(a.source for a in articles), id(fills))
+             sources or tuple(a.source for a in articles), id(fills))
     if previous is not None and previous.basis == basis and _due(previous.site, now):
         check = Reporter()
         patched = _patch(previous, articles if changed is None else changed, bodies, now,

@@ -44,6 +44,7 @@ class Planned:
     holders: dict[int, list[int]] | None = None  # id of an entry -> pages showing it
     # Pages made again since their fingerprints were (a build can fail in between)
     stale: set[int] = field(default_factory=set)
+    paths: frozenset[str] | None = None  # of every page (a patch keeps them)
 
     def fresh(self, basis: object) -> bool:
         """The plan's fingerprints were made with `basis`, for every page."""

@@ -94,6 +94,11 @@ class IncrementalBuild:
         return Reader(self.cache, self.reporter, own=self.own, changed=self.changed).read(
             config, tree, workers, durable)
 
+    def noteworthy(self, articles: list[Article]) -> list[Article]:
+        """The articles newsgen.parse.readings may have something to say of."""
+        read: Read | None = self.cache.read
+        return read.noteworthy() if read is not None else articles
+
     def link(self, config: Config, tree: SourceTree, articles: list[Article],
              bodies: Mapping[str, Body], now: datetime, *, drafts: bool,
              future: bool) -> Linked:
@@ -112,7 +117,8 @@ class IncrementalBuild:
             read.broken, read.since_link = broken, set()
         linked = relink.link(self.cache.linked, config, articles, bodies, tree.assets, now,
                              self.reporter, drafts=drafts, future=future, broken=broken,
-                             fills=self.cache.fills, changed=changed)
+                             fills=self.cache.fills, changed=changed,
+                             sources=read.sources if read is not None else None)
         self.cache.linked = linked
         return linked
 
@@ -135,6 +141,15 @@ class IncrementalBuild:
             self.cache.planned = Planned(linked.shape, linked.generation, pages,
                                          list(check.diagnostics))
         return pages
+
+    def page_paths(self, pages: list[Page]) -> frozenset[str]:
+        """The paths of `pages`, kept with the plan in this process (a patch keeps them)."""
+        planned: Planned | None = self.cache.planned
+        if planned is None or planned.pages is not pages:
+            return frozenset(p.path for p in pages)
+        if planned.paths is None:
+            planned.paths = frozenset(p.path for p in pages)
+        return planned.paths
 
     def fingerprint(self, fps: Fingerprints, pages: list[Page],
                     old: Mapping[str, str]) -> tuple[dict[str, str], list[Page]]:

@@ -94,11 +94,16 @@ NOTES = (
 )
 
 
+def has_readings(a: Article) -> bool:
+    """Whether `report_readings` may have something to say of `a` (most articles: no)."""
+    return bool(a.readings) or "categories" in a.lines
+
+
 def report_readings(config: Config, articles: Iterable[Article], reporter: Reporter) -> None:
     """One warning per kind of field read with another meaning, at its first file."""
     first: dict[str, tuple[Article, int]] = {}
     for a in articles:
-        if not a.readings and "categories" not in a.lines:  # most articles: nothing to say
+        if not has_readings(a):
             continue
         for name, applies, _ in NOTES:
             if applies(config, a):
