@@ -152,6 +152,7 @@ class Fingerprints:
         # shaped it, newsgen.incremental.cache) stands for the parsed article: no need to hash it.
         self.contents = contents or {}
         self.image_info = image_info
+        self.preview, self.now = renderer.ctx.preview, site.now
         names = sorted({k.template for k in KINDS.values() if k.template is not None})
         self.templates = template_digests(env, names)
         self.entries: dict[str, str] = {}
@@ -184,7 +185,9 @@ class Fingerprints:
                 e.summary, _image(e), image, _terms(e.tags), _terms(e.authors),
                 [(link.title, link.url, link.external) for link in e.read_also],
                 [(self._article(t), _section(t), t.url, t.body_key, _image(t),
-                  _terms(t.tags), _terms(t.authors)) for t in e.translations])))
+                  _terms(t.tags), _terms(t.authors)) for t in e.translations],
+                # `newsgen serve --future` marks an article still ahead of the clock
+                self.preview and e.article.date > self.now)))
             self.entries[e.url] = found
         return found
 

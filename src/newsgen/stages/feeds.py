@@ -198,7 +198,7 @@ def news_entries(site: Site) -> list[Entry]:
     one `<url>`, so the file (and its line in robots.txt) is left out."""
     since = site.now - timedelta(days=site.config.news_sitemap.days)
     return sorted(
-        (e for ls in site.languages for e in ls.entries if e.article.date >= since),
+        (e for ls in site.languages for e in ls.entries if e.article.date > since),
         key=lambda e: (-e.timestamp, e.url),
     )[:NEWS_LIMIT]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from stat import S_ISREG
@@ -89,11 +89,11 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
         if not S_ISREG(st.st_mode):
             return None
         stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    diff = [(rel, stats.get(rel)) for rel in changed
+            if stats.get(rel) != previous.stats.get(rel)]
+    key = "" if not previous.key else previous.key if not diff else digest(
+        repr((previous.key, diff)).encode())
     if stats.keys() == previous.stats.keys():
-        diff = [(rel, stats.get(rel)) for rel in changed
-                if stats.get(rel) != previous.stats.get(rel)]
-        key = "" if not previous.key else previous.key if not diff else digest(
-            repr((previous.key, diff)).encode())
         return SourceTree(previous.articles, previous.assets, stats, key)
 
     def walked(rel: str) -> tuple[tuple[int, str], ...]:
@@ -101,7 +101,7 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
         *folders, name = rel.split("/")
         return (*((1, f) for f in folders), (0, name))
 
-    return _tree({rel: stats[rel] for rel in sorted(stats, key=walked)})
+    return replace(_tree({rel: stats[rel] for rel in sorted(stats, key=walked)}), key=key)
 
 
 def _walk(root: Path, top: str, reporter: Reporter, *,

@@ -260,11 +260,14 @@ class Linker(References, Naming):
         held = sorted((Held(p.article.source, p.article.title, self.why_held(p.article),
                             p.article.date) for p in placed if not p.published),
                       key=lambda h: (h.date, h.source))
-        self.far_future(placed)
         news_window = timedelta(days=self.config.news_sitemap.days)
-        events = [p.article.date for p in placed if self.drafts or not p.article.draft]
+        events = self.far_future(placed)
+        events += [p.article.date for p in placed if self.drafts or not p.article.draft]
         events += [p.article.expiry for p in placed if p.article.expiry is not None]
         events += [e.article.date + news_window for e in final.values()]
+        if self.config.search:  # search parts are cut by the current year (search.part_of)
+            year = self.now.astimezone(self.config.tz).year
+            events.append(datetime(year + 1, 1, 1, tzinfo=self.config.tz))
         before = [e for e in events if e <= self.now]
         after = [e for e in events if e > self.now]
         return Site(
@@ -281,16 +284,19 @@ class Linker(References, Naming):
 
     # -- pieces --------------------------------------------------------------------------
 
-    def far_future(self, placed: list[Placed]) -> None:
-        """A date far ahead is most likely a typo (2062 for 2026): say so on its line."""
+    def far_future(self, placed: list[Placed]) -> list[datetime]:
+        """A date far ahead is most likely a typo (2062 for 2026): say so on its line.
+        The moments the warnings change: a day less ahead, or no longer far."""
         days = self.config.checks.far_future_days
         if days <= 0:
-            return
+            return []
         limit = self.now + timedelta(days=days)
+        changes: list[datetime] = []
         for p in placed:
             a = p.article
             if a.date > limit:
                 ahead = (a.date - self.now).days
+                changes += [a.date - timedelta(days=ahead), a.date - timedelta(days=days)]
                 span = f"{ahead // 365} years" if ahead >= 730 else (
                     "1 year" if ahead >= 365 else f"{ahead} days")
                 local = a.date.astimezone(self.config.tz)
@@ -298,6 +304,7 @@ class Linker(References, Naming):
                     a.source, a.line_of("date"),
                     f"date: {local:%Y-%m-%d} is {span} ahead: a typo? (the article waits "
                     f"until then; checks.far_future_days is {days})")
+        return changes
 
     def translations(self, entries: list[Entry]) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
