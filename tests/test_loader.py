@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import article, write_site
+from conftest import article, newsgen, write_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -199,3 +199,29 @@ def test_a_rescan_gives_up_on_folders_and_links(tmp_path: Path) -> None:
     assert rescan(config, previous, {"content/link.md"}) is None
     assert rescan(config, previous, {"README.md"}) is None
     assert rescan(config, previous, {"newsgen.yaml"}) == previous
+
+
+def test_editor_backups_beside_articles_are_never_published(tmp_path: Path) -> None:
+    """`visit.md~` and `#visit.md#` are not assets: published, they would show a draft's
+    words at a guessable URL. A scan, and the dev server's rescan, leave them out."""
+    from newsgen.parse.config import load_config
+    from newsgen.stages.loader import rescan, scan
+
+    draft = article("Embargoed", draft="true", body="Secret words.")
+    site = write_site(tmp_path / "site", {
+        "content/general/visit.md": draft,
+        "content/general/visit.md~": draft,
+        "content/general/#visit.md#": draft,
+        "content/general/photo.jpg": b"\xff\xd8\xff",
+    })
+    config = load_config(site, Reporter())
+    tree = scan(config, Reporter())
+    assert [a.source for a in tree.assets] == ["content/general/photo.jpg"]
+    (site / "content/general/visit.md.tmp").write_text(draft)
+    again = rescan(config, tree, {"content/general/visit.md.tmp"})
+    assert again is not None and again.assets == tree.assets
+    run = newsgen("build", "-s", site, "--now", "2024-12-19 12:00")
+    assert run.code == 0, run.err
+    published = [p.name for p in (site / "dist").rglob("*") if p.is_file()]
+    assert "photo.jpg" in published
+    assert not [n for n in published if "visit" in n]

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from newsgen.dev import watch
-from newsgen.dev.watch import Watcher, is_editor_noise
+from newsgen.dev.watch import Watcher
+from newsgen.stages.loader import is_editor_noise
 
 
 @pytest.mark.parametrize("name", [".one.md.swp", "one.md~", ".#one.md", "#one.md#", "4913",

@@ -21,22 +21,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from newsgen.stages.loader import is_editor_noise
+
 WATCHED_DIRS = ("content", "templates", "static")
 CONFIG = "newsgen.yaml"
 QUIET = 0.05  # seconds without events before a rebuild starts (an editor's save is one burst)
 LONGEST_WAIT = 2.0  # ... but never wait longer than this after the first event
-
-
-def is_editor_noise(name: str) -> bool:
-    """Swap, backup and temporary files that editors and tools write beside a file."""
-    return (
-        name.startswith(".#")
-        or (name.startswith("#") and name.endswith("#"))
-        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
-                          "___jb_tmp___", "___jb_old___", ".kate-swp"))
-        or name in ("4913", ".DS_Store", "Thumbs.db")
-        or name.startswith(".goutputstream-")
-    )
 
 
 class _Handler(FileSystemEventHandler):

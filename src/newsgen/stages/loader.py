@@ -38,7 +38,22 @@ class SourceTree:
 
 
 def is_ignored(name: str) -> bool:
-    return name.startswith((".", "_"))
+    """Left out of content/: hidden and `_` names, and editors' backups and swap files
+    (`visit.md~`, `#visit.md#`), which would otherwise be published as files, a draft's
+    words with them."""
+    return name.startswith((".", "_")) or is_editor_noise(name)
+
+
+def is_editor_noise(name: str) -> bool:
+    """Swap, backup and temporary files that editors and tools write beside a file."""
+    return (
+        name.startswith(".#")
+        or (name.startswith("#") and name.endswith("#"))
+        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
+                          "___jb_tmp___", "___jb_old___", ".kate-swp"))
+        or name in ("4913", ".DS_Store", "Thumbs.db")
+        or name.startswith(".goutputstream-")
+    )
 
 
 def scan(config: Config, reporter: Reporter) -> SourceTree:
