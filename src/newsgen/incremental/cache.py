@@ -94,7 +94,7 @@ class BuildCache:
     linked: Any = None
     prints: Any = None
     planned: Any = None  # ... and the pages planned for it (newsgen.incremental.replan)
-    read: Any = None  # ... and the last read of the articles (newsgen.incremental.state.Read)
+    read: Any = None  # ... and the last read of the articles (newsgen.incremental.reading.Read)
     # ... and the last scan of the site's files (newsgen.stages.loader.SourceTree), with
     # the files the watcher saw change since (site-relative; None: not known)
     tree: Any = None

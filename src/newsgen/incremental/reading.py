@@ -46,7 +46,7 @@ def _with_body(config: Config, a: Article) -> Article:
 @dataclass
 class Read:
     """What a read of the articles found; the dev server keeps the last one, and the next
-    read starts from it when it is told which files changed (`IncrementalBuild._reread`)."""
+    read starts from it when it is told which files changed (`Reader._reread`)."""
 
     basis: tuple[str, str]  # the settings that shape an article, and the converter
     paths: tuple[str, ...]  # the article files it read (SourceTree.articles)
@@ -172,13 +172,12 @@ class Reader:
         last.queued = set()
         gone = [last.keys[rel] for rel in again]
         for rel, cached in again.items():
-            if cached.article is not None and (
-                    cached.article.valid != last.articles[last.at[rel]].valid):
+            at = last.at[rel]
+            if cached.article is not None and cached.article.valid != last.articles[at].valid:
                 last.broken = None
             if last.since_link is not None:
                 last.since_link.add(rel)
             cache.articles[rel] = cached
-            at = last.at[rel]
             last.articles[at] = self._article(config, cached, basis, conversions, last)
             if has_readings(last.articles[at]):
                 last.noted.add(at)
