@@ -1,5 +1,6 @@
 """Worker processes that start afresh (the `spawn` start method, the only one on
-Windows) build exactly what forked workers and a single process build."""
+Windows) build exactly what forked workers and a single process build; and the limits
+that keep a large build's memory flat change no byte."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import article, tree_digest, write_site
 
-from newsgen.stages.parallel import PARALLEL_MIN, Conversions
+from newsgen.build import BuildOptions
+from newsgen.build import build as build_site
+from newsgen.errors import Reporter
+from newsgen.stages import parallel, views
+from newsgen.stages.parallel import PARALLEL_MIN, Conversions, chunks
 
 
 def build(site: Path, name: str, jobs: int, method: str | None) -> Path:
@@ -28,8 +34,7 @@ def build(site: Path, name: str, jobs: int, method: str | None) -> Path:
     return out
 
 
-def test_spawned_workers_build_what_forked_workers_and_one_process_build(
-        tmp_path: Path) -> None:
+def many_articles(tmp_path: Path) -> Path:
     count = 2 * Conversions.CHUNK  # enough to convert in workers, and to render in them
     files: dict[str, str | bytes] = {
         "newsgen.yaml": "title: Spawn\nbase_url: https://spawn.example/\nper_page: 5\n"}
@@ -38,9 +43,41 @@ def test_spawned_workers_build_what_forked_workers_and_one_process_build(
             f"Story {i}", f"2024-{1 + i % 12:02d}-{1 + i % 18:02d} 10:00", "General",
             body=f"Body {i} with **bold** and a [link](s{(i + 1) % count}.md).",
             tags=f"[t{i % 7}]")
-    site = write_site(tmp_path / "site", files)
+    return write_site(tmp_path / "site", files)
+
+
+def test_spawned_workers_build_what_forked_workers_and_one_process_build(
+        tmp_path: Path) -> None:
+    site = many_articles(tmp_path)
     one = build(site, "one", 1, None)
     assert len(list(one.rglob("*.html"))) > PARALLEL_MIN
     spawned = build(site, "spawned", 2, "spawn")
     forked = build(site, "forked", 2, "fork")
     assert tree_digest(spawned) == tree_digest(one) == tree_digest(forked)
+
+
+def test_render_tasks_are_small_and_cover_every_page_once_in_order() -> None:
+    items = list(range(1000))
+    tasks = chunks(items, 2, 16)
+    assert [i for task in tasks for i in task] == items
+    assert max(map(len, tasks)) == 16
+    assert chunks(list(range(10)), 2, 16) == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+
+
+def test_small_tasks_and_few_kept_article_views_build_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build of 100,000 articles renders in small tasks, a few at a time, and each
+    process keeps a few thousand article views, so memory does not grow with the archive:
+    with tasks of 3 pages and 2 views kept, every page is the same as with the defaults."""
+    site = many_articles(tmp_path)
+    outputs = []
+    for name in ("defaults", "small"):
+        if name == "small":
+            monkeypatch.setattr(parallel, "RENDER_CHUNK", 3)
+            monkeypatch.setattr(views.Context, "VIEWS", 2)
+        out = tmp_path / name
+        result = build_site(BuildOptions(site=site, output=out, jobs=2, use_cache=False,
+                                         now="2024-12-19 12:00"), Reporter())
+        assert result.rendered > PARALLEL_MIN
+        outputs.append(tree_digest(out))
+    assert outputs[0] == outputs[1]
