@@ -219,9 +219,11 @@ class BuildCache:
         if self.db is None:
             return
         gone_articles = [(p,) for p in self._saved_articles if p not in self.articles]
-        changed = [(p, " ".join(map(str, c.stat)), c.content, dump((c.article, c.diagnostics)))
+        # Rows are made as the database takes them: a cold build of 100,000 articles
+        # would otherwise hold 100 MB of them at once.
+        changed = ((p, " ".join(map(str, c.stat)), c.content, dump((c.article, c.diagnostics)))
                    for p, c in self.articles.items()
-                   if self._saved_articles.get(p) != (c.content, c.stat)]
+                   if self._saved_articles.get(p) != (c.content, c.stat))
         gone_bodies = [(k,) for k in self._saved_bodies if k not in self.bodies]
         with self._transaction():
             self.db.executemany("DELETE FROM articles WHERE path = ?", gone_articles)
@@ -233,8 +235,8 @@ class BuildCache:
             self.db.executemany("DELETE FROM fills WHERE key = ?",
                                 [(k,) for k in fills.changed if k not in fills.rows])
             self.db.executemany("INSERT OR REPLACE INTO fills VALUES (?, ?)",
-                                [(k, dump((fills.rows[k], fills.results.get(k))))
-                                 for k in fills.changed if k in fills.rows])
+                                ((k, dump((fills.rows[k], fills.results.get(k))))
+                                 for k in fills.changed if k in fills.rows))
             fills.changed = set()
         self._saved_articles = {p: (c.content, c.stat) for p, c in self.articles.items()}
         self._saved_bodies = set(self.bodies)
@@ -358,10 +360,10 @@ class BuildCache:
                 self.db.executemany("DELETE FROM files WHERE dir = ? AND path = ?",
                                     [(key, p) for p in old_files - files])
                 self.db.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)",
-                                    [(key, p) for p in files - old_files])
+                                    ((key, p) for p in files - old_files))
                 self.db.executemany("DELETE FROM pages WHERE dir = ? AND path = ?",
                                     [(key, p) for p in old_pages if p not in record.pages])
                 self.db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-                    [(key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f])
+                    ((key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f))
         self._write_record(out_dir, record)
