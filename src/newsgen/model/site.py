@@ -11,7 +11,7 @@ from newsgen.model.config import Config, LanguageConfig
 from newsgen.model.content import Article, Asset
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     slug: str
     title: str
@@ -21,7 +21,7 @@ class Section:
         return self.titles.get(lang, self.title)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """A tag or an author: its name as first written and its slug."""
 
@@ -30,7 +30,7 @@ class Term:
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One item of a "read also" block: a site path ("economy/forum/") or an external URL."""
 
@@ -39,7 +39,7 @@ class Link:
     external: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeadImage:
     url: str  # site path ("general/photo.jpg") or external http(s) URL
     external: bool
@@ -49,7 +49,7 @@ class LeadImage:
     source: str | None  # the file under the site folder, for local images
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """An article placed in the site."""
 
@@ -99,7 +99,7 @@ class Entry:
         return self.article.updated or self.article.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LanguageSite:
     """Everything one language publishes; lists never mix languages."""
 
@@ -116,7 +116,7 @@ class LanguageSite:
         return self.lang.prefix
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Held:
     """An article left out of this build: a draft, or scheduled for later (an embargo)."""
 
@@ -126,7 +126,7 @@ class Held:
     date: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     config: Config
     now: datetime

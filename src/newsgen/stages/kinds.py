@@ -22,7 +22,7 @@ from newsgen.model.site import Entry, LanguageSite, Section, Site, Term
 from newsgen.stages import search
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One output file to render."""
 
