@@ -1,3 +1,24 @@
+"""The `newsgen` command (and `python -m newsgen`): newsgen.cli.main, then the process ends."""
+
+import os
+import sys
+from typing import NoReturn
+
 from newsgen.cli import main
 
-raise SystemExit(main())
+
+def run() -> NoReturn:
+    """After `build` or `check` the process ends without freeing what the build made
+    object by object (a second at 100,000 articles): every file it wrote is closed by
+    then, and what it printed is flushed here."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv[:1] in (["build"], ["check"]):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    run()
