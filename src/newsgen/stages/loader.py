@@ -44,16 +44,27 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "_")) or is_editor_noise(name)
 
 
+_NOISE_ENDINGS = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
+                  "___jb_tmp___", "___jb_old___", ".kate-swp")
+_NOISE_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db"})
+
+
 def is_editor_noise(name: str) -> bool:
     """Swap, backup and temporary files that editors and tools write beside a file."""
     return (
         name.startswith(".#")
         or (name.startswith("#") and name.endswith("#"))
-        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
-                          "___jb_tmp___", "___jb_old___", ".kate-swp"))
-        or name in ("4913", ".DS_Store", "Thumbs.db")
+        or name.endswith(_NOISE_ENDINGS)
+        or name in _NOISE_NAMES
         or name.startswith(".goutputstream-")
     )
+
+
+def _maybe_ignored(name: str) -> bool:
+    """False for most names, cheaply; True when `is_ignored` must look (a walk of a large
+    archive asks for every file)."""
+    return name[:1] in ("", ".", "_", "#") or name.endswith(_NOISE_ENDINGS) or (
+        name in _NOISE_NAMES)
 
 
 def scan(config: Config, reporter: Reporter) -> SourceTree:
@@ -140,10 +151,12 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
             reporter.error(rel_dir, None, f"cannot read folder: {exc.strerror}")
             continue
         subdirs: list[str] = []
+        prefix = rel_dir + "/"
         for entry in entries:
-            if skip_hidden and is_ignored(entry.name):
+            name = entry.name
+            if skip_hidden and _maybe_ignored(name) and is_ignored(name):
                 continue
-            rel = f"{rel_dir}/{entry.name}"
+            rel = prefix + name
             if entry.is_symlink():
                 target = Path(os.path.realpath(entry.path))
                 if not target.is_relative_to(real_root):
