@@ -140,7 +140,11 @@ class SitemapRecords:
         urls = ctx.urls
         multi = len(ctx.site.languages) > 1
         default = ctx.config.default_language.code
-        lang_sites = {ls.lang.code: ls for ls in ctx.site.languages}
+        # Each entry's last change, and each language's newest, found once: list pages
+        # show 700,000 entries at 100,000 articles.
+        changes = {id(e): e.modified for ls in ctx.site.languages for e in ls.entries}
+        newest = {ls.lang.code: max((changes[id(e)] for e in ls.entries), default=None)
+                  for ls in ctx.site.languages}
         for page in pages:
             if page.kind not in SITEMAP_KINDS:
                 continue
@@ -154,10 +158,12 @@ class SitemapRecords:
                     x_default = next((e for e in members if e.lang == default), members[0])
                     alternates.append(("x-default", urls.abs(x_default.url)))
             elif page.items:
-                lastmod = max(e.modified for e in page.items)
+                try:
+                    lastmod = max(map(changes.__getitem__, map(id, page.items)))
+                except KeyError:  # an entry not in its language's list: none today
+                    lastmod = max(e.modified for e in page.items)
             elif page.kind in ("home", "tags", "authors", "archive"):
-                entries = lang_sites[page.lang].entries
-                lastmod = max((e.modified for e in entries), default=None)
+                lastmod = newest[page.lang]
             if page.kind == "home" and multi:
                 alternates = [(ls.lang.code, urls.abs(ls.prefix)) for ls in ctx.site.languages]
                 alternates.append(("x-default", urls.abs("")))
