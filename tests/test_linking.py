@@ -302,3 +302,26 @@ def test_markdown_files_of_every_extension_are_articles(tmp_path: Path) -> None:
         "/general/other/", "/general/mkd-post/"]
     back = soup(out / "general/mkd-post/index.html").select(".article-body a")
     assert back[0]["href"] == "/general/jekyll-post/"
+
+
+def test_an_entry_linked_is_the_entry_replaced() -> None:
+    """Entry.linked (linking's fast copy) names every field of an entry: a field added to
+    Entry and not to it fails here, not in a page."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from newsgen.model.content import Article
+    from newsgen.model.site import Entry, Link, Section, Term
+
+    a = Article(source="content/a.md", content_path="a.md", title="A",
+                date=datetime(2024, 1, 1, tzinfo=UTC), section="General", slug="a")
+    values = {f.name: f"value-{f.name}" for f in dataclasses.fields(Entry)}
+    values.update(article=a, section=Section("general", "General"),
+                  tags=(Term("tag", "T", "t"),), read_also=(Link("B", "b/", False),))
+    entry = Entry(**values)  # type: ignore[arg-type]
+    other = dataclasses.replace(entry, url="other/")
+    links = (Link("C", "c/", False),)
+    assert entry.linked(read_also=links) == dataclasses.replace(entry, read_also=links)
+    assert entry.linked(translations=(other,)) == dataclasses.replace(
+        entry, translations=(other,))
+    assert entry.linked() == entry

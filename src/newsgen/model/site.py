@@ -69,6 +69,15 @@ class Entry:
     read_also: tuple[Link, ...] = ()
     translations: tuple[Entry, ...] = ()  # other languages, in configured language order
 
+    def linked(self, read_also: tuple[Link, ...] | None = None,
+               translations: tuple[Entry, ...] | None = None) -> Entry:
+        """This entry with another read-also block or translations: what linking adds to
+        every article (a third of the time of dataclasses.replace, which it equals)."""
+        return Entry(self.article, self.section, self.url, self.path, self.body_key,
+                     self.body_urls, self.summary, self.toc, self.image, self.tags,
+                     self.authors, self.read_also if read_also is None else read_also,
+                     self.translations if translations is None else translations)
+
     # The Candidate protocol of newsgen.stages.related:
     @property
     def key(self) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from newsgen.errors import Reporter
@@ -243,10 +242,10 @@ class Linker(References, Naming):
         translations = self.translations(list(entries.values()))
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
-            final[source] = replace(
-                entry, read_also=self.read_also(entry, by_content, by_slug, index))
+            final[source] = entry.linked(
+                read_also=self.read_also(entry, by_content, by_slug, index))
         final = {
-            source: replace(e, translations=tuple(
+            source: e.linked(translations=tuple(
                 final[t.article.source] for t in translations[source]))
             if source in translations else e
             for source, e in final.items()
