@@ -144,6 +144,7 @@ def test_generated_configs_build_or_fail_cleanly(tmp_path_factory: pytest.TempPa
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 2,000 examples: about 300 s on a busy 2-core machine
 @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(articles=st.lists(article_bytes(), min_size=1, max_size=3))
 def test_generated_articles_long(tmp_path_factory: pytest.TempPathFactory,
