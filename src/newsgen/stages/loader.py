@@ -60,13 +60,6 @@ def is_editor_noise(name: str) -> bool:
     )
 
 
-def _maybe_ignored(name: str) -> bool:
-    """False for most names, cheaply; True when `is_ignored` must look (a walk of a large
-    archive asks for every file)."""
-    return name[:1] in ("", ".", "_", "#") or name.endswith(_NOISE_ENDINGS) or (
-        name in _NOISE_NAMES)
-
-
 def scan(config: Config, reporter: Reporter) -> SourceTree:
     """Find articles and assets under content/ and files under static/."""
     stats: dict[str, tuple[int, int, int, int]] = {}
@@ -154,7 +147,7 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
         prefix = rel_dir + "/"
         for entry in entries:
             name = entry.name
-            if skip_hidden and _maybe_ignored(name) and is_ignored(name):
+            if skip_hidden and is_ignored(name):
                 continue
             rel = prefix + name
             if entry.is_symlink():

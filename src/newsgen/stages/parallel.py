@@ -57,7 +57,7 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, bytes | TemplateFailure
 RENDER_CHUNK = 128
 
 
-def chunks(items: list[Any], n: int, most: int = RENDER_CHUNK) -> list[list[Any]]:
+def chunks(items: list[Any], n: int, most: int) -> list[list[Any]]:
     """`items` in tasks for `n` workers: four each, of at most `most` items."""
     size = max(1, min(most, -(-len(items) // (n * 4))))
     return [items[i:i + size] for i in range(0, len(items), size)]
