@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 
 from newsgen.errors import Reporter
 from newsgen.hashing import digest
@@ -139,32 +139,38 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
             continue
         seen_dirs.add(real_dir)
         try:
-            entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
+            names = sorted(os.listdir(root / rel_dir))
         except OSError as exc:
             reporter.error(rel_dir, None, f"cannot read folder: {exc.strerror}")
             continue
         subdirs: list[str] = []
         prefix = rel_dir + "/"
-        for entry in entries:
-            name = entry.name
+        folder = f"{root}/{prefix}"
+        for name in names:
             if skip_hidden and is_ignored(name):
                 continue
             rel = prefix + name
-            if entry.is_symlink():
-                target = Path(os.path.realpath(entry.path))
-                if not target.is_relative_to(real_root):
-                    reporter.error(rel, None, "symbolic link points outside the site folder; "
-                                              "refused (copy the file into the site instead)")
-                    continue
-                if not target.exists():
-                    reporter.error(rel, None, "symbolic link is broken")
-                    continue
             try:
-                if entry.is_dir():
+                # One lstat per name says link, folder or file: in Python this costs
+                # less than os.scandir's entries (three tests and a stat per file).
+                st = os.lstat(folder + name)
+                if S_ISLNK(st.st_mode):
+                    target = Path(os.path.realpath(folder + name))
+                    if not target.is_relative_to(real_root):
+                        reporter.error(rel, None, "symbolic link points outside the site "
+                                                  "folder; refused (copy the file into the "
+                                                  "site instead)")
+                        continue
+                    if not target.exists():
+                        reporter.error(rel, None, "symbolic link is broken")
+                        continue
+                    st = os.stat(target)
+                if S_ISDIR(st.st_mode):
                     subdirs.append(rel)
-                elif entry.is_file():
-                    st = entry.stat()
+                elif S_ISREG(st.st_mode):
                     yield rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            except FileNotFoundError:  # pragma: no cover - deleted while walking
+                continue
             except OSError as exc:  # pragma: no cover - racing deletions
                 reporter.error(rel, None, f"cannot read: {exc.strerror}")
         stack.extend(reversed(subdirs))
