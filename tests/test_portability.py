@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import article, tree_digest, write_site
@@ -15,6 +16,8 @@ from conftest import article, tree_digest, write_site
 from newsgen.build import BuildOptions
 from newsgen.build import build as build_site
 from newsgen.errors import Reporter
+from newsgen.incremental import fingerprint
+from newsgen.incremental.cache import BuildCache
 from newsgen.stages import parallel, views
 from newsgen.stages.parallel import PARALLEL_MIN, Conversions, chunks
 
@@ -81,3 +84,31 @@ def test_small_tasks_and_few_kept_article_views_build_the_same_bytes(
         assert result.rendered > PARALLEL_MIN
         outputs.append(tree_digest(out))
     assert outputs[0] == outputs[1]
+
+
+def test_fingerprints_made_in_forked_workers_are_the_ones_made_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large plan is fingerprinted in forked workers (entries first, then pages): every
+    page's fingerprint is the one a single process makes, so the next build renders the
+    same pages again."""
+    site = many_articles(tmp_path)
+    spread: list[int] = []
+    fork_map = parallel.fork_map
+
+    def counted(task: Any, count: int, workers: int) -> Any:
+        spread.append(count)
+        return fork_map(task, count, workers)
+
+    monkeypatch.setattr(fingerprint, "fork_map", counted)
+    prints = []
+    for forked in (10**9, 1):
+        monkeypatch.setattr(fingerprint, "FORKED", forked)
+        out, cache = tmp_path / f"out-{forked}", tmp_path / f"cache-{forked}"
+        build_site(BuildOptions(site=site, output=out, jobs=2, cache_dir=cache,
+                                now="2024-12-19 12:00"), Reporter())
+        state = BuildCache.load(cache, Reporter())
+        prints.append(state.page_prints(out.resolve()))
+        state.close()
+    assert len(spread) == 2  # entries, then pages: only in the second build
+    assert len(prints[0]) > 2 * Conversions.CHUNK
+    assert prints[0] == prints[1]

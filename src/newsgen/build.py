@@ -278,10 +278,10 @@ def build(options: BuildOptions, reporter: Reporter,
         fps = Fingerprints(site, renderer, env, imageset.info, state.contents(),
                            memo=state.prints(), shape=linked.shape)
         previous, old = state.previous(out_dir) if options.use_cache else (None, {})
-        prints, todo = state.fingerprint(fps, pages, old)
-        clock.stage("fingerprint")
         if options.one_shot:  # forked workers collect their own cycles, not the build's
             gc.freeze()
+        prints, todo = state.fingerprint(fps, pages, old, workers)
+        clock.stage("fingerprint")
         if not options.write:  # `newsgen check`: render what changed, write nothing
             result.rendered = sum(1 for _ in render_pages(todo, renderer, reporter, workers))
             reporter.check()

@@ -151,8 +151,8 @@ class IncrementalBuild:
             planned.paths = frozenset(p.path for p in pages)
         return planned.paths
 
-    def fingerprint(self, fps: Fingerprints, pages: list[Page],
-                    old: Mapping[str, str]) -> tuple[dict[str, str], list[Page]]:
+    def fingerprint(self, fps: Fingerprints, pages: list[Page], old: Mapping[str, str],
+                    workers: int) -> tuple[dict[str, str], list[Page]]:
         """Every page's fingerprint, and the pages whose fingerprint differs from `old`
         (the output's): those to render. For the pages planned in this process, only
         those made again since their fingerprints were are fingerprinted again, when
@@ -170,7 +170,7 @@ class IncrementalBuild:
                 prints[page.path] = fps.page(page, lang_sites[page.lang])
             candidates = again if old is planned.prints else pages
         else:
-            prints = {p.path: fps.page(p, lang_sites[p.lang]) for p in pages}
+            prints = fps.every(pages, lang_sites, workers)
             candidates = pages
         if planned is not None:
             planned.basis, planned.prints, planned.stale = basis, prints, set()

@@ -17,17 +17,20 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from newsgen.errors import Reporter
 from newsgen.parse.markup import Body, Converter
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Recipe, Renderer, TemplateFailure
 
+T = TypeVar("T")
+
 PARALLEL_MIN = 64  # fewer tasks than this are not worth starting workers for
 
 _converter: Converter | None = None
 _job: tuple[Renderer, list[Page]] | None = None
+_task: Callable[[list[int]], list[Any]] | None = None  # fork_map's, in its workers
 
 
 def _convert_chunk(task: tuple[bool, list[str]]) -> list[Body]:
@@ -49,6 +52,34 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, bytes | TemplateFailure
         except TemplateFailure as exc:
             out.append((pages[i].path, exc))
     return out
+
+
+def _map_chunk(indices: list[int]) -> list[Any]:
+    if _task is None:  # pragma: no cover - set before the pool starts
+        raise RuntimeError("no task")
+    return _task(indices)
+
+
+def fork_map(task: Callable[[list[int]], list[T]], count: int, workers: int) -> list[T] | None:
+    """`task` over the indices 0..count-1, in `workers` forked processes that inherit
+    whatever `task` reads: the results in order. None where the system cannot fork
+    (or NEWSGEN_START_METHOD asks for another start method): then the caller does the
+    work itself. `task` must not change anything the caller will read, since a worker's
+    changes stay in the worker."""
+    global _task
+    if start_method() != "fork" or workers < 2:
+        return None
+    _task = task
+    try:
+        with _pool(workers) as pool:
+            size = max(1, -(-count // (workers * 4)))
+            parts = [list(range(i, min(count, i + size))) for i in range(0, count, size)]
+            out: list[T] = []
+            for done in pool.imap(_map_chunk, parts):
+                out.extend(done)
+            return out
+    finally:
+        _task = None
 
 
 # Pages per rendering task: enough that handing them over costs little, few enough that
