@@ -376,13 +376,14 @@ def test_a_new_markdown_converter_is_not_nothing_changed(tmp_path: Path,
     the same sources must convert the bodies again, not answer "nothing changed"."""
     import newsgen.incremental.fingerprint as fingerprint
     import newsgen.incremental.reading as reading
+    import newsgen.incremental.sources as sources
 
     site = write_site(tmp_path / "site", {"content/general/a.md": article("A")})
     first, _ = build_here(site)
     assert first is not None and not first.nothing_changed
     again, _ = build_here(site)
     assert again is not None and again.nothing_changed
-    for module in (fingerprint, reading):
+    for module in (fingerprint, reading, sources):
         monkeypatch.setattr(module, "CONVERTER", module.CONVERTER + "|upgraded")
     upgraded, _ = build_here(site)
     assert upgraded is not None and not upgraded.nothing_changed

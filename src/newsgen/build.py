@@ -23,8 +23,9 @@ from urllib.parse import quote
 
 from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.hashing import digest
-from newsgen.incremental.cache import BuildCache, OutputRecord
-from newsgen.incremental.fingerprint import Fingerprints, state_key
+from newsgen.incremental.cache import BuildCache
+from newsgen.incremental.fingerprint import Fingerprints
+from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
@@ -235,7 +236,7 @@ def build(options: BuildOptions, reporter: Reporter,
         tree = state.scan(config)  # the dev server's: only the files that changed
         check_stylesheets(config, {a.output for a in tree.assets}, reporter)
         now = build_time(options, config, reporter)
-        key = state_key((options.drafts, options.future, options.base_url, options.preview,
+        key = state.key((options.drafts, options.future, options.base_url, options.preview,
                          options.search_later), config, tree)
         done = (state.unchanged(out_dir, key, now)
                 if options.write and not reporter.failed else None)
@@ -306,8 +307,7 @@ def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
         before = state.cache.output_digest(out_dir)
         now = before if result.nothing_changed and before else tree_digest(out_dir)
         result.digest, result.output_changed = now, now != before
-        if now != before:
-            state.cache.keep_output_digest(out_dir, now)
+        state.cache.keep_output_digest(out_dir, now)
     return result
 
 

@@ -23,11 +23,10 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsgen.errors import Diagnostic, Reporter
+from newsgen.errors import Reporter
 from newsgen.incremental.database import (
     DATABASE,
     BodyStore,
@@ -37,42 +36,9 @@ from newsgen.incremental.database import (
     open_state,
     reset,
 )
-from newsgen.model.content import Article
-from newsgen.model.site import Held
+from newsgen.incremental.records import CachedArticle, OutputRecord
 from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills
-
-
-@dataclass
-class CachedArticle:
-    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode when it was read
-    content: str  # digest of the file's bytes and the settings that shaped it
-    article: Article | None
-    diagnostics: list[Diagnostic]
-
-
-@dataclass
-class OutputRecord:
-    """What one output folder holds, and that folder's identity."""
-
-    identity: tuple[int, int] | None  # (st_dev, st_ino) of the folder after the build
-    pages: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint
-    state: str = ""  # fingerprint of the whole build: equal means nothing to do
-    valid_from: datetime | None = None  # ... for a build time in [valid_from, valid_until)
-    valid_until: datetime | None = None
-    next_embargo: datetime | None = None
-    files: int = 0  # files other than pages in the output
-    # The build's warnings: a later build that finds nothing changed reports them again,
-    # so the log of every build is complete.
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    held: tuple[Held, ...] = ()  # drafts and scheduled articles left out of it
-    search: dict[str, str] = field(default_factory=dict)  # index part folder -> its key
-    # The standby tree (see newsgen.output.writer): the paths where it differs from the output,
-    # or None when it is unknown (no standby, or a build was cut short while changing it).
-    standby: frozenset[str] | None = None
-    standby_identity: tuple[int, int] | None = None
-    page_count: int = 0
-    files_set: frozenset[str] | None = None  # every file in it (read when needed)
 
 
 @dataclass
@@ -100,6 +66,10 @@ class BuildCache:
     tree: Any = None
     changed: frozenset[str] | None = None
     digests: dict[str, str] = field(default_factory=dict)  # without a database
+    # Each source file's digest and stat as the state knows them (None: not read yet),
+    # and as this build found them (newsgen.incremental.sources)
+    files: dict[str, tuple[tuple[int, ...], str]] | None = None
+    found: dict[str, tuple[tuple[int, ...], str]] | None = None
     db: sqlite3.Connection | None = None
     reporter: Reporter = field(default_factory=Reporter)
     # What the database holds: path -> (content, stat); the keys of the bodies.
@@ -257,6 +227,39 @@ class BuildCache:
             raise
         self.db.commit()
 
+    def file_digests(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        """Each source file's digest with the stat it had (newsgen.incremental.sources):
+        articles' from their rows, without loading the articles."""
+        if self.files is None:
+            self.files = {}
+            try:
+                for path, stat, found in [] if self.db is None else [
+                        *self.db.execute("SELECT path, stat, digest FROM sources"),
+                        *self.db.execute("SELECT path, stat, content FROM articles")]:
+                    self.files[path] = (tuple(map(int, stat.split())), found.partition("|")[0])
+            except (sqlite3.Error, ValueError):
+                self.files = {}
+        return self.files
+
+    def keep_file_digests(self, files: dict[str, tuple[tuple[int, ...], str]],
+                          articles: Iterable[str], *, restat: bool) -> None:
+        """Keep the digests of the files that are not `articles` (theirs are in their
+        rows); with `restat`, also the articles' new stats (their rows are not saved)."""
+        before, self.files = self.file_digests(), files
+        if self.db is None:
+            return
+        shown = set(articles)
+        with self._transaction():
+            self.db.executemany("DELETE FROM sources WHERE path = ?", [
+                (p,) for p in before if p not in files and p not in shown])
+            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (
+                (p, " ".join(map(str, f[0])), f[1]) for p, f in files.items()
+                if p not in shown and before.get(p) != f))
+            if restat:
+                self.db.executemany("UPDATE articles SET stat = ? WHERE path = ?", (
+                    (" ".join(map(str, f[0])), p) for p, f in files.items()
+                    if p in shown and before.get(p) != f))
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Serialize the commit phase of builds that share this cache (SQLite's write
@@ -267,7 +270,7 @@ class BuildCache:
 
     # -- the output ----------------------------------------------------------------------
 
-    def _record(self, out_dir: Path) -> OutputRecord | None:
+    def record_of(self, out_dir: Path) -> OutputRecord | None:
         key = str(out_dir)
         if key in self.outputs or self.db is None:
             return self.outputs.get(key)
@@ -283,7 +286,7 @@ class BuildCache:
 
     def output(self, out_dir: Path) -> OutputRecord | None:
         """The record of `out_dir`, if it still describes what is there."""
-        record = self._record(out_dir)
+        record = self.record_of(out_dir)
         if record is None or record.identity is None:
             return None
         try:
@@ -317,7 +320,7 @@ class BuildCache:
             ) if self.db is not None else frozenset()
         return record.files_set
 
-    def _write_record(self, out_dir: Path, record: OutputRecord) -> None:
+    def write_record(self, out_dir: Path, record: OutputRecord) -> None:
         self.outputs[str(out_dir)] = record
         if self.db is not None:
             with self._transaction():
@@ -335,11 +338,18 @@ class BuildCache:
         return str(row[0]) if row is not None else None
 
     def keep_output_digest(self, out_dir: Path, digest: str) -> None:
+        """The digest of what a build left in `out_dir`, by its path and in its record."""
         key = f"digest:{out_dir}"
-        self.digests[key] = digest
-        if self.db is not None:
-            with self._transaction():
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, digest))
+        if self.output_digest(out_dir) != digest:
+            self.digests[key] = digest
+            if self.db is not None:
+                with self._transaction():
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                    (key, digest))
+        record = self.output(out_dir)
+        if record is not None and record.digest != digest:
+            record.digest = digest
+            self.write_record(out_dir, record)
 
     def record_output(self, out_dir: Path, record: OutputRecord,
                       old: tuple[dict[str, str], frozenset[str]] | None) -> None:
@@ -366,4 +376,4 @@ class BuildCache:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                     ((key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f))
-        self._write_record(out_dir, record)
+        self.write_record(out_dir, record)

@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS pages (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   print TEXT NOT NULL, PRIMARY KEY (dir, path))
                                   WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS fills (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
+                                    digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   PRIMARY KEY (dir, path)) WITHOUT ROWID;
 """

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from newsgen import __version__
 from newsgen.errors import Reporter
 from newsgen.hashing import digest
-from newsgen.incremental.cache import BuildCache, CachedArticle
+from newsgen.incremental.cache import BuildCache
+from newsgen.incremental.records import CachedArticle
 from newsgen.model.config import Config
 from newsgen.model.content import Article
 from newsgen.parse.markup import CONVERTER, Body
@@ -220,6 +221,11 @@ class Reader:
         cached = self.cache.articles.get(rel)
         if cached is not None and cached.stat == stat and cached.content.endswith(settings):
             return cached
+        # read for the content key already (newsgen.incremental.sources), with the same bytes
+        seen = self.cache.found.get(rel) if self.cache.found is not None else None
+        if (cached is not None and seen is not None and seen[0] == stat
+                and cached.content == f"{seen[1]}|{settings}"):
+            return CachedArticle(stat, cached.content, cached.article, cached.diagnostics)
         try:
             data = (config.root / rel).read_bytes()
         except OSError as exc:

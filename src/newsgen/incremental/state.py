@@ -10,26 +10,30 @@ the state themselves.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISDIR
 
 from jinja2 import Environment
 
 from newsgen.errors import Reporter
-from newsgen.incremental import relink
-from newsgen.incremental.cache import BuildCache, OutputRecord
+from newsgen.incremental import relink, sources
+from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import BodyStore
-from newsgen.incremental.fingerprint import Fingerprints, PagePrints, tree_key
+from newsgen.incremental.fingerprint import Fingerprints, PagePrints, state_key, tree_key
 from newsgen.incremental.reading import Contents, Read, Reader
+from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.relink import Linked
 from newsgen.incremental.replan import Planned, replan
 from newsgen.model.config import Config
 from newsgen.model.content import Article
 from newsgen.model.site import Site
+from newsgen.output.guard import tree_digest
 from newsgen.output.writer import Standby, Writer
 from newsgen.parse.markup import Body
 from newsgen.stages.kinds import Page
@@ -49,6 +53,7 @@ class IncrementalBuild:
         self.cache = cache if cache is not None else (
             BuildCache.load(cache_path, reporter) if use_cache else BuildCache(None))
         self.changed: frozenset[str] | None = None  # the files the watcher saw change
+        self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
 
     def scan(self, config: Config) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
@@ -75,15 +80,57 @@ class IncrementalBuild:
 
     # -- nothing to do -------------------------------------------------------------------
 
+    def key(self, options: tuple[object, ...], config: Config, tree: SourceTree) -> str:
+        """The build's quick key (newsgen.incremental.fingerprint.state_key); its inputs are
+        kept for the content key (newsgen.incremental.sources)."""
+        self.inputs = (options, config, tree)
+        return state_key(options, config, tree)
+
     def unchanged(self, out_dir: Path, state: str, now: datetime) -> OutputRecord | None:
-        """The record of `out_dir` when it was built from the same sources (`state`) and
-        is still right at `now` (no embargo or news window ended since)."""
+        """The record of `out_dir` when it was built from the same sources and is still
+        right at `now` (no embargo or news window ended since): the same files by their
+        stats (`state`), or else by their bytes (a fresh checkout: see
+        newsgen.incremental.sources), which the record then takes for its own. A copy of
+        the output restored in another folder is taken for it when its bytes prove it is."""
+        self.adopt(out_dir)
         record = self.cache.output(out_dir)
-        if (record is not None and record.state == state
-                and (record.valid_from is None or record.valid_from <= now)
-                and (record.valid_until is None or now < record.valid_until)):
+        if record is None or not ((record.valid_from is None or record.valid_from <= now)
+                                  and (record.valid_until is None or now < record.valid_until)):
+            return None
+        if record.state == state:
             return record
-        return None
+        if not (self.own and record.content and self.inputs is not None):
+            return None
+        options, config, tree = self.inputs
+        found = self.cache.found = sources.digests(config.root, tree, self.cache.file_digests())
+        if found is None or sources.content_key(options, config, found) != record.content:
+            return None
+        record.state = state
+        with self.locked():
+            self.cache.write_record(out_dir, record)
+            self.cache.keep_file_digests(found, tree.articles, restat=True)
+        return record
+
+    def adopt(self, out_dir: Path) -> bool:
+        """Take `out_dir` for the recorded output when it is another folder (a CI job's
+        restored copy: a new inode) with the same bytes as the one recorded, as its digest
+        proves; then a build renders only what changed, as it would in the folder it
+        wrote. Without a recorded digest (a build without `--changes`) a new folder is
+        never trusted. Reading every file costs far less than rendering every page."""
+        record = self.cache.record_of(out_dir)
+        if record is None or record.digest is None or record.identity is None:
+            return False
+        try:
+            st = os.stat(out_dir)
+            if (st.st_dev, st.st_ino) == record.identity or not S_ISDIR(st.st_mode):
+                return False
+            same = tree_digest(out_dir) == record.digest
+        except OSError:
+            return False
+        if same:
+            record.identity = (st.st_dev, st.st_ino)
+            self.cache.write_record(out_dir, record)
+        return same
 
     # -- articles and bodies -------------------------------------------------------------
 
@@ -234,7 +281,8 @@ class IncrementalBuild:
         """What the output holds now, after `writer` committed it."""
         cache = self.cache
         record = OutputRecord(
-            None, prints, state, site.valid_from, site.valid_until, site.next_embargo, files,
+            None, prints, state, self._content(), site.valid_from, site.valid_until,
+            site.next_embargo, files,
             # the sources' warnings, replayed by a build with nothing to do; not the cache's
             [d for d in self.reporter.diagnostics if d.path != cache.label],
             site.held, search_keys, writer.differs, writer.standby_identity(),
@@ -243,6 +291,22 @@ class IncrementalBuild:
         # output (in place): otherwise another build may have changed it meanwhile.
         cache.record_output(out_dir, record, (old, standby.files)
                             if standby is not None and writer.in_place else None)
+
+    def _content(self) -> str:
+        """The content key of this build's sources, their digests kept for the next
+        (newsgen.incremental.sources); "" without a cache folder or for the dev server."""
+        if not self.own or self.cache.folder is None or self.inputs is None:
+            return ""
+        options, config, tree = self.inputs
+        known = dict(self.cache.found or self.cache.file_digests())
+        known.update((rel, (c.stat, c.content.partition("|")[0]))
+                     for rel, c in self.cache.articles.items())
+        found = sources.digests(config.root, tree, known)
+        key = sources.content_key(options, config, found) if found is not None else None
+        if found is None or key is None:
+            return ""
+        self.cache.keep_file_digests(found, tree.articles, restat=False)
+        return key
 
     def save(self) -> None:
         try:

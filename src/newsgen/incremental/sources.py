@@ -1,0 +1,75 @@
+"""The sources by their bytes: nothing to do after a fresh checkout of the same site.
+
+A build first compares the files' names, sizes and times with the last build's
+(newsgen.incremental.fingerprint.state_key): equal, there is nothing to do. A fresh
+checkout (every CI job) gives every file a new time, so that check fails even when
+nothing changed, and the build would link, plan and fingerprint the whole archive to
+find nothing to render. So a build also records a *content key*: the same inputs
+by their bytes (each source file's digest, the configuration's and the theme's
+bytes, the options, newsgen's version). When the quick check fails, the content key
+is made again and compared; equal, the output is still right and the build stops
+there, after reading each file whose time changed once.
+
+The state keeps each file's digest with the size, time and inode it had, so only
+the files whose stat changed are read: articles' digests are their rows' (the
+content key of newsgen.incremental.reading), the other files' are in the `sources`
+table.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle  # noqa: S403 - a key of our own values
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+
+from newsgen import __version__
+from newsgen.hashing import digest
+from newsgen.model.config import CONFIG_NAME, Config
+from newsgen.parse.markup import CONVERTER
+from newsgen.stages.loader import SourceTree
+
+Stat = tuple[int, ...]
+Digests = dict[str, tuple[Stat, str]]  # site-relative path -> (its stat, its bytes' digest)
+
+
+def digests(root: Path, tree: SourceTree, known: Mapping[str, tuple[Stat, str]]) -> Digests | None:
+    """Every file of `tree` with its digest: `known`'s while its stat is the same, else
+    read now. None when a file cannot be read (the build says why)."""
+    out: Digests = {}
+    for rel, stat in tree.stats.items():
+        found = known.get(rel)
+        if found is None or found[0] != stat:
+            try:
+                found = (stat, digest((root / rel).read_bytes()))
+            except OSError:
+                return None
+        out[rel] = found
+    return out
+
+
+def _theme() -> list[tuple[str, str]]:
+    """The bundled theme's files by their bytes: a new install gives them new times."""
+    theme = resources.files("newsgen").joinpath("theme")
+    out = []
+    for folder in ("templates", "static", "static/assets"):
+        for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
+            if child.is_file():
+                out.append((f"{folder}/{child.name}", digest(child.read_bytes())))
+    return out
+
+
+def content_key(options: tuple[object, ...], config: Config, files: Digests) -> str | None:
+    """Everything a build reads, by its bytes (see above); None when the configuration
+    cannot be read."""
+    try:
+        settings = digest((config.root / CONFIG_NAME).read_bytes())
+    except FileNotFoundError:
+        settings = ""
+    except OSError:
+        return None
+    return digest(pickle.dumps((
+        __version__, CONVERTER, options, os.fspath(config.root), settings,
+        [(rel, found[1]) for rel, found in files.items()], _theme(),
+    ), protocol=pickle.HIGHEST_PROTOCOL))

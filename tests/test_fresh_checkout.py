@@ -1,0 +1,110 @@
+"""A CI job builds a fresh checkout (every file has a new time and inode) with the
+state folder and the previous output restored from its cache: with nothing new it
+renders and writes nothing; with one change it renders what that change touches;
+and a restored output is trusted only when its bytes are the ones recorded."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import build_here, tree_digest
+
+from newsgen.build import BuildResult
+
+
+def build(site: Path, changes: bool = True) -> BuildResult:
+    result, reporter = build_here(site, digest=changes)
+    assert result is not None, [d.format() for d in reporter.diagnostics]
+    return result
+
+
+def fresh_checkout(site: Path) -> None:
+    """The site as a CI job has it: everything copied anew in the same place (new
+    times and inodes), the state folder and dist/ as its cache restores them."""
+    old = site.with_name(site.name + "-old")
+    site.rename(old)
+    shutil.copytree(old, site, copy_function=shutil.copyfile)  # new times, new inodes
+    shutil.rmtree(old)
+
+
+def test_a_fresh_checkout_with_nothing_new_renders_and_writes_nothing(
+        fixture_site: Callable[[str], Path]) -> None:
+    site = fixture_site("basic")
+    first = build(site)
+    before = tree_digest(site / "dist")
+    fresh_checkout(site)
+    again = build(site)
+    assert again.nothing_changed and again.rendered == 0
+    assert again.output_changed is False and again.digest == first.digest
+    assert tree_digest(site / "dist") == before
+    # ... and the state now knows the new times: the next build looks at them only
+    assert build(site).nothing_changed
+
+
+def test_a_fresh_checkout_with_one_edit_renders_only_what_it_touches(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    site = fixture_site("basic")
+    first = build(site)
+    fresh_checkout(site)
+    story = site / "content" / "economy" / "gas-prices.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
+                     encoding="utf-8")
+    again = build(site)
+    assert not again.nothing_changed and again.output_changed
+    assert 0 < again.rendered < first.rendered
+    clean, reporter = build_here(site, output=tmp_path / "clean", use_cache=False)
+    assert clean is not None, reporter.diagnostics
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
+def test_the_same_size_and_other_bytes_is_a_change(fixture_site: Callable[[str], Path]) -> None:
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)
+    story = site / "content" / "economy" / "gas-prices.md"
+    text = story.read_text(encoding="utf-8")
+    at = text.index("Gas prices")
+    story.write_text(text[:at] + text[at].swapcase() + text[at + 1:], encoding="utf-8")
+    assert story.stat().st_size == len(text.encode("utf-8"))
+    again = build(site)
+    assert not again.nothing_changed and again.output_changed
+
+
+def test_a_restored_output_with_other_bytes_is_not_trusted(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    """A cache can restore an older output than the state describes: its bytes differ
+    from the recorded digest, so every page is rendered and the output is right."""
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)
+    page = next((site / "dist").rglob("gas-prices/index.html"))
+    page.write_text("stale", encoding="utf-8")
+    again = build(site)
+    assert again.rendered == again.pages
+    assert again.output_changed is False  # mended: what the last build wrote
+    clean, _ = build_here(site, output=tmp_path / "clean", use_cache=False)
+    assert clean is not None
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
+def test_without_a_recorded_digest_a_restored_output_is_rendered_again(
+        fixture_site: Callable[[str], Path]) -> None:
+    """Only a build with `--changes` records the digest that proves a copy."""
+    site = fixture_site("basic")
+    build(site, changes=False)
+    fresh_checkout(site)
+    again = build(site)
+    assert again.rendered == again.pages
+
+
+def test_build_time_still_counts_in_a_fresh_checkout(
+        fixture_site: Callable[[str], Path]) -> None:
+    """Equal bytes are not enough when an embargo has fallen due since."""
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)
+    result, reporter = build_here(site, digest=True, now="2030-01-01 00:00")
+    assert result is not None, reporter.diagnostics
+    assert not result.nothing_changed
