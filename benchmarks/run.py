@@ -7,6 +7,9 @@ and a Pelican site, then measures, as whole processes:
 
     newsgen cold            no cache, no previous output
     newsgen nothing changed cache and output present, no source changed
+    newsgen fresh checkout  nothing new, but every file copied anew (new times and
+                            inodes) with the state and dist/ restored, as a CI job
+                            has it; built with --changes
     newsgen add one         one new article
     newsgen edit title      one article's title changed (other pages list it)
     newsgen template        a template changed (every article page depends on it)
@@ -98,10 +101,22 @@ def bench_newsgen(site: Path, runs: int, jobs: int | None) -> dict[str, dict[str
                          encoding="utf-8")
         results.setdefault(f"newsgen edit title{suffix}", []).append(measure(cmd, site))
 
+    def fresh_checkout() -> None:
+        """The site as a CI job has it: copied anew in place (every file's time and inode
+        new), with the state folder and dist/ as the job's cache restores them."""
+        old = site.with_name(site.name + "-old")
+        site.rename(old)
+        shutil.copytree(old, site, copy_function=shutil.copyfile)
+        shutil.rmtree(old)
+
+    ci = [*cmd, "--changes", str(site.parent / "changes.txt")]
     for i in range(runs):
         clean()
         results.setdefault("newsgen cold", []).append(measure(cmd, site))
         results.setdefault("newsgen nothing changed", []).append(measure(cmd, site))
+        measure(ci, site)  # not counted: records the output's digest, as a CI job does
+        fresh_checkout()
+        results.setdefault("newsgen fresh checkout", []).append(measure(ci, site))
         add_and_edit(i)
         template.parent.mkdir(exist_ok=True)
         template.write_text('{% extends "builtin/article.html" %}{% block meta %}{{ super() }}'
