@@ -81,6 +81,8 @@ def test_example_workflow_builds_checks_and_runs_on_a_schedule() -> None:
     assert flow["jobs"]["deploy"]["if"] == "needs.build.outputs.deploy == 'true'"
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
     assert "github.run_id" in cache["with"]["key"]  # a new state saved every run
+    # ... with the output, which a run with nothing new then need not render again
+    assert cache["with"]["path"].splitlines() == [".newsgen-cache", "dist"]
 
 
 def test_the_composite_action_builds_and_says_whether_the_site_changed(tmp_path: Path) -> None:
@@ -93,8 +95,9 @@ def test_the_composite_action_builds_and_says_whether_the_site_changed(tmp_path:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     steps = action["runs"]["steps"]
     assert action["runs"]["using"] == "composite"
-    assert any(s.get("uses", "").startswith("actions/cache") and
-               s["with"]["path"] == "${{ inputs.site }}/.newsgen-cache" for s in steps)
+    assert any(s.get("uses", "").startswith("actions/cache") and s["with"]["path"].splitlines()
+               == ["${{ inputs.site }}/.newsgen-cache", "${{ inputs.site }}/dist"]
+               for s in steps)
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
     assert upload["if"] == ("steps.build.outputs.changed == 'true' || "
                             "github.event_name != 'schedule'")

@@ -9,9 +9,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import build_here, tree_digest
+import pytest
+from conftest import article, build_here, tree_digest
 
 from newsgen.build import BuildResult
+from newsgen.output.writer import Writer
 
 
 def build(site: Path, changes: bool = True) -> BuildResult:
@@ -108,3 +110,62 @@ def test_build_time_still_counts_in_a_fresh_checkout(
     result, reporter = build_here(site, digest=True, now="2030-01-01 00:00")
     assert result is not None, reporter.diagnostics
     assert not result.nothing_changed
+
+
+def publish(site: Path, n: int) -> None:
+    (site / "content" / "general" / f"new-{n}.md").write_text(
+        article(f"New story {n}", f"2024-12-18 1{n}:00", "General", tags="[energy]"),
+        encoding="utf-8")
+
+
+def in_place_of_next_build(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each build's writer worked in the standby tree (a publish that costs what
+    it changes) rather than staging a complete tree."""
+    seen: list[bool] = []
+    begin = Writer.begin
+
+    def spied(self: Writer) -> None:
+        begin(self)
+        seen.append(self.in_place)
+
+    monkeypatch.setattr(Writer, "begin", spied)
+    return seen
+
+
+def test_a_restored_standby_tree_is_trusted_by_its_bytes(
+        fixture_site: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state folder restored by a CI cache holds the standby tree (the output one
+    build behind, newsgen.output.writer): a publish after a fresh checkout brings it up to
+    date in place, as it would on the machine that built it, and the output is right."""
+    site = fixture_site("basic")
+    build(site)
+    publish(site, 1)
+    build(site)  # the standby is now the first output, and its digest is recorded
+    fresh_checkout(site)
+    publish(site, 2)
+    seen = in_place_of_next_build(monkeypatch)
+    again = build(site)
+    assert seen == [True] and 0 < again.rendered < again.pages
+    clean, _ = build_here(site, output=tmp_path / "clean", use_cache=False)
+    assert clean is not None
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
+def test_a_restored_standby_with_other_bytes_is_not_trusted(
+        fixture_site: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = fixture_site("basic")
+    build(site)
+    publish(site, 1)
+    build(site)
+    fresh_checkout(site)
+    standby = next((site / ".newsgen-cache" / "staging").glob(".newsgen-standby-*"))
+    next(standby.rglob("visit/index.html")).write_text("stale", encoding="utf-8")
+    publish(site, 2)
+    seen = in_place_of_next_build(monkeypatch)
+    build(site)
+    assert seen == [False]
+    clean, _ = build_here(site, output=tmp_path / "clean", use_cache=False)
+    assert clean is not None
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")

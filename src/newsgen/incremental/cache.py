@@ -347,9 +347,11 @@ class BuildCache:
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                     (key, digest))
         record = self.output(out_dir)
-        if record is not None and record.digest != digest:
-            record.digest = digest
-            self.write_record(out_dir, record)
+        if record is not None:  # a standby that differs nowhere has the same bytes
+            standby = digest if record.standby == frozenset() else record.standby_digest
+            if (record.digest, record.standby_digest) != (digest, standby):
+                record.digest, record.standby_digest = digest, standby
+                self.write_record(out_dir, record)
 
     def record_output(self, out_dir: Path, record: OutputRecord,
                       old: tuple[dict[str, str], frozenset[str]] | None) -> None:

@@ -39,6 +39,7 @@ class OutputRecord:
     # or None when it is unknown (no standby, or a build was cut short while changing it).
     standby: frozenset[str] | None = None
     standby_identity: tuple[int, int] | None = None
+    standby_digest: str | None = None  # its bytes' digest, when known (see `digest`)
     page_count: int = 0
     files_set: frozenset[str] | None = None  # every file in it (read when needed)
     # The digest of every file in it (newsgen.output.guard.tree_digest), when the build

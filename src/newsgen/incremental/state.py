@@ -17,7 +17,6 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from stat import S_ISDIR
 
 from jinja2 import Environment
 
@@ -33,7 +32,7 @@ from newsgen.incremental.replan import Planned, replan
 from newsgen.model.config import Config
 from newsgen.model.content import Article
 from newsgen.model.site import Site
-from newsgen.output.guard import tree_digest
+from newsgen.output.guard import holds
 from newsgen.output.writer import Standby, Writer
 from newsgen.parse.markup import Body
 from newsgen.stages.kinds import Page
@@ -54,6 +53,7 @@ class IncrementalBuild:
             BuildCache.load(cache_path, reporter) if use_cache else BuildCache(None))
         self.changed: frozenset[str] | None = None  # the files the watcher saw change
         self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
+        self.started_from: str | None = None  # the output's digest, see standby()
 
     def scan(self, config: Config) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
@@ -122,11 +122,9 @@ class IncrementalBuild:
             return False
         try:
             st = os.stat(out_dir)
-            if (st.st_dev, st.st_ino) == record.identity or not S_ISDIR(st.st_mode):
-                return False
-            same = tree_digest(out_dir) == record.digest
         except OSError:
             return False
+        same = (st.st_dev, st.st_ino) != record.identity and holds(out_dir, record.digest)
         if same:
             record.identity = (st.st_dev, st.st_ino)
             self.cache.write_record(out_dir, record)
@@ -272,8 +270,9 @@ class IncrementalBuild:
     def standby(self, out_dir: Path, record: OutputRecord | None) -> Standby | None:
         if record is None:
             return None
+        self.started_from = record.digest  # what the output held when this build began
         return Standby(self.cache.output_files(out_dir), record.standby,
-                       record.standby_identity, record.identity)
+                       record.standby_identity, record.identity, record.standby_digest)
 
     def record(self, out_dir: Path, writer: Writer, prints: dict[str, str], old: dict[str, str],
                standby: Standby | None, state: str, site: Site, files: int,
@@ -286,7 +285,9 @@ class IncrementalBuild:
             # the sources' warnings, replayed by a build with nothing to do; not the cache's
             [d for d in self.reporter.diagnostics if d.path != cache.label],
             site.held, search_keys, writer.differs, writer.standby_identity(),
-            files_set=writer.files)
+            # after a swap the standby is the output this build started from: its digest
+            standby_digest=self.started_from if standby is not None and writer.differs
+            else None, files_set=writer.files)
         # Rows are updated by difference only when the build started from the recorded
         # output (in place): otherwise another build may have changed it meanwhile.
         cache.record_output(out_dir, record, (old, standby.files)

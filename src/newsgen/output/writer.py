@@ -5,9 +5,8 @@ all of it is there does the staging folder take the output's place, with one
 atomic `renameat2(RENAME_EXCHANGE)` where the system has it. A failed or
 killed build therefore leaves the previous output exactly as it was.
 
-A file whose bytes did not change is hard-linked from the previous output
-instead of written again, so it keeps its modification time and a deploy that
-syncs by time or checksum uploads only what changed.
+A file whose bytes did not change is hard-linked from the previous output instead of
+written again: it keeps its time, and a deploy that syncs by time uploads only changes.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from newsgen.output.guard import (
     MARKER_TEXT,
     empty_trash,
     exchange,
+    holds,
     identity,
     process_alive,
     safe_relpath,
@@ -55,6 +55,7 @@ class Standby:
     differs: frozenset[str] | None
     identity: tuple[int, int] | None  # (st_dev, st_ino) of the standby folder
     output: tuple[int, int] | None = None  # ... and of the output it was recorded with
+    digest: str | None = None  # of its bytes: a copy restored elsewhere proves itself by it
 
 
 class Writer:
@@ -83,8 +84,9 @@ class Writer:
       the output folder's, so the next build trusts neither the recorded fingerprints
       nor the standby, and builds in full;
     - the standby is trusted only when the recorded output and standby identities are
-      both those on disk, which is true only between a completed record and the next
-      build's first change to it.
+      both those on disk (true only between a completed record and the next build's
+      first change to it), or, for a copy restored elsewhere, its bytes give the digest
+      the state recorded for it (`Standby.digest`, made only with `--changes`).
     """
 
     def __init__(self, out: Path, work: Path | None = None,
@@ -92,10 +94,8 @@ class Writer:
         # A symlinked output folder is written where it points: the swap happens there.
         self.out = Path(os.path.realpath(out))
         self.parent = self.out.parent
-        # `work` is the cache folder. The staging folder and the standby go there when it
-        # is on the output's file system (so a killed build leaves nothing beside the
-        # output); without it, or on another file system, the staging folder goes beside
-        # the output and there is no standby.
+        # `work` is the cache folder: staging and standby go there on the output's file
+        # system (a killed build leaves nothing beside the output); else beside it, no standby.
         self.work = work
         self.trash = work / "trash" if work is not None else None
         self.before = standby
@@ -140,7 +140,7 @@ class Writer:
         if (standby is not None and home == standby.parent and before is not None
                 and before.differs is not None and before.identity is not None
                 and identity(self.out) == before.output
-                and identity(standby) == before.identity):
+                and (identity(standby) == before.identity or holds(standby, before.digest))):
             # From here on the standby is a staging tree: a kill leaves it to `recover`.
             os.rename(standby, self.staging)
             self._differs = before.differs
