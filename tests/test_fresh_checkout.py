@@ -74,6 +74,20 @@ def test_the_same_size_and_other_bytes_is_a_change(fixture_site: Callable[[str],
     assert not again.nothing_changed and again.output_changed
 
 
+def test_a_fresh_checkout_without_an_article_is_a_change(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)
+    (site / "content" / "economy" / "gas-prices.md").unlink()
+    again = build(site)
+    assert not again.nothing_changed and again.output_changed
+    assert not list((site / "dist").rglob("gas-prices"))
+    clean, _ = build_here(site, output=tmp_path / "clean", use_cache=False)
+    assert clean is not None
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
 def test_a_restored_output_with_other_bytes_is_not_trusted(
         fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
     """A cache can restore an older output than the state describes: its bytes differ

@@ -34,13 +34,19 @@ Stat = tuple[int, ...]
 Digests = dict[str, tuple[Stat, str]]  # site-relative path -> (its stat, its bytes' digest)
 
 
-def digests(root: Path, tree: SourceTree, known: Mapping[str, tuple[Stat, str]]) -> Digests | None:
+def digests(root: Path, tree: SourceTree, known: Mapping[str, tuple[Stat, str]], *,
+            same_sizes: bool = False) -> Digests | None:
     """Every file of `tree` with its digest: `known`'s while its stat is the same, else
-    read now. None when a file cannot be read (the build says why)."""
+    read now. None when a file cannot be read (the build says why), or, with
+    `same_sizes`, as soon as a file is new or has another size: the sources differ."""
+    if same_sizes and len(known) != len(tree.stats):  # a file added or removed
+        return None
     out: Digests = {}
     for rel, stat in tree.stats.items():
         found = known.get(rel)
         if found is None or found[0] != stat:
+            if same_sizes and (found is None or found[0][0] != stat[0]):
+                return None
             try:
                 found = (stat, digest((root / rel).read_bytes()))
             except OSError:

@@ -102,7 +102,8 @@ class IncrementalBuild:
         if not (self.own and record.content and self.inputs is not None):
             return None
         options, config, tree = self.inputs
-        found = self.cache.found = sources.digests(config.root, tree, self.cache.file_digests())
+        found = self.cache.found = sources.digests(config.root, tree, self.cache.file_digests(),
+                                                   same_sizes=True)
         if found is None or sources.content_key(options, config, found) != record.content:
             return None
         record.state = state
