@@ -13,9 +13,10 @@ from __future__ import annotations
 import operator
 import os
 import pickle  # noqa: S403 - fingerprints of our own objects
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
@@ -276,20 +277,27 @@ def _terms(terms: tuple[Term, ...]) -> tuple[tuple[str, str, str], ...]:
     return tuple((t.kind, t.name, t.slug) for t in terms)
 
 
+def theme_files() -> Iterator[tuple[str, Traversable]]:
+    """The bundled theme's files that a build reads, by their folder: what both build
+    keys cover of newsgen itself besides its version."""
+    theme = resources.files("newsgen").joinpath("theme")
+    for folder in ("templates", "static", "static/assets"):
+        for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
+            yield folder, child
+
+
 def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> str:
     """Everything a build reads, by name, size and time: equal keys mean equal sources.
 
     `options` are the build options that change the output (drafts, future, base URL).
     """
-    theme = resources.files("newsgen").joinpath("theme")
     theme_stats = []
-    for folder in ("templates", "static", "static/assets"):
-        for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
-            try:
-                st = os.stat(str(child))
-                theme_stats.append((child.name, st.st_size, st.st_mtime_ns))
-            except OSError:
-                theme_stats.append((child.name, 0, 0))
+    for _, child in theme_files():
+        try:
+            st = os.stat(str(child))
+            theme_stats.append((child.name, st.st_size, st.st_mtime_ns))
+        except OSError:
+            theme_stats.append((child.name, 0, 0))
     try:
         st = os.stat(config.root / CONFIG_NAME)
         config_stat: tuple[int, ...] | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns,

@@ -19,13 +19,13 @@ table.
 from __future__ import annotations
 
 import os
-import pickle  # noqa: S403 - a key of our own values
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
 from newsgen import __version__
 from newsgen.hashing import digest
+from newsgen.incremental.database import dump
+from newsgen.incremental.fingerprint import theme_files
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.markup import CONVERTER
 from newsgen.stages.loader import SourceTree
@@ -57,13 +57,8 @@ def digests(root: Path, tree: SourceTree, known: Mapping[str, tuple[Stat, str]],
 
 def _theme() -> list[tuple[str, str]]:
     """The bundled theme's files by their bytes: a new install gives them new times."""
-    theme = resources.files("newsgen").joinpath("theme")
-    out = []
-    for folder in ("templates", "static", "static/assets"):
-        for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
-            if child.is_file():
-                out.append((f"{folder}/{child.name}", digest(child.read_bytes())))
-    return out
+    return [(f"{folder}/{child.name}", digest(child.read_bytes()))
+            for folder, child in theme_files() if child.is_file()]
 
 
 def content_key(options: tuple[object, ...], config: Config, files: Digests) -> str | None:
@@ -75,7 +70,7 @@ def content_key(options: tuple[object, ...], config: Config, files: Digests) -> 
         settings = ""
     except OSError:
         return None
-    return digest(pickle.dumps((
+    return digest(dump((
         __version__, CONVERTER, options, os.fspath(config.root), settings,
         [(rel, found[1]) for rel, found in files.items()], _theme(),
-    ), protocol=pickle.HIGHEST_PROTOCOL))
+    )))
