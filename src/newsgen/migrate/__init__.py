@@ -160,7 +160,9 @@ def _spots(posts: list[Post], config: Config) -> list[Spot]:
 def _guess_zone(plan: Plan, notes: Notes) -> None:
     """No time zone named, but most posts' times carry one UTC offset (`+08:00`): the
     fixed zone of that offset (`Etc/GMT-8`, its sign inverted), so newsgen shows times as
-    written, as Hugo shows them. Times without an offset keep their instant (UTC)."""
+    written, as Hugo shows them. Times without an offset keep their instant (UTC); a date
+    alone becomes midnight in that zone, since newsgen reads it so (and places the post
+    by that day)."""
     timed = [p for p in plan.posts if p.moment.time_given]
     offsets = Counter(p.moment.written.utcoffset() for p in timed
                       if isinstance(p.moment.written, datetime))
@@ -172,9 +174,14 @@ def _guess_zone(plan: Plan, notes: Notes) -> None:
         return
     zone = f"Etc/GMT{-int(hours):+d}"
     plan.timezone, plan.tz = zone, ZoneInfo(zone)
-    for post in timed:
-        if isinstance(post.moment.written, datetime) and post.moment.written.tzinfo is None:
-            post.moment = Moment(post.moment.instant, post.moment.instant, True)
+    for post in plan.posts:
+        written = post.moment.written
+        if isinstance(written, datetime):
+            if written.tzinfo is None:
+                post.moment = Moment(post.moment.instant, post.moment.instant, True)
+        else:  # a date alone is midnight in the site's zone, as newsgen reads it
+            midnight = datetime(written.year, written.month, written.day, tzinfo=plan.tz)
+            post.moment = Moment(written, midnight, False)
     first = min((p for p in timed if isinstance(p.moment.written, datetime)
                  and p.moment.written.utcoffset() == offset), key=lambda p: p.source.rel)
     sign = "+" if hours > 0 else "-"
