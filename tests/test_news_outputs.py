@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from conftest import NOW, article, newsgen, soup, write_site
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image
 
@@ -382,3 +384,28 @@ def test_a_small_lead_image_is_warned_about_and_gets_no_crops(tmp_path: Path) ->
         "search engines show a lead image large when it is at least 1,200 px wide and "
         "50,000 px in all"]
     assert not list((site / "dist/general").glob("small-*x*.jpg"))
+
+
+_xml_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(records=st.lists(st.tuples(
+    _xml_text, st.none() | _xml_text,
+    st.lists(st.tuples(_xml_text, _xml_text), max_size=3)), max_size=5))
+def test_the_sitemap_writer_gives_elementtrees_bytes(
+        records: list[tuple[str, str | None, list[tuple[str, str]]]]) -> None:
+    """The sitemap is written as text, for speed (a publish writes every page's URL
+    again); for any values, also ones XML must escape or cannot hold, it is the same
+    document, byte for byte, as ElementTree builds and indents."""
+    from newsgen.stages import feeds
+
+    root = feeds._urlset({"xmlns:xhtml": feeds.XHTML})
+    for loc, lastmod, alternates in records:
+        url = feeds._sub(root, "url")
+        feeds._sub(url, "loc", loc)
+        if lastmod is not None:
+            feeds._sub(url, "lastmod", lastmod)
+        for hreflang, href in alternates:
+            feeds._sub(url, "xhtml:link", rel="alternate", hreflang=hreflang, href=href)
+    assert feeds.urlset(records) == feeds._bytes(root)
