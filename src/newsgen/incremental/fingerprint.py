@@ -221,10 +221,11 @@ class Fingerprints:
             return found
         template = self.templates[kind.template] if kind.template is not None else None
         shown = kind.shows(page, ls, self.renderer.site)
-        basis = (lang, page.place, template)
+        place = page.place
+        basis = (lang, place, template)
         if before is not None and before[0] == basis and _same(before[1], shown):
             return before[2]
-        found = digest(_dump((lang, page.place, template, self._hashable(shown))))
+        found = digest(_dump((lang, place, template, self._hashable(shown))))
         if self.memo is not None:
             self.memo.pages[page.path] = (basis, shown, found)
         return found
@@ -251,13 +252,19 @@ class Fingerprints:
         return {p.path: prints.get(p.path) or self.page(p, langs[p.lang]) for p in pages}
 
     def _hashable(self, value: Any) -> Any:
-        """What a page shows, with each entry standing for its digest."""
+        """What a page shows, with each entry standing for its digest. (Called for every
+        page: the common shapes are tested by their exact type first, and an entry's
+        known digest is looked up here rather than in a call to `entry()`.)"""
+        kind = type(value)
+        if kind is Entry:
+            return self.entries.get(value.url) or self.entry(value)
+        if kind is tuple or kind is list or isinstance(value, tuple | list):
+            if value and all(type(v) is Entry for v in value):  # a list of articles
+                known, entry = self.entries.get, self.entry
+                return tuple([known(v.url) or entry(v) for v in value])
+            return tuple([self._hashable(v) for v in value])
         if isinstance(value, Entry):
             return self.entry(value)
-        if isinstance(value, tuple | list):
-            if value and all(type(v) is Entry for v in value):  # a list of articles
-                return tuple(map(self.entry, value))
-            return tuple(self._hashable(v) for v in value)
         if isinstance(value, Mapping):
             return tuple((k, self._hashable(v)) for k, v in sorted(value.items()))
         return value
