@@ -94,7 +94,7 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
         top, _, rest = rel.partition("/")
         if rel == CONFIG_NAME:
             continue  # read by every build anyway
-        if top not in ("content", "static", "templates") or not rest:
+        if top not in ("content", "static", "templates") or not rest or not _utf8(rel):
             return None
         if top == "content" and any(is_ignored(part) for part in rest.split("/")):
             continue
@@ -150,6 +150,11 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
             if skip_hidden and is_ignored(name):
                 continue
             rel = prefix + name
+            if not name.isascii() and not _utf8(name):
+                reporter.error(shown_path(rel), None,
+                               "the name is not UTF-8 text (it has no URL and cannot be "
+                               "kept in the build state): rename it")
+                continue
             try:
                 # One lstat per name says link, folder or file: in Python this costs
                 # less than os.scandir's entries (three tests and a stat per file).
@@ -174,6 +179,21 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
             except OSError as exc:  # pragma: no cover - racing deletions
                 reporter.error(rel, None, f"cannot read: {exc.strerror}")
         stack.extend(reversed(subdirs))
+
+
+def _utf8(name: str) -> bool:
+    """A name the file system gave as text: not when its bytes are no UTF-8 (Python keeps
+    them as lone surrogates, which nothing can encode)."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_path(rel: str) -> str:
+    """A path as a message can print it: a byte that is no UTF-8 as `\\xe9`."""
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
 # --------------------------------------------------------------------------- articles
