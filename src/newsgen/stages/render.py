@@ -26,11 +26,13 @@ from jinja2 import (
     StrictUndefined,
     pass_context,
 )
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
 from newsgen.model.site import LanguageSite, Site
 from newsgen.parse import i18n
+from newsgen.parse.frontmatter import encoding_problem
 from newsgen.stages import feeds, paging, search
 from newsgen.stages.archive import archive_years, month_title
 from newsgen.stages.images import ImageInfo
@@ -84,6 +86,20 @@ def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
 # --------------------------------------------------------------------------- templates
 
 
+class TemplateEncodingError(jinja2.TemplateSyntaxError):
+    """A site's template whose bytes are not UTF-8: its line is the first bad byte's."""
+
+
+class _SiteTemplates(FileSystemLoader):
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = Path(self.searchpath[0], *split_template_path(template))
+            line, message = encoding_problem(path.read_bytes(), exc)
+            raise TemplateEncodingError(message, line, template, str(path)) from None
+
+
 def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environment:
     """The Jinja environment: the site's templates/ first, then the built-in theme.
 
@@ -95,7 +111,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environmen
     loaders: list[jinja2.BaseLoader] = []
     site_templates = root / "templates"
     if site_templates.is_dir():
-        loaders.append(FileSystemLoader(str(site_templates)))
+        loaders.append(_SiteTemplates(str(site_templates)))
     loaders += [PrefixLoader({"builtin": builtin}), builtin]
     env = Environment(
         loader=ChoiceLoader(loaders),
@@ -208,6 +224,9 @@ class Renderer:
             if template is None:
                 template = self.templates[name] = self.env.get_template(name)
             return template.render(self.context(page))
+        except TemplateEncodingError as exc:
+            raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
+                                  exc.message or "not UTF-8 text") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
                                   f"template syntax: {exc.message}") from None
