@@ -167,3 +167,31 @@ def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None
         if taken is not None:
             reporter.error(asset.source, None, f"this file and {taken.origin} would both write "
                                                f"/{asset.output}; rename one of them")
+    _file_in_the_way(site, owners, reporter)
+
+
+def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) -> None:
+    """No path is a folder of another's: an alias `/g/feed.xml` is the page
+    `g/feed.xml/index.html`, which needs a folder where the section's feed is a file."""
+    files: dict[str, str] = {path: f"the theme's file /{path}"
+                             for path in theme_files(site.assets)}
+    files.update({a.output: a.source for a in site.assets})
+    files.update({path: page.origin for path, page in owners.items()})
+    assets = {a.output: a.source for a in site.assets}
+    folders: set[str] = set()  # folders known to be no file: each is climbed once
+    for path in files:
+        head = path.rpartition("/")[0]
+        while head and head not in folders:
+            if head in files:
+                inner, outer = owners.get(path), owners.get(head)
+                where = ((_blame(site, inner) if inner is not None else None)
+                         or (_blame(site, outer) if outer is not None else None)
+                         or ((assets[path], None) if path in assets else None)
+                         or ((assets[head], None) if head in assets else None)
+                         or ("newsgen.yaml", None))
+                reporter.error(where[0], where[1],
+                               f"{files[path]} needs /{head}/ as a folder, but {files[head]} "
+                               f"writes a file there; rename one of them")
+                break
+            folders.add(head)
+            head = head.rpartition("/")[0]
