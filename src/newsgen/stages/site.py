@@ -190,16 +190,21 @@ class Linker(References, Naming):
 
         # Every article is checked, published or not: an embargoed article must not
         # break the build that publishes it, and `check` validates everything.
-        seen_paths: dict[str, str] = {}
+        seen_paths: dict[str, Placed] = {}
         unique: list[Placed] = []
         for p in placed:
             other = seen_paths.get(p.path)
             if other is not None:
+                # At the slug that makes the clash, if one does; else at the front matter,
+                # where a slug would go.
+                here, there = p.article, other.article
+                if here.line_of("slug") is None and there.line_of("slug") is not None:
+                    here, there = there, here
                 self.reporter.error(
-                    p.article.source, p.article.line_of("slug"),
-                    f"same URL /{p.url} as {other}; give one of them another 'slug'")
+                    here.source, here.line_of("slug") or 1,
+                    f"same URL /{p.url} as {there.source}; give one of them another 'slug'")
             else:
-                seen_paths[p.path] = p.article.source
+                seen_paths[p.path] = p
                 unique.append(p)
         live = [p for p in unique if p.published]
 
