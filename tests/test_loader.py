@@ -30,13 +30,19 @@ TZ = ZoneInfo("Asia/Ashgabat")
     ("2024-12-18T10:30:00.5-0130",
      datetime(2024, 12, 18, 10, 30, 0, 500000, tzinfo=timezone(-timedelta(hours=1, minutes=30)))),
     ("2024-1-5", datetime(2024, 1, 5, tzinfo=TZ)),
+    # ISO 8601's other forms
+    ("20241218T103000Z", datetime(2024, 12, 18, 10, 30, tzinfo=UTC)),
+    ("20241218", datetime(2024, 12, 18, tzinfo=TZ)),
+    ("2024-W51-3", datetime(2024, 12, 18, tzinfo=TZ)),
+    ("2024-12-18T10", datetime(2024, 12, 18, 10, tzinfo=TZ)),
 ])
 def test_dates(text: str, expected: datetime) -> None:
     assert parse_date(text, TZ) == expected
 
 
 @pytest.mark.parametrize("text", ["2024-13-45", "2024-02-30", "yesterday", "10:00",
-                                  "2024-12-18 25:00", "2024-12-18 10:30 +99:00", ""])
+                                  "2024-12-18 25:00", "2024-12-18 10:30 +99:00", "",
+                                  "2024", "2024-12", "20241318", "0999-01-01", "12/18/2024"])
 def test_bad_dates(text: str) -> None:
     assert parse_date(text, TZ) is None
 

@@ -27,8 +27,26 @@ def parse_moment(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
     """Like parse_date, and whether the text gave a time of day."""
     match = _DATE_RE.match(text)
     if match is None:
-        return None, False
+        return _other_iso(text.strip(), tz)
     return _moment(match, tz), match.group(4) is not None
+
+
+def _other_iso(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
+    """ISO 8601's other forms, as Python reads them: basic (`20241218T103000Z`), week
+    dates (`2024-W51-3`), an hour alone (`2024-12-18T10`)."""
+    if not text[:1].isdigit():
+        return None, False
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None, False
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None, False
+    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)), day is None
 
 
 def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
