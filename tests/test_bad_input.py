@@ -3,6 +3,7 @@ message, and a previous output folder left byte-for-byte as it was."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ GOOD = {
 }
 
 # (file, its text, the expected error line as a regex)
-CASES: dict[str, tuple[str, str, str]] = {
+CASES: dict[str, tuple[str, str | bytes, str]] = {
     "invalid date": (
         "content/general/visit.md",
         "---\ntitle: Visit\ndate: 2024-13-45\nsection: General\n---\nBody\n",
@@ -107,8 +108,40 @@ CASES: dict[str, tuple[str, str, str]] = {
     "same url": (
         "content/general/one-copy.md",
         "---\ntitle: Copy\ndate: 2024-12-01\nsection: General\nslug: one\n---\n",
-        r"content/general/one(-copy)?\.md(:5)?: error: same URL /general/one/ as "
-        r"content/general/one(-copy)?\.md",
+        r"^content/general/one-copy\.md:5: error: same URL /general/one/ as "
+        r"content/general/one\.md",
+    ),
+    "same url from the file names": (  # no slug to blame: the front matter, where one goes
+        "content/general/more/one.md",
+        "---\ntitle: Other\ndate: 2024-12-01\nsection: General\n---\n",
+        r"^content/general/(more/)?one\.md:1: error: same URL /general/one/ as "
+        r"content/general/(more/)?one\.md",
+    ),
+    "file name not utf-8": (
+        os.fsdecode(b"content/general/caf\xe9.md"),
+        "---\ntitle: Cafe\ndate: 2024-12-01\nsection: General\n---\n",
+        r"^content/general/caf\\xe9\.md: error: the name is not UTF-8 text",
+    ),
+    "asset name not utf-8": (
+        os.fsdecode(b"content/general/caf\xe9.txt"),
+        "menu",
+        r"^content/general/caf\\xe9\.txt: error: the name is not UTF-8 text",
+    ),
+    "template not utf-8": (
+        "templates/home.html",
+        b"{% extends 'builtin/home.html' %}\n{# caf\xe9 #}\n",
+        r"^templates/home\.html:2: error: not UTF-8 text \(byte 0xe9 on this line\)",
+    ),
+    "alias on a feed": (  # the alias is the page general/feed.xml/index.html
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\naliases: [/general/feed.xml]\n---\n",
+        r"^content/general/visit\.md:5: error: an alias of content/general/visit\.md needs "
+        r"/general/feed\.xml/ as a folder, but the feed of section 'general' writes a file",
+    ),
+    "alias on a file": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\naliases: [/robots.txt]\n---\n",
+        r"^content/general/visit\.md:5: error: an alias .* needs /robots\.txt/ as a folder",
     ),
     "bad draft value": (
         "content/general/visit.md",
@@ -167,6 +200,8 @@ def test_bad_input_fails_cleanly_and_keeps_previous_output(tmp_path: Path, name:
         (site / rel).write_bytes(b"---\ntitle: \xff\xfe\n---\n")
     else:
         write_site(site, {rel: text})
+    if name == "same url from the file names":
+        write_site(site, {"content/general/one.md": article("One", "2024-12-01", "General")})
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 1, run.err
     assert any(re.search(pattern, line) for line in run.errors()), run.err
