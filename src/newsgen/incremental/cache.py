@@ -152,9 +152,16 @@ class BuildCache:
                     self.fills.results[key] = result
         except Exception as exc:  # noqa: BLE001 - any damage: start afresh, never trust it
             self.damaged(reporter, exc)
-            self.articles, self.bodies, self.outputs = {}, {}, {}
-            self.fills = Fills()
-            self._saved_articles, self._saved_bodies = {}, set()
+            self.start_afresh()
+
+    def start_afresh(self) -> None:
+        """Forget everything, here and in the database."""
+        self.articles, self.bodies, self.outputs = {}, {}, {}
+        self.fills = Fills()
+        self._saved_articles, self._saved_bodies = {}, set()
+        if self.db is not None:
+            if self.db.in_transaction:
+                self.db.rollback()
             reset(self.db)
 
     def add_bodies(self, bodies: Iterable[tuple[str, Body]], *, durable: bool = True) -> None:

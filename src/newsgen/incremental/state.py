@@ -318,6 +318,19 @@ class IncrementalBuild:
                                   f"cannot write the build cache ({exc}); "
                                   "the next build will be slower")
 
+    def forget(self, exc: Exception) -> None:
+        """The output is published, but the state could not record it (a bug): the build
+        has succeeded all the same, and the state is emptied, so that no later build
+        trusts a record of another output."""
+        self.reporter.warning(str(self.cache_path), None,
+                              f"the build state could not record this build "
+                              f"({type(exc).__name__}: {exc}); it is emptied, and the next "
+                              "build renders every page")
+        try:
+            self.cache.start_afresh()
+        except (OSError, sqlite3.Error):
+            self.cache.close()  # and the next build finds a record of another output
+
     def locked(self) -> AbstractContextManager[None]:
         """Builds that share the state write their outputs one at a time."""
         return self.cache.locked()
