@@ -325,3 +325,25 @@ def test_an_entry_linked_is_the_entry_replaced() -> None:
     assert entry.linked(translations=(other,)) == dataclasses.replace(
         entry, translations=(other,))
     assert entry.linked() == entry
+
+
+def test_a_markdown_file_named_by_its_site_path_is_linked_to_its_article(
+        tmp_path: Path) -> None:
+    """`/economy/b.md` names content/economy/b.md: as a link it would be dead (the output
+    has no .md files), so it becomes the article's URL, and a missing one is an error.
+    Other site paths (`/assets/…`, `/economy/`) are left as written."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body="[b](/economy/b.md#top) [s](/economy/) "
+                                                  "[c](/assets/newsgen.css)"),
+        "content/economy/b.md": article("B", section="Economy"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    hrefs = [a["href"] for a in soup(site / "dist/general/a/index.html").select("main a")
+             if a.get_text() in ("b", "s", "c")]
+    assert hrefs == ["/economy/b/#top", "/economy/", "/assets/newsgen.css"]
+    write_site(site, {"content/general/a.md": article("A", body="[b](/economy/gone.md)")})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert any(e.startswith("content/general/a.md:7: error: link '/economy/gone.md': no file "
+                            "content/economy/gone.md") for e in run.errors()), run.err

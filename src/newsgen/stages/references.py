@@ -57,7 +57,10 @@ class References:
         raise NotImplementedError
 
     def resolve_path(self, folder: str, target: str) -> str | None:
-        """A path relative to `folder` (under content/), normalized; None if it leaves content/."""
+        """A path relative to `folder` (under content/), or to content/ when it starts with
+        '/', normalized; None if it leaves content/."""
+        if target.startswith("/"):
+            folder, target = "", target.lstrip("/")
         joined = posixpath.normpath(posixpath.join(folder, target)) if target else folder
         if joined.startswith("../") or joined == ".." or joined.startswith("/"):
             return None
