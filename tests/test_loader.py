@@ -169,7 +169,7 @@ def test_a_rescan_keys_the_tree_by_the_last_key_and_what_changed(tmp_path: Path)
     from dataclasses import replace
 
     from newsgen.errors import Reporter
-    from newsgen.incremental.fingerprint import tree_key
+    from newsgen.incremental.keys import tree_key
     from newsgen.parse.config import load_config
     from newsgen.stages.loader import rescan, scan
 

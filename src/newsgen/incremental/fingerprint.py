@@ -3,32 +3,25 @@
 A page is rendered again only when its fingerprint changes. The fingerprint
 covers the entries it shows (their articles, read-also links, translations and
 image sizes), the templates it uses (with every template they include, import or
-extend), the configuration, the labels and newsgen's version. `state_key` covers
-a whole build by the names, sizes and times of the files it reads: an equal key
-means there is nothing to do.
+extend), the configuration, the labels and newsgen's version. (A whole build's
+quick key is newsgen.incremental.keys.state_key.)
 """
 
 from __future__ import annotations
 
 import operator
-import os
 import pickle  # noqa: S403 - fingerprints of our own objects
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
 
 from newsgen import __version__
 from newsgen.hashing import digest
-from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Entry, LanguageSite, Site, Term
-from newsgen.parse.markup import CONVERTER
 from newsgen.stages import images
 from newsgen.stages.kinds import KINDS, Page
-from newsgen.stages.loader import SourceTree
 from newsgen.stages.parallel import fork_map
 from newsgen.stages.render import Renderer
 
@@ -282,42 +275,3 @@ def _image(e: Entry) -> tuple[object, ...] | None:
 
 def _terms(terms: tuple[Term, ...]) -> tuple[tuple[str, str, str], ...]:
     return tuple((t.kind, t.name, t.slug) for t in terms)
-
-
-def theme_files() -> Iterator[tuple[str, Traversable]]:
-    """The bundled theme's files that a build reads, by their folder: what both build
-    keys cover of newsgen itself besides its version."""
-    theme = resources.files("newsgen").joinpath("theme")
-    for folder in ("templates", "static", "static/assets"):
-        for child in sorted(theme.joinpath(folder).iterdir(), key=lambda c: c.name):
-            yield folder, child
-
-
-def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> str:
-    """Everything a build reads, by name, size and time: equal keys mean equal sources.
-
-    `options` are the build options that change the output (drafts, future, base URL).
-    """
-    theme_stats = []
-    for _, child in theme_files():
-        try:
-            st = os.stat(str(child))
-            theme_stats.append((child.name, st.st_size, st.st_mtime_ns))
-        except OSError:
-            theme_stats.append((child.name, 0, 0))
-    try:
-        st = os.stat(config.root / CONFIG_NAME)
-        config_stat: tuple[int, ...] | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                               st.st_ino)
-    except OSError:
-        config_stat = None
-    return digest(_dump((
-        __version__, CONVERTER, options, str(config.root), config_stat,
-        tree.key or tree_key(tree), theme_stats,
-    )))
-
-
-def tree_key(tree: SourceTree) -> str:
-    """A digest of the names, sizes and times of the site's files, in the order a scan
-    finds them (the same files found in another order only cost a build)."""
-    return digest(_dump(tree.stats))

@@ -1,7 +1,7 @@
 """The sources by their bytes: nothing to do after a fresh checkout of the same site.
 
 A build first compares the files' names, sizes and times with the last build's
-(newsgen.incremental.fingerprint.state_key): equal, there is nothing to do. A fresh
+(newsgen.incremental.keys.state_key): equal, there is nothing to do. A fresh
 checkout (every CI job) gives every file a new time, so that check fails even when
 nothing changed, and the build would link, plan and fingerprint the whole archive to
 find nothing to render. So a build also records a *content key*: the same inputs
@@ -25,7 +25,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.hashing import digest
 from newsgen.incremental.database import dump
-from newsgen.incremental.fingerprint import theme_files
+from newsgen.incremental.keys import theme_files
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.markup import CONVERTER
 from newsgen.stages.loader import SourceTree

@@ -24,7 +24,8 @@ from newsgen.errors import Reporter
 from newsgen.incremental import relink, sources
 from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import BodyStore
-from newsgen.incremental.fingerprint import Fingerprints, PagePrints, state_key, tree_key
+from newsgen.incremental.fingerprint import Fingerprints, PagePrints
+from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.reading import Contents, Read, Reader
 from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.relink import Linked
@@ -81,7 +82,7 @@ class IncrementalBuild:
     # -- nothing to do -------------------------------------------------------------------
 
     def key(self, options: tuple[object, ...], config: Config, tree: SourceTree) -> str:
-        """The build's quick key (newsgen.incremental.fingerprint.state_key); its inputs are
+        """The build's quick key (newsgen.incremental.keys.state_key); its inputs are
         kept for the content key (newsgen.incremental.sources)."""
         self.inputs = (options, config, tree)
         return state_key(options, config, tree)

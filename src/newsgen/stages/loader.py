@@ -33,7 +33,7 @@ class SourceTree:
     # every file read: size, mtime_ns, ctime_ns (a write changes it, utime cannot), inode
     stats: dict[str, tuple[int, int, int, int]]
     # A digest of `stats` when a rescan knows it cheaply (the last one's and what
-    # changed), else "": newsgen.incremental.fingerprint.state_key makes it.
+    # changed), else "": newsgen.incremental.keys.state_key makes it.
     key: str = ""
 
 
