@@ -401,7 +401,7 @@ def test_a_new_markdown_converter_is_not_nothing_changed(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Upgrading newsgen's Markdown steps (or Python-Markdown, or pymdown-extensions) with
     the same sources must convert the bodies again, not answer "nothing changed"."""
-    import newsgen.incremental.fingerprint as fingerprint
+    import newsgen.incremental.keys as keys
     import newsgen.incremental.reading as reading
     import newsgen.incremental.sources as sources
 
@@ -410,7 +410,7 @@ def test_a_new_markdown_converter_is_not_nothing_changed(tmp_path: Path,
     assert first is not None and not first.nothing_changed
     again, _ = build_here(site)
     assert again is not None and again.nothing_changed
-    for module in (fingerprint, reading, sources):
+    for module in (keys, reading, sources):
         monkeypatch.setattr(module, "CONVERTER", module.CONVERTER + "|upgraded")
     upgraded, _ = build_here(site)
     assert upgraded is not None and not upgraded.nothing_changed

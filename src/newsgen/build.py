@@ -353,14 +353,8 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
             writer.abort()
             raise
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
-        try:  # the new output is in place: from here on the build has succeeded
-            state.record(out_dir, writer, prints, old, standby, key, site, result.files,
-                         search_keys)
-            clock.stage("write")
-            if options.use_cache:
-                state.save()
-        except Exception as exc:  # noqa: BLE001 - said, and the state is not trusted again
-            state.forget(exc)
+        state.record(out_dir, writer, prints, old, standby, key, site, result.files,
+                     search_keys, save=options.use_cache, clock=clock.stage)
     clock.stage("save state")
     result.written = writer.stats.written
     result.unchanged = writer.stats.unchanged

@@ -278,8 +278,23 @@ class IncrementalBuild:
 
     def record(self, out_dir: Path, writer: Writer, prints: dict[str, str], old: dict[str, str],
                standby: Standby | None, state: str, site: Site, files: int,
-               search_keys: dict[str, str]) -> None:
-        """What the output holds now, after `writer` committed it."""
+               search_keys: dict[str, str], *, save: bool,
+               clock: Callable[[str], None]) -> None:
+        """What the output holds now, after `writer` committed it; then the state is
+        saved (with `save`). The new output is in place: from here on the build has
+        succeeded, and a failure to record it empties the state (`forget`)."""
+        try:
+            self._record(out_dir, writer, prints, old, standby, state, site, files,
+                         search_keys)
+            clock("write")
+            if save:
+                self.save()
+        except Exception as exc:  # noqa: BLE001 - said, and the state is not trusted again
+            self.forget(exc)
+
+    def _record(self, out_dir: Path, writer: Writer, prints: dict[str, str],
+                old: dict[str, str], standby: Standby | None, state: str, site: Site,
+                files: int, search_keys: dict[str, str]) -> None:
         cache = self.cache
         record = OutputRecord(
             None, prints, state, self._content(), site.valid_from, site.valid_until,
