@@ -19,29 +19,27 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
 from newsgen.errors import BuildFailed, Reporter, count
-from newsgen.hashing import digest
 from newsgen.incremental.cache import BuildCache
-from newsgen.incremental.fingerprint import Fingerprints
 from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
 from newsgen.output.guard import OutputRefused, check_output_dir, folds_case, tree_digest
-from newsgen.output.writer import Writer
-from newsgen.parse import readings
 from newsgen.parse.config import check_stylesheets, line_of_key, load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
-from newsgen.stages import images, search
-from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_files
-from newsgen.stages.parallel import render_pages
-from newsgen.stages.plan import outputs
-from newsgen.stages.render import Renderer
 
+# The stages after the "nothing changed" check are imported where they run (_stages): a
+# build with nothing to do starts without Jinja, Python-Markdown, Pillow and the linker.
+if TYPE_CHECKING:
+    from newsgen.output.writer import Writer
+    from newsgen.stages import images
+    from newsgen.stages.kinds import Page
+    from newsgen.stages.render import Renderer
 
 @dataclass
 class BuildOptions:
@@ -149,21 +147,9 @@ def _search(site: Site, pages: list[Page], template: str, writer: Writer,
     already holds, made from the same pages (`committed`: part folder → key), is carried
     over by links without reading a byte. Returns the parts' keys, and whether some
     parts were left as they were to be indexed later (`options.search_later`)."""
-    now = site.now.astimezone(site.config.tz)
-    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-    prefixes = {ls.lang.code: ls.prefix for ls in site.languages}
-    for p in pages:
-        if p.kind != "article" or p.entry is None:
-            continue
-        part = search.part_of(p.entry.article.date.astimezone(site.config.tz), now)
-        # Pagefind's UI puts the folder above the bundles (`/news/ru/`) before a result's
-        # URL, so each page is given by its path below the language's root.
-        url = "/" + quote(p.url[len(prefixes[p.lang]):])
-        indexed = digest(f"{template}|{p.entry.article.title}|{p.entry.body_key}|"
-                         f"{p.entry.body_urls}".encode())
-        groups.setdefault((p.lang, part), []).append((p.path, url, indexed))
-    wanted = [search.PartIndex(code, prefixes[code], part, tuple(items))
-              for (code, part), items in sorted(groups.items())]
+    from newsgen.stages import search
+
+    wanted = search.parts_of(site, pages, template)
     keys: dict[str, str] = {}
     stale = False
     later = (lambda ix: ix.folder in committed) if options.search_later else None
@@ -247,6 +233,13 @@ def build(options: BuildOptions, reporter: Reporter,
                 unchanged=done.page_count + done.files + 1, nothing_changed=True,
                 seconds=clock.total, next_embargo=done.next_embargo, held=done.held))
         clock.stage("scan")
+        from newsgen.incremental.fingerprint import Fingerprints
+        from newsgen.parse import readings
+        from newsgen.stages import images
+        from newsgen.stages.parallel import render_pages
+        from newsgen.stages.plan import outputs
+        from newsgen.stages.render import Renderer
+
         workers = max(1, options.workers)
         articles, bodies = state.read(config, tree, workers,
                                       durable=lambda: options.write and not reporter.failed)
@@ -318,6 +311,9 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
            result: BuildResult, clock: _Clock) -> None:
     """Render the changed pages into the output's next tree, add the files, swap it in,
     and record what the output holds (newsgen.output.writer says why it is never a mix)."""
+    from newsgen.output.writer import Writer
+    from newsgen.stages.parallel import render_pages
+
     reporter, config = state.reporter, site.config
     standby = state.standby(out_dir, previous)
     work = options.work_dir or (options.cache_path if options.use_cache else None)

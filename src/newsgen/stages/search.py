@@ -25,10 +25,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Protocol
+from urllib.parse import quote, unquote
 
 from newsgen import __version__
 from newsgen.hashing import digest
+from newsgen.model.site import Entry, Site
 
 BUNDLE = "pagefind/"  # the parts' folder, under each language's prefix
 TIME_LIMIT = 3600.0  # seconds for one part: far more than any archive needs
@@ -180,3 +182,37 @@ def indexes(cache: Path | None, wanted: Iterable[PartIndex], source: Callable[[s
 def files(folder: Path) -> list[tuple[str, Path]]:
     """Every file of an index folder, as (path relative to it, file), in a stable order."""
     return sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
+
+
+class _Page(Protocol):  # newsgen.stages.kinds.Page, which imports this module
+    @property
+    def kind(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def entry(self) -> Entry | None: ...
+
+
+def parts_of(site: Site, pages: Iterable[_Page], template: str) -> list[PartIndex]:
+    """The parts of every language's index and the articles in each: their path, their
+    URL and a digest of what is indexed of them (`template`: the article template's
+    digest), so that a part is indexed again only when one of these changed."""
+    now = site.now.astimezone(site.config.tz)
+    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    prefixes = {ls.lang.code: ls.prefix for ls in site.languages}
+    for p in pages:
+        if p.kind != "article" or p.entry is None:
+            continue
+        part = part_of(p.entry.article.date.astimezone(site.config.tz), now)
+        # Pagefind's UI puts the folder above the bundles (`/news/ru/`) before a result's
+        # URL, so each page is given by its path below the language's root.
+        url = "/" + quote(p.url[len(prefixes[p.lang]):])
+        indexed = digest(f"{template}|{p.entry.article.title}|{p.entry.body_key}|"
+                         f"{p.entry.body_urls}".encode())
+        groups.setdefault((p.lang, part), []).append((p.path, url, indexed))
+    return [PartIndex(code, prefixes[code], part, tuple(items))
+            for (code, part), items in sorted(groups.items())]
