@@ -277,3 +277,27 @@ def test_a_configured_locale_is_the_open_graph_locale(tmp_path: Path) -> None:
     tk = soup(site / "dist/general/a/index.html")  # the slug comes from the file name
     assert tk.find("meta", property="og:locale")["content"] == "tk_TM"
     assert tk.find("meta", property="og:locale:alternate")["content"] == "ar_TM"
+
+
+def test_a_group_without_the_default_language_names_one_x_default(tmp_path: Path) -> None:
+    """Every page of a translation group, and the sitemap, names the same `x-default`:
+    without a version in the default language (tk), the one in the first of the site's
+    languages that has one (en, before ru in the configuration)."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: H\nlanguage: tk\nbase_url: https://h.example/\nlanguages:\n"
+                        "  en: {title: News}\n  ru: {title: Новости}\n",
+        "content/tk/other.md": article("Başga", lang="tk"),
+        "content/ru/day.md": article("День", lang="ru", translation_key="k"),
+        "content/en/day.md": article("Day", lang="en", translation_key="k"),
+    })
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    wanted = "https://h.example/en/general/day/"
+    for page in ("en/general/day/index.html", "ru/general/day/index.html"):
+        links = {link["hreflang"]: link["href"] for link in soup(site / "dist" / page).find_all(
+            "link", rel="alternate", hreflang=True)}
+        assert links["x-default"] == wanted, page
+    urls = etree.parse(str(site / "dist/sitemap.xml")).getroot()
+    defaults = {(u.findtext(f"{SM}loc"), link.get("href")) for u in urls
+                for link in u.findall(f"{XHTML}link") if link.get("hreflang") == "x-default"
+                and "/day/" in (u.findtext(f"{SM}loc") or "")}
+    assert {href for _, href in defaults} == {wanted} and len(defaults) == 2

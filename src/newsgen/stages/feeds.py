@@ -15,7 +15,7 @@ from email.utils import format_datetime
 
 from newsgen.model.site import Entry, LanguageSite, Site
 from newsgen.stages.kinds import SITEMAP_KINDS, Page
-from newsgen.stages.views import Context, iso
+from newsgen.stages.views import Context, iso, x_default
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -139,7 +139,6 @@ class SitemapRecords:
         self.records: list[tuple[str, datetime | None, list[tuple[str, str]]]] = []
         urls = ctx.urls
         multi = len(ctx.site.languages) > 1
-        default = ctx.config.default_language.code
         # Each entry's last change, and each language's newest, found once: list pages
         # show 700,000 entries at 100,000 articles.
         # The latest is found by timestamp: comparing aware datetimes asks their zones for
@@ -158,8 +157,7 @@ class SitemapRecords:
                 members = [page.entry, *page.entry.translations]
                 if len(members) > 1:
                     alternates = [(e.lang, urls.abs(e.url)) for e in members]
-                    x_default = next((e for e in members if e.lang == default), members[0])
-                    alternates.append(("x-default", urls.abs(x_default.url)))
+                    alternates.append(("x-default", urls.abs(x_default(members, ctx.site).url)))
             elif page.items:
                 try:
                     lastmod = changes[max(map(id, page.items), key=stamps.__getitem__)]

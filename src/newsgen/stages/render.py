@@ -46,6 +46,7 @@ from newsgen.stages.views import (
     Context,
     LanguageLink,
     SiteView,
+    x_default,
 )
 
 TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
@@ -344,9 +345,8 @@ class PageView:
             self.description = page.entry.summary
             members = [page.entry, *page.entry.translations]
             if len(members) > 1:
-                by_lang = {e.lang: e for e in members}
                 self.alternates = [Alternate(e.lang, ctx.urls.abs(e.url)) for e in members]
-                default = by_lang.get(ctx.config.default_language.code, members[0])
+                default = x_default(members, ctx.site)
                 self.alternates.append(Alternate("x-default", ctx.urls.abs(default.url)))
         elif page.section is not None:
             title = page.section.title_in(page.lang)

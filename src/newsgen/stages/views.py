@@ -47,6 +47,14 @@ class Urls:
         return (self.base_url if self.absolute else self.base_path) + quote_path(path)
 
 
+def x_default(members: list[Entry], site: Site) -> Entry:
+    """The version of a translation group that `hreflang="x-default"` names, the same on
+    each of its pages: the default language's, else the one in the first of the site's
+    languages (in the configuration's order) that has one."""
+    order = {ls.lang.code: i for i, ls in enumerate(site.languages)}
+    return min(members, key=lambda e: order.get(e.lang, len(order)))
+
+
 def iso(moment: datetime) -> str:
     """ISO 8601 with the offset: 2024-12-18T10:30:00+05:00."""
     return moment.isoformat(timespec="seconds")
