@@ -170,3 +170,16 @@ def test_new_archive_options_are_checked(tmp_path: Path) -> None:
         "filename_dates: expected true or false, got 'yes please'",
         "sections_from: 'folders' is not one of front_matter, folder, categories; "
         "did you mean 'folder'?"]
+
+
+def test_one_language_configured_under_two_spellings_is_an_error(tmp_path: Path) -> None:
+    """`pt-BR` and `pt_br` (or `ru` and `RU`) are one language, one folder: configured
+    twice, they made two trees with the same hreflang, or two articles one file."""
+    _, rep = cfg(tmp_path, "title: T\nlanguage: en\nlanguages:\n  pt-BR: {title: A}\n"
+                           "  pt_br: {title: B}\n  ru: {title: R}\n  RU: {title: R2}\n")
+    errors = [(d.line, d.message) for d in rep.errors]
+    assert errors == [
+        (5, "languages: 'pt_br' is the language 'pt-BR' of line 4 written another way; "
+            "configure it once"),
+        (7, "languages: 'RU' is the language 'ru' of line 6 written another way; "
+            "configure it once")]

@@ -223,12 +223,19 @@ def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[Languag
     out: list[LanguageConfig] = []
     if langs is None:
         return (default,)
+    seen: dict[str, tuple[str, int]] = {}  # code -> the key that named it, and its line
     for key, value in langs.items:
         problem = check_language_code(key.text)
         if problem:
             c.error(key.line, f"languages: {problem}")
             continue
         code, name = language_tag(key.text), f"languages.{key.text}"
+        if code in seen:  # `pt-BR` and `pt_br`, `ru` and `RU`: one language, one folder
+            first, line = seen[code]
+            c.error(key.line, f"languages: '{key.text}' is the language '{first}' of line "
+                              f"{line} written another way; configure it once")
+            continue
+        seen[code] = (key.text, key.line)
         if isinstance(value, YScalar) and value.is_null:
             value = YMap((), key.line)
         if not isinstance(value, YMap):
