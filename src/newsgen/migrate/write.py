@@ -100,16 +100,37 @@ class Writer:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(self.text(post), encoding="utf-8")
             written.append(post)
+        own = self.newsgen_writes()
+        left: list[str] = []
         for source, rel in sorted(self.plan.copies, key=lambda c: c[1]):
             if rel in paths:
                 self.notes.warn(source.relative_to(self.src).as_posix(), None, "file name",
                                 f"not copied: a post is written to {rel}")
                 continue
+            if rel.partition("/")[2] in own:
+                left.append(source.relative_to(self.src).as_posix())
+                continue
             target = self.dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             self.copied += 1
+        if left:
+            self.notes.warn(left[0], None, "file name", f"{count(len(left), 'file')} not "
+                            f"copied ({', '.join(left[:3])}{', …' if len(left) > 3 else ''}): "
+                            "newsgen writes a file of its own there (robots.txt naming the "
+                            "sitemaps, the sitemaps, the 404 page, the feeds and list pages)")
         return written
+
+    def newsgen_writes(self) -> set[str]:
+        """Output paths newsgen writes itself: a file of the old site there would collide."""
+        plan = self.plan
+        prefixes = ["", *(f"{code}/" for code in plan.languages)]
+        if plan.default_prefix:
+            prefixes.append(f"{plan.language}/")
+        sections = {"", *(f"{slugify(p.section) or 'news'}/" for p in plan.posts)}
+        own = {"robots.txt", "sitemap.xml", "news-sitemap.xml"}
+        return own | {f"{prefix}{section}{name}" for prefix in prefixes for section in sections
+                      for name in ("index.html", "404.html", "feed.xml")}
 
     def text(self, post: Post) -> str:
         """The post as newsgen reads it."""
