@@ -13,7 +13,10 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 
 
 def split_code(body: str) -> Iterator[tuple[bool, int, str]]:
-    """(is code, offset, text) for each run of prose and each closed code fence."""
+    """(is code, offset, text) for each run of prose and each code fence. A fence that is
+    never closed runs to the end of the text, as CommonMark reads it (Hugo's goldmark,
+    Jekyll's GFM input): it is given with a closing line added, so that newsgen, which
+    needs one, reads it as code too, and the joined texts are the body with that line."""
     lines = body.splitlines(keepends=True)
     offset = 0
     prose_start, prose = 0, list[str]()
@@ -28,6 +31,12 @@ def split_code(body: str) -> Iterator[tuple[bool, int, str]]:
                 if c and c.group(1)[0] == mark[0] and len(c.group(1)) >= len(mark):
                     close = j
                     break
+            else:  # never closed: code to the end
+                if prose:
+                    yield False, prose_start, "".join(prose)
+                rest = "".join(lines[i:])
+                yield True, offset, rest + ("" if rest.endswith("\n") else "\n") + mark + "\n"
+                return
         if close is None:
             if not prose:
                 prose_start = offset
