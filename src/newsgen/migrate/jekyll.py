@@ -74,6 +74,7 @@ class JekyllSite:
             self.config = loaded if isinstance(loaded, dict) else {}
         elif not any((src / d).is_dir() for d in ("_posts", "_layouts")):
             raise ImportRefused(f"{src} has neither _config.yml nor _posts/: no Jekyll site")
+        self.source_folder(config_path.name)
         zone = scalar_text(self.config.get("timezone"))
         if zone and check_timezone(zone):
             notes.warn(config_path.name, None, "config", f"timezone '{zone}' is not an IANA "
@@ -93,6 +94,21 @@ class JekyllSite:
         self.unread: Counter[str] = Counter()  # posts found that cannot be imported: why
 
     # -- the site ------------------------------------------------------------------------
+
+    def source_folder(self, config_name: str) -> None:
+        """`source:`, a folder of the site: Jekyll reads posts, pages and files there."""
+        given = (scalar_text(self.config.get("source")) or "").strip("/")
+        folder = (self.src / given).resolve()
+        if given in ("", "."):
+            return
+        if folder.is_dir() and folder.is_relative_to(self.src.resolve()):
+            self.src = folder
+            why = f"source: {given}: the site is read there, and the paths below are in it"
+        else:
+            why = (f"source: '{given}' is no folder of the old site (made by a build step?): "
+                   "the site's own folder is read, its folders above _posts taken as "
+                   "categories; import the folder the build step reads, or make it first")
+        self.notes.warn(config_name, None, "config", why)
 
     def declared_languages(self) -> list[str]:
         """Languages the site names: `languages` in _config.yml, or `_data/languages`."""
