@@ -427,7 +427,61 @@ def test_text_without_braces_is_unchanged(kind: str, text: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=200))
 def test_split_code_keeps_every_character(text: str) -> None:
-    assert "".join(chunk for _, _, chunk in split_code(text)) == text
+    """Every character, in order; a fence left open gets its closing line at the end."""
+    joined = "".join(chunk for _, _, chunk in split_code(text))
+    assert joined.startswith(text)
+    assert joined == text or re.fullmatch(r"\n?(`{3,}|~{3,})\n", joined[len(text):])
+
+
+def test_a_fence_left_open_is_code_to_the_end_as_hugo_reads_it(tmp_path: Path) -> None:
+    """CommonMark (Hugo's goldmark, Jekyll's GFM) reads a fence that is never closed as
+    code to the end: nothing in it is rewritten, and the post gets the closing line that
+    newsgen needs to read it as code too (a link-like `[a](x"(i)` in it failed the build)."""
+    imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\ntitle = "T"\n',
+        "content/posts/a.md": '---\ntitle: A\ndate: 2020-01-01\n---\nIntro.\n\n```sql\n'
+                              '[b] [nvarchar](50) NULL,\nSELECT [a](x"(i)\n',
+    })
+    text = (tmp_path / "new/content/posts/a.md").read_text("utf-8")
+    assert text.endswith('```sql\n[b] [nvarchar](50) NULL,\nSELECT [a](x"(i)\n```\n')
+    run = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert run.code == 0, run.err
+    code = soup(tmp_path / "new/dist/posts/a/index.html").select_one("pre code")
+    assert code is not None and "[nvarchar](50)" in code.get_text()
+
+
+def test_files_newsgen_writes_itself_are_not_copied(tmp_path: Path) -> None:
+    """A Hugo site's own robots.txt, sitemap.xml or 404.html (in static/ or content/) would
+    collide with newsgen's: they are left out with one warning, and the site builds."""
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\ntitle = "T"\n',
+        "content/robots.txt": "User-Agent: *\n", "static/robots.txt": "User-Agent: *\n",
+        "static/404.html": "gone", "static/sitemap.xml": "<x/>", "static/ok.txt": "kept",
+        "content/posts/a.md": "---\ntitle: A\ndate: 2020-01-01\n---\nHi.\n",
+    })
+    assert "warning: 4 files not copied (content/robots.txt, static/404.html, " in run.err
+    new = tmp_path / "new"
+    assert (new / "static/ok.txt").is_file() and not (new / "static/robots.txt").exists()
+    assert newsgen("build", "-s", new, "--now", NOW).code == 0
+    assert "Sitemap: https://e.org/sitemap.xml" in (new / "dist/robots.txt").read_text("utf-8")
+
+
+def test_jekyll_reads_the_site_from_its_source_folder(tmp_path: Path) -> None:
+    """`source: site`: the folders above _posts are counted from there (`news` is the
+    category, not `site`), so the old URL is kept; a source that is no folder is said."""
+    files: dict[str, str | bytes] = {
+        "_config.yml": "title: T\nurl: https://e.org\nsource: site\n"
+                       "permalink: /:categories/:title/\n",
+        "site/_posts/2020-01-02-hello.md": "---\ntitle: Hello\ncategories: [news]\n---\nHi.\n",
+    }
+    run = imported(tmp_path / "a", files, kind="jekyll")
+    assert "_config.yml: warning: source: site: the site is read there" in run.err
+    assert "1 post keeps its old URL" in run.err
+    assert newsgen("build", "-s", tmp_path / "a/new", "--now", NOW).code == 0
+    assert answered(tmp_path / "a/new/dist", "/news/hello/") == "page"
+    files["_config.yml"] = "title: T\nsource: .tmp/src\n"
+    run = imported(tmp_path / "b", files, kind="jekyll")
+    assert "source: '.tmp/src' is no folder of the old site" in run.err
 
 
 # -- old URLs by the generators' rules -------------------------------------------------------
