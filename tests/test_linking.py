@@ -347,3 +347,14 @@ def test_a_markdown_file_named_by_its_site_path_is_linked_to_its_article(
     assert run.code == 1
     assert any(e.startswith("content/general/a.md:7: error: link '/economy/gone.md': no file "
                             "content/economy/gone.md") for e in run.errors()), run.err
+
+
+def test_a_long_link_target_is_quoted_short(tmp_path: Path) -> None:
+    """A "link" that runs over many lines (an SQL column list read as Markdown) is quoted
+    cut short, not printed whole."""
+    target = "x" * 200 + ".md"
+    site = write_site(tmp_path / "s", {"content/general/a.md": article("A", body=f"[a]({target})")})
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    error = next(e for e in run.errors() if "error: link '" in e)
+    assert f"link '{'x' * 79}…': no file content/general/{target}" in error

@@ -50,6 +50,12 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """A value quoted in a message, cut to `limit` characters: a "link" that runs over
+    many lines of code would otherwise fill the terminal."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def count(n: int, word: str) -> str:
     """"1 error", "2 errors", "1,204 articles": a number and its noun, plural as needed."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from newsgen.errors import count
+from newsgen.errors import count, quoted
 from newsgen.migrate.bodies import BodyConverter, Page
 from newsgen.migrate.code import split_code
 from newsgen.migrate.common import Notes, Plan, Post, dump_front, dump_yaml
@@ -150,14 +150,15 @@ class Writer:
         if unknown:
             at = s.body.find(unknown[0])
             self.notes.warn(s.rel, s.body_line + s.body.count("\n", 0, at) if at >= 0 else None,
-                            "link", f"link '{unknown[0]}' names no imported post: rewritten as "
-                            "its old site path, which may name a page that is not imported"
+                            "link", f"link '{quoted(unknown[0])}' names no imported post: "
+                            "rewritten as its old site path, which may name a page that is "
+                            "not imported"
                             + (f" (and {count(len(unknown) - 1, 'other link')})"
                                if len(unknown) > 1 else ""))
         self.missing_images(s.rel, s.body_line, s.body, body)
         for target in stuck:
-            self.notes.warn(s.rel, None, "link", f"link '{target}' names no file of the new "
-                            "site and could not be rewritten: newsgen will report it")
+            self.notes.warn(s.rel, None, "link", f"link '{quoted(target)}' names no file of "
+                            "the new site and could not be rewritten: newsgen will report it")
         front: dict[str, Any] = {"title": post.title, "date": post.moment.written,
                                  "section": post.section, "slug": post.slug}
         if self.multilingual:

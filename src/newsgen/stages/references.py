@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen.errors import Reporter, closest
+from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, RelatedItem, article_stem
 from newsgen.model.site import Entry, LeadImage, Link, Section
@@ -81,7 +81,7 @@ class References:
             url: str | None = None
             if path is None:
                 self.reporter.error(a.source, line,
-                                    f"link '{target}' points outside the content folder")
+                                    f"link '{quoted(target)}' points outside the content folder")
             elif (linked := by_content.get(path)) is not None:
                 if linked.published:
                     url = self.config.base_path + quote(linked.url) + suffix
@@ -90,7 +90,7 @@ class References:
                         self.why_held(linked.article), "not published yet")
                     self.reporter.warning(
                         a.source, line,
-                        f"link '{target}': {linked.article.source} is {what}; the link is "
+                        f"link '{quoted(target)}': {linked.article.source} is {what}; the link is "
                         "left out of this build")
             elif path in self.asset_by_content_path:
                 url = (self.config.base_path + quote(self.asset_by_content_path[path].output)
@@ -102,7 +102,7 @@ class References:
                     if guess:
                         hint = f"; did you mean '{posixpath.relpath(guess, a.folder or '.')}'?"
                 self.reporter.error(a.source, line,
-                                    f"link '{target}': no file content/{path}{hint}")
+                                    f"link '{quoted(target)}': no file content/{path}{hint}")
             urls.append(html.escape(url if url is not None else "#", quote=True))
         return tuple(urls)
 
