@@ -183,3 +183,27 @@ def test_one_language_configured_under_two_spellings_is_an_error(tmp_path: Path)
             "configure it once"),
         (7, "languages: 'RU' is the language 'ru' of line 6 written another way; "
             "configure it once")]
+
+
+@pytest.mark.parametrize(("logo", "error"), [
+    ("/nope.png", "newsgen.yaml:4: error: publisher.logo: no file '/nope.png' in static/ or "
+                  "content/; did you mean 'logo.png'?"),
+    ('"javascript:alert(1)"', "newsgen.yaml:4: error: publisher.logo: 'javascript:alert(1)' "
+                              "is no http(s) URL; give one, or a file's site path"),
+    ("/logo.png", None), ("https://cdn.example/l.png", None), ("assets/newsgen-logo.png", None),
+])
+def test_the_publisher_logo_is_a_file_of_the_site_or_a_web_url(
+        tmp_path: Path, logo: str, error: str | None) -> None:
+    """The logo is every article's JSON-LD publisher image: a missing file there is a
+    link to nothing, as a missing stylesheet is."""
+    from conftest import newsgen, write_site
+
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": f"title: T\nbase_url: https://e.org/\npublisher:\n  logo: {logo}\n",
+        "static/logo.png": b"\x89PNG", "content/general/a.md": "---\ntitle: A\n"
+        "date: 2024-12-01\nsection: General\n---\nx\n"})
+    run = newsgen("check", "-s", site, "--now", "2025-01-01")
+    if error is None:
+        assert run.code == 0, run.err
+    else:
+        assert run.code == 1 and error in run.errors(), run.err

@@ -28,7 +28,8 @@ from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
 from newsgen.output.guard import OutputRefused, check_output_dir, folds_case, tree_digest
-from newsgen.parse.config import check_stylesheets, line_of_key, load_config
+from newsgen.parse.config import line_of_key, load_config
+from newsgen.parse.config_files import check_stylesheets
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.stages.loader import theme_files

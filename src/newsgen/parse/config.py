@@ -371,12 +371,3 @@ def _missing_labels(c: Checker, node: YMap, languages: tuple[LanguageConfig, ...
         c.reporter.warning(c.path, line, f"language '{name}': no translation for {count} "
                                          f"({', '.join(missing)}); using English (set "
                                          f"languages.{name}.strings.<label> for each)")
-
-
-def check_stylesheets(config: Config, outputs: set[str], reporter: Reporter) -> None:
-    """Each `extra_css` names a file the output will have (`outputs`: the site's files)."""
-    for path in config.extra_css:
-        if path not in outputs:
-            hint = did_you_mean(path, sorted(o for o in outputs if o.endswith(".css")))
-            reporter.error(CONFIG_NAME, line_of_key(config.root / CONFIG_NAME, "extra_css"),
-                           f"extra_css: no file '{path}' in static/ or content/{hint}")
