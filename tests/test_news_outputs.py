@@ -409,3 +409,23 @@ def test_the_sitemap_writer_gives_elementtrees_bytes(
         for hreflang, href in alternates:
             feeds._sub(url, "xhtml:link", rel="alternate", hreflang=hreflang, href=href)
     assert feeds.urlset(records) == feeds._bytes(root)
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("en", "en"), ("pt-BR", "pt"), ("pt_br", "pt"), ("zh-CN", "zh-cn"), ("zh_tw", "zh-tw"),
+    ("zh-HK", "zh"), ("tk", "tk"),
+])
+def test_the_news_sitemap_names_languages_as_google_asks(code: str, expected: str) -> None:
+    from newsgen.stages.feeds import news_language
+
+    assert news_language(code) == expected
+
+
+def test_an_invalid_base_url_is_one_error_not_also_a_warning(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"newsgen.yaml": "title: T\nbase_url: 42\n",
+                                       "content/general/a.md": article("A")})
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert [line for line in run.err.splitlines() if "base_url" in line] == [
+        "newsgen.yaml:2: error: base_url: '42' must be an http(s) URL or a path starting "
+        "with '/'"]

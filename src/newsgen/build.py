@@ -106,7 +106,8 @@ class BuildResult:
 
 def _config(options: BuildOptions, reporter: Reporter) -> Config:
     config = load_site_config(options, reporter)
-    if not config.base_is_absolute and options.base_url is None:
+    if not config.base_is_absolute and options.base_url is None and not any(
+            d.message.startswith("base_url:") for d in reporter.errors):  # said already
         reporter.warning(CONFIG_NAME, line_of_key(config.root / CONFIG_NAME, "base_url"),
                          f"base_url '{config.base_url}' is not an absolute URL: feeds, sitemaps "
                          "and canonical links need one (set base_url: https://… or pass "

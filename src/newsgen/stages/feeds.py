@@ -240,6 +240,13 @@ def news_entries(site: Site) -> list[Entry]:
     )[:NEWS_LIMIT]
 
 
+def news_language(code: str) -> str:
+    """The language as Google News sitemaps name it: its ISO 639 code (`pt` for `pt-BR`),
+    but `zh-cn` and `zh-tw`, the two regional codes it takes."""
+    lang, _, region = code.lower().replace("_", "-").partition("-")
+    return f"zh-{region}" if lang == "zh" and region in ("cn", "tw") else lang
+
+
 def news_sitemap(ctx: Context, page: Page) -> bytes:
     """Google News sitemap: the page's items (see `news_entries`)."""
     root = _urlset({"xmlns:news": NEWS})
@@ -250,7 +257,7 @@ def news_sitemap(ctx: Context, page: Page) -> bytes:
         news = _sub(url, "news:news")
         pub = _sub(news, "news:publication")
         _sub(pub, "news:name", lang.title)
-        _sub(pub, "news:language", entry.lang)
+        _sub(pub, "news:language", news_language(entry.lang))
         _sub(news, "news:publication_date", iso(ctx.local(entry.article.date)))
         _sub(news, "news:title", entry.article.title)
     return _bytes(root)
