@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
-from conftest import article, newsgen, tree_digest, write_site
+from conftest import NOW, article, newsgen, tree_digest, write_site
 
 from newsgen.build import BuildOptions, build
 from newsgen.errors import BuildFailed, Reporter
@@ -193,3 +193,16 @@ def run_with_env(args: list[str], cwd: Path, env: dict[str, str]):  # type: igno
 
     return subprocess.run([sys.executable, "-m", "newsgen", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=60, env={**os.environ, **env})
+
+
+def test_a_base_url_path_is_percent_encoded_everywhere(tmp_path: Path) -> None:
+    """A sub-path with a space or Cyrillic is written escaped, as every other path is:
+    raw, it made invalid sitemap <loc>s and hrefs."""
+    site = write_site(tmp_path / "s", {"content/general/a.md": article("A")})
+    run = newsgen("build", "-s", site, "--now", NOW, "--base-url", "https://e.org/my новости/")
+    assert run.code == 0, run.err
+    base = "https://e.org/my%20%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/"
+    page = (site / "dist/general/a/index.html").read_text("utf-8")
+    assert f'<link rel="canonical" href="{base}general/a/">' in page
+    assert 'href="/my%20%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/assets/' in page
+    assert f"<loc>{base}general/a/</loc>" in (site / "dist/sitemap.xml").read_text("utf-8")

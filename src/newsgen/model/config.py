@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "newsgen.yaml"
@@ -160,4 +160,7 @@ class Config:
 
 
 def normalize_base_url(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
+    """Ending with "/", its path percent-encoded as every URL newsgen writes is
+    (`/my news/` is `/my%20news/`, `/новости/` `/%D0%BD…/`); an escape given stays."""
+    parts = urlsplit(url if url.endswith("/") else url + "/")
+    return urlunsplit(parts._replace(path=quote(parts.path, safe="/%!$&'()*+,;=:@~")))
