@@ -710,6 +710,20 @@ def test_a_date_alone_is_placed_in_the_guessed_zone() -> None:
     })
 
 
+def test_a_post_outside_a_translation_group_keeps_out_of_it() -> None:
+    """Found by the property test below: an uncategorized post lands beside a translated
+    one (content/en/news/…three.3.md, the translated one renamed …-2.md); its implicit
+    translation_key (its path without the language) was the group's, and two en articles
+    shared one key. It is given a key of its own."""
+    untitled = "---\ntitle: '0'\n---\n\n\n"
+    _imports_and_builds("jekyll", {
+        "_config.yml": "permalink: none\nlanguages: [en, de]\n",
+        "_posts/2021-12-31-three.3.md": untitled,
+        "en/news/_posts/2021-12-31-three.3.md": untitled,
+        "de/news/_posts/2021-12-31-three.3.md": untitled,
+    })
+
+
 @settings(max_examples=25, deadline=None)
 @given(files=jekyll_posts())
 def test_any_jekyll_archive_imports_and_builds(files: dict[str, str]) -> None:

@@ -24,6 +24,7 @@ from newsgen.migrate.write import Writer, site_config
 from newsgen.model.config import Config
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_language_code, language_tag
+from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
 
 __all__ = ["ImportRefused", "ImportResult", "run_import", "summary"]
@@ -94,6 +95,7 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
                        "old URL", f"no redirect from {alias}: {why}")
     _case_only(plan.posts, spots, notes)
     _translations(plan.posts, notes)
+    _distinct_keys(plan.posts, config)
     writer = Writer(plan, src, dest, notes, kind)
     written = writer.write_all()
     result.files = writer.copied
@@ -257,6 +259,22 @@ def _translations(posts: list[Post], notes: Notes) -> None:
                 continue
             seen.add(post.lang)
             post.translation_key = key
+
+
+def _distinct_keys(posts: list[Post], config: Config) -> None:
+    """A post without translation_key has its path, without the language, as one
+    (newsgen.parse.readings): where that is the key of another post of its language (a
+    group's, or a renamed file's), it is given its own path, language and all."""
+    keys: dict[tuple[str, str], int] = {}
+    implicit = {}
+    for post in posts:
+        key = post.translation_key or path_facts(
+            config, post.new_path.removeprefix("content/")).translation_key
+        implicit[id(post)] = key
+        keys[(post.lang, key)] = keys.get((post.lang, key), 0) + 1
+    for post in posts:
+        if not post.translation_key and keys[(post.lang, implicit[id(post)])] > 1:
+            post.translation_key = post.new_path.removeprefix("content/").rsplit(".", 1)[0]
 
 
 def copy_file(source: Path, target: Path) -> None:
