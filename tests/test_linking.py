@@ -330,23 +330,26 @@ def test_an_entry_linked_is_the_entry_replaced() -> None:
 def test_a_markdown_file_named_by_its_site_path_is_linked_to_its_article(
         tmp_path: Path) -> None:
     """`/economy/b.md` names content/economy/b.md: as a link it would be dead (the output
-    has no .md files), so it becomes the article's URL, and a missing one is an error.
-    Other site paths (`/assets/…`, `/economy/`) are left as written."""
+    has no .md files), so it becomes the article's URL; a Markdown file of static/ is
+    linked where it is published, also under a base path. A site path that names no
+    source is kept as written, with a warning. Other site paths are left alone."""
     site = write_site(tmp_path / "s", {
-        "content/general/a.md": article("A", body="[b](/economy/b.md#top) [s](/economy/) "
-                                                  "[c](/assets/newsgen.css)"),
+        "content/general/a.md": article(
+            "A", body="[b](/economy/b.md#top) [s](/economy/) [c](/assets/newsgen.css) "
+                      "[g](/docs/guide.md) [n](/news/economy/b.md) [x](/old/gone.md)"),
         "content/economy/b.md": article("B", section="Economy"),
+        "static/docs/guide.md": "# Guide\n",
     })
-    run = newsgen("build", "-s", site, "--now", NOW)
+    run = newsgen("build", "-s", site, "--now", NOW, "--base-url", "https://e.org/news/")
     assert run.code == 0, run.err
-    hrefs = [a["href"] for a in soup(site / "dist/general/a/index.html").select("main a")
-             if a.get_text() in ("b", "s", "c")]
-    assert hrefs == ["/economy/b/#top", "/economy/", "/assets/newsgen.css"]
-    write_site(site, {"content/general/a.md": article("A", body="[b](/economy/gone.md)")})
-    run = newsgen("build", "-s", site, "--now", NOW)
-    assert run.code == 1
-    assert any(e.startswith("content/general/a.md:7: error: link '/economy/gone.md': no file "
-                            "content/economy/gone.md") for e in run.errors()), run.err
+    hrefs = {a.get_text(): a["href"] for a in
+             soup(site / "dist/general/a/index.html").select("main a")}
+    assert hrefs["b"] == "/news/economy/b/#top" and hrefs["n"] == "/news/economy/b/"
+    assert hrefs["g"] == "/news/docs/guide.md"
+    assert (hrefs["s"], hrefs["c"], hrefs["x"]) == (
+        "/economy/", "/assets/newsgen.css", "/old/gone.md")
+    assert any(w.startswith("content/general/a.md:7: warning: link '/old/gone.md': no "
+                            "article or file at this site path") for w in run.warnings()), run.err
 
 
 def test_a_long_link_target_is_quoted_short(tmp_path: Path) -> None:

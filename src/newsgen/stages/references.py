@@ -76,10 +76,17 @@ class References:
             parts = urlsplit(target)
             suffix = (f"?{parts.query}" if parts.query else "") + (
                 f"#{parts.fragment}" if parts.fragment else "")
-            path = self.resolve_path(a.folder, unquote(parts.path))
             line = a.body_line + (body.link_lines[i] if i < len(body.link_lines) else 0)
+            path: str | None
             url: str | None = None
-            if path is None:
+            if parts.path.startswith("/"):  # a Markdown file by its site path
+                url, path = self._by_site_path(a, target, unquote(parts.path), line,
+                                               by_content)
+            else:
+                path = self.resolve_path(a.folder, unquote(parts.path))
+            if url is not None:  # a file of static/, or no source: as written
+                pass
+            elif path is None:
                 self.reporter.error(a.source, line,
                                     f"link '{quoted(target)}' points outside the content folder")
             elif (linked := by_content.get(path)) is not None:
@@ -105,6 +112,29 @@ class References:
                                     f"link '{quoted(target)}': no file content/{path}{hint}")
             urls.append(html.escape(url if url is not None else "#", quote=True))
         return tuple(urls)
+
+    def _by_site_path(self, a: Article, target: str, site_path: str, line: int,
+                      by_content: dict[str, Placed]) -> tuple[str | None, str | None]:
+        """A root-relative link to a Markdown file (`/economy/b.md`, or with the site's
+        base path `/news/economy/b.md`): (None, the content path of the article or file it
+        names), or (its URL, None) for a file of static/, or (the link as written, None)
+        with a warning when it names none."""
+        base = self.config.base_path
+        paths = [site_path]
+        if base != "/" and site_path.startswith(base):
+            paths.append(site_path[len(base) - 1:])
+        for candidate in paths:
+            path = posixpath.normpath(candidate.lstrip("/"))
+            if path in by_content or path in self.asset_by_content_path:
+                return None, path
+            asset = self.asset_by_output.get(path)
+            if asset is not None:  # a file of static/: its URL
+                rest = target[len(urlsplit(target).path):]  # ?query#fragment
+                return base + quote(asset.output) + rest, None
+        self.reporter.warning(a.source, line, f"link '{quoted(target)}': no article or file "
+                              f"at this site path (content/{site_path.lstrip('/')}, "
+                              f"static/{site_path.lstrip('/')}): left as written")
+        return target, None
 
     def image(self, a: Article) -> LeadImage | None:
         img = a.image
