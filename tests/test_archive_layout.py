@@ -354,3 +354,17 @@ def test_a_language_folder_and_suffix_that_differ_are_said(tmp_path: Path) -> No
     assert "content/ru/news/x.en.md: warning: language: its folder says 'ru' and its name " \
            "'en'; the name's (en) is used (set lang: to say which)" in run.warnings()
     assert (site / "dist/news/x/index.html").exists()
+
+
+def test_old_sitemap_check_under_an_encoded_base_path(tmp_path: Path) -> None:
+    """The base path is written percent-encoded (`/my%20news/`); an old sitemap's URLs
+    are compared decoded, so its own sitemap is found whole."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "title: T\nbase_url: 'https://e.org/my news/'\n",
+        "content/general/a.md": article("A")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    old = tmp_path / "old.xml"
+    old.write_bytes((site / "dist/sitemap.xml").read_bytes())
+    run = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", old)
+    assert run.code == 0, run.err
+    assert " 0 missing" in run.err

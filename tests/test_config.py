@@ -207,3 +207,17 @@ def test_the_publisher_logo_is_a_file_of_the_site_or_a_web_url(
         assert run.code == 0, run.err
     else:
         assert run.code == 1 and error in run.errors(), run.err
+
+
+def test_an_upper_case_logo_url_is_a_url_in_the_json_ld(tmp_path: Path) -> None:
+    from conftest import newsgen, soup, write_site
+
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "title: T\nbase_url: https://e.org/\npublisher:\n"
+                        "  logo: ' HTTPS://cdn.example/l.png'\n",
+        "content/general/a.md": "---\ntitle: A\ndate: 2024-12-01\nsection: General\n---\nx\n"})
+    assert newsgen("build", "-s", site, "--now", "2025-01-01").code == 0
+    script = soup(site / "dist/general/a/index.html").find(
+        "script", type="application/ld+json").string
+    assert '"url": "HTTPS://cdn.example/l.png"' in script or \
+        '"url":"HTTPS://cdn.example/l.png"' in script

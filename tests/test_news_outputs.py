@@ -413,7 +413,8 @@ def test_the_sitemap_writer_gives_elementtrees_bytes(
 
 @pytest.mark.parametrize(("code", "expected"), [
     ("en", "en"), ("pt-BR", "pt"), ("pt_br", "pt"), ("zh-CN", "zh-cn"), ("zh_tw", "zh-tw"),
-    ("zh-HK", "zh"), ("tk", "tk"),
+    ("zh-HK", "zh-tw"), ("zh-Hant", "zh-tw"), ("zh-Hans", "zh-cn"), ("zh", "zh-cn"),
+    ("tk", "tk"),
 ])
 def test_the_news_sitemap_names_languages_as_google_asks(code: str, expected: str) -> None:
     from newsgen.stages.feeds import news_language

@@ -76,6 +76,7 @@ def candidates(url: str, base_path: str) -> list[str] | None:
     if "/." in path:  # /a/../b/ is /b/, as a browser asks for it
         path = posixpath.normpath(path) + ("/" if path.endswith(("/", "/.", "/..")) else "")
         path = path.replace("//", "/")
+    base_path = unquote(base_path)  # written percent-encoded, as every URL is
     if not path.startswith(base_path) and path + "/" != base_path:
         return None
     rel = path[len(base_path):] if path.startswith(base_path) else ""

@@ -242,9 +242,11 @@ def news_entries(site: Site) -> list[Entry]:
 
 def news_language(code: str) -> str:
     """The language as Google News sitemaps name it: its ISO 639 code (`pt` for `pt-BR`),
-    but `zh-cn` and `zh-tw`, the two regional codes it takes."""
+    but Chinese, which it takes as `zh-cn` (simplified) or `zh-tw` (traditional) only."""
     lang, _, region = code.lower().replace("_", "-").partition("-")
-    return f"zh-{region}" if lang == "zh" and region in ("cn", "tw") else lang
+    if lang == "zh":  # simplified (China, Singapore) or traditional script
+        return "zh-tw" if region.split("-")[0] in ("tw", "hant", "hk", "mo") else "zh-cn"
+    return lang
 
 
 def news_sitemap(ctx: Context, page: Page) -> bytes:

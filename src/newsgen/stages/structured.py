@@ -18,12 +18,12 @@ DEFAULT_LOGO = ("assets/newsgen-logo.png", 512, 512)
 def publisher_logo(config: Config, absolute: Callable[[str], str]) -> dict[str, Any]:
     """The publisher's logo as an ImageObject: `publisher.logo`, or the theme's.
     `absolute` makes a site path an absolute URL."""
-    logo = config.publisher.logo
+    logo = (config.publisher.logo or "").strip()
     if not logo:
         path, width, height = DEFAULT_LOGO
         return {"@type": "ImageObject", "url": absolute(path), "width": width,
                 "height": height}
-    if not logo.startswith(("http://", "https://")):
+    if not logo.lower().startswith(("http://", "https://")):  # as parse.config_files
         logo = absolute(logo.lstrip("/"))
     return {"@type": "ImageObject", "url": logo}
 
