@@ -264,7 +264,8 @@ def _translations(posts: list[Post], notes: Notes) -> None:
 def _distinct_keys(posts: list[Post], config: Config) -> None:
     """A post without translation_key has its path, without the language, as one
     (newsgen.parse.readings): where that is the key of another post of its language (a
-    group's, or a renamed file's), it is given its own path, language and all."""
+    group's, or a renamed file's), it is given a key of its own: its path, language and
+    all, numbered when that is taken too."""
     keys: dict[tuple[str, str], int] = {}
     implicit = {}
     for post in posts:
@@ -274,7 +275,13 @@ def _distinct_keys(posts: list[Post], config: Config) -> None:
         keys[(post.lang, key)] = keys.get((post.lang, key), 0) + 1
     for post in posts:
         if not post.translation_key and keys[(post.lang, implicit[id(post)])] > 1:
-            post.translation_key = post.new_path.removeprefix("content/").rsplit(".", 1)[0]
+            own, number = post.new_path.removeprefix("content/").rsplit(".", 1)[0], 1
+            key = own
+            while (post.lang, key) in keys:  # a default-language path is its implicit key
+                number += 1
+                key = f"{own}-{number}"
+            post.translation_key = key
+            keys[(post.lang, key)] = 1
 
 
 def copy_file(source: Path, target: Path) -> None:
