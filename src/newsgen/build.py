@@ -34,8 +34,8 @@ from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.stages.loader import theme_files
 
-# The stages after the "nothing changed" check are imported where they run (_stages): a
-# build with nothing to do starts without Jinja, Python-Markdown, Pillow and the linker.
+# The stages after the "nothing changed" check are imported where they run: a build with
+# nothing to do starts without Jinja, Pillow, the linker and the renderer.
 if TYPE_CHECKING:
     from newsgen.output.writer import Writer
     from newsgen.stages import images

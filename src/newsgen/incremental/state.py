@@ -30,8 +30,7 @@ from newsgen.output.guard import holds
 from newsgen.stages.loader import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
-# a build with nothing to do starts in half the time without Jinja, Python-Markdown,
-# Pillow and the linker.
+# a build with nothing to do starts without Jinja, Pillow, the linker and the renderer.
 if TYPE_CHECKING:
     from jinja2 import Environment
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 
@@ -241,9 +242,15 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
 
 def theme_files(assets: Iterable[Asset]) -> dict[str, bytes]:
     """The built-in theme's static files, except those the site's own files replace."""
+    return {rel: file.read_bytes() for rel, file in theme_paths(assets).items()}
+
+
+def theme_paths(assets: Iterable[Asset]) -> dict[str, Traversable]:
+    """The output paths of the built-in theme's static files (not read), except those the
+    site's own files replace."""
     taken = {a.output for a in assets}
     folder = resources.files("newsgen").joinpath("theme", "static")
-    out: dict[str, bytes] = {}
+    out: dict[str, Traversable] = {}
     stack = [(folder, "")]
     while stack:
         node, prefix = stack.pop()
@@ -252,5 +259,5 @@ def theme_files(assets: Iterable[Asset]) -> dict[str, bytes]:
             if child.is_dir():
                 stack.append((child, rel + "/"))
             elif rel not in taken:
-                out[rel] = child.read_bytes()
+                out[rel] = child
     return out

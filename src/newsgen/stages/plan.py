@@ -11,7 +11,7 @@ from newsgen.model.config import Config
 from newsgen.model.site import Entry, Site
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
-from newsgen.stages.loader import theme_files
+from newsgen.stages.loader import theme_paths
 
 
 def _paginate(items: tuple[Entry, ...], config: Config, base_url: str,
@@ -98,7 +98,7 @@ def plan(site: Site) -> list[Page]:
 def outputs(site: Site, pages: list[Page], made: Iterable[str]) -> dict[str, str]:
     """Every path the build publishes: a page's kind ("article", "redirect", …) or "file"
     (the site's files, the theme's, and `made`: the image variants)."""
-    files = [*theme_files(site.assets), *made, *(a.output for a in site.assets)]
+    files = [*theme_paths(site.assets), *made, *(a.output for a in site.assets)]
     return {**dict.fromkeys(files, "file"), **{p.path: p.kind for p in pages}}
 
 
@@ -174,7 +174,7 @@ def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) ->
     """No path is a folder of another's: an alias `/g/feed.xml` is the page
     `g/feed.xml/index.html`, which needs a folder where the section's feed is a file."""
     files: dict[str, str] = {path: f"the theme's file /{path}"
-                             for path in theme_files(site.assets)}
+                             for path in theme_paths(site.assets)}
     files.update({a.output: a.source for a in site.assets})
     files.update({path: page.origin for path, page in owners.items()})
     assets = {a.output: a.source for a in site.assets}
