@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -163,4 +164,5 @@ def normalize_base_url(url: str) -> str:
     """Ending with "/", its path percent-encoded as every URL newsgen writes is
     (`/my news/` is `/my%20news/`, `/новости/` `/%D0%BD…/`); an escape given stays."""
     parts = urlsplit(url if url.endswith("/") else url + "/")
-    return urlunsplit(parts._replace(path=quote(parts.path, safe="/%!$&'()*+,;=:@~")))
+    path = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", parts.path)  # a lone % is a character
+    return urlunsplit(parts._replace(path=quote(path, safe="/%!$&'()*+,;=:@~")))
