@@ -361,3 +361,16 @@ def test_a_long_link_target_is_quoted_short(tmp_path: Path) -> None:
     assert run.code == 1
     error = next(e for e in run.errors() if "error: link '" in e)
     assert f"link '{'x' * 79}…': no file content/general/{target}" in error
+
+
+def test_a_field_given_under_both_names_is_warned(tmp_path: Path) -> None:
+    """`redirect_from` and `aliases` both given: newsgen's name wins, and the old URLs
+    of the other get no redirect page; that is said, never silent."""
+    site = write_site(tmp_path / "s", {"content/general/a.md": (
+        "---\ntitle: A\ndate: 2024-12-01\nsection: General\nredirect_from: [/old.html]\n"
+        "aliases: [/older/]\n---\nx\n")})
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 0
+    assert ("content/general/a.md:5: warning: 'redirect_from' is read as 'aliases', which "
+            "this file gives too (line 6): 'aliases' is used and 'redirect_from' left out; "
+            "merge them") in run.warnings()
