@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import soup
+from conftest import NOW, article, newsgen, soup, write_site
 from PIL import Image
 
 
@@ -222,3 +222,16 @@ def test_output_has_no_build_time(basic_build: Path) -> None:
     text = (basic_build / "index.html").read_text("utf-8")
     for day in (today - datetime.timedelta(days=1), today, today + datetime.timedelta(days=1)):
         assert day.isoformat() not in text
+
+
+def test_the_base_url_warning_says_where_to_set_it(tmp_path: Path) -> None:
+    """A site without newsgen.yaml is told to create one, not to edit a file it lacks."""
+    site = write_site(tmp_path / "s", {"content/general/a.md": article("A")})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0
+    assert any("(create newsgen.yaml with base_url: https://…, or pass --base-url)" in w
+               for w in run.warnings()), run.err
+    write_site(site, {"newsgen.yaml": "title: T\n"})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert any("(set base_url: https://… in newsgen.yaml, or pass --base-url)" in w
+               for w in run.warnings()), run.err

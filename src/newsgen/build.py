@@ -108,10 +108,11 @@ def _config(options: BuildOptions, reporter: Reporter) -> Config:
     config = load_site_config(options, reporter)
     if not config.base_is_absolute and options.base_url is None and not any(
             d.message.startswith("base_url:") for d in reporter.errors):  # said already
+        where = (f"set base_url: https://… in {CONFIG_NAME}" if (config.root / CONFIG_NAME)
+                 .is_file() else f"create {CONFIG_NAME} with base_url: https://…")
         reporter.warning(CONFIG_NAME, line_of_key(config.root / CONFIG_NAME, "base_url"),
                          f"base_url '{config.base_url}' is not an absolute URL: feeds, sitemaps "
-                         "and canonical links need one (set base_url: https://… or pass "
-                         "--base-url)")
+                         f"and canonical links need one ({where}, or pass --base-url)")
     return config
 
 
