@@ -170,7 +170,7 @@ def test_summary_counts_posts_redirects_and_warnings(
     assert "imported 7 of 7 posts" in err and "(en 6, ru 1)" in err
     assert "3 old URLs get a redirect page" in err and "2 files copied" in err
     assert "Liquid tag include 1" in err and "section 1" in err
-    assert "not imported: 3 theme files" in err
+    assert "2 theme files (layouts" in err  # _config.yml is read: no theme file
     hugo = archives["hugo"]["import"].err
     assert "imported 8 of 8 posts" in hugo and "Hugo shortcode gallery 1" in hugo
     assert "3 list pages (_index.md) not imported" in hugo
@@ -1021,3 +1021,14 @@ def test_a_slug_that_cannot_be_kept_comes_from_the_old_one(tmp_path: Path) -> No
     text = (tmp_path / "new/content/blog/0415-x/index.md").read_text(encoding="utf-8")
     assert "slug: linkerd-2-10-and-extensions\n" in text
     assert "- /2021/04/linkerd-2.10-and-extensions/\n" in text
+
+
+def test_the_summary_counts_one_in_the_singular() -> None:
+    from collections import Counter
+
+    from newsgen.migrate import ImportResult, summary
+
+    result = ImportResult(found=1, skipped=Counter({"pages (about, index, archives)": 1,
+                                                    "theme files (layouts)": 2}))
+    assert ("newsgen: not imported: 2 theme files (layouts), 1 page (about, index, archives)"
+            in summary(result, "new"))

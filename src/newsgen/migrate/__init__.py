@@ -10,6 +10,7 @@ it twice on the same site gives the same files, byte for byte.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -289,6 +290,11 @@ def copy_file(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
+def _one(what: str) -> str:
+    """"pages (about, index)" of one: "page (about, index)"; "theme files" "theme file"."""
+    return re.sub(r"^((?:\w+ )?\w+?)s\b", r"\1", what)
+
+
 def summary(result: ImportResult, dest: str) -> str:
     """What the import did, in a few lines for the terminal."""
     by_lang = ", ".join(f"{lang} {n:,}" for lang, n in sorted(
@@ -313,7 +319,7 @@ def summary(result: ImportResult, dest: str) -> str:
             result.warnings.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"newsgen: {count(sum(result.warnings.values()), 'warning')}: {kinds}")
     if result.skipped:
-        left = ", ".join(f"{n:,} {what}" for what, n in sorted(
+        left = ", ".join(f"{n:,} {_one(what) if n == 1 else what}" for what, n in sorted(
             result.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"newsgen: not imported: {left}; the site uses newsgen's own theme")
     return "\n".join(lines)

@@ -184,7 +184,7 @@ class JekyllSite:
                 label = special.lstrip("_") if special else ""
                 if label in self.collections and is_markdown(rel):
                     skipped["documents of other collections"] += 1
-                elif label not in ("data", "posts"):
+                elif label not in ("data", "posts") and not rel.startswith("_config."):
                     skipped["theme files (layouts, includes, styles, plugins)"] += 1
                 continue
             if has_front_matter(path):
