@@ -274,3 +274,21 @@ def test_missing_site_folder_is_a_usage_error(tmp_path: Path) -> None:
     run = newsgen("build", "-s", tmp_path / "nope")
     assert run.code == 2
     assert "does not exist" in run.err
+
+
+def test_a_template_error_in_worker_processes_is_reported_once_not_hung(
+        tmp_path: Path) -> None:
+    """With enough pages to render in worker processes, a template failure comes back
+    pickled: it could not be made again, the pool's result thread died and the build
+    hung. It is reported once per page kind, as in one process."""
+    files = {f"content/general/a{i:02d}.md": article(f"A {i}", "2024-12-10", "General")
+             for i in range(80)}
+    files["templates/article.html"] = ('{% extends "builtin/article.html" %}\n'
+                                       "{% block head_extra %}{{ article.subtitle }}"
+                                       "{% endblock %}\n")
+    site = write_site(tmp_path / "site", files)
+    run = newsgen("build", "-s", site, "--now", NOW, "-j", "2", timeout=120)
+    assert run.code == 1, run.err
+    errors = run.errors()
+    assert len(errors) == 1 and errors[0].startswith("templates/article.html:2: error: "
+                                                     "while rendering /general/a"), run.err

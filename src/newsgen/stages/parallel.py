@@ -208,8 +208,10 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
         for page in pages:
             firsts.setdefault(page.kind, page)
         pages = list(firsts.values())
+    failed_kinds: set[str] = set()  # one failure of a template is said once, as in one process
     if workers > 1 and len(pages) >= PARALLEL_MIN:
         _job = (renderer, pages)
+        kinds: dict[str, str] = {}
         try:
             with _pool(workers, _job) as pool:
                 # At most two tasks per worker are out at a time: a worker never renders
@@ -221,13 +223,15 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
                         flight.append(pool.apply_async(_render_chunk, (tasks.popleft(),)))
                     for path, result in flight.popleft().get():
                         if isinstance(result, TemplateFailure):
-                            reporter.error(result.path, result.line, result.message)
+                            kinds = kinds or {p.path: p.kind for p in pages}
+                            if kinds[path] not in failed_kinds:
+                                failed_kinds.add(kinds[path])
+                                reporter.error(result.path, result.line, result.message)
                         else:
                             yield path, result
         finally:
             _job = None
         return
-    failed_kinds: set[str] = set()
     for page in pages:
         if page.kind in failed_kinds:
             continue

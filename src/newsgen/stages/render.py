@@ -60,6 +60,11 @@ class TemplateFailure(Exception):
         self.line = line
         self.message = message
 
+    def __reduce__(self) -> tuple[type[TemplateFailure], tuple[str, int | None, str]]:
+        # A rendering worker sends it back pickled: an exception pickles its `args` only,
+        # and one that cannot be made again stops the pool's result thread (the build hung)
+        return TemplateFailure, (self.path, self.line, self.message)
+
 
 @dataclass(frozen=True)
 class SearchView:
