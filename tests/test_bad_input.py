@@ -178,6 +178,11 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "{% extends 'base.html' %}\n{% block content %}\n{{ article.title \n{% endblock %}\n",
         r"^templates/article\.html:\d+: error: template syntax:",
     ),
+    "template includes a missing partial": (  # at the include, not the page's template
+        "templates/read_also.html",
+        '<aside class="read-also">\n<h2>x</h2>\n{% include "bits/x.html" %}\n</aside>\n',
+        r"^templates/read_also\.html:3: error: template not found: bits/x\.html",
+    ),
     "template undefined variable": (
         "templates/read_also.html",
         "<aside class=\"read-also\">\n{{ article.no_such_thing }}\n</aside>\n",

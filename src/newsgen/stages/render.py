@@ -236,9 +236,9 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
                                   f"template syntax: {exc.message}") from None
-        except jinja2.TemplateNotFound as exc:
-            raise TemplateFailure(f"templates/{name}", None,
-                                  f"template not found: {exc.name}") from None
+        except jinja2.TemplateNotFound as exc:  # where it is included, when it is
+            path, line = self.locate(sys.exc_info()[2], name)
+            raise TemplateFailure(path, line, f"template not found: {exc.name}") from None
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
             path, line = self.locate(sys.exc_info()[2], name)
             message = str(exc) if isinstance(exc, jinja2.TemplateError) else (
