@@ -208,3 +208,27 @@ def test_a_site_without_a_description_is_told_once_and_described_in_its_language
     assert home == "Aşgabat Agşamy: iň soňky habarlar"
     section = soup(site / "dist/umumy/index.html").select_one('meta[name="description"]')
     assert section["content"] == "«Umumy» bölüminden iň soňky habarlar — Aşgabat Agşamy"
+
+
+def test_a_replaced_macros_file_keeps_the_built_in_picture_as_the_readme_shows(
+        tmp_path: Path) -> None:
+    """The built-in article template imports `picture` and `held_mark` from macros.html:
+    a site's own macros.html defines them, here by calling the built-in ones."""
+    from conftest import NOW, newsgen, write_site
+    from PIL import Image
+
+    site = write_site(tmp_path / "s", {
+        "templates/macros.html":
+            '{% import "builtin/macros.html" as builtin %}\n'
+            "{% macro picture(image, lazy=true, sizes=none) %}"
+            "{{ builtin.picture(image, lazy, sizes) }}{% endmacro %}\n"
+            "{% macro held_mark(held) %}{{ builtin.held_mark(held) }}{% endmacro %}\n"
+            "{% macro article_card(article, level=2, lead=false, lazy=true) %}"
+            '<article><a href="{{ article.url }}">{{ article.title }}</a></article>'
+            "{% endmacro %}\n{% macro pager(pagination) %}{% endmacro %}\n",
+        "content/general/a.md": "---\ntitle: A\ndate: 2024-12-01\nsection: General\n"
+                                "image: {src: p.jpg, alt: x}\n---\nx\n"})
+    Image.new("RGB", (1600, 900), (9, 9, 9)).save(site / "content/general/p.jpg")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert "<picture" in (site / "dist/general/a/index.html").read_text("utf-8")
