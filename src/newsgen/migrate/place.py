@@ -29,8 +29,9 @@ COMMON_PATTERNS = (
     "/{section}/{slug}.html", "/{slug}.html",
 )
 _RESERVED_FIRST = ("tags", "authors", "archive", "search", "page")
-_RESERVED_FILES = ("index.html", "404.html", "feed.xml", "sitemap.xml", "news-sitemap.xml",
-                   "robots.txt")
+# The files newsgen writes at the root of the output (and of each language, for the pages).
+RESERVED_FILES = ("index.html", "404.html", "feed.xml", "sitemap.xml", "news-sitemap.xml",
+                  "robots.txt")
 
 
 @dataclass
@@ -169,7 +170,7 @@ def _reserved(path: str, prefix: str, sections: set[str]) -> bool:
     """A path newsgen writes a list page, feed or file of its own at."""
     rest = path[len(prefix):] if prefix and path.startswith(prefix) else path
     parts = rest.split("/")
-    if rest in _RESERVED_FILES or parts[0] in _RESERVED_FIRST:
+    if rest in RESERVED_FILES or parts[0] in _RESERVED_FIRST:
         return True
     return len(parts) >= 2 and parts[0] in sections and parts[1] in (
         "index.html", "feed.xml", "page")

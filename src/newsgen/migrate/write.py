@@ -16,6 +16,7 @@ from newsgen.migrate.bodies import BodyConverter, Page
 from newsgen.migrate.code import split_code
 from newsgen.migrate.common import Notes, Plan, Post, dump_front, dump_yaml
 from newsgen.migrate.links import LinkFixer
+from newsgen.migrate.place import RESERVED_FILES
 from newsgen.migrate.resolve import Links
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.slugs import slugify
@@ -128,9 +129,9 @@ class Writer:
         if plan.default_prefix:
             prefixes.append(f"{plan.language}/")
         sections = {"", *(f"{slugify(p.section) or 'news'}/" for p in plan.posts)}
-        own = {"robots.txt", "sitemap.xml", "news-sitemap.xml"}
-        return own | {f"{prefix}{section}{name}" for prefix in prefixes for section in sections
-                      for name in ("index.html", "404.html", "feed.xml")}
+        return set(RESERVED_FILES) | {f"{prefix}{section}{name}" for prefix in prefixes
+                                      for section in sections
+                                      for name in ("index.html", "404.html", "feed.xml")}
 
     def text(self, post: Post) -> str:
         """The post as newsgen reads it."""
