@@ -235,3 +235,22 @@ def test_the_base_url_warning_says_where_to_set_it(tmp_path: Path) -> None:
     run = newsgen("build", "-s", site, "--now", NOW)
     assert any("(set base_url: https://… in newsgen.yaml, or pass --base-url)" in w
                for w in run.warnings()), run.err
+
+
+def test_a_day_without_a_time_is_shown_as_a_day(tmp_path: Path) -> None:
+    """`date: 2024-12-18` and `updated: 2024-12-19` were written as days: the page shows
+    the days, not a midnight the editor never wrote; a time written is shown."""
+    site = write_site(tmp_path / "site", {
+        "content/general/day.md": article("Day only", date="2024-12-18",
+                                          updated="2024-12-19"),
+        "content/general/timed.md": article("Timed", date="2024-12-18 10:30",
+                                            updated="2024-12-19 08:15"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    day = soup(site / "dist/general/day/index.html").find("article")
+    texts = [t.get_text(strip=True) for t in day.find_all("time")]
+    assert texts[:2] == ["December 18, 2024", "December 19, 2024"], texts
+    timed = soup(site / "dist/general/timed/index.html").find("article")
+    texts = [t.get_text(strip=True) for t in timed.find_all("time")]
+    assert "8:15" in texts[1] and "10:30" in texts[0], texts

@@ -78,6 +78,7 @@ class Article:
     translation_key: str | None = None
     draft: bool = False
     updated: datetime | None = None
+    updated_time_given: bool = True  # False for an `updated` day without a time
     image: Image | None = None
     related: tuple[RelatedItem, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)

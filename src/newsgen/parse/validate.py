@@ -139,7 +139,7 @@ class Validator(FieldReader):
         if (v := self.field(node, "aliases")) is not None:
             fields["aliases"] = self.aliases(v)
         if (v := self.field(node, "updated")) is not None:
-            updated, _ = self.moment(v, "updated")
+            updated, fields["updated_time_given"] = self.moment(v, "updated")
             if updated is not None and when is not None and updated < when:
                 self.warning(v.line, "updated: earlier than the article's date")
             fields["updated"] = updated

@@ -294,6 +294,8 @@ class ArticleView:
     def updated_text(self) -> str | None:
         if self.updated is None:
             return None
+        if not self._e.article.updated_time_given:  # a day without a time: the day only
+            return i18n.format_day(self.updated, self.lang, self.lang_config.date_format)
         return i18n.format_moment(self.updated, self.lang, self.lang_config.date_format)
 
     @cached_property
