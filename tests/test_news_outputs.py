@@ -211,6 +211,20 @@ def test_lead_image_variants_and_markup(hostile: Path) -> None:
     assert first["fetchpriority"] == "high" and "loading" not in first.attrs
 
 
+def test_a_webp_lead_image_offers_every_width_including_its_own(tmp_path: Path) -> None:
+    """A WebP original has no other format to fall back from: its narrower copies and
+    the original itself are the <img>'s srcset, so a wide screen gets the full width."""
+    site = tmp_path / "site"
+    (site / "content/general").mkdir(parents=True)
+    Image.new("RGB", (1000, 500), (0, 90, 200)).save(site / "content/general/p.webp")
+    write_site(site, {"content/general/a.md": article("A", image="{src: p.webp, alt: A}")})
+    assert newsgen("build", "-s", site).code == 0
+    figure = soup(site / "dist/general/a/index.html").find("figure")
+    assert figure.find("source") is None
+    assert figure.find("img")["srcset"] == ("/general/p-480w.webp 480w, "
+                                            "/general/p-960w.webp 960w, /general/p.webp 1000w")
+
+
 def test_image_variants_are_reused_from_the_cache(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "content/general").mkdir(parents=True)

@@ -189,12 +189,14 @@ class Context:
         if info is None:
             return ImageView(src, abs_src, image.alt or "", image.caption, image.credit,
                              image.external)
+        # a WebP original: its narrower copies and itself in the <img>, no <source>
+        own = "image/webp" if image.url.lower().endswith(".webp") else None
         same = [f"{self.urls.href(v.path)} {v.width}w" for v in info.variants
-                if v.mime != "image/webp"]
+                if (v.mime == "image/webp") == (own is not None)]
         if same and info.width:
             same.append(f"{src} {info.width}w")
-        webp = [f"{self.urls.href(v.path)} {v.width}w" for v in info.variants
-                if v.mime == "image/webp"]
+        webp = [] if own else [f"{self.urls.href(v.path)} {v.width}w" for v in info.variants
+                               if v.mime == "image/webp"]
         return ImageView(src, abs_src, image.alt or "", image.caption, image.credit,
                          image.external, info.width, info.height, ", ".join(same),
                          ", ".join(webp), crops=tuple((self.urls.abs(c.path), c.width, c.height)
