@@ -225,6 +225,28 @@ def test_a_webp_lead_image_offers_every_width_including_its_own(tmp_path: Path) 
                                             "/general/p-960w.webp 960w, /general/p.webp 1000w")
 
 
+def test_gif_and_svg_lead_images_are_used_as_they_are(tmp_path: Path) -> None:
+    """No copies of a GIF (resizing would drop its animation) or an SVG; the GIF is
+    measured, so its <img> has its size and a small one is warned about."""
+    site = tmp_path / "site"
+    (site / "content/general").mkdir(parents=True)
+    Image.new("P", (300, 200)).save(site / "content/general/p.gif")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    write_site(site, {"content/general/a.md": article("A", image="{src: p.gif, alt: A}"),
+                      "content/general/b.md": article("B", image="{src: s.svg, alt: B}"),
+                      "content/general/s.svg": svg})
+    run = newsgen("build", "-s", site)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if "p.gif is 300 × 200 px" in w], run.err
+    assert sorted(p.name for p in (site / "dist/general").iterdir()
+                  if p.is_file()) == ["feed.xml", "index.html", "p.gif", "s.svg"]
+    gif = soup(site / "dist/general/a/index.html").find("figure").find("img")
+    assert (gif["src"], gif["width"], gif["height"]) == ("/general/p.gif", "300", "200")
+    assert "srcset" not in gif.attrs
+    svg_img = soup(site / "dist/general/b/index.html").find("figure").find("img")
+    assert svg_img["src"] == "/general/s.svg" and "width" not in svg_img.attrs
+
+
 def test_image_variants_are_reused_from_the_cache(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "content/general").mkdir(parents=True)

@@ -109,7 +109,8 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
         with Image.open(path) as opened:
             width, height = opened.size
             if fmt is None or getattr(opened, "is_animated", False):
-                result.info[output] = ImageInfo(width, height)
+                _check_size(width, height, source, article, line, reporter)
+                result.info[output] = ImageInfo(width, height)  # a GIF, an animation: as is
                 return
             ImageOps.exif_transpose(opened, in_place=True)
             width, height = opened.size
@@ -159,11 +160,7 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
                 functools.partial(original.resize, (w, h), Image.Resampling.LANCZOS)):
             variants.append(variant)
     crops: list[Variant] = []
-    if width < GOOD_WIDTH or width * height < GOOD_AREA:
-        reporter.warning(article, line, f"image: {source} is {width} × {height} px; search "
-                                        f"engines show a lead image large when it is at least "
-                                        f"{GOOD_WIDTH:,} px wide and {GOOD_AREA:,} px in all")
-    else:
+    if _check_size(width, height, source, article, line, reporter):
         for rw, rh in CROPS:
             cw, ch = (round(height * rw / rh), height) if width * rh > height * rw else (
                 width, round(width * rh / rw))
@@ -172,3 +169,14 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
                     ImageOps.fit, original, (cw, ch), Image.Resampling.LANCZOS)):
                 crops.append(crop)
     result.info[output] = ImageInfo(width, height, tuple(variants), tuple(crops))
+
+
+def _check_size(width: int, height: int, source: str, article: str, line: int | None,
+                reporter: Reporter) -> bool:
+    """Whether search engines would show the image large; a warning when not."""
+    if width < GOOD_WIDTH or width * height < GOOD_AREA:
+        reporter.warning(article, line, f"image: {source} is {width} × {height} px; search "
+                                        f"engines show a lead image large when it is at least "
+                                        f"{GOOD_WIDTH:,} px wide and {GOOD_AREA:,} px in all")
+        return False
+    return True
