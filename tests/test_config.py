@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from conftest import article, newsgen, write_site
+
 from newsgen.errors import Reporter
 from newsgen.parse.config import load_config
 
@@ -221,3 +223,33 @@ def test_an_upper_case_logo_url_is_a_url_in_the_json_ld(tmp_path: Path) -> None:
         "script", type="application/ld+json").string
     assert '"url": "HTTPS://cdn.example/l.png"' in script or \
         '"url":"HTTPS://cdn.example/l.png"' in script
+
+
+def test_a_config_that_cannot_be_read_stops_before_the_articles(tmp_path: Path) -> None:
+    """Checked against defaults, a trilingual site's articles would show errors that are
+    not theirs (the same URL in two languages, a language not configured): the build
+    reports the configuration's one error and says the articles wait for it."""
+    files = {
+        "content/general/a.md": article("A"),
+        "content/ru/general/a.md": article("Б"),
+    }
+    site = write_site(tmp_path / "s", {
+        **files, "newsgen.yaml": "title: Habarlar: Türkmen\nlanguage: tk\n"
+                                 "languages:\n  ru: {title: Новости}\n"})
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert run.errors() == ["newsgen.yaml:1: error: title: a colon followed by a space inside "
+                            "a value: put the title in quotes: `title: \"Habarlar: Türkmen\"`"]
+    assert "the articles are checked once newsgen.yaml is fixed" in run.err
+    (site / "newsgen.yaml").write_text("title: Habarlar\nlanguage: tm\nlanguages:\n"
+                                       "  ru: {title: Новости}\n", "utf-8")
+    run = newsgen("build", "-s", site)
+    assert run.errors() == ["newsgen.yaml:2: error: language: 'tm' is not a language newsgen "
+                            "knows; 'tm' is the country code of Turkmenistan: did you mean "
+                            "'tk'?"]
+    # An error that leaves the languages as written still lets the articles be checked.
+    (site / "newsgen.yaml").write_text("title: Habarlar\nlanguage: tk\nper_page: -1\n"
+                                       "languages:\n  ru: {title: Новости}\n", "utf-8")
+    (site / "content/general/a.md").write_text(article("A", date="2024-13-45"), "utf-8")
+    run = newsgen("build", "-s", site)
+    assert [e.split(":")[0] for e in run.errors()] == ["content/general/a.md", "newsgen.yaml"]

@@ -106,6 +106,8 @@ class BuildResult:
 
 def _config(options: BuildOptions, reporter: Reporter) -> Config:
     config = load_site_config(options, reporter)
+    if config.misread:  # checked against defaults, the articles would show false errors
+        raise BuildFailed(f"the articles are checked once {CONFIG_NAME} is fixed")
     if not config.base_is_absolute and options.base_url is None and not any(
             d.message.startswith("base_url:") for d in reporter.errors):  # said already
         where = (f"set base_url: https://… in {CONFIG_NAME}" if (config.root / CONFIG_NAME)
@@ -378,10 +380,11 @@ def attempt(options: BuildOptions, reporter: Reporter,
     kept = "the output folder was left as it was"
     try:
         return Outcome(build(options, reporter, cache=cache))
-    except BuildFailed:
+    except BuildFailed as exc:
         errors, warnings = len(reporter.errors), len(reporter.warnings)
+        note = f" ({exc.args[0]})" if exc.args else ""
         return Outcome(None, f"{count(errors, 'error')}, {count(warnings, 'warning')}; "
-                             "nothing was written")
+                             f"nothing was written{note}")
     except OutputRefused as exc:
         return Outcome(None, f"error: {exc}")
     except OSError as exc:

@@ -131,6 +131,9 @@ class Config:
     images: Images = field(default_factory=Images)
     params: Mapping[str, Any] = field(default_factory=dict)
     exists: bool = False
+    # The file could not be read, or its languages could not: the articles, checked
+    # against defaults, would show errors that are not theirs (the build stops first).
+    misread: bool = False
 
     @property
     def tz(self) -> ZoneInfo:

@@ -82,10 +82,10 @@ def load_config(root: Path, reporter: Reporter) -> Config:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         reporter.error(rel, *encoding_problem(data, exc))
-        return default_config(root)
+        return replace(default_config(root), misread=True)
     except OSError as exc:
         reporter.error(rel, None, f"cannot read: {exc.strerror}")
-        return default_config(root)
+        return replace(default_config(root), misread=True)
     problems: list[YamlError] = []
     try:
         node = parse(text, problems=problems)
@@ -93,12 +93,12 @@ def load_config(root: Path, reporter: Reporter) -> Config:
             reporter.error(rel, issue.line, issue.message)
     except YamlError as exc:
         reporter.error(rel, exc.line, exc.message)
-        return default_config(root)
+        return replace(default_config(root), misread=True)
     if node is None:
         node = YMap((), 1)
     if not isinstance(node, YMap):
         reporter.error(rel, node.line, f"the configuration must be a mapping, got {describe(node)}")
-        node = YMap((), 1)
+        return replace(default_config(root), misread=True)
 
     c.unknown_keys(node, TOP_KEYS)
     values: dict[str, Any] = {"root": root, "exists": True}
@@ -139,7 +139,9 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     base = checked("base_url", check_base_url)
     if base is not None:
         values["base_url"] = normalize_base_url(base)
+    before = len(reporter.errors)
     written = checked("language", check_language_code) or "en"
+    misread = len(reporter.errors) > before  # the language is not as written
     language = values["language"] = language_tag(written)
     put("timezone", checked("timezone", check_timezone))
 
@@ -180,7 +182,9 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     )
     default = replace(default, locale=read_locale(c, node, "locale", "locale"),
                       folder=written if values.get("default_language_prefix") else "")
+    before = len(reporter.errors)
     values["languages"] = _languages(c, node, default)
+    values["misread"] = misread or len(reporter.errors) > before
     _missing_labels(c, node, values["languages"])
     if not values["languages"][0].description.strip():
         c.reporter.warning(c.path, line_of(node, "title"),

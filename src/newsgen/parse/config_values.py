@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.parse import i18n
@@ -257,8 +258,18 @@ def check_language_code(code: str) -> str | None:
     try:
         Locale.parse(language_tag(code).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        return f"'{code}' is not a language newsgen knows (no CLDR data)"
+        return f"'{code}' is not a language newsgen knows{_country_hint(code)}"
     return None
+
+
+def _country_hint(code: str) -> str:
+    """`tm` is Turkmenistan's country code, not Turkmen's: name the country's languages."""
+    official = get_official_languages(code.upper()) if len(code) == 2 else ()
+    if not official:
+        return " (it has no locale data in Babel's CLDR)"
+    country = Locale("en").territories.get(code.upper(), code.upper())
+    choices = " or ".join(f"'{lang}'" for lang in official)
+    return f"; '{code}' is the country code of {country}: did you mean {choices}?"
 
 
 def check_timezone(name: str) -> str | None:
