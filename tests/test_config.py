@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import article, newsgen, write_site
 
 from newsgen.errors import Reporter

@@ -321,3 +321,49 @@ def soup_bytes(body: bytes):  # type: ignore[no-untyped-def]
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(body, "html.parser")
+
+
+def test_a_trilingual_newsrooms_quiet_slips_are_said(tmp_path: Path) -> None:
+    """Slips that used to pass in silence or with a misleading message (a trilingual
+    editor's trial): each gets one clear message on its line."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Habarlar\nlanguage: tk\nlanguages:\n  en: {title: News}\n"
+                        "  ru: {title: Новости}\n",
+        "content/general/carpets.md": article("Halylar", translation_key="carpet-museum"),
+        "content/ru/general/carpets.md": article("Ковры", translation_key="carpet-museum"),
+        "content/en/general/carpets.md": article("Carpets", translation_key="carpet-musuem",
+                                                 slug="2026/12/carpets"),
+        "content/en/general/flag.md": article("Flag", draft='"true"',
+                                              expirydate="2024-12-01"),
+        "content/en/general/out.md": article("Out", related="[../secret.md]"),
+        "content/en/general/svg.md": article("Svg", image="{src: logo.svg, alt: Logo}"),
+        "content/en/general/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        # `bazar` fails on its own; the English one that lists it gets no misleading
+        # "exists only in another language"
+        "content/general/bazar.md": article("Bazar", date="2024-13-45"),
+        "content/ru/general/bazar.md": article("Базар"),
+        "content/general/lists.md": article("Lists", related="[bazar]"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    said = run.lines
+    expected = [
+        "content/en/general/carpets.md:6: warning: slug: '2026/12/carpets' is one part of "
+        "the URL, so its slashes become dashes ('2026-12-carpets'); folders in URLs come "
+        "from permalink: in newsgen.yaml",
+        "content/en/general/carpets.md:5: warning: translation_key 'carpet-musuem' is shared "
+        "by no other article, so this one has no translations; did you mean 'carpet-museum'?",
+        "content/en/general/flag.md:5: error: draft: expected true or false without quotes, "
+        "got 'true'",
+        "content/en/general/flag.md:6: warning: expirydate: not after the article's date, so "
+        "it is never published",
+        "content/en/general/out.md:5: error: related: '../secret.md' leaves content/: give a "
+        "slug or a path under content/ (economy/forum.md)",
+        "content/en/general/svg.md:5: warning: image: content/en/general/logo.svg is not a "
+        "JPEG, PNG, WebP or GIF: search engines and social cards (og:image) do not show it; "
+        "use one of those",
+        "content/general/bazar.md:3: error: date: '2024-13-45' is not a date (write "
+        "2024-12-18 or 2024-12-18 10:30)",
+    ]
+    for line in expected:
+        assert line in said, (line, run.err)
+    assert not [line for line in said if "lists.md" in line], run.err

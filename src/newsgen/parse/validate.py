@@ -21,6 +21,7 @@ from newsgen.parse.fields import ALIASES, KNOWN_FIELDS, FieldReader
 from newsgen.parse.slugs import full_length, slug_or_fallback, slugify
 from newsgen.parse.yamltree import (
     YMap,
+    YNode,
     YScalar,
     YSeq,
     as_bool,
@@ -87,6 +88,10 @@ class Validator(FieldReader):
                 slug = slugify(raw)
                 if slug:
                     fields["slug"] = slug
+                    if "/" in raw.strip("/"):
+                        self.warning(v.line, f"slug: '{raw}' is one part of the URL, so its "
+                                             f"slashes become dashes ('{slug}'); folders in "
+                                             "URLs come from permalink: in newsgen.yaml")
                     if full_length(raw) > len(slug):
                         cut = (v.line, full_length(raw), slug)
                 else:
@@ -125,17 +130,22 @@ class Validator(FieldReader):
         if (v := node.get("draft")) is not None:
             flag = as_bool(v)
             if flag is None:
-                self.error(v.line, f"draft: expected true or false, got {describe(v)}")
+                self.error(v.line, f"draft: expected true or false{_unquote(v)}, "
+                                   f"got {describe(v)}")
             else:
                 fields["draft"] = flag
         if (v := node.get("published")) is not None:  # Jekyll: `published: false` is a draft
             flag = as_bool(v)
             if flag is None:
-                self.error(v.line, f"published: expected true or false, got {describe(v)}")
+                self.error(v.line, f"published: expected true or false{_unquote(v)}, "
+                                   f"got {describe(v)}")
             elif not flag:
                 fields["draft"] = True
         if (v := self.field(node, "expiry")) is not None:
             fields["expiry"], _ = self.moment(v, "expirydate")
+            if fields["expiry"] is not None and when is not None and fields["expiry"] <= when:
+                self.warning(v.line, "expirydate: not after the article's date, so it is "
+                                     "never published")
         if (v := self.field(node, "aliases")) is not None:
             fields["aliases"] = self.aliases(v)
         if (v := self.field(node, "updated")) is not None:
@@ -215,3 +225,9 @@ class Validator(FieldReader):
         path = self.config.permalink.format(section=sec, slug=slug, year=f"{local.year:04d}",
                                             month=f"{local.month:02d}", day=f"{local.day:02d}")
         return self.config.base_path + self.config.language_config(lang).prefix + path
+
+
+def _unquote(node: YNode) -> str:
+    """`draft: "true"` is text, not a flag: say to write it without quotes."""
+    text = node.text.strip().lower() if isinstance(node, YScalar) and not node.is_null else ""
+    return " without quotes" if text in ("true", "false", "yes", "no") else ""

@@ -117,6 +117,9 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
             original = opened.copy()
     except UnidentifiedImageError:
         if fmt is None:  # an SVG or another format Pillow does not read: no variants
+            reporter.warning(article, line, f"image: {source} is not a JPEG, PNG, WebP or "
+                                            "GIF: search engines and social cards "
+                                            "(og:image) do not show it; use one of those")
             result.info[output] = ImageInfo(None, None)
             return
         reporter.error(article, line, f"image: {source} is not an image newsgen can read")

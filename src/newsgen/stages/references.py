@@ -253,7 +253,7 @@ class References:
                 return None
             others = [p for (lang, s), ps in by_slug.items() if s == slug and lang != a.lang
                       for p in ps]
-            if others:
+            if others and slug not in self.broken_slugs:  # (the broken one: its own errors)
                 langs = ", ".join(sorted({p.article.lang for p in others}))
                 self.reporter.warning(
                     a.source, item.line,
@@ -263,6 +263,11 @@ class References:
                     "{title, url})")
                 return None
         if path in self.broken or slugify(ref) in self.broken_slugs:
+            return None
+        if path == ".." or path.startswith("../"):
+            self.reporter.error(a.source, item.line,
+                                f"related: '{ref}' leaves content/: give a slug or a path "
+                                "under content/ (economy/forum.md)")
             return None
         if "/" in ref or article_stem(ref) is not None:  # a path: the nearest article file
             written = article_stem(ref) is not None  # with its suffix, or without

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config, LanguageConfig
 from newsgen.model.content import Article, Asset, article_stem, with_stems
 from newsgen.model.site import (
@@ -315,6 +315,7 @@ class Linker(References, Naming):
         for e in entries:
             if e.article.translation_key:
                 groups[e.article.translation_key].append(e)
+        self._lonely_keys(groups)
         order = {lang.code: i for i, lang in enumerate(self.config.languages)}
         out: dict[str, list[Entry]] = {}
         for key, group in groups.items():
@@ -332,6 +333,23 @@ class Linker(References, Naming):
             for e in members:
                 out[e.article.source] = [m for m in members if m is not e]
         return out
+
+    def _lonely_keys(self, groups: dict[str, list[Entry]]) -> None:
+        """A translation_key written by hand that no other article shares, and that is
+        one letter off a key other languages share, is a typo that drops the links."""
+        lonely = [g[0] for g in groups.values()
+                  if len(g) == 1 and g[0].article.line_of("translation_key")]
+        shared = {k: {e.lang for e in g} for k, g in groups.items() if len(g) > 1}
+        if not lonely or len(lonely) * len(shared) > 200_000:  # (a bound on the guessing)
+            return
+        for e in lonely:
+            key = e.article.translation_key or ""
+            hint = did_you_mean(key, [k for k, langs in shared.items() if e.lang not in langs],
+                                cutoff=0.8)
+            if hint:
+                self.reporter.warning(e.article.source, e.article.line_of("translation_key"),
+                                      f"translation_key '{key}' is shared by no other "
+                                      f"article, so this one has no translations{hint}")
 
     def language_site(
         self, lang: LanguageConfig, ordered: list[Section], entries: list[Entry]
