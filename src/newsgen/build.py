@@ -221,7 +221,8 @@ def build(options: BuildOptions, reporter: Reporter,
         # collector need not walk it again and again (a third of the time of a warm build
         # of 100,000 articles), nor is it freed object by object at the end (a second).
         gc.disable()
-    state = IncrementalBuild(options.cache_path, options.use_cache, reporter, cache)
+    state = IncrementalBuild(options.cache_path, options.use_cache, reporter, cache,
+                             site=options.site)
     try:
         config = _config(options, reporter)
         tree = state.scan(config)  # the dev server's: only the files that changed

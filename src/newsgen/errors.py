@@ -8,11 +8,13 @@ raises :class:`BuildFailed`; the command line turns that into exit status 1.
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import TextIO
 
 
@@ -142,3 +144,13 @@ class Reporter:
             if d.severity is Severity.WARNING and not warnings:
                 continue
             print(d.format(), file=out)
+
+
+def site_relative(path: Path, site: Path | None) -> str:
+    """A path as messages name it: relative to the site folder when it is inside it."""
+    if site is not None:
+        try:
+            return Path(os.path.realpath(path)).relative_to(os.path.realpath(site)).as_posix()
+        except ValueError:
+            pass
+    return str(path)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, site_relative
 from newsgen.incremental.database import (
     DATABASE,
     BodyStore,
@@ -37,6 +37,7 @@ from newsgen.incremental.database import (
     reset,
 )
 from newsgen.incremental.records import CachedArticle, OutputRecord
+from newsgen.output.guard import identity, seal
 from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills
 
@@ -72,6 +73,7 @@ class BuildCache:
     found: dict[str, tuple[tuple[int, ...], str]] | None = None
     db: sqlite3.Connection | None = None
     reporter: Reporter = field(default_factory=Reporter)
+    site: Path | None = None  # messages name paths inside it relative to it
     # What the database holds: path -> (content, stat); the keys of the bodies.
     _saved_articles: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
     _saved_bodies: set[str] = field(default_factory=set)
@@ -79,8 +81,9 @@ class BuildCache:
     # -- opening -----------------------------------------------------------------------
 
     @classmethod
-    def load(cls, folder: Path | None, reporter: Reporter) -> BuildCache:
-        cache = cls(folder)
+    def load(cls, folder: Path | None, reporter: Reporter,
+             site: Path | None = None) -> BuildCache:
+        cache = cls(folder, site=site)
         if folder is None:
             return cache
         cache.reporter = reporter
@@ -117,7 +120,7 @@ class BuildCache:
 
     @property
     def label(self) -> str:
-        return str(self.folder) if self.folder is not None else "(cache)"
+        return "(cache)" if self.folder is None else site_relative(self.folder, self.site)
 
     def close(self) -> None:
         if self.db is not None:
@@ -296,12 +299,17 @@ class BuildCache:
         record = self.record_of(out_dir)
         if record is None or record.identity is None:
             return None
-        try:
-            st = os.stat(out_dir)
-        except OSError:
+        if identity(out_dir) != record.identity:
             return None
-        if (st.st_dev, st.st_ino) != record.identity:
-            return None
+        if record.sealed is not None and not record.intact:  # see OutputRecord.sealed
+            if seal(out_dir, self.files_of(out_dir, record)) != record.sealed:
+                record.identity = None  # not this output's: every later call says so
+                self.reporter.warning(self.label, None, f"{site_relative(out_dir, self.site)}: "
+                                      "files in it were changed, added or removed since the "
+                                      "last build; it is written again whole (files to "
+                                      "publish go in static/)")
+                return None
+            record.intact = True
         return record
 
     def page_prints(self, out_dir: Path) -> dict[str, str]:
@@ -318,8 +326,9 @@ class BuildCache:
     def output_files(self, out_dir: Path) -> frozenset[str]:
         """Every file of `out_dir` as the last build left it (the output's manifest)."""
         record = self.output(out_dir)
-        if record is None:
-            return frozenset()
+        return frozenset() if record is None else self.files_of(out_dir, record)
+
+    def files_of(self, out_dir: Path, record: OutputRecord) -> frozenset[str]:
         if record.files_set is None:
             record.files_set = frozenset(
                 path for (path,) in self.db.execute("SELECT path FROM files WHERE dir = ?",
@@ -333,7 +342,7 @@ class BuildCache:
             with self._transaction():
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)",
                                 (str(out_dir), dump(replace(record, pages={},
-                                                             files_set=None))))
+                                                             files_set=None, intact=False))))
 
     def output_digest(self, out_dir: Path) -> str | None:
         """The digest of what the last build wrote into `out_dir`, by its path: a CI run

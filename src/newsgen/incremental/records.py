@@ -46,3 +46,8 @@ class OutputRecord:
     # that wrote it made one (`--changes`): a copy of the folder restored elsewhere (a CI
     # cache) is recognised by it (`BuildCache.adopt`).
     digest: str | None = None
+    # The stats of its files and folders after the build (newsgen.output.guard.seal): a
+    # file edited, added or removed by hand since makes the next build write it whole.
+    # None: not known (the dev server's output, which nobody else writes).
+    sealed: str | None = None
+    intact: bool = False  # ... as this process found (not saved)

@@ -26,7 +26,7 @@ from newsgen.incremental.database import BodyStore
 from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
-from newsgen.output.guard import holds
+from newsgen.output.guard import holds, seal
 from newsgen.stages.loader import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
@@ -47,14 +47,15 @@ if TYPE_CHECKING:
 
 class IncrementalBuild:
     def __init__(self, cache_path: Path, use_cache: bool, reporter: Reporter,
-                 cache: BuildCache | None = None) -> None:
+                 cache: BuildCache | None = None, site: Path | None = None) -> None:
         """`cache`: the dev server's in-memory state; otherwise the one in `cache_path`
         (with `use_cache`), opened here and closed by `close()`."""
         self.cache_path = cache_path
         self.reporter = reporter
         self.own = cache is None
         self.cache = cache if cache is not None else (
-            BuildCache.load(cache_path, reporter) if use_cache else BuildCache(None))
+            BuildCache.load(cache_path, reporter, site)
+            if use_cache else BuildCache(None))
         self.changed: frozenset[str] | None = None  # the files the watcher saw change
         self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
         self.started_from: str | None = None  # the output's digest, see standby()
@@ -132,6 +133,8 @@ class IncrementalBuild:
         same = (st.st_dev, st.st_ino) != record.identity and holds(out_dir, record.digest)
         if same:
             record.identity = (st.st_dev, st.st_ino)
+            if record.sealed is not None:  # its files as they are now: proved by bytes
+                record.sealed = seal(out_dir, self.cache.files_of(out_dir, record))
             self.cache.write_record(out_dir, record)
         return same
 
@@ -323,6 +326,9 @@ class IncrementalBuild:
             # after a swap the standby is the output this build started from: its digest
             standby_digest=self.started_from if standby is not None and writer.differs
             else None, files_set=writer.files)
+        if self.own and cache.folder is not None:  # see OutputRecord.sealed
+            record.sealed = seal(out_dir, writer.files)
+            record.intact = record.sealed is not None
         # Rows are updated by difference only when the build started from the recorded
         # output (in place): otherwise another build may have changed it meanwhile.
         cache.record_output(out_dir, record, (old, standby.files)
@@ -368,3 +374,4 @@ class IncrementalBuild:
     def locked(self) -> AbstractContextManager[None]:
         """Builds that share the state write their outputs one at a time."""
         return self.cache.locked()
+

@@ -9,10 +9,11 @@ import ctypes
 import errno
 import hashlib
 import os
+import pickle  # noqa: S403 - only dumps our own tuples, to hash them
 import shutil
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 MARKER = ".newsgen-output"
@@ -188,3 +189,27 @@ def holds(folder: Path, expected: str | None) -> bool:
         return tree_digest(folder) == expected
     except OSError:
         return False
+
+
+def seal(root: Path, files: Iterable[str]) -> str | None:
+    """A digest of the stats (size, time, inode) of `files` under `root` and of every
+    folder that holds them: a file edited in place, replaced, added or removed since
+    changes it. None when one of them is gone. A stat per file, no read: at 100,000
+    pages about a third of a second."""
+    base = f"{root}/"
+    stats: list[tuple[str, int, int, int]] = []
+    folders = {""}
+    try:
+        for rel in sorted(files):
+            st = os.lstat(base + rel)
+            stats.append((rel, st.st_size, st.st_mtime_ns, st.st_ino))
+            head = rel.rpartition("/")[0]
+            while head not in folders:  # its folder, and theirs up to the root
+                folders.add(head)
+                head = head.rpartition("/")[0]
+        for rel in sorted(folders):
+            st = os.lstat(base + rel if rel else root)
+            stats.append((rel + "/", 0, st.st_mtime_ns, st.st_ino))
+    except OSError:
+        return None
+    return hashlib.blake2b(pickle.dumps(stats, protocol=5), digest_size=16).hexdigest()
