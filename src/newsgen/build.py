@@ -37,7 +37,6 @@ from newsgen.stages.loader import theme_files
 # The stages after the "nothing changed" check are imported where they run: a build with
 # nothing to do starts without Jinja, Pillow, the linker and the renderer.
 if TYPE_CHECKING:
-    from newsgen.output.writer import Writer
     from newsgen.stages import images
     from newsgen.stages.kinds import Page
     from newsgen.stages.render import Renderer
@@ -137,49 +136,6 @@ def build_time(options: BuildOptions, config: Config, reporter: Reporter) -> dat
         reporter.error("--now", None, f"'{options.now}' is not a time like 2024-12-18 10:30")
         return datetime.now(config.tz)
     return moment
-
-
-# --------------------------------------------------------------------------- search
-
-
-def _search(site: Site, pages: list[Page], template: str, writer: Writer,
-            options: BuildOptions, reporter: Reporter,
-            committed: dict[str, str]) -> tuple[dict[str, str], bool]:
-    """The Pagefind index parts of every language, into the output; a part is indexed
-    again only when what it indexes changed (see newsgen.stages.search): an article's URL,
-    headline or body, or the article template (`template`: its digest). A page whose
-    "read also" block changed needs no new index. A part that the previous output
-    already holds, made from the same pages (`committed`: part folder → key), is carried
-    over by links without reading a byte. Returns the parts' keys, and whether some
-    parts were left as they were to be indexed later (`options.search_later`)."""
-    from newsgen.stages import search
-
-    wanted = search.parts_of(site, pages, template)
-    keys: dict[str, str] = {}
-    stale = False
-    later = (lambda ix: ix.folder in committed) if options.search_later else None
-    try:
-        for index, folder, _ in search.indexes(
-                options.cache_path if options.use_cache else None, wanted, writer.staged,
-                later):
-            if folder is None:  # the previous output's part, as it was, until then
-                for rel, _file in search.files(writer.out / index.folder):
-                    writer.keep(index.folder + rel)
-                keys[index.folder] = committed[index.folder]
-                stale = True
-                continue
-            same = committed.get(index.folder) == index.key
-            for rel, file in search.files(folder):
-                path = index.folder + rel
-                if not (same and writer.keep(path)):
-                    writer.copy(path, file, link=True)
-            keys[index.folder] = index.key
-    except search.SearchUnavailable as exc:
-        reporter.error(CONFIG_NAME, line_of_key(site.config.root / CONFIG_NAME, "search"),
-                       f"search: Pagefind cannot run on this machine ({exc}); set "
-                       "search: false to build without a search index")
-        reporter.check()
-    return keys, stale
 
 
 # --------------------------------------------------------------------------- the build
@@ -340,9 +296,12 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 for path in gone:
                     writer.write(path, renderer.render(by_path[path]))
             if config.search:
-                search_keys, result.search_stale = _search(
+                from newsgen.incremental.search_parts import index_search
+
+                search_keys, result.search_stale = index_search(
                     site, pages, templates[renderer.template_for_kind("article")], writer,
-                    options, reporter, previous.search if previous is not None else {})
+                    options.cache_path if options.use_cache else None, options.search_later,
+                    reporter, previous.search if previous is not None else {})
                 clock.stage("search")
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)
