@@ -134,6 +134,37 @@ def test_files_changed_in_the_output_by_hand_are_made_again(tmp_path: Path) -> N
     assert (dist / "assets/newsgen.css").stat().st_mtime_ns == kept
 
 
+@pytest.mark.parametrize("when", ["link", "fingerprint", "commit"])
+def test_deleting_the_state_folder_during_a_build_is_safe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """Deleting .newsgen-cache/ at any time is safe: also while a build reads its
+    database, or has its next output half-made in the staging tree there. The build
+    runs again afresh and succeeds, and reports only what that run found."""
+    from newsgen.build import attempt
+    from newsgen.incremental.state import IncrementalBuild
+
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    write_site(site, {"content/general/one.md": article("One", "2024-12-10", body="New.")})
+    assert newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean").code == 0
+    cls, name = (Writer, "commit") if when == "commit" else (IncrementalBuild, when)
+    original = getattr(cls, name)
+    deleted: list[bool] = []
+
+    def delete_first(self: object, *args: object, **kwargs: object) -> object:
+        if not deleted:
+            shutil.rmtree(site / ".newsgen-cache")
+            deleted.append(True)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, delete_first)
+    reporter = Reporter()
+    outcome = attempt(BuildOptions(site=site, now=NOW, jobs=1), reporter)
+    assert deleted and outcome.result is not None, (outcome.failure, reporter.diagnostics)
+    assert not reporter.errors
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
 def test_only_output_and_cache_are_written(tmp_path: Path) -> None:
     site = make(tmp_path)
     before = tree_digest(site)

@@ -27,7 +27,13 @@ from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
-from newsgen.output.guard import OutputRefused, check_output_dir, folds_case, tree_digest
+from newsgen.output.guard import (
+    OutputRefused,
+    check_output_dir,
+    folds_case,
+    identity,
+    tree_digest,
+)
 from newsgen.parse.config import line_of_key, load_config
 from newsgen.parse.config_files import check_stylesheets
 from newsgen.parse.config_values import check_base_url
@@ -336,7 +342,20 @@ class Outcome:
 def attempt(options: BuildOptions, reporter: Reporter,
             cache: BuildCache | None = None) -> Outcome:
     """`build`, with every way it can stop turned into an Outcome (never an exception but
-    KeyboardInterrupt). The sources' own problems are in `reporter`."""
+    KeyboardInterrupt). The sources' own problems are in `reporter`.
+
+    Deleting the state folder is safe at any time, also while a build uses it: a build
+    that fails when its state folder was deleted or replaced under it is run once
+    more, afresh, and only its own diagnostics are reported."""
+    state = identity(options.cache_path) if cache is None and options.use_cache else None
+    outcome = _attempt(options, reporter, cache)
+    if outcome.result is None and state is not None and identity(options.cache_path) != state:
+        reporter.reset()
+        outcome = _attempt(options, reporter, cache)
+    return outcome
+
+
+def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None) -> Outcome:
     kept = "the output folder was left as it was"
     try:
         return Outcome(build(options, reporter, cache=cache))

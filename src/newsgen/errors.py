@@ -113,6 +113,11 @@ class Reporter:
     def warning(self, path: str, line: int | None, message: str) -> None:
         self.add(Diagnostic(path, line, Severity.WARNING, message))
 
+    def reset(self) -> None:
+        """Forget everything reported (a build run again afresh reports its own)."""
+        self.diagnostics.clear()
+        self._seen.clear()
+
     def extend(self, diagnostics: list[Diagnostic]) -> None:
         for d in diagnostics:
             self.add(d)
