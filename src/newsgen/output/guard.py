@@ -9,10 +9,10 @@ import ctypes
 import errno
 import hashlib
 import os
-import pickle  # noqa: S403 - only dumps our own tuples, to hash them
 import shutil
 import sys
 import threading
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -191,25 +191,26 @@ def holds(folder: Path, expected: str | None) -> bool:
         return False
 
 
+
 def seal(root: Path, files: Iterable[str]) -> str | None:
-    """A digest of the stats (size, time, inode) of `files` under `root` and of every
-    folder that holds them: a file edited in place, replaced, added or removed since
-    changes it. None when one of them is gone. A stat per file, no read: at 100,000
-    pages about a third of a second."""
+    """A digest of the stats (size, time, inode) of `files` under `root`, and of the times
+    of the output folder and the folders in it: a file edited in place, replaced or
+    removed since, or one added beside the home page or a section's, changes it. None
+    when a file is gone. A stat per file, no read: at 100,000 pages about 0.4 s."""
     base = f"{root}/"
-    stats: list[tuple[str, int, int, int]] = []
+    stats = array("q")
     folders = {""}
     try:
         for rel in sorted(files):
             st = os.lstat(base + rel)
-            stats.append((rel, st.st_size, st.st_mtime_ns, st.st_ino))
-            head = rel.rpartition("/")[0]
-            while head not in folders:  # its folder, and theirs up to the root
+            stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
+            head, slash, _ = rel.partition("/")
+            if slash:
                 folders.add(head)
-                head = head.rpartition("/")[0]
         for rel in sorted(folders):
             st = os.lstat(base + rel if rel else root)
-            stats.append((rel + "/", 0, st.st_mtime_ns, st.st_ino))
+            stats.extend((st.st_mtime_ns, st.st_ino))
     except OSError:
         return None
-    return hashlib.blake2b(pickle.dumps(stats, protocol=5), digest_size=16).hexdigest()
+    names = "\0".join(sorted(folders)).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(stats.tobytes() + names, digest_size=16).hexdigest()
