@@ -374,3 +374,24 @@ def test_a_field_given_under_both_names_is_warned(tmp_path: Path) -> None:
     assert ("content/general/a.md:5: warning: 'redirect_from' is read as 'aliases', which "
             "this file gives too (line 6): 'aliases' is used and 'redirect_from' left out; "
             "merge them") in run.warnings()
+
+
+def test_read_also_by_this_sites_full_url_is_neither_itself_nor_twice(tmp_path: Path) -> None:
+    """`{url: https://<base_url>/general/a/}` names a page of this site: never the
+    article itself, and not a second link to a target listed by slug (or filled)."""
+    related = ('\n  - {title: Self, url: "https://ex.com/general/a/"}'
+               '\n  - {title: B, url: "https://ex.com/general/b"}\n  - b')
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://ex.com/\n",
+        "content/general/a.md": article("A", related=related),
+        "content/general/b.md": article("B", date="2024-12-17"),
+        "content/general/c.md": article("C", date="2024-12-16"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert "content/general/a.md:6: warning: related: https://ex.com/general/a/ is this " \
+           "article's own URL; an article cannot be related to itself" in run.warnings()
+    assert "content/general/a.md:8: warning: related: 'b' is listed twice" in run.warnings()
+    page = soup(site / "dist/general/a/index.html")
+    hrefs = [a["href"] for a in page.find("aside", class_="read-also").find_all("a")]
+    assert hrefs == ["https://ex.com/general/b", "/general/c/"]  # then the fill, not B again

@@ -179,11 +179,17 @@ class References:
         used: set[str] = {entry.url}
         for item in a.related:
             if item.url is not None:
-                if item.url in used:
+                own = self.own_path(item.url)  # a page of this site, by its full URL
+                if own == entry.url:
+                    self.reporter.warning(a.source, item.line, f"related: {item.url} is this "
+                                          "article's own URL; an article cannot be related "
+                                          "to itself")
+                    continue
+                if item.url in used or own in used:
                     self.reporter.warning(a.source, item.line,
                                           f"related: {item.url} is listed twice")
                     continue
-                used.add(item.url)
+                used.update(u for u in (item.url, own) if u is not None)
                 links.append(Link(item.title or item.url, item.url, True))
                 continue
             if item.ref is None:
@@ -228,6 +234,15 @@ class References:
                                       limit - len(links)):
                 links.append(Link(c.article.title, c.url, False))
         return tuple(links)
+
+    def own_path(self, url: str) -> str | None:
+        """The site path of a full URL on this site's `base_url` ("general/a/"), else None."""
+        base = self.config.base_url
+        if not self.config.base_is_absolute or not url.startswith(base):
+            return None
+        path = unquote(urlsplit(url[len(base):]).path)
+        return path if not path or path.endswith("/") or "." in path.rsplit("/", 1)[-1] \
+            else path + "/"
 
     def resolve_ref(
         self,
