@@ -147,7 +147,18 @@ def test_lead_image_with_caption_and_credit(basic_build: Path) -> None:
     assert figure.img["src"] == "/general/photo.png"
     assert figure.img["alt"] == "The ambassador at the station"
     assert "At the new station" in figure.figcaption.get_text()
-    assert "Fixture Photo" in figure.figcaption.get_text()
+    assert figure.find(class_="credit").get_text() == "Photo: Fixture Photo"
+
+
+def test_a_credit_that_says_photo_itself_gets_no_second_label(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content/general").mkdir(parents=True)
+    Image.new("RGB", (40, 30)).save(site / "content/general/p.png")
+    write_site(site, {"content/general/a.md": article(
+        "A", image="{src: p.png, alt: A, credit: 'photo: Jane Doe'}")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    credit = soup(site / "dist/general/a/index.html").find(class_="credit")
+    assert credit.get_text() == "photo: Jane Doe"
 
 
 def test_section_pages_newest_first_and_paginated(basic_build: Path) -> None:
