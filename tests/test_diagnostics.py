@@ -367,3 +367,22 @@ def test_a_trilingual_newsrooms_quiet_slips_are_said(tmp_path: Path) -> None:
     for line in expected:
         assert line in said, (line, run.err)
     assert not [line for line in said if "lists.md" in line], run.err
+
+
+def test_a_local_time_the_clocks_skip_is_read_as_the_real_one(tmp_path: Path) -> None:
+    """2024-03-31 02:30 never happened in Berlin (clocks went from 02:00 to 03:00): the
+    page would show a time that does not exist. It is read as 03:30, with a warning."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "timezone: Europe/Berlin\n",
+        "content/general/a.md": article("A", date="2024-03-31 02:30"),
+        "content/general/b.md": article("B", date="2024-10-27 02:30"),  # twice: the first
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if "clocks" in w] == [
+        "content/general/a.md:3: warning: date: 2024-03-31 02:30 does not exist in "
+        "Europe/Berlin (the clocks move forward then); read as 03:30"]
+    time = soup(site / "dist/general/a/index.html").find("article").find("time")
+    assert time["datetime"] == "2024-03-31T03:30:00+02:00"
+    time = soup(site / "dist/general/b/index.html").find("article").find("time")
+    assert time["datetime"] == "2024-10-27T02:30:00+02:00"

@@ -5,7 +5,7 @@ whole is newsgen.parse.validate's."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
@@ -126,6 +126,13 @@ class FieldReader:
         if value is None:
             self.error(node.line, f"{name}: '{text.strip()}' is not a date "
                                   "(write 2024-12-18 or 2024-12-18 10:30)")
+        elif value.tzinfo is self.config.tz:  # a local time: one the clocks skip?
+            real = value.astimezone(UTC).astimezone(self.config.tz)
+            if real.replace(tzinfo=None) != value.replace(tzinfo=None):
+                self.warning(node.line, f"{name}: {value:%Y-%m-%d %H:%M} does not exist in "
+                                        f"{self.config.timezone} (the clocks move forward "
+                                        f"then); read as {real:%H:%M}")
+                value = real
         return value, time_given
 
     def url_ok(self, url: str, line: int, name: str) -> bool:
