@@ -395,3 +395,27 @@ def test_read_also_by_this_sites_full_url_is_neither_itself_nor_twice(tmp_path: 
     page = soup(site / "dist/general/a/index.html")
     hrefs = [a["href"] for a in page.find("aside", class_="read-also").find_all("a")]
     assert hrefs == ["https://ex.com/general/b", "/general/c/"]  # then the fill, not B again
+
+
+def test_raw_html_srcset_and_poster_are_links_too(tmp_path: Path) -> None:
+    """A <source srcset>, an <img srcset> (each candidate) and a <video poster> in raw
+    HTML are resolved against the article's folder and checked like src and href."""
+    body = ('<picture><source srcset="p.webp"><img src="p.png" alt="x" '
+            'srcset="p.png 1x, big.png 2x"></picture>\n\n<video poster="poster.jpg"></video>'
+            '\n\n<img alt="y" srcset="https://cdn.example/a.jpg?x=1&amp;y=2 480w, p.png 960w">')
+    files: dict[str, str | bytes] = {"content/general/a.md": article("A", body=body)}
+    for name in ("p.webp", "p.png", "big.png", "poster.jpg"):
+        files[f"content/general/{name}"] = b"x"
+    site = write_site(tmp_path / "s", files)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    page = soup(site / "dist/general/a/index.html")
+    assert page.find("source")["srcset"] == "/general/p.webp"
+    assert page.find("img", alt="x")["srcset"] == "/general/p.png 1x, /general/big.png 2x"
+    assert page.find("video")["poster"] == "/general/poster.jpg"
+    assert page.find("img", alt="y")["srcset"] == ("https://cdn.example/a.jpg?x=1&y=2 480w, "
+                                                   "/general/p.png 960w")
+    (site / "content/general/big.png").unlink()
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == ["content/general/a.md:7: error: link 'big.png': no file "
+                            "content/general/big.png"]

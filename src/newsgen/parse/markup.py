@@ -42,7 +42,7 @@ _ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
 # (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"3|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+CONVERTER = (f"4|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -153,7 +153,10 @@ def _text_without_footnotes(el: ET.Element) -> str:
 
 
 _TAG_RE = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*>")
-_ATTR_RE = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']*)')""",
+                      re.IGNORECASE)
+# One candidate of a srcset: its URL (no spaces; commas only inside), then descriptors.
+_CANDIDATE_RE = re.compile(r"([\s,]*)([^\s,](?:[^\s]*[^\s,])?)([^,]*)")
 
 
 class _RawHtmlLinks(Postprocessor):
@@ -164,18 +167,31 @@ class _RawHtmlLinks(Postprocessor):
         self.collector = collector
 
     def run(self, text: str) -> str:
-        if "href" not in text and "src" not in text:
+        if "href" not in text and "src" not in text and "poster" not in text:
             return text
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)
 
     def _attr(self, match: re.Match[str]) -> str:
-        value = match.group(2) if match.group(2) is not None else match.group(3)
+        value = match.group(3) if match.group(3) is not None else match.group(4)
         raw = html.unescape(value)
-        if PLACEHOLDER_OPEN in raw or not is_local(raw):
+        if PLACEHOLDER_OPEN in raw:
             return match.group(0)
+        if match.group(2).lower() == "srcset":  # each candidate's URL: "a.jpg 1x, b.jpg 2x"
+            out = _CANDIDATE_RE.sub(lambda c: c.group(1) + self._placed(c.group(2))
+                                    + html.escape(c.group(3)), raw)
+            return f'{match.group(1)}"{out}"' if out != raw else match.group(0)
+        if not is_local(raw):
+            return match.group(0)
+        return f'{match.group(1)}"{self._placed(raw)}"'
+
+    def _placed(self, url: str) -> str:
+        """A local URL's placeholder (the link is resolved and checked like any other);
+        another URL as it was, escaped."""
+        if not is_local(url):
+            return html.escape(url)
         links = self.collector.links
-        links.append(raw.strip())
-        return f'{match.group(1)}"{PLACEHOLDER_OPEN}{len(links) - 1}{PLACEHOLDER_CLOSE}"'
+        links.append(url.strip())
+        return f"{PLACEHOLDER_OPEN}{len(links) - 1}{PLACEHOLDER_CLOSE}"
 
 
 class _NewsgenExtension(Extension):
