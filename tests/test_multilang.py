@@ -301,3 +301,46 @@ def test_a_group_without_the_default_language_names_one_x_default(tmp_path: Path
                 for link in u.findall(f"{XHTML}link") if link.get("hreflang") == "x-default"
                 and "/day/" in (u.findtext(f"{SM}loc") or "")}
     assert {href for _, href in defaults} == {wanted} and len(defaults) == 2
+
+
+def test_a_sections_pages_in_each_language_are_one_anothers_versions(
+        built: tuple[Path, Run]) -> None:
+    """A section's first page names its versions in the languages that have the section:
+    hreflang links, the sitemap's alternates and the language switcher (which used to
+    send a reader of /en/umumy/ to the Russian home page, not /ru/umumy/)."""
+    out, _ = built
+    umumy = {code: BASE + (f"{code}/" if code != "tk" else "") + "umumy/"
+             for code in ("tk", "en", "ru", "ar", "de")}
+    for path in ["umumy/index.html", "en/umumy/index.html", "ru/umumy/index.html"]:
+        links = {link["hreflang"]: link["href"]
+                 for link in soup(out / path).find_all("link", rel="alternate", hreflang=True)}
+        assert links == {**umumy, "x-default": BASE + "umumy/"}, path
+    economy = soup(out / "en/ykdysadyyet/index.html")
+    links = {link["hreflang"]: link["href"]
+             for link in economy.find_all("link", rel="alternate", hreflang=True)}
+    assert links == {"tk": BASE + "ykdysadyyet/", "en": BASE + "en/ykdysadyyet/",
+                     "x-default": BASE + "ykdysadyyet/"}
+    switch = {a["hreflang"]: a["href"] for a in economy.select("nav.languages a")}
+    assert switch == {"tk": "/ykdysadyyet/", "en": "/en/ykdysadyyet/", "ru": "/ru/",
+                      "ar": "/ar/", "de": "/de/"}
+    root = etree.parse(str(out / "sitemap.xml")).getroot()
+    by_loc = {u.findtext(f"{SM}loc"): u for u in root.findall(f"{SM}url")}
+    links = {x.get("hreflang"): x.get("href")
+             for x in by_loc[BASE + "ru/umumy/"].findall(f"{XHTML}link")}
+    assert links == {**umumy, "x-default": BASE + "umumy/"}
+
+
+def test_a_sections_first_article_in_a_language_updates_its_versions(tmp_path: Path) -> None:
+    """The versions are part of what a section page shows: the first Russian article of
+    the economy section changes the Turkmen and English economy pages on the next build,
+    as a clean build has them."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "multilang", site)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    write_site(site, {"content/ru/general/rynok.md": article("Рынок", section="Economy")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean").code == 0
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+    page = soup(site / "dist/en/ykdysadyyet/index.html")
+    assert {link["hreflang"] for link in page.find_all("link", rel="alternate", hreflang=True)} \
+        == {"tk", "en", "ru", "x-default"}

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 from newsgen.model.site import Entry, LanguageSite, Site
-from newsgen.stages.kinds import SITEMAP_KINDS, Page
-from newsgen.stages.views import Context, iso, x_default
+from newsgen.stages.kinds import SITEMAP_KINDS, Page, versions
+from newsgen.stages.views import Context, iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -138,7 +138,6 @@ class SitemapRecords:
     def __init__(self, ctx: Context, pages: list[Page]) -> None:
         self.records: list[tuple[str, datetime | None, list[tuple[str, str]]]] = []
         urls = ctx.urls
-        multi = len(ctx.site.languages) > 1
         # Each entry's last change, and each language's newest, found once: list pages
         # show 700,000 entries at 100,000 articles.
         # The latest is found by timestamp: comparing aware datetimes asks their zones for
@@ -150,14 +149,10 @@ class SitemapRecords:
         for page in pages:
             if page.kind not in SITEMAP_KINDS:
                 continue
-            alternates: list[tuple[str, str]] = []
+            alternates = [(code, urls.abs(path)) for code, path in versions(page, ctx.site)]
             lastmod: datetime | None = None
             if page.kind == "article" and page.entry is not None:
                 lastmod = page.entry.modified
-                members = [page.entry, *page.entry.translations]
-                if len(members) > 1:
-                    alternates = [(e.lang, urls.abs(e.url)) for e in members]
-                    alternates.append(("x-default", urls.abs(x_default(members, ctx.site).url)))
             elif page.items:
                 try:
                     lastmod = changes[max(map(id, page.items), key=stamps.__getitem__)]
@@ -165,9 +160,6 @@ class SitemapRecords:
                     lastmod = max(e.modified for e in page.items)
             elif page.kind in ("home", "tags", "authors", "archive"):
                 lastmod = newest[page.lang]
-            if page.kind == "home" and multi:
-                alternates = [(ls.lang.code, urls.abs(ls.prefix)) for ls in ctx.site.languages]
-                alternates.append(("x-default", urls.abs("")))
             self.records.append((urls.abs(page.url), lastmod, alternates))
 
 

@@ -98,12 +98,36 @@ def _list(page: Page, ls: LanguageSite, site: Site) -> Mapping[str, Any]:
     shown: dict[str, Any] = {"articles": page.items, "pagination": page.place}
     if page.section is not None:
         shown["section"] = page.section
+        shown["versions"] = versions(page, site)  # its hreflang links and language switcher
     if page.term is not None:
         # A numbered page of stable blocks does not count the term's articles: the count
         # would change it on every publish (its `term.count` is 0).
         count = 0 if page.stable and page.numbered else len(_term_items(ls, page.term))
         shown["term"] = (page.term, count)
     return shown
+
+
+def versions(page: Page, site: Site) -> tuple[tuple[str, str], ...]:
+    """The page in each language that has it, as (code, site path), then ("x-default",
+    path): an article's translations (its own first), the home pages, a section's first
+    page in the languages with that section. () when no other language has it. The
+    hreflang links, the sitemap's and the language switcher all come from here."""
+    if page.kind == "article" and page.entry is not None:
+        found = [(e.lang, e.url) for e in (page.entry, *page.entry.translations)]
+    elif page.kind == "home":
+        found = [(ls.lang.code, ls.prefix) for ls in site.languages]
+    elif page.kind == "section" and page.section is not None and not page.numbered:
+        slug = page.section.slug
+        found = [(ls.lang.code, f"{ls.prefix}{slug}/") for ls in site.languages
+                 if any(s.slug == slug for s in ls.sections)]
+    else:
+        return ()
+    if len(found) < 2:
+        return ()
+    paths = dict(found)  # x-default: the root, or the default language's, else the first
+    default = "" if page.kind == "home" else next(
+        paths[ls.lang.code] for ls in site.languages if ls.lang.code in paths)
+    return (*found, ("x-default", default))
 
 
 def _search_parts(page: Page, ls: LanguageSite, site: Site) -> Mapping[str, Any]:

@@ -36,7 +36,7 @@ from newsgen.parse.frontmatter import encoding_problem
 from newsgen.stages import feeds, paging, search
 from newsgen.stages.archive import archive_years, month_title
 from newsgen.stages.images import ImageInfo
-from newsgen.stages.kinds import HTML_KINDS, KINDS, Page
+from newsgen.stages.kinds import HTML_KINDS, KINDS, Page, versions
 from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
 from newsgen.stages.structured import collection_page
@@ -46,7 +46,6 @@ from newsgen.stages.views import (
     Context,
     LanguageLink,
     SiteView,
-    x_default,
 )
 
 TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
@@ -304,6 +303,8 @@ class Renderer:
             return archive_years(ctx, ls, shown)
         if key == "search":
             return search_view(ctx, ls, self.labels[page.lang], shown)
+        if key == "versions":  # also `page.alternates`
+            return [Alternate(code, ctx.urls.abs(path)) for code, path in shown]
         raise KeyError(f"no view for {key!r}")
 
     def pagination(self, page: Page) -> Pagination:
@@ -329,16 +330,16 @@ class PageView:
         self.feed_url = ctx.urls.href(ls.prefix + "feed.xml")
         self.section_feed_url: str | None = None
         self.description = ls.lang.description if page.kind == "home" else ""
-        self.alternates: list[Alternate] = []
         self.json_ld: Markup | None = None  # a section page's CollectionPage
         self.section_slug: str | None = page.section.slug if page.section else None
-        # The language switcher: each language's home page, or the translation of an article.
+        # The language switcher: each language's version of the page, else its home page.
+        found = versions(page, ctx.site)
+        self.alternates = [Alternate(code, ctx.urls.abs(path)) for code, path in found]
         targets = {other.lang.code: other.prefix for other in ctx.site.languages}
+        targets.update(found)
+        targets[page.lang] = page.url
         if page.entry is not None:
             self.section_slug = page.entry.section.slug
-            for other in page.entry.translations:
-                targets[other.lang] = other.url
-        targets[page.lang] = page.url
         self.languages = [
             LanguageLink(other.lang.code, other.lang.title, ctx.urls.href(targets[other.lang.code]),
                          other.lang.code == page.lang, i18n.text_direction(other.lang.code))
@@ -348,11 +349,6 @@ class PageView:
         if page.kind == "article" and page.entry is not None:
             title = page.entry.article.title
             self.description = page.entry.summary
-            members = [page.entry, *page.entry.translations]
-            if len(members) > 1:
-                self.alternates = [Alternate(e.lang, ctx.urls.abs(e.url)) for e in members]
-                default = x_default(members, ctx.site)
-                self.alternates.append(Alternate("x-default", ctx.urls.abs(default.url)))
         elif page.section is not None:
             title = page.section.title_in(page.lang)
             self.section_feed_url = ctx.urls.href(f"{ls.prefix}{page.section.slug}/feed.xml")
@@ -371,11 +367,6 @@ class PageView:
             title = labels.get("archive")
         elif page.month is not None:
             title = month_title(page.month, page.lang)
-        if page.kind == "home" and len(ctx.site.languages) > 1:
-            # Every language has a home page: they are one another's alternates.
-            self.alternates = [Alternate(other.lang.code, ctx.urls.abs(other.prefix))
-                               for other in ctx.site.languages]
-            self.alternates.append(Alternate("x-default", ctx.urls.abs("")))
         self.description = self.description or self._describe(page, ls, labels, title)
         if page.numbered:
             title = f"{title} — {labels.get('page_n', n=page.number)}"
