@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.incremental.cache import BuildCache
+from newsgen.incremental.database import HeldState
 from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
@@ -31,7 +32,6 @@ from newsgen.output.guard import (
     OutputRefused,
     check_output_dir,
     folds_case,
-    identity,
     tree_digest,
 )
 from newsgen.parse.config import line_of_key, load_config
@@ -345,13 +345,21 @@ def attempt(options: BuildOptions, reporter: Reporter,
     KeyboardInterrupt). The sources' own problems are in `reporter`.
 
     Deleting the state folder is safe at any time, also while a build uses it: a build
-    that fails when its state folder was deleted or replaced under it is run once
-    more, afresh, and only its own diagnostics are reported."""
-    state = identity(options.cache_path) if cache is None and options.use_cache else None
-    outcome = _attempt(options, reporter, cache)
-    if outcome.result is None and state is not None and identity(options.cache_path) != state:
-        reporter.reset()
+    that fails when its state folder was deleted or replaced under it, or on a file
+    of it, is run again afresh (up to three times, a moment later each: the deletion may
+    still be under way), and only the last run's diagnostics are reported."""
+    own = cache is None and options.use_cache
+    with HeldState(options.cache_path if own else None) as held:
         outcome = _attempt(options, reporter, cache)
+        for pause in (0.2, 0.5, 1.0):  # (while the deletion may still be under way)
+            said = [outcome.failure or "", *(d.message for d in reporter.errors)]
+            if outcome.result is not None or not own or not (held.gone() or any(
+                    str(options.cache_path) in text or "OperationalError" in text
+                    or "DatabaseError" in text for text in said)):
+                break
+            time.sleep(pause)
+            reporter.reset()
+            outcome = _attempt(options, reporter, cache)
     return outcome
 
 

@@ -134,3 +134,34 @@ class BodyStore:
             self._pid = os.getpid()
         row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row is not None else ""
+
+
+class HeldState:
+    """The state folder and its database, held open while a build runs (`with`):
+    `gone()` says whether either was deleted or replaced since, even in part (a file
+    deleted has no links left; a folder `rm -rf` could not empty keeps its links)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.held: list[tuple[Path, int]] = []
+        for path, flags in ((folder, os.O_DIRECTORY), (folder and folder / DATABASE, 0)):
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    self.held.append((path, os.open(path, os.O_RDONLY | flags)))
+
+    def __enter__(self) -> HeldState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _, fd in self.held:
+            os.close(fd)
+
+    def gone(self) -> bool:
+        for path, fd in self.held:
+            st = os.fstat(fd)
+            try:
+                now = os.stat(path)
+            except OSError:
+                return True
+            if st.st_nlink == 0 or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+                return True
+        return False

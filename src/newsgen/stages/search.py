@@ -17,6 +17,7 @@ re-indexes this month, not ten years of archive.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess  # noqa: S404 - runs the Pagefind binary that ships with newsgen
@@ -115,6 +116,8 @@ def build_index(index: PartIndex, source: Callable[[str], Path], folder: Path) -
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SearchUnavailable(f"{binary}: {exc}") from None
         if done.returncode != 0:
+            if not scratch.is_dir():  # deleted with the state folder: no fault of Pagefind
+                raise FileNotFoundError(errno.ENOENT, "deleted while indexed", str(scratch))
             said = (done.stderr or done.stdout).strip().splitlines()
             raise SearchUnavailable(f"{binary} exits with status {done.returncode}"
                                     + (f": {said[-1]}" if said else ""))
