@@ -419,3 +419,16 @@ def test_raw_html_srcset_and_poster_are_links_too(tmp_path: Path) -> None:
     run = newsgen("check", "-s", site, "--now", NOW)
     assert run.errors() == ["content/general/a.md:7: error: link 'big.png': no file "
                             "content/general/big.png"]
+
+
+def test_a_file_in_content_and_in_static_with_one_output_is_an_error(tmp_path: Path) -> None:
+    """content/foo.txt and static/foo.txt both publish /foo.txt: `check` and `build`
+    both say so (a build used to stop with an internal error, and check said nothing)."""
+    site = write_site(tmp_path / "s", {"content/general/a.md": article("A"),
+                                       "content/foo.txt": "a", "static/foo.txt": "b"})
+    for command in ("check", "build"):
+        run = newsgen(command, "-s", site, "--now", NOW)
+        assert run.code == 1
+        assert run.errors() == ["static/foo.txt: error: this file and content/foo.txt would "
+                                "both write /foo.txt; keep one of them"], run.err
+    assert "internal error" not in run.err

@@ -162,11 +162,15 @@ def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None
         where = _blame(site, page) or _blame(site, first) or ("newsgen.yaml", None)
         reporter.error(where[0], where[1], f"{page.origin} and {first.origin} would both write "
                                            f"/{page.path}; rename one of them")
+    files: dict[str, str] = {}  # output path -> the site's file that writes it
     for asset in site.assets:
         taken = owners.get(asset.output)
         if taken is not None:
             reporter.error(asset.source, None, f"this file and {taken.origin} would both write "
                                                f"/{asset.output}; rename one of them")
+        elif (other := files.setdefault(asset.output, asset.source)) != asset.source:
+            reporter.error(asset.source, None, f"this file and {other} would both write "
+                                               f"/{asset.output}; keep one of them")
     _file_in_the_way(site, owners, reporter)
 
 
