@@ -45,6 +45,20 @@ def test_refused_output_folders(tmp_path: Path, target: str) -> None:
     assert tree_digest(tmp_path) == before
 
 
+@pytest.mark.parametrize("target", ["content/cache", "static/c", "templates/c", ".", ".."])
+def test_a_cache_folder_among_the_sources_is_refused(tmp_path: Path, target: str) -> None:
+    """A state folder under content/ or static/ would be published (its database in the
+    output) or break the next build, and one holding the site would make "delete it at
+    any time" delete the sources: refused before anything is written."""
+    site = make(tmp_path)
+    (site / "templates").mkdir()
+    before = tree_digest(tmp_path)
+    run = newsgen("build", "-s", site, "--cache-dir", site / target, "--now", NOW)
+    assert run.code == 1
+    assert "refusing to" in run.err and ("build state" in run.err or "cache" in run.err)
+    assert tree_digest(tmp_path) == before
+
+
 def test_refuses_home_root_empty_and_foreign_folders(tmp_path: Path) -> None:
     site = make(tmp_path)
     foreign = tmp_path / "foreign"

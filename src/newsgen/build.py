@@ -30,6 +30,7 @@ from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.site import Held, Site
 from newsgen.output.guard import (
     OutputRefused,
+    check_cache_dir,
     check_output_dir,
     folds_case,
     tree_digest,
@@ -178,6 +179,10 @@ def build(options: BuildOptions, reporter: Reporter,
         reason = check_output_dir(out_dir, options.site, options.cache_path)
         if reason:
             raise OutputRefused(f"refusing to write to {out_dir}: it {reason}")
+        reason = check_cache_dir(options.cache_path, options.site) if cache is None else None
+        if reason and options.use_cache:
+            raise OutputRefused(f"refusing to keep the build state in {options.cache_path}: "
+                                f"it {reason}")
     if options.one_shot:
         # What the build makes lives until the process ends (newsgen.__main__): the cycle
         # collector need not walk it again and again (a third of the time of a warm build

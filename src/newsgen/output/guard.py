@@ -41,6 +41,19 @@ def folds_case(path: Path) -> bool:
     return False
 
 
+def check_cache_dir(cache_dir: Path, site_root: Path) -> str | None:
+    """Why the build state must not live in `cache_dir` (deleting it at any time must
+    be safe, and it must not be published), or None when it may."""
+    real = Path(os.path.realpath(cache_dir))
+    root = Path(os.path.realpath(site_root))
+    if root.is_relative_to(real):
+        return "holds the site's own sources (it is the site folder or one of its parents)"
+    for name in ("content", "templates", "static"):
+        if real.is_relative_to(root / name):
+            return f"is inside the site's {name}/ folder, whose files are published"
+    return None
+
+
 def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) -> str | None:
     """Why newsgen must not replace `out`, or None when it may."""
     real = Path(os.path.realpath(out))
