@@ -43,7 +43,8 @@ class Served:
 
     @property
     def failures(self) -> int:
-        return sum(1 for line in self.lines if line.startswith("newsgen: rebuild failed"))
+        return sum(1 for line in self.lines if line.startswith(
+            ("newsgen: rebuild failed", "newsgen: the site does not build")))
 
     def get(self, path: str, headers: dict[str, str] | None = None,
             method: str = "GET") -> tuple[int, dict[str, str], bytes]:

@@ -413,3 +413,27 @@ def test_the_live_reload_server_serves_any_folder_with_any_rebuild(tmp_path: Pat
         assert live.state.version == 1  # the last good site is still the one served
     finally:
         live.close()
+
+
+def test_serve_without_watch_stops_when_the_site_does_not_build(tmp_path: Path) -> None:
+    """Without --watch nothing could ever fix the site: the errors, then exit status 1
+    (it used to serve a page of errors forever, saying it kept "the last good site")."""
+    site = make_site(tmp_path)
+    (site / "content/general/bad.md").write_text(
+        "---\ntitle: Bad\ndate: nope\nsection: General\n---\nx\n", "utf-8")
+    proc = subprocess.run([sys.executable, "-m", "newsgen", "serve", "-s", str(site),
+                           "--port", str(free_port())], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert "content/general/bad.md:3: error: date: 'nope' is not a date" in lines[0]
+    assert lines[-1] == "newsgen: the site does not build (1 error)"
+    assert "last good site" not in proc.stderr
+
+
+def test_the_server_queues_a_browsers_parallel_connections() -> None:
+    """A browser opens about six connections at once, plus an event stream per tab: the
+    standard library's listen backlog of 5 made some wait a second."""
+    from newsgen.dev.livereload import _Server
+
+    assert _Server.request_queue_size >= 64

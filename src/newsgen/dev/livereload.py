@@ -150,6 +150,9 @@ class _Server(ThreadingHTTPServer):
     """The HTTP server; a browser that drops a connection is no error worth a word."""
 
     daemon_threads = True
+    # A browser opens six connections at once and keeps an event stream open per tab:
+    # the standard library's backlog of 5 made parallel requests wait a second.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):

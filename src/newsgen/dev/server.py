@@ -37,6 +37,7 @@ class DevServer:
         self.out = self.workdir / "site"
         self.cache = BuildCache(None)
         self.options = options
+        self.watch = watch
         # the file watcher, when there is one: it tells each rebuild which files changed,
         # and whether more changed while it ran
         self.changes: Callable[[], frozenset[str] | None] = lambda: None
@@ -99,7 +100,10 @@ class DevServer:
             if outcome.detail:
                 self.say(f"newsgen: {outcome.failure}\n{outcome.detail.rstrip()}")
             failed = count(len(reporter.errors), "error")
-            self.say(f"newsgen: rebuild failed ({failed}); still serving the last good site")
+            self.say(f"newsgen: rebuild failed ({failed}); still serving the last good site"
+                     if built else f"newsgen: the site does not build ({failed})"
+                     + ("; fix it and save: the page in the browser shows the errors until "
+                        "then" if self.watch else ""))
             return Rebuilt(False, problems=[d.format() for d in reporter.errors]
                            or [f"newsgen: {outcome.failure}"])
         self.stages = result.stages
@@ -151,7 +155,8 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
     # From here on, Ctrl-C (or SIGTERM) at any moment, even during the first build, stops
     # the server cleanly.
     try:
-        dev.build()
+        if not dev.build() and not watch:  # nothing to serve, and nothing will change it
+            return 1
         if watch:
             from newsgen.dev.watch import Watcher
 
