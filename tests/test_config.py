@@ -252,3 +252,19 @@ def test_a_config_that_cannot_be_read_stops_before_the_articles(tmp_path: Path) 
     (site / "content/general/a.md").write_text(article("A", date="2024-13-45"), "utf-8")
     run = newsgen("build", "-s", site)
     assert [e.split(":")[0] for e in run.errors()] == ["content/general/a.md", "newsgen.yaml"]
+
+
+def test_a_config_that_is_a_folder_or_a_broken_link_is_an_error(tmp_path: Path) -> None:
+    """Not silently the defaults: the site's settings are missing, so the build says so."""
+    site = write_site(tmp_path / "s", {"content/general/a.md": article("A")})
+    (site / "newsgen.yaml").mkdir()
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert run.errors() == ["newsgen.yaml: error: the configuration is a folder: make "
+                            "newsgen.yaml a file (or remove it to use the defaults)"]
+    (site / "newsgen.yaml").rmdir()
+    (site / "newsgen.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert "the configuration is a link to nothing" in run.errors()[0]
+    assert not (site / "dist").exists()

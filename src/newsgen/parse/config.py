@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -74,7 +75,13 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     """
     path = root / CONFIG_NAME
     if not path.is_file():
-        return default_config(root)
+        if not os.path.lexists(path):
+            return default_config(root)
+        what = "a folder" if path.is_dir() else "a link to nothing" if path.is_symlink() else (
+            "not a file")
+        reporter.error(CONFIG_NAME, None, f"the configuration is {what}: make {CONFIG_NAME} a "
+                                          "file (or remove it to use the defaults)")
+        return replace(default_config(root), misread=True)
     rel = CONFIG_NAME
     c = Checker(rel, reporter)
     try:
