@@ -386,3 +386,26 @@ def test_a_local_time_the_clocks_skip_is_read_as_the_real_one(tmp_path: Path) ->
     assert time["datetime"] == "2024-03-31T03:30:00+02:00"
     time = soup(site / "dist/general/b/index.html").find("article").find("time")
     assert time["datetime"] == "2024-10-27T02:30:00+02:00"
+
+
+def test_a_file_name_ending_like_a_language_the_site_lacks_is_said(tmp_path: Path) -> None:
+    """`pagta.tm.md` (Turkmenistan's country code for Turkmen's `tk`) and `visit.de.md`
+    (a language the site does not have) were published as articles 'pagta-tm' and
+    'visit-de' of the default language, unlinked from their translations, in silence."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "language: tk\nlanguages:\n  en: {title: News}\n",
+        "content/general/pagta.md": article("Pagta"),
+        "content/general/pagta.tm.md": article("Pagta"),
+        "content/general/visit.de.md": article("Besuch"),
+        "content/general/v1.2.md": article("Version"),  # no language: nothing to say
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    said = [w for w in run.warnings() if "file name" in w]
+    assert said == [
+        "content/general/pagta.tm.md: warning: '.tm' in the file name is not one of the "
+        "site's languages (tk, en), so this is a tk article named 'pagta-tm'; 'tm' is a "
+        "country code: did you mean 'tk' (pagta.tk.md)?",
+        "content/general/visit.de.md: warning: '.de' in the file name is not one of the "
+        "site's languages (tk, en), so this is a tk article named 'visit-de'; add de under "
+        "languages: in newsgen.yaml, or rename the file"]

@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from babel.languages import get_official_languages
+
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
 from newsgen.model.content import Image, RelatedItem, alias_path
+from newsgen.parse.config_values import check_language_code
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
 from newsgen.parse.yamlhelp import comment_hint
@@ -134,6 +137,20 @@ class FieldReader:
                                         f"then); read as {real:%H:%M}")
                 value = real
         return value, time_given
+
+    def odd_suffix(self, suffix: str, lang: str) -> None:
+        """`visit.tm.md`, `visit.de.md`: a name that ends like a language code the site
+        does not have is published in `lang` under a slug with the code in it."""
+        codes = [c.code for c in self.config.languages]
+        stem = self.rel.rsplit("/", 1)[-1].split(".")[0]
+        said = f"'.{suffix}' in the file name is not one of the site's languages " \
+               f"({', '.join(codes)}), so this is a {lang} article named '{stem}-{suffix}'"
+        if check_language_code(suffix) is None:
+            self.warning(None, f"{said}; add {suffix} under languages: in newsgen.yaml, or "
+                               "rename the file")
+        elif meant := [c for c in get_official_languages(suffix.upper()) if c in codes]:
+            self.warning(None, f"{said}; '{suffix}' is a country code: did you mean "
+                               f"'{meant[0]}' ({stem}.{meant[0]}.md)?")
 
     def url_ok(self, url: str, line: int, name: str) -> bool:
         match = _SCHEME_RE.match(url)

@@ -38,6 +38,7 @@ class PathFacts:
     translation_key: str  # the path with the language taken out
     bad_date: str | None = None  # a YYYY-MM-DD prefix that is not a date ("2024-02-30")
     lang_clash: str | None = None  # a language folder and a language suffix that differ
+    odd_suffix: str | None = None  # a suffix like a language code the site does not have
 
 
 def _language(config: Config, name: str) -> str | None:
@@ -52,11 +53,13 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
     if lang is not None:
         folders = folders[1:]
     base, dot, suffix = name.rpartition(".")
-    clash = None
+    clash = odd = None
     if dot and base and (by_suffix := _language(config, suffix)) is not None:
         if lang is not None and lang != by_suffix:
             clash = f"its folder says '{lang}' and its name '{by_suffix}'"
         lang, name = by_suffix, base
+    elif dot and base and _LANGISH.fullmatch(suffix):
+        odd = suffix
     date = bad = None
     if config.filename_dates and (m := _DATED.match(name)):
         date = parse_date(m[1], config.tz)  # as front matter's: years 1000-9000
@@ -65,7 +68,10 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
         elif m[2]:
             name = m[2]
     section = folders[0] if folders and config.sections_from == "folder" else None
-    return PathFacts(lang, section, date, name, "/".join([*folders, name]), bad, clash)
+    return PathFacts(lang, section, date, name, "/".join([*folders, name]), bad, clash, odd)
+
+
+_LANGISH = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
 
 
 # Fields Hugo and Jekyll give a meaning newsgen does not: said once a build, per kind,
