@@ -186,6 +186,8 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
         "content/b.md": '{\n  "title": "B",\n  "date": "2024-13-45",\n  "section": "G",\n'
                         '  "title": "again"\n}\n\nBody.\n',
         "content/c.md": '{\n  "title": "C",\n  "date": "2024-12-18"\n  "section": "G"\n}\n',
+        "content/d.md": '+++\ntitle = Cotton harvest\ndate = 2024-12-18\n+++\n\nBody.\n',
+        "content/e.md": '+++\ntitle = "E"\ndate = 2025-13-01T10:00:00+05:00\n+++\n\nBody.\n',
     })
     run = newsgen("check", "-s", site, "--now", NOW)
     assert run.code == 1
@@ -194,7 +196,14 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
            "line" in err
     assert "content/b.md:3: error: date: '2024-13-45' is not a date" in err
     assert "content/b.md:5: error: 'title' is given twice, here and on line 2" in err
-    assert "content/c.md:4: error: JSON front matter: Expecting ',' delimiter" in err
+    # The missing comma is said where it is missing: after "2024-12-18" on line 3.
+    assert "content/c.md:3: error: JSON front matter: a comma is missing after the value " \
+           "that ends this line" in err
+    # TOML's own words ("Invalid value", "Expected newline …") become what to write.
+    assert "content/d.md:2: error: TOML front matter: title: text needs quotes in TOML: " \
+           '`title = "Cotton harvest"`' in err
+    assert "content/e.md:3: error: TOML front matter: date: '2025-13-01T10:00:00+05:00' is " \
+           "not a date" in err
 
 
 def test_incremental_builds_follow_aliases_and_formats(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import tomllib
 from datetime import date, datetime, time
 from typing import Any
 
+from newsgen.parse.frontmatter import json_problem
 from newsgen.parse.yamltree import (
     BOOL_TAG,
     FLOAT_TAG,
@@ -46,8 +47,30 @@ def parse_toml(text: str, line_offset: int = 0) -> YNode:
                          str(exc))
         if message.startswith("Illegal character '\\n'"):
             message = "a quoted value is never closed on its line: end it with its quote"
+        elif line is not None:
+            message = _toml_hint(text.splitlines()[line - line_offset - 1:][:1], message)
         raise YamlError(f"TOML front matter: {message}", line) from None
     return _Builder(text, line_offset, "toml").node(data, 0, 1)
+
+
+_TOML_PAIR = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
+_DATE_KEYS = {"date", "updated", "lastmod", "expirydate", "publishdate", "expiry_date"}
+
+
+def _toml_hint(lines: list[str], message: str) -> str:
+    """What to write instead, for the TOML mistakes editors make on a `key = value` line."""
+    pair = _TOML_PAIR.fullmatch(lines[0]) if lines else None
+    if pair is None:
+        return message
+    key, value = pair.groups()
+    if key.lower() in _DATE_KEYS and value[:1].isdigit():
+        return (f"{key}: '{value}' is not a date (write 2024-12-18 or "
+                "2024-12-18T10:30:00+05:00)")
+    if value and value[0] not in "\"'[{" and not value[0].isdigit() \
+            and value not in ("true", "false"):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{key}: text needs quotes in TOML: `{key} = "{escaped}"`'
+    return message
 
 
 def parse_json(text: str, line_offset: int = 0,
@@ -57,7 +80,8 @@ def parse_json(text: str, line_offset: int = 0,
     try:
         data = json.loads(text, object_pairs_hook=builder.pairs)
     except json.JSONDecodeError as exc:
-        raise YamlError(f"JSON front matter: {exc.msg}", exc.lineno + line_offset) from None
+        line, message = json_problem(text, exc)
+        raise YamlError(f"JSON front matter: {message}", line + line_offset) from None
     node = builder.node(data, 0, 1)
     if problems is not None:
         problems.extend(builder.problems)

@@ -106,12 +106,22 @@ def _split_at(text: str, first_end: int, delimiter: re.Pattern[str], mark: str,
         line += 1
 
 
+def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
+    """The line and words of a JSON mistake: a missing comma is said where it is missing,
+    at the end of a value, not where the decoder noticed it (the next line)."""
+    if exc.msg == "Expecting ',' delimiter":
+        return (text.count("\n", 0, len(text[:exc.pos].rstrip())) + 1,
+                "a comma is missing after the value that ends this line")
+    return exc.lineno, exc.msg
+
+
 def _split_json(text: str) -> Split:
     """A JSON object at the start of the file (Hugo's JSON front matter), then the body."""
     try:
         _, end = json.JSONDecoder().raw_decode(text, text.index("{"))
     except json.JSONDecodeError as exc:
-        raise SplitError(f"JSON front matter: {exc.msg}", exc.lineno) from None
+        line, message = json_problem(text, exc)
+        raise SplitError(f"JSON front matter: {message}", line) from None
     rest = text[end:]
     newline = rest.find("\n")
     if rest[: newline if newline >= 0 else len(rest)].strip():
