@@ -8,4 +8,4 @@ newsgen check
 newsgen build --base-url "$base_url"
 # --checksum compares contents, --delete removes pages that are gone (the build
 # itself never leaves stale files in dist/).
-rsync -rlz --checksum --delete dist/ "$target/"
+rsync -rlz --checksum --delete --exclude ".newsgen-output" dist/ "$target/"

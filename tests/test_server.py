@@ -129,7 +129,7 @@ def test_symlinks_in_the_served_folder_are_not_followed_outside(tmp_path: Path) 
 def test_symlinks_in_static_fail_the_build_instead(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     (site / "static/leak.txt").symlink_to(tmp_path / "secret.txt")
-    with serving(site, watch=False) as srv:
+    with serving(site) as srv:  # (without --watch it would stop: nothing to serve)
         status, _, body = srv.get("/")
         assert status == 500 and b"symbolic link" in body
         assert CANARY.encode() not in srv.get("/leak.txt")[2]

@@ -116,7 +116,9 @@ http://127.0.0.1:8000/, or build it with `newsgen build`.
 
 def init_site(target: Path, now: datetime) -> list[Path]:
     """Create a minimal site that builds at once. Refuses a non-empty folder."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if target.exists() and not target.is_dir():
+        raise ScaffoldError(f"{target} already exists and is a file, not a folder")
+    if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} already exists and is not empty")
     title = target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "News"
     files = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from newsgen.errors import Reporter, site_relative
 from newsgen.incremental.database import (
     DATABASE,
     BodyStore,
+    close_bodies,
     damaged,
     dump,
     load,
@@ -74,6 +75,7 @@ class BuildCache:
     db: sqlite3.Connection | None = None
     reporter: Reporter = field(default_factory=Reporter)
     site: Path | None = None  # messages name paths inside it relative to it
+    sealing: dict[str, Callable[[], str | None]] = field(default_factory=dict)  # by output
     # What the database holds: path -> (content, stat); the keys of the bodies.
     _saved_articles: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
     _saved_bodies: set[str] = field(default_factory=set)
@@ -123,6 +125,7 @@ class BuildCache:
         return "(cache)" if self.folder is None else site_relative(self.folder, self.site)
 
     def close(self) -> None:
+        close_bodies()  # the renderer's connections: the last one to close ends the WAL
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -297,17 +300,17 @@ class BuildCache:
     def output(self, out_dir: Path) -> OutputRecord | None:
         """The record of `out_dir`, if it still describes what is there."""
         record = self.record_of(out_dir)
-        if record is None or record.identity is None:
-            return None
-        if identity(out_dir) != record.identity:
+        if record is None or record.identity is None or identity(out_dir) != record.identity:
             return None
         if record.sealed is not None and not record.intact:  # see OutputRecord.sealed
-            if seal(out_dir, self.files_of(out_dir, record)) != record.sealed:
+            sealing = self.sealing.pop(str(out_dir), None)  # IncrementalBuild.check_meanwhile
+            found = sealing() if sealing else seal(out_dir, self.files_of(out_dir, record))
+            if found != record.sealed:
                 record.identity = None  # not this output's: every later call says so
                 self.reporter.warning(self.label, None, f"{site_relative(out_dir, self.site)}: "
                                       "files in it were changed, added or removed since the "
-                                      "last build; it is written again whole (files to "
-                                      "publish go in static/)")
+                                      "last build; it is made again from the sources (files "
+                                      "to publish go in static/)")
                 return None
             record.intact = True
         return record

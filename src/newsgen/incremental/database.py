@@ -132,8 +132,20 @@ class BodyStore:
         if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
             self._db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
             self._pid = os.getpid()
+            _OPEN.append(self._db)
         row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row is not None else ""
+
+
+_OPEN: list[sqlite3.Connection] = []  # the body stores' connections in this process
+
+
+def close_bodies() -> None:
+    """Close the body stores' connections: a connection left open when the process ends
+    leaves the state's write-ahead log beside the database."""
+    while _OPEN:
+        with contextlib.suppress(sqlite3.Error):
+            _OPEN.pop().close()
 
 
 class HeldState:

@@ -26,7 +26,7 @@ from newsgen.incremental.database import BodyStore
 from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
-from newsgen.output.guard import holds, seal
+from newsgen.output.guard import holds, identity, seal, seal_meanwhile
 from newsgen.stages.loader import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
@@ -60,6 +60,15 @@ class IncrementalBuild:
         self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
         self.started_from: str | None = None  # the output's digest, see standby()
 
+    def check_meanwhile(self, out_dir: Path) -> None:
+        """Start checking the output's seal beside the source scan (`cache.output`
+        takes the result), when the state has one for it."""
+        record = self.cache.record_of(out_dir) if self.own else None
+        if record is not None and record.sealed is not None and not record.intact and (
+                identity(out_dir) == record.identity):
+            self.cache.sealing[str(out_dir)] = seal_meanwhile(
+                out_dir, self.cache.files_of(out_dir, record))
+
     def scan(self, config: Config) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
         server's watcher saw change (`cache.changed`), when it can be; else a full scan,
@@ -80,6 +89,9 @@ class IncrementalBuild:
         return tree
 
     def close(self) -> None:
+        for collect in self.cache.sealing.values():  # a check nobody waited for: done
+            collect()
+        self.cache.sealing.clear()
         if self.own:
             self.cache.close()
 

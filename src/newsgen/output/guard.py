@@ -13,7 +13,7 @@ import shutil
 import sys
 import threading
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 MARKER = ".newsgen-output"
@@ -41,7 +41,7 @@ def folds_case(path: Path) -> bool:
     return False
 
 
-def check_cache_dir(cache_dir: Path, site_root: Path) -> str | None:
+def check_cache_dir(cache_dir: Path, site_root: Path, out: Path) -> str | None:
     """Why the build state must not live in `cache_dir` (deleting it at any time must
     be safe, and it must not be published), or None when it may."""
     real = Path(os.path.realpath(cache_dir))
@@ -51,6 +51,9 @@ def check_cache_dir(cache_dir: Path, site_root: Path) -> str | None:
     for name in ("content", "templates", "static"):
         if real.is_relative_to(root / name):
             return f"is inside the site's {name}/ folder, whose files are published"
+    output = Path(os.path.realpath(out))
+    if real.is_relative_to(output) or output.is_relative_to(real):
+        return "overlaps the output folder"
     return None
 
 
@@ -227,3 +230,36 @@ def seal(root: Path, files: Iterable[str]) -> str | None:
         return None
     names = "\0".join(sorted(folders)).encode("utf-8", "surrogateescape")
     return hashlib.blake2b(stats.tobytes() + names, digest_size=16).hexdigest()
+
+
+def seal_meanwhile(root: Path, files: Iterable[str]) -> Callable[[], str | None]:
+    """`seal(root, files)` made by a child process while this one goes on (its stats
+    are a third of a build with nothing to do at 100,000 articles, and the source scan
+    beside it is the rest): call the result for the seal. In this process where fork
+    is missing or fails."""
+    if not hasattr(os, "fork"):
+        found = seal(root, files)
+        return lambda: found
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        found = seal(root, files)
+        return lambda: found
+    if pid == 0:  # the child: stats only, then gone without running any cleanup
+        try:
+            os.close(read)
+            os.write(write, (seal(root, files) or "").encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+
+    def collect() -> str | None:
+        with os.fdopen(read, "rb") as pipe:
+            said = pipe.read().decode()
+        os.waitpid(pid, 0)
+        return said or None
+
+    return collect
