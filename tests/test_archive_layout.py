@@ -102,14 +102,19 @@ def test_old_sitemap_check(built: tuple[Path, str], tmp_path: Path) -> None:
         "  <url><loc>https://old.example/ru/news/2024/03/05/ferry-timetable</loc></url>\n"
         "  <url><loc>https://old.example/en/news/2019/01/01/gone/</loc></url>\n"
         "  <url><loc>https://old.example/favicon.svg?v=1&amp;x=2</loc></url>\n"
+        "  <url><loc>https://old.example/en/categories/ferries/</loc></url>\n"
         "</urlset>\n", encoding="utf-8")
     run = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", old)
     assert run.code == 1
     assert run.errors() == [
         f"{old}:6: error: https://old.example/en/news/2019/01/01/gone/ is neither a page nor "
         "a redirect in the new build (/en/news/2019/01/01/gone/index.html is missing); give "
-        "the article that replaces it aliases: [/en/news/2019/01/01/gone/]"]
-    assert "5 old URLs: 2 pages, 1 redirect, 1 file, 1 missing" in run.err
+        "the article that replaces it aliases: [/en/news/2019/01/01/gone/]",
+        # Hugo's and Jekyll's category lists are tag pages here: no article alias fits
+        f"{old}:8: error: https://old.example/en/categories/ferries/ was a list page of the "
+        "old site; its articles are listed at /en/tags/ferries/ now: redirect it there on "
+        "the web server (only an article can carry aliases)"]
+    assert "6 old URLs: 2 pages, 1 redirect, 1 file, 2 missing" in run.err
     listed = tmp_path / "urls.txt"
     listed.write_text("# pages of the old site\n/en/\nhttps://old.example/zh_cn/news/\n",
                       encoding="utf-8")

@@ -102,7 +102,15 @@ def unanswered(urls: list[OldUrl], base_path: str, outputs: Mapping[str, str],
             yield old, f"{old.url} is outside the site's base path {base_path}"
             continue
         kind = next((outputs[c] for c in found if c in outputs), None)
-        if kind is None and found[0].endswith(".html"):
+        parts = found[0].split("/")  # /categories/x/ or /en/categories/x/: tags here
+        at = next((i for i in (0, 1) if parts[i:i + 1] in (["categories"], ["category"],
+                                                            ["tag"])), None)
+        listed = "/".join([*parts[:at], "tags", *parts[at + 1:]]) if at is not None else ""
+        if kind is None and listed in outputs:  # Hugo's and Jekyll's lists: tags here
+            yield old, (f"{old.url} was a list page of the old site; its articles are listed "
+                        f"at /{listed.removesuffix('index.html')} now: redirect it there on "
+                        "the web server (only an article can carry aliases)")
+        elif kind is None and found[0].endswith(".html"):
             alias = "/" + found[0].removesuffix("index.html")  # aliases are below base_url
             yield old, (f"{old.url} is neither a page nor a redirect in the new build "
                         f"(/{found[0]} is missing); give the article that replaces it "
