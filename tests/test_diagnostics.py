@@ -175,6 +175,25 @@ def test_a_file_that_is_not_utf8_gets_its_line_and_the_likely_encoding(
     assert error.endswith(f"it looks like {name}: save it as UTF-8")
 
 
+def test_a_short_legacy_text_is_guessed_as_a_language_of_the_site(tmp_path: Path) -> None:
+    """A short Russian text in Windows-1251 reads as well in Windows-1250 (as Romanian) to
+    the detector: on a Russian site the Russian reading wins. A few bytes that only read
+    as Chinese, on a site without Chinese, get no guess rather than a wrong one."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "language: ru\n",
+        "content/general/a.md": "---\ntitle: Привет\ndate: 2024-12-01\nsection: General\n"
+                                "---\nНовости дня\n".encode("cp1251"),
+        "content/general/b.md": "---\ntitle: Привет\ndate: 2024-12-01\nsection: General\n"
+                                "---\nx\n".encode("cp1251"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/general/a.md:2: error: not UTF-8 text (byte 0xcf on this line); it looks "
+        "like Windows-1251: save it as UTF-8",
+        "content/general/b.md:2: error: not UTF-8 text (byte 0xcf on this line); save the "
+        "file as UTF-8"]
+
+
 @pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["new", "T", "--section",
                                                                          "x"]])
 def test_no_site_here_is_a_usage_error_and_writes_nothing(tmp_path: Path,

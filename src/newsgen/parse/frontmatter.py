@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsgen.errors import SourceError
@@ -40,9 +41,16 @@ _ENCODING_NAMES = {
 }
 
 
-def encoding_problem(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+_CJK = {"Chinese", "Japanese", "Korean"}
+
+
+def encoding_problem(data: bytes, exc: UnicodeDecodeError,
+                     languages: Iterable[str] = ()) -> tuple[int, str]:
     """The line of the first byte that is not UTF-8, and a message that names the likely
     encoding. The guess (charset-normalizer) only words the hint: nothing is decoded by it.
+    Among the encodings it finds plausible, one whose text reads as a language of the site
+    (`languages`: their English names, "Russian") comes first: a short Russian title in
+    Windows-1251 reads as well in Windows-1250 (as Romanian) to it.
     """
     line = data.count(b"\n", 0, exc.start) + 1
     bad = data[exc.start:exc.start + 1].hex()
@@ -51,10 +59,15 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data[:65536]).best()
+        found = [m for m in from_bytes(data[:65536])
+                 if m.encoding not in ("utf_8", "ascii") and m.chaos < 0.3]
+        wanted = set(languages)
+        best = next((m for m in found if m.language in wanted), found[0] if found else None)
+        if wanted and best is not None and best.language in _CJK and not wanted & _CJK:
+            best = None  # a few bytes read as Chinese on a site that has none: no guess
     except Exception:  # noqa: BLE001 - a hint is never worth a failure
         best = None
-    if best is not None and best.encoding not in ("utf_8", "ascii") and best.chaos < 0.3:
+    if best is not None:
         name = _ENCODING_NAMES.get(best.encoding, best.encoding.replace("_", "-").upper())
         hint = f"it looks like {name}: save it as UTF-8"
     return line, f"{message}; {hint}"

@@ -85,6 +85,11 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def english_name(code: str) -> str:
+    """A language's English name, as encoding detectors name languages: "Russian"."""
+    return str(_locale(code).english_name or code)
+
+
 def text_direction(code: str) -> str:
     return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
 

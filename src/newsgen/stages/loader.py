@@ -19,6 +19,7 @@ from newsgen.errors import Reporter
 from newsgen.hashing import digest
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.model.content import Article, Asset, article_stem
+from newsgen.parse import i18n
 from newsgen.parse.datatree import parse_json, parse_toml
 from newsgen.parse.frontmatter import SplitError, decode, encoding_problem, split
 from newsgen.parse.validate import Validator
@@ -211,7 +212,8 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
-        reporter.error(rel, *encoding_problem(data, exc))
+        names = [i18n.english_name(lang.code) for lang in config.languages]
+        reporter.error(rel, *encoding_problem(data, exc, names))
         return None
     try:
         parts = split(text)
