@@ -268,3 +268,10 @@ def test_a_config_that_is_a_folder_or_a_broken_link_is_an_error(tmp_path: Path) 
     assert run.code == 1
     assert "the configuration is a link to nothing" in run.errors()[0]
     assert not (site / "dist").exists()
+
+
+def test_a_value_given_by_an_alias_is_blamed_on_the_key_that_uses_it(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"newsgen.yaml": "title: &a X\nbase_url: *a\n",
+                                       "content/general/a.md": article("A")})
+    run = newsgen("check", "-s", site)
+    assert [e.split(": error: ")[0] for e in run.errors()] == ["newsgen.yaml:2"]

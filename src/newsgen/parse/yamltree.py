@@ -14,7 +14,7 @@ gives three things the plain loader does not:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -176,7 +176,10 @@ class _Converter:
                     ))
                     continue
                 seen[key.text] = key.line
-                items.append((key, self.convert(vnode, depth + 1)))
+                value = self.convert(vnode, depth + 1)
+                if value.line < key.line and isinstance(value, YScalar):  # an alias (*a):
+                    value = replace(value, line=key.line)  # its problems are said here
+                items.append((key, value))
             return YMap(tuple(items), self.line(node))
         raise YamlError("unsupported YAML node", self.line(node))  # pragma: no cover
 
