@@ -252,6 +252,11 @@ def test_a_config_that_cannot_be_read_stops_before_the_articles(tmp_path: Path) 
     (site / "content/general/a.md").write_text(article("A", date="2024-13-45"), "utf-8")
     run = newsgen("build", "-s", site)
     assert [e.split(":")[0] for e in run.errors()] == ["content/general/a.md", "newsgen.yaml"]
+    # ... and so does a mistake inside a language's settings that keeps the language.
+    (site / "newsgen.yaml").write_text("title: Habarlar\nlanguage: tk\n"
+                                       "languages:\n  ru: {titel: Новости}\n", "utf-8")
+    run = newsgen("build", "-s", site)
+    assert [e.split(":")[0] for e in run.errors()] == ["content/general/a.md", "newsgen.yaml"]
 
 
 def test_a_config_that_is_a_folder_or_a_broken_link_is_an_error(tmp_path: Path) -> None:

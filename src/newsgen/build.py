@@ -361,7 +361,8 @@ def attempt(options: BuildOptions, reporter: Reporter,
         outcome = _attempt(options, reporter, cache)
         for pause in (0.2, 0.5, 1.0):  # (while the deletion may still be under way)
             said = [outcome.failure or "", *(d.message for d in reporter.errors)]
-            if outcome.result is not None or not own or not (held.gone() or any(
+            if outcome.result is not None or not own or said[0].startswith(
+                    "error: refusing") or not (held.gone() or any(
                     str(options.cache_path) in text or "OperationalError" in text
                     or "DatabaseError" in text for text in said)):
                 break

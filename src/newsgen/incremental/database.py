@@ -149,16 +149,15 @@ def close_bodies() -> None:
 
 
 class HeldState:
-    """The state folder and its database, held open while a build runs (`with`):
-    `gone()` says whether either was deleted or replaced since, even in part (a file
-    deleted has no links left; a folder `rm -rf` could not empty keeps its links)."""
+    """The state folder, held open while a build runs (`with`): `gone()` says whether it
+    was deleted or replaced since (a folder deleted has no links left). Its database is
+    not watched: a build sets a damaged one aside itself."""
 
     def __init__(self, folder: Path | None) -> None:
         self.held: list[tuple[Path, int]] = []
-        for path, flags in ((folder, os.O_DIRECTORY), (folder and folder / DATABASE, 0)):
-            if path is not None:
-                with contextlib.suppress(OSError):
-                    self.held.append((path, os.open(path, os.O_RDONLY | flags)))
+        if folder is not None:
+            with contextlib.suppress(OSError):
+                self.held.append((folder, os.open(folder, os.O_RDONLY | os.O_DIRECTORY)))
 
     def __enter__(self) -> HeldState:
         return self

@@ -189,9 +189,8 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     )
     default = replace(default, locale=read_locale(c, node, "locale", "locale"),
                       folder=written if values.get("default_language_prefix") else "")
-    before = len(reporter.errors)
     values["languages"] = _languages(c, node, default)
-    values["misread"] = misread or len(reporter.errors) > before
+    values["misread"] = misread or _languages_lost(node, values["languages"])
     _missing_labels(c, node, values["languages"])
     if not values["languages"][0].description.strip():
         c.reporter.warning(c.path, line_of(node, "title"),
@@ -223,6 +222,18 @@ def _default_language(
         date_format=date_format,
         is_default=True,
     )
+
+
+def _languages_lost(node: YMap, made: tuple[LanguageConfig, ...]) -> bool:
+    """Whether a language of `languages:` was left out (a code newsgen does not know, one
+    written twice, an entry that is no mapping): its articles would show false errors."""
+    given = node.get("languages")
+    if given is None or (isinstance(given, YScalar) and given.is_null):
+        return False
+    if not isinstance(given, YMap):
+        return True
+    codes = {language_tag(k.text) for k, _ in given.items if not check_language_code(k.text)}
+    return len(codes) != len(given.items) or not codes <= {lang.code for lang in made}
 
 
 def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[LanguageConfig, ...]:
