@@ -159,6 +159,12 @@ def test_a_credit_that_says_photo_itself_gets_no_second_label(tmp_path: Path) ->
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     credit = soup(site / "dist/general/a/index.html").find(class_="credit")
     assert credit.get_text() == "photo: Jane Doe"
+    # A name that merely starts with the label's letters keeps the label.
+    write_site(site, {"content/general/a.md": article(
+        "A", image="{src: p.png, alt: A, credit: 'Photon Studio'}")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    credit = soup(site / "dist/general/a/index.html").find(class_="credit")
+    assert credit.get_text() == "Photo: Photon Studio"
 
 
 def test_section_pages_newest_first_and_paginated(basic_build: Path) -> None:

@@ -405,6 +405,11 @@ def test_a_local_time_the_clocks_skip_is_read_as_the_real_one(tmp_path: Path) ->
     assert time["datetime"] == "2024-03-31T03:30:00+02:00"
     time = soup(site / "dist/general/b/index.html").find("article").find("time")
     assert time["datetime"] == "2024-10-27T02:30:00+02:00"
+    # A day alone in a zone whose clocks skip midnight: its first moment, without a word.
+    (site / "newsgen.yaml").write_text("timezone: America/Santiago\n", "utf-8")
+    (site / "content/general/b.md").write_text(article("B", date="2024-09-08"), "utf-8")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0 and not [w for w in run.warnings() if "clocks" in w], run.err
 
 
 def test_a_file_name_ending_like_a_language_the_site_lacks_is_said(tmp_path: Path) -> None:
@@ -415,7 +420,7 @@ def test_a_file_name_ending_like_a_language_the_site_lacks_is_said(tmp_path: Pat
         "newsgen.yaml": "language: tk\nlanguages:\n  en: {title: News}\n",
         "content/general/pagta.md": article("Pagta"),
         "content/general/pagta.tm.md": article("Pagta"),
-        "content/general/visit.de.md": article("Besuch"),
+        "content/general/visit.de.md": article("Besuch", slug="besuch"),  # its own slug
         "content/general/v1.2.md": article("Version"),  # no language: nothing to say
     })
     run = newsgen("check", "-s", site, "--now", NOW)
@@ -423,8 +428,8 @@ def test_a_file_name_ending_like_a_language_the_site_lacks_is_said(tmp_path: Pat
     said = [w for w in run.warnings() if "file name" in w]
     assert said == [
         "content/general/pagta.tm.md: warning: '.tm' in the file name is not one of the "
-        "site's languages (tk, en), so this is a tk article named 'pagta-tm'; 'tm' is a "
-        "country code: did you mean 'tk' (pagta.tk.md)?",
+        "site's languages (tk, en), so the article is in tk and its slug is 'pagta-tm'; "
+        "'tm' is a country code: did you mean 'tk' (pagta.tk.md)?",
         "content/general/visit.de.md: warning: '.de' in the file name is not one of the "
-        "site's languages (tk, en), so this is a tk article named 'visit-de'; add de under "
-        "languages: in newsgen.yaml, or rename the file"]
+        "site's languages (tk, en), so the article is in tk; add de under languages: in "
+        "newsgen.yaml, or rename the file"]

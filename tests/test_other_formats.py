@@ -188,6 +188,8 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
         "content/c.md": '{\n  "title": "C",\n  "date": "2024-12-18"\n  "section": "G"\n}\n',
         "content/d.md": '+++\ntitle = Cotton harvest\ndate = 2024-12-18\n+++\n\nBody.\n',
         "content/e.md": '+++\ntitle = "E"\ndate = 2025-13-01T10:00:00+05:00\n+++\n\nBody.\n',
+        "content/f.md": '+++\ntitle = "F"\ndate = 2024-12-18 10:30\n+++\n\nBody.\n',
+        "content/g.md": '+++\ntitle = "G"\ndraft = True\n+++\n\nBody.\n',
     })
     run = newsgen("check", "-s", site, "--now", NOW)
     assert run.code == 1
@@ -204,6 +206,10 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
            '`title = "Cotton harvest"`' in err
     assert "content/e.md:3: error: TOML front matter: date: '2025-13-01T10:00:00+05:00' is " \
            "not a date" in err
+    assert "content/f.md:3: error: TOML front matter: date: TOML wants the seconds too, or " \
+           'quotes: `date = 2024-12-18T10:30:00` or `date = "2024-12-18 10:30"`' in err
+    assert "content/g.md:3: error: TOML front matter: draft: TOML writes true and false in " \
+           "lower case: `draft = true`" in err
 
 
 def test_incremental_builds_follow_aliases_and_formats(tmp_path: Path) -> None:

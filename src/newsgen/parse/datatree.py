@@ -64,10 +64,15 @@ def _toml_hint(lines: list[str], message: str) -> str:
         return message
     key, value = pair.groups()
     if key.lower() in _DATE_KEYS and value[:1].isdigit():
+        if re.fullmatch(r"\d{4}-\d\d-\d\d[ T]\d\d?:\d\d", value):
+            return (f"{key}: TOML wants the seconds too, or quotes: `{key} = "
+                    f"{value[:10]}T{value[11:].zfill(5)}:00` or `{key} = \"{value}\"`")
         return (f"{key}: '{value}' is not a date (write 2024-12-18 or "
                 "2024-12-18T10:30:00+05:00)")
-    if value and value[0] not in "\"'[{" and not value[0].isdigit() \
-            and value not in ("true", "false"):
+    if value.lower() in ("true", "false", "yes", "no", "on", "off"):
+        flag = "true" if value.lower() in ("true", "yes", "on") else "false"
+        return f"{key}: TOML writes true and false in lower case: `{key} = {flag}`"
+    if value and value[0] not in "\"'[{" and not value[0].isdigit():
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'{key}: text needs quotes in TOML: `{key} = "{escaped}"`'
     return message

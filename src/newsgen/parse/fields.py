@@ -15,6 +15,7 @@ from newsgen.model.content import Image, RelatedItem, alias_path
 from newsgen.parse.config_values import check_language_code
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
+from newsgen.parse.slugs import slugify
 from newsgen.parse.yamlhelp import comment_hint
 from newsgen.parse.yamltree import (
     YMap,
@@ -132,19 +133,21 @@ class FieldReader:
         elif value.tzinfo is self.config.tz:  # a local time: one the clocks skip?
             real = value.astimezone(UTC).astimezone(self.config.tz)
             if real.replace(tzinfo=None) != value.replace(tzinfo=None):
-                self.warning(node.line, f"{name}: {value:%Y-%m-%d %H:%M} does not exist in "
-                                        f"{self.config.timezone} (the clocks move forward "
-                                        f"then); read as {real:%H:%M}")
+                if time_given:  # (a day alone: its first moment, said by nobody)
+                    self.warning(node.line, f"{name}: {value:%Y-%m-%d %H:%M} does not exist "
+                                            f"in {self.config.timezone} (the clocks move "
+                                            f"forward then); read as {real:%H:%M}")
                 value = real
         return value, time_given
 
-    def odd_suffix(self, suffix: str, lang: str) -> None:
+    def odd_suffix(self, suffix: str, lang: str, slug: str | None) -> None:
         """`visit.tm.md`, `visit.de.md`: a name that ends like a language code the site
         does not have is published in `lang` under a slug with the code in it."""
         codes = [c.code for c in self.config.languages]
         stem = self.rel.rsplit("/", 1)[-1].split(".")[0]
         said = f"'.{suffix}' in the file name is not one of the site's languages " \
-               f"({', '.join(codes)}), so this is a {lang} article named '{stem}-{suffix}'"
+               f"({', '.join(codes)}), so the article is in {lang}" + (
+                   "" if slug else f" and its slug is '{slugify(f'{stem}-{suffix}')}'")
         if check_language_code(suffix) is None:
             self.warning(None, f"{said}; add {suffix} under languages: in newsgen.yaml, or "
                                "rename the file")

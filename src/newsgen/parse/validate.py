@@ -111,7 +111,7 @@ class Validator(FieldReader):
             fields["summary"] = self.text(v, "summary")
         lang = facts.lang or self.config.language
         if facts.odd_suffix and node.get("lang") is None:
-            self.odd_suffix(facts.odd_suffix, lang)
+            self.odd_suffix(facts.odd_suffix, lang, fields.get("slug"))
         if facts.lang_clash and node.get("lang") is None:
             self.warning(None, f"language: {facts.lang_clash}; the name's ({lang}) is used "
                                "(set lang: to say which)")
