@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from newsgen.errors import Reporter, did_you_mean
+from newsgen.errors import Reporter
 from newsgen.model.config import Config, LanguageConfig
 from newsgen.model.content import Article, Asset, article_stem, with_stems
 from newsgen.model.site import (
@@ -30,6 +30,7 @@ from newsgen.parse.slugs import slugify
 from newsgen.stages.naming import Naming
 from newsgen.stages.references import Placed, References
 from newsgen.stages.related import Fills, RelatedIndex
+from newsgen.stages.typos import NearNames
 
 # --------------------------------------------------------------------------- linking
 
@@ -339,17 +340,18 @@ class Linker(References, Naming):
         one letter off a key other languages share, is a typo that drops the links."""
         lonely = [g[0] for g in groups.values()
                   if len(g) == 1 and g[0].article.line_of("translation_key")]
-        shared = {k: {e.lang for e in g} for k, g in groups.items() if len(g) > 1}
-        if not lonely or len(lonely) * len(shared) > 200_000:  # (a bound on the guessing)
+        if not lonely:
             return
+        shared = {k: {e.lang for e in g} for k, g in groups.items() if len(g) > 1}
+        near = NearNames(shared)
         for e in lonely:
             key = e.article.translation_key or ""
-            hint = did_you_mean(key, [k for k, langs in shared.items() if e.lang not in langs],
-                                cutoff=0.8)
-            if hint:
+            meant = near.one_letter_off(key)
+            if meant is not None and e.lang not in shared[meant]:
                 self.reporter.warning(e.article.source, e.article.line_of("translation_key"),
                                       f"translation_key '{key}' is shared by no other "
-                                      f"article, so this one has no translations{hint}")
+                                      f"article, so this one has no translations; did you "
+                                      f"mean '{meant}'?")
 
     def language_site(
         self, lang: LanguageConfig, ordered: list[Section], entries: list[Entry]
