@@ -387,14 +387,21 @@ def test_read_also_by_this_sites_full_url_is_neither_itself_nor_twice(tmp_path: 
         "content/general/b.md": article("B", date="2024-12-17"),
         "content/general/c.md": article("C", date="2024-12-16"),
     })
-    run = newsgen("build", "-s", site, "--now", NOW)
-    assert run.code == 0, run.err
-    assert "content/general/a.md:6: warning: related: https://ex.com/general/a/ is this " \
-           "article's own URL; an article cannot be related to itself" in run.warnings()
-    assert "content/general/a.md:8: warning: related: 'b' is listed twice" in run.warnings()
-    page = soup(site / "dist/general/a/index.html")
-    hrefs = [a["href"] for a in page.find("aside", class_="read-also").find_all("a")]
-    assert hrefs == ["https://ex.com/general/b", "/general/c/"]  # then the fill, not B again
+    # The same under --base-url (a staging build), whose base is another: the URLs
+    # written with newsgen.yaml's base_url still name this site's pages.
+    for extra in ([], ["--base-url", "https://staging.example/"]):
+        run = newsgen("build", "-s", site, "--now", NOW, *extra)
+        assert run.code == 0, run.err
+        assert ("content/general/a.md:6: warning: related: an article cannot be related to "
+                "itself") in run.warnings(), run.err
+        assert "content/general/a.md:8: warning: related: 'b' is listed twice" \
+            in run.warnings()
+        page = soup(site / "dist/general/a/index.html")
+        links = page.find("aside", class_="read-also").find_all("a")
+        # B is this site's page: linked as one, with the title given; then the fill
+        assert [(a["href"], a.get_text(strip=True)) for a in links] == [
+            ("/general/b/", "B"), ("/general/c/", "C")]
+        assert "external" not in (links[0].get("class") or [])
 
 
 def test_raw_html_srcset_and_poster_are_links_too(tmp_path: Path) -> None:

@@ -131,6 +131,7 @@ class Config:
     images: Images = field(default_factory=Images)
     params: Mapping[str, Any] = field(default_factory=dict)
     exists: bool = False
+    own_urls: tuple[str, ...] = ()  # other base URLs of this site: newsgen.yaml's, under --base-url
     # The file could not be read, or its languages could not: the articles, checked
     # against defaults, would show errors that are not theirs (the build stops first).
     misread: bool = False
@@ -160,7 +161,8 @@ class Config:
         raise KeyError(code)
 
     def with_base_url(self, url: str) -> Config:
-        return replace(self, base_url=normalize_base_url(url))
+        return replace(self, base_url=normalize_base_url(url),
+                       own_urls=(*self.own_urls, self.base_url))
 
 
 def normalize_base_url(url: str) -> str:

@@ -52,6 +52,7 @@ class References:
     broken_slugs: set[str]
     fills: Fills
     affected: set[str]
+    _by_url: dict[str, Placed] | None = None
 
     def why_held(self, a: Article) -> str:
         raise NotImplementedError
@@ -178,23 +179,21 @@ class References:
         links: list[Link] = []
         used: set[str] = {entry.url}
         for item in a.related:
+            named = item.ref if item.ref is not None else item.url
+            target = None
             if item.url is not None:
                 own = self.own_path(item.url)  # a page of this site, by its full URL
-                if own == entry.url:
-                    self.reporter.warning(a.source, item.line, f"related: {item.url} is this "
-                                          "article's own URL; an article cannot be related "
-                                          "to itself")
+                target = self.by_url(by_content).get(own) if own is not None else None
+                if target is None:
+                    if item.url in used or own in used:
+                        self.reporter.warning(a.source, item.line,
+                                              f"related: {item.url} is listed twice")
+                        continue
+                    used.update(u for u in (item.url, own) if u is not None)
+                    links.append(Link(item.title or item.url, item.url, True))
                     continue
-                if item.url in used or own in used:
-                    self.reporter.warning(a.source, item.line,
-                                          f"related: {item.url} is listed twice")
-                    continue
-                used.update(u for u in (item.url, own) if u is not None)
-                links.append(Link(item.title or item.url, item.url, True))
-                continue
-            if item.ref is None:
-                continue
-            target = self.resolve_ref(a, item, by_content, by_slug)
+            elif item.ref is not None:
+                target = self.resolve_ref(a, item, by_content, by_slug)
             if target is None:
                 continue
             if target.url in used:
@@ -203,12 +202,12 @@ class References:
                                           "related: an article cannot be related to itself")
                 else:
                     self.reporter.warning(a.source, item.line,
-                                          f"related: '{item.ref}' is listed twice")
+                                          f"related: '{named}' is listed twice")
                 continue
             if target.article.lang != a.lang:
                 self.reporter.warning(
                     a.source, item.line,
-                    f"related: '{item.ref}' ({target.article.source}) is in another language "
+                    f"related: '{named}' ({target.article.source}) is in another language "
                     f"({target.article.lang}); a read-also block lists articles of its own "
                     "language only (link translations with translation_key, or write "
                     "{title, url})")
@@ -218,7 +217,7 @@ class References:
                     self.why_held(target.article), "scheduled for later")
                 self.reporter.warning(
                     a.source, item.line,
-                    f"related: '{item.ref}' ({target.article.source}) is {what}; "
+                    f"related: '{named}' ({target.article.source}) is {what}; "
                     "left out of the read-also block")
                 continue
             used.add(target.url)
@@ -235,10 +234,18 @@ class References:
                 links.append(Link(c.article.title, c.url, False))
         return tuple(links)
 
+    def by_url(self, by_content: dict[str, Placed]) -> dict[str, Placed]:
+        """The articles by URL (made when first asked)."""
+        if self._by_url is None:
+            self._by_url = {p.url: p for p in by_content.values()}
+        return self._by_url
+
     def own_path(self, url: str) -> str | None:
-        """The site path of a full URL on this site's `base_url` ("general/a/"), else None."""
-        base = self.config.base_url
-        if not self.config.base_is_absolute or not url.startswith(base):
+        """The site path of a full URL on this site's `base_url`, or on the one in
+        newsgen.yaml when --base-url or the dev server gives another ("general/a/")."""
+        base = next((b for b in (self.config.base_url, *self.config.own_urls)
+                     if b.startswith(("http://", "https://")) and url.startswith(b)), None)
+        if base is None:
             return None
         path = unquote(urlsplit(url[len(base):]).path)
         return path if not path or path.endswith("/") or "." in path.rsplit("/", 1)[-1] \
