@@ -98,6 +98,25 @@ def test_only_changed_parts_are_indexed_again(tmp_path: Path) -> None:
             if p.is_file()} == index_files
 
 
+def test_an_index_file_edited_in_the_output_is_made_again(tmp_path: Path) -> None:
+    """The output's index files are hard links to the state folder's: a file edited in
+    place in the output is edited there too. The next build, which finds the output
+    changed by hand, indexes again instead of linking the edited file back."""
+    from conftest import tree_digest
+
+    site = make_site(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean",
+                   "--cache-dir", tmp_path / "clean-state").code == 0
+    edited = next(p for p in (site / "dist/pagefind").rglob("*.pagefind"))
+    with edited.open("ab") as fh:
+        fh.write(b"//by hand")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert not edited.read_bytes().endswith(b"//by hand")
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
 def test_a_pagefind_that_cannot_run_fails_the_build_in_one_line(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     fake = tmp_path / "bin"

@@ -6,10 +6,9 @@ only the rows it needs: a build with nothing to do reads one row; the
 renderer reads the HTML of the bodies it renders, one by one, and never holds
 them all; a build writes back only the rows that changed.
 
-Every entry is keyed by what it was made from (file bytes, settings,
-newsgen's version), so a stale entry is never used. A damaged database, or
-one written by another version of newsgen, is set aside with a warning and
-rebuilt from scratch. Deleting the folder is always safe.
+Every entry is keyed by what it was made from (file bytes, settings, newsgen's version),
+so a stale entry is never used. A damaged database, or one written by another version
+of newsgen, is set aside with a warning and rebuilt. Deleting the folder is always safe.
 
 Builds that share a cache are serialized by the database itself: the commit
 phase of a build (writing the output, recording what it wrote) holds SQLite's
@@ -20,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -63,13 +63,11 @@ class BuildCache:
     prints: Any = None
     planned: Any = None  # ... and the pages planned for it (newsgen.incremental.replan)
     read: Any = None  # ... and the last read of the articles (newsgen.incremental.reading.Read)
-    # ... and the last scan of the site's files (newsgen.stages.loader.SourceTree), with
-    # the files the watcher saw change since (site-relative; None: not known)
+    # ... and the last scan (stages.loader.SourceTree), the files the watcher saw change since
     tree: Any = None
     changed: frozenset[str] | None = None
     digests: dict[str, str] = field(default_factory=dict)  # without a database
-    # Each source file's digest and stat as the state knows them (None: not read yet),
-    # and as this build found them (newsgen.incremental.sources)
+    # each source file's stat and digest as the state knows them, and as this build found them
     files: dict[str, tuple[tuple[int, ...], str]] | None = None
     found: dict[str, tuple[tuple[int, ...], str]] | None = None
     db: sqlite3.Connection | None = None
@@ -307,6 +305,8 @@ class BuildCache:
             found = sealing() if sealing else seal(out_dir, self.files_of(out_dir, record))
             if found != record.sealed:
                 record.identity = None  # not this output's: every later call says so
+                if self.folder is not None:  # its search files are hard links: edited too?
+                    shutil.rmtree(self.folder / "search", ignore_errors=True)
                 self.reporter.warning(self.label, None, f"{site_relative(out_dir, self.site)}: "
                                       "files in it were changed, added or removed since the "
                                       "last build; it is made again from the sources (files "
