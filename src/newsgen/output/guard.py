@@ -210,9 +210,9 @@ def holds(folder: Path, expected: str | None) -> bool:
 
 def seal(root: Path, files: Iterable[str]) -> str | None:
     """A digest of the stats (size, time, inode) of `files` under `root`, and of the times
-    of the output folder and the folders in it: a file edited in place, replaced or
-    removed since, or one added beside the home page or a section's, changes it. None
-    when a file is gone. A stat per file, no read: at 100,000 pages about 0.4 s."""
+    of every folder that holds them: a file edited in place, replaced, removed or added
+    since changes it. None when a file is gone. A stat per file and folder, no read: at
+    100,000 articles (130,000 files, as many folders) about a second."""
     base = f"{root}/"
     stats = array("q")
     folders = {""}
@@ -220,9 +220,10 @@ def seal(root: Path, files: Iterable[str]) -> str | None:
         for rel in sorted(files):
             st = os.lstat(base + rel)
             stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
-            head, slash, _ = rel.partition("/")
-            if slash:
+            head = rel.rpartition("/")[0]
+            while head not in folders:  # its folder, and theirs up to the output's
                 folders.add(head)
+                head = head.rpartition("/")[0]
         for rel in sorted(folders):
             st = os.lstat(base + rel if rel else root)
             stats.extend((st.st_mtime_ns, st.st_ino))
