@@ -157,7 +157,8 @@ class HeldState:
         self.held: list[tuple[Path, int]] = []
         if folder is not None:
             with contextlib.suppress(OSError):
-                self.held.append((folder, os.open(folder, os.O_RDONLY | os.O_DIRECTORY)))
+                self.held.append((folder, os.open(folder, os.O_RDONLY | getattr(
+                    os, "O_DIRECTORY", 0))))  # (Windows has none, and opens no folder)
 
     def __enter__(self) -> HeldState:
         return self
