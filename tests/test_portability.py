@@ -112,3 +112,22 @@ def test_fingerprints_made_in_forked_workers_are_the_ones_made_in_one_process(
     assert len(spread) == 2  # entries, then pages: only in the second build
     assert len(prints[0]) > 2 * Conversions.CHUNK
     assert prints[0] == prints[1]
+
+
+def test_the_output_seal_is_the_same_from_a_forked_child_or_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system cannot fork (Windows) the seal is made in the build's process:
+    the same digest, which a file added anywhere changes."""
+    from newsgen.output.guard import seal, seal_meanwhile
+
+    for rel in ("index.html", "general/index.html", "general/a/index.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    files = ["index.html", "general/index.html", "general/a/index.html"]
+    forked = seal_meanwhile(tmp_path, files)()
+    monkeypatch.delattr(os, "fork")
+    assert forked == seal(tmp_path, files) == seal_meanwhile(tmp_path, files)()
+    (tmp_path / "general/a/extra.js").write_text("x")
+    assert seal(tmp_path, files) != forked
+    (tmp_path / "general/a/index.html").unlink()
+    assert seal(tmp_path, files) is None
