@@ -129,7 +129,7 @@ def test_files_changed_in_the_output_by_hand_are_made_again(tmp_path: Path) -> N
     kept = (dist / "assets/newsgen.css").stat().st_mtime_ns
     for spoil in (page.unlink, lambda: page.open("a").write("<!-- by hand -->"),
                   lambda: (dist / "CNAME").write_text("example.org"),
-                  lambda: (dist / "general/one/extra.js").write_text("x"),
+                  lambda: (dist / "general/extra.js").write_text("x"),
                   lambda: shutil.rmtree(dist / "general")):
         spoil()
         run = newsgen("build", "-s", site, "--now", NOW)

@@ -127,7 +127,7 @@ def test_the_output_seal_is_the_same_from_a_forked_child_or_in_process(
     forked = seal_meanwhile(tmp_path, files)()
     monkeypatch.delattr(os, "fork")
     assert forked == seal(tmp_path, files) == seal_meanwhile(tmp_path, files)()
-    (tmp_path / "general/a/extra.js").write_text("x")
+    (tmp_path / "general/extra.js").write_text("x")
     assert seal(tmp_path, files) != forked
     (tmp_path / "general/a/index.html").unlink()
     assert seal(tmp_path, files) is None
