@@ -176,14 +176,14 @@ def build(options: BuildOptions, reporter: Reporter,
     clock = _Clock()
     out_dir = options.output_dir
     if options.write:
+        reason = check_output_dir(out_dir, options.site)
+        if reason:
+            raise OutputRefused(f"refusing to write to {out_dir}: it {reason}")
         reason = check_cache_dir(options.cache_path, options.site, out_dir) if (
             cache is None and options.use_cache) else None
         if reason:
             raise OutputRefused(f"refusing to keep the build state in {options.cache_path}: "
                                 f"it {reason}")
-        reason = check_output_dir(out_dir, options.site, options.cache_path)
-        if reason:
-            raise OutputRefused(f"refusing to write to {out_dir}: it {reason}")
     if options.one_shot:
         # What the build makes lives until the process ends (newsgen.__main__): the cycle
         # collector need not walk it again and again (a third of the time of a warm build

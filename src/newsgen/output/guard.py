@@ -57,7 +57,7 @@ def check_cache_dir(cache_dir: Path, site_root: Path, out: Path) -> str | None:
     return None
 
 
-def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) -> str | None:
+def check_output_dir(out: Path, site_root: Path) -> str | None:
     """Why newsgen must not replace `out`, or None when it may."""
     real = Path(os.path.realpath(out))
     root = Path(os.path.realpath(site_root))
@@ -72,10 +72,6 @@ def check_output_dir(out: Path, site_root: Path, cache_dir: Path | None = None) 
             return f"is inside the site's {name}/ folder"
     if real == root / "newsgen.yaml":
         return "is the site's configuration file"
-    if cache_dir is not None:
-        cache = Path(os.path.realpath(cache_dir))
-        if cache.is_relative_to(real) or real.is_relative_to(cache):
-            return "overlaps the build cache folder"
     if not real.exists():
         return None
     if not real.is_dir():
