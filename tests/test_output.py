@@ -130,14 +130,20 @@ def test_files_changed_in_the_output_by_hand_are_made_again(tmp_path: Path) -> N
     for spoil in (page.unlink, lambda: page.open("a").write("<!-- by hand -->"),
                   lambda: (dist / "CNAME").write_text("example.org"),
                   lambda: (dist / "general/extra.js").write_text("x"),
+                  # the same bytes, but a link to a file outside: never kept as it is
+                  lambda: (shutil.copy(page, tmp_path / "outside.html"), page.unlink(),
+                           page.symlink_to(tmp_path / "outside.html")),
                   lambda: shutil.rmtree(dist / "general")):
         spoil()
+        said = newsgen("check", "-s", site, "--now", NOW)  # writes nothing, says nothing
+        assert "made again" not in said.err, said.err
         run = newsgen("build", "-s", site, "--now", NOW)
         assert run.code == 0, run.err
         assert (".newsgen-cache: warning: dist: files in it were changed, added or removed "
                 "since the last build; it is made again from the sources (files to publish "
                 "go in static/)") in run.warnings(), run.err
         assert tree_digest(dist) == tree_digest(clean)
+        assert not page.is_symlink()
         for _ in range(2):  # and it stays so, over a publish and another build
             write_site(site, {"content/general/three.md": article("Three", "2024-12-11")})
             assert newsgen("build", "-s", site, "--now", NOW).code == 0

@@ -247,7 +247,8 @@ def build(options: BuildOptions, reporter: Reporter,
             result.outputs = outputs(site, pages, imageset.files)
         fps = Fingerprints(site, renderer, env, imageset.info, state.contents(),
                            memo=state.prints(), shape=linked.shape)
-        previous, old = state.previous(out_dir) if options.use_cache else (None, {})
+        previous, old = state.previous(out_dir, verify=options.write) if options.use_cache \
+            else (None, {})
         if options.one_shot:  # forked workers collect their own cycles, not the build's
             gc.freeze()
         prints, todo = state.fingerprint(fps, pages, old, workers)

@@ -295,12 +295,12 @@ class BuildCache:
             self.outputs[key] = record
         return record
 
-    def output(self, out_dir: Path) -> OutputRecord | None:
-        """The record of `out_dir`, if it still describes what is there."""
+    def output(self, out_dir: Path, verify: bool = True) -> OutputRecord | None:
+        """The record of `out_dir`, if it still describes what is there (`verify`: by its seal)."""
         record = self.record_of(out_dir)
         if record is None or record.identity is None or identity(out_dir) != record.identity:
             return None
-        if record.sealed is not None and not record.intact:  # see OutputRecord.sealed
+        if verify and record.sealed is not None and not record.intact:  # OutputRecord.sealed
             sealing = self.sealing.pop(str(out_dir), None)  # IncrementalBuild.check_meanwhile
             found = sealing() if sealing else seal(out_dir, self.files_of(out_dir, record))
             if found != record.sealed:
@@ -317,7 +317,7 @@ class BuildCache:
 
     def page_prints(self, out_dir: Path) -> dict[str, str]:
         """The fingerprints of the pages in `out_dir` (read when a build needs them)."""
-        record = self.output(out_dir)
+        record = self.record_of(out_dir)  # (its caller has asked `output` whether it holds)
         if record is None:
             return {}
         if record.pages or self.db is None:

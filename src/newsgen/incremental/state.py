@@ -295,9 +295,11 @@ class IncrementalBuild:
 
     # -- the output ----------------------------------------------------------------------
 
-    def previous(self, out_dir: Path) -> tuple[OutputRecord | None, dict[str, str]]:
-        """The record of the output as it is, and its pages' fingerprints."""
-        record = self.cache.output(out_dir)
+    def previous(self, out_dir: Path, *, verify: bool = True,
+                 ) -> tuple[OutputRecord | None, dict[str, str]]:
+        """The record of the output as it is, and its pages' fingerprints (`verify`: not
+        for `newsgen check`, which writes nothing and has nothing to say of the output)."""
+        record = self.cache.output(out_dir, verify)
         return record, self.cache.page_prints(out_dir) if record is not None else {}
 
     def standby(self, out_dir: Path, record: OutputRecord | None) -> Standby | None:

@@ -1,12 +1,11 @@
 """The one place that writes the site: a staging folder, then an atomic swap.
 
-A build writes every file into a staging folder beside the output. Only when
-all of it is there does the staging folder take the output's place, with one
-atomic `renameat2(RENAME_EXCHANGE)` where the system has it. A failed or
-killed build therefore leaves the previous output exactly as it was.
+A build writes every file into a staging folder beside the output; when all of it is there,
+that folder takes the output's place in one atomic `renameat2(RENAME_EXCHANGE)` (where
+the system has it). A failed or killed build leaves the previous output as it was.
 
-A file whose bytes did not change is hard-linked from the previous output instead of
-written again: it keeps its time, and a deploy that syncs by time uploads only changes.
+A file whose bytes did not change is hard-linked from the previous output, not written:
+it keeps its time, and a deploy that syncs by time uploads only changes.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from newsgen.output.guard import (
     MARKER,
@@ -50,8 +50,7 @@ class Standby:
     """What the build state knows of the output before this build (see `Writer`)."""
 
     files: frozenset[str]  # every file of the output (the marker included)
-    # The paths where the standby tree differs from the output (added, removed or other
-    # bytes), or None when there is no standby to trust.
+    # where the standby differs from the output (added, removed, other bytes); None: no standby
     differs: frozenset[str] | None
     identity: tuple[int, int] | None  # (st_dev, st_ino) of the standby folder
     output: tuple[int, int] | None = None  # ... and of the output it was recorded with
@@ -220,8 +219,9 @@ class Writer:
 
     def write(self, path: str, data: bytes) -> None:
         old = self.out / path
-        try:
-            same = old.stat().st_size == len(data) and old.read_bytes() == data
+        try:  # (a symbolic link put there by hand is never the file: written anew)
+            same = S_ISREG((st := old.lstat()).st_mode) and st.st_size == len(data) and (
+                old.read_bytes() == data)
         except OSError:
             same = False
         target = self._unless_kept(path, old, same)
@@ -281,9 +281,9 @@ class Writer:
         in the cache), so a new file is a hard link to it rather than a copy."""
         old = self.out / path
         try:
-            src, prev = source.stat(), old.stat()
-            same = os.path.samestat(src, prev) or (
-                src.st_size == prev.st_size and filecmp.cmp(source, old, shallow=False))
+            src, prev = source.stat(), old.lstat()
+            same = S_ISREG(prev.st_mode) and (os.path.samestat(src, prev) or (
+                src.st_size == prev.st_size and filecmp.cmp(source, old, shallow=False)))
         except OSError:
             same = False
         target = self._unless_kept(path, old, same)
