@@ -106,8 +106,8 @@ class LiveServer:
                     self.state.problems = outcome.problems or ["the build failed"]
                 else:
                     self.state.problems = []
-                    self.state.css_only = outcome.reload and outcome.css_only
-                    if outcome.reload:
+                    if outcome.reload:  # (a rebuild that changed nothing keeps what the
+                        self.state.css_only = outcome.css_only  # last version's reload was)
                         self.state.version += 1
                     self.state.built = True
                 self.state.cond.notify_all()
