@@ -262,9 +262,14 @@ def check_language_code(code: str) -> str | None:
     return None
 
 
+def country_languages(code: str) -> tuple[str, ...]:
+    """The official languages of the country whose code `code` is (`tm` → `tk`), if any."""
+    return tuple(get_official_languages(code.upper())) if len(code) == 2 else ()
+
+
 def _country_hint(code: str) -> str:
     """`tm` is Turkmenistan's country code, not Turkmen's: name the country's languages."""
-    official = get_official_languages(code.upper()) if len(code) == 2 else ()
+    official = country_languages(code)
     if not official:
         return " (it has no locale data in Babel's CLDR)"
     country = Locale("en").territories.get(code.upper(), code.upper())

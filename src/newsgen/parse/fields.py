@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from babel.languages import get_official_languages
-
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
 from newsgen.model.content import Image, RelatedItem, alias_path
-from newsgen.parse.config_values import check_language_code
+from newsgen.parse.config_values import check_language_code, country_languages
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
@@ -151,7 +149,7 @@ class FieldReader:
         if check_language_code(suffix) is None:
             self.warning(None, f"{said}; add {suffix} under languages: in newsgen.yaml, or "
                                "rename the file")
-        elif meant := [c for c in get_official_languages(suffix.upper()) if c in codes]:
+        elif meant := [c for c in country_languages(suffix) if c in codes]:
             self.warning(None, f"{said}; '{suffix}' is a country code: did you mean "
                                f"'{meant[0]}' ({stem}.{meant[0]}.md)?")
 
