@@ -1,0 +1,154 @@
+"""The build state's records of output folders: what each holds, its pages' fingerprints,
+its files and its seal (a part of `newsgen.incremental.cache.BuildCache`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from pathlib import Path
+
+from newsgen.errors import Reporter, site_relative
+from newsgen.incremental.database import dump, load
+from newsgen.incremental.records import OutputRecord
+from newsgen.output.guard import identity, seal
+
+
+class OutputRecords:
+    """The output records of the build state (mixed into BuildCache, which owns the fields)."""
+
+    folder: Path | None
+    outputs: dict[str, OutputRecord]
+    digests: dict[str, str]
+    db: sqlite3.Connection | None
+    reporter: Reporter
+    site: Path | None
+    sealing: dict[str, Callable[[], str | None]]
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def record_of(self, out_dir: Path) -> OutputRecord | None:
+        key = str(out_dir)
+        if key in self.outputs or self.db is None:
+            return self.outputs.get(key)
+        try:
+            row = self.db.execute("SELECT record FROM outputs WHERE dir = ?",
+                                  (key,)).fetchone()
+            record: OutputRecord | None = load(row[0]) if row is not None else None
+        except Exception:  # noqa: BLE001 - a damaged row: build as if there were none
+            record = None
+        if record is not None:
+            self.outputs[key] = record
+        return record
+
+    def output(self, out_dir: Path, verify: bool = True) -> OutputRecord | None:
+        """The record of `out_dir`, if it still describes what is there (`verify`: by its seal)."""
+        record = self.record_of(out_dir)
+        if record is None or record.identity is None or identity(out_dir) != record.identity:
+            return None
+        if verify and record.sealed is not None and not record.intact:  # OutputRecord.sealed
+            sealing = self.sealing.pop(str(out_dir), None)  # IncrementalBuild.check_meanwhile
+            found = sealing() if sealing else seal(out_dir, self.files_of(out_dir, record))
+            if found != record.sealed:
+                record.identity = None  # not this output's: every later call says so
+                if self.folder is not None:  # its search files are hard links: edited too?
+                    shutil.rmtree(self.folder / "search", ignore_errors=True)
+                self.reporter.warning(self.label, None, f"{site_relative(out_dir, self.site)}: "
+                                      "files in it were changed, added or removed since the "
+                                      "last build; it is made again from the sources (files "
+                                      "to publish go in static/)")
+                return None
+            record.intact = True
+        return record
+
+    def page_prints(self, out_dir: Path) -> dict[str, str]:
+        """The fingerprints of the pages in `out_dir` (read when a build needs them)."""
+        record = self.record_of(out_dir)  # (its caller has asked `output` whether it holds)
+        if record is None:
+            return {}
+        if record.pages or self.db is None:
+            return record.pages
+        record.pages = dict(self.db.execute("SELECT path, print FROM pages WHERE dir = ?",
+                                            (str(out_dir),)))
+        return record.pages
+
+    def output_files(self, out_dir: Path) -> frozenset[str]:
+        """Every file of `out_dir` as the last build left it (the output's manifest)."""
+        record = self.output(out_dir)
+        return frozenset() if record is None else self.files_of(out_dir, record)
+
+    def files_of(self, out_dir: Path, record: OutputRecord) -> frozenset[str]:
+        if record.files_set is None:
+            record.files_set = frozenset(
+                path for (path,) in self.db.execute("SELECT path FROM files WHERE dir = ?",
+                                                    (str(out_dir),))
+            ) if self.db is not None else frozenset()
+        return record.files_set
+
+    def write_record(self, out_dir: Path, record: OutputRecord) -> None:
+        self.outputs[str(out_dir)] = record
+        if self.db is not None:
+            with self._transaction():
+                self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)",
+                                (str(out_dir), dump(replace(record, pages={},
+                                                             files_set=None, intact=False))))
+
+    def output_digest(self, out_dir: Path) -> str | None:
+        """The digest of what the last build wrote into `out_dir`, by its path: a CI run
+        with a restored state but a new checkout still knows it."""
+        key = f"digest:{out_dir}"
+        if self.db is None:
+            return self.digests.get(key)
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row is not None else None
+
+    def keep_output_digest(self, out_dir: Path, digest: str) -> None:
+        """The digest of what a build left in `out_dir`, by its path and in its record."""
+        key = f"digest:{out_dir}"
+        if self.output_digest(out_dir) != digest:
+            self.digests[key] = digest
+            if self.db is not None:
+                with self._transaction():
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                    (key, digest))
+        record = self.output(out_dir)
+        if record is not None:  # a standby that differs nowhere has the same bytes
+            standby = digest if record.standby == frozenset() else record.standby_digest
+            if (record.digest, record.standby_digest) != (digest, standby):
+                record.digest, record.standby_digest = digest, standby
+                self.write_record(out_dir, record)
+
+    def record_output(self, out_dir: Path, record: OutputRecord,
+                      old: tuple[dict[str, str], frozenset[str]] | None) -> None:
+        """What `out_dir` holds now. `old`: the pages' fingerprints and the files that the
+        state recorded for it before this build (None: not trusted, all rows are new);
+        only the rows that changed are written."""
+        old_pages, old_files = old if old is not None else ({}, frozenset())
+        st = os.stat(out_dir)
+        record.identity = (st.st_dev, st.st_ino)
+        record.page_count = len(record.pages)
+        files = record.files_set or frozenset()
+        if self.db is not None:
+            key = str(out_dir)
+            with self._transaction():
+                if old is None:
+                    self.db.execute("DELETE FROM files WHERE dir = ?", (key,))
+                    self.db.execute("DELETE FROM pages WHERE dir = ?", (key,))
+                self.db.executemany("DELETE FROM files WHERE dir = ? AND path = ?",
+                                    [(key, p) for p in old_files - files])
+                self.db.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)",
+                                    ((key, p) for p in files - old_files))
+                self.db.executemany("DELETE FROM pages WHERE dir = ? AND path = ?",
+                                    [(key, p) for p in old_pages if p not in record.pages])
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                    ((key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f))
+        self.write_record(out_dir, record)
