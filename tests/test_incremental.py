@@ -307,6 +307,44 @@ def test_concurrent_builds_share_the_cache_safely(tmp_path: Path) -> None:
     assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
 
 
+def test_a_build_overtaken_by_another_finds_changes_against_its_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two builds with different options at once (one with --future, one with --drafts):
+    the one that commits second finds what to render against the output the first one
+    left, not the one it started from. It used to carry the first one's pages over as
+    its own, and the mix outlived every later build."""
+    import subprocess
+    import sys
+
+    from newsgen.incremental.state import IncrementalBuild
+
+    files = base_files()
+    files["content/general/draft.md"] = article("Draft", "2024-12-10 09:00", draft="true",
+                                                tags="[energy]")
+    files["content/general/later.md"] = article("Later", "2025-06-01 09:00", tags="[port]")
+    site = write_site(tmp_path / "site", files)
+    out = tmp_path / "out"
+    run(site, out)
+    locked = IncrementalBuild.locked
+
+    def overtaken(self: IncrementalBuild) -> object:  # another build commits first
+        monkeypatch.setattr(IncrementalBuild, "locked", locked)
+        subprocess.run([sys.executable, "-m", "newsgen", "build", "-s", str(site), "-o",
+                        str(out), "--cache-dir", str(site / ".cache"), "--now", NOW,
+                        "--future", "-q"], check=True)
+        return locked(self)
+
+    monkeypatch.setattr(IncrementalBuild, "locked", overtaken)
+    run(site, out, drafts=True)
+    assert IncrementalBuild.locked is locked  # the other build did run in between
+    run(site, tmp_path / "clean", cache=False, drafts=True)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+    run(site, out)  # and a later plain build is a plain build
+    shutil.rmtree(tmp_path / "clean")
+    run(site, tmp_path / "clean", cache=False)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
 def test_builds_that_create_the_state_at_once_all_succeed(tmp_path: Path) -> None:
     """Three first builds of a site at the same moment: one creates the database, the
     others wait for it. (One of them used to take the creator's busy database for a

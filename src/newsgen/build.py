@@ -291,12 +291,16 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
     from newsgen.output.writer import Writer
     from newsgen.stages.parallel import render_pages
 
-    reporter, config = state.reporter, site.config
-    standby = state.standby(out_dir, previous)
+    reporter, config, search_keys = state.reporter, site.config, dict[str, str]()
     work = options.work_dir or (options.cache_path if options.use_cache else None)
-    writer = Writer(out_dir, work=work, standby=standby)
-    search_keys: dict[str, str] = {}
     with state.locked():
+        # another build sharing the state may have replaced the output meanwhile
+        again = state.meanwhile(out_dir)
+        if again is not None:
+            previous, old = again
+            todo = [p for p in pages if old.get(p.path) != prints[p.path]]
+        standby = state.standby(out_dir, previous)
+        writer = Writer(out_dir, work=work, standby=standby)
         writer.begin()
         try:
             # Streaming: each page is written to the staging tree as soon as it is ready.

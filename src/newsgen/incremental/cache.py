@@ -72,6 +72,7 @@ class BuildCache(OutputRecords):
     reporter: Reporter = field(default_factory=Reporter)
     site: Path | None = None  # messages name paths inside it relative to it
     sealing: dict[str, Callable[[], str | None]] = field(default_factory=dict)  # by output
+    generations: dict[str, str | None] = field(default_factory=dict)  # (OutputRecords.moved)
     # What the database holds: path -> (content, stat); the keys of the bodies.
     _saved_articles: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
     _saved_bodies: set[str] = field(default_factory=set)

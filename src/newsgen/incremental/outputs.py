@@ -4,6 +4,7 @@ its files and its seal (a part of `newsgen.incremental.cache.BuildCache`)."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -27,6 +28,7 @@ class OutputRecords:
     reporter: Reporter
     site: Path | None
     sealing: dict[str, Callable[[], str | None]]
+    generations: dict[str, str | None]  # by output: the record's generation when read
 
     @property
     def label(self) -> str:
@@ -39,6 +41,7 @@ class OutputRecords:
         key = str(out_dir)
         if key in self.outputs or self.db is None:
             return self.outputs.get(key)
+        self.generations[key] = self.generation(out_dir)  # first: see `moved`
         try:
             row = self.db.execute("SELECT record FROM outputs WHERE dir = ?",
                                   (key,)).fetchone()
@@ -48,6 +51,23 @@ class OutputRecords:
         if record is not None:
             self.outputs[key] = record
         return record
+
+    def generation(self, out_dir: Path) -> str | None:
+        """A token that every build recording `out_dir` changes."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (
+            f"generation:{out_dir}",)).fetchone() if self.db is not None else None
+        return str(row[0]) if row is not None else None
+
+    def moved(self, out_dir: Path) -> bool:
+        """Whether another build has recorded `out_dir` since this one read its record
+        (asked under the lock); the record is then read again when next asked for."""
+        key = str(out_dir)
+        if self.db is None or key not in self.generations or \
+                self.generation(out_dir) == self.generations[key]:
+            return False
+        self.outputs.pop(key, None)
+        del self.generations[key]
+        return True
 
     def output(self, out_dir: Path, verify: bool = True) -> OutputRecord | None:
         """The record of `out_dir`, if it still describes what is there (`verify`: by its seal)."""
@@ -151,4 +171,7 @@ class OutputRecords:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                     ((key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f))
+                self.generations[key] = secrets.token_hex(8)
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                (f"generation:{key}", self.generations[key]))
         self.write_record(out_dir, record)

@@ -302,6 +302,11 @@ class IncrementalBuild:
         record = self.cache.output(out_dir, verify)
         return record, self.cache.page_prints(out_dir) if record is not None else {}
 
+    def meanwhile(self, out_dir: Path) -> tuple[OutputRecord | None, dict[str, str]] | None:
+        """Under the lock: the output's record and fingerprints read again if another build
+        has recorded its output since this one read them (else None)."""
+        return self.previous(out_dir) if self.cache.moved(out_dir) else None
+
     def standby(self, out_dir: Path, record: OutputRecord | None) -> Standby | None:
         if record is None:
             return None
