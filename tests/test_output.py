@@ -323,6 +323,31 @@ def test_writer_refuses_a_path_twice(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_check_writes_nothing_not_even_in_the_state_folder(tmp_path: Path) -> None:
+    """`newsgen check` validates everything and writes nothing: with a state folder from a
+    build, it reads the state (its answers are as quick as a build's) without SQLite's
+    log and shared-memory files, and leaves every file and folder time as it was; an
+    edited article is checked from its new bytes."""
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+
+    def times() -> dict[str, int]:
+        return {str(p): p.stat().st_mtime_ns for p in [site, *site.rglob("*")]}
+
+    before, digest = times(), tree_digest(site)
+    time.sleep(0.05)
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert times() == before and tree_digest(site) == digest
+    write_site(site, {"content/general/one.md": article("One", "2024-12-18 10:30",
+                                                        body="See [gone](gone.md).")})
+    before, digest = times(), tree_digest(site)
+    time.sleep(0.05)
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1 and "gone.md" in run.err, run.err
+    assert times() == before and tree_digest(site) == digest
+
+
 def test_check_output_dir_accepts_own_output(tmp_path: Path) -> None:
     site = make(tmp_path)
     out = tmp_path / "out"

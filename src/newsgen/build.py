@@ -190,7 +190,7 @@ def build(options: BuildOptions, reporter: Reporter,
         # of 100,000 articles), nor is it freed object by object at the end (a second).
         gc.disable()
     state = IncrementalBuild(options.cache_path, options.use_cache, reporter, cache,
-                             site=options.site)
+                             site=options.site, read_only=not options.write)
     try:
         config = _config(options, reporter)
         if options.write:

@@ -32,6 +32,7 @@ from newsgen.incremental.database import (
     damaged,
     dump,
     load,
+    open_read_only,
     open_state,
     reset,
 )
@@ -52,6 +53,7 @@ class BuildCache(OutputRecords):
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     fills: Fills = field(default_factory=Fills)  # the read-also fills (newsgen.stages.related)
     loaded: bool = True
+    read_only: bool = False  # `newsgen check`: the database is read, never written
     # Kept in memory only (the dev server): the template environment and what it was made
     # from. A build reuses it while no template changed.
     environment: tuple[object, Any] | None = None
@@ -81,12 +83,15 @@ class BuildCache(OutputRecords):
 
     @classmethod
     def load(cls, folder: Path | None, reporter: Reporter,
-             site: Path | None = None) -> BuildCache:
-        cache = cls(folder, site=site)
+             site: Path | None = None, *, read_only: bool = False) -> BuildCache:
+        cache = cls(folder, site=site, read_only=read_only)
         if folder is None:
             return cache
         cache.reporter = reporter
-        if (folder / DATABASE).exists():
+        if read_only:
+            cache.db = open_read_only(folder / DATABASE)
+            cache.folder = folder if cache.db is not None else None
+        elif (folder / DATABASE).exists():
             cache.ensure()
         cache.loaded = cache.db is None  # articles and bodies are read when first needed
         return cache
@@ -95,7 +100,7 @@ class BuildCache(OutputRecords):
         """Open the database, creating it if needed. Until a build has something to keep
         (a body converted while it is not failing, or a finished output) the cache
         folder is not created: a failed build leaves no trace."""
-        if self.db is not None or self.folder is None:
+        if self.db is not None or self.folder is None or self.read_only:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -191,7 +196,8 @@ class BuildCache(OutputRecords):
             self.html.pop(key, None)
 
     def body_store(self) -> BodyStore:
-        return BodyStore(self.database if self.db is not None else None, self.html)
+        return BodyStore(self.database if self.db is not None else None, self.html,
+                         self.read_only)
 
     def save(self) -> None:
         """Write the rows that changed, in one transaction."""

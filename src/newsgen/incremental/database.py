@@ -91,6 +91,27 @@ def open_state(path: Path, reporter: Reporter, label: str) -> sqlite3.Connection
         return db
 
 
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """The database at `path` to read only, with nothing written beside it (`newsgen
+    check`): None when there is none of this version, or a build is writing it (its
+    log is beside it; SQLite would otherwise make one to read it)."""
+    if not path.is_file() or os.path.exists(f"{path}-wal"):
+        return None
+    try:
+        db = sqlite3.connect(_read_only(path), uri=True, isolation_level=None)
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None or row[0] != STAMP:
+        db.close()
+        return None
+    return db
+
+
+def _read_only(path: Path) -> str:
+    return f"{Path(os.path.abspath(path)).as_uri()}?mode=ro&immutable=1"
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None)
     # Switching a new database to WAL needs it to itself for a moment, and SQLite does
@@ -116,21 +137,24 @@ def _connect(path: Path) -> sqlite3.Connection:
 class BodyStore:
     """The HTML of converted bodies, read one at a time (also from forked workers)."""
 
-    def __init__(self, path: Path | None, memory: dict[str, str]) -> None:
-        self.path = path
+    def __init__(self, path: Path | None, memory: dict[str, str],
+                 read_only: bool = False) -> None:
+        self.path, self.read_only = path, read_only
         self.memory = memory
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
     def __getstate__(self) -> dict[str, object]:  # for a worker started afresh
-        return {"path": self.path, "memory": self.memory, "_db": None, "_pid": 0}
+        return {"path": self.path, "memory": self.memory, "read_only": self.read_only,
+                "_db": None, "_pid": 0}
 
     def html(self, key: str) -> str:
         found = self.memory.get(key)
         if found is not None or self.path is None:
             return found or ""
         if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
-            self._db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
+            self._db = sqlite3.connect(_read_only(self.path), uri=True) if self.read_only \
+                else sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
             self._pid = os.getpid()
             _OPEN.append(self._db)
         row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()

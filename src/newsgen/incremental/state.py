@@ -47,14 +47,15 @@ if TYPE_CHECKING:
 
 class IncrementalBuild:
     def __init__(self, cache_path: Path, use_cache: bool, reporter: Reporter,
-                 cache: BuildCache | None = None, site: Path | None = None) -> None:
+                 cache: BuildCache | None = None, site: Path | None = None,
+                 read_only: bool = False) -> None:
         """`cache`: the dev server's in-memory state; otherwise the one in `cache_path`
-        (with `use_cache`), opened here and closed by `close()`."""
+        (with `use_cache`; only read with `read_only`), opened here, closed by `close()`."""
         self.cache_path = cache_path
         self.reporter = reporter
         self.own = cache is None
         self.cache = cache if cache is not None else (
-            BuildCache.load(cache_path, reporter, site)
+            BuildCache.load(cache_path, reporter, site, read_only=read_only)
             if use_cache else BuildCache(None))
         self.changed: frozenset[str] | None = None  # the files the watcher saw change
         self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
