@@ -161,8 +161,8 @@ def test_deleting_the_state_folder_during_a_build_is_safe(
     """Deleting .newsgen-cache/ at any time is safe: also while a build reads its
     database, or has its next output half-made in the staging tree there. The build
     runs again afresh and succeeds, and reports only what that run found."""
-    from newsgen.build import attempt
     from newsgen.incremental.state import IncrementalBuild
+    from newsgen.outcome import attempt
 
     site = make(tmp_path)
     assert newsgen("build", "-s", site, "--now", NOW).code == 0

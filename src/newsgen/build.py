@@ -15,15 +15,13 @@ from __future__ import annotations
 import gc
 import os
 import time
-import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsgen.errors import BuildFailed, Reporter, count
+from newsgen.errors import BuildFailed, Reporter
 from newsgen.incremental.cache import BuildCache
-from newsgen.incremental.database import HeldState
 from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
@@ -341,60 +339,4 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
     result.changed = writer.stats.changed
 
 
-@dataclass
-class Outcome:
-    """How a build ended, as `newsgen build` and `newsgen serve` both report it: the
-    result, or the reason it stopped (`failure`, one line after "newsgen: ") with the
-    traceback of an internal error in `detail`."""
-
-    result: BuildResult | None
-    failure: str | None = None
-    detail: str | None = None
-
-
-def attempt(options: BuildOptions, reporter: Reporter,
-            cache: BuildCache | None = None) -> Outcome:
-    """`build`, with every way it can stop turned into an Outcome (never an exception but
-    KeyboardInterrupt). The sources' own problems are in `reporter`.
-
-    Deleting the state folder is safe at any time, also while a build uses it: a build
-    that fails when its state folder was deleted or replaced under it, or on a file
-    of it, is run again afresh (up to three times, a moment later each: the deletion may
-    still be under way), and only the last run's diagnostics are reported."""
-    own = cache is None and options.use_cache
-    with HeldState(options.cache_path if own else None) as held:
-        outcome = _attempt(options, reporter, cache)
-        for pause in (0.2, 0.5, 1.0):  # (while the deletion may still be under way)
-            said = [outcome.failure or "", *(d.message for d in reporter.errors)]
-            if outcome.result is not None or not own or said[0].startswith(
-                    "error: refusing") or not (held.gone() or any(
-                    str(options.cache_path) in text or "OperationalError" in text
-                    or "DatabaseError" in text for text in said)):
-                break
-            time.sleep(pause)
-            reporter.reset()
-            outcome = _attempt(options, reporter, cache)
-    return outcome
-
-
-def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None) -> Outcome:
-    kept = "the output folder was left as it was"
-    try:
-        return Outcome(build(options, reporter, cache=cache))
-    except BuildFailed as exc:
-        errors, warnings = len(reporter.errors), len(reporter.warnings)
-        note = f" ({exc.args[0]})" if exc.args else ""
-        return Outcome(None, f"{count(errors, 'error')}, {count(warnings, 'warning')}; "
-                             f"nothing was written{note}")
-    except OutputRefused as exc:
-        return Outcome(None, f"error: {exc}")
-    except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return Outcome(None, f"error: {exc.strerror or exc}{where}; {kept}")
-    except Exception:  # noqa: BLE001 - a bug in newsgen: say so, keep what was there
-        return Outcome(None, f"internal error (a bug in newsgen; {kept}):",
-                       traceback.format_exc())
-
-
-__all__ = ["BuildFailed", "BuildOptions", "BuildResult", "Outcome", "OutputRefused", "attempt",
-           "build"]
+__all__ = ["BuildFailed", "BuildOptions", "BuildResult", "OutputRefused", "build"]

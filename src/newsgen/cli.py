@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsgen import __version__
-from newsgen.build import BuildOptions, BuildResult, attempt
+from newsgen.build import BuildOptions, BuildResult
 from newsgen.errors import Reporter, count
+from newsgen.outcome import attempt
 from newsgen.parse import oldurls
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url

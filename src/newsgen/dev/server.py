@@ -18,10 +18,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsgen.build import BuildOptions, attempt
+from newsgen.build import BuildOptions
 from newsgen.dev.livereload import LOCAL_HOSTS, LiveServer, Rebuilt, State
 from newsgen.errors import Reporter, count
 from newsgen.incremental.cache import BuildCache
+from newsgen.outcome import attempt
 from newsgen.stages import search
 
 SPECIAL = "/__newsgen__/"
