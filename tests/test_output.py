@@ -59,6 +59,27 @@ def test_a_cache_folder_among_the_sources_is_refused(tmp_path: Path, target: str
     assert tree_digest(tmp_path) == before
 
 
+def test_a_refused_folder_still_shows_every_error_of_the_sources(tmp_path: Path) -> None:
+    """All errors in one run: an output folder that newsgen may not replace, or a state
+    folder among the sources, is said (by its path in the site) after the articles' own
+    errors, which are checked all the same; nothing is written anywhere."""
+    site = make(tmp_path)
+    write_site(site, {"content/general/bad.md": article("Bad", "2024-13-45"),
+                      "dist/keep.txt": "mine"})
+    before = tree_digest(tmp_path)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert "content/general/bad.md:3: error: date: '2024-13-45' is not a date" in run.err
+    assert run.err.rstrip().splitlines()[-1].startswith(
+        "newsgen: error: refusing to write to dist: it is not empty"), run.err
+    run = newsgen("build", "-s", site, "-o", tmp_path / "elsewhere", "--cache-dir",
+                  site / "static/state", "--now", NOW)
+    assert run.code == 1 and "bad.md:3: error: date" in run.err, run.err
+    assert "refusing to keep the build state in static/state: it" in run.err
+    assert tree_digest(tmp_path) == before
+    assert not (site / ".newsgen-cache").exists() and not (tmp_path / "elsewhere").exists()
+
+
 def test_refuses_home_root_empty_and_foreign_folders(tmp_path: Path) -> None:
     site = make(tmp_path)
     foreign = tmp_path / "foreign"

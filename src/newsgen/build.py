@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsgen.errors import BuildFailed, Reporter
+from newsgen.errors import BuildFailed, Reporter, site_relative
 from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.records import OutputRecord
 from newsgen.incremental.state import IncrementalBuild
@@ -176,12 +176,14 @@ def build(options: BuildOptions, reporter: Reporter,
     if options.write:
         reason = check_output_dir(out_dir, options.site)
         if reason:
-            raise OutputRefused(f"refusing to write to {out_dir}: it {reason}")
+            raise OutputRefused(f"refusing to write to "
+                                f"{site_relative(out_dir, options.site)}: it {reason}")
         reason = check_cache_dir(options.cache_path, options.site, out_dir) if (
             cache is None and options.use_cache) else None
         if reason:
-            raise OutputRefused(f"refusing to keep the build state in {options.cache_path}: "
-                                f"it {reason}")
+            raise OutputRefused(f"refusing to keep the build state in "
+                                f"{site_relative(options.cache_path, options.site)}: it "
+                                f"{reason}", state=True)
     if options.one_shot:
         # What the build makes lives until the process ends (newsgen.__main__): the cycle
         # collector need not walk it again and again (a third of the time of a warm build

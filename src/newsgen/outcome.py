@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.errors import BuildFailed, Reporter, count
@@ -59,7 +60,10 @@ def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None
         note = f" ({exc.args[0]})" if exc.args else ""
         return Outcome(None, f"{count(errors, 'error')}, {count(warnings, 'warning')}; "
                              f"nothing was written{note}")
-    except OutputRefused as exc:
+    except OutputRefused as exc:  # the sources are checked all the same, writing nothing
+        with contextlib.suppress(Exception):
+            build(replace(options, write=False, digest=False, use_cache=options.use_cache
+                          and cache is None and not exc.state), reporter)
         return Outcome(None, f"error: {exc}")
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""

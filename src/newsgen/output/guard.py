@@ -21,7 +21,11 @@ MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every bu
 
 
 class OutputRefused(Exception):
-    """The output folder is not one newsgen may replace."""
+    """The output folder (or with `state`, the state folder) is not one newsgen may use."""
+
+    def __init__(self, message: str, *, state: bool = False) -> None:
+        super().__init__(message)
+        self.state = state
 
 
 def folds_case(path: Path) -> bool:
