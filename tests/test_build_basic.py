@@ -271,3 +271,25 @@ def test_a_day_without_a_time_is_shown_as_a_day(tmp_path: Path) -> None:
     timed = soup(site / "dist/general/timed/index.html").find("article")
     texts = [t.get_text(strip=True) for t in timed.find_all("time")]
     assert "8:15" in texts[1] and "10:30" in texts[0], texts
+
+
+def test_the_automatic_summary_reads_entities_and_inline_html_as_the_reader_does(
+        tmp_path: Path) -> None:
+    """The summary made from the first paragraph (meta description, feeds, JSON-LD) is the
+    paragraph's text as a reader sees it: entities become their characters and inline
+    HTML leaves its words (both used to vanish: "10percent to 5, says RD")."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: S\nbase_url: https://s.example/\n",
+        "content/general/a.md": article(
+            "A", body="Price rose 10&nbsp;percent &mdash; to 5&euro;, says "
+                      "<abbr title=\"International Monetary Fund\">IMF</abbr> R&amp;D.\n\n"
+                      "Second paragraph."),
+    })
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    page = soup(site / "dist/general/a/index.html")
+    said = "Price rose 10 percent — to 5€, says IMF R&D."
+    assert page.find("meta", attrs={"name": "description"})["content"] == said
+    import feedparser
+
+    entry = feedparser.parse((site / "dist/feed.xml").read_bytes()).entries[0]
+    assert entry.summary == "Price rose 10 percent — to 5€, says IMF R&amp;D."  # as HTML

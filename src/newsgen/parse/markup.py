@@ -42,13 +42,13 @@ _ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
 # (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"4|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+CONVERTER = (f"5|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 _SCHEME_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
-_STASH_RE = re.compile("\x02wzxhzdk:\\d+\x03")
+_STASH_RE = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SUMMARY_LENGTH = 200
@@ -124,8 +124,16 @@ class _Collector(Treeprocessor):
             elif raise_by and el.tag in _HEADINGS:
                 el.tag = f"h{int(el.tag[1]) - raise_by}"
             if not self.summary and el.tag == "p":
-                text = _decoded(_STASH_RE.sub("", _text_without_footnotes(el)))
+                text = _decoded(_STASH_RE.sub(self._stashed, _text_without_footnotes(el)))
                 self.summary = " ".join(text.split())
+
+    def _stashed(self, match: re.Match[str]) -> str:
+        """The text of what Python-Markdown set aside: an entity (`&mdash;`) as its
+        character, inline HTML (`<abbr>`) as nothing (its words are outside it)."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        index = int(match.group(1))
+        raw = stash[index] if index < len(stash) else ""
+        return html.unescape(re.sub(r"<[^<>]*>", "", raw)) if isinstance(raw, str) else ""
 
     def _rewrite(self, el: ET.Element, attr: str) -> None:
         raw = el.get(attr)
