@@ -214,25 +214,29 @@ def test_held_articles_are_counted_listed_and_a_far_date_warns(tmp_path: Path) -
         "content/general/later.md": article("Later", "2025-01-05 09:00"),
         "content/general/typo.md": article("Typo", "2062-12-01 09:00"),
         "content/general/wip.md": article("Work in progress", "2024-12-10 09:00", draft="true"),
+        "content/general/gone.md": article("Gone", "2024-12-01 09:00",
+                                           expirydate="2024-12-12 18:00"),
     })
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0, run.err
     assert "content/general/typo.md:3: warning: date: 2062-12-01 is 37 years ahead: a typo?" \
         in run.err
     summary = [line for line in run.lines if line.startswith("newsgen: built")][0]
-    assert summary.endswith("; left out: 3 scheduled (next: 2024-12-20 09:00), 1 draft")
+    assert summary.endswith("; left out: 3 scheduled (next: 2024-12-20 09:00), 1 draft, "
+                            "1 expired"), summary
     again = newsgen("build", "-s", site, "--now", NOW)
     assert "nothing changed" in again.err
-    assert "; left out: 3 scheduled (next: 2024-12-20 09:00), 1 draft" in again.err
+    assert "; left out: 3 scheduled (next: 2024-12-20 09:00), 1 draft, 1 expired" in again.err
     listed = newsgen("check", "-s", site, "--now", NOW, "--list-held")
     assert listed.out.splitlines() == [
         "content/general/wip.md: draft: Work in progress",
+        "content/general/gone.md: expired on 2024-12-12 18:00: Gone",
         "content/general/soon.md: scheduled for 2024-12-20 09:00: Soon",
         "content/general/later.md: scheduled for 2025-01-05 09:00: Later",
         "content/general/typo.md: scheduled for 2062-12-01 09:00: Typo",
     ]
-    assert listed.lines[-1] == ("newsgen: checked 5 articles: no errors, 1 warning; left out: "
-                                "3 scheduled (next: 2024-12-20 09:00), 1 draft")
+    assert listed.lines[-1] == ("newsgen: checked 6 articles: no errors, 1 warning; left out: "
+                                "3 scheduled (next: 2024-12-20 09:00), 1 draft, 1 expired")
 
 
 def test_foreign_template_syntax_is_named_in_full_on_its_line(tmp_path: Path) -> None:

@@ -266,7 +266,8 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
               file=sys.stderr)
     if getattr(args, "list_held", False):
         for h in result.held:
-            what = "draft" if h.reason == "draft" else f"scheduled for {h.date:%Y-%m-%d %H:%M}"
+            what = "draft" if h.reason == "draft" else f"{h.reason} " \
+                f"{'on' if h.reason == 'expired' else 'for'} {h.date:%Y-%m-%d %H:%M}"
             print(f"{h.source}: {what}: {h.title}")
     old = getattr(args, "old_sitemap", None)
     status = _old_urls(old, result, options, quiet) if old else 0

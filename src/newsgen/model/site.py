@@ -127,12 +127,13 @@ class LanguageSite:
 
 @dataclass(frozen=True, slots=True)
 class Held:
-    """An article left out of this build: a draft, or scheduled for later (an embargo)."""
+    """An article left out of this build: a draft, scheduled for later (an embargo), or
+    past its expiry date."""
 
     source: str
     title: str
-    reason: str  # "draft" or "scheduled"
-    date: datetime
+    reason: str  # "draft", "scheduled" or "expired"
+    date: datetime  # the article's; for an expired one, when it expired
 
 
 @dataclass(frozen=True, slots=True)

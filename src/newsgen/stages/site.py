@@ -263,8 +263,10 @@ class Linker(References, Naming):
         # An article leaving the site is a change that is due too.
         upcoming += [p.article.expiry for p in placed if p.published
                      and p.article.expiry is not None and p.article.expiry > self.now]
-        held = sorted((Held(p.article.source, p.article.title, self.why_held(p.article),
-                            p.article.date) for p in placed if not p.published),
+        held = sorted((Held(p.article.source, p.article.title, why, p.article.expiry
+                            if why == "expired" and p.article.expiry else p.article.date)
+                       for p in placed if not p.published
+                       for why in (self.why_held(p.article),)),
                       key=lambda h: (h.date, h.source))
         news_window = timedelta(days=self.config.news_sitemap.days)
         events = self.far_future(placed)
