@@ -247,6 +247,24 @@ def test_gif_and_svg_lead_images_are_used_as_they_are(tmp_path: Path) -> None:
     assert svg_img["src"] == "/general/s.svg" and "width" not in svg_img.attrs
 
 
+def test_a_lead_image_that_is_no_image_is_an_error(tmp_path: Path) -> None:
+    """A stylesheet or a PDF named as the lead image would go into og:image, JSON-LD and
+    an <img>: an error at the image's line, like a .jpg that is no JPEG."""
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", image="{src: /css/site.css, alt: A}"),
+        "content/general/b.md": article("B", image="{src: broken.jpg, alt: B}"),
+        "content/general/broken.jpg": "not a jpeg",
+        "static/css/site.css": "body{}",
+    })
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert ("content/general/a.md:5: error: image: static/css/site.css is not an image "
+            "newsgen can read (a lead image is a JPEG, PNG, WebP or GIF file)") in run.err
+    assert ("content/general/b.md:5: error: image: content/general/broken.jpg is not an "
+            "image newsgen can read") in run.err
+    assert not (site / "dist").exists()
+
+
 def test_image_variants_are_reused_from_the_cache(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "content/general").mkdir(parents=True)

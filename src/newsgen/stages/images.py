@@ -99,6 +99,10 @@ def process(site: Site, cache_dir: Path | None, reporter: Reporter,
     return result
 
 
+# Images that browsers show and Pillow does not read: used as they are, with a warning.
+SHOWN_AS_IS = frozenset({"svg", "svgz", "avif", "heic", "heif", "jxl"})
+
+
 def _one(config: Config, output: str, source: str, article: str, line: int | None,
          cache_dir: Path | None, reporter: Reporter, result: ImageSet, used: set[str]) -> None:
     path = config.root / source
@@ -116,13 +120,14 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
             width, height = opened.size
             original = opened.copy()
     except UnidentifiedImageError:
-        if fmt is None:  # an SVG or another format Pillow does not read: no variants
+        if ext.lower() in SHOWN_AS_IS:  # an SVG, or another image Pillow does not read
             reporter.warning(article, line, f"image: {source} is not a JPEG, PNG, WebP or "
                                             "GIF: search engines and social cards "
                                             "(og:image) do not show it; use one of those")
             result.info[output] = ImageInfo(None, None)
             return
-        reporter.error(article, line, f"image: {source} is not an image newsgen can read")
+        reporter.error(article, line, f"image: {source} is not an image newsgen can read"
+                       + ("" if fmt else " (a lead image is a JPEG, PNG, WebP or GIF file)"))
         return
     except OSError as exc:
         reporter.error(article, line, f"image: cannot read {source} ({exc})")
