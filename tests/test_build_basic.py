@@ -293,3 +293,16 @@ def test_the_automatic_summary_reads_entities_and_inline_html_as_the_reader_does
 
     entry = feedparser.parse((site / "dist/feed.xml").read_bytes()).entries[0]
     assert entry.summary == "Price rose 10 percent — to 5€, says IMF R&amp;D."  # as HTML
+
+
+def test_a_fraction_of_a_second_is_kept_in_machine_readable_times(tmp_path: Path) -> None:
+    """The same instant with its offset: 10:30:00.5 is not 10:30:00 (to the millisecond
+    that HTML's datetime attribute takes; the sitemap's W3C times take it too)."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\nbase_url: https://t.example/\ntimezone: Asia/Ashgabat\n",
+        "content/general/a.md": article("A", "2024-12-18T10:30:00.5+01:00"),
+    })
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    page = (site / "dist/general/a/index.html").read_text()
+    assert 'datetime="2024-12-18T14:30:00.500+05:00"' in page
+    assert '"datePublished": "2024-12-18T14:30:00.500+05:00"' in page

@@ -56,8 +56,9 @@ def x_default(members: list[Entry], site: Site) -> Entry:
 
 
 def iso(moment: datetime) -> str:
-    """ISO 8601 with the offset: 2024-12-18T10:30:00+05:00."""
-    return moment.isoformat(timespec="seconds")
+    """ISO 8601 with the offset: 2024-12-18T10:30:00+05:00 (with a fraction of a second,
+    to the millisecond HTML's `datetime` takes: 2024-12-18T10:30:00.500+05:00)."""
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
 
 
 @dataclass(frozen=True)
