@@ -859,6 +859,24 @@ def test_hugo_params_map_gives_fields(tmp_path: Path) -> None:
     assert "params" not in head and "2001" not in head and "Inner" not in head
 
 
+def test_a_bundle_at_its_content_path_is_not_copied_twice(tmp_path: Path) -> None:
+    """Under Hugo's default URLs a bundle's page is at its content path, so its files are
+    already published where Hugo served them: no second copy in static/ (the two copies
+    of one path used to stop the imported site's build)."""
+    png = (SITES / "jekyll-archive/images/bridge.png").read_bytes()
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\ntitle = "B"\n',
+        "content/posts/bund/index.md": "---\ntitle: Bundle\ndate: 2022-01-02T10:00:00Z\n"
+                                       "---\n![p](pic.png)\n",
+        "content/posts/bund/pic.png": png,
+    })
+    assert "page bundle file" not in run.err
+    assert not (tmp_path / "new/static").exists()
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    assert (tmp_path / "new/dist/posts/bund/pic.png").read_bytes() == png
+
+
 def test_bundle_files_keep_their_old_urls(tmp_path: Path) -> None:
     """Hugo serves a bundle's files beside its page: they are copied there as well, so the
     old URL of the file and an absolute link to it keep working."""

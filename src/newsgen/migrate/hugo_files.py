@@ -97,7 +97,9 @@ def bundle_files(bundles: list[tuple[str, str | None]], copies: list[tuple[Path,
         base = base if base.endswith("/") else base.rpartition("/")[0] + "/"
         for path, target in copies:
             inner = target.removeprefix(folder + "/")
-            if inner != target and not inner.startswith("index."):
+            # (not where the content copy is published already: Hugo's default URLs)
+            if inner != target and not inner.startswith("index.") and \
+                    base + inner != "/" + target.removeprefix("content/"):
                 out.append((path, "static" + base + inner))
     return out
 
