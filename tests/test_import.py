@@ -466,6 +466,25 @@ def test_files_newsgen_writes_itself_are_not_copied(tmp_path: Path) -> None:
     assert "Sitemap: https://e.org/sitemap.xml" in (new / "dist/robots.txt").read_text("utf-8")
 
 
+def test_jekyll_posts_outside_a_language_folder_keep_the_default_language(
+        tmp_path: Path) -> None:
+    """Posts of the root's _posts/ are in the site's language, not in that of the one
+    language folder beside them (`ru/_posts/`): it used to make the whole site Russian."""
+    imported(tmp_path, {
+        "_config.yml": "title: L\nurl: https://l.example\n",
+        "_posts/2021-01-01-hello.md": "---\ntitle: Hello\n---\nEnglish.\n",
+        "ru/_posts/2021-01-02-privet.md": "---\ntitle: Привет\nlang: ru\n---\nРусский.\n",
+    }, kind="jekyll")
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "language: en\n" in config and "default_language_prefix" not in config
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    dist = tmp_path / "new/dist"
+    assert (dist / "2021/01/01/hello.html").is_file()
+    assert (dist / "ru/2021/01/02/privet.html").is_file()
+    assert 'lang="en"' in (dist / "2021/01/01/hello.html").read_text(encoding="utf-8")
+
+
 def test_jekyll_reads_the_site_from_its_source_folder(tmp_path: Path) -> None:
     """`source: site`: the folders above _posts are counted from there (`news` is the
     category, not `site`), so the old URL is kept; a source that is no folder is said."""

@@ -256,7 +256,8 @@ class JekyllSite:
         if self.declared and check_language_code(self.declared[0]) is None and (
                 "en" not in self.declared):
             return self.declared[0].lower()
-        if "en" in folders or not folders:
+        if "en" in folders or not folders or any(  # posts outside the language folders
+                not a or a[0] not in folders for _, a, _ in found):
             return "en"
         counts = Counter(a[0] for _, a, _ in found if a and a[0] in folders)
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
@@ -392,9 +393,8 @@ def _host(url: str | None) -> str | None:
 
 
 def _base_url(config: dict[str, Any]) -> str | None:
-    url = scalar_text(config.get("url"))
+    url, base = scalar_text(config.get("url")), scalar_text(config.get("baseurl")) or ""
     if not url:
         return None
-    base = scalar_text(config.get("baseurl")) or ""
     return url.rstrip("/") + "/" + base.strip("/") + ("/" if base.strip("/") else "")
 
