@@ -15,6 +15,8 @@ import pytest
 from conftest import article, soup, write_site
 from serverutil import free_port, serving
 
+from newsgen.dev.pages import overlay
+
 CANARY = "CANARY-7f3a9c-outside-the-output"
 
 
@@ -192,13 +194,19 @@ def test_broken_edit_keeps_last_good_site_then_recovers(tmp_path: Path) -> None:
             "---\ntitle: Broken\ndate: 2024-13-45\nsection: General\n---\nx\n")
         srv.wait_for(lambda: srv.failures >= 1, what="the failure")
         assert any("content/general/one.md:3: error: date:" in line for line in srv.lines)
-        assert srv.get("/general/one/")[2] == good  # the last good site
         problems = srv.state()["problems"]
         assert problems and "content/general/one.md:3: error: date" in problems[0]
+        # The last good site, with the problems over it in the page itself (the script
+        # keeps them up to date; a page read without it shows them too).
+        served = srv.get("/general/one/")[2]
+        shown = overlay(problems, "newsgen").encode()
+        assert shown in served and served.replace(shown, b"") == good
+        assert b"content/general/one.md:3: error: date" in served
         write_site(site, {"content/general/one.md": article("Fixed", "2024-12-18 10:00")})
         srv.wait_for(lambda: srv.state()["problems"] == [], what="the fix")
         assert srv.state()["version"] > version
         assert b"Fixed" in srv.get("/general/one/")[2]
+        assert b"error-overlay" not in srv.get("/general/one/")[2]
 
 
 def test_template_and_config_changes_rebuild(tmp_path: Path) -> None:

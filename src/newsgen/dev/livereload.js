@@ -3,7 +3,7 @@
   var script = document.currentScript;
   var version = parseInt(script && script.dataset.version || "0", 10);
   var name = script && script.dataset.name || "livereload";
-  var overlay = null;
+  var overlay = document.getElementById(name + "-error-overlay");  // served with the page
   function hide() { if (overlay) { overlay.remove(); overlay = null; } }
   function show(problems) {
     hide();

@@ -320,7 +320,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_bytes(self, data: bytes, kind: str, status: HTTPStatus) -> None:
         dev = self.server_ref
         if dev.watch and kind.startswith("text/html"):
-            data = inject(data, dev.state.version, dev.special, dev.name)
+            data = inject(data, dev.state.version, dev.special, dev.name,
+                          list(dev.state.problems))
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))

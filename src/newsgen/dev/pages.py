@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 SPECIAL = "/__livereload__/"
@@ -26,11 +27,30 @@ def not_found_page(root: Path, raw_path: str) -> Path | None:
     return None
 
 
-def inject(page: bytes, version: int, special: str = SPECIAL, name: str = "livereload") -> bytes:
-    """The live-reload script, added to a served HTML page (never to the built files)."""
+def inject(page: bytes, version: int, special: str = SPECIAL, name: str = "livereload",
+           problems: Sequence[str] = ()) -> bytes:
+    """The live-reload script, added to a served HTML page (never to the built files);
+    while the last rebuild failed, its `problems` too, shown over the page (the script
+    keeps the overlay up to date, but a page read without it shows them as well)."""
     tag = (f'<script src="{special}live.js" data-version="{version}" '
            f'data-name="{html.escape(name)}"></script>').encode()
+    if problems:
+        tag = overlay(problems, name).encode() + tag
     at = page.rfind(b"</body>")
     if at < 0:
         return page + tag
     return page[:at] + tag + page[at:]
+
+
+def overlay(problems: Sequence[str], name: str) -> str:
+    """The failed rebuild's problems over the page, as `livereload.js` shows them."""
+    n, name = len(problems), html.escape(name)
+    lines = "".join(f'<div class="{name}-problem">{html.escape(p)}</div>' for p in problems)
+    return (f'<div id="{name}-error-overlay" role="alert" style="position:fixed;inset:0;'
+            "z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;"
+            "font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:2rem;"
+            'white-space:pre-wrap"><h2 style="color:#ff8080;font:bold 18px system-ui,'
+            f'sans-serif;margin:0 0 1rem">{name}: the last rebuild failed with {n} '
+            f"error{'' if n == 1 else 's'} \u2014 showing the last good site</h2>{lines}"
+            '<p style="color:#bbb;font-family:system-ui,sans-serif;margin-top:1.5rem">Fix '
+            "the file and save: this page updates by itself.</p></div>")
