@@ -878,6 +878,21 @@ def test_hugo_params_map_gives_fields(tmp_path: Path) -> None:
     assert "params" not in head and "2001" not in head and "Inner" not in head
 
 
+def test_hugo_publish_date_after_the_date_is_said(tmp_path: Path) -> None:
+    """Hugo leaves a post out until its publishDate; newsgen's embargo is the date: the
+    difference is a warning at the publishDate line, not silence."""
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\n',
+        "content/posts/a.md": "---\ntitle: Later\ndate: 2022-01-02T10:00:00Z\n"
+                              "publishDate: 2030-01-01T00:00:00Z\n---\nText.\n",
+        "content/posts/b.md": "---\ntitle: Same\ndate: 2022-01-02T10:00:00Z\n"
+                              "publishDate: 2022-01-02T10:00:00Z\n---\nText.\n",
+    })
+    assert ("content/posts/a.md:4: warning: publishDate 2030-01-01 00:00 is after the date: "
+            "Hugo left the post out until then, newsgen publishes it at its date") in run.err
+    assert "posts/b.md" not in run.err
+
+
 def test_a_bundle_at_its_content_path_is_not_copied_twice(tmp_path: Path) -> None:
     """Under Hugo's default URLs a bundle's page is at its content path, so its files are
     already published where Hugo served them: no second copy in static/ (the two copies

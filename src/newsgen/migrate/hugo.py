@@ -237,6 +237,12 @@ class HugoSite:
         if moment is None:
             self.undated.append(shown)
             return None
+        later = read_moment(source.get("publishdate"), self.tz) if key == "date" else None
+        if later is not None and later.instant > moment.instant:
+            self.notes.warn(shown, source.line("publishdate"), "publishDate", f"publishDate "
+                            f"{later.instant:%Y-%m-%d %H:%M} is after the date: Hugo left the post "
+                            "out until then, newsgen publishes it at its date (to embargo "
+                            "it, give it a later date:, which also moves its URL's date)")
         chain = [parts[0]]
         for i in range(2, len(parts) - (1 if bundle else 0)):
             if ("/".join(parts[:i]), fixed or "") in self.sections_with_index:
