@@ -466,6 +466,22 @@ def test_files_newsgen_writes_itself_are_not_copied(tmp_path: Path) -> None:
     assert "Sitemap: https://e.org/sitemap.xml" in (new / "dist/robots.txt").read_text("utf-8")
 
 
+def test_jekyll_extensionless_permalinks_keep_the_html_file_too(tmp_path: Path) -> None:
+    """With `permalink: /:categories/:title` Jekyll links /news/a-post and writes
+    news/a-post.html, which the old host served as well: both old URLs are answered."""
+    imported(tmp_path, {
+        "_config.yml": "title: L\nurl: https://l.example\npermalink: /:categories/:title\n",
+        "news/_posts/2021-01-01-a-post.md": "---\ntitle: A post\n---\nText.\n",
+    }, kind="jekyll")
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    (tmp_path / "old.txt").write_text("/news/a-post\n/news/a-post.html\n")
+    checked = newsgen("check", "-s", tmp_path / "new", "--now", NOW,
+                      "--old-sitemap", tmp_path / "old.txt")
+    assert checked.code == 0, checked.err
+    assert (tmp_path / "new/dist/news/a-post.html").is_file()
+
+
 def test_jekyll_posts_outside_a_language_folder_keep_the_default_language(
         tmp_path: Path) -> None:
     """Posts of the root's _posts/ are in the site's language, not in that of the one

@@ -147,11 +147,9 @@ class JekyllSite:
                                                     else "\t"))
                 else:
                     continue
-            except DataError as exc:
-                self.notes.warn(f"_data/{rel}", exc.line, "data file", f"not read: {exc}")
-                continue
-            except (ValueError, OSError) as exc:
-                self.notes.warn(f"_data/{rel}", None, "data file", f"not read: {exc}")
+            except (DataError, ValueError, OSError) as exc:
+                self.notes.warn(f"_data/{rel}", getattr(exc, "line", None), "data file",
+                                f"not read: {exc}")
                 continue
             target = out
             *folders, name = stem.split("/")
@@ -337,6 +335,8 @@ class JekyllSite:
         redirects = source.get("redirect_from")
         extra_aliases = [("/" + str(r).lstrip("/")) for r in (
             redirects if isinstance(redirects, list) else [redirects] if redirects else [])]
+        if old_url and "." not in old_url.rsplit("/", 1)[-1] and not old_url.endswith("/"):
+            extra_aliases.append(old_url + ".html")  # the file Jekyll wrote for /a-post
         group_parts = [p for p in source.rel.split("/") if p != lang_folder] if (
             lang_folder) else None
         return Post(
