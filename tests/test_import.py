@@ -287,8 +287,8 @@ class FakeLinks:
     def hugo_ref(self, page: Page, target: str, lang: str | None) -> str | None:
         return None if "missing" in target else f"../{target.strip('/')}.md"
 
-    def post_url(self, page: Page, name: str) -> str | None:
-        return f"{name}.md"
+    def post_url(self, page: Page, name: str, as_text: bool = False) -> str | None:
+        return f"/old/{name}/" if as_text else f"{name}.md"
 
     def link(self, page: Page, path: str) -> tuple[str | None, str | None]:
         return f"/{path}", None
@@ -350,6 +350,11 @@ def test_hugo_constructs(body: str, expected: str) -> None:
     ("{% raw %}\n```\n{{ x }}\n```\n{% endraw %}", "```\n{{ x }}\n```"),
     ("a{% comment %} hidden {% endcomment %}b", "ab"),
     ("[p]({% post_url 2010-07-21-name %})", "[p](2010-07-21-name.md)"),
+    ("[p]({{ site.baseurl }}{% post_url 2010-07-21-name %})", "[p](2010-07-21-name.md)"),
+    ('<a href="{% post_url 2010-07-21-name %}">p</a>', '<a href="2010-07-21-name.md">p</a>'),
+    ("[p]: {% post_url 2010-07-21-name %}", "[p]: 2010-07-21-name.md"),
+    # as text, the URL Jekyll wrote (the new site answers it)
+    ("See {% post_url 2010-07-21-name %} too.", "See /old/2010-07-21-name/ too."),
     ("[p]({% link about/index.md %})", "[p](/about/index.md)"),
     ("![i]({{ site.baseurl }}/x.png)", "![i](/x.png)"),
     ("{{ site.url }}{{ site.baseurl }}/y", "/y"),

@@ -36,12 +36,14 @@ class Resolver(Protocol):
 
     def hugo_ref(self, page: Page, target: str, lang: str | None) -> str | None: ...
 
-    def post_url(self, page: Page, name: str) -> str | None: ...
+    def post_url(self, page: Page, name: str, as_text: bool = False) -> str | None: ...
 
     def link(self, page: Page, path: str) -> tuple[str | None, str | None]: ...
 
 
 _HUGO_START = re.compile(r"\{\{[<%]")
+# A Liquid tag in a link's target: `](`, `]: ` or `href="` before it (and `{{ site.baseurl }}`)
+_LINK_BEFORE = re.compile(r"""(\]\(\s*|\]:\s*|\b(?:href|src)\s*=\s*["']?)(\{\{[^{}]*\}\})?$""")
 _LIQUID_START = re.compile(r"\{[{%]")
 _HUGO = re.compile(r"\{\{([<%])-?\s*(/?)\s*([\w.-]+(?:/[\w.-]+)*)(.*?)(/?)\s*-?([>%])\}\}", re.S)
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
@@ -240,7 +242,8 @@ class BodyConverter:
         if name in ("link", "post_url"):
             target = markup.strip().strip("'\"")
             if name == "post_url":
-                found: str | None = self.resolver.post_url(self.page, target)
+                found: str | None = self.resolver.post_url(  # a URL shown as text: the old
+                    self.page, target, not _LINK_BEFORE.search(text, 0, at))  # (answered)
                 note = None if found else f"'{target}' is no post of this import"
             else:
                 found, note = self.resolver.link(self.page, target)

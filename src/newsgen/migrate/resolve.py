@@ -85,15 +85,18 @@ class Links:
         post = self._pick(match, page.lang)
         return self._link(page, post, anchor) if post else None
 
-    def post_url(self, page: Page, name: str) -> str | None:
+    def post_url(self, page: Page, name: str, as_text: bool = False) -> str | None:
         """Jekyll's post_url: a post by its file name (`2010-07-21-name`), maybe below a
-        folder (`news/2010-07-21-name`)."""
+        folder (`news/2010-07-21-name`); `as_text` (not in a link): its URL, as Jekyll
+        wrote it, which the new site answers."""
         name = name.strip().strip("/")
         folder, _, base = name.rpartition("/")
         found = self.by_name.get(strip_markdown_suffix(base), [])
         if folder:
             found = [p for p in found if f"{folder}/" in p.source.rel] or found
         post = self._pick(found, page.lang)
+        if post is not None and as_text and post.old_url:
+            return post.old_url
         return self._link(page, post) if post else None
 
     def link(self, page: Page, path: str) -> tuple[str | None, str | None]:
