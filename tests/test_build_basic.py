@@ -306,3 +306,24 @@ def test_a_fraction_of_a_second_is_kept_in_machine_readable_times(tmp_path: Path
     page = (site / "dist/general/a/index.html").read_text()
     assert 'datetime="2024-12-18T14:30:00.500+05:00"' in page
     assert '"datePublished": "2024-12-18T14:30:00.500+05:00"' in page
+
+
+def test_names_with_braces_are_shown_as_written_in_every_label(tmp_path: Path) -> None:
+    """A label's placeholders are filled in one pass: a tag, author or section whose name
+    holds "{site}" is shown as written, not filled in itself."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Site\nbase_url: https://s.example/\n"
+                        "sections:\n  - {slug: gen, title: 'Gen {site}'}\n",
+        "content/gen/a.md": article("A", section="gen", tags='["X {site} y"]',
+                                    author='"{site} man"'),
+    })
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    dist = site / "dist"
+    described = {
+        path: soup(dist / path).find("meta", attrs={"name": "description"})["content"]
+        for path in ("tags/x-site-y/index.html", "authors/site-man/index.html",
+                     "gen/index.html")}
+    assert "X {site} y" in described["tags/x-site-y/index.html"]
+    assert "{site} man" in described["authors/site-man/index.html"]
+    assert "Gen {site}" in described["gen/index.html"]
+    assert not any("Site y" in d or "Site man" in d for d in described.values()), described

@@ -80,7 +80,8 @@ def _locale(code: str) -> Locale:
 
 @functools.lru_cache(maxsize=64)
 def language_name(code: str) -> str:
-    """A language's own name for itself, from CLDR: "English", "русский", "türkmen dili"."""
+    """A language's own name for itself, from CLDR ("English", "русский", "türkmen dili"),
+    with a capital first letter, as a menu shows it: "Русский", "Türkmen dili"."""
     name = _locale(code).get_display_name(_locale(code)) or code
     return name[:1].upper() + name[1:]
 
@@ -150,9 +151,12 @@ class Labels:
             text = forms[min(max(_plural_rule(self.plural)(count), 0), len(forms) - 1)]
         if count is not None:
             kwargs["count"] = count
-        for name, value in kwargs.items():
-            text = text.replace("{" + name + "}", str(value))
-        return text
+        # In one pass: a value that holds "{site}" (a tag's name) is shown as written.
+        return _PLACEHOLDER.sub(lambda m: str(kwargs[m.group(1)]) if m.group(1) in kwargs
+                                else m.group(0), text)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @functools.lru_cache(maxsize=64)
