@@ -327,3 +327,23 @@ def test_names_with_braces_are_shown_as_written_in_every_label(tmp_path: Path) -
     assert "{site} man" in described["authors/site-man/index.html"]
     assert "Gen {site}" in described["gen/index.html"]
     assert not any("Site y" in d or "Site man" in d for d in described.values()), described
+
+
+def test_the_automatic_summary_skips_html_blocks_code_and_comments(tmp_path: Path) -> None:
+    """An embed, a style block, a code fence or an editor's comment before the first
+    paragraph is not its summary, nor does a comment leak into one."""
+    bodies = {
+        "embed": '<div class="embed"><script>window.x = {"a": 1};</script></div>\n\nThe port.',
+        "code": '```python\nprint("hi")\n```\n\nThe port.',
+        "comment": "<!-- don't publish > 5pm -->\n\nThe port.",
+        "inline": "The <!-- editor: check -> source? -->port.",
+    }
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: S\nbase_url: https://s.example/\n",
+        **{f"content/general/{name}.md": article(name, body=body)
+           for name, body in bodies.items()},
+    })
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    for name in bodies:
+        page = soup(site / f"dist/general/{name}/index.html")
+        assert page.find("meta", attrs={"name": "description"})["content"] == "The port.", name

@@ -224,6 +224,23 @@ def test_damaged_or_foreign_state_is_rebuilt_with_a_warning(
     assert not any("damaged" in d.message for d in reporter.warnings)
 
 
+@pytest.mark.parametrize("damage", [_garbage_file, _garbage_rows, _truncated, _foreign],
+                         ids=["garbage-file", "garbage-rows", "truncated", "other-version"])
+def test_check_with_a_damaged_or_foreign_state_checks_without_it(
+        tmp_path: Path, damage: Callable[[Path], None]) -> None:
+    """`newsgen check` reads the state and never writes it: a damaged one is left as it
+    is (the next build sets it aside) and the check goes on without it."""
+    site = write_site(tmp_path / "site", base_files())
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    damage(site / ".newsgen-cache/state.sqlite")
+    before = tree_digest(site)
+    checked = newsgen("check", "-s", site, "--now", NOW)
+    assert checked.code == 0, checked.err
+    assert "internal error" not in checked.err and "Traceback" not in checked.err
+    assert "starting a new one" not in checked.err
+    assert tree_digest(site) == before
+
+
 def test_parallel_equals_serial(tmp_path: Path) -> None:
     files = base_files()
     for i in range(120):
@@ -312,7 +329,9 @@ def test_a_build_overtaken_by_another_finds_changes_against_its_output(
     """Two builds with different options at once (one with --future, one with --drafts):
     the one that commits second finds what to render against the output the first one
     left, not the one it started from. It used to carry the first one's pages over as
-    its own, and the mix outlived every later build."""
+    its own, and the mix outlived every later build. A first one with a state of its own
+    (another --cache-dir) leaves an output this state knows nothing of: all is rendered.
+    Neither takes the other's output for one changed by hand."""
     import subprocess
     import sys
 
@@ -327,22 +346,27 @@ def test_a_build_overtaken_by_another_finds_changes_against_its_output(
     run(site, out)
     locked = IncrementalBuild.locked
 
-    def overtaken(self: IncrementalBuild) -> object:  # another build commits first
-        monkeypatch.setattr(IncrementalBuild, "locked", locked)
-        subprocess.run([sys.executable, "-m", "newsgen", "build", "-s", str(site), "-o",
-                        str(out), "--cache-dir", str(site / ".cache"), "--now", NOW,
-                        "--future", "-q"], check=True)
-        return locked(self)
+    for state in (site / ".cache", tmp_path / "other-state"):  # shared, or not
+        def overtaken(self: IncrementalBuild, state: Path = state) -> object:
+            monkeypatch.setattr(IncrementalBuild, "locked", locked)  # another commits first
+            subprocess.run([sys.executable, "-m", "newsgen", "build", "-s", str(site), "-o",
+                            str(out), "--cache-dir", str(state), "--now", NOW,
+                            "--future", "-q"], check=True)
+            return locked(self)
 
-    monkeypatch.setattr(IncrementalBuild, "locked", overtaken)
-    run(site, out, drafts=True)
-    assert IncrementalBuild.locked is locked  # the other build did run in between
-    run(site, tmp_path / "clean", cache=False, drafts=True)
-    assert tree_digest(out) == tree_digest(tmp_path / "clean")
-    run(site, out)  # and a later plain build is a plain build
-    shutil.rmtree(tmp_path / "clean")
-    run(site, tmp_path / "clean", cache=False)
-    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+        monkeypatch.setattr(IncrementalBuild, "locked", overtaken)
+        result, reporter = build_here(site, output=out, now=NOW, jobs=1, drafts=True,
+                                      cache_dir=site / ".cache")
+        assert result is not None and IncrementalBuild.locked is locked  # it did run
+        said = [d.format() for d in reporter.warnings]
+        assert not [w for w in said if "changed, added or removed" in w], said
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        run(site, tmp_path / "clean", cache=False, drafts=True)
+        assert tree_digest(out) == tree_digest(tmp_path / "clean"), state
+        run(site, out)  # and a later plain build is a plain build
+        shutil.rmtree(tmp_path / "clean")
+        run(site, tmp_path / "clean", cache=False)
+        assert tree_digest(out) == tree_digest(tmp_path / "clean"), state
 
 
 def test_builds_that_create_the_state_at_once_all_succeed(tmp_path: Path) -> None:

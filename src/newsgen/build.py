@@ -69,6 +69,9 @@ class BuildOptions:
     # `newsgen build --changes`: digest the output and say whether it differs from what
     # the last build wrote there (BuildResult.output_changed)
     digest: bool = False
+    # Without `write`: render only the first page of each kind (enough for the templates'
+    # errors), as the check of the sources that a refused output folder gets does
+    sample: bool = False
 
     @property
     def cache_path(self) -> Path:
@@ -254,7 +257,8 @@ def build(options: BuildOptions, reporter: Reporter,
         prints, todo = state.fingerprint(fps, pages, old, workers)
         clock.stage("fingerprint")
         if not options.write:  # `newsgen check`: render what changed, write nothing
-            result.rendered = sum(1 for _ in render_pages(todo, renderer, reporter, workers))
+            result.rendered = sum(1 for _ in render_pages(todo, renderer, reporter, workers,
+                                                          sample=options.sample))
             reporter.check()
             clock.stage("render")
         else:

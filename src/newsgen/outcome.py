@@ -61,9 +61,10 @@ def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None
         return Outcome(None, f"{count(errors, 'error')}, {count(warnings, 'warning')}; "
                              f"nothing was written{note}")
     except OutputRefused as exc:  # the sources are checked all the same, writing nothing
-        with contextlib.suppress(Exception):
-            build(replace(options, write=False, digest=False, use_cache=options.use_cache
-                          and cache is None and not exc.state), reporter)
+        if not exc.state:  # (a refused state folder is the command line's own mistake)
+            with contextlib.suppress(Exception):
+                build(replace(options, write=False, digest=False, sample=True,
+                              use_cache=options.use_cache and cache is None), reporter)
         return Outcome(None, f"error: {exc}")
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""

@@ -120,7 +120,8 @@ class BuildCache(OutputRecords):
         return open_state(self.database, reporter, self.label)
 
     def damaged(self, reporter: Reporter, exc: BaseException) -> None:
-        damaged(reporter, self.label, exc)
+        damaged(reporter, self.label, exc, *(["checking without it (the next build starts "
+                                              "a new one)"] if self.read_only else []))
 
     @property
     def label(self) -> str:
@@ -167,6 +168,9 @@ class BuildCache(OutputRecords):
         self.articles, self.bodies, self.outputs = {}, {}, {}
         self.fills = Fills()
         self._saved_articles, self._saved_bodies = {}, set()
+        if self.db is not None and self.read_only:  # `newsgen check`: goes on without it
+            self.db.close()
+            self.db = self.folder = None
         if self.db is not None:
             if self.db.in_transaction:
                 self.db.rollback()

@@ -63,9 +63,9 @@ def load(data: bytes) -> Any:
 
 
 
-def damaged(reporter: Reporter, label: str, exc: BaseException) -> None:
-    reporter.warning(label, None, f"the cache is damaged ({type(exc).__name__}); "
-                                  "starting a new one (this build will be slower)")
+def damaged(reporter: Reporter, label: str, exc: BaseException,
+            then: str = "starting a new one (this build will be slower)") -> None:
+    reporter.warning(label, None, f"the cache is damaged ({type(exc).__name__}); {then}")
 
 
 def open_state(path: Path, reporter: Reporter, label: str) -> sqlite3.Connection:

@@ -59,14 +59,21 @@ class OutputRecords:
         return str(row[0]) if row is not None else None
 
     def moved(self, out_dir: Path) -> bool:
-        """Whether another build has recorded `out_dir` since this one read its record
-        (asked under the lock); the record is then read again when next asked for."""
+        """Whether another build has replaced `out_dir` since this one read its record
+        (asked under the lock): one that recorded it here, or one with another state
+        (the folder is not the recorded one). The record is then read again."""
         key = str(out_dir)
-        if self.db is None or key not in self.generations or \
-                self.generation(out_dir) == self.generations[key]:
+        if self.db is None or key not in self.generations:
+            return False
+        record = self.outputs.get(key)
+        if self.generation(out_dir) == self.generations[key] and (
+                record is None or record.identity in (None, identity(out_dir))):
             return False
         self.outputs.pop(key, None)
         del self.generations[key]
+        sealing = self.sealing.pop(key, None)  # the stats of the output it replaced
+        if sealing is not None:
+            sealing()  # (its child collected)
         return True
 
     def output(self, out_dir: Path, verify: bool = True) -> OutputRecord | None:

@@ -305,7 +305,7 @@ class IncrementalBuild:
 
     def meanwhile(self, out_dir: Path) -> tuple[OutputRecord | None, dict[str, str]] | None:
         """Under the lock: the output's record and fingerprints read again if another build
-        has recorded its output since this one read them (else None)."""
+        has replaced the output since this one read them (else None)."""
         return self.previous(out_dir) if self.cache.moved(out_dir) else None
 
     def standby(self, out_dir: Path, record: OutputRecord | None) -> Standby | None:

@@ -123,17 +123,19 @@ class _Collector(Treeprocessor):
                 el.tag = "h2"
             elif raise_by and el.tag in _HEADINGS:
                 el.tag = f"h{int(el.tag[1]) - raise_by}"
-            if not self.summary and el.tag == "p":
+            if not self.summary and el.tag == "p" and not (  # a block of HTML: no paragraph
+                    len(el) == 0 and _STASH_RE.fullmatch((el.text or "").strip())):
                 text = _decoded(_STASH_RE.sub(self._stashed, _text_without_footnotes(el)))
                 self.summary = " ".join(text.split())
 
     def _stashed(self, match: re.Match[str]) -> str:
-        """The text of what Python-Markdown set aside: an entity (`&mdash;`) as its
-        character, inline HTML (`<abbr>`) as nothing (its words are outside it)."""
+        """The text of what Python-Markdown set aside: an entity (`&mdash;`; in safe mode,
+        escaped HTML) as what it shows; HTML (an inline tag, whose words are outside it,
+        a comment, a block of its own, a code fence) as nothing."""
         stash = self.md.htmlStash.rawHtmlBlocks
         index = int(match.group(1))
         raw = stash[index] if index < len(stash) else ""
-        return html.unescape(re.sub(r"<[^<>]*>", "", raw)) if isinstance(raw, str) else ""
+        return html.unescape(raw) if isinstance(raw, str) and raw.startswith("&") else ""
 
     def _rewrite(self, el: ET.Element, attr: str) -> None:
         raw = el.get(attr)
