@@ -484,3 +484,27 @@ def test_an_invalid_base_url_is_one_error_not_also_a_warning(tmp_path: Path) -> 
     assert [line for line in run.err.splitlines() if "base_url" in line] == [
         "newsgen.yaml:2: error: base_url: '42' must be an http(s) URL or a path starting "
         "with '/'"]
+
+
+def test_an_article_without_text_or_picture_still_describes_itself(tmp_path: Path) -> None:
+    """page.description is never empty, and social cards use it too: an article with no
+    body and no summary gets the labels' sentence in og:description and
+    twitter:description, and its JSON-LD leaves out an empty description; an article
+    without a picture names the publisher's logo as its JSON-LD image."""
+    import json
+
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: S\nbase_url: https://s.example/\ndescription: News\n",
+        "content/general/empty.md": "---\ntitle: Empty body\ndate: 2024-12-18 10:30\n"
+                                    "section: General\n---\n",
+    })
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    page = soup(site / "dist/general/empty/index.html")
+    described = page.find("meta", attrs={"name": "description"})["content"]
+    assert described
+    assert page.find("meta", property="og:description")["content"] == described
+    assert page.find("meta", attrs={"name": "twitter:description"})["content"] == described
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert "description" not in data
+    assert data["image"] == [data["publisher"]["logo"]]
+    assert data["image"][0]["url"].startswith("https://s.example/")

@@ -321,10 +321,11 @@ class ArticleView:
             "url": self.abs_url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": self.abs_url},
             "inLanguage": self.lang,
-            "description": self.summary,
             "publisher": {"@type": "Organization", "name": lang.title, "url": home,
                           "logo": publisher_logo(ctx.config, ctx.urls.abs)},
         }
+        if self.summary:  # (an article with no text and no summary has none)
+            data["description"] = self.summary
         image = self.image
         if image is not None and image.width:  # the picture and its crops, with their sizes
             data["image"] = [{"@type": "ImageObject", "url": url, "width": w, "height": h}
@@ -332,6 +333,8 @@ class ArticleView:
                                                *image.crops)]
         elif image is not None:
             data["image"] = [image.abs_src]
+        else:  # the publisher's logo stands for an article without a picture
+            data["image"] = [data["publisher"]["logo"]]
         if self._e.tags:
             data["keywords"] = [t.name for t in self._e.tags]
         return Markup(json_for_script(data))  # noqa: S704 - escaped by json_for_script
