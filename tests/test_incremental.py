@@ -369,6 +369,37 @@ def test_a_build_overtaken_by_another_finds_changes_against_its_output(
         assert tree_digest(out) == tree_digest(tmp_path / "clean"), state
 
 
+@pytest.mark.parametrize("edited", ["newsgen.yaml", "static/style-extra.css"])
+def test_a_file_edited_during_a_build_is_built_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str) -> None:
+    """A source edited while a build runs (after it was read) is not taken for the bytes
+    that build used: the next build builds it. (The configuration's bytes were read
+    again when the build recorded its output, so the next build found "nothing
+    changed" and the edit never reached the site.)"""
+    from newsgen.incremental.state import IncrementalBuild
+
+    site = write_site(tmp_path / "site", base_files())
+    out = tmp_path / "out"
+    run(site, out)
+    locked = IncrementalBuild.locked
+    edit_to = {"newsgen.yaml": ("title: Inc", "title: Renamed Daily"),
+               "static/style-extra.css": ("body{}", "body{color:red}")}[edited]
+
+    def meanwhile(self: IncrementalBuild) -> object:
+        monkeypatch.setattr(IncrementalBuild, "locked", locked)
+        edit(site / edited, *edit_to)
+        return locked(self)
+
+    CHANGES["title"](site)  # something for the build to do
+    monkeypatch.setattr(IncrementalBuild, "locked", meanwhile)
+    run(site, out)
+    assert IncrementalBuild.locked is locked
+    again = run(site, out)
+    assert not again.nothing_changed
+    run(site, tmp_path / "clean", cache=False)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
 def test_builds_that_create_the_state_at_once_all_succeed(tmp_path: Path) -> None:
     """Three first builds of a site at the same moment: one creates the database, the
     others wait for it. (One of them used to take the creator's busy database for a

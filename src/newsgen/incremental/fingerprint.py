@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 import pickle  # noqa: S403 - fingerprints of our own objects
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
@@ -157,7 +157,7 @@ class Fingerprints:
         self.entries: dict[str, str] = {}
         self.langs: dict[str, str] = {}
         self.sitemap: str | None = None
-        config_bytes = _dump(site.config)
+        config_bytes = _dump(replace(site.config, read_as=""))  # its bytes but what they say
         outputs = sorted(a.output for a in site.assets)
         for ls in site.languages:
             self.langs[ls.lang.code] = digest(_dump((

@@ -49,8 +49,11 @@ def digests(root: Path, tree: SourceTree, known: Mapping[str, tuple[Stat, str]],
                 return None
             try:
                 found = (stat, digest((root / rel).read_bytes()))
+                now = os.stat(root / rel)
             except OSError:
                 return None
+            if (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino) != stat:
+                return None  # changed since the scan: not the bytes the build read
         out[rel] = found
     return out
 
@@ -62,13 +65,11 @@ def _theme() -> list[tuple[str, str]]:
 
 
 def content_key(options: tuple[object, ...], config: Config, files: Digests) -> str | None:
-    """Everything a build reads, by its bytes (see above); None when the configuration
-    cannot be read."""
-    try:
-        settings = digest((config.root / CONFIG_NAME).read_bytes())
-    except FileNotFoundError:
-        settings = ""
-    except OSError:
+    """Everything a build reads, by its bytes (see above): the configuration's as the
+    build read them (`Config.read_as`; not as they are now, which an edit during the
+    build may have changed); None when the configuration cannot be read."""
+    settings = config.read_as
+    if not settings and (config.root / CONFIG_NAME).exists():
         return None
     return digest(dump((
         __version__, CONVERTER, options, os.fspath(config.root), settings,

@@ -135,6 +135,9 @@ class Config:
     # The file could not be read, or its languages could not: the articles, checked
     # against defaults, would show errors that are not theirs (the build stops first).
     misread: bool = False
+    # the digest of newsgen.yaml's bytes as this build read them, for the build state's
+    # content key (newsgen.incremental.sources); no page shows it
+    read_as: str = ""
 
     @property
     def tz(self) -> ZoneInfo:

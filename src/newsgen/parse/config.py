@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen.errors import Reporter, closest, did_you_mean
+from newsgen.hashing import digest
 from newsgen.model.config import (
     CONFIG_NAME,
     Config,
@@ -200,7 +201,7 @@ def load_config(root: Path, reporter: Reporter) -> Config:
     sections = _sections(c, node, [lang.code for lang in values["languages"]])
     if sections is not None:
         values["sections"] = sections
-    return Config(**values)
+    return Config(**values, read_as=digest(data))
 
 
 SECTION_SOURCES = ("front_matter", "folder", "categories")
