@@ -234,6 +234,29 @@ def test_symlink_outside_the_site_is_refused(tmp_path: Path) -> None:
     assert not (site / "dist").exists()
 
 
+def test_symlinks_into_the_output_or_the_state_are_refused(tmp_path: Path) -> None:
+    """A link under content/ to the site's own dist/ would copy each output into the next
+    (it grew without end), and one to .newsgen-cache would publish the state database,
+    drafts' text included: both are refused, and the output is left as it was."""
+    from newsgen.incremental.database import DATABASE
+    from newsgen.output.guard import MARKER
+    from newsgen.stages.loader import WRITTEN_MARKS
+
+    assert WRITTEN_MARKS == (MARKER, DATABASE)  # declared where the loader can see them
+    site = write_site(tmp_path / "s", {"content/general/a.md": article()})
+    assert newsgen("build", "-s", site).code == 0
+    before = tree_digest(site / "dist")
+    (site / "content/general/mirror").symlink_to("../../dist")
+    (site / "content/files").symlink_to("../.newsgen-cache")
+    (site / "content/general/logo.css").symlink_to("../../dist/assets/newsgen.css")
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    for rel in ("content/general/mirror", "content/files", "content/general/logo.css"):
+        assert f"{rel}: error: symbolic link points into an output or the build state" \
+            in run.err, run.err
+    assert tree_digest(site / "dist") == before
+
+
 def test_email_autolinks_are_mailto_links_not_files(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {
         "content/general/press.md": article(

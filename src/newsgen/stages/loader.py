@@ -171,6 +171,11 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
                     if not target.exists():
                         reporter.error(rel, None, "symbolic link is broken")
                         continue
+                    if _made_by_newsgen(target, real_root):
+                        reporter.error(rel, None, "symbolic link points into an output or "
+                                                  "the build state, which builds write; "
+                                                  "refused (it would publish them)")
+                        continue
                     st = os.stat(target)
                 if S_ISDIR(st.st_mode):
                     subdirs.append(rel)
@@ -181,6 +186,21 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
             except OSError as exc:  # pragma: no cover - racing deletions
                 reporter.error(rel, None, f"cannot read: {exc.strerror}")
         stack.extend(reversed(subdirs))
+
+
+# The files that mark a folder newsgen writes: an output's marker (newsgen.output.guard.MARKER)
+# and the build state's database (newsgen.incremental.database.DATABASE).
+WRITTEN_MARKS = (".newsgen-output", "state.sqlite")
+
+
+def _made_by_newsgen(target: Path, real_root: Path) -> bool:
+    """Whether a link's target (inside the site) is in a folder newsgen writes."""
+    for folder in (target, *target.parents):
+        if folder == real_root or not folder.is_relative_to(real_root):
+            return False
+        if any((folder / mark).exists() for mark in WRITTEN_MARKS):
+            return True
+    return False
 
 
 def _utf8(name: str) -> bool:
