@@ -400,6 +400,36 @@ def test_a_file_edited_during_a_build_is_built_by_the_next(
     assert tree_digest(out) == tree_digest(tmp_path / "clean")
 
 
+def test_a_template_saved_during_a_build_is_not_half_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page of a build uses the templates as they were when the build began: a
+    template saved while the pages render (each worker loading it when it first needs
+    it) used to give an output of two theme versions. The next build uses the new one."""
+    from newsgen.incremental.state import IncrementalBuild
+
+    site = write_site(tmp_path / "site", base_files())
+    out = tmp_path / "out"
+    run(site, out)
+    template = site / "templates/read_also.html"
+    locked = IncrementalBuild.locked
+
+    def meanwhile(self: IncrementalBuild) -> object:  # saved before the pages render
+        monkeypatch.setattr(IncrementalBuild, "locked", locked)
+        edit(template, '<aside class="read-also">', '<aside class="read-also v2">')
+        return locked(self)
+
+    CHANGES["title"](site)
+    monkeypatch.setattr(IncrementalBuild, "locked", meanwhile)
+    run(site, out, jobs=2)
+    assert IncrementalBuild.locked is locked
+    pages = [p.read_text() for p in out.rglob("*.html")]
+    assert not any('class="read-also v2"' in text for text in pages)
+    run(site, out, jobs=2)
+    shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+    run(site, tmp_path / "clean", cache=False)
+    assert tree_digest(out) == tree_digest(tmp_path / "clean")
+
+
 def test_builds_that_create_the_state_at_once_all_succeed(tmp_path: Path) -> None:
     """Three first builds of a site at the same moment: one creates the database, the
     others wait for it. (One of them used to take the creator's busy database for a

@@ -39,6 +39,7 @@ from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page, versions
 from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
+from newsgen.stages.snapshot import Snapshot
 from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
     Alternate,
@@ -119,7 +120,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environmen
         loaders.append(_SiteTemplates(str(site_templates)))
     loaders += [PrefixLoader({"builtin": builtin}), builtin]
     env = Environment(
-        loader=ChoiceLoader(loaders),
+        loader=None,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -128,6 +129,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environmen
         keep_trailing_newline=True,
         bytecode_cache=FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
     )
+    env.loader = Snapshot(ChoiceLoader(loaders), env)  # one build, one version of each
     env.globals["t"] = _label
     _RECIPES[env] = (root, bytecode_dir)
     return env

@@ -1,0 +1,46 @@
+"""Every template's source read once, when the build's template environment is made.
+
+A build renders its pages in several processes, each loading the templates it needs
+when it first needs them. Read from the disk then, a template saved while the build
+runs would be old in some pages and new in others: one output made of two theme
+versions. From one snapshot, every page of a build uses the same templates, and the
+fingerprints (newsgen.incremental.fingerprint.template_digests) hash those same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jinja2 import BaseLoader, Environment, TemplateNotFound
+
+
+class Snapshot(BaseLoader):
+    def __init__(self, loader: BaseLoader, env: Environment) -> None:
+        self.loader = loader
+        # name -> (source, file name), or the error reading it gave (raised when asked)
+        self.sources: dict[str, tuple[str, str | None] | Exception] = {}
+        for name in loader.list_templates():
+            try:
+                source, filename, _ = loader.get_source(env, name)
+            except TemplateNotFound:
+                continue
+            except Exception as exc:  # noqa: BLE001 - said when a page uses it
+                self.sources[name] = exc
+                continue
+            self.sources[name] = (source, filename)
+
+    def get_source(self, environment: Environment, template: str,
+                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        found = self.sources.get(template)
+        if found is None:  # a name no loader lists (it raises TemplateNotFound)
+            return self.loader.get_source(environment, template)
+        if isinstance(found, Exception):
+            raise found
+        return found[0], found[1], _always
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.sources)
+
+
+def _always() -> bool:
+    return True
