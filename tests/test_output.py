@@ -208,6 +208,36 @@ def test_deleting_the_state_folder_during_a_build_is_safe(
     assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
 
 
+def test_a_deletion_inside_the_output_it_swapped_in_is_made_good(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rm -rf .newsgen-cache` that is inside the staging tree when the build swaps it in
+    goes on deleting in the new output (it holds the folder open). The build finds the
+    state folder deleted and its output short of files, and makes it again: it ends
+    with the whole output, not an empty one and exit status 0."""
+    from newsgen.outcome import attempt
+
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    write_site(site, {"content/general/one.md": article("One", "2024-12-10", body="New.")})
+    assert newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean").code == 0
+    commit = Writer.commit
+    runs: list[bool] = []
+
+    def swapped_in_while_deleted(self: Writer) -> None:
+        commit(self)
+        if not runs:  # as rm -rf would: the output's files, then the state folder
+            for page in (site / "dist").rglob("*.html"):
+                page.unlink()
+            shutil.rmtree(site / ".newsgen-cache")
+        runs.append(True)
+
+    monkeypatch.setattr(Writer, "commit", swapped_in_while_deleted)
+    reporter = Reporter()
+    outcome = attempt(BuildOptions(site=site, now=NOW, jobs=1), reporter)
+    assert outcome.result is not None and len(runs) == 2, (outcome.failure, runs)
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
 def test_only_output_and_cache_are_written(tmp_path: Path) -> None:
     site = make(tmp_path)
     before = tree_digest(site)

@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import traceback
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.incremental.cache import BuildCache
-from newsgen.incremental.database import HeldState
-from newsgen.output.guard import OutputRefused
+from newsgen.incremental.database import DATABASE, HeldState
+from newsgen.output.guard import MARKER, OutputRefused
 
 
 @dataclass
@@ -33,15 +35,21 @@ def attempt(options: BuildOptions, reporter: Reporter,
 
     Deleting the state folder is safe at any time, also while a build uses it: a build
     that fails when its state folder was deleted or replaced under it, or on a file
-    of it, is run again afresh (up to three times, a moment later each: the deletion may
-    still be under way), and only the last run's diagnostics are reported."""
+    of it, is run again afresh (up to four times, a moment later each: the deletion may
+    still be under way), and only the last run's diagnostics are reported. So is one
+    that succeeded but whose output lacks files: the new output is staged in the state
+    folder, and a deletion that was inside it when it was swapped in goes on there."""
     own = cache is None and options.use_cache
     with HeldState(options.cache_path if own else None) as held:
         outcome = _attempt(options, reporter, cache)
-        for pause in (0.2, 0.5, 1.0):  # (while the deletion may still be under way)
+        for pause in (0.2, 0.5, 1.0, 2.0):  # (while the deletion may still be under way)
             said = [outcome.failure or "", *(d.message for d in reporter.errors)]
-            if outcome.result is not None or not own or said[0].startswith(
-                    "error: refusing") or not (held.gone() or any(
+            deleted = own and (held.gone() or not (options.cache_path / DATABASE).exists())
+            if outcome.result is not None:
+                if not (deleted and options.write) or _whole(options.output_dir,
+                                                             outcome.result):
+                    break
+            elif not own or said[0].startswith("error: refusing") or not (held.gone() or any(
                     str(options.cache_path) in text or "OperationalError" in text
                     or "DatabaseError" in text for text in said)):
                 break
@@ -49,6 +57,12 @@ def attempt(options: BuildOptions, reporter: Reporter,
             reporter.reset()
             outcome = _attempt(options, reporter, cache)
     return outcome
+
+
+def _whole(out_dir: Path, result: BuildResult) -> bool:
+    """Whether `out_dir` holds as many files as the build left there (its marker too)."""
+    found = sum(len(files) for _, _, files in os.walk(out_dir))
+    return (out_dir / MARKER).is_file() and found >= result.pages + result.files + 1
 
 
 def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None) -> Outcome:
