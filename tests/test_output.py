@@ -293,6 +293,11 @@ def test_full_disk_keeps_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.undo()
     assert tree_digest(site / "dist") == before
     assert not [p for p in site.iterdir() if "staging" in p.name]
+    # The half-made tree is gone at once, not left in the trash: a full disk is not
+    # kept full for the next build.
+    cache = site / ".newsgen-cache"
+    assert not [p for p in cache.rglob("*") if p.is_file()
+                and p.relative_to(cache).parts[0] in ("trash", "staging")]
 
 
 def _kill_rounds(tmp_path: Path, articles: int, rounds: int, seed: int) -> dict[str, int]:

@@ -384,8 +384,7 @@ class Writer:
         return twin
 
     @property
-    def in_place(self) -> bool:
-        """This build changed the standby tree rather than staging a complete one."""
+    def in_place(self) -> bool:  # this build changed the standby rather than stage all
         return self._in_place
 
     def standby_identity(self) -> tuple[int, int] | None:
@@ -393,8 +392,9 @@ class Writer:
         return identity(standby) if standby is not None and self.differs is not None else None
 
     def abort(self) -> None:
+        """Delete the staging tree now, not in the trash (a disk full stays full)."""
         if self.staging is not None:
-            self._discard(self.staging)
+            shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
 
 
