@@ -228,6 +228,7 @@ def test_a_deletion_inside_the_output_it_swapped_in_is_made_good(
         if not runs:  # as rm -rf would: the output's files, then the state folder
             for page in (site / "dist").rglob("*.html"):
                 page.unlink()
+            (site / "dist" / MARKER).unlink()
             shutil.rmtree(site / ".newsgen-cache")
         runs.append(True)
 

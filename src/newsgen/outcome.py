@@ -14,7 +14,7 @@ from newsgen.build import BuildOptions, BuildResult, build
 from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import DATABASE, HeldState
-from newsgen.output.guard import MARKER, OutputRefused
+from newsgen.output.guard import MARKER, MARKER_TEXT, OutputRefused
 
 
 @dataclass
@@ -49,6 +49,8 @@ def attempt(options: BuildOptions, reporter: Reporter,
                 if not (deleted and options.write) or _whole(options.output_dir,
                                                              outcome.result):
                     break
+                with contextlib.suppress(OSError):  # ours, whatever the deletion took
+                    (options.output_dir / MARKER).write_bytes(MARKER_TEXT)
             elif not own or said[0].startswith("error: refusing") or not (held.gone() or any(
                     str(options.cache_path) in text or "OperationalError" in text
                     or "DatabaseError" in text for text in said)):
