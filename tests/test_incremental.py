@@ -400,12 +400,17 @@ def test_a_file_edited_during_a_build_is_built_by_the_next(
     assert tree_digest(out) == tree_digest(tmp_path / "clean")
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
 def test_a_template_saved_during_a_build_is_not_half_used(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str) -> None:
     """Every page of a build uses the templates as they were when the build began: a
     template saved while the pages render (each worker loading it when it first needs
-    it) used to give an output of two theme versions. The next build uses the new one."""
+    it) used to give an output of two theme versions. The next build uses the new one.
+    Workers started afresh (spawn) get the parent's templates, not the disk's."""
     from newsgen.incremental.state import IncrementalBuild
+
+    monkeypatch.setenv("NEWSGEN_START_METHOD", start)
+    monkeypatch.setattr("newsgen.stages.parallel.PARALLEL_MIN", 1)  # workers, however few
 
     site = write_site(tmp_path / "site", base_files())
     out = tmp_path / "out"

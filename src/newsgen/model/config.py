@@ -137,7 +137,7 @@ class Config:
     misread: bool = False
     # the digest of newsgen.yaml's bytes as this build read them, for the build state's
     # content key (newsgen.incremental.sources); no page shows it
-    read_as: str = ""
+    read_as: str = field(default="", compare=False)
 
     @property
     def tz(self) -> ZoneInfo:

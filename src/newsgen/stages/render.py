@@ -39,7 +39,7 @@ from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page, versions
 from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
-from newsgen.stages.snapshot import Snapshot
+from newsgen.stages.snapshot import Snapshot, Sources
 from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
     Alternate,
@@ -106,7 +106,8 @@ class _SiteTemplates(FileSystemLoader):
             raise TemplateEncodingError(message, line, template, str(path)) from None
 
 
-def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environment:
+def make_environment(root: Path, bytecode_dir: Path | None = None,
+                     templates: Sources | None = None) -> Environment:
     """The Jinja environment: the site's templates/ first, then the built-in theme.
 
     The built-in templates are also reachable as `builtin/<name>`, so a site's
@@ -129,7 +130,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None) -> Environmen
         keep_trailing_newline=True,
         bytecode_cache=FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
     )
-    env.loader = Snapshot(ChoiceLoader(loaders), env)  # one build, one version of each
+    env.loader = Snapshot(ChoiceLoader(loaders), env, templates)  # one version of each
     env.globals["t"] = _label
     _RECIPES[env] = (root, bytecode_dir)
     return env
@@ -157,6 +158,7 @@ class Recipe(NamedTuple):
     bodies: Bodies | None
     root: Path
     bytecode: Path | None
+    templates: Sources  # the parent's snapshot: the same templates in every worker
 
 
 class Renderer:
@@ -182,13 +184,14 @@ class Renderer:
         """What a worker process started afresh needs to make the same renderer
         (`Renderer.from_recipe`): a forked one simply inherits it."""
         root, bytecode = _RECIPES[self.env]
+        loader = self.env.loader
         return Recipe(self.site, self.pages, self.images, self.preview, self.bodies, root,
-                      bytecode)
+                      bytecode, loader.sources if isinstance(loader, Snapshot) else {})
 
     @classmethod
     def from_recipe(cls, r: Recipe) -> Renderer:
-        return cls(r.site, make_environment(r.root, r.bytecode), r.pages, r.images,
-                   preview=r.preview, bodies=r.bodies)
+        return cls(r.site, make_environment(r.root, r.bytecode, r.templates or None),
+                   r.pages, r.images, preview=r.preview, bodies=r.bodies)
 
     def render(self, page: Page) -> bytes:
         if page.kind == "feed":

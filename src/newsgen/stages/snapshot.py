@@ -13,13 +13,18 @@ from collections.abc import Callable
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 
+Sources = dict[str, "tuple[str, str | None] | Exception"]
+
 
 class Snapshot(BaseLoader):
-    def __init__(self, loader: BaseLoader, env: Environment) -> None:
+    """`sources`: another environment's (a worker started afresh gets its parent's)."""
+
+    def __init__(self, loader: BaseLoader, env: Environment,
+                 sources: Sources | None = None) -> None:
         self.loader = loader
         # name -> (source, file name), or the error reading it gave (raised when asked)
-        self.sources: dict[str, tuple[str, str | None] | Exception] = {}
-        for name in loader.list_templates():
+        self.sources: Sources = dict(sources) if sources is not None else {}
+        for name in loader.list_templates() if sources is None else ():
             try:
                 source, filename, _ = loader.get_source(env, name)
             except TemplateNotFound:
