@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 import traceback
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from newsgen.errors import BuildFailed, Reporter, count
 from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import DATABASE, HeldState
 from newsgen.output.guard import MARKER, MARKER_TEXT, OutputRefused
+from newsgen.output.writer import Writer
 
 
 @dataclass
@@ -40,24 +42,36 @@ def attempt(options: BuildOptions, reporter: Reporter,
     that succeeded but whose output lacks files: the new output is staged in the state
     folder, and a deletion that was inside it when it was swapped in goes on there."""
     own = cache is None and options.use_cache
+    short = False  # an output found short of files was built again
     with HeldState(options.cache_path if own else None) as held:
         outcome = _attempt(options, reporter, cache)
-        for pause in (0.2, 0.5, 1.0, 2.0):  # (while the deletion may still be under way)
+        for pause in (0.2, 0.5, 1.0, 2.0, 0.0):  # (the deletion may still be under way)
             said = [outcome.failure or "", *(d.message for d in reporter.errors)]
             deleted = own and (held.gone() or not (options.cache_path / DATABASE).exists())
             if outcome.result is not None:
                 if not (deleted and options.write) or _whole(options.output_dir,
                                                              outcome.result):
                     break
+                if not pause:  # the last try: said, not taken for a good build
+                    return Outcome(None, "error: the state folder was deleted while this "
+                                         "build swapped its output in, and it lacks files; "
+                                         "build again")
+                short = True
                 with contextlib.suppress(OSError):  # ours, whatever the deletion took
                     (options.output_dir / MARKER).write_bytes(MARKER_TEXT)
-            elif not own or said[0].startswith("error: refusing") or not (held.gone() or any(
-                    str(options.cache_path) in text or "OperationalError" in text
-                    or "DatabaseError" in text for text in said)):
+            elif not own or not pause or said[0].startswith("error: refusing") or not (
+                    held.gone() or any(str(options.cache_path) in text
+                                       or "OperationalError" in text
+                                       or "DatabaseError" in text for text in said)):
                 break
             time.sleep(pause)
             reporter.reset()
             outcome = _attempt(options, reporter, cache)
+        if short:  # the short tree is the standby now: no later build may build on it
+            standby = Writer(options.output_dir,
+                             work=options.work_dir or options.cache_path).standby_path
+            if standby is not None:
+                shutil.rmtree(standby, ignore_errors=True)
     return outcome
 
 
