@@ -255,6 +255,19 @@ def test_symlinks_into_the_output_or_the_state_are_refused(tmp_path: Path) -> No
         assert f"{rel}: error: symbolic link points into an output or the build state" \
             in run.err, run.err
     assert tree_digest(site / "dist") == before
+    # ... or to a folder that holds one: the site itself, or the output's parent
+    for rel in ("content/general/mirror", "content/files", "content/general/logo.css"):
+        (site / rel).unlink()
+    (site / "static").mkdir()
+    (site / "build").mkdir()
+    (site / "static/up").symlink_to("..")
+    (site / "static/b").symlink_to("../build")
+    run = newsgen("build", "-s", site, "-o", site / "build/public")
+    assert run.code == 1
+    for rel in ("static/up", "static/b"):
+        assert f"{rel}: error: symbolic link points into an output or the build state" \
+            in run.err, run.err
+    assert not (site / "build/public").exists()
 
 
 def test_email_autolinks_are_mailto_links_not_files(tmp_path: Path) -> None:

@@ -198,7 +198,8 @@ def build(options: BuildOptions, reporter: Reporter,
         config = _config(options, reporter)
         if options.write:
             state.check_meanwhile(out_dir)
-        tree = state.scan(config)  # the dev server's: only the files that changed
+        # (the dev server's: only the files that changed)
+        tree = state.scan(config, (out_dir,) if options.write else ())
         check_stylesheets(config, {a.output for a in tree.assets}, reporter)
         now = build_time(options, config, reporter)
         key = state.key((options.drafts, options.future, options.base_url, options.preview,

@@ -70,7 +70,7 @@ class IncrementalBuild:
             self.cache.sealing[str(out_dir)] = seal_meanwhile(
                 out_dir, self.cache.files_of(out_dir, record))
 
-    def scan(self, config: Config) -> SourceTree:
+    def scan(self, config: Config, output: tuple[Path, ...] = ()) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
         server's watcher saw change (`cache.changed`), when it can be; else a full scan,
         kept for the next build only when it found no problem (a rescan would not
@@ -81,7 +81,7 @@ class IncrementalBuild:
         self.changed = changed if tree is not None else None  # for `read`
         if tree is None:
             errors = len(self.reporter.errors)
-            tree = scan(config, self.reporter)
+            tree = scan(config, self.reporter, (*output, self.cache_path))
             if len(self.reporter.errors) > errors:
                 return tree
             if not self.own:  # the next rescan's key is this one's and what changed

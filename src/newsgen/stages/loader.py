@@ -62,13 +62,15 @@ def is_editor_noise(name: str) -> bool:
     )
 
 
-def scan(config: Config, reporter: Reporter) -> SourceTree:
-    """Find articles and assets under content/ and files under static/."""
+def scan(config: Config, reporter: Reporter, written: tuple[Path, ...] = ()) -> SourceTree:
+    """Find articles and assets under content/ and files under static/. `written`: the
+    folders this build writes (its output, its state), which no link may lead into."""
     stats: dict[str, tuple[int, int, int, int]] = {}
-    stats.update(_walk(config.root, "content", reporter, skip_hidden=True))
+    kept_out = tuple(Path(os.path.realpath(w)) for w in written)
+    stats.update(_walk(config.root, "content", reporter, kept_out, skip_hidden=True))
     # static/ is copied verbatim: .htaccess, .well-known/ and _redirects included.
-    stats.update(_walk(config.root, "static", reporter, skip_hidden=False))
-    stats.update(_walk(config.root, "templates", reporter, skip_hidden=False))
+    stats.update(_walk(config.root, "static", reporter, kept_out, skip_hidden=False))
+    stats.update(_walk(config.root, "templates", reporter, kept_out, skip_hidden=False))
     return _tree(stats)
 
 
@@ -125,7 +127,7 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
     return replace(_tree({rel: stats[rel] for rel in sorted(stats, key=walked)}), key=key)
 
 
-def _walk(root: Path, top: str, reporter: Reporter, *,
+def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...], *,
           skip_hidden: bool) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
     """Files under root/top, as sorted relative POSIX paths; refuses symlinks leaving the site."""
     base = root / top
@@ -171,7 +173,8 @@ def _walk(root: Path, top: str, reporter: Reporter, *,
                     if not target.exists():
                         reporter.error(rel, None, "symbolic link is broken")
                         continue
-                    if _made_by_newsgen(target, real_root):
+                    if _made_by_newsgen(target, real_root) or any(
+                            w.is_relative_to(target) for w in written):  # (or holding one)
                         reporter.error(rel, None, "symbolic link points into an output or "
                                                   "the build state, which builds write; "
                                                   "refused (it would publish them)")
