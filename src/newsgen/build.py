@@ -300,10 +300,9 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
     work = options.work_dir or (options.cache_path if options.use_cache else None)
     with state.locked():
         # another build sharing the state may have replaced the output meanwhile
-        again = state.meanwhile(out_dir)
+        again = state.meanwhile(out_dir, pages, prints)
         if again is not None:
-            previous, old = again
-            todo = [p for p in pages if old.get(p.path) != prints[p.path]]
+            previous, old, todo = again
         standby = state.standby(out_dir, previous)
         writer = Writer(out_dir, work=work, standby=standby)
         writer.begin()

@@ -10,7 +10,6 @@ the state themselves.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -99,8 +98,7 @@ class IncrementalBuild:
     # -- nothing to do -------------------------------------------------------------------
 
     def key(self, options: tuple[object, ...], config: Config, tree: SourceTree) -> str:
-        """The build's quick key (newsgen.incremental.keys.state_key); its inputs are
-        kept for the content key (newsgen.incremental.sources)."""
+        """The quick key (keys.state_key); its inputs are kept for the content key."""
         self.inputs = (options, config, tree)
         return state_key(options, config, tree)
 
@@ -139,13 +137,10 @@ class IncrementalBuild:
         record = self.cache.record_of(out_dir)
         if record is None or record.digest is None or record.identity is None:
             return False
-        try:
-            st = os.stat(out_dir)
-        except OSError:
-            return False
-        same = (st.st_dev, st.st_ino) != record.identity and holds(out_dir, record.digest)
+        now = identity(out_dir)
+        same = now is not None and now != record.identity and holds(out_dir, record.digest)
         if same:
-            record.identity = (st.st_dev, st.st_ino)
+            record.identity = now
             if record.sealed is not None:  # its files as they are now: proved by bytes
                 record.sealed = seal(out_dir, self.cache.files_of(out_dir, record))
             self.cache.write_record(out_dir, record)
@@ -247,7 +242,7 @@ class IncrementalBuild:
             candidates = pages
         if planned is not None:
             planned.basis, planned.prints, planned.stale = basis, prints, set()
-        return prints, [p for p in candidates if old.get(p.path) != prints[p.path]]
+        return prints, _differing(candidates, prints, old)
 
     def prints(self) -> PagePrints | None:
         """The fingerprints of the last build in this process, with what they show (None
@@ -303,10 +298,14 @@ class IncrementalBuild:
         record = self.cache.output(out_dir, verify)
         return record, self.cache.page_prints(out_dir) if record is not None else {}
 
-    def meanwhile(self, out_dir: Path) -> tuple[OutputRecord | None, dict[str, str]] | None:
-        """Under the lock: the output's record and fingerprints read again if another build
-        has replaced the output since this one read them (else None)."""
-        return self.previous(out_dir) if self.cache.moved(out_dir) else None
+    def meanwhile(self, out_dir: Path, pages: list[Page], prints: dict[str, str],
+                  ) -> tuple[OutputRecord | None, dict[str, str], list[Page]] | None:
+        """Under the lock, if another build has replaced the output since this one read its
+        record (else None): the record and fingerprints read again, and what differs."""
+        if not self.cache.moved(out_dir):
+            return None
+        record, old = self.previous(out_dir)
+        return record, old, _differing(pages, prints, old)
 
     def standby(self, out_dir: Path, record: OutputRecord | None) -> Standby | None:
         if record is None:
@@ -395,3 +394,7 @@ class IncrementalBuild:
         """Builds that share the state write their outputs one at a time."""
         return self.cache.locked()
 
+
+def _differing(pages: list[Page], prints: dict[str, str], old: Mapping[str, str]) -> list[Page]:
+    """The pages whose fingerprint is not the output's: those to render."""
+    return [p for p in pages if old.get(p.path) != prints[p.path]]
