@@ -221,6 +221,9 @@ def test_template_and_config_changes_rebuild(tmp_path: Path) -> None:
         srv.wait_for(lambda: b"Renamed site" in srv.get("/")[2], what="config")
         write_site(site, {"static/style.css": "body { color: red }"})
         srv.wait_for(lambda: b"red" in srv.get("/style.css")[2], what="static")
+        # The new file is served a moment before the rebuild's state is told: settle first
+        # (under load the state was read in between, the previous rebuild's).
+        srv.wait_quiet()
         state = srv.state()
         assert state["css_only"] is True
 
