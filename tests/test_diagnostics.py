@@ -63,6 +63,32 @@ YAML_MISTAKES = [
      "A summary\n", "6: error: the text of a block (`|` or `>`) must be indented under its key"),
     ("backslash in double quotes", 'title: "C:\\data\\x"\ndate: 2024-12-18\nsection: General\n',
      "2: error: a backslash inside double quotes starts an escape sequence"),
+    # A value YAML cuts at a comment, without a word: the title would be "Ferry".
+    ("a # in the middle of a value", "title: Ferry #2 resumes service\ndate: 2024-12-18\n"
+     "section: General\n",
+     "2: error: title: everything after ' #' is a comment in YAML, so the title would be "
+     "'Ferry': put the title in quotes: `title: \"Ferry #2 resumes service\"`"),
+    # The first item's dash without a space folds the items into one text: one tag, silently.
+    ("no space after the first dash", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n"
+     "  -energy\n  - transport\n",
+     "6: error: a list item needs a space after the dash: `- energy`"),
+    ("non-breaking spaces", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n"
+     "\u00a0\u00a0- energy\n",
+     "6: error: this line is indented with non-breaking spaces (U+00A0): replace them with "
+     "ordinary spaces"),
+    ("list items not lined up", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n"
+     "  - energy\n - transport\n",
+     "7: error: this list item is indented by 1 space and the one above by 2 spaces: line up "
+     "the items of one list"),
+    ("keys of a mapping not lined up", "title: T\ndate: 2024-12-18\nsection: General\n"
+     "image:\n  src: a.jpg\n   alt: A harbour\n",
+     "7: error: 'alt' is indented by 3 spaces and 'src' above it by 2 spaces: line up "
+     "the keys of one mapping"),
+    ("first key indented", ' title: "T"\ndate: 2024-12-18\nsection: General\n',
+     "2: error: 'title' is indented, but nothing opens above it: start the line without "
+     "spaces"),
+    ("a dot for the colon in a time", "title: T\ndate: 2024-12-18 10.30\nsection: General\n",
+     "3: error: date: '2024-12-18 10.30' is not a date (write 2024-12-18 or 2024-12-18 10:30)"),
 ]
 
 

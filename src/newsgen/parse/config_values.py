@@ -220,9 +220,11 @@ def read_date_format(c: Checker, node: YMap, key: str, name: str) -> str | None:
     try:
         first = format_date(date(2024, 1, 2), text, locale="en")
         second = format_date(date(2025, 3, 4), text, locale="en")
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        c.error(line_of(node, key), f"{name}: '{text}' is not a date pattern ({exc}); "
-                                  "use short, medium, long, full or a pattern like 'd MMMM y'")
+    except (ValueError, TypeError, KeyError, AttributeError):
+        c.error(line_of(node, key), f"{name}: '{text}' is not a date pattern (letters stand "
+                                  "for parts of a date: d day, M month, y year; put other "
+                                  "words in single quotes); use short, medium, long, full "
+                                  "or a pattern like 'd MMMM y'")
         return None
     if first == second:
         c.error(line_of(node, key), f"{name}: '{text}' shows no part of the date; "
@@ -301,5 +303,11 @@ def read_locale(c: Checker, node: YMap, key: str, name: str) -> str | None:
     if not _LOCALE_RE.match(text):
         c.error(line_of(node, key), f"{name}: '{text}' is not a locale like tk_TM or "
                                     "pt_BR (a language, '_', a territory)")
+        return None
+    from babel import Locale
+
+    if text[-2:] not in Locale("en").territories:
+        c.error(line_of(node, key), f"{name}: '{text}': {text[-2:]} is not a territory "
+                                    "(ISO 3166: TM, RU, US, GB, …)")
         return None
     return text

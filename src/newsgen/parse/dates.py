@@ -14,6 +14,7 @@ _DATE_RE = re.compile(
     r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
     r"[ \t]*(Z|z|[-+]\d{1,2}(?::?\d{2})?)?)?\Z"
 )
+_ORDINAL_RE = re.compile(r"(\d{4})-(\d{3})((?:[Tt]|[ \t]+)\d.*)?\Z")
 # Dates outside these years are typos, and would overflow time zone arithmetic.
 MIN_YEAR, MAX_YEAR = 1000, 9000
 
@@ -25,6 +26,15 @@ def parse_date(text: str, tz: tzinfo) -> datetime | None:
 
 def parse_moment(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
     """Like parse_date, and whether the text gave a time of day."""
+    ordinal = _ORDINAL_RE.match(text)
+    if ordinal is not None:  # `2024-353`: the year's 353rd day
+        year, number = int(ordinal[1]), int(ordinal[2])
+        if not MIN_YEAR <= year <= MAX_YEAR or number < 1:
+            return None, False
+        day = date(year, 1, 1) + timedelta(days=number - 1)
+        if day.year != year:
+            return None, False
+        text = day.isoformat() + (ordinal[3] or "")
     match = _DATE_RE.match(text)
     if match is None:
         return _other_iso(text.strip(), tz)
@@ -34,7 +44,7 @@ def parse_moment(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
 def _other_iso(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
     """ISO 8601's other forms, as Python reads them: basic (`20241218T103000Z`), week
     dates (`2024-W51-3`), an hour alone (`2024-12-18T10`)."""
-    if not text[:1].isdigit():
+    if not text[:1].isdigit() or _fraction_without_seconds(text):
         return None, False
     try:
         day = date.fromisoformat(text)
@@ -49,8 +59,24 @@ def _other_iso(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)), day is None
 
 
+def _fraction_without_seconds(text: str) -> bool:
+    """`2024-12-18 10.30`: a dot typed for the colon, which Python would read as a
+    fraction of the hour's first second (10:00:00.300). ISO 8601 allows a fraction after
+    the seconds only, as newsgen reads it."""
+    clock = re.split(r"[Tt ]", text, maxsplit=1)[1:]
+    if not clock:
+        return False
+    head = re.split(r"[.,]", clock[0], maxsplit=1)
+    if len(head) == 1:
+        return False
+    return not (head[0].count(":") == 2 or (head[0].isdigit() and len(head[0]) == 6))
+
+
 def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
     year, month, day, hour, minute, second, frac, zone = match.groups()
+    midnight = hour == "24" and int(minute) == int(second or 0) == int(frac or 0) == 0
+    if midnight:  # `24:00`: the end of the day, which is the next day's 00:00
+        hour = "0"
     try:
         day_value = date(int(year), int(month), int(day))
         clock = time(
@@ -63,7 +89,7 @@ def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
         return None
     if not MIN_YEAR <= day_value.year <= MAX_YEAR:
         return None
-    moment = datetime.combine(day_value, clock)
+    moment = datetime.combine(day_value, clock) + timedelta(days=1 if midnight else 0)
     if zone is None:
         return moment.replace(tzinfo=tz)
     if zone in ("Z", "z"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
@@ -14,7 +15,7 @@ from newsgen.parse.config_values import check_language_code, country_languages
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
-from newsgen.parse.yamlhelp import comment_hint
+from newsgen.parse.yamlhelp import comment_hint, cut_by_comment
 from newsgen.parse.yamltree import (
     YMap,
     YNode,
@@ -40,10 +41,19 @@ KNOWN_FIELDS = (
     "lang", "translation_key", "draft", "updated", "image", "aliases", "published",
     "categories", *ALIASES,
 )
+# Fields that hold an article back: a name one letter off is an error, not a warning.
+HOLDING = ("draft", "published", "expirydate")
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
 RELATED_KEYS = ("ref", "url", "title")
 
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # `https://[bad`
+        return None
 
 
 class FieldReader:
@@ -84,6 +94,11 @@ class FieldReader:
                     f": write the {key} after '{key}:'")
             self.error(node.line, f"{name}: expected text, got {describe(node)}{hint}")
             return None
+        if isinstance(node, YScalar) and node.plain and "#" in self.raw(node.line):
+            cut = cut_by_comment(name.rsplit(".", 1)[-1], text, self.raw(node.line))
+            if cut is not None:
+                self.error(node.line, f"{name}: {cut}")
+                return None
         return text.strip()
 
     def text_list(self, node: YNode, name: str, *, commas: bool = False,
@@ -92,6 +107,8 @@ class FieldReader:
         (`tags: "energy, gas"`, as Hugo and Jekyll sites write them). `named`: an item may
         be a mapping with a `name` (an author object: `{name: Ann Lee, url: …}`)."""
         items: list[YNode]
+        if self.undashed(node):
+            return ()
         if isinstance(node, YMap) and not (named and node.get("name") is not None):
             self.error(node.line, f"{name}: expected a list of text, like `{name}: [energy, "
                                   "transport]`, got a mapping")
@@ -165,6 +182,10 @@ class FieldReader:
         if match and not url.lower().startswith(("http://", "https://")):
             self.error(line, f"{name}: '{url}' is not a valid http(s) URL")
             return False
+        if match and not _host(url):
+            self.error(line, f"{name}: '{url}' names no host: write the whole address, "
+                             "like https://example.org/page")
+            return False
         if match and any(c in url for c in ' "<>\x00\n\t'):
             self.error(line, f"{name}: '{url}' contains spaces or characters not allowed "
                              "in a URL")
@@ -219,8 +240,22 @@ class FieldReader:
                 extra[key] = self.text(v, f"image.{key}")
         return Image(src=src, line=src_node.line, **extra)
 
+    def undashed(self, node: YNode) -> bool:
+        """`tags:` with `  -energy` under it: YAML reads a line whose dash has no space
+        after it as text (with the next items folded in), not a list: an error, said."""
+        if not (isinstance(node, YScalar) and node.plain):
+            return False
+        stripped = self.raw(node.line).strip()
+        if len(stripped) < 2 or stripped[0] != "-" or stripped[1].isspace():
+            return False
+        self.error(node.line, f"a list item needs a space after the dash: "
+                              f"`- {stripped[1:].strip()}`")
+        return True
+
     def related(self, node: YNode) -> tuple[RelatedItem, ...]:
         if isinstance(node, YScalar) and node.is_null:
+            return ()
+        if self.undashed(node):
             return ()
         if not isinstance(node, YSeq):
             example = as_text(node) or "national-leader-phone-talks"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,6 +45,18 @@ _ENCODING_NAMES = {
 _CJK = {"Chinese", "Japanese", "Korean"}
 
 
+def _western(data: bytes) -> bool:
+    """Text in Windows-1252 (Latin-1): `Café`, `naïve`, `Müller`. Its letters beyond
+    ASCII stand one or two at a time among ASCII ones, where a Cyrillic or Greek
+    encoding's make whole words (whose bytes would read as Latin letters too)."""
+    runs = re.findall(rb"[\x80-\xff]+", data)
+    if not runs or b"\x00" in data or max(map(len, runs)) > 2:
+        return False
+    text = b"".join(runs).decode("cp1252", errors="replace")
+    return all(unicodedata.name(ch, "").startswith("LATIN") or ch in "‘’“”–—…€«»°·"
+               for ch in text)
+
+
 def encoding_problem(data: bytes, exc: UnicodeDecodeError,
                      languages: Iterable[str] = ()) -> tuple[int, str]:
     """The line of the first byte that is not UTF-8, and a message that names the likely
@@ -56,6 +69,8 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
     bad = data[exc.start:exc.start + 1].hex()
     message = f"not UTF-8 text (byte 0x{bad} on this line)"
     hint = "save the file as UTF-8"
+    if _western(data[:65536]):
+        return line, f"{message}; it looks like Windows-1252 (Latin-1): save it as UTF-8"
     try:
         from charset_normalizer import from_bytes
 
@@ -92,6 +107,16 @@ def split(text: str) -> Split:
     if not _DELIMITER.match(first):
         if first.strip() == "---" or first.lstrip("\ufeff").startswith("---"):
             raise SplitError("the opening '---' must stand alone on the first line", 1)
+        lines = text.split("\n")
+        blank = 0
+        while blank < len(lines) and not lines[blank].strip():
+            blank += 1
+        if 0 < blank < len(lines) and _DELIMITER.match(lines[blank].rstrip("\r")):
+            raise SplitError(f"front matter must start on line 1: remove the empty line"
+                             f"{'s' if blank > 1 else ''} above '---' (line {blank + 1})", 1)
+        if re.match(r"(title|date|section)[ \t]*:", first):
+            raise SplitError("no front matter: add a line '---' above this one, and another "
+                             "after the last field", 1)
         raise SplitError(
             "no front matter: an article starts with a '---' line, then YAML "
             "(title, date, section), then another '---' line (or TOML between '+++' "

@@ -17,8 +17,8 @@ from newsgen.model.content import Article
 from newsgen.parse import foreign
 from newsgen.parse.config import section_names
 from newsgen.parse.config_values import as_language_code
-from newsgen.parse.fields import ALIASES, KNOWN_FIELDS, FieldReader
-from newsgen.parse.slugs import full_length, slug_or_fallback, slugify
+from newsgen.parse.fields import ALIASES, HOLDING, KNOWN_FIELDS, FieldReader
+from newsgen.parse.slugs import full_length, section_slug, slug_or_fallback, slugify
 from newsgen.parse.yamltree import (
     YMap,
     YNode,
@@ -58,7 +58,16 @@ class Validator(FieldReader):
             if name not in KNOWN_FIELDS:
                 params[name] = to_python(value)
                 guess = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.75)
-                if guess and guess[0] not in lines:
+                if name.lower() in lines and name.lower() in KNOWN_FIELDS:
+                    self.warning(key.line, f"'{name}' differs from '{name.lower()}' (line "
+                                           f"{lines[name.lower()]}) only in capitals: newsgen "
+                                           f"reads '{name.lower()}'; remove one of them")
+                elif guess and guess[0] in HOLDING and guess[0] not in lines:
+                    # A typo must not publish what the editor meant to hold back.
+                    self.error(key.line, f"unknown field '{name}': did you mean '{guess[0]}'? "
+                                         "(an error, not a warning: a misspelt "
+                                         f"'{guess[0]}' would publish the article)")
+                elif guess and guess[0] not in lines:
                     self.warning(key.line, f"unknown field '{name}' is kept for templates "
                                            f"(article.params); did you mean '{guess[0]}'?")
         facts = self.facts
@@ -110,7 +119,7 @@ class Validator(FieldReader):
         if (v := self.field(node, "summary")) is not None:
             fields["summary"] = self.text(v, "summary")
         lang = facts.lang or self.config.language
-        if facts.odd_suffix and node.get("lang") is None:
+        if facts.odd_suffix and node.get("lang") is None and not self.config.misread:
             self.odd_suffix(facts.odd_suffix, lang, fields.get("slug"))
         if facts.lang_clash and node.get("lang") is None:
             self.warning(None, f"language: {facts.lang_clash}; the name's ({lang}) is used "
@@ -119,7 +128,7 @@ class Validator(FieldReader):
             written = self.text(v, "lang")
             codes = [lc.code for lc in self.config.languages]
             code = as_language_code(written) if written is not None else None  # zh_cn: zh-CN
-            if code is not None and code not in codes:
+            if code is not None and code not in codes and not self.config.misread:
                 hint = did_you_mean(code, codes, cutoff=0.5)
                 self.error(v.line, f"lang: '{written}' is not a language of this site "
                                    f"(configured: {', '.join(codes)}; add it under "
@@ -219,7 +228,7 @@ class Validator(FieldReader):
     def url_preview(self, slug: str, section: str | None, when: datetime | None,
                     lang: str) -> str:
         """The URL the article will most likely get, for messages (linking decides it)."""
-        sec = slugify(section or "")
+        sec = section_slug(section or "")
         if self.config.sections is not None:
             found = section_names(self.config.sections).get(sec)
             sec = found[1].slug if found else sec

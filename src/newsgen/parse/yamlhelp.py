@@ -84,9 +84,8 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
     if problem.startswith("mapping values are not allowed"):
         if kv is not None and kv[1] and not text.startswith((" ", "\t")):
             return line, _quote_fix(kv[0], kv[1], "a colon followed by a space inside a value")
-        if text.startswith((" ", "\t")) and kv is not None:
-            return line, (f"'{kv[0]}' is indented, but the line above does not open a list or "
-                          "a mapping: start the line without spaces")
+        if text.startswith((" ", "\t")) and kv is not None and line is not None:
+            return line, _misaligned(lines, line, kv[0])
         return line, "a colon followed by a space inside a value: put the value in quotes"
 
     # A list opened with `[` (or a mapping with `{`) and never closed.
@@ -135,6 +134,16 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
     if "expected <block end>" in problem and text.startswith((" ", "\t")):
         return line, "this line is indented differently from the lines around it: line up " \
                      "keys of the same level"
+    if line is not None and ("expected key" in problem or "<block end>" in problem
+                             or "<document start>" in problem):
+        top = next((i for i, raw in enumerate(lines) if raw.strip()), None)
+        if "<document start>" in problem and top is not None and lines[top][:1] == " ":
+            kv_top = _key_value(lines[top])
+            name = f"'{kv_top[0]}'" if kv_top else "the first line"
+            return top, f"{name} is indented, but nothing opens above it: start the line " \
+                          "without spaces"
+        if text.startswith(" "):
+            return line, _misaligned(lines, line, kv[0] if kv else None)
     if "unknown escape" in problem or "expected escape" in problem:
         return line, ("a backslash inside double quotes starts an escape sequence: write it "
                       "twice (\\\\) or use single quotes")
@@ -148,3 +157,45 @@ def comment_hint(key: str, raw: str) -> str:
         return (f"; everything after '#' is a comment in YAML: put the {key} in quotes: "
                 f"`{key}: {quoted(kv[1])}`")
     return ""
+
+
+def cut_by_comment(key: str, value: str, raw: str) -> str | None:
+    """For a plain value that YAML ended at a ` #` with a word right after it (`title:
+    Ferry #2 resumes`, `summary: up 5% #inflation`): the rest of the line is a comment, so
+    the value was cut there without a word. A comment written as `# note` is left alone."""
+    kv = _key_value(raw)
+    if kv is None or kv[0] != key or not kv[1].startswith(value):
+        return None
+    rest = kv[1][len(value):]
+    if re.match(r"[ \t]+#\S", rest) is None:
+        return None
+    return (f"everything after ' #' is a comment in YAML, so the {key} would be "
+            f"'{value}': put the {key} in quotes: `{key}: {quoted(kv[1])}`")
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _spaces(n: int) -> str:
+    return "1 space" if n == 1 else f"{n} spaces"
+
+
+def _misaligned(lines: list[str], line: int, key: str | None) -> str:
+    """What is wrong with an indented line the parser stopped at, by the line above."""
+    text = lines[line]
+    above = next((lines[i] for i in range(line - 1, -1, -1) if lines[i].strip()), "")
+    here, there = _indent(text), _indent(above)
+    if text.lstrip().startswith("-") and above.lstrip().startswith("-") and here != there:
+        return (f"this list item is indented by {_spaces(here)} and the one above by "
+                f"{_spaces(there)}: line up the items of one list")
+    kv_above = _key_value(above)
+    if key is not None and kv_above is not None and there > 0 and here != there:
+        return (f"'{key}' is indented by {_spaces(here)} and '{kv_above[0]}' above it by "
+                f"{_spaces(there)}: line up the keys of one mapping")
+    if key is not None:
+        return (f"'{key}' is indented, but the line above does not open a list or a "
+                "mapping: start the line without spaces")
+    return ("this line is indented differently from the lines around it: line up keys of "
+            "the same level")
+

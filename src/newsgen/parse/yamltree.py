@@ -119,8 +119,14 @@ def parse(text: str, line_offset: int = 0,
         pm, cm = exc.problem_mark, exc.context_mark
         at = yamlhelp.Mark(pm.line, pm.column) if pm is not None else None
         context_at = yamlhelp.Mark(cm.line, cm.column) if cm is not None else None
+        lines = text.split("\n")
         line, message = yamlhelp.explain(exc.problem or exc.context or "", exc.context, at,
-                                         context_at, text.split("\n"))
+                                         context_at, lines)
+        for n, raw in enumerate(lines):  # pasted from a word processor or a web page
+            if "\u00a0" in raw[:len(raw) - len(raw.lstrip(" \t\u00a0"))]:
+                line, message = n, ("this line is indented with non-breaking spaces "
+                                    "(U+00A0): replace them with ordinary spaces")
+                break
         raise YamlError(message, line + 1 + line_offset if line is not None else None) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None

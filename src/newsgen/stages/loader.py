@@ -47,7 +47,9 @@ def is_ignored(name: str) -> bool:
 
 
 _NOISE_ENDINGS = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
-                  "___jb_tmp___", "___jb_old___", ".kate-swp")
+                  "___jb_tmp___", "___jb_old___", ".kate-swp",
+                  # copies kept by hand, by `patch` and by merge tools
+                  ".bak", ".orig", ".rej", ".old")
 _NOISE_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db"})
 
 
