@@ -10,7 +10,7 @@ import yaml
 from newsgen.errors import did_you_mean
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.config import section_hint, section_names
-from newsgen.parse.slugs import slug_or_fallback, slugify
+from newsgen.parse.slugs import section_slug, slug_or_fallback
 
 
 class ScaffoldError(Exception):
@@ -28,9 +28,9 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
     """Write a draft article; returns its path. Refuses to overwrite anything."""
     if not title.strip():
         raise ScaffoldError("the title is empty")
-    section_slug = slugify(section)
+    sec_slug = section_slug(section)
     section_title = section
-    if not section_slug:
+    if not sec_slug:
         raise ScaffoldError(f"section '{section}' gives an empty slug")
     codes = [lc.code for lc in config.languages]
     if lang is not None and lang not in codes:
@@ -38,20 +38,20 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
                             f"{', '.join(codes)}){did_you_mean(lang, codes, cutoff=0.5)}")
     if config.sections is not None:
         names = section_names(config.sections)
-        found = names.get(section_slug)
+        found = names.get(sec_slug)
         if found is None:
             known = [s.slug for s in config.sections]
             raise ScaffoldError(f"'{section}' is not a section of this site "
                                 f"(sections: {', '.join(known)}){section_hint(section, names)}")
         match = found[1]
         # The section as the article's language names it.
-        section_slug = match.slug
+        sec_slug = match.slug
         section_title = match.titles.get(lang or config.language, match.title)
     slug = slug_or_fallback(title, seed=title)
     folder = config.root / "content"
     if lang is not None and lang != config.language:
         folder = folder / lang
-    path = folder / section_slug / f"{slug}.md"
+    path = folder / sec_slug / f"{slug}.md"
     local = now.astimezone(config.tz)
     lines = [
         "---",

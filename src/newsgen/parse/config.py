@@ -35,7 +35,7 @@ from newsgen.parse.config_values import (
     read_widths,
 )
 from newsgen.parse.frontmatter import encoding_problem
-from newsgen.parse.slugs import slugify
+from newsgen.parse.slugs import section_slug
 from newsgen.parse.yamltree import (
     YamlError,
     YMap,
@@ -55,13 +55,13 @@ def section_names(sections: Iterable[SectionConfig]) -> dict[str, tuple[str, Sec
     out: dict[str, tuple[str, SectionConfig]] = {}
     for sec in sections:
         for name in (sec.title, *sec.titles.values(), sec.slug):
-            out.setdefault(slugify(name), (name, sec))
+            out.setdefault(section_slug(name), (name, sec))
     return out
 
 
 def section_hint(name: str, names: Mapping[str, tuple[str, SectionConfig]]) -> str:
     """"; did you mean 'Политика'?" for the section name nearest to `name`, or ""."""
-    guess = closest(slugify(name), names)
+    guess = closest(section_slug(name), names)
     return f"; did you mean '{names[guess][0]}'?" if guess else ""
 
 
@@ -332,7 +332,7 @@ def _sections(c: Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionCon
         else:
             c.error(item.line, f"sections: expected {{slug, title}}, got {describe(item)}")
             continue
-        slug = slugify(slug_text or title or "")
+        slug = section_slug(slug_text or title or "")
         if not slug:
             c.error(item.line, f"sections: '{slug_text or title}' gives an empty slug")
             continue

@@ -42,7 +42,7 @@ _ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
 # (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"5|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+CONVERTER = (f"6|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -169,6 +169,9 @@ _ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']
 _CANDIDATE_RE = re.compile(r"([\s,]*)([^\s,](?:[^\s]*[^\s,])?)([^,]*)")
 
 
+_RAW_H1_RE = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
+
+
 class _RawHtmlLinks(Postprocessor):
     """Relative href/src in raw HTML blocks are links too: list them the same way."""
 
@@ -177,6 +180,8 @@ class _RawHtmlLinks(Postprocessor):
         self.collector = collector
 
     def run(self, text: str) -> str:
+        # The page's one <h1> is the title: a raw <h1> becomes <h2> like a "# Heading".
+        text = _RAW_H1_RE.sub(r"<\1h2", text)
         if "href" not in text and "src" not in text and "poster" not in text:
             return text
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)

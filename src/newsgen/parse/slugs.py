@@ -39,6 +39,13 @@ def slug_or_fallback(*candidates: str, seed: str) -> str:
     return "n-" + hashlib.sha1(seed.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
 
 
+def section_slug(name: str) -> str:
+    """A section's slug: like a tag's, a name with no letters or digits (`📰`) gets a
+    stable `n-<hash>` one; only a blank name has none."""
+    name = name.strip()
+    return slug_or_fallback(name, seed=f"section:{name}") if name else ""
+
+
 def full_length(text: str) -> int:
     """The length the slug of `text` would have without the limit (for a warning)."""
     return len(_slugify(text, save_order=True))

@@ -85,9 +85,11 @@ def plan(site: Site) -> list[Page]:
         pages.append(Page("index.html", "", "root", default, "the root redirect"))
         pages.append(Page("404.html", "404.html", "404", default, "the root 404 page"))
     news = tuple(feeds.news_entries(site))
-    # robots.txt names the news sitemap when there is one: its items say whether.
-    pages.append(Page("robots.txt", "robots.txt", "robots", default, "robots.txt",
-                      items=news[:1]))
+    # robots.txt names the news sitemap when there is one: its items say whether. A site's
+    # own static/robots.txt is published instead (its rules, its sitemap lines).
+    if not any(a.source == "static/robots.txt" for a in site.assets):
+        pages.append(Page("robots.txt", "robots.txt", "robots", default, "robots.txt",
+                          items=news[:1]))
     if news:
         pages.append(Page("news-sitemap.xml", "news-sitemap.xml", "news-sitemap", default,
                           "the news sitemap", items=news))
@@ -106,23 +108,24 @@ def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
     """The file (and line) a page comes from, when one file decides its path."""
     if page.kind == "redirect":
         a = page.items[0].article
-        return a.source, a.line_of("aliases")
+        return a.source, a.line_of("aliases") or 1
     if page.entry is not None:
         a = page.entry.article
-        return a.source, a.line_of("slug")
+        return a.source, a.line_of("slug") or 1  # else its file's name: the front matter
     if page.section is not None:
         for sec in site.config.sections or ():
             if sec.slug == page.section.slug:
                 return "newsgen.yaml", sec.line
         ls = next(ls for ls in site.languages if ls.lang.code == page.lang)
         first = ls.by_section[page.section.slug][-1].article
-        return first.source, first.line_of("section")
+        return first.source, first.line_of("section") or 1
     if page.term is not None:
         ls = next(ls for ls in site.languages if ls.lang.code == page.lang)
         field = "tags" if page.term.kind == "tag" else "authors"
         for e in reversed(ls.entries):
             if page.term in (e.tags if page.term.kind == "tag" else e.authors):
-                return e.article.source, e.article.line_of(field) or e.article.line_of("author")
+                return e.article.source, (e.article.line_of(field)
+                                          or e.article.line_of("author") or 1)
     return None
 
 

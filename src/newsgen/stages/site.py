@@ -26,7 +26,7 @@ from newsgen.model.site import (
 )
 from newsgen.parse.config import section_hint, section_names
 from newsgen.parse.markup import Body
-from newsgen.parse.slugs import slugify
+from newsgen.parse.slugs import section_slug, slugify
 from newsgen.stages.naming import Naming
 from newsgen.stages.references import Placed, References
 from newsgen.stages.related import Fills, RelatedIndex
@@ -112,7 +112,7 @@ class Linker(References, Naming):
             return ordered, lookup
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         for a in self.articles:
-            slug = slugify(a.section)
+            slug = section_slug(a.section)
             if slug:
                 spellings[slug][a.section] += 1
         ordered = []
@@ -127,7 +127,7 @@ class Linker(References, Naming):
 
     def section_of(self, a: Article, lookup: dict[str, Section]) -> Section | None:
         """The article's section, or None with an error that suggests the nearest one."""
-        sec_slug = slugify(a.section)
+        sec_slug = section_slug(a.section)
         section = lookup.get(sec_slug)
         if section is None:
             known = sorted({s.slug for s in lookup.values()})
@@ -151,9 +151,11 @@ class Linker(References, Naming):
             for a in self.invalid:
                 if a.section:
                     self.section_of(a, lookup)
+        self.unplaced: list[Article] = []  # no section: its links are checked all the same
         for a in self.articles:
             section = self.section_of(a, lookup)
             if section is None:
+                self.unplaced.append(a)
                 continue
             url = self.url_for(a, section)
             path = url if url.endswith(".html") else url + "index.html"
@@ -234,7 +236,8 @@ class Linker(References, Naming):
                 tags=self.terms("tag", a.tags, a.lang),
                 authors=self.terms("author", a.authors, a.lang),
             )
-        unpublished = [p.article for p in placed if not p.published] + self.invalid
+        unpublished = ([p.article for p in placed if not p.published] + self.invalid
+                       + self.unplaced)
         for a in unpublished:
             self.body_urls(a, bodies[a.source], by_content)
             self.image(a)
