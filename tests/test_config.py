@@ -224,10 +224,11 @@ def test_an_upper_case_logo_url_is_a_url_in_the_json_ld(tmp_path: Path) -> None:
         '"url":"HTTPS://cdn.example/l.png"' in script
 
 
-def test_a_config_that_cannot_be_read_stops_before_the_articles(tmp_path: Path) -> None:
-    """Checked against defaults, a trilingual site's articles would show errors that are
+def test_a_config_that_cannot_be_read_stops_before_linking(tmp_path: Path) -> None:
+    """Linked against defaults, a trilingual site's articles would show errors that are
     not theirs (the same URL in two languages, a language not configured): the build
-    reports the configuration's one error and says the articles wait for it."""
+    reports the configuration's error and what each article says of itself (its front
+    matter), and says that the rest waits for the configuration."""
     files = {
         "content/general/a.md": article("A"),
         "content/ru/general/a.md": article("Б"),
@@ -239,7 +240,16 @@ def test_a_config_that_cannot_be_read_stops_before_the_articles(tmp_path: Path) 
     assert run.code == 1
     assert run.errors() == ["newsgen.yaml:1: error: title: a colon followed by a space inside "
                             "a value: put the title in quotes: `title: \"Habarlar: Türkmen\"`"]
-    assert "the articles are checked once newsgen.yaml is fixed" in run.err
+    assert "the articles' sections, languages and links are checked once newsgen.yaml " \
+        "is fixed" in run.err
+    # An article's own mistakes are said in the same run.
+    (site / "content/ru/general/b.md").write_text(
+        article("B", date="2024-13-45", lang="ru", related="[nowhere]"), "utf-8")
+    run = newsgen("build", "-s", site)
+    assert [e.split(": error: ")[0] for e in run.errors()] == [
+        "content/ru/general/b.md:3", "newsgen.yaml:1"]
+    assert "2024-13-45" in run.errors()[0]
+    (site / "content/ru/general/b.md").unlink()
     (site / "newsgen.yaml").write_text("title: Habarlar\nlanguage: tm\nlanguages:\n"
                                        "  ru: {title: Новости}\n", "utf-8")
     run = newsgen("build", "-s", site)

@@ -113,9 +113,7 @@ class BuildResult:
 
 def _config(options: BuildOptions, reporter: Reporter) -> Config:
     config = load_site_config(options, reporter)
-    if config.misread:  # checked against defaults, the articles would show false errors
-        raise BuildFailed(f"the articles are checked once {CONFIG_NAME} is fixed")
-    if not config.base_is_absolute and options.base_url is None and not any(
+    if not config.base_is_absolute and options.base_url is None and not config.misread and not any(
             d.message.startswith("base_url:") for d in reporter.errors):  # said already
         where = (f"set base_url: https://… in {CONFIG_NAME}" if (config.root / CONFIG_NAME)
                  .is_file() else f"create {CONFIG_NAME} with base_url: https://…")
@@ -224,6 +222,9 @@ def build(options: BuildOptions, reporter: Reporter,
         articles, bodies = state.read(config, tree, workers,
                                       durable=lambda: options.write and not reporter.failed)
         clock.stage("load")
+        if config.misread:  # read with the defaults: what the articles say of themselves
+            raise BuildFailed(f"the articles' sections, languages and links are checked "
+                              f"once {CONFIG_NAME} is fixed")
         # Hugo's and Jekyll's meanings of fields, said once per kind
         readings.report_readings(config, state.noteworthy(articles), reporter)
         linked = state.link(config, tree, articles, bodies, now, drafts=options.drafts,
