@@ -1,0 +1,156 @@
+"""Slips that used to reach the live site in silence, or got an error that did not help:
+each now gets a message on its line, and a failed build leaves the output as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import NOW, article, newsgen, soup, tree_digest, write_site
+
+SECTIONS = "sections:\n  - {slug: general, title: General}\n"
+
+
+def _built(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    site = write_site(tmp_path / "site", {"content/general/ok.md": article("Fine"), **files})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    return site
+
+
+def test_copies_kept_by_hand_and_by_merge_tools_are_not_published(tmp_path: Path) -> None:
+    secret = article("Secret plans", draft="true", body="Not for the public.")
+    site = _built(tmp_path, {f"content/general/plans.md{end}": secret
+                             for end in (".bak", ".orig", ".rej", ".old")})
+    published = {p.name for p in (site / "dist/general").iterdir()}
+    assert not [name for name in published if name.startswith("plans")]
+    assert "plans" not in (site / "dist/sitemap.xml").read_text("utf-8")
+
+
+def test_a_misspelt_draft_is_an_error_and_publishes_nothing(tmp_path: Path) -> None:
+    site = _built(tmp_path, {})
+    before = tree_digest(site / "dist")
+    for key in ("draf", "Draft", "publishd"):
+        (site / "content/general/plans.md").write_text(
+            article("Secret plans", **{key: "true"}), "utf-8")
+        run = newsgen("build", "-s", site, "--now", NOW)
+        assert run.code == 1
+        guess = "published" if key == "publishd" else "draft"
+        assert run.errors() == [
+            f"content/general/plans.md:5: error: unknown field '{key}': did you mean "
+            f"'{guess}'? (an error, not a warning: a misspelt '{guess}' would publish the "
+            "article)"]
+        assert tree_digest(site / "dist") == before
+
+
+def test_a_field_given_again_in_other_capitals_is_said(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("Real", Title="Other")})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0
+    assert ("content/general/a.md:5: warning: 'Title' differs from 'title' (line 2) only in "
+            "capitals: newsgen reads 'title'; remove one of them") in run.warnings()
+    assert "Real" in (site / "dist/general/a/index.html").read_text("utf-8")
+
+
+def test_an_unknown_section_hides_none_of_the_files_other_errors(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": SECTIONS,
+        "content/general/h.md": article("H", section="Sprot", related="[nope]",
+                                        image="missing.jpg", body="See ![x](gone.png)."),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert [e.split(": error: ")[0] for e in run.errors()] == [
+        "content/general/h.md:4", "content/general/h.md:5", "content/general/h.md:6",
+        "content/general/h.md:9"]
+
+
+def test_an_address_without_a_host_is_an_error(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", related='["https://"]', image='"http://"'),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/general/a.md:5: error: related: 'https://' names no host: write the whole "
+        "address, like https://example.org/page",
+        "content/general/a.md:6: error: image: 'http://' names no host: write the whole "
+        "address, like https://example.org/page"]
+
+
+def test_latin1_text_is_named_as_such(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("Café opens", body="A naïve plan.").encode("cp1252"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/general/a.md:2: error: not UTF-8 text (byte 0xe9 on this line); it looks "
+        "like Windows-1252 (Latin-1): save it as UTF-8"]
+
+
+def test_front_matter_that_does_not_open_on_the_first_line(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": "\n" + article("A"),
+        "content/general/b.md": article("B").split("\n", 1)[1],
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/general/a.md:1: error: front matter must start on line 1: remove the empty "
+        "line above '---' (line 2)",
+        "content/general/b.md:1: error: no front matter: add a line '---' above this one, and "
+        "another after the last field"]
+
+
+def test_config_slips_get_plain_words(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "locale: en_XX\ndate_format: longest\n",
+        "content/general/a.md": article("A"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors()[0] == ("newsgen.yaml:1: error: locale: 'en_XX': XX is not a territory "
+                               "(ISO 3166: TM, RU, US, GB, …)")
+    assert run.errors()[1].startswith("newsgen.yaml:2: error: date_format: 'longest' is not a "
+                                      "date pattern (letters stand for parts of a date")
+    assert "attribute" not in run.err
+
+
+def test_iso_ordinal_dates_and_the_end_of_a_day(tmp_path: Path) -> None:
+    site = _built(tmp_path, {
+        "content/general/a.md": article("A", date="2024-353"),
+        "content/general/b.md": article("B", date="2024-12-17 24:00"),
+    })
+    a = soup(site / "dist/general/a/index.html").find("time")["datetime"]
+    b = soup(site / "dist/general/b/index.html").find("time")["datetime"]
+    assert a.startswith("2024-12-18T00:00:00")
+    assert b.startswith("2024-12-18T00:00:00")
+
+
+def test_a_raw_h1_in_a_body_leaves_the_title_the_only_h1(tmp_path: Path) -> None:
+    site = _built(tmp_path, {
+        "content/general/a.md": article("The title", body="<h1>Raw</h1>\n\nText."),
+    })
+    page = soup(site / "dist/general/a/index.html")
+    assert [h.get_text(strip=True) for h in page.find_all("h1")] == ["The title"]
+    assert page.find("h2", string="Raw") is not None
+
+
+def test_a_section_named_without_letters_still_gets_a_url(tmp_path: Path) -> None:
+    site = _built(tmp_path, {"content/general/a.md": article("A", section='"📰"')})
+    [folder] = [p for p in (site / "dist").iterdir() if p.name.startswith("n-")]
+    assert (folder / "index.html").is_file()
+    assert (folder / "a/index.html").is_file()
+
+
+def test_a_static_robots_txt_replaces_the_generated_one(tmp_path: Path) -> None:
+    site = _built(tmp_path, {"static/robots.txt": "User-agent: *\nDisallow: /private/\n"})
+    assert (site / "dist/robots.txt").read_text("utf-8") == \
+        "User-agent: *\nDisallow: /private/\n"
+
+
+def test_an_article_in_the_way_of_a_generated_page_is_blamed_on_a_line(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": 'permalink: "/{slug}/"\n',
+        "content/x/archive.md": article("Archive", section="x"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/x/archive.md:1: error: the archive and content/x/archive.md would both write "
+        "/archive/index.html; rename one of them"]
