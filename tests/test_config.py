@@ -250,6 +250,12 @@ def test_a_config_that_cannot_be_read_stops_before_linking(tmp_path: Path) -> No
         "content/ru/general/b.md:3", "newsgen.yaml:1"]
     assert "2024-13-45" in run.errors()[0]
     (site / "content/ru/general/b.md").unlink()
+    # Without the configuration, a missing date or section may be the file name's or the
+    # folder's to give (filename_dates, sections_from): no error that is not the file's.
+    (site / "content/general/2024-12-01-c.md").write_text("---\ntitle: C\n---\nx\n", "utf-8")
+    run = newsgen("build", "-s", site)
+    assert [e.split(": error: ")[0] for e in run.errors()] == ["newsgen.yaml:1"]
+    (site / "content/general/2024-12-01-c.md").unlink()
     (site / "newsgen.yaml").write_text("title: Habarlar\nlanguage: tm\nlanguages:\n"
                                        "  ru: {title: Новости}\n", "utf-8")
     run = newsgen("build", "-s", site)

@@ -79,7 +79,9 @@ class Validator(FieldReader):
         if facts.section is not None and "categories" in lines and "section" not in lines:
             lines["section"] = lines["categories"]  # the section's problems: at its category
         given = {"date": facts.date is not None, "section": facts.section is not None}
-        for required in ("title", "date", "section"):
+        # (without the configuration, a date or section may come from the file's name, its
+        # folder or its categories: newsgen.yaml says, so only the title is missed then)
+        for required in ("title",) if self.config.misread else ("title", "date", "section"):
             if required not in lines and not given.get(required):
                 self.error(1, f"missing required field '{required}'{self.missing(required)}")
         title = self.text(v, "title") if (v := node.get("title")) is not None else None
