@@ -65,8 +65,16 @@ class FieldReader:
         self.reporter = reporter
         self.ok = True
         self.lines = text.split("\n")  # the file as written, for hints
+        self.key_lines: dict[str, int] = {}  # the top-level fields' lines
         self.readings: set[str] = set()  # see Article.readings
         self.facts = path_facts(config, rel[len("content/"):])
+
+    def at(self, node: YNode, name: str) -> int:
+        """Where a problem with a whole field's value is said: the field's own line (a list
+        or a mapping written under `title:` starts on the next one)."""
+        if isinstance(node, YScalar):
+            return node.line
+        return self.key_lines.get(name, node.line)
 
     def raw(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -92,7 +100,8 @@ class FieldReader:
             else:
                 hint = comment_hint(key, self.raw(node.line)) or (
                     f": write the {key} after '{key}:'")
-            self.error(node.line, f"{name}: expected text, got {describe(node)}{hint}")
+            self.error(self.at(node, name),
+                       f"{name}: expected text, got {describe(node)}{hint}")
             return None
         if isinstance(node, YScalar) and node.plain and "#" in self.raw(node.line):
             cut = cut_by_comment(name.rsplit(".", 1)[-1], text, self.raw(node.line))
@@ -110,8 +119,8 @@ class FieldReader:
         if self.undashed(node):
             return ()
         if isinstance(node, YMap) and not (named and node.get("name") is not None):
-            self.error(node.line, f"{name}: expected a list of text, like `{name}: [energy, "
-                                  "transport]`, got a mapping")
+            self.error(self.at(node, name), f"{name}: expected a list of text, like "
+                                            f"`{name}: [energy, transport]`, got a mapping")
             return ()
         if isinstance(node, YSeq):
             items = list(node.items)
@@ -138,8 +147,8 @@ class FieldReader:
         """The time, and whether a time of day was written (not just a date)."""
         text = as_text(node)
         if text is None:
-            self.error(node.line, f"{name}: expected a date like 2024-12-18 or "
-                                  f"2024-12-18 10:30, got {describe(node)}")
+            self.error(self.at(node, name), f"{name}: expected a date like 2024-12-18 or "
+                                            f"2024-12-18 10:30, got {describe(node)}")
             return None, False
         value, time_given = parse_moment(text.strip(), self.config.tz)
         if value is None:
@@ -223,8 +232,8 @@ class FieldReader:
                 return None
             return Image(src=src, line=node.line)
         if not isinstance(node, YMap):
-            self.error(node.line, f"image: expected a path, a URL or {{src, alt, caption, "
-                                  f"credit}}, got {describe(node)}")
+            self.error(self.at(node, "image"), f"image: expected a path, a URL or {{src, "
+                                               f"alt, caption, credit}}, got {describe(node)}")
             return None
         self.unknown(node, IMAGE_KEYS, "image")
         src_node = node.get("src")
@@ -259,9 +268,9 @@ class FieldReader:
             return ()
         if not isinstance(node, YSeq):
             example = as_text(node) or "national-leader-phone-talks"
-            self.error(node.line, f"related: expected a list, got {describe(node)}: write "
-                                  f"`related: [{example}]`, or each item on a line of its own "
-                                  "after '- '")
+            self.error(self.at(node, "related"),
+                       f"related: expected a list, got {describe(node)}: write "
+                       f"`related: [{example}]`, or each item on a line of its own after '- '")
             return ()
         out: list[RelatedItem] = []
         for item in node.items:

@@ -43,6 +43,7 @@ class Validator(FieldReader):
 
     def article(self, node: YMap, body: str, body_line: int) -> Article | None:
         lines = {k.text: k.line for k, _ in node.items}
+        self.key_lines = dict(lines)
         for other, meaning in ALIASES.items():  # `lastmod`'s line is the line of `updated`
             if other in lines and meaning in lines:  # newsgen's name wins: never silently
                 self.warning(lines[other], f"'{other}' is read as '{meaning}', which this "
