@@ -28,6 +28,10 @@ YAML_MISTAKES = [
      "2: error: title: expected text, got a mapping: write the title on the same line"),
     ("list under a text field", "title:\n  - a\ndate: 2024-12-18\nsection: General\n",
      "2: error: title: expected text, got a list"),
+    ("mapping as a list item", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n"
+     "  - energy\n  - Note: gas\n",
+     "7: error: tags: expected text, got a mapping: put the tag in quotes (a colon followed "
+     "by a space makes a mapping)"),
     ("list for text", "title: [a, b]\ndate: 2024-12-18\nsection: General\n",
      "2: error: title: expected text, got a list"),
     ("mapping for a list", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n  energy: 1\n",

@@ -41,6 +41,8 @@ KNOWN_FIELDS = (
     "lang", "translation_key", "draft", "updated", "image", "aliases", "published",
     "categories", *ALIASES,
 )
+# One of a list field's items, for messages.
+_ONE = {"tags": "tag", "authors": "author", "categories": "category", "aliases": "alias"}
 # Fields that hold an article back: a name one letter off is an error, not a warning.
 HOLDING = ("draft", "published", "expirydate")
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
@@ -88,10 +90,18 @@ class FieldReader:
 
     # -- field readers -----------------------------------------------------------------
 
-    def text(self, node: YNode, name: str) -> str | None:
+    def text(self, node: YNode, name: str, *, item: bool = False) -> str | None:
         text = as_text(node)
         if text is None or not text.strip():
             key = name.rsplit(".", 1)[-1]
+            if item:  # one item of a list field (`tags:`, `authors:`)
+                one = _ONE.get(key, key)
+                hint = (f": put the {one} in quotes (a colon followed by a space makes a "
+                        "mapping)" if isinstance(node, YMap) else
+                        f": write one {one}, in quotes if it holds commas or brackets"
+                        if isinstance(node, YSeq) else "")
+                self.error(node.line, f"{name}: expected text, got {describe(node)}{hint}")
+                return None
             if isinstance(node, YMap):
                 hint = (f": write the {key} on the same line as '{key}:' (lines indented "
                         "under a key make a mapping)")
@@ -132,7 +142,7 @@ class FieldReader:
         for item in items:
             if named and isinstance(item, YMap) and (inner := item.get("name")) is not None:
                 item = inner
-            text = self.text(item, name)
+            text = self.text(item, name, item=node is not item)
             if text is None:
                 continue
             if commas and "," in text and isinstance(item, YScalar):
