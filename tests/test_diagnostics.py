@@ -16,6 +16,10 @@ YAML_MISTAKES = [
     ("colon in a value", "title: Minister: budget will grow\ndate: 2024-12-18\nsection: General\n",
      '2: error: title: a colon followed by a space inside a value: put the title in quotes: '
      '`title: "Minister: budget will grow"`'),
+    ("curly quotes around a value with a colon", "title: “Minister: budget will grow”\n"
+     "date: 2024-12-18\nsection: General\n",
+     '2: error: title: a colon followed by a space inside a value (curly quotes “…” are text '
+     'to YAML, not quotes): put the title in quotes: `title: "Minister: budget will grow"`'),
     ("quote never closed", 'title: "Carpet museum reopens\ndate: 2024-12-18\nsection: General\n',
      '2: error: title: this quote (") is never closed: end the value with " on the same line'),
     ("tab before a list item", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n\t- a\n",

@@ -154,3 +154,16 @@ def test_an_article_in_the_way_of_a_generated_page_is_blamed_on_a_line(tmp_path:
     assert run.errors() == [
         "content/x/archive.md:1: error: the archive and content/x/archive.md would both write "
         "/archive/index.html; rename one of them"]
+
+
+def test_a_required_field_misspelt_is_named_where_it_is(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": "---\ntittle: A\ndate: 2024-12-18\nsecton: General\n---\nx\n",
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/general/a.md:2: error: missing required field 'title': is 'tittle' a "
+        "misspelling of it?",
+        "content/general/a.md:4: error: missing required field 'section': is 'secton' a "
+        "misspelling of it?"]
+    assert not [w for w in run.warnings() if w.startswith("content/")]

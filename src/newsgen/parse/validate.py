@@ -54,6 +54,7 @@ class Validator(FieldReader):
                 lines.setdefault(meaning, lines[other])
         fields: dict[str, Any] = {}
         params: dict[str, Any] = {}
+        typos: dict[str, tuple[str, int]] = {}  # a required field -> a key one letter off it
         for key, value in node.items:
             name = key.text
             if name not in KNOWN_FIELDS:
@@ -68,6 +69,8 @@ class Validator(FieldReader):
                     self.error(key.line, f"unknown field '{name}': did you mean '{guess[0]}'? "
                                          "(an error, not a warning: a misspelt "
                                          f"'{guess[0]}' would publish the article)")
+                elif guess and guess[0] in ("title", "date", "section"):
+                    typos.setdefault(guess[0], (name, key.line))  # said with what is missing
                 elif guess and guess[0] not in lines:
                     self.warning(key.line, f"unknown field '{name}' is kept for templates "
                                            f"(article.params); did you mean '{guess[0]}'?")
@@ -83,8 +86,17 @@ class Validator(FieldReader):
         # (without the configuration, a date or section may come from the file's name, its
         # folder or its categories: newsgen.yaml says, so only the title is missed then)
         for required in ("title",) if self.config.misread else ("title", "date", "section"):
+            typo = typos.get(required)
             if required not in lines and not given.get(required):
-                self.error(1, f"missing required field '{required}'{self.missing(required)}")
+                if typo is not None:
+                    self.error(typo[1], f"missing required field '{required}': is '{typo[0]}' "
+                                        f"a misspelling of it?")
+                else:
+                    self.error(1, f"missing required field '{required}'"
+                                  f"{self.missing(required)}")
+            elif typo is not None and required not in lines:  # the path gives it
+                self.warning(typo[1], f"unknown field '{typo[0]}' is kept for templates "
+                                      f"(article.params); did you mean '{required}'?")
         title = self.text(v, "title") if (v := node.get("title")) is not None else None
         when = facts.date
         if (v := node.get("date")) is not None:

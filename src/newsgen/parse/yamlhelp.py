@@ -48,6 +48,11 @@ def _key_value(text: str) -> tuple[str, str] | None:
 
 
 def _quote_fix(key: str, value: str, why: str) -> str:
+    text = value.strip()
+    curly = len(text) > 1 and text[0] in "“„«" and text[-1] in "”“»"
+    if curly:  # typographic quotes are text to YAML
+        value = value.strip()[1:-1]
+        why += " (curly quotes “…” are text to YAML, not quotes)"
     return f"{key}: {why}: put the {key} in quotes: `{key}: {quoted(value)}`"
 
 
