@@ -167,3 +167,16 @@ def test_a_required_field_misspelt_is_named_where_it_is(tmp_path: Path) -> None:
         "content/general/a.md:4: error: missing required field 'section': is 'secton' a "
         "misspelling of it?"]
     assert not [w for w in run.warnings() if w.startswith("content/")]
+
+
+def test_a_misspelt_template_override_is_said(tmp_path: Path) -> None:
+    site = _built(tmp_path, {
+        "templates/artcle.html": '{% extends "base.html" %}',
+        "templates/partial.html": "<p>used</p>",
+        "templates/home.html": '{% extends "base.html" %}{% block content %}'
+                               '{% include "partial.html" %}{% endblock %}',
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert [w for w in run.warnings() if w.startswith("templates/")] == [
+        "templates/artcle.html: warning: 'artcle.html' replaces no theme template and no "
+        "template uses it: did you mean 'article.html'?"]

@@ -37,7 +37,7 @@ from newsgen.parse.config import line_of_key, load_config
 from newsgen.parse.config_files import check_stylesheets
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
-from newsgen.stages.loader import theme_files
+from newsgen.stages.loader import stray_templates, theme_files
 
 # The stages after the "nothing changed" check are imported where they run: a build with
 # nothing to do starts without Jinja, Pillow, the linker and the renderer.
@@ -227,6 +227,7 @@ def build(options: BuildOptions, reporter: Reporter,
                               f"once {CONFIG_NAME} is fixed")
         # Hugo's and Jekyll's meanings of fields, said once per kind
         readings.report_readings(config, state.noteworthy(articles), reporter)
+        stray_templates(config.root, tree, reporter)
         linked = state.link(config, tree, articles, bodies, now, drafts=options.drafts,
                             future=options.future)
         site = linked.site

@@ -288,3 +288,27 @@ def theme_paths(assets: Iterable[Asset]) -> dict[str, Traversable]:
             elif rel not in taken:
                 out[rel] = child
     return out
+
+
+def stray_templates(root: Path, tree: SourceTree, reporter: Reporter) -> None:
+    """A file of templates/ that overrides no theme template and that no template names,
+    while its name is one letter off a theme template's (`artcle.html`): a warning, since
+    the page keeps the theme's look without a word."""
+    import difflib
+
+    theme = resources.files("newsgen").joinpath("theme", "templates")
+    names = sorted(f.name for f in theme.iterdir() if f.name.endswith(".html"))
+    own = sorted(rel for rel in tree.stats if rel.startswith("templates/"))
+    texts: list[str] = []
+    for rel in own:
+        try:
+            texts.append((root / rel).read_text("utf-8", errors="replace"))
+        except OSError:
+            continue
+    for rel in own:
+        name = rel[len("templates/"):]
+        guess = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+        if name in names or not guess or any(name in text for text in texts):
+            continue
+        reporter.warning(rel, None, f"'{name}' replaces no theme template and no template "
+                                    f"uses it: did you mean '{guess[0]}'?")
