@@ -180,3 +180,17 @@ def test_a_misspelt_template_override_is_said(tmp_path: Path) -> None:
     assert [w for w in run.warnings() if w.startswith("templates/")] == [
         "templates/artcle.html: warning: 'artcle.html' replaces no theme template and no "
         "template uses it: did you mean 'article.html'?"]
+
+
+def test_a_bad_alias_hides_none_of_the_other_aliases_clashes(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", aliases="[/old/a/, /feed.xml, /../x/]"),
+        "content/general/b.md": article("B", aliases="[/old/a/]"),
+    })
+    for _ in range(2):  # and again, from the state
+        run = newsgen("build", "-s", site, "--now", NOW)
+        assert run.code == 1
+        messages = [e.split(": error: ")[1] for e in run.errors()]
+        assert messages[0].startswith("aliases: '/../x/' is not a path on this site")
+        assert any("would both write /old/a/index.html" in m for m in messages)
+        assert any("needs /feed.xml/ as a folder" in m for m in messages)

@@ -228,9 +228,11 @@ class FieldReader:
         out: list[str] = []
         for item in self.text_list(node, "aliases"):
             path = alias_path(item)
-            if path is None:
-                self.error(node.line, f"aliases: '{item}' is not a path on this site: write "
-                                      "it from the site's root, like /2019/05/old-title/")
+            if path is None:  # left out; the article is linked all the same, so that the
+                # other aliases' clashes are said in this run too (the build fails either way)
+                self.reporter.error(self.rel, node.line, f"aliases: '{item}' is not a path on "
+                                    "this site: write it from the site's root, like "
+                                    "/2019/05/old-title/")
             elif path not in out:
                 out.append(path)
         return tuple(out)
