@@ -36,6 +36,30 @@ YAML_MISTAKES = [
      "  - energy\n  - Note: gas\n",
      "7: error: tags: expected text, got a mapping: put the tag in quotes (a colon followed "
      "by a space makes a mapping)"),
+    ("a list item indented deeper than the one above", "title: T\ndate: 2024-12-18\n"
+     "section: General\ntags:\n  - energy\n   - gas\n",
+     "7: error: this list item is indented by 3 spaces and the one above by 2 spaces: line "
+     "up the items of one list"),
+    ("a key of a list item not lined up", "title: T\ndate: 2024-12-18\nsection: General\n"
+     "related:\n  - ref: leader-talks\n     title: The talks\n",
+     "7: error: 'title' is indented by 5 spaces and 'ref' after the dash above it by 4 "
+     "spaces: line up the keys of one list item"),
+    ("a key without a value not lined up", "title: T\ndate: 2024-12-18\nsection: General\n"
+     "image:\n  src: a.jpg\n alt:\n",
+     "7: error: 'alt' is indented by 1 space and 'src' above it by 2 spaces: line up the "
+     "keys of one mapping"),
+    ("non-breaking spaces before a key", "title: T\ndate: 2024-12-18\nsection: General\n"
+     "image:\n\u00a0\u00a0src: a.jpg\n",
+     "6: error: this line is indented with non-breaking spaces (U+00A0): replace them with "
+     "ordinary spaces"),
+    ("an author without a name", "title: T\ndate: 2024-12-18\nsection: General\nauthors:\n"
+     "  - url: https://example.org/ann\n",
+     "6: error: authors: an author written as a mapping needs its `name:`"),
+    ("a mapping under a field's Hugo name", "title: T\ndate: 2024-12-18\nsection: General\n"
+     "description:\n  a: b\n",
+     "5: error: summary: expected text, got a mapping"),
+    ("a tab and a dot in a time", "title: T\ndate: 2024-12-18\t10.30\nsection: General\n",
+     "3: error: date: '2024-12-18\\x0910.30' is not a date"),
     ("list for text", "title: [a, b]\ndate: 2024-12-18\nsection: General\n",
      "2: error: title: expected text, got a list"),
     ("mapping for a list", "title: T\ndate: 2024-12-18\nsection: General\ntags:\n  energy: 1\n",

@@ -29,17 +29,33 @@ def test_copies_kept_by_hand_and_by_merge_tools_are_not_published(tmp_path: Path
 def test_a_misspelt_draft_is_an_error_and_publishes_nothing(tmp_path: Path) -> None:
     site = _built(tmp_path, {})
     before = tree_digest(site / "dist")
-    for key in ("draf", "Draft", "publishd"):
+    for key, value in (("draf", "true"), ("DRAFT", "true"), ("publishd", "false"),
+                       ("expirydat", "2024-12-19")):
         (site / "content/general/plans.md").write_text(
-            article("Secret plans", **{key: "true"}), "utf-8")
+            article("Secret plans", **{key: value}), "utf-8")
         run = newsgen("build", "-s", site, "--now", NOW)
         assert run.code == 1
-        guess = "published" if key == "publishd" else "draft"
+        guess = {"publishd": "published", "expirydat": "expirydate"}.get(key, "draft")
         assert run.errors() == [
             f"content/general/plans.md:5: error: unknown field '{key}': did you mean "
-            f"'{guess}'? (an error, not a warning: a misspelt '{guess}' would publish the "
-            "article)"]
+            f"'{guess}'? (an error, not a warning: misspelt, '{guess}' does not hold the "
+            "article back)"]
         assert tree_digest(site / "dist") == before
+    # A key near one of them whose value holds nothing back is the usual warning.
+    for key, value in (("publisher", "Reuters"), ("Draft", "false"), ("draft_by", "Ann")):
+        (site / "content/general/plans.md").write_text(
+            article("Plans", **{key: value}), "utf-8")
+        run = newsgen("build", "-s", site, "--now", NOW)
+        assert run.code == 0, run.err
+        assert any(f"unknown field '{key}' is kept for templates" in w for w in run.warnings())
+
+
+def test_a_comment_after_a_name_or_a_path_is_a_comment(tmp_path: Path) -> None:
+    site = _built(tmp_path, {
+        "content/general/a.md": article("A", section="General #desk", lang="en #english",
+                                        translation_key="visit #shared"),
+    })
+    assert (site / "dist/general/a/index.html").is_file()
 
 
 def test_a_field_given_again_in_other_capitals_is_said(tmp_path: Path) -> None:
@@ -194,3 +210,45 @@ def test_a_bad_alias_hides_none_of_the_other_aliases_clashes(tmp_path: Path) -> 
         assert messages[0].startswith("aliases: '/../x/' is not a path on this site")
         assert any("would both write /old/a/index.html" in m for m in messages)
         assert any("needs /feed.xml/ as a folder" in m for m in messages)
+
+
+def test_latin_text_on_a_turkish_site_is_named_by_the_turkish_code_page(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "language: tr\n",
+        "content/general/a.md": article("Başbakan köprüyü açtı").encode("cp1254"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors()[0].endswith("it looks like Windows-1254: save it as UTF-8")
+
+
+def test_a_raw_h1_in_a_script_or_preformatted_text_is_left_alone(tmp_path: Path) -> None:
+    site = _built(tmp_path, {
+        "content/general/a.md": article(
+            "T", body='<script>var s = "<h1>hi</h1>";</script>\n\n<pre><h1>x</h1></pre>'),
+    })
+    html = (site / "dist/general/a/index.html").read_text("utf-8")
+    assert 'var s = "<h1>hi</h1>";' in html
+    assert "<pre><h1>x</h1></pre>" in html
+
+
+def test_fixing_an_unreadable_config_reads_the_articles_again(tmp_path: Path) -> None:
+    """The dev server keeps the articles it read: read without the configuration, an
+    article missing its date was no error then, and must be one now."""
+    from conftest import build_here
+
+    from newsgen.incremental.cache import BuildCache
+
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": 'title: "News\n',
+        "content/general/a.md": article("A"),
+        "content/general/b.md": "---\ntitle: B\n---\nx\n",
+    })
+    cache = BuildCache(None)
+    result, reporter = build_here(site, cache=cache)
+    assert result is None
+    assert [d.path for d in reporter.errors] == ["newsgen.yaml"]
+    (site / "newsgen.yaml").write_text('title: "News"\n', "utf-8")
+    result, reporter = build_here(site, cache=cache)
+    assert result is None
+    assert [d.message.split(" (")[0] for d in reporter.errors] == [
+        "missing required field 'date'", "missing required field 'section'"]

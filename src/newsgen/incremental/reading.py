@@ -31,7 +31,8 @@ def _settings_key(config: Config) -> str:
     langs = ",".join(f"{lang.code}:{lang.folder}" for lang in config.languages)
     large = config.checks.large_article_kb
     return (f"{__version__}|{config.timezone}|{config.language}|{langs}|{large}|"
-            f"{config.sections_from}|{config.filename_dates}|{config.permalink}")
+            f"{config.sections_from}|{config.filename_dates}|{config.permalink}|"
+            f"{config.misread}")  # (read without the configuration: fewer checks)
 
 
 def _with_body(config: Config, a: Article) -> Article:

@@ -63,7 +63,7 @@ def _fraction_without_seconds(text: str) -> bool:
     """`2024-12-18 10.30`: a dot typed for the colon, which Python would read as a
     fraction of the hour's first second (10:00:00.300). ISO 8601 allows a fraction after
     the seconds only, as newsgen reads it."""
-    clock = re.split(r"[Tt ]", text, maxsplit=1)[1:]
+    clock = re.split(r"[Tt\s]", text, maxsplit=1)[1:]
     if not clock:
         return False
     head = re.split(r"[.,]", clock[0], maxsplit=1)

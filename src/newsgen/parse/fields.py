@@ -41,6 +41,10 @@ KNOWN_FIELDS = (
     "lang", "translation_key", "draft", "updated", "image", "aliases", "published",
     "categories", *ALIASES,
 )
+# Fields of words, where a `#` belongs to the text (`Ferry #2`); in a name, a path or a
+# code (`section: General #desk`, `lang: en #english`) it can only start a comment.
+_PROSE = frozenset({"title", "summary", "image.alt", "image.caption", "image.credit",
+                    "related.title"})
 # One of a list field's items, for messages.
 _ONE = {"tags": "tag", "authors": "author", "categories": "category", "aliases": "alias"}
 # Fields that hold an article back: a name one letter off is an error, not a warning.
@@ -113,7 +117,8 @@ class FieldReader:
             self.error(self.at(node, name),
                        f"{name}: expected text, got {describe(node)}{hint}")
             return None
-        if isinstance(node, YScalar) and node.plain and "#" in self.raw(node.line):
+        if name in _PROSE and isinstance(node, YScalar) and node.plain and "#" in self.raw(
+                node.line):
             cut = cut_by_comment(name.rsplit(".", 1)[-1], text, self.raw(node.line))
             if cut is not None:
                 self.error(node.line, f"{name}: {cut}")
@@ -140,10 +145,15 @@ class FieldReader:
             items = [node]
         out: list[str] = []
         for item in items:
-            if named and isinstance(item, YMap) and (inner := item.get("name")) is not None:
+            if named and isinstance(item, YMap):
+                inner = item.get("name")
+                if inner is None:
+                    self.error(item.line, f"{name}: an author written as a mapping needs its "
+                                          "`name:` (`- name: Ann Lee`, then `url:` …)")
+                    continue
                 item = inner
             text = self.text(item, name, item=node is not item)
-            if text is None:
+            if text is None or self.folded(item, text):
                 continue
             if commas and "," in text and isinstance(item, YScalar):
                 self.readings.add("comma-tags")
@@ -273,6 +283,21 @@ class FieldReader:
                               f"`- {stripped[1:].strip()}`")
         return True
 
+    def folded(self, item: YNode, text: str) -> bool:
+        """`  - energy` over `   - gas`: indented deeper, the second item is read as more
+        words of the first ("energy - gas"): an error on its line, said."""
+        if not (isinstance(item, YScalar) and item.plain and " - " in text):
+            return False
+        here = self.raw(item.line)
+        after = self.raw(item.line + 1)
+        if text in here or not after.lstrip().startswith("- "):
+            return False
+        first = len(here) - len(here.lstrip())
+        second = len(after) - len(after.lstrip())
+        self.error(item.line + 1, f"this list item is indented by {second} spaces and the one "
+                                  f"above by {first} spaces: line up the items of one list")
+        return True
+
     def related(self, node: YNode) -> tuple[RelatedItem, ...]:
         if isinstance(node, YScalar) and node.is_null:
             return ()
@@ -288,7 +313,7 @@ class FieldReader:
         for item in node.items:
             if isinstance(item, YScalar):
                 text = self.text(item, "related")
-                if text is None:
+                if text is None or self.folded(item, text):
                     continue
                 if _SCHEME_RE.match(text) or text.startswith("//"):
                     if self.url_ok(text, item.line, "related"):

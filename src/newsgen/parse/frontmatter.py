@@ -45,6 +45,16 @@ _ENCODING_NAMES = {
 _CJK = {"Chinese", "Japanese", "Korean"}
 
 
+# Languages written in Latin letters whose old Windows code page is not Windows-1252.
+_LATIN_PAGES = {
+    **dict.fromkeys(("Turkish", "Azerbaijani"), "Windows-1254"),
+    **dict.fromkeys(("Hungarian", "Polish", "Czech", "Slovak", "Slovene", "Slovenian",
+                     "Croatian", "Romanian", "Bosnian", "Albanian"), "Windows-1250"),
+    **dict.fromkeys(("Lithuanian", "Latvian", "Estonian"), "Windows-1257"),
+    "Vietnamese": "Windows-1258",
+}
+
+
 def _western(data: bytes) -> bool:
     """Text in Windows-1252 (Latin-1): `Café`, `naïve`, `Müller`. Its letters beyond
     ASCII stand one or two at a time among ASCII ones, where a Cyrillic or Greek
@@ -65,12 +75,15 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
     (`languages`: their English names, "Russian") comes first: a short Russian title in
     Windows-1251 reads as well in Windows-1250 (as Romanian) to it.
     """
+    languages = list(languages)
     line = data.count(b"\n", 0, exc.start) + 1
     bad = data[exc.start:exc.start + 1].hex()
     message = f"not UTF-8 text (byte 0x{bad} on this line)"
     hint = "save the file as UTF-8"
-    if _western(data[:65536]):
-        return line, f"{message}; it looks like Windows-1252 (Latin-1): save it as UTF-8"
+    if _western(data[:65536]):  # the site's language names the Windows code page
+        page = next((_LATIN_PAGES[lang] for lang in sorted(languages)
+                     if lang in _LATIN_PAGES), "Windows-1252 (Latin-1)")
+        return line, f"{message}; it looks like {page}: save it as UTF-8"
     try:
         from charset_normalizer import from_bytes
 

@@ -169,7 +169,9 @@ _ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']
 _CANDIDATE_RE = re.compile(r"([\s,]*)([^\s,](?:[^\s]*[^\s,])?)([^,]*)")
 
 
-_RAW_H1_RE = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
+# A raw <h1> or </h1>, except inside a script, a style or preformatted text.
+_RAW_H1_RE = re.compile(r"(<(script|style|pre|textarea|code)\b.*?</\2\s*>)|<(/?)h1(?=[\s/>])",
+                        re.IGNORECASE | re.DOTALL)
 
 
 class _RawHtmlLinks(Postprocessor):
@@ -181,7 +183,7 @@ class _RawHtmlLinks(Postprocessor):
 
     def run(self, text: str) -> str:
         # The page's one <h1> is the title: a raw <h1> becomes <h2> like a "# Heading".
-        text = _RAW_H1_RE.sub(r"<\1h2", text)
+        text = _RAW_H1_RE.sub(lambda m: m.group(1) or f"<{m.group(3)}h2", text)
         if "href" not in text and "src" not in text and "poster" not in text:
             return text
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)

@@ -17,6 +17,7 @@ from newsgen.model.content import Article
 from newsgen.parse import foreign
 from newsgen.parse.config import section_names
 from newsgen.parse.config_values import as_language_code
+from newsgen.parse.dates import parse_moment
 from newsgen.parse.fields import ALIASES, HOLDING, KNOWN_FIELDS, FieldReader
 from newsgen.parse.slugs import full_length, section_slug, slug_or_fallback, slugify
 from newsgen.parse.yamltree import (
@@ -25,6 +26,7 @@ from newsgen.parse.yamltree import (
     YScalar,
     YSeq,
     as_bool,
+    as_text,
     describe,
     to_python,
 )
@@ -43,7 +45,6 @@ class Validator(FieldReader):
 
     def article(self, node: YMap, body: str, body_line: int) -> Article | None:
         lines = {k.text: k.line for k, _ in node.items}
-        self.key_lines = dict(lines)
         for other, meaning in ALIASES.items():  # `lastmod`'s line is the line of `updated`
             if other in lines and meaning in lines:  # newsgen's name wins: never silently
                 self.warning(lines[other], f"'{other}' is read as '{meaning}', which this "
@@ -52,11 +53,16 @@ class Validator(FieldReader):
                                            "merge them")
             if other in lines:
                 lines.setdefault(meaning, lines[other])
+        self.key_lines = dict(lines)  # (a field's line by its newsgen name too)
         fields: dict[str, Any] = {}
         params: dict[str, Any] = {}
         typos: dict[str, tuple[str, int]] = {}  # a required field -> a key one letter off it
         for key, value in node.items:
             name = key.text
+            if name.startswith("\u00a0"):  # YAML reads them as the key's own characters
+                self.error(key.line, "this line is indented with non-breaking spaces (U+00A0): "
+                                     "replace them with ordinary spaces")
+                continue
             if name not in KNOWN_FIELDS:
                 params[name] = to_python(value)
                 guess = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.75)
@@ -64,11 +70,11 @@ class Validator(FieldReader):
                     self.warning(key.line, f"'{name}' differs from '{name.lower()}' (line "
                                            f"{lines[name.lower()]}) only in capitals: newsgen "
                                            f"reads '{name.lower()}'; remove one of them")
-                elif guess and guess[0] in HOLDING and guess[0] not in lines:
+                elif (held := self.holds(name, value)) is not None and held not in lines:
                     # A typo must not publish what the editor meant to hold back.
-                    self.error(key.line, f"unknown field '{name}': did you mean '{guess[0]}'? "
-                                         "(an error, not a warning: a misspelt "
-                                         f"'{guess[0]}' would publish the article)")
+                    self.error(key.line, f"unknown field '{name}': did you mean '{held}'? "
+                                         "(an error, not a warning: misspelt, "
+                                         f"'{held}' does not hold the article back)")
                 elif guess and guess[0] in ("title", "date", "section"):
                     typos.setdefault(guess[0], (name, key.line))  # said with what is missing
                 elif guess and guess[0] not in lines:
@@ -225,6 +231,22 @@ class Validator(FieldReader):
             lines=dict(lines),
             **fields,
         )
+
+    def holds(self, name: str, value: YNode) -> str | None:
+        """The field that holds an article back (`draft: true`, `published: false`, an
+        `expirydate`) that an unknown key is one letter off, in any capitals, with a
+        value that would hold it back; None for any other key (`publisher: Reuters`,
+        `Draft: false`, Hugo's `publishDate`)."""
+        guess = difflib.get_close_matches(name.lower(), HOLDING, n=1, cutoff=0.75)
+        if not guess:
+            return None
+        flag = as_bool(value)
+        if guess[0] == "draft" and flag is True or guess[0] == "published" and flag is False:
+            return guess[0]
+        text = as_text(value)
+        if guess[0] == "expirydate" and text and parse_moment(text, self.config.tz)[0]:
+            return guess[0]
+        return None
 
     def missing(self, name: str) -> str:
         """What the path could have said instead of a missing `date` or `section`."""

@@ -109,7 +109,8 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
                                               f"YAML syntax ({_SPECIAL_START[first]})")
 
     # Text after a closing quote: `"He said "no" today"` or `'It's here'`.
-    if problem == "did not find expected key" and kv is not None and kv[1][:1] in "'\"":
+    if problem == "did not find expected key" and kv is not None and kv[1][:1] \
+            and kv[1][0] in "'\"":
         inner = kv[1][1:-1] if kv[1][-1:] == kv[1][0] else kv[1][1:]
         if kv[1][0] == "'":
             return line, (f"{kv[0]}: an apostrophe inside single quotes ends the value: "
@@ -140,7 +141,7 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
         return line, "this line is indented differently from the lines around it: line up " \
                      "keys of the same level"
     if line is not None and ("expected key" in problem or "<block end>" in problem
-                             or "<document start>" in problem):
+                             or "<document start>" in problem or "'-' indicator" in problem):
         top = next((i for i, raw in enumerate(lines) if raw.strip()), None)
         if "<document start>" in problem and top is not None and lines[top][:1] == " ":
             kv_top = _key_value(lines[top])
@@ -194,6 +195,14 @@ def _misaligned(lines: list[str], line: int, key: str | None) -> str:
     if text.lstrip().startswith("-") and above.lstrip().startswith("-") and here != there:
         return (f"this list item is indented by {_spaces(here)} and the one above by "
                 f"{_spaces(there)}: line up the items of one list")
+    item = above.lstrip()
+    if key is not None and item.startswith("- ") and _key_value(item[2:].lstrip()):
+        # `  - ref: a` above: the item's keys start after the dash
+        column = there + 2 + len(item[2:]) - len(item[2:].lstrip())
+        first = _key_value(item[2:].lstrip())
+        if first is not None and here != column:
+            return (f"'{key}' is indented by {_spaces(here)} and '{first[0]}' after the dash "
+                    f"above it by {_spaces(column)}: line up the keys of one list item")
     kv_above = _key_value(above)
     if key is not None and kv_above is not None and there > 0 and here != there:
         return (f"'{key}' is indented by {_spaces(here)} and '{kv_above[0]}' above it by "

@@ -122,7 +122,10 @@ def parse(text: str, line_offset: int = 0,
         lines = text.split("\n")
         line, message = yamlhelp.explain(exc.problem or exc.context or "", exc.context, at,
                                          context_at, lines)
-        for n, raw in enumerate(lines):  # pasted from a word processor or a web page
+        near = [n for n in (pm.line if pm else None, cm.line if cm else None)
+                if n is not None and n >= 0]
+        for n in sorted(set(near)):  # pasted from a word processor or a web page
+            raw = lines[n] if n < len(lines) else ""
             if "\u00a0" in raw[:len(raw) - len(raw.lstrip(" \t\u00a0"))]:
                 line, message = n, ("this line is indented with non-breaking spaces "
                                     "(U+00A0): replace them with ordinary spaces")
