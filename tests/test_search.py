@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, newsgen, soup, write_site
+from conftest import NOW, article, newsgen, soup, tree_digest, write_site
 from serverutil import serving
 
 
@@ -96,6 +96,47 @@ def test_only_changed_parts_are_indexed_again(tmp_path: Path) -> None:
     assert keys["tk"].stat().st_mtime_ns == stamps["tk"]
     assert {p: p.stat().st_mtime_ns for p in (site / "dist/tk/pagefind").rglob("*")
             if p.is_file()} == index_files
+
+
+def _clean_equals(site: Path, *args: str) -> None:
+    """The incremental output equals a clean build's of the same sources."""
+    clean = site.parent / "clean"
+    if clean.exists():
+        import shutil
+
+        shutil.rmtree(clean)
+    write_site(clean, {str(p.relative_to(site)): p.read_bytes()
+                       for p in (site / "content").rglob("*") if p.is_file()}
+               | {"newsgen.yaml": (site / "newsgen.yaml").read_bytes()})
+    assert newsgen("build", "-s", clean, *args).code == 0
+    assert tree_digest(site / "dist") == tree_digest(clean / "dist")
+
+
+def test_labels_base_path_and_a_clock_set_back_make_the_index_again(tmp_path: Path) -> None:
+    """What an index part shows besides an article's words: the photo credit's label,
+    the lead image's address (with the base path), and the year that cuts the parts."""
+    from PIL import Image
+
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: d\nbase_url: https://news.example.org/\n"
+                        "search: true\n",
+        "content/general/a.md": article("Harbour story", "2024-06-10 10:00",
+                                        image="{src: pic.jpg, alt: Red harbour, "
+                                              "credit: Jane Doe}", body="Ferry harvest."),
+    })
+    Image.new("RGB", (640, 360), (200, 10, 10)).save(site / "content/general/pic.jpg")
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    with (site / "newsgen.yaml").open("a", encoding="utf-8") as config:
+        config.write("strings: {photo: Foto}\n")
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    _clean_equals(site, "--now", NOW)
+    (site / "newsgen.yaml").write_text(
+        (site / "newsgen.yaml").read_text("utf-8").replace(".org/", ".org/news/"), "utf-8")
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    _clean_equals(site, "--now", NOW)
+    assert newsgen("build", "-s", site, "--now", "2025-01-01 01:30").code == 0
+    assert newsgen("build", "-s", site, "--now", "2024-12-31 01:30").code == 0
+    _clean_equals(site, "--now", "2024-12-31 01:30")
 
 
 def test_an_index_file_edited_in_the_output_is_made_again(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from newsgen.stages.loader import stray_templates, theme_files
 # The stages after the "nothing changed" check are imported where they run: a build with
 # nothing to do starts without Jinja, Pillow, the linker and the renderer.
 if TYPE_CHECKING:
+    from newsgen.incremental.fingerprint import Fingerprints
     from newsgen.stages import images
     from newsgen.stages.kinds import Page
     from newsgen.stages.render import Renderer
@@ -266,7 +267,7 @@ def build(options: BuildOptions, reporter: Reporter,
             clock.stage("render")
         else:
             _write(state, out_dir, options, site, pages, todo, renderer, imageset,
-                   prints, old, previous, key, fps.templates, result, clock)
+                   prints, old, previous, key, fps, result, clock)
             _digested(state, out_dir, options, result)
         result.seconds = clock.total
         return result
@@ -291,7 +292,7 @@ def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
 def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: Site,
            pages: list[Page], todo: list[Page], renderer: Renderer,
            imageset: images.ImageSet, prints: dict[str, str], old: dict[str, str],
-           previous: OutputRecord | None, key: str, templates: dict[str, str],
+           previous: OutputRecord | None, key: str, fps: Fingerprints,
            result: BuildResult, clock: _Clock) -> None:
     """Render the changed pages into the output's next tree, add the files, swap it in,
     and record what the output holds (newsgen.output.writer says why it is never a mix)."""
@@ -324,9 +325,10 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 from newsgen.incremental.search_parts import index_search
 
                 search_keys, result.search_stale = index_search(
-                    site, pages, templates[renderer.template_for_kind("article")], writer,
+                    site, pages, fps.templates[renderer.template_for_kind("article")], writer,
                     options.cache_path if options.use_cache else None, options.search_later,
-                    reporter, previous.search if previous is not None else {})
+                    reporter, previous.search if previous is not None else {}, fps.langs,
+                    imageset.info)
                 clock.stage("search")
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from newsgen.errors import Reporter
@@ -15,7 +16,8 @@ from newsgen.stages.kinds import Page
 
 def index_search(site: Site, pages: list[Page], template: str, writer: Writer,
                  cache_dir: Path | None, search_later: bool, reporter: Reporter,
-                 committed: dict[str, str]) -> tuple[dict[str, str], bool]:
+                 committed: dict[str, str], langs: Mapping[str, str],
+                 images: Mapping[str, object]) -> tuple[dict[str, str], bool]:
     """The Pagefind index parts of every language, into the output; a part is indexed
     again only when what it indexes changed (see newsgen.stages.search): an article's URL,
     headline or body, or the article template (`template`: its digest). A page whose
@@ -24,7 +26,7 @@ def index_search(site: Site, pages: list[Page], template: str, writer: Writer,
     over by links without reading a byte. Returns the parts' keys, and whether some
     parts were left as they were to be indexed later (`search_later`: `newsgen
     serve` after its first build)."""
-    wanted = search.parts_of(site, pages, template)
+    wanted = search.parts_of(site, pages, template, langs, images)
     keys: dict[str, str] = {}
     stale = False
     later = (lambda ix: ix.folder in committed) if search_later else None

@@ -22,7 +22,7 @@ import os
 import shutil
 import subprocess  # noqa: S404 - runs the Pagefind binary that ships with newsgen
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -200,10 +200,16 @@ class _Page(Protocol):  # newsgen.stages.kinds.Page, which imports this module
     def entry(self) -> Entry | None: ...
 
 
-def parts_of(site: Site, pages: Iterable[_Page], template: str) -> list[PartIndex]:
+def parts_of(site: Site, pages: Iterable[_Page], template: str,
+             langs: Mapping[str, str] | None = None,
+             images: Mapping[str, object] | None = None) -> list[PartIndex]:
     """The parts of every language's index and the articles in each: their path, their
-    URL and a digest of what is indexed of them (`template`: the article template's
-    digest), so that a part is indexed again only when one of these changed."""
+    URL and a digest of what is indexed of them, so that a part is indexed again only when
+    one of these changed: `template`, the article template's digest; `langs`, each
+    language's settings (its labels, the photo credit's among them, and the base URL that
+    the lead image's address holds: newsgen.incremental.fingerprint); `images`, the lead
+    images' sizes, which decide their variants."""
+    langs, images = langs or {}, images or {}
     now = site.now.astimezone(site.config.tz)
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     prefixes = {ls.lang.code: ls.prefix for ls in site.languages}
@@ -214,8 +220,11 @@ def parts_of(site: Site, pages: Iterable[_Page], template: str) -> list[PartInde
         # Pagefind's UI puts the folder above the bundles (`/news/ru/`) before a result's
         # URL, so each page is given by its path below the language's root.
         url = "/" + quote(p.url[len(prefixes[p.lang]):])
-        indexed = digest(f"{template}|{p.entry.article.title}|{p.entry.body_key}|"
-                         f"{p.entry.body_urls}".encode())
+        e = p.entry
+        image = e.image and (e.image.url, e.image.external, e.image.alt, e.image.caption,
+                             e.image.credit, images.get(e.image.url))
+        indexed = digest(f"{template}|{langs.get(p.lang)}|{e.article.title}|{e.body_key}|"
+                         f"{e.body_urls}|{image}".encode())
         groups.setdefault((p.lang, part), []).append((p.path, url, indexed))
     return [PartIndex(code, prefixes[code], part, tuple(items))
             for (code, part), items in sorted(groups.items())]

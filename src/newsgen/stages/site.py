@@ -276,9 +276,11 @@ class Linker(References, Naming):
         events += [p.article.date for p in placed if self.drafts or not p.article.draft]
         events += [p.article.expiry for p in placed if p.article.expiry is not None]
         events += [e.article.date + news_window for e in final.values()]
-        if self.config.search:  # search parts are cut by the current year (search.part_of)
+        if self.config.search:  # search parts are cut by the current year (search.part_of):
+            # valid from this year's first moment (a clock set back before it) to the next's
             year = self.now.astimezone(self.config.tz).year
-            events.append(datetime(year + 1, 1, 1, tzinfo=self.config.tz))
+            events += [datetime(year, 1, 1, tzinfo=self.config.tz),
+                       datetime(year + 1, 1, 1, tzinfo=self.config.tz)]
         before = [e for e in events if e <= self.now]
         after = [e for e in events if e > self.now]
         return Site(
