@@ -10,6 +10,13 @@ from conftest import NOW, article, newsgen, soup, tree_digest, write_site
 SECTIONS = "sections:\n  - {slug: general, title: General}\n"
 
 
+def _errors(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
+    """The errors `newsgen check` gives a site of `files`."""
+    run = newsgen("check", "-s", write_site(tmp_path / "site", files), "--now", NOW)
+    assert run.code == 1
+    return run.errors()
+
+
 def _built(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     site = write_site(tmp_path / "site", {"content/general/ok.md": article("Fine"), **files})
     run = newsgen("build", "-s", site, "--now", NOW)
@@ -81,11 +88,9 @@ def test_an_unknown_section_hides_none_of_the_files_other_errors(tmp_path: Path)
 
 
 def test_an_address_without_a_host_is_an_error(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", {
+    assert _errors(tmp_path, {
         "content/general/a.md": article("A", related='["https://"]', image='"http://"'),
-    })
-    run = newsgen("check", "-s", site, "--now", NOW)
-    assert run.errors() == [
+    }) == [
         "content/general/a.md:5: error: related: 'https://' names no host: write the whole "
         "address, like https://example.org/page",
         "content/general/a.md:6: error: image: 'http://' names no host: write the whole "
@@ -93,22 +98,18 @@ def test_an_address_without_a_host_is_an_error(tmp_path: Path) -> None:
 
 
 def test_latin1_text_is_named_as_such(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", {
+    assert _errors(tmp_path, {
         "content/general/a.md": article("Café opens", body="A naïve plan.").encode("cp1252"),
-    })
-    run = newsgen("check", "-s", site, "--now", NOW)
-    assert run.errors() == [
+    }) == [
         "content/general/a.md:2: error: not UTF-8 text (byte 0xe9 on this line); it looks "
         "like Windows-1252 (Latin-1): save it as UTF-8"]
 
 
 def test_front_matter_that_does_not_open_on_the_first_line(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", {
+    assert _errors(tmp_path, {
         "content/general/a.md": "\n" + article("A"),
         "content/general/b.md": article("B").split("\n", 1)[1],
-    })
-    run = newsgen("check", "-s", site, "--now", NOW)
-    assert run.errors() == [
+    }) == [
         "content/general/a.md:1: error: front matter must start on line 1: remove the empty "
         "line above '---' (line 2)",
         "content/general/b.md:1: error: no front matter: add a line '---' above this one, and "
@@ -162,12 +163,10 @@ def test_a_static_robots_txt_replaces_the_generated_one(tmp_path: Path) -> None:
 
 
 def test_an_article_in_the_way_of_a_generated_page_is_blamed_on_a_line(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", {
+    assert _errors(tmp_path, {
         "newsgen.yaml": 'permalink: "/{slug}/"\n',
         "content/x/archive.md": article("Archive", section="x"),
-    })
-    run = newsgen("check", "-s", site, "--now", NOW)
-    assert run.errors() == [
+    }) == [
         "content/x/archive.md:1: error: the archive and content/x/archive.md would both write "
         "/archive/index.html; rename one of them"]
 
