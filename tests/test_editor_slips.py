@@ -251,3 +251,10 @@ def test_fixing_an_unreadable_config_reads_the_articles_again(tmp_path: Path) ->
     assert result is None
     assert [d.message.split(" (")[0] for d in reporter.errors] == [
         "missing required field 'date'", "missing required field 'section'"]
+
+
+def test_an_alias_that_is_the_articles_own_url_says_so(tmp_path: Path) -> None:
+    assert _errors(tmp_path, {
+        "content/general/a.md": article("A", aliases="[/general/a/]"),
+    }) == ["content/general/a.md:5: error: aliases: /general/a/ is the article's own URL: "
+           "remove it"]

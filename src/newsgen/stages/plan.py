@@ -163,6 +163,11 @@ def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None
             owners[page.path] = page
             continue
         where = _blame(site, page) or _blame(site, first) or ("newsgen.yaml", None)
+        if page.kind == "redirect" and first.entry is not None and (
+                first.entry.article.source == page.items[0].article.source):
+            reporter.error(where[0], where[1], f"aliases: /{first.url} is the article's own "
+                                               "URL: remove it")
+            continue
         reporter.error(where[0], where[1], f"{page.origin} and {first.origin} would both write "
                                            f"/{page.path}; rename one of them")
     files: dict[str, str] = {}  # output path -> the site's file that writes it
