@@ -52,6 +52,10 @@ YAML_MISTAKES = [
      "image:\n\u00a0\u00a0src: a.jpg\n",
      "6: error: this line is indented with non-breaking spaces (U+00A0): replace them with "
      "ordinary spaces"),
+    ("non-breaking spaces before a required key", "title: T\n\u00a0date: 2024-12-18\n"
+     "section: General\n",
+     "3: error: this line is indented with non-breaking spaces (U+00A0): replace them with "
+     "ordinary spaces"),
     ("an author without a name", "title: T\ndate: 2024-12-18\nsection: General\nauthors:\n"
      "  - url: https://example.org/ann\n",
      "6: error: authors: an author written as a mapping needs its `name:`"),

@@ -49,7 +49,8 @@ def test_a_misspelt_draft_is_an_error_and_publishes_nothing(tmp_path: Path) -> N
             "article back)"]
         assert tree_digest(site / "dist") == before
     # A key near one of them whose value holds nothing back is the usual warning.
-    for key, value in (("publisher", "Reuters"), ("Draft", "false"), ("draft_by", "Ann")):
+    for key, value in (("publisher", "Reuters"), ("Draft", "false"), ("draft_by", "Ann"),
+                       ("craft", "true"), ("unpublished", "true"), ("republished", "false")):
         (site / "content/general/plans.md").write_text(
             article("Plans", **{key: value}), "utf-8")
         run = newsgen("build", "-s", site, "--now", NOW)
@@ -187,6 +188,9 @@ def test_a_required_field_misspelt_is_named_where_it_is(tmp_path: Path) -> None:
 def test_a_misspelt_template_override_is_said(tmp_path: Path) -> None:
     site = _built(tmp_path, {
         "templates/artcle.html": '{% extends "base.html" %}',
+        "templates/article.html": '{% extends "base.html" %}',
+        **{f"templates/{name}": "x" for name in (
+            "article.html~", "#article.html#", ".article.html.swp", "article.html.bak")},
         "templates/partial.html": "<p>used</p>",
         "templates/home.html": '{% extends "base.html" %}{% block content %}'
                                '{% include "partial.html" %}{% endblock %}',
@@ -211,13 +215,15 @@ def test_a_bad_alias_hides_none_of_the_other_aliases_clashes(tmp_path: Path) -> 
         assert any("needs /feed.xml/ as a folder" in m for m in messages)
 
 
-def test_latin_text_on_a_turkish_site_is_named_by_the_turkish_code_page(tmp_path: Path) -> None:
+def test_latin_text_is_named_by_its_languages_code_page(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {
-        "newsgen.yaml": "language: tr\n",
+        "newsgen.yaml": "language: tr\nlanguages:\n  en: {title: News}\n",
         "content/general/a.md": article("Başbakan köprüyü açtı").encode("cp1254"),
+        "content/en/general/b.md": article("Mañana à la café").encode("cp1252"),
     })
     run = newsgen("check", "-s", site, "--now", NOW)
-    assert run.errors()[0].endswith("it looks like Windows-1254: save it as UTF-8")
+    assert run.errors()[0].endswith("it looks like Windows-1252 (Latin-1): save it as UTF-8")
+    assert run.errors()[1].endswith("it looks like Windows-1254: save it as UTF-8")
 
 
 def test_a_raw_h1_in_a_script_or_preformatted_text_is_left_alone(tmp_path: Path) -> None:

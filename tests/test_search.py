@@ -96,6 +96,13 @@ def test_only_changed_parts_are_indexed_again(tmp_path: Path) -> None:
     assert keys["tk"].stat().st_mtime_ns == stamps["tk"]
     assert {p: p.stat().st_mtime_ns for p in (site / "dist/tk/pagefind").rglob("*")
             if p.is_file()} == index_files
+    # A new file of the site, or a new description, changes nothing that is indexed.
+    stamps = {lang: key.stat().st_mtime_ns for lang, key in keys.items()}
+    write_site(site, {"static/extra.txt": "x",
+                      "newsgen.yaml": (site / "newsgen.yaml").read_text("utf-8")
+                      + "description: Searchable news.\n"})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert {lang: key.stat().st_mtime_ns for lang, key in keys.items()} == stamps
 
 
 def _clean_equals(site: Path, *args: str) -> None:

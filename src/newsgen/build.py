@@ -327,8 +327,8 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 search_keys, result.search_stale = index_search(
                     site, pages, fps.templates[renderer.template_for_kind("article")], writer,
                     options.cache_path if options.use_cache else None, options.search_later,
-                    reporter, previous.search if previous is not None else {}, fps.langs,
-                    imageset.info)
+                    reporter, previous.search if previous is not None else {},
+                    renderer.labels, imageset.info)
                 clock.stage("search")
             for asset in site.assets:
                 writer.copy(asset.output, config.root / asset.source)

@@ -6,17 +6,19 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from newsgen.errors import Reporter
+from newsgen.hashing import digest
 from newsgen.model.config import CONFIG_NAME
 from newsgen.model.site import Site
 from newsgen.output.writer import Writer
 from newsgen.parse.config import line_of_key
+from newsgen.parse.i18n import Labels
 from newsgen.stages import search
 from newsgen.stages.kinds import Page
 
 
 def index_search(site: Site, pages: list[Page], template: str, writer: Writer,
                  cache_dir: Path | None, search_later: bool, reporter: Reporter,
-                 committed: dict[str, str], langs: Mapping[str, str],
+                 committed: dict[str, str], labels: Mapping[str, Labels],
                  images: Mapping[str, object]) -> tuple[dict[str, str], bool]:
     """The Pagefind index parts of every language, into the output; a part is indexed
     again only when what it indexes changed (see newsgen.stages.search): an article's URL,
@@ -26,6 +28,11 @@ def index_search(site: Site, pages: list[Page], template: str, writer: Writer,
     over by links without reading a byte. Returns the parts' keys, and whether some
     parts were left as they were to be indexed later (`search_later`: `newsgen
     serve` after its first build)."""
+    # What an indexed article shows besides its own: its language's labels (a credit's
+    # "Photo"), and the base URL, whose path the lead image's address holds.
+    langs = {code: digest(repr((sorted(lab.values.items()), sorted(lab.forms.items()),
+                                lab.plural, site.config.base_url)).encode())
+             for code, lab in labels.items()}
     wanted = search.parts_of(site, pages, template, langs, images)
     keys: dict[str, str] = {}
     stale = False

@@ -72,17 +72,16 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
     """The line of the first byte that is not UTF-8, and a message that names the likely
     encoding. The guess (charset-normalizer) only words the hint: nothing is decoded by it.
     Among the encodings it finds plausible, one whose text reads as a language of the site
-    (`languages`: their English names, "Russian") comes first: a short Russian title in
-    Windows-1251 reads as well in Windows-1250 (as Romanian) to it.
+    (`languages`: their English names, "Russian"; the file's own first) comes first: a
+    short Russian title in Windows-1251 reads as well in Windows-1250 (as Romanian) to it.
     """
     languages = list(languages)
     line = data.count(b"\n", 0, exc.start) + 1
     bad = data[exc.start:exc.start + 1].hex()
     message = f"not UTF-8 text (byte 0x{bad} on this line)"
     hint = "save the file as UTF-8"
-    if _western(data[:65536]):  # the site's language names the Windows code page
-        page = next((_LATIN_PAGES[lang] for lang in sorted(languages)
-                     if lang in _LATIN_PAGES), "Windows-1252 (Latin-1)")
+    if _western(data[:65536]):  # the file's language names the Windows code page
+        page = _LATIN_PAGES.get(languages[0] if languages else "", "Windows-1252 (Latin-1)")
         return line, f"{message}; it looks like {page}: save it as UTF-8"
     try:
         from charset_normalizer import from_bytes

@@ -31,6 +31,23 @@ from newsgen.parse.yamltree import (
     to_python,
 )
 
+
+def _one_off(word: str, field: str) -> bool:
+    """`word` is `field` with one letter left out, added, replaced or two swapped, its
+    first letter kept (`draf`, `drafts`, `darft`; not `craft`, `unpublished`)."""
+    if word == field:
+        return True
+    if not word or word[0] != field[0] or abs(len(word) - len(field)) > 1:
+        return False
+    if len(word) == len(field):
+        diff = [i for i, (a, b) in enumerate(zip(word, field, strict=True)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == field[diff[1]]
+                                  and word[diff[1]] == field[diff[0]])
+    short, long = sorted((word, field), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 _MISSING_HINT = {
     "title": "",
     "date": " (or set filename_dates: true in newsgen.yaml and name the file "
@@ -57,11 +74,13 @@ class Validator(FieldReader):
         fields: dict[str, Any] = {}
         params: dict[str, Any] = {}
         typos: dict[str, tuple[str, int]] = {}  # a required field -> a key one letter off it
+        mangled: set[str] = set()
         for key, value in node.items:
             name = key.text
             if name.startswith("\u00a0"):  # YAML reads them as the key's own characters
                 self.error(key.line, "this line is indented with non-breaking spaces (U+00A0): "
                                      "replace them with ordinary spaces")
+                mangled.add(name.lstrip("\u00a0 "))  # not missing as well
                 continue
             if name not in KNOWN_FIELDS:
                 params[name] = to_python(value)
@@ -93,7 +112,7 @@ class Validator(FieldReader):
         # folder or its categories: newsgen.yaml says, so only the title is missed then)
         for required in ("title",) if self.config.misread else ("title", "date", "section"):
             typo = typos.get(required)
-            if required not in lines and not given.get(required):
+            if required not in lines and not given.get(required) and required not in mangled:
                 if typo is not None:
                     self.error(typo[1], f"missing required field '{required}': is '{typo[0]}' "
                                         f"a misspelling of it?")
@@ -237,7 +256,7 @@ class Validator(FieldReader):
         `expirydate`) that an unknown key is one letter off, in any capitals, with a
         value that would hold it back; None for any other key (`publisher: Reuters`,
         `Draft: false`, Hugo's `publishDate`)."""
-        guess = difflib.get_close_matches(name.lower(), HOLDING, n=1, cutoff=0.75)
+        guess = [f for f in HOLDING if _one_off(name.lower(), f)]
         if not guess:
             return None
         flag = as_bool(value)

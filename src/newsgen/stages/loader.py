@@ -22,6 +22,7 @@ from newsgen.model.content import Article, Asset, article_stem
 from newsgen.parse import i18n
 from newsgen.parse.datatree import parse_json, parse_toml
 from newsgen.parse.frontmatter import SplitError, decode, encoding_problem, split
+from newsgen.parse.readings import path_facts
 from newsgen.parse.validate import Validator
 from newsgen.parse.yamltree import YamlError, YMap, YNode, describe, parse
 
@@ -237,7 +238,11 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
-        names = [i18n.english_name(lang.code) for lang in config.languages]
+        # The file's own language first (its folder's or suffix's, else the site's), then
+        # the site's others.
+        own = path_facts(config, rel[len("content/"):]).lang or config.language
+        names = [i18n.english_name(code) for code in
+                 dict.fromkeys([own, *(lang.code for lang in config.languages)])]
         reporter.error(rel, *encoding_problem(data, exc, names))
         return None
     try:
@@ -307,6 +312,8 @@ def stray_templates(root: Path, tree: SourceTree, reporter: Reporter) -> None:
             continue
     for rel in own:
         name = rel[len("templates/"):]
+        if is_ignored(name.rsplit("/", 1)[-1]):  # `.article.html.swp`, `article.html~`
+            continue
         guess = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
         if name in names or not guess or any(name in text for text in texts):
             continue

@@ -205,10 +205,9 @@ def parts_of(site: Site, pages: Iterable[_Page], template: str,
              images: Mapping[str, object] | None = None) -> list[PartIndex]:
     """The parts of every language's index and the articles in each: their path, their
     URL and a digest of what is indexed of them, so that a part is indexed again only when
-    one of these changed: `template`, the article template's digest; `langs`, each
-    language's settings (its labels, the photo credit's among them, and the base URL that
-    the lead image's address holds: newsgen.incremental.fingerprint); `images`, the lead
-    images' sizes, which decide their variants."""
+    one of these changed: `template`, the article template's digest; `langs`, a digest
+    per language of what its articles show besides their own (newsgen.incremental.
+    search_parts); `images`, the lead images' sizes, which decide their variants."""
     langs, images = langs or {}, images or {}
     now = site.now.astimezone(site.config.tz)
     groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
