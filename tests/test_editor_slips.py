@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import NOW, article, newsgen, soup, tree_digest, write_site
 
 SECTIONS = "sections:\n  - {slug: general, title: General}\n"
@@ -264,3 +265,27 @@ def test_an_alias_that_is_the_articles_own_url_says_so(tmp_path: Path) -> None:
         "content/general/a.md": article("A", aliases="[/general/a/]"),
     }) == ["content/general/a.md:5: error: aliases: /general/a/ is the article's own URL: "
            "remove it"]
+
+
+def test_an_upgrade_of_newsgen_is_a_change_every_build_sees(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build after an upgrade is no "nothing changed": the new code may read the same
+    sources otherwise (a misspelt draft, now an error), or render them otherwise."""
+    from conftest import build_here
+
+    from newsgen import hashing
+
+    site = write_site(tmp_path / "site", {"content/general/a.md": article("A")})
+    first, _ = build_here(site)
+    assert first is not None and first.rendered > 0
+    again, _ = build_here(site)
+    assert again is not None and again.nothing_changed
+    try:
+        monkeypatch.setattr(hashing, "__version__", "99.0")
+        hashing.code_identity.cache_clear()
+        upgraded, _ = build_here(site)
+        assert upgraded is not None and not upgraded.nothing_changed
+        assert upgraded.rendered == first.rendered  # every page, by the new code
+    finally:
+        monkeypatch.undo()
+        hashing.code_identity.cache_clear()

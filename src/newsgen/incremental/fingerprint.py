@@ -17,8 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
 
-from newsgen import __version__
-from newsgen.hashing import digest
+from newsgen.hashing import code_identity, digest
 from newsgen.model.site import Entry, LanguageSite, Site, Term
 from newsgen.stages import images
 from newsgen.stages.kinds import KINDS, Page
@@ -161,7 +160,7 @@ class Fingerprints:
         outputs = sorted(a.output for a in site.assets)
         for ls in site.languages:
             self.langs[ls.lang.code] = digest(_dump((
-                __version__, config_bytes, ls.lang, ls.sections,
+                code_identity(), config_bytes, ls.lang, ls.sections,
                 [(o.lang.code, o.lang.title, o.prefix) for o in site.languages],
                 bool(ls.tags), bool(ls.authors), bool(ls.months),
                 renderer.labels[ls.lang.code], outputs, renderer.ctx.preview,

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from newsgen import __version__
-from newsgen.hashing import digest
+from newsgen.hashing import code_identity, digest
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.markup import CONVERTER
 from newsgen.stages.loader import SourceTree
@@ -50,7 +49,7 @@ def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> 
     except OSError:
         config_stat = None
     return digest(_dump((
-        __version__, CONVERTER, options, str(config.root), config_stat,
+        code_identity(), CONVERTER, options, str(config.root), config_stat,
         tree.key or tree_key(tree), theme_stats,
     )))
 

@@ -22,8 +22,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from newsgen import __version__
-from newsgen.hashing import digest
+from newsgen.hashing import code_identity, digest
 from newsgen.incremental.database import dump
 from newsgen.incremental.keys import theme_files
 from newsgen.model.config import CONFIG_NAME, Config
@@ -72,6 +71,6 @@ def content_key(options: tuple[object, ...], config: Config, files: Digests) -> 
     if not settings and (config.root / CONFIG_NAME).exists():
         return None
     return digest(dump((
-        __version__, CONVERTER, options, os.fspath(config.root), settings,
+        code_identity(), CONVERTER, options, os.fspath(config.root), settings,
         [(rel, found[1]) for rel, found in files.items()], _theme(),
     )))

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, unquote
 
-from newsgen import __version__
-from newsgen.hashing import digest
+from newsgen.hashing import code_identity, digest
 from newsgen.model.site import Entry, Site
 
 BUNDLE = "pagefind/"  # the parts' folder, under each language's prefix
@@ -74,7 +73,7 @@ class PartIndex:
     @property
     def key(self) -> str:
         text = "\n".join(f"{p}\t{u}\t{f}" for p, u, f in self.pages)
-        return digest(f"{__version__}|{self.code}|{_pagefind_version()}|{text}".encode())
+        return digest(f"{code_identity()}|{self.code}|{_pagefind_version()}|{text}".encode())
 
 
 def _pagefind_version() -> str:
