@@ -15,7 +15,7 @@ from newsgen.parse.config_values import check_language_code, country_languages
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
-from newsgen.parse.yamlhelp import comment_hint, cut_by_comment
+from newsgen.parse.yamlhelp import comment_hint, cut_by_comment, dash_fix, misaligned_items
 from newsgen.parse.yamltree import (
     YMap,
     YNode,
@@ -279,8 +279,7 @@ class FieldReader:
         stripped = self.raw(node.line).strip()
         if len(stripped) < 2 or stripped[0] != "-" or stripped[1].isspace():
             return False
-        self.error(node.line, f"a list item needs a space after the dash: "
-                              f"`- {stripped[1:].strip()}`")
+        self.error(node.line, dash_fix(stripped))
         return True
 
     def folded(self, item: YNode, text: str) -> bool:
@@ -292,10 +291,8 @@ class FieldReader:
         after = self.raw(item.line + 1)
         if text in here or not after.lstrip().startswith("- "):
             return False
-        first = len(here) - len(here.lstrip())
-        second = len(after) - len(after.lstrip())
-        self.error(item.line + 1, f"this list item is indented by {second} spaces and the one "
-                                  f"above by {first} spaces: line up the items of one list")
+        self.error(item.line + 1, misaligned_items(len(after) - len(after.lstrip()),
+                                                   len(here) - len(here.lstrip())))
         return True
 
     def related(self, node: YNode) -> tuple[RelatedItem, ...]:

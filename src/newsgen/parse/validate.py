@@ -20,6 +20,7 @@ from newsgen.parse.config_values import as_language_code
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.fields import ALIASES, HOLDING, KNOWN_FIELDS, FieldReader
 from newsgen.parse.slugs import full_length, section_slug, slug_or_fallback, slugify
+from newsgen.parse.yamlhelp import NBSP_INDENT
 from newsgen.parse.yamltree import (
     YMap,
     YNode,
@@ -78,8 +79,7 @@ class Validator(FieldReader):
         for key, value in node.items:
             name = key.text
             if name.startswith("\u00a0"):  # YAML reads them as the key's own characters
-                self.error(key.line, "this line is indented with non-breaking spaces (U+00A0): "
-                                     "replace them with ordinary spaces")
+                self.error(key.line, NBSP_INDENT)
                 mangled.add(name.lstrip("\u00a0 "))  # not missing as well
                 continue
             if name not in KNOWN_FIELDS:
@@ -97,8 +97,7 @@ class Validator(FieldReader):
                 elif guess and guess[0] in ("title", "date", "section"):
                     typos.setdefault(guess[0], (name, key.line))  # said with what is missing
                 elif guess and guess[0] not in lines:
-                    self.warning(key.line, f"unknown field '{name}' is kept for templates "
-                                           f"(article.params); did you mean '{guess[0]}'?")
+                    self.kept(name, key.line, guess[0])
         facts = self.facts
         categories = self.text_list(v, "categories", commas=True) if (
             v := node.get("categories")) is not None else ()
@@ -120,8 +119,7 @@ class Validator(FieldReader):
                     self.error(1, f"missing required field '{required}'"
                                   f"{self.missing(required)}")
             elif typo is not None and required not in lines:  # the path gives it
-                self.warning(typo[1], f"unknown field '{typo[0]}' is kept for templates "
-                                      f"(article.params); did you mean '{required}'?")
+                self.kept(typo[0], typo[1], required)
         title = self.text(v, "title") if (v := node.get("title")) is not None else None
         when = facts.date
         if (v := node.get("date")) is not None:
@@ -250,6 +248,10 @@ class Validator(FieldReader):
             lines=dict(lines),
             **fields,
         )
+
+    def kept(self, name: str, line: int, guess: str) -> None:
+        self.warning(line, f"unknown field '{name}' is kept for templates (article.params); "
+                           f"did you mean '{guess}'?")
 
     def holds(self, name: str, value: YNode) -> str | None:
         """The field that holds an article back (`draft: true`, `published: false`, an

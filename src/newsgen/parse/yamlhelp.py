@@ -47,11 +47,25 @@ def _key_value(text: str) -> tuple[str, str] | None:
     return match.group("key").strip(), (match.group("value") or "").rstrip()
 
 
+# Indentation pasted from a word processor or a web page.
+NBSP_INDENT = ("this line is indented with non-breaking spaces (U+00A0): replace them with "
+               "ordinary spaces")
+
+
+def dash_fix(stripped: str) -> str:
+    """For a list item written `-energy`."""
+    return f"a list item needs a space after the dash: `- {stripped[1:].strip()}`"
+
+
+def misaligned_items(here: int, there: int) -> str:
+    return (f"this list item is indented by {_spaces(here)} and the one above by "
+            f"{_spaces(there)}: line up the items of one list")
+
+
 def _quote_fix(key: str, value: str, why: str) -> str:
     text = value.strip()
-    curly = len(text) > 1 and text[0] in "“„«" and text[-1] in "”“»"
-    if curly:  # typographic quotes are text to YAML
-        value = value.strip()[1:-1]
+    if len(text) > 1 and text[0] in "“„«" and text[-1] in "”“»":  # text to YAML
+        value = text[1:-1]
         why += " (curly quotes “…” are text to YAML, not quotes)"
     return f"{key}: {why}: put the {key} in quotes: `{key}: {quoted(value)}`"
 
@@ -124,8 +138,7 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
         stripped = bad.strip()
         above = _line(lines, context_at.line - 1).rstrip()
         if stripped.startswith("-") and not stripped.startswith("- "):
-            return context_at.line, (f"a list item needs a space after the dash: "
-                                     f"`- {stripped[1:].strip()}`")
+            return context_at.line, dash_fix(stripped)
         if above.endswith(("|", ">", "|-", ">-")):
             return context_at.line, ("the text of a block (`|` or `>`) must be indented "
                                      "under its key")
@@ -193,14 +206,13 @@ def _misaligned(lines: list[str], line: int, key: str | None) -> str:
     above = next((lines[i] for i in range(line - 1, -1, -1) if lines[i].strip()), "")
     here, there = _indent(text), _indent(above)
     if text.lstrip().startswith("-") and above.lstrip().startswith("-") and here != there:
-        return (f"this list item is indented by {_spaces(here)} and the one above by "
-                f"{_spaces(there)}: line up the items of one list")
+        return misaligned_items(here, there)
     item = above.lstrip()
-    if key is not None and item.startswith("- ") and _key_value(item[2:].lstrip()):
+    first = _key_value(item[2:].lstrip()) if item.startswith("- ") else None
+    if key is not None and first is not None:
         # `  - ref: a` above: the item's keys start after the dash
         column = there + 2 + len(item[2:]) - len(item[2:].lstrip())
-        first = _key_value(item[2:].lstrip())
-        if first is not None and here != column:
+        if here != column:
             return (f"'{key}' is indented by {_spaces(here)} and '{first[0]}' after the dash "
                     f"above it by {_spaces(column)}: line up the keys of one list item")
     kv_above = _key_value(above)

@@ -127,8 +127,7 @@ def parse(text: str, line_offset: int = 0,
         for n in sorted(set(near)):  # pasted from a word processor or a web page
             raw = lines[n] if n < len(lines) else ""
             if "\u00a0" in raw[:len(raw) - len(raw.lstrip(" \t\u00a0"))]:
-                line, message = n, ("this line is indented with non-breaking spaces "
-                                    "(U+00A0): replace them with ordinary spaces")
+                line, message = n, yamlhelp.NBSP_INDENT
                 break
         raise YamlError(message, line + 1 + line_offset if line is not None else None) from None
     except yaml.YAMLError as exc:
