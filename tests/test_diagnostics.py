@@ -501,3 +501,21 @@ def test_a_file_name_ending_like_a_language_the_site_lacks_is_said(tmp_path: Pat
         "content/general/visit.de.md: warning: '.de' in the file name is not one of the "
         "site's languages (tk, en), so the article is in tk; add de under languages: in "
         "newsgen.yaml, or rename the file"]
+
+
+def test_new_takes_a_language_spelt_as_the_site_likes(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "language: tk\nlanguages:\n  ru: {title: R}\n  zh_cn: {title: Z}\n",
+    })
+    for lang, title in (("zh-CN", "Sergi"), ("zh_cn", "Bazar"), ("RU", "Выставка")):
+        run = newsgen("new", title, "--section", "general", "--lang", lang, "-s", site)
+        assert run.code == 0, run.err
+        folder = "ru" if lang == "RU" else "zh_cn"  # newsgen.yaml's folder, never a second one
+        assert run.out.strip().startswith(f"content/{folder}/general/")
+        assert f"lang: {folder}" in (site / run.out.strip()).read_text("utf-8")
+    run = newsgen("build", "-s", site, "--drafts", "--now", NOW)
+    assert run.code == 0, run.err
+    assert {p.name for p in (site / "content").iterdir()} == {"ru", "zh_cn"}
+    run = newsgen("new", "X", "--section", "general", "--lang", "fr", "-s", site)
+    assert run.code == 1
+    assert "'fr' is not a language of this site (configured: tk, ru, zh_cn)" in run.err

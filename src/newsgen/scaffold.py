@@ -10,6 +10,7 @@ import yaml
 from newsgen.errors import did_you_mean
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.config import section_hint, section_names
+from newsgen.parse.config_values import as_language_code
 from newsgen.parse.slugs import section_slug, slug_or_fallback
 
 
@@ -33,9 +34,13 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
     if not sec_slug:
         raise ScaffoldError(f"section '{section}' gives an empty slug")
     codes = [lc.code for lc in config.languages]
-    if lang is not None and lang not in codes:
-        raise ScaffoldError(f"'{lang}' is not a language of this site (configured: "
-                            f"{', '.join(codes)}){did_you_mean(lang, codes, cutoff=0.5)}")
+    if lang is not None:  # spelt as the site likes (`zh_cn`, `zh-CN`, `RU`): one language
+        written, lang = lang, as_language_code(lang)
+        if lang not in codes:
+            raise ScaffoldError(
+                f"'{written}' is not a language of this site (configured: "
+                f"{', '.join(lc.folder or lc.code for lc in config.languages)})"
+                f"{did_you_mean(lang, codes, cutoff=0.5)}")
     if config.sections is not None:
         names = section_names(config.sections)
         found = names.get(sec_slug)
@@ -49,8 +54,8 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
         section_title = match.titles.get(lang or config.language, match.title)
     slug = slug_or_fallback(title, seed=title)
     folder = config.root / "content"
-    if lang is not None and lang != config.language:
-        folder = folder / lang
+    if lang is not None and lang != config.language:  # its folder, as newsgen.yaml writes it
+        folder = folder / (config.language_config(lang).folder or lang)
     path = folder / sec_slug / f"{slug}.md"
     local = now.astimezone(config.tz)
     lines = [
@@ -60,7 +65,7 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
         f"section: {_yaml_text(section_title)}",
     ]
     if lang is not None:
-        lines.append(f"lang: {lang}")
+        lines.append(f"lang: {config.language_config(lang).folder or lang}")
     lines += [
         "tags: []",
         "draft: true",
