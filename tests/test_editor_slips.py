@@ -289,3 +289,16 @@ def test_an_upgrade_of_newsgen_is_a_change_every_build_sees(
     finally:
         monkeypatch.undo()
         hashing.code_identity.cache_clear()
+
+
+def test_alt_text_cut_by_a_comment_is_one_error_not_a_missing_alt(tmp_path: Path) -> None:
+    image = "image:\n  src: /p.png\n  alt: Ferry #2 at the pier\n"
+    text = f"---\ntitle: Ferry\ndate: 2024-12-18\nsection: General\n{image}---\nText.\n"
+    run = newsgen("check", "-s", write_site(tmp_path / "site", {
+        "content/general/a.md": text, "static/p.png": b"\x89PNG\r\n\x1a\n"}), "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/general/a.md:7: error: image.alt: everything after ' #' is a comment in "
+        "YAML, so the alt would be 'Ferry': put the alt in quotes: "
+        "`alt: \"Ferry #2 at the pier\"`"]
+    assert not [w for w in run.warnings() if "alt" in w]

@@ -269,6 +269,8 @@ class FieldReader:
         for key in ("alt", "caption", "credit"):
             if (v := node.get(key)) is not None:
                 extra[key] = self.text(v, f"image.{key}")
+        if "alt" in extra and extra["alt"] is None:  # written, and its error said: the
+            extra["alt"] = ""  # build fails, without a "no 'alt' text" warning beside it
         return Image(src=src, line=src_node.line, **extra)
 
     def undashed(self, node: YNode) -> bool:

@@ -139,6 +139,12 @@ def parse(text: str, line_offset: int = 0,
     return _Converter(line_offset, problems).convert(node, 0)
 
 
+# The tags YAML gives a value by itself, or that a writer may give to say so (`!!str 2024`)
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(_CORE + t for t in ("str", "null", "bool", "int", "float", "timestamp",
+                                            "seq", "map", "value", "merge", "yaml"))
+
+
 class _Converter:
     def __init__(self, line_offset: int, problems: list[YamlError] | None) -> None:
         self.offset = line_offset
@@ -161,6 +167,15 @@ class _Converter:
             )
         if depth > MAX_DEPTH:
             raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", self.line(node))
+        if str(node.tag) not in _PLAIN_TAGS:  # `!!python/object:…`, `!!binary`, `!foo`
+            shown = str(node.tag).replace(_CORE, "!!")
+            self.soft(YamlError(f"the YAML tag '{shown}' is not read here: remove it (front "
+                                "matter and newsgen.yaml hold text, numbers, lists and "
+                                "mappings)", self.line(node)))
+            # Read as text (a list or a mapping as its tag) for the fields' own checks,
+            # which then see no second problem in it: the build fails on this one.
+            text = str(node.value) if isinstance(node, yaml.ScalarNode) else shown
+            return YScalar(text, STR_TAG, False, self.line(node))
         if isinstance(node, yaml.ScalarNode):
             return YScalar(str(node.value), str(node.tag), not node.style, self.line(node))
         if isinstance(node, yaml.SequenceNode):
