@@ -48,11 +48,13 @@ def test_html_lang_and_direction(built: tuple[Path, Run]) -> None:
 def test_labels_and_dates_are_localized(built: tuple[Path, Run]) -> None:
     out, _ = built
     cases = {
-        "umumy/sapar/index.html": ("Ýene-de okaň", "18 dekabr 2024"),
-        "en/umumy/visit/index.html": ("Read also", "December 18, 2024"),
-        "ru/umumy/vizit/index.html": ("Читайте также", "18 декабря 2024 г."),
-        "ar/umumy/visit/index.html": ("اقرأ أيضًا", "ديسمبر"),
-        "de/umumy/besuch/index.html": ("Read also", "18. Dezember 2024"),
+        # A date and its time are joined as the language joins them (no comma in Turkmen,
+        # an Arabic comma in Arabic)
+        "umumy/sapar/index.html": ("Ýene-de okaň", "18 dekabr 2024 10:30"),
+        "en/umumy/visit/index.html": ("Read also", "December 18, 2024, 10:30 AM"),
+        "ru/umumy/vizit/index.html": ("Читайте также", "18 декабря 2024 г., 10:30"),
+        "ar/umumy/visit/index.html": ("اقرأ أيضًا", "ديسمبر 2024، 10:30"),
+        "de/umumy/besuch/index.html": ("Read also", "18. Dezember 2024, 10:30"),
     }
     for path, (label, day) in cases.items():
         page = soup(out / path)

@@ -198,10 +198,14 @@ def format_day(moment: datetime, code: str, pattern: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def format_moment(moment: datetime, code: str, pattern: str) -> str:
-    """Date and time: `18 December 2024, 10:30`; `moment` is already in the site's zone."""
-    day = format_date(moment, pattern, locale=_locale(code))
-    clock = format_time(moment, "short", tzinfo=moment.tzinfo, locale=_locale(code))
-    return f"{day}, {clock}"
+    """Date and time, joined as the language joins them: `18 December 2024, 10:30`,
+    `18 dekabr 2024 10:30`, `18 ديسمبر 2024، 10:30 ص`; `moment` is already in the site's
+    zone."""
+    locale = _locale(code)
+    day = format_date(moment, pattern, locale=locale)
+    clock = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    join = str(locale.datetime_formats["medium"]).replace("'", "")  # as Babel reads it
+    return re.sub(r"\{([01])\}", lambda m: day if m[1] == "1" else clock, join)
 
 
 def format_month(moment: datetime, code: str) -> str:
