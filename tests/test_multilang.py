@@ -346,3 +346,28 @@ def test_a_sections_first_article_in_a_language_updates_its_versions(tmp_path: P
     page = soup(site / "dist/en/ykdysadyyet/index.html")
     assert {link["hreflang"] for link in page.find_all("link", rel="alternate", hreflang=True)} \
         == {"tk", "en", "ru", "x-default"}
+
+
+def test_menus_and_indexes_follow_the_languages_alphabet(tmp_path: Path) -> None:
+    names = ["Sport", "Şäher", "Ykdysadyýet", "Ýaşlar", "Zenanlar", "Çagalar", "Daşary ýurt",
+             "Älem", "Bilim"]
+    turkmen = ["Bilim", "Çagalar", "Daşary ýurt", "Älem", "Sport", "Şäher", "Ykdysadyýet",
+               "Ýaşlar", "Zenanlar"]  # Ç after C, Ä after E, Ş after S, Ý after Y
+    russian = ["Ашхабад", "ёлка", "Ель", "Иран", "Йемен", "Хлопок", "Энергетика"]
+    files = {f"content/a{i}.md": article(f"A{i}", f"2024-12-{i + 1:02d} 10:00", section=name,
+                                         tags=f"[{name}]") for i, name in enumerate(names)}
+    files.update({f"content/ru/r{i}.md": article(f"R{i}", f"2024-12-{i + 1:02d} 10:00",
+                                                 section="Sport", tags=f"[{name}]")
+                  for i, name in enumerate(reversed(russian))})
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": f"title: Habarlar\nbase_url: {BASE}\nlanguage: tk\n"
+                        "languages:\n  ru: {title: Новости}\n", **files})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    out = site / "dist"
+    menu = [a.get_text(strip=True) for a in soup(out / "index.html").select("nav a")]
+    assert [m for m in menu if m in names] == turkmen
+    index = [a.get_text(strip=True) for a in soup(out / "tags/index.html").select("main li a")]
+    assert index == turkmen
+    index = [a.get_text(strip=True) for a in soup(out / "ru/tags/index.html").select("main li a")]
+    assert index == russian  # Й after И, Х before Э; Ё with Е

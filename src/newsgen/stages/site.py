@@ -24,6 +24,7 @@ from newsgen.model.site import (
     Term,
     newest_first,
 )
+from newsgen.parse.collation import sort_key
 from newsgen.parse.config import section_hint, section_names
 from newsgen.parse.markup import Body
 from newsgen.parse.slugs import section_slug, slugify
@@ -122,7 +123,7 @@ class Linker(References, Naming):
             title = sorted(counter.items(), key=lambda kv: (
                 -kv[1], kv[0].isupper(), kv[0].islower(), kv[0]))[0][0]
             ordered.append(Section(slug, title))
-        ordered.sort(key=lambda s: (s.title.casefold(), s.slug))
+        ordered.sort(key=lambda s: (sort_key(self.config.language, s.title), s.slug))
         return ordered, {s.slug: s for s in ordered}
 
     def section_of(self, a: Article, lookup: dict[str, Section]) -> Section | None:
@@ -381,12 +382,18 @@ class Linker(References, Naming):
             for t in e.authors:
                 authors[t.slug].append(e)
                 term_of.setdefault(("author", t.slug), t)
+
+        def indexed(kind: str, lists: dict[str, list[Entry]]) -> tuple[tuple[Term, tuple[
+                Entry, ...]], ...]:  # in the language's alphabetical order of their names
+            return tuple((term_of[(kind, k)], tuple(lists[k])) for k in sorted(
+                lists, key=lambda k: (sort_key(lang.code, term_of[(kind, k)].name), k)))
+
         return LanguageSite(
             lang=lang,
             entries=tuple(own),
             sections=tuple(s for s in ordered if s.slug in by_section),
             by_section=dict({k: tuple(v) for k, v in by_section.items()}),
-            tags=tuple((term_of[("tag", k)], tuple(v)) for k, v in sorted(tags.items())),
-            authors=tuple((term_of[("author", k)], tuple(v)) for k, v in sorted(authors.items())),
+            tags=indexed("tag", tags),
+            authors=indexed("author", authors),
             months=tuple((k, tuple(v)) for k, v in sorted(months.items(), reverse=True)),
         )
