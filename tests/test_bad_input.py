@@ -173,6 +173,42 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "timezone: Mars/Olympus\n",
         r"^newsgen\.yaml:1: error: timezone: 'Mars/Olympus' is not an IANA time zone",
     ),
+    # What a parser's own limits stop, or a value no count of anything could be
+    "JSON number of thousands of digits": (
+        "content/general/visit.md",
+        '{"title": "J", "date": "2024-12-18", "section": "General",\n"x": ' + "9" * 5000
+        + "}\nBody\n",
+        r"^content/general/visit\.md:2: error: JSON front matter: a number of 5000 digits is "
+        r"too long to read",
+    ),
+    "JSON nested thousands deep": (
+        "content/general/visit.md",
+        '{"title": "J", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\nBody\n",
+        r"^content/general/visit\.md:1: error: JSON front matter: values nested too deeply",
+    ),
+    "TOML nested thousands deep": (
+        "content/general/visit.md",
+        "+++\ntitle = 'T'\nx = " + "[" * 100_000 + "]" * 100_000 + "\n+++\nBody\n",
+        r"^content/general/visit\.md:2: error: TOML front matter: values nested too deeply",
+    ),
+    "config number of thousands of digits": (
+        "newsgen.yaml",
+        "title: X\nper_page: " + "9" * 5000 + "\n",
+        r"^newsgen\.yaml:2: error: per_page: expected a whole number of at least 1, got "
+        r"'9{40}…'$",
+    ),
+    "config days beyond the calendar": (
+        "newsgen.yaml",
+        "news_sitemap: {days: 100000000000}\n",
+        r"^newsgen\.yaml:1: error: news_sitemap\.days: expected 1 to 3650",
+    ),
+    "a YAML tag": (
+        "content/general/visit.md",
+        "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"
+        "section: General\n---\n",
+        r"^content/general/visit\.md:2: error: the YAML tag '!!python/object/apply:os\.system' "
+        r"is not read here",
+    ),
     "template syntax error": (
         "templates/article.html",
         "{% extends 'base.html' %}\n{% block content %}\n{{ article.title \n{% endblock %}\n",

@@ -18,9 +18,10 @@ import tomllib
 from datetime import date, datetime, time
 from typing import Any
 
-from newsgen.parse.frontmatter import json_problem
+from newsgen.parse.frontmatter import beyond_limits, json_problem
 from newsgen.parse.yamltree import (
     BOOL_TAG,
+    MAX_DEPTH,
     FLOAT_TAG,
     INT_TAG,
     NULL_TAG,
@@ -50,7 +51,14 @@ def parse_toml(text: str, line_offset: int = 0) -> YNode:
         elif line is not None:
             message = _toml_hint(text.splitlines()[line - line_offset - 1:][:1], message)
         raise YamlError(f"TOML front matter: {message}", line) from None
+    except (ValueError, RecursionError) as exc:
+        raise _beyond(text, line_offset, "TOML", exc) from None
     return _Builder(text, line_offset, "toml").node(data, 0, 1)
+
+
+def _beyond(text: str, line_offset: int, kind: str, exc: Exception) -> YamlError:
+    line, message = beyond_limits(text, exc)
+    return YamlError(f"{kind} front matter: {message}", line + line_offset)
 
 
 _TOML_PAIR = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
@@ -87,6 +95,8 @@ def parse_json(text: str, line_offset: int = 0,
     except json.JSONDecodeError as exc:
         line, message = json_problem(text, exc)
         raise YamlError(f"JSON front matter: {message}", line + line_offset) from None
+    except (ValueError, RecursionError) as exc:
+        raise _beyond(text, line_offset, "JSON", exc) from None
     node = builder.node(data, 0, 1)
     if problems is not None:
         problems.extend(builder.problems)
@@ -125,6 +135,9 @@ class _Builder:
 
     def node(self, value: Any, depth: int, line: int) -> YNode:
         where = line + self.offset
+        if depth > MAX_DEPTH:
+            raise YamlError(f"{self.kind.upper()} front matter: values nested more than "
+                            f"{MAX_DEPTH} levels deep", where)
         if isinstance(value, dict | _Pairs):
             items: list[tuple[YScalar, YNode]] = []
             seen: dict[str, int] = {}

@@ -165,12 +165,31 @@ def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     return exc.lineno, exc.msg
 
 
+_LONG_NUMBER = re.compile(r"\d{4000,}")
+
+
+def beyond_limits(text: str, exc: Exception) -> tuple[int, str]:
+    """The line and words of what a JSON or TOML parser's own limits stopped (its
+    ValueError or RecursionError): a number thousands of digits long, or values nested
+    thousands deep (said on the first line)."""
+    found = _LONG_NUMBER.search(text)
+    if isinstance(exc, ValueError) and found is not None:
+        return (text.count("\n", 0, found.start()) + 1,
+                f"a number of {len(found[0])} digits is too long to read")
+    if isinstance(exc, RecursionError):
+        return 1, "values nested too deeply"
+    return 1, f"cannot be read ({exc})"
+
+
 def _split_json(text: str) -> Split:
     """A JSON object at the start of the file (Hugo's JSON front matter), then the body."""
     try:
         _, end = json.JSONDecoder().raw_decode(text, text.index("{"))
     except json.JSONDecodeError as exc:
         line, message = json_problem(text, exc)
+        raise SplitError(f"JSON front matter: {message}", line) from None
+    except (ValueError, RecursionError) as exc:
+        line, message = beyond_limits(text, exc)
         raise SplitError(f"JSON front matter: {message}", line) from None
     rest = text[end:]
     newline = rest.find("\n")

@@ -101,7 +101,7 @@ def describe(node: YNode) -> str:
         return "a mapping"
     if node.is_null:
         return "nothing"
-    return repr(node.text)
+    return repr(node.text if len(node.text) <= 60 else node.text[:40] + "…")
 
 
 def parse(text: str, line_offset: int = 0,
@@ -250,6 +250,7 @@ def as_bool(node: YNode) -> bool | None:
 
 
 def as_int(node: YNode) -> int | None:
-    if isinstance(node, YScalar) and node.plain and _INT_RE.match(node.text):
+    if isinstance(node, YScalar) and node.plain and _INT_RE.match(node.text) and len(
+            node.text) <= 30:  # (longer is no count of anything, and int() refuses 4,300 digits)
         return int(node.text)
     return None
