@@ -121,6 +121,10 @@ def test_old_sitemap_check(built: tuple[Path, str], tmp_path: Path) -> None:
     ok = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", listed)
     assert ok.code == 0, ok.err
     assert "2 old URLs: 2 pages, 0 redirects, 0 files, 0 missing" in ok.err
+    listed.write_text("/en/\nhttps://[::1/x\n", encoding="utf-8")  # no URL: said on its line
+    bad = newsgen("check", "-s", site, "--now", NOW, "--old-sitemap", listed)
+    assert bad.errors() == [f"{listed}:2: error: https://[::1/x is not a URL: its host opens "
+                            "'[' for an IPv6 address and never closes it"]
     # a sitemap cut short, an entry left open, or nothing at all proves nothing: an error
     whole = old.read_text(encoding="utf-8")
     for name, text, says in (

@@ -202,6 +202,17 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "news_sitemap: {days: 100000000000}\n",
         r"^newsgen\.yaml:1: error: news_sitemap\.days: expected 1 to 3650",
     ),
+    "config base_url whose IPv6 host is never closed": (
+        "newsgen.yaml",
+        "base_url: 'https://[::1/'\n",
+        r"^newsgen\.yaml:1: error: base_url: 'https://\[::1/' is not a URL: its host opens "
+        r"'\[' for an IPv6 address and never closes it",
+    ),
+    "alias whose IPv6 host is never closed": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\naliases: ['https://[::1/x']\n---\n",
+        r"^content/general/visit\.md:5: error: aliases: 'https://\[::1/x' is not a path",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"

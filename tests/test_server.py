@@ -150,6 +150,12 @@ def test_wrong_host_and_cross_origin_events_are_refused(tmp_path: Path) -> None:
         status, _, _ = srv.get("/__newsgen__/events",
                                headers={"Origin": f"http://127.0.0.1:{srv.port + 1}"})
         assert status == 403
+        # Origins and targets that are no URL: refused, and the server goes on serving.
+        for origin in ("http://[::1", "http://127.0.0.1:99999"):
+            assert srv.get("/__newsgen__/events", headers={"Origin": origin})[0] == 403
+        raw = srv.raw(b"GET //[::1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        assert raw.startswith((b"HTTP/1.1 400", b"HTTP/1.1 404")), raw[:80]
+        assert srv.get("/")[0] == 200
 
 
 def test_rebuild_after_edit_rename_and_burst(tmp_path: Path) -> None:

@@ -206,10 +206,13 @@ class _Handler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if origin is None:
             return True
-        parts = urlsplit(origin)
         dev = self.server_ref
-        return (parts.scheme == "http" and (parts.hostname or "") in dev.allowed_hosts()
-                and parts.port == dev.port)
+        try:  # (`http://[::1`, a port beyond 65535: no origin of ours)
+            parts = urlsplit(origin)
+            return (parts.scheme == "http" and (parts.hostname or "") in dev.allowed_hosts()
+                    and parts.port == dev.port)
+        except ValueError:
+            return False
 
     def _refuse(self, status: HTTPStatus, text: str) -> None:
         body = (text + "\n").encode("utf-8")
@@ -235,7 +238,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.FORBIDDEN,
                          f"{self.server_ref.name}: refused: unknown Host header")
             return
-        raw_path = urlsplit(self.path).path
+        raw_path = _path_of(self.path)
+        if raw_path is None:  # `GET //[::1`
+            self._refuse(HTTPStatus.BAD_REQUEST, f"{self.server_ref.name}: not a path")
+            return
         special = self.server_ref.special
         if raw_path.startswith(special):
             self._special(raw_path[len(special):])
@@ -287,7 +293,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not dev.state.built:
             self._error_page()
             return
-        page = not_found_page(dev.root, urlsplit(self.path).path)
+        page = not_found_page(dev.root, _path_of(self.path) or "/")
         if page is not None:
             self._send_file(page, HTTPStatus.NOT_FOUND)
         else:
@@ -372,3 +378,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             except OSError:
                 return
+
+
+def _path_of(target: str) -> str | None:
+    """The path of a request's target; None for one that is no URL (`//[::1`)."""
+    try:
+        return urlsplit(target).path
+    except ValueError:
+        return None

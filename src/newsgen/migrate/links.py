@@ -11,9 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 from newsgen.migrate.code import split_code
+from newsgen.model.content import split_url
 from newsgen.parse.markup import Converter
 
 # A link, reference definition or href/src whose target does not start like a site path,
@@ -58,8 +59,9 @@ class LinkFixer:
 
 def is_page_link(target: str) -> bool:
     """A relative link to a page (`x`, `x/`, `../x.md`), not to a file (`chart.png`)."""
-    path = urlsplit(target).path
-    if not path or urlsplit(target).scheme or not re.fullmatch(r"[\w.~%/-]+", path):
+    parts = split_url(target)
+    path = parts.path if parts is not None else ""
+    if not path or parts is None or parts.scheme or not re.fullmatch(r"[\w.~%/-]+", path):
         return False
     name = path.rstrip("/").rpartition("/")[2]
     return path.endswith("/") or "." not in name.lstrip(".") or name.lower().endswith(".md")
@@ -67,7 +69,10 @@ def is_page_link(target: str) -> bool:
 
 def resolve(folder: str, target: str) -> str | None:
     """The path under content/ a relative target names, as newsgen resolves it."""
-    path = unquote(urlsplit(target).path)
+    parts = split_url(target)
+    if parts is None:
+        return None
+    path = unquote(parts.path)
     joined = posixpath.normpath(posixpath.join(folder, path)) if path else (folder or ".")
     if joined.startswith("../") or joined in ("..", ".") or joined.startswith("/"):
         return None

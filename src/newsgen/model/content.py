@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 # Markdown files are articles: `.md`, and Jekyll's `.markdown` and the rarer `.mdown`, `.mkd`.
 ARTICLE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -110,16 +110,28 @@ class Asset:
     output: str  # relative to the output folder: "general/photo.jpg"
 
 
+def split_url(text: str) -> SplitResult | None:
+    """`urlsplit(text)`, or None for a URL it refuses: an IPv6 host not closed
+    (`https://[::1/`), which editors' and old sites' URLs may hold."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        return None
+
+
 def alias_path(text: str) -> str | None:
     """The output file an old URL path names (`/old/title/` → `old/title/index.html`), or
     None when it is no path inside the site (a scheme, `..`, a NUL, the home page)."""
     text = text.strip()
     if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", text) or text.startswith("//"):
-        parts = urlsplit(text if not text.startswith("//") else "http:" + text)
-        if parts.scheme not in ("http", "https"):
+        parts = split_url(text if not text.startswith("//") else "http:" + text)
+        if parts is None or parts.scheme not in ("http", "https"):
             return None
         text = parts.path  # a full URL of the old site: its path
-    path = unquote(urlsplit(text).path)
+    split = split_url(text)
+    if split is None:
+        return None
+    path = unquote(split.path)
     if any(ch in path for ch in "\x00\\") or any(ord(ch) < 32 for ch in path):
         return None
     segments = [seg for seg in path.split("/") if seg and seg != "."]

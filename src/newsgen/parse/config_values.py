@@ -21,7 +21,10 @@ _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 def check_base_url(url: str) -> str | None:
     """An error message for a bad base_url, or None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `https://[::1/`
+        return f"'{url}' is not a URL: its host opens '[' for an IPv6 address and never closes it"
     if parts.scheme in ("http", "https"):
         if not parts.netloc:
             return f"'{url}' has no host"

@@ -21,9 +21,9 @@ from typing import Any
 from newsgen.parse.frontmatter import beyond_limits, json_problem
 from newsgen.parse.yamltree import (
     BOOL_TAG,
-    MAX_DEPTH,
     FLOAT_TAG,
     INT_TAG,
+    MAX_DEPTH,
     NULL_TAG,
     STR_TAG,
     YamlError,

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from newsgen.model.content import split_url
+
 _LOC = re.compile(r"<(?:\w+:)?loc>\s*(.*?)\s*</(?:\w+:)?loc>", re.S)
 _INDEX = re.compile(r"<(?:\w+:)?sitemapindex\b")
 
@@ -97,6 +99,10 @@ def unanswered(urls: list[OldUrl], base_path: str, outputs: Mapping[str, str],
     """Each old URL the build does not answer, with why; `outputs`: output path → what
     it is ("redirect", "file", or a page kind). `counts` is filled in as it goes."""
     for old in urls:
+        if split_url(old.url) is None:
+            yield old, (f"{old.url} is not a URL: its host opens '[' for an IPv6 address "
+                        "and never closes it")
+            continue
         found = candidates(old.url, base_path)
         if found is None:
             yield old, f"{old.url} is outside the site's base path {base_path}"

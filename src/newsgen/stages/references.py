@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import Config
-from newsgen.model.content import Article, Asset, RelatedItem, article_stem
+from newsgen.model.content import Article, Asset, RelatedItem, article_stem, split_url
 from newsgen.model.site import Entry, LeadImage, Link, Section
 from newsgen.parse.markup import Body
 from newsgen.parse.slugs import slugify
@@ -247,7 +247,10 @@ class References:
                      if b.startswith(("http://", "https://")) and url.startswith(b)), None)
         if base is None:
             return None
-        path = unquote(urlsplit(url[len(base):]).path)
+        parts = split_url(url[len(base):])
+        if parts is None:
+            return None
+        path = unquote(parts.path)
         return path if not path or path.endswith("/") or "." in path.rsplit("/", 1)[-1] \
             else path + "/"
 
