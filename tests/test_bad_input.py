@@ -213,6 +213,20 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\naliases: ['https://[::1/x']\n---\n",
         r"^content/general/visit\.md:5: error: aliases: 'https://\[::1/x' is not a path",
     ),
+    "a body nested hundreds of lists deep": (  # Markdown would take minutes, then fail
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\n"
+        + "".join("  " * i + "- x\n" for i in range(3000)),
+        r"^content/general/visit\.md:207: error: this line is indented or quoted hundreds of "
+        r"levels deep, more than Markdown can read: flatten it",
+    ),
+    "a body of emphasis nested thousands deep": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\n" + "*" * 3000 + "x"
+        + "*" * 3000 + "\n",
+        r"^content/general/visit\.md:6: error: the body nests lists, quotes or emphasis too "
+        r"deeply for Markdown to read",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"

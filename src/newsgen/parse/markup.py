@@ -64,6 +64,7 @@ class Body:
     toc: str
     link_lines: tuple[int, ...] = ()  # for each link, its line within the body (from 0)
     key: str = ""  # where the build state keeps it (its HTML is read from there on demand)
+    problem: str = ""  # why Markdown could not read it (the linker says it, on the body)
 
 
 def is_local(url: str) -> bool:
@@ -267,7 +268,15 @@ class Converter:
         text = text.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
         if not text.strip():  # Markdown stops early: the collector still holds the last text's
             return Body(html="", links=(), summary="", toc="")
-        html = self.md.convert(text)
+        if too_deep(text) is not None:  # an error of the article (parse.validate): not
+            return Body(html="", links=(), summary="", toc="")  # read, as it could take hours
+        try:
+            html = self.md.convert(text)
+        except RecursionError:  # Python-Markdown recurses once a level
+            self.md.reset()
+            return Body(html="", links=(), summary="", toc="", problem=(
+                "the body nests lists, quotes or emphasis too deeply for Markdown to read "
+                "(hundreds of levels): flatten it"))
         collector = self.ext.collector
         if collector is None:  # pragma: no cover - extendMarkdown always ran
             raise RuntimeError("the newsgen Markdown extension is not loaded")
@@ -282,6 +291,18 @@ class Converter:
             toc=toc,
             link_lines=tuple(link_line(lines, target) for target in collector.links),
         )
+
+
+_DEEP = re.compile(r"^(?:[ \t]*>){100}|^[ \t]{400}(?=\S)", re.M)  # 100 quotes, 100 lists
+TOO_DEEP = ("this line is indented or quoted hundreds of levels deep, more than Markdown can "
+            "read: flatten it")
+
+
+def too_deep(text: str) -> int | None:
+    """The line (from 0) of the first line quoted or indented past any article's needs:
+    Python-Markdown's time grows steeply with the depth (minutes at 3,000 levels)."""
+    found = _DEEP.search(text)
+    return None if found is None else text.count("\n", 0, found.start())
 
 
 def link_line(lines: list[str], target: str) -> int:

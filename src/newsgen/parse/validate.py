@@ -19,6 +19,7 @@ from newsgen.parse.config import section_names
 from newsgen.parse.config_values import as_language_code
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.fields import ALIASES, HOLDING, KNOWN_FIELDS, FieldReader
+from newsgen.parse.markup import TOO_DEEP, too_deep
 from newsgen.parse.slugs import full_length, section_slug, slug_or_fallback, slugify
 from newsgen.parse.yamlhelp import NBSP_INDENT
 from newsgen.parse.yamltree import (
@@ -220,6 +221,8 @@ class Validator(FieldReader):
                                f"to {len(slug)}, and the article's URL is {url}")
         for number, message in foreign.find(body):
             self.warning(body_line + number, message)
+        if (deep := too_deep(body)) is not None:
+            self.error(body_line + deep, TOO_DEEP)
 
         content_path = self.rel[len("content/"):]
         if not self.ok or title is None or when is None or section is None:
