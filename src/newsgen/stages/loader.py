@@ -8,7 +8,7 @@ goes to the reporter with its line, and an article with errors is left out
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -52,6 +52,9 @@ _NOISE_ENDINGS = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
                   # copies kept by hand, by `patch` and by merge tools
                   ".bak", ".orig", ".rej", ".old")
 _NOISE_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db"})
+# A name is_ignored may refuse starts with one of these, or ends as _NOISE_ENDINGS, or is
+# one of _NOISE_NAMES: the scan asks is_ignored only then.
+_IGNORED_STARTS = (".", "_", "#")
 
 
 def is_editor_noise(name: str) -> bool:
@@ -70,10 +73,10 @@ def scan(config: Config, reporter: Reporter, written: tuple[Path, ...] = ()) -> 
     folders this build writes (its output, its state), which no link may lead into."""
     stats: dict[str, tuple[int, int, int, int]] = {}
     kept_out = tuple(Path(os.path.realpath(w)) for w in written)
-    stats.update(_walk(config.root, "content", reporter, kept_out, skip_hidden=True))
+    _walk(config.root, "content", reporter, kept_out, stats, skip_hidden=True)
     # static/ is copied verbatim: .htaccess, .well-known/ and _redirects included.
-    stats.update(_walk(config.root, "static", reporter, kept_out, skip_hidden=False))
-    stats.update(_walk(config.root, "templates", reporter, kept_out, skip_hidden=False))
+    _walk(config.root, "static", reporter, kept_out, stats, skip_hidden=False)
+    _walk(config.root, "templates", reporter, kept_out, stats, skip_hidden=False)
     return _tree(stats)
 
 
@@ -83,7 +86,7 @@ def _tree(stats: dict[str, tuple[int, int, int, int]]) -> SourceTree:
     articles: list[str] = []
     assets: list[Asset] = []
     for rel in stats:
-        if rel.startswith("content/") and article_stem(rel) is not None:
+        if rel.startswith("content/") and (rel.endswith(".md") or article_stem(rel) is not None):
             articles.append(rel)
         elif rel.startswith(("content/", "static/")):
             assets.append(Asset(source=rel, output=rel.partition("/")[2]))
@@ -130,9 +133,12 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
     return replace(_tree({rel: stats[rel] for rel in sorted(stats, key=walked)}), key=key)
 
 
-def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...], *,
-          skip_hidden: bool) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
-    """Files under root/top, as sorted relative POSIX paths; refuses symlinks leaving the site."""
+def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
+          into: dict[str, tuple[int, int, int, int]], *, skip_hidden: bool) -> None:
+    """The stats of the files under root/top `into` the dict, by sorted relative POSIX
+    paths; refuses symlinks leaving the site. The loop runs once per file of the archive
+    (a third of a build with nothing to do), so the common case takes few calls: a name
+    that cannot be ignored, a plain file."""
     base = root / top
     if not base.is_dir():
         return
@@ -154,7 +160,8 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...], *
         prefix = rel_dir + "/"
         folder = f"{root}/{prefix}"
         for name in names:
-            if skip_hidden and is_ignored(name):
+            if skip_hidden and (name.startswith(_IGNORED_STARTS) or name.endswith(_NOISE_ENDINGS)
+                                or name in _NOISE_NAMES) and is_ignored(name):
                 continue
             rel = prefix + name
             if not name.isascii() and not _utf8(name):
@@ -166,6 +173,9 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...], *
                 # One lstat per name says link, folder or file: in Python this costs
                 # less than os.scandir's entries (three tests and a stat per file).
                 st = os.lstat(folder + name)
+                if S_ISREG(st.st_mode):
+                    into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    continue
                 if S_ISLNK(st.st_mode):
                     target = Path(os.path.realpath(folder + name))
                     if not target.is_relative_to(real_root):
@@ -185,8 +195,8 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...], *
                     st = os.stat(target)
                 if S_ISDIR(st.st_mode):
                     subdirs.append(rel)
-                elif S_ISREG(st.st_mode):
-                    yield rel, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                elif S_ISREG(st.st_mode):  # a link's target
+                    into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             except FileNotFoundError:  # pragma: no cover - deleted while walking
                 continue
             except OSError as exc:  # pragma: no cover - racing deletions
