@@ -3,12 +3,16 @@ message, and a previous output folder left byte-for-byte as it was."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 from conftest import NOW, article, newsgen, tree_digest, write_site
+from PIL import Image
 
 GOOD = {
     "content/general/one.md": article("One", "2024-12-10", "General", tags="[a, b]"),
@@ -358,3 +362,37 @@ def test_a_template_error_in_worker_processes_is_reported_once_not_hung(
     errors = run.errors()
     assert len(errors) == 1 and errors[0].startswith("templates/article.html:2: error: "
                                                      "while rendering /general/a"), run.err
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that only claims a size: its header, no pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                                0, 0, 0)) + chunk(b"IEND", b""))
+
+
+def test_images_beyond_what_a_decoder_or_webp_takes(tmp_path: Path) -> None:
+    tall = io.BytesIO()
+    Image.new("RGB", (17, 20_000), (200, 10, 10)).save(tall, "JPEG")
+    site = write_site(tmp_path / "site", {
+        **GOOD,
+        "content/general/trap.png": _png_header(100_000, 100_000),
+        "content/general/tall.jpg": tall.getvalue(),
+        "content/general/visit.md": article("Visit", "2024-12-12", "General",
+                                            image="{src: tall.jpg, alt: A ribbon}"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err  # no WebP of 20,000 px: the JPEG sizes only
+    made = {p.name for p in (site / "dist/general").iterdir() if p.name.startswith("tall")}
+    assert made and not [name for name in made if name.endswith(".webp")]
+    before = tree_digest(site / "dist")
+    write_site(site, {"content/general/visit.md": article(
+        "Visit", "2024-12-12", "General", image="{src: trap.png, alt: A trap}")})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/general/visit.md:5: error: image: content/general/trap.png says it is larger "
+        "than 178,956,970 pixels, too large to read (a photo that big is a mistake, or a trap)"]
+    assert tree_digest(site / "dist") == before

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ class ImageInfo:
 # What search engines ask of a lead image to show it large (Google's Article guidance).
 GOOD_WIDTH, GOOD_AREA = 1200, 50_000
 CROPS = ((16, 9), (4, 3), (1, 1))
+WEBP_LIMIT = 16_383  # the most pixels a side of a WebP image
 
 
 @dataclass
@@ -110,7 +112,11 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
     fmt = RESIZABLE.get(f".{ext.lower()}") if dot else None
     try:
         data = path.read_bytes()
-        with Image.open(path) as opened:
+        with warnings.catch_warnings():
+            # A 100-megapixel photo is no trap, only one past twice Pillow's limit (below)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image_file = Image.open(path)
+        with image_file as opened:
             width, height = opened.size
             if fmt is None or getattr(opened, "is_animated", False):
                 _check_size(width, height, source, article, line, reporter)
@@ -132,11 +138,17 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
     except OSError as exc:
         reporter.error(article, line, f"image: cannot read {source} ({exc})")
         return
+    except Image.DecompressionBombError:  # a header that claims billions of pixels
+        reporter.error(article, line, f"image: {source} says it is larger than "
+                                      f"{2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels, too "
+                                      "large to read (a photo that big is a mistake, or a trap)")
+        return
     digest = hashlib.sha256(data).hexdigest()
     widths = sorted({w for w in config.images.widths if w < width})
     plan: list[tuple[int, str]] = [(w, fmt) for w in widths]
-    if config.images.webp and fmt != "WEBP":
-        plan += [(w, "WEBP") for w in [*widths, width]]
+    if config.images.webp and fmt != "WEBP":  # (WebP holds at most 16,383 px a side)
+        plan += [(w, "WEBP") for w in [*widths, width]
+                 if max(w, height * w / width) <= WEBP_LIMIT]
     quality = config.images.quality
 
     def made(variant: Variant, key: int | str, out_fmt: str, what: str,
@@ -151,10 +163,15 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
             return True  # `newsgen check`: sizes only, nothing is made
         cached = cache_dir / "images" / _cache_name(digest, key, out_fmt, quality)
         if not cached.is_file():
-            image = make()
-            if out_fmt == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            _save_atomic(image, cached, out_fmt, quality)
+            try:
+                image = make()
+                if out_fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                    image = image.convert("RGB")
+                _save_atomic(image, cached, out_fmt, quality)
+            except (OSError, ValueError) as exc:  # an encoder's own limits
+                reporter.error(article, line, f"image: cannot make {variant.path} from "
+                                              f"{source} ({exc})")
+                return False
         result.files[variant.path] = cached
         return True
 
