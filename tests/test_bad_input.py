@@ -231,6 +231,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^content/general/visit\.md:6: error: the body nests lists, quotes or emphasis too "
         r"deeply for Markdown to read",
     ),
+    "a static file named like the output's mark": (
+        "static/.newsgen-output",
+        "x\n",
+        r"^static/\.newsgen-output: error: /\.newsgen-output is the mark newsgen writes in "
+        r"every output folder it makes: rename this file",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"

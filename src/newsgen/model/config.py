@@ -12,6 +12,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "newsgen.yaml"
+# The file that marks an output folder newsgen made (newsgen.output.guard), at its root
+OUTPUT_MARK = ".newsgen-output"
 
 # How list pages are numbered (`pagination:`): "newest" counts pages from the newest
 # article (page 1 is the list's first page; a publish shifts every page), "stable" counts

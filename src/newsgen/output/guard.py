@@ -16,7 +16,9 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-MARKER = ".newsgen-output"
+from newsgen.model.config import OUTPUT_MARK
+
+MARKER = OUTPUT_MARK  # (declared with the model, which the scan and the plan read too)
 MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
 
 

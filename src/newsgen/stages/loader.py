@@ -17,7 +17,7 @@ from stat import S_ISDIR, S_ISLNK, S_ISREG
 
 from newsgen.errors import Reporter
 from newsgen.hashing import digest
-from newsgen.model.config import CONFIG_NAME, Config
+from newsgen.model.config import CONFIG_NAME, OUTPUT_MARK, Config
 from newsgen.model.content import Article, Asset, article_stem
 from newsgen.parse import i18n
 from newsgen.parse.datatree import parse_json, parse_toml
@@ -204,9 +204,9 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
         stack.extend(reversed(subdirs))
 
 
-# The files that mark a folder newsgen writes: an output's marker (newsgen.output.guard.MARKER)
-# and the build state's database (newsgen.incremental.database.DATABASE).
-WRITTEN_MARKS = (".newsgen-output", "state.sqlite")
+# The files that mark a folder newsgen writes: an output's marker and the build state's
+# database (newsgen.incremental.database.DATABASE).
+WRITTEN_MARKS = (OUTPUT_MARK, "state.sqlite")
 
 
 def _made_by_newsgen(target: Path, real_root: Path) -> bool:

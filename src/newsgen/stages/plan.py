@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from newsgen.errors import Reporter
-from newsgen.model.config import Config
+from newsgen.model.config import OUTPUT_MARK, Config
 from newsgen.model.site import Entry, Site
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
@@ -173,7 +173,10 @@ def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None
     files: dict[str, str] = {}  # output path -> the site's file that writes it
     for asset in site.assets:
         taken = owners.get(asset.output)
-        if taken is not None:
+        if asset.output == OUTPUT_MARK:
+            reporter.error(asset.source, None, f"/{OUTPUT_MARK} is the mark newsgen writes in "
+                                               "every output folder it makes: rename this file")
+        elif taken is not None:
             reporter.error(asset.source, None, f"this file and {taken.origin} would both write "
                                                f"/{asset.output}; rename one of them")
         elif (other := files.setdefault(asset.output, asset.source)) != asset.source:
