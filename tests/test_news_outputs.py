@@ -324,6 +324,16 @@ def test_init_then_build_then_new(tmp_path: Path) -> None:
     assert again.code == 1 and "already exists" in again.err
     assert newsgen("new", "X", "--section", "Nope", "-s", site).code == 1
     assert newsgen("init", site).code == 1  # not empty
+    # A place no folder can be made: one line, no traceback, for init and for new alike
+    under_a_file = newsgen("init", site / "newsgen.yaml" / "paper")
+    assert (under_a_file.code, under_a_file.err) == (1, (
+        f"newsgen: error: cannot create the site in {site / 'newsgen.yaml' / 'paper'}: Not a "
+        f"directory ({site / 'newsgen.yaml' / 'paper'})\n"))
+    bare = write_site(tmp_path / "bare", {"newsgen.yaml": "title: X\n",
+                                          "content/sport": "a file where a folder goes\n"})
+    blocked = newsgen("new", "X", "--section", "Sport", "-s", bare)
+    assert (blocked.code, blocked.err) == (1, "newsgen: error: cannot make the folder "
+                                              "content/sport: a file of that name is in the way\n")
 
 
 def test_new_with_language(tmp_path: Path) -> None:

@@ -74,13 +74,23 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
         "Write the article here. Remove `draft: true` when it is ready to publish.",
         "",
     ]
-    path.parent.mkdir(parents=True, exist_ok=True)
+    where = path.parent.relative_to(config.root).as_posix()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ScaffoldError(f"cannot make the folder {where}: a file of that name is in the "
+                            "way") from None
+    except OSError as exc:
+        raise ScaffoldError(f"cannot make the folder {where}: {exc.strerror}") from None
     try:
         with open(path, "x", encoding="utf-8") as fh:
             fh.write("\n".join(lines))
     except FileExistsError:
         raise ScaffoldError(f"{path.relative_to(config.root).as_posix()} already exists; "
                             "choose another title or edit that file") from None
+    except OSError as exc:  # a file where a folder goes, no permission, a full disk
+        raise ScaffoldError(f"cannot write {path.relative_to(config.root).as_posix()}: "
+                            f"{exc.strerror}") from None
     return path
 
 
@@ -121,6 +131,14 @@ http://127.0.0.1:8000/, or build it with `newsgen build`.
 
 def init_site(target: Path, now: datetime) -> list[Path]:
     """Create a minimal site that builds at once. Refuses a non-empty folder."""
+    try:
+        return _init_site(target, now)
+    except OSError as exc:  # under a file, on a read-only disk, without permission
+        raise ScaffoldError(f"cannot create the site in {target}: {exc.strerror} "
+                            f"({exc.filename})") from None
+
+
+def _init_site(target: Path, now: datetime) -> list[Path]:
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{target} already exists and is a file, not a folder")
     if target.exists() and any(target.iterdir()):
