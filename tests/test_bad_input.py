@@ -237,6 +237,23 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^static/\.newsgen-output: error: /\.newsgen-output is the mark newsgen writes in "
         r"every output folder it makes: rename this file",
     ),
+    "a NUL in front matter": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nkicker: a\x00b\n---\n",
+        r"^content/general/visit\.md:5: error: the character U\+0000 is not allowed in YAML",
+    ),
+    "a line separator pasted into a title": (
+        "content/general/visit.md",
+        "---\ntitle: Cotton\u2028harvest\ndate: 2024-12-01\nsection: General\n---\n",
+        r"^content/general/visit\.md:2: error: the character U\+2028 \(a line or paragraph "
+        r"separator, pasted from a word processor or a web page\) ends a line in YAML: "
+        r"replace it$",
+    ),
+    "a NUL in newsgen.yaml": (
+        "newsgen.yaml",
+        "title: X\nper_page: 5\x00\n",
+        r"^newsgen\.yaml:2: error: the character U\+0000 is not allowed in YAML",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"

@@ -104,6 +104,9 @@ def describe(node: YNode) -> str:
     return repr(node.text if len(node.text) <= 60 else node.text[:40] + "…")
 
 
+_SEPARATOR = re.compile("[\u2028\u2029\x85]")
+
+
 def parse(text: str, line_offset: int = 0,
           problems: list[YamlError] | None = None) -> YNode | None:
     """Parse one YAML document. `line_offset` is added to every line number.
@@ -113,6 +116,14 @@ def parse(text: str, line_offset: int = 0,
     value is kept; a merge key, which is skipped) go to `problems` when given,
     so that the other errors of the file are reported too; otherwise they raise.
     """
+    separator = _SEPARATOR.search(text)
+    if separator is not None:  # YAML ends a line there, and every line after is one off
+        what = ("a line or paragraph separator, pasted from a word processor or a web page"
+                if separator[0] != "\x85" else "NEL: often an ellipsis '…' of Windows-1252 "
+                "text that a tool read as Latin-1")
+        raise YamlError(f"the character U+{ord(separator[0]):04X} ({what}) ends a line in "
+                        "YAML: replace it", text.count("\n", 0, separator.start()) + 1
+                        + line_offset)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -130,6 +141,11 @@ def parse(text: str, line_offset: int = 0,
                 line, message = n, yamlhelp.NBSP_INDENT
                 break
         raise YamlError(message, line + 1 + line_offset if line is not None else None) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses anywhere
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
+        raise YamlError(f"the character U+{code:04X} is not allowed in YAML (a control or "
+                        "invisible character, pasted or left by a tool): remove it",
+                        text.count("\n", 0, exc.position) + 1 + line_offset) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     except RecursionError:
