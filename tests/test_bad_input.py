@@ -254,6 +254,18 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "title: X\nper_page: 5\x00\n",
         r"^newsgen\.yaml:2: error: the character U\+0000 is not allowed in YAML",
     ),
+    "an alias longer than a folder's name may be": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\naliases: ['/" + "a" * 300
+        + "/']\n---\n",
+        r"^content/general/visit\.md:5: error: aliases: '/a{300}/' has a part between slashes "
+        r"longer than 255 bytes",
+    ),
+    "config permalink part longer than a folder's name may be": (
+        "newsgen.yaml",
+        "permalink: /" + "a" * 300 + "/{slug}/\n",
+        r"^newsgen\.yaml:1: error: permalink: a part between slashes is longer than 135 bytes",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"

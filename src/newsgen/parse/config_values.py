@@ -15,6 +15,7 @@ from newsgen.parse import i18n
 from newsgen.parse.yamltree import YMap, YScalar, YSeq, as_bool, as_int, as_text, describe
 
 PERMALINK_FIELDS = ("section", "slug", "year", "month", "day")
+NAME_MAX = 255  # the longest name of a file or a folder on common disks, in bytes
 LANG_CODE_RE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\Z")
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -70,6 +71,9 @@ def check_permalink(pattern: str) -> tuple[str | None, str]:
     segments = literal.split("/")
     if any(s in ("..", ".") for s in segments):
         return "must not contain '.' or '..' segments: it could leave the output folder", pattern
+    if any(len(s.encode("utf-8")) > NAME_MAX - 120 for s in segments):  # room for a slug
+        return (f"a part between slashes is longer than {NAME_MAX - 120} bytes, more than a "
+                "folder's name may be on disk with an article's slug in it"), pattern
     normalized = pattern.lstrip("/")
     if not normalized.endswith("/") and not normalized.endswith(".html"):
         normalized += "/"

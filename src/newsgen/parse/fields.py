@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
 from newsgen.model.content import Image, RelatedItem, alias_path
-from newsgen.parse.config_values import check_language_code, country_languages
+from newsgen.parse.config_values import NAME_MAX, check_language_code, country_languages
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
@@ -243,6 +243,10 @@ class FieldReader:
                 self.reporter.error(self.rel, node.line, f"aliases: '{item}' is not a path on "
                                     "this site: write it from the site's root, like "
                                     "/2019/05/old-title/")
+            elif any(len(part.encode("utf-8")) > NAME_MAX for part in path.split("/")):
+                self.reporter.error(self.rel, node.line, f"aliases: '{item}' has a part "
+                                    f"between slashes longer than {NAME_MAX} bytes, more than "
+                                    "a folder's name may be on disk")
             elif path not in out:
                 out.append(path)
         return tuple(out)
