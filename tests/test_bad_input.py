@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -266,6 +267,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "permalink: /" + "a" * 300 + "/{slug}/\n",
         r"^newsgen\.yaml:1: error: permalink: a part between slashes is longer than 135 bytes",
     ),
+    "content that is a file": (
+        "content",
+        "not a folder\n",
+        r"^content: error: is not a folder: newsgen reads the site's content from a folder of "
+        r"that name",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"
@@ -300,6 +307,9 @@ def test_bad_input_fails_cleanly_and_keeps_previous_output(tmp_path: Path, name:
     mtimes = {p: p.stat().st_mtime_ns for p in (site / "dist").rglob("*")}
 
     rel, text, pattern = CASES[name]
+    if name == "content that is a file":  # (the articles are gone: newsgen must not agree)
+        shutil.rmtree(site / "content")
+        write_site(site, {"newsgen.yaml": "title: X\n"})
     if name == "not utf-8":
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(b"---\ntitle: \xff\xfe\n---\n")

@@ -141,6 +141,9 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
     that cannot be ignored, a plain file."""
     base = root / top
     if not base.is_dir():
+        if base.exists() or base.is_symlink():  # a file where the site's folder goes
+            reporter.error(top, None, f"is not a folder: newsgen reads the site's "
+                                      f"{top} from a folder of that name")
         return
     real_root = root.resolve()
     seen_dirs: set[str] = set()
