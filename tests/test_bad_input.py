@@ -273,6 +273,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^content: error: is not a folder: newsgen reads the site's content from a folder of "
         r"that name",
     ),
+    "a broken link written with an escape": (  # said on its line, not the body's first
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nFirst.\n\n"
+        "See [a](a\\_b.md) and <a href=\"c&#95;d.md\">c</a>.\n",
+        r"^content/general/visit\.md:9: error: link 'c_d\.md': no file content/general/c_d\.md",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"

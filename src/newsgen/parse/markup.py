@@ -311,12 +311,20 @@ def link_line(lines: list[str], target: str) -> int:
     A target written as a link (`](photo)`, `<photo>`, `"photo"`) wins over the same text
     inside a longer name (`photo.jpg`).
     """
-    for pattern in (f"]({target})", f"]({target} ", f"<{target}>", f'"{target}"',
-                    f"'{target}'", f"]: {target}", target):
+    patterns = (f"]({target})", f"]({target} ", f"<{target}>", f'"{target}"', f"'{target}'",
+                f"]: {target}", target)
+    for pattern in patterns:
         for number, text in enumerate(lines):
             if pattern in text:
                 return number
+    # Written with an escape the target no longer has: `a\_b.md`, `a&amp;b.md`, `c&#95;d`
+    for number, text in enumerate(lines):
+        if ("\\" in text or "&" in text) and target in html.unescape(_ESCAPED.sub(r"\1", text)):
+            return number
     return 0
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # Markdown's backslash escapes
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
