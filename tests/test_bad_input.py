@@ -243,12 +243,10 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nkicker: a\x00b\n---\n",
         r"^content/general/visit\.md:5: error: the character U\+0000 is not allowed in YAML",
     ),
-    "a line separator pasted into a title": (
+    "a line separator pasted into a title moves no line": (  # (YAML ends a line there)
         "content/general/visit.md",
-        "---\ntitle: Cotton\u2028harvest\ndate: 2024-12-01\nsection: General\n---\n",
-        r"^content/general/visit\.md:2: error: the character U\+2028 \(a line or paragraph "
-        r"separator, pasted from a word processor or a web page\) ends a line in YAML: "
-        r"replace it$",
+        "---\ntitle: Cotton\u2028harvest\ndate: 2024-13-01\nsection: General\n---\n",
+        r"^content/general/visit\.md:3: error: date: '2024-13-01' is not a date",
     ),
     "a NUL in newsgen.yaml": (
         "newsgen.yaml",

@@ -104,6 +104,11 @@ def describe(node: YNode) -> str:
     return repr(node.text if len(node.text) <= 60 else node.text[:40] + "…")
 
 
+# Line and paragraph separators (U+2028, U+2029) and NEL, pasted from a word processor
+# or a web page: YAML ends a line at each, so the value would be cut or misread and every
+# later line numbered one off. They are read as the characters they are, in place.
+_HIDE = {0x2028: 0x10FE28, 0x2029: 0x10FE29, 0x85: 0x10FE85}  # (private-use stand-ins)
+_SHOW = {v: k for k, v in _HIDE.items()}
 _SEPARATOR = re.compile("[\u2028\u2029\x85]")
 
 
@@ -116,16 +121,9 @@ def parse(text: str, line_offset: int = 0,
     value is kept; a merge key, which is skipped) go to `problems` when given,
     so that the other errors of the file are reported too; otherwise they raise.
     """
-    separator = _SEPARATOR.search(text)
-    if separator is not None:  # YAML ends a line there, and every line after is one off
-        what = ("a line or paragraph separator, pasted from a word processor or a web page"
-                if separator[0] != "\x85" else "NEL: often an ellipsis '…' of Windows-1252 "
-                "text that a tool read as Latin-1")
-        raise YamlError(f"the character U+{ord(separator[0]):04X} ({what}) ends a line in "
-                        "YAML: replace it", text.count("\n", 0, separator.start()) + 1
-                        + line_offset)
+    hidden = _SEPARATOR.search(text) is not None
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text.translate(_HIDE) if hidden else text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         pm, cm = exc.problem_mark, exc.context_mark
         at = yamlhelp.Mark(pm.line, pm.column) if pm is not None else None
@@ -152,7 +150,7 @@ def parse(text: str, line_offset: int = 0,
         raise YamlError("invalid YAML: nested too deeply", None) from None
     if node is None:
         return None
-    return _Converter(line_offset, problems).convert(node, 0)
+    return _Converter(line_offset, problems, hidden).convert(node, 0)
 
 
 # The tags YAML gives a value by itself, or that a writer may give to say so (`!!str 2024`)
@@ -162,7 +160,9 @@ _PLAIN_TAGS = frozenset(_CORE + t for t in ("str", "null", "bool", "int", "float
 
 
 class _Converter:
-    def __init__(self, line_offset: int, problems: list[YamlError] | None) -> None:
+    def __init__(self, line_offset: int, problems: list[YamlError] | None,
+                 hidden: bool = False) -> None:
+        self.text = (lambda value: str(value).translate(_SHOW)) if hidden else str
         self.offset = line_offset
         self.budget = MAX_NODES
         self.problems = problems
@@ -190,10 +190,11 @@ class _Converter:
                                 "mappings)", self.line(node)))
             # Read as text (a list or a mapping as its tag) for the fields' own checks,
             # which then see no second problem in it: the build fails on this one.
-            text = str(node.value) if isinstance(node, yaml.ScalarNode) else shown
+            text = self.text(node.value) if isinstance(node, yaml.ScalarNode) else shown
             return YScalar(text, STR_TAG, False, self.line(node))
         if isinstance(node, yaml.ScalarNode):
-            return YScalar(str(node.value), str(node.tag), not node.style, self.line(node))
+            return YScalar(self.text(node.value), str(node.tag), not node.style,
+                           self.line(node))
         if isinstance(node, yaml.SequenceNode):
             return YSeq(tuple(self.convert(n, depth + 1) for n in node.value), self.line(node))
         if isinstance(node, yaml.MappingNode):
@@ -206,7 +207,7 @@ class _Converter:
                 if knode.tag == "tag:yaml.org,2002:merge":
                     self.soft(YamlError("merge keys (<<) are not supported", self.line(knode)))
                     continue
-                key = YScalar(str(knode.value), str(knode.tag), not knode.style,
+                key = YScalar(self.text(knode.value), str(knode.tag), not knode.style,
                               self.line(knode))
                 if key.text in seen:
                     self.soft(YamlError(
