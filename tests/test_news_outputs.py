@@ -179,7 +179,8 @@ def test_taxonomy_and_archive_pages(hostile: Path) -> None:
     assert (hostile / "tags/energy/index.html").is_file()
     assert (hostile / "authors/a-b-writer-b/index.html").is_file()
     tags = soup(hostile / "tags/index.html")
-    assert [a.get_text() for a in tags.select("ul.terms a")] == ["energy", "</script><b>"]
+    # alphabetical by name, punctuation before letters (as ICU's collation has it)
+    assert [a.get_text() for a in tags.select("ul.terms a")] == ["</script><b>", "energy"]
     archive = soup(hostile / "archive/index.html")
     assert [a["href"] for a in archive.select("ul.terms a")] == ["/archive/2024/12/"]
     month = soup(hostile / "archive/2024/12/index.html")
