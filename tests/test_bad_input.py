@@ -277,6 +277,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "See [a](a\\_b.md) and <a href=\"c&#95;d.md\">c</a>.\n",
         r"^content/general/visit\.md:9: error: link 'c_d\.md': no file content/general/c_d\.md",
     ),
+    "TOML front matter ending inside a list": (
+        "content/general/visit.md",
+        "+++\ntitle = 'V'\ndate = 2024-12-01\nsection = 'General'\ntags = [\n+++\nBody\n",
+        r"^content/general/visit\.md:5: error: TOML front matter: Invalid value: the front "
+        r"matter ends before its value does",
+    ),
     "a YAML tag": (
         "content/general/visit.md",
         "---\ntitle: !!python/object/apply:os.system ['echo hi']\ndate: 2024-12-01\n"

@@ -48,6 +48,10 @@ def parse_toml(text: str, line_offset: int = 0) -> YNode:
                          str(exc))
         if message.startswith("Illegal character '\\n'"):
             message = "a quoted value is never closed on its line: end it with its quote"
+        elif "(at end of document)" in str(exc):  # on the front matter's last line
+            line = text.rstrip("\n").count("\n") + 1 + line_offset
+            message = (f"{message}: the front matter ends before its value does (a '[', "
+                       "'{' or quote never closed?)")
         elif line is not None:
             message = _toml_hint(text.splitlines()[line - line_offset - 1:][:1], message)
         raise YamlError(f"TOML front matter: {message}", line) from None
