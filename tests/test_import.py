@@ -1105,3 +1105,16 @@ def test_the_summary_counts_one_in_the_singular() -> None:
                                                     "theme files (layouts)": 2}))
     assert ("newsgen: not imported: 2 theme files (layouts), 1 page (about, index, archives)"
             in summary(result, "new"))
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("![i]({{ site.baseurl }}/x.png)", "![i](/blog/x.png)"),  # the path Jekyll wrote
+    ("{{ '/docs/' | relative_url }}", "/blog/docs/"),
+    ("{{ '/blog/docs/' | relative_url }}", "/blog/docs/"),
+    ("[p]({{ site.baseurl }}{% post_url 2010-07-21-name %})", "[p](2010-07-21-name.md)"),
+])
+def test_liquid_under_a_baseurl(body: str, expected: str) -> None:
+    out, reporter = convert("jekyll", body, {"baseurl": "/blog", "url": "", "title": "T",
+                                             "data": {}})
+    assert out == expected or expected in out, out
+    assert not reporter.warnings

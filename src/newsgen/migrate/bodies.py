@@ -45,6 +45,7 @@ _HUGO_START = re.compile(r"\{\{[<%]")
 # A Liquid tag in a link's target: `](`, `]: ` or `href="` before it (and `{{ site.baseurl }}`)
 _LINK_BEFORE = re.compile(r"""(\]\(\s*|\]:\s*|\b(?:href|src)\s*=\s*["']?)(\{\{[^{}]*\}\})?$""")
 _LIQUID_START = re.compile(r"\{[{%]")
+_POST_LINK = re.compile(r"\{%-?\s*(?:post_url|link)\b")
 _HUGO = re.compile(r"\{\{([<%])-?\s*(/?)\s*([\w.-]+(?:/[\w.-]+)*)(.*?)(/?)\s*-?([>%])\}\}", re.S)
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
@@ -212,6 +213,8 @@ class BodyConverter:
                 self.notes.warn(self.page.rel, self.line(offset + at), "Liquid variable "
                                 "without a value", f"'{_short(m.group(0))}' has no value "
                                 f"({scope.missing[0]}): written as nothing, as Jekyll does")
+            if _POST_LINK.match(text, m.end()):  # `{{ site.baseurl }}{% post_url x %}`: the
+                value = ""  # post's file, which newsgen links to wherever the site lives
             return value, m.end(), False
         m = _LIQUID_TAG.match(text, at)
         if m is None or len(m.group(0)) > _LONGEST:

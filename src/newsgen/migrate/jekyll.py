@@ -230,7 +230,10 @@ class JekyllSite:
         title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
                  or _host(scalar_text(self.config.get("url"))) or "News")
         site = {k: v for k, v in self.config.items() if isinstance(k, str)}
-        site.update({"data": self.data, "baseurl": "", "url": "", "title": title})
+        base = (scalar_text(self.config.get("baseurl")) or "").strip("/")
+        # `{{ site.baseurl }}/img/x.png`: the path Jekyll wrote, which newsgen keeps as it is
+        site.update({"data": self.data, "baseurl": f"/{base}" if base else "", "url": "",
+                     "title": title})
         sections: dict[str, dict[str, str]] = {}
         for post in sorted(posts, key=lambda p: p.source.rel):
             sections.setdefault(slugify(post.section), {}).setdefault(

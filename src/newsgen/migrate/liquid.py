@@ -105,6 +105,10 @@ class Scope:
                     if kind != ",":
                         args.append(self.operand((kind, raw)))
             value = apply_filter(name, value, args)
+            base = render(self.vars["site"].get("baseurl", ""))
+            if name in ("relative_url", "absolute_url") and base and not str(value).startswith(
+                    (base + "/", "http://", "https://")):  # as Jekyll: under the baseurl
+                value = base + value
         return value
 
     def operand(self, token: tuple[str, str]) -> Any:

@@ -9,7 +9,7 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from newsgen.errors import count, quoted
 from newsgen.migrate.bodies import BodyConverter, Page
@@ -186,6 +186,9 @@ class Writer:
             for m in ([] if code else _SITE_IMAGE.finditer(chunk)):
                 path = unquote(m.group(1) or m.group(2)).split("?", 1)[0].split("#", 1)[0]
                 site = path.lstrip("/")
+                base = urlsplit(self.plan.base_url or "/").path.strip("/")
+                if base and site.startswith(base + "/"):  # `/blog/img/x.png` under /blog/
+                    site = site[len(base) + 1:]
                 if f"static/{site}" in self.files or f"content/{site}" in self.files:
                     continue
                 at = before.find(path.rpartition("/")[2])
