@@ -1118,3 +1118,17 @@ def test_liquid_under_a_baseurl(body: str, expected: str) -> None:
                                              "data": {}})
     assert out == expected or expected in out, out
     assert not reporter.warnings
+
+
+def test_a_hugo_alias_without_a_slash_is_beside_the_pages_own_url(tmp_path: Path) -> None:
+    src = write_site(tmp_path / "old", {
+        "config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'
+                       '[permalinks]\n  news = "/:year/:month/:slug/"\n',
+        "content/news/alpha.md": '+++\ntitle = "Alpha"\ndate = 2021-05-30T10:00:00Z\n'
+                                 'aliases = ["old-alpha", "/very/old/alpha.html"]\n+++\nText.\n',
+    })
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    (post,) = (tmp_path / "new/content").rglob("*.md")
+    # Hugo 0.111 serves the first at /2021/05/old-alpha/ (next to /2021/05/alpha/)
+    assert "aliases:\n- /2021/05/old-alpha/\n- /very/old/alpha.html\n" in post.read_text()

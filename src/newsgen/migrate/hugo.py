@@ -269,6 +269,11 @@ class HugoSite:
             lead = f"/{page.lang_prefix}" if page.lang_prefix else ""
             if text.startswith("/"):
                 aliases.append(text if lead and text.startswith(lead + "/") else lead + text)
+            elif "://" not in text and old_url is not None:  # beside the page's own URL,
+                # as Hugo serves it (`old-alpha` of /2021/05/alpha/ is /2021/05/old-alpha/)
+                folder = posixpath.dirname(old_url.rstrip("/")) or "/"
+                aliases.append(posixpath.normpath(posixpath.join(folder, text))
+                               + ("/" if text.endswith("/") else ""))
             elif "://" not in text:
                 aliases.append(lead + "/" + posixpath.normpath(posixpath.join(
                     container or ".", text)).lstrip("./") + ("/" if text.endswith("/") else ""))
