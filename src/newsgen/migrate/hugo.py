@@ -277,6 +277,10 @@ class HugoSite:
             elif "://" not in text:
                 aliases.append(lead + "/" + posixpath.normpath(posixpath.join(
                     container or ".", text)).lstrip("./") + ("/" if text.endswith("/") else ""))
+        if self.in_subdir and len(self.languages) == 1 and old_url and page.lang_prefix:
+            # One language in its folder: Hugo put it there from 0.115 on, at the root
+            # before; a site last built before that served the root: both keep working.
+            aliases.append(old_url[len(page.lang_prefix) + 1:])
         given_key = scalar_text(source.get("translationkey"))
         suffixed = strip_markdown_suffix(parts[-1]).removesuffix(".html") != name
         new_rel = f"{folder}/{name}.{lang}.md" if suffixed else f"{folder}/{name}.md"
