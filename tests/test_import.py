@@ -284,8 +284,11 @@ def test_translations_link_each_other(archives: dict[str, dict[str, Any]]) -> No
 # -- bodies, one construct at a time --------------------------------------------------------
 
 class FakeLinks:
-    def hugo_ref(self, page: Page, target: str, lang: str | None) -> str | None:
-        return None if "missing" in target else f"../{target.strip('/')}.md"
+    def hugo_ref(self, page: Page, target: str, lang: str | None,
+                 as_text: bool = False) -> str | None:
+        if "missing" in target:
+            return None
+        return f"/old/{target.strip('/')}/" if as_text else f"../{target.strip('/')}.md"
 
     def post_url(self, page: Page, name: str, as_text: bool = False) -> str | None:
         return f"/old/{name}/" if as_text else f"{name}.md"
@@ -329,6 +332,8 @@ def convert(kind: str, body: str, site: dict[str, Any] | None = None) -> tuple[s
      "> **Note: Heads up**\n>\n> - one"),
     ('[x]({{< ref "posts/b.md" >}})', "[x](../posts/b.md.md)"),
     ('[x]({{< relref "/posts/c" >}})', "[x](../posts/c.md)"),
+    # as text, the URL Hugo wrote (the new site answers it)
+    ('See {{< relref "posts/c" >}} too.', "See /old/posts/c/ too."),
     ('{{< param "kicker" >}}', "Breaking"),
     ("```\n{{< x >}}\n```", "```\n{{< x >}}\n```"),
     ("`{{< x >}}` stays", "`{{< x >}}` stays"),

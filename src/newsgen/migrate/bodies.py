@@ -34,7 +34,8 @@ class Page:
 class Resolver(Protocol):
     """Where references point: links relative to the page's new folder, or site paths."""
 
-    def hugo_ref(self, page: Page, target: str, lang: str | None) -> str | None: ...
+    def hugo_ref(self, page: Page, target: str, lang: str | None,
+                 as_text: bool = False) -> str | None: ...
 
     def post_url(self, page: Page, name: str, as_text: bool = False) -> str | None: ...
 
@@ -172,7 +173,8 @@ class BodyConverter:
         why = "has no newsgen equivalent: write Markdown, or raw HTML, instead"
         if name in ("ref", "relref"):
             target = named.get("path") or (positional[0] if positional else "")
-            result = self.resolver.hugo_ref(self.page, target, named.get("lang"))
+            result = self.resolver.hugo_ref(self.page, target, named.get("lang"),
+                                            not _LINK_BEFORE.search(text, 0, at))
             why = f"'{target}' is no post of this import"
         elif name in ("figure", "img", "image"):
             result = sc.figure(positional, named)

@@ -45,9 +45,12 @@ class Links:
                     return post
         return found[0] if found else None
 
-    def hugo_ref(self, page: Page, target: str, lang: str | None) -> str | None:
+    def hugo_ref(self, page: Page, target: str, lang: str | None,
+                 as_text: bool = False) -> str | None:
         """Hugo's ref: a path from the content folder (`/posts/x`), from the page's own
-        folder (`x.md`, `../other/y`), or a unique file name; in the page's language."""
+        folder (`x.md`, `../other/y`), or a unique file name; in the page's language.
+        `as_text` (not in a link): the post's URL, as Hugo wrote it, which the new site
+        answers."""
         path, _, anchor = target.strip().partition("#")
         if not path:
             return f"#{anchor}" if anchor else None
@@ -60,13 +63,15 @@ class Links:
         for key in tries:
             found = self.by_group.get(key.lower())
             if found:
-                post = self._pick(found, lang or page.lang)
-                return self._link(page, post, anchor) if post else None
-        found = self.by_name.get(path.rsplit("/", 1)[-1].lower(), [])
-        if len({p.group for p in found}) == 1:
-            post = self._pick(found, lang or page.lang)
-            return self._link(page, post, anchor) if post else None
-        return None
+                break
+        else:
+            found = self.by_name.get(path.rsplit("/", 1)[-1].lower(), [])
+            if len({p.group for p in found}) != 1:
+                return None
+        post = self._pick(found, lang or page.lang)
+        if post is not None and as_text and post.old_url:
+            return post.old_url + (f"#{anchor}" if anchor else "")
+        return self._link(page, post, anchor) if post else None
 
     def page_link(self, page: Page, target: str) -> str | None:
         """A relative link Hugo resolved to a page (`[x](0518-bench)`, `../other/`): the
