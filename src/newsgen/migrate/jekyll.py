@@ -230,10 +230,8 @@ class JekyllSite:
         title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
                  or _host(scalar_text(self.config.get("url"))) or "News")
         site = {k: v for k, v in self.config.items() if isinstance(k, str)}
-        base = (scalar_text(self.config.get("baseurl")) or "").strip("/")
-        # `{{ site.baseurl }}/img/x.png`: the path Jekyll wrote, which newsgen keeps as it is
-        site.update({"data": self.data, "baseurl": f"/{base}" if base else "", "url": "",
-                     "title": title})
+        base = "/" + (scalar_text(self.config.get("baseurl")) or "").strip("/")  # as Jekyll
+        site.update({"data": self.data, "baseurl": base.rstrip("/"), "url": "", "title": title})
         sections: dict[str, dict[str, str]] = {}
         for post in sorted(posts, key=lambda p: p.source.rel):
             sections.setdefault(slugify(post.section), {}).setdefault(
@@ -390,9 +388,7 @@ def _translate(template: str) -> str | None:
 
 
 def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    return re.sub(r"^[a-z]+://", "", url).split("/")[0] or None
+    return (re.sub(r"^[a-z]+://", "", url).split("/")[0] or None) if url else None
 
 
 def _base_url(config: dict[str, Any]) -> str | None:
