@@ -1153,3 +1153,18 @@ def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
     assert (tmp_path / "new/dist/en/post/ferry/index.html").is_file()
     assert (tmp_path / "new/dist/post/ferry/index.html").is_file()
+
+
+@pytest.mark.parametrize(("base_name", "said"), [(None, "/index.xml"), ("rss", "/rss.xml"),
+                                                 ("feed", None)])
+def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_name: str | None,
+                                                         said: str | None) -> None:
+    config = 'baseURL = "https://example.org/"\ntitle = "T"\n' + (
+        f'[outputFormats.RSS]\n  baseName = "{base_name}"\n' if base_name else "")
+    src = write_site(tmp_path / "old", {
+        "config.toml": config,
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n"})
+    run = newsgen("import", "hugo", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    feeds = [w for w in run.warnings() if "Hugo's feeds" in w]
+    assert (feeds[0].split("(")[1].split(",")[0] if feeds else None) == said

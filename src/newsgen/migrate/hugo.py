@@ -190,11 +190,16 @@ class HugoSite:
         example = sections[0] if sections else "posts"
         where = next((n for n in (*CONFIG_NAMES, "config/_default")
                       if (self.src / n).exists()), "config")
-        self.notes.warn(where, None, "feeds", "Hugo's feeds (/index.xml, /<section>/index.xml, "
-                        "/<lang>/index.xml, /tags/<tag>/index.xml) are not written: newsgen's "
-                        f"are /feed.xml and /<section>/feed.xml (/{example}/feed.xml); a "
-                        "redirect page cannot move a feed reader, so add a permanent (301) "
-                        "redirect on the server from each old index.xml to its feed.xml")
+        # `[outputFormats.RSS] baseName = "feed"` names them otherwise
+        name = scalar_text(table(table(self.config.get("outputformats")).get("rss")).get(
+            "basename")) or "index"
+        if name == "feed":
+            return  # at newsgen's own paths
+        self.notes.warn(where, None, "feeds", f"Hugo's feeds (/{name}.xml, /<section>/{name}"
+                        f".xml, /<lang>/{name}.xml, /tags/<tag>/{name}.xml) are not written: "
+                        f"newsgen's are /feed.xml and /<section>/feed.xml (/{example}/feed.xml);"
+                        " a redirect page cannot move a feed reader, so add a permanent (301) "
+                        f"redirect on the server from each old {name}.xml to its feed.xml")
 
     def list_page(self, path: Path, root: Path, rel: str, fixed: str | None) -> None:
         """A section's `_index.md`: its title names the section."""
