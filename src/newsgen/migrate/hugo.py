@@ -276,8 +276,8 @@ class HugoSite:
                 aliases.append(text if lead and text.startswith(lead + "/") else lead + text)
             elif "://" not in text and old_url is not None:  # beside the page's own URL,
                 # as Hugo serves it (`old-alpha` of /2021/05/alpha/ is /2021/05/old-alpha/)
-                folder = posixpath.dirname(old_url.rstrip("/")) or "/"
-                aliases.append(posixpath.normpath(posixpath.join(folder, text))
+                beside = posixpath.dirname(old_url.rstrip("/")) or "/"
+                aliases.append(posixpath.normpath(posixpath.join(beside, text))
                                + ("/" if text.endswith("/") else ""))
             elif "://" not in text:
                 aliases.append(lead + "/" + posixpath.normpath(posixpath.join(
@@ -285,7 +285,9 @@ class HugoSite:
         if self.in_subdir and len(self.languages) == 1 and old_url and page.lang_prefix:
             # One language in its folder: Hugo put it there from 0.115 on, at the root
             # before; a site last built before that served the root: both keep working.
-            aliases.append(old_url[len(page.lang_prefix) + 1:])
+            lead = f"/{page.lang_prefix}"
+            aliases += [url[len(lead):] for url in (old_url, *aliases)
+                        if url.startswith(lead + "/")]
         given_key = scalar_text(source.get("translationkey"))
         suffixed = strip_markdown_suffix(parts[-1]).removesuffix(".html") != name
         new_rel = f"{folder}/{name}.{lang}.md" if suffixed else f"{folder}/{name}.md"
