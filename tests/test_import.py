@@ -1115,7 +1115,7 @@ def test_the_summary_counts_one_in_the_singular() -> None:
 @pytest.mark.parametrize("body,expected", [
     ("![i]({{ site.baseurl }}/x.png)", "![i](/blog/x.png)"),  # the path Jekyll wrote
     ("{{ '/docs/' | relative_url }}", "/blog/docs/"),
-    ("{{ '/blog/docs/' | relative_url }}", "/blog/docs/"),
+    ("{{ '/blog/docs/' | relative_url }}", "/blog/blog/docs/"),  # (Jekyll does not look)
     ("[p]({{ site.baseurl }}{% post_url 2010-07-21-name %})", "[p](2010-07-21-name.md)"),
 ])
 def test_liquid_under_a_baseurl(body: str, expected: str) -> None:
@@ -1170,3 +1170,30 @@ def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_nam
     assert run.code == 0, run.err
     feeds = [w for w in run.warnings() if "Hugo's feeds" in w]
     assert (feeds[0].split("(")[1].split(",")[0] if feeds else None) == said
+
+
+def test_relative_url_of_nothing_is_nothing() -> None:
+    out, reporter = convert("jekyll", "[{{ page.nothing | relative_url }}]", {
+        "baseurl": "/blog", "url": "", "title": "T", "data": {}})
+    assert out == "[]"  # as Jekyll: a nil stays nil, with the usual warning
+    assert [w.message for w in reporter.warnings] == [
+        "'{{ page.nothing | relative_url }}' has no value ('page' has no 'nothing'): written "
+        "as nothing, as Jekyll does"]
+
+
+@pytest.mark.parametrize(("url", "written"), [("https://example.org", "/blog/img/x.png"),
+                                              (None, "/img/x.png")])
+def test_site_baseurl_is_where_the_new_site_lives(tmp_path: Path, url: str | None,
+                                                  written: str) -> None:
+    # with a url, the new site's base_url is https://example.org/blog/ and /blog/ is kept;
+    # without one, the new site has no base path to keep
+    src = write_site(tmp_path / "old", {
+        "_config.yml": f"title: T\nbaseurl: /blog\n{f'url: {url}' if url else ''}\n",
+        "img/x.png": b"\x89PNG\r\n\x1a\n",
+        "_posts/2024-01-02-ferry.md": "---\ntitle: Ferry\n---\n"
+                                      "![x]({{ site.baseurl }}/img/x.png)\n"})
+    run = newsgen("import", "jekyll", src, tmp_path / "new")
+    assert run.code == 0, run.err
+    (post,) = (tmp_path / "new/content").rglob("*.md")
+    assert f"![x]({written})" in post.read_text()
+    assert "is no file of the old site" not in run.err

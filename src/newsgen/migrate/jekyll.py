@@ -230,7 +230,8 @@ class JekyllSite:
         title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
                  or _host(scalar_text(self.config.get("url"))) or "News")
         site = {k: v for k, v in self.config.items() if isinstance(k, str)}
-        base = "/" + (scalar_text(self.config.get("baseurl")) or "").strip("/")  # as Jekyll
+        base = "/" + (scalar_text(self.config.get("baseurl")) or "").strip("/")  # as Jekyll,
+        base = base if _base_url(self.config) else ""  # where the new site will live too
         site.update({"data": self.data, "baseurl": base.rstrip("/"), "url": "", "title": title})
         sections: dict[str, dict[str, str]] = {}
         for post in sorted(posts, key=lambda p: p.source.rel):

@@ -104,11 +104,11 @@ class Scope:
                     kind, raw = tokens.pop(0)
                     if kind != ",":
                         args.append(self.operand((kind, raw)))
-            value = apply_filter(name, value, args)
+            given, value = value, apply_filter(name, value, args)
             base = render(self.vars["site"].get("baseurl", ""))
-            if name in ("relative_url", "absolute_url") and base and not str(value).startswith(
-                    (base + "/", "http://", "https://")):  # as Jekyll: under the baseurl
-                value = base + value
+            if name in ("relative_url", "absolute_url") and (given is None or (
+                    base and "://" not in str(value))):  # as Jekyll: after the baseurl
+                value = "" if given is None else base + value
         return value
 
     def operand(self, token: tuple[str, str]) -> Any:
