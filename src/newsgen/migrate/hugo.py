@@ -193,8 +193,13 @@ class HugoSite:
         # `[outputFormats.RSS] baseName = "feed"` names them otherwise
         name = scalar_text(table(table(self.config.get("outputformats")).get("rss")).get(
             "basename")) or "index"
-        if name == "feed":
-            return  # at newsgen's own paths
+        if name == "feed":  # the site's, the sections' and the languages' are at newsgen's
+            self.notes.warn(where, None, "feeds", "Hugo's tag and taxonomy feeds "
+                            "(/tags/<tag>/feed.xml, /tags/feed.xml) are not written: newsgen "
+                            "writes the site's, each language's and each section's; a redirect "
+                            "page cannot move a feed reader, so add a permanent (301) redirect "
+                            "on the server from each to /feed.xml")
+            return
         self.notes.warn(where, None, "feeds", f"Hugo's feeds (/{name}.xml, /<section>/{name}"
                         f".xml, /<lang>/{name}.xml, /tags/<tag>/{name}.xml) are not written: "
                         f"newsgen's are /feed.xml and /<section>/feed.xml (/{example}/feed.xml);"
