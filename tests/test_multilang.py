@@ -10,6 +10,7 @@ import pytest
 from conftest import NOW, SITES, Run, article, built_copy, newsgen, soup, tree_digest, write_site
 from lxml import etree
 
+from newsgen.parse.collation import sort_key
 from newsgen.parse.i18n import LABEL_KEYS
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -350,9 +351,9 @@ def test_a_sections_first_article_in_a_language_updates_its_versions(tmp_path: P
 
 def test_menus_and_indexes_follow_the_languages_alphabet(tmp_path: Path) -> None:
     names = ["Sport", "Şäher", "Ykdysadyýet", "Ýaşlar", "Zenanlar", "Çagalar", "Daşary ýurt",
-             "Älem", "Bilim"]
-    turkmen = ["Bilim", "Çagalar", "Daşary ýurt", "Älem", "Sport", "Şäher", "Ykdysadyýet",
-               "Ýaşlar", "Zenanlar"]  # Ç after C, Ä after E, Ş after S, Ý after Y
+             "Älem", "Bilim", "Coca-Cola", "Vena"]
+    turkmen = ["Bilim", "Coca-Cola", "Çagalar", "Daşary ýurt", "Älem", "Sport", "Şäher", "Vena",
+               "Ykdysadyýet", "Ýaşlar", "Zenanlar"]  # Ç after C, Ä after E, Ş after S, Ý after Y
     russian = ["Ашхабад", "ёлка", "Ель", "Иран", "Йемен", "Хлопок", "Энергетика"]
     files = {f"content/a{i}.md": article(f"A{i}", f"2024-12-{i + 1:02d} 10:00", section=name,
                                          tags=f"[{name}]") for i, name in enumerate(names)}
@@ -371,3 +372,12 @@ def test_menus_and_indexes_follow_the_languages_alphabet(tmp_path: Path) -> None
     assert index == turkmen
     index = [a.get_text(strip=True) for a in soup(out / "ru/tags/index.html").select("main li a")]
     assert index == russian  # Й after И, Х before Э; Ё with Е
+
+
+@pytest.mark.parametrize(("lang", "ordered"), [
+    ("tr", ["ılık", "Irak", "Işık", "istanbul", "İzmir", "Washington"]),  # I is ı's capital
+    ("en", ["#tag", "10 facts", "Adam", "Æther", "İzmir", "Łódź", "Ørsted", "Oslo", "Zed"]),
+    ("kk", ["Алматы", "Әуезов", "Бала", "Қала", "Яблоко"]),
+])
+def test_alphabetical_order_of_a_language(lang: str, ordered: list[str]) -> None:
+    assert sorted(reversed(ordered), key=lambda name: sort_key(lang, name)) == ordered
