@@ -222,8 +222,8 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\n"
         + "".join("  " * i + "- x\n" for i in range(3000)),
-        r"^content/general/visit\.md:207: error: this line is indented or quoted hundreds of "
-        r"levels deep, more than Markdown can read: flatten it",
+        r"^content/general/visit\.md:207: error: this line is indented hundreds of levels "
+        r"deep, more than Markdown can read: flatten it",
     ),
     "a body of emphasis nested thousands deep": (
         "content/general/visit.md",
