@@ -111,3 +111,8 @@ def test_python_objects_are_not_constructed() -> None:
         "the YAML tag '!!python/object/apply:os.system' is not read here: remove it (front "
         "matter and newsgen.yaml hold text, numbers, lists and mappings)", 2)]
     assert to_python(parse("x: !!str 2024\n")) == {"x": "2024"}  # a core tag: what is meant
+    # A tag on a number or a key: one error each, the value read as if untagged
+    problems.clear()
+    node = parse("n: !foo 10\n!bar k: v\n", problems=problems)
+    assert to_python(node) == {"n": 10, "k": "v"}
+    assert [p.line for p in problems] == [1, 2]

@@ -352,7 +352,7 @@ def _sections(c: Checker, node: YMap, lang_codes: list[str]) -> tuple[SectionCon
 def line_of_key(path: Path, key: str) -> int | None:
     """The line of a top-level key in a YAML file, for a warning (None if absent)."""
     try:
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), 1):
             if line.startswith(f"{key}:"):
                 return number
     except (OSError, UnicodeDecodeError):

@@ -40,7 +40,7 @@ def _line_of_nested(path: Path, group: str, key: str) -> int | None:
     line = line_of_key(path, group)
     if line is None:
         return None
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").split("\n")  # (not at U+2028: see yamltree)
     if key in lines[line - 1]:
         return line
     for number in range(line + 1, len(lines) + 1):

@@ -53,7 +53,7 @@ def parse_toml(text: str, line_offset: int = 0) -> YNode:
             message = (f"{message}: the front matter ends before its value does (a '[', "
                        "'{' or quote never closed?)")
         elif line is not None:
-            message = _toml_hint(text.splitlines()[line - line_offset - 1:][:1], message)
+            message = _toml_hint(text.split("\n")[line - line_offset - 1:][:1], message)
         raise YamlError(f"TOML front matter: {message}", line) from None
     except (ValueError, RecursionError) as exc:
         raise _beyond(text, line_offset, "TOML", exc) from None

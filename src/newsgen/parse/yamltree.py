@@ -155,6 +155,7 @@ def parse(text: str, line_offset: int = 0,
 
 # The tags YAML gives a value by itself, or that a writer may give to say so (`!!str 2024`)
 _CORE = "tag:yaml.org,2002:"
+_RESOLVER = yaml.resolver.Resolver()  # what YAML reads a plain value as
 _PLAIN_TAGS = frozenset(_CORE + t for t in ("str", "null", "bool", "int", "float", "timestamp",
                                             "seq", "map", "value", "merge", "yaml"))
 
@@ -172,6 +173,14 @@ class _Converter:
             raise problem
         self.problems.append(problem)
 
+    def foreign_tag(self, node: yaml.Node) -> str:
+        """A tag that is not YAML's own reading of a value: said on its line; as shown."""
+        shown = str(node.tag).replace(_CORE, "!!")
+        self.soft(YamlError(f"the YAML tag '{shown}' is not read here: remove it (front "
+                            "matter and newsgen.yaml hold text, numbers, lists and mappings)",
+                            self.line(node)))
+        return shown
+
     def line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + 1 + self.offset
 
@@ -184,14 +193,14 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", self.line(node))
         if str(node.tag) not in _PLAIN_TAGS:  # `!!python/object:…`, `!!binary`, `!foo`
-            shown = str(node.tag).replace(_CORE, "!!")
-            self.soft(YamlError(f"the YAML tag '{shown}' is not read here: remove it (front "
-                                "matter and newsgen.yaml hold text, numbers, lists and "
-                                "mappings)", self.line(node)))
-            # Read as text (a list or a mapping as its tag) for the fields' own checks,
-            # which then see no second problem in it: the build fails on this one.
-            text = self.text(node.value) if isinstance(node, yaml.ScalarNode) else shown
-            return YScalar(text, STR_TAG, False, self.line(node))
+            shown = self.foreign_tag(node)
+            # Read as if untagged (a list or a mapping as its tag, in text) for the fields'
+            # own checks, which then see no second problem in it: the build fails on this.
+            if not isinstance(node, yaml.ScalarNode):
+                return YScalar(shown, STR_TAG, False, self.line(node))
+            text = self.text(node.value)
+            implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+            return YScalar(text, str(implicit), True, self.line(node))
         if isinstance(node, yaml.ScalarNode):
             return YScalar(self.text(node.value), str(node.tag), not node.style,
                            self.line(node))
@@ -204,6 +213,8 @@ class _Converter:
                 if not isinstance(knode, yaml.ScalarNode):
                     raise YamlError("a key must be a plain value, not a list or mapping",
                                     self.line(knode))
+                if str(knode.tag) not in _PLAIN_TAGS:  # `!foo language: en`
+                    self.foreign_tag(knode)
                 if knode.tag == "tag:yaml.org,2002:merge":
                     self.soft(YamlError("merge keys (<<) are not supported", self.line(knode)))
                     continue
