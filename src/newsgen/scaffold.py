@@ -36,11 +36,11 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
     codes = [lc.code for lc in config.languages]
     if lang is not None:  # spelt as the site likes (`zh_cn`, `zh-CN`, `RU`): one language
         written, lang = lang, as_language_code(lang)
+        spelt = [lc.folder or lc.code for lc in config.languages]  # as newsgen.yaml has them
         if lang not in codes:
             raise ScaffoldError(
                 f"'{written}' is not a language of this site (configured: "
-                f"{', '.join(lc.folder or lc.code for lc in config.languages)})"
-                f"{did_you_mean(lang, codes, cutoff=0.5)}")
+                f"{', '.join(spelt)}){did_you_mean(written, spelt, cutoff=0.5)}")
     if config.sections is not None:
         names = section_names(config.sections)
         found = names.get(sec_slug)

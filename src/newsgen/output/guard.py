@@ -237,7 +237,8 @@ def seal(root: Path, files: Iterable[str]) -> str | None:
                     folders.add(head)
                     head = head.rpartition("/")[0]
         for rel in sorted(folders):
-            st = os.stat(base + (rel or "."), dir_fd=fd, follow_symlinks=False)
+            st = os.stat(base + rel, dir_fd=fd, follow_symlinks=False) if rel else os.lstat(
+                root)  # (the output's own entry, a link to it included, as before)
             stats.extend((st.st_mtime_ns, st.st_ino))
     except OSError:
         return None
