@@ -1125,29 +1125,32 @@ def test_liquid_under_a_baseurl(body: str, expected: str) -> None:
     assert not reporter.warnings
 
 
+def _imported(tmp_path: Path, kind: str, files: dict[str, str | bytes]) -> Run:
+    """`newsgen import kind` of a site of `files` (in tmp_path/old) into tmp_path/new."""
+    run = newsgen("import", kind, write_site(tmp_path / "old", files), tmp_path / "new")
+    assert run.code == 0, run.err
+    return run
+
+
 def test_a_hugo_alias_without_a_slash_is_beside_the_pages_own_url(tmp_path: Path) -> None:
-    src = write_site(tmp_path / "old", {
+    _imported(tmp_path, "hugo", {
         "config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'
                        '[permalinks]\n  news = "/:year/:month/:slug/"\n',
         "content/news/alpha.md": '+++\ntitle = "Alpha"\ndate = 2021-05-30T10:00:00Z\n'
                                  'aliases = ["old-alpha", "/very/old/alpha.html"]\n+++\nText.\n',
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     post = tmp_path / "new/content/news/alpha.md"  # where it was: the alias moves no file
     # Hugo 0.111 serves the first at /2021/05/old-alpha/ (next to /2021/05/alpha/)
     assert "aliases:\n- /2021/05/old-alpha/\n- /very/old/alpha.html\n" in post.read_text()
 
 
 def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -> None:
-    src = write_site(tmp_path / "old", {
+    _imported(tmp_path, "hugo", {
         "config.yaml": "baseURL: https://example.org/\ntitle: T\ndefaultContentLanguage: en\n"
                        "defaultContentLanguageInSubdir: true\n",
         "content/post/ferry.md": "---\ntitle: Ferry\ndate: 2024-01-02\naliases: [/abs/, rel]\n"
                                  "---\nText.\n",
     })
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     # Hugo 0.115 and later served /en/post/ferry/ (the page itself now), earlier Hugo
     # /post/ferry/ (a redirect)
     assert "aliases:\n- /en/abs/\n- /en/post/rel/\n- /post/ferry/\n- /abs/\n- /post/rel/\n" in (
@@ -1163,11 +1166,9 @@ def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_nam
                                                          said: str | None) -> None:
     config = 'baseURL = "https://example.org/"\ntitle = "T"\n' + (
         f'[outputFormats.RSS]\n  baseName = "{base_name}"\n' if base_name else "")
-    src = write_site(tmp_path / "old", {
+    run = _imported(tmp_path, "hugo", {
         "config.toml": config,
         "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n"})
-    run = newsgen("import", "hugo", src, tmp_path / "new")
-    assert run.code == 0, run.err
     feeds = [w for w in run.warnings() if "Hugo's" in w and "feeds (" in w]
     assert (feeds[0].split("(")[1].split(",")[0] if feeds else None) == said
 
@@ -1187,13 +1188,11 @@ def test_site_baseurl_is_where_the_new_site_lives(tmp_path: Path, url: str | Non
                                                   written: str) -> None:
     # with a url, the new site's base_url is https://example.org/blog/ and /blog/ is kept;
     # without one, the new site has no base path to keep
-    src = write_site(tmp_path / "old", {
+    run = _imported(tmp_path, "jekyll", {
         "_config.yml": f"title: T\nbaseurl: /blog\n{f'url: {url}' if url else ''}\n",
         "img/x.png": b"\x89PNG\r\n\x1a\n",
         "_posts/2024-01-02-ferry.md": "---\ntitle: Ferry\n---\n"
                                       "![x]({{ site.baseurl }}/img/x.png)\n"})
-    run = newsgen("import", "jekyll", src, tmp_path / "new")
-    assert run.code == 0, run.err
     (post,) = (tmp_path / "new/content").rglob("*.md")
     assert f"![x]({written})" in post.read_text()
     assert "is no file of the old site" not in run.err
