@@ -30,6 +30,7 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import newsgen_fields
+from newsgen.migrate.jekyll_config import base_url, host
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -228,10 +229,10 @@ class JekyllSite:
         translated = [t for t in (_translate(template), _translate(
             template.replace(":categories/", ""))) if t]
         title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
-                 or _host(scalar_text(self.config.get("url"))) or "News")
+                 or host(scalar_text(self.config.get("url"))) or "News")
         site = {k: v for k, v in self.config.items() if isinstance(k, str)}
         base = "/" + (scalar_text(self.config.get("baseurl")) or "").strip("/")  # as Jekyll,
-        base = base if _base_url(self.config) else ""  # where the new site will live too
+        base = base if base_url(self.config) else ""  # where the new site will live too
         site.update({"data": self.data, "baseurl": base.rstrip("/"), "url": "", "title": title})
         sections: dict[str, dict[str, str]] = {}
         for post in sorted(posts, key=lambda p: p.source.rel):
@@ -239,7 +240,7 @@ class JekyllSite:
                 post.lang, post.section.replace("-", " ").replace("_", " ").capitalize())
         return Plan(
             title=title, description=scalar_text(self.config.get("description")) or "",
-            base_url=_base_url(self.config), language=default,
+            base_url=base_url(self.config), language=default,
             languages={c: {"title": title} for c in codes}, timezone=self.timezone,
             tz=self.tz, default_prefix=default_prefix, patterns=translated, posts=posts,
             section_titles=sections, copies=copies, site_vars=site, skipped=skipped,
@@ -386,15 +387,3 @@ def _translate(template: str) -> str | None:
 
     out = re.sub(r":([a-z_]+?)(?=[^a-z_]|\Z|:)", one, template)
     return None if unknown or out.count("{slug}") != 1 else out
-
-
-def _host(url: str | None) -> str | None:
-    return (re.sub(r"^[a-z]+://", "", url).split("/")[0] or None) if url else None
-
-
-def _base_url(config: dict[str, Any]) -> str | None:
-    url, base = scalar_text(config.get("url")), scalar_text(config.get("baseurl")) or ""
-    if not url:
-        return None
-    return url.rstrip("/") + "/" + base.strip("/") + ("/" if base.strip("/") else "")
-
