@@ -1196,3 +1196,18 @@ def test_site_baseurl_is_where_the_new_site_lives(tmp_path: Path, url: str | Non
     (post,) = (tmp_path / "new/content").rglob("*.md")
     assert f"![x]({written})" in post.read_text()
     assert "is no file of the old site" not in run.err
+
+
+@pytest.mark.parametrize(("feed", "said"), [("atom.xml", True), ("/feed.xml", False),
+                                            (None, False)])
+def test_a_jekyll_feed_elsewhere_is_said_once(tmp_path: Path, feed: str | None,
+                                               said: bool) -> None:
+    run = _imported(tmp_path, "jekyll", {
+        "_config.yml": "title: T\nplugins: [jekyll-feed]\n"
+                       + (f"feed:\n  path: {feed}\n" if feed else ""),
+        "_posts/2024-01-02-ferry.md": "---\ntitle: Ferry\ncategories: news\n---\nText.\n"})
+    notes = [w for w in run.warnings() if "jekyll-feed" in w]
+    assert notes == ([
+        "_config.yml:3: warning: jekyll-feed's feed is at /atom.xml (feed: path:) and newsgen's "
+        "at /feed.xml: a redirect page cannot move a feed reader, so add a permanent (301) "
+        "redirect on the server from /atom.xml to /feed.xml"] if said else [])

@@ -30,7 +30,7 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import newsgen_fields
-from newsgen.migrate.jekyll_config import base_url, host
+from newsgen.migrate.jekyll_config import base_url, feed_note, host
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -76,6 +76,8 @@ class JekyllSite:
         elif not any((src / d).is_dir() for d in ("_posts", "_layouts")):
             raise ImportRefused(f"{src} has neither _config.yml nor _posts/: no Jekyll site")
         self.source_folder(config_path.name)
+        if config_path.is_file():
+            feed_note(self.config, config_path, notes)
         zone = scalar_text(self.config.get("timezone"))
         if zone and check_timezone(zone):
             notes.warn(config_path.name, None, "config", f"timezone '{zone}' is not an IANA "
