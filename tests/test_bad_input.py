@@ -451,3 +451,17 @@ def test_images_beyond_what_a_decoder_or_webp_takes(tmp_path: Path) -> None:
         "content/general/visit.md:5: error: image: content/general/trap.png says it is larger "
         "than 178,956,970 pixels, too large to read (a photo that big is a mistake, or a trap)"]
     assert tree_digest(site / "dist") == before
+
+
+def test_placeholders_that_make_a_folder_name_too_long(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "permalink: /{slug}-{section}-{slug}/\n",
+        "content/general/one.md": article("One", "2024-12-10", "General " + "desk " * 30,
+                                          slug="w" * 100)})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert [e.split(" has ")[1] for e in run.errors()] == [
+        "a part between slashes longer than 255 bytes, more than a folder's name may be on "
+        "disk"]
+    assert run.errors()[0].startswith("content/general/one.md:5: error: /wwww")
+    assert not (site / "dist").exists()

@@ -9,6 +9,7 @@ from typing import Any
 from newsgen.errors import Reporter
 from newsgen.model.config import OUTPUT_MARK, Config
 from newsgen.model.site import Entry, Site
+from newsgen.parse.config_values import NAME_MAX
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
@@ -158,6 +159,12 @@ def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
 def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
     owners: dict[str, Page] = {}
     for page in pages:
+        if len(page.path) > NAME_MAX and any(  # (a slug and a section in one folder name)
+                len(part.encode("utf-8")) > NAME_MAX for part in page.path.split("/")):
+            where = _blame(site, page) or ("newsgen.yaml", None)
+            reporter.error(where[0], where[1], f"/{page.path} has a part between slashes "
+                                               f"longer than {NAME_MAX} bytes, more than a "
+                                               "folder's name may be on disk")
         first = owners.get(page.path)
         if first is None:
             owners[page.path] = page
