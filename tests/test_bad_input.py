@@ -218,6 +218,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\naliases: ['https://[::1/x']\n---\n",
         r"^content/general/visit\.md:5: error: aliases: 'https://\[::1/x' is not a path",
     ),
+    "a body nested hundreds of lists deep, with tabs": (  # " \t" is one level to Markdown
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\n"
+        + "".join(" \t" * i + "- x\n" for i in range(2000)),
+        r"^content/general/visit\.md:107: error: this line is indented hundreds of levels",
+    ),
     "a body nested hundreds of lists deep": (  # Markdown would take minutes, then fail
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\n"
@@ -453,9 +459,11 @@ def test_images_beyond_what_a_decoder_or_webp_takes(tmp_path: Path) -> None:
     assert tree_digest(site / "dist") == before
 
 
-def test_placeholders_that_make_a_folder_name_too_long(tmp_path: Path) -> None:
+@pytest.mark.parametrize("permalink", ["/{slug}-{section}-{slug}/",
+                                       "/{slug}-{section}-" + "ж" * 30 + "/"])  # (in bytes)
+def test_placeholders_that_make_a_folder_name_too_long(tmp_path: Path, permalink: str) -> None:
     site = write_site(tmp_path / "site", {
-        "newsgen.yaml": "permalink: /{slug}-{section}-{slug}/\n",
+        "newsgen.yaml": f"permalink: {permalink}\n",
         "content/general/one.md": article("One", "2024-12-10", "General " + "desk " * 30,
                                           slug="w" * 100)})
     run = newsgen("build", "-s", site, "--now", NOW)

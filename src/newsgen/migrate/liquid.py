@@ -107,7 +107,7 @@ class Scope:
             given, value = value, apply_filter(name, value, args)
             base = render(self.vars["site"].get("baseurl", ""))
             if name in ("relative_url", "absolute_url") and (given is None or (
-                    base and "://" not in str(value))):  # as Jekyll: after the baseurl
+                    base and not _SCHEME.match(str(value)))):  # as Jekyll: after the baseurl
                 value = "" if given is None else base + value
         return value
 
@@ -170,6 +170,9 @@ def _where(value: Any, args: list[Any]) -> Any:
     return [item for item in value if render(_property(item, key)) == wanted
             or (isinstance(_property(item, key), list)
                 and wanted in [render(v) for v in _property(item, key)])]
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # a URL of its own (`mailto:`, `https:`)
 
 
 def _url(value: Any, args: list[Any]) -> Any:

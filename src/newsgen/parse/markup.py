@@ -293,8 +293,10 @@ class Converter:
         )
 
 
-# Indented 100 levels or more (a tab or four spaces each; quotes cost Markdown nothing)
-_DEEP = re.compile(r"^(?:\t| {4}){100}(?=[ \t]*\S)", re.M)
+# Indented 400 columns or more (a tab to the next fourth, as Markdown reads it: a level
+# of a list is one tab, or " \t"; quotes cost Markdown nothing). A candidate has at least
+# 100 characters of indentation.
+_DEEP = re.compile(r"^[ \t]{100,}(?=\S)", re.M)
 TOO_DEEP = ("this line is indented hundreds of levels deep, more than Markdown can read: "
             "flatten it")
 
@@ -302,8 +304,10 @@ TOO_DEEP = ("this line is indented hundreds of levels deep, more than Markdown c
 def too_deep(text: str) -> int | None:
     """The line (from 0) of the first line indented past any article's needs:
     Python-Markdown's time grows steeply with the depth (minutes at 3,000 levels)."""
-    found = _DEEP.search(text)
-    return None if found is None else text.count("\n", 0, found.start())
+    for found in _DEEP.finditer(text):
+        if len(found[0].expandtabs(4)) >= 400:
+            return text.count("\n", 0, found.start())
+    return None
 
 
 def link_line(lines: list[str], target: str) -> int:

@@ -173,13 +173,12 @@ class _Converter:
             raise problem
         self.problems.append(problem)
 
-    def foreign_tag(self, node: yaml.Node) -> str:
-        """A tag that is not YAML's own reading of a value: said on its line; as shown."""
+    def foreign_tag(self, node: yaml.Node) -> None:
+        """A tag that is not YAML's own reading of a value: said on its line."""
         shown = str(node.tag).replace(_CORE, "!!")
         self.soft(YamlError(f"the YAML tag '{shown}' is not read here: remove it (front "
                             "matter and newsgen.yaml hold text, numbers, lists and mappings)",
                             self.line(node)))
-        return shown
 
     def line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + 1 + self.offset
@@ -193,14 +192,12 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", self.line(node))
         if str(node.tag) not in _PLAIN_TAGS:  # `!!python/object:…`, `!!binary`, `!foo`
-            shown = self.foreign_tag(node)
-            # Read as if untagged (a list or a mapping as its tag, in text) for the fields'
-            # own checks, which then see no second problem in it: the build fails on this.
-            if not isinstance(node, yaml.ScalarNode):
-                return YScalar(shown, STR_TAG, False, self.line(node))
-            text = self.text(node.value)
-            implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-            return YScalar(text, str(implicit), True, self.line(node))
+            self.foreign_tag(node)
+            # Read as if untagged, for the fields' own checks: the build fails on this.
+            if isinstance(node, yaml.ScalarNode):
+                text, plain = self.text(node.value), not node.style
+                implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (plain, not plain))  # type: ignore[no-untyped-call]
+                return YScalar(text, str(implicit), plain, self.line(node))
         if isinstance(node, yaml.ScalarNode):
             return YScalar(self.text(node.value), str(node.tag), not node.style,
                            self.line(node))

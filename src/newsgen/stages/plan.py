@@ -159,7 +159,8 @@ def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
 def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
     owners: dict[str, Page] = {}
     for page in pages:
-        if len(page.path) > NAME_MAX and any(  # (a slug and a section in one folder name)
+        if (len(page.path) if page.path.isascii() else len(page.path.encode("utf-8"))) > (
+                NAME_MAX) and any(  # (a slug and a section in one folder name, in bytes)
                 len(part.encode("utf-8")) > NAME_MAX for part in page.path.split("/")):
             where = _blame(site, page) or ("newsgen.yaml", None)
             reporter.error(where[0], where[1], f"/{page.path} has a part between slashes "
