@@ -54,8 +54,9 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
         section_title = match.titles.get(lang or config.language, match.title)
     slug = slug_or_fallback(title, seed=title)
     folder = config.root / "content"
-    if lang is not None and lang != config.language:  # its folder, as newsgen.yaml writes it
-        folder = folder / (config.language_config(lang).folder or lang)
+    spelt_as = config.language_config(lang).folder or lang if lang is not None else None
+    if spelt_as is not None and lang != config.language:  # its folder, as newsgen.yaml has it
+        folder = folder / spelt_as
     path = folder / sec_slug / f"{slug}.md"
     local = now.astimezone(config.tz)
     lines = [
@@ -64,8 +65,8 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
         f"date: {local.strftime('%Y-%m-%d %H:%M')}",
         f"section: {_yaml_text(section_title)}",
     ]
-    if lang is not None:
-        lines.append(f"lang: {config.language_config(lang).folder or lang}")
+    if spelt_as is not None:
+        lines.append(f"lang: {spelt_as}")
     lines += [
         "tags: []",
         "draft: true",

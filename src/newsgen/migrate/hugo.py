@@ -290,7 +290,7 @@ class HugoSite:
         if self.in_subdir and len(self.languages) == 1 and old_url and page.lang_prefix:
             # One language in its folder: Hugo put it there from 0.115 on, at the root
             # before; a site last built before that served the root: both keep working.
-            lead = f"/{page.lang_prefix}"
+            lead = f"/{page.lang_prefix}"  # (the same as for each alias above)
             aliases += [url[len(lead):] for url in (old_url, *aliases)
                         if url.startswith(lead + "/")]
         given_key = scalar_text(source.get("translationkey"))

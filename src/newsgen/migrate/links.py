@@ -60,9 +60,9 @@ class LinkFixer:
 def is_page_link(target: str) -> bool:
     """A relative link to a page (`x`, `x/`, `../x.md`), not to a file (`chart.png`)."""
     parts = split_url(target)
-    path = parts.path if parts is not None else ""
-    if not path or parts is None or parts.scheme or not re.fullmatch(r"[\w.~%/-]+", path):
+    if parts is None or parts.scheme or not re.fullmatch(r"[\w.~%/-]+", parts.path):
         return False
+    path = parts.path
     name = path.rstrip("/").rpartition("/")[2]
     return path.endswith("/") or "." not in name.lstrip(".") or name.lower().endswith(".md")
 

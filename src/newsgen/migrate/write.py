@@ -182,12 +182,12 @@ class Writer:
     def missing_images(self, rel: str, line: int, before: str, body: str) -> None:
         """A warning for each image named by its site path that is no file of the new
         site (nor was one of the old: newsgen will report it)."""
+        base = urlsplit(self.plan.base_url or "/").path.strip("/")  # `/blog/img/x.png`
         for code, _, chunk in split_code(body):
             for m in ([] if code else _SITE_IMAGE.finditer(chunk)):
                 path = unquote(m.group(1) or m.group(2)).split("?", 1)[0].split("#", 1)[0]
                 site = path.lstrip("/")
-                base = urlsplit(self.plan.base_url or "/").path.strip("/")
-                if base and site.startswith(base + "/"):  # `/blog/img/x.png` under /blog/
+                if base and site.startswith(base + "/"):  # (under /blog/: its site path)
                     site = site[len(base) + 1:]
                 if f"static/{site}" in self.files or f"content/{site}" in self.files:
                     continue

@@ -110,6 +110,9 @@ class Asset:
     output: str  # relative to the output folder: "general/photo.jpg"
 
 
+UNCLOSED_HOST = "its host opens '[' for an IPv6 address and never closes it"
+
+
 def split_url(text: str) -> SplitResult | None:
     """`urlsplit(text)`, or None for a URL it refuses: an IPv6 host not closed
     (`https://[::1/`), which editors' and old sites' URLs may hold."""

@@ -4,13 +4,13 @@ an editor needs (newsgen.parse.config reads the keys)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
 from newsgen.errors import Reporter, did_you_mean
+from newsgen.model.content import UNCLOSED_HOST, split_url
 from newsgen.parse import i18n
 from newsgen.parse.yamltree import YMap, YScalar, YSeq, as_bool, as_int, as_text, describe
 
@@ -22,10 +22,9 @@ _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 def check_base_url(url: str) -> str | None:
     """An error message for a bad base_url, or None."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # `https://[::1/`
-        return f"'{url}' is not a URL: its host opens '[' for an IPv6 address and never closes it"
+    parts = split_url(url)
+    if parts is None:  # `https://[::1/`
+        return f"'{url}' is not a URL: {UNCLOSED_HOST}"
     if parts.scheme in ("http", "https"):
         if not parts.netloc:
             return f"'{url}' has no host"

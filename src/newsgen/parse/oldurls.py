@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from newsgen.model.content import split_url
+from newsgen.model.content import UNCLOSED_HOST, split_url
 
 _LOC = re.compile(r"<(?:\w+:)?loc>\s*(.*?)\s*</(?:\w+:)?loc>", re.S)
 _INDEX = re.compile(r"<(?:\w+:)?sitemapindex\b")
@@ -100,8 +100,7 @@ def unanswered(urls: list[OldUrl], base_path: str, outputs: Mapping[str, str],
     it is ("redirect", "file", or a page kind). `counts` is filled in as it goes."""
     for old in urls:
         if split_url(old.url) is None:
-            yield old, (f"{old.url} is not a URL: its host opens '[' for an IPv6 address "
-                        "and never closes it")
+            yield old, f"{old.url} is not a URL: {UNCLOSED_HOST}"
             continue
         found = candidates(old.url, base_path)
         if found is None:
