@@ -164,6 +164,30 @@ def test_a_static_robots_txt_replaces_the_generated_one(tmp_path: Path) -> None:
         "User-agent: *\nDisallow: /private/\n"
 
 
+def test_a_static_robots_txt_naming_a_sitemap_not_written_gets_a_warning(
+        tmp_path: Path) -> None:
+    robots = ("User-agent: *\nSitemap: https://example.org/news/sitemap.xml\n"
+              "Sitemap: https://example.org/news/news-sitemap.xml\n"
+              "sitemap:https://example.org/news/sitemap-2019.xml # the old site's\n"
+              "Sitemap: https://other.example/sitemap-2019.xml\n")
+    site = _built(tmp_path, {"newsgen.yaml": "base_url: https://example.org/news/\ndescription: News.\n",
+                             "static/robots.txt": robots})
+    hint = ("names a file this build does not write, so crawlers that follow it get a 404; "
+            "remove the line or name a sitemap the build writes")
+    run = newsgen("build", "-s", site, "--now", NOW)  # the article is news: both exist
+    assert run.warnings() == [
+        f"static/robots.txt:4: warning: 'Sitemap: https://example.org/news/sitemap-2019.xml' "
+        f"{hint}"]
+    run = newsgen("build", "-s", site, "--now", "2025-06-01")  # no news sitemap any more
+    assert run.code == 0
+    assert run.warnings() == [
+        f"static/robots.txt:3: warning: 'Sitemap: https://example.org/news/news-sitemap.xml' "
+        f"{hint}",
+        f"static/robots.txt:4: warning: 'Sitemap: https://example.org/news/sitemap-2019.xml' "
+        f"{hint}"]
+    assert (site / "dist/robots.txt").read_text("utf-8") == robots  # published as it is
+
+
 def test_an_article_in_the_way_of_a_generated_page_is_blamed_on_a_line(tmp_path: Path) -> None:
     assert _errors(tmp_path, {
         "newsgen.yaml": 'permalink: "/{slug}/"\n',

@@ -37,7 +37,7 @@ from newsgen.parse.config import line_of_key, load_config
 from newsgen.parse.config_files import check_stylesheets
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
-from newsgen.stages.loader import stray_templates, theme_files
+from newsgen.stages.loader import robots_sitemaps, stray_templates, theme_files
 
 # The stages after the "nothing changed" check are imported where they run: a build with
 # nothing to do starts without Jinja, Pillow, the linker and the renderer.
@@ -235,6 +235,8 @@ def build(options: BuildOptions, reporter: Reporter,
         clock.stage("link")
         pages = state.plan(linked, reporter, folds_case=folds_case(out_dir))
         paths = state.page_paths(pages)
+        if any(a.source == "static/robots.txt" for a in site.assets):  # the site's own
+            robots_sitemaps(config, paths | {a.output for a in site.assets}, reporter)
         imageset = images.process(site, options.cache_path if options.write else None,
                                   reporter, (*paths, *(a.output for a in site.assets)))
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,

@@ -332,3 +332,28 @@ def stray_templates(root: Path, tree: SourceTree, reporter: Reporter) -> None:
             continue
         reporter.warning(rel, None, f"'{name}' replaces no theme template and no template "
                                     f"uses it: did you mean '{guess[0]}'?")
+
+
+def robots_sitemaps(config: Config, published: frozenset[str], reporter: Reporter) -> None:
+    """A `Sitemap:` line of the site's own static/robots.txt naming a file of this site
+    that this build does not write (a news sitemap with no recent article, a sitemap
+    split into parts): a warning on its line, since crawlers that follow it get a 404."""
+    from urllib.parse import unquote, urlsplit
+
+    rel = "static/robots.txt"
+    try:
+        text = (config.root / rel).read_text("utf-8", errors="replace")
+    except OSError:
+        return
+    base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
+    for number, line in enumerate(text.splitlines(), 1):
+        name, colon, value = line.partition("#")[0].partition(":")
+        url = value.strip()
+        if not colon or name.strip().lower() != "sitemap" or not url.startswith(base):
+            continue  # another rule, or another site's sitemap
+        path = unquote(urlsplit(url[len(base):]).path)
+        if path in published or f"{path}index.html" in published:
+            continue
+        reporter.warning(rel, number, f"'Sitemap: {url}' names a file this build does not "
+                                      "write, so crawlers that follow it get a 404; remove "
+                                      "the line or name a sitemap the build writes")
