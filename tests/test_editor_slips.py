@@ -170,8 +170,9 @@ def test_a_static_robots_txt_naming_a_sitemap_not_written_gets_a_warning(
               "Sitemap: https://example.org/news/news-sitemap.xml\n"
               "sitemap:https://example.org/news/sitemap-2019.xml # the old site's\n"
               "Sitemap: https://other.example/sitemap-2019.xml\n")
-    site = _built(tmp_path, {"newsgen.yaml": "base_url: https://example.org/news/\ndescription: News.\n",
-                             "static/robots.txt": robots})
+    site = _built(tmp_path, {
+        "newsgen.yaml": "base_url: https://example.org/news/\ndescription: News.\n",
+        "static/robots.txt": robots})
     hint = ("names a file this build does not write, so crawlers that follow it get a 404; "
             "remove the line or name a sitemap the build writes")
     run = newsgen("build", "-s", site, "--now", NOW)  # the article is news: both exist

@@ -232,3 +232,38 @@ def test_a_replaced_macros_file_keeps_the_built_in_picture_as_the_readme_shows(
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0, run.err
     assert "<picture" in (site / "dist/general/a/index.html").read_text("utf-8")
+
+
+def test_an_optional_params_key_is_empty_where_an_article_or_the_site_lacks_it(
+        tmp_path: Path) -> None:
+    """`article.params.kicker`, as the README shows it, in a site where only some articles
+    set it: the others get nothing, not a failed build (templates are strict otherwise)."""
+    from conftest import NOW, article, write_site
+
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "params:\n  motto: Daily\n",
+        "templates/article.html":
+            '{% extends "builtin/article.html" %}{% block meta %}{{ super() }}'
+            '{% if article.params.kicker %}<meta name="kicker" content="{{ '
+            'article.params.kicker }}">{% endif %}'
+            '<meta name="extra" content="[{{ article.params.subtitle }}|'
+            '{{ article.params["byline"] }}|{{ article.params.box.label }}|'
+            '{% for n in article.params.notes %}{{ n.text }}{{ n.missing }};{% endfor %}|'
+            '{{ site.params.motto }}{{ site.params.missing }}]">{% endblock %}',
+        "content/general/a.md": article("A", kicker="Exclusive", subtitle="Sub",
+                                        box="{label: Boxed}",
+                                        notes="[{text: one}, {text: two}]"),
+        "content/general/b.md": article("B"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    a = soup(site / "dist/general/a/index.html")
+    assert a.select_one('meta[name="kicker"]')["content"] == "Exclusive"
+    assert a.select_one('meta[name="extra"]')["content"] == "[Sub||Boxed|one;two;|Daily]"
+    b = soup(site / "dist/general/b/index.html")
+    assert b.select_one('meta[name="kicker"]') is None
+    assert b.select_one('meta[name="extra"]')["content"] == "[||||Daily]"
+    # a misspelt variable outside params is still an error
+    (site / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block meta %}{{ artcle.title }}{% endblock %}')
+    assert newsgen("build", "-s", site, "--now", NOW).code == 1

@@ -22,6 +22,7 @@ from newsgen.model.site import Entry, LanguageSite, LeadImage, Link, Section, Si
 from newsgen.parse import i18n
 from newsgen.parse.markup import fill_links
 from newsgen.stages.images import ImageInfo
+from newsgen.stages.params import Params
 from newsgen.stages.structured import json_for_script, publisher_logo
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")  # what `quote` leaves as it is
@@ -223,7 +224,7 @@ class ArticleView:
         self.date: datetime = ctx.local(a.date)
         self.updated: datetime | None = ctx.local(a.updated) if a.updated else None
         self.modified: datetime = ctx.local(entry.modified)
-        self.params: Mapping[str, Any] = a.params
+        self.params: Mapping[str, Any] = Params(a.params)
         self.draft = a.draft
         # "draft" or "scheduled" in `newsgen serve --drafts/--future`; never in a build.
         self.held: str | None = None
@@ -373,7 +374,7 @@ class SiteView:
         self.lang = lang.code
         self.dir = i18n.text_direction(lang.code)
         self.base_url = cfg.base_url
-        self.params = cfg.params
+        self.params = Params(cfg.params)
         self.url = ctx.urls.href(lang.prefix)
         self.abs_url = ctx.urls.abs(lang.prefix)
         self.feed_url = ctx.urls.href(lang.prefix + "feed.xml")
