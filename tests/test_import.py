@@ -117,6 +117,22 @@ def test_import_and_build_succeed(archives: dict[str, dict[str, Any]], kind: str
     assert "newsgen: imported" in a["import"].err
 
 
+def test_an_archives_dead_site_links_are_warnings_with_their_lines(
+        archives: dict[str, dict[str, Any]]) -> None:
+    """Old posts link pages the new site does not have: the imported config makes each a
+    warning (an error by default), so the first build runs and lists them all."""
+    config = (archives["jekyll"]["dest"] / "newsgen.yaml").read_text(encoding="utf-8")
+    assert "checks:\n  dead_links: warning\n" in config
+    dead = [w for w in archives["jekyll"]["build"].warnings() if "no page or file" in w]
+    assert dead == [
+        "content/en/news/2011-03-05-first-issue.md:11: warning: link '/about/': no page or "
+        "file of this build has that path (link an article by its .md file, or a file by "
+        "its path beside the article)",
+        "content/en/news/2024-02-10-bridge-reopens.md:43: warning: link "
+        "'/images/edition-412.pdf': no page or file of this build has that path; did you "
+        "mean '/images/edition-413.pdf'?"]
+
+
 @pytest.mark.parametrize("kind,old", [("hugo", u) for u in HUGO_OLD_URLS]
                          + [("jekyll", u) for u in JEKYLL_OLD_URLS])
 def test_every_old_url_is_answered(archives: dict[str, dict[str, Any]], kind: str,

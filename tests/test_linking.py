@@ -475,3 +475,57 @@ def test_a_file_in_content_and_in_static_with_one_output_is_an_error(tmp_path: P
         assert run.errors() == ["static/foo.txt: error: this file and content/foo.txt would "
                                 "both write /foo.txt; keep one of them"], run.err
     assert "internal error" not in run.err
+
+
+def test_a_link_to_a_site_path_that_the_build_does_not_write_is_an_error(
+        tmp_path: Path) -> None:
+    """Every page links only to pages of its build: a path from the site's root (`/x/`)
+    in a body, in Markdown or raw HTML, must be a page or file the build writes."""
+    body = ("[gone](/general/nope/) [ok](/general/b/) [home](/) [feed](/feed.xml?x=1#y)\n\n"
+            "![map](/img/mapp.png) ![ok](/img/map.png) [css](/assets/newsgen.css)\n\n"
+            '<a href="/general/b/index.html">raw</a> <img src="/img/none.png" alt="x">\n\n'
+            "[section](/general) [other](/general/bb/)\n")
+    files = {"newsgen.yaml": "base_url: https://ex.org/\ndescription: D.\n",
+             "static/img/map.png": b"\x89PNG\r\n\x1a\n",
+             "content/general/a.md": article("A", body=body),
+             "content/general/b.md": article("B")}
+    site = write_site(tmp_path / "site", files)
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    fix = "(link an article by its .md file, or a file by its path beside the article)"
+    assert run.errors() == [
+        f"content/general/a.md:7: error: link '/general/nope/': no page or file of this "
+        f"build has that path {fix}",
+        "content/general/a.md:9: error: link '/img/mapp.png': no page or file of this build "
+        "has that path; did you mean '/img/map.png'?",
+        f"content/general/a.md:11: error: link '/img/none.png': no page or file of this "
+        f"build has that path {fix}",
+        "content/general/a.md:13: error: link '/general/bb/': no page or file of this build "
+        "has that path; did you mean '/general/b/'?"]
+    assert not (site / "dist").exists()
+    # an archive that has such links can build with each of them a warning
+    (site / "newsgen.yaml").write_text(files["newsgen.yaml"] + "checks:\n  dead_links: warning\n")
+    warned = newsgen("build", "-s", site, "--now", NOW)
+    assert warned.code == 0, warned.err
+    assert warned.warnings() == [e.replace(": error: ", ": warning: ") for e in run.errors()]
+    (site / "newsgen.yaml").write_text(files["newsgen.yaml"])
+    # fixed, the links stay as written
+    (site / "content/general/a.md").write_text(article("A", body=(
+        "[ok](/general/b/) [home](/) [feed](/feed.xml?x=1#y) ![ok](/img/map.png)\n")))
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    links = [a["href"] for a in soup(site / "dist/general/a/index.html").select("article a")]
+    assert {"/general/b/", "/", "/feed.xml?x=1#y"} <= set(links)
+
+
+def test_under_a_base_path_a_site_path_without_it_is_pointed_out(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://ex.org/news/\ndescription: D.\n",
+        "content/general/a.md": article("A", body="[b](/general/b/) [app](/live/) "
+                                                  "[ok](/news/general/b/)\n"),
+        "content/general/b.md": article("B")})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert run.warnings() == [
+        "content/general/a.md:7: warning: link '/general/b/' is outside the site's base path "
+        "/news/: did you mean '/news/general/b/'?"]  # /live/ is another site's on the host

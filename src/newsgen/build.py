@@ -216,7 +216,7 @@ def build(options: BuildOptions, reporter: Reporter,
         from newsgen.parse import readings
         from newsgen.stages import images
         from newsgen.stages.parallel import render_pages
-        from newsgen.stages.plan import outputs
+        from newsgen.stages.plan import dead_site_links, outputs
         from newsgen.stages.render import Renderer
 
         workers = max(1, options.workers)
@@ -239,6 +239,7 @@ def build(options: BuildOptions, reporter: Reporter,
             robots_sitemaps(config, paths | {a.output for a in site.assets}, reporter)
         imageset = images.process(site, options.cache_path if options.write else None,
                                   reporter, (*paths, *(a.output for a in site.assets)))
+        dead_site_links(site, bodies, outputs(site, pages, imageset.files), reporter)
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
         renderer = Renderer(site, env, pages, imageset.info,

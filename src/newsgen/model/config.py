@@ -20,6 +20,8 @@ OUTPUT_MARK = ".newsgen-output"
 # fixed blocks from the oldest (page/1/ holds the oldest; a publish changes the first page,
 # and every per_page-th publish adds one numbered page).
 PAGINATION_MODES = ("newest", "stable")
+# what a body link to a site path that the build does not write is (checks.dead_links)
+DEAD_LINK_MODES = ("error", "warning")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class NewsSitemap:
 class Checks:
     far_future_days: int = 365  # a date further ahead gets a warning (0: never)
     large_article_kb: int = 1024  # a larger article file gets a warning (0: never)
+    dead_links: str = "error"  # or "warning": see DEAD_LINK_MODES
 
 
 @dataclass(frozen=True)

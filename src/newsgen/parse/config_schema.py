@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from newsgen.model.config import DEAD_LINK_MODES, PAGINATION_MODES, Config
 from newsgen.model.config import GROUPS as GROUP_TYPES
-from newsgen.model.config import PAGINATION_MODES, Config
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ OPTIONS: tuple[Option, ...] = (
            "warn about articles dated further ahead (0: never)", minimum=0, maximum=36500),
     Option("checks.large_article_kb", "large_article_kb", "integer",
            "warn about larger article files (0: never)", minimum=0),
+    Option("checks.dead_links", "dead_links", "choice", "a body link to a site path that "
+           "the build does not write: an error, or a warning (an imported archive's)",
+           choices=DEAD_LINK_MODES),
     Option("home.per_section", "per_section", "integer",
            "articles per section block on the home page", minimum=0),
     Option("publisher.logo", "logo", "text", "logo for the JSON-LD publisher"),

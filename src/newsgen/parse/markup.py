@@ -42,7 +42,7 @@ _ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
 # (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"6|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+CONVERTER = (f"7|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -69,14 +69,18 @@ class Body:
 
 def is_local(url: str) -> bool:
     """A link that names a file of the site relative to the article (no scheme, no '/', no
-    '#'), or a Markdown file by its path under content/ (`/general/visit.md`): a site path
-    that names a source, which would be a dead link as it is."""
+    '#'), or a path of the site (`/general/visit.md`, `/economy/`): the first is resolved,
+    a Markdown file by its path too, and any other site path is checked against the pages
+    and files of the build (newsgen.stages.plan.dead_site_links)."""
     stripped = url.strip()
     if not stripped or stripped.startswith(("#", "?", "//")):
         return False
-    if stripped.startswith("/"):
-        return _MARKDOWN_PATH.search(stripped) is not None
-    return _SCHEME_RE.match(stripped) is None
+    return stripped.startswith("/") or _SCHEME_RE.match(stripped) is None
+
+
+def names_markdown(url: str) -> bool:
+    """Whether a link's path ends in a Markdown suffix (`/general/visit.md#x`)."""
+    return _MARKDOWN_PATH.search(url) is not None
 
 
 _MARKDOWN_PATH = re.compile(r"\.(md|markdown|mdown|mkd)(?=[?#]|\Z)", re.IGNORECASE)

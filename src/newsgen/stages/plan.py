@@ -3,16 +3,19 @@ and the check that no two of them, or a page and a file, write one path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import OUTPUT_MARK, Config
 from newsgen.model.site import Entry, Site
 from newsgen.parse.config_values import NAME_MAX
+from newsgen.parse.markup import Body, names_markdown
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
+from newsgen.stages.search import BUNDLE
 
 
 def _paginate(items: tuple[Entry, ...], config: Config, base_url: str,
@@ -218,3 +221,59 @@ def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) ->
                 break
             folders.add(head)
             head = head.rpartition("/")[0]
+
+
+def dead_site_links(site: Site, bodies: Mapping[str, Body], published: Collection[str],
+                    reporter: Reporter) -> None:
+    """A body's link to a path of this site (`/general/visit/`, `/img/map.png`, written as
+    it will stay) that names no page or file of this build: an error on its line, as
+    a link to a missing file is, since every page links only to pages of its build
+    (`checks.dead_links: warning` makes it a warning, for an archive that has them).
+    Under a base path (`/news/`), a path outside it is another site's on the same host
+    and not checked, unless it is one of this site's without the base path: a warning."""
+    base = site.config.base_path
+    say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
+    search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
+
+    def found(rel: str) -> bool:
+        if rel == "" or rel.endswith("/"):
+            return rel + "index.html" in published or any(rel.startswith(s) for s in search)
+        return rel in published or rel + "/index.html" in published or any(
+            rel.startswith(s) for s in search)
+
+    for e in site.entries:
+        body = bodies.get(e.article.source)
+        if body is None or not body.links:
+            continue
+        a = e.article
+        for i, link in enumerate(body.links):
+            if not link.startswith("/") or link.startswith("//") or names_markdown(link):
+                continue
+            line = a.body_line + (body.link_lines[i] if i < len(body.link_lines) else 0)
+            path = unquote(urlsplit(link).path)
+            if not path.startswith(base):
+                if found(path.lstrip("/")):
+                    reporter.warning(a.source, line, f"link '{quoted(link)}' is outside the "
+                                     f"site's base path {base}: did you mean "
+                                     f"'{base}{path.lstrip('/')}'?")
+                continue
+            rel = path[len(base):]
+            if not found(rel):
+                say(a.source, line, f"link '{quoted(link)}': no page or file of this build "
+                    "has that path" + (_near(rel, base, published) or " (link an article by "
+                                       "its .md file, or a file by its path beside the "
+                                       "article)"))
+
+
+def _near(rel: str, base: str, published: Collection[str]) -> str:
+    """"; did you mean …?" for the published path of the same folder whose last name is
+    nearest to `rel`'s (the folder alone does not make two paths alike)."""
+    folder, _, name = rel.rstrip("/").rpartition("/")
+    by_name: dict[str, str] = {}
+    for p in published:
+        url = p[: -len("index.html")] if p.endswith("/index.html") else p
+        up, _, own = url.rstrip("/").rpartition("/")
+        if up == folder and own:
+            by_name.setdefault(own, url)
+    guess = closest(name, by_name)
+    return f"; did you mean '{base}{by_name[guess]}'?" if guess else ""

@@ -15,7 +15,7 @@ from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, RelatedItem, article_stem, split_url
 from newsgen.model.site import Entry, LeadImage, Link, Section
-from newsgen.parse.markup import Body
+from newsgen.parse.markup import Body, names_markdown
 from newsgen.parse.slugs import slugify
 from newsgen.stages.related import Fills, RelatedIndex
 
@@ -82,6 +82,10 @@ class References:
             line = a.body_line + (body.link_lines[i] if i < len(body.link_lines) else 0)
             path: str | None
             url: str | None = None
+            if parts.path.startswith("/") and not names_markdown(parts.path):
+                # a path of the site, as written: checked against the plan (stages/plan)
+                urls.append(html.escape(target, quote=True))
+                continue
             if parts.path.startswith("/"):  # a Markdown file by its site path
                 url, path = self._by_site_path(a, target, unquote(parts.path), line,
                                                by_content)
