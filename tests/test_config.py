@@ -250,6 +250,18 @@ def test_a_config_that_cannot_be_read_stops_before_linking(tmp_path: Path) -> No
         "content/ru/general/b.md:3", "newsgen.yaml:1"]
     assert "2024-13-45" in run.errors()[0]
     (site / "content/ru/general/b.md").unlink()
+    # So are the site's templates' own mistakes, which do not depend on the configuration.
+    (site / "templates").mkdir()
+    (site / "templates/base.html").write_bytes(b"<html>\n<p>\n\xff</p>\n")
+    (site / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}\n{% block content %}{% if %}{% endblock %}\n')
+    (site / "templates/read_also.html").write_text('{% include "nowhere.html" %}\n')
+    run = newsgen("build", "-s", site)
+    assert [e.split(": error: ")[0] for e in run.errors()] == [
+        "newsgen.yaml:1", "templates/article.html:2", "templates/base.html:3"]
+    assert "template syntax" in run.errors()[1] and "UTF-8" in run.errors()[2]
+    for name in ("base.html", "article.html", "read_also.html"):
+        (site / "templates" / name).unlink()
     # Without the configuration, a missing date or section may be the file name's or the
     # folder's to give (filename_dates, sections_from): no error that is not the file's.
     (site / "content/general/2024-12-01-c.md").write_text("---\ntitle: C\n---\nx\n", "utf-8")

@@ -224,6 +224,10 @@ def build(options: BuildOptions, reporter: Reporter,
                                       durable=lambda: options.write and not reporter.failed)
         clock.stage("load")
         if config.misread:  # read with the defaults: what the articles say of themselves
+            from newsgen.stages.template_check import check_templates
+
+            check_templates(config.root, sorted(r for r in tree.stats
+                                                if r.startswith("templates/")), reporter)
             raise BuildFailed(f"the articles' sections, languages and links are checked "
                               f"once {CONFIG_NAME} is fixed")
         # Hugo's and Jekyll's meanings of fields, said once per kind
