@@ -15,6 +15,8 @@ import pytest
 from conftest import NOW, article, newsgen, tree_digest, write_site
 from PIL import Image
 
+from newsgen.parse.markup import nesting_line
+
 GOOD = {
     "content/general/one.md": article("One", "2024-12-10", "General", tags="[a, b]"),
     "content/general/two.md": article("Two", "2024-12-11", "General", tags="[a]"),
@@ -231,11 +233,18 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^content/general/visit\.md:207: error: this line is indented hundreds of levels "
         r"deep, more than Markdown can read: flatten it",
     ),
-    "a body of emphasis nested thousands deep": (
+    "a body of emphasis nested thousands deep": (  # said where the nesting is
         "content/general/visit.md",
-        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\n" + "*" * 3000 + "x"
-        + "*" * 3000 + "\n",
-        r"^content/general/visit\.md:6: error: the body nests lists, quotes or emphasis too "
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nFirst.\n\n" + "*" * 3000
+        + "x" + "*" * 3000 + "\n\nLast, **bold**.\n",
+        r"^content/general/visit\.md:9: error: the body nests lists, quotes or emphasis too "
+        r"deeply for Markdown to read",
+    ),
+    "a body of lists nested hundreds deep on one line": (  # (no indentation to find)
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nFirst.\n\n- a\n- "
+        + "1. - " * 300 + "x\n",
+        r"^content/general/visit\.md:10: error: the body nests lists, quotes or emphasis too "
         r"deeply for Markdown to read",
     ),
     "a static file named like the output's mark": (
@@ -392,6 +401,12 @@ def test_reference_to_draft_or_future_is_a_warning(tmp_path: Path) -> None:
     assert any(w.startswith("content/general/a.md:5: warning: related: 'c'") for w in warnings)
     page = (site / "dist/general/a/index.html").read_text("utf-8")
     assert "/general/b/" not in page and "/general/c/" not in page
+
+
+def test_markdowns_recursion_is_said_where_the_nesting_opens() -> None:
+    assert nesting_line("a\n\n" + "*" * 300 + "x\n\n" + "*" * 300 + "\n") == 2  # the first
+    assert nesting_line("a\n\n- " + "> " * 150 + "x\n") == 2
+    assert nesting_line("a\n\n**b**, _c_ and [d](e)\n\n* * *\n") == 0  # none: the first line
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -303,6 +303,30 @@ def test_a_config_that_is_a_folder_or_a_broken_link_is_an_error(tmp_path: Path) 
     assert not (site / "dist").exists()
 
 
+def test_a_misspelt_date_is_said_while_newsgen_yaml_cannot_be_read(tmp_path: Path) -> None:
+    """A key one letter off `date` or `section` is unknown whatever the configuration says:
+    said in the same run as the configuration's error, as a warning (the file's name or
+    folder may give the date or section), and as the error it is once the config is read."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "title: T\nper_page: [20\n",
+        "content/general/a.md": "---\ntitle: A\ndat: 2024-12-01\nsecton: General\n---\nx\n"})
+    run = newsgen("build", "-s", site)
+    assert run.code == 1
+    assert [e.split(": error: ")[0] for e in run.errors()] == ["newsgen.yaml:2"]
+    assert run.warnings() == [
+        "content/general/a.md:3: warning: unknown field 'dat' is kept for templates "
+        "(article.params); did you mean 'date'?",
+        "content/general/a.md:4: warning: unknown field 'secton' is kept for templates "
+        "(article.params); did you mean 'section'?"]
+    (site / "newsgen.yaml").write_text("title: T\n", "utf-8")
+    run = newsgen("build", "-s", site)
+    assert run.errors() == [
+        "content/general/a.md:3: error: missing required field 'date': is 'dat' a "
+        "misspelling of it?",
+        "content/general/a.md:4: error: missing required field 'section': is 'secton' a "
+        "misspelling of it?"]
+
+
 def test_a_value_given_by_an_alias_is_blamed_on_the_key_that_uses_it(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", {"newsgen.yaml": "title: &a X\nbase_url: *a\n",
                                        "content/general/a.md": article("A")})

@@ -1227,3 +1227,28 @@ def test_a_jekyll_feed_elsewhere_is_said_once(tmp_path: Path, feed: str | None,
         "_config.yml:3: warning: jekyll-feed's feed is at /atom.xml (feed: path:) and newsgen's "
         "at /feed.xml: a redirect page cannot move a feed reader, so add a permanent (301) "
         "redirect on the server from /atom.xml to /feed.xml"] if said else [])
+
+
+@pytest.mark.parametrize(("config", "line", "old", "new"), [
+    # with a url, Jekyll served the feed under the baseurl, and the new site lives there too
+    ("url: https://example.org\nbaseurl: /blog\nfeed:\n  path: atom.xml\n", 3,
+     "/blog/atom.xml", "/blog/feed.xml"),
+    # without one, as relative_url: the new site has no base path to keep
+    ("baseurl: /blog\nfeed:\n  path: atom.xml\n", 2, "/atom.xml", "/feed.xml"),
+    # the key quoted, or in a flow mapping: still on its line
+    ('"feed":\n  path: /atom.xml\n', 1, "/atom.xml", "/feed.xml"),
+    ("url: https://example.org/\nbaseurl: /news/\n'feed': {path: atom.xml}\n", 3,
+     "/news/atom.xml", "/news/feed.xml"),
+    ("{title: T,\n feed: {path: atom.xml}}\n", 2, "/atom.xml", "/feed.xml"),
+    ("\ufefffeed: {path: atom.xml}\n", 1, "/atom.xml", "/feed.xml"),  # after a BOM
+])
+def test_a_jekyll_feed_elsewhere_is_said_at_the_url_jekyll_served(
+        tmp_path: Path, config: str, line: int, old: str, new: str) -> None:
+    run = _imported(tmp_path, "jekyll", {
+        "_config.yml": config,
+        "_posts/2024-01-02-ferry.md": "---\ntitle: Ferry\ncategories: news\n---\nText.\n"})
+    notes = [w for w in run.warnings() if "jekyll-feed" in w]
+    assert notes == [
+        f"_config.yml:{line}: warning: jekyll-feed's feed is at {old} (feed: path:) and "
+        f"newsgen's at {new}: a redirect page cannot move a feed reader, so add a permanent "
+        f"(301) redirect on the server from {old} to {new}"]

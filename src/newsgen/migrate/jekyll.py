@@ -30,7 +30,7 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import newsgen_fields
-from newsgen.migrate.jekyll_config import base_url, feed_note, host
+from newsgen.migrate.jekyll_config import base_path, base_url, feed_note, host
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -233,9 +233,8 @@ class JekyllSite:
         title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
                  or host(scalar_text(self.config.get("url"))) or "News")
         site = {k: v for k, v in self.config.items() if isinstance(k, str)}
-        base = "/" + (scalar_text(self.config.get("baseurl")) or "").strip("/")  # as Jekyll,
-        base = base if base_url(self.config) else ""  # where the new site will live too
-        site.update({"data": self.data, "baseurl": base.rstrip("/"), "url": "", "title": title})
+        site.update({"data": self.data, "baseurl": base_path(self.config), "url": "",
+                     "title": title})  # as Jekyll, where the new site will live too
         sections: dict[str, dict[str, str]] = {}
         for post in sorted(posts, key=lambda p: p.source.rel):
             sections.setdefault(slugify(post.section), {}).setdefault(

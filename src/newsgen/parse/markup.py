@@ -65,6 +65,7 @@ class Body:
     link_lines: tuple[int, ...] = ()  # for each link, its line within the body (from 0)
     key: str = ""  # where the build state keeps it (its HTML is read from there on demand)
     problem: str = ""  # why Markdown could not read it (the linker says it, on the body)
+    problem_line: int = 0  # where, within the body (from 0)
 
 
 def is_local(url: str) -> bool:
@@ -280,7 +281,7 @@ class Converter:
             self.md.reset()
             return Body(html="", links=(), summary="", toc="", problem=(
                 "the body nests lists, quotes or emphasis too deeply for Markdown to read "
-                "(hundreds of levels): flatten it"))
+                "(hundreds of levels): flatten it"), problem_line=nesting_line(text))
         collector = self.ext.collector
         if collector is None:  # pragma: no cover - extendMarkdown always ran
             raise RuntimeError("the newsgen Markdown extension is not loaded")
@@ -312,6 +313,22 @@ def too_deep(text: str) -> int | None:
         if len(found[0].expandtabs(4)) >= 400:
             return text.count("\n", 0, found.start())
     return None
+
+
+# A run of what Markdown nests without indentation: emphasis and link marks, quotes, and
+# list markers one after another on a line (`- - - x`, `1. 1. x`). Python-Markdown only
+# runs out of recursion past hundreds of them: a shorter run is not where it did.
+_NESTING = re.compile(r"(?:[-+*][ \t]+|\d{1,9}[.)][ \t]+|>[ \t]*|[*_\[\]])+")
+_NESTING_RUN = 200
+
+
+def nesting_line(text: str) -> int:
+    """The line (from 0) of the longest run of nesting marks, where Markdown ran out of
+    recursion (the first of equal ones: where the nesting opens); 0 when none is long."""
+    longest = max(_NESTING.finditer(text), key=lambda m: m.end() - m.start(), default=None)
+    if longest is None or longest.end() - longest.start() < _NESTING_RUN:
+        return 0
+    return text.count("\n", 0, longest.start())
 
 
 def link_line(lines: list[str], target: str) -> int:

@@ -109,10 +109,13 @@ class Validator(FieldReader):
             lines["section"] = lines["categories"]  # the section's problems: at its category
         given = {"date": facts.date is not None, "section": facts.section is not None}
         # (without the configuration, a date or section may come from the file's name, its
-        # folder or its categories: newsgen.yaml says, so only the title is missed then)
-        for required in ("title",) if self.config.misread else ("title", "date", "section"):
+        # folder or its categories: newsgen.yaml says, so only the title is missed then; a
+        # key one letter off one is unknown all the same, and said so)
+        for required in ("title", "date", "section"):
             typo = typos.get(required)
-            if required not in lines and not given.get(required) and required not in mangled:
+            missed = required == "title" or not self.config.misread
+            if (missed and required not in lines and not given.get(required)
+                    and required not in mangled):
                 if typo is not None:
                     self.error(typo[1], f"missing required field '{required}': is '{typo[0]}' "
                                         f"a misspelling of it?")

@@ -71,7 +71,7 @@ class References:
                   by_content: dict[str, Placed]) -> tuple[str, ...]:
         """The body's links, resolved and escaped, in the order of its placeholders."""
         if body.problem:
-            self.reporter.error(a.source, a.body_line, body.problem)
+            self.reporter.error(a.source, a.body_line + body.problem_line, body.problem)
         if not body.links:
             return ()
         urls: list[str] = []
