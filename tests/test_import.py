@@ -1144,6 +1144,27 @@ def test_a_hugo_alias_without_a_slash_is_beside_the_pages_own_url(tmp_path: Path
     assert "aliases:\n- /2021/05/old-alpha/\n- /very/old/alpha.html\n" in post.read_text()
 
 
+@pytest.mark.parametrize(("ugly", "written"), [
+    # Hugo 0.111 wrote old/alpha.html, old/beta.html, posts/old-gamma.html, old/delta.html
+    ("uglyURLs = true", ["/old/alpha.html", "/old/beta.html", "/posts/old-gamma.html",
+                         "/old/delta.html"]),
+    # a per-section map makes the pages ugly, not the aliases: old/alpha/index.html, …
+    ("[uglyURLs]\n  posts = true", ["/old/alpha/", "/old/beta/", "/posts/old-gamma/",
+                                    "/old/delta.html"]),
+])
+def test_hugo_ugly_urls_serve_aliases_as_html_files(tmp_path: Path, ugly: str,
+                                                    written: list[str]) -> None:
+    _imported(tmp_path, "hugo", {
+        "config.toml": f'baseURL = "https://example.org/"\ntitle = "T"\n{ugly}\n',
+        "content/posts/alpha.md": "---\ntitle: Alpha\ndate: 2021-05-03\naliases: [/old/alpha/, "
+                                  "/old/beta, old-gamma, /old/delta.html]\n---\nText.\n"})
+    text = (tmp_path / "new/content/posts/alpha.md").read_text()
+    assert "aliases:\n" + "".join(f"- {url}\n" for url in written) in text
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    for url in written:
+        assert answered(tmp_path / "new/dist", url) == "redirect", url
+
+
 def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -> None:
     _imported(tmp_path, "hugo", {
         "config.yaml": "baseURL: https://example.org/\ntitle: T\ndefaultContentLanguage: en\n"

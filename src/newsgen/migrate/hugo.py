@@ -4,7 +4,6 @@ pages of `content/` (page bundles with their files, `.ru.md` translations)."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from pathlib import Path
@@ -269,28 +268,20 @@ class HugoSite:
             self.notes.warn(shown, None, "permalink", "the section's permalink pattern has a "
                             "token the importer does not know; no redirect from the old URL")
         aliases = []
+        ugly_aliases = self.config.get("uglyurls") is True
         for alias in (source.get("aliases") if isinstance(source.get("aliases"), list)
                       else [source.get("aliases")] if source.get("aliases") else []):
             if isinstance(alias, dict | list):
                 self.notes.warn(shown, source.line("aliases"), "old URL", f"alias {alias} is "
                                 "not a path: left out")
                 continue
-            text = str(alias).strip()
-            lead = f"/{page.lang_prefix}" if page.lang_prefix else ""
-            if text.startswith("/"):
-                aliases.append(text if lead and text.startswith(lead + "/") else lead + text)
-            elif "://" not in text and old_url is not None:  # beside the page's own URL,
-                # as Hugo serves it (`old-alpha` of /2021/05/alpha/ is /2021/05/old-alpha/)
-                beside = posixpath.dirname(old_url.rstrip("/")) or "/"
-                aliases.append(posixpath.normpath(posixpath.join(beside, text))
-                               + ("/" if text.endswith("/") else ""))
-            elif "://" not in text:
-                aliases.append(lead + "/" + posixpath.normpath(posixpath.join(
-                    container or ".", text)).lstrip("./") + ("/" if text.endswith("/") else ""))
+            url = urls.hugo_alias(str(alias).strip(), old_url, page, ugly=ugly_aliases)
+            if url is not None:
+                aliases.append(url)
         if self.in_subdir and len(self.languages) == 1 and old_url and page.lang_prefix:
             # One language in its folder: Hugo put it there from 0.115 on, at the root
             # before; a site last built before that served the root: both keep working.
-            lead = f"/{page.lang_prefix}"  # (the same as for each alias above)
+            lead = f"/{page.lang_prefix}"
             aliases += [url[len(lead):] for url in (old_url, *aliases)
                         if url.startswith(lead + "/")]
         given_key = scalar_text(source.get("translationkey"))

@@ -14,6 +14,7 @@ Paths here are decoded (`/ru/новости/`), always start with `/`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -321,6 +322,31 @@ def hugo_url(page: HugoPage, pattern: str | None, *, lower: bool = True,
     if ugly and body:
         return f"{prefix}/{body}.html"
     return f"{prefix}/{body}/" if body else f"{prefix}/"
+
+
+def hugo_alias(text: str, page_url: str | None, page: HugoPage, *,
+               ugly: bool) -> str | None:
+    """Where Hugo 0.111 served the alias `text` of `page` (site_render.go, renderAliases),
+    or None for a full URL: one without a leading '/' beside the page's own URL
+    (`old-alpha` of /2021/05/alpha/ is /2021/05/old-alpha/), one with it as written.
+    `ugly`: `uglyURLs = true` (the setting itself: a per-section map does not reach
+    aliases), which serves each alias not ending in `.html` as `X.html`."""
+    lead = f"/{page.lang_prefix}" if page.lang_prefix else ""
+    slash = "/" if text.endswith("/") else ""
+    if text.startswith("/"):
+        url = text if lead and text.startswith(lead + "/") else lead + text
+    elif "://" in text:
+        return None
+    elif page_url is not None:
+        beside = posixpath.dirname(page_url.rstrip("/")) or "/"
+        url = posixpath.normpath(posixpath.join(beside, text)) + slash
+    else:
+        url = lead + "/" + posixpath.normpath(posixpath.join(
+            page.container or ".", text)).lstrip("./") + slash
+    cleaned = _clean(url)
+    if not ugly or not cleaned:
+        return url
+    return "/" + cleaned + ("" if cleaned.endswith(".html") else ".html")
 
 
 def _clean(path: str) -> str:
