@@ -1165,6 +1165,32 @@ def test_hugo_ugly_urls_serve_aliases_as_html_files(tmp_path: Path, ugly: str,
         assert answered(tmp_path / "new/dist", url) == "redirect", url
 
 
+@pytest.mark.parametrize("subdir", [False, True])
+def test_an_absolute_alias_of_a_language_keeps_the_root_url_hugo_served(
+        tmp_path: Path, subdir: bool) -> None:
+    # Hugo 0.111 wrote /absx/ (not /fr/absx/) for the French page's /absx/, and /enx/ for
+    # the English page's with the default language in /en/ too; /fr/already/ as written
+    _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'
+                       f'defaultContentLanguageInSubdir = {str(subdir).lower()}\n'
+                       '[languages.en]\n  weight = 1\n[languages.fr]\n  weight = 2\n',
+        "content/posts/alpha.md": "---\ntitle: Alpha\ndate: 2021-05-03\naliases: [/enx/]\n"
+                                  "---\nText.\n",
+        "content/posts/alpha.fr.md": "---\ntitle: Alpha\ndate: 2021-05-03\naliases: [/absx/, "
+                                     "relfr, /fr/already/]\n---\nTexte.\n"})
+    french = (tmp_path / "new/content/posts/alpha.fr.md").read_text()
+    # (/fr/absx/ too: Hugo 0.155 and later put it in the language's folder)
+    assert "aliases:\n- /absx/\n- /fr/absx/\n- /fr/posts/relfr/\n- /fr/already/\n" in french
+    english = (tmp_path / "new/content/posts/alpha.md").read_text()
+    assert "aliases:\n- /enx/\n" + ("- /en/enx/\n" if subdir else "") in english
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    dist = tmp_path / "new/dist"
+    for url, page in (("/absx/", "/fr/posts/alpha/"), ("/fr/absx/", "/fr/posts/alpha/"),
+                      ("/enx/", "/en/posts/alpha/" if subdir else "/posts/alpha/")):
+        assert answered(dist, url) == "redirect", url
+        assert f'url={page}"' in (dist / url.lstrip("/") / "index.html").read_text(), url
+
+
 def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -> None:
     _imported(tmp_path, "hugo", {
         "config.yaml": "baseURL: https://example.org/\ntitle: T\ndefaultContentLanguage: en\n"
@@ -1174,7 +1200,8 @@ def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -
     })
     # Hugo 0.115 and later served /en/post/ferry/ (the page itself now), earlier Hugo
     # /post/ferry/ (a redirect)
-    assert "aliases:\n- /en/abs/\n- /en/post/rel/\n- /post/ferry/\n- /abs/\n- /post/rel/\n" in (
+    # /abs/ is where Hugo 0.111 served the absolute alias; /en/abs/ is for Hugo 0.155 on
+    assert "aliases:\n- /abs/\n- /en/abs/\n- /en/post/rel/\n- /post/ferry/\n- /post/rel/\n" in (
         tmp_path / "new/content/post/ferry.md").read_text()
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
     assert (tmp_path / "new/dist/en/post/ferry/index.html").is_file()

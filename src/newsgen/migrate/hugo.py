@@ -58,6 +58,9 @@ class HugoSite:
             str(k).lower(): v if isinstance(v, dict) else {} for k, v in raw.items()
             if not (isinstance(v, dict) and v.get("disabled") is True)}
         self.languages.setdefault(self.default, {})
+        # each language a site of its own, its aliases in its folder (its site root)
+        self.multihost = len(self.languages) > 1 and any(
+            "baseurl" in settings for settings in self.languages.values())
         self.content_dir = str(c.get("contentdir") or "content").strip("/")
         self.sections_with_index: set[tuple[str, str]] = set()
         self.section_titles: dict[str, dict[str, str]] = {}
@@ -267,7 +270,8 @@ class HugoSite:
         if old_url is None:
             self.notes.warn(shown, None, "permalink", "the section's permalink pattern has a "
                             "token the importer does not know; no redirect from the old URL")
-        aliases = []
+        aliases: list[str] = []
+        beside: list[str] = []  # the relative aliases, beside the page's own URL
         ugly_aliases = self.config.get("uglyurls") is True
         for alias in (source.get("aliases") if isinstance(source.get("aliases"), list)
                       else [source.get("aliases")] if source.get("aliases") else []):
@@ -275,14 +279,17 @@ class HugoSite:
                 self.notes.warn(shown, source.line("aliases"), "old URL", f"alias {alias} is "
                                 "not a path: left out")
                 continue
-            url = urls.hugo_alias(str(alias).strip(), old_url, page, ugly=ugly_aliases)
-            if url is not None:
-                aliases.append(url)
+            text = str(alias).strip()
+            found = urls.hugo_alias(text, old_url, page, ugly=ugly_aliases,
+                                    multihost=self.multihost)
+            aliases += found
+            beside += found if not text.startswith("/") else []
         if self.in_subdir and len(self.languages) == 1 and old_url and page.lang_prefix:
             # One language in its folder: Hugo put it there from 0.115 on, at the root
-            # before; a site last built before that served the root: both keep working.
+            # before; a site last built before that served the root: both keep working
+            # (the page's URL and the aliases beside it; an absolute alias is at both).
             lead = f"/{page.lang_prefix}"
-            aliases += [url[len(lead):] for url in (old_url, *aliases)
+            aliases += [url[len(lead):] for url in (old_url, *beside)
                         if url.startswith(lead + "/")]
         given_key = scalar_text(source.get("translationkey"))
         suffixed = strip_markdown_suffix(parts[-1]).removesuffix(".html") != name
