@@ -1208,8 +1208,9 @@ def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -
     assert (tmp_path / "new/dist/post/ferry/index.html").is_file()
 
 
-@pytest.mark.parametrize(("base_name", "said"), [(None, "/index.xml"), ("rss", "/rss.xml"),
-                                                 ("feed", "/tags/<tag>/feed.xml")])
+@pytest.mark.parametrize(("base_name", "said"), [
+    (None, "/index.xml"), ("rss", "/rss.xml"),
+    ("feed", "/tags/<tag>/feed.xml and /tags/feed.xml")])  # the others are newsgen's
 def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_name: str | None,
                                                          said: str | None) -> None:
     config = 'baseURL = "https://example.org/"\ntitle = "T"\n' + (
@@ -1217,8 +1218,35 @@ def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_nam
     run = _imported(tmp_path, "hugo", {
         "config.toml": config,
         "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n"})
-    feeds = [w for w in run.warnings() if "Hugo's" in w and "feeds (" in w]
-    assert (feeds[0].split("(")[1].split(",")[0] if feeds else None) == said
+    feeds = [w for w in run.warnings() if "Hugo's feeds" in w]
+    assert (feeds[0].split("newsgen's feed: ")[1].split(" to ")[0] if feeds else None) == said
+
+
+@pytest.mark.parametrize(("base_name", "moves"), [
+    # Hugo 0.111 wrote this one-language site's feeds at the root: index.xml,
+    # posts/index.xml, tags/index.xml, tags/harbour/index.xml (0.115 on: under en/)
+    ("index", ["/index.xml to /en/feed.xml", "/posts/index.xml to /en/posts/feed.xml",
+               "/tags/<tag>/index.xml and /tags/index.xml to /en/feed.xml",
+               "/en/index.xml to /en/feed.xml", "/en/<section>/index.xml to /en/<section>/"]),
+    ("feed", ["/feed.xml to /en/feed.xml", "/posts/feed.xml to /en/posts/feed.xml",
+              "/en/tags/<tag>/feed.xml and /en/tags/feed.xml to /en/feed.xml"]),
+])
+def test_a_lone_language_in_its_folder_is_told_its_root_feeds(tmp_path: Path, base_name: str,
+                                                              moves: list[str]) -> None:
+    run = _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'
+                       'defaultContentLanguage = "en"\ndefaultContentLanguageInSubdir = true\n'
+                       f'[outputFormats.RSS]\n  baseName = "{base_name}"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\ntags: [harbour]\n---\nText.\n"})
+    (said,) = [w for w in run.warnings() if "Hugo's feeds" in w]
+    for move in moves:
+        assert move in said, move
+    assert " to /feed.xml" not in said and " to /posts/feed.xml" not in said
+    assert "/en/feed.xml to" not in said  # newsgen's own, and Hugo 0.115's
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    dist = tmp_path / "new/dist"  # each named feed is one newsgen writes; none at the root
+    assert (dist / "en/feed.xml").is_file() and (dist / "en/posts/feed.xml").is_file()
+    assert not (dist / "feed.xml").exists() and not (dist / "posts/feed.xml").exists()
 
 
 def test_relative_url_of_nothing_is_nothing() -> None:

@@ -25,7 +25,14 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import lift_params, newsgen_fields
-from newsgen.migrate.hugo_files import CONFIG_NAMES, asset_images, bundle_files, read_config, table
+from newsgen.migrate.hugo_files import (
+    CONFIG_NAMES,
+    asset_images,
+    bundle_files,
+    feed_moves,
+    read_config,
+    table,
+)
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -189,24 +196,19 @@ class HugoSite:
         if not posts or (isinstance(kinds, list) and "rss" in [str(k).lower() for k in kinds]):
             return
         sections = sorted({slugify(p.section) for p in posts})
-        example = sections[0] if sections else "posts"
+        others = sorted({p.lang for p in posts} - {self.default})
         where = next((n for n in (*CONFIG_NAMES, "config/_default")
                       if (self.src / n).exists()), "config")
         # `[outputFormats.RSS] baseName = "feed"` names them otherwise
         name = scalar_text(table(table(self.config.get("outputformats")).get("rss")).get(
             "basename")) or "index"
-        if name == "feed":  # the site's, the sections' and the languages' are at newsgen's
-            self.notes.warn(where, None, "feeds", "Hugo's tag and taxonomy feeds "
-                            "(/tags/<tag>/feed.xml, /tags/feed.xml) are not written: newsgen "
-                            "writes the site's, each language's and each section's; a redirect "
-                            "page cannot move a feed reader, so add a permanent (301) redirect "
-                            "on the server from each to /feed.xml")
-            return
-        self.notes.warn(where, None, "feeds", f"Hugo's feeds (/{name}.xml, /<section>/{name}"
-                        f".xml, /<lang>/{name}.xml, /tags/<tag>/{name}.xml) are not written: "
-                        f"newsgen's are /feed.xml and /<section>/feed.xml (/{example}/feed.xml);"
-                        " a redirect page cannot move a feed reader, so add a permanent (301) "
-                        f"redirect on the server from each old {name}.xml to its feed.xml")
+        moves = feed_moves(name, self.default, others, self.in_subdir,
+                           sections[0] if sections else "posts")
+        if moves:
+            self.notes.warn(where, None, "feeds", "Hugo's feeds: newsgen writes none at "
+                            "these old URLs, and a redirect page cannot move a feed reader, "
+                            "so add a permanent (301) redirect on the server from each to "
+                            f"newsgen's feed: {moves}")
 
     def list_page(self, path: Path, root: Path, rel: str, fixed: str | None) -> None:
         """A section's `_index.md`: its title names the section."""
