@@ -1160,6 +1160,53 @@ def test_a_hugo_alias_without_a_slash_is_beside_the_pages_own_url(tmp_path: Path
     assert "aliases:\n- /2021/05/old-alpha/\n- /very/old/alpha.html\n" in post.read_text()
 
 
+@pytest.mark.parametrize(("ugly", "written"), [
+    # Hugo 0.111 wrote old/alpha.html, old/beta.html, posts/old-gamma.html, old/delta.html
+    ("uglyURLs = true", ["/old/alpha.html", "/old/beta.html", "/posts/old-gamma.html",
+                         "/old/delta.html"]),
+    # a per-section map makes the pages ugly, not the aliases: old/alpha/index.html, …
+    ("[uglyURLs]\n  posts = true", ["/old/alpha/", "/old/beta/", "/posts/old-gamma/",
+                                    "/old/delta.html"]),
+])
+def test_hugo_ugly_urls_serve_aliases_as_html_files(tmp_path: Path, ugly: str,
+                                                    written: list[str]) -> None:
+    _imported(tmp_path, "hugo", {
+        "config.toml": f'baseURL = "https://example.org/"\ntitle = "T"\n{ugly}\n',
+        "content/posts/alpha.md": "---\ntitle: Alpha\ndate: 2021-05-03\naliases: [/old/alpha/, "
+                                  "/old/beta, old-gamma, /old/delta.html]\n---\nText.\n"})
+    text = (tmp_path / "new/content/posts/alpha.md").read_text()
+    assert "aliases:\n" + "".join(f"- {url}\n" for url in written) in text
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    for url in written:
+        assert answered(tmp_path / "new/dist", url) == "redirect", url
+
+
+@pytest.mark.parametrize("subdir", [False, True])
+def test_an_absolute_alias_of_a_language_keeps_the_root_url_hugo_served(
+        tmp_path: Path, subdir: bool) -> None:
+    # Hugo 0.111 wrote /absx/ (not /fr/absx/) for the French page's /absx/, and /enx/ for
+    # the English page's with the default language in /en/ too; /fr/already/ as written
+    _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'
+                       f'defaultContentLanguageInSubdir = {str(subdir).lower()}\n'
+                       '[languages.en]\n  weight = 1\n[languages.fr]\n  weight = 2\n',
+        "content/posts/alpha.md": "---\ntitle: Alpha\ndate: 2021-05-03\naliases: [/enx/]\n"
+                                  "---\nText.\n",
+        "content/posts/alpha.fr.md": "---\ntitle: Alpha\ndate: 2021-05-03\naliases: [/absx/, "
+                                     "relfr, /fr/already/]\n---\nTexte.\n"})
+    french = (tmp_path / "new/content/posts/alpha.fr.md").read_text()
+    # (/fr/absx/ too: Hugo 0.155 and later put it in the language's folder)
+    assert "aliases:\n- /absx/\n- /fr/absx/\n- /fr/posts/relfr/\n- /fr/already/\n" in french
+    english = (tmp_path / "new/content/posts/alpha.md").read_text()
+    assert "aliases:\n- /enx/\n" + ("- /en/enx/\n" if subdir else "") in english
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    dist = tmp_path / "new/dist"
+    for url, page in (("/absx/", "/fr/posts/alpha/"), ("/fr/absx/", "/fr/posts/alpha/"),
+                      ("/enx/", "/en/posts/alpha/" if subdir else "/posts/alpha/")):
+        assert answered(dist, url) == "redirect", url
+        assert f'url={page}"' in (dist / url.lstrip("/") / "index.html").read_text(), url
+
+
 def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -> None:
     _imported(tmp_path, "hugo", {
         "config.yaml": "baseURL: https://example.org/\ntitle: T\ndefaultContentLanguage: en\n"
@@ -1169,15 +1216,17 @@ def test_a_lone_language_in_its_folder_keeps_the_root_urls_too(tmp_path: Path) -
     })
     # Hugo 0.115 and later served /en/post/ferry/ (the page itself now), earlier Hugo
     # /post/ferry/ (a redirect)
-    assert "aliases:\n- /en/abs/\n- /en/post/rel/\n- /post/ferry/\n- /abs/\n- /post/rel/\n" in (
+    # /abs/ is where Hugo 0.111 served the absolute alias; /en/abs/ is for Hugo 0.155 on
+    assert "aliases:\n- /abs/\n- /en/abs/\n- /en/post/rel/\n- /post/ferry/\n- /post/rel/\n" in (
         tmp_path / "new/content/post/ferry.md").read_text()
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
     assert (tmp_path / "new/dist/en/post/ferry/index.html").is_file()
     assert (tmp_path / "new/dist/post/ferry/index.html").is_file()
 
 
-@pytest.mark.parametrize(("base_name", "said"), [(None, "/index.xml"), ("rss", "/rss.xml"),
-                                                 ("feed", "/tags/<tag>/feed.xml")])
+@pytest.mark.parametrize(("base_name", "said"), [
+    (None, "/index.xml"), ("rss", "/rss.xml"),
+    ("feed", "/tags/<tag>/feed.xml and /tags/feed.xml")])  # the others are newsgen's
 def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_name: str | None,
                                                          said: str | None) -> None:
     config = 'baseURL = "https://example.org/"\ntitle = "T"\n' + (
@@ -1185,8 +1234,35 @@ def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_nam
     run = _imported(tmp_path, "hugo", {
         "config.toml": config,
         "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n"})
-    feeds = [w for w in run.warnings() if "Hugo's" in w and "feeds (" in w]
-    assert (feeds[0].split("(")[1].split(",")[0] if feeds else None) == said
+    feeds = [w for w in run.warnings() if "Hugo's feeds" in w]
+    assert (feeds[0].split("newsgen's feed: ")[1].split(" to ")[0] if feeds else None) == said
+
+
+@pytest.mark.parametrize(("base_name", "moves"), [
+    # Hugo 0.111 wrote this one-language site's feeds at the root: index.xml,
+    # posts/index.xml, tags/index.xml, tags/harbour/index.xml (0.115 on: under en/)
+    ("index", ["/index.xml to /en/feed.xml", "/posts/index.xml to /en/posts/feed.xml",
+               "/tags/<tag>/index.xml and /tags/index.xml to /en/feed.xml",
+               "/en/index.xml to /en/feed.xml", "/en/<section>/index.xml to /en/<section>/"]),
+    ("feed", ["/feed.xml to /en/feed.xml", "/posts/feed.xml to /en/posts/feed.xml",
+              "/en/tags/<tag>/feed.xml and /en/tags/feed.xml to /en/feed.xml"]),
+])
+def test_a_lone_language_in_its_folder_is_told_its_root_feeds(tmp_path: Path, base_name: str,
+                                                              moves: list[str]) -> None:
+    run = _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'
+                       'defaultContentLanguage = "en"\ndefaultContentLanguageInSubdir = true\n'
+                       f'[outputFormats.RSS]\n  baseName = "{base_name}"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\ntags: [harbour]\n---\nText.\n"})
+    (said,) = [w for w in run.warnings() if "Hugo's feeds" in w]
+    for move in moves:
+        assert move in said, move
+    assert " to /feed.xml" not in said and " to /posts/feed.xml" not in said
+    assert "/en/feed.xml to" not in said  # newsgen's own, and Hugo 0.115's
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    dist = tmp_path / "new/dist"  # each named feed is one newsgen writes; none at the root
+    assert (dist / "en/feed.xml").is_file() and (dist / "en/posts/feed.xml").is_file()
+    assert not (dist / "feed.xml").exists() and not (dist / "posts/feed.xml").exists()
 
 
 def test_relative_url_of_nothing_is_nothing() -> None:

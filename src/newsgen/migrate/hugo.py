@@ -4,7 +4,6 @@ pages of `content/` (page bundles with their files, `.ru.md` translations)."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from pathlib import Path
@@ -26,7 +25,14 @@ from newsgen.migrate.common import (
     walk,
 )
 from newsgen.migrate.fields import lift_params, newsgen_fields
-from newsgen.migrate.hugo_files import CONFIG_NAMES, asset_images, bundle_files, read_config, table
+from newsgen.migrate.hugo_files import (
+    CONFIG_NAMES,
+    asset_images,
+    bundle_files,
+    feed_moves,
+    read_config,
+    table,
+)
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
@@ -59,6 +65,9 @@ class HugoSite:
             str(k).lower(): v if isinstance(v, dict) else {} for k, v in raw.items()
             if not (isinstance(v, dict) and v.get("disabled") is True)}
         self.languages.setdefault(self.default, {})
+        # each language a site of its own, its aliases in its folder (its site root)
+        self.multihost = len(self.languages) > 1 and any(
+            "baseurl" in settings for settings in self.languages.values())
         self.content_dir = str(c.get("contentdir") or "content").strip("/")
         self.sections_with_index: set[tuple[str, str]] = set()
         self.section_titles: dict[str, dict[str, str]] = {}
@@ -187,24 +196,19 @@ class HugoSite:
         if not posts or (isinstance(kinds, list) and "rss" in [str(k).lower() for k in kinds]):
             return
         sections = sorted({slugify(p.section) for p in posts})
-        example = sections[0] if sections else "posts"
+        others = sorted({p.lang for p in posts} - {self.default})
         where = next((n for n in (*CONFIG_NAMES, "config/_default")
                       if (self.src / n).exists()), "config")
         # `[outputFormats.RSS] baseName = "feed"` names them otherwise
         name = scalar_text(table(table(self.config.get("outputformats")).get("rss")).get(
             "basename")) or "index"
-        if name == "feed":  # the site's, the sections' and the languages' are at newsgen's
-            self.notes.warn(where, None, "feeds", "Hugo's tag and taxonomy feeds "
-                            "(/tags/<tag>/feed.xml, /tags/feed.xml) are not written: newsgen "
-                            "writes the site's, each language's and each section's; a redirect "
-                            "page cannot move a feed reader, so add a permanent (301) redirect "
-                            "on the server from each to /feed.xml")
-            return
-        self.notes.warn(where, None, "feeds", f"Hugo's feeds (/{name}.xml, /<section>/{name}"
-                        f".xml, /<lang>/{name}.xml, /tags/<tag>/{name}.xml) are not written: "
-                        f"newsgen's are /feed.xml and /<section>/feed.xml (/{example}/feed.xml);"
-                        " a redirect page cannot move a feed reader, so add a permanent (301) "
-                        f"redirect on the server from each old {name}.xml to its feed.xml")
+        moves = feed_moves(name, self.default, others, self.in_subdir,
+                           sections[0] if sections else "posts")
+        if moves:
+            self.notes.warn(where, None, "feeds", "Hugo's feeds: newsgen writes none at "
+                            "these old URLs, and a redirect page cannot move a feed reader, "
+                            "so add a permanent (301) redirect on the server from each to "
+                            f"newsgen's feed: {moves}")
 
     def list_page(self, path: Path, root: Path, rel: str, fixed: str | None) -> None:
         """A section's `_index.md`: its title names the section."""
@@ -268,7 +272,9 @@ class HugoSite:
         if old_url is None:
             self.notes.warn(shown, None, "permalink", "the section's permalink pattern has a "
                             "token the importer does not know; no redirect from the old URL")
-        aliases = []
+        aliases: list[str] = []
+        beside: list[str] = []  # the relative aliases, beside the page's own URL
+        ugly_aliases = self.config.get("uglyurls") is True
         for alias in (source.get("aliases") if isinstance(source.get("aliases"), list)
                       else [source.get("aliases")] if source.get("aliases") else []):
             if isinstance(alias, dict | list):
@@ -276,22 +282,16 @@ class HugoSite:
                                 "not a path: left out")
                 continue
             text = str(alias).strip()
-            lead = f"/{page.lang_prefix}" if page.lang_prefix else ""
-            if text.startswith("/"):
-                aliases.append(text if lead and text.startswith(lead + "/") else lead + text)
-            elif "://" not in text and old_url is not None:  # beside the page's own URL,
-                # as Hugo serves it (`old-alpha` of /2021/05/alpha/ is /2021/05/old-alpha/)
-                beside = posixpath.dirname(old_url.rstrip("/")) or "/"
-                aliases.append(posixpath.normpath(posixpath.join(beside, text))
-                               + ("/" if text.endswith("/") else ""))
-            elif "://" not in text:
-                aliases.append(lead + "/" + posixpath.normpath(posixpath.join(
-                    container or ".", text)).lstrip("./") + ("/" if text.endswith("/") else ""))
+            found = urls.hugo_alias(text, old_url, page, ugly=ugly_aliases,
+                                    multihost=self.multihost)
+            aliases += found
+            beside += found if not text.startswith("/") else []
         if self.in_subdir and len(self.languages) == 1 and old_url and page.lang_prefix:
             # One language in its folder: Hugo put it there from 0.115 on, at the root
-            # before; a site last built before that served the root: both keep working.
-            lead = f"/{page.lang_prefix}"  # (the same as for each alias above)
-            aliases += [url[len(lead):] for url in (old_url, *aliases)
+            # before; a site last built before that served the root: both keep working
+            # (the page's URL and the aliases beside it; an absolute alias is at both).
+            lead = f"/{page.lang_prefix}"
+            aliases += [url[len(lead):] for url in (old_url, *beside)
                         if url.startswith(lead + "/")]
         given_key = scalar_text(source.get("translationkey"))
         suffixed = strip_markdown_suffix(parts[-1]).removesuffix(".html") != name

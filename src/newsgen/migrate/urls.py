@@ -14,6 +14,7 @@ Paths here are decoded (`/ru/новости/`), always start with `/`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -321,6 +322,35 @@ def hugo_url(page: HugoPage, pattern: str | None, *, lower: bool = True,
     if ugly and body:
         return f"{prefix}/{body}.html"
     return f"{prefix}/{body}/" if body else f"{prefix}/"
+
+
+def hugo_alias(text: str, page_url: str | None, page: HugoPage, *, ugly: bool,
+               multihost: bool = False) -> list[str]:
+    """Where Hugo served the alias `text` of `page` (site_render.go, renderAliases), first
+    where 0.111 did; none for a full URL. One without a leading '/' is beside the page's
+    own URL (`old-alpha` of /2021/05/alpha/ is /2021/05/old-alpha/). One with it is at the
+    root for a page of any language (0.111: `/absx/` of a French page is /absx/), and
+    under the language's folder too (/fr/absx/), where Hugo 0.155 and later put it; on a
+    multihost site under that folder only, as each language's site root. `ugly`:
+    `uglyURLs = true` (the setting itself: a per-section map does not reach aliases in
+    0.111), which serves each alias not ending in `.html` as `X.html`."""
+    lead = f"/{page.lang_prefix}" if page.lang_prefix else ""
+    slash = "/" if text.endswith("/") else ""
+    if text.startswith("/"):
+        inside = not lead or text.startswith(lead + "/")
+        found = [text] if inside else [lead + text] if multihost else [text, lead + text]
+    elif "://" in text:
+        return []
+    elif page_url is not None:
+        beside = posixpath.dirname(page_url.rstrip("/")) or "/"
+        found = [posixpath.normpath(posixpath.join(beside, text)) + slash]
+    else:
+        found = [lead + "/" + posixpath.normpath(posixpath.join(
+            page.container or ".", text)).lstrip("./") + slash]
+    if not ugly:
+        return found
+    return ["/" + c + ("" if c.endswith(".html") else ".html") if (c := _clean(url)) else url
+            for url in found]
 
 
 def _clean(path: str) -> str:
