@@ -519,3 +519,14 @@ def test_new_takes_a_language_spelt_as_the_site_likes(tmp_path: Path) -> None:
     run = newsgen("new", "X", "--section", "general", "--lang", "fr", "-s", site)
     assert run.code == 1
     assert "'fr' is not a language of this site (configured: tk, ru, zh_cn)" in run.err
+
+
+def test_an_unknown_section_lists_the_sections_in_the_order_newsgen_yaml_gives(
+        tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "sections:\n  - {slug: politics, title: Politics}\n"
+                        "  - {slug: economy, title: Economy}\n  - {slug: arts, title: Arts}\n",
+        "content/politics/a.md": "---\ntitle: A\ndate: 2024-12-01\nsection: Sport\n---\nx\n"})
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == ["content/politics/a.md:4: error: section: 'Sport' is not a "
+                            "section of this site (sections: politics, economy, arts)"]

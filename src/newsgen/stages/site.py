@@ -131,7 +131,7 @@ class Linker(References, Naming):
         sec_slug = section_slug(a.section)
         section = lookup.get(sec_slug)
         if section is None:
-            known = sorted({s.slug for s in lookup.values()})
+            known = list(dict.fromkeys(s.slug for s in lookup.values()))  # as configured
             # By any of its names (slug, title, a language's title), as written.
             hint = section_hint(a.section, self.section_names)
             if not sec_slug:
