@@ -267,3 +267,33 @@ def test_an_optional_params_key_is_empty_where_an_article_or_the_site_lacks_it(
     (site / "templates/article.html").write_text(
         '{% extends "builtin/article.html" %}{% block meta %}{{ artcle.title }}{% endblock %}')
     assert newsgen("build", "-s", site, "--now", NOW).code == 1
+
+
+def test_an_article_template_that_drops_the_contracts_hooks_gets_a_warning(
+        tmp_path: Path) -> None:
+    """Custom templates may change the look, not an article page's hooks: a site's
+    article.html that leaves out the time, the read-also block, OpenGraph and JSON-LD is
+    told so, once, naming what is missing; one that extends the built-in one is not."""
+    from conftest import NOW, article, write_site
+
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://hooks.example/\ndescription: D.\n",
+        "templates/article.html": '{% extends "base.html" %}{% block content %}'
+                                  "<h1>{{ article.title }}</h1>{% endblock %}",
+        "content/general/a.md": article("A", related="[b]"),
+        "content/general/b.md": article("B", date="2024-12-17 09:00"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert run.warnings() == [
+        'templates/article.html: warning: article pages made with the site\'s templates lack '
+        '<time datetime="…">, the body inside <article>, <aside class="read-also">, '
+        "OpenGraph tags, JSON-LD of type NewsArticle (/general/a/index.html for one): the "
+        "built-in theme's have them, for readers and search engines; keep them (extend "
+        '"builtin/article.html" and call super() in the blocks you replace)']
+    assert newsgen("build", "-s", site, "--now", NOW).warnings() == run.warnings()  # replayed
+    (site / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block meta %}{{ super() }}'
+        '<meta name="x" content="y">{% endblock %}')
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0 and run.warnings() == [], run.err

@@ -248,6 +248,10 @@ def build(options: BuildOptions, reporter: Reporter,
                                 use_cache=options.use_cache)
         renderer = Renderer(site, env, pages, imageset.info,
                             preview=options.preview, bodies=state.bodies())
+        if not reporter.failed:  # the site's own templates keep an article page's hooks
+            from newsgen.stages.template_check import missing_hooks
+
+            missing_hooks(renderer, pages, tree.stats, reporter)
         clock.stage("plan")
         if reporter.failed:  # find template errors too, then stop before writing
             for _ in render_pages(pages, renderer, reporter, 1, sample=True):

@@ -1,16 +1,20 @@
-"""The site's own templates compiled without rendering anything: their syntax and
-encoding problems, for a build that stops before it renders (a `newsgen.yaml` that
-cannot be read), so that every error is still said in one run."""
+"""Checks of the site's own templates beyond rendering them: their syntax and encoding
+problems for a build that stops before it renders (a `newsgen.yaml` that cannot be
+read), so that every error is still said in one run; and whether an article page made
+with them keeps the hooks the contract promises (custom templates may change the look,
+not these), checked on one sample page per build."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import jinja2
 
 from newsgen.errors import Reporter
-from newsgen.stages.render import TemplateEncodingError, make_environment
+from newsgen.stages.kinds import Page
+from newsgen.stages.render import Renderer, TemplateEncodingError, make_environment
 
 
 def check_templates(root: Path, names: Iterable[str], reporter: Reporter) -> None:
@@ -28,3 +32,58 @@ def check_templates(root: Path, names: Iterable[str], reporter: Reporter) -> Non
             reporter.error(rel, exc.lineno, f"template syntax: {exc.message}")
         except (jinja2.TemplateError, OSError):
             continue  # said when a page is rendered (a missing include: by its page)
+
+
+# What an article page has in the built-in theme, by what a reader or a crawler loses
+# without it: (name in the warning, pattern, needed only when the entry has …)
+_HOOKS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (name, re.compile(pattern), when) for name, pattern, when in (
+        ('<html lang="…">', r'<html\b[^>]*\blang="[^"]', ""),
+        ("<h1> with the title", r"<h1[\s>]", ""),
+        ('<time datetime="…">', r'<time\b[^>]*\bdatetime="[^"]', ""),
+        ("the body inside <article>", r"<article[\s>]", ""),
+        ('<aside class="read-also">', r'<aside\b[^>]*\bclass="[^"]*\bread-also\b', "read_also"),
+        ('<link rel="canonical">', r'<link\b[^>]*\brel="canonical"', ""),
+        ("OpenGraph tags", r'<meta\b[^>]*\bproperty="og:', ""),
+        ("JSON-LD of type NewsArticle", r'application/ld\+json[^<]*"@type": ?"NewsArticle"',
+         ""),
+        ('<link rel="alternate" hreflang="…">', r'<link\b[^>]*\bhreflang="', "translations"),
+    ))
+# The site's templates that make an article page, the one to blame first.
+_ARTICLE_TEMPLATES = ("templates/article.html", "templates/base.html",
+                      "templates/read_also.html", "templates/macros.html")
+
+
+def missing_hooks(renderer: Renderer, pages: Iterable[Page], own: Collection[str],
+                  reporter: Reporter) -> None:
+    """With the site's own article.html, base.html, read_also.html or macros.html (`own`:
+    the site's files), one article page rendered (one with read-also items and
+    translations when there is one) and a warning naming what it lacks of the hooks."""
+    blamed = next((t for t in _ARTICLE_TEMPLATES if t in own), None)
+    if blamed is None:
+        return
+    sample: Page | None = None
+    for page in pages:
+        if page.kind == "article" and page.entry is not None:
+            score = bool(page.entry.read_also) + bool(page.entry.translations)
+            if sample is None or score > bool(sample.entry and sample.entry.read_also) + bool(
+                    sample.entry and sample.entry.translations):
+                sample = page
+            if score == 2:
+                break
+    if sample is None or sample.entry is None:
+        return
+    try:
+        text = renderer.render(sample).decode("utf-8", errors="replace")
+    except Exception:  # noqa: BLE001 - the page's own render says what failed
+        return
+    entry = sample.entry
+    lacks = [name for name, pattern, when in _HOOKS
+             if (not when or getattr(entry, when)) and pattern.search(text) is None]
+    if len(re.findall(r"<h1[\s>]", text)) > 1:
+        lacks.append("one <h1> only")
+    if lacks:
+        reporter.warning(blamed, None, f"article pages made with the site's templates lack "
+                         f"{', '.join(lacks)} (/{sample.path} for one): the built-in theme's "
+                         "have them, for readers and search engines; keep them (extend "
+                         '"builtin/article.html" and call super() in the blocks you replace)')
