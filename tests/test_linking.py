@@ -529,3 +529,14 @@ def test_under_a_base_path_a_site_path_without_it_is_pointed_out(tmp_path: Path)
     assert run.warnings() == [
         "content/general/a.md:7: warning: link '/general/b/' is outside the site's base path "
         "/news/: did you mean '/news/general/b/'?"]  # /live/ is another site's on the host
+    # built under another base URL (a preview, the dev server), a link written for the
+    # published site is checked as it will be published
+    warnings = run.warnings()
+    run = newsgen("build", "-s", site, "--now", NOW, "--base-url", "http://127.0.0.1:8000/")
+    assert run.code == 0, run.err
+    assert run.warnings() == warnings
+    (site / "content/general/a.md").write_text(article("A", body="[x](/news/general/bb/)\n"))
+    run = newsgen("build", "-s", site, "--now", NOW, "--base-url", "http://127.0.0.1:8000/")
+    assert run.errors() == [
+        "content/general/a.md:7: error: link '/news/general/bb/': no page or file of this "
+        "build has that path; did you mean '/news/general/b/'?"]

@@ -231,7 +231,10 @@ def dead_site_links(site: Site, bodies: Mapping[str, Body], published: Collectio
     (`checks.dead_links: warning` makes it a warning, for an archive that has them).
     Under a base path (`/news/`), a path outside it is another site's on the same host
     and not checked, unless it is one of this site's without the base path: a warning."""
-    base = site.config.base_path
+    # newsgen.yaml's base path, also when the dev server or --base-url builds under another:
+    # a link is written for the published site, and checked as it will be published there
+    own = site.config.own_urls
+    base = urlsplit(own[0]).path.rstrip("/") + "/" if own else site.config.base_path
     say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
 
