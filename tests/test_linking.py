@@ -540,3 +540,31 @@ def test_under_a_base_path_a_site_path_without_it_is_pointed_out(tmp_path: Path)
     assert run.errors() == [
         "content/general/a.md:7: error: link '/news/general/bb/': no page or file of this "
         "build has that path; did you mean '/news/general/b/'?"]
+
+
+def test_site_paths_are_read_as_the_browser_reads_them_and_checked_everywhere(
+        tmp_path: Path) -> None:
+    """Dot segments are resolved; comments, scripts and textareas hold no links; a link
+    repeated is blamed where each one is; a draft's and a scheduled article's links are
+    checked too (the build that publishes an embargo must not be the one to fail); a base
+    path written with non-ASCII letters is the base path."""
+    n = "/новости/"
+    body = (f"[a]({n}general/../general/b/) [b]({n}general/./b/) [c]({n}general//b/)\n\n"
+            f'<!-- <a href="{n}old/">x</a> --> <script>var s = \'<img src="{n}no.png">\''
+            f"</script>\n\n<textarea><a href=\"{n}typed/\"></textarea>\n\n"
+            f"[one]({n}gone/)\n\n[two]({n}gone/)\n")
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://ex.org/новости/\ndescription: D.\n",
+        "content/general/a.md": article("A", body=body),
+        "content/general/b.md": article("B"),
+        "content/general/later.md": article("Later", date="2025-06-01 10:00",
+                                            body="[x](/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"
+                                                 "/general/zz/)\n"),
+        "content/general/draft.md": article("Draft", draft="true", body="[y](/новости/zz/)\n"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert [e.split(": error: ")[0] for e in run.errors()] == [
+        "content/general/a.md:13", "content/general/a.md:15", "content/general/draft.md:8",
+        "content/general/later.md:7"]
+    assert "'/новости/zz/'" in run.errors()[2]

@@ -175,6 +175,9 @@ _ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']
 _CANDIDATE_RE = re.compile(r"([\s,]*)([^\s,](?:[^\s]*[^\s,])?)([^,]*)")
 
 
+# What of raw HTML holds no links: a comment, a script, a style or a textarea, as a whole.
+_INERT_RE = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>",
+                       re.IGNORECASE | re.DOTALL)
 # A raw <h1> or </h1>, except inside a script, a style or preformatted text.
 _RAW_H1_RE = re.compile(r"(<(script|style|pre|textarea|code)\b.*?</\2\s*>)|<(/?)h1(?=[\s/>])",
                         re.IGNORECASE | re.DOTALL)
@@ -192,6 +195,14 @@ class _RawHtmlLinks(Postprocessor):
         text = _RAW_H1_RE.sub(lambda m: m.group(1) or f"<{m.group(3)}h2", text)
         if "href" not in text and "src" not in text and "poster" not in text:
             return text
+        # Not inside a comment, a script, a style or a textarea: no link is there.
+        parts, last = [], 0
+        for inert in _INERT_RE.finditer(text):
+            parts += [self._links(text[last:inert.start()]), inert.group(0)]
+            last = inert.end()
+        return "".join([*parts, self._links(text[last:])])
+
+    def _links(self, text: str) -> str:
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)
 
     def _attr(self, match: re.Match[str]) -> str:
@@ -294,7 +305,7 @@ class Converter:
             links=tuple(collector.links),
             summary=shorten(collector.summary),
             toc=toc,
-            link_lines=tuple(link_line(lines, target) for target in collector.links),
+            link_lines=_link_lines(lines, collector.links),
         )
 
 
@@ -331,18 +342,29 @@ def nesting_line(text: str) -> int:
     return text.count("\n", 0, longest.start())
 
 
-def link_line(lines: list[str], target: str) -> int:
+def _link_lines(lines: list[str], links: list[str]) -> tuple[int, ...]:
+    """Each link's line; a target linked again is looked for after its last line first."""
+    last: dict[str, int] = {}
+    found = []
+    for target in links:
+        last[target] = link_line(lines, target, last[target] + 1 if target in last else 0)
+        found.append(last[target])
+    return tuple(found)
+
+
+def link_line(lines: list[str], target: str, start: int = 0) -> int:
     """The line (from 0) where a link target is written; 0 when it cannot be found.
 
     A target written as a link (`](photo)`, `<photo>`, `"photo"`) wins over the same text
-    inside a longer name (`photo.jpg`).
+    inside a longer name (`photo.jpg`). From `start` first (the same target linked again).
     """
     patterns = (f"]({target})", f"]({target} ", f"<{target}>", f'"{target}"', f"'{target}'",
                 f"]: {target}", target)
-    for pattern in patterns:
-        for number, text in enumerate(lines):
-            if pattern in text:
-                return number
+    for begin in ((start, 0) if start else (0,)):
+        for pattern in patterns:
+            for number in range(begin, len(lines)):
+                if pattern in lines[number]:
+                    return number
     # Written with an escape the target no longer has: `a\_b.md`, `a&amp;b.md`, `c&#95;d`
     for number, text in enumerate(lines):
         if ("\\" in text or "&" in text) and target in html.unescape(_ESCAPED.sub(r"\1", text)):

@@ -3,12 +3,14 @@ and the check that no two of them, or a page and a file, write one path."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import OUTPUT_MARK, Config
+from newsgen.model.content import Article
 from newsgen.model.site import Entry, Site
 from newsgen.parse.config_values import NAME_MAX
 from newsgen.parse.markup import Body, names_markdown
@@ -223,18 +225,20 @@ def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) ->
             head = head.rpartition("/")[0]
 
 
-def dead_site_links(site: Site, bodies: Mapping[str, Body], published: Collection[str],
-                    reporter: Reporter) -> None:
+def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str, Body],
+                    published: Collection[str], reporter: Reporter) -> None:
     """A body's link to a path of this site (`/general/visit/`, `/img/map.png`, written as
     it will stay) that names no page or file of this build: an error on its line, as
     a link to a missing file is, since every page links only to pages of its build
     (`checks.dead_links: warning` makes it a warning, for an archive that has them).
     Under a base path (`/news/`), a path outside it is another site's on the same host
-    and not checked, unless it is one of this site's without the base path: a warning."""
+    and not checked, unless it is one of this site's without the base path: a warning.
+    Drafts and scheduled articles are checked too, as their other links are: an embargo
+    must not fail the build that publishes it."""
     # newsgen.yaml's base path, also when the dev server or --base-url builds under another:
     # a link is written for the published site, and checked as it will be published there
     own = site.config.own_urls
-    base = urlsplit(own[0]).path.rstrip("/") + "/" if own else site.config.base_path
+    base = unquote(urlsplit(own[0]).path.rstrip("/") + "/" if own else site.config.base_path)
     say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
 
@@ -244,16 +248,18 @@ def dead_site_links(site: Site, bodies: Mapping[str, Body], published: Collectio
         return rel in published or rel + "/index.html" in published or any(
             rel.startswith(s) for s in search)
 
-    for e in site.entries:
-        body = bodies.get(e.article.source)
-        if body is None or not body.links:
+    for a in articles:
+        body = bodies.get(a.source)
+        if body is None or not body.links or not a.valid:
             continue
-        a = e.article
         for i, link in enumerate(body.links):
             if not link.startswith("/") or link.startswith("//") or names_markdown(link):
                 continue
             line = a.body_line + (body.link_lines[i] if i < len(body.link_lines) else 0)
             path = unquote(urlsplit(link).path)
+            if "/." in path or "//" in path:  # as the browser reads it: `/a/../b`, `/a//b`
+                path = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
+                path = "/" if path == "//" else path
             if not path.startswith(base):
                 if found(path.lstrip("/")):
                     reporter.warning(a.source, line, f"link '{quoted(link)}' is outside the "
@@ -276,7 +282,7 @@ def _near(rel: str, base: str, published: Collection[str]) -> str:
     for p in published:
         url = p[: -len("index.html")] if p.endswith("/index.html") else p
         up, _, own = url.rstrip("/").rpartition("/")
-        if up == folder and own:
+        if up.lower() == folder.lower() and own:
             by_name.setdefault(own, url)
     guess = closest(name, by_name)
     return f"; did you mean '{base}{by_name[guess]}'?" if guess else ""
