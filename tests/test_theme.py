@@ -219,7 +219,7 @@ def test_a_replaced_macros_file_keeps_the_built_in_picture_as_the_readme_shows(
 
     site = write_site(tmp_path / "s", {
         "templates/macros.html":
-            '{% import "builtin/macros.html" as builtin %}\n'
+            '{% import "builtin/macros.html" as builtin with context %}\n'
             "{% macro picture(image, lazy=true, sizes=none) %}"
             "{{ builtin.picture(image, lazy, sizes) }}{% endmacro %}\n"
             "{% macro held_mark(held) %}{{ builtin.held_mark(held) }}{% endmacro %}\n"
@@ -232,6 +232,14 @@ def test_a_replaced_macros_file_keeps_the_built_in_picture_as_the_readme_shows(
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0, run.err
     assert "<picture" in (site / "dist/general/a/index.html").read_text("utf-8")
+    # The dev server's Draft mark, through the built-in macro (its words are the labels)
+    from conftest import build_here
+
+    (site / "content/general/d.md").write_text(
+        "---\ntitle: D\ndate: 2024-12-02\nsection: General\ndraft: true\n---\nx\n")
+    result, reporter = build_here(site, preview=True, drafts=True, output=tmp_path / "preview")
+    assert result is not None, [str(d) for d in reporter.diagnostics]
+    assert "Draft" in (tmp_path / "preview/general/d/index.html").read_text("utf-8")
 
 
 def test_an_optional_params_key_is_empty_where_an_article_or_the_site_lacks_it(
@@ -297,3 +305,25 @@ def test_an_article_template_that_drops_the_contracts_hooks_gets_a_warning(
         '<meta name="x" content="y">{% endblock %}')
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0 and run.warnings() == [], run.err
+
+
+def test_site_publisher_logo_is_an_href_yours_or_the_themes(tmp_path: Path) -> None:
+    from conftest import NOW, article, write_site
+    from PIL import Image
+
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://logo.example/news/\ndescription: D.\n",
+        "templates/base.html": '{% extends "builtin/base.html" %}{% block head_extra %}'
+                               '<link rel="x-logo" href="{{ site.publisher_logo }}">'
+                               "{% endblock %}",
+        "content/general/a.md": article("A")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    logo = soup(site / "dist/general/a/index.html").select_one('link[rel="x-logo"]')["href"]
+    assert logo == "/news/assets/newsgen-logo.png" and (site / "dist" / logo[6:]).is_file()
+    (site / "static/img").mkdir(parents=True)
+    Image.new("RGB", (600, 60)).save(site / "static/img/logo.png")
+    (site / "newsgen.yaml").write_text("base_url: https://logo.example/news/\ndescription: D."
+                                       "\npublisher:\n  logo: img/logo.png\n")
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    logo = soup(site / "dist/general/a/index.html").select_one('link[rel="x-logo"]')["href"]
+    assert logo == "/news/img/logo.png"

@@ -396,5 +396,5 @@ class SiteView:
         self.favicon_url = next((ctx.urls.href(name) for name in
                                  ("favicon.svg", "favicon.png", "favicon.ico")
                                  if name in outputs), ctx.urls.href("favicon.svg"))
-        self.publisher_logo = cfg.publisher.logo
+        self.publisher_logo = publisher_logo(cfg, ctx.urls.href)["url"]  # yours or the theme's
         self.generator = "newsgen"
