@@ -214,7 +214,7 @@ def test_a_required_field_misspelt_is_named_where_it_is(tmp_path: Path) -> None:
 def test_a_misspelt_template_override_is_said(tmp_path: Path) -> None:
     site = _built(tmp_path, {
         "templates/artcle.html": '{% extends "base.html" %}',
-        "templates/article.html": '{% extends "base.html" %}',
+        "templates/article.html": '{% extends "builtin/article.html" %}',
         **{f"templates/{name}": "x" for name in (
             "article.html~", "#article.html#", ".article.html.swp", "article.html.bak")},
         "templates/partial.html": "<p>used</p>",
