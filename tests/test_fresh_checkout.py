@@ -45,6 +45,28 @@ def test_a_fresh_checkout_with_nothing_new_renders_and_writes_nothing(
     assert build(site).nothing_changed
 
 
+def test_a_checkout_at_another_path_each_time_is_known_all_the_same(
+        fixture_site: Callable[[str], Path]) -> None:
+    """A CI runner whose workspace path changes between jobs (a concurrent runner's build
+    folder, a renamed repository): the restored state still knows its output, which is
+    neither rendered again nor reported as changed, and no second standby tree is made."""
+    site = fixture_site("basic")
+    first = build(site)
+    before = tree_digest(site / "dist")
+    for n in range(2):
+        moved = site.with_name(f"{site.name}-job{n}")
+        shutil.copytree(site, moved, copy_function=shutil.copyfile)  # new times, inodes
+        shutil.rmtree(site)
+        site = moved
+        again = build(site)
+        assert again.nothing_changed and again.rendered == 0
+        assert again.output_changed is False and again.digest == first.digest
+        assert tree_digest(site / "dist") == before
+    standbys = [p.name for p in (site / ".newsgen-cache/staging").iterdir()
+                if p.name.startswith(".newsgen-standby-")]
+    assert len(standbys) <= 1, standbys
+
+
 def test_a_fresh_checkout_with_one_edit_renders_only_what_it_touches(
         fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
     site = fixture_site("basic")

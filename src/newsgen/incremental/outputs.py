@@ -37,8 +37,18 @@ class OutputRecords:
     def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
+    def key(self, out_dir: Path) -> str:
+        """What the state knows an output folder by: its path in the site folder when it is
+        there (`dist`), so that a CI job whose checkout is at another path each time still
+        finds its restored output's record; else its absolute path."""
+        if self.site is not None:
+            site = os.path.realpath(self.site)
+            if out_dir.is_relative_to(site):
+                return "site:" + out_dir.relative_to(site).as_posix()
+        return str(out_dir)
+
     def record_of(self, out_dir: Path) -> OutputRecord | None:
-        key = str(out_dir)
+        key = self.key(out_dir)
         if key in self.outputs or self.db is None:
             return self.outputs.get(key)
         self.generations[key] = self.generation(out_dir)  # first: see `moved`
@@ -55,14 +65,14 @@ class OutputRecords:
     def generation(self, out_dir: Path) -> str | None:
         """A token that every build recording `out_dir` changes."""
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (
-            f"generation:{out_dir}",)).fetchone() if self.db is not None else None
+            f"generation:{self.key(out_dir)}",)).fetchone() if self.db is not None else None
         return str(row[0]) if row is not None else None
 
     def moved(self, out_dir: Path) -> bool:
         """Whether another build has replaced `out_dir` since this one read its record
         (asked under the lock): one that recorded it here, or one with another state
         (the folder is not the recorded one). The record is then read again."""
-        key = str(out_dir)
+        key = self.key(out_dir)
         if self.db is None or key not in self.generations:
             return False
         record = self.outputs.get(key)
@@ -82,7 +92,7 @@ class OutputRecords:
         if record is None or record.identity is None or identity(out_dir) != record.identity:
             return None
         if verify and record.sealed is not None and not record.intact:  # OutputRecord.sealed
-            sealing = self.sealing.pop(str(out_dir), None)  # IncrementalBuild.check_meanwhile
+            sealing = self.sealing.pop(self.key(out_dir), None)  # IncrementalBuild.check_meanwhile
             found = sealing() if sealing else seal(out_dir, self.files_of(out_dir, record))
             if found != record.sealed:
                 record.identity = None  # not this output's: every later call says so
@@ -104,7 +114,7 @@ class OutputRecords:
         if record.pages or self.db is None:
             return record.pages
         record.pages = dict(self.db.execute("SELECT path, print FROM pages WHERE dir = ?",
-                                            (str(out_dir),)))
+                                            (self.key(out_dir),)))
         return record.pages
 
     def output_files(self, out_dir: Path) -> frozenset[str]:
@@ -116,22 +126,22 @@ class OutputRecords:
         if record.files_set is None:
             record.files_set = frozenset(
                 path for (path,) in self.db.execute("SELECT path FROM files WHERE dir = ?",
-                                                    (str(out_dir),))
+                                                    (self.key(out_dir),))
             ) if self.db is not None else frozenset()
         return record.files_set
 
     def write_record(self, out_dir: Path, record: OutputRecord) -> None:
-        self.outputs[str(out_dir)] = record
+        self.outputs[self.key(out_dir)] = record
         if self.db is not None:
             with self._transaction():
                 self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)",
-                                (str(out_dir), dump(replace(record, pages={},
+                                (self.key(out_dir), dump(replace(record, pages={},
                                                              files_set=None, intact=False))))
 
     def output_digest(self, out_dir: Path) -> str | None:
         """The digest of what the last build wrote into `out_dir`, by its path: a CI run
         with a restored state but a new checkout still knows it."""
-        key = f"digest:{out_dir}"
+        key = f"digest:{self.key(out_dir)}"
         if self.db is None:
             return self.digests.get(key)
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -139,7 +149,7 @@ class OutputRecords:
 
     def keep_output_digest(self, out_dir: Path, digest: str) -> None:
         """The digest of what a build left in `out_dir`, by its path and in its record."""
-        key = f"digest:{out_dir}"
+        key = f"digest:{self.key(out_dir)}"
         if self.output_digest(out_dir) != digest:
             self.digests[key] = digest
             if self.db is not None:
@@ -164,7 +174,7 @@ class OutputRecords:
         record.page_count = len(record.pages)
         files = record.files_set or frozenset()
         if self.db is not None:
-            key = str(out_dir)
+            key = self.key(out_dir)
             with self._transaction():
                 if old is None:
                     self.db.execute("DELETE FROM files WHERE dir = ?", (key,))

@@ -71,6 +71,7 @@ def content_key(options: tuple[object, ...], config: Config, files: Digests) -> 
     if not settings and (config.root / CONFIG_NAME).exists():
         return None
     return digest(dump((
-        code_identity(), CONVERTER, options, os.fspath(config.root), settings,
+        code_identity(), CONVERTER, options, settings,  # not the site's path: a CI job's
+        # checkout may be at another each time, and the output does not depend on it
         [(rel, found[1]) for rel, found in files.items()], _theme(),
     )))

@@ -66,7 +66,7 @@ class IncrementalBuild:
         record = self.cache.record_of(out_dir) if self.own else None
         if record is not None and record.sealed is not None and not record.intact and (
                 identity(out_dir) == record.identity):
-            self.cache.sealing[str(out_dir)] = seal_meanwhile(
+            self.cache.sealing[self.cache.key(out_dir)] = seal_meanwhile(
                 out_dir, self.cache.files_of(out_dir, record))
 
     def scan(self, config: Config, output: tuple[Path, ...] = ()) -> SourceTree:

@@ -124,7 +124,8 @@ class Writer:
     def standby_path(self) -> Path | None:
         if self.work is None:
             return None
-        tag = hashlib.blake2b(os.fsencode(self.out), digest_size=6).hexdigest()
+        where = os.fsencode(os.path.relpath(self.out, self.work))  # the same in a moved checkout
+        tag = hashlib.blake2b(where, digest_size=6).hexdigest()
         return self.work / "staging" / f"{_STANDBY}{self.out.name}-{tag}"
 
     def begin(self) -> None:
@@ -396,5 +397,3 @@ class Writer:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
-
-
