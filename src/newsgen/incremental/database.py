@@ -16,7 +16,7 @@ from typing import Any
 from newsgen import __version__
 from newsgen.errors import Reporter
 
-FORMAT = 7
+FORMAT = 8
 STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
 DATABASE = "state.sqlite"
 BUSY_MS = 600_000  # a second build waits this long for the first one's commit
@@ -25,8 +25,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
                                      content TEXT NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL,
-                                   meta BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, meta BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (dir TEXT PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   print TEXT NOT NULL, PRIMARY KEY (dir, path))
@@ -157,7 +157,7 @@ class BodyStore:
                 else sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
             self._pid = os.getpid()
             _OPEN.append(self._db)
-        row = self._db.execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row is not None else ""
 
 
