@@ -15,7 +15,7 @@ import pytest
 from conftest import NOW, article, newsgen, tree_digest, write_site
 from PIL import Image
 
-from newsgen.parse.markup import nesting_line
+from newsgen.parse.body_lines import nesting_line
 
 GOOD = {
     "content/general/one.md": article("One", "2024-12-10", "General", tags="[a, b]"),

@@ -21,6 +21,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from newsgen.parse.body_lines import link_lines_of, nesting_line, too_deep
 from newsgen.parse.foreign import is_template_syntax
 from newsgen.parse.slugs import slugify
 
@@ -305,74 +306,8 @@ class Converter:
             links=tuple(collector.links),
             summary=shorten(collector.summary),
             toc=toc,
-            link_lines=_link_lines(lines, collector.links),
+            link_lines=link_lines_of(lines, collector.links),
         )
-
-
-# Indented 400 columns or more (a tab to the next fourth, as Markdown reads it: a level
-# of a list is one tab, or " \t"; quotes cost Markdown nothing). A candidate has at least
-# 100 characters of indentation.
-_DEEP = re.compile(r"^[ \t]{100,}(?=\S)", re.M)
-TOO_DEEP = ("this line is indented hundreds of levels deep, more than Markdown can read: "
-            "flatten it")
-
-
-def too_deep(text: str) -> int | None:
-    """The line (from 0) of the first line indented past any article's needs:
-    Python-Markdown's time grows steeply with the depth (minutes at 3,000 levels)."""
-    for found in _DEEP.finditer(text):
-        if len(found[0].expandtabs(4)) >= 400:
-            return text.count("\n", 0, found.start())
-    return None
-
-
-# A run of what Markdown nests without indentation: emphasis and link marks, quotes, and
-# list markers one after another on a line (`- - - x`, `1. 1. x`). Python-Markdown only
-# runs out of recursion past hundreds of them: a shorter run is not where it did.
-_NESTING = re.compile(r"(?:[-+*][ \t]+|\d{1,9}[.)][ \t]+|>[ \t]*|[*_\[\]])+")
-_NESTING_RUN = 200
-
-
-def nesting_line(text: str) -> int:
-    """The line (from 0) of the longest run of nesting marks, where Markdown ran out of
-    recursion (the first of equal ones: where the nesting opens); 0 when none is long."""
-    longest = max(_NESTING.finditer(text), key=lambda m: m.end() - m.start(), default=None)
-    if longest is None or longest.end() - longest.start() < _NESTING_RUN:
-        return 0
-    return text.count("\n", 0, longest.start())
-
-
-def _link_lines(lines: list[str], links: list[str]) -> tuple[int, ...]:
-    """Each link's line; a target linked again is looked for after its last line first."""
-    last: dict[str, int] = {}
-    found = []
-    for target in links:
-        last[target] = link_line(lines, target, last[target] + 1 if target in last else 0)
-        found.append(last[target])
-    return tuple(found)
-
-
-def link_line(lines: list[str], target: str, start: int = 0) -> int:
-    """The line (from 0) where a link target is written; 0 when it cannot be found.
-
-    A target written as a link (`](photo)`, `<photo>`, `"photo"`) wins over the same text
-    inside a longer name (`photo.jpg`). From `start` first (the same target linked again).
-    """
-    patterns = (f"]({target})", f"]({target} ", f"<{target}>", f'"{target}"', f"'{target}'",
-                f"]: {target}", target)
-    for begin in ((start, 0) if start else (0,)):
-        for pattern in patterns:
-            for number in range(begin, len(lines)):
-                if pattern in lines[number]:
-                    return number
-    # Written with an escape the target no longer has: `a\_b.md`, `a&amp;b.md`, `c&#95;d`
-    for number, text in enumerate(lines):
-        if ("\\" in text or "&" in text) and target in html.unescape(_ESCAPED.sub(r"\1", text)):
-            return number
-    return 0
-
-
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # Markdown's backslash escapes
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:

@@ -15,11 +15,11 @@ from typing import Any
 from newsgen.errors import did_you_mean
 from newsgen.model.content import Article
 from newsgen.parse import foreign
+from newsgen.parse.body_lines import TOO_DEEP, too_deep
 from newsgen.parse.config import section_names
 from newsgen.parse.config_values import as_language_code
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.fields import ALIASES, HOLDING, KNOWN_FIELDS, FieldReader
-from newsgen.parse.markup import TOO_DEEP, too_deep
 from newsgen.parse.slugs import full_length, section_slug, slug_or_fallback, slugify
 from newsgen.parse.yamlhelp import NBSP_INDENT
 from newsgen.parse.yamltree import (
