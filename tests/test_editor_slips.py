@@ -187,6 +187,9 @@ def test_a_static_robots_txt_naming_a_sitemap_not_written_gets_a_warning(
         f"static/robots.txt:4: warning: 'Sitemap: https://example.org/news/sitemap-2019.xml' "
         f"{hint}"]
     assert (site / "dist/robots.txt").read_text("utf-8") == robots  # published as it is
+    # a preview under another base URL reads the file as written for the published site
+    run = newsgen("build", "-s", site, "--now", NOW, "--base-url", "http://127.0.0.1:8000/")
+    assert [w.split(": warning: ")[0] for w in run.warnings()] == ["static/robots.txt:4"]
 
 
 def test_an_article_in_the_way_of_a_generated_page_is_blamed_on_a_line(tmp_path: Path) -> None:

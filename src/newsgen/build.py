@@ -243,7 +243,7 @@ def build(options: BuildOptions, reporter: Reporter,
             robots_sitemaps(config, paths | {a.output for a in site.assets}, reporter)
         imageset = images.process(site, options.cache_path if options.write else None,
                                   reporter, (*paths, *(a.output for a in site.assets)))
-        dead_site_links(site, articles, bodies, outputs(site, pages, imageset.files), reporter)
+        dead_site_links(site, articles, bodies, outputs(site, pages, imageset.paths), reporter)
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
         renderer = Renderer(site, env, pages, imageset.info,

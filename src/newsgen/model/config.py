@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 CONFIG_NAME = "newsgen.yaml"
@@ -152,6 +152,18 @@ class Config:
     def base_path(self) -> str:
         """The path part of base_url, always starting and ending with "/"."""
         path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def published_base_url(self) -> str:
+        """newsgen.yaml's base_url, also while `--base-url` or the dev server builds under
+        another: what the site's own files and links are written for."""
+        return self.own_urls[0] if self.own_urls else self.base_url
+
+    @property
+    def published_base_path(self) -> str:
+        """The path part of `published_base_url`, as the browser reads it (unquoted)."""
+        path = unquote(urlsplit(self.published_base_url).path) or "/"
         return path if path.endswith("/") else path + "/"
 
     @property

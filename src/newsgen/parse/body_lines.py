@@ -3,6 +3,7 @@ nesting deeper than Markdown can read (for messages on their line)."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -40,13 +41,30 @@ def nesting_line(text: str) -> int:
 
 
 def link_lines_of(lines: list[str], links: list[str]) -> tuple[int, ...]:
-    """Each link's line; a target linked again is looked for after its last line first."""
+    """Each link's line; a target linked again is looked for after its last line first.
+    Many links are found through one pass that lists where each `](target)` is, not
+    one pass over the body per link (20,000 links in 20,000 lines: seconds)."""
+    written: dict[str, list[int]] = {}
+    if len(links) > _INDEXED:
+        for number, text in enumerate(lines):
+            if "](" in text:
+                for target in _TARGET.findall(text):
+                    written.setdefault(target, []).append(number)
     last: dict[str, int] = {}
     found = []
     for target in links:
-        last[target] = link_line(lines, target, last[target] + 1 if target in last else 0)
+        start = last[target] + 1 if target in last else 0
+        at = written.get(target)
+        if at is not None:
+            last[target] = next((n for n in at[bisect.bisect_left(at, start):]), at[0])
+        else:
+            last[target] = link_line(lines, target, start)
         found.append(last[target])
     return tuple(found)
+
+
+_INDEXED = 32  # links in a body from which they are found through an index
+_TARGET = re.compile(r"\]\(([^)\s]+)[)\s]")  # `](target)`, `](target "title")`
 
 
 def link_line(lines: list[str], target: str, start: int = 0) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,12 +177,39 @@ _ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']
 _CANDIDATE_RE = re.compile(r"([\s,]*)([^\s,](?:[^\s]*[^\s,])?)([^,]*)")
 
 
-# What of raw HTML holds no links: a comment, a script, a style or a textarea, as a whole.
-_INERT_RE = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>",
-                       re.IGNORECASE | re.DOTALL)
-# A raw <h1> or </h1>, except inside a script, a style or preformatted text.
-_RAW_H1_RE = re.compile(r"(<(script|style|pre|textarea|code)\b.*?</\2\s*>)|<(/?)h1(?=[\s/>])",
-                        re.IGNORECASE | re.DOTALL)
+# A raw <h1> or </h1>, made <h2> except inside a script, a style or preformatted text.
+_RAW_H1_RE = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
+_NO_H1: tuple[str, ...] = ("script", "style", "pre", "textarea", "code")
+_NO_LINKS: tuple[str, ...] = ("script", "style", "textarea")  # and comments
+_OPENERS: dict[tuple[str, ...], re.Pattern[str]] = {
+    tags: re.compile(r"<!--|<(" + "|".join(tags) + r")\b[^>]*>", re.IGNORECASE)
+    for tags in (_NO_H1, _NO_LINKS)}
+_CLOSERS = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in _NO_H1}
+
+
+def _live_parts(text: str, tags: tuple[str, ...], comments: bool) -> Iterator[tuple[str, bool]]:
+    """`text` in order, each part with whether it is markup (False: the inside of a comment,
+    when `comments`, or of one of `tags`, whose own opening tag is markup). One that is not
+    closed runs to the end, as a browser reads it; each part is looked at once (no regular
+    expression that scans on from every unclosed opener)."""
+    opener, pos = _OPENERS[tags], 0
+    while (found := opener.search(text, pos)) is not None:
+        if found.group(1) is None:  # a comment
+            if not comments:
+                yield text[pos:found.end()], True
+                pos = found.end()
+                continue
+            yield text[pos:found.start()], True
+            end = text.find("-->", found.end())
+            end = len(text) if end < 0 else end + 3
+            yield text[found.start():end], False
+        else:
+            yield text[pos:found.end()], True
+            close = _CLOSERS[found.group(1).lower()].search(text, found.end())
+            end = len(text) if close is None else close.start()
+            yield text[found.end():end], False
+        pos = end
+    yield text[pos:], True
 
 
 class _RawHtmlLinks(Postprocessor):
@@ -193,15 +221,14 @@ class _RawHtmlLinks(Postprocessor):
 
     def run(self, text: str) -> str:
         # The page's one <h1> is the title: a raw <h1> becomes <h2> like a "# Heading".
-        text = _RAW_H1_RE.sub(lambda m: m.group(1) or f"<{m.group(3)}h2", text)
+        if "<h1" in text or "<H1" in text or "</h1" in text or "</H1" in text:
+            text = "".join(_RAW_H1_RE.sub(r"<\1h2", part) if live else part
+                           for part, live in _live_parts(text, _NO_H1, comments=False))
         if "href" not in text and "src" not in text and "poster" not in text:
             return text
         # Not inside a comment, a script, a style or a textarea: no link is there.
-        parts, last = [], 0
-        for inert in _INERT_RE.finditer(text):
-            parts += [self._links(text[last:inert.start()]), inert.group(0)]
-            last = inert.end()
-        return "".join([*parts, self._links(text[last:])])
+        return "".join(self._links(part) if live else part
+                       for part, live in _live_parts(text, _NO_LINKS, comments=True))
 
     def _links(self, text: str) -> str:
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)

@@ -59,6 +59,12 @@ class ImageSet:
     info: dict[str, ImageInfo] = field(default_factory=dict)  # by the original's output path
     files: dict[str, Path] = field(default_factory=dict)  # variant output path -> cached file
 
+    @property
+    def paths(self) -> set[str]:
+        """Every variant's output path, made by this build or not (`newsgen check`)."""
+        return {*self.files, *(v.path for info in self.info.values()
+                               for v in (*info.variants, *info.crops))}
+
 
 def _cache_name(digest: str, width: int | str, fmt: str, quality: int) -> str:
     key = f"{CACHE_VERSION}:{digest}:{width}:{fmt}:{quality}"

@@ -14,6 +14,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
+from urllib.parse import unquote, urlsplit
 
 from newsgen.errors import Reporter
 from newsgen.hashing import digest
@@ -338,14 +339,13 @@ def robots_sitemaps(config: Config, published: frozenset[str], reporter: Reporte
     """A `Sitemap:` line of the site's own static/robots.txt naming a file of this site
     that this build does not write (a news sitemap with no recent article, a sitemap
     split into parts): a warning on its line, since crawlers that follow it get a 404."""
-    from urllib.parse import unquote, urlsplit
-
     rel = "static/robots.txt"
     try:
-        text = (config.root / rel).read_text("utf-8", errors="replace")
+        text = (config.root / rel).read_text("utf-8-sig", errors="replace")
     except OSError:
         return
-    base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
+    base = config.published_base_url  # the file is written for the published site
+    base = base if base.endswith("/") else base + "/"
     for number, line in enumerate(text.splitlines(), 1):
         name, colon, value = line.partition("#")[0].partition(":")
         url = value.strip()

@@ -233,14 +233,14 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     (`checks.dead_links: warning` makes it a warning, for an archive that has them).
     Under a base path (`/news/`), a path outside it is another site's on the same host
     and not checked, unless it is one of this site's without the base path: a warning.
-    Drafts and scheduled articles are checked too, as their other links are: an embargo
-    must not fail the build that publishes it."""
-    # newsgen.yaml's base path, also when the dev server or --base-url builds under another:
-    # a link is written for the published site, and checked as it will be published there
-    own = site.config.own_urls
-    base = unquote(urlsplit(own[0]).path.rstrip("/") + "/" if own else site.config.base_path)
+    A draft's or a scheduled article's links are checked too, each a warning: the
+    article it names may be one that is published with it, and the build that publishes
+    it then says whether it is there."""
+    base = site.config.published_base_path
     say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
+    live = {e.article.source for e in site.entries}
+    near = _Near(published, base)
 
     def found(rel: str) -> bool:
         if rel == "" or rel.endswith("/"):
@@ -267,22 +267,41 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
                                      f"'{base}{path.lstrip('/')}'?")
                 continue
             rel = path[len(base):]
-            if not found(rel):
-                say(a.source, line, f"link '{quoted(link)}': no page or file of this build "
-                    "has that path" + (_near(rel, base, published) or " (link an article by "
-                                       "its .md file, or a file by its path beside the "
-                                       "article)"))
+            if found(rel):
+                continue
+            message = f"link '{quoted(link)}': no page or file of this build has that path"
+            hint = near.hint(rel) or (" (link an article by its .md file, or a file by "
+                                      "its path beside the article)")
+            if a.source in live:
+                say(a.source, line, message + hint)
+            else:  # held: the build that publishes it checks it as an error
+                reporter.warning(a.source, line, f"{message} (yet){hint}")
 
 
-def _near(rel: str, base: str, published: Collection[str]) -> str:
+class _Near:
     """"; did you mean …?" for the published path of the same folder whose last name is
-    nearest to `rel`'s (the folder alone does not make two paths alike)."""
-    folder, _, name = rel.rstrip("/").rpartition("/")
-    by_name: dict[str, str] = {}
-    for p in published:
-        url = p[: -len("index.html")] if p.endswith("/index.html") else p
-        up, _, own = url.rstrip("/").rpartition("/")
-        if up.lower() == folder.lower() and own:
-            by_name.setdefault(own, url)
-    guess = closest(name, by_name)
-    return f"; did you mean '{base}{by_name[guess]}'?" if guess else ""
+    nearest (the folder alone does not make two paths alike). The folders are indexed
+    once, when a first hint is asked for; a folder of thousands of names, and a build
+    with more than `LIMIT` hints, gets none (difflib compares with every name)."""
+
+    LIMIT, WIDEST = 50, 5_000
+
+    def __init__(self, published: Collection[str], base: str) -> None:
+        self.published, self.base, self.given = published, base, 0
+        self.folders: dict[str, dict[str, str]] | None = None
+
+    def hint(self, rel: str) -> str:
+        if self.given >= self.LIMIT:
+            return ""
+        if self.folders is None:
+            self.folders = {}
+            for p in self.published:
+                url = p[: -len("index.html")] if p.endswith("/index.html") else p
+                up, _, own = url.rstrip("/").rpartition("/")
+                if own:
+                    self.folders.setdefault(up.lower(), {}).setdefault(own, url)
+        folder, _, name = rel.rstrip("/").rpartition("/")
+        names = self.folders.get(folder.lower(), {})
+        guess = closest(name, names) if len(names) <= self.WIDEST else None
+        self.given += 1
+        return f"; did you mean '{self.base}{names[guess]}'?" if guess else ""
