@@ -617,3 +617,30 @@ def test_a_script_beside_the_article_is_linked_and_its_text_is_not(tmp_path: Pat
     (site / "content/general/widget.js").unlink()
     assert newsgen("build", "-s", site, "--now", NOW).errors() == [
         "content/general/a.md:7: error: link 'widget.js': no file content/general/widget.js"]
+
+
+def test_raw_html_is_split_as_a_browser_reads_it(tmp_path: Path) -> None:
+    """A `<code>` or `<pre>` never closed, or written in a comment, protects nothing: a
+    later raw `<h1>` is still the page's second heading level; `<style-note>` is not a
+    `<style>`, so the links after it are links."""
+    from newsgen.parse.markup import Converter
+
+    body = Converter().convert(
+        "<!-- <code> sample disabled -->\n\n<h1>Background</h1>\n\n<pre>unclosed\n\n"
+        "<h1>Later</h1>\n\n<style-note>Note</style-note>\n\n<p><a href=\"/x/\">x</a></p>\n")
+    assert "<h1" not in body.html and body.html.count("<h2>") == 2
+    assert body.links == ("/x/",)
+
+
+def test_two_sites_sharing_a_state_folder_keep_their_records_apart(tmp_path: Path) -> None:
+    shared = tmp_path / "state"
+    sites = [write_site(tmp_path / name, {"content/general/a.md": article(name)})
+             for name in ("one", "two")]
+    changed = []
+    for site in (*sites, *sites):
+        out = site / "changes"
+        run = newsgen("build", "-s", site, "--now", NOW, "--cache-dir", shared,
+                      "--changes", out)
+        assert run.code == 0, run.err
+        changed.append(out.read_text().split()[-2])
+    assert changed == ["changed=true", "changed=true", "changed=false", "changed=false"]

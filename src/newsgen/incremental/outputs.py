@@ -38,14 +38,13 @@ class OutputRecords:
         raise NotImplementedError
 
     def key(self, out_dir: Path) -> str:
-        """What the state knows an output folder by: its path in the site folder when it is
-        there (`dist`), so that a CI job whose checkout is at another path each time still
-        finds its restored output's record; else its absolute path."""
-        if self.site is not None:
-            site = os.path.realpath(self.site)
-            if out_dir.is_relative_to(site):
-                return "site:" + out_dir.relative_to(site).as_posix()
-        return str(out_dir)
+        """What the state knows an output folder by: its path from the state folder
+        (`../dist`), so that a CI job whose checkout is at another path each time still
+        finds its restored output's record, while two sites that share a `--cache-dir`
+        keep theirs apart; an in-memory state (the dev server's), by its absolute path."""
+        if self.folder is None:
+            return str(out_dir)
+        return "from-state:" + os.path.relpath(out_dir, os.path.realpath(self.folder))
 
     def record_of(self, out_dir: Path) -> OutputRecord | None:
         key = self.key(out_dir)

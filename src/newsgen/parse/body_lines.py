@@ -55,9 +55,10 @@ def link_lines_of(lines: list[str], links: list[str]) -> tuple[int, ...]:
     for target in links:
         start = last[target] + 1 if target in last else 0
         at = written.get(target)
-        if at is not None:
-            last[target] = next((n for n in at[bisect.bisect_left(at, start):]), at[0])
-        else:
+        later = at[bisect.bisect_left(at, start):] if at is not None else None
+        if at is not None and (later or not start):
+            last[target] = later[0] if later else at[0]
+        else:  # (written again in another form, `href="…"`: looked for from `start`)
             last[target] = link_line(lines, target, start)
         found.append(last[target])
     return tuple(found)

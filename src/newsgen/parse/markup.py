@@ -182,16 +182,18 @@ _RAW_H1_RE = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
 _NO_H1: tuple[str, ...] = ("script", "style", "pre", "textarea", "code")
 _NO_LINKS: tuple[str, ...] = ("script", "style", "textarea")  # and comments
 _OPENERS: dict[tuple[str, ...], re.Pattern[str]] = {
-    tags: re.compile(r"<!--|<(" + "|".join(tags) + r")\b[^>]*>", re.IGNORECASE)
+    tags: re.compile(r"<!--|<(" + "|".join(tags) + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
     for tags in (_NO_H1, _NO_LINKS)}
 _CLOSERS = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in _NO_H1}
+_RAW_TEXT = frozenset(_NO_LINKS)  # read as text to the end when not closed, as browsers do
 
 
 def _live_parts(text: str, tags: tuple[str, ...], comments: bool) -> Iterator[tuple[str, bool]]:
     """`text` in order, each part with whether it is markup (False: the inside of a comment,
     when `comments`, or of one of `tags`, whose own opening tag is markup). One that is not
-    closed runs to the end, as a browser reads it; each part is looked at once (no regular
-    expression that scans on from every unclosed opener)."""
+    closed runs to the end when it is raw text (a script, a style, a textarea), as a
+    browser reads it, and is no such part otherwise (`<pre>`); each part is looked at once
+    (no regular expression that scans on from every unclosed opener)."""
     opener, pos = _OPENERS[tags], 0
     while (found := opener.search(text, pos)) is not None:
         if found.group(1) is None:  # a comment
@@ -205,7 +207,11 @@ def _live_parts(text: str, tags: tuple[str, ...], comments: bool) -> Iterator[tu
             yield text[found.start():end], False
         else:
             yield text[pos:found.end()], True
-            close = _CLOSERS[found.group(1).lower()].search(text, found.end())
+            tag = found.group(1).lower()
+            close = _CLOSERS[tag].search(text, found.end())
+            if close is None and tag not in _RAW_TEXT:
+                pos = found.end()
+                continue
             end = len(text) if close is None else close.start()
             yield text[found.end():end], False
         pos = end
@@ -223,7 +229,7 @@ class _RawHtmlLinks(Postprocessor):
         # The page's one <h1> is the title: a raw <h1> becomes <h2> like a "# Heading".
         if "<h1" in text or "<H1" in text or "</h1" in text or "</H1" in text:
             text = "".join(_RAW_H1_RE.sub(r"<\1h2", part) if live else part
-                           for part, live in _live_parts(text, _NO_H1, comments=False))
+                           for part, live in _live_parts(text, _NO_H1, comments=True))
         if "href" not in text and "src" not in text and "poster" not in text:
             return text
         # Not inside a comment, a script, a style or a textarea: no link is there.

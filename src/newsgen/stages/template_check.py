@@ -38,16 +38,17 @@ def check_templates(root: Path, names: Iterable[str], reporter: Reporter) -> Non
 # without it: (name in the warning, pattern, needed only when the entry has …)
 _HOOKS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (name, re.compile(pattern), when) for name, pattern, when in (
-        ('<html lang="…">', r'<html\b[^>]*\blang="[^"]', ""),
+        ('<html lang="…">', r"""<html\b[^>]*\blang=["']?[^"'\s>]""", ""),
         ("<h1> with the title", r"<h1[\s>]", ""),
-        ('<time datetime="…">', r'<time\b[^>]*\bdatetime="[^"]', ""),
+        ('<time datetime="…">', r"""<time\b[^>]*\bdatetime=["']?[^"'\s>]""", ""),
         ("the body inside <article>", r"<article[\s>]", ""),
-        ('<aside class="read-also">', r'<aside\b[^>]*\bclass="[^"]*\bread-also\b', "read_also"),
-        ('<link rel="canonical">', r'<link\b[^>]*\brel="canonical"', ""),
-        ("OpenGraph tags", r'<meta\b[^>]*\bproperty="og:', ""),
+        ('<aside class="read-also">',
+         r"""<aside\b[^>]*\bclass=["']?[^"'>]*\bread-also\b""", "read_also"),
+        ('<link rel="canonical">', r"""<link\b[^>]*\brel=["']?canonical\b""", ""),
+        ("OpenGraph tags", r"""<meta\b[^>]*\bproperty=["']?og:""", ""),
         ("JSON-LD of type NewsArticle", r'application/ld\+json[^<]*"@type": ?"NewsArticle"',
          ""),
-        ('<link rel="alternate" hreflang="…">', r'<link\b[^>]*\bhreflang="', "translations"),
+        ('<link rel="alternate" hreflang="…">', r"<link\b[^>]*\bhreflang=", "translations"),
     ))
 # The site's templates that make an article page, the one to blame first.
 _ARTICLE_TEMPLATES = ("templates/article.html", "templates/base.html",
