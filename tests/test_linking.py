@@ -630,6 +630,10 @@ def test_raw_html_is_split_as_a_browser_reads_it(tmp_path: Path) -> None:
         "<h1>Later</h1>\n\n<style-note>Note</style-note>\n\n<p><a href=\"/x/\">x</a></p>\n")
     assert "<h1" not in body.html and body.html.count("<h2>") == 2
     assert body.links == ("/x/",)
+    # `<!--` inside an attribute's value opens no comment that hides the links after it
+    body = Converter().convert('<div><a title="<!--" href="/e/">e</a> <a href="/f/">f</a>'
+                               "</div>\n")
+    assert body.links[-1:] == ("/f/",)
 
 
 def test_two_sites_sharing_a_state_folder_keep_their_records_apart(tmp_path: Path) -> None:

@@ -305,6 +305,11 @@ def test_an_article_template_that_drops_the_contracts_hooks_gets_a_warning(
         '<meta name="x" content="y">{% endblock %}')
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0 and run.warnings() == [], run.err
+    # a heading kept as text in a body's <pre> is not a second <h1> of the page
+    (site / "content/general/a.md").write_text(article(
+        "A", related="[b]", body="<pre><h1>kept as written</h1></pre>\n"))
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0 and run.warnings() == [], run.err
 
 
 def test_site_publisher_logo_is_an_href_yours_or_the_themes(tmp_path: Path) -> None:

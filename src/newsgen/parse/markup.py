@@ -188,33 +188,33 @@ _CLOSERS = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in _NO_H1}
 _RAW_TEXT = frozenset(_NO_LINKS)  # read as text to the end when not closed, as browsers do
 
 
-def _live_parts(text: str, tags: tuple[str, ...], comments: bool) -> Iterator[tuple[str, bool]]:
+def live_parts(text: str, tags: tuple[str, ...] = _NO_H1,
+               comments: bool = True) -> Iterator[tuple[str, bool]]:
     """`text` in order, each part with whether it is markup (False: the inside of a comment,
     when `comments`, or of one of `tags`, whose own opening tag is markup). One that is not
     closed runs to the end when it is raw text (a script, a style, a textarea), as a
     browser reads it, and is no such part otherwise (`<pre>`); each part is looked at once
     (no regular expression that scans on from every unclosed opener)."""
-    opener, pos = _OPENERS[tags], 0
-    while (found := opener.search(text, pos)) is not None:
-        if found.group(1) is None:  # a comment
-            if not comments:
-                yield text[pos:found.end()], True
-                pos = found.end()
-                continue
+    opener, pos, after = _OPENERS[tags], 0, 0
+    while (found := opener.search(text, after)) is not None:
+        after = found.end()
+        if found.group(1) is None:  # a comment, unless written inside a tag (`title="<!--"`)
+            lt = text.rfind("<", pos, found.start())  # (the nearest: each scan is short)
+            if not comments or (lt >= 0 and text.find(">", lt, found.start()) < 0):
+                continue  # (the part goes on: a tag is never split)
             yield text[pos:found.start()], True
             end = text.find("-->", found.end())
             end = len(text) if end < 0 else end + 3
             yield text[found.start():end], False
         else:
-            yield text[pos:found.end()], True
             tag = found.group(1).lower()
             close = _CLOSERS[tag].search(text, found.end())
             if close is None and tag not in _RAW_TEXT:
-                pos = found.end()
-                continue
+                continue  # no such part: a <pre> never closed is read on as markup
+            yield text[pos:found.end()], True
             end = len(text) if close is None else close.start()
             yield text[found.end():end], False
-        pos = end
+        pos = after = end
     yield text[pos:], True
 
 
@@ -229,12 +229,12 @@ class _RawHtmlLinks(Postprocessor):
         # The page's one <h1> is the title: a raw <h1> becomes <h2> like a "# Heading".
         if "<h1" in text or "<H1" in text or "</h1" in text or "</H1" in text:
             text = "".join(_RAW_H1_RE.sub(r"<\1h2", part) if live else part
-                           for part, live in _live_parts(text, _NO_H1, comments=True))
+                           for part, live in live_parts(text, _NO_H1, comments=True))
         if "href" not in text and "src" not in text and "poster" not in text:
             return text
         # Not inside a comment, a script, a style or a textarea: no link is there.
         return "".join(self._links(part) if live else part
-                       for part, live in _live_parts(text, _NO_LINKS, comments=True))
+                       for part, live in live_parts(text, _NO_LINKS, comments=True))
 
     def _links(self, text: str) -> str:
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from newsgen.errors import Reporter
+from newsgen.parse.markup import live_parts
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Renderer, TemplateEncodingError, make_environment
 
@@ -81,7 +82,8 @@ def missing_hooks(renderer: Renderer, pages: Iterable[Page], own: Collection[str
     entry = sample.entry
     lacks = [name for name, pattern, when in _HOOKS
              if (not when or getattr(entry, when)) and pattern.search(text) is None]
-    if len(re.findall(r"<h1[\s>]", text)) > 1:
+    shown = "".join(part for part, markup in live_parts(text) if markup)  # not in <pre>
+    if len(re.findall(r"<h1[\s>]", shown)) > 1:
         lacks.append("one <h1> only")
     if lacks:
         reporter.warning(blamed, None, f"article pages made with the site's templates lack "
