@@ -239,11 +239,12 @@ def build(options: BuildOptions, reporter: Reporter,
         clock.stage("link")
         pages = state.plan(linked, reporter, folds_case=folds_case(out_dir))
         paths = state.page_paths(pages)
-        if any(a.source == "static/robots.txt" for a in site.assets):  # the site's own
-            robots_sitemaps(config, paths | {a.output for a in site.assets}, reporter)
         imageset = images.process(site, options.cache_path if options.write else None,
                                   reporter, (*paths, *(a.output for a in site.assets)))
-        dead_site_links(site, articles, bodies, outputs(site, pages, imageset.paths), reporter)
+        published = outputs(site, pages, imageset.paths)  # what links may name
+        if any(a.source == "static/robots.txt" for a in site.assets):  # the site's own
+            robots_sitemaps(config, published, reporter)
+        dead_site_links(site, articles, bodies, published, reporter)
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
         renderer = Renderer(site, env, pages, imageset.info,

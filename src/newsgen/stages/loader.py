@@ -8,7 +8,7 @@ goes to the reporter with its line, and an article with errors is left out
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -335,7 +335,7 @@ def stray_templates(root: Path, tree: SourceTree, reporter: Reporter) -> None:
                                     f"uses it: did you mean '{guess[0]}'?")
 
 
-def robots_sitemaps(config: Config, published: frozenset[str], reporter: Reporter) -> None:
+def robots_sitemaps(config: Config, published: Collection[str], reporter: Reporter) -> None:
     """A `Sitemap:` line of the site's own static/robots.txt naming a file of this site
     that this build does not write (a news sitemap with no recent article, a sitemap
     split into parts): a warning on its line, since crawlers that follow it get a 404."""
