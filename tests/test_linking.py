@@ -518,6 +518,14 @@ def test_a_link_to_a_site_path_that_the_build_does_not_write_is_an_error(
     assert {"/general/b/", "/", "/feed.xml?x=1#y"} <= set(links)
 
 
+def test_a_dead_site_path_is_said_with_the_articles_other_errors(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": article("A", date="2024-13-45", body="[x](/general/nope/)\n")})
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert [e.split(": error: ")[0] for e in run.errors()] == [
+        "content/general/a.md:3", "content/general/a.md:7"]
+
+
 def test_under_a_base_path_a_site_path_without_it_is_pointed_out(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {
         "newsgen.yaml": "base_url: https://ex.org/news/\ndescription: D.\n",

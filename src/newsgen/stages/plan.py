@@ -250,7 +250,7 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
 
     for a in articles:
         body = bodies.get(a.source)
-        if body is None or not body.links or not a.valid:
+        if body is None or not body.links:
             continue
         for i, link in enumerate(body.links):
             if not link.startswith("/") or link.startswith("//") or names_markdown(link):
@@ -272,7 +272,7 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
             message = f"link '{quoted(link)}': no page or file of this build has that path"
             hint = near.hint(rel) or (" (link an article by its .md file, or a file by "
                                       "its path beside the article)")
-            if a.source in live:
+            if a.source in live or not a.valid:  # (one with errors: all of them in one run)
                 say(a.source, line, message + hint)
             else:  # held: the build that publishes it checks it as an error
                 reporter.warning(a.source, line, f"{message} (yet){hint}")
