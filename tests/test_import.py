@@ -1328,3 +1328,18 @@ def test_a_jekyll_feed_elsewhere_is_said_at_the_url_jekyll_served(
         f"_config.yml:{line}: warning: jekyll-feed's feed is at {old} (feed: path:) and "
         f"newsgen's at {new}: a redirect page cannot move a feed reader, so add a permanent "
         f"(301) redirect on the server from {old} to {new}"]
+
+
+def test_jekyll_reads_a_toml_config(tmp_path: Path) -> None:
+    """Jekyll reads `_config.toml` when there is no `_config.yml` or `.yaml`: its address,
+    time zone and permalink shape the new site as a YAML one's do."""
+    imported(tmp_path, {
+        "_config.toml": 'title = "Tomlish"\nurl = "https://t.example"\nbaseurl = "/blog"\n'
+                        'timezone = "Asia/Ashgabat"\npermalink = "/:categories/:title/"\n',
+        "news/_posts/2021-01-01-a-post.md": "---\ntitle: A post\n---\nText.\n",
+    }, kind="jekyll")
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "https://t.example/blog" in config and "Asia/Ashgabat" in config
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    assert (tmp_path / "new/dist/news/a-post/index.html").is_file()

@@ -122,7 +122,7 @@ def _read_site(kind: str, src: Path, notes: Notes) -> Plan:
 def site_hint(kind: str, src: Path) -> str:
     """Why `src` may be no `kind` site: the other kind, or the site one folder down."""
     hugo = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml")
-    marks = {"hugo": hugo, "jekyll": ("_config.yml", "_config.yaml", "_posts")}
+    marks = {"hugo": hugo, "jekyll": ("_config.yml", "_config.yaml", "_config.toml", "_posts")}
     other = "jekyll" if kind == "hugo" else "hugo"
     if any((src / name).exists() for name in marks[other]) and not any(
             (src / name).exists() for name in marks[kind]):

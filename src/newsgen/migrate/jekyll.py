@@ -34,6 +34,7 @@ from newsgen.migrate.jekyll_config import base_path, base_url, feed_note, host
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
+CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")  # Jekyll's, in its order
 DATED = re.compile(r"(\d{2,4}-\d{1,2}-\d{1,2})-(.*)\Z")
 DEFAULT_EXCLUDES = ("Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles",
                     ".sass-cache", ".jekyll-cache", ".jekyll-metadata", "_site")
@@ -60,9 +61,9 @@ class JekyllSite:
     def __init__(self, src: Path, notes: Notes) -> None:
         self.src = src
         self.notes = notes
-        config_path = src / "_config.yml"
-        if not config_path.is_file():
-            config_path = src / "_config.yaml"
+        # the first of these that exists, as Jekyll looks for them
+        config_path = next((src / name for name in CONFIG_NAMES if (src / name).is_file()),
+                           src / CONFIG_NAMES[0])
         self.config: dict[str, Any] = {}
         if config_path.is_file():
             try:
@@ -74,7 +75,8 @@ class JekyllSite:
                                    f"cannot be read: {exc.strerror}") from None
             self.config = loaded if isinstance(loaded, dict) else {}
         elif not any((src / d).is_dir() for d in ("_posts", "_layouts")):
-            raise ImportRefused(f"{src} has neither _config.yml nor _posts/: no Jekyll site")
+            raise ImportRefused(f"{src} has neither _config.yml (.yaml, .toml) nor _posts/: no "
+                                 "Jekyll site")
         self.source_folder(config_path.name)
         if config_path.is_file():
             feed_note(self.config, config_path, notes)
