@@ -15,7 +15,7 @@ import pytest
 from conftest import NOW, article, newsgen, tree_digest, write_site
 from PIL import Image
 
-from newsgen.parse.body_lines import nesting_line
+from newsgen.parse.body_lines import TOO_DEEP, nesting_line
 
 GOOD = {
     "content/general/one.md": article("One", "2024-12-10", "General", tags="[a, b]"),
@@ -407,6 +407,26 @@ def test_markdowns_recursion_is_said_where_the_nesting_opens() -> None:
     assert nesting_line("a\n\n" + "*" * 300 + "x\n\n" + "*" * 300 + "\n") == 2  # the first
     assert nesting_line("a\n\n- " + "> " * 150 + "x\n") == 2
     assert nesting_line("a\n\n**b**, _c_ and [d](e)\n\n* * *\n") == 0  # none: the first line
+
+
+def test_deep_indentation_inside_a_code_fence_is_code_not_nesting(tmp_path: Path) -> None:
+    """A fenced listing indented hundreds of columns (generated code, a minified file)
+    is published as it is: Markdown never reads a fence's lines as lists. The same line
+    outside a fence, or in a fence never closed, is still refused on its line."""
+    deep = "\t" * 120 + "return 1\n"
+    site = write_site(tmp_path / "s", {
+        "content/general/code.md": article("Code", body="Listing:\n\n```js\n" + deep + "```\n"),
+        "content/general/open.md": article("Open", body="Listing:\n\n~~~\n" + deep),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    errors = [e for e in run.err.splitlines() if ": error: " in e]
+    assert errors == ["content/general/open.md:10: error: " + TOO_DEEP], run.err
+    (site / "content/general/open.md").unlink()
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    page = (site / "dist/general/code/index.html").read_text("utf-8")
+    assert " " * 480 + "return 1" in page and "<pre" in page  # (tabs as 4 spaces)
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

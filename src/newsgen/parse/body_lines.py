@@ -17,11 +17,38 @@ TOO_DEEP = ("this line is indented hundreds of levels deep, more than Markdown c
 
 def too_deep(text: str) -> int | None:
     """The line (from 0) of the first line indented past any article's needs:
-    Python-Markdown's time grows steeply with the depth (minutes at 3,000 levels)."""
+    Python-Markdown's time grows steeply with the depth (minutes at 3,000 levels). Lines
+    inside a closed code fence are code, kept as they are: Markdown never nests them."""
+    fences: list[tuple[int, int]] | None = None
     for found in _DEEP.finditer(text):
         if len(found[0].expandtabs(4)) >= 400:
+            if fences is None:
+                fences = _fences(text)
+            at = bisect.bisect_right(fences, (found.start(), len(text))) - 1
+            if at >= 0 and found.start() < fences[at][1]:
+                continue
             return text.count("\n", 0, found.start())
     return None
+
+
+# A code fence as the fences extension always reads one (it is taken out before Markdown
+# reads the rest): at the line's start, ``` or ~~~ (or longer), bare or with a language
+# only; closed by a line of the very same mark.
+_FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:\.?[\w#.+-]+)?[ \t]*$", re.M)
+
+
+def _fences(text: str) -> list[tuple[int, int]]:
+    """The closed fences' contents, as (start, end) offsets in `text`, in order."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while (opener := _FENCE.search(text, pos)) is not None:
+        closer = re.compile(rf"^{re.escape(opener[1])}[ \t]*$", re.M)
+        end = closer.search(text, opener.end() + 1)
+        if end is None:  # never closed: Markdown reads the rest as text
+            break
+        out.append((opener.end(), end.start()))
+        pos = end.end()
+    return out
 
 
 # A run of what Markdown nests without indentation: emphasis and link marks, quotes, and
