@@ -171,3 +171,33 @@ def test_huge_fields_are_fine(tmp_path: Path) -> None:
     assert ok
     slug_dirs = [p.name for p in (site / "dist/general").iterdir() if p.is_dir()]
     assert all(len(name) <= 100 for name in slug_dirs)
+
+
+_FORMS = ("[a]({t})", '[a]({t} "T")', "<{t}>", 'href="{t}"', "src='{t}'", "[id]: {t}",
+          "x {t} y", "[e]({e})", "&quot;{t}&quot;", "plain")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_FORMS), st.integers(0, 6)), min_size=1,
+                max_size=20),
+       st.lists(st.integers(0, 6), min_size=1, max_size=60))
+def test_a_links_line_names_it(written: list[tuple[str, int]], linked: list[int]) -> None:
+    """Whichever form a link is written in and however many links a body has (past 32
+    they are found through an index), the line a message names holds the link."""
+    import html as html_
+
+    from newsgen.parse.body_lines import _ESCAPED, link_lines_of
+
+    targets = [f"a_{i}.md" for i in range(7)]
+    lines = [form.format(t=targets[i], e=targets[i].replace("_", "\\_")) for form, i in written]
+    links = [targets[i] for i in linked]
+
+    def holds(line: str, target: str) -> bool:
+        return target in line or target in html_.unescape(_ESCAPED.sub(r"\1", line))
+
+    for target, line in zip(links, link_lines_of(lines, links), strict=True):
+        if any(holds(text, target) for text in lines):
+            assert holds(lines[line], target)
+    # written once each, as links: each on its own line
+    once = [f"see [x]({t}) and" for t in reversed(targets * 6)]
+    assert list(link_lines_of(once, [t for t in reversed(targets * 6)])) == list(range(42))

@@ -69,30 +69,47 @@ def nesting_line(text: str) -> int:
 
 def link_lines_of(lines: list[str], links: list[str]) -> tuple[int, ...]:
     """Each link's line; a target linked again is looked for after its last line first.
-    Many links are found through one pass that lists where each `](target)` is, not
-    one pass over the body per link (20,000 links in 20,000 lines: seconds)."""
-    written: dict[str, list[int]] = {}
-    if len(links) > _INDEXED:
-        for number, text in enumerate(lines):
-            if "](" in text:
-                for target in _TARGET.findall(text):
-                    written.setdefault(target, []).append(number)
+    Many links are found through one pass that lists where each target is written
+    (`](target)`; then `href="target"`, `<target>`, `[id]: target`; then either with
+    Markdown's escapes or HTML's entities, in this order, as `link_line` looks), not one
+    pass over the body per link (20,000 links in 20,000 lines: minutes)."""
+    tiers = _written(lines) if len(links) > _INDEXED else ()
     last: dict[str, int] = {}
     found = []
     for target in links:
         start = last[target] + 1 if target in last else 0
-        at = written.get(target)
-        later = at[bisect.bisect_left(at, start):] if at is not None else None
-        if at is not None and (later or not start):
-            last[target] = later[0] if later else at[0]
-        else:  # (written again in another form, `href="…"`: looked for from `start`)
-            last[target] = link_line(lines, target, start)
+        line = next((at[i] for begin in ((start, 0) if start else (0,)) for tier in tiers
+                     if (at := tier.get(target)) is not None
+                     and (i := bisect.bisect_left(at, begin)) < len(at)), None)
+        # (written in a form the index does not know: looked for in every line)
+        last[target] = line if line is not None else link_line(lines, target, start)
         found.append(last[target])
     return tuple(found)
 
 
 _INDEXED = 32  # links in a body from which they are found through an index
-_TARGET = re.compile(r"\]\(([^)\s]+)[)\s]")  # `](target)`, `](target "title")`
+_LINKED = re.compile(r"\]\(([^)\s]+)[)\s]")  # `](target)`, `](target "title")`
+# `<target>`, `"target"`, `'target'`, `]: target`
+_QUOTED = (re.compile(r"<([^<>\s]+)>"), re.compile(r'"([^"\n]+)"'),
+           re.compile(r"'([^'\n]+)'"), re.compile(r"\]:[ \t]*(\S+)"))
+
+
+def _written(lines: list[str]) -> tuple[dict[str, list[int]], ...]:
+    """Where each target is written as a Markdown link, in another form, and in either
+    with escapes or entities: the lines of each, in order."""
+    tiers: tuple[dict[str, list[int]], ...] = ({}, {}, {})
+    for number, text in enumerate(lines):
+        seen: tuple[set[str], set[str], set[str]] = (set(_LINKED.findall(text)), set(), set())
+        for pattern in _QUOTED:
+            seen[1].update(pattern.findall(text))
+        if "\\" in text or "&" in text:
+            plain = html.unescape(_ESCAPED.sub(r"\1", text))
+            for pattern in (_LINKED, *_QUOTED):
+                seen[2].update(pattern.findall(plain))
+        for tier, targets in zip(tiers, seen, strict=True):
+            for target in targets:
+                tier.setdefault(target, []).append(number)
+    return tiers
 
 
 def link_line(lines: list[str], target: str, start: int = 0) -> int:
