@@ -91,6 +91,28 @@ def test_raw_html_links_are_resolved_and_checked(tmp_path: Path) -> None:
     assert body.find("img")["src"] == "/general/pic.png"
 
 
+def test_raw_html_unquoted_attributes_are_links_too(tmp_path: Path) -> None:
+    """Old archives write `<a href=b.md>` and `<img src=pic.png>` without quotes, as HTML
+    allows: they are resolved and checked like quoted ones (a relative one was left as
+    written, and broke once the article was published at its own path)."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body="<p><a href=b.md>b</a> "
+                                                  "<img src=pic.png alt=''></p>"),
+        "content/general/b.md": article("B"),
+        "content/general/pic.png": b"\x89PNG",
+        "content/general/c.md": article("C", body="<div><a href=/nowhere/>x</a></div>"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert any(e.startswith("content/general/c.md:7: error: ") and "/nowhere/" in e
+               for e in run.errors()), run.err
+    (site / "content/general/c.md").unlink()
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    body = soup(site / "dist/general/a/index.html").find("div", class_="article-body")
+    assert body.find("a")["href"] == "/general/b/"
+    assert body.find("img")["src"] == "/general/pic.png"
+
+
 def test_static_is_copied_verbatim(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", {
         "content/general/a.md": article(),

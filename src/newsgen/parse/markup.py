@@ -44,7 +44,7 @@ _ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
 # (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"7|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+CONVERTER = (f"8|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -171,8 +171,10 @@ def _text_without_footnotes(el: ET.Element) -> str:
 
 
 _TAG_RE = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*>")
-_ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']*)')""",
-                      re.IGNORECASE)
+# The value quoted either way, or unquoted (`href=photo.jpg`, as HTML allows and old
+# archives write)
+_ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']*)'|"""
+                      r"""([^\s"'=<>`]+))""", re.IGNORECASE)
 # One candidate of a srcset: its URL (no spaces; commas only inside), then descriptors.
 _CANDIDATE_RE = re.compile(r"([\s,]*)([^\s,](?:[^\s]*[^\s,])?)([^,]*)")
 
@@ -240,7 +242,7 @@ class _RawHtmlLinks(Postprocessor):
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)
 
     def _attr(self, match: re.Match[str]) -> str:
-        value = match.group(3) if match.group(3) is not None else match.group(4)
+        value = next(v for v in match.group(3, 4, 5) if v is not None)
         raw = html.unescape(value)
         if PLACEHOLDER_OPEN in raw:
             return match.group(0)
