@@ -113,6 +113,22 @@ def test_raw_html_unquoted_attributes_are_links_too(tmp_path: Path) -> None:
     assert body.find("img")["src"] == "/general/pic.png"
 
 
+def test_raw_html_tag_with_angle_brackets_in_a_value_keeps_its_links(
+        tmp_path: Path) -> None:
+    """`title="1 < 2"` or `alt="a > b"` ends no tag: the tag's own href/src is a link."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body='<p><a title="1 < 2" href="b.md">b</a> '
+                                                  '<img alt="a > b" src="pic.png"></p>'),
+        "content/general/b.md": article("B"),
+        "content/general/pic.png": b"\x89PNG",
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    body = soup(site / "dist/general/a/index.html").find("div", class_="article-body")
+    assert body.find("a")["href"] == "/general/b/"
+    assert body.find("img")["src"] == "/general/pic.png"
+
+
 def test_static_is_copied_verbatim(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", {
         "content/general/a.md": article(),

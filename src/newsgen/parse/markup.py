@@ -170,7 +170,8 @@ def _text_without_footnotes(el: ET.Element) -> str:
     return "".join(parts)
 
 
-_TAG_RE = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*>")
+# A start tag, its quoted values read whole (`title="a<b"` or `"a>b"` ends no tag)
+_TAG_RE = re.compile(r"""<[a-zA-Z][a-zA-Z0-9-]*\s(?:"[^"]*"|'[^']*'|[^<>"'])*>""")
 # The value quoted either way, or unquoted (`href=photo.jpg`, as HTML allows and old
 # archives write)
 _ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']*)'|"""
