@@ -129,6 +129,28 @@ def test_raw_html_tag_with_angle_brackets_in_a_value_keeps_its_links(
     assert body.find("img")["src"] == "/general/pic.png"
 
 
+def test_read_also_full_url_on_this_site_that_names_nothing_is_warned(
+        tmp_path: Path) -> None:
+    """A read-also URL on the site's own base_url is linked as the article it names; one
+    that names no page of the build is a warning on its line (a full URL may be a page
+    another application on the host serves), and one naming a page, or a draft (which
+    the block leaves out with its own warning), is not."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://x.org/\n",
+        "content/general/a.md": article("A", related="\n  - https://x.org/general/gone/"
+                                        "\n  - https://x.org/general/\n"
+                                        "  - https://x.org/general/d/\n"
+                                        "  - https://elsewhere.org/general/gone/"),
+        "content/general/d.md": article("D", draft="true"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    warned = [w for w in run.err.splitlines() if "no page or file" in w]
+    assert warned == ["content/general/a.md:6: warning: related: 'https://x.org/general/gone/'"
+                      " is on this site, but no page or file of this build has that path"], run.err
+    assert "content/general/a.md:8: warning: related: 'https://x.org/general/d/'" in run.err
+
+
 def test_static_is_copied_verbatim(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", {
         "content/general/a.md": article(),

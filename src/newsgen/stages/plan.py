@@ -17,6 +17,7 @@ from newsgen.parse.markup import Body, names_markdown
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
+from newsgen.stages.references import own_path
 from newsgen.stages.search import BUNDLE
 
 
@@ -226,7 +227,8 @@ def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) ->
 
 
 def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str, Body],
-                    published: Collection[str], reporter: Reporter) -> None:
+                    published: Collection[str], reporter: Reporter,
+                    held: Collection[str] = ()) -> None:
     """A body's link to a path of this site (`/general/visit/`, `/img/map.png`, written as
     it will stay) that names no page or file of this build: an error on its line, as
     a link to a missing file is, since every page links only to pages of its build
@@ -235,7 +237,12 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     and not checked, unless it is one of this site's without the base path: a warning.
     A draft's or a scheduled article's links are checked too, each a warning: the
     article it names may be one that is published with it, and the build that publishes
-    it then says whether it is there."""
+    it then says whether it is there.
+
+    A read-also item's full URL on this site (`https://example.org/general/gone/`) that
+    names no page or file, nor a held article (`held`: their URLs, which the read-also
+    block says of), gets a warning: not an error, since a full URL is how an article
+    links a page that another application on the host serves."""
     base = site.config.published_base_path
     say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
@@ -249,6 +256,12 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
             rel.startswith(s) for s in search)
 
     for a in articles:
+        for item in a.related:
+            rel = own_path(site.config, item.url) if item.url and item.ref is None else None
+            if rel is not None and not found(rel) and rel not in held:
+                reporter.warning(a.source, item.line, f"related: '{quoted(item.url or '')}' "
+                                 "is on this site, but no page or file of this build has "
+                                 f"that path{near.hint(rel)}")
         body = bodies.get(a.source)
         if body is None or not body.links:
             continue

@@ -29,6 +29,21 @@ class Placed:
     published: bool  # False: a draft or a future article left out of this build
 
 
+def own_path(config: Config, url: str) -> str | None:
+    """The site path of a full URL on this site's `base_url`, or on the one in
+    newsgen.yaml when --base-url or the dev server gives another ("general/a/")."""
+    base = next((b for b in (config.base_url, *config.own_urls)
+                 if b.startswith(("http://", "https://")) and url.startswith(b)), None)
+    if base is None:
+        return None
+    parts = split_url(url[len(base):])
+    if parts is None:
+        return None
+    path = unquote(parts.path)
+    return path if not path or path.endswith("/") or "." in path.rsplit("/", 1)[-1] \
+        else path + "/"
+
+
 def nearest_file(path: str, paths: Iterable[str]) -> str | None:
     """The path whose file name is nearest to `path`'s (folders alike do not make names alike:
     `general/forum.md` is not near `general/dup.md`)."""
@@ -247,18 +262,7 @@ class References:
         return self._by_url
 
     def own_path(self, url: str) -> str | None:
-        """The site path of a full URL on this site's `base_url`, or on the one in
-        newsgen.yaml when --base-url or the dev server gives another ("general/a/")."""
-        base = next((b for b in (self.config.base_url, *self.config.own_urls)
-                     if b.startswith(("http://", "https://")) and url.startswith(b)), None)
-        if base is None:
-            return None
-        parts = split_url(url[len(base):])
-        if parts is None:
-            return None
-        path = unquote(parts.path)
-        return path if not path or path.endswith("/") or "." in path.rsplit("/", 1)[-1] \
-            else path + "/"
+        return own_path(self.config, url)
 
     def resolve_ref(
         self,
