@@ -519,3 +519,22 @@ def test_an_article_without_text_or_picture_still_describes_itself(tmp_path: Pat
     assert "description" not in data
     assert data["image"] == [data["publisher"]["logo"]]
     assert data["image"][0]["url"].startswith("https://s.example/")
+
+
+def test_the_news_sitemap_never_lists_an_article_still_ahead(tmp_path: Path) -> None:
+    """`--future` publishes articles dated ahead; the news sitemap keeps to those already
+    out (Google News takes no publication date to come), and lists one once its time
+    comes, as a later build with nothing else changed finds."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://f.example/\n",
+        "content/general/now.md": article("Now", "2024-12-18 10:00"),
+        "content/general/soon.md": article("Soon", "2024-12-18 15:00"),
+    })
+    run = newsgen("build", "-s", site, "--future", "--now", "2024-12-18 12:00")
+    assert run.code == 0, run.err
+    assert (site / "dist/general/soon/index.html").is_file()
+    news = (site / "dist/news-sitemap.xml").read_text("utf-8")
+    assert "/general/now/" in news and "/general/soon/" not in news
+    run = newsgen("build", "-s", site, "--future", "--now", "2024-12-18 15:00")
+    assert run.code == 0, run.err
+    assert "/general/soon/" in (site / "dist/news-sitemap.xml").read_text("utf-8")

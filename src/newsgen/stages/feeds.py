@@ -223,11 +223,13 @@ def urlset(records: list[tuple[str, str | None, list[tuple[str, str]]]]) -> byte
 
 def news_entries(site: Site) -> list[Entry]:
     """The Google News sitemap's articles: those of the last `news_sitemap.days` days,
-    newest first. With none, the site has no news sitemap: the protocol requires at least
-    one `<url>`, so the file (and its line in robots.txt) is left out."""
-    since = site.now - timedelta(days=site.config.news_sitemap.days)
+    newest first; not those still ahead (`--future` publishes them: Google News takes
+    no publication date to come). With none, the site has no news sitemap: the protocol
+    requires at least one `<url>`, so the file (and its line in robots.txt) is left out."""
+    now = site.now
+    since = now - timedelta(days=site.config.news_sitemap.days)
     return sorted(
-        (e for ls in site.languages for e in ls.entries if e.article.date > since),
+        (e for ls in site.languages for e in ls.entries if since < e.article.date <= now),
         key=lambda e: (-e.timestamp, e.url),
     )[:NEWS_LIMIT]
 
