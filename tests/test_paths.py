@@ -206,3 +206,19 @@ def test_a_base_url_path_is_percent_encoded_everywhere(tmp_path: Path) -> None:
     assert f'<link rel="canonical" href="{base}general/a/">' in page
     assert 'href="/my%20%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/assets/' in page
     assert f"<loc>{base}general/a/</loc>" in (site / "dist/sitemap.xml").read_text("utf-8")
+
+
+def test_each_alias_problem_is_said_on_its_own_line(tmp_path: Path) -> None:
+    """An alias that is no path, or whose path another page or file needs, is an error on
+    the line of that alias, not on the first item's or on `aliases:`."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": "---\ntitle: A\ndate: 2024-12-18\nsection: General\n"
+                                "aliases:\n  - /old/one/\n  - /old/two/\n  - 'javascript:x'\n"
+                                "  - /feed.xml\n  - /general/b/\n---\nx\n",
+        "content/general/b.md": article("B"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    lines = sorted(e.split(": error: ")[0] for e in run.errors())
+    assert lines == ["content/general/a.md:10", "content/general/a.md:8",
+                     "content/general/a.md:9"], run.err

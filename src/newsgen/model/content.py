@@ -95,6 +95,10 @@ class Article:
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name)
 
+    def alias_line(self, path: str) -> int | None:
+        """The line of the alias that makes the output path `path`, else of `aliases:`."""
+        return self.lines.get(alias_line(path)) or self.lines.get("aliases")
+
     @property
     def folder(self) -> str:
         """The article's folder relative to `content/` ("" at the top)."""
@@ -120,6 +124,11 @@ def split_url(text: str) -> SplitResult | None:
         return urlsplit(text)
     except ValueError:
         return None
+
+
+def alias_line(path: str) -> str:
+    """The key of an alias's line among an article's `lines` (an output path)."""
+    return f"aliases {path}"
 
 
 def alias_path(text: str) -> str | None:

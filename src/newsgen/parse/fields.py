@@ -236,19 +236,27 @@ class FieldReader:
     def aliases(self, node: YNode) -> tuple[str, ...]:
         """Old paths of the article (`/2019/05/old-title/`), as output files that redirect."""
         out: list[str] = []
+        # each item's line (a problem of one alias is said on it; `alias_lines`: the paths')
+        at: dict[str, int] = {}
+        for one in node.items if isinstance(node, YSeq) else ():
+            if isinstance(one, YScalar):
+                at.setdefault(one.text.strip(), one.line)
+        self.alias_lines: dict[str, int] = {}
         for item in self.text_list(node, "aliases"):
             path = alias_path(item)
+            line = at.get(item, node.line)
             if path is None:  # left out; the article is linked all the same, so that the
                 # other aliases' clashes are said in this run too (the build fails either way)
-                self.reporter.error(self.rel, node.line, f"aliases: '{item}' is not a path on "
+                self.reporter.error(self.rel, line, f"aliases: '{item}' is not a path on "
                                     "this site: write it from the site's root, like "
                                     "/2019/05/old-title/")
             elif any(len(part.encode("utf-8")) > NAME_MAX for part in path.split("/")):
-                self.reporter.error(self.rel, node.line, f"aliases: '{item}' has a part "
+                self.reporter.error(self.rel, line, f"aliases: '{item}' has a part "
                                     f"between slashes longer than {NAME_MAX} bytes, more than "
                                     "a folder's name may be on disk")
             elif path not in out:
                 out.append(path)
+                self.alias_lines[path] = line
         return tuple(out)
 
     def image(self, node: YNode) -> Image | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from newsgen.errors import did_you_mean
-from newsgen.model.content import Article
+from newsgen.model.content import Article, alias_line
 from newsgen.parse import foreign
 from newsgen.parse.body_lines import TOO_DEEP, too_deep
 from newsgen.parse.config import section_names
@@ -201,6 +201,7 @@ class Validator(FieldReader):
                                      "never published")
         if (v := self.field(node, "aliases")) is not None:
             fields["aliases"] = self.aliases(v)
+            lines.update((alias_line(path), line) for path, line in self.alias_lines.items())
         if (v := self.field(node, "updated")) is not None:
             updated, fields["updated_time_given"] = self.moment(v, "updated")
             if updated is not None and when is not None and updated < when:

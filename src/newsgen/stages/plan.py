@@ -115,7 +115,7 @@ def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
     """The file (and line) a page comes from, when one file decides its path."""
     if page.kind == "redirect":
         a = page.items[0].article
-        return a.source, a.line_of("aliases") or 1
+        return a.source, a.alias_line(page.path) or 1
     if page.entry is not None:
         a = page.entry.article
         return a.source, a.line_of("slug") or 1  # else its file's name: the front matter
@@ -154,7 +154,7 @@ def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
             kept.append(page)
             continue
         a = page.items[0].article
-        reporter.warning(a.source, a.line_of("aliases"),
+        reporter.warning(a.source, a.alias_line(page.path),
                          f"aliases: /{page.path} differs from /{other.path} only in capitals, "
                          "and this disk does not tell capitals apart: its redirect is left "
                          "out of this build (a build on a disk that does, as on most web "
