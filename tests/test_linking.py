@@ -151,6 +151,22 @@ def test_read_also_full_url_on_this_site_that_names_nothing_is_warned(
     assert "content/general/a.md:8: warning: related: 'https://x.org/general/d/'" in run.err
 
 
+def test_a_link_to_a_file_left_out_of_content_says_why(tmp_path: Path) -> None:
+    """A link to `_notes.txt`, `.env` or a backup names a file that is there on disk but
+    never published: the error says why, not only that there is no such file."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body="[n](_notes.txt) [b](b.md.bak)"),
+        "content/general/_notes.txt": "x",
+        "content/general/b.md.bak": "x",
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    errors = run.errors()
+    assert len(errors) == 2 and all(
+        e.startswith("content/general/a.md:7: error: link '") and "is published: names that "
+        "start with '_' or '.', and editors' backups" in e for e in errors), run.err
+
+
 def test_static_is_copied_verbatim(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", {
         "content/general/a.md": article(),

@@ -17,6 +17,7 @@ from newsgen.model.content import Article, Asset, RelatedItem, article_stem, spl
 from newsgen.model.site import Entry, LeadImage, Link, Section
 from newsgen.parse.markup import Body, names_markdown
 from newsgen.parse.slugs import slugify
+from newsgen.stages.loader import is_ignored
 from newsgen.stages.related import Fills, RelatedIndex
 
 
@@ -126,7 +127,10 @@ class References:
                        + suffix)
             elif path not in self.broken:
                 hint = ""
-                if article_stem(path) is not None:  # a link to an article: the nearest one
+                if any(is_ignored(part) for part in path.split("/")):
+                    hint = (" is published: names that start with '_' or '.', and editors' "
+                            "backups (~, .bak, .swp), are left out of content/")
+                elif article_stem(path) is not None:  # a link to an article: the nearest one
                     guess = nearest_file(path, [p for p in by_content if article_stem(p)])
                     if guess:
                         hint = f"; did you mean '{posixpath.relpath(guess, a.folder or '.')}'?"
