@@ -198,6 +198,27 @@ def test_read_also_never_mixes_languages(tmp_path: Path) -> None:
     assert ru == []
 
 
+def test_read_also_keeps_another_languages_article_given_by_its_url(tmp_path: Path) -> None:
+    """As the README says: to list another language's article anyway, write its URL as an
+    item (`{title, url}`): kept as written, with the title given or the article's own, and
+    no warning (it was dropped, with a warning that advised the very same form)."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://n.example/\nlanguages:\n  ru: {title: Новости}\n",
+        "content/general/en-one.md": article(
+            "One", related="\n  - {title: По-русски, url: 'https://n.example/ru/general/ru-one/'}"
+                           "\n  - https://n.example/ru/general/ru-two/"),
+        "content/general/ru-one.md": article("Один", lang="ru"),
+        "content/general/ru-two.md": article("Два", lang="ru"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert not [w for w in run.warnings() if "related" in w], run.err
+    links = [(a.get_text(strip=True), a["href"]) for a in soup(
+        site / "dist/general/en-one/index.html").find("aside", class_="read-also").find_all("a")]
+    assert links == [("По-русски", "https://n.example/ru/general/ru-one/"),
+                     ("Два", "https://n.example/ru/general/ru-two/")]
+
+
 def test_touched_asset_keeps_mtime_and_changed_asset_is_copied(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", {"content/general/a.md": article(),
                                        "content/general/p.txt": "AAAA"})

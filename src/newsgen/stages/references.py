@@ -8,7 +8,7 @@ import html
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
@@ -209,6 +209,10 @@ class References:
             if item.url is not None:
                 own = self.own_path(item.url)  # a page of this site, by its full URL
                 target = self.by_url(by_content).get(own) if own is not None else None
+                if target is not None and target.published and (
+                        target.article.lang != a.lang):  # another language's: as written
+                    item = replace(item, title=item.title or target.article.title)
+                    target = None
                 if target is None:
                     if item.url in used or own in used:
                         self.reporter.warning(a.source, item.line,
