@@ -25,7 +25,9 @@ WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
 PAGES = {
     "basic": ["/", "/general/", "/general/visit/"],
     "multilang": ["/umumy/sapar/"],
+    "example": ["/economy/bazaar-prices/"],  # the bundled site (a wide table)
 }
+EXAMPLE = Path(__file__).resolve().parent.parent
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -40,8 +42,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     servers = []
     for name in PAGES:
         site = tmp_path_factory.mktemp(name) / "site"
-        shutil.copytree(SITES / name, site)
-        run = newsgen("build", "-s", site, "--now", NOW, "--base-url", "/")
+        if name == "example":
+            for part in ("content", "static", "templates", "newsgen.yaml"):
+                copy = shutil.copytree if (EXAMPLE / part).is_dir() else shutil.copy
+                copy(EXAMPLE / part, site / part)
+        else:
+            shutil.copytree(SITES / name, site)
+        now = "2025-01-26 12:00" if name == "example" else NOW  # (its articles' time)
+        run = newsgen("build", "-s", site, "--now", now, "--base-url", "/")
         assert run.code == 0, run.err
         handler = functools.partial(_Quiet, directory=str(site / "dist"))
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

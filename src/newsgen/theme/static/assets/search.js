@@ -16,6 +16,17 @@
     resetStyles: false,
     translations: JSON.parse(box.dataset.translations || "{}")
   });
+  // The search field is named by the page's heading (Pagefind's has only a title).
+  function label() {
+    var input = box.querySelector("input");
+    if (input) { input.setAttribute("aria-labelledby", "search-title"); }
+    return Boolean(input);
+  }
+  if (!label()) {
+    new MutationObserver(function (changes, watch) {
+      if (label()) { watch.disconnect(); }
+    }).observe(box, { childList: true, subtree: true });
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { ui.triggerSearch(query); }
 })();
