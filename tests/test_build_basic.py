@@ -148,6 +148,9 @@ def test_lead_image_with_caption_and_credit(basic_build: Path) -> None:
     assert figure.img["alt"] == "The ambassador at the station"
     assert "At the new station" in figure.figcaption.get_text()
     assert figure.find(class_="credit").get_text() == "Photo: Fixture Photo"
+    # as text (search excerpts, screen readers, a copy) the two are two phrases
+    words = " ".join(figure.figcaption.get_text().split())
+    assert words.endswith(" Photo: Fixture Photo") and "stationPhoto" not in words
 
 
 def test_a_credit_that_says_photo_itself_gets_no_second_label(tmp_path: Path) -> None:
