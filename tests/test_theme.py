@@ -14,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import newsgen, soup
+from conftest import article, newsgen, soup, write_site
 
 NOW = "2024-12-19 12:00"
 
@@ -332,3 +332,27 @@ def test_site_publisher_logo_is_an_href_yours_or_the_themes(tmp_path: Path) -> N
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     logo = soup(site / "dist/general/a/index.html").select_one('link[rel="x-logo"]')["href"]
     assert logo == "/news/img/logo.png"
+
+
+def test_body_heading_ids_never_repeat_the_themes(tmp_path: Path) -> None:
+    """`## Main` or `## Read also title` in a body would give the page a second
+    id="main" (invalid HTML, and a contents link that jumps to the page's <main>): such a
+    heading's id is made another, and the contents links follow it."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body="## Main\n\nx\n\n## Site search\n\ny\n\n"
+                                        "## Read also title\n\nz\n\n## Main\n\nw\n",
+                                        tags="[t]"),
+        "content/general/b.md": article("B", tags="[t]"),
+        "templates/article.html": '{% extends "builtin/article.html" %}{% block content %}'
+                                  '{{ super() }}<nav class="toc">{{ article.toc }}</nav>'
+                                  '{% endblock %}',
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    page = soup(site / "dist/general/a/index.html")
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)), ids
+    heads = [h["id"] for h in page.find("div", class_="article-body").find_all("h2")]
+    assert heads == ["main_1", "site-search_1", "read-also-title_1", "main_2"]
+    toc = [a["href"] for a in page.find("nav", class_="toc").find_all("a")]
+    assert toc == ["#main_1", "#site-search_1", "#read-also-title_1", "#main_2"]

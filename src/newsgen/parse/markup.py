@@ -294,8 +294,15 @@ class _AttrLists(AttrListTreeprocessor):
     INLINE_RE = re.compile(rf"^{_ATTRS}")  # type: ignore[misc]
 
 
+# Ids the theme's pages give their own parts: a heading's is made another (`## Main` is
+# `main_1`, as a second heading of that name would be), so that no page has one twice.
+THEME_IDS = frozenset({"main", "site-search", "read-also-title", "latest-title", "search",
+                       "search-title"})
+
+
 def _toc_slug(value: str, separator: str) -> str:
-    return slugify(value) or "section"
+    slug = slugify(value) or "section"
+    return f"{slug}_1" if slug in THEME_IDS else slug
 
 
 class Converter:
