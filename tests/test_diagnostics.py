@@ -258,6 +258,22 @@ def test_a_short_legacy_text_is_guessed_as_a_language_of_the_site(tmp_path: Path
         "file as UTF-8"]
 
 
+def test_windows_1251_is_not_taken_for_mac_cyrillic(tmp_path: Path) -> None:
+    """This Russian article reads as Russian in Mac Cyrillic to the detector (and as
+    Kazakh in Windows-1251): following a Mac Cyrillic hint would garble its capitals. The
+    Windows code page of the same script, far likelier today, is named."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "languages:\n  ru: {title: Новости}\n",
+        "content/general/a.md": ('---\ntitle: "Министр: бюджет вырастет в следующем году"\n'
+                                 "date: 2024-12-18\nsection: general\n---\n"
+                                 "Текст статьи на русском языке.\n").encode("cp1251"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.errors() == [
+        "content/general/a.md:2: error: not UTF-8 text (byte 0xcc on this line); it looks "
+        "like Windows-1251: save it as UTF-8"]
+
+
 @pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["new", "T", "--section",
                                                                          "x"]])
 def test_no_site_here_is_a_usage_error_and_writes_nothing(tmp_path: Path,

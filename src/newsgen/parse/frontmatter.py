@@ -67,6 +67,11 @@ def _western(data: bytes) -> bool:
                for ch in text)
 
 
+# A Mac code page and the Windows one of the same script
+_MAC_PAGES = {"mac_cyrillic": "cp1251", "mac_greek": "cp1253", "mac_latin2": "cp1250",
+              "mac_roman": "cp1252", "mac_iceland": "cp1252", "mac_turkish": "cp1254"}
+
+
 def encoding_problem(data: bytes, exc: UnicodeDecodeError,
                      languages: Iterable[str] = ()) -> tuple[int, str]:
     """The line of the first byte that is not UTF-8, and a message that names the likely
@@ -92,6 +97,9 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
         best = next((m for m in found if m.language in wanted), found[0] if found else None)
         if wanted and best is not None and best.language in _CJK and not wanted & _CJK:
             best = None  # a few bytes read as Chinese on a site that has none: no guess
+        if best is not None and best.encoding in _MAC_PAGES:  # rare now: the Windows code
+            # page of the same script, when it reads too, is far likelier (Windows-1251)
+            best = next((m for m in found if m.encoding == _MAC_PAGES[best.encoding]), best)
     except Exception:  # noqa: BLE001 - a hint is never worth a failure
         best = None
     if best is not None:
