@@ -381,3 +381,21 @@ def test_menus_and_indexes_follow_the_languages_alphabet(tmp_path: Path) -> None
 ])
 def test_alphabetical_order_of_a_language(lang: str, ordered: list[str]) -> None:
     assert sorted(reversed(ordered), key=lambda name: sort_key(lang, name)) == ordered
+
+
+def test_footnote_back_links_are_titled_in_the_pages_language(tmp_path: Path) -> None:
+    """Python-Markdown titles a footnote's back link in English; each page's is in its
+    own language, from the catalogs (or the site's `strings`)."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "language: tk\nlanguages:\n  ru: {title: Новости}\n"
+                        "strings: {footnote_back: 'Yza {n}'}\n",
+        "content/general/a.md": article("A", body="Söz[^1].\n\n[^1]: Bellik <b>.\n"),
+        "content/general/b.md": article("B", lang="ru", body="Текст[^1].\n\n[^1]: Сноска.\n"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    tk = soup(site / "dist/general/a/index.html").find("a", class_="footnote-backref")
+    ru = soup(site / "dist/ru/general/b/index.html").find("a", class_="footnote-backref")
+    assert tk["title"] == "Yza 1"
+    assert ru["title"] == "Вернуться к сноске 1 в тексте"
+    assert "\ue002" not in (site / "dist/general/a/index.html").read_text("utf-8")

@@ -51,6 +51,7 @@ LABEL_KEYS: tuple[str, ...] = (
     "languages",
     "in_other_languages",
     "contents",
+    "footnote_back",
     "photo",
     "feed",
     "no_articles",

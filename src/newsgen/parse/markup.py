@@ -49,6 +49,8 @@ CONVERTER = (f"8|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__versi
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+BACKREF_OPEN, BACKREF_CLOSE = "\ue002", "\ue003"  # a footnote back link's number
+_BACKREF_RE = re.compile("\ue002(\\d+)\ue003")
 _SCHEME_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 _STASH_RE = markdown.util.HTML_PLACEHOLDER_RE  # Python-Markdown's own, with the index
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -312,7 +314,9 @@ class Converter:
         self.ext = _NewsgenExtension(safe=not raw_html)
         config: dict[str, dict[str, Any]] = {
             "toc": {"slugify": _toc_slug, "permalink": False},
-            "footnotes": {"UNIQUE_IDS": False},
+            # a back link's title in the page's language, put in by the renderer
+            "footnotes": {"UNIQUE_IDS": False,
+                          "BACKLINK_TITLE": f"{BACKREF_OPEN}%d{BACKREF_CLOSE}"},
             "pymdownx.highlight": {"use_pygments": False},
             "pymdownx.tilde": {"subscript": False},
         }
@@ -325,7 +329,8 @@ class Converter:
     def convert(self, text: str) -> Body:
         self.md.reset()
         # The placeholder characters are ours alone.
-        text = text.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
+        for mark in (PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE, BACKREF_OPEN, BACKREF_CLOSE):
+            text = text.replace(mark, "")
         if not text.strip():  # Markdown stops early: the collector still holds the last text's
             return Body(html="", links=(), summary="", toc="")
         if too_deep(text) is not None:  # an error of the article (parse.validate): not
@@ -363,6 +368,13 @@ def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def fill_backrefs(text: str, title: str) -> str:
+    """The footnotes' back links titled in the page's language (`title` has `{n}`)."""
+    if BACKREF_OPEN not in text:
+        return text
+    return _BACKREF_RE.sub(lambda m: html.escape(title.replace("{n}", m.group(1))), text)
 
 
 def fill_links(html: str, urls: list[str]) -> str:

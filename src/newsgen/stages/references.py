@@ -8,7 +8,7 @@ import html
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
@@ -206,20 +206,20 @@ class References:
         for item in a.related:
             named = item.ref if item.ref is not None else item.url
             target = None
-            if item.url is not None:
-                own = self.own_path(item.url)  # a page of this site, by its full URL
+            if (url := item.url) is not None:
+                own = self.own_path(url)  # a page of this site, by its full URL
                 target = self.by_url(by_content).get(own) if own is not None else None
+                title = item.title
                 if target is not None and target.published and (
                         target.article.lang != a.lang):  # another language's: as written
-                    item = replace(item, title=item.title or target.article.title)
-                    target = None
+                    title, target = title or target.article.title, None
                 if target is None:
-                    if item.url in used or own in used:
+                    if url in used or own in used:
                         self.reporter.warning(a.source, item.line,
-                                              f"related: {item.url} is listed twice")
+                                              f"related: {url} is listed twice")
                         continue
-                    used.update(u for u in (item.url, own) if u is not None)
-                    links.append(Link(item.title or item.url, item.url, True))
+                    used.update(u for u in (url, own) if u is not None)
+                    links.append(Link(title or url, url, True))
                     continue
             elif item.ref is not None:
                 target = self.resolve_ref(a, item, by_content, by_slug)

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from newsgen.model.site import LanguageSite, Site
 from newsgen.parse import i18n
 from newsgen.parse.frontmatter import encoding_problem
+from newsgen.parse.markup import fill_backrefs
 from newsgen.stages import feeds, paging, search
 from newsgen.stages.archive import archive_years, month_title
 from newsgen.stages.images import ImageInfo
@@ -233,7 +234,8 @@ class Renderer:
             template = self.templates.get(name)
             if template is None:
                 template = self.templates[name] = self.env.get_template(name)
-            return template.render(self.context(page))
+            return fill_backrefs(template.render(self.context(page)),
+                                 self.labels[page.lang].get("footnote_back"))
         except TemplateEncodingError as exc:
             raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
                                   exc.message or "not UTF-8 text") from None
