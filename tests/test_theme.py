@@ -356,3 +356,21 @@ def test_body_heading_ids_never_repeat_the_themes(tmp_path: Path) -> None:
     assert heads == ["main_1", "site-search_1", "read-also-title_1", "main_2"]
     toc = [a["href"] for a in page.find("nav", class_="toc").find_all("a")]
     assert toc == ["#main_1", "#site-search_1", "#read-also-title_1", "#main_2"]
+
+
+def test_a_sites_macros_html_without_a_theme_macro_is_blamed_once(tmp_path: Path) -> None:
+    """A site's macros.html that leaves out `pager`: an error on that file, once for each
+    theme template that imports it, not one per page kind on the theme's templates."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", tags="[x]"),
+        "templates/macros.html": "{% macro picture(i, lazy=true) %}{% endmacro %}"
+                                 "{% macro held_mark(h) %}{% endmacro %}"
+                                 "{% macro article_card(e, level=2, lazy=true, lead=false) %}"
+                                 "{{ e.title }}{% endmacro %}\n",
+    })
+    run = newsgen("build", "-s", site, "--now", "2024-12-19 12:00")
+    assert run.code == 1
+    assert run.errors() == [
+        f"templates/macros.html: error: defines no macro 'pager', which {user} imports: "
+        "define it (copy it from the theme's macros.html)"
+        for user in ("section.html", "taxonomy.html")], run.err

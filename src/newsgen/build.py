@@ -248,11 +248,12 @@ def build(options: BuildOptions, reporter: Reporter,
             p.url for p in linked.linker.by_content.values() if not p.published})
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
+        from newsgen.stages.template_check import missing_hooks, missing_macros
+
+        missing_macros(env, tree.stats, reporter)
         renderer = Renderer(site, env, pages, imageset.info,
                             preview=options.preview, bodies=state.bodies())
         if not reporter.failed:  # the site's own templates keep an article page's hooks
-            from newsgen.stages.template_check import missing_hooks
-
             missing_hooks(renderer, pages, tree.stats, reporter)
         clock.stage("plan")
         if reporter.failed:  # find template errors too, then stop before writing

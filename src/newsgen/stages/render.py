@@ -40,7 +40,7 @@ from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page, versions
 from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
-from newsgen.stages.snapshot import Snapshot, Sources
+from newsgen.stages.snapshot import Snapshot, Sources, missing_macro
 from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
     Alternate,
@@ -249,6 +249,8 @@ class Renderer:
             path, line = self.locate(sys.exc_info()[2], name)
             message = str(exc) if isinstance(exc, jinja2.TemplateError) else (
                 f"{type(exc).__name__}: {exc}")
+            if (missing := missing_macro(message)) is not None:
+                raise TemplateFailure("templates/macros.html", None, missing) from None
             raise TemplateFailure(path, line, f"while rendering /{page.path}: {message}") from None
 
     def template_path(self, filename: str | None, name: str | None) -> str:

@@ -9,6 +9,7 @@ fingerprints (newsgen.incremental.fingerprint.template_digests) hash those same 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
@@ -49,3 +50,19 @@ class Snapshot(BaseLoader):
 
 def _always() -> bool:
     return True
+
+
+# A template importing a macro that the site's own macros.html does not define (the
+# theme's defines every one): said on the site's file, once per importer, whichever page
+# found it.
+_NOT_EXPORTED = re.compile(r"the template 'macros\.html' \(imported on line \d+ in "
+                           r"'(?:builtin/)?([^']*)'\) does not export the requested name "
+                           r"'([^']+)'")
+MISSING_MACRO = ("defines no macro '{name}', which {user} imports: define it (copy it from "
+                 "the theme's macros.html)")
+
+
+def missing_macro(message: str) -> str | None:
+    """The message for the site's macros.html when a render failed for want of a macro."""
+    found = _NOT_EXPORTED.search(message)
+    return MISSING_MACRO.format(name=found[2], user=found[1]) if found else None

@@ -11,11 +11,13 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
 
 from newsgen.errors import Reporter
 from newsgen.parse.markup import live_parts
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Renderer, TemplateEncodingError, make_environment
+from newsgen.stages.snapshot import MISSING_MACRO
 
 
 def check_templates(root: Path, names: Iterable[str], reporter: Reporter) -> None:
@@ -90,3 +92,32 @@ def missing_hooks(renderer: Renderer, pages: Iterable[Page], own: Collection[str
                          f"{', '.join(lacks)} (/{sample.path} for one): the built-in theme's "
                          "have them, for readers and search engines; keep them (extend "
                          '"builtin/article.html" and call super() in the blocks you replace)')
+
+
+def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Reporter) -> None:
+    """With the site's own `macros.html`: each macro that a theme template the site keeps
+    imports from it (`{% from "macros.html" import pager %}`) and that it does not define,
+    an error on that file, said once (rendering would blame the theme's templates, once
+    per page kind)."""
+    if "templates/macros.html" not in own:
+        return
+    try:
+        mine = env.parse(env.loader.get_source(env, "macros.html")[0])  # type: ignore[union-attr]
+    except (jinja2.TemplateError, OSError):
+        return  # said when a page is rendered
+    defined = {m.name for m in mine.find_all(nodes.Macro)}
+    needed: set[tuple[str, str]] = set()
+    for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("builtin/"))):
+        kept = name[len("builtin/"):]
+        if f"templates/{kept}" in own:
+            continue
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        for node in env.parse(source).find_all(nodes.FromImport):
+            if isinstance(node.template, nodes.Const) and node.template.value == "macros.html":
+                for item in node.names:
+                    macro = item[0] if isinstance(item, tuple) else item
+                    if macro not in defined:
+                        needed.add((macro, kept))
+    for macro, user in sorted(needed):  # (as a render that finds it says it: said once)
+        reporter.error("templates/macros.html", None, MISSING_MACRO.format(name=macro,
+                                                                           user=user))
