@@ -399,3 +399,20 @@ def test_footnote_back_links_are_titled_in_the_pages_language(tmp_path: Path) ->
     assert tk["title"] == "Yza 1"
     assert ru["title"] == "Вернуться к сноске 1 в тексте"
     assert "\ue002" not in (site / "dist/general/a/index.html").read_text("utf-8")
+
+
+def test_a_moment_is_worded_in_its_own_zone_whatever_was_worded_before() -> None:
+    """One instant in two zones is two wall-clock times. Aware datetimes of one instant
+    are equal, so the words were cached by the instant alone: after `timezone` changed,
+    the dev server showed every date in the old zone (and on the wrong day)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from newsgen.parse.i18n import format_day, format_moment
+
+    here = datetime(2025, 1, 5, 2, 0, tzinfo=ZoneInfo("Asia/Ashgabat"))
+    assert format_moment(here, "en", "long") == "January 5, 2025, 2:00\u202fAM"
+    assert format_moment(here.astimezone(UTC), "en", "long") == (
+        "January 4, 2025, 9:00\u202fPM")  # (CLDR's narrow space before AM/PM)
+    assert format_day(here, "en", "long") == "January 5, 2025"
+    assert format_day(here.astimezone(UTC), "en", "long") == "January 4, 2025"

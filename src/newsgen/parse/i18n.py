@@ -191,17 +191,32 @@ def make_labels(code: str, overrides: Mapping[str, str]) -> tuple[Labels, list[s
     return Labels(code, dict(values), forms, plural), missing
 
 
-@functools.lru_cache(maxsize=65536)
 def format_day(moment: datetime, code: str, pattern: str) -> str:
     """A date in the language's words: `18 dekabr 2024`, `18 декабря 2024 г.`."""
-    return str(format_date(moment, pattern, locale=_locale(code)))
+    return _format_day(moment, _zone(moment), code, pattern)
 
 
-@functools.lru_cache(maxsize=65536)
 def format_moment(moment: datetime, code: str, pattern: str) -> str:
     """Date and time, joined as the language joins them: `18 December 2024, 10:30`,
     `18 dekabr 2024 10:30`, `18 ديسمبر 2024، 10:30 ص`; `moment` is already in the site's
     zone."""
+    return _format_moment(moment, _zone(moment), code, pattern)
+
+
+def _zone(moment: datetime) -> tuple[object, ...]:
+    """What the words of `moment` depend on besides the instant: aware datetimes of one
+    instant are equal in any zone, so a cache keyed on them alone would give the dev server
+    the old zone's words after `timezone` changes."""
+    return (str(moment.tzinfo), moment.utcoffset())
+
+
+@functools.lru_cache(maxsize=65536)
+def _format_day(moment: datetime, zone: tuple[object, ...], code: str, pattern: str) -> str:
+    return str(format_date(moment, pattern, locale=_locale(code)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _format_moment(moment: datetime, zone: tuple[object, ...], code: str, pattern: str) -> str:
     locale = _locale(code)
     day = format_date(moment, pattern, locale=locale)
     clock = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
