@@ -542,3 +542,46 @@ def test_a_new_markdown_converter_is_not_nothing_changed(tmp_path: Path,
         monkeypatch.setattr(module, "CONVERTER", module.CONVERTER + "|upgraded")
     upgraded, _ = build_here(site)
     assert upgraded is not None and not upgraded.nothing_changed
+
+
+def test_a_template_included_by_a_computed_name_is_followed(tmp_path: Path) -> None:
+    """`{% include "partials/" ~ article.section.slug ~ ".html" %}` may name any template:
+    a page that includes one is made again when any template changes (an edited partial
+    stayed old in the output until a clean build)."""
+    site = write_site(tmp_path / "site", {
+        "content/general/hello.md": article("Hello"),
+        "templates/article.html": '{% extends "builtin/article.html" %}{% block content %}'
+                                  '{{ super() }}{% include "partials/" ~ article.section.slug'
+                                  ' ~ ".html" %}{% endblock %}',
+        "templates/partials/general.html": "<p>Promo v1</p>",
+    })
+    run(site, tmp_path / "inc")
+    write_site(site, {"templates/partials/general.html": "<p>Promo v2</p>"})
+    assert_same_as_clean(site, tmp_path)
+    assert "Promo v2" in (tmp_path / "inc/general/hello/index.html").read_text("utf-8")
+
+
+def test_a_translations_own_links_are_part_of_the_pages_showing_it(tmp_path: Path) -> None:
+    """A template shows an article's translations as whole articles, their read-also and
+    body links too: a page is made again when what its translations show changes (a
+    retitled article stayed old in its translation's read-also block on the other page)."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "languages:\n  ru: {title: Новости}\n",
+        "content/general/visit.md": article("Visit", translation_key="v"),
+        "content/general/vizit.md": article("Визит", lang="ru", translation_key="v",
+                                            related="[general/novosti.md]",
+                                            body="[См.](novosti.md)"),
+        "content/general/novosti.md": article("Новости", lang="ru", slug="novosti"),
+        "templates/article.html": '{% extends "builtin/article.html" %}{% block content %}'
+                                  "{{ super() }}{% for t in article.translations %}"
+                                  "{% for i in t.read_also %}<i>{{ i.title }}</i>{% endfor %}"
+                                  "{{ t.body }}{% endfor %}{% endblock %}",
+    })
+    run(site, tmp_path / "inc")
+    edit(site / "content/general/novosti.md", "title: Новости", "title: Новости дня")
+    assert_same_as_clean(site, tmp_path)
+    assert "<i>Новости дня</i>" in (tmp_path / "inc/general/visit/index.html").read_text("utf-8")
+    edit(site / "content/general/novosti.md", "slug: novosti", "slug: vse-novosti")
+    assert_same_as_clean(site, tmp_path)
+    assert "/ru/general/vse-novosti/" in (tmp_path / "inc/general/visit/index.html").read_text(
+        "utf-8")

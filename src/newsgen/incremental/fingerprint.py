@@ -82,6 +82,9 @@ def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
 
     for name in names:
         visit(name)
+    if loader is not None and any(u is None for u in uses.values()):
+        for name in loader.list_templates():  # a name made when rendering: any template
+            visit(name)
 
     def closure(name: str, seen: set[str]) -> set[str] | None:
         if name in seen:
@@ -154,6 +157,7 @@ class Fingerprints:
         names = sorted({k.template for k in KINDS.values() if k.template is not None})
         self.templates = template_digests(env, names)
         self.entries: dict[str, str] = {}
+        self.owns: dict[str, str] = {}  # each entry's own digest (without translations)
         self.langs: dict[str, str] = {}
         self.sitemap: str | None = None
         config_bytes = _dump(replace(site.config, read_as=""))  # its bytes but what they say
@@ -174,19 +178,28 @@ class Fingerprints:
     def entry(self, e: Entry) -> str:
         found = self.entries.get(e.url)
         if found is None:
+            # A template reaches an entry's translations, and theirs, as whole articles
+            # (`article.translations[0].read_also`, `.body`): each is all of its own.
+            found = self._own(e) if not e.translations else digest(_dump((
+                self._own(e), [(self._own(t), [self._own(u) for u in t.translations])
+                               for t in e.translations])))
+            self.entries[e.url] = found
+        return found
+
+    def _own(self, e: Entry) -> str:
+        """An entry's digest without its translations."""
+        found = self.owns.get(e.url)
+        if found is None:
             image = self.image_info.get(e.image.url) if e.image else None
             # Everything else of the entry is made from the article and the body, except
-            # what linking added: its place, links, terms, read also and translations.
+            # what linking added: its place, links, terms and read also.
             # Plain tuples: pickling them is twice as fast as pickling the dataclasses.
-            found = digest(_dump((
+            found = self.owns[e.url] = digest(_dump((
                 self._article(e), _section(e), e.url, e.path, e.body_key, e.body_urls,
                 e.summary, _image(e), image, _terms(e.tags), _terms(e.authors),
                 [(link.title, link.url, link.external) for link in e.read_also],
-                [(self._article(t), _section(t), t.url, t.body_key, _image(t),
-                  _terms(t.tags), _terms(t.authors)) for t in e.translations],
                 # `newsgen serve --future` marks an article still ahead of the clock
                 self.preview and e.article.date > self.now)))
-            self.entries[e.url] = found
         return found
 
     def _article(self, e: Entry) -> object:
