@@ -454,3 +454,25 @@ def test_the_server_queues_a_browsers_parallel_connections() -> None:
     from newsgen.dev.livereload import _Server
 
     assert _Server.request_queue_size >= 64
+
+
+def test_files_in_a_linked_folder_are_watched_through_the_link(tmp_path: Path) -> None:
+    """A folder linked into static/ or content/ (inside the site) is read by the build
+    through the link; the watcher follows it too: a file added there is served, one
+    removed is gone, a new article there is published (none of them was, until a
+    restart)."""
+    site = make_site(tmp_path)
+    write_site(site, {"shared/one.txt": "one", "desk/a.md": article("Desk A", "2024-12-16")})
+    (site / "static/shared").symlink_to(site / "shared", target_is_directory=True)
+    (site / "content/desk").symlink_to(site / "desk", target_is_directory=True)
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        assert srv.get("/shared/one.txt")[0] == 200
+        write_site(site, {"content/general/one.md": article("Saved", "2024-12-18 10:00")})
+        srv.wait_for(lambda: b"Saved" in srv.get("/general/one/")[2], what="a save")
+        write_site(site, {"shared/two.txt": "two", "desk/b.md": article("Desk B",
+                                                                        "2024-12-16")})
+        (site / "shared/one.txt").unlink()
+        srv.wait_for(lambda: srv.get("/shared/two.txt")[0] == 200, what="an added file")
+        srv.wait_for(lambda: srv.get("/shared/one.txt")[0] == 404, what="a removed file")
+        srv.wait_for(lambda: srv.get("/general/b/")[0] == 200, what="an added article")

@@ -1,7 +1,9 @@
 """Watching the site's sources with watchdog, and turning bursts of events into one rebuild.
 
 Only `content/`, `templates/`, `static/` and `newsgen.yaml` are watched, never
-the output or the cache; editors' swap, backup and temporary files are ignored.
+the output or the cache; editors' swap, backup and temporary files are ignored, but in
+`static/`, which the build copies verbatim. A folder linked into a watched one is
+watched at its real path too.
 An editor's atomic save (write a temporary file, rename it into place) and a
 `git checkout` of hundreds of files each become a single rebuild: the watcher
 waits until the events stop for a moment (the debounce).
@@ -38,8 +40,10 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a folder's time changes with every file event inside it
-        paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", ""))
-                 if p]
+        paths = [self.watcher.site_path(os.fsdecode(p))
+                 for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if any(os.path.islink(p) for p in paths if self.watcher.inside(p)):
+            self.watcher.watch_links()  # a link to a folder made while serving
         # Every file of the site that changed is noted, an editor's backup too (a scan
         # would find it); only the files that matter start a rebuild. A folder created,
         # moved or deleted: which files changed is not known.
@@ -65,6 +69,9 @@ class Watcher:
         self._last = 0.0
         self._stop = False
         self._watched: set[str] = set()
+        # folders linked into the watched ones (`static/shared -> ../shared`), which a
+        # build reads through the link: each watched too, at its real path -> the link's
+        self._links: dict[str, str] = {}
         self._thread = threading.Thread(target=self._loop, name="newsgen-rebuild", daemon=True)
         self.rebuilds = 0
         # The files changed since the last take_changes(), relative to root; None: not
@@ -94,7 +101,9 @@ class Watcher:
                 self._ensure_watch(parts[0])  # a folder that appeared after the start
                 return True
             return parts[0] == CONFIG
-        return parts[0] in WATCHED_DIRS and not is_editor_noise(parts[-1])
+        # static/ is published verbatim, a backup's name too (`report.bak`): as the build
+        return parts[0] in WATCHED_DIRS and (parts[0] == "static"
+                                             or not is_editor_noise(parts[-1]))
 
     # -- the observer --------------------------------------------------------------------
 
@@ -129,6 +138,30 @@ class Watcher:
             return
         self._watched.add(name)
         self.observer.schedule(_Handler(self), str(folder), recursive=True)
+        self.watch_links(name)
+
+    def watch_links(self, *names: str) -> None:
+        """Watch each folder linked into the watched ones (of `names`; all by default) at
+        its real path, as the build follows the link (the observer does not)."""
+        for name in names or tuple(self._watched):
+            for top, dirs, _ in os.walk(self.root / name):
+                for d in dirs:
+                    link = os.path.join(top, d)
+                    real = os.path.realpath(link)
+                    if os.path.islink(link) and real not in self._links and (
+                            self.observer is not None and os.path.isdir(real)):
+                        self._links[real] = link
+                        try:
+                            self.observer.schedule(_Handler(self), real, recursive=True)
+                        except OSError:  # gone meanwhile, or the system's limit: the next
+                            del self._links[real]  # full scan still finds its files
+
+    def site_path(self, path: str) -> str:
+        """A path as the site names it: one in a linked folder, through the link."""
+        for real, link in self._links.items():
+            if path == real or path.startswith(real + os.sep):
+                return link + path[len(real):]
+        return path
 
     def stop(self) -> None:
         with self._lock:
