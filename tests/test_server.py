@@ -51,6 +51,9 @@ def test_serves_pages_with_types_head_404_and_redirects(tmp_path: Path) -> None:
         raw = srv.raw(b"GET /general/one HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                       b"Connection: close\r\n\r\n")
         assert raw.startswith(b"HTTP/1.1 301") and b"Location: /general/one/" in raw
+        raw = srv.raw(b"GET /general/one?q=port HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      b"Connection: close\r\n\r\n")  # the query goes along
+        assert raw.startswith(b"HTTP/1.1 301") and b"Location: /general/one/?q=port\r\n" in raw
         # Links in the served site stay on the server.
         status, _, body = srv.get("/")
         assert f"http://127.0.0.1:{srv.port}/".encode() in body

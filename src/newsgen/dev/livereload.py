@@ -253,7 +253,8 @@ class _Handler(BaseHTTPRequestHandler):
         if target.is_dir():
             if not raw_path.endswith("/"):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", raw_path + "/")
+                query = self.path.partition("?")[2]  # kept: `/general?x=1` to `/general/?x=1`
+                self.send_header("Location", raw_path + "/" + (f"?{query}" if query else ""))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
