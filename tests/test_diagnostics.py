@@ -535,6 +535,12 @@ def test_new_takes_a_language_spelt_as_the_site_likes(tmp_path: Path) -> None:
     run = newsgen("new", "X", "--section", "general", "--lang", "fr", "-s", site)
     assert run.code == 1
     assert "'fr' is not a language of this site (configured: tk, ru, zh_cn)" in run.err
+    # a near spelling of one is suggested; another language's code is not "near" one
+    other = write_site(tmp_path / "other", {"newsgen.yaml": "languages:\n  tk: {title: T}\n"})
+    assert "did you mean 'tk'?" in newsgen("new", "X", "--section", "general", "--lang",
+                                           "tm", "-s", other).err
+    run = newsgen("new", "X", "--section", "general", "--lang", "de", "-s", other)
+    assert run.code == 1 and "did you mean" not in run.err, run.err
 
 
 def test_an_unknown_section_lists_the_sections_in_the_order_newsgen_yaml_gives(

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from newsgen.errors import did_you_mean
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.config import section_hint, section_names
-from newsgen.parse.config_values import as_language_code
+from newsgen.parse.config_values import as_language_code, language_hint
 from newsgen.parse.slugs import section_slug, slug_or_fallback
 
 
@@ -40,7 +39,7 @@ def new_article(config: Config, title: str, section: str, lang: str | None,
         if lang not in codes:
             raise ScaffoldError(
                 f"'{written}' is not a language of this site (configured: "
-                f"{', '.join(spelt)}){did_you_mean(written, spelt, cutoff=0.5)}")
+                f"{', '.join(spelt)}){language_hint(written, spelt)}")
     if config.sections is not None:
         names = section_names(config.sections)
         found = names.get(sec_slug)

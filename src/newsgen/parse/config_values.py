@@ -254,6 +254,13 @@ def language_tag(code: str) -> str:
     return "-".join(parts)
 
 
+def language_hint(written: str, codes: list[str]) -> str:
+    """"; did you mean 'tk'?" for a code that begins as one of `codes` and is near it
+    (`tm`, `ru_RU`); none for another language's (`de` is not near `en`)."""
+    first = written[:1].lower()
+    return did_you_mean(written, [c for c in codes if c[:1].lower() == first], cutoff=0.5)
+
+
 def as_language_code(text: str) -> str:
     """A language code however the site spells it, in BCP 47 (`zh_cn` → `zh-CN`);
     text that is no code, as it is (it then matches no configured language)."""

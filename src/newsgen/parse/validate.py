@@ -12,12 +12,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from newsgen.errors import did_you_mean
 from newsgen.model.content import Article, alias_line
 from newsgen.parse import foreign
 from newsgen.parse.body_lines import TOO_DEEP, too_deep
 from newsgen.parse.config import section_names
-from newsgen.parse.config_values import as_language_code
+from newsgen.parse.config_values import as_language_code, language_hint
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.fields import ALIASES, HOLDING, KNOWN_FIELDS, FieldReader
 from newsgen.parse.slugs import full_length, section_slug, slug_or_fallback, slugify
@@ -171,7 +170,7 @@ class Validator(FieldReader):
             codes = [lc.code for lc in self.config.languages]
             code = as_language_code(written) if written is not None else None  # zh_cn: zh-CN
             if code is not None and code not in codes and not self.config.misread:
-                hint = did_you_mean(code, codes, cutoff=0.5)
+                hint = language_hint(code, codes)
                 self.error(v.line, f"lang: '{written}' is not a language of this site "
                                    f"(configured: {', '.join(codes)}; add it under "
                                    f"'languages' in newsgen.yaml){hint}")
