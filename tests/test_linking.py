@@ -527,8 +527,8 @@ def test_read_also_by_this_sites_full_url_is_neither_itself_nor_twice(tmp_path: 
         assert run.code == 0, run.err
         assert ("content/general/a.md:6: warning: related: an article cannot be related to "
                 "itself") in run.warnings(), run.err
-        assert "content/general/a.md:8: warning: related: 'b' is listed twice" \
-            in run.warnings()
+        assert ("content/general/a.md:8: warning: related: 'b' is listed twice (the one on "
+                "line 7 is kept, with its title)") in run.warnings(), run.err
         page = soup(site / "dist/general/a/index.html")
         links = page.find("aside", class_="read-also").find_all("a")
         # B is this site's page: linked as one, with the title given; then the fill

@@ -30,6 +30,10 @@ class Placed:
     published: bool  # False: a draft or a future article left out of this build
 
 
+def _kept(line: int | None) -> str:
+    return f" (the one on line {line} is kept, with its title)" if line else ""
+
+
 def own_path(config: Config, url: str) -> str | None:
     """The site path of a full URL on this site's `base_url`, or on the one in
     newsgen.yaml when --base-url or the dev server gives another ("general/a/")."""
@@ -203,6 +207,7 @@ class References:
         limit = self.config.read_also.limit
         links: list[Link] = []
         used: set[str] = {entry.url}
+        first: dict[str, int | None] = {}  # the line of the item that listed each
         for item in a.related:
             named = item.ref if item.ref is not None else item.url
             target = None
@@ -215,10 +220,12 @@ class References:
                     title, target = title or target.article.title, None
                 if target is None:
                     if url in used or own in used:
+                        kept = _kept(first.get(url, first.get(own or "")))
                         self.reporter.warning(a.source, item.line,
-                                              f"related: {url} is listed twice")
+                                              f"related: {url} is listed twice{kept}")
                         continue
                     used.update(u for u in (url, own) if u is not None)
+                    first.update((u, item.line) for u in (url, own) if u is not None)
                     links.append(Link(title or url, url, True))
                     continue
             elif item.ref is not None:
@@ -230,8 +237,8 @@ class References:
                     self.reporter.warning(a.source, item.line,
                                           "related: an article cannot be related to itself")
                 else:
-                    self.reporter.warning(a.source, item.line,
-                                          f"related: '{named}' is listed twice")
+                    self.reporter.warning(a.source, item.line, f"related: '{named}' is "
+                                          f"listed twice{_kept(first.get(target.url))}")
                 continue
             if target.article.lang != a.lang:
                 self.reporter.warning(
@@ -250,6 +257,7 @@ class References:
                     "left out of the read-also block")
                 continue
             used.add(target.url)
+            first[target.url] = item.line
             links.append(Link(item.title or target.article.title, target.url, False))
         if len(links) > limit:
             self.reporter.warning(
