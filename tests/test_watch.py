@@ -80,3 +80,29 @@ def test_inotify_limit_falls_back_to_polling(tmp_path: Path,
         assert rebuilt, "the polling observer saw no change"
     finally:
         w.stop()
+
+
+def test_linked_folders_are_watched_once_and_named_through_each_link(tmp_path: Path) -> None:
+    """A folder linked from inside the site is watched at its real path, and a change
+    there is named through every link to it; a link to a watched folder (or above one)
+    changes nothing, and one to a folder outside the site is not watched (the build
+    refuses it)."""
+    for folder in ("content/general", "content/economy", "static", "shared"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "static/a").symlink_to(tmp_path / "shared", target_is_directory=True)
+    (tmp_path / "content/general/b").symlink_to(tmp_path / "shared", target_is_directory=True)
+    (tmp_path / "content/general/mirror").symlink_to(tmp_path / "content/economy",
+                                                     target_is_directory=True)
+    (tmp_path / "content/general/up").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "content/usr").symlink_to("/usr", target_is_directory=True)
+    w = Watcher(tmp_path, lambda: None)
+    w.start()
+    try:
+        root = w.root
+        assert sorted(w.site_paths(str(root / "shared/x.txt"))) == [
+            str(root / "content/general/b/x.txt"), str(root / "static/a/x.txt")]
+        assert w.site_paths(str(root / "content/economy/x.md")) == [
+            str(root / "content/economy/x.md")]
+        assert list(w._links) == [str(root / "shared")]  # /usr, the site, economy: not
+    finally:
+        w.stop()

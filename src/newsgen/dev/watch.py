@@ -40,8 +40,8 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a folder's time changes with every file event inside it
-        paths = [self.watcher.site_path(os.fsdecode(p))
-                 for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        paths = [site for p in (event.src_path, getattr(event, "dest_path", "")) if p
+                 for site in self.watcher.site_paths(os.fsdecode(p))]
         if any(os.path.islink(p) for p in paths if self.watcher.inside(p)):
             self.watcher.watch_links()  # a link to a folder made while serving
         # Every file of the site that changed is noted, an editor's backup too (a scan
@@ -71,7 +71,7 @@ class Watcher:
         self._watched: set[str] = set()
         # folders linked into the watched ones (`static/shared -> ../shared`), which a
         # build reads through the link: each watched too, at its real path -> the link's
-        self._links: dict[str, str] = {}
+        self._links: dict[str, list[str]] = {}
         self._thread = threading.Thread(target=self._loop, name="newsgen-rebuild", daemon=True)
         self.rebuilds = 0
         # The files changed since the last take_changes(), relative to root; None: not
@@ -142,26 +142,38 @@ class Watcher:
 
     def watch_links(self, *names: str) -> None:
         """Watch each folder linked into the watched ones (of `names`; all by default) at
-        its real path, as the build follows the link (the observer does not)."""
+        its real path, as the build follows the link (the observer does not): only one
+        inside the site and outside the watched folders (a link to one of those, or to
+        a folder above them, is seen through its own watch; one outside the site the
+        build refuses)."""
+        inside = [str(self.root / n) for n in WATCHED_DIRS]
         for name in names or tuple(self._watched):
             for top, dirs, _ in os.walk(self.root / name):
                 for d in dirs:
                     link = os.path.join(top, d)
+                    if not os.path.islink(link):
+                        continue
                     real = os.path.realpath(link)
-                    if os.path.islink(link) and real not in self._links and (
-                            self.observer is not None and os.path.isdir(real)):
-                        self._links[real] = link
+                    if (not real.startswith(str(self.root) + os.sep) or any(
+                            real == w or real.startswith(w + os.sep) or w.startswith(real + os.sep)
+                            for w in inside) or not os.path.isdir(real)):
+                        continue
+                    links = self._links.setdefault(real, [])
+                    if link in links:
+                        continue
+                    links.append(link)
+                    if len(links) == 1 and self.observer is not None:
                         try:
                             self.observer.schedule(_Handler(self), real, recursive=True)
-                        except OSError:  # gone meanwhile, or the system's limit: the next
-                            del self._links[real]  # full scan still finds its files
+                        except OSError:  # gone meanwhile, or the system's limit: a full
+                            del self._links[real]  # scan still finds its files
 
-    def site_path(self, path: str) -> str:
-        """A path as the site names it: one in a linked folder, through the link."""
-        for real, link in self._links.items():
+    def site_paths(self, path: str) -> list[str]:
+        """A path as the site names it: one in a linked folder, through each link to it."""
+        for real, links in list(self._links.items()):
             if path == real or path.startswith(real + os.sep):
-                return link + path[len(real):]
-        return path
+                return [link + path[len(real):] for link in links]
+        return [path]
 
     def stop(self) -> None:
         with self._lock:
