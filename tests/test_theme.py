@@ -374,3 +374,28 @@ def test_a_sites_macros_html_without_a_theme_macro_is_blamed_once(tmp_path: Path
         f"templates/macros.html: error: defines no macro 'pager', which {user} imports: "
         "define it (copy it from the theme's macros.html)"
         for user in ("section.html", "taxonomy.html")], run.err
+
+
+def test_a_macros_html_that_sets_the_themes_macros_is_whole(tmp_path: Path) -> None:
+    """`{% set pager = builtin.pager %}` exports `pager` as well as a macro would; and a
+    site without its own macros.html that imports a name the theme's lacks is told so on
+    its own template's line, not on a macros.html it does not have."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", tags="[x]"),
+        "templates/macros.html": '{% import "builtin/macros.html" as builtin with context %}'
+                                 "{% set picture = builtin.picture %}"
+                                 "{% set held_mark = builtin.held_mark %}"
+                                 "{% set pager = builtin.pager %}"
+                                 "{% macro article_card(article, level=2, lead=false, "
+                                 "lazy=true) %}{{ article.title }}{% endmacro %}\n",
+    })
+    run = newsgen("build", "-s", site, "--now", "2024-12-19 12:00")
+    assert run.code == 0, run.err
+    (site / "templates/macros.html").unlink()
+    write_site(site, {"templates/article.html": '{% extends "builtin/article.html" %}\n'
+                                                '{% from "macros.html" import byline %}\n'
+                                                "{% block meta %}{{ byline() }}{% endblock %}"})
+    run = newsgen("build", "-s", site, "--now", "2024-12-19 12:00")
+    assert run.code == 1
+    assert [e.split(": error: ")[0] for e in run.errors()] == ["templates/article.html:3"], (
+        run.err)

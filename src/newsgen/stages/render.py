@@ -249,7 +249,7 @@ class Renderer:
             path, line = self.locate(sys.exc_info()[2], name)
             message = str(exc) if isinstance(exc, jinja2.TemplateError) else (
                 f"{type(exc).__name__}: {exc}")
-            if (missing := missing_macro(message)) is not None:
+            if (missing := missing_macro(message, self.env)) is not None:
                 raise TemplateFailure("templates/macros.html", None, missing) from None
             raise TemplateFailure(path, line, f"while rendering /{page.path}: {message}") from None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 
@@ -62,7 +63,16 @@ MISSING_MACRO = ("defines no macro '{name}', which {user} imports: define it (co
                  "the theme's macros.html)")
 
 
-def missing_macro(message: str) -> str | None:
-    """The message for the site's macros.html when a render failed for want of a macro."""
+def missing_macro(message: str, env: Environment) -> str | None:
+    """The message for the site's own macros.html when a render failed for want of a
+    macro (none when the site has none: then the importer named one the theme lacks)."""
     found = _NOT_EXPORTED.search(message)
-    return MISSING_MACRO.format(name=found[2], user=found[1]) if found else None
+    loader = env.loader
+    source = loader.sources.get("macros.html") if isinstance(loader, Snapshot) else None
+    if not found or not isinstance(source, tuple) or source[1] is None or (
+            Path(source[1]).resolve().parent == _THEME):
+        return None
+    return MISSING_MACRO.format(name=found[2], user=found[1])
+
+
+_THEME = Path(__file__).resolve().parent.parent / "theme" / "templates"

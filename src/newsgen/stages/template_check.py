@@ -106,6 +106,10 @@ def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Repo
     except (jinja2.TemplateError, OSError):
         return  # said when a page is rendered
     defined = {m.name for m in mine.find_all(nodes.Macro)}
+    for node in mine.body:  # top-level `{% set %}`s are exported too, imports are not
+        if isinstance(node, nodes.Assign | nodes.AssignBlock):  # `{% set pager = b.pager %}`
+            defined.update(n.name for n in (node.target, *node.target.find_all(nodes.Name))
+                           if isinstance(n, nodes.Name))
     needed: set[tuple[str, str]] = set()
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("builtin/"))):
         kept = name[len("builtin/"):]
