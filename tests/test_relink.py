@@ -266,3 +266,26 @@ def test_a_failure_that_newer_changes_supersede_is_not_shown(tmp_path: Path) -> 
         assert dev.state.problems
     finally:
         dev.close()
+
+
+def test_a_full_url_to_another_languages_article_shows_its_new_title(tmp_path: Path) -> None:
+    """A read-also item written as the full URL of another language's article is linked
+    as written, with that article's title: a save that retitles it reaches the block,
+    patched as a clean build makes it."""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://x.example/\ndescription: D\n"
+                        "languages:\n  ru: {title: Новости}\n",
+        "content/general/visit.md": article(
+            "Visit", related="[\"https://x.example/ru/general/novosti/\"]"),
+        "content/general/novosti.md": article("Новости", lang="ru", slug="novosti"),
+    })
+    cache = BuildCache(None)
+    out = tmp_path / "served" / "out"
+    run(site, out, cache)
+    first: Linked = cache.linked
+    set_title(site / "content/general/novosti.md", "Новости дня")
+    result, says = run(site, out, cache)
+    assert result is not None and not says and cache.linked is first
+    assert "Новости дня" in (out / "general/visit/index.html").read_text("utf-8")
+    run(site, tmp_path / "clean" / "out", BuildCache(None))
+    assert tree_digest(out) == tree_digest(tmp_path / "clean" / "out")

@@ -37,6 +37,7 @@ from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, article_stem
 from newsgen.model.site import Entry, LanguageSite, Link, Site
 from newsgen.parse.markup import Body
+from newsgen.stages.references import own_path
 from newsgen.stages.related import Fills, signature
 from newsgen.stages.site import Linker
 
@@ -147,16 +148,16 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
     if renamed:  # the read-also blocks that show a changed title
         linker.reporter = Reporter()  # said before, and their shape did not change
         if prev.readers is None:
-            prev.readers = _readers(prev.entries.values())
+            prev.readers = _readers(prev.entries.values(), prev.site.config)
         for source in sorted({s for url in renamed for s in prev.readers.get(url, ())}):
             if source not in fresh:
                 e = prev.entries[source]
                 fresh[source] = replace(e, read_also=_read_also(linker, e), translations=())
     if prev.readers is not None:  # the new blocks' links
         for source in fresh:
-            for link in prev.entries[source].read_also:
-                prev.readers.get(link.url, set()).discard(source)
-        for url, sources in _readers(fresh.values()).items():
+            for url in _readers([prev.entries[source]], prev.site.config):
+                prev.readers.get(url, set()).discard(source)
+        for url, sources in _readers(fresh.values(), prev.site.config).items():
             prev.readers.setdefault(url, set()).update(sources)
     final: dict[str, Entry] = {}
     for source in list(fresh):
@@ -178,13 +179,15 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
         for ls in prev.site.languages)), swap
 
 
-def _readers(entries: Iterable[Entry]) -> dict[str, set[str]]:
-    """Site path -> the articles among `entries` whose read-also block links to it."""
+def _readers(entries: Iterable[Entry], config: Config) -> dict[str, set[str]]:
+    """Site path -> the articles among `entries` whose read-also block links to it (also
+    by a full URL on the site: another language's article, titled as it is)."""
     out: dict[str, set[str]] = {}
     for e in entries:
         for link in e.read_also:
-            if not link.external:
-                out.setdefault(link.url, set()).add(e.article.source)
+            url = own_path(config, link.url) if link.external else link.url
+            if url is not None:
+                out.setdefault(url, set()).add(e.article.source)
     return out
 
 
@@ -201,6 +204,7 @@ def _place(linker: Linker, old: Article, new: Article) -> None:
             linker.by_content[key] = again
     same_slug = linker.by_slug[(old.lang, old.slug)]
     same_slug[same_slug.index(placed)] = again
+    linker._by_url = None  # (made again from by_content when a related URL needs it)
 
 
 def _swapped(ls: LanguageSite, swap: dict[int, Entry], olds: list[Entry],
