@@ -167,6 +167,25 @@ def test_a_link_to_a_file_left_out_of_content_says_why(tmp_path: Path) -> None:
         "start with '_' or '.', and editors' backups" in e for e in errors), run.err
 
 
+def test_raw_html_attribute_names_inside_a_value_are_text(tmp_path: Path) -> None:
+    """`alt="set src=pic.png"` says src= in its words: it is no attribute, and the value
+    is published whole; the tag's own src (or HREF, in capitals) is the link."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", body='<p><img alt="Set src=nope.png here" '
+                                                  'src="pic.png"> <a title="write href=x.md" '
+                                                  "HREF='b.md'>b</a></p>"),
+        "content/general/b.md": article("B"),
+        "content/general/pic.png": b"\x89PNG",
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    body = soup(site / "dist/general/a/index.html").find("div", class_="article-body")
+    assert body.find("img")["alt"] == "Set src=nope.png here"
+    assert body.find("img")["src"] == "/general/pic.png"
+    assert body.find("a")["title"] == "write href=x.md"
+    assert body.find("a")["href"] == "/general/b/"
+
+
 def test_static_is_copied_verbatim(tmp_path: Path) -> None:
     site = write_site(tmp_path / "s", {
         "content/general/a.md": article(),

@@ -174,10 +174,13 @@ def _text_without_footnotes(el: ET.Element) -> str:
 
 # A start tag, its quoted values read whole (`title="a<b"` or `"a>b"` ends no tag)
 _TAG_RE = re.compile(r"""<[a-zA-Z][a-zA-Z0-9-]*\s(?:"[^"]*"|'[^']*'|[^<>"'])*>""")
-# The value quoted either way, or unquoted (`href=photo.jpg`, as HTML allows and old
-# archives write)
-_ATTR_RE = re.compile(r"""(\s(href|src|poster|srcset)\s*=\s*)(?:"([^"]*)"|'([^']*)'|"""
-                      r"""([^\s"'=<>`]+))""", re.IGNORECASE)
+# Each attribute of a tag in turn, its value quoted either way or unquoted (`href=a.jpg`,
+# as HTML allows and old archives write): one named inside another's value
+# (`alt="set src=a.png"`) is never taken for an attribute.
+_ATTR_RE = re.compile(r"""(\s+([^\s"'>/=]+)\s*=\s*)(?:"([^"]*)"|'([^']*)'|"""
+                      r"""([^\s"'=<>`]+))|\s+[^\s"'>/=]+""")
+_LINKING = frozenset({"href", "src", "poster", "srcset"})
+_MAY_LINK = re.compile("href|src|poster", re.IGNORECASE)
 # One candidate of a srcset: its URL (no spaces; commas only inside), then descriptors.
 _CANDIDATE_RE = re.compile(r"([\s,]*)([^\s,](?:[^\s]*[^\s,])?)([^,]*)")
 
@@ -235,7 +238,7 @@ class _RawHtmlLinks(Postprocessor):
         if "<h1" in text or "<H1" in text or "</h1" in text or "</H1" in text:
             text = "".join(_RAW_H1_RE.sub(r"<\1h2", part) if live else part
                            for part, live in live_parts(text, _NO_H1, comments=True))
-        if "href" not in text and "src" not in text and "poster" not in text:
+        if _MAY_LINK.search(text) is None:
             return text
         # Not inside a comment, a script, a style or a textarea: no link is there.
         return "".join(self._links(part) if live else part
@@ -245,6 +248,8 @@ class _RawHtmlLinks(Postprocessor):
         return _TAG_RE.sub(lambda m: _ATTR_RE.sub(self._attr, m.group(0)), text)
 
     def _attr(self, match: re.Match[str]) -> str:
+        if match.group(2) is None or match.group(2).lower() not in _LINKING:
+            return match.group(0)
         value = next(v for v in match.group(3, 4, 5) if v is not None)
         raw = html.unescape(value)
         if PLACEHOLDER_OPEN in raw:
