@@ -17,14 +17,13 @@ from typing import Any
 import markdown
 import pymdownx
 from markdown.extensions import Extension
-from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from newsgen.parse.attributes import ATTRS, AttrLists, toc_slug
 from newsgen.parse.body_lines import link_lines_of, nesting_line, too_deep
 from newsgen.parse.foreign import is_template_syntax
-from newsgen.parse.slugs import slugify
 
 # pymdownx.superfences: code fences also inside list items and blockquotes (Python-Markdown's
 # own fenced_code sees them only at the top level, and turns a `# comment` in them into a
@@ -34,17 +33,12 @@ from newsgen.parse.slugs import slugify
 # without ~subscript~. Attribute lists are newsgen's own, stricter (see _AttrLists).
 EXTENSIONS = ("tables", "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tilde",
               "footnotes", "toc", "sane_lists")
-# Python-Markdown takes any {…} after an element as its attributes, up to the line's last
-# `}`: "*S*{1, 2} and {x}" became `<em 1_ 2>` and lost and reordered text. Only braces that
-# hold attributes are: `{: .class #id key=value}` (kramdown's and Python-Markdown's forms).
-_ATTR = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s}"']+))"""
-_ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 # CommonMark lets a backslash escape any ASCII punctuation (`\~90 ms`, `\$5`), as Hugo and
 # Jekyll sites write it; Python-Markdown only some.
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
 # (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"8|{EXTENSIONS}|{_ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+CONVERTER = (f"8|{EXTENSIONS}|{ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -284,32 +278,11 @@ class _NewsgenExtension(Extension):
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
         md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(_PUNCTUATION))
-        md.treeprocessors.register(_AttrLists(md), "attr_list", 8)
+        md.treeprocessors.register(AttrLists(md), "attr_list", 8)
         self.collector = _Collector(md, self.safe)
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
         if not self.safe:
             md.postprocessors.register(_RawHtmlLinks(md, self.collector), "newsgen-raw-links", -10)
-
-
-class _AttrLists(AttrListTreeprocessor):
-    """Python-Markdown's attribute lists with _ATTRS for braces. (The stubs mark these
-    patterns Final; Python-Markdown reads them from the instance, so a subclass sets them.)"""
-
-    BASE_RE = _ATTRS  # type: ignore[misc]
-    HEADER_RE = re.compile(rf"[ ]+{_ATTRS}[ ]*$")  # type: ignore[misc]
-    BLOCK_RE = re.compile(rf"\n[ ]*{_ATTRS}[ ]*$")  # type: ignore[misc]
-    INLINE_RE = re.compile(rf"^{_ATTRS}")  # type: ignore[misc]
-
-
-# Ids the theme's pages give their own parts: a heading's is made another (`## Main` is
-# `main_1`, as a second heading of that name would be), so that no page has one twice.
-THEME_IDS = frozenset({"main", "site-search", "read-also-title", "latest-title", "search",
-                       "search-title"})
-
-
-def _toc_slug(value: str, separator: str) -> str:
-    slug = slugify(value) or "section"
-    return f"{slug}_1" if slug in THEME_IDS else slug
 
 
 class Converter:
@@ -318,7 +291,7 @@ class Converter:
     def __init__(self, raw_html: bool = True) -> None:
         self.ext = _NewsgenExtension(safe=not raw_html)
         config: dict[str, dict[str, Any]] = {
-            "toc": {"slugify": _toc_slug, "permalink": False},
+            "toc": {"slugify": toc_slug, "permalink": False},
             # a back link's title in the page's language, put in by the renderer
             "footnotes": {"UNIQUE_IDS": False,
                           "BACKLINK_TITLE": f"{BACKREF_OPEN}%d{BACKREF_CLOSE}"},
