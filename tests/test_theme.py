@@ -340,7 +340,8 @@ def test_body_heading_ids_never_repeat_the_themes(tmp_path: Path) -> None:
     heading's id is made another, and the contents links follow it."""
     site = write_site(tmp_path / "s", {
         "content/general/a.md": article("A", body="## Main\n\nx\n\n## Site search\n\ny\n\n"
-                                        "## Read also title\n\nz\n\n## Main\n\nw\n",
+                                        "## Read also title\n\nz\n\n## Main\n\nw\n\n"
+                                        "## Intro {#main}\n\nv\n",
                                         tags="[t]"),
         "content/general/b.md": article("B", tags="[t]"),
         "templates/article.html": '{% extends "builtin/article.html" %}{% block content %}'
@@ -353,9 +354,10 @@ def test_body_heading_ids_never_repeat_the_themes(tmp_path: Path) -> None:
     ids = [tag["id"] for tag in page.find_all(id=True)]
     assert len(ids) == len(set(ids)), ids
     heads = [h["id"] for h in page.find("div", class_="article-body").find_all("h2")]
-    assert heads == ["main_1", "site-search_1", "read-also-title_1", "main_2"]
+    # (the last is written `{#main}`: it too gets another; the first takes the next)
+    assert heads == ["main_2", "site-search_1", "read-also-title_1", "main_3", "main_1"]
     toc = [a["href"] for a in page.find("nav", class_="toc").find_all("a")]
-    assert toc == ["#main_1", "#site-search_1", "#read-also-title_1", "#main_2"]
+    assert toc == [f"#{h}" for h in heads]
 
 
 def test_a_sites_macros_html_without_a_theme_macro_is_blamed_once(tmp_path: Path) -> None:

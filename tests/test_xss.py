@@ -94,7 +94,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f"  - {{title: {yaml_str(other)}, url: \"https://example.org/?q=javascript:x\"}}\n"
             "---\n\n"
             f"{payload}\n\n[click](javascript:alert(99)) [ok](https://example.org/) "
-            f"![img](JaVaScRiPt:alert(98))\n\n<script>alert(97)</script>\n"
+            f"![img](JaVaScRiPt:alert(98))\n\n<script>alert(97)</script>\n\n"
+            # attribute lists: the untrusted writer sets no handler, style or link
+            '## Head {: onclick="alert(95)" style="x" .ok }\n\n'
+            '![p](pic.jpg){: onerror="alert(94)" src="javascript:alert(93)" }\n\n'
+            '[a](https://example.org/){: href="javascript:alert(92)" onmouseover="x" }\n'
         )
         (site / f"content/general/a{i}.md").write_text(text, encoding="utf-8")
     # No summary: the feed's description comes from the body's first paragraph (as text).
@@ -210,4 +214,9 @@ def test_body_without_raw_html_is_text_and_unsafe_links_are_dropped(hostile_site
     hrefs = [a.get("href") for a in body.find_all("a")]
     assert "https://example.org/" in hrefs
     assert all(h is None or _scheme(h) in (None, "http", "https") for h in hrefs)
-    assert all(img.get("src") is None for img in body.find_all("img"))
+    srcs = [img.get("src") for img in body.find_all("img")]
+    assert all(s is None or _scheme(s) in (None, "http", "https") for s in srcs), srcs
+    for tag in body.find_all(True):  # attribute lists set none of these
+        assert not [a for a in tag.attrs if a.startswith("on") or a == "style"], tag
+    heading = body.find("h2", class_="ok")
+    assert heading is not None and heading.get_text() == "Head"

@@ -4,7 +4,10 @@ headings: what of an element's attributes a body may set."""
 from __future__ import annotations
 
 import re
+from typing import Any
+from xml.etree.ElementTree import Element
 
+from markdown import Markdown
 from markdown.extensions.attr_list import AttrListTreeprocessor
 
 from newsgen.parse.slugs import slugify
@@ -24,6 +27,31 @@ class AttrLists(AttrListTreeprocessor):
     HEADER_RE = re.compile(rf"[ ]+{ATTRS}[ ]*$")  # type: ignore[misc]
     BLOCK_RE = re.compile(rf"\n[ ]*{ATTRS}[ ]*$")  # type: ignore[misc]
     INLINE_RE = re.compile(rf"^{ATTRS}")  # type: ignore[misc]
+
+    def __init__(self, md: Markdown, safe: bool) -> None:
+        super().__init__(md)
+        self.safe = safe
+
+    def assign_attrs(self, elem: Element, *args: Any, **kwargs: Any) -> Any:
+        """As Python-Markdown's, but an id the theme's page has (`{#main}`) gets `_1`, and
+        with `markdown.raw_html: false` only harmless attributes are set (`{: onclick=…}`,
+        `style`, `href` or `src` would be markup the writer is not trusted with)."""
+        before = dict(elem.attrib)
+        remainder = super().assign_attrs(elem, *args, **kwargs)
+        for name in [n for n in elem.attrib if elem.attrib[n] != before.get(n)]:
+            if self.safe and not _SAFE_ATTR.match(name):
+                if name in before:
+                    elem.set(name, before[name])
+                else:
+                    del elem.attrib[name]
+        if elem.get("id") in THEME_IDS:
+            elem.set("id", f"{elem.get('id')}_1")
+        return remainder
+
+
+# What an attribute list may set in a body whose writer is not trusted with raw HTML
+_SAFE_ATTR = re.compile(r"(id|class|title|lang|dir|width|height|alt|data-[\w-]+)\Z",
+                        re.IGNORECASE)
 
 
 # Ids the theme's pages give their own parts: a heading's is made another (`## Main` is

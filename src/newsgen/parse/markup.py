@@ -278,7 +278,7 @@ class _NewsgenExtension(Extension):
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
         md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(_PUNCTUATION))
-        md.treeprocessors.register(AttrLists(md), "attr_list", 8)
+        md.treeprocessors.register(AttrLists(md, self.safe), "attr_list", 8)
         self.collector = _Collector(md, self.safe)
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
         if not self.safe:
