@@ -174,7 +174,8 @@ def test_huge_fields_are_fine(tmp_path: Path) -> None:
 
 
 _FORMS = ("[a]({t})", '[a]({t} "T")', "<{t}>", 'href="{t}"', "src='{t}'", "[id]: {t}",
-          "x {t} y", "[e]({e})", "&quot;{t}&quot;", "plain")
+          "x {t} y", "[e]({e})", "&quot;{t}&quot;", "plain", "<a href={t}>",
+          '<img srcset="{t} 1x, z.jpg 2x">', "[s](<{t}>)")
 
 
 @settings(max_examples=300, deadline=None)

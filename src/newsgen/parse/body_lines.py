@@ -89,9 +89,11 @@ def link_lines_of(lines: list[str], links: list[str]) -> tuple[int, ...]:
 
 _INDEXED = 32  # links in a body from which they are found through an index
 _LINKED = re.compile(r"\]\(([^)\s]+)[)\s]")  # `](target)`, `](target "title")`
-# `<target>`, `"target"`, `'target'`, `]: target`
-_QUOTED = (re.compile(r"<([^<>\s]+)>"), re.compile(r'"([^"\n]+)"'),
-           re.compile(r"'([^'\n]+)'"), re.compile(r"\]:[ \t]*(\S+)"))
+# `<target>` (`<a b.md>` too), `"target"`, `'target'`, `]: target`, `href=target`
+_QUOTED = (re.compile(r"<([^<>\n]+)>"), re.compile(r'"([^"\n]+)"'),
+           re.compile(r"'([^'\n]+)'"), re.compile(r"\]:[ \t]*(\S+)"),
+           re.compile(r"""=[ \t]*([^\s"'=<>`]+)"""))
+_CANDIDATES = re.compile(r"[^\s,]+")  # a srcset's URLs: "a.jpg 1x, b.jpg 2x"
 
 
 def _written(lines: list[str]) -> tuple[dict[str, list[int]], ...]:
@@ -101,7 +103,10 @@ def _written(lines: list[str]) -> tuple[dict[str, list[int]], ...]:
     for number, text in enumerate(lines):
         seen: tuple[set[str], set[str], set[str]] = (set(_LINKED.findall(text)), set(), set())
         for pattern in _QUOTED:
-            seen[1].update(pattern.findall(text))
+            for value in pattern.findall(text):
+                seen[1].add(value)
+                if "," in value or " " in value:
+                    seen[1].update(_CANDIDATES.findall(value))
         if "\\" in text or "&" in text:
             plain = html.unescape(_ESCAPED.sub(r"\1", text))
             for pattern in (_LINKED, *_QUOTED):
