@@ -20,6 +20,8 @@ def too_deep(text: str) -> int | None:
     Python-Markdown's time grows steeply with the depth (minutes at 3,000 levels). Lines
     inside a closed code fence are code, kept as they are: Markdown never nests them."""
     fences: list[tuple[int, int]] | None = None
+    # as Markdown reads it: it drops these before it looks for fences (no newline among them)
+    text = text.replace("\x02", "").replace("\x03", "")
     for found in _DEEP.finditer(text):
         if len(found[0].expandtabs(4)) >= 400:
             if fences is None:

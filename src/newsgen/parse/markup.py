@@ -44,7 +44,7 @@ PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 BACKREF_OPEN, BACKREF_CLOSE = "\ue002", "\ue003"  # a footnote back link's number
-_BACKREF_RE = re.compile("\ue002(\\d+)\ue003")
+_BACKREF_RE = re.compile('title="\ue002(\\d+)\ue003"')  # only where the footnotes put it
 _SCHEME_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 _STASH_RE = markdown.util.HTML_PLACEHOLDER_RE  # Python-Markdown's own, with the index
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -352,7 +352,8 @@ def fill_backrefs(text: str, title: str) -> str:
     """The footnotes' back links titled in the page's language (`title` has `{n}`)."""
     if BACKREF_OPEN not in text:
         return text
-    return _BACKREF_RE.sub(lambda m: html.escape(title.replace("{n}", m.group(1))), text)
+    return _BACKREF_RE.sub(
+        lambda m: f'title="{html.escape(title.replace("{n}", m.group(1)))}"', text)
 
 
 def fill_links(html: str, urls: list[str]) -> str:
