@@ -418,7 +418,8 @@ def test_deep_indentation_inside_a_code_fence_is_code_not_nesting(tmp_path: Path
         "content/general/code.md": article("Code", body="Listing:\n\n```js\n" + deep + "```\n"),
         "content/general/open.md": article("Open", body="Listing:\n\n~~~\n" + deep),
         # closed for Markdown, which drops the \x02 first: the deep line is outside
-        "content/general/trick.md": article("Trick", body="```\ncode\n\x02```\n" + deep),
+        "content/general/trick.md": article("Trick", body="```\ncode\n\x02```\n" + deep
+                                            + "```\n"),
     })
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 1
