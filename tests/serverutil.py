@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,9 +14,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -139,3 +143,44 @@ def serving(site: Path, *extra: str, watch: bool = True) -> Iterator[Served]:
                 proc.wait()
         served._reader.join(timeout=5)
         assert not any("Traceback" in line for line in served.lines), "\n".join(served.lines)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+        pass
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent  # the bundled example site
+
+
+@contextmanager
+def built_and_served(factory: Any, names: Iterable[str]) -> Iterator[dict[str, str]]:
+    """Each fixture site of `tests/sites/` (or "example", the bundled one) built and served
+    over HTTP by a plain static server, by name: its URL (the pages use root-relative
+    links)."""
+    from conftest import NOW, SITES, newsgen
+
+    urls: dict[str, str] = {}
+    servers = []
+    try:
+        for name in names:
+            site = factory.mktemp(name) / "site"
+            if name == "example":
+                for part in ("content", "static", "templates", "newsgen.yaml"):
+                    copy = shutil.copytree if (EXAMPLE / part).is_dir() else shutil.copy
+                    copy(EXAMPLE / part, site / part)
+            else:
+                shutil.copytree(SITES / name, site)
+            now = "2025-01-26 12:00" if name == "example" else NOW  # (its articles' time)
+            run = newsgen("build", "-s", site, "--now", now, "--base-url", "/")
+            assert run.code == 0, run.err
+            handler = functools.partial(_Quiet, directory=str(site / "dist"))
+            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers.append(server)
+            urls[name] = f"http://127.0.0.1:{server.server_address[1]}"
+        yield urls
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()

@@ -1,25 +1,22 @@
 """axe-core (Deque's accessibility engine, bundled by axe-playwright-python) run in
 Debian's Chromium on the pages of the bundled example site and of a Turkmen one, in the
-light and the dark color scheme: no violation of WCAG A or AA rules."""
+light and the dark color scheme: no violation of WCAG A or AA rules, or of axe's best
+practices."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, NOW, SITES, newsgen
+from conftest import CHROMIUM
+from serverutil import built_and_served
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
 ]
 
-EXAMPLE = Path(__file__).resolve().parent.parent
 PAGES = {
     # home, a section, an article with a table and a lead image, tags, search, a 404
     "example": ["/", "/economy/", "/economy/bazaar-prices/", "/tags/", "/search/",
@@ -29,35 +26,10 @@ PAGES = {
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    urls: dict[str, str] = {}
-    servers = []
-    for name in PAGES:
-        site = tmp_path_factory.mktemp(name) / "site"
-        if name == "example":
-            for part in ("content", "static", "templates", "newsgen.yaml"):
-                copy = shutil.copytree if (EXAMPLE / part).is_dir() else shutil.copy
-                copy(EXAMPLE / part, site / part)
-        else:
-            shutil.copytree(SITES / name, site)
-        now = "2025-01-26 12:00" if name == "example" else NOW
-        run = newsgen("build", "-s", site, "--now", now, "--base-url", "/")
-        assert run.code == 0, run.err
-        handler = functools.partial(_Quiet, directory=str(site / "dist"))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        urls[name] = f"http://127.0.0.1:{server.server_address[1]}"
-    yield urls
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with built_and_served(tmp_path_factory, PAGES) as urls:
+        yield urls
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

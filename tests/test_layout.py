@@ -6,15 +6,13 @@ the content does, a photo credit run into its caption."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, NOW, SITES, newsgen
+from conftest import CHROMIUM
+from serverutil import built_and_served
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,39 +25,12 @@ PAGES = {
     "multilang": ["/umumy/sapar/"],
     "example": ["/economy/bazaar-prices/"],  # the bundled site (a wide table)
 }
-EXAMPLE = Path(__file__).resolve().parent.parent
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
-        pass
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Each fixture site built and served over HTTP (the pages use root-relative links)."""
-    urls: dict[str, str] = {}
-    servers = []
-    for name in PAGES:
-        site = tmp_path_factory.mktemp(name) / "site"
-        if name == "example":
-            for part in ("content", "static", "templates", "newsgen.yaml"):
-                copy = shutil.copytree if (EXAMPLE / part).is_dir() else shutil.copy
-                copy(EXAMPLE / part, site / part)
-        else:
-            shutil.copytree(SITES / name, site)
-        now = "2025-01-26 12:00" if name == "example" else NOW  # (its articles' time)
-        run = newsgen("build", "-s", site, "--now", now, "--base-url", "/")
-        assert run.code == 0, run.err
-        handler = functools.partial(_Quiet, directory=str(site / "dist"))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        urls[name] = f"http://127.0.0.1:{server.server_address[1]}"
-    yield urls
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with built_and_served(tmp_path_factory, PAGES) as urls:
+        yield urls
 
 
 GEOMETRY = """() => {

@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from conftest import NOW, article, newsgen, soup, tree_digest, write_site
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,59 +72,28 @@ def test_unknown_config_key_always_names_the_nearest(tmp_path: Path) -> None:
     assert "newsgen.yaml:1: error: unknown key 'foo'; did you mean '" in run.err
 
 
-def test_raw_html_links_are_resolved_and_checked(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("a", "img", "dead", "said"), [
+    ('<a href="b.md">b</a>', "<img src='pic.png' alt=''>", '<a href="gone.md">x</a>',
+     "link 'gone.md'"),
+    # old archives write them without quotes, as HTML allows (a relative one was left as
+    # written, and broke once the article was published at its own path)
+    ("<a href=b.md>b</a>", "<img src=pic.png alt=''>", "<a href=/nowhere/>x</a>",
+     "link '/nowhere/'"),
+])
+def test_raw_html_links_are_resolved_and_checked(tmp_path: Path, a: str, img: str,
+                                                  dead: str, said: str) -> None:
     site = write_site(tmp_path / "s", {
-        "content/general/a.md": article("A", body='<p><a href="b.md">b</a> '
-                                                  "<img src='pic.png' alt=''></p>"),
+        "content/general/a.md": article("A", body=f"<p>{a} {img}</p>"),
         "content/general/b.md": article("B"),
         "content/general/pic.png": b"\x89PNG",
-        "content/general/c.md": article("C", body='<div><a href="gone.md">x</a></div>'),
+        "content/general/c.md": article("C", body=f"<div>{dead}</div>"),
     })
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 1
-    assert any(e.startswith("content/general/c.md:7: error: link 'gone.md'")
+    assert any(e.startswith(f"content/general/c.md:7: error: {said}")
                for e in run.errors()), run.err
     (site / "content/general/c.md").unlink()
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
-    page = soup(site / "dist/general/a/index.html")
-    body = page.find("div", class_="article-body")
-    assert body.find("a")["href"] == "/general/b/"
-    assert body.find("img")["src"] == "/general/pic.png"
-
-
-def test_raw_html_unquoted_attributes_are_links_too(tmp_path: Path) -> None:
-    """Old archives write `<a href=b.md>` and `<img src=pic.png>` without quotes, as HTML
-    allows: they are resolved and checked like quoted ones (a relative one was left as
-    written, and broke once the article was published at its own path)."""
-    site = write_site(tmp_path / "s", {
-        "content/general/a.md": article("A", body="<p><a href=b.md>b</a> "
-                                                  "<img src=pic.png alt=''></p>"),
-        "content/general/b.md": article("B"),
-        "content/general/pic.png": b"\x89PNG",
-        "content/general/c.md": article("C", body="<div><a href=/nowhere/>x</a></div>"),
-    })
-    run = newsgen("build", "-s", site, "--now", NOW)
-    assert run.code == 1
-    assert any(e.startswith("content/general/c.md:7: error: ") and "/nowhere/" in e
-               for e in run.errors()), run.err
-    (site / "content/general/c.md").unlink()
-    assert newsgen("build", "-s", site, "--now", NOW).code == 0
-    body = soup(site / "dist/general/a/index.html").find("div", class_="article-body")
-    assert body.find("a")["href"] == "/general/b/"
-    assert body.find("img")["src"] == "/general/pic.png"
-
-
-def test_raw_html_tag_with_angle_brackets_in_a_value_keeps_its_links(
-        tmp_path: Path) -> None:
-    """`title="1 < 2"` or `alt="a > b"` ends no tag: the tag's own href/src is a link."""
-    site = write_site(tmp_path / "s", {
-        "content/general/a.md": article("A", body='<p><a title="1 < 2" href="b.md">b</a> '
-                                                  '<img alt="a > b" src="pic.png"></p>'),
-        "content/general/b.md": article("B"),
-        "content/general/pic.png": b"\x89PNG",
-    })
-    run = newsgen("build", "-s", site, "--now", NOW)
-    assert run.code == 0, run.err
     body = soup(site / "dist/general/a/index.html").find("div", class_="article-body")
     assert body.find("a")["href"] == "/general/b/"
     assert body.find("img")["src"] == "/general/pic.png"
@@ -167,12 +137,13 @@ def test_a_link_to_a_file_left_out_of_content_says_why(tmp_path: Path) -> None:
         "start with '_' or '.', and editors' backups" in e for e in errors), run.err
 
 
-def test_raw_html_attribute_names_inside_a_value_are_text(tmp_path: Path) -> None:
-    """`alt="set src=pic.png"` says src= in its words: it is no attribute, and the value
-    is published whole; the tag's own src (or HREF, in capitals) is the link."""
+def test_raw_html_attributes_are_read_as_a_browser_reads_them(tmp_path: Path) -> None:
+    """`title="1 < 2"` or `alt="a > b"` ends no tag, and `alt="set src=pic.png"` says src=
+    in its words: it is no attribute, and the value is published whole; the tag's own
+    src (or HREF, in capitals) is the link."""
     site = write_site(tmp_path / "s", {
-        "content/general/a.md": article("A", body='<p><img alt="Set src=nope.png here" '
-                                                  'src="pic.png"> <a title="write href=x.md" '
+        "content/general/a.md": article("A", body='<p><img alt="Set src=nope.png > here" '
+                                                  'src="pic.png"> <a title="write href=x.md < 2" '
                                                   "HREF='b.md'>b</a></p>"),
         "content/general/b.md": article("B"),
         "content/general/pic.png": b"\x89PNG",
@@ -180,9 +151,9 @@ def test_raw_html_attribute_names_inside_a_value_are_text(tmp_path: Path) -> Non
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0, run.err
     body = soup(site / "dist/general/a/index.html").find("div", class_="article-body")
-    assert body.find("img")["alt"] == "Set src=nope.png here"
+    assert body.find("img")["alt"] == "Set src=nope.png > here"
     assert body.find("img")["src"] == "/general/pic.png"
-    assert body.find("a")["title"] == "write href=x.md"
+    assert body.find("a")["title"] == "write href=x.md < 2"
     assert body.find("a")["href"] == "/general/b/"
 
 

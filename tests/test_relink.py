@@ -65,6 +65,17 @@ def set_title(path: Path, title: str) -> None:
                               for line in lines))
 
 
+def retitled(site: Path, out: Path, rel: str, title: str,
+             ) -> tuple[BuildCache, Linked, BuildResult | None, list[str]]:
+    """A first build as the dev server makes it, then the one after a save that gives the
+    article `rel` a new title: the state, the first linked site, the second's outcome."""
+    cache = BuildCache(None)
+    run(site, out, cache)
+    first: Linked = cache.linked
+    set_title(site / rel, title)
+    return (cache, first, *run(site, out, cache))
+
+
 def set_body(path: Path, body: str) -> None:
     head, _, _ = path.read_text().rpartition("---\n")
     path.write_text(f"{head}---\n\n{body}\n")
@@ -134,12 +145,9 @@ def test_saves_patch_the_site_and_equal_a_clean_build(
 
 def test_a_title_save_is_patched_and_reaches_every_page_that_shows_it(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", site_files())
-    cache = BuildCache(None)
     out = tmp_path / "served" / "out"
-    run(site, out, cache)
-    first: Linked = cache.linked
-    set_title(site / "content/economy/story-3.md", "A brand new headline")
-    result, says = run(site, out, cache)
+    cache, first, result, says = retitled(site, out, "content/economy/story-3.md",
+                                          "A brand new headline")
     assert result is not None and not says
     assert cache.linked is first  # patched, not linked again
     # story-0 names story-3 in its read-also block: it shows the new headline
@@ -279,12 +287,9 @@ def test_a_full_url_to_another_languages_article_shows_its_new_title(tmp_path: P
             "Visit", related="[\"https://x.example/ru/general/novosti/\"]"),
         "content/general/novosti.md": article("Новости", lang="ru", slug="novosti"),
     })
-    cache = BuildCache(None)
     out = tmp_path / "served" / "out"
-    run(site, out, cache)
-    first: Linked = cache.linked
-    set_title(site / "content/general/novosti.md", "Новости дня")
-    result, says = run(site, out, cache)
+    cache, first, result, says = retitled(site, out, "content/general/novosti.md",
+                                          "Новости дня")
     assert result is not None and not says and cache.linked is first
     assert "Новости дня" in (out / "general/visit/index.html").read_text("utf-8")
     run(site, tmp_path / "clean" / "out", BuildCache(None))
