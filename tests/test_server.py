@@ -461,21 +461,46 @@ def test_the_server_queues_a_browsers_parallel_connections() -> None:
 
 def test_files_in_a_linked_folder_are_watched_through_the_link(tmp_path: Path) -> None:
     """A folder linked into static/ or content/ (inside the site) is read by the build
-    through the link; the watcher follows it too: a file added there is served, one
-    removed is gone, a new article there is published (none of them was, until a
-    restart)."""
+    through the link; the dev server follows it too, and serves what a build would: a
+    file added there is served, one removed is gone, a new article there is published, a
+    folder linked twice is read once (no false clash of URLs on a later save), a folder
+    of content/ linked into static/ is served at both paths, and a link removed takes
+    its files along."""
+    from conftest import newsgen, tree_digest
+
     site = make_site(tmp_path)
-    write_site(site, {"shared/one.txt": "one", "desk/a.md": article("Desk A", "2024-12-16")})
+    write_site(site, {"shared/one.txt": "one", "desk/a.md": article("Desk A", "2024-12-16"),
+                      "content/general/photos/p.txt": "p"})
     (site / "static/shared").symlink_to(site / "shared", target_is_directory=True)
     (site / "content/desk").symlink_to(site / "desk", target_is_directory=True)
+    (site / "content/desk2").symlink_to(site / "desk", target_is_directory=True)
+    (site / "static/photos").symlink_to(site / "content/general/photos",
+                                        target_is_directory=True)
     with serving(site) as srv:
         srv.wait_builds(1)
         assert srv.get("/shared/one.txt")[0] == 200
         write_site(site, {"content/general/one.md": article("Saved", "2024-12-18 10:00")})
         srv.wait_for(lambda: b"Saved" in srv.get("/general/one/")[2], what="a save")
+        for text in ("Desk A once", "Desk A twice"):
+            write_site(site, {"desk/a.md": article(text, "2024-12-16")})
+            srv.wait_for(lambda t=text: t.encode() in srv.get("/general/a/")[2], what=text)
         write_site(site, {"shared/two.txt": "two", "desk/b.md": article("Desk B",
-                                                                        "2024-12-16")})
+                                                                        "2024-12-16"),
+                          "content/general/photos/new.txt": "new"})
         (site / "shared/one.txt").unlink()
         srv.wait_for(lambda: srv.get("/shared/two.txt")[0] == 200, what="an added file")
         srv.wait_for(lambda: srv.get("/shared/one.txt")[0] == 404, what="a removed file")
         srv.wait_for(lambda: srv.get("/general/b/")[0] == 200, what="an added article")
+        srv.wait_for(lambda: srv.get("/photos/new.txt")[0] == 200, what="static/photos")
+        (site / "static/shared").unlink()
+        srv.wait_for(lambda: srv.get("/shared/two.txt")[0] == 404, what="a removed link")
+        time.sleep(0.5)
+        out = tmp_path / "clean"
+        assert newsgen("build", "-s", site, "-o", out, "--base-url",
+                       f"http://127.0.0.1:{srv.port}/").code == 0
+        for page in out.rglob("*"):  # every file of a clean build is served as it is
+            if page.is_file() and page.suffix not in (".html", ".xml") and (
+                    page.name != ".newsgen-output"):
+                rel = "/" + page.relative_to(out).as_posix()
+                assert srv.get(rel)[2] == page.read_bytes(), rel
+        assert tree_digest(out)

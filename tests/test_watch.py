@@ -82,15 +82,17 @@ def test_inotify_limit_falls_back_to_polling(tmp_path: Path,
         w.stop()
 
 
-def test_linked_folders_are_watched_once_and_named_through_each_link(tmp_path: Path) -> None:
-    """A folder linked from inside the site is watched at its real path, and a change
-    there is named through every link to it; a link to a watched folder (or above one)
-    changes nothing, and one to a folder outside the site is not watched (the build
-    refuses it)."""
-    for folder in ("content/general", "content/economy", "static", "shared"):
+def test_linked_folders_are_watched_once_and_known_as_linked(tmp_path: Path) -> None:
+    """A folder linked from inside the site is watched at its real path when no other
+    watch sees it; a change in any linked folder (or to a link) is one whose paths only
+    a full scan knows (the build reads the folder through the first link its walk meets,
+    or at its own path too). A link to a folder outside the site is not watched (the
+    build refuses it), nor one to the site itself."""
+    for folder in ("content/general", "content/economy", "static", "shared/deeper", "more"):
         (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "static/a").symlink_to(tmp_path / "shared", target_is_directory=True)
     (tmp_path / "content/general/b").symlink_to(tmp_path / "shared", target_is_directory=True)
+    (tmp_path / "shared/deeper/m").symlink_to(tmp_path / "more", target_is_directory=True)
     (tmp_path / "content/general/mirror").symlink_to(tmp_path / "content/economy",
                                                      target_is_directory=True)
     (tmp_path / "content/general/up").symlink_to(tmp_path, target_is_directory=True)
@@ -100,9 +102,13 @@ def test_linked_folders_are_watched_once_and_named_through_each_link(tmp_path: P
     try:
         root = w.root
         assert sorted(w.site_paths(str(root / "shared/x.txt"))) == [
-            str(root / "content/general/b/x.txt"), str(root / "static/a/x.txt")]
-        assert w.site_paths(str(root / "content/economy/x.md")) == [
-            str(root / "content/economy/x.md")]
-        assert list(w._links) == [str(root / "shared")]  # /usr, the site, economy: not
+            str(root / "content/general/b/x.txt"), str(root / "shared/x.txt"),
+            str(root / "static/a/x.txt")]
+        assert sorted(w._links) == [str(root / p) for p in ("content/economy", "more",
+                                                            "shared")]
+        assert w.linked(str(root / "content/economy/x.md"))  # seen through mirror/ too
+        assert w.linked(str(root / "more/y.md"))  # a link inside a linked folder
+        assert w.linked(str(root / "content/general/b"))  # the link itself (removed)
+        assert not w.linked(str(root / "content/general/a.md"))
     finally:
         w.stop()

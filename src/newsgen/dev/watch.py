@@ -40,16 +40,19 @@ class _Handler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a folder's time changes with every file event inside it
-        paths = [site for p in (event.src_path, getattr(event, "dest_path", "")) if p
-                 for site in self.watcher.site_paths(os.fsdecode(p))]
+        raw = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        paths = [site for p in raw for site in self.watcher.site_paths(p)]
         if any(os.path.islink(p) for p in paths if self.watcher.inside(p)):
             self.watcher.watch_links()  # a link to a folder made while serving
         # Every file of the site that changed is noted, an editor's backup too (a scan
         # would find it); only the files that matter start a rebuild. A folder created,
-        # moved or deleted: which files changed is not known.
+        # moved or deleted, or a file that a linked folder holds (the build reads it
+        # through the first link its walk meets, or at its own path too): which paths
+        # changed is not known, the full scan says.
         inside = [p for p in paths if self.watcher.inside(p)]
         if inside:
-            self.watcher.note(None if event.is_directory else inside)
+            self.watcher.note(None if event.is_directory or any(
+                self.watcher.linked(p) for p in raw) else inside)
         if any(self.watcher.relevant(p) for p in paths):
             self.watcher.poke()
 
@@ -141,38 +144,46 @@ class Watcher:
         self.watch_links(name)
 
     def watch_links(self, *names: str) -> None:
-        """Watch each folder linked into the watched ones (of `names`; all by default) at
-        its real path, as the build follows the link (the observer does not): only one
-        inside the site and outside the watched folders (a link to one of those, or to
-        a folder above them, is seen through its own watch; one outside the site the
-        build refuses)."""
+        """Note each folder linked into the watched ones (of `names`; all by default),
+        which the build reads through the link, and watch it at its real path when no
+        watch sees it there (one inside the site and outside the watched folders; the
+        build refuses one outside the site); the links inside it too."""
         inside = [str(self.root / n) for n in WATCHED_DIRS]
-        for name in names or tuple(self._watched):
-            for top, dirs, _ in os.walk(self.root / name):
+        tops = [self.root / n for n in (names or tuple(self._watched))]
+        while tops:
+            for top, dirs, _ in os.walk(tops.pop()):
                 for d in dirs:
                     link = os.path.join(top, d)
                     if not os.path.islink(link):
                         continue
                     real = os.path.realpath(link)
-                    if (not real.startswith(str(self.root) + os.sep) or any(
-                            real == w or real.startswith(w + os.sep) or w.startswith(real + os.sep)
-                            for w in inside) or not os.path.isdir(real)):
+                    if not real.startswith(str(self.root) + os.sep) or not os.path.isdir(real):
                         continue
                     links = self._links.setdefault(real, [])
                     if link in links:
                         continue
                     links.append(link)
-                    if len(links) == 1 and self.observer is not None:
-                        try:
-                            self.observer.schedule(_Handler(self), real, recursive=True)
-                        except OSError:  # gone meanwhile, or the system's limit: a full
-                            del self._links[real]  # scan still finds its files
+                    seen = any(real == w or real.startswith(w + os.sep)
+                               or w.startswith(real + os.sep) for w in inside)
+                    if len(links) > 1 or seen or self.observer is None:
+                        continue
+                    try:
+                        self.observer.schedule(_Handler(self), real, recursive=True)
+                        tops.append(Path(real))  # (the links it holds)
+                    except OSError:  # gone meanwhile, or the system's limit: the
+                        pass  # scan a change inside a watched folder starts still finds it
+
+    def linked(self, path: str) -> bool:
+        """`path` is a link to a folder, or inside a linked folder (at its real path)."""
+        return any(path == real or path.startswith(real + os.sep) or any(
+            path == link or path.startswith(link + os.sep) for link in links)
+            for real, links in list(self._links.items()))
 
     def site_paths(self, path: str) -> list[str]:
-        """A path as the site names it: one in a linked folder, through each link to it."""
+        """A path as the site may name it: one in a linked folder, through each link."""
         for real, links in list(self._links.items()):
             if path == real or path.startswith(real + os.sep):
-                return [link + path[len(real):] for link in links]
+                return [path, *(link + path[len(real):] for link in links)]
         return [path]
 
     def stop(self) -> None:
