@@ -420,14 +420,18 @@ def test_deep_indentation_inside_a_code_fence_is_code_not_nesting(tmp_path: Path
         # closed for Markdown, which drops the \x02 first: the deep line is outside
         "content/general/trick.md": article("Trick", body="```\ncode\n\x02```\n" + deep
                                             + "```\n"),
+        # a fence this check does not read as Markdown does (`{.py}`): none is exempt
+        "content/general/attrs.md": article("Attrs", body="```{.py}\ncode\n```\n" + deep
+                                            + "```\n"),
     })
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 1
     errors = [e for e in run.err.splitlines() if ": error: " in e]
-    assert errors == ["content/general/open.md:10: error: " + TOO_DEEP,
+    assert errors == ["content/general/attrs.md:10: error: " + TOO_DEEP,
+                      "content/general/open.md:10: error: " + TOO_DEEP,
                       "content/general/trick.md:10: error: " + TOO_DEEP], run.err
-    (site / "content/general/open.md").unlink()
-    (site / "content/general/trick.md").unlink()
+    for name in ("open", "trick", "attrs"):
+        (site / f"content/general/{name}.md").unlink()
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0, run.err
     page = (site / "dist/general/code/index.html").read_text("utf-8")

@@ -39,8 +39,16 @@ def too_deep(text: str) -> int | None:
 _FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:\.?[\w#.+-]+)?[ \t]*$", re.M)
 
 
+# Any line that may open or close a fence, also indented or quoted (`  ````, `> ~~~`)
+_FENCE_LIKE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,}).*$", re.M)
+
+
 def _fences(text: str) -> list[tuple[int, int]]:
-    """The closed fences' contents, as (start, end) offsets in `text`, in order."""
+    """The closed fences' contents, as (start, end) offsets in `text`, in order; none
+    unless every line that may open or close a fence is one of the plain form above (a
+    fence read otherwise than Markdown reads it would hide nesting from the check)."""
+    if any(_FENCE.fullmatch(m.group(0)) is None for m in _FENCE_LIKE.finditer(text)):
+        return []
     out: list[tuple[int, int]] = []
     pos = 0
     while (opener := _FENCE.search(text, pos)) is not None:
