@@ -31,6 +31,11 @@ class AttrLists(AttrListTreeprocessor):
     def __init__(self, md: Markdown, safe: bool) -> None:
         super().__init__(md)
         self.safe = safe
+        self.ids: set[str] = set()  # given by attribute lists in this body so far
+
+    def run(self, doc: Element) -> None:
+        self.ids = set()
+        super().run(doc)
 
     def assign_attrs(self, elem: Element, *args: Any, **kwargs: Any) -> Any:
         """As Python-Markdown's, but an id the theme's page has (`{#main}`) gets `_1`, and
@@ -44,10 +49,19 @@ class AttrLists(AttrListTreeprocessor):
                     elem.set(name, before[name])
                 else:
                     del elem.attrib[name]
-        if elem.get("id") in THEME_IDS:
-            elem.set("id", f"{elem.get('id')}_1")
+        for name in [n for n in elem.attrib if n.lower() == "id" and n != "id"]:
+            elem.set("id", elem.attrib.pop(name) or "")  # a browser reads `ID=` as `id=`
+        if (given := elem.get("id")) is not None and elem.get("id") != before.get("id"):
+            unique, n = given, 0  # never one the theme's page, a footnote or another has
+            while unique in THEME_IDS or unique in self.ids or _FOOTNOTE_ID.match(unique):
+                n += 1
+                unique = f"{given}_{n}"
+            elem.set("id", unique)
+            self.ids.add(unique)
         return remainder
 
+
+_FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?:\d+\Z")  # the footnotes' own: fn:1, fnref:1, fnref2:1
 
 # What an attribute list may set in a body whose writer is not trusted with raw HTML
 _SAFE_ATTR = re.compile(r"(id|class|title|lang|dir|width|height|alt|data-[\w-]+)\Z",
