@@ -69,9 +69,11 @@ def missing_macro(message: str, env: Environment) -> str | None:
     found = _NOT_EXPORTED.search(message)
     loader = env.loader
     source = loader.sources.get("macros.html") if isinstance(loader, Snapshot) else None
+    theirs = loader.sources.get("builtin/macros.html") if isinstance(loader, Snapshot) else None
     if not found or not isinstance(source, tuple) or source[1] is None or (
-            Path(source[1]).resolve().parent == _THEME):
-        return None
+            Path(source[1]).resolve().parent == _THEME) or not isinstance(theirs, tuple) or (
+            re.search(r"\{%-?\s*macro\s+" + re.escape(found[2]) + r"\s*\(", theirs[0]) is None):
+        return None  # (a name the theme's has not: the importer's typo, said on its line)
     return MISSING_MACRO.format(name=found[2], user=found[1])
 
 

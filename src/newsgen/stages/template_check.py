@@ -106,8 +106,14 @@ def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Repo
     except (jinja2.TemplateError, OSError):
         return  # said when a page is rendered
     defined = {m.name for m in mine.find_all(nodes.Macro)}
-    for node in mine.body:  # top-level `{% set %}`s are exported too, imports are not
-        if isinstance(node, nodes.Assign | nodes.AssignBlock):  # `{% set pager = b.pager %}`
+    # top-level `{% set %}`s are exported too (`{% set pager = b.pager %}`, also inside a
+    # top-level `{% if %}`); imports are not
+    top: list[nodes.Node] = list(mine.body)
+    while top:
+        node = top.pop()
+        if isinstance(node, nodes.If):
+            top += [*node.body, *node.elif_, *node.else_]
+        elif isinstance(node, nodes.Assign | nodes.AssignBlock):
             defined.update(n.name for n in (node.target, *node.target.find_all(nodes.Name))
                            if isinstance(n, nodes.Name))
     needed: set[tuple[str, str]] = set()
