@@ -144,7 +144,8 @@ def test_raw_html_attributes_are_read_as_a_browser_reads_them(tmp_path: Path) ->
     site = write_site(tmp_path / "s", {
         "content/general/a.md": article("A", body='<p><img alt="Set src=nope.png > here" '
                                                   'src="pic.png"> <a title="write href=x.md < 2" '
-                                                  "HREF='b.md'>b</a></p>"),
+                                                  "HREF='b.md'>b</a> <img/src=pic.png> "
+                                                  '<a title="x"href="b.md">c</a></p>'),
         "content/general/b.md": article("B"),
         "content/general/pic.png": b"\x89PNG",
     })
@@ -155,6 +156,9 @@ def test_raw_html_attributes_are_read_as_a_browser_reads_them(tmp_path: Path) ->
     assert body.find("img")["src"] == "/general/pic.png"
     assert body.find("a")["title"] == "write href=x.md < 2"
     assert body.find("a")["href"] == "/general/b/"
+    # no space before an attribute, as a browser reads it too
+    assert [i.get("src") for i in body.find_all("img")] == ["/general/pic.png"] * 2
+    assert [a.get("href") for a in body.find_all("a")] == ["/general/b/"] * 2
 
 
 def test_static_is_copied_verbatim(tmp_path: Path) -> None:

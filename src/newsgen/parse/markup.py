@@ -167,12 +167,14 @@ def _text_without_footnotes(el: ET.Element) -> str:
 
 
 # A start tag, its quoted values read whole (`title="a<b"` or `"a>b"` ends no tag)
-_TAG_RE = re.compile(r"""<[a-zA-Z][a-zA-Z0-9-]*\s(?:"[^"]*"|'[^']*'|[^<>"'])*>""")
+_TAG_RE = re.compile(r"""<[a-zA-Z][a-zA-Z0-9-]*[\s/](?:"[^"]*"|'[^']*'|[^<>"'])*>""")
 # Each attribute of a tag in turn, its value quoted either way or unquoted (`href=a.jpg`,
 # as HTML allows and old archives write): one named inside another's value
 # (`alt="set src=a.png"`) is never taken for an attribute.
-_ATTR_RE = re.compile(r"""(\s+([^\s"'>/=]+)\s*=\s*)(?:"([^"]*)"|'([^']*)'|"""
-                      r"""([^\s"'=<>`]+))|\s+[^\s"'>/=]+""")
+# (after a space, a slash or a quoted value, as a browser reads `<img/src=a.png>` and
+# `title="x"href="b.md"`)
+_ATTR_RE = re.compile(r"""((?:[\s/]+|(?<=["']))([^\s"'>/=]+)\s*=\s*)(?:"([^"]*)"|'([^']*)'|"""
+                      r"""([^\s"'=<>`]+))|(?:[\s/]+|(?<=["']))[^\s"'>/=]+""")
 _LINKING = frozenset({"href", "src", "poster", "srcset"})
 _MAY_LINK = re.compile("href|src|poster", re.IGNORECASE)
 # One candidate of a srcset: its URL (no spaces; commas only inside), then descriptors.
