@@ -98,7 +98,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             # attribute lists: the untrusted writer sets no handler, style or link
             '## Head {: onclick="alert(95)" style="x" .ok }\n\n'
             '![p](pic.jpg){: onerror="alert(94)" src="javascript:alert(93)" }\n\n'
-            '[a](https://example.org/){: href="javascript:alert(92)" onmouseover="x" }\n'
+            '[a](https://example.org/){: href="javascript:alert(92)" onmouseover="x" }\n\n'
+            'P\n{: data-pagefind-meta="url:javascript:alert(91)" data-ok="1" }\n'
         )
         (site / f"content/general/a{i}.md").write_text(text, encoding="utf-8")
     # No summary: the feed's description comes from the body's first paragraph (as text).
@@ -217,6 +218,7 @@ def test_body_without_raw_html_is_text_and_unsafe_links_are_dropped(hostile_site
     srcs = [img.get("src") for img in body.find_all("img")]
     assert all(s is None or _scheme(s) in (None, "http", "https") for s in srcs), srcs
     for tag in body.find_all(True):  # attribute lists set none of these
-        assert not [a for a in tag.attrs if a.startswith("on") or a == "style"], tag
+        assert not [a for a in tag.attrs if a.startswith(("on", "data-pagefind"))
+                    or a == "style"], tag
     heading = body.find("h2", class_="ok")
     assert heading is not None and heading.get_text() == "Head"

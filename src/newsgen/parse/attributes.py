@@ -64,7 +64,8 @@ class AttrLists(AttrListTreeprocessor):
 _FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?:\d+\Z")  # the footnotes' own: fn:1, fnref:1, fnref2:1
 
 # What an attribute list may set in a body whose writer is not trusted with raw HTML
-_SAFE_ATTR = re.compile(r"(id|class|title|lang|dir|width|height|alt|data-[\w-]+)\Z",
+# (not Pagefind's: `data-pagefind-meta="url:…"` would send a search result elsewhere)
+_SAFE_ATTR = re.compile(r"(id|class|title|lang|dir|width|height|alt|data-(?!pagefind)[\w-]+)\Z",
                         re.IGNORECASE)
 
 

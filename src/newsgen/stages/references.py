@@ -30,8 +30,11 @@ class Placed:
     published: bool  # False: a draft or a future article left out of this build
 
 
-def _kept(line: int | None) -> str:
-    return f" (the one on line {line} is kept, with its title)" if line else ""
+def _kept(line: int | None, this: int | None) -> str:
+    if not line:
+        return ""
+    return " (the first is kept, with its title)" if line == this else (
+        f" (the one on line {line} is kept, with its title)")
 
 
 def own_path(config: Config, url: str) -> str | None:
@@ -220,7 +223,7 @@ class References:
                     title, target = title or target.article.title, None
                 if target is None:
                     if url in used or own in used:
-                        kept = _kept(first.get(url, first.get(own or "")))
+                        kept = _kept(first.get(url, first.get(own or "")), item.line)
                         self.reporter.warning(a.source, item.line,
                                               f"related: {url} is listed twice{kept}")
                         continue
@@ -238,7 +241,7 @@ class References:
                                           "related: an article cannot be related to itself")
                 else:
                     self.reporter.warning(a.source, item.line, f"related: '{named}' is "
-                                          f"listed twice{_kept(first.get(target.url))}")
+                                          f"listed twice{_kept(first.get(target.url), item.line)}")
                 continue
             if target.article.lang != a.lang:
                 self.reporter.warning(
