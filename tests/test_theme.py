@@ -310,6 +310,12 @@ def test_an_article_template_that_drops_the_contracts_hooks_gets_a_warning(
         "A", related="[b]", body="<pre><h1>kept as written</h1></pre>\n"))
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0 and run.warnings() == [], run.err
+    # an <article> that the body is outside of is not "the body inside <article>"
+    (site / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block content %}<article><h1>'
+        "{{ article.title }}</h1></article>{{ article.body }}{% endblock %}")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0 and ", the body inside <article> (" in run.err, run.err
 
 
 def test_site_publisher_logo_is_an_href_yours_or_the_themes(tmp_path: Path) -> None:

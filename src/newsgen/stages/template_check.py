@@ -84,6 +84,12 @@ def missing_hooks(renderer: Renderer, pages: Iterable[Page], own: Collection[str
     entry = sample.entry
     lacks = [name for name, pattern, when in _HOOKS
              if (not when or getattr(entry, when)) and pattern.search(text) is None]
+    body = str(renderer.ctx.article(entry).body).strip()[:80]
+    at = text.find(body) if body else -1  # the body where the page shows it: in <article>
+    opened = text.rfind("<article", 0, at) if at >= 0 else -1
+    if body and "the body inside <article>" not in lacks and (
+            opened < 0 or "</article>" in text[opened:at]):
+        lacks.append("the body inside <article>")
     shown = "".join(part for part, markup in live_parts(text) if markup)  # not in <pre>
     if len(re.findall(r"<h1[\s>]", shown)) > 1:
         lacks.append("one <h1> only")
