@@ -244,8 +244,8 @@ def build(options: BuildOptions, reporter: Reporter,
         published = outputs(site, pages, imageset.paths)  # what links may name
         if any(a.source == "static/robots.txt" for a in site.assets):  # the site's own
             robots_sitemaps(config, published, reporter)
-        dead_site_links(site, articles, bodies, published, reporter, held={
-            p.url for p in linked.linker.by_content.values() if not p.published})
+        dead_site_links(site, articles, bodies, published, reporter,
+                        linked.linker.by_content.values())
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
         from newsgen.stages.template_check import missing_hooks, missing_macros

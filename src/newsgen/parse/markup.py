@@ -231,7 +231,7 @@ class _RawHtmlLinks(Postprocessor):
 
     def run(self, text: str) -> str:
         # The page's one <h1> is the title: a raw <h1> becomes <h2> like a "# Heading".
-        if "<h1" in text or "<H1" in text or "</h1" in text or "</H1" in text:
+        if _RAW_H1_RE.search(text) is not None:
             text = "".join(_RAW_H1_RE.sub(r"<\1h2", part) if live else part
                            for part, live in live_parts(text, _NO_H1, comments=True))
         if _MAY_LINK.search(text) is None:

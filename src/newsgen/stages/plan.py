@@ -3,6 +3,7 @@ and the check that no two of them, or a page and a file, write one path."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
@@ -17,7 +18,7 @@ from newsgen.parse.markup import Body, names_markdown
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
-from newsgen.stages.references import own_path
+from newsgen.stages.references import Placed, own_path
 from newsgen.stages.search import BUNDLE
 
 
@@ -228,7 +229,7 @@ def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) ->
 
 def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str, Body],
                     published: Collection[str], reporter: Reporter,
-                    held: Collection[str] = ()) -> None:
+                    placed: Iterable[Placed] = ()) -> None:
     """A body's link to a path of this site (`/general/visit/`, `/img/map.png`, written as
     it will stay) that names no page or file of this build: an error on its line, as
     a link to a missing file is, since every page links only to pages of its build
@@ -240,14 +241,18 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     it then says whether it is there.
 
     A read-also item's full URL on this site (`https://example.org/general/gone/`) that
-    names no page or file, nor a held article (`held`: their URLs, which the read-also
-    block says of), gets a warning: not an error, since a full URL is how an article
+    names no page or file, nor a held article of `placed` (the read-also block says of
+    those), gets a warning: not an error, since a full URL is how an article
     links a page that another application on the host serves."""
     base = site.config.published_base_path
     say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
     live = {e.article.source for e in site.entries}
     near = _Near(published, base)
+
+    @functools.cache
+    def held() -> frozenset[str]:  # (made when a read-also URL names no page)
+        return frozenset(p.url for p in placed if not p.published)
 
     def found(rel: str) -> bool:
         if rel == "" or rel.endswith("/"):
@@ -258,7 +263,7 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     for a in articles:
         for item in a.related:
             rel = own_path(site.config, item.url) if item.url and item.ref is None else None
-            if rel is not None and not found(rel) and rel not in held:
+            if rel is not None and not found(rel) and rel not in held():
                 reporter.warning(a.source, item.line, f"related: '{quoted(item.url or '')}' "
                                  "is on this site, but no page or file of this build has "
                                  f"that path{near.hint(rel)}")

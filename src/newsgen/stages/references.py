@@ -209,8 +209,8 @@ class References:
         a = entry.article
         limit = self.config.read_also.limit
         links: list[Link] = []
-        used: set[str] = {entry.url}
-        first: dict[str, int | None] = {}  # the line of the item that listed each
+        # each URL listed so far, and the line of the item that listed it
+        first: dict[str, int | None] = {entry.url: None}
         for item in a.related:
             named = item.ref if item.ref is not None else item.url
             target = None
@@ -222,12 +222,11 @@ class References:
                         target.article.lang != a.lang):  # another language's: as written
                     title, target = title or target.article.title, None
                 if target is None:
-                    if url in used or own in used:
+                    if url in first or own in first:
                         kept = _kept(first.get(url, first.get(own or "")), item.line)
                         self.reporter.warning(a.source, item.line,
                                               f"related: {url} is listed twice{kept}")
                         continue
-                    used.update(u for u in (url, own) if u is not None)
                     first.update((u, item.line) for u in (url, own) if u is not None)
                     links.append(Link(title or url, url, True))
                     continue
@@ -235,7 +234,7 @@ class References:
                 target = self.resolve_ref(a, item, by_content, by_slug)
             if target is None:
                 continue
-            if target.url in used:
+            if target.url in first:
                 if target.url == entry.url:
                     self.reporter.warning(a.source, item.line,
                                           "related: an article cannot be related to itself")
@@ -259,7 +258,6 @@ class References:
                     f"related: '{named}' ({target.article.source}) is {what}; "
                     "left out of the read-also block")
                 continue
-            used.add(target.url)
             first[target.url] = item.line
             links.append(Link(item.title or target.article.title, target.url, False))
         if len(links) > limit:
@@ -269,7 +267,7 @@ class References:
                 f"{len(links) - limit} left out")
             links = links[:limit]
         if self.config.read_also.fill and len(links) < limit:
-            for c in index.remembered(self.fills, self.affected, entry, used,
+            for c in index.remembered(self.fills, self.affected, entry, set(first),
                                       limit - len(links)):
                 links.append(Link(c.article.title, c.url, False))
         return tuple(links)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import BaseLoader, Environment, TemplateNotFound
+from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound, nodes
 
 Sources = dict[str, "tuple[str, str | None] | Exception"]
 
@@ -64,17 +64,39 @@ MISSING_MACRO = ("defines no macro '{name}', which {user} imports: define it (co
 
 
 def missing_macro(message: str, env: Environment) -> str | None:
-    """The message for the site's own macros.html when a render failed for want of a
-    macro (none when the site has none: then the importer named one the theme lacks)."""
+    """The message for the site's own macros.html when a render failed for want of a macro
+    the theme's defines (another name is the importer's typo, said on its line)."""
     found = _NOT_EXPORTED.search(message)
-    loader = env.loader
-    source = loader.sources.get("macros.html") if isinstance(loader, Snapshot) else None
-    theirs = loader.sources.get("builtin/macros.html") if isinstance(loader, Snapshot) else None
-    if not found or not isinstance(source, tuple) or source[1] is None or (
-            Path(source[1]).resolve().parent == _THEME) or not isinstance(theirs, tuple) or (
-            re.search(r"\{%-?\s*macro\s+" + re.escape(found[2]) + r"\s*\(", theirs[0]) is None):
-        return None  # (a name the theme's has not: the importer's typo, said on its line)
+    if found is None or exported(env, "macros.html", own=True) is None:
+        return None
+    if found[2] not in (exported(env, "builtin/macros.html") or ()):
+        return None
     return MISSING_MACRO.format(name=found[2], user=found[1])
+
+
+def exported(env: Environment, name: str, *, own: bool = False) -> set[str] | None:
+    """The names a template module exports: its macros and its top-level `{% set %}`s
+    (`{% set pager = b.pager %}`, also inside a top-level `{% if %}`), not what it imports.
+    None when it cannot be read, or (`own`) when it is the theme's, not the site's."""
+    loader = env.loader
+    found = loader.sources.get(name) if isinstance(loader, Snapshot) else None
+    if not isinstance(found, tuple) or (own and (
+            found[1] is None or Path(found[1]).resolve().parent == _THEME)):
+        return None
+    try:
+        module = env.parse(found[0])
+    except TemplateError:
+        return None  # said when a page is rendered
+    names = {m.name for m in module.find_all(nodes.Macro)}
+    top: list[nodes.Node] = list(module.body)
+    while top:
+        node = top.pop()
+        if isinstance(node, nodes.If):
+            top += [*node.body, *node.elif_, *node.else_]
+        elif isinstance(node, nodes.Assign | nodes.AssignBlock):
+            names.update(n.name for n in (node.target, *node.target.find_all(nodes.Name))
+                         if isinstance(n, nodes.Name))
+    return names
 
 
 _THEME = Path(__file__).resolve().parent.parent / "theme" / "templates"

@@ -17,7 +17,7 @@ from newsgen.errors import Reporter
 from newsgen.parse.markup import live_parts
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Renderer, TemplateEncodingError, make_environment
-from newsgen.stages.snapshot import MISSING_MACRO
+from newsgen.stages.snapshot import MISSING_MACRO, exported
 
 
 def check_templates(root: Path, names: Iterable[str], reporter: Reporter) -> None:
@@ -105,23 +105,9 @@ def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Repo
     imports from it (`{% from "macros.html" import pager %}`) and that it does not define,
     an error on that file, said once (rendering would blame the theme's templates, once
     per page kind)."""
-    if "templates/macros.html" not in own:
+    defined = exported(env, "macros.html", own=True) if "templates/macros.html" in own else None
+    if defined is None:
         return
-    try:
-        mine = env.parse(env.loader.get_source(env, "macros.html")[0])  # type: ignore[union-attr]
-    except (jinja2.TemplateError, OSError):
-        return  # said when a page is rendered
-    defined = {m.name for m in mine.find_all(nodes.Macro)}
-    # top-level `{% set %}`s are exported too (`{% set pager = b.pager %}`, also inside a
-    # top-level `{% if %}`); imports are not
-    top: list[nodes.Node] = list(mine.body)
-    while top:
-        node = top.pop()
-        if isinstance(node, nodes.If):
-            top += [*node.body, *node.elif_, *node.else_]
-        elif isinstance(node, nodes.Assign | nodes.AssignBlock):
-            defined.update(n.name for n in (node.target, *node.target.find_all(nodes.Name))
-                           if isinstance(n, nodes.Name))
     needed: set[tuple[str, str]] = set()
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("builtin/"))):
         kept = name[len("builtin/"):]
