@@ -414,7 +414,8 @@ def test_a_template_reading_the_page_count_still_renders(tmp_path: Path) -> None
     a numbered page knows the pages up to its newer neighbour."""
     site = tmp_path / "site"
     shutil.copytree(SITES / SITE, site)
-    write_site(site, {"templates/taxonomy.html": OVERRIDE})
+    write_site(site, {"templates/taxonomy.html": OVERRIDE,
+                      "templates/month.html": OVERRIDE.replace("taxonomy", "month")})
     result, rep = build_here(site, output=tmp_path / "out")
     assert result is not None, [d.format() for d in rep.diagnostics]
 

@@ -415,3 +415,26 @@ def test_a_macros_html_that_sets_the_themes_macros_is_whole(tmp_path: Path) -> N
         assert run.code == 1
         assert [e.split(": error: ")[0] for e in run.errors()] == [
             "templates/article.html:3"], run.err
+
+
+def test_a_taxonomy_template_for_tags_and_authors_is_not_used_for_months(
+        tmp_path: Path) -> None:
+    """The contract's taxonomy.html renders tag and author pages: an override that shows
+    the `term` builds, and archive months keep their own template (month.html)."""
+    site = tmp_path / "site"
+    write_site(site, {
+        "content/general/a.md": article(title="Port", tags="[energy]"),
+        "templates/taxonomy.html": '{% extends "builtin/base.html" %}{% block content %}'
+                                   '<h1 id="term">{{ term.name }} ({{ term.count }})</h1>'
+                                   "{% endblock %}",
+        "templates/month.html": '{% extends "builtin/month.html" %}{% block content %}'
+                                '<p id="month">{{ page.title }}</p>{{ super() }}'
+                                "{% endblock %}",
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert soup(site / "dist/tags/energy/index.html").select_one("#term").get_text() == (
+        "energy (1)")
+    month = soup(site / "dist/archive/2024/12/index.html")
+    assert month.select_one("#month").get_text() == "December 2024"
+    assert [a.get_text(strip=True) for a in month.select(".cards h2 a")] == ["Port"]

@@ -156,7 +156,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          sitemap=True),
     Kind("tag", "taxonomy.html", _list, sitemap=True),
     Kind("author", "taxonomy.html", _list, sitemap=True),
-    Kind("month", "taxonomy.html", _list, sitemap=True),
+    Kind("month", "month.html", _list, sitemap=True),
     Kind("tags", "terms.html",
          lambda page, ls, site: {"terms": tuple((t, len(i)) for t, i in ls.tags)},
          sitemap=True),

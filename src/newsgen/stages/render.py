@@ -51,7 +51,7 @@ from newsgen.stages.views import (
 )
 
 TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
-             "terms.html", "404.html", "read_also.html")
+             "month.html", "terms.html", "404.html", "read_also.html")
 
 
 class TemplateFailure(Exception):
