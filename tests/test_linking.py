@@ -505,9 +505,13 @@ def test_a_field_given_under_both_names_is_warned(tmp_path: Path) -> None:
 
 def test_read_also_by_this_sites_full_url_is_neither_itself_nor_twice(tmp_path: Path) -> None:
     """`{url: https://<base_url>/general/a/}` names a page of this site: never the
-    article itself, and not a second link to a target listed by slug (or filled)."""
+    article itself, and not a second link to a target listed by slug (or filled); nor
+    when the URL is written another way a browser reads alike (host case, default port,
+    http, `index.html`, dot segments)."""
     related = ('\n  - {title: Self, url: "https://ex.com/general/a/"}'
-               '\n  - {title: B, url: "https://ex.com/general/b"}\n  - b')
+               '\n  - {title: B, url: "https://ex.com/general/b"}\n  - b'
+               '\n  - {title: Bee, url: "https://EX.com:443/general/b/index.html"}'
+               '\n  - http://ex.com/general/./a/')
     site = write_site(tmp_path / "s", {
         "newsgen.yaml": "base_url: https://ex.com/\n",
         "content/general/a.md": article("A", related=related),
@@ -522,7 +526,12 @@ def test_read_also_by_this_sites_full_url_is_neither_itself_nor_twice(tmp_path: 
         assert ("content/general/a.md:6: warning: related: an article cannot be related to "
                 "itself") in run.warnings(), run.err
         assert ("content/general/a.md:8: warning: related: 'b' is listed twice (the one on "
-                "line 7 is kept, with its title)") in run.warnings(), run.err
+                "line 7 is kept)") in run.warnings(), run.err
+        assert ("content/general/a.md:9: warning: related: 'https://EX.com:443/general/b/"
+                "index.html' is listed twice (the one on line 7 is kept; this item's title "
+                "is not used)") in run.warnings(), run.err
+        assert ("content/general/a.md:10: warning: related: an article cannot be related to "
+                "itself") in run.warnings(), run.err
         page = soup(site / "dist/general/a/index.html")
         links = page.find("aside", class_="read-also").find_all("a")
         # B is this site's page: linked as one, with the title given; then the fill
