@@ -443,6 +443,10 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert newsgen("frobnicate").code == 2
     assert newsgen().code == 2
     assert newsgen("build", "-j", "zero").code == 2
+    (tmp_path / "content").mkdir()
+    empty = newsgen("build", "-s", tmp_path, "-o", " ")
+    assert (empty.code, empty.err.strip()) == (
+        2, "newsgen: error: -o/--output is empty; name an output folder")
 
 
 def test_missing_site_folder_is_a_usage_error(tmp_path: Path) -> None:

@@ -213,7 +213,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     output = getattr(args, "output", None)
     if output is not None and not output.strip():
         print("newsgen: error: -o/--output is empty; name an output folder", file=sys.stderr)
-        return 1
+        return 2
     cache = getattr(args, "cache_dir", None)
     options = BuildOptions(
         site=site,
