@@ -190,6 +190,11 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
         "content/e.md": '+++\ntitle = "E"\ndate = 2025-13-01T10:00:00+05:00\n+++\n\nBody.\n',
         "content/f.md": '+++\ntitle = "F"\ndate = 2024-12-18 10:30\n+++\n\nBody.\n',
         "content/g.md": '+++\ntitle = "G"\ndraft = True\n+++\n\nBody.\n',
+        # half an emoji (as a JavaScript tool that cut a string writes it): not a character
+        "content/h.md": '{\n  "title": "H",\n  "date": "2024-12-18",\n  "tags": [\n'
+                        '    "ok \\ud83d\\ude00",\n    "cut \\ud83d"\n  ]\n}\n\nBody.\n',
+        "content/i.md": '{\n  "title": "I",\n  "date": "2024-12-18",\n'
+                        '  "x\\udc00": 1\n}\n\nBody.\n',
     })
     run = newsgen("check", "-s", site, "--now", NOW)
     assert run.code == 1
@@ -210,6 +215,11 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
            'quotes: `date = 2024-12-18T10:30:00` or `date = "2024-12-18 10:30"`' in err
     assert "content/g.md:3: error: TOML front matter: draft: TOML writes true and false in " \
            "lower case: `draft = true`" in err
+    half = ("error: JSON front matter: a \\u escape here is half of a character (\\ud800 to "
+            "\\udfff alone): the text was cut inside an emoji or another character; write the "
+            "whole character")
+    assert f"content/h.md:6: {half}" in err and f"content/i.md:4: {half}" in err
+    assert "Traceback" not in err and "internal error" not in err
 
 
 def test_incremental_builds_follow_aliases_and_formats(tmp_path: Path) -> None:

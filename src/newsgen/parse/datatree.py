@@ -35,6 +35,10 @@ from newsgen.parse.yamltree import (
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _TOML_LINE = re.compile(r"at line (\d+)")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's "\\ud83d" alone: no character
+_SURROGATE_ESCAPE = re.compile(  # a high half not followed by a low one, or a low one alone
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 def parse_toml(text: str, line_offset: int = 0) -> YNode:
@@ -147,6 +151,8 @@ class _Builder:
             seen: dict[str, int] = {}
             for key, child in (value.items() if isinstance(value, dict) else value):
                 key_line = self.key_line(str(key), line)
+                if _SURROGATE.search(str(key)):
+                    raise self.half_character(line)
                 if key in seen:
                     self.problems.append(YamlError(
                         f"'{key}' is given twice, here and on line {seen[key]}: keep one of "
@@ -158,7 +164,19 @@ class _Builder:
             return YMap(tuple(items), where)
         if isinstance(value, list):
             return YSeq(tuple(self.node(v, depth + 1, line) for v in value), where)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise self.half_character(line)
         return _scalar(value, where)
+
+    def half_character(self, after: int) -> YamlError:
+        """A lone surrogate (`\\ud83d` without its pair), on the first line from `after`
+        that writes one as an escape."""
+        found = next((i + 1 for i in range(max(after - 1, 0), len(self.lines))
+                      if _SURROGATE_ESCAPE.search(self.lines[i])), after)
+        return YamlError(f"{self.kind.upper()} front matter: a \\u escape here is half of "
+                         "a character (\\ud800 to \\udfff alone): the text was cut inside "
+                         "an emoji or another character; write the whole character",
+                         found + self.offset)
 
 
 def _scalar(value: Any, line: int) -> YScalar:
