@@ -552,3 +552,24 @@ def test_an_unknown_section_lists_the_sections_in_the_order_newsgen_yaml_gives(
     run = newsgen("check", "-s", site, "--now", NOW)
     assert run.errors() == ["content/politics/a.md:4: error: section: 'Sport' is not a "
                             "section of this site (sections: politics, economy, arts)"]
+
+
+def test_links_to_an_article_that_failed_to_load_get_no_second_message(
+        tmp_path: Path) -> None:
+    """Its own error says why the page is missing: a read-also item by slug, by path or
+    by its full URL, and a body link to its page, say nothing more (and never point at
+    another article as the one meant)."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://news.example.org/\n",
+        "content/general/ferry.md": article("Broken", date="2024-13-45"),
+        "content/general/ferry2.md": article("Another ferry"),
+        "content/general/ref.md": article(
+            "Ref", body="[abs](/general/ferry/) and [old](/general/ferry.html)",
+            related="\n  - ferry\n  - general/ferry.md"
+                    "\n  - https://news.example.org/general/ferry/"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert [d for d in run.err.splitlines() if "content/" in d] == [
+        "content/general/ferry.md:3: error: date: '2024-13-45' is not a date "
+        "(write 2024-12-18 or 2024-12-18 10:30)"], run.err

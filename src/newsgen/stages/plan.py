@@ -15,6 +15,7 @@ from newsgen.model.content import Article
 from newsgen.model.site import Entry, Site
 from newsgen.parse.config_values import NAME_MAX
 from newsgen.parse.markup import Body, names_markdown
+from newsgen.parse.slugs import slugify
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
@@ -229,7 +230,7 @@ def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) ->
 
 def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str, Body],
                     published: Collection[str], reporter: Reporter,
-                    placed: Iterable[Placed] = ()) -> None:
+                    placed: Iterable[Placed] = (), broken: Collection[str] = ()) -> None:
     """A body's link to a path of this site (`/general/visit/`, `/img/map.png`, written as
     it will stay) that names no page or file of this build: an error on its line, as
     a link to a missing file is, since every page links only to pages of its build
@@ -243,7 +244,11 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     A read-also item's full URL on this site (`https://example.org/general/gone/`) that
     names no page or file, nor a held article of `placed` (the read-also block says of
     those), gets a warning: not an error, since a full URL is how an article
-    links a page that another application on the host serves."""
+    links a page that another application on the host serves.
+
+    A path whose last name is the slug of an article file that failed to load (`broken`,
+    newsgen.stages.site.Linker.broken_slugs) is that article's: its own errors say why
+    it is missing, and no second message does."""
     base = site.config.published_base_path
     say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
@@ -254,6 +259,9 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     def held() -> frozenset[str]:  # (made when a read-also URL names no page)
         return frozenset(p.url for p in placed if not p.published)
 
+    def failed(rel: str) -> bool:  # (an article that failed to load: its own errors)
+        return bool(broken) and _last_name(rel) in broken
+
     def found(rel: str) -> bool:
         if rel == "" or rel.endswith("/"):
             return rel + "index.html" in published or any(rel.startswith(s) for s in search)
@@ -263,7 +271,7 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     for a in articles:
         for item in a.related:
             rel = own_path(site.config, item.url) if item.url and item.ref is None else None
-            if rel is not None and not found(rel) and rel not in held():
+            if rel is not None and not found(rel) and rel not in held() and not failed(rel):
                 reporter.warning(a.source, item.line, f"related: '{quoted(item.url or '')}' "
                                  "is on this site, but no page or file of this build has "
                                  f"that path{near.hint(rel)}")
@@ -285,7 +293,7 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
                                      f"'{base}{path.lstrip('/')}'?")
                 continue
             rel = path[len(base):]
-            if found(rel):
+            if found(rel) or failed(rel):
                 continue
             message = f"link '{quoted(link)}': no page or file of this build has that path"
             hint = near.hint(rel) or (" (link an article by its .md file, or a file by "
@@ -294,6 +302,12 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
                 say(a.source, line, message + hint)
             else:  # held: the build that publishes it checks it as an error
                 reporter.warning(a.source, line, f"{message} (yet){hint}")
+
+
+def _last_name(rel: str) -> str:
+    """The slug of a site path's last name (`general/ferry/`, `general/ferry.html`)."""
+    name = rel.rstrip("/").rsplit("/", 1)[-1]
+    return slugify(name[:-len(".html")] if name.endswith(".html") else name)
 
 
 class _Near:
