@@ -573,3 +573,25 @@ def test_links_to_an_article_that_failed_to_load_get_no_second_message(
     assert [d for d in run.err.splitlines() if "content/" in d] == [
         "content/general/ferry.md:3: error: date: '2024-13-45' is not a date "
         "(write 2024-12-18 or 2024-12-18 10:30)"], run.err
+
+
+def test_a_template_error_does_not_hide_another_templates_syntax_error(
+        tmp_path: Path) -> None:
+    """All of them in one run: the article page fails before it includes read_also.html,
+    whose syntax error is said too."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A"),
+        "templates/article.html": '{% extends "builtin/article.html" %}\n'
+                                  "{% block meta %}{{ super() }}{{ article.subtitle }}"
+                                  "{% endblock %}\n",
+        "templates/read_also.html": "{% endif %}\n",
+    })
+    for command in ("build", "check"):
+        run = newsgen(command, "-s", site, "--now", NOW)
+        assert run.code == 1
+        assert run.errors() == [
+            "templates/article.html:2: error: while rendering /general/a/index.html: "
+            "'newsgen.stages.views.ArticleView object' has no attribute 'subtitle'",
+            "templates/read_also.html:1: error: template syntax: Encountered unknown tag "
+            "'endif'."], run.err
+    assert not (site / "dist").exists()

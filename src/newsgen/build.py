@@ -193,12 +193,14 @@ def build(options: BuildOptions, reporter: Reporter,
         gc.disable()
     state = IncrementalBuild(options.cache_path, options.use_cache, reporter, cache,
                              site=options.site, read_only=not options.write)
+    templates: list[str] = []  # the site's own: every syntax error, when a build fails
     try:
         config = _config(options, reporter)
         if options.write:
             state.check_meanwhile(out_dir)
         # (the dev server's: only the files that changed)
         tree = state.scan(config, (out_dir,) if options.write else ())
+        templates = sorted(r for r in tree.stats if r.startswith("templates/"))
         check_stylesheets(config, {a.output for a in tree.assets}, reporter)
         now = build_time(options, config, reporter)
         key = state.key((options.drafts, options.future, options.base_url, options.preview,
@@ -224,10 +226,6 @@ def build(options: BuildOptions, reporter: Reporter,
                                       durable=lambda: options.write and not reporter.failed)
         clock.stage("load")
         if config.misread:  # read with the defaults: what the articles say of themselves
-            from newsgen.stages.template_check import check_templates
-
-            check_templates(config.root, sorted(r for r in tree.stats
-                                                if r.startswith("templates/")), reporter)
             raise BuildFailed(f"the articles' sections, languages and links are checked "
                               f"once {CONFIG_NAME} is fixed")
         # Hugo's and Jekyll's meanings of fields, said once per kind
@@ -285,6 +283,12 @@ def build(options: BuildOptions, reporter: Reporter,
             _digested(state, out_dir, options, result)
         result.seconds = clock.total
         return result
+    except BuildFailed:
+        if templates:  # a template the failing pages did not reach may have errors too
+            from newsgen.stages.template_check import check_templates
+
+            check_templates(config.root, templates, reporter)
+        raise
     finally:
         state.close()
         if options.one_shot:  # never freed
