@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, newsgen, tree_digest, write_site
+from conftest import NOW, article, build_here, newsgen, tree_digest, write_site
 from PIL import Image
 
 from newsgen.parse.body_lines import TOO_DEEP, nesting_line
@@ -521,3 +521,48 @@ def test_placeholders_that_make_a_folder_name_too_long(tmp_path: Path, permalink
         "disk"]
     assert run.errors()[0].startswith("content/general/one.md:5: error: /wwww")
     assert not (site / "dist").exists()
+
+
+def test_files_that_cannot_be_read_are_errors_on_their_paths(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A static file or a template that cannot be read (permissions, a disk error) is an
+    error on its path, each one, never the program's own words and an absolute path;
+    the output is left as it was."""
+    import shutil
+
+    import jinja2.loaders
+
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A"),
+        "static/a.txt": "a", "static/b.txt": "b", "static/c.txt": "c",
+        "templates/home.html": '{% extends "builtin/home.html" %}',
+    })
+    assert build_here(site)[0] is not None
+    before = tree_digest(site / "dist")
+    copy, real_open = shutil.copyfile, open
+
+    def copyfile(source: str, target: str) -> object:
+        if str(source).endswith(("a.txt", "c.txt")):
+            raise PermissionError(13, "Permission denied", str(source))
+        return copy(source, target)
+
+    def unreadable(name: str, *args: object, **kwargs: object) -> object:
+        if str(name) == str(site / "templates/home.html"):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)  # type: ignore[call-overload]
+
+    for path in ("static/a.txt", "static/c.txt"):
+        (site / path).write_text("changed")
+    monkeypatch.setattr(shutil, "copyfile", copyfile)
+    result, rep = build_here(site)
+    assert result is None
+    assert [d.format() for d in rep.errors] == [
+        "static/a.txt: error: cannot read: Permission denied",
+        "static/c.txt: error: cannot read: Permission denied"]
+    monkeypatch.setattr(jinja2.loaders, "open", unreadable, raising=False)
+    (site / "templates/home.html").write_text('{% extends "builtin/home.html" %}\n')
+    result, rep = build_here(site)
+    assert result is None
+    assert [d.format() for d in rep.errors] == [
+        "templates/home.html: error: cannot read: Permission denied"]
+    assert tree_digest(site / "dist") == before

@@ -349,7 +349,13 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                     renderer.labels, imageset.info)
                 clock.stage("search")
             for asset in site.assets:
-                writer.copy(asset.output, config.root / asset.source)
+                try:
+                    writer.copy(asset.output, config.root / asset.source)
+                except OSError as exc:  # every file that cannot be read, on its path
+                    if exc.filename != str(config.root / asset.source):
+                        raise
+                    reporter.error(asset.source, None, f"cannot read: {exc.strerror or exc}")
+            reporter.check()
             for path, cached in imageset.files.items():
                 writer.copy(path, cached)
             for path, data in theme_files(site.assets).items():

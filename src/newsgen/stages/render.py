@@ -1,8 +1,5 @@
-"""Rendering: from the planned pages (newsgen.stages.plan) to bytes.
-
-`Renderer.render()` turns one page into bytes, without writing anything;
-templates are loaded once into the environment.
-"""
+"""Rendering: from the planned pages (newsgen.stages.plan) to bytes. `Renderer.render()`
+turns one page into bytes, without writing anything; templates are loaded once."""
 
 from __future__ import annotations
 
@@ -50,9 +47,6 @@ from newsgen.stages.views import (
     SiteView,
 )
 
-TEMPLATES = ("base.html", "home.html", "section.html", "article.html", "taxonomy.html",
-             "month.html", "terms.html", "404.html", "read_also.html")
-
 
 class TemplateFailure(Exception):
     def __init__(self, path: str, line: int | None, message: str) -> None:
@@ -94,17 +88,22 @@ def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
 
 
 class TemplateEncodingError(jinja2.TemplateSyntaxError):
-    """A site's template whose bytes are not UTF-8: its line is the first bad byte's."""
+    """A site's template not UTF-8 (line: its first bad byte's) or unreadable (line 0)."""
 
 
 class _SiteTemplates(FileSystemLoader):
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        path = Path(self.searchpath[0], *split_template_path(template))
         try:
             return super().get_source(environment, template)
         except UnicodeDecodeError as exc:
-            path = Path(self.searchpath[0], *split_template_path(template))
             line, message = encoding_problem(path.read_bytes(), exc)
             raise TemplateEncodingError(message, line, template, str(path)) from None
+        except jinja2.TemplateNotFound:
+            raise
+        except OSError as exc:  # unreadable: said on its path, with the other errors
+            raise TemplateEncodingError(f"cannot read: {exc.strerror or exc}", 0, template,
+                                        str(path)) from None
 
 
 def make_environment(root: Path, bytecode_dir: Path | None = None,
@@ -237,7 +236,7 @@ class Renderer:
             return fill_backrefs(template.render(self.context(page)),
                                  self.labels[page.lang].get("footnote_back"))
         except TemplateEncodingError as exc:
-            raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
+            raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno or None,
                                   exc.message or "not UTF-8 text") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,

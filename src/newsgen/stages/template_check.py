@@ -30,7 +30,7 @@ def check_templates(root: Path, names: Iterable[str], reporter: Reporter) -> Non
         try:
             env.get_template(name)
         except TemplateEncodingError as exc:
-            reporter.error(rel, exc.lineno, exc.message or "not UTF-8 text")
+            reporter.error(rel, exc.lineno or None, exc.message or "not UTF-8 text")
         except jinja2.TemplateSyntaxError as exc:
             reporter.error(rel, exc.lineno, f"template syntax: {exc.message}")
         except (jinja2.TemplateError, OSError):
