@@ -180,6 +180,18 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "timezone: Mars/Olympus\n",
         r"^newsgen\.yaml:1: error: timezone: 'Mars/Olympus' is not an IANA time zone",
     ),
+    "config timezone in the wrong case": (
+        "newsgen.yaml",
+        "timezone: Europe/berlin\n",
+        r"^newsgen\.yaml:1: error: timezone: 'Europe/berlin' is not an IANA time zone "
+        r"\(like 'UTC' or 'Asia/Ashgabat'\); did you mean 'Europe/Berlin'\?",
+    ),
+    "config timezone of the machine": (  # the output would follow the machine's zone
+        "newsgen.yaml",
+        "timezone: localtime\n",
+        r"^newsgen\.yaml:1: error: timezone: 'localtime' is not a zone's name but a file of "
+        r"this computer's",
+    ),
     # What a parser's own limits stop, or a value no count of anything could be
     "JSON number of thousands of digits": (
         "content/general/visit.md",

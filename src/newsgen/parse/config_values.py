@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
-from newsgen.errors import Reporter, did_you_mean
+from newsgen.errors import Reporter, closest, did_you_mean
 from newsgen.model.content import UNCLOSED_HOST, split_url
 from newsgen.parse import i18n
 from newsgen.parse.yamltree import YMap, YScalar, YSeq, as_bool, as_int, as_text, describe
@@ -293,10 +293,21 @@ def _country_hint(code: str) -> str:
 
 
 def check_timezone(name: str) -> str | None:
+    """None for an IANA zone name; else what is wrong, with the name meant."""
+    if name in ("localtime", "posixrules") or name.startswith(("posix/", "right/")):
+        return (f"'{name}' is not a zone's name but a file of this computer's: the "
+                "output would change with the computer that builds it; name the zone "
+                "(like 'UTC' or 'Asia/Ashgabat')")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return f"'{name}' is not an IANA time zone (like 'UTC' or 'Asia/Ashgabat')"
+        from zoneinfo import available_timezones
+
+        known = available_timezones() - {"localtime", "posixrules"}
+        same = [z for z in known if z.lower() == name.lower()]
+        hint = same[0] if same else closest(name, sorted(known))
+        return f"'{name}' is not an IANA time zone (like 'UTC' or 'Asia/Ashgabat')" + (
+            f"; did you mean '{hint}'?" if hint else "")
     return None
 
 
