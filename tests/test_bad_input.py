@@ -102,6 +102,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: nope.jpg\n---\n",
         r"^content/general/visit\.md:5: error: image: no file content/general/nope\.jpg",
     ),
+    "an article as the image": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: one.md\n---\n",
+        r"^content/general/visit\.md:5: error: image: content/general/one\.md is an article, "
+        r"not an image$",
+    ),
     "missing link target": (
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nText\n\nSee [x](gone.md).\n",
@@ -578,3 +584,20 @@ def test_files_that_cannot_be_read_are_errors_on_their_paths(
     assert [d.format() for d in rep.errors] == [
         "templates/home.html: error: cannot read: Permission denied"]
     assert tree_digest(site / "dist") == before
+
+
+def test_a_lead_image_without_alt_text_warns_wherever_it_is(tmp_path: Path) -> None:
+    """On this site or another: a screen reader skips it all the same."""
+    from PIL import Image as Picture
+
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", image="https://img.example.org/a.jpg"),
+        "content/general/b.md": article("B", image="b.png"),
+        "content/general/c.md": article("C", image="{src: b.png, alt: A ferry}"),
+    })
+    Picture.new("RGB", (40, 30)).save(site / "content/general/b.png")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if "alt" in w] == [
+        f"content/general/{name}.md:5: warning: image: no 'alt' text; screen readers will "
+        "skip the image" for name in ("a", "b")], run.err

@@ -13,7 +13,7 @@ from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import Config
-from newsgen.model.content import Article, Asset, RelatedItem, article_stem, split_url
+from newsgen.model.content import Article, Asset, Image, RelatedItem, article_stem, split_url
 from newsgen.model.site import Entry, LeadImage, Link, Section
 from newsgen.parse.markup import Body, names_markdown
 from newsgen.parse.slugs import slugify
@@ -213,6 +213,7 @@ class References:
             return None
         line = img.line
         if img.external:
+            self._alt(a, img)
             return LeadImage(img.src, True, img.alt, img.caption, img.credit, None)
         target = unquote(img.src)
         asset: Asset | None = None
@@ -230,12 +231,17 @@ class References:
                 return None
             asset = self.asset_by_content_path.get(path)
             if asset is None:
-                self.reporter.error(a.source, line, f"image: no file content/{path}")
+                article = article_stem(path) and (self.config.root / "content" / path).is_file()
+                self.reporter.error(a.source, line, f"image: content/{path} is an article, "
+                                    "not an image" if article else f"image: no file content/{path}")
                 return None
-        if img.alt is None:
-            self.reporter.warning(a.source, line,
-                                  "image: no 'alt' text; screen readers will skip the image")
+        self._alt(a, img)
         return LeadImage(asset.output, False, img.alt, img.caption, img.credit, asset.source)
+
+    def _alt(self, a: Article, img: Image) -> None:
+        if img.alt is None:
+            self.reporter.warning(a.source, img.line,
+                                  "image: no 'alt' text; screen readers will skip the image")
 
     def read_also(
         self,
