@@ -102,6 +102,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: nope.jpg\n---\n",
         r"^content/general/visit\.md:5: error: image: no file content/general/nope\.jpg",
     ),
+    "a control character in the body": (  # (it reached the pages, feeds and search)
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nRed \x1b[31m text\n",
+        r"^content/general/visit\.md:7: error: the character U\+001B \(a control character, "
+        r"pasted or left by a tool\) is not allowed in the text: remove it$",
+    ),
     "an article as the image": (
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: one.md\n---\n",
