@@ -23,6 +23,8 @@ from babel.core import get_global
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.pofile import read_po
 
+from newsgen.errors import closest
+
 LABEL_KEYS: tuple[str, ...] = (
     "skip_to_content",
     "sections",
@@ -164,6 +166,25 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def _plural_rule(expression: str) -> Callable[[int], int]:
     """gettext's own compiler for a Plural-Forms expression (no eval of ours)."""
     return gettext.c2py(expression)
+
+
+def label_problem(key: str, text: str) -> str | None:
+    """What is wrong with a site's own words for a label: a `{name}` the label is never
+    given (`{sectoin}`, `{0}`), or a brace never closed; None when nothing is."""
+    english = _catalog("en")
+    known = set(_PLACEHOLDER.findall(" ".join(
+        (english.values.get(key, ""), *english.forms.get(key, ())))))
+    for name in _PLACEHOLDER.findall(text):
+        if name not in known:
+            given = ", ".join(f"{{{k}}}" for k in sorted(known)) or "none"
+            hint = closest(name, known)
+            return (f"'{{{name}}}' is not a value of this label (it has: {given})"
+                    + (f"; did you mean '{{{hint}}}'?" if hint else ""))
+    rest = _PLACEHOLDER.sub("", text)
+    if "{" in rest or "}" in rest:
+        return ("a brace that is not part of a {name} (write the value's name between "
+                "{ and }, like 'Page {n}')")
+    return None
 
 
 def make_labels(code: str, overrides: Mapping[str, str]) -> tuple[Labels, list[str]]:
