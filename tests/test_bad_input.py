@@ -607,3 +607,14 @@ def test_a_lead_image_without_alt_text_warns_wherever_it_is(tmp_path: Path) -> N
     assert [w for w in run.warnings() if "alt" in w] == [
         f"content/general/{name}.md:5: warning: image: no 'alt' text; screen readers will "
         "skip the image" for name in ("a", "b")], run.err
+
+
+def test_a_file_name_with_a_line_break_is_an_error_on_one_line(tmp_path: Path) -> None:
+    """Every message about it would be split in two (and a tool reading them lost): the
+    name is shown with `\\n`, and the file is not published under a made-up slug."""
+    site = write_site(tmp_path / "s", {"content/general/b.md": article("B")})
+    (site / "content/general/new\nline.md").write_text(article("A", date="2024-13-45"))
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == ["content/general/new\\nline.md: error: the name holds a line "
+                            "break or another control character: rename it"], run.err

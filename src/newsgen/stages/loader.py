@@ -8,6 +8,7 @@ goes to the reporter with its line, and an article with errors is left out
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -173,6 +174,10 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
                                "the name is not UTF-8 text (it has no URL and cannot be "
                                "kept in the build state): rename it")
                 continue
+            if _CONTROL.search(name):  # a line break would split every message about it
+                reporter.error(shown_path(rel), None, "the name holds a line break or "
+                               "another control character: rename it")
+                continue
             try:
                 # One lstat per name says link, folder or file: in Python this costs
                 # less than os.scandir's entries (three tests and a stat per file).
@@ -233,9 +238,14 @@ def _utf8(name: str) -> bool:
     return True
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def shown_path(rel: str) -> str:
-    """A path as a message can print it: a byte that is no UTF-8 as `\\xe9`."""
-    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+    """A path as a message can print it on one line: a byte that is no UTF-8 as `\\xe9`,
+    a line break as `\\n`."""
+    shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], shown)
 
 
 # --------------------------------------------------------------------------- articles
