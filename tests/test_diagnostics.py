@@ -595,3 +595,16 @@ def test_a_template_error_does_not_hide_another_templates_syntax_error(
             "templates/read_also.html:1: error: template syntax: Encountered unknown tag "
             "'endif'."], run.err
     assert not (site / "dist").exists()
+
+
+def test_a_template_asking_for_a_label_that_does_not_exist_gets_the_nearest(
+        tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A"),
+        "templates/home.html": '{% extends "builtin/base.html" %}\n'
+                               '{% block content %}{{ t("read_aslo") }}{% endblock %}\n',
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == ["templates/home.html:2: error: while rendering /index.html: "
+                            "t('read_aslo'): no such label; did you mean 'read_also'?"], run.err

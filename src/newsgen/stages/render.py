@@ -27,6 +27,7 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
+from newsgen.errors import did_you_mean
 from newsgen.model.site import LanguageSite, Site
 from newsgen.parse import i18n
 from newsgen.parse.frontmatter import encoding_problem
@@ -51,9 +52,7 @@ from newsgen.stages.views import (
 class TemplateFailure(Exception):
     def __init__(self, path: str, line: int | None, message: str) -> None:
         super().__init__(message)
-        self.path = path
-        self.line = line
-        self.message = message
+        self.path, self.line, self.message = path, line, message
 
     def __reduce__(self) -> tuple[type[TemplateFailure], tuple[str, int | None, str]]:
         # A rendering worker sends it back pickled: an exception pickles its `args` only,
@@ -64,7 +63,6 @@ class TemplateFailure(Exception):
 @dataclass(frozen=True)
 class SearchView:
     """What the search page needs: its language's index parts, and the UI's words."""
-
     bundle_url: str | None  # the newest part ("/ru/pagefind/2026-12/"); none: no articles
     merge: str  # JSON list of the other parts' URLs, newest first
     translations: str  # JSON for Pagefind's UI, in the page's language
@@ -136,8 +134,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None,
     return env
 
 
-# How each environment was made, so that a worker process started afresh (the `spawn`
-# start method, newsgen.stages.parallel) can make the same one.
+# How each environment was made: a worker started afresh (`spawn`) makes the same one.
 _RECIPES: weakref.WeakKeyDictionary[Environment, tuple[Path, Path | None]] = (
     weakref.WeakKeyDictionary())
 
@@ -145,6 +142,9 @@ _RECIPES: weakref.WeakKeyDictionary[Environment, tuple[Path, Path | None]] = (
 @pass_context
 def _label(ctx: JinjaContext, key: str, count: int | None = None, **kwargs: object) -> str:
     labels: i18n.Labels = ctx["labels"]
+    if key not in labels.values:  # (a template's slip, said on its line)
+        raise jinja2.TemplateRuntimeError(f"t('{key}'): no such label"
+                                          + did_you_mean(key, i18n.LABEL_KEYS))
     return labels.get(key, count, **kwargs)
 
 
