@@ -608,3 +608,17 @@ def test_a_template_asking_for_a_label_that_does_not_exist_gets_the_nearest(
     assert run.code == 1
     assert run.errors() == ["templates/home.html:2: error: while rendering /index.html: "
                             "t('read_aslo'): no such label; did you mean 'read_also'?"], run.err
+
+
+def test_a_template_that_extends_itself_is_told_how_to_extend_the_theme(
+        tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A"),
+        "templates/article.html": '{% extends "article.html" %}\n',
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == [
+        "templates/article.html:1: error: while rendering /general/a/index.html: templates "
+        "extend or include each other without end (to extend the theme's article.html, "
+        'write {% extends "builtin/article.html" %})'], run.err

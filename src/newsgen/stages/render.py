@@ -38,7 +38,7 @@ from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page, versions
 from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
-from newsgen.stages.snapshot import Snapshot, Sources, missing_macro
+from newsgen.stages.snapshot import Snapshot, Sources, failure_message, missing_macro
 from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
     Alternate,
@@ -246,8 +246,7 @@ class Renderer:
             raise TemplateFailure(path, line, f"template not found: {exc.name}") from None
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
             path, line = self.locate(sys.exc_info()[2], name)
-            message = str(exc) if isinstance(exc, jinja2.TemplateError) else (
-                f"{type(exc).__name__}: {exc}")
+            message = failure_message(exc, name)
             if (missing := missing_macro(message, self.env)) is not None:
                 raise TemplateFailure("templates/macros.html", None, missing) from None
             raise TemplateFailure(path, line, f"while rendering /{page.path}: {message}") from None

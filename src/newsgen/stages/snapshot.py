@@ -63,6 +63,16 @@ MISSING_MACRO = ("defines no macro '{name}', which {user} imports: define it (co
                  "the theme's macros.html)")
 
 
+def failure_message(exc: BaseException, name: str) -> str:
+    """What a render that raised `exc` says, rendering the template `name`."""
+    if isinstance(exc, TemplateError):
+        return str(exc)
+    if isinstance(exc, RecursionError):  # `{% extends "article.html" %}` in article.html
+        return (f"templates extend or include each other without end (to extend the "
+                f"theme's {name}, write {{% extends \"builtin/{name}\" %}})")
+    return f"{type(exc).__name__}: {exc}"
+
+
 def missing_macro(message: str, env: Environment) -> str | None:
     """The message for the site's own macros.html when a render failed for want of a macro
     the theme's defines (another name is the importer's typo, said on its line)."""
