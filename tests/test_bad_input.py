@@ -228,6 +228,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^newsgen\.yaml:2: error: per_page: expected a whole number of at least 1, got "
         r"'9{40}…'$",
     ),
+    "config number in quotes": (
+        "newsgen.yaml",
+        "title: X\nper_page: \"10\"\n",
+        r"^newsgen\.yaml:2: error: per_page: expected a whole number of at least 1, got "
+        r"'10' in quotes: write 10 without them$",
+    ),
     "config days beyond the calendar": (
         "newsgen.yaml",
         "news_sitemap: {days: 100000000000}\n",

@@ -115,8 +115,12 @@ class Checker:
             return None
         number = as_int(value)
         if number is None or number < minimum:
+            quoted = value.text if isinstance(value, YScalar) and not value.plain and (
+                value.text.isdigit()) else None
             self.error(value.line, f"{name}: expected a whole number of at least {minimum}, "
-                                   f"got {describe(value)}")
+                                   f"got {describe(value)}" + (
+                                       f" in quotes: write {quoted} without them"
+                                       if quoted else ""))
             return None
         return number
 
