@@ -195,6 +195,9 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
                         '    "ok \\ud83d\\ude00",\n    "cut \\ud83d"\n  ]\n}\n\nBody.\n',
         "content/i.md": '{\n  "title": "I",\n  "date": "2024-12-18",\n'
                         '  "x\\udc00": 1\n}\n\nBody.\n',
+        "content/j.md": '+++\ntitle = "J"\ndate = 2024-12-18\ntitle = "Again"\n+++\n\nBody.\n',
+        "content/k.md": '+++\ntitle = "K"\n[image]\nsrc = "a.jpg"\n[image]\nsrc = "b.jpg"\n'
+                        '+++\n\nBody.\n',
     })
     run = newsgen("check", "-s", site, "--now", NOW)
     assert run.code == 1
@@ -219,6 +222,11 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
             "\\udfff alone): the text was cut inside an emoji or another character; write the "
             "whole character")
     assert f"content/h.md:6: {half}" in err and f"content/i.md:4: {half}" in err
+    # as YAML and JSON say it (not TOML's "Cannot overwrite a value")
+    assert "content/j.md:4: error: TOML front matter: 'title' is given twice, here and on " \
+           "line 2: keep one of them" in err
+    assert "content/k.md:5: error: TOML front matter: [image] is given twice: keep one of " \
+           "them" in err
     assert "Traceback" not in err and "internal error" not in err
 
 

@@ -57,7 +57,7 @@ def parse_toml(text: str, line_offset: int = 0) -> YNode:
             message = (f"{message}: the front matter ends before its value does (a '[', "
                        "'{' or quote never closed?)")
         elif line is not None:
-            message = _toml_hint(text.split("\n")[line - line_offset - 1:][:1], message)
+            message = _toml_hint(text.split("\n")[:line - line_offset], message, line_offset)
         raise YamlError(f"TOML front matter: {message}", line) from None
     except (ValueError, RecursionError) as exc:
         raise _beyond(text, line_offset, "TOML", exc) from None
@@ -73,12 +73,21 @@ _TOML_PAIR = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
 _DATE_KEYS = {"date", "updated", "lastmod", "expirydate", "publishdate", "expiry_date"}
 
 
-def _toml_hint(lines: list[str], message: str) -> str:
-    """What to write instead, for the TOML mistakes editors make on a `key = value` line."""
-    pair = _TOML_PAIR.fullmatch(lines[0]) if lines else None
+def _toml_hint(lines: list[str], message: str, offset: int) -> str:
+    """What to write instead, for the TOML mistakes editors make on a `key = value` line
+    (the last of `lines`, the lines up to it)."""
+    pair = _TOML_PAIR.fullmatch(lines[-1]) if lines else None
+    twice = re.fullmatch(r"Cannot declare \((.*?),?\) twice", message)
+    if twice is not None:  # a table: `[image]` twice
+        return f"[{twice[1].strip(chr(39))}] is given twice: keep one of them"
     if pair is None:
         return message
     key, value = pair.groups()
+    if message == "Cannot overwrite a value":
+        first = next((i + 1 + offset for i, text in enumerate(lines[:-1])
+                      if (p := _TOML_PAIR.fullmatch(text)) and p[1] == key), None)
+        where = f", here and on line {first}" if first else ""
+        return f"'{key}' is given twice{where}: keep one of them"
     if key.lower() in _DATE_KEYS and value[:1].isdigit():
         if re.fullmatch(r"\d{4}-\d\d-\d\d[ T]\d\d?:\d\d", value):
             return (f"{key}: TOML wants the seconds too, or quotes: `{key} = "
