@@ -127,6 +127,18 @@ YAML_MISTAKES = [
      "spaces"),
     ("a dot for the colon in a time", "title: T\ndate: 2024-12-18 10.30\nsection: General\n",
      "3: error: date: '2024-12-18 10.30' is not a date (write 2024-12-18 or 2024-12-18 10:30)"),
+    ("a value starting with a star", "title: T\ndate: 2024-12-18\nsection: General\n"
+     "summary: *Update* the bridge is open\n",
+     "5: error: summary: a value that starts with '*' is read as YAML syntax (an alias): put "
+     'the summary in quotes: `summary: "*Update* the bridge is open"`'),
+    ("a value starting with a closing bracket", "title: T\ndate: 2024-12-18\nsection: General\n"
+     "kicker: ] Live\n",
+     "5: error: kicker: a value that starts with ']' is read as YAML syntax (the end of a "
+     'list): put the kicker in quotes: `kicker: "] Live"`'),
+    ("lists nested thousands deep", "title: T\ndate: 2024-12-18\nsection: General\nx: "
+     + "[" * 5000 + "]" * 5000 + "\n",
+     "5: error: lists or mappings nested inside each other deeper than YAML reads: "
+     "flatten them"),
 ]
 
 
@@ -145,7 +157,7 @@ def test_yaml_mistakes_are_explained_on_their_line(tmp_path: Path, front: str,
     assert any(e.startswith("content/general/story.md:" + expected) for e in errors), run.err
     # Never the parser's own words, never a traceback.
     assert "mapping values are not allowed" not in run.err
-    assert "end of stream" not in run.err
+    assert "end of stream" not in run.err and "invalid YAML" not in run.err
     assert old.code == 1
 
 

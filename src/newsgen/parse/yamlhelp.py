@@ -18,7 +18,8 @@ _KEY_VALUE = re.compile(
 _SPECIAL_START = {
     "@": "reserved", "`": "reserved", "%": "a directive", "*": "an alias", "&": "an anchor",
     "!": "a tag", "{": "a mapping", "[": "a list", "|": "a block of text",
-    ">": "a block of text", "?": "a complex key",
+    ">": "a block of text", "?": "a complex key", "]": "the end of a list",
+    "}": "the end of a mapping",
 }
 
 
@@ -116,11 +117,15 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
     # A value that starts with a character YAML reads as syntax.
     if kv is not None and kv[1][:1] in _SPECIAL_START and (
             "cannot start any token" in problem or "expected key" in problem
+            or problem == "found undefined alias" or "expected node content" in problem
             or "alphabetic or numeric" in problem or (context or "").startswith(
                 ("while scanning an alias", "while scanning an anchor", "while scanning a tag"))):
         first = kv[1][0]
         return line, _quote_fix(kv[0], kv[1], f"a value that starts with '{first}' is read as "
                                               f"YAML syntax ({_SPECIAL_START[first]})")
+    if problem.startswith("exceeded maximum nesting depth"):
+        return line, ("lists or mappings nested inside each other deeper than YAML reads: "
+                      "flatten them")
 
     # Text after a closing quote: `"He said "no" today"` or `'It's here'`.
     if problem == "did not find expected key" and kv is not None and kv[1][:1] \
