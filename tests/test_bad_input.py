@@ -108,6 +108,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^content/general/visit\.md:7: error: the character U\+001B \(a control character, "
         r"pasted or left by a tool\) is not allowed in the text: remove it$",
     ),
+    "a list as the image": (  # (Hugo's list of images is `images:`: its first is read)
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: [a.png, b.png]\n---\n",
+        r"^content/general/visit\.md:5: error: image: expected a path, a URL or \{src, alt, "
+        r"caption, credit\}, got a list$",
+    ),
     "an article as the image": (
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: one.md\n---\n",

@@ -207,7 +207,8 @@ class Validator(FieldReader):
                 self.warning(v.line, "updated: earlier than the article's date")
             fields["updated"] = updated
         if (v := self.field(node, "image")) is not None:
-            if isinstance(v, YSeq):  # Hugo's `images: [a.jpg, b.jpg]`: the first one
+            # Hugo's `images: [a.jpg, b.jpg]`: the first one (`image:` is one image)
+            if isinstance(v, YSeq) and node.get("image") is not v:
                 if len(v.items) > 1:
                     self.readings.add("more-images")
                 v = v.items[0] if v.items else YScalar("", "tag:yaml.org,2002:null", True,
