@@ -114,6 +114,25 @@ def test_old_urls_redirect_and_stay_out_of_sitemaps(tmp_path: Path) -> None:
                          or "/x/" in loc]
 
 
+def test_an_alias_written_as_this_sites_full_url_under_a_base_path(tmp_path: Path) -> None:
+    """`https://x.org/news/old/` under base_url https://x.org/news/ is the old URL
+    /news/old/: its redirect is the output's old/, as the alias /old/ would be (it was
+    news/old/, answered at /news/news/old/); another host's URL keeps its whole path."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://x.org/news/\n",
+        "content/general/a.md": article("A", aliases="\n  - https://x.org/news/old-full/"
+                                        "\n  - https://old.example/news/legacy.html"
+                                        "\n  - /old-plain/"),
+    })
+    for extra in ([], ["--base-url", "https://staging.example/preview/"]):
+        run = newsgen("build", "-s", site, "--now", NOW, *extra)
+        assert run.code == 0, run.err
+        made = sorted(p.relative_to(site / "dist").as_posix()
+                      for p in (site / "dist").rglob("*.html") if "old" in p.as_posix()
+                      or "legacy" in p.as_posix())
+        assert made == ["news/legacy.html", "old-full/index.html", "old-plain/index.html"]
+
+
 def test_an_alias_that_takes_a_pages_path_or_leaves_the_site_is_an_error(
         tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {

@@ -27,11 +27,13 @@ from newsgen.stages.parallel import Conversions
 
 def _settings_key(config: Config) -> str:
     """What shapes a parsed article besides its bytes and path: languages (and their
-    folders), time zone, where sections and dates may come from."""
+    folders), time zone, where sections and dates may come from, newsgen.yaml's base_url
+    (an alias written as a full URL of it)."""
     langs = ",".join(f"{lang.code}:{lang.folder}" for lang in config.languages)
     large = config.checks.large_article_kb
     return (f"{code_identity()}|{config.timezone}|{config.language}|{langs}|{large}|"
             f"{config.sections_from}|{config.filename_dates}|{config.permalink}|"
+            f"{config.published_base_url}|"
             f"{config.misread}")  # (read without the configuration: fewer checks)
 
 

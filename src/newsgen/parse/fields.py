@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
-from newsgen.model.content import Image, RelatedItem, alias_path
+from newsgen.model.content import Image, RelatedItem, alias_path, split_url
 from newsgen.parse.config_values import NAME_MAX, check_language_code, country_languages
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
@@ -243,7 +243,7 @@ class FieldReader:
                 at.setdefault(one.text.strip(), one.line)
         self.alias_lines: dict[str, int] = {}
         for item in self.text_list(node, "aliases"):
-            path = alias_path(item)
+            path = alias_path(self.from_root(item))
             line = at.get(item, node.line)
             if path is None:  # left out; the article is linked all the same, so that the
                 # other aliases' clashes are said in this run too (the build fails either way)
@@ -258,6 +258,18 @@ class FieldReader:
                 out.append(path)
                 self.alias_lines[path] = line
         return tuple(out)
+
+    def from_root(self, url: str) -> str:
+        """An alias written as a full URL of this site (newsgen.yaml's `base_url`, under a
+        base path: `https://x.org/news/old/`): its path from the site's root (`/old/`),
+        as every other alias is written; the output is served at the base path."""
+        parts, base = split_url(url.strip()), split_url(self.config.published_base_url)
+        if (parts is None or base is None or parts.scheme.lower() not in ("http", "https")
+                or not parts.hostname or parts.hostname != (base.hostname or "").lower()):
+            return url
+        prefix = unquote(base.path).rstrip("/") + "/"
+        path = unquote(parts.path)
+        return "/" + path[len(prefix):] if prefix != "/" and path.startswith(prefix) else url
 
     def image(self, node: YNode) -> Image | None:
         if isinstance(node, YScalar):
