@@ -108,6 +108,14 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^content/general/visit\.md:7: error: the character U\+001B \(a control character, "
         r"pasted or left by a tool\) is not allowed in the text: remove it$",
     ),
+    "thousands of links never closed": (  # (Markdown took minutes, quietly)
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nIntro.\n\n"
+        + "[a](b " * 5000 + "\n\n```\n" + "[" * 5000 + "\n```\n",
+        r"^content/general/visit\.md:9: error: this paragraph opens 5000 links or brackets "
+        r"that it never closes \('\[' without '\]', or '\]\(' without '\)'\): Markdown's time "
+        r"grows with the square of that",
+    ),
     "a list as the image": (  # (Hugo's list of images is `images:`: its first is read)
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: [a.png, b.png]\n---\n",

@@ -79,6 +79,40 @@ def _fences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# Links a paragraph opens and never closes: Python-Markdown looks for each one's end
+# through the rest of the paragraph, so its time grows with their square (15 s for 5,000
+# `[a](b ` in one paragraph). A body whose paragraphs hold more, together, than one
+# paragraph of this many is refused.
+_UNCLOSED = 1000
+UNCLOSED = ("this paragraph opens {count} links or brackets that it never closes ('[' "
+            "without ']', or '](' without ')'): Markdown's time grows with the square of "
+            "that (minutes at a few thousand): close them, or write \\[ for a bracket")
+
+
+def unclosed_links(text: str) -> tuple[int, int] | None:
+    """(the line from 0 of the paragraph that opens the most links it never closes, how
+    many) when the body's paragraphs open too many (see `_UNCLOSED`); code fences aside."""
+    for start, end in reversed(_fences(text)):  # code: the same lines, no brackets
+        text = text[:start] + "\n" * text.count("\n", start, end) + text[end:]
+    cost, worst, line = 0, (0, 0), 0
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if "[" in block:
+            depth = deepest = 0
+            for found in re.finditer(r"\\.|\[|\]", block):
+                if found[0] == "[":
+                    depth += 1
+                    deepest = max(deepest, depth)
+                elif found[0] == "]":
+                    depth = max(depth - 1, 0)
+            parens = sum(1 for part in block.split("](")[1:] if ")" not in part)
+            count = max(deepest, parens)
+            cost += count * count
+            if count > worst[1]:
+                worst = (line, count)
+        line += block.count("\n")
+    return worst if cost > _UNCLOSED * _UNCLOSED else None
+
+
 # A run of what Markdown nests without indentation: emphasis and link marks, quotes, and
 # list markers one after another on a line (`- - - x`, `1. 1. x`). Python-Markdown only
 # runs out of recursion past hundreds of them: a shorter run is not where it did.

@@ -22,7 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from newsgen.parse.attributes import ATTRS, AttrLists, toc_slug
-from newsgen.parse.body_lines import link_lines_of, nesting_line, too_deep
+from newsgen.parse.body_lines import link_lines_of, nesting_line, too_deep, unclosed_links
 from newsgen.parse.foreign import is_template_syntax
 
 # pymdownx.superfences: code fences also inside list items and blockquotes (Python-Markdown's
@@ -38,7 +38,7 @@ EXTENSIONS = ("tables", "pymdownx.highlight", "pymdownx.superfences", "pymdownx.
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 # What a converted body depends on besides its text: the build state keys bodies by it.
 # (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"8|{EXTENSIONS}|{ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
+CONVERTER = (f"9|{EXTENSIONS}|{ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
              f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -313,8 +313,9 @@ class Converter:
             text = text.replace(mark, "")
         if not text.strip():  # Markdown stops early: the collector still holds the last text's
             return Body(html="", links=(), summary="", toc="")
-        if too_deep(text) is not None:  # an error of the article (parse.validate): not
-            return Body(html="", links=(), summary="", toc="")  # read, as it could take hours
+        if too_deep(text) is not None or unclosed_links(text) is not None:  # an error of
+            return Body(html="", links=(), summary="", toc="")  # the article: not read, as
+            # it could take hours (parse.validate)
         try:
             html = self.md.convert(text)
         except RecursionError:  # Python-Markdown recurses once a level

@@ -14,7 +14,13 @@ from typing import Any
 
 from newsgen.model.content import Article, alias_line
 from newsgen.parse import foreign
-from newsgen.parse.body_lines import TOO_DEEP, control_characters, too_deep
+from newsgen.parse.body_lines import (
+    TOO_DEEP,
+    UNCLOSED,
+    control_characters,
+    too_deep,
+    unclosed_links,
+)
 from newsgen.parse.config import section_names
 from newsgen.parse.config_values import as_language_code, language_hint
 from newsgen.parse.dates import parse_moment
@@ -229,6 +235,8 @@ class Validator(FieldReader):
             self.error(body_line + deep, TOO_DEEP)
         for number, message in control_characters(body):
             self.error(body_line + number, message)
+        if (unclosed := unclosed_links(body)) is not None:
+            self.error(body_line + unclosed[0], UNCLOSED.format(count=unclosed[1]))
 
         content_path = self.rel[len("content/"):]
         if not self.ok or title is None or when is None or section is None:
