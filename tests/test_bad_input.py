@@ -116,6 +116,17 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"that it never closes \('\[' without '\]', or '\]\(' without '\)'\): Markdown's time "
         r"grows with the square of that",
     ),
+    "an image saved as an article": (
+        "content/general/visit.md",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+        r"^content/general/visit\.md: error: this is not text but a PNG image: an article is "
+        r"Markdown text \(rename it\)$",
+    ),
+    "UTF-16 without a byte-order mark": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\nBody\n".encode("utf-16-le"),
+        r"^content/general/visit\.md: error: UTF-16 text, not UTF-8: save it as UTF-8$",
+    ),
     "a list as the image": (  # (Hugo's list of images is `images:`: its first is read)
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: [a.png, b.png]\n---\n",

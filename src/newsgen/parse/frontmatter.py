@@ -108,6 +108,24 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
     return line, f"{message}; {hint}"
 
 
+_SIGNATURES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+               b"GIF8": "a GIF image", b"%PDF": "a PDF document", b"PK\x03\x04":
+               "a ZIP archive (a Word or OpenDocument file?)", b"RIFF": "a WebP image"}
+
+
+def not_text(data: bytes) -> str | None:
+    """What a file named like an article is when it is no text: an image or a document
+    saved under a `.md` name, or UTF-16 text without its byte-order mark."""
+    kind = next((k for sig, k in _SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is not None:
+        return f"this is not text but {kind}: an article is Markdown text (rename it)"
+    head = data[:512]
+    odd, even = head[1::2].count(0), head[0::2].count(0)  # every other byte: UTF-16
+    if len(head) >= 4 and max(odd, even) * 4 >= len(head):
+        return "UTF-16 text, not UTF-8: save it as UTF-8"
+    return None
+
+
 def decode(data: bytes) -> str:
     """UTF-8 text without BOM and with LF line endings. Raises UnicodeDecodeError."""
     text = data.decode("utf-8-sig")

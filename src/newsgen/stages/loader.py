@@ -23,7 +23,7 @@ from newsgen.model.config import CONFIG_NAME, OUTPUT_MARK, Config
 from newsgen.model.content import Article, Asset, article_stem
 from newsgen.parse import i18n
 from newsgen.parse.datatree import parse_json, parse_toml
-from newsgen.parse.frontmatter import SplitError, decode, encoding_problem, split
+from newsgen.parse.frontmatter import SplitError, decode, encoding_problem, not_text, split
 from newsgen.parse.readings import path_facts
 from newsgen.parse.validate import Validator
 from newsgen.parse.yamltree import YamlError, YMap, YNode, describe, parse
@@ -259,6 +259,9 @@ def load_article(config: Config, rel: str, data: bytes, reporter: Reporter) -> A
         reporter.warning(rel, None, f"this article is {size} (checks.large_article_kb is "
                                     f"{limit}): a pasted image or document? A page this "
                                     "large is slow to open")
+    if (kind := not_text(data)) is not None:
+        reporter.error(rel, None, kind)
+        return None
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
