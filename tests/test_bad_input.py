@@ -125,7 +125,8 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
     "UTF-16 without a byte-order mark": (
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\nBody\n".encode("utf-16-le"),
-        r"^content/general/visit\.md: error: UTF-16 text, not UTF-8: save it as UTF-8$",
+        r"^content/general/visit\.md: error: not UTF-8 text; it looks like UTF-16 without a "
+        r"byte-order mark: save it as UTF-8$",
     ),
     "a list as the image": (  # (Hugo's list of images is `images:`: its first is read)
         "content/general/visit.md",

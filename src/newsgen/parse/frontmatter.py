@@ -121,8 +121,9 @@ def not_text(data: bytes) -> str | None:
         return f"this is not text but {kind}: an article is Markdown text (rename it)"
     head = data[:512]
     odd, even = head[1::2].count(0), head[0::2].count(0)  # every other byte: UTF-16
-    if len(head) >= 4 and max(odd, even) * 4 >= len(head):
-        return "UTF-16 text, not UTF-8: save it as UTF-8"
+    if len(head) >= 4 and max(odd, even) * 4 >= len(head) and not head.startswith((
+            b"\xff\xfe", b"\xfe\xff")):  # (with its mark: `encoding_problem` names it)
+        return "not UTF-8 text; it looks like UTF-16 without a byte-order mark: save it as UTF-8"
     return None
 
 
