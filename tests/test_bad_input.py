@@ -208,6 +208,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "permalink: /../{slug}/\n",
         r"^newsgen\.yaml:1: error: permalink: must not contain '\.' or '\.\.' segments",
     ),
+    "config permalink preset misspelt": (
+        "newsgen.yaml",
+        "permalink: jekyl\n",
+        r"^newsgen\.yaml:1: error: permalink: 'jekyl' is no preset \(presets: jekyll, "
+        r"jekyll-pretty, hugo\); did you mean 'jekyll'\?$",
+    ),
     "config unknown section": (
         "newsgen.yaml",
         "sections:\n  - {slug: general, title: General}\n",

@@ -63,6 +63,10 @@ def check_permalink(pattern: str) -> tuple[str | None, str]:
         known = ", ".join("{" + f + "}" for f in PERMALINK_FIELDS)
         return f"unknown placeholder {{{unknown[0]}}} (known: {known})", pattern
     if "slug" not in names:
+        preset = closest(pattern, PERMALINK_PRESETS) if "/" not in pattern else None
+        if preset is not None:  # a preset's name misspelt (`jekyl`)
+            return (f"'{pattern}' is no preset (presets: {', '.join(PERMALINK_PRESETS)}); "
+                    f"did you mean '{preset}'?"), pattern
         return "must contain {slug}, or every article would get the same URL", pattern
     literal = _PLACEHOLDER_RE.sub("x", pattern)
     if "{" in literal or "}" in literal:
