@@ -656,3 +656,14 @@ def test_a_file_name_with_a_line_break_is_an_error_on_one_line(tmp_path: Path) -
     assert run.code == 1
     assert run.errors() == ["content/general/new\\nline.md: error: the name holds a line "
                             "break or another control character: rename it"], run.err
+
+
+def test_a_link_that_leads_back_to_itself_is_told_from_a_broken_one(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"content/general/b.md": article("B")})
+    (site / "content/general/loop.md").symlink_to("loop.md")
+    (site / "content/general/gone.md").symlink_to("nowhere.md")
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/general/gone.md: error: symbolic link is broken",
+        "content/general/loop.md: error: symbolic link leads back to itself (a loop)"], run.err

@@ -7,6 +7,7 @@ goes to the reporter with its line, and an article with errors is left out
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Collection, Iterable
@@ -193,7 +194,9 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
                                                   "site instead)")
                         continue
                     if not target.exists():
-                        reporter.error(rel, None, "symbolic link is broken")
+                        reporter.error(rel, None, "symbolic link leads back to itself (a "
+                                       "loop)" if _loops(folder + name)
+                                       else "symbolic link is broken")
                         continue
                     if _made_by_newsgen(target, real_root) or any(
                             w.is_relative_to(target) for w in written):  # (or holding one)
@@ -225,6 +228,14 @@ def _made_by_newsgen(target: Path, real_root: Path) -> bool:
             return False
         if any((folder / mark).exists() for mark in WRITTEN_MARKS):
             return True
+    return False
+
+
+def _loops(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
     return False
 
 
