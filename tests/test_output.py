@@ -59,6 +59,24 @@ def test_a_cache_folder_among_the_sources_is_refused(tmp_path: Path, target: str
     assert tree_digest(tmp_path) == before
 
 
+@pytest.mark.parametrize(("option", "target", "why"), [
+    ("-o", "notes.txt/site", "would be inside notes.txt, which is a file, not a folder"),
+    ("--cache-dir", "notes.txt", "is a file, or inside one: name a folder"),
+    ("--cache-dir", "notes.txt/state", "is a file, or inside one: name a folder"),
+    ("--cache-dir", "newsgen.yaml", "is the site's configuration file")])
+def test_a_file_where_a_folder_goes_is_refused_in_words(tmp_path: Path, option: str,
+                                                         target: str, why: str) -> None:
+    site = make(tmp_path)
+    write_site(site, {"notes.txt": "mine", "newsgen.yaml": "title: T\n"})
+    before = tree_digest(tmp_path)
+    run = newsgen("build", "-s", site, option, target, "--now", NOW, cwd=site)
+    assert run.code == 1
+    what = "write to" if option == "-o" else "keep the build state in"
+    assert run.err.rstrip().splitlines()[-1] == (
+        f"newsgen: error: refusing to {what} {target}: it {why}"), run.err
+    assert tree_digest(tmp_path) == before
+
+
 def test_a_refused_folder_still_shows_every_error_of_the_sources(tmp_path: Path) -> None:
     """All errors in one run: an output folder that newsgen may not replace is said (by
     its path in the site) after the articles' own errors, which are checked all the same

@@ -60,6 +60,10 @@ def check_cache_dir(cache_dir: Path, site_root: Path, out: Path) -> str | None:
     output = Path(os.path.realpath(out))
     if real.is_relative_to(output) or output.is_relative_to(real):
         return "overlaps the output folder"
+    if real == root / "newsgen.yaml":
+        return "is the site's configuration file"
+    if next((p for p in (real, *real.parents) if p.exists()), real).is_file():
+        return "is a file, or inside one: name a folder"
     return None
 
 
@@ -79,6 +83,11 @@ def check_output_dir(out: Path, site_root: Path) -> str | None:
     if real == root / "newsgen.yaml":
         return "is the site's configuration file"
     if not real.exists():
+        above = next((p for p in real.parents if p.exists()), None)
+        if above is not None and not above.is_dir():  # `-o notes.txt/site`
+            return f"would be inside {above.name}, which is a file, not a folder"
+        if above is not None and not os.access(above, os.W_OK):  # `-o /proc/x`
+            return f"would be made in {above}, where this user cannot write"
         return None
     if not real.is_dir():
         return "exists and is not a folder"
