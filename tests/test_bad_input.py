@@ -667,3 +667,32 @@ def test_a_link_that_leads_back_to_itself_is_told_from_a_broken_one(tmp_path: Pa
     assert run.errors() == [
         "content/general/gone.md: error: symbolic link is broken",
         "content/general/loop.md: error: symbolic link leads back to itself (a loop)"], run.err
+
+
+def test_a_png_with_a_damaged_optional_part_is_published_with_a_warning(
+        tmp_path: Path) -> None:
+    """Browsers show a PNG whose colour profile's checksum is wrong (old sites hold many):
+    it is read without that part, with a warning; a PNG cut short is still an error."""
+    from PIL import ImageCms
+
+    buf = io.BytesIO()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.new("RGB", (1400, 800), (20, 90, 160)).save(buf, "PNG", icc_profile=profile)
+    data = bytearray(buf.getvalue())
+    at = data.find(b"iCCP")
+    data[at + 4 + struct.unpack(">I", data[at - 4:at])[0]] ^= 0xFF  # its checksum
+    site = write_site(tmp_path / "s", {
+        "content/general/photo.png": bytes(data),
+        "content/general/a.md": article("A", image="{src: photo.png, alt: Blue}"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if "photo" in w] == [
+        "content/general/a.md:5: warning: image: content/general/photo.png has a damaged "
+        "optional part (a checksum that does not match, often in its colour profile): read "
+        "without it; saving the image again mends it"], run.err
+    assert (site / "dist/general/photo-960w.png").is_file()
+    write_site(site, {"content/general/photo.png": bytes(data[:len(data) // 2])})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors()[0].startswith("content/general/a.md:5: error: image: "), run.err

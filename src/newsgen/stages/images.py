@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from newsgen.errors import Reporter
 from newsgen.model.config import Config
@@ -111,6 +111,24 @@ def process(site: Site, cache_dir: Path | None, reporter: Reporter,
 SHOWN_AS_IS = frozenset({"svg", "svgz", "avif", "heic", "heif", "jxl"})
 
 
+def _open(path: Path, data: bytes) -> tuple[Image.Image, bool]:
+    """The image, and whether it was read past a damaged optional part: a PNG chunk
+    whose checksum does not match (editors' tools leave them in colour profiles, and
+    browsers show the image). A PNG cut short is still refused."""
+    try:
+        return Image.open(path), False
+    except UnidentifiedImageError:
+        if not (data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82")):
+            raise
+    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, True
+    try:  # (which skips the checksums of optional chunks only)
+        image = Image.open(path)
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return image, True
+
+
 def _one(config: Config, output: str, source: str, article: str, line: int | None,
          cache_dir: Path | None, reporter: Reporter, result: ImageSet, used: set[str]) -> None:
     path = config.root / source
@@ -121,7 +139,12 @@ def _one(config: Config, output: str, source: str, article: str, line: int | Non
         with warnings.catch_warnings():
             # A 100-megapixel photo is no trap, only one past twice Pillow's limit (below)
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image_file = Image.open(path)
+            image_file, damaged = _open(path, data)
+        if damaged:
+            reporter.warning(article, line, f"image: {source} has a damaged optional part (a "
+                                            "checksum that does not match, often in its colour "
+                                            "profile): read without it; saving the image "
+                                            "again mends it")
         with image_file as opened:
             width, height = opened.size
             if fmt is None or getattr(opened, "is_animated", False):
