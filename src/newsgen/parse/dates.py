@@ -101,3 +101,9 @@ def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
     if hours > 23 or minutes > 59:
         return None
     return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 with the offset: 2024-12-18T10:30:00+05:00 (with a fraction of a second,
+    to the millisecond HTML's `datetime` takes: 2024-12-18T10:30:00.500+05:00)."""
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")

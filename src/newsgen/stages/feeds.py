@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 from newsgen.model.site import Entry, LanguageSite, Site
+from newsgen.parse.dates import iso
 from newsgen.stages.kinds import SITEMAP_KINDS, Page, versions
-from newsgen.stages.views import Context, iso
+from newsgen.stages.views import Context
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from newsgen.model.config import Config, LanguageConfig
 from newsgen.model.site import Entry, LanguageSite, LeadImage, Link, Section, Site, Term
 from newsgen.parse import i18n
+from newsgen.parse.dates import iso
 from newsgen.parse.markup import fill_links
 from newsgen.stages.images import ImageInfo
 from newsgen.stages.params import Params
@@ -54,12 +55,6 @@ def x_default(members: list[Entry], site: Site) -> Entry:
     languages (in the configuration's order) that has one."""
     order = {ls.lang.code: i for i, ls in enumerate(site.languages)}
     return min(members, key=lambda e: order.get(e.lang, len(order)))
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 with the offset: 2024-12-18T10:30:00+05:00 (with a fraction of a second,
-    to the millisecond HTML's `datetime` takes: 2024-12-18T10:30:00.500+05:00)."""
-    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
 
 
 @dataclass(frozen=True)
