@@ -538,3 +538,27 @@ def test_the_news_sitemap_never_lists_an_article_still_ahead(tmp_path: Path) -> 
     run = newsgen("build", "-s", site, "--future", "--now", "2024-12-18 15:00")
     assert run.code == 0, run.err
     assert "/general/soon/" in (site / "dist/news-sitemap.xml").read_text("utf-8")
+
+
+def test_a_date_in_local_mean_time_is_a_valid_instant_everywhere(tmp_path: Path) -> None:
+    """Asia/Ashgabat was +03:53:32 until 1924: an archive's 1920 story is shown at its
+    local time, and given to machines (sitemap, feed, <time>, JSON-LD) as the same instant
+    in UTC, since their formats take whole minutes only."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://x.org/\ntimezone: Asia/Ashgabat\n",
+        "content/general/a.md": article("Old", date="1920-05-01 12:00"),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    schemas = Path(__file__).resolve().parent / "schemas"
+    sitemap = etree.XMLSchema(etree.parse(str(schemas / "sitemap.xsd")))
+    sitemap.assertValid(etree.parse(str(site / "dist/sitemap.xml")))
+    etree.XMLSchema(etree.parse(str(schemas / "rss.xsd"))).assertValid(
+        etree.parse(str(site / "dist/feed.xml")))
+    pub = etree.parse(str(site / "dist/feed.xml")).getroot().findtext("channel/item/pubDate")
+    assert parsedate_to_datetime(pub).isoformat() == "1920-05-01T08:06:28+00:00"
+    page = soup(site / "dist/general/a/index.html")
+    time = page.select_one("article time[datetime]")
+    assert time["datetime"] == "1920-05-01T08:06:28+00:00" and "12:00" in time.get_text()
+    data = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert data["datePublished"] == "1920-05-01T08:06:28+00:00"

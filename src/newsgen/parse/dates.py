@@ -106,4 +106,13 @@ def _moment(match: re.Match[str], tz: tzinfo) -> datetime | None:
 def iso(moment: datetime) -> str:
     """ISO 8601 with the offset: 2024-12-18T10:30:00+05:00 (with a fraction of a second,
     to the millisecond HTML's `datetime` takes: 2024-12-18T10:30:00.500+05:00)."""
+    moment = whole_minutes(moment)
     return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
+
+
+def whole_minutes(moment: datetime) -> datetime:
+    """The same instant with an offset of whole minutes, as HTML, sitemaps and feeds read
+    one: before about 1930 many zones kept local mean time (Asia/Ashgabat was +03:53:32
+    until 1924), and such a moment is given in UTC."""
+    offset = moment.utcoffset()
+    return moment if offset is None or not offset.seconds % 60 else moment.astimezone(UTC)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 from newsgen.model.site import Entry, LanguageSite, Site
-from newsgen.parse.dates import iso
+from newsgen.parse.dates import iso, whole_minutes
 from newsgen.stages.kinds import SITEMAP_KINDS, Page, versions
 from newsgen.stages.views import Context
 
@@ -60,7 +60,7 @@ def html_text(text: str) -> str:
 
 
 def rfc822(moment: datetime) -> str:
-    return format_datetime(moment)
+    return format_datetime(whole_minutes(moment))
 
 
 # --------------------------------------------------------------------------- RSS
