@@ -102,6 +102,18 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: nope.jpg\n---\n",
         r"^content/general/visit\.md:5: error: image: no file content/general/nope\.jpg",
     ),
+    "a control character written as an escape in front matter": (
+        "content/general/visit.md",
+        '---\ntitle: V\ndate: 2024-12-01\nsection: General\nsummary: "Bell \\a here"\n---\n',
+        r"^content/general/visit\.md:5: error: the character U\+0007 \(a control character or "
+        r"a noncharacter, pasted or written as an escape\) is not allowed: remove it$",
+    ),
+    "a control character in JSON front matter": (
+        "content/general/visit.md",
+        '{\n  "title": "V\\u009b",\n  "date": "2024-12-01",\n  "section": "General"\n}\n',
+        r"^content/general/visit\.md:2: error: the character U\+009B \(a control character or "
+        r"a noncharacter, pasted or written as an escape\) is not allowed: remove it$",
+    ),
     "a control character in the body": (  # (it reached the pages, feeds and search)
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nRed \x1b[31m text\n",

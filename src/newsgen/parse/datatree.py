@@ -31,6 +31,7 @@ from newsgen.parse.yamltree import (
     YNode,
     YScalar,
     YSeq,
+    forbidden,
 )
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -175,6 +176,8 @@ class _Builder:
             return YSeq(tuple(self.node(v, depth + 1, line) for v in value), where)
         if isinstance(value, str) and _SURROGATE.search(value):
             raise self.half_character(line)
+        if isinstance(value, str) and (problem := forbidden(value, where)) is not None:
+            raise problem
         return _scalar(value, where)
 
     def half_character(self, after: int) -> YamlError:

@@ -27,6 +27,22 @@ try:  # the C parser is several times faster; fall back when libyaml is missing
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+# What no HTML may hold: control characters (but tab, line ends and form feed) and
+# noncharacters. Raw in YAML they are refused by the parser; written as escapes (`"\a"`,
+# `"\N"`, JSON's `"\u0007"`) they are said by `forbidden`.
+_NONCHARACTERS = "".join(chr(plane * 0x10000 + low) for plane in range(17)
+                         for low in (0xFFFE, 0xFFFF))
+_FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef{_NONCHARACTERS}]")
+
+
+def forbidden(text: str, line: int) -> YamlError | None:
+    """A value holding a character no page may show: its error."""
+    found = _FORBIDDEN.search(text)
+    return None if found is None else YamlError(
+        f"the character U+{ord(found[0]):04X} (a control character or a noncharacter, "
+        "pasted or written as an escape) is not allowed: remove it", line)
+
+
 def load_plain(text: str) -> Any:
     """A YAML document as plain Python values, with the safe loader (C when available):
     for data files whose lines are not needed (an imported site's config and data).
@@ -199,6 +215,8 @@ class _Converter:
                 implicit = _RESOLVER.resolve(yaml.ScalarNode, text, (plain, not plain))  # type: ignore[no-untyped-call]
                 return YScalar(text, str(implicit), plain, self.line(node))
         if isinstance(node, yaml.ScalarNode):
+            if (problem := forbidden(node.value, self.line(node))) is not None:
+                self.soft(problem)
             return YScalar(self.text(node.value), str(node.tag), not node.style,
                            self.line(node))
         if isinstance(node, yaml.SequenceNode):
@@ -217,6 +235,8 @@ class _Converter:
                     continue
                 key = YScalar(self.text(knode.value), str(knode.tag), not knode.style,
                               self.line(knode))
+                if (problem := forbidden(key.text, key.line)) is not None:
+                    self.soft(problem)
                 if key.text in seen:
                     self.soft(YamlError(
                         f"'{key.text}' is given twice, here and on line {seen[key.text]}: "
