@@ -634,3 +634,21 @@ def test_a_template_that_extends_itself_is_told_how_to_extend_the_theme(
         "templates/article.html:1: error: while rendering /general/a/index.html: templates "
         "extend or include each other without end (to extend the theme's article.html, "
         'write {% extends "builtin/article.html" %})'], run.err
+
+
+def test_an_updated_time_still_ahead_is_a_warning_until_it_passes(tmp_path: Path) -> None:
+    """A published article's `updated` after the build's time: the page, sitemap and
+    JSON-LD would say it changed then (crawlers distrust such a lastmod)."""
+    site = write_site(tmp_path / "s", {
+        "content/general/a.md": article("A", date="2024-12-10 10:00",
+                                        updated="2025-06-01 10:00"),
+        "content/general/b.md": article("B", date="2030-01-01", updated="2030-02-01"),
+    })
+    warned = ("content/general/a.md:5: warning: updated: 2025-06-01 10:00 is still ahead: "
+              "the page, sitemap and feed say it changed then; a typo?")
+    for _ in range(2):  # (a build with nothing to do says it again)
+        run = newsgen("build", "-s", site, "--now", NOW)
+        assert run.code == 0, run.err
+        assert [w for w in run.warnings() if "updated" in w] == [warned], run.err
+    run = newsgen("build", "-s", site, "--now", "2025-06-01 10:01")
+    assert not [w for w in run.warnings() if "updated" in w], run.err

@@ -1,10 +1,6 @@
-"""Linking: from validated articles to a site where every reference is resolved.
-
-Input: the config, the articles and their converted bodies, the assets, the
-build time. Output: a frozen `Site` with sections, URLs, "read also" blocks,
-translations and taxonomies, or errors in the reporter. Nothing here reads or
-writes files.
-"""
+"""Linking: from validated articles (and their bodies, the assets, the build time) to
+a frozen `Site` where every reference is resolved: sections, URLs, "read also" blocks,
+translations and taxonomies, or errors in the reporter. Nothing here reads or writes."""
 
 from __future__ import annotations
 
@@ -15,15 +11,7 @@ from datetime import datetime, timedelta
 from newsgen.errors import Reporter
 from newsgen.model.config import Config, LanguageConfig
 from newsgen.model.content import Article, Asset, article_stem, with_stems
-from newsgen.model.site import (
-    Entry,
-    Held,
-    LanguageSite,
-    Section,
-    Site,
-    Term,
-    newest_first,
-)
+from newsgen.model.site import Entry, Held, LanguageSite, Section, Site, Term, newest_first
 from newsgen.parse.collation import sort_key
 from newsgen.parse.config import section_hint, section_names
 from newsgen.parse.markup import Body
@@ -299,16 +287,21 @@ class Linker(References, Naming):
     # -- pieces --------------------------------------------------------------------------
 
     def far_future(self, placed: list[Placed]) -> list[datetime]:
-        """A date far ahead is most likely a typo (2062 for 2026): say so on its line.
-        The moments the warnings change: a day less ahead, or no longer far."""
+        """A date far ahead is most likely a typo (2062 for 2026), and so is a published
+        article's `updated` still ahead: say so on its line. The moments the warnings
+        change: a day less ahead, no longer far, or no longer ahead."""
         days = self.config.checks.far_future_days
-        if days <= 0:
-            return []
-        limit = self.now + timedelta(days=days)
+        limit = self.now + timedelta(days=days) if days > 0 else None
         changes: list[datetime] = []
         for p in placed:
             a = p.article
-            if a.date > limit:
+            if p.published and a.updated is not None and a.updated > self.now:
+                changes.append(a.updated)
+                self.reporter.warning(a.source, a.line_of("updated"), f"updated: "
+                                      f"{a.updated.astimezone(self.config.tz):%Y-%m-%d %H:%M} "
+                                      "is still ahead: the page, sitemap and feed say it "
+                                      "changed then; a typo?")
+            if limit is not None and a.date > limit:
                 ahead = (a.date - self.now).days
                 changes += [a.date - timedelta(days=ahead), a.date - timedelta(days=days)]
                 span = f"{ahead // 365} years" if ahead >= 730 else (
