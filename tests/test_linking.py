@@ -756,3 +756,22 @@ def test_two_sites_sharing_a_state_folder_keep_their_records_apart(tmp_path: Pat
         assert run.code == 0, run.err
         changed.append(out.read_text().split()[-2])
     assert changed == ["changed=true", "changed=true", "changed=false", "changed=false"]
+
+
+def test_a_full_url_to_a_scheduled_articles_page_is_a_dead_link(tmp_path: Path) -> None:
+    """Its slug gives the embargoed story away, and the link is dead until it is out:
+    the same error as the path; another application's page on the host stays unchecked."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://x.org/news/\n",
+        "content/general/fut.md": article("Fut", date="2030-01-01"),
+        "content/general/pub.md": article(
+            "Pub", body="See [it](https://x.org/news/general/fut/),\n"
+                        "[live](https://x.org/live/) and [me](https://x.org/news/general/pub/)."),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/general/pub.md:7: error: link 'https://x.org/news/general/fut/': no page or "
+        "file of this build has that path: it is the page of an article this build does not "
+        "publish (a draft or scheduled), so the link would be dead, and show its URL"], run.err
+    assert newsgen("build", "-s", site, "--now", "2030-01-02").code == 0

@@ -64,6 +64,9 @@ class Body:
     key: str = ""  # where the build state keeps it (its HTML is read from there on demand)
     problem: str = ""  # why Markdown could not read it (the linker says it, on the body)
     problem_line: int = 0  # where, within the body (from 0)
+    # full http(s) URLs linked (a held article's on this site is a dead link), their lines
+    absolute: tuple[str, ...] = ()
+    absolute_lines: tuple[int, ...] = ()
 
 
 def is_local(url: str) -> bool:
@@ -108,10 +111,11 @@ class _Collector(Treeprocessor):
         super().__init__(md)
         self.safe = safe
         self.links: list[str] = []
+        self.absolute: list[str] = []  # full http(s) URLs, left as they are
         self.summary = ""
 
     def run(self, root: ET.Element) -> None:
-        self.links = []
+        self.links, self.absolute = [], []
         self.summary = ""
         # The page's <h1> is the title: a body's "# Heading" becomes <h2>, and a body whose
         # highest headings are "###" or lower has them all raised to start at <h2>, so no
@@ -154,6 +158,8 @@ class _Collector(Treeprocessor):
         if is_local(value):
             el.set(attr, f"{PLACEHOLDER_OPEN}{len(self.links)}{PLACEHOLDER_CLOSE}")
             self.links.append(value.strip())
+        elif value.strip().lower().startswith(("http://", "https://")):
+            self.absolute.append(value.strip())
 
 
 def _text_without_footnotes(el: ET.Element) -> str:
@@ -329,13 +335,15 @@ class Converter:
         toc = str(getattr(self.md, "toc", ""))
         if "<li" not in toc:
             toc = ""
-        lines = text.split("\n") if collector.links else []
+        lines = text.split("\n") if collector.links or collector.absolute else []
         return Body(
             html=html,
             links=tuple(collector.links),
             summary=shorten(collector.summary),
             toc=toc,
             link_lines=link_lines_of(lines, collector.links),
+            absolute=tuple(collector.absolute),
+            absolute_lines=link_lines_of(lines, collector.absolute),
         )
 
 

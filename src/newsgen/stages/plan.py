@@ -276,13 +276,22 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
                                  "is on this site, but no page or file of this build has "
                                  f"that path{near.hint(rel)}")
         body = bodies.get(a.source)
-        if body is None or not body.links:
+        if body is None or not (body.links or body.absolute):
             continue
-        for i, link in enumerate(body.links):
-            if not link.startswith("/") or link.startswith("//") or names_markdown(link):
+        written = (*body.links, *body.absolute)
+        at = (*body.link_lines, *(0,) * (len(body.links) - len(body.link_lines)),
+              *body.absolute_lines, *(0,) * (len(body.absolute) - len(body.absolute_lines)))
+        for i, link in enumerate(written):
+            if i >= len(body.links):  # a full URL: another application's page, unless it
+                own = own_path(site.config, link)  # is a held article's of this site
+                if own is None or own not in held():
+                    continue
+                path = base + own
+            elif not link.startswith("/") or link.startswith("//") or names_markdown(link):
                 continue
-            line = a.body_line + (body.link_lines[i] if i < len(body.link_lines) else 0)
-            path = unquote(urlsplit(link).path)
+            else:
+                path = unquote(urlsplit(link).path)
+            line = a.body_line + at[i]
             if "/." in path or "//" in path:  # as the browser reads it: `/a/../b`, `/a//b`
                 path = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
                 path = "/" if path == "//" else path
@@ -298,6 +307,9 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
             message = f"link '{quoted(link)}': no page or file of this build has that path"
             hint = near.hint(rel) or (" (link an article by its .md file, or a file by "
                                       "its path beside the article)")
+            if rel in held():  # (the link would show its URL: a scheduled story's slug)
+                hint = (": it is the page of an article this build does not publish (a draft "
+                        "or scheduled), so the link would be dead, and show its URL")
             if a.source in live or not a.valid:  # (one with errors: all of them in one run)
                 say(a.source, line, message + hint)
             else:  # held: the build that publishes it checks it as an error
