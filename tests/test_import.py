@@ -1056,6 +1056,29 @@ def test_times_show_as_written(tmp_path: Path, config: str, zone: str) -> None:
     assert "March 5, 2024, 6:00" in page
 
 
+def test_offsets_of_daylight_saving_give_the_zone_and_keep_each_posts_day(
+        tmp_path: Path) -> None:
+    """Pacific time is -08:00 in winter and -07:00 in summer: no fixed zone shows both
+    as written, America/Los_Angeles does; each post keeps its day, and so its old
+    date-based URL (it moved to the next day, with a redirect, under UTC)."""
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\n[permalinks]\npost = '
+                     '"/:year/:month/:day/:slug/"\n',
+        "content/post/winter.md": "---\ntitle: Winter\ndate: 2020-01-10T20:00:00-08:00\n"
+                                  "---\nx\n",
+        "content/post/summer.md": "---\ntitle: Summer\ndate: 2020-07-10T20:00:00-07:00\n"
+                                  "---\nx\n",
+    })
+    assert "timezone: America/Los_Angeles\n" in (tmp_path / "new/newsgen.yaml").read_text(
+        encoding="utf-8")
+    assert "the posts' times carry the offsets -07:00, -08:00, as America/Los_Angeles's " \
+           "daylight saving does" in run.err, run.err
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    for day, slug in (("2020/01/10", "winter"), ("2020/07/10", "summer")):
+        page = (tmp_path / f"new/dist/{day}/{slug}/index.html").read_text(encoding="utf-8")
+        assert "8:00" in page and 'http-equiv="refresh"' not in page
+
+
 @pytest.mark.parametrize("kind", ["hugo", "jekyll"])
 def test_the_summary_counts_posts_that_could_not_be_read(tmp_path: Path, kind: str) -> None:
     folder = "content/news/" if kind == "hugo" else "_posts/"

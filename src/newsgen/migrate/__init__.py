@@ -14,7 +14,7 @@ import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -161,11 +161,13 @@ def _spots(posts: list[Post], config: Config) -> list[Spot]:
 
 
 def _guess_zone(plan: Plan, notes: Notes) -> None:
-    """No time zone named, but most posts' times carry one UTC offset (`+08:00`): the
-    fixed zone of that offset (`Etc/GMT-8`, its sign inverted), so newsgen shows times as
-    written, as Hugo shows them. Times without an offset keep their instant (UTC); a date
-    alone becomes midnight in that zone, since newsgen reads it so (and places the post
-    by that day)."""
+    """No time zone named, but the posts' times carry UTC offsets: most of them one
+    (`+08:00`), read as the fixed zone of that offset (`Etc/GMT-8`, its sign inverted),
+    or several that one zone's daylight saving explains (-08:00 in winter, -07:00 in
+    summer: America/Los_Angeles), so newsgen shows times as written, as Hugo shows them,
+    and each post keeps its day (and URL). Times without an offset keep their instant
+    (UTC); a date alone becomes midnight in that zone, since newsgen reads it so (and
+    places the post by that day)."""
     timed = [p for p in plan.posts if p.moment.time_given]
     offsets = Counter(p.moment.written.utcoffset() for p in timed
                       if isinstance(p.moment.written, datetime))
@@ -173,9 +175,18 @@ def _guess_zone(plan: Plan, notes: Notes) -> None:
         return
     offset, n = offsets.most_common(1)[0]
     hours = offset.total_seconds() / 3600 if offset is not None else 0.0
-    if not hours or not hours.is_integer() or not -12 <= hours <= 14 or n < 0.8 * len(timed):
+    if len(offsets) > 1 and None not in offsets and (found := _fitting_zone(timed)):
+        zone, why = found, (f"the posts' times carry the offsets "
+                            f"{', '.join(sorted(map(_offset, offsets)))}, as {found}'s "
+                            "daylight saving does")
+        first = min(timed, key=lambda p: p.source.rel)
+    elif hours and hours.is_integer() and -12 <= hours <= 14 and n >= 0.8 * len(timed):
+        zone = f"Etc/GMT{-int(hours):+d}"
+        why = f"the posts' times carry the offset {_offset(offset)} ({n:,} of {len(timed):,})"
+        first = min((p for p in timed if isinstance(p.moment.written, datetime)
+                     and p.moment.written.utcoffset() == offset), key=lambda p: p.source.rel)
+    else:
         return
-    zone = f"Etc/GMT{-int(hours):+d}"
     plan.timezone, plan.tz = zone, ZoneInfo(zone)
     for post in plan.posts:
         written = post.moment.written
@@ -185,14 +196,45 @@ def _guess_zone(plan: Plan, notes: Notes) -> None:
         else:  # a date alone is midnight in the site's zone, as newsgen reads it
             midnight = datetime(written.year, written.month, written.day, tzinfo=plan.tz)
             post.moment = Moment(written, midnight, False)
-    first = min((p for p in timed if isinstance(p.moment.written, datetime)
-                 and p.moment.written.utcoffset() == offset), key=lambda p: p.source.rel)
-    sign = "+" if hours > 0 else "-"
     notes.warn(first.source.rel, first.source.line("date"), "time zone",
-               f"the posts' times carry the offset {sign}{abs(int(hours)):02d}:00 ({n:,} of "
-               f"{len(timed):,}) and the old site names no time zone: "
-               f"newsgen.yaml gets timezone: {zone} (UTC{sign}{abs(int(hours))}), so times "
-               "show as written; put the site's own zone there if it has one")
+               f"{why} and the old site names no time zone: newsgen.yaml gets timezone: "
+               f"{zone}, so times show as written; put the site's own zone there if it "
+               "has one")
+
+
+def _offset(offset: timedelta | None) -> str:
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+# Zones a newsroom most often is in, tried first: many zones share one history of offsets
+# (America/Detroit, America/New_York), and the name in newsgen.yaml should be the known one.
+_KNOWN_ZONES = (
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "America/Anchorage", "America/Halifax", "America/Mexico_City", "America/Sao_Paulo",
+    "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
+    "Europe/Madrid", "Europe/Rome", "Europe/Warsaw", "Europe/Kyiv", "Europe/Athens",
+    "Europe/Istanbul", "Europe/Moscow", "Asia/Jerusalem", "Asia/Tehran", "Asia/Ashgabat",
+    "Australia/Sydney", "Australia/Melbourne", "Australia/Adelaide", "Pacific/Auckland")
+
+
+def _fitting_zone(timed: list[Post]) -> str | None:
+    """The zone whose offset at each post's instant is the offset the post was written
+    with (known zones first, then the others by name), or None."""
+    from zoneinfo import ZoneInfoNotFoundError, available_timezones
+
+    pairs = list({(w.astimezone(UTC), w.utcoffset()) for p in timed
+                  if isinstance(w := p.moment.written, datetime) and w.tzinfo is not None})
+    others = sorted(z for z in available_timezones() if "/" in z and not z.startswith(
+        ("Etc/", "posix/", "right/", "US/", "Canada/", "Brazil/", "Mexico/", "Chile/")))
+    for name in dict.fromkeys((*_KNOWN_ZONES, *others)):
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        if all(at.astimezone(zone).utcoffset() == offset for at, offset in pairs):
+            return name
+    return None
 
 
 def _check_languages(plan: Plan, notes: Notes) -> None:
