@@ -1366,3 +1366,19 @@ def test_jekyll_reads_a_toml_config(tmp_path: Path) -> None:
     built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
     assert built.code == 0, built.err
     assert (tmp_path / "new/dist/news/a-post/index.html").is_file()
+
+
+def test_a_jekyll_permalink_given_in_defaults_is_the_new_pattern(tmp_path: Path) -> None:
+    """`permalink: none` for the site, and the posts' own in `defaults:` (as many Jekyll
+    sites set it): the posts' pattern is tried too, and every post keeps its URL."""
+    posts = {f"_posts/2024-05-0{i}-x{i}.md": f"---\ntitle: Post {i}\ncategory: Releases\n"
+                                              f"---\nText {i}.\n" for i in (1, 2, 3)}
+    run = imported(tmp_path, {
+        "_config.yml": "title: R\nurl: https://example.org\npermalink: none\ndefaults:\n"
+                       "  - scope: {path: '', type: posts}\n"
+                       "    values: {permalink: '/blog/:year/:month/:day/:title/'}\n",
+        **posts,
+    }, kind="jekyll")
+    assert "permalink: /blog/{year}/{month}/{day}/{slug}/\n" in (
+        tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "3 posts keep their old URL; 0 old URLs get a redirect page" in run.err, run.err

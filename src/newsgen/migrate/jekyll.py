@@ -229,9 +229,13 @@ class JekyllSite:
                 post.new_path = f"content/{post.lang}/" + post.new_path.removeprefix("content/")
         default_prefix = bool(folders) and any(
             p.lang == default and p.source.rel.startswith(f"{default}/") for p in posts)
-        template = self.template(None)
-        translated = [t for t in (_translate(template), _translate(
-            template.replace(":categories/", ""))) if t]
+        # The site's pattern, and those its posts are given (`defaults:`, their own)
+        given = Counter(str(p.source.get("permalink")) for p in posts
+                        if p.source.get("permalink"))
+        translated = [t for template in (self.template(None), *(
+            urls.jekyll_template(raw) for raw, _ in given.most_common(5)))
+            for t in (_translate(template), _translate(template.replace(":categories/", "")))
+            if t]
         title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
                  or host(scalar_text(self.config.get("url"))) or "News")
         site = {k: v for k, v in self.config.items() if isinstance(k, str)}
