@@ -1382,3 +1382,21 @@ def test_a_jekyll_permalink_given_in_defaults_is_the_new_pattern(tmp_path: Path)
     assert "permalink: /blog/{year}/{month}/{day}/{slug}/\n" in (
         tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
     assert "3 posts keep their old URL; 0 old URLs get a redirect page" in run.err, run.err
+
+
+def test_a_site_path_in_a_body_with_footnotes_is_kept_without_a_warning(
+        tmp_path: Path) -> None:
+    """A body with a footnote (or any relative link) had each of its site paths called
+    one that 'could not be rewritten', without a line: they need no rewriting."""
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\n',
+        "static/images/chart.png": (SITES / "jekyll-archive/images/bridge.png").read_bytes(),
+        "content/posts/alpha.md": "---\ntitle: Alpha\ndate: 2024-01-02\n---\nText.[^1]\n\n"
+                                  "![c](/images/chart.png) and [b](/posts/beta/)\n\n"
+                                  "[^1]: note\n",
+        "content/posts/beta.md": "---\ntitle: Beta\ndate: 2024-01-03\n---\nx\n",
+    })
+    assert not [w for w in run.warnings() if "link" in w], run.err
+    body = (tmp_path / "new/content/posts/alpha.md").read_text(encoding="utf-8")
+    assert "![c](/images/chart.png)" in body
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0

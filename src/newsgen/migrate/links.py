@@ -40,6 +40,8 @@ class LinkFixer:
         stuck: list[str] = []
         unknown: list[str] = []
         for target in dict.fromkeys(links):
+            if target.startswith("/"):  # a site path: kept, and checked by the build
+                continue
             path = resolve(folder, target)
             if path is not None and exists(path):
                 continue
