@@ -1400,3 +1400,17 @@ def test_a_site_path_in_a_body_with_footnotes_is_kept_without_a_warning(
     body = (tmp_path / "new/content/posts/alpha.md").read_text(encoding="utf-8")
     assert "![c](/images/chart.png)" in body
     assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+
+
+def test_a_jekyll_post_file_without_its_date_is_not_imported(tmp_path: Path) -> None:
+    """Jekyll leaves out a file of _posts whose name does not start with its date (a
+    copy, `06-06-party.md`): the old site had no page of it, nor does the new one."""
+    post = "---\ntitle: Party\ndate: 2024-06-06 10:00\n---\nText.\n"
+    run = imported(tmp_path, {"_config.yml": "title: R\n",
+                              "_posts/2021/2024-06-06-party.md": post,
+                              "_posts/2021/06-06-party.md": post}, kind="jekyll")
+    assert [w for w in run.warnings() if w.startswith("_posts/2021/06-06")] == [
+        "_posts/2021/06-06-party.md: warning: not imported: Jekyll publishes a post only "
+        "when its file name starts with its date (2024-05-01-title.md), so the old site had "
+        "no page of it"], run.err
+    assert "imported 1 of 2 posts" in run.err

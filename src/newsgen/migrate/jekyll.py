@@ -300,6 +300,12 @@ class JekyllSite:
         file_name = source.rel.rsplit("/", 1)[-1]
         base = file_name.rsplit(".", 1)[0]
         dated = DATED.match(base)
+        if dated is None and not draft:  # Jekyll publishes no such post
+            self.notes.warn(source.rel, None, "no date",
+                            "not imported: Jekyll publishes a post only when its file "
+                            "name starts with its date (2024-05-01-title.md), so the old "
+                            "site had no page of it")
+            return None
         slug_text = (scalar_text(source.get("slug"))
                      or (dated.group(2) if dated else base)).rstrip(".")
         moment = read_moment(source.get("date"), self.tz) if source.get("date") else None
