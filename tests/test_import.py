@@ -1414,3 +1414,21 @@ def test_a_jekyll_post_file_without_its_date_is_not_imported(tmp_path: Path) -> 
         "when its file name starts with its date (2024-05-01-title.md), so the old site had "
         "no page of it"], run.err
     assert "imported 1 of 2 posts" in run.err
+
+
+def test_site_descriptions_are_imported_as_text_in_every_language(tmp_path: Path) -> None:
+    """A description written with a link in it is text to newsgen (the meta description
+    showed `&lt;a href=…&gt;`), and the default language's own is imported too."""
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\ndefaultContentLanguage = "en"\n'
+                     '[languages.en]\ncontentDir = "content/en"\n[languages.en.params]\n'
+                     'description = "News from <a href=\\"/about/\\">the &amp; desk</a>"\n'
+                     '[languages.ru]\ncontentDir = "content/ru"\n[languages.ru.params]\n'
+                     'description = "Новости <b>дня</b>"\n',
+        "content/en/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nx\n",
+        "content/ru/posts/a.md": "---\ntitle: А\ndate: 2024-01-02\n---\nx\n",
+    })
+    assert run.code == 0, run.err
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "description: News from the & desk\n" in config, config
+    assert "description: Новости дня\n" in config, config

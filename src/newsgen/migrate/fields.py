@@ -103,6 +103,13 @@ def image(source: Source) -> str | dict[str, str] | None:
     return None
 
 
+def plain(text: str) -> str:
+    """Text that an old site wrote with HTML in it (`<a href=…>`), as the text it shows:
+    a summary or a description is text to newsgen, and would show the tags."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()
+                    if "<" in text else text.split())
+
+
 def newsgen_fields(source: Source, kind: str, section: str | None, tz: tzinfo,
                    notes: Notes, *, draft: bool = False) -> dict[str, Any]:
     """tags, author(s), summary, image, updated, expirydate, draft (in that order), then
@@ -120,8 +127,7 @@ def newsgen_fields(source: Source, kind: str, section: str | None, tz: tzinfo,
         out["authors"] = authors
     for name in ("summary", "description", "excerpt"):
         if (text := scalar_text(source.get(name))) is not None:
-            out["summary"] = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()
-                                      if "<" in text else text.split())
+            out["summary"] = plain(text)
             break
     if (lead := image(source)) is not None:
         out["image"] = lead

@@ -24,7 +24,7 @@ from newsgen.migrate.common import (
     strip_markdown_suffix,
     walk,
 )
-from newsgen.migrate.fields import lift_params, newsgen_fields
+from newsgen.migrate.fields import lift_params, newsgen_fields, plain
 from newsgen.migrate.hugo_files import (
     CONFIG_NAMES,
     asset_images,
@@ -318,8 +318,9 @@ class HugoSite:
             lang_params = table(settings.get("params"))
             entry = {"title": scalar_text(settings.get("title"))
                      or scalar_text(lang_params.get("title")) or title}
-            if (d := scalar_text(lang_params.get("description"))) is not None:
-                entry["description"] = d
+            if (d := scalar_text(lang_params.get("description")) or scalar_text(
+                    settings.get("description"))) is not None:
+                entry["description"] = plain(d)
             languages[code] = entry
         patterns: list[str] = []
         for post in posts:
@@ -335,8 +336,10 @@ class HugoSite:
                 or post.section.replace("-", " ").replace("_", " ").capitalize())
         language = self.default if check_language_code(self.default) is None else "en"
         return Plan(
-            title=title, description=scalar_text(params.get("description"))
-            or scalar_text(c.get("description")) or "",
+            title=title, description=plain(
+                scalar_text(params.get("description")) or scalar_text(c.get("description"))
+                or scalar_text(table(own.get("params")).get("description"))
+                or scalar_text(own.get("description")) or ""),
             base_url=scalar_text(c.get("baseurl")), language=language, languages=languages,
             timezone=self.timezone, tz=self.tz, default_prefix=self.in_subdir,
             patterns=patterns, posts=posts, section_titles=sections, copies=copies,

@@ -29,7 +29,7 @@ from newsgen.migrate.common import (
     scalar_text,
     walk,
 )
-from newsgen.migrate.fields import newsgen_fields
+from newsgen.migrate.fields import newsgen_fields, plain
 from newsgen.migrate.jekyll_config import base_path, base_url, feed_note, host
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
@@ -246,7 +246,7 @@ class JekyllSite:
             sections.setdefault(slugify(post.section), {}).setdefault(
                 post.lang, post.section.replace("-", " ").replace("_", " ").capitalize())
         return Plan(
-            title=title, description=scalar_text(self.config.get("description")) or "",
+            title=title, description=plain(scalar_text(self.config.get("description")) or ""),
             base_url=base_url(self.config), language=default,
             languages={c: {"title": title} for c in codes}, timezone=self.timezone,
             tz=self.tz, default_prefix=default_prefix, patterns=translated, posts=posts,
