@@ -1261,6 +1261,25 @@ def test_the_feed_warning_names_the_old_sites_own_feeds(tmp_path: Path, base_nam
     assert (feeds[0].split("newsgen's feed: ")[1].split(" to ")[0] if feeds else None) == said
 
 
+@pytest.mark.parametrize(("extra", "said"), [
+    # only /feed.xml, which newsgen writes too: nothing to say
+    ('disableKinds = ["taxonomy", "term"]\n[outputs]\n  section = ["HTML"]\n', None),
+    ('[outputs]\n  section = ["HTML"]\n  home = ["HTML"]\n',
+     ["/tags/<tag>/feed.xml and /tags/feed.xml to /feed.xml"]),
+    ('disableKinds = ["term", "taxonomy"]\n', None),  # (the others are where newsgen's are)
+])
+def test_the_feed_warning_names_only_feeds_hugo_wrote(tmp_path: Path, extra: str,
+                                                       said: list[str] | None) -> None:
+    """A kind of page Hugo made without a feed (`disableKinds`, `[outputs]`) had none."""
+    run = _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n' + extra
+                       + '[outputFormats.RSS]\n  baseName = "feed"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n"})
+    feeds = [w for w in run.warnings() if "Hugo's feeds" in w]
+    assert (feeds[0].split("newsgen's feed: ")[1].split(", ") if feeds else None) == said, \
+        run.err
+
+
 @pytest.mark.parametrize(("base_name", "moves"), [
     # Hugo 0.111 wrote this one-language site's feeds at the root: index.xml,
     # posts/index.xml, tags/index.xml, tags/harbour/index.xml (0.115 on: under en/)

@@ -193,7 +193,17 @@ class HugoSite:
         """Said once: Hugo's feeds are `index.xml`, newsgen's `feed.xml`; a redirect page
         cannot send a feed reader on, the server must."""
         kinds = self.config.get("disablekinds")
-        if not posts or (isinstance(kinds, list) and "rss" in [str(k).lower() for k in kinds]):
+        off = {str(k).lower() for k in kinds} if isinstance(kinds, list) else set()
+        outputs = {str(k).lower(): v for k, v in table(self.config.get("outputs")).items()}
+
+        def rss(kind: str) -> bool:  # Hugo wrote this kind of page's feed
+            formats = outputs.get(kind)
+            return kind not in off and (not isinstance(formats, list) or "rss" in [
+                str(f).lower() for f in formats])
+        wrote = frozenset(k for k, kinds_of in (("home", ("home",)), ("section", ("section",)),
+                                                ("tags", ("term", "taxonomy")))
+                          if any(rss(kind) for kind in kinds_of))
+        if not posts or "rss" in off or not wrote:
             return
         sections = sorted({slugify(p.section) for p in posts})
         others = sorted({p.lang for p in posts} - {self.default})
@@ -203,7 +213,7 @@ class HugoSite:
         name = scalar_text(table(table(self.config.get("outputformats")).get("rss")).get(
             "basename")) or "index"
         moves = feed_moves(name, self.default, others, self.in_subdir,
-                           sections[0] if sections else "posts")
+                           sections[0] if sections else "posts", wrote)
         if moves:
             self.notes.warn(where, None, "feeds", "Hugo's feeds: newsgen writes none at "
                             "these old URLs, and a redirect page cannot move a feed reader, "

@@ -118,25 +118,28 @@ def asset_images(src: Path, copies: list[tuple[Path, str]]) -> list[tuple[Path, 
 
 
 def feed_moves(name: str, default: str, others: list[str], in_subdir: bool,
-               section: str) -> str | None:
+               section: str, kinds: frozenset[str] = frozenset({"home", "section", "tags"}),
+               ) -> str | None:
     """Where each of Hugo's feeds (`<name>.xml`: `index.xml`, or the RSS format's
     `baseName`) should be sent to newsgen's (`feed.xml`), as a sentence; None when all
     are newsgen's. Hugo 0.111 wrote them at the root (the site's, each section's, each
     tag's), under `/<lang>/` for the other languages and, with
     defaultContentLanguageInSubdir, for the default one too, unless it is the only one:
     that one's stayed at the root (0.115 and later put them under `/<lang>/`), where
-    newsgen writes none (its feeds are under `/<lang>/`, the root a redirect page)."""
+    newsgen writes none (its feeds are under `/<lang>/`, the root a redirect page).
+    `kinds`: the pages whose feeds Hugo wrote (`home`, `section`, `tags`)."""
     new = f"/{default}/" if in_subdir else "/"
     roots = [new] if in_subdir and others else ["/", new] if in_subdir else ["/"]
     said: list[str] = []
     for i, old in enumerate(roots):
-        moves = [(f"{old}{name}.xml", f"{new}feed.xml"),
-                 (f"{old}<section>/{name}.xml", f"{new}<section>/feed.xml"),
-                 (f"{old}tags/<tag>/{name}.xml and {old}tags/{name}.xml", f"{new}feed.xml")]
+        moves = [(f"{old}{name}.xml", f"{new}feed.xml", "home"),
+                 (f"{old}<section>/{name}.xml", f"{new}<section>/feed.xml", "section"),
+                 (f"{old}tags/<tag>/{name}.xml and {old}tags/{name}.xml", f"{new}feed.xml",
+                  "tags")]
         items = [f"{a} to {b}" + (f" ({a.replace('<section>', section)} to "
                                   f"{b.replace('<section>', section)})"
                                   if "<section>" in a and not i else "")
-                 for a, b in moves if a != b]
+                 for a, b, kind in moves if a != b and kind in kinds]
         if items and i:
             items[0] = f"and where Hugo 0.115 and later wrote them, {items[0]}"
         said += items
