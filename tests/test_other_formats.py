@@ -214,6 +214,8 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
                         '    "ok \\ud83d\\ude00",\n    "cut \\ud83d"\n  ]\n}\n\nBody.\n',
         "content/i.md": '{\n  "title": "I",\n  "date": "2024-12-18",\n'
                         '  "x\\udc00": 1\n}\n\nBody.\n',
+        "content/l.md": '{\n  "title": "L",\n  "date": "2024-12-18",\n}\n\nBody.\n',
+        "content/m.md": '{\n  "title": "M",\n  "date": "2024-12-18"\n\nBody text.\n',
         "content/j.md": '+++\ntitle = "J"\ndate = 2024-12-18\ntitle = "Again"\n+++\n\nBody.\n',
         "content/k.md": '+++\ntitle = "K"\n[image]\nsrc = "a.jpg"\n[image]\nsrc = "b.jpg"\n'
                         '+++\n\nBody.\n',
@@ -241,6 +243,10 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
             "\\udfff alone): the text was cut inside an emoji or another character; write the "
             "whole character")
     assert f"content/h.md:6: {half}" in err and f"content/i.md:4: {half}" in err
+    assert "content/l.md:3: error: JSON front matter: a comma after the last value: remove " \
+           "it (JSON allows none before '}')" in err
+    assert "content/m.md:3: error: JSON front matter: the front matter's '{' is never " \
+           "closed: end it with '}' on a line of its own, after this one" in err
     # as YAML and JSON say it (not TOML's "Cannot overwrite a value")
     assert "content/j.md:4: error: TOML front matter: 'title' is given twice, here and on " \
            "line 2: keep one of them" in err

@@ -186,9 +186,16 @@ def _split_at(text: str, first_end: int, delimiter: re.Pattern[str], mark: str,
 def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     """The line and words of a JSON mistake: a missing comma is said where it is missing,
     at the end of a value, not where the decoder noticed it (the next line)."""
+    before = text[:exc.pos].rstrip()
+    at = text.count("\n", 0, len(before)) + 1  # the line of the last thing written
+    if exc.msg == "Expecting property name enclosed in double quotes" and before.endswith(","):
+        return at, "a comma after the last value: remove it (JSON allows none before '}')"
     if exc.msg == "Expecting ',' delimiter":
-        return (text.count("\n", 0, len(text[:exc.pos].rstrip())) + 1,
-                "a comma is missing after the value that ends this line")
+        rest = text[exc.pos:].lstrip()
+        if not rest or not rest.startswith(('"', "{", "[")) and "}" not in text[exc.pos:]:
+            return at, "the front matter's '{' is never closed: end it with '}' on a line "\
+                       "of its own, after this one"
+        return at, "a comma is missing after the value that ends this line"
     return exc.lineno, exc.msg
 
 
