@@ -146,6 +146,13 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^content/general/visit\.md:5: error: image: expected a path, a URL or \{src, alt, "
         r"caption, credit\}, got a list$",
     ),
+    "an author mapping without its name": (
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\nauthor: {url: https://x.org/}\n---\n",
+        r"^content/general/visit\.md:5: error: author: an author written as a mapping needs "
+        r"its `name:` \(`author: \{name: Ann Lee, url: …\}`\), or write the names: "
+        r"`author: \[Ann Lee, Aman Orazov\]`$",
+    ),
     "an article as the image": (
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: one.md\n---\n",

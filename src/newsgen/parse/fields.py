@@ -134,8 +134,11 @@ class FieldReader:
         if self.undashed(node):
             return ()
         if isinstance(node, YMap) and not (named and node.get("name") is not None):
-            self.error(self.at(node, name), f"{name}: expected a list of text, like "
-                                            f"`{name}: [energy, transport]`, got a mapping")
+            self.error(self.at(node, name), (
+                f"{name}: an author written as a mapping needs its `name:` (`{name}: {{name: "
+                f"Ann Lee, url: …}}`), or write the names: `{name}: [Ann Lee, Aman Orazov]`")
+                if named else f"{name}: expected a list of text, like `{name}: [energy, "
+                              "transport]`, got a mapping")
             return ()
         if isinstance(node, YSeq):
             items = list(node.items)
