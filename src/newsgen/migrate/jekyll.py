@@ -234,8 +234,8 @@ class JekyllSite:
                         if p.source.get("permalink"))
         translated = [t for template in (self.template(None), *(
             urls.jekyll_template(raw) for raw, _ in given.most_common(5)))
-            for t in (_translate(template), _translate(template.replace(":categories/", "")))
-            if t]
+            for t in (urls.jekyll_pattern(template),
+                      urls.jekyll_pattern(template.replace(":categories/", ""))) if t]
         title = (scalar_text(self.config.get("title")) or scalar_text(self.config.get("name"))
                  or host(scalar_text(self.config.get("url"))) or "News")
         site = {k: v for k, v in self.config.items() if isinstance(k, str)}
@@ -381,22 +381,3 @@ class JekyllSite:
         style = str(self.config.get("permalink") or "date")
         pretty = style in ("pretty", ":pretty") or style.endswith("/")
         return urls.jekyll_page_url(rel, self.collections, pretty=pretty)
-
-
-_JEKYLL_TOKENS = {"categories": "{section}", "year": "{year}", "month": "{month}",
-                  "day": "{day}", "title": "{slug}", "slug": "{slug}", "name": "{slug}",
-                  "output_ext": ".html"}
-
-
-def _translate(template: str) -> str | None:
-    """A Jekyll permalink template as a newsgen permalink, or None."""
-    unknown: list[str] = []
-
-    def one(match: re.Match[str]) -> str:
-        value = _JEKYLL_TOKENS.get(match.group(1))
-        if value is None:
-            unknown.append(match.group(0))
-        return value or ""
-
-    out = re.sub(r":([a-z_]+?)(?=[^a-z_]|\Z|:)", one, template)
-    return None if unknown or out.count("{slug}") != 1 else out

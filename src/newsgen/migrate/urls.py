@@ -365,3 +365,22 @@ def _clean(path: str) -> str:
             continue
         parts.append(part)
     return "/".join(parts)
+
+
+_JEKYLL_TOKENS = {"categories": "{section}", "year": "{year}", "month": "{month}",
+                  "day": "{day}", "title": "{slug}", "slug": "{slug}", "name": "{slug}",
+                  "output_ext": ".html"}
+
+
+def jekyll_pattern(template: str) -> str | None:
+    """A Jekyll permalink template as a newsgen permalink, or None."""
+    unknown: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        value = _JEKYLL_TOKENS.get(match.group(1))
+        if value is None:
+            unknown.append(match.group(0))
+        return value or ""
+
+    out = re.sub(r":([a-z_]+?)(?=[^a-z_]|\Z|:)", one, template)
+    return None if unknown or out.count("{slug}") != 1 else out
