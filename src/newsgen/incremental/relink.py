@@ -37,9 +37,9 @@ from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, article_stem
 from newsgen.model.site import Entry, LanguageSite, Link, Site
 from newsgen.parse.markup import Body
-from newsgen.stages.references import own_path
 from newsgen.stages.related import Fills, signature
 from newsgen.stages.site import Linker
+from newsgen.stages.site_urls import own_path
 
 # What a save may change in an article and still patch the site; the rest is its shape.
 WORDS = frozenset({"title", "summary", "params", "body"})

@@ -19,8 +19,9 @@ from newsgen.parse.slugs import slugify
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
-from newsgen.stages.references import Placed, own_path
+from newsgen.stages.references import Placed
 from newsgen.stages.search import BUNDLE
+from newsgen.stages.site_urls import may_be_own, own_path
 
 
 def _paginate(items: tuple[Entry, ...], config: Config, base_url: str,
@@ -254,6 +255,7 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
     live = {e.article.source for e in site.entries}
     near = _Near(published, base)
+    own_test = may_be_own(site.config)
 
     @functools.cache
     def held() -> frozenset[str]:  # (made when a read-also URL names no page)
@@ -276,11 +278,14 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
                                  "is on this site, but no page or file of this build has "
                                  f"that path{near.hint(rel)}")
         body = bodies.get(a.source)
-        if body is None or not (body.links or body.absolute):
+        # a full URL is checked only when it may be the page of a held article of this site
+        full = [(u, line) for u, line in zip(body.absolute, body.absolute_lines, strict=False)
+                if own_test.match(u)] if body and body.absolute and own_test and held() else []
+        if body is None or not (body.links or full):
             continue
-        written = (*body.links, *body.absolute)
+        written = (*body.links, *(u for u, _ in full))
         at = (*body.link_lines, *(0,) * (len(body.links) - len(body.link_lines)),
-              *body.absolute_lines, *(0,) * (len(body.absolute) - len(body.absolute_lines)))
+              *(line for _, line in full))
         for i, link in enumerate(written):
             if i >= len(body.links):  # a full URL: another application's page, unless it
                 own = own_path(site.config, link)  # is a held article's of this site

@@ -9,16 +9,17 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import SplitResult, quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import Config
-from newsgen.model.content import Article, Asset, Image, RelatedItem, article_stem, split_url
+from newsgen.model.content import Article, Asset, Image, RelatedItem, article_stem
 from newsgen.model.site import Entry, LeadImage, Link, Section
 from newsgen.parse.markup import Body, names_markdown
 from newsgen.parse.slugs import slugify
 from newsgen.stages.loader import is_ignored
 from newsgen.stages.related import Fills, RelatedIndex
+from newsgen.stages.site_urls import own_path
 
 
 @dataclass
@@ -37,57 +38,6 @@ def _kept(line: int | None, item: RelatedItem) -> str:
     unused = "; this item's title is not used" if item.title else ""
     return f" (the first is kept{unused})" if line == item.line else (
         f" (the one on line {line} is kept{unused})")
-
-
-def own_path(config: Config, url: str) -> str | None:
-    """The site path of a full URL on this site's `base_url`, or on the one in
-    newsgen.yaml when --base-url or the dev server gives another ("general/a/").
-
-    Compared as a browser reads a URL: `http:` or `https:`, the host in any case, its
-    default port written or not, dot segments resolved, percent-encoding undone; a
-    folder's `index.html` is the folder."""
-    parts = split_url(url.strip())
-    origin = _origin(parts)
-    if parts is None or origin is None:
-        return None
-    path = _dots(unquote(parts.path) or "/")
-    for base in (config.base_url, *config.own_urls):
-        base_parts = split_url(base)
-        if base_parts is None or _origin(base_parts) != origin:
-            continue
-        base_path = unquote(base_parts.path).rstrip("/") + "/"
-        if not (path + "/").startswith(base_path):
-            continue
-        rel = path[len(base_path):]
-        if rel == "index.html" or rel.endswith("/index.html"):
-            rel = rel[:-len("index.html")]
-        return rel if not rel or rel.endswith("/") or "." in rel.rsplit("/", 1)[-1] \
-            else rel + "/"
-    return None
-
-
-_PORTS = {"http": 80, "https": 443}
-
-
-def _origin(parts: SplitResult | None) -> tuple[str, int | None] | None:
-    """A URL's host and its port when not the default one; None for a URL that is not
-    http(s) or names no host. (`http:` and `https:` alike: a site answers both.)"""
-    if parts is None or parts.scheme.lower() not in _PORTS or not parts.hostname:
-        return None
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    return parts.hostname.lower(), None if port == _PORTS[parts.scheme.lower()] else port
-
-
-def _dots(path: str) -> str:
-    """`/a/../b/` as a browser reads it: `/b/`."""
-    if "/." not in path and "//" not in path:
-        return path
-    found = posixpath.normpath(path)
-    found = "/" if found == "//" else found
-    return found if found.endswith("/") or not path.endswith("/") else found + "/"
 
 
 def nearest_file(path: str, paths: Iterable[str]) -> str | None:
