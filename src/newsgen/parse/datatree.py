@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from datetime import date, datetime, time
 from typing import Any
 
@@ -44,6 +43,8 @@ _SURROGATE_ESCAPE = re.compile(  # a high half not followed by a low one, or a l
 
 def parse_toml(text: str, line_offset: int = 0) -> YNode:
     """TOML text (between the `+++` lines) as a tree; raises YamlError with the line."""
+    import tomllib  # (here: a site without TOML front matter never pays its import)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
