@@ -81,36 +81,41 @@ def _fences(text: str) -> list[tuple[int, int]]:
 
 # Links a paragraph opens and never closes: Python-Markdown looks for each one's end
 # through the rest of the paragraph, so its time grows with their square (15 s for 5,000
-# `[a](b ` in one paragraph). A body whose paragraphs hold more, together, than one
-# paragraph of this many is refused.
+# `[a](b ` in one paragraph). A paragraph of more is refused. Code (fences, code spans)
+# and table rows (each cell is read alone) do not count.
 _UNCLOSED = 1000
 UNCLOSED = ("this paragraph opens {count} links or brackets that it never closes ('[' "
             "without ']', or '](' without ')'): Markdown's time grows with the square of "
             "that (minutes at a few thousand): close them, or write \\[ for a bracket")
+_NOT_COUNTED = re.compile(r"`[^`]*`|^[ \t]*\|.*$|^.* \| .*$", re.M)
 
 
 def unclosed_links(text: str) -> tuple[int, int] | None:
-    """(the line from 0 of the paragraph that opens the most links it never closes, how
-    many) when the body's paragraphs open too many (see `_UNCLOSED`); code fences aside."""
-    for start, end in reversed(_fences(text)):  # code: the same lines, no brackets
-        text = text[:start] + "\n" * text.count("\n", start, end) + text[end:]
-    cost, worst, line = 0, (0, 0), 0
+    """(the line from 0 of the first paragraph that opens too many links it never closes
+    (see `_UNCLOSED`), how many), or None."""
+    if text.count("[") <= _UNCLOSED and text.count("](") <= _UNCLOSED:
+        return None  # (most bodies: no paragraph can hold that many)
+    pieces, pos = [], 0
+    for start, end in _fences(text):  # code: the same lines, no brackets
+        pieces += [text[pos:start], "\n" * text.count("\n", start, end)]
+        pos = end
+    text = "".join([*pieces, text[pos:]])
+    line = 0
     for block in re.split(r"(\n[ \t]*\n)", text):
-        if "[" in block:
+        if block.count("[") > _UNCLOSED or block.count("](") > _UNCLOSED:
+            counted = _NOT_COUNTED.sub("", block)
             depth = deepest = 0
-            for found in re.finditer(r"\\.|\[|\]", block):
+            for found in re.finditer(r"\\.|\[|\]", counted):
                 if found[0] == "[":
                     depth += 1
                     deepest = max(deepest, depth)
                 elif found[0] == "]":
                     depth = max(depth - 1, 0)
-            parens = sum(1 for part in block.split("](")[1:] if ")" not in part)
-            count = max(deepest, parens)
-            cost += count * count
-            if count > worst[1]:
-                worst = (line, count)
+            parens = sum(1 for part in counted.split("](")[1:] if ")" not in part)
+            if max(deepest, parens) > _UNCLOSED:
+                return line, max(deepest, parens)
         line += block.count("\n")
-    return worst if cost > _UNCLOSED * _UNCLOSED else None
+    return None
 
 
 # A run of what Markdown nests without indentation: emphasis and link marks, quotes, and
