@@ -122,7 +122,9 @@ def test_an_alias_written_as_this_sites_full_url_under_a_base_path(tmp_path: Pat
         "newsgen.yaml": "base_url: https://x.org/news/\n",
         "content/general/a.md": article("A", aliases="\n  - https://x.org/news/old-full/"
                                         "\n  - https://old.example/news/legacy.html"
-                                        "\n  - /old-plain/"),
+                                        "\n  - /old-plain/"
+                                        "\n  - https://x.org/news/is-it-old%3F/"
+                                        "\n  - https://x.org:8080/news/port/"),
     })
     for extra in ([], ["--base-url", "https://staging.example/preview/"]):
         run = newsgen("build", "-s", site, "--now", NOW, *extra)
@@ -130,7 +132,9 @@ def test_an_alias_written_as_this_sites_full_url_under_a_base_path(tmp_path: Pat
         made = sorted(p.relative_to(site / "dist").as_posix()
                       for p in (site / "dist").rglob("*.html") if "old" in p.as_posix()
                       or "legacy" in p.as_posix())
-        assert made == ["news/legacy.html", "old-full/index.html", "old-plain/index.html"]
+        assert made == ["is-it-old?/index.html", "news/legacy.html", "old-full/index.html",
+                        "old-plain/index.html"]  # (decoded once, as a path alias is)
+        assert (site / "dist/news/port/index.html").is_file()  # another port: not this site
 
 
 def test_an_alias_that_takes_a_pages_path_or_leaves_the_site_is_an_error(

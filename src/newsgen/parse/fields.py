@@ -267,12 +267,19 @@ class FieldReader:
         base path: `https://x.org/news/old/`): its path from the site's root (`/old/`),
         as every other alias is written; the output is served at the base path."""
         parts, base = split_url(url.strip()), split_url(self.config.published_base_url)
-        if (parts is None or base is None or parts.scheme.lower() not in ("http", "https")
-                or not parts.hostname or parts.hostname != (base.hostname or "").lower()):
+        try:
+            if (parts is None or base is None or parts.scheme.lower() not in ("http", "https")
+                    or not parts.hostname or parts.hostname != (base.hostname or "").lower()
+                    or (parts.port or 0) != (base.port or 0)):  # (another port: not this)
+                return url
+        except ValueError:  # a port that is no number
             return url
-        prefix = unquote(base.path).rstrip("/") + "/"
-        path = unquote(parts.path)
-        return "/" + path[len(prefix):] if prefix != "/" and path.startswith(prefix) else url
+        base_parts = [unquote(p) for p in base.path.split("/") if p]
+        raw = [p for p in parts.path.split("/") if p]  # (as written: alias_path unquotes)
+        if not base_parts or [unquote(p) for p in raw[:len(base_parts)]] != base_parts:
+            return url
+        rest = "/".join(raw[len(base_parts):])
+        return "/" + rest + ("/" if rest and parts.path.endswith("/") else "")
 
     def image(self, node: YNode) -> Image | None:
         if isinstance(node, YScalar):
