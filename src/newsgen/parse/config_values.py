@@ -176,9 +176,9 @@ class Checker:
                 hint = did_you_mean(k.text, i18n.LABEL_KEYS)
                 self.error(k.line, f"{name}: unknown label '{k.text}'{hint}")
                 continue
-            if (problem := i18n.label_problem(k.text, text)) is not None:
-                self.error(v.line, f"{name}.{k.text}: {problem}")
-                continue
+            if (problem := i18n.label_problem(k.text, text)) is not None:  # (shown as
+                self.reporter.warning(self.path, v.line,  # written: a site template may
+                                      f"{name}.{k.text}: {problem}")  # give it more)
             if not text.strip():
                 self.reporter.warning(self.path, v.line, f"{name}.{k.text}: empty: pages "
                                       "show nothing where this label goes (leave the key "

@@ -172,18 +172,20 @@ def label_problem(key: str, text: str) -> str | None:
     """What is wrong with a site's own words for a label: a `{name}` the label is never
     given (`{sectoin}`, `{0}`), or a brace never closed; None when nothing is."""
     english = _catalog("en")
-    known = set(_PLACEHOLDER.findall(" ".join(
-        (english.values.get(key, ""), *english.forms.get(key, ())))))
+    words = " ".join((english.values.get(key, ""), *english.forms.get(key, ())))
+    # (a label with plural forms is given its `count`)
+    known = set(_PLACEHOLDER.findall(words)) | ({"count"} if key in english.forms else set())
     for name in _PLACEHOLDER.findall(text):
         if name not in known:
             given = ", ".join(f"{{{k}}}" for k in sorted(known)) or "none"
             hint = closest(name, known)
-            return (f"'{{{name}}}' is not a value of this label (it has: {given})"
+            return (f"'{{{name}}}' is not a value the theme gives this label (it gives: "
+                    f"{given}); it is shown as written"
                     + (f"; did you mean '{{{hint}}}'?" if hint else ""))
     rest = _PLACEHOLDER.sub("", text)
     if "{" in rest or "}" in rest:
-        return ("a brace that is not part of a {name} (write the value's name between "
-                "{ and }, like 'Page {n}')")
+        return ("a brace that is not part of a {name} is shown as written (a value is "
+                "written by its name between { and }, like 'Page {n}')")
     return None
 
 
