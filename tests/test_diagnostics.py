@@ -576,7 +576,8 @@ def test_links_to_an_article_that_failed_to_load_get_no_second_message(
         "content/general/ferry.md": article("Broken", date="2024-13-45"),
         "content/general/ferry2.md": article("Another ferry"),
         "content/general/ref.md": article(
-            "Ref", body="[abs](/general/ferry/) and [old](/general/ferry.html)",
+            "Ref", body="[abs](/general/ferry/) and [old](/general/ferry.html)\n\n"
+                        "[other](/generl/ferry/)",
             related="\n  - ferry\n  - general/ferry.md"
                     "\n  - https://news.example.org/general/ferry/"),
     })
@@ -584,7 +585,11 @@ def test_links_to_an_article_that_failed_to_load_get_no_second_message(
     assert run.code == 1
     assert [d for d in run.err.splitlines() if "content/" in d] == [
         "content/general/ferry.md:3: error: date: '2024-13-45' is not a date "
-        "(write 2024-12-18 or 2024-12-18 10:30)"], run.err
+        "(write 2024-12-18 or 2024-12-18 10:30)",
+        # another folder's: not its page, so said in this run too
+        "content/general/ref.md:13: error: link '/generl/ferry/': no page or file of this "
+        "build has that path (link an article by its .md file, or a file by its path beside "
+        "the article)"], run.err
 
 
 def test_a_template_error_does_not_hide_another_templates_syntax_error(

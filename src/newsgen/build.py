@@ -243,7 +243,7 @@ def build(options: BuildOptions, reporter: Reporter,
         if any(a.source == "static/robots.txt" for a in site.assets):  # the site's own
             robots_sitemaps(config, published, reporter)
         dead_site_links(site, articles, bodies, published, reporter,
-                        linked.linker.by_content.values(), linked.linker.broken_slugs)
+                        linked.linker.by_content.values(), linked.linker.broken)
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
         from newsgen.stages.template_check import missing_hooks, missing_macros

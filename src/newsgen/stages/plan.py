@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import OUTPUT_MARK, Config
-from newsgen.model.content import Article
+from newsgen.model.content import Article, article_stem
 from newsgen.model.site import Entry, Site
 from newsgen.parse.config_values import NAME_MAX
 from newsgen.parse.markup import Body, names_markdown
@@ -247,9 +247,9 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     those), gets a warning: not an error, since a full URL is how an article
     links a page that another application on the host serves.
 
-    A path whose last name is the slug of an article file that failed to load (`broken`,
-    newsgen.stages.site.Linker.broken_slugs) is that article's: its own errors say why
-    it is missing, and no second message does."""
+    A path whose last name is the slug of an article file that failed to load (`broken`:
+    their paths under content/), in a folder of the name of that file's, is that
+    article's: its own errors say why it is missing, and no second message does."""
     base = site.config.published_base_path
     say = reporter.error if site.config.checks.dead_links == "error" else reporter.warning
     search = {ls.lang.prefix + BUNDLE for ls in site.languages} if site.config.search else ()
@@ -261,8 +261,14 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     def held() -> frozenset[str]:  # (made when a read-also URL names no page)
         return frozenset(p.url for p in placed if not p.published)
 
+    gone = {(slugify(stem.rsplit("/", 1)[-1]), slugify(stem.rsplit("/", 2)[-2])
+             if "/" in stem else "") for path in broken if (stem := article_stem(path))}
+
     def failed(rel: str) -> bool:  # (an article that failed to load: its own errors)
-        return bool(broken) and _last_name(rel) in broken
+        if not gone:
+            return False
+        name, folders = _last_name(rel), {slugify(p) for p in rel.split("/")[:-1] if p}
+        return any(name == n and (not f or f in folders) for n, f in gone)
 
     def found(rel: str) -> bool:
         if rel == "" or rel.endswith("/"):
