@@ -637,8 +637,9 @@ def test_a_template_that_extends_itself_is_told_how_to_extend_the_theme(
     assert run.code == 1
     assert run.errors() == [
         "templates/article.html:1: error: while rendering /general/a/index.html: templates "
-        "extend or include each other without end (to extend the theme's article.html, "
-        'write {% extends "builtin/article.html" %})'], run.err
+        "extend, include or call each other without end (a template that extends itself: to "
+        'extend the theme\'s article.html, write {% extends "builtin/article.html" %}; or a '
+        "macro that calls itself)"], run.err
 
 
 def test_an_updated_time_still_ahead_is_a_warning_until_it_passes(tmp_path: Path) -> None:
@@ -657,3 +658,12 @@ def test_an_updated_time_still_ahead_is_a_warning_until_it_passes(tmp_path: Path
         assert [w for w in run.warnings() if "updated" in w] == [warned], run.err
     run = newsgen("build", "-s", site, "--now", "2025-06-01 10:01")
     assert not [w for w in run.warnings() if "updated" in w], run.err
+    # published ahead with --future: its `updated` no later than its own date is no slip
+    run = newsgen("build", "-s", site, "--now", NOW, "--future")
+    assert [w for w in run.warnings() if "updated" in w and "b.md" in w] == [
+        "content/general/b.md:5: warning: updated: 2030-02-01 00:00 is still ahead: the "
+        "page, sitemap and feed say it changed then; a typo?"], run.err
+    write_site(site, {"content/general/b.md": article("B", date="2030-01-01",
+                                                      updated="2030-01-01")})
+    run = newsgen("build", "-s", site, "--now", NOW, "--future")
+    assert not [w for w in run.warnings() if "updated" in w and "b.md" in w], run.err

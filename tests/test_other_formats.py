@@ -219,6 +219,11 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
         "content/i.md": '{\n  "title": "I",\n  "date": "2024-12-18",\n'
                         '  "x\\udc00": 1\n}\n\nBody.\n',
         "content/l.md": '{\n  "title": "L",\n  "date": "2024-12-18",\n}\n\nBody.\n',
+        "content/n.md": "{\n  \"title\": \"N\",\n  'tags': ['a']\n}\n\nBody.\n",
+        "content/o.md": '+++\ntitle = "O"\n[params]\ntitle = "x"\ntitle = "y"\n[a.b]\nc = 1\n'
+                        '+++\n\nBody.\n',
+        "content/p.md": '+++\ntitle = "P"\n[a.b]\nc = 1\n[a.b]\nd = 2\n+++\n\nBody.\n',
+        "content/q.md": "---\ntitle: Q\ndate: 2024-12-18\ntags: [a, *b]\n---\n\nBody.\n",
         "content/m.md": '{\n  "title": "M",\n  "date": "2024-12-18"\n\nBody text.\n',
         "content/j.md": '+++\ntitle = "J"\ndate = 2024-12-18\ntitle = "Again"\n+++\n\nBody.\n',
         "content/k.md": '+++\ntitle = "K"\n[image]\nsrc = "a.jpg"\n[image]\nsrc = "b.jpg"\n'
@@ -251,6 +256,14 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
            "it (JSON allows none before '}')" in err
     assert "content/m.md:3: error: JSON front matter: the front matter's '{' is never " \
            "closed: end it with '}' on a line of its own, after this one" in err
+    assert "content/n.md:3: error: JSON front matter: a key must be in double quotes in " \
+           'JSON ("tags": …)' in err
+    assert "content/o.md:5: error: TOML front matter: 'title' is given twice, here and on " \
+           "line 4: keep one of them" in err  # (the line 2 title is another table's)
+    assert "content/p.md:5: error: TOML front matter: [a.b] is given twice: keep one of " \
+           "them" in err
+    assert "content/q.md:4: error: a word that starts with '*' is read as YAML syntax (an " \
+           'alias of an anchor that is not there): put it in quotes, like "*b"' in err
     # as YAML and JSON say it (not TOML's "Cannot overwrite a value")
     assert "content/j.md:4: error: TOML front matter: 'title' is given twice, here and on " \
            "line 2: keep one of them" in err

@@ -106,8 +106,11 @@ def image(source: Source) -> str | dict[str, str] | None:
 def plain(text: str) -> str:
     """Text that an old site wrote with HTML in it (`<a href=…>`), as the text it shows:
     a summary or a description is text to newsgen, and would show the tags."""
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()
-                    if "<" in text else text.split())
+    if "<" in text:  # a tag that breaks a line is a space, another nothing (`<b>x</b>:`)
+        text = re.sub(r"<(?:br|/?(?:p|div|li|ul|ol|h\d|tr|td|th|blockquote))\b[^<>]*>", " ",
+                      text, flags=re.I)
+        text = html.unescape(re.sub(r"</?[A-Za-z][^<>]*>|<!--.*?-->", "", text))
+    return " ".join(text.split())
 
 
 def newsgen_fields(source: Source, kind: str, section: str | None, tz: tzinfo,

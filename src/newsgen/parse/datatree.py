@@ -80,14 +80,17 @@ def _toml_hint(lines: list[str], message: str, offset: int) -> str:
     (the last of `lines`, the lines up to it)."""
     pair = _TOML_PAIR.fullmatch(lines[-1]) if lines else None
     twice = re.fullmatch(r"Cannot declare \((.*?),?\) twice", message)
-    if twice is not None:  # a table: `[image]` twice
-        return f"[{twice[1].strip(chr(39))}] is given twice: keep one of them"
+    if twice is not None:  # a table: `[image]` twice (said as `('params', 'box')`)
+        name = ".".join(a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", twice[1]))
+        return f"[{name or twice[1]}] is given twice: keep one of them"
     if pair is None:
         return message
     key, value = pair.groups()
     if message == "Cannot overwrite a value":
-        first = next((i + 1 + offset for i, text in enumerate(lines[:-1])
-                      if (p := _TOML_PAIR.fullmatch(text)) and p[1] == key), None)
+        table = max((i for i, text in enumerate(lines[:-1])  # the same table's lines
+                     if text.lstrip().startswith("[")), default=-1)
+        first = next((i + 1 + offset for i, text in enumerate(lines[:-1]) if i > table
+                      and (p := _TOML_PAIR.fullmatch(text)) and p[1] == key), None)
         where = f", here and on line {first}" if first else ""
         return f"'{key}' is given twice{where}: keep one of them"
     if key.lower() in _DATE_KEYS and value[:1].isdigit():

@@ -188,8 +188,11 @@ def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     at the end of a value, not where the decoder noticed it (the next line)."""
     before = text[:exc.pos].rstrip()
     at = text.count("\n", 0, len(before)) + 1  # the line of the last thing written
-    if exc.msg == "Expecting property name enclosed in double quotes" and before.endswith(","):
+    if exc.msg == "Expecting property name enclosed in double quotes" and before.endswith(
+            ",") and text[exc.pos:exc.pos + 1] == "}":
         return at, "a comma after the last value: remove it (JSON allows none before '}')"
+    if exc.msg == "Expecting property name enclosed in double quotes":
+        return exc.lineno, "a key must be in double quotes in JSON (\"tags\": …)"
     if exc.msg == "Expecting ',' delimiter":
         rest = text[exc.pos:].lstrip()
         if not rest or not rest.startswith(('"', "{", "[")) and "}" not in text[exc.pos:]:

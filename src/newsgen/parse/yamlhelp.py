@@ -117,12 +117,16 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
     # A value that starts with a character YAML reads as syntax.
     if kv is not None and kv[1][:1] in _SPECIAL_START and (
             "cannot start any token" in problem or "expected key" in problem
-            or problem == "found undefined alias" or "expected node content" in problem
+            or (problem == "found undefined alias" and kv[1][:1] == "*")
+            or ("expected node content" in problem and kv[1][:1] in "]}")
             or "alphabetic or numeric" in problem or (context or "").startswith(
                 ("while scanning an alias", "while scanning an anchor", "while scanning a tag"))):
         first = kv[1][0]
         return line, _quote_fix(kv[0], kv[1], f"a value that starts with '{first}' is read as "
                                               f"YAML syntax ({_SPECIAL_START[first]})")
+    if problem == "found undefined alias":  # `tags: [a, *b]`: an item, not the value
+        return line, ("a word that starts with '*' is read as YAML syntax (an alias of an "
+                      "anchor that is not there): put it in quotes, like \"*b\"")
     if problem.startswith("exceeded maximum nesting depth"):
         return line, ("lists or mappings nested inside each other deeper than YAML reads: "
                       "flatten them")

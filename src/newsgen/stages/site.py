@@ -295,7 +295,7 @@ class Linker(References, Naming):
         changes: list[datetime] = []
         for p in placed:
             a = p.article
-            if p.published and a.updated is not None and a.updated > self.now:
+            if p.published and a.updated is not None and a.updated > max(self.now, a.date):
                 changes.append(a.updated)
                 self.reporter.warning(a.source, a.line_of("updated"), f"updated: "
                                       f"{a.updated.astimezone(self.config.tz):%Y-%m-%d %H:%M} "

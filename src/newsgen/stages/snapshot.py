@@ -68,8 +68,9 @@ def failure_message(exc: BaseException, name: str) -> str:
     if isinstance(exc, TemplateError):
         return str(exc)
     if isinstance(exc, RecursionError):  # `{% extends "article.html" %}` in article.html
-        return (f"templates extend or include each other without end (to extend the "
-                f"theme's {name}, write {{% extends \"builtin/{name}\" %}})")
+        return ("templates extend, include or call each other without end (a template "
+                f"that extends itself: to extend the theme's {name}, write {{% extends "
+                f"\"builtin/{name}\" %}}; or a macro that calls itself)")
     return f"{type(exc).__name__}: {exc}"
 
 
