@@ -224,7 +224,8 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
                         '+++\n\nBody.\n',
         "content/p.md": '+++\ntitle = "P"\n[a.b]\nc = 1\n[a.b]\nd = 2\n+++\n\nBody.\n',
         "content/q.md": "---\ntitle: Q\ndate: 2024-12-18\ntags: [a, *b]\n---\n\nBody.\n",
-        "content/m.md": '{\n  "title": "M",\n  "date": "2024-12-18"\n\nBody text.\n',
+        "content/m.md": '{\n  "title": "M",\n  "date": "2024-12-18"\n\nBody text.\n\n'
+                        '```\nif (x) { y(); }\n```\n',
         "content/j.md": '+++\ntitle = "J"\ndate = 2024-12-18\ntitle = "Again"\n+++\n\nBody.\n',
         "content/k.md": '+++\ntitle = "K"\n[image]\nsrc = "a.jpg"\n[image]\nsrc = "b.jpg"\n'
                         '+++\n\nBody.\n',

@@ -195,7 +195,7 @@ def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
         return exc.lineno, "a key must be in double quotes in JSON (\"tags\": …)"
     if exc.msg == "Expecting ',' delimiter":
         rest = text[exc.pos:].lstrip()
-        if not rest or not rest.startswith(('"', "{", "[")) and "}" not in text[exc.pos:]:
+        if not rest or not re.match(r'["{\[]|-?\d|(?:true|false|null)\b', rest):  # the body
             return at, "the front matter's '{' is never closed: end it with '}' on a line "\
                        "of its own, after this one"
         return at, "a comma is missing after the value that ends this line"
