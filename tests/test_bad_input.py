@@ -140,6 +140,12 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^content/general/visit\.md: error: not UTF-8 text; it looks like UTF-16 without a "
         r"byte-order mark: save it as UTF-8$",
     ),
+    "links never closed beside a pipe and an escaped backtick": (  # (no table, no code)
+        "content/general/visit.md",
+        "---\ntitle: V\ndate: 2024-12-01\nsection: General\n---\n\nPrice \\` "
+        + "[a](b | c\n" * 3000 + "`\n",
+        r"^content/general/visit\.md:7: error: this paragraph opens 3000 links or brackets",
+    ),
     "a list as the image": (  # (Hugo's list of images is `images:`: its first is read)
         "content/general/visit.md",
         "---\ntitle: V\ndate: 2024-12-01\nsection: General\nimage: [a.png, b.png]\n---\n",

@@ -81,29 +81,36 @@ def _fences(text: str) -> list[tuple[int, int]]:
 
 # Links a paragraph opens and never closes: Python-Markdown looks for each one's end
 # through the rest of the paragraph, so its time grows with their square (15 s for 5,000
-# `[a](b ` in one paragraph). A paragraph of more is refused. Code (fences, code spans)
-# and table rows (each cell is read alone) do not count.
-_UNCLOSED = 1000
+# `[a](b ` in one paragraph, 0.3 s for 1,000). A body whose paragraphs cost together more
+# than one of `_UNCLOSED` (about a second) is refused; code spans and the rows of a table
+# (each cell is read alone) do not count, nor do code fences.
+_UNCLOSED = 2000
+_FEW = 100  # a paragraph of fewer costs nothing worth counting
 UNCLOSED = ("this paragraph opens {count} links or brackets that it never closes ('[' "
             "without ']', or '](' without ')'): Markdown's time grows with the square of "
             "that (minutes at a few thousand): close them, or write \\[ for a bracket")
-_NOT_COUNTED = re.compile(r"`[^`]*`|^[ \t]*\|.*$|^.* \| .*$", re.M)
+# Markdown's own code span (markdown.inlinepatterns.BACKTICK_RE), read before links
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.S)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$",
+                         re.M)
 
 
 def unclosed_links(text: str) -> tuple[int, int] | None:
-    """(the line from 0 of the first paragraph that opens too many links it never closes
-    (see `_UNCLOSED`), how many), or None."""
+    """(the line from 0 of the paragraph that opens the most links it never closes, how
+    many) when the body's paragraphs open too many (see `_UNCLOSED`), or None."""
     if text.count("[") <= _UNCLOSED and text.count("](") <= _UNCLOSED:
-        return None  # (most bodies: no paragraph can hold that many)
+        return None  # (most bodies: too few to cost anything)
     pieces, pos = [], 0
     for start, end in _fences(text):  # code: the same lines, no brackets
         pieces += [text[pos:start], "\n" * text.count("\n", start, end)]
         pos = end
     text = "".join([*pieces, text[pos:]])
-    line = 0
+    cost, worst, line = 0, (0, 0), 0
     for block in re.split(r"(\n[ \t]*\n)", text):
-        if block.count("[") > _UNCLOSED or block.count("](") > _UNCLOSED:
-            counted = _NOT_COUNTED.sub("", block)
+        if block.count("[") >= _FEW or block.count("](") >= _FEW:
+            counted = _CODE_SPAN.sub("", block)
+            if _TABLE_RULE.search(counted):  # a table: its cells are read one by one
+                counted = "\n".join(r for r in counted.split("\n") if "|" not in r)
             depth = deepest = 0
             for found in re.finditer(r"\\.|\[|\]", counted):
                 if found[0] == "[":
@@ -112,10 +119,12 @@ def unclosed_links(text: str) -> tuple[int, int] | None:
                 elif found[0] == "]":
                     depth = max(depth - 1, 0)
             parens = sum(1 for part in counted.split("](")[1:] if ")" not in part)
-            if max(deepest, parens) > _UNCLOSED:
-                return line, max(deepest, parens)
+            count = max(deepest, parens)
+            cost += count * count if count >= _FEW else 0
+            if count > worst[1]:  # (its first line with text)
+                worst = (line + len(block) - len(block.lstrip("\n")), count)
         line += block.count("\n")
-    return None
+    return worst if cost > _UNCLOSED * _UNCLOSED else None
 
 
 # A run of what Markdown nests without indentation: emphasis and link marks, quotes, and
