@@ -775,3 +775,21 @@ def test_a_full_url_to_a_scheduled_articles_page_is_a_dead_link(tmp_path: Path) 
         "file of this build has that path: it is the page of an article this build does not "
         "publish (a draft or scheduled), so the link would be dead, and show its URL"], run.err
     assert newsgen("build", "-s", site, "--now", "2030-01-02").code == 0
+
+
+@pytest.mark.parametrize(("base", "url", "path"), [
+    ("https://x.org/", "HTTPS://X.ORG:443/a/b/index.html", "a/b/"),
+    ("http://[::1]:8000/", "http://[::1]:8000/general/s/", "general/s/"),
+    ("https://u@x.org/news/", "https://me@x.org/news/c", "c/"),
+    ("https://x.org/news/", "https://x.org.evil/news/c/", None),
+    ("https://x.org/news/", "https://x.org/other/c/", None),
+])
+def test_this_sites_own_urls_are_told_from_others(base: str, url: str, path: str | None) -> None:
+    """The quick host test never turns away a URL that the full comparison takes."""
+    from newsgen.model.config import Config
+    from newsgen.stages.site_urls import may_be_own, own_path
+
+    config = Config(root=Path("."), base_url=base)
+    test = may_be_own(config)
+    assert own_path(config, url) == path
+    assert test is not None and (test.match(url) is not None or path is None)

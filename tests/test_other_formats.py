@@ -124,7 +124,8 @@ def test_an_alias_written_as_this_sites_full_url_under_a_base_path(tmp_path: Pat
                                         "\n  - https://old.example/news/legacy.html"
                                         "\n  - /old-plain/"
                                         "\n  - https://x.org/news/is-it-old%3F/"
-                                        "\n  - https://x.org:8080/news/port/"),
+                                        "\n  - https://x.org:8080/news/port/"
+                                        "\n  - https://x.org:443/news/old-port/"),
     })
     for extra in ([], ["--base-url", "https://staging.example/preview/"]):
         run = newsgen("build", "-s", site, "--now", NOW, *extra)
@@ -133,7 +134,7 @@ def test_an_alias_written_as_this_sites_full_url_under_a_base_path(tmp_path: Pat
                       for p in (site / "dist").rglob("*.html") if "old" in p.as_posix()
                       or "legacy" in p.as_posix())
         assert made == ["is-it-old?/index.html", "news/legacy.html", "old-full/index.html",
-                        "old-plain/index.html"]  # (decoded once, as a path alias is)
+                        "old-plain/index.html", "old-port/index.html"]  # (decoded once)
         assert (site / "dist/news/port/index.html").is_file()  # another port: not this site
 
 

@@ -25,6 +25,7 @@ from newsgen.parse.yamltree import (
     describe,
 )
 
+_PORTS = {"http": 80, "https": 443}
 # Fields as Hugo and Jekyll sites write them, and the newsgen field each one is read as.
 # The newsgen name wins when a file gives both.
 ALIASES = {
@@ -270,7 +271,8 @@ class FieldReader:
         try:
             if (parts is None or base is None or parts.scheme.lower() not in ("http", "https")
                     or not parts.hostname or parts.hostname != (base.hostname or "").lower()
-                    or (parts.port or 0) != (base.port or 0)):  # (another port: not this)
+                    or (parts.port or _PORTS.get(parts.scheme.lower())) != (  # (another
+                        base.port or _PORTS.get(base.scheme.lower()))):  # port: not this)
                 return url
         except ValueError:  # a port that is no number
             return url

@@ -22,7 +22,7 @@ def own_path(config: Config, url: str) -> str | None:
     bases = _bases((config.base_url, *config.own_urls))
     # (most URLs are other sites': told by their host alone, before a whole parse)
     host = url.partition("//")[2].partition("/")[0].rpartition("@")[2].lower()
-    if not bases or not any(host.startswith(name) for name, _, _ in bases):
+    if not bases or not any(name in host for name, _, _ in bases):
         return None
     parts = split_url(url.strip())
     origin = _origin(parts)
@@ -54,7 +54,7 @@ def may_be_own(config: Config) -> re.Pattern[str] | None:
 def _host_test(hosts: tuple[str, ...]) -> re.Pattern[str] | None:
     if not hosts:
         return None
-    names = "|".join(re.escape(h) for h in dict.fromkeys(hosts))
+    names = "|".join(re.escape(f"[{h}]" if ":" in h else h) for h in dict.fromkeys(hosts))
     return re.compile(rf"\s*https?://(?:[^/?#@]*@)?(?:{names})(?::\d*)?(?:[/?#]|\s*$)", re.I)
 
 
