@@ -592,6 +592,22 @@ def test_links_to_an_article_that_failed_to_load_get_no_second_message(
         "the article)"], run.err
 
 
+def test_without_a_folder_in_the_permalink_a_failed_articles_name_is_its_page(
+        tmp_path: Path) -> None:
+    """Under `/{year}/{slug}/` the failed article's page has no folder of its file's in
+    it: a link by its name is its page, and gets no second message."""
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "permalink: /{year}/{slug}/\n",
+        "content/general/broke.md": article("Broke", date="2024-13-45"),
+        "content/general/ref.md": article("Ref", body="See [it](/2024/broke/)."),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert [e for e in run.errors() if "content/" in e] == [
+        "content/general/broke.md:3: error: date: '2024-13-45' is not a date (write "
+        "2024-12-18 or 2024-12-18 10:30)"], run.err
+
+
 def test_a_template_error_does_not_hide_another_templates_syntax_error(
         tmp_path: Path) -> None:
     """All of them in one run: the article page fails before it includes read_also.html,

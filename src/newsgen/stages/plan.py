@@ -264,11 +264,13 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     gone = {(slugify(stem.rsplit("/", 1)[-1]), slugify(stem.rsplit("/", 2)[-2])
              if "/" in stem else "") for path in broken if (stem := article_stem(path))}
 
+    by_folder = "{section}" in site.config.permalink  # (else its URL has no folder)
+
     def failed(rel: str) -> bool:  # (an article that failed to load: its own errors)
         if not gone:
             return False
         name, folders = _last_name(rel), {slugify(p) for p in rel.split("/")[:-1] if p}
-        return any(name == n and (not f or f in folders) for n, f in gone)
+        return any(name == n and (not f or f in folders or not by_folder) for n, f in gone)
 
     def found(rel: str) -> bool:
         if rel == "" or rel.endswith("/"):
