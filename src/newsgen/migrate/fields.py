@@ -106,10 +106,11 @@ def image(source: Source) -> str | dict[str, str] | None:
 def plain(text: str) -> str:
     """Text that an old site wrote with HTML in it (`<a href=…>`), as the text it shows:
     a summary or a description is text to newsgen, and would show the tags."""
-    if "<" in text:  # a tag that breaks a line is a space, another nothing (`<b>x</b>:`)
-        text = re.sub(r"<(?:br|/?(?:p|div|li|ul|ol|h\d|tr|td|th|blockquote))\b[^<>]*>", " ",
-                      text, flags=re.I)
-        text = html.unescape(re.sub(r"</?[A-Za-z][^<>]*>|<!--.*?-->", "", text))
+    if "<" in text:  # an inline tag is nothing (`<b>x</b>:`), any other a space
+        text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+        text = re.sub(r"</?(?:a|abbr|b|cite|code|em|i|kbd|mark|q|s|small|span|strong|sub|"
+                      r"sup|time|u)\b[^<>]*>", "", text, flags=re.I)
+        text = html.unescape(re.sub(r"</?[A-Za-z][^<>]*>", " ", text))
     return " ".join(text.split())
 
 

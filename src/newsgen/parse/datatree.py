@@ -71,6 +71,7 @@ def _beyond(text: str, line_offset: int, kind: str, exc: Exception) -> YamlError
     return YamlError(f"{kind} front matter: {message}", line + line_offset)
 
 
+_TOML_HEADER = re.compile(r"\s*\[\[?\s*[A-Za-z0-9_\-\"'. ]+\]\]?\s*(?:#.*)?")
 _TOML_PAIR = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
 _DATE_KEYS = {"date", "updated", "lastmod", "expirydate", "publishdate", "expiry_date"}
 
@@ -81,14 +82,16 @@ def _toml_hint(lines: list[str], message: str, offset: int) -> str:
     pair = _TOML_PAIR.fullmatch(lines[-1]) if lines else None
     twice = re.fullmatch(r"Cannot declare \((.*?),?\) twice", message)
     if twice is not None:  # a table: `[image]` twice (said as `('params', 'box')`)
-        name = ".".join(a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", twice[1]))
-        return f"[{name or twice[1]}] is given twice: keep one of them"
+        header = lines[-1].strip() if lines and lines[-1].lstrip().startswith("[") else None
+        name = header or "[" + ".".join(
+            a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", twice[1])) + "]"
+        return f"{name} is given twice: keep one of them"
     if pair is None:
         return message
     key, value = pair.groups()
     if message == "Cannot overwrite a value":
         table = max((i for i, text in enumerate(lines[:-1])  # the same table's lines
-                     if text.lstrip().startswith("[")), default=-1)
+                     if _TOML_HEADER.fullmatch(text)), default=-1)
         first = next((i + 1 + offset for i, text in enumerate(lines[:-1]) if i > table
                       and (p := _TOML_PAIR.fullmatch(text)) and p[1] == key), None)
         where = f", here and on line {first}" if first else ""

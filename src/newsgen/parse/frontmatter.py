@@ -188,6 +188,11 @@ def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     at the end of a value, not where the decoder noticed it (the next line)."""
     before = text[:exc.pos].rstrip()
     at = text.count("\n", 0, len(before)) + 1  # the line of the last thing written
+    never_closed = ("the front matter's '{' is never closed: end it with '}' on a line of "
+                    "its own, after this one")
+    if exc.msg in ("Expecting ',' delimiter", "Expecting property name enclosed in double "
+                   "quotes") and re.search(r"\n[ \t]*\n", text[len(before):exc.pos]):
+        return at, never_closed  # (a blank line, then the body)
     if exc.msg == "Expecting property name enclosed in double quotes" and before.endswith(
             ",") and text[exc.pos:exc.pos + 1] == "}":
         return at, "a comma after the last value: remove it (JSON allows none before '}')"
@@ -196,8 +201,7 @@ def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     if exc.msg == "Expecting ',' delimiter":
         rest = text[exc.pos:].lstrip()
         if not rest or not re.match(r'["{\[]|-?\d|(?:true|false|null)\b', rest):  # the body
-            return at, "the front matter's '{' is never closed: end it with '}' on a line "\
-                       "of its own, after this one"
+            return at, never_closed
         return at, "a comma is missing after the value that ends this line"
     return exc.lineno, exc.msg
 
