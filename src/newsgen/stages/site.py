@@ -19,7 +19,7 @@ from newsgen.parse.slugs import section_slug, slugify
 from newsgen.stages.naming import Naming
 from newsgen.stages.references import Placed, References
 from newsgen.stages.related import Fills, RelatedIndex
-from newsgen.stages.typos import NearNames
+from newsgen.stages.translations import translation_groups
 
 # --------------------------------------------------------------------------- linking
 
@@ -238,7 +238,7 @@ class Linker(References, Naming):
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
         self.by_content, self.by_slug, self.index = by_content, by_slug, index
         self.affected = index.affected(self.fills) if self.config.read_also.fill else set()
-        translations = self.translations(list(entries.values()))
+        translations = translation_groups(self.config, self.reporter, list(entries.values()))
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
             final[source] = entry.linked(
@@ -312,48 +312,6 @@ class Linker(References, Naming):
                     f"date: {local:%Y-%m-%d} is {span} ahead: a typo? (the article waits "
                     f"until then; checks.far_future_days is {days})")
         return changes
-
-    def translations(self, entries: list[Entry]) -> dict[str, list[Entry]]:
-        groups: dict[str, list[Entry]] = defaultdict(list)
-        for e in entries:
-            if e.article.translation_key:
-                groups[e.article.translation_key].append(e)
-        self._lonely_keys(groups)
-        order = {lang.code: i for i, lang in enumerate(self.config.languages)}
-        out: dict[str, list[Entry]] = {}
-        for key, group in groups.items():
-            by_lang: dict[str, Entry] = {}
-            for e in sorted(group, key=lambda e: e.article.source):
-                first = by_lang.get(e.lang)
-                if first is not None:
-                    self.reporter.error(
-                        e.article.source, e.article.line_of("translation_key"),
-                        f"translation_key '{key}' is also used by {first.article.source} "
-                        f"in the same language ({e.lang})")
-                    continue
-                by_lang[e.lang] = e
-            members = sorted(by_lang.values(), key=lambda e: order.get(e.lang, 99))
-            for e in members:
-                out[e.article.source] = [m for m in members if m is not e]
-        return out
-
-    def _lonely_keys(self, groups: dict[str, list[Entry]]) -> None:
-        """A translation_key written by hand that no other article shares, and that is
-        one letter off a key other languages share, is a typo that drops the links."""
-        lonely = [g[0] for g in groups.values()
-                  if len(g) == 1 and g[0].article.line_of("translation_key")]
-        if not lonely:
-            return
-        shared = {k: {e.lang for e in g} for k, g in groups.items() if len(g) > 1}
-        near = NearNames(shared)
-        for e in lonely:
-            key = e.article.translation_key or ""
-            meant = near.one_letter_off(key)
-            if meant is not None and e.lang not in shared[meant]:
-                self.reporter.warning(e.article.source, e.article.line_of("translation_key"),
-                                      f"translation_key '{key}' is shared by no other "
-                                      f"article, so this one has no translations; did you "
-                                      f"mean '{meant}'?")
 
     def language_site(
         self, lang: LanguageConfig, ordered: list[Section], entries: list[Entry]
