@@ -238,7 +238,10 @@ class Linker(References, Naming):
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
         self.by_content, self.by_slug, self.index = by_content, by_slug, index
         self.affected = index.affected(self.fills) if self.config.read_also.fill else set()
-        translations = translation_groups(self.config, self.reporter, list(entries.values()))
+        translations = translation_groups(
+            self.config, self.reporter, list(entries.values()),
+            [p.article for p in unique if not p.published and p.article.valid
+             and self.why_held(p.article) == "scheduled"])
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
             final[source] = entry.linked(

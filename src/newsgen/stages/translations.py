@@ -4,38 +4,87 @@ language, and the mistakes that lose them (two in one language, a key mistyped).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
 
 from newsgen.errors import Reporter
 from newsgen.model.config import Config
+from newsgen.model.content import Article
 from newsgen.model.site import Entry
 from newsgen.stages.typos import NearNames
 
+# How near in time translations of one story are published: a key one digit off a key
+# of articles this near is a typo (`budget-2025` and `budget-2024` are years apart).
+_DAYS = timedelta(days=2)
 
-def translation_groups(config: Config, reporter: Reporter,
-                       entries: list[Entry]) -> dict[str, list[Entry]]:
-    """Each entry's translations (by its source), in the order of the site's languages."""
+
+def translation_groups(config: Config, reporter: Reporter, entries: list[Entry],
+                       waiting: Iterable[Article] = ()) -> dict[str, list[Entry]]:
+    """Each entry's translations (by its source), in the order of the site's languages.
+
+    Two articles of one language with one key are an error, also when one of them is
+    `waiting` (scheduled): the build that publishes it must not be the one to fail."""
     groups: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         if e.article.translation_key:
             groups[e.article.translation_key].append(e)
     _lonely_keys(reporter, groups)
+    later = [a for a in waiting if a.translation_key]
+    wrong = _same_language(config, reporter, [*(e.article for e in entries
+                                                if e.article.translation_key), *later],
+                           {a.source for a in later})
     order = {lang.code: i for i, lang in enumerate(config.languages)}
     out: dict[str, list[Entry]] = {}
-    for key, group in groups.items():
-        by_lang: dict[str, Entry] = {}
-        for e in sorted(group, key=lambda e: e.article.source):
-            first = by_lang.get(e.lang)
-            if first is not None:
-                reporter.error(
-                    e.article.source, e.article.line_of("translation_key"),
-                    f"translation_key '{key}' is also used by {first.article.source} "
-                    f"in the same language ({e.lang})")
-                continue
-            by_lang[e.lang] = e
-        members = sorted(by_lang.values(), key=lambda e: order.get(e.lang, 99))
+    for group in groups.values():
+        members = sorted((e for e in group if e.article.source not in wrong),
+                         key=lambda e: order.get(e.lang, 99))
         for e in members:
             out[e.article.source] = [m for m in members if m is not e]
     return out
+
+
+def _same_language(config: Config, reporter: Reporter, articles: list[Article],
+                   waiting: set[str]) -> set[str]:
+    """The articles that are a second translation in one language (each said as an
+    error, at the line that made it so: its key's, its language's, else its first)."""
+    kept: dict[tuple[str, str], Article] = {}
+    wrong: set[str] = set()
+    for a in sorted(articles, key=lambda a: a.source):
+        key = (a.translation_key or "", a.lang)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = a
+            continue
+        # the one whose own words made the pair; else the one still to come
+        if (*_written(a), a.source in waiting) < (*_written(first), first.source in waiting):
+            kept[key], a, first = a, first, a
+        wrong.add(a.source)
+        other = first.source + (f" (scheduled for {_local(config, first)})"
+                                if first.source in waiting else "")
+        if a.line_of("translation_key"):
+            line, said = a.line_of("translation_key"), (
+                f"translation_key '{key[0]}' is also used by {other} in the same language "
+                f"({a.lang})")
+        else:
+            line = a.line_of("lang") or 1
+            how = "lang: makes this" if a.line_of("lang") else "this file is"
+            said = (f"{how} the {a.lang} translation of '{key[0]}' (the key its path "
+                    f"gives), and so is {other}: give one of them a translation_key of "
+                    "its own")
+        if a.source in waiting:
+            said += (f" (this one is scheduled for {_local(config, a)}: the build that "
+                     "publishes it would fail)")
+        reporter.error(a.source, line, said)
+    return wrong
+
+
+def _local(config: Config, a: Article) -> str:
+    return f"{a.date.astimezone(config.tz):%Y-%m-%d %H:%M}"
+
+
+def _written(a: Article) -> tuple[bool, bool]:
+    """How much of its translation an article says itself: its key, its language."""
+    return bool(a.line_of("translation_key")), bool(a.line_of("lang"))
 
 
 def _lonely_keys(reporter: Reporter, groups: dict[str, list[Entry]]) -> None:
@@ -50,6 +99,10 @@ def _lonely_keys(reporter: Reporter, groups: dict[str, list[Entry]]) -> None:
     for e in lonely:
         key = e.article.translation_key or ""
         meant = near.one_letter_off(key)
+        if meant is None:  # a digit: `visit-2026-12-05` for `…-06`, of the same days
+            meant = next((k for k in near.one_digit_off(key) if e.lang not in shared[k]
+                          and any(abs(m.article.date - e.article.date) <= _DAYS
+                                  for m in groups[k])), None)
         if meant is not None and e.lang not in shared[meant]:
             reporter.warning(e.article.source, e.article.line_of("translation_key"),
                              f"translation_key '{key}' is shared by no other "

@@ -3,7 +3,9 @@
 difflib's ratio compares a word with every name, and calls `budget-2025` a typo of
 `budget-2024`. Here a name is a candidate only when half of it matches the word (a
 single edit leaves one half alone), and it is taken only when one letter was replaced,
-added, dropped or swapped with its neighbour: digits differ on purpose (years, numbers).
+added, dropped or swapped with its neighbour: digits differ on purpose (years, numbers),
+so a name one digit off is asked for apart (`one_digit_off`), where the caller has more
+to go on (translations' dates).
 """
 
 from __future__ import annotations
@@ -32,6 +34,18 @@ class NearNames:
         found = self.halves.get(("<", word[:half]), set()) | self.halves.get(
             (">", word[-half:]), set())
         return next((name for name in sorted(found) if _one_letter_edit(word, name)), None)
+
+
+    def one_digit_off(self, word: str) -> list[str]:
+        """The names (in sorted order) that are `word` with one digit replaced."""
+        half = (len(word) - 1) // 2
+        if half <= 0:
+            return []
+        found = self.halves.get(("<", word[:half]), set()) | self.halves.get(
+            (">", word[-half:]), set())
+        return [name for name in sorted(found) if len(name) == len(word) and len(
+            diff := [i for i in range(len(word)) if word[i] != name[i]]) == 1
+            and word[diff[0]].isdigit() and name[diff[0]].isdigit()]
 
 
 def _one_letter_edit(a: str, b: str) -> bool:
