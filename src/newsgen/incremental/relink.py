@@ -72,6 +72,12 @@ class Linked:
         self.readers: dict[str, set[str]] | None = None
 
 
+    def waiting(self) -> list[Article]:
+        """The articles scheduled for later (valid, not drafts), in order."""
+        return [a for a in self.articles.values() if a.valid and a.source not in self.entries
+                and self.linker.why_held(a) == "scheduled"]
+
+
 def link(previous: Linked | None, config: Config, articles: list[Article],
          bodies: Mapping[str, Body], assets: Iterable[Asset], now: datetime,
          reporter: Reporter, *, drafts: bool, future: bool, broken: Iterable[str],

@@ -202,8 +202,8 @@ class IncrementalBuild:
             replan(planned, linked.swap)
             return planned.pages
         self.cache.planned = None
-        check = Reporter()
-        pages = check_collisions(linked.site, plan(linked.site), check, folds_case=folds_case)
+        pages = check_collisions(linked.site, plan(linked.site), check := Reporter(),
+                                 folds_case=folds_case, waiting=linked.waiting())
         reporter.extend(check.diagnostics)
         if not self.own and not check.failed:
             self.cache.planned = Planned(linked.shape, linked.generation, pages,

@@ -140,13 +140,23 @@ def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
 
 
 def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
-                     folds_case: bool = False) -> list[Page]:
+                     folds_case: bool = False, waiting: Iterable[Article] = ()) -> list[Page]:
     """Two things may never write one file: report both sources, at the one that has a file.
     The pages to write: all of them, except, when the output's disk does not tell
     capitals apart (`folds_case`: macOS's and Windows' usual disks), an old URL's redirect
     that differs from another page's path only in capitals: on such a disk the two are
-    one file, and the redirect would replace the page with a page that sends to itself."""
-    _exact_collisions(site, pages, reporter)
+    one file, and the redirect would replace the page with a page that sends to itself.
+    The aliases of `waiting` (scheduled) articles are checked against the pages too: the
+    build that publishes one must not be the one to fail."""
+    owners = _exact_collisions(site, pages, reporter)
+    for a in waiting:
+        for path in a.aliases:
+            if (page := owners.get(path)) is not None:
+                when = f"{a.date.astimezone(site.config.tz):%Y-%m-%d %H:%M}"
+                reporter.error(a.source, a.alias_line(path) or 1,
+                               f"aliases: /{page.url} is the path of {page.origin}: this "
+                               f"article, scheduled for {when}, would write it too, and the "
+                               "build that publishes it would fail; remove the alias")
     if not folds_case:
         return pages
     real = {p.path.casefold(): p for p in pages if p.kind != "redirect"}
@@ -165,7 +175,8 @@ def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
     return kept
 
 
-def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None:
+def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> dict[str, Page]:
+    """Each path's first page (an error for any other)."""
     owners: dict[str, Page] = {}
     for page in pages:
         if (len(page.path) if page.path.isascii() else len(page.path.encode("utf-8"))) > (
@@ -200,6 +211,7 @@ def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> None
             reporter.error(asset.source, None, f"this file and {other} would both write "
                                                f"/{asset.output}; keep one of them")
     _file_in_the_way(site, owners, reporter)
+    return owners
 
 
 def _file_in_the_way(site: Site, owners: dict[str, Page], reporter: Reporter) -> None:
@@ -240,7 +252,8 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     and not checked, unless it is one of this site's without the base path: a warning.
     A draft's or a scheduled article's links are checked too, each a warning: the
     article it names may be one that is published with it, and the build that publishes
-    it then says whether it is there.
+    it then says whether it is there. A link to an expired article's page is a warning:
+    the build at its expiry must not fail, and so keep the article online.
 
     A read-also item's full URL on this site (`https://example.org/general/gone/`) that
     names no page or file, nor a held article of `placed` (the read-also block says of
@@ -260,6 +273,13 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
     @functools.cache
     def held() -> frozenset[str]:  # (made when a read-also URL names no page)
         return frozenset(p.url for p in placed if not p.published)
+
+    @functools.cache
+    def expired() -> dict[str, str]:  # a page taken down on purpose: a warning, not an error
+        tz = site.config.tz
+        return {p.url: f"{p.article.expiry.astimezone(tz):%Y-%m-%d %H:%M}" for p in placed
+                if not p.published and not p.article.draft and p.article.expiry is not None
+                and p.article.expiry <= site.now}
 
     gone = {(slugify(stem.rsplit("/", 1)[-1]), slugify(stem.rsplit("/", 2)[-2])
              if "/" in stem else "") for path in broken if (stem := article_stem(path))}
@@ -316,6 +336,11 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
                 continue
             rel = path[len(base):]
             if found(rel) or failed(rel):
+                continue
+            if rel in held() and rel in expired():  # (the build at its expiry must not fail)
+                reporter.warning(a.source, line, f"link '{quoted(link)}': the article of that "
+                                 f"page expired at {expired()[rel]} (its expirydate), so the "
+                                 "link is dead now: remove it")
                 continue
             message = f"link '{quoted(link)}': no page or file of this build has that path"
             hint = near.hint(rel) or (" (link an article by its .md file, or a file by "
