@@ -42,8 +42,8 @@ description: News of the Caspian shore
 base_url: https://news.example.org/sub
 language: tk
 languages:
-  ru: {title: Каспий, strings: {read_also: Смотрите также}}
-  en: {title: Caspian Daily}
+  ru: {title: Каспий, description: Новости, strings: {read_also: Смотрите также}}
+  en: {title: Caspian Daily, description: News of the Caspian shore}
 timezone: Asia/Ashgabat
 sections:
   - {slug: general, title: Umumy, titles: {ru: Общее}}
@@ -167,8 +167,8 @@ description: Habarlar
 language: tk
 locale: tk_TM
 languages:
-  ar: {title: أخبار, locale: ar_TM}
-  ru: {title: Новости, locale: russian}
+  ar: {title: أخبار, description: أخبار, locale: ar_TM}
+  ru: {title: Новости, description: Новости, locale: russian}
 """)
     assert [d.format() for d in rep.diagnostics] == [
         "newsgen.yaml:8: error: languages.ru.locale: 'russian' is not a locale like tk_TM "

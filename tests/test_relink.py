@@ -31,7 +31,7 @@ def site_files() -> dict[str, str | bytes]:
         "newsgen.yaml": "title: Relink\ndescription: Saves\nbase_url: https://relink.example/\n"
                         "per_page: 3\n"
                         "read_also: {limit: 3}\ntimezone: Asia/Ashgabat\nlanguage: tk\n"
-                        "languages:\n  en:\n    title: Relink English\n",
+                        "languages:\n  en:\n    title: Relink English\n    description: Saves\n",
         "content/general/pic.txt": "asset",
     }
     tags = ["energy", "port", "football"]
@@ -282,7 +282,7 @@ def test_a_full_url_to_another_languages_article_shows_its_new_title(tmp_path: P
     patched as a clean build makes it."""
     site = write_site(tmp_path / "site", {
         "newsgen.yaml": "base_url: https://x.example/\ndescription: D\n"
-                        "languages:\n  ru: {title: Новости}\n",
+                        "languages:\n  ru: {title: Новости, description: Д}\n",
         "content/general/visit.md": article(
             "Visit", related="[\"https://x.example/ru/general/novosti/\"]"),
         "content/general/novosti.md": article("Новости", lang="ru", slug="novosti"),

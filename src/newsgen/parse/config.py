@@ -23,6 +23,7 @@ from newsgen.parse.config_schema import GROUPS, OPTIONS, TOP_KEYS, Option
 from newsgen.parse.config_values import (
     Checker,
     as_language_code,
+    borrowed_words,
     check_base_url,
     check_language_code,
     check_permalink,
@@ -281,6 +282,7 @@ def _languages(c: Checker, node: YMap, default: LanguageConfig) -> tuple[Languag
                 locale=locale or default.locale,
             )
             continue
+        borrowed_words(c, key.line, name, default, title, description)
         out.append(LanguageConfig(
             code=code,
             title=title or default.title,

@@ -10,6 +10,7 @@ from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
 from newsgen.errors import Reporter, closest, did_you_mean
+from newsgen.model.config import LanguageConfig
 from newsgen.model.content import UNCLOSED_HOST, split_url
 from newsgen.parse import i18n
 from newsgen.parse.yamltree import YMap, YScalar, YSeq, as_bool, as_int, as_text, describe
@@ -228,6 +229,20 @@ def read_widths(c: Checker, node: YMap) -> tuple[int, ...] | None:
     return tuple(sorted(set(widths)))
 
 
+def borrowed_words(c: Checker, line: int, name: str, default: LanguageConfig,
+                   title: str | None, description: str | None) -> None:
+    """A warning when a language other than the default has no title or description of
+    its own: its pages would show the default language's words."""
+    unsaid = [(k, v) for k, v, said in (("title", default.title, title),
+                                        ("description", default.description, description))
+              if said is None and v]
+    if unsaid:
+        c.reporter.warning(c.path, line, f"{name}: no {' or '.join(k for k, _ in unsaid)}: "
+                           "its pages, feeds and structured data show the default language's "
+                           f"({', '.join(repr(v) for _, v in unsaid)}); set "
+                           f"{' and '.join(k for k, _ in unsaid)} (the same words, if meant)")
+
+
 def read_date_format(c: Checker, node: YMap, key: str, name: str) -> str | None:
     text = c.text(node, key, name)
     if text is None:
@@ -238,6 +253,11 @@ def read_date_format(c: Checker, node: YMap, key: str, name: str) -> str | None:
 
     from babel.dates import format_date
 
+    if text.replace("''", "").count("'") % 2:  # Babel drops an open quote's words
+        c.error(line_of(node, key), f"{name}: '{text}' opens a quote it never closes (words "
+                                  "go between single quotes: d MMMM y 'г.'; '' is a quote "
+                                  "itself)")
+        return None
     try:
         first = format_date(date(2024, 1, 2), text, locale="en")
         second = format_date(date(2025, 3, 4), text, locale="en")

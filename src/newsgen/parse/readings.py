@@ -15,6 +15,7 @@ A file's path may give (front matter always wins):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from datetime import datetime
 from newsgen.errors import Reporter
 from newsgen.model.config import Config
 from newsgen.model.content import Article, article_stem
-from newsgen.parse.config_values import as_language_code
+from newsgen.parse.config_values import as_language_code, check_language_code
 from newsgen.parse.dates import parse_date
 
 _DATED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(.+))?\Z")
@@ -39,6 +40,7 @@ class PathFacts:
     bad_date: str | None = None  # a YYYY-MM-DD prefix that is not a date ("2024-02-30")
     lang_clash: str | None = None  # a language folder and a language suffix that differ
     odd_suffix: str | None = None  # a suffix like a language code the site does not have
+    odd_folder: str | None = None  # a first folder named so, on a site of several languages
 
 
 def _language(config: Config, name: str) -> str | None:
@@ -52,6 +54,10 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
     lang = _language(config, folders[0]) if folders else None
     if lang is not None:
         folders = folders[1:]
+    odd_folder = folders[0] if (
+        lang is None and folders and len(config.languages) > 1
+        and config.sections_from != "folder" and _LANGISH.fullmatch(folders[0])
+        and _known_language(folders[0])) else None
     base, dot, suffix = name.rpartition(".")
     clash = odd = None
     if dot and base and (by_suffix := _language(config, suffix)) is not None:
@@ -68,7 +74,13 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
         elif m[2]:
             name = m[2]
     section = folders[0] if folders and config.sections_from == "folder" else None
-    return PathFacts(lang, section, date, name, "/".join([*folders, name]), bad, clash, odd)
+    return PathFacts(lang, section, date, name, "/".join([*folders, name]), bad, clash, odd,
+                     odd_folder)
+
+
+@functools.cache
+def _known_language(code: str) -> bool:
+    return check_language_code(code) is None
 
 
 _LANGISH = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")

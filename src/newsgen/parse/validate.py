@@ -55,6 +55,8 @@ def _one_off(word: str, field: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
+# Other words for a field that spelling does not bring near it
+_SYNONYMS = {"language": "lang", "locale": "lang"}
 _MISSING_HINT = {
     "title": "",
     "date": " (or set filename_dates: true in newsgen.yaml and name the file "
@@ -90,7 +92,8 @@ class Validator(FieldReader):
                 continue
             if name not in KNOWN_FIELDS:
                 params[name] = to_python(value)
-                guess = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.75)
+                guess = difflib.get_close_matches(name, KNOWN_FIELDS, n=1, cutoff=0.75) or (
+                    [_SYNONYMS[name]] if name in _SYNONYMS else [])
                 if name.lower() in lines and name.lower() in KNOWN_FIELDS:
                     self.warning(key.line, f"'{name}' differs from '{name.lower()}' (line "
                                            f"{lines[name.lower()]}) only in capitals: newsgen "
@@ -168,6 +171,10 @@ class Validator(FieldReader):
         lang = facts.lang or self.config.language
         if facts.odd_suffix and node.get("lang") is None and not self.config.misread:
             self.odd_suffix(facts.odd_suffix, lang, fields.get("slug"))
+        if (facts.odd_folder and node.get("lang") is None and not self.config.misread
+                and section_slug(section or "")
+                != facts.odd_folder.lower()):
+            self.odd_folder(facts.odd_folder, lang)
         if facts.lang_clash and node.get("lang") is None:
             self.warning(None, f"language: {facts.lang_clash}; the name's ({lang}) is used "
                                "(set lang: to say which)")
@@ -265,6 +272,14 @@ class Validator(FieldReader):
             lines=dict(lines),
             **fields,
         )
+
+    def odd_folder(self, folder: str, lang: str) -> None:
+        """`content/de/…` on a site without German: published in `lang`, unsaid."""
+        codes = ", ".join(c.code for c in self.config.languages)
+        self.warning(None, f"the folder content/{folder}/ is named like a language code that "
+                           f"is not one of the site's languages ({codes}), so the article "
+                           f"is in {lang}; add {folder} under languages: in newsgen.yaml, "
+                           "set lang:, or move the file")
 
     def kept(self, name: str, line: int, guess: str) -> None:
         self.warning(line, f"unknown field '{name}' is kept for templates (article.params); "
