@@ -1,0 +1,150 @@
+"""A trilingual newsroom's slips: each said in the build that can still fix it, on its
+line, never left for the build at an embargo's or expiry's moment to fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import article, newsgen, write_site
+
+CONFIG = """title: Türkmen Habarlary
+description: Türkmenistanyň habarlar gullugy
+base_url: https://habar.example/
+language: tk
+timezone: Asia/Ashgabat
+languages:
+  en: {title: Turkmen News, description: National news agency}
+  ru: {title: Туркменские новости, description: Информационное агентство}
+"""
+BEFORE, AFTER = "2026-12-05 20:00", "2026-12-06 09:15"  # an embargo between the two
+
+
+def site(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "site"
+    write_site(root, {"newsgen.yaml": CONFIG, **{
+        f"content/{lang}/syyasat/sapar.md": article(
+            f"Sapar {lang}", "2026-12-04 10:00", "syyasat", translation_key="sapar-2026")
+        for lang in ("tk", "en", "ru")}, **files})
+    return root
+
+
+def test_a_scheduled_second_translation_is_an_error_before_its_embargo(tmp_path: Path) -> None:
+    root = site(tmp_path, {"content/tk/syyasat/sapar-tazelenen.md": article(
+        "Sapar (täzelenen)", "2026-12-06 09:00", "syyasat", translation_key="sapar-2026")})
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/tk/syyasat/sapar-tazelenen.md:5: error: translation_key 'sapar-2026' is also "
+        "used by content/tk/syyasat/sapar.md in the same language (tk) (this one is scheduled "
+        "for 2026-12-06 09:00: the build that publishes it would fail)"]
+    assert not (root / "dist").exists()
+
+
+def test_a_scheduled_articles_alias_that_a_page_has_is_an_error_before_its_embargo(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {"content/tk/syyasat/tazelik.md": article(
+        "Täzelik", "2026-12-06 09:00", "syyasat", aliases="[/syyasat/]")})
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/tk/syyasat/tazelik.md:5: error: aliases: /syyasat/ is the path of section "
+        "'syyasat': this article, scheduled for 2026-12-06 09:00, would write it too, and the "
+        "build that publishes it would fail; remove the alias"]
+
+
+def test_a_link_to_an_article_gone_at_its_expiry_is_a_warning_and_it_leaves(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "content/ru/syyasat/sapar.md": article(
+            "Sapar ru", "2026-12-04 10:00", "syyasat", translation_key="sapar-2026",
+            expirydate="2026-12-06 09:00"),
+        "content/ru/sport/marafon.md": article(
+            "Марафон", "2026-12-03 10:00", "sport", body="См. [встречу](/ru/syyasat/sapar/)."),
+    })
+    assert newsgen("build", "-s", root, "--now", BEFORE).code == 0
+    assert (root / "dist/ru/syyasat/sapar/index.html").is_file()
+    run = newsgen("build", "-s", root, "--now", AFTER)
+    assert run.code == 0, run.err
+    assert not (root / "dist/ru/syyasat/sapar/index.html").exists()  # it left the site
+    assert ("content/ru/sport/marafon.md:7: warning: link '/ru/syyasat/sapar/': the article "
+            "of that page expired at 2026-12-06 09:00 (its expirydate), so the link is dead "
+            "now: remove it") in run.warnings()
+
+
+def test_articles_in_a_language_the_site_does_not_know_are_said(tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "content/syyasat/budzhet.md": article("Бюджет", "2026-12-04 11:00", "syyasat",
+                                              language="ru"),
+        "content/de/syyasat/haushalt.md": article("Haushalt", "2026-12-04 11:00", "syyasat"),
+        # a section named like a language is no language folder
+        "content/uk/london.md": article("London", "2026-12-04 11:00", "UK"),
+    })
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.code == 0, run.err
+    warnings = [w for w in run.warnings() if "content/" in w]
+    assert warnings == [
+        "content/de/syyasat/haushalt.md: warning: the folder content/de/ is named like a "
+        "language code that is not one of the site's languages (tk, en, ru), so the article "
+        "is in tk; add de under languages: in newsgen.yaml, set lang:, or move the file",
+        "content/syyasat/budzhet.md:5: warning: unknown field 'language' is kept for "
+        "templates (article.params); did you mean 'lang'?"]
+
+
+def test_a_second_translation_made_by_the_path_is_said_on_a_line_of_the_file_that_made_it(
+        tmp_path: Path) -> None:
+    plain = {f"content/{lang}/syyasat/sapar.md": article(
+        f"Sapar {lang}", "2026-12-04 10:00", "syyasat") for lang in ("tk", "en", "ru")}
+    root = site(tmp_path, {**plain, "content/syyasat/sapar.ru.md": article(
+        "Визит", "2026-12-05 12:00", "syyasat", slug="vizit")})
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.errors() == [
+        "content/syyasat/sapar.ru.md:1: error: this file is the ru translation of "
+        "'syyasat/sapar' (the key its path gives), and so is content/ru/syyasat/sapar.md: "
+        "give one of them a translation_key of its own"]
+    # an article that says its language itself is the one that made the pair
+    root = site(tmp_path / "2", {**plain, "content/en/syyasat/sapar.md": article(
+        "Sapar", "2026-12-04 10:00", "syyasat", lang="ru", slug="sapar-2")})
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.errors() == [
+        "content/en/syyasat/sapar.md:5: error: lang: makes this the ru translation of "
+        "'syyasat/sapar' (the key its path gives), and so is content/ru/syyasat/sapar.md: "
+        "give one of them a translation_key of its own"]
+
+
+def test_a_translation_key_one_digit_off_a_same_days_key_is_a_likely_typo(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "content/ru/syyasat/sapar.md": article("Sapar ru", "2026-12-04 12:00", "syyasat",
+                                               translation_key="sapar-2025"),
+        # a year apart: another story
+        "content/en/syyasat/budget.md": article("Budget", "2026-12-01 10:00", "syyasat",
+                                                translation_key="budget-2025"),
+        "content/tk/syyasat/budget.md": article("Býudjet", "2025-12-01 10:00", "syyasat",
+                                                translation_key="budget-2024"),
+        "content/ru/syyasat/budget.md": article("Бюджет", "2025-12-01 10:00", "syyasat",
+                                                translation_key="budget-2024"),
+    })
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if "translation_key" in w] == [
+        "content/ru/syyasat/sapar.md:5: warning: translation_key 'sapar-2025' is shared by "
+        "no other article, so this one has no translations; did you mean 'sapar-2026'?"]
+
+
+def test_a_languages_missing_title_and_description_are_said(tmp_path: Path) -> None:
+    root = site(tmp_path, {"newsgen.yaml": CONFIG.replace(
+        "  ru: {title: Туркменские новости, description: Информационное агентство}",
+        "  ru: {date_format: \"d MMMM y 'г\"}\n  de: {title: Nachrichten}")})
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.code == 1
+    assert run.errors() == [
+        "newsgen.yaml:8: error: languages.ru.date_format: 'd MMMM y 'г' opens a quote it "
+        "never closes (words go between single quotes: d MMMM y 'г.'; '' is a quote itself)"]
+    assert run.warnings()[:2] == [
+        "newsgen.yaml:8: warning: languages.ru: no title or description: its pages, feeds "
+        "and structured data show the default language's ('Türkmen Habarlary', "
+        "'Türkmenistanyň habarlar gullugy'); set title and description (the same words, if "
+        "meant)",
+        "newsgen.yaml:9: warning: languages.de: no description: its pages, feeds and "
+        "structured data show the default language's ('Türkmenistanyň habarlar gullugy'); "
+        "set description (the same words, if meant)"]
