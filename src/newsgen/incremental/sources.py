@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from newsgen.hashing import code_identity, digest
+from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import dump
 from newsgen.incremental.keys import theme_files
 from newsgen.model.config import CONFIG_NAME, Config
@@ -75,3 +76,18 @@ def content_key(options: tuple[object, ...], config: Config, files: Digests) -> 
         # checkout may be at another each time, and the output does not depend on it
         [(rel, found[1]) for rel, found in files.items()], _theme(),
     )))
+
+
+def kept_content_key(cache: BuildCache, options: tuple[object, ...], config: Config,
+                     tree: SourceTree) -> str:
+    """The content key of a build's sources, their digests kept in `cache` for the next
+    build; "" when a file or the configuration cannot be read."""
+    known = dict(cache.found or cache.file_digests())
+    known.update((rel, (c.stat, c.content.partition("|")[0]))
+                 for rel, c in cache.articles.items())
+    found = digests(config.root, tree, known)
+    key = content_key(options, config, found) if found is not None else None
+    if found is None or key is None:
+        return ""
+    cache.keep_file_digests(found, tree.articles, restat=False)
+    return key

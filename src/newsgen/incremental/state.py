@@ -354,20 +354,11 @@ class IncrementalBuild:
                             if standby is not None and writer.in_place else None)
 
     def _content(self) -> str:
-        """The content key of this build's sources, their digests kept for the next
-        (newsgen.incremental.sources); "" without a cache folder or for the dev server."""
+        """The content key of this build's sources (newsgen.incremental.sources); "" without
+        a cache folder or for the dev server."""
         if not self.own or self.cache.folder is None or self.inputs is None:
             return ""
-        options, config, tree = self.inputs
-        known = dict(self.cache.found or self.cache.file_digests())
-        known.update((rel, (c.stat, c.content.partition("|")[0]))
-                     for rel, c in self.cache.articles.items())
-        found = sources.digests(config.root, tree, known)
-        key = sources.content_key(options, config, found) if found is not None else None
-        if found is None or key is None:
-            return ""
-        self.cache.keep_file_digests(found, tree.articles, restat=False)
-        return key
+        return sources.kept_content_key(self.cache, *self.inputs)
 
     def save(self) -> None:
         try:
