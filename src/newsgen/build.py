@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,8 +69,9 @@ class BuildOptions:
     work_dir: Path | None = None
     one_shot: bool = False  # `newsgen build`, `check`: the process ends with the build
     # `newsgen build --changes`: digest the output and say whether it differs from what
-    # the last build wrote there (BuildResult.output_changed)
+    # the last build wrote there (BuildResult.output_changed), in the file `changes`
     digest: bool = False
+    changes: Path | None = None
     # Without `write`: render only the first page of each kind (enough for the templates'
     # errors), as the check of the sources that a refused output folder gets does
     sample: bool = False
@@ -107,6 +109,7 @@ class BuildResult:
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v
     digest: str | None = None  # with BuildOptions.digest: the output's (output/guard.py)
     output_changed: bool | None = None  # ... and whether it differs from the last build's
+    unreported: str | None = None  # why BuildOptions.changes could not be written
 
 
 # --------------------------------------------------------------------------- loading
@@ -280,7 +283,6 @@ def build(options: BuildOptions, reporter: Reporter,
         else:
             _write(state, out_dir, options, site, pages, todo, renderer, imageset,
                    prints, old, previous, key, fps, result, clock)
-            _digested(state, out_dir, options, result)
         result.seconds = clock.total
         return result
     except BuildFailed:
@@ -298,12 +300,29 @@ def build(options: BuildOptions, reporter: Reporter,
 def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
               result: BuildResult) -> BuildResult:
     """With `options.digest`: the output's digest, and whether it differs from the last
-    build's into the same folder (a build with nothing to do keeps the recorded one)."""
+    build's into the same folder (a build with nothing to do keeps the recorded one),
+    written to `options.changes`; then the digest is kept for the next build. A report
+    that cannot be written keeps none, so the next build reports the output as changed
+    again; a digest that cannot be kept empties the state (`IncrementalBuild.forget`)."""
     if options.digest and options.write:
-        before = state.cache.output_digest(out_dir)
+        try:
+            before = state.cache.output_digest(out_dir)
+        except sqlite3.Error as exc:
+            before = None
+            state.forget(exc)
         now = before if result.nothing_changed and before else tree_digest(out_dir)
         result.digest, result.output_changed = now, now != before
-        state.cache.keep_output_digest(out_dir, now)
+        if options.changes is not None:
+            try:
+                with open(options.changes, "a", encoding="utf-8") as fh:
+                    fh.write(f"changed={'true' if result.output_changed else 'false'}\n"
+                             f"digest={now}\n")
+            except OSError as exc:
+                result.unreported = exc.strerror or str(exc)
+        try:
+            state.cache.keep_output_digest(out_dir, None if result.unreported else now)
+        except (OSError, sqlite3.Error) as exc:
+            state.forget(exc)
     return result
 
 
@@ -367,6 +386,7 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
         state.record(out_dir, writer, prints, old, standby, key, site, result.files,
                      search_keys, save=options.use_cache, clock=clock.stage)
+        _digested(state, out_dir, options, result)  # with the record: one commit
     clock.stage("save state")
     result.written = writer.stats.written
     result.unchanged = writer.stats.unchanged

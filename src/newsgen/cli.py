@@ -227,6 +227,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         write=write,
         one_shot=True,
         digest=bool(getattr(args, "changes", None)),
+        changes=Path(args.changes) if getattr(args, "changes", None) else None,
     )
     reporter = Reporter()
     quiet = bool(getattr(args, "quiet", False))
@@ -252,14 +253,10 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
             print(f"  {last}\n  run with -v for the full traceback", file=sys.stderr)
         return 1
     reporter.print(warnings=not quiet)
-    if changes and result.digest is not None:
-        try:
-            with open(changes, "a", encoding="utf-8") as fh:
-                fh.write(f"changed={'true' if result.output_changed else 'false'}\n"
-                         f"digest={result.digest}\n")
-        except OSError as exc:
-            print(f"newsgen: error: --changes {changes}: {exc.strerror}", file=sys.stderr)
-            return 1
+    if result.unreported is not None:  # (written by the build, before it kept the digest)
+        print(f"newsgen: error: --changes {changes}: {result.unreported}; the output was "
+              "published, and the next build reports it as changed", file=sys.stderr)
+        return 1
     if verbose and result.stages:
         print("newsgen: " + ", ".join(f"{name} {seconds:.2f}s"
                                       for name, seconds in result.stages.items()),

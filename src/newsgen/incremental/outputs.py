@@ -146,15 +146,19 @@ class OutputRecords:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row is not None else None
 
-    def keep_output_digest(self, out_dir: Path, digest: str) -> None:
-        """The digest of what a build left in `out_dir`, by its path and in its record."""
+    def keep_output_digest(self, out_dir: Path, digest: str | None) -> None:
+        """The digest of what a build left in `out_dir`, by its path and in its record
+        (None: not known, as when it could not be reported)."""
         key = f"digest:{self.key(out_dir)}"
         if self.output_digest(out_dir) != digest:
-            self.digests[key] = digest
+            self.digests.pop(key, None)
+            if digest is not None:
+                self.digests[key] = digest
             if self.db is not None:
                 with self._transaction():
-                    self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                                    (key, digest))
+                    self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+                    if digest is not None:
+                        self.db.execute("INSERT INTO meta VALUES (?, ?)", (key, digest))
         record = self.output(out_dir)
         if record is not None:  # a standby that differs nowhere has the same bytes
             standby = digest if record.standby == frozenset() else record.standby_digest

@@ -1,18 +1,17 @@
 """One build's use of the build state: what earlier builds left, what this one adds.
 
-`IncrementalBuild` is the only part of the pipeline that reads or writes the
-state (newsgen.incremental.cache): it loads articles (parsing only the files whose bytes
-changed), converts bodies (only new ones, stored at once), hands the linker the
-previous read-also fills, tells which pages changed since the output was
-written, and records the new output. The stages in newsgen.build never touch
-the state themselves.
+`IncrementalBuild` is the only part of the pipeline that reads or writes the state
+(newsgen.incremental.cache): it loads articles (parsing only the files whose bytes changed),
+converts bodies (only new ones, stored at once), hands the linker the previous read-also
+fills, tells which pages changed since the output was written, and records the new
+output. The stages in newsgen.build never touch the state themselves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -381,9 +380,19 @@ class IncrementalBuild:
         except (OSError, sqlite3.Error):
             self.cache.close()  # and the next build finds a record of another output
 
-    def locked(self) -> AbstractContextManager[None]:
-        """Builds that share the state write their outputs one at a time."""
-        return self.cache.locked()
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Builds that share the state write their outputs one at a time. What the state
+        records of an output is committed at the end; when that fails, the output is in
+        place all the same, and the state is emptied (`forget`)."""
+        with contextlib.ExitStack() as hold:
+            hold.enter_context(self.cache.locked())
+            yield
+            done = hold.pop_all()  # (an exception above: rolled back, and raised)
+        try:
+            done.close()
+        except (OSError, sqlite3.Error) as exc:
+            self.forget(exc)
 
 
 def _differing(pages: list[Page], prints: dict[str, str], old: Mapping[str, str]) -> list[Page]:
