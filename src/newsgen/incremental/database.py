@@ -63,6 +63,10 @@ def load(data: bytes) -> Any:
 
 
 
+# What SQLite says of a state it cannot use that is not damaged
+_NOT_DAMAGE = ("locked", "readonly", "read-only", "disk is full", "unable to open", "disk I/O")
+
+
 def damaged(reporter: Reporter, label: str, exc: BaseException,
             then: str = "starting a new one (this build will be slower)") -> None:
     reporter.warning(label, None, f"the cache is damaged ({type(exc).__name__}); {then}")
@@ -80,8 +84,8 @@ def open_state(path: Path, reporter: Reporter, label: str) -> sqlite3.Connection
             reset(db)
         return db
     except sqlite3.DatabaseError as exc:  # not a database at all: a new file
-        if "locked" in str(exc):  # another build is using it: not damage, and
-            raise  # never deleted under it
+        if any(w in str(exc) for w in _NOT_DAMAGE):  # another build is using it, or the
+            raise  # disk is full or read-only: not damage, and never deleted for it
         damaged(reporter, label, exc)
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(OSError):

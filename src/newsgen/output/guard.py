@@ -62,9 +62,23 @@ def check_cache_dir(cache_dir: Path, site_root: Path, out: Path) -> str | None:
         return "overlaps the output folder"
     if real == root / "newsgen.yaml":
         return "is the site's configuration file"
-    if next((p for p in (real, *real.parents) if p.exists()), real).is_file():
+    here = next((p for p in (real, *real.parents) if p.exists()), real)
+    if here.is_file():
         return "is a file, or inside one: name a folder"
+    # (a CI cache restored read-only: said as such, not as a damaged state)
+    if not _writable(here) or not _writable(real / "state.sqlite"):
+        return ("cannot be written (a read-only file system, or files this user may not "
+                "write): make it writable, or pass --cache-dir with another folder")
     return None
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write `path` (true of a path that does not exist)."""
+    try:
+        read_only = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # (missing, or no statvfs: Windows)
+        return True
+    return not read_only and os.access(path, os.W_OK)
 
 
 def check_output_dir(out: Path, site_root: Path) -> str | None:
