@@ -15,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -112,9 +113,12 @@ def _worker_start(parent: int, recipe: Recipe | None,
                   pages: list[Page] | None) -> None:
     """A worker ends with its build, without a word: when the build is killed, the
     system kills the worker too (Linux's PR_SET_PDEATHSIG), and writing a result to a
-    vanished build ends it (SIGPIPE) rather than printing a traceback. A worker that
-    did not fork makes its renderer from the `recipe`, to render `pages`."""
+    vanished build ends it (SIGPIPE) rather than printing a traceback. Ctrl-C (or a CI
+    job's cancel) reaches the whole process group: a worker leaves it to the build, which
+    stops its workers and says it was interrupted. A worker that did not fork makes its
+    renderer from the `recipe`, to render `pages`."""
     global _job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     gc.enable()  # a worker collects its own cycles, whatever its build paused
@@ -130,8 +134,16 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     method = start_method()
     recipe, pages = (job[0].recipe(), job[1]) if job is not None and method != "fork" else (
         None, None)
-    return multiprocessing.get_context(method).Pool(
-        workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
+    # (forked while Ctrl-C is ignored, as `_worker_start` then keeps it: none is caught
+    # between the fork and the worker's first line)
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        return multiprocessing.get_context(method).Pool(
+            workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, before)
 
 
 class Conversions:
