@@ -1,0 +1,132 @@
+"""What a CI job is told: `--changes` never says `false` for an output it never reported,
+a state folder it cannot write is said as such, and a cancel ends quietly."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import NOW, article, newsgen, tree_digest, write_site
+
+from newsgen.build import BuildOptions, OutputRefused, build
+from newsgen.errors import Reporter
+from newsgen.incremental.outputs import OutputRecords
+from newsgen.output.guard import check_cache_dir
+
+
+def make(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: Reports\ndescription: D\nbase_url: https://r.example/\n",
+        "content/general/a.md": article("First", "2024-12-18 10:00"),
+    })
+
+
+def report(path: Path) -> dict[str, str]:
+    lines = dict(line.split("=", 1) for line in path.read_text().split())
+    path.write_text("")
+    return lines
+
+
+def test_a_report_that_cannot_be_written_once_published_is_made_again(tmp_path: Path) -> None:
+    site, changes = make(tmp_path), tmp_path / "changes"
+    assert newsgen("build", "-s", site, "--now", NOW, "--changes", changes).code == 0
+    assert report(changes)["changed"] == "true"
+    write_site(site, {"content/general/a.md": article("Retitled", "2024-12-18 10:00")})
+    run = newsgen("build", "-s", site, "--now", NOW, "--changes", "/dev/full")
+    assert run.code == 1
+    assert ("newsgen: error: --changes /dev/full: No space left on device; the output was "
+            "published, and the next build reports it as changed") in run.err
+    assert "Retitled" in (site / "dist/general/a/index.html").read_text()
+    run = newsgen("build", "-s", site, "--now", NOW, "--changes", changes)
+    assert run.code == 0, run.err
+    said = report(changes)
+    assert said["changed"] == "true"  # not "false": nobody was told of this output
+    run = newsgen("build", "-s", site, "--now", NOW, "--changes", changes)
+    assert report(changes) == {**said, "changed": "false"}
+
+
+def test_a_digest_the_state_cannot_keep_is_reported_again(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state's record of the output and its digest are one commit: a disk that fills
+    while the digest is kept leaves neither, the build succeeds with a warning, and the
+    next one reports the output as changed again (rather than never)."""
+    site, changes = make(tmp_path), tmp_path / "changes"
+    options = BuildOptions(site=site, now=NOW, digest=True, changes=changes, one_shot=False)
+    build(options, Reporter())
+    assert report(changes)["changed"] == "true"
+    write_site(site, {"content/general/a.md": article("Retitled", "2024-12-18 10:00")})
+
+    def full(self: OutputRecords, out_dir: Path, digest: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('digest:x', 'y')")  # (begun)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as m:
+        m.setattr(OutputRecords, "keep_output_digest", full)
+        reporter = Reporter()
+        result = build(options, reporter)
+    assert result.output_changed is True
+    assert [d.format() for d in reporter.warnings] == [
+        f"{site / '.newsgen-cache'}: warning: the build state could not record this build "
+        "(OperationalError: database or disk is full); it is emptied, and the next build "
+        "renders every page"]
+    assert report(changes)["changed"] == "true"
+    assert "Retitled" in (site / "dist/general/a/index.html").read_text()
+    again = build(options, Reporter())
+    assert again.output_changed is True and report(changes)["changed"] == "true"
+    assert build(options, Reporter()).output_changed is False
+
+
+def test_a_state_folder_on_a_read_only_disk_is_refused_in_those_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    before = tree_digest(site / "dist")
+    state = site / ".newsgen-cache"
+    real = os.statvfs
+
+    class ReadOnly:
+        def __init__(self, path: str) -> None:
+            self.f_flag = real(path).f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(os, "statvfs", lambda p: ReadOnly(p) if str(p).startswith(
+        str(state)) else real(p))
+    assert check_cache_dir(state, site, site / "dist") == (
+        "cannot be written (a read-only file system, or files this user may not write): "
+        "make it writable, or pass --cache-dir with another folder")
+    with pytest.raises(OutputRefused, match=r"refusing to keep the build state in "
+                                            r"\.newsgen-cache: it cannot be written"):
+        build(BuildOptions(site=site, now=NOW), Reporter())
+    assert tree_digest(site / "dist") == before
+
+
+def test_ctrl_c_ends_the_build_and_its_workers_without_a_traceback(tmp_path: Path) -> None:
+    files = {f"content/general/w{i}.md": article(f"W {i}", "2024-12-10", body="Text. " * 200)
+             for i in range(400)}
+    site = write_site(tmp_path / "site", files)
+    for _ in range(3):  # (each time the signal finds the workers at another moment)
+        proc = subprocess.Popen([sys.executable, "-m", "newsgen", "build", "-s", str(site),
+                                 "--now", NOW, "-j", "2", "--cache-dir", str(tmp_path / "c")],
+                                stderr=subprocess.PIPE, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                 signal.SIG_DFL))
+        deadline = time.monotonic() + 60
+        children: list[str] = []
+        while not children and proc.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            time.sleep(0.01)
+        assert children, "the build never started its workers"
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err.decode()
+        assert err.decode().strip().splitlines()[-1] == (
+            "newsgen: interrupted; the output folder was left as it was")
+        assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
+        assert not (site / "dist").exists()
