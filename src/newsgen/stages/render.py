@@ -21,10 +21,8 @@ from jinja2 import (
     PackageLoader,
     PrefixLoader,
     StrictUndefined,
-    pass_context,
 )
 from jinja2.loaders import split_template_path
-from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
 from newsgen.errors import did_you_mean
@@ -36,6 +34,7 @@ from newsgen.stages import feeds, paging, search
 from newsgen.stages.archive import archive_years, month_title
 from newsgen.stages.images import ImageInfo
 from newsgen.stages.kinds import HTML_KINDS, KINDS, Page, versions
+from newsgen.stages.labels import label
 from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
 from newsgen.stages.snapshot import Snapshot, Sources, failure_message, missing_macro
@@ -129,7 +128,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None,
         bytecode_cache=FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
     )
     env.loader = Snapshot(ChoiceLoader(loaders), env, templates)  # one version of each
-    env.globals["t"] = _label
+    env.globals["t"] = label
     _RECIPES[env] = (root, bytecode_dir)
     return env
 
@@ -137,15 +136,6 @@ def make_environment(root: Path, bytecode_dir: Path | None = None,
 # How each environment was made: a worker started afresh (`spawn`) makes the same one.
 _RECIPES: weakref.WeakKeyDictionary[Environment, tuple[Path, Path | None]] = (
     weakref.WeakKeyDictionary())
-
-
-@pass_context
-def _label(ctx: JinjaContext, key: str, count: int | None = None, **kwargs: object) -> str:
-    labels: i18n.Labels = ctx["labels"]
-    if key not in labels.values:  # (a template's slip, said on its line)
-        raise jinja2.TemplateRuntimeError(f"t('{key}'): no such label"
-                                          + did_you_mean(key, i18n.LABEL_KEYS))
-    return labels.get(key, count, **kwargs)
 
 
 class Recipe(NamedTuple):
@@ -208,7 +198,12 @@ class Renderer:
             return feeds.news_sitemap(self.ctx, page)
         if page.kind in ("sitemap", "sitemap-index"):
             return feeds.sitemap(self.ctx, page, self.sitemap_records())
-        return self.html(page).encode("utf-8")
+        try:
+            return self.html(page).encode("utf-8")
+        except UnicodeEncodeError as exc:  # half a character (template_check says where)
+            raise TemplateFailure("templates", None, f"while rendering /{page.path}: the "
+                                  f"page holds half a character ({exc.object[exc.start]!a}, "
+                                  "a UTF-16 surrogate): a string escape?") from None
 
     html_kinds = HTML_KINDS
 
@@ -242,14 +237,16 @@ class Renderer:
             raise TemplateFailure(self.template_path(exc.filename, exc.name), exc.lineno,
                                   f"template syntax: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:  # where it is included, when it is
-            path, line = self.locate(sys.exc_info()[2], name)
-            raise TemplateFailure(path, line, f"template not found: {exc.name}") from None
+            path, line, _ = self.locate(sys.exc_info()[2], name)
+            raise TemplateFailure(path, line, f"template not found: {exc.name}" + did_you_mean(
+                str(exc.name), self.env.list_templates())) from None
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
-            path, line = self.locate(sys.exc_info()[2], name)
-            message = failure_message(exc, name)
+            path, line, via = self.locate(sys.exc_info()[2], name)
+            message = failure_message(exc, name, self.env)
             if (missing := missing_macro(message, self.env)) is not None:
                 raise TemplateFailure("templates/macros.html", None, missing) from None
-            raise TemplateFailure(path, line, f"while rendering /{page.path}: {message}") from None
+            raise TemplateFailure(path, line, f"while rendering /{page.path}{via}: "
+                                  f"{message}") from None
 
     def template_path(self, filename: str | None, name: str | None) -> str:
         if filename:
@@ -260,15 +257,20 @@ class Renderer:
                 return f"(built-in theme) {Path(filename).name}"
         return f"templates/{name}"
 
-    def locate(self, tb: TracebackType | None, fallback: str) -> tuple[str, int | None]:
-        """The template file and line where rendering failed, from Jinja's rewritten traceback."""
-        found: tuple[str, int | None] = (f"templates/{fallback}", None)
+    def locate(self, tb: TracebackType | None, fallback: str) -> tuple[str, int | None, str]:
+        """The template file and line where rendering failed, from Jinja's rewritten
+        traceback, and " (from templates/article.html:4)" when the site's own template
+        that got there is another file (a macro given a misspelt value, or none)."""
+        frames: list[tuple[str, int | None]] = [(f"templates/{fallback}", None)]
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if filename.endswith((".html", ".xml", ".txt", ".j2")):
-                found = (self.template_path(filename, None), tb.tb_lineno)
+                frames.append((self.template_path(filename, None), tb.tb_lineno))
             tb = tb.tb_next
-        return found
+        path, line = frames[-1]
+        via = next((f for f in reversed(frames[1:]) if f[0] != path
+                    and f[0].startswith("templates/")), None)
+        return path, line, f" (from {via[0]}:{via[1]})" if via else ""
 
     def context(self, page: Page) -> dict[str, Any]:
         ls = self.lang_sites[page.lang]
