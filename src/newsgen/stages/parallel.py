@@ -221,6 +221,15 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
             firsts.setdefault(page.kind, page)
         pages = list(firsts.values())
     failed_kinds: set[str] = set()  # one failure of a template is said once, as in one process
+    said: set[tuple[str, int | None, str]] = set()  # ... and once for all kinds of page
+
+    def report(failure: TemplateFailure) -> None:
+        what = (failure.path, failure.line, failure.message.partition(": ")[2]
+                if failure.message.startswith("while rendering ") else failure.message)
+        if what not in said:
+            said.add(what)
+            reporter.error(failure.path, failure.line, failure.message)
+
     if workers > 1 and len(pages) >= PARALLEL_MIN:
         _job = (renderer, pages)
         kinds: dict[str, str] = {}
@@ -238,7 +247,7 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
                             kinds = kinds or {p.path: p.kind for p in pages}
                             if kinds[path] not in failed_kinds:
                                 failed_kinds.add(kinds[path])
-                                reporter.error(result.path, result.line, result.message)
+                                report(result)
                         else:
                             yield path, result
         finally:
@@ -250,7 +259,7 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
         try:
             data = renderer.render(page)
         except TemplateFailure as exc:
-            reporter.error(exc.path, exc.line, exc.message)
+            report(exc)
             failed_kinds.add(page.kind)
             continue
         yield page.path, data

@@ -9,6 +9,7 @@ fingerprints (newsgen.incremental.fingerprint.template_digests) hash those same 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,8 @@ class Snapshot(BaseLoader):
             except Exception as exc:  # noqa: BLE001 - said when a page uses it
                 self.sources[name] = exc
                 continue
-            self.sources[name] = (source, filename)
+            # (a byte-order mark some editors save is no text of the page's)
+            self.sources[name] = (source.removeprefix("\ufeff"), filename)
 
     def get_source(self, environment: Environment, template: str,
                    ) -> tuple[str, str | None, Callable[[], bool] | None]:
@@ -63,15 +65,30 @@ MISSING_MACRO = ("defines no macro '{name}', which {user} imports: define it (co
                  "the theme's macros.html)")
 
 
-def failure_message(exc: BaseException, name: str) -> str:
+def failure_message(exc: BaseException, name: str, env: Environment | None = None) -> str:
     """What a render that raised `exc` says, rendering the template `name`."""
     if isinstance(exc, TemplateError):
         return str(exc)
     if isinstance(exc, RecursionError):  # `{% extends "article.html" %}` in article.html
+        name = (_names_itself(env) if env is not None else None) or name
         return ("templates extend, include or call each other without end (a template "
                 f"that extends itself: to extend the theme's {name}, write {{% extends "
                 f"\"builtin/{name}\" %}}; or a macro that calls itself)")
     return f"{type(exc).__name__}: {exc}"
+
+
+def _names_itself(env: Environment) -> str | None:
+    """The first of the site's own templates that extends or includes itself."""
+    loader = env.loader
+    for name, found in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
+        if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] and (
+                Path(found[1]).resolve().parent != _THEME):
+            with contextlib.suppress(TemplateError):
+                for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
+                    named = getattr(node, "template", None)
+                    if isinstance(named, nodes.Const) and named.value == name:
+                        return name
+    return None
 
 
 def missing_macro(message: str, env: Environment) -> str | None:
