@@ -249,9 +249,9 @@ def build(options: BuildOptions, reporter: Reporter,
                         linked.linker.by_content.values(), linked.linker.broken)
         env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                                 use_cache=options.use_cache)
-        from newsgen.stages.template_check import missing_hooks, missing_macros
+        from newsgen.stages.template_check import check_templates, missing_hooks, site_templates
 
-        missing_macros(env, tree.stats, reporter)
+        site_templates(env, tree.stats, reporter)
         renderer = Renderer(site, env, pages, imageset.info,
                             preview=options.preview, bodies=state.bodies())
         if not reporter.failed:  # the site's own templates keep an article page's hooks
@@ -278,6 +278,7 @@ def build(options: BuildOptions, reporter: Reporter,
         if not options.write:  # `newsgen check`: render what changed, write nothing
             result.rendered = sum(1 for _ in render_pages(todo, renderer, reporter, workers,
                                                           sample=options.sample))
+            check_templates(config.root, templates, reporter)  # (also those no page uses)
             reporter.check()
             clock.stage("render")
         else:

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from newsgen.errors import Reporter
+from newsgen.errors import Reporter, did_you_mean
 from newsgen.parse.markup import live_parts
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Renderer, TemplateEncodingError, make_environment
@@ -100,6 +100,61 @@ def missing_hooks(renderer: Renderer, pages: Iterable[Page], own: Collection[str
                          '"builtin/article.html" and call super() in the blocks you replace)')
 
 
+def site_templates(env: jinja2.Environment, own: Collection[str], reporter: Reporter) -> None:
+    """What rendering would say late, wrongly placed or never, of the site's own
+    templates: a macro its macros.html lacks, a block that no parent has (a typo: never
+    shown), half a character in a string (it fails the page's encoding)."""
+    missing_macros(env, own, reporter)
+    for rel in sorted(r for r in own if r.startswith("templates/")):
+        try:
+            module = env.parse(env.loader.get_source(env, rel[len("templates/"):])[0])  # type: ignore[union-attr]
+        except (jinja2.TemplateError, OSError, UnicodeError):
+            continue  # said when a page is rendered, or by check_templates
+        _unknown_blocks(env, rel, module, reporter)
+        for const in module.find_all(nodes.Const):
+            if isinstance(const.value, str) and (half := _SURROGATE.search(const.value)):
+                reporter.error(rel, const.lineno, f"the string holds half a character "
+                               f"(\\u{ord(half[0][0]):04x}, a UTF-16 surrogate), which no "
+                               f"page can hold: write the character itself{_whole(half[0])}")
+
+
+_SURROGATE = re.compile("[\ud800-\udbff][\udc00-\udfff]?|[\udc00-\udfff]")
+
+
+def _whole(pair: str) -> str:
+    """' (🔥, or \\U0001f525)' for a pair of surrogates written as two escapes."""
+    if len(pair) != 2:
+        return ""
+    char = chr(0x10000 + ((ord(pair[0]) - 0xD800) << 10) + (ord(pair[1]) - 0xDC00))
+    return f" ({char}, or \\U{ord(char):08x})"
+
+
+def _unknown_blocks(env: jinja2.Environment, rel: str, module: nodes.Template,
+                    reporter: Reporter) -> None:
+    """A block of a template that extends another, which that one and its parents lack:
+    a child shows only its parents' blocks, so its words are never shown."""
+    parent = next((n.template.value for n in module.body if isinstance(n, nodes.Extends)
+                   and isinstance(n.template, nodes.Const)), None)
+    known: set[str] = set()
+    seen: list[str] = []
+    while isinstance(parent, str) and parent not in seen:
+        seen.append(parent)
+        try:
+            above = env.parse(env.loader.get_source(env, parent)[0])  # type: ignore[union-attr]
+        except (jinja2.TemplateError, OSError, UnicodeError):
+            return  # said when a page is rendered
+        known.update(b.name for b in above.find_all(nodes.Block))
+        parent = next((n.template.value for n in above.body if isinstance(n, nodes.Extends)
+                       and isinstance(n.template, nodes.Const)), None)
+    if not seen:
+        return
+    for block in module.body:
+        if isinstance(block, nodes.Block) and block.name not in known:
+            reporter.warning(rel, block.lineno, f"block '{block.name}' is not a block of "
+                             f"{seen[0]}{' or of what it extends' if len(seen) > 1 else ''}"
+                             f", so it is never shown{did_you_mean(block.name, known)}")
+
+
 def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Reporter) -> None:
     """With the site's own `macros.html`: each macro that a theme template the site keeps
     imports from it (`{% from "macros.html" import pager %}`) and that it does not define,
@@ -111,8 +166,8 @@ def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Repo
     needed: set[tuple[str, str]] = set()
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("builtin/"))):
         kept = name[len("builtin/"):]
-        if f"templates/{kept}" in own:
-            continue
+        if f"templates/{kept}" in own and name not in _parents(env, kept):
+            continue  # (the site's own replaces it; one that extends it keeps its imports)
         source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
         for node in env.parse(source).find_all(nodes.FromImport):
             if isinstance(node.template, nodes.Const) and node.template.value == "macros.html":
@@ -123,3 +178,13 @@ def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Repo
     for macro, user in sorted(needed):  # (as a render that finds it says it: said once)
         reporter.error("templates/macros.html", None, MISSING_MACRO.format(name=macro,
                                                                            user=user))
+
+
+def _parents(env: jinja2.Environment, name: str) -> set[str]:
+    """The templates `name` extends (named as written)."""
+    try:
+        module = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+    except (jinja2.TemplateError, OSError, UnicodeError):
+        return set()
+    return {n.template.value for n in module.find_all(nodes.Extends)
+            if isinstance(n.template, nodes.Const)}
