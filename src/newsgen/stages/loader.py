@@ -194,6 +194,8 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
                                                   "site instead)")
                         continue
                     if not target.exists():
+                        if is_editor_noise(name):  # Emacs's lock: `.#x.html` -> user@host
+                            continue
                         reporter.error(rel, None, "symbolic link leads back to itself (a "
                                        "loop)" if _loops(folder + name)
                                        else "symbolic link is broken")
