@@ -1,0 +1,124 @@
+"""A template author's slips: each said once, at the line that made it, in the run that
+meets it, and none left to show in the pages or to crash the build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import NOW, article, newsgen, write_site
+
+MACROS = Path(__file__).parent.parent / "src/newsgen/theme/templates/macros.html"
+
+
+def site(tmp_path: Path, templates: dict[str, str]) -> Path:
+    return write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: D\nbase_url: https://t.example/\n",
+        "content/news/hello.md": article("Hello", "2024-12-10", "News", tags="[a]",
+                                         author="Ann"),
+        **{f"templates/{name}": text for name, text in templates.items()},
+    })
+
+
+def errors(root: Path, command: str = "build") -> list[str]:
+    run = newsgen(command, "-s", root, "--now", NOW)
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    return [*run.errors(), *(w for w in run.warnings() if "templates" in w)]
+
+
+def test_a_labels_value_misspelt_or_left_out_is_an_error_on_its_line(tmp_path: Path) -> None:
+    root = site(tmp_path, {"section.html": (
+        '{% extends "builtin/section.html" %}{% block content %}\n'
+        '<p>{{ t("more_in_section", sectoin=section.title) }}</p>{{ super() }}{% endblock %}')})
+    assert errors(root) == [
+        "templates/section.html:2: error: while rendering /news/index.html: "
+        "t('more_in_section'): the label takes no sectoin= (it takes section=); did you mean "
+        "'section'?"]
+    (root / "templates/section.html").write_text(
+        '{% extends "builtin/section.html" %}{% block content %}\n'
+        '<p>{{ t("page_n_of", n=pagination.number) }}</p>{{ super() }}{% endblock %}')
+    assert errors(root) == [
+        "templates/section.html:2: error: while rendering /news/index.html: t('page_n_of'): "
+        "the label needs total= (it takes n=, total=)"]
+
+
+def test_one_slip_in_the_base_template_is_said_once_with_the_right_fix(tmp_path: Path) -> None:
+    root = site(tmp_path, {"base.html": '{% extends "builtin/base.html" %}'
+                                        '{% block head_extra %}{{ site.edition }}{% endblock %}'})
+    said = errors(root)
+    assert len(said) == 1 and said[0].startswith("templates/base.html:1: error: while rendering")
+    assert said[0].endswith("has no attribute 'edition'")
+    (root / "templates/base.html").write_text('{% extends "base.html" %}')
+    said = errors(root)
+    assert len(said) == 1 and said[0].endswith(
+        'a template that extends itself: to extend the theme\'s base.html, write {% extends '
+        '"builtin/base.html" %}; or a macro that calls itself)')
+
+
+def test_a_misspelt_value_given_to_a_macro_is_said_with_where_it_was_given(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "partials/util.html": "{% macro names(terms) %}\n"
+                              "{% for x in terms %}{{ x.name }}{% endfor %}\n{% endmacro %}\n",
+        "article.html": '{% extends "builtin/article.html" %}\n'
+                        '{% import "partials/util.html" as util %}\n{% block content %}\n'
+                        "<p>{{ util.names(article.author) }}</p>{{ super() }}{% endblock %}\n"})
+    assert errors(root) == [
+        "templates/partials/util.html:2: error: while rendering /news/hello/index.html (from "
+        "templates/article.html:4): 'newsgen.stages.views.ArticleView object' has no "
+        "attribute 'author'"]
+    (root / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block content %}\n'
+        '{% include "partials/utils.html" %}{{ super() }}{% endblock %}')
+    assert errors(root) == ["templates/article.html:2: error: template not found: "
+                            "partials/utils.html; did you mean 'partials/util.html'?"]
+
+
+def test_a_block_no_parent_has_is_a_warning_with_the_block_meant(tmp_path: Path) -> None:
+    root = site(tmp_path, {"article.html": (
+        '{% extends "builtin/article.html" %}\n'
+        '{% block contnet %}<p class="mine">Mine</p>{% endblock %}\n'
+        '{% block content %}{% block inner %}x{% endblock %}{{ super() }}{% endblock %}\n')})
+    assert errors(root) == [
+        "templates/article.html:2: warning: block 'contnet' is not a block of "
+        "builtin/article.html or of what it extends, so it is never shown; did you mean "
+        "'content'?"]
+
+
+def test_half_a_character_in_a_template_string_is_an_error_on_its_line(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {"base.html": '{% extends "builtin/base.html" %}\n'
+                           '{% block head_extra %}<meta content="{{ "\\ud83d\\udd25 News" }}">'
+                           "{% endblock %}\n"})
+    said = errors(root)
+    assert ("templates/base.html:2: error: the string holds half a character (\\ud83d, a "
+            "UTF-16 surrogate), which no page can hold: write the character itself (🔥, or "
+            "\\U0001f525)") in said
+    assert not (root / "dist").exists()
+
+
+def test_editor_leftovers_in_templates_are_left_alone(tmp_path: Path) -> None:
+    root = site(tmp_path, {"read_also.html": "\ufeff{% extends \"builtin/read_also.html\" %}"})
+    os.symlink("ana@desk.4242:1733000000", root / "templates/.#read_also.html")  # Emacs's lock
+    assert errors(root) == []
+    page = (root / "dist/news/hello/index.html").read_text()
+    assert "\ufeff" not in page  # a byte-order mark is no text of the page's
+
+
+def test_check_says_a_broken_template_no_page_uses(tmp_path: Path) -> None:
+    root = site(tmp_path, {"search.html": '{% extends "builtin/search.html" %}'
+                                          "{% if x %}{% endblock %}"})
+    said = errors(root, "check")
+    assert len(said) == 1 and said[0].startswith("templates/search.html:1: error: template "
+                                                 "syntax:")
+
+
+def test_a_sites_macros_lacking_one_its_article_page_still_imports_is_said(
+        tmp_path: Path) -> None:
+    macros = "\n".join(line for line in MACROS.read_text().split("\n")
+                       if "macro held_mark" not in line)
+    root = site(tmp_path, {"article.html": '{% extends "builtin/article.html" %}',
+                           "macros.html": macros})
+    assert errors(root, "check") == [
+        "templates/macros.html: error: defines no macro 'held_mark', which article.html "
+        "imports: define it (copy it from the theme's macros.html)"]
