@@ -187,11 +187,10 @@ class IncrementalBuild:
         return linked
 
     def plan(self, linked: Linked, reporter: Reporter, *, folds_case: bool) -> list[Page]:
-        """Every page of the linked site, checked for collisions. A patched site keeps
-        the pages planned in this process for the site it patched, with its new entries
-        (newsgen.incremental.replan)."""
+        """Every page of the linked site, checked for collisions. A patched site keeps the
+        pages planned in this process for it, with its new entries (incremental.replan)."""
         from newsgen.incremental.replan import Planned, replan
-        from newsgen.stages.plan import check_collisions, plan
+        from newsgen.stages import collisions, plan
 
         planned: Planned | None = self.cache.planned
         if (planned is not None and linked.swap is not None and planned.shape is linked.shape
@@ -201,8 +200,9 @@ class IncrementalBuild:
             replan(planned, linked.swap)
             return planned.pages
         self.cache.planned = None
-        pages = check_collisions(linked.site, plan(linked.site), check := Reporter(),
-                                 folds_case=folds_case, waiting=linked.waiting())
+        pages = collisions.check_collisions(linked.site, plan.plan(linked.site),
+                                            check := Reporter(), folds_case=folds_case,
+                                            waiting=linked.waiting())
         reporter.extend(check.diagnostics)
         if not self.own and not check.failed:
             self.cache.planned = Planned(linked.shape, linked.generation, pages,
