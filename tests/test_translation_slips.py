@@ -66,9 +66,58 @@ def test_a_link_to_an_article_gone_at_its_expiry_is_a_warning_and_it_leaves(
     run = newsgen("build", "-s", root, "--now", AFTER)
     assert run.code == 0, run.err
     assert not (root / "dist/ru/syyasat/sapar/index.html").exists()  # it left the site
-    assert ("content/ru/sport/marafon.md:7: warning: link '/ru/syyasat/sapar/': the article "
-            "of that page expired at 2026-12-06 09:00 (its expirydate), so the link is dead "
-            "now: remove it") in run.warnings()
+    assert ("content/ru/sport/marafon.md:7: warning: link '/ru/syyasat/sapar/': "
+            "content/ru/syyasat/sapar.md is expired; the link is left out of this build"
+            ) in run.warnings()
+    assert 'href="#"' in (root / "dist/ru/sport/marafon/index.html").read_text()
+
+
+def test_every_spelling_of_a_link_to_an_expired_article_is_left_out(tmp_path: Path) -> None:
+    links = "[1](/general/gone/) [2](/general/gone) [3](/general/gone/index.html) [4](/old-gone/)"
+    root = site(tmp_path, {
+        "content/general/gone.md": article("Gone", "2026-12-01 10:00", "general",
+                                           expirydate="2026-12-06 09:00", aliases="[/old-gone/]"),
+        "content/general/b.md": article("B", "2026-12-02 10:00", "general", body=links),
+    })
+    assert newsgen("build", "-s", root, "--now", BEFORE).code == 0
+    run = newsgen("build", "-s", root, "--now", AFTER)
+    assert run.code == 0, run.err
+    assert len([w for w in run.warnings() if "is expired" in w]) == 4
+    page = (root / "dist/general/b/index.html").read_text()
+    assert "/general/gone" not in page and "/old-gone" not in page
+
+
+def test_a_scheduled_story_replacing_one_that_expires_by_then_is_no_clash(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "content/general/old.md": article("Old", "2026-12-04 10:00", "general",
+                                          translation_key="visit",
+                                          expirydate="2026-12-06 09:00"),
+        "content/general/new.md": article("New", "2026-12-06 09:00", "general",
+                                          translation_key="visit", aliases="[/general/old/]"),
+    })
+    for now in (BEFORE, AFTER):
+        run = newsgen("build", "-s", root, "--now", now)
+        assert run.code == 0, run.err
+
+
+def test_a_scheduled_alias_that_another_scheduled_article_or_a_file_has_is_an_error(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "content/general/a.md": article("A", "2026-12-06 09:00", "general",
+                                        aliases="[/general/b/, /about.html]"),
+        "content/general/b.md": article("B", "2026-12-06 10:00", "general"),
+        "static/about.html": "<p>About</p>",
+    })
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/general/a.md:5: error: aliases: /general/b/ is the path of "
+        "content/general/b.md: this article, scheduled for 2026-12-06 09:00, would write it "
+        "too, and the build that publishes it would fail; remove the alias",
+        "content/general/a.md:5: error: aliases: /about.html is the path of "
+        "static/about.html: this article, scheduled for 2026-12-06 09:00, would write it too, "
+        "and the build that publishes it would fail; remove the alias"]
 
 
 def test_articles_in_a_language_the_site_does_not_know_are_said(tmp_path: Path) -> None:
@@ -76,9 +125,13 @@ def test_articles_in_a_language_the_site_does_not_know_are_said(tmp_path: Path) 
         "content/syyasat/budzhet.md": article("Бюджет", "2026-12-04 11:00", "syyasat",
                                               language="ru"),
         "content/de/syyasat/haushalt.md": article("Haushalt", "2026-12-04 11:00", "syyasat"),
-        # a section named like a language is no language folder
+        # a section named like a language is no language folder, by its title or slug
         "content/uk/london.md": article("London", "2026-12-04 11:00", "UK"),
+        "content/eu/vote.md": article("Vote", "2026-12-04 11:00", "Europe"),
+        "content/pol/sejm.md": article("Sejm", "2026-12-04 11:00", "syyasat"),
     })
+    write_site(root, {"newsgen.yaml": CONFIG + "sections: [syyasat, sport, UK, "
+                                               "{slug: eu, title: Europe}]\n"})
     run = newsgen("build", "-s", root, "--now", BEFORE)
     assert run.code == 0, run.err
     warnings = [w for w in run.warnings() if "content/" in w]

@@ -37,6 +37,7 @@ from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, article_stem
 from newsgen.model.site import Entry, LanguageSite, Link, Site
 from newsgen.parse.markup import Body
+from newsgen.stages.references import Placed
 from newsgen.stages.related import Fills, signature
 from newsgen.stages.site import Linker
 from newsgen.stages.site_urls import own_path
@@ -72,10 +73,12 @@ class Linked:
         self.readers: dict[str, set[str]] | None = None
 
 
-    def waiting(self) -> list[Article]:
-        """The articles scheduled for later (valid, not drafts), in order."""
-        return [a for a in self.articles.values() if a.valid and a.source not in self.entries
-                and self.linker.why_held(a) == "scheduled"]
+    def waiting(self) -> list[Placed]:
+        """The articles scheduled for later (valid, not drafts), placed, in order."""
+        return sorted({p.article.source: p for p in self.linker.by_content.values()
+                       if not p.published and p.article.valid
+                       and self.linker.why_held(p.article) == "scheduled"}.values(),
+                      key=lambda p: p.article.source)
 
 
 def link(previous: Linked | None, config: Config, articles: list[Article],

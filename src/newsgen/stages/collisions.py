@@ -13,6 +13,7 @@ from newsgen.model.site import Site
 from newsgen.parse.config_values import NAME_MAX
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
+from newsgen.stages.references import Placed
 
 
 def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
@@ -41,7 +42,7 @@ def _blame(site: Site, page: Page) -> tuple[str, int | None] | None:
 
 
 def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
-                     folds_case: bool = False, waiting: Iterable[Article] = ()) -> list[Page]:
+                     folds_case: bool = False, waiting: Iterable[Placed] = ()) -> list[Page]:
     """Two things may never write one file: report both sources, at the one that has a file.
     The pages to write: all of them, except, when the output's disk does not tell
     capitals apart (`folds_case`: macOS's and Windows' usual disks), an old URL's redirect
@@ -49,15 +50,7 @@ def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
     one file, and the redirect would replace the page with a page that sends to itself.
     The aliases of `waiting` (scheduled) articles are checked against the pages too: the
     build that publishes one must not be the one to fail."""
-    owners = _exact_collisions(site, pages, reporter)
-    for a in waiting:
-        for path in a.aliases:
-            if (page := owners.get(path)) is not None:
-                when = f"{a.date.astimezone(site.config.tz):%Y-%m-%d %H:%M}"
-                reporter.error(a.source, a.alias_line(path) or 1,
-                               f"aliases: /{page.url} is the path of {page.origin}: this "
-                               f"article, scheduled for {when}, would write it too, and the "
-                               "build that publishes it would fail; remove the alias")
+    _waiting_aliases(site, _exact_collisions(site, pages, reporter), list(waiting), reporter)
     if not folds_case:
         return pages
     real = {p.path.casefold(): p for p in pages if p.kind != "redirect"}
@@ -74,6 +67,37 @@ def check_collisions(site: Site, pages: list[Page], reporter: Reporter, *,
                          "out of this build (a build on a disk that does, as on most web "
                          "hosts, writes it)")
     return kept
+
+
+def _waiting_aliases(site: Site, owners: dict[str, Page], waiting: list[Placed],
+                     reporter: Reporter) -> None:
+    """A scheduled article's alias at a path that a page or file of the site, or another
+    scheduled article, will still have when it is published: an error now."""
+    takers: dict[str, tuple[str, Article | None]] = {
+        a.output: (a.source, None) for a in site.assets}
+    takers.update({p.path: (p.article.source, p.article) for p in waiting})
+    for p in waiting:
+        takers.update({path: (f"an alias of {p.article.source}", p.article)
+                       for path in p.article.aliases if path not in takers})
+    for path, page in owners.items():
+        a = page.items[0].article if page.kind == "redirect" and page.items else (
+            page.entry.article if page.entry is not None else None)
+        takers[path] = (page.origin, a)
+    later = {p.article.source for p in waiting}
+    for p in waiting:
+        a = p.article
+        for path in a.aliases:
+            origin, other = takers.get(path, (None, None))
+            if origin is None or (other is a and path != p.path) or (other is not None and (
+                    other.expiry is not None and other.expiry <= a.date or other.source in
+                    later and a.expiry is not None and a.expiry <= other.date)):
+                continue  # (free, its own, or a page not on the site with it)
+            when = f"{a.date.astimezone(site.config.tz):%Y-%m-%d %H:%M}"
+            reporter.error(a.source, a.alias_line(path) or 1, (
+                f"aliases: /{p.url} is the article's own URL: remove it" if other is a else
+                f"aliases: /{path.removesuffix('index.html')} is the path of {origin}: this "
+                f"article, scheduled for {when}, would write it too, and the build that "
+                "publishes it would fail; remove the alias"))
 
 
 def _exact_collisions(site: Site, pages: list[Page], reporter: Reporter) -> dict[str, Page]:
