@@ -18,7 +18,7 @@ from newsgen.parse.slugs import slugify
 from newsgen.stages import feeds, paging
 from newsgen.stages.kinds import Page
 from newsgen.stages.loader import theme_paths
-from newsgen.stages.references import Placed
+from newsgen.stages.references import Placed, expired_pages, page_key
 from newsgen.stages.search import BUNDLE
 from newsgen.stages.site_urls import may_be_own, own_path
 
@@ -147,11 +147,9 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
         return frozenset(p.url for p in placed if not p.published)
 
     @functools.cache
-    def expired() -> dict[str, str]:  # a page taken down on purpose: a warning, not an error
-        tz = site.config.tz
-        return {p.url: f"{p.article.expiry.astimezone(tz):%Y-%m-%d %H:%M}" for p in placed
-                if not p.published and not p.article.draft and p.article.expiry is not None
-                and p.article.expiry <= site.now}
+    def expired() -> dict[str, Placed]:  # taken down on purpose: no error (see references)
+        return expired_pages(placed, lambda a: "expired" if not a.draft and a.expiry
+                             is not None and a.expiry <= site.now else "")
 
     gone = {(slugify(stem.rsplit("/", 1)[-1]), slugify(stem.rsplit("/", 2)[-2])
              if "/" in stem else "") for path in broken if (stem := article_stem(path))}
@@ -209,10 +207,11 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
             rel = path[len(base):]
             if found(rel) or failed(rel):
                 continue
-            if rel in held() and rel in expired():  # (the build at its expiry must not fail)
-                reporter.warning(a.source, line, f"link '{quoted(link)}': the article of that "
-                                 f"page expired at {expired()[rel]} (its expirydate), so the "
-                                 "link is dead now: remove it")
+            if (ended := expired().get(page_key(rel))) is not None:
+                if i >= len(body.links):  # (a path is unlinked, and said, by the linker)
+                    reporter.warning(a.source, line, f"link '{quoted(link)}': "
+                                     f"{ended.article.source} is expired, so the link is dead: "
+                                     "remove it")
                 continue
             message = f"link '{quoted(link)}': no page or file of this build has that path"
             hint = near.hint(rel) or (" (link an article by its .md file, or a file by "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
@@ -29,6 +29,22 @@ class Placed:
     url: str
     path: str
     published: bool  # False: a draft or a future article left out of this build
+
+
+def expired_pages(placed: Iterable[Placed], why_held: Callable[[Article], str]
+                  ) -> dict[str, Placed]:
+    """The articles past their expiry by each path of their pages (`page_key`): their URL's
+    and their aliases'."""
+    return {page_key(path): p for p in placed if not p.published
+            and why_held(p.article) == "expired" for path in (p.url, *p.article.aliases)}
+
+
+def page_key(path: str, base: str = "") -> str:
+    """A page's path below `base`, as a link may write it (`/general/gone`, `…/gone/`,
+    `…/gone/index.html`), the same for each; "" outside `base`."""
+    if not path.startswith(base):
+        return ""
+    return path[len(base):].removesuffix("index.html").strip("/") or "/"
 
 
 def _kept(line: int | None, item: RelatedItem) -> str:
@@ -64,6 +80,7 @@ class References:
     fills: Fills
     affected: set[str]
     _by_url: dict[str, Placed] | None = None
+    _expired: dict[str, Placed] | None = None
 
     def why_held(self, a: Article) -> str:
         raise NotImplementedError
@@ -94,8 +111,17 @@ class References:
             path: str | None
             url: str | None = None
             if parts.path.startswith("/") and not names_markdown(parts.path):
-                # a path of the site, as written: checked against the plan (stages/plan)
-                urls.append(html.escape(target, quote=True))
+                # a path of the site, as written: checked against the plan (stages/plan),
+                # or the page of an article that expired (not an error: the build at its
+                # expiry must not fail, and so keep it online)
+                if self._expired is None:
+                    self._expired = expired_pages(by_content.values(), self.why_held)
+                gone = self._expired.get(page_key(unquote(parts.path), self.config.base_path))
+                if gone is not None:
+                    self.reporter.warning(a.source, line, f"link '{quoted(target)}': "
+                                          f"{gone.article.source} is expired; the link is left "
+                                          "out of this build")
+                urls.append("#" if gone else html.escape(target, quote=True))
                 continue
             if parts.path.startswith("/"):  # a Markdown file by its site path
                 url, path = self._by_site_path(a, target, unquote(parts.path), line,

@@ -202,7 +202,7 @@ class Linker(References, Naming):
 
         # By content path, with or without the .md (.markdown, …) suffix.
         by_content: dict[str, Placed] = with_stems({p.article.content_path: p for p in placed})
-        self._by_url = None  # (made from by_content when a related URL needs it)
+        self._by_url = self._expired = None  # (made from by_content when first needed)
         by_slug: dict[tuple[str, str], list[Placed]] = defaultdict(list)
         for p in placed:
             by_slug[(p.article.lang, p.article.slug)].append(p)
