@@ -32,14 +32,24 @@ def test_a_labels_value_misspelt_or_left_out_is_an_error_on_its_line(tmp_path: P
         '<p>{{ t("more_in_section", sectoin=section.title) }}</p>{{ super() }}{% endblock %}')})
     assert errors(root) == [
         "templates/section.html:2: error: while rendering /news/index.html: "
-        "t('more_in_section'): the label takes no sectoin= (it takes section=); did you mean "
-        "'section'?"]
+        "t('more_in_section'): the label needs section= (its words show {section}); is "
+        "sectoin= a typo of it?"]
     (root / "templates/section.html").write_text(
         '{% extends "builtin/section.html" %}{% block content %}\n'
         '<p>{{ t("page_n_of", n=pagination.number) }}</p>{{ super() }}{% endblock %}')
     assert errors(root) == [
         "templates/section.html:2: error: while rendering /news/index.html: t('page_n_of'): "
-        "the label needs total= (it takes n=, total=)"]
+        "the label needs total= (its words show {total})"]
+    # a site's own words may show fewer values, or more that its own template gives
+    write_site(root, {"newsgen.yaml": "title: T\ndescription: D\nbase_url: https://t.example/\n"
+                                      "strings: {more_in_section: 'More from {site}', "
+                                      "page_n_of: 'Page {n}'}\n",
+                      "templates/section.html": (
+                          '{% extends "builtin/section.html" %}{% block content %}<p>'
+                          '{{ t("more_in_section", site=site.title) }}'
+                          '{{ t("page_n_of", n=1) }}</p>{{ super() }}{% endblock %}')})
+    assert errors(root) == []
+    assert "More from T" in (root / "dist/news/index.html").read_text()
 
 
 def test_one_slip_in_the_base_template_is_said_once_with_the_right_fix(tmp_path: Path) -> None:
@@ -78,7 +88,9 @@ def test_a_block_no_parent_has_is_a_warning_with_the_block_meant(tmp_path: Path)
     root = site(tmp_path, {"article.html": (
         '{% extends "builtin/article.html" %}\n'
         '{% block contnet %}<p class="mine">Mine</p>{% endblock %}\n'
-        '{% block content %}{% block inner %}x{% endblock %}{{ super() }}{% endblock %}\n')})
+        '{% block helpers %}<i>h</i>{% endblock %}\n'  # (shown by self.helpers())
+        '{% block content %}{% block inner %}x{% endblock %}{{ self.helpers() }}{{ super() }}'
+        '{% endblock %}\n')})
     assert errors(root) == [
         "templates/article.html:2: warning: block 'contnet' is not a block of "
         "builtin/article.html or of what it extends, so it is never shown; did you mean "
@@ -95,6 +107,10 @@ def test_half_a_character_in_a_template_string_is_an_error_on_its_line(
             "UTF-16 surrogate), which no page can hold: write the character itself (🔥, or "
             "\\U0001f525)") in said
     assert not (root / "dist").exists()
+    (root / "templates/base.html").write_text(  # |tojson writes it as JSON's own escape
+        '{% extends "builtin/base.html" %}{% block head_extra %}<script>var s = '
+        '{{ "\\ud83d\\udd25"|tojson }};</script>{% endblock %}')
+    assert errors(root) == []
 
 
 def test_editor_leftovers_in_templates_are_left_alone(tmp_path: Path) -> None:
@@ -122,3 +138,19 @@ def test_a_sites_macros_lacking_one_its_article_page_still_imports_is_said(
     assert errors(root, "check") == [
         "templates/macros.html: error: defines no macro 'held_mark', which article.html "
         "imports: define it (copy it from the theme's macros.html)"]
+    # ... unless the blocks that call it are replaced
+    (root / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block content %}<article><h1>{{ article.title }}'
+        "</h1></article>{% endblock %}")
+    assert [e for e in errors(root, "check") if "error" in e] == []
+
+
+def test_the_caller_is_named_for_a_macro_not_for_the_layout_a_block_is_in(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "base.html": '{% extends "builtin/base.html" %}{% block head_extra %}{% endblock %}',
+        "article.html": '{% extends "builtin/article.html" %}{% block content %}\n'
+                        "{{ article.sumary }}{% endblock %}"})
+    assert errors(root) == [
+        "templates/article.html:2: error: while rendering /news/hello/index.html: "
+        "'newsgen.stages.views.ArticleView object' has no attribute 'sumary'"]

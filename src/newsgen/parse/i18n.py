@@ -23,7 +23,7 @@ from babel.core import get_global
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.pofile import read_po
 
-from newsgen.errors import closest, did_you_mean
+from newsgen.errors import closest
 
 LABEL_KEYS: tuple[str, ...] = (
     "skip_to_content",
@@ -168,33 +168,33 @@ def _plural_rule(expression: str) -> Callable[[int], int]:
     return gettext.c2py(expression)
 
 
-@functools.cache
-def label_values(key: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The `{names}` a label is given: those its English words show (each template must
-    give them), and those it may be given besides (`count`, for a label with plural
-    forms)."""
+def label_arguments(labels: Labels, key: str, given: set[str]) -> str | None:
+    """What is wrong with the values a template gives a label (`t('page_n_of', n=1)`): one
+    that the words in use show and that is missing (it would be shown as `{total}`), of
+    those the theme's words show (a site's own `{name}` the theme never gives is said in
+    newsgen.yaml: `label_problem`). More values are fine: other words may show them."""
     english = _catalog("en")
-    words = " ".join((english.values.get(key, ""), *english.forms.get(key, ())))
-    needed = frozenset(_PLACEHOLDER.findall(words))
-    return needed, frozenset({"count"} if key in english.forms else ()) - needed
-
-
-def label_arguments(key: str, given: set[str]) -> str | None:
-    """What is wrong with the values a template gives a label (`t('page_n_of', n=1)`):
-    one it does not take (`sectoin=`), or one its words show that is missing."""
-    needed, optional = label_values(key)
-    if not (odd := sorted(given - needed - optional)) and not (odd := sorted(needed - given)):
+    theirs = _names((english.values.get(key, ""), *english.forms.get(key, ())))
+    missing = sorted(_names((labels.values[key], *labels.forms.get(key, ()))) & theirs - given)
+    if not missing:
         return None
-    takes = ", ".join(f"{n}=" for n in sorted(needed | optional)) or "nothing"
-    said = "takes no" if odd[0] in given else "needs"
-    return (f"t('{key}'): the label {said} {odd[0]}= (it takes {takes})"
-            + did_you_mean(odd[0], needed | optional if odd[0] in given else given))
+    typo = closest(missing[0], given - {"count"})
+    return (f"t('{key}'): the label needs {missing[0]}= (its words show {{{missing[0]}}})"
+            + (f"; is {typo}= a typo of it?" if typo else ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _names(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_PLACEHOLDER.findall(" ".join(words)))
 
 
 def label_problem(key: str, text: str) -> str | None:
     """What is wrong with a site's own words for a label: a `{name}` the label is never
     given (`{sectoin}`, `{0}`), or a brace never closed; None when nothing is."""
-    known = set().union(*label_values(key))
+    english = _catalog("en")
+    words = " ".join((english.values.get(key, ""), *english.forms.get(key, ())))
+    # (a label with plural forms is given its `count`)
+    known = set(_PLACEHOLDER.findall(words)) | ({"count"} if key in english.forms else set())
     for name in _PLACEHOLDER.findall(text):
         if name not in known:
             given = ", ".join(f"{{{k}}}" for k in sorted(known)) or "none"

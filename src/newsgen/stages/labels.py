@@ -18,6 +18,6 @@ def label(ctx: JinjaContext, key: str, count: int | None = None, **kwargs: objec
         raise jinja2.TemplateRuntimeError(f"t('{key}'): no such label"
                                           + did_you_mean(key, i18n.LABEL_KEYS))
     given = {*kwargs, *(["count"] if count is not None else [])}
-    if given != i18n.label_values(key)[0] and (problem := i18n.label_arguments(key, given)):
-        raise jinja2.TemplateRuntimeError(problem)  # (else `{section}` is shown as written)
+    if problem := i18n.label_arguments(labels, key, given):  # (else `{section}` is shown)
+        raise jinja2.TemplateRuntimeError(problem)
     return labels.get(key, count, **kwargs)

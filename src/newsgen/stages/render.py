@@ -81,9 +81,6 @@ def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
                       json.dumps(words, ensure_ascii=False, sort_keys=True))
 
 
-# --------------------------------------------------------------------------- templates
-
-
 class TemplateEncodingError(jinja2.TemplateSyntaxError):
     """A site's template not UTF-8 (line: its first bad byte's) or unreadable (line 0)."""
 
@@ -201,9 +198,8 @@ class Renderer:
         try:
             return self.html(page).encode("utf-8")
         except UnicodeEncodeError as exc:  # half a character (template_check says where)
-            raise TemplateFailure("templates", None, f"while rendering /{page.path}: the "
-                                  f"page holds half a character ({exc.object[exc.start]!a}, "
-                                  "a UTF-16 surrogate): a string escape?") from None
+            raise TemplateFailure("templates", None, f"while rendering /{page.path}: half a "
+                                  f"character ({exc.object[exc.start]!a})") from None
 
     html_kinds = HTML_KINDS
 
@@ -258,18 +254,21 @@ class Renderer:
         return f"templates/{name}"
 
     def locate(self, tb: TracebackType | None, fallback: str) -> tuple[str, int | None, str]:
-        """The template file and line where rendering failed, from Jinja's rewritten
-        traceback, and " (from templates/article.html:4)" when the site's own template
-        that got there is another file (a macro given a misspelt value, or none)."""
-        frames: list[tuple[str, int | None]] = [(f"templates/{fallback}", None)]
+        """The template file and line where rendering failed (Jinja's rewritten traceback),
+        and " (from templates/article.html:4)": the site's template that called a macro or
+        included a file there (given a misspelt value, or none)."""
+        frames: list[tuple[str, int | None, str]] = [(f"templates/{fallback}", None, "")]
         while tb is not None:
-            filename = tb.tb_frame.f_code.co_filename
-            if filename.endswith((".html", ".xml", ".txt", ".j2")):
-                frames.append((self.template_path(filename, None), tb.tb_lineno))
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith((".html", ".xml", ".txt", ".j2")):
+                frames.append((self.template_path(code.co_filename, None), tb.tb_lineno,
+                               code.co_name))  # (Jinja's: "template", "block 'x'", …)
             tb = tb.tb_next
-        path, line = frames[-1]
-        via = next((f for f in reversed(frames[1:]) if f[0] != path
-                    and f[0].startswith("templates/")), None)
+        path, line, kind = frames[-1]
+        called = kind == "template" or (  # (not a parent a block is rendered from)
+            kind.startswith("top-level") and frames[-2][2][:9] not in ("top-level", ""))
+        via = next((f for f in reversed(frames[1:]) if f[0] != path and f[0].startswith(
+            "templates/")), None) if called else None
         return path, line, f" (from {via[0]}:{via[1]})" if via else ""
 
     def context(self, page: Page) -> dict[str, Any]:

@@ -111,8 +111,10 @@ def site_templates(env: jinja2.Environment, own: Collection[str], reporter: Repo
         except (jinja2.TemplateError, OSError, UnicodeError):
             continue  # said when a page is rendered, or by check_templates
         _unknown_blocks(env, rel, module, reporter)
-        for const in module.find_all(nodes.Const):
-            if isinstance(const.value, str) and (half := _SURROGATE.search(const.value)):
+        escaped = {id(f.node) for f in module.find_all(nodes.Filter) if f.name == "tojson"}
+        for const in module.find_all(nodes.Const):  # (`|tojson` writes it as \\ud83d: fine)
+            if isinstance(const.value, str) and id(const) not in escaped and (
+                    half := _SURROGATE.search(const.value)):
                 reporter.error(rel, const.lineno, f"the string holds half a character "
                                f"(\\u{ord(half[0][0]):04x}, a UTF-16 surrogate), which no "
                                f"page can hold: write the character itself{_whole(half[0])}")
@@ -135,7 +137,7 @@ def _unknown_blocks(env: jinja2.Environment, rel: str, module: nodes.Template,
     a child shows only its parents' blocks, so its words are never shown."""
     parent = next((n.template.value for n in module.body if isinstance(n, nodes.Extends)
                    and isinstance(n.template, nodes.Const)), None)
-    known: set[str] = set()
+    known = _called(module)  # (a block shown by `self.helpers()` is shown)
     seen: list[str] = []
     while isinstance(parent, str) and parent not in seen:
         seen.append(parent)
@@ -144,6 +146,7 @@ def _unknown_blocks(env: jinja2.Environment, rel: str, module: nodes.Template,
         except (jinja2.TemplateError, OSError, UnicodeError):
             return  # said when a page is rendered
         known.update(b.name for b in above.find_all(nodes.Block))
+        known |= _called(above)
         parent = next((n.template.value for n in above.body if isinstance(n, nodes.Extends)
                        and isinstance(n.template, nodes.Const)), None)
     if not seen:
@@ -153,6 +156,12 @@ def _unknown_blocks(env: jinja2.Environment, rel: str, module: nodes.Template,
             reporter.warning(rel, block.lineno, f"block '{block.name}' is not a block of "
                              f"{seen[0]}{' or of what it extends' if len(seen) > 1 else ''}"
                              f", so it is never shown{did_you_mean(block.name, known)}")
+
+
+def _called(module: nodes.Template) -> set[str]:
+    """The blocks a template shows by name: `{{ self.helpers() }}`."""
+    return {g.attr for g in module.find_all(nodes.Getattr)
+            if isinstance(g.node, nodes.Name) and g.node.name == "self"}
 
 
 def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Reporter) -> None:
@@ -166,14 +175,21 @@ def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Repo
     needed: set[tuple[str, str]] = set()
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("builtin/"))):
         kept = name[len("builtin/"):]
-        if f"templates/{kept}" in own and name not in _parents(env, kept):
+        extended = f"templates/{kept}" in own
+        if extended and name not in _parents(env, kept):
             continue  # (the site's own replaces it; one that extends it keeps its imports)
-        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-        for node in env.parse(source).find_all(nodes.FromImport):
+        module = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+        # the blocks the site's template replaces without super(): what they call is gone
+        replaced = _replaced(env, kept) if extended else set()
+        gone = {id(n) for b in module.find_all(nodes.Block) if b.name in replaced
+                for n in b.find_all(nodes.Name)}
+        for node in module.find_all(nodes.FromImport):
             if isinstance(node.template, nodes.Const) and node.template.value == "macros.html":
                 for item in node.names:
                     macro = item[0] if isinstance(item, tuple) else item
-                    if macro not in defined:
+                    if macro not in defined and any(
+                            n.name == macro and id(n) not in gone
+                            for n in module.find_all(nodes.Name)):
                         needed.add((macro, kept))
     for macro, user in sorted(needed):  # (as a render that finds it says it: said once)
         reporter.error("templates/macros.html", None, MISSING_MACRO.format(name=macro,
@@ -188,3 +204,13 @@ def _parents(env: jinja2.Environment, name: str) -> set[str]:
         return set()
     return {n.template.value for n in module.find_all(nodes.Extends)
             if isinstance(n.template, nodes.Const)}
+
+
+def _replaced(env: jinja2.Environment, name: str) -> set[str]:
+    """The blocks the site's template `name` gives without calling super()."""
+    try:
+        module = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+    except (jinja2.TemplateError, OSError, UnicodeError):
+        return set()
+    return {b.name for b in module.find_all(nodes.Block)
+            if not any(n.name == "super" for n in b.find_all(nodes.Name))}
