@@ -100,6 +100,8 @@ def test_a_state_folder_on_a_read_only_disk_is_refused_in_those_words(
     assert check_cache_dir(state, site, site / "dist") == (
         "cannot be written (a read-only file system, or files this user may not write): "
         "make it writable, or pass --cache-dir with another folder")
+    # a state not made yet, where it cannot be made: a slower build, not a refusal
+    assert check_cache_dir(state / "new", site, site / "dist") is None
     with pytest.raises(OutputRefused, match=r"refusing to keep the build state in "
                                             r"\.newsgen-cache: it cannot be written"):
         build(BuildOptions(site=site, now=NOW), Reporter())

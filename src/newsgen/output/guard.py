@@ -65,8 +65,9 @@ def check_cache_dir(cache_dir: Path, site_root: Path, out: Path) -> str | None:
     here = next((p for p in (real, *real.parents) if p.exists()), real)
     if here.is_file():
         return "is a file, or inside one: name a folder"
-    # (a CI cache restored read-only: said as such, not as a damaged state)
-    if not _writable(here) or not _writable(real / "state.sqlite"):
+    # (a CI cache restored read-only: said as such, not as a damaged state; a state not
+    # made yet where it cannot be is only a slower build, as without the cache)
+    if real.exists() and (not _writable(real) or not _writable(real / "state.sqlite")):
         return ("cannot be written (a read-only file system, or files this user may not "
                 "write): make it writable, or pass --cache-dir with another folder")
     return None
