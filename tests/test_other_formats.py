@@ -125,7 +125,8 @@ def test_an_alias_written_as_this_sites_full_url_under_a_base_path(tmp_path: Pat
                                         "\n  - /old-plain/"
                                         "\n  - https://x.org/news/is-it-old%3F/"
                                         "\n  - https://x.org:8080/news/port/"
-                                        "\n  - https://x.org:443/news/old-port/"),
+                                        "\n  - https://x.org:443/news/old-port/"
+                                        "\n  - http://x.org/news/old-http/"),
     })
     for extra in ([], ["--base-url", "https://staging.example/preview/"]):
         run = newsgen("build", "-s", site, "--now", NOW, *extra)
@@ -134,7 +135,8 @@ def test_an_alias_written_as_this_sites_full_url_under_a_base_path(tmp_path: Pat
                       for p in (site / "dist").rglob("*.html") if "old" in p.as_posix()
                       or "legacy" in p.as_posix())
         assert made == ["is-it-old?/index.html", "news/legacy.html", "old-full/index.html",
-                        "old-plain/index.html", "old-port/index.html"]  # (decoded once)
+                        "old-http/index.html", "old-plain/index.html",
+                        "old-port/index.html"]  # (decoded once; http: is this site too)
         assert (site / "dist/news/port/index.html").is_file()  # another port: not this site
 
 
@@ -228,8 +230,11 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
         "content/m.md": '{\n  "title": "M",\n  "date": "2024-12-18"\n\nBody text.\n\n'
                         '```\nif (x) { y(); }\n```\n',
         "content/j.md": '+++\ntitle = "J"\ndate = 2024-12-18\ntitle = "Again"\n+++\n\nBody.\n',
-        "content/k.md": '+++\ntitle = "K"\n[image]\nsrc = "a.jpg"\n[image]\nsrc = "b.jpg"\n'
-                        '+++\n\nBody.\n',
+        "content/k.md": '+++\ntitle = "K"\n[image]\nsrc = "a.jpg"\n[image]  # again\n'
+                        'src = "b.jpg"\n+++\n\nBody.\n',
+        # a blank line between two keys: a missing comma, not a '{' never closed
+        "content/r.md": '{\n  "title": "R",\n  "date": "2024-12-18"\n\n  "section": "G"\n}\n',
+        "content/s.md": "---\ntitle: S\ndate: 2024-12-18\ntags: [covid*19, *featured]\n---\n",
     })
     run = newsgen("check", "-s", site, "--now", NOW)
     assert run.code == 1
@@ -271,6 +276,9 @@ def test_bad_toml_and_json_get_their_line(tmp_path: Path) -> None:
            "line 2: keep one of them" in err
     assert "content/k.md:5: error: TOML front matter: [image] is given twice: keep one of " \
            "them" in err
+    assert "content/r.md:3: error: JSON front matter: a comma is missing after the value " \
+           "that ends this line" in err
+    assert 'put it in quotes, like "*featured"' in err
     assert "Traceback" not in err and "internal error" not in err
 
 

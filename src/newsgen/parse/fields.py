@@ -26,6 +26,12 @@ from newsgen.parse.yamltree import (
 )
 
 _PORTS = {"http": 80, "https": 443}
+
+
+def _port(scheme: str, port: int | None) -> int | None:
+    """A URL's port, None for its scheme's own: `http:` and `https:` alike are this site
+    (a site answers both), another port is not."""
+    return None if port == _PORTS.get(scheme.lower()) else port
 # Fields as Hugo and Jekyll sites write them, and the newsgen field each one is read as.
 # The newsgen name wins when a file gives both.
 ALIASES = {
@@ -271,8 +277,7 @@ class FieldReader:
         try:
             if (parts is None or base is None or parts.scheme.lower() not in ("http", "https")
                     or not parts.hostname or parts.hostname != (base.hostname or "").lower()
-                    or (parts.port or _PORTS.get(parts.scheme.lower())) != (  # (another
-                        base.port or _PORTS.get(base.scheme.lower()))):  # port: not this)
+                    or _port(parts.scheme, parts.port) != _port(base.scheme, base.port)):
                 return url
         except ValueError:  # a port that is no number
             return url
