@@ -721,3 +721,14 @@ def test_a_png_with_a_damaged_optional_part_is_published_with_a_warning(
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 1
     assert run.errors()[0].startswith("content/general/a.md:5: error: image: "), run.err
+
+
+def test_links_never_closed_are_counted_as_markdown_reads_them() -> None:
+    from newsgen.parse.body_lines import unclosed_links
+
+    # a table's cells are read one by one, whatever its rule's dashes
+    table = "| a | b |\n|-|-|\n" + "| g | [1, 2) |\n" * 2100
+    assert unclosed_links(table) is None
+    # many paragraphs together: the worst is named, and that there are more
+    body = "x\n\n" + "[a](b " * 1500 + "\n\n" + "[a](b " * 1500
+    assert unclosed_links(body) == (2, 1500, 2)

@@ -1451,3 +1451,10 @@ def test_site_descriptions_are_imported_as_text_in_every_language(tmp_path: Path
     config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
     assert "description: News from the & desk\n" in config, config
     assert "description: 'Новости дня: x < 3 > 2'\n" in config, config
+
+
+def test_inline_tags_in_an_imported_description_leave_no_space() -> None:
+    from newsgen.migrate.fields import plain
+
+    assert plain("super<wbr>cali A<del>B</del>C <font color=red>x</font>y<br>z") == (
+        "supercali ABC xy z")

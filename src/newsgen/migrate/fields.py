@@ -108,8 +108,9 @@ def plain(text: str) -> str:
     a summary or a description is text to newsgen, and would show the tags."""
     if "<" in text:  # an inline tag is nothing (`<b>x</b>:`), any other a space
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
-        text = re.sub(r"</?(?:a|abbr|b|cite|code|em|i|kbd|mark|q|s|small|span|strong|sub|"
-                      r"sup|time|u)\b[^<>]*>", "", text, flags=re.I)
+        text = re.sub(r"</?(?:a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|"
+                      r"mark|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr)"
+                      r"\b[^<>]*>", "", text, flags=re.I)
         text = html.unescape(re.sub(r"</?[A-Za-z][^<>]*>", " ", text))
     return " ".join(text.split())
 

@@ -91,13 +91,14 @@ UNCLOSED = ("this paragraph opens {count} links or brackets that it never closes
             "that (minutes at a few thousand): close them, or write \\[ for a bracket")
 # Markdown's own code span (markdown.inlinepatterns.BACKTICK_RE), read before links
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$",
+_TABLE_RULE = re.compile(r"^(?=.*\|)[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$",
                          re.M)
 
 
-def unclosed_links(text: str) -> tuple[int, int] | None:
+def unclosed_links(text: str) -> tuple[int, int, int] | None:
     """(the line from 0 of the paragraph that opens the most links it never closes, how
-    many) when the body's paragraphs open too many (see `_UNCLOSED`), or None."""
+    many, how many paragraphs open many) when the body's paragraphs open too many (see
+    `_UNCLOSED`), or None."""
     if text.count("[") <= _UNCLOSED and text.count("](") <= _UNCLOSED:
         return None  # (most bodies: too few to cost anything)
     pieces, pos = [], 0
@@ -105,7 +106,7 @@ def unclosed_links(text: str) -> tuple[int, int] | None:
         pieces += [text[pos:start], "\n" * text.count("\n", start, end)]
         pos = end
     text = "".join([*pieces, text[pos:]])
-    cost, worst, line = 0, (0, 0), 0
+    cost, worst, line, costly = 0, (0, 0), 0, 0
     for block in re.split(r"(\n[ \t]*\n)", text):
         if block.count("[") >= _FEW or block.count("](") >= _FEW:
             counted = _CODE_SPAN.sub("", block)
@@ -121,10 +122,11 @@ def unclosed_links(text: str) -> tuple[int, int] | None:
             parens = sum(1 for part in counted.split("](")[1:] if ")" not in part)
             count = max(deepest, parens)
             cost += count * count if count >= _FEW else 0
+            costly += count >= _FEW
             if count > worst[1]:  # (its first line with text)
                 worst = (line + len(block) - len(block.lstrip("\n")), count)
         line += block.count("\n")
-    return worst if cost > _UNCLOSED * _UNCLOSED else None
+    return (*worst, costly) if cost > _UNCLOSED * _UNCLOSED else None
 
 
 # A run of what Markdown nests without indentation: emphasis and link marks, quotes, and

@@ -82,7 +82,8 @@ def _toml_hint(lines: list[str], message: str, offset: int) -> str:
     pair = _TOML_PAIR.fullmatch(lines[-1]) if lines else None
     twice = re.fullmatch(r"Cannot declare \((.*?),?\) twice", message)
     if twice is not None:  # a table: `[image]` twice (said as `('params', 'box')`)
-        header = lines[-1].strip() if lines and lines[-1].lstrip().startswith("[") else None
+        header = (lines[-1].partition("#")[0].strip()  # (as written, without a comment)
+                  if lines and lines[-1].lstrip().startswith("[") else None)
         name = header or "[" + ".".join(
             a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", twice[1])) + "]"
         return f"{name} is given twice: keep one of them"

@@ -191,7 +191,8 @@ def json_problem(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     never_closed = ("the front matter's '{' is never closed: end it with '}' on a line of "
                     "its own, after this one")
     if exc.msg in ("Expecting ',' delimiter", "Expecting property name enclosed in double "
-                   "quotes") and re.search(r"\n[ \t]*\n", text[len(before):exc.pos]):
+                   "quotes") and re.search(r"\n[ \t]*\n", text[len(before):exc.pos]) and (
+            not re.match(r'"[^"\n]*"[ \t]*:', text[exc.pos:])):  # (not another key)
         return at, never_closed  # (a blank line, then the body)
     if exc.msg == "Expecting property name enclosed in double quotes" and before.endswith(
             ",") and text[exc.pos:exc.pos + 1] == "}":

@@ -56,7 +56,7 @@ def path_facts(config: Config, content_path: str) -> PathFacts:
         folders = folders[1:]
     odd_folder = folders[0] if (
         lang is None and folders and len(config.languages) > 1
-        and config.sections_from != "folder" and _LANGISH.fullmatch(folders[0])
+        and config.sections_from != "folder" and _TWO_LETTERS.fullmatch(folders[0])
         and _known_language(folders[0])) else None
     base, dot, suffix = name.rpartition(".")
     clash = odd = None
@@ -84,6 +84,9 @@ def _known_language(code: str) -> bool:
 
 
 _LANGISH = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
+# A folder named like a language: `de`, `pt-br` (not `pol`, `fin`, a section's, far more
+# often than an ISO 639-2 code)
+_TWO_LETTERS = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2,4})?")
 
 
 # Fields Hugo and Jekyll give a meaning newsgen does not: said once a build, per kind,

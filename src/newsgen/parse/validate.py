@@ -171,10 +171,11 @@ class Validator(FieldReader):
         lang = facts.lang or self.config.language
         if facts.odd_suffix and node.get("lang") is None and not self.config.misread:
             self.odd_suffix(facts.odd_suffix, lang, fields.get("slug"))
-        if (facts.odd_folder and node.get("lang") is None and not self.config.misread
-                and section_slug(section or "")
-                != facts.odd_folder.lower()):
-            self.odd_folder(facts.odd_folder, lang)
+        if facts.odd_folder and node.get("lang") is None and not self.config.misread:
+            sec = section_slug(section or "")  # (the folder may be the section's, by its slug)
+            found = section_names(self.config.sections or ()).get(sec)
+            if facts.odd_folder.lower() not in (sec, found[1].slug if found else sec):
+                self.odd_folder(facts.odd_folder, lang)
         if facts.lang_clash and node.get("lang") is None:
             self.warning(None, f"language: {facts.lang_clash}; the name's ({lang}) is used "
                                "(set lang: to say which)")
@@ -243,7 +244,9 @@ class Validator(FieldReader):
         for number, message in control_characters(body):
             self.error(body_line + number, message)
         if (unclosed := unclosed_links(body)) is not None:
-            self.error(body_line + unclosed[0], UNCLOSED.format(count=unclosed[1]))
+            self.error(body_line + unclosed[0], UNCLOSED.format(count=unclosed[1]) + (
+                f" ({unclosed[2] - 1} more paragraphs here open many: the time is theirs "
+                "together)" if unclosed[2] > 1 else ""))
 
         content_path = self.rel[len("content/"):]
         if not self.ok or title is None or when is None or section is None:

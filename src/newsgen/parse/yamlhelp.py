@@ -125,7 +125,7 @@ def explain(problem: str, context: str | None, at: Mark | None, context_at: Mark
         return line, _quote_fix(kv[0], kv[1], f"a value that starts with '{first}' is read as "
                                               f"YAML syntax ({_SPECIAL_START[first]})")
     if problem == "found undefined alias":  # `tags: [a, *b]`: an item, not the value
-        word = next(iter(re.findall(r"\*[^\s,\]}]+", text)), "*b")
+        word = next(iter(re.findall(r"(?:^|(?<=[\s,\[{:]))\*[^\s,\]}]+", text)), "*b")
         return line, ("a word that starts with '*' is read as YAML syntax (an alias of an "
                       f"anchor that is not there): put it in quotes, like \"{word}\"")
     if problem.startswith("exceeded maximum nesting depth"):
