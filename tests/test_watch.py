@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import time
 from pathlib import Path
 
@@ -110,5 +111,36 @@ def test_linked_folders_are_watched_once_and_known_as_linked(tmp_path: Path) -> 
         assert w.linked(str(root / "more/y.md"))  # a link inside a linked folder
         assert w.linked(str(root / "content/general/b"))  # the link itself (removed)
         assert not w.linked(str(root / "content/general/a.md"))
+    finally:
+        w.stop()
+
+
+def test_a_folder_deleted_and_made_again_is_watched_again(tmp_path: Path) -> None:
+    """A git checkout deletes templates/ and makes it again: later edits in the new
+    folder start a rebuild, which scans everything (what changed in it is not known)."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/base.html").write_text("A")
+    rebuilt: list[int] = []
+    w = Watcher(tmp_path, lambda: rebuilt.append(1))
+    w.start()
+    try:
+        shutil.rmtree(tmp_path / "templates")
+        (tmp_path / "templates").mkdir()
+        (tmp_path / "templates/base.html").write_text("B")
+
+        def settle() -> None:
+            deadline, seen = time.monotonic() + 10, -1
+            while time.monotonic() < deadline and seen != len(rebuilt):
+                seen = len(rebuilt)
+                time.sleep(0.5)
+
+        settle()
+        assert rebuilt, "the new folder's changes started no rebuild"
+        w.take_changes()
+        before = len(rebuilt)
+        (tmp_path / "templates/base.html").write_text("C")  # an edit in the new folder
+        settle()
+        assert len(rebuilt) > before, "an edit in the folder made again was not seen"
+        assert w.take_changes() == frozenset({"templates/base.html"})
     finally:
         w.stop()

@@ -11,6 +11,7 @@ waits until the events stop for a moment (the debounce).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from newsgen.stages.loader import is_editor_noise
@@ -71,7 +72,9 @@ class Watcher:
         self._first: float | None = None
         self._last = 0.0
         self._stop = False
-        self._watched: set[str] = set()
+        # each watched folder's watch (a folder deleted and made again, as a git checkout
+        # does, is watched anew: the old watch ended with the old folder)
+        self._watched: dict[str, ObservedWatch] = {}
         # folders linked into the watched ones (`static/shared -> ../shared`), which a
         # build reads through the link: each watched too, at its real path -> the link's
         self._links: dict[str, list[str]] = {}
@@ -101,7 +104,7 @@ class Watcher:
             return False
         if len(parts) == 1:
             if parts[0] in WATCHED_DIRS:
-                self._ensure_watch(parts[0])  # a folder that appeared after the start
+                self._ensure_watch(parts[0], again=True)  # made, moved or deleted
                 return True
             return parts[0] == CONFIG
         # static/ is published verbatim, a backup's name too (`report.bak`): as the build
@@ -135,13 +138,20 @@ class Watcher:
         for name in WATCHED_DIRS:
             self._ensure_watch(name)
 
-    def _ensure_watch(self, name: str) -> None:
-        folder = self.root / name
-        if name in self._watched or not folder.is_dir() or self.observer is None:
+    def _ensure_watch(self, name: str, *, again: bool = False) -> None:
+        """Watch `name` (content/, static/, templates/); `again`: it was created, moved or
+        deleted, so watch whatever folder has that name now."""
+        if self.observer is None or (name in self._watched and not again):
             return
-        self._watched.add(name)
-        self.observer.schedule(_Handler(self), str(folder), recursive=True)
-        self.watch_links(name)
+        if (old := self._watched.pop(name, None)) is not None:
+            with contextlib.suppress(KeyError, OSError):  # (gone with its folder)
+                self.observer.unschedule(old)
+            self.note(None)  # what changed in the folder is not known
+        folder = self.root / name
+        if folder.is_dir():
+            self._watched[name] = self.observer.schedule(_Handler(self), str(folder),
+                                                         recursive=True)
+            self.watch_links(name)
 
     def watch_links(self, *names: str) -> None:
         """Note each folder linked into the watched ones (of `names`; all by default),
@@ -186,7 +196,8 @@ class Watcher:
                 return [path, *(link + path[len(real):] for link in links)]
         return [path]
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 30) -> bool:
+        """Stop watching; whether the rebuild under way (if any) ended within `wait`."""
         with self._lock:
             self._stop = True
             self._lock.notify_all()
@@ -194,7 +205,8 @@ class Watcher:
             self.observer.stop()
             self.observer.join(timeout=5)
         if self._thread.is_alive():
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=wait)
+        return not self._thread.is_alive()
 
     # -- what changed ----------------------------------------------------------------------
 
