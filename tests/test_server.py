@@ -435,6 +435,34 @@ def test_the_live_reload_server_serves_any_folder_with_any_rebuild(tmp_path: Pat
         live.close()
 
 
+def test_a_rebuild_that_sources_overtook_changes_nothing_shown(tmp_path: Path) -> None:
+    """A failing site whose files change while it rebuilds keeps its error page: the
+    rebuild already due decides (it used to count as a good build, and every page then
+    answered a bare 404 that never reloaded)."""
+    from newsgen.dev.livereload import LiveServer, Rebuilt
+
+    root = tmp_path / "public"
+    root.mkdir()
+    outcomes = iter([Rebuilt(False, problems=["posts/a.md:3: error: broken"]),
+                     Rebuilt(False, undecided=True)])
+    live = LiveServer(root, lambda: next(outcomes), "127.0.0.1", 0, watch=True, name="g")
+    live.rebuild_now()
+    live.rebuild_now()
+    assert not live.state.built
+    assert live.state.problems == ["posts/a.md:3: error: broken"]
+
+
+def test_a_bad_host_is_said_as_the_host(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "newsgen", "serve", "-s", str(site),
+                           "--host", "nosuchhost.invalid", "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsgen: error: host nosuchhost.invalid cannot be used (")
+    assert last.endswith("); choose another with --host")
+
+
 def test_serve_without_watch_stops_when_the_site_does_not_build(tmp_path: Path) -> None:
     """Without --watch nothing could ever fix the site: the errors, then exit status 1
     (it used to serve a page of errors forever, saying it kept "the last good site")."""
@@ -504,3 +532,41 @@ def test_files_in_a_linked_folder_are_watched_through_the_link(tmp_path: Path) -
                 rel = "/" + page.relative_to(out).as_posix()
                 assert srv.get(rel)[2] == page.read_bytes(), rel
         assert tree_digest(out)
+
+
+def test_ctrl_c_during_a_rebuild_stops_at_once_and_leaves_no_folder(tmp_path: Path) -> None:
+    import tempfile
+
+    files = {f"content/general/w{i}.md": article(f"W {i}", "2024-12-10", body="Text. " * 300)
+             for i in range(1500)}
+    site = write_site(tmp_path / "site", {"newsgen.yaml": "title: T\n", **files})
+    with serving(site) as served:
+        folders = [f for f in Path(tempfile.gettempdir()).glob("newsgen-serve-*")
+                   if (f / "pid").is_file() and (f / "pid").read_text() == str(served.proc.pid)]
+        assert len(folders) == 1
+        (site / "newsgen.yaml").write_text("title: T\nmarkdown: {raw_html: false}\n")
+        time.sleep(1.0)  # (converting every body again is under way: seconds of work)
+        started = time.monotonic()
+        served.proc.send_signal(signal.SIGINT)
+        served.proc.wait(timeout=15)
+        assert time.monotonic() - started < 5, "the server waited for its rebuild"
+        assert not folders[0].exists()
+
+
+def test_a_server_killed_leaves_a_folder_the_next_one_removes(tmp_path: Path) -> None:
+    import tempfile
+
+    from newsgen.build import BuildOptions
+    from newsgen.dev.server import DevServer
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
+    (left / "pid").write_text(dead)
+    (left / "site").mkdir()
+    dev = DevServer(BuildOptions(site=tmp_path), "127.0.0.1", 0, watch=False)
+    try:
+        assert not left.exists()
+        assert (dev.workdir / "pid").read_text() == str(os.getpid())
+    finally:
+        dev.close()

@@ -51,6 +51,7 @@ class Rebuilt:
     reload: bool = False
     css_only: bool = False
     problems: list[str] = field(default_factory=list)
+    undecided: bool = False  # sources changed while it ran: the next rebuild decides
 
 
 class State:
@@ -102,6 +103,8 @@ class LiveServer:
             if self.state.closing:  # a late rebuild while the server stops
                 return None
             outcome = (rebuild or self.rebuild)()
+            if outcome.undecided:  # (what is shown, good or failing, stays as it was)
+                return outcome
             with self.state.cond:
                 if not outcome.ok:
                     self.state.problems = outcome.problems or ["the build failed"]
@@ -168,6 +171,9 @@ class _DualStackServer(_Server):
 class _Handler(BaseHTTPRequestHandler):
     server_ref: LiveServer
     protocol_version = "HTTP/1.1"
+    # A request never finished (or a connection left idle) gives up its thread and file
+    # after this long; an event stream writes at least every HEARTBEAT, so it stays.
+    timeout = 30
     def version_string(self) -> str:
         return self.server_ref.name
 

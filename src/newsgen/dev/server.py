@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -34,7 +36,9 @@ class DevServer:
     def __init__(self, options: BuildOptions, host: str, port: int, *, watch: bool,
                  say: Any = None) -> None:
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
-        self.workdir = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
+        _sweep()
+        self.workdir = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        (self.workdir / "pid").write_text(str(os.getpid()))  # (see `_sweep`)
         self.out = self.workdir / "site"
         self.cache = BuildCache(None)
         self.options = options
@@ -94,7 +98,7 @@ class DevServer:
             # Files changed again while it ran (a save read half-written, a copy under way):
             # the next rebuild, already due, decides; nothing half-done is shown.
             self.say("newsgen: sources changed during the rebuild; building again")
-            return Rebuilt(True)
+            return Rebuilt(False, undecided=True)
         for d in reporter.sorted():
             self.say(d.format())
         if result is None:
@@ -148,6 +152,10 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
         dev.start()
     except OSError as exc:
         shutil.rmtree(dev.workdir, ignore_errors=True)
+        if isinstance(exc, socket.gaierror):  # (the host, not the port)
+            say(f"newsgen: error: host {host} cannot be used ({exc.strerror}); choose "
+                "another with --host")
+            return 1
         reason = "is already in use" if exc.errno in (98, 48, 10048) else (
             f"cannot be used ({exc.strerror})")
         say(f"newsgen: error: port {port} on {host} {reason}; choose another with --port")
@@ -175,10 +183,29 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
     except KeyboardInterrupt:
         say("newsgen: stopping")
     finally:
-        if watcher is not None:
-            watcher.stop()
+        # A rebuild under way is not waited for (a large site's takes seconds): the
+        # server's folder goes, and the process ends at once, before the rebuild writes
+        # into it again.
+        busy = watcher is not None and not watcher.stop(wait=1)
         dev.close()
+        if busy:
+            sys.stderr.flush()
+            os._exit(0)
     return 0
+
+
+_PREFIX = "newsgen-serve-"
+
+
+def _sweep() -> None:
+    """Remove the folders of servers that ended without removing theirs (`kill -9`)."""
+    for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
+        try:
+            os.kill(int((folder / "pid").read_text()), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):  # another user's, or not one of ours
+            continue
 
 
 def _stop_on_signals() -> None:
