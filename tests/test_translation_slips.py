@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import article, newsgen, write_site
 
 CONFIG = """title: Türkmen Habarlary
@@ -28,28 +29,28 @@ def site(tmp_path: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def test_a_scheduled_second_translation_is_an_error_before_its_embargo(tmp_path: Path) -> None:
-    root = site(tmp_path, {"content/tk/syyasat/sapar-tazelenen.md": article(
-        "Sapar (täzelenen)", "2026-12-06 09:00", "syyasat", translation_key="sapar-2026")})
+def failing(root: Path) -> list[str]:
+    """The errors of a build before the embargo, which must fail and write nothing."""
     run = newsgen("build", "-s", root, "--now", BEFORE)
-    assert run.code == 1
-    assert run.errors() == [
-        "content/tk/syyasat/sapar-tazelenen.md:5: error: translation_key 'sapar-2026' is also "
-        "used by content/tk/syyasat/sapar.md in the same language (tk) (this one is scheduled "
-        "for 2026-12-06 09:00: the build that publishes it would fail)"]
-    assert not (root / "dist").exists()
+    assert run.code == 1 and not (root / "dist").exists()
+    return run.errors()
 
 
-def test_a_scheduled_articles_alias_that_a_page_has_is_an_error_before_its_embargo(
-        tmp_path: Path) -> None:
-    root = site(tmp_path, {"content/tk/syyasat/tazelik.md": article(
-        "Täzelik", "2026-12-06 09:00", "syyasat", aliases="[/syyasat/]")})
-    run = newsgen("build", "-s", root, "--now", BEFORE)
-    assert run.code == 1
-    assert run.errors() == [
-        "content/tk/syyasat/tazelik.md:5: error: aliases: /syyasat/ is the path of section "
-        "'syyasat': this article, scheduled for 2026-12-06 09:00, would write it too, and the "
-        "build that publishes it would fail; remove the alias"]
+@pytest.mark.parametrize(("name", "fields", "said"), [
+    ("sapar-tazelenen", {"translation_key": "sapar-2026"},  # a second translation in tk
+     "translation_key 'sapar-2026' is also used by content/tk/syyasat/sapar.md in the same "
+     "language (tk) (this one is scheduled for 2026-12-06 09:00: the build that publishes "
+     "it would fail)"),
+    ("tazelik", {"aliases": "[/syyasat/]"},  # the section's page
+     "aliases: /syyasat/ is the path of section 'syyasat': this article, scheduled for "
+     "2026-12-06 09:00, would write it too, and the build that publishes it would fail; "
+     "remove the alias"),
+])
+def test_a_scheduled_articles_clash_is_an_error_before_its_embargo(
+        tmp_path: Path, name: str, fields: dict[str, str], said: str) -> None:
+    root = site(tmp_path, {f"content/tk/syyasat/{name}.md": article(
+        name, "2026-12-06 09:00", "syyasat", **fields)})
+    assert failing(root) == [f"content/tk/syyasat/{name}.md:5: error: {said}"]
 
 
 def test_a_link_to_an_article_gone_at_its_expiry_is_a_warning_and_it_leaves(
@@ -109,9 +110,7 @@ def test_a_scheduled_alias_that_another_scheduled_article_or_a_file_has_is_an_er
         "content/general/b.md": article("B", "2026-12-06 10:00", "general"),
         "static/about.html": "<p>About</p>",
     })
-    run = newsgen("build", "-s", root, "--now", BEFORE)
-    assert run.code == 1
-    assert run.errors() == [
+    assert failing(root) == [
         "content/general/a.md:5: error: aliases: /general/b/ is the path of "
         "content/general/b.md: this article, scheduled for 2026-12-06 09:00, would write it "
         "too, and the build that publishes it would fail; remove the alias",
@@ -133,14 +132,13 @@ def test_articles_in_a_language_the_site_does_not_know_are_said(tmp_path: Path) 
     write_site(root, {"newsgen.yaml": CONFIG + "sections: [syyasat, sport, UK, "
                                                "{slug: eu, title: Europe}]\n"})
     run = newsgen("build", "-s", root, "--now", BEFORE)
-    assert run.code == 0, run.err
-    warnings = [w for w in run.warnings() if "content/" in w]
-    assert warnings == [
-        "content/de/syyasat/haushalt.md: warning: the folder content/de/ is named like a "
-        "language code that is not one of the site's languages (tk, en, ru), so the article "
-        "is in tk; add de under languages: in newsgen.yaml, set lang:, or move the file",
-        "content/syyasat/budzhet.md:5: warning: unknown field 'language' is kept for "
-        "templates (article.params); did you mean 'lang'?"]
+    by_file = dict(w.split(": warning: ") for w in run.warnings() if "content/" in w)
+    assert run.code == 0 and by_file == {
+        "content/de/syyasat/haushalt.md": "the folder content/de/ is named like a language "
+        "code that is not one of the site's languages (tk, en, ru), so the article is in tk; "
+        "add de under languages: in newsgen.yaml, set lang:, or move the file",
+        "content/syyasat/budzhet.md:5": "unknown field 'language' is kept for templates "
+        "(article.params); did you mean 'lang'?"}, run.err
 
 
 def test_a_second_translation_made_by_the_path_is_said_on_a_line_of_the_file_that_made_it(
