@@ -103,14 +103,15 @@ def missing_hooks(renderer: Renderer, pages: Iterable[Page], own: Collection[str
 def site_templates(env: jinja2.Environment, own: Collection[str], reporter: Reporter) -> None:
     """What rendering would say late, wrongly placed or never, of the site's own
     templates: a macro its macros.html lacks, a block that no parent has (a typo: never
-    shown), half a character in a string (it fails the page's encoding)."""
-    missing_macros(env, own, reporter)
+    shown), half a character in a string (it fails the page's encoding). Each template
+    is parsed once for all of these."""
+    parsed: _Parsed = {}
+    missing_macros(env, own, reporter, parsed)
     for rel in sorted(r for r in own if r.startswith("templates/")):
-        try:
-            module = env.parse(env.loader.get_source(env, rel[len("templates/"):])[0])  # type: ignore[union-attr]
-        except (jinja2.TemplateError, OSError, UnicodeError):
+        module = _parse(env, rel[len("templates/"):], parsed)
+        if module is None:
             continue  # said when a page is rendered, or by check_templates
-        _unknown_blocks(env, rel, module, reporter)
+        _unknown_blocks(env, rel, module, reporter, parsed)
         escaped = {id(f.node) for f in module.find_all(nodes.Filter) if f.name == "tojson"}
         for const in module.find_all(nodes.Const):  # (`|tojson` writes it as \\ud83d: fine)
             if isinstance(const.value, str) and id(const) not in escaped and (
@@ -118,6 +119,26 @@ def site_templates(env: jinja2.Environment, own: Collection[str], reporter: Repo
                 reporter.error(rel, const.lineno, f"the string holds half a character "
                                f"(\\u{ord(half[0][0]):04x}, a UTF-16 surrogate), which no "
                                f"page can hold: write the character itself{_whole(half[0])}")
+
+
+_Parsed = dict[str, "nodes.Template | None"]  # template name -> its syntax tree (None: none)
+
+
+def _parse(env: jinja2.Environment, name: str, parsed: _Parsed) -> nodes.Template | None:
+    """The syntax tree of the template `name`, parsed once a check; None when it cannot
+    be read or parsed (said when a page is rendered)."""
+    if name not in parsed:
+        try:
+            parsed[name] = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+        except (jinja2.TemplateError, OSError, UnicodeError):
+            parsed[name] = None
+    return parsed[name]
+
+
+def _extends(module: nodes.Template) -> str | None:
+    """The template that `module` extends, when it names one."""
+    return next((n.template.value for n in module.body if isinstance(n, nodes.Extends)
+                 and isinstance(n.template, nodes.Const)), None)
 
 
 _SURROGATE = re.compile("[\ud800-\udbff][\udc00-\udfff]?|[\udc00-\udfff]")
@@ -132,23 +153,20 @@ def _whole(pair: str) -> str:
 
 
 def _unknown_blocks(env: jinja2.Environment, rel: str, module: nodes.Template,
-                    reporter: Reporter) -> None:
+                    reporter: Reporter, parsed: _Parsed) -> None:
     """A block of a template that extends another, which that one and its parents lack:
     a child shows only its parents' blocks, so its words are never shown."""
-    parent = next((n.template.value for n in module.body if isinstance(n, nodes.Extends)
-                   and isinstance(n.template, nodes.Const)), None)
+    parent = _extends(module)
     known = _called(module)  # (a block shown by `self.helpers()` is shown)
     seen: list[str] = []
     while isinstance(parent, str) and parent not in seen:
         seen.append(parent)
-        try:
-            above = env.parse(env.loader.get_source(env, parent)[0])  # type: ignore[union-attr]
-        except (jinja2.TemplateError, OSError, UnicodeError):
+        above = _parse(env, parent, parsed)
+        if above is None:
             return  # said when a page is rendered
         known.update(b.name for b in above.find_all(nodes.Block))
         known |= _called(above)
-        parent = next((n.template.value for n in above.body if isinstance(n, nodes.Extends)
-                       and isinstance(n.template, nodes.Const)), None)
+        parent = _extends(above)
     if not seen:
         return
     for block in module.body:
@@ -164,53 +182,41 @@ def _called(module: nodes.Template) -> set[str]:
             if isinstance(g.node, nodes.Name) and g.node.name == "self"}
 
 
-def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Reporter) -> None:
+def missing_macros(env: jinja2.Environment, own: Collection[str], reporter: Reporter,
+                   parsed: _Parsed | None = None) -> None:
     """With the site's own `macros.html`: each macro that a theme template the site keeps
-    imports from it (`{% from "macros.html" import pager %}`) and that it does not define,
-    an error on that file, said once (rendering would blame the theme's templates, once
-    per page kind)."""
+    imports from it (`{% from "macros.html" import pager %}`), still calls (not only in
+    blocks the site's template replaces without super()) and does not define, an error
+    on that file, said once (rendering would blame the theme's templates, once per page
+    kind)."""
     defined = exported(env, "macros.html", own=True) if "templates/macros.html" in own else None
     if defined is None:
         return
+    parsed = {} if parsed is None else parsed
     needed: set[tuple[str, str]] = set()
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("builtin/"))):
         kept = name[len("builtin/"):]
-        extended = f"templates/{kept}" in own
-        if extended and name not in _parents(env, kept):
+        theirs = f"templates/{kept}" in own
+        mine = _parse(env, kept, parsed) if theirs else None
+        if theirs and (mine is None or not any(
+                isinstance(n.template, nodes.Const) and n.template.value == name
+                for n in mine.find_all(nodes.Extends))):
             continue  # (the site's own replaces it; one that extends it keeps its imports)
-        module = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+        module = _parse(env, name, parsed)
+        if module is None:
+            continue
         # the blocks the site's template replaces without super(): what they call is gone
-        replaced = _replaced(env, kept) if extended else set()
+        replaced = {b.name for b in mine.find_all(nodes.Block) if not any(
+            n.name == "super" for n in b.find_all(nodes.Name))} if mine is not None else set()
         gone = {id(n) for b in module.find_all(nodes.Block) if b.name in replaced
                 for n in b.find_all(nodes.Name)}
+        called = {n.name for n in module.find_all(nodes.Name) if id(n) not in gone}
         for node in module.find_all(nodes.FromImport):
             if isinstance(node.template, nodes.Const) and node.template.value == "macros.html":
                 for item in node.names:
                     macro = item[0] if isinstance(item, tuple) else item
-                    if macro not in defined and any(
-                            n.name == macro and id(n) not in gone
-                            for n in module.find_all(nodes.Name)):
+                    if macro not in defined and macro in called:
                         needed.add((macro, kept))
     for macro, user in sorted(needed):  # (as a render that finds it says it: said once)
         reporter.error("templates/macros.html", None, MISSING_MACRO.format(name=macro,
                                                                            user=user))
-
-
-def _parents(env: jinja2.Environment, name: str) -> set[str]:
-    """The templates `name` extends (named as written)."""
-    try:
-        module = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
-    except (jinja2.TemplateError, OSError, UnicodeError):
-        return set()
-    return {n.template.value for n in module.find_all(nodes.Extends)
-            if isinstance(n.template, nodes.Const)}
-
-
-def _replaced(env: jinja2.Environment, name: str) -> set[str]:
-    """The blocks the site's template `name` gives without calling super()."""
-    try:
-        module = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
-    except (jinja2.TemplateError, OSError, UnicodeError):
-        return set()
-    return {b.name for b in module.find_all(nodes.Block)
-            if not any(n.name == "super" for n in b.find_all(nodes.Name))}
