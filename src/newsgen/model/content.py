@@ -7,7 +7,7 @@ Models are frozen. Paths are POSIX strings relative to the site folder
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -115,6 +115,16 @@ class Asset:
 
 
 UNCLOSED_HOST = "its host opens '[' for an IPv6 address and never closes it"
+
+
+def on_site_together(a: Article, b: Article, later: Collection[str]) -> bool:
+    """Whether two articles are ever on the site at once: one of `later` (sources of
+    scheduled articles) from its date, any other already; each until its expiry."""
+    def before(start: datetime | None, end: datetime | None) -> bool:
+        return start is None or end is None or start < end
+
+    return (before(a.date if a.source in later else None, b.expiry)
+            and before(b.date if b.source in later else None, a.expiry))
 
 
 def split_url(text: str) -> SplitResult | None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from newsgen.errors import Reporter
 from newsgen.model.config import OUTPUT_MARK
-from newsgen.model.content import Article
+from newsgen.model.content import Article, on_site_together
 from newsgen.model.site import Site
 from newsgen.parse.config_values import NAME_MAX
 from newsgen.stages.kinds import Page
@@ -88,9 +88,8 @@ def _waiting_aliases(site: Site, owners: dict[str, Page], waiting: list[Placed],
         a = p.article
         for path in a.aliases:
             origin, other = takers.get(path, (None, None))
-            if origin is None or (other is a and path != p.path) or (other is not None and (
-                    other.expiry is not None and other.expiry <= a.date or other.source in
-                    later and a.expiry is not None and a.expiry <= other.date)):
+            if origin is None or (other is a and path != p.path) or (
+                    other is not None and not on_site_together(a, other, later)):
                 continue  # (free, its own, or a page not on the site with it)
             when = f"{a.date.astimezone(site.config.tz):%Y-%m-%d %H:%M}"
             reporter.error(a.source, a.alias_line(path) or 1, (

@@ -148,8 +148,7 @@ def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str
 
     @functools.cache
     def expired() -> dict[str, Placed]:  # taken down on purpose: no error (see references)
-        return expired_pages(placed, lambda a: "expired" if not a.draft and a.expiry
-                             is not None and a.expiry <= site.now else "")
+        return expired_pages(placed, site.now)
 
     gone = {(slugify(stem.rsplit("/", 1)[-1]), slugify(stem.rsplit("/", 2)[-2])
              if "/" in stem else "") for path in broken if (stem := article_stem(path))}

@@ -7,8 +7,9 @@ from __future__ import annotations
 import html
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Reporter, closest, quoted
@@ -31,12 +32,12 @@ class Placed:
     published: bool  # False: a draft or a future article left out of this build
 
 
-def expired_pages(placed: Iterable[Placed], why_held: Callable[[Article], str]
-                  ) -> dict[str, Placed]:
-    """The articles past their expiry by each path of their pages (`page_key`): their URL's
-    and their aliases'."""
-    return {page_key(path): p for p in placed if not p.published
-            and why_held(p.article) == "expired" for path in (p.url, *p.article.aliases)}
+def expired_pages(placed: Iterable[Placed], now: datetime) -> dict[str, Placed]:
+    """The articles past their expiry at `now` (not drafts) by each path of their pages
+    (`page_key`): their URL's and their aliases'."""
+    return {page_key(path): p for p in placed if not p.published and not p.article.draft
+            and p.article.expiry is not None and p.article.expiry <= now
+            for path in (p.url, *p.article.aliases)}
 
 
 def page_key(path: str, base: str = "") -> str:
@@ -81,6 +82,7 @@ class References:
     affected: set[str]
     _by_url: dict[str, Placed] | None = None
     _expired: dict[str, Placed] | None = None
+    now: datetime
 
     def why_held(self, a: Article) -> str:
         raise NotImplementedError
@@ -115,7 +117,7 @@ class References:
                 # or the page of an article that expired (not an error: the build at its
                 # expiry must not fail, and so keep it online)
                 if self._expired is None:
-                    self._expired = expired_pages(by_content.values(), self.why_held)
+                    self._expired = expired_pages(by_content.values(), self.now)
                 gone = self._expired.get(page_key(unquote(parts.path), self.config.base_path))
                 if gone is not None:
                     self.reporter.warning(a.source, line, f"link '{quoted(target)}': "

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from newsgen.errors import Reporter
 from newsgen.model.config import Config
-from newsgen.model.content import Article
+from newsgen.model.content import Article, on_site_together
 from newsgen.model.site import Entry
 from newsgen.stages.typos import NearNames
 
@@ -55,7 +55,7 @@ def _same_language(config: Config, reporter: Reporter, articles: list[Article],
         if first is None:
             kept[key] = a
             continue
-        if not _together(a, first, waiting):  # (one replaces the other: it expires first)
+        if not on_site_together(a, first, waiting):  # (one replaces the other: it expires first)
             continue
         # the one whose own words made the pair; else the one still to come
         if (*_written(a), a.source in waiting) < (*_written(first), first.source in waiting):
@@ -78,18 +78,6 @@ def _same_language(config: Config, reporter: Reporter, articles: list[Article],
                      "publishes it would fail)")
         reporter.error(a.source, line, said)
     return wrong
-
-
-def _together(a: Article, b: Article, waiting: set[str]) -> bool:
-    """Whether two articles are ever on the site at once: a scheduled one from its date,
-    a published one already; each until its expiry."""
-    def start(x: Article) -> datetime | None:
-        return x.date if x.source in waiting else None
-
-    def before(x: datetime | None, end: datetime | None) -> bool:
-        return x is None or end is None or x < end
-
-    return before(start(a), b.expiry) and before(start(b), a.expiry)
 
 
 def _local(config: Config, a: Article) -> str:
