@@ -74,11 +74,9 @@ class Linked:
 
 
     def waiting(self) -> list[Placed]:
-        """The articles scheduled for later (valid, not drafts), placed, in order."""
-        return sorted({p.article.source: p for p in self.linker.by_content.values()
-                       if not p.published and p.article.valid
-                       and self.linker.why_held(p.article) == "scheduled"}.values(),
-                      key=lambda p: p.article.source)
+        """The articles scheduled for later (valid, not drafts), placed, as the last full
+        link found them (a patch changes no article's date nor validity)."""
+        return self.linker.scheduled
 
 
 def link(previous: Linked | None, config: Config, articles: list[Article],

@@ -78,6 +78,7 @@ class Linker(References, Naming):
         self.asset_by_output = {a.output: a for a in assets}
         self.fills = fills if fills is not None else Fills()
         self.affected: set[str] = set()
+        self.scheduled: list[Placed] = []  # valid articles due later, placed (by run())
         # The run's lookups, kept for newsgen.incremental.relink: articles by content path (with and
         # without the suffix), by (language, slug), and the read-also index.
         self.by_content: dict[str, Placed] = {}
@@ -238,10 +239,10 @@ class Linker(References, Naming):
         index: RelatedIndex[Entry] = RelatedIndex(entries.values(), window=window)
         self.by_content, self.by_slug, self.index = by_content, by_slug, index
         self.affected = index.affected(self.fills) if self.config.read_also.fill else set()
-        translations = translation_groups(
-            self.config, self.reporter, list(entries.values()),
-            [p.article for p in unique if not p.published and p.article.valid
-             and self.why_held(p.article) == "scheduled"])
+        self.scheduled = [p for p in unique if not p.published and p.article.valid
+                          and self.why_held(p.article) == "scheduled"]
+        translations = translation_groups(self.config, self.reporter, list(entries.values()),
+                                          [p.article for p in self.scheduled])
         final: dict[str, Entry] = {}
         for source, entry in entries.items():
             final[source] = entry.linked(
