@@ -17,18 +17,15 @@ from jinja2 import (
     ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
-    FileSystemLoader,
     PackageLoader,
     PrefixLoader,
     StrictUndefined,
 )
-from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from newsgen.errors import did_you_mean
 from newsgen.model.site import LanguageSite, Site
 from newsgen.parse import i18n
-from newsgen.parse.frontmatter import encoding_problem
 from newsgen.parse.markup import fill_backrefs
 from newsgen.stages import feeds, paging, search
 from newsgen.stages.archive import archive_years, month_title
@@ -37,7 +34,14 @@ from newsgen.stages.kinds import HTML_KINDS, KINDS, Page, versions
 from newsgen.stages.labels import label
 from newsgen.stages.paging import Pagination
 from newsgen.stages.redirects import redirect_page
-from newsgen.stages.snapshot import Snapshot, Sources, failure_message, missing_macro
+from newsgen.stages.snapshot import (
+    SiteTemplates,
+    Snapshot,
+    Sources,
+    TemplateEncodingError,
+    failure_message,
+    missing_macro,
+)
 from newsgen.stages.structured import collection_page
 from newsgen.stages.views import (
     Alternate,
@@ -81,25 +85,6 @@ def search_view(ctx: Context, ls: LanguageSite, labels: i18n.Labels,
                       json.dumps(words, ensure_ascii=False, sort_keys=True))
 
 
-class TemplateEncodingError(jinja2.TemplateSyntaxError):
-    """A site's template not UTF-8 (line: its first bad byte's) or unreadable (line 0)."""
-
-
-class _SiteTemplates(FileSystemLoader):
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
-        path = Path(self.searchpath[0], *split_template_path(template))
-        try:
-            return super().get_source(environment, template)
-        except UnicodeDecodeError as exc:
-            line, message = encoding_problem(path.read_bytes(), exc)
-            raise TemplateEncodingError(message, line, template, str(path)) from None
-        except jinja2.TemplateNotFound:
-            raise
-        except OSError as exc:  # unreadable: said on its path, with the other errors
-            raise TemplateEncodingError(f"cannot read: {exc.strerror or exc}", 0, template,
-                                        str(path)) from None
-
-
 def make_environment(root: Path, bytecode_dir: Path | None = None,
                      templates: Sources | None = None) -> Environment:
     """The Jinja environment: the site's templates/ first, then the built-in theme.
@@ -112,7 +97,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None,
     loaders: list[jinja2.BaseLoader] = []
     site_templates = root / "templates"
     if site_templates.is_dir():
-        loaders.append(_SiteTemplates(str(site_templates)))
+        loaders.append(SiteTemplates(str(site_templates)))
     loaders += [PrefixLoader({"builtin": builtin}), builtin]
     env = Environment(
         loader=None,

@@ -13,8 +13,20 @@ import contextlib
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound, nodes
+import jinja2
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    FileSystemLoader,
+    TemplateError,
+    TemplateNotFound,
+    nodes,
+)
+from jinja2.loaders import split_template_path
+
+from newsgen.parse.frontmatter import encoding_problem
 
 Sources = dict[str, "tuple[str, str | None] | Exception"]
 
@@ -128,3 +140,24 @@ def exported(env: Environment, name: str, *, own: bool = False) -> set[str] | No
 
 
 _THEME = Path(__file__).resolve().parent.parent / "theme" / "templates"
+
+
+class TemplateEncodingError(jinja2.TemplateSyntaxError):
+    """A site's template not UTF-8 (line: its first bad byte's) or unreadable (line 0)."""
+
+
+class SiteTemplates(FileSystemLoader):
+    """The site's templates/: a file that is not UTF-8 or cannot be read, said on its line."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        path = Path(self.searchpath[0], *split_template_path(template))
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line, message = encoding_problem(path.read_bytes(), exc)
+            raise TemplateEncodingError(message, line, template, str(path)) from None
+        except jinja2.TemplateNotFound:
+            raise
+        except OSError as exc:  # unreadable: said on its path, with the other errors
+            raise TemplateEncodingError(f"cannot read: {exc.strerror or exc}", 0, template,
+                                        str(path)) from None

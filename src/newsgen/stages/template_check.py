@@ -16,8 +16,8 @@ from jinja2 import nodes
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.parse.markup import live_parts
 from newsgen.stages.kinds import Page
-from newsgen.stages.render import Renderer, TemplateEncodingError, make_environment
-from newsgen.stages.snapshot import MISSING_MACRO, exported
+from newsgen.stages.render import Renderer, make_environment
+from newsgen.stages.snapshot import MISSING_MACRO, TemplateEncodingError, exported
 
 
 def check_templates(root: Path, names: Iterable[str], reporter: Reporter) -> None:
