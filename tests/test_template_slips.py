@@ -74,9 +74,9 @@ def test_a_misspelt_value_given_to_a_macro_is_said_with_where_it_was_given(
                         '{% import "partials/util.html" as util %}\n{% block content %}\n'
                         "<p>{{ util.names(article.author) }}</p>{{ super() }}{% endblock %}\n"})
     assert errors(root) == [
-        "templates/partials/util.html:2: error: while rendering /news/hello/index.html (from "
-        "templates/article.html:4): 'newsgen.stages.views.ArticleView object' has no "
-        "attribute 'author'"]
+        "templates/article.html:4: error: while rendering /news/hello/index.html (used at "
+        "templates/partials/util.html:2): 'newsgen.stages.views.ArticleView object' has no "
+        "attribute 'author'; did you mean 'authors'?"]
     (root / "templates/article.html").write_text(
         '{% extends "builtin/article.html" %}{% block content %}\n'
         '{% include "partials/utils.html" %}{{ super() }}{% endblock %}')
@@ -153,4 +153,45 @@ def test_the_caller_is_named_for_a_macro_not_for_the_layout_a_block_is_in(
                         "{{ article.sumary }}{% endblock %}"})
     assert errors(root) == [
         "templates/article.html:2: error: while rendering /news/hello/index.html: "
-        "'newsgen.stages.views.ArticleView object' has no attribute 'sumary'"]
+        "'newsgen.stages.views.ArticleView object' has no attribute 'sumary'; did you mean "
+        "'summary'?"]
+
+
+def test_a_misspelt_value_kept_in_a_variable_is_said_where_it_was_misspelt(
+        tmp_path: Path) -> None:
+    """`{% set who = article.autors %}` fails where `who` is used: the error names the
+    line of the typo, and the line that used it."""
+    root = site(tmp_path, {"article.html": (
+        '{% extends "builtin/article.html" %}{% block content %}\n'
+        "{% set who = article.autors %}\n<h1>{{ article.title }}</h1>\n\n"
+        "<p>{{ who }}</p>{{ super() }}{% endblock %}")})
+    assert errors(root) == [
+        "templates/article.html:2: error: while rendering /news/hello/index.html (used at "
+        "line 5): 'newsgen.stages.views.ArticleView object' has no attribute 'autors'; did "
+        "you mean 'authors'?"]
+    # a name no view has is not guessed at; a free-form param that is not there is empty
+    (root / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block content %}\n'
+        "{{ article.subtitle }}{{ article.params.colour }}{{ super() }}{% endblock %}")
+    assert errors(root) == [
+        "templates/article.html:2: error: while rendering /news/hello/index.html: "
+        "'newsgen.stages.views.ArticleView object' has no attribute 'subtitle'"]
+
+
+def test_an_import_of_a_macro_that_is_not_there_is_said_on_its_line(tmp_path: Path) -> None:
+    """Jinja fails only where an imported name is used: one never used is a warning on
+    the import's line, one used an error there."""
+    root = site(tmp_path, {"article.html": (
+        '{% extends "builtin/article.html" %}\n'
+        '{% from "macros.html" import picture, pictrue, held_mark as held %}\n'
+        "{% block content %}{{ super() }}{% endblock %}")})
+    assert errors(root) == [
+        "templates/article.html:2: warning: macros.html has no macro or value 'pictrue' "
+        "to import; did you mean 'picture'?"]
+    (root / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}\n{% from "macros.html" import byline %}\n'
+        "{% block content %}{{ byline() }}{{ super() }}{% endblock %}")
+    said = errors(root)
+    assert len(said) == 1 and said[0].startswith(
+        "templates/article.html:2: error: while rendering /news/hello/index.html (used at "
+        "line 3): "), said

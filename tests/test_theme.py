@@ -408,13 +408,13 @@ def test_a_macros_html_that_sets_the_themes_macros_is_whole(tmp_path: Path) -> N
     write_site(site, {"templates/article.html": '{% extends "builtin/article.html" %}\n'
                                                 '{% from "macros.html" import byline %}\n'
                                                 "{% block meta %}{{ byline() }}{% endblock %}"})
-    for own in (True, False):  # a name the theme's macros.html has not: the importer's typo
-        if not own:
+    for own in (True, False):  # a name the theme's macros.html has not: the importer's typo,
+        if not own:            # said on the line that imports it
             (site / "templates/macros.html").unlink()
         run = newsgen("build", "-s", site, "--now", "2024-12-19 12:00")
         assert run.code == 1
-        assert [e.split(": error: ")[0] for e in run.errors()] == [
-            "templates/article.html:3"], run.err
+        assert [e.split(" (used at line 3): ")[0] for e in run.errors()] == [
+            "templates/article.html:2: error: while rendering /general/a/index.html"], run.err
 
 
 def test_a_taxonomy_template_for_tags_and_authors_is_not_used_for_months(

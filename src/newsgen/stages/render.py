@@ -19,7 +19,6 @@ from jinja2 import (
     FileSystemBytecodeCache,
     PackageLoader,
     PrefixLoader,
-    StrictUndefined,
 )
 from markupsafe import Markup
 
@@ -43,6 +42,7 @@ from newsgen.stages.snapshot import (
     missing_macro,
 )
 from newsgen.stages.structured import collection_page
+from newsgen.stages.undefined import Misnamed, Missing, made_at
 from newsgen.stages.views import (
     Alternate,
     Bodies,
@@ -102,7 +102,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None,
     env = Environment(
         loader=None,
         autoescape=True,
-        undefined=StrictUndefined,
+        undefined=Missing,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
@@ -224,6 +224,9 @@ class Renderer:
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
             path, line, via = self.locate(sys.exc_info()[2], name)
             message = failure_message(exc, name, self.env)
+            if isinstance(exc, Misnamed) and exc.where:  # where the value was made
+                path, line, via = made_at(exc.where, self.template_path(exc.where[0], None),
+                                          (path, line), via)
             if (missing := missing_macro(message, self.env)) is not None:
                 raise TemplateFailure("templates/macros.html", None, missing) from None
             raise TemplateFailure(path, line, f"while rendering /{page.path}{via}: "

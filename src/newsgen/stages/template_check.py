@@ -112,6 +112,7 @@ def site_templates(env: jinja2.Environment, own: Collection[str], reporter: Repo
         if module is None:
             continue  # said when a page is rendered, or by check_templates
         _unknown_blocks(env, rel, module, reporter, parsed)
+        _unknown_imports(env, rel, module, reporter)
         escaped = {id(f.node) for f in module.find_all(nodes.Filter) if f.name == "tojson"}
         for const in module.find_all(nodes.Const):  # (`|tojson` writes it as \\ud83d: fine)
             if isinstance(const.value, str) and id(const) not in escaped and (
@@ -174,6 +175,24 @@ def _unknown_blocks(env: jinja2.Environment, rel: str, module: nodes.Template,
             reporter.warning(rel, block.lineno, f"block '{block.name}' is not a block of "
                              f"{seen[0]}{' or of what it extends' if len(seen) > 1 else ''}"
                              f", so it is never shown{did_you_mean(block.name, known)}")
+
+
+def _unknown_imports(env: jinja2.Environment, rel: str, module: nodes.Template,
+                     reporter: Reporter) -> None:
+    """A name that `{% from "x.html" import name %}` takes and x.html does not define,
+    which the template never uses: a warning on the import's line (one it uses fails the
+    pages that use it, an error on that same line)."""
+    used = {n.name for n in module.find_all(nodes.Name) if n.ctx == "load"}
+    for node in module.find_all(nodes.FromImport):
+        source = node.template.value if isinstance(node.template, nodes.Const) else None
+        defined = exported(env, source) if isinstance(source, str) else None
+        if defined is None:
+            continue  # (one that cannot be read: said when a page is rendered)
+        for item in node.names:
+            name, alias = item if isinstance(item, tuple) else (item, item)
+            if name not in defined and alias not in used:
+                reporter.warning(rel, node.lineno, f"{source} has no macro or value "
+                                 f"'{name}' to import{did_you_mean(name, defined)}")
 
 
 def _called(module: nodes.Template) -> set[str]:

@@ -1,0 +1,83 @@
+"""What a template gets for a name or an attribute that is not there: an error when it
+is used (templates run with Jinja's `StrictUndefined`), said where it was made.
+
+`{% set who = article.autors %}` on line 3 and `{{ who }}` on line 6 fail on line 6,
+which shows no typo; `Missing` remembers the template and line it was made on, so the
+error names line 3 (and the line that used it). An attribute of one of newsgen's views
+gets the closest attribute the view has: `'autors'; did you mean 'authors'?`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from jinja2 import StrictUndefined, Undefined, UndefinedError
+
+from newsgen.errors import closest
+from newsgen.stages.typos import NearNames
+
+
+class Misnamed(UndefinedError):
+    """An undefined value used; `where`: the template file and line that made it."""
+
+    def __init__(self, message: str, where: tuple[str, int] | None) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+class Missing(StrictUndefined):
+    __slots__ = ("_where",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._where = _template_line()
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise Misnamed(self._undefined_message + _guess(self), self._where)
+
+
+# StrictUndefined fails every use (`{{ x }}`, `x + 1`, `x == y`, …) in one function, which
+# its operators are bound to itself: they are bound again to `Missing`'s.
+for _name in dir(StrictUndefined):
+    if getattr(StrictUndefined, _name) is Undefined._fail_with_undefined_error:
+        setattr(Missing, _name, Missing._fail_with_undefined_error)
+
+
+def _guess(value: Missing) -> str:
+    """"; did you mean 'x'?" for an attribute or key a view or a mapping does have."""
+    name, obj = value._undefined_name, value._undefined_obj
+    if not isinstance(name, str) or value._undefined_hint:
+        return ""
+    if isinstance(obj, Mapping):
+        choices = [k for k in obj if isinstance(k, str)]
+    elif type(obj).__module__.startswith("newsgen."):
+        choices = [n for n in dir(obj) if not n.startswith("_")]
+    else:
+        return ""
+    guess = NearNames(choices).one_letter_off(name) or closest(name, choices, cutoff=0.8)
+    return f"; did you mean '{guess}'?" if guess else ""
+
+
+def _template_line() -> tuple[str, int] | None:
+    """The template file and line running now: the nearest compiled template's frame."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            return template.filename, template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def made_at(where: tuple[str, int], path: str, used: tuple[str, int | None],
+            via: str) -> tuple[str, int, str]:
+    """The place to name for an undefined value made at `where` (shown as `path`) and
+    `used` elsewhere: where it was made, and " (used at …)" after the caller's `via`."""
+    if (path, where[1]) == used:
+        return path, where[1], via
+    if via == f" (from {path}:{where[1]})":  # made in the caller, used in its macro
+        via = ""
+    at = f"line {used[1]}" if used[0] == path else f"{used[0]}:{used[1]}"
+    return path, where[1], f"{via} (used at {at})"
