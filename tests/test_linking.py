@@ -167,10 +167,15 @@ def test_static_is_copied_verbatim(tmp_path: Path) -> None:
         "static/.htaccess": "x",
         "static/.well-known/security.txt": "y",
         "static/_redirects": "z",
+        # an editor's swap files beside a stylesheet are not the site's; a copy kept by
+        # hand may be (static/ is verbatim)
+        **{f"static/css/{name}": "draft" for name in (
+            "site.css", ".site.css.swp", "site.css~", "#site.css#", ".DS_Store", "old.css.bak")},
     })
     assert newsgen("build", "-s", site).code == 0
     for rel in [".htaccess", ".well-known/security.txt", "_redirects"]:
         assert (site / "dist" / rel).is_file(), rel
+    assert sorted(p.name for p in (site / "dist/css").iterdir()) == ["old.css.bak", "site.css"]
 
 
 def test_read_also_never_mixes_languages(tmp_path: Path) -> None:

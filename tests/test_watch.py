@@ -37,6 +37,7 @@ def test_relevant_paths(tmp_path: Path) -> None:
     assert not w.relevant(str(tmp_path / ".newsgen-cache/articles.pickle"))
     assert not w.relevant(str(tmp_path / "content/.a.md.swp"))
     assert w.relevant(str(tmp_path / "static/report.bak"))  # published verbatim
+    assert not w.relevant(str(tmp_path / "static/.site.css.swp"))  # never published
     assert not w.relevant(str(tmp_path / "README.md"))
     assert not w.relevant("/elsewhere/content/a.md")
 

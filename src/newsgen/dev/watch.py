@@ -24,7 +24,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from newsgen.stages.loader import is_editor_noise
+from newsgen.stages.loader import is_editor_noise, is_scratch
 
 WATCHED_DIRS = ("content", "templates", "static")
 CONFIG = "newsgen.yaml"
@@ -107,9 +107,9 @@ class Watcher:
                 self._ensure_watch(parts[0], again=True)  # made, moved or deleted
                 return True
             return parts[0] == CONFIG
-        # static/ is published verbatim, a backup's name too (`report.bak`): as the build
-        return parts[0] in WATCHED_DIRS and (parts[0] == "static"
-                                             or not is_editor_noise(parts[-1]))
+        # static/ publishes a backup's name too (`report.bak`), not a swap file: as the build
+        return parts[0] in WATCHED_DIRS and not (is_scratch(parts[-1]) if parts[0] == "static"
+                                                 else is_editor_noise(parts[-1]))
 
     # -- the observer --------------------------------------------------------------------
 

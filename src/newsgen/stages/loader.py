@@ -50,10 +50,11 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "_")) or is_editor_noise(name)
 
 
+# copies kept by hand, by `patch` and by merge tools: published from static/, which is
+# copied verbatim (`report.bak` may be meant for readers), and left out of content/
+_KEPT_COPIES = (".bak", ".orig", ".rej", ".old")
 _NOISE_ENDINGS = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload",
-                  "___jb_tmp___", "___jb_old___", ".kate-swp",
-                  # copies kept by hand, by `patch` and by merge tools
-                  ".bak", ".orig", ".rej", ".old")
+                  "___jb_tmp___", "___jb_old___", ".kate-swp", *_KEPT_COPIES)
 _NOISE_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db"})
 # A name is_ignored may refuse starts with one of these, or ends as _NOISE_ENDINGS, or is
 # one of _NOISE_NAMES: the scan asks is_ignored only then.
@@ -69,6 +70,12 @@ def is_editor_noise(name: str) -> bool:
         or name in _NOISE_NAMES
         or name.startswith(".goutputstream-")
     )
+
+
+def is_scratch(name: str) -> bool:
+    """An editor's swap, lock or half-saved file, or a folder's `.DS_Store`: never a file
+    of the site, in static/ and templates/ too (a swap file holds a draft's words)."""
+    return is_editor_noise(name) and not name.endswith(_KEPT_COPIES)
 
 
 def scan(config: Config, reporter: Reporter, written: tuple[Path, ...] = ()) -> SourceTree:
@@ -110,6 +117,8 @@ def rescan(config: Config, previous: SourceTree, changed: Iterable[str]) -> Sour
         if top not in ("content", "static", "templates") or not rest or not _utf8(rel):
             return None
         if top == "content" and any(is_ignored(part) for part in rest.split("/")):
+            continue
+        if is_scratch(rest.rpartition("/")[2]):  # (in static/ and templates/ too)
             continue
         try:
             st = os.lstat(config.root / rel)
@@ -168,6 +177,8 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
         for name in names:
             if skip_hidden and (name.startswith(_IGNORED_STARTS) or name.endswith(_NOISE_ENDINGS)
                                 or name in _NOISE_NAMES) and is_ignored(name):
+                continue
+            if not skip_hidden and is_scratch(name):  # `.site.css.swp`: never published
                 continue
             rel = prefix + name
             if not name.isascii() and not _utf8(name):
