@@ -195,3 +195,25 @@ def test_an_import_of_a_macro_that_is_not_there_is_said_on_its_line(tmp_path: Pa
     assert len(said) == 1 and said[0].startswith(
         "templates/article.html:2: error: while rendering /news/hello/index.html (used at "
         "line 3): "), said
+
+
+def test_a_slip_in_the_base_template_hides_none_of_a_pages_other_slips(
+        tmp_path: Path) -> None:
+    """Every page renders base.html's head first: its slip used to stop each page there,
+    so article.html's slips waited for the next run. One run says them all, each once."""
+    root = site(tmp_path, {
+        "base.html": '{% extends "builtin/base.html" %}'
+                     "{% block head_extra %}{{ site.edition }}{% endblock %}",
+        "article.html": '{% extends "builtin/article.html" %}{% block content %}\n'
+                        "{{ article.titel }}\n{% set who = article.autors %}{{ super() }}\n"
+                        "{{ who }}{{ who }}{% endblock %}"})
+    assert sorted(errors(root)) == [
+        "templates/article.html:2: error: while rendering /news/hello/index.html: "
+        "'newsgen.stages.views.ArticleView object' has no attribute 'titel'; did you mean "
+        "'title'?",
+        "templates/article.html:3: error: while rendering /news/hello/index.html (used at "
+        "line 4): 'newsgen.stages.views.ArticleView object' has no attribute 'autors'; did "
+        "you mean 'authors'?",
+        "templates/base.html:1: error: while rendering /index.html: "
+        "'newsgen.stages.views.SiteView object' has no attribute 'edition'"]
+    assert not (root / "dist").exists()

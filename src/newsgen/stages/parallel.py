@@ -224,11 +224,13 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
     said: set[tuple[str, int | None, str]] = set()  # ... and once for all kinds of page
 
     def report(failure: TemplateFailure) -> None:
-        what = (failure.path, failure.line, failure.message.partition(": ")[2]
-                if failure.message.startswith("while rendering ") else failure.message)
-        if what not in said:
-            said.add(what)
-            reporter.error(failure.path, failure.line, failure.message)
+        for path, line, message in ((failure.path, failure.line, failure.message),
+                                    *failure.others):
+            what = (path, line, message.partition(": ")[2]
+                    if message.startswith("while rendering ") else message)
+            if what not in said:
+                said.add(what)
+                reporter.error(path, line, message)
 
     if workers > 1 and len(pages) >= PARALLEL_MIN:
         _job = (renderer, pages)

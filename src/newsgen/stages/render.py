@@ -42,7 +42,7 @@ from newsgen.stages.snapshot import (
     missing_macro,
 )
 from newsgen.stages.structured import collection_page
-from newsgen.stages.undefined import Misnamed, Missing, made_at
+from newsgen.stages.undefined import Misnamed, Missing, Slip, every_slip, made_at
 from newsgen.stages.views import (
     Alternate,
     Bodies,
@@ -53,14 +53,17 @@ from newsgen.stages.views import (
 
 
 class TemplateFailure(Exception):
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.path, self.line, self.message = path, line, message
+    """A page that failed to render; `others`: more slips found on it (every_slip)."""
 
-    def __reduce__(self) -> tuple[type[TemplateFailure], tuple[str, int | None, str]]:
+    def __init__(self, path: str, line: int | None, message: str,
+                 others: tuple[Slip, ...] = ()) -> None:
+        super().__init__(message)
+        self.path, self.line, self.message, self.others = path, line, message, others
+
+    def __reduce__(self) -> tuple[type[TemplateFailure], tuple[Any, ...]]:
         # A rendering worker sends it back pickled: an exception pickles its `args` only,
         # and one that cannot be made again stops the pool's result thread (the build hung)
-        return TemplateFailure, (self.path, self.line, self.message)
+        return TemplateFailure, (self.path, self.line, self.message, self.others)
 
 
 @dataclass(frozen=True)
@@ -229,8 +232,11 @@ class Renderer:
                                           (path, line), via)
             if (missing := missing_macro(message, self.env)) is not None:
                 raise TemplateFailure("templates/macros.html", None, missing) from None
-            raise TemplateFailure(path, line, f"while rendering /{page.path}{via}: "
-                                  f"{message}") from None
+            again = lambda: self.templates[name].render(self.context(page))  # noqa: E731
+            raise TemplateFailure(path, line, f"while rendering /{page.path}{via}: {message}",
+                                  every_slip(self.env, again, page.path, lambda f: self.
+                                             template_path(f, None))
+                                  if isinstance(exc, Misnamed) else ()) from None
 
     def template_path(self, filename: str | None, name: str | None) -> str:
         if filename:

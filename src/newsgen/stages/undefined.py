@@ -9,11 +9,12 @@ gets the closest attribute the view has: `'autors'; did you mean 'authors'?`.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NoReturn
 
-from jinja2 import StrictUndefined, Undefined, UndefinedError
+from jinja2 import ChainableUndefined, Environment, StrictUndefined, Undefined, UndefinedError
 
 from newsgen.errors import closest
 from newsgen.stages.typos import NearNames
@@ -45,7 +46,7 @@ for _name in dir(StrictUndefined):
         setattr(Missing, _name, Missing._fail_with_undefined_error)
 
 
-def _guess(value: Missing) -> str:
+def _guess(value: Undefined) -> str:
     """"; did you mean 'x'?" for an attribute or key a view or a mapping does have."""
     name, obj = value._undefined_name, value._undefined_obj
     if not isinstance(name, str) or value._undefined_hint:
@@ -81,3 +82,64 @@ def made_at(where: tuple[str, int], path: str, used: tuple[str, int | None],
         via = ""
     at = f"line {used[1]}" if used[0] == path else f"{used[0]}:{used[1]}"
     return path, where[1], f"{via} (used at {at})"
+
+
+# A second render of a page that failed for an undefined value notes every such value
+# instead of raising the first one: one run says all of a page's misspelled values, also
+# those the first one hid (a slip in base.html, which every page shows first, hid every
+# slip of article.html's blocks).
+_noted: list[tuple[tuple[str, int] | None, tuple[str, int] | None, str]] | None = None
+
+
+class Noted(ChainableUndefined):
+    __slots__ = ("_where",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._where = _template_line()
+
+    def _note(self) -> None:
+        if _noted is not None:
+            _noted.append((self._where, _template_line(), self._undefined_message + _guess(self)))
+
+    def __str__(self) -> str:
+        self._note()
+        return ""
+
+    def __iter__(self) -> Iterator[Any]:
+        self._note()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._note()
+        return False
+
+    def __len__(self) -> int:
+        self._note()
+        return 0
+
+
+Slip = tuple[str, "int | None", str]  # a template file, its line, the message
+
+
+def every_slip(env: Environment, render: Callable[[], object], page: str,
+               shown: Callable[[str], str]) -> tuple[Slip, ...]:
+    """Each undefined value that rendering the page `page` uses, from a render (`render`)
+    where each is noted, not raised. `shown`: a template's file as messages name it."""
+    global _noted
+    _noted, before = [], env.undefined
+    env.undefined = Noted
+    try:
+        with contextlib.suppress(Exception):  # a failure of another kind: said once fixed
+            render()
+    finally:
+        env.undefined = before
+        noted, _noted = _noted, None
+    slips: dict[Slip, None] = {}
+    for made, used, message in noted:
+        if made is not None:
+            path = shown(made[0])
+            at = (shown(used[0]), used[1]) if used is not None else (path, made[1])
+            path, line, via = made_at(made, path, at, "")
+            slips[path, line, f"while rendering /{page}{via}: {message}"] = None
+    return tuple(slips)
