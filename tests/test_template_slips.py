@@ -217,3 +217,21 @@ def test_a_slip_in_the_base_template_hides_none_of_a_pages_other_slips(
         "templates/base.html:1: error: while rendering /index.html: "
         "'newsgen.stages.views.SiteView object' has no attribute 'edition'"]
     assert not (root / "dist").exists()
+
+
+def test_a_macro_given_an_argument_it_does_not_take_says_the_ones_it_does(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {"article.html": (
+        '{% extends "builtin/article.html" %}{% from "macros.html" import picture %}\n'
+        '{% block content %}{{ picture(article.image, size="50vw") }}{{ super() }}'
+        "{% endblock %}")})
+    assert errors(root) == [
+        "templates/article.html:2: error: while rendering /news/hello/index.html: macro "
+        "'picture' takes no keyword argument 'size'; did you mean 'sizes'?"]
+    (root / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% from "macros.html" import picture %}\n'
+        "{% block content %}{{ picture(article.image, eager=true) }}{{ super() }}"
+        "{% endblock %}")
+    assert errors(root) == [
+        "templates/article.html:2: error: while rendering /news/hello/index.html: macro "
+        "'picture' takes no keyword argument 'eager' (it takes image, lazy, sizes)"]

@@ -26,6 +26,7 @@ from jinja2 import (
 )
 from jinja2.loaders import split_template_path
 
+from newsgen.errors import did_you_mean
 from newsgen.parse.frontmatter import encoding_problem
 
 Sources = dict[str, "tuple[str, str | None] | Exception"]
@@ -79,6 +80,11 @@ MISSING_MACRO = ("defines no macro '{name}', which {user} imports: define it (co
 
 def failure_message(exc: BaseException, name: str, env: Environment | None = None) -> str:
     """What a render that raised `exc` says, rendering the template `name`."""
+    if isinstance(exc, TypeError) and env is not None and (
+            found := _NO_KEYWORD.fullmatch(str(exc))):  # `picture(image, size=…)`
+        takes = macro_arguments(env, found[1])
+        return f"{exc}" + (did_you_mean(found[2], takes, cutoff=0.75) or (
+            f" (it takes {', '.join(takes)})" if takes else "") if takes is not None else "")
     if isinstance(exc, TemplateError):
         return str(exc)
     if isinstance(exc, RecursionError):  # `{% extends "article.html" %}` in article.html
@@ -87,6 +93,24 @@ def failure_message(exc: BaseException, name: str, env: Environment | None = Non
                 f"that extends itself: to extend the theme's {name}, write {{% extends "
                 f"\"builtin/{name}\" %}}; or a macro that calls itself)")
     return f"{type(exc).__name__}: {exc}"
+
+
+_NO_KEYWORD = re.compile(r"macro '(\w+)' takes no keyword argument '(\w+)'")
+
+
+def macro_arguments(env: Environment, macro: str) -> list[str] | None:
+    """The arguments of the macro named `macro`: the site's own first, then the
+    theme's (None when no template defines one of that name)."""
+    loader = env.loader
+    sources = sorted(loader.sources.items(), key=lambda item: item[0].startswith(
+        "builtin/")) if isinstance(loader, Snapshot) else []
+    for _, found in sources:
+        if isinstance(found, tuple) and macro in found[0]:
+            with contextlib.suppress(TemplateError):
+                for node in env.parse(found[0]).find_all(nodes.Macro):
+                    if node.name == macro:
+                        return [arg.name for arg in node.args]
+    return None
 
 
 def _names_itself(env: Environment) -> str | None:
