@@ -119,6 +119,8 @@ def _worker_start(parent: int, recipe: Recipe | None,
     renderer from the `recipe`, to render `pages`."""
     global _job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held back by `_pool` while it forked
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     gc.enable()  # a worker collects its own cycles, whatever its build paused
@@ -134,16 +136,20 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     method = start_method()
     recipe, pages = (job[0].recipe(), job[1]) if job is not None and method != "fork" else (
         None, None)
-    # (forked while Ctrl-C is ignored, as `_worker_start` then keeps it: none is caught
-    # between the fork and the worker's first line)
-    main = threading.current_thread() is threading.main_thread()
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    # Forked while Ctrl-C is held back, which `_worker_start` then ignores: none is caught
+    # between the fork and a worker's first line. Held back, not ignored: one pressed
+    # meanwhile reaches this process once it is let through (ignored, it was lost, and
+    # the build went on to the end).
+    held = threading.current_thread() is threading.main_thread() and hasattr(
+        signal, "pthread_sigmask")
+    if held:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         return multiprocessing.get_context(method).Pool(
             workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
     finally:
-        if main:
-            signal.signal(signal.SIGINT, before)
+        if held:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class Conversions:
