@@ -241,6 +241,48 @@ def test_check_with_a_damaged_or_foreign_state_checks_without_it(
     assert tree_digest(site) == before
 
 
+def _damage_page(db: Path, table: str) -> None:
+    """One page of the file overwritten, as a torn write or a bad sector leaves it: the
+    root page of `table`'s rows. SQLite opens the file; reading that table fails."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                            (table,)).fetchone()[0]
+    conn.close()
+    with db.open("r+b") as f:
+        f.seek((root - 1) * size)
+        f.write((bytes([0x0D, 0xFF, 0xFF, 0xFF]) + bytes(range(256)) * size)[:size])
+
+
+@pytest.mark.parametrize("table", ["articles", "html", "fills", "pages", "outputs",
+                                   "sources"])
+def test_a_state_with_one_damaged_page_is_set_aside_not_failing_every_build(
+        tmp_path: Path, table: str) -> None:
+    """A file SQLite still opens, one of whose tables cannot be read: each build that
+    needed that table failed (an internal error, or a template blamed for it) until the
+    state folder was deleted by hand. Now the build sets it aside with a warning and
+    builds what a clean build would; `check` goes on without it and leaves it alone."""
+    site = write_site(tmp_path / "site", base_files())
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    db = site / ".newsgen-cache/state.sqlite"
+    _damage_page(db, table)
+    CHANGES["title"](site)
+    before = db.read_bytes()
+    checked = newsgen("check", "-s", site, "--now", NOW)
+    assert checked.code == 0 and "internal error" not in checked.err, checked.err
+    assert db.read_bytes() == before
+    built = newsgen("build", "-s", site, "--now", NOW)
+    assert built.code == 0 and "internal error" not in built.err, built.err
+    assert "damaged" in built.err or "could not record" in built.err, built.err
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("dist", ".newsgen-cache"))
+    assert newsgen("build", "-s", clean, "--now", NOW).code == 0
+    assert tree_digest(site / "dist") == tree_digest(clean / "dist")
+    again = newsgen("build", "-s", site, "--now", NOW)  # a sound state again
+    assert again.code == 0 and "warning: the" not in again.err, again.err
+
+
 def test_parallel_equals_serial(tmp_path: Path) -> None:
     files = base_files()
     for i in range(120):

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsgen.build import BuildOptions, BuildResult, build
-from newsgen.errors import BuildFailed, Reporter, count
+from newsgen.errors import BuildFailed, Reporter, count, site_relative
 from newsgen.incremental.cache import BuildCache
-from newsgen.incremental.database import DATABASE, HeldState
+from newsgen.incremental.database import DATABASE, HeldState, damaged, discard, is_damage
 from newsgen.output.guard import MARKER, MARKER_TEXT, OutputRefused
 from newsgen.output.writer import Writer
 
@@ -28,6 +28,7 @@ class Outcome:
     result: BuildResult | None
     failure: str | None = None
     detail: str | None = None
+    damage: BaseException | None = None  # the build state's file found damaged
 
 
 def attempt(options: BuildOptions, reporter: Reporter,
@@ -60,12 +61,21 @@ def attempt(options: BuildOptions, reporter: Reporter,
                 with contextlib.suppress(OSError):  # ours, whatever the deletion took
                     (options.output_dir / MARKER).write_bytes(MARKER_TEXT)
             elif not own or not pause or said[0].startswith("error: refusing") or not (
-                    held.gone() or any(str(options.cache_path) in text
+                    held.gone() or outcome.damage or any(str(options.cache_path) in text
                                        or "OperationalError" in text
                                        or "DatabaseError" in text for text in said)):
                 break
             time.sleep(pause)
             reporter.reset()
+            if outcome.damage is not None:  # a page of it: read late, when a build needs it
+                label = site_relative(options.cache_path, options.site)
+                if options.write:
+                    damaged(reporter, label, outcome.damage)
+                    discard(options.cache_path / DATABASE)
+                else:  # `newsgen check` only reads it
+                    damaged(reporter, label, outcome.damage, "checking without it (the "
+                                                             "next build starts a new one)")
+                    options = replace(options, use_cache=False)
             outcome = _attempt(options, reporter, cache)
         if short:  # the short tree is the standby now: no later build may build on it
             standby = Writer(options.output_dir,
@@ -99,9 +109,9 @@ def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         return Outcome(None, f"error: {exc.strerror or exc}{where}; {kept}")
-    except Exception:  # noqa: BLE001 - a bug in newsgen: say so, keep what was there
+    except Exception as exc:  # noqa: BLE001 - a bug in newsgen: say so, keep what was there
         return Outcome(None, f"internal error (a bug in newsgen; {kept}):",
-                       traceback.format_exc())
+                       traceback.format_exc(), exc if is_damage(exc) else None)
 
 
 __all__ = ["Outcome", "attempt"]

@@ -30,7 +30,9 @@ from newsgen.incremental.database import (
     BodyStore,
     close_bodies,
     damaged,
+    discard,
     dump,
+    is_damage,
     load,
     open_read_only,
     open_state,
@@ -172,9 +174,16 @@ class BuildCache(OutputRecords):
             self.db.close()
             self.db = self.folder = None
         if self.db is not None:
-            if self.db.in_transaction:
-                self.db.rollback()
-            reset(self.db)
+            try:
+                if self.db.in_transaction:
+                    self.db.rollback()
+                reset(self.db)
+            except sqlite3.DatabaseError as exc:  # a damaged page: emptied, it cannot be
+                if not is_damage(exc):
+                    raise
+                self.close()
+                discard(self.database)  # (its rows' bodies were forgotten above)
+                self.ensure()
 
     def add_bodies(self, bodies: Iterable[tuple[str, Body]], *, durable: bool = True) -> None:
         """Keep newly converted bodies; their HTML goes to the database at once (unless
@@ -245,13 +254,16 @@ class BuildCache(OutputRecords):
         if self.db.in_transaction:  # inside locked(): its commit covers this too
             yield
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self.db.rollback()
+            if db is self.db:
+                db.rollback()
             raise
-        self.db.commit()
+        if db is self.db:  # (not when the state was emptied into a new file meanwhile)
+            db.commit()
 
     def file_digests(self) -> dict[str, tuple[tuple[int, ...], str]]:
         """Each source file's digest with the stat it had (newsgen.incremental.sources):

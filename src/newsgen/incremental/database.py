@@ -67,6 +67,20 @@ def load(data: bytes) -> Any:
 _NOT_DAMAGE = ("locked", "readonly", "read-only", "disk is full", "unable to open", "disk I/O")
 
 
+def is_damage(exc: BaseException) -> bool:
+    """A database error that says the file is damaged (a torn write, a bad sector, not a
+    database at all), not that it is busy, full or read-only."""
+    return isinstance(exc, sqlite3.DatabaseError) and not any(
+        w in str(exc) for w in _NOT_DAMAGE)
+
+
+def discard(path: Path) -> None:
+    """Delete a damaged database (a build that has it open goes on with its own copy)."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
 def damaged(reporter: Reporter, label: str, exc: BaseException,
             then: str = "starting a new one (this build will be slower)") -> None:
     reporter.warning(label, None, f"the cache is damaged ({type(exc).__name__}); {then}")
@@ -84,12 +98,10 @@ def open_state(path: Path, reporter: Reporter, label: str) -> sqlite3.Connection
             reset(db)
         return db
     except sqlite3.DatabaseError as exc:  # not a database at all: a new file
-        if any(w in str(exc) for w in _NOT_DAMAGE):  # another build is using it, or the
-            raise  # disk is full or read-only: not damage, and never deleted for it
+        if not is_damage(exc):  # another build is using it, or the disk is full or
+            raise  # read-only: not damage, and never deleted for it
         damaged(reporter, label, exc)
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                os.unlink(f"{path}{suffix}")
+        discard(path)
         db = _connect(path)
         db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (STAMP,))
         return db

@@ -4,6 +4,7 @@ turns one page into bytes, without writing anything; templates are loaded once."
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import weakref
 from collections.abc import Mapping
@@ -224,6 +225,8 @@ class Renderer:
             path, line, _ = self.locate(sys.exc_info()[2], name)
             raise TemplateFailure(path, line, f"template not found: {exc.name}" + did_you_mean(
                 str(exc.name), self.env.list_templates())) from None
+        except sqlite3.Error:  # the build state's (a body's HTML), not the template's
+            raise
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
             path, line, via = self.locate(sys.exc_info()[2], name)
             message = failure_message(exc, name, self.env)
