@@ -564,9 +564,16 @@ def test_a_server_killed_leaves_a_folder_the_next_one_removes(tmp_path: Path) ->
     left = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
     (left / "pid").write_text(dead)
     (left / "site").mkdir()
+    # a removal cut short (a second Ctrl-C) that took the pid file first, a while ago;
+    # and one just made, whose server is about to write its pid file
+    cut, new = (Path(tempfile.mkdtemp(prefix="newsgen-serve-")) for _ in range(2))
+    (cut / "site").mkdir()
+    os.utime(cut, (time.time() - 3600, time.time() - 3600))
     dev = DevServer(BuildOptions(site=tmp_path), "127.0.0.1", 0, watch=False)
     try:
-        assert not left.exists()
+        assert not left.exists() and not cut.exists()
+        assert new.is_dir()
         assert (dev.workdir / "pid").read_text() == str(os.getpid())
     finally:
         dev.close()
+        new.rmdir()

@@ -204,6 +204,10 @@ def _sweep() -> None:
             os.kill(int((folder / "pid").read_text()), 0)
         except ProcessLookupError:
             shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:  # a removal cut short, which took the pid file first
+            with contextlib.suppress(OSError):  # (a server writes it as it makes the folder)
+                if time.time() - folder.stat().st_mtime > 60:
+                    shutil.rmtree(folder, ignore_errors=True)
         except (OSError, ValueError):  # another user's, or not one of ours
             continue
 
