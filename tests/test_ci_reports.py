@@ -52,6 +52,25 @@ def test_a_report_that_cannot_be_written_once_published_is_made_again(tmp_path: 
     assert report(changes) == {**said, "changed": "false"}
 
 
+def test_a_build_without_changes_in_between_is_not_taken_for_the_reported_one(
+        tmp_path: Path) -> None:
+    """A CI job reports A; someone builds B into the same folder without --changes; the
+    job builds A again: the folder changed since the last build (B's), so `true`."""
+    site, changes = make(tmp_path), tmp_path / "changes"
+    assert newsgen("build", "-s", site, "--now", NOW, "--changes", changes).code == 0
+    assert report(changes)["changed"] == "true"
+    first = (site / "content/general/a.md").read_text()
+    write_site(site, {"content/general/a.md": article("Retitled", "2024-12-18 10:00")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    (site / "content/general/a.md").write_text(first)
+    assert newsgen("build", "-s", site, "--now", NOW, "--changes", changes).code == 0
+    assert report(changes)["changed"] == "true"
+    # ... and a build without --changes that changes nothing forgets nothing
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert newsgen("build", "-s", site, "--now", NOW, "--changes", changes).code == 0
+    assert report(changes)["changed"] == "false"
+
+
 def test_a_digest_the_state_cannot_keep_is_reported_again(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The state's record of the output and its digest are one commit: a disk that fills

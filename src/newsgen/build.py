@@ -320,8 +320,10 @@ def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
                              f"digest={now}\n")
             except OSError as exc:
                 result.unreported = exc.strerror or str(exc)
-        try:
-            state.cache.keep_output_digest(out_dir, None if result.unreported else now)
+    if options.write and (options.digest or result.written or result.changed):
+        try:  # (without a digest, its bytes are not known now: the next report says changed)
+            state.cache.keep_output_digest(out_dir, None if result.unreported or not
+                                           options.digest else result.digest)
         except (OSError, sqlite3.Error) as exc:
             state.forget(exc)
     return result
@@ -385,13 +387,12 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
             writer.abort()
             raise
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
+        result.written, result.unchanged = writer.stats.written, writer.stats.unchanged
+        result.changed = writer.stats.changed
         state.record(out_dir, writer, prints, old, standby, key, site, result.files,
                      search_keys, save=options.use_cache, clock=clock.stage)
         _digested(state, out_dir, options, result)  # with the record: one commit
     clock.stage("save state")
-    result.written = writer.stats.written
-    result.unchanged = writer.stats.unchanged
-    result.changed = writer.stats.changed
 
 
 __all__ = ["BuildFailed", "BuildOptions", "BuildResult", "OutputRefused", "build"]
