@@ -91,6 +91,20 @@ def test_lines_are_kept() -> None:
     assert b is not None and b.line == 4
 
 
+def test_a_list_or_mapping_used_by_alias_is_placed_where_the_alias_is() -> None:
+    """`related: *t` reusing `tags: &t [...]`: a problem with one of its items is said
+    on the alias's line, not on the anchor's (which holds no mistake)."""
+    node = parse("tags: &t\n  - energy\n  - 12\nplace: &p {city: Ashgabat}\n"
+                 "related: *t\nwhere: *p\n")
+    assert isinstance(node, YMap)
+    related, where = node.get("related"), node.get("where")
+    assert related is not None and where is not None
+    assert [related.line, *(item.line for item in related.items)] == [5, 5, 5]
+    assert isinstance(where, YMap) and [where.line, where.items[0][1].line] == [6, 6]
+    tags = node.get("tags")
+    assert tags is not None and [item.line for item in tags.items] == [2, 3]
+
+
 def test_alias_bomb_is_refused() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for i in range(1, 9):

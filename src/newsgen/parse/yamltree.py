@@ -245,11 +245,20 @@ class _Converter:
                     continue
                 seen[key.text] = key.line
                 value = self.convert(vnode, depth + 1)
-                if value.line < key.line and isinstance(value, YScalar):  # an alias (*a):
-                    value = replace(value, line=key.line)  # its problems are said here
+                if value.line < key.line:  # an alias (*a) of a value above: its problems,
+                    value = _moved(value, key.line)  # its items' too, are said here
                 items.append((key, value))
             return YMap(tuple(items), self.line(node))
         raise YamlError("unsupported YAML node", self.line(node))  # pragma: no cover
+
+
+def _moved(node: YNode, line: int) -> YNode:
+    """`node` and all it holds placed on `line` (where an alias of it is used)."""
+    if isinstance(node, YScalar):
+        return replace(node, line=line)
+    if isinstance(node, YSeq):
+        return YSeq(tuple(_moved(item, line) for item in node.items), line)
+    return YMap(tuple((replace(k, line=line), _moved(v, line)) for k, v in node.items), line)
 
 
 def to_python(node: YNode) -> Any:
