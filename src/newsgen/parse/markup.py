@@ -52,7 +52,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 SUMMARY_LENGTH = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     """A converted body. `html` holds placeholders for the `links`, in order."""
 
