@@ -237,6 +237,8 @@ def build(options: BuildOptions, reporter: Reporter,
         linked = state.link(config, tree, articles, bodies, now, drafts=options.drafts,
                             future=options.future)
         site = linked.site
+        if options.one_shot:  # only the dev server's patches read the read-also index again
+            linked.linker.drop_index()
         clock.stage("link")
         pages = state.plan(linked, reporter, folds_case=folds_case(out_dir))
         paths = state.page_paths(pages)

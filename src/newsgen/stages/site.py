@@ -89,6 +89,12 @@ class Linker(References, Naming):
         self.broken: set[str] = set(with_stems(dict.fromkeys(broken)))
         self.broken_slugs = {slugify((article_stem(p) or p).rsplit("/", 1)[-1]) for p in broken}
 
+    def drop_index(self) -> None:
+        """Forget the read-also index once the site is linked, in a build that ends with
+        its process (only a patch reads it again): the pages are then planned, fingerprinted
+        and rendered in its memory (100 MB at 100,000 articles; workers fork from here)."""
+        self.index = RelatedIndex((), window=1)
+
     # -- sections ------------------------------------------------------------------------
 
     def sections(self) -> tuple[list[Section], dict[str, Section]]:
