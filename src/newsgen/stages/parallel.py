@@ -42,16 +42,18 @@ def _convert_chunk(task: tuple[bool, list[str]]) -> list[Body]:
     return [_converter.convert(text) for text in texts]
 
 
-def _render_chunk(indices: list[int]) -> list[tuple[str, bytes | TemplateFailure]]:
+def _render_chunk(indices: list[int]) -> list[tuple[int, bytes | TemplateFailure]]:
+    """Each page's index and bytes: the build has the path (a copy of every path sent
+    back stayed in the build's memory, with the writer's record of the files)."""
     if _job is None:  # pragma: no cover - set before the pool starts
         raise RuntimeError("no render job")
     renderer, pages = _job
-    out: list[tuple[str, bytes | TemplateFailure]] = []
+    out: list[tuple[int, bytes | TemplateFailure]] = []
     for i in indices:
         try:
-            out.append((pages[i].path, renderer.render(pages[i])))
+            out.append((i, renderer.render(pages[i])))
         except TemplateFailure as exc:
-            out.append((pages[i].path, exc))
+            out.append((i, exc))
     return out
 
 
@@ -240,7 +242,6 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
 
     if workers > 1 and len(pages) >= PARALLEL_MIN:
         _job = (renderer, pages)
-        kinds: dict[str, str] = {}
         try:
             with _pool(workers, _job) as pool:
                 # At most two tasks per worker are out at a time: a worker never renders
@@ -250,14 +251,13 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
                 while tasks or flight:
                     while tasks and len(flight) < 2 * workers:
                         flight.append(pool.apply_async(_render_chunk, (tasks.popleft(),)))
-                    for path, result in flight.popleft().get():
+                    for i, result in flight.popleft().get():
                         if isinstance(result, TemplateFailure):
-                            kinds = kinds or {p.path: p.kind for p in pages}
-                            if kinds[path] not in failed_kinds:
-                                failed_kinds.add(kinds[path])
+                            if pages[i].kind not in failed_kinds:
+                                failed_kinds.add(pages[i].kind)
                                 report(result)
                         else:
-                            yield path, result
+                            yield pages[i].path, result
         finally:
             _job = None
         return
