@@ -235,3 +235,31 @@ def test_a_macro_given_an_argument_it_does_not_take_says_the_ones_it_does(
     assert errors(root) == [
         "templates/article.html:2: error: while rendering /news/hello/index.html: macro "
         "'picture' takes no keyword argument 'eager' (it takes image, lazy, sizes)"]
+
+
+def test_a_value_missing_from_an_import_without_context_stays_an_error(
+        tmp_path: Path) -> None:
+    """A module imported without context is made once and kept by its template: the
+    render that looks for more slips, in which a missing value is only noted, must not
+    be the one that makes it, or every later page showed '' for `brand`, without error."""
+    root = site(tmp_path, {
+        "macros2.html": "{% set brand = site.title %}\n"
+                        "{% macro byline(a) %}{{ brand }}: {{ a.title }}{% endmacro %}\n",
+        "article.html": '{% extends "builtin/article.html" %}\n'
+                        '{% import "macros2.html" as m %}\n{% block content %}'
+                        '<p class="by">{{ m.byline(article) }}</p>{{ super() }}{% endblock %}\n'})
+    for command in ("check", "build"):
+        assert errors(root, command) == [
+            "templates/macros2.html:1: error: while rendering /news/hello/index.html: 'site' "
+            "is undefined"]
+    assert not (root / "dist").exists()
+
+
+def test_sums_and_comparisons_of_missing_values_hide_no_later_slip(tmp_path: Path) -> None:
+    root = site(tmp_path, {"article.html": (
+        '{% extends "builtin/article.html" %}{% block content %}\n'
+        '{{ article.autors|join(",") }}\n{{ article.count + 1 }}\n'
+        "{% if article.wordcount > 500 %}long{% endif %}\n{{ article.sumary }}"
+        "{{ super() }}{% endblock %}")})
+    assert [e.split(": error: ")[0] for e in errors(root)] == [
+        f"templates/article.html:{n}" for n in (2, 3, 4, 5)]

@@ -235,10 +235,9 @@ class Renderer:
                                           (path, line), via)
             if (missing := missing_macro(message, self.env)) is not None:
                 raise TemplateFailure("templates/macros.html", None, missing) from None
-            again = lambda: self.templates[name].render(self.context(page))  # noqa: E731
             raise TemplateFailure(path, line, f"while rendering /{page.path}{via}: {message}",
-                                  every_slip(self.env, again, page.path, lambda f: self.
-                                             template_path(f, None))
+                                  every_slip(self.env, name, self.context(page), page.path,
+                                             lambda f: self.template_path(f, None))
                                   if isinstance(exc, Misnamed) else ()) from None
 
     def template_path(self, filename: str | None, name: str | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NoReturn
 
@@ -78,7 +79,7 @@ def made_at(where: tuple[str, int], path: str, used: tuple[str, int | None],
     `used` elsewhere: where it was made, and " (used at …)" after the caller's `via`."""
     if (path, where[1]) == used:
         return path, where[1], via
-    if via == f" (from {path}:{where[1]})":  # made in the caller, used in its macro
+    if via.startswith(f" (from {path}:"):  # made in the caller, used in what it calls
         via = ""
     at = f"line {used[1]}" if used[0] == path else f"{used[0]}:{used[1]}"
     return path, where[1], f"{via} (used at {at})"
@@ -118,22 +119,50 @@ class Noted(ChainableUndefined):
         self._note()
         return 0
 
+    def _used(self, *args: Any, **kwargs: Any) -> Noted:  # `x + 1`, `x > 5`, `x()`: noted,
+        self._note()  # and the render goes on past it
+        return self
+
+    def __int__(self) -> int:  # type: ignore[override]
+        self._note()
+        return 0
+
+    def __float__(self) -> float:  # type: ignore[override]
+        self._note()
+        return 0.0
+
+    def __complex__(self) -> complex:  # type: ignore[override]
+        self._note()
+        return 0j
+
+
+for _name in dir(Noted):  # every other use Undefined fails, noted instead
+    if getattr(Noted, _name) is Undefined._fail_with_undefined_error:
+        setattr(Noted, _name, Noted._used)
+
+# The environment a page is rendered again in, one per build's environment: its own
+# templates, so that what they keep (an `{% import %}` without context is made once and
+# kept by its template) never holds a noted value for a strict render to show as "".
+_NOTING: weakref.WeakKeyDictionary[Environment, Environment] = weakref.WeakKeyDictionary()
+
 
 Slip = tuple[str, "int | None", str]  # a template file, its line, the message
 
 
-def every_slip(env: Environment, render: Callable[[], object], page: str,
+def every_slip(env: Environment, name: str, values: dict[str, Any], page: str,
                shown: Callable[[str], str]) -> tuple[Slip, ...]:
-    """Each undefined value that rendering the page `page` uses, from a render (`render`)
-    where each is noted, not raised. `shown`: a template's file as messages name it."""
+    """Each undefined value that rendering the page `page` (with the template `name` and
+    `values`) uses, from a render where each is noted, not raised, in an environment of
+    its own. `shown`: a template's file as messages name it."""
     global _noted
-    _noted, before = [], env.undefined
-    env.undefined = Noted
+    noting = _NOTING.get(env)
+    if noting is None:
+        noting = _NOTING[env] = env.overlay(undefined=Noted)
+    _noted = []
     try:
         with contextlib.suppress(Exception):  # a failure of another kind: said once fixed
-            render()
+            noting.get_template(name).render(values)
     finally:
-        env.undefined = before
         noted, _noted = _noted, None
     slips: dict[Slip, None] = {}
     for made, used, message in noted:
