@@ -263,3 +263,16 @@ def test_sums_and_comparisons_of_missing_values_hide_no_later_slip(tmp_path: Pat
         "{{ super() }}{% endblock %}")})
     assert [e.split(": error: ")[0] for e in errors(root)] == [
         f"templates/article.html:{n}" for n in (2, 3, 4, 5)]
+
+
+def test_no_arguments_are_named_for_a_macro_name_two_templates_define(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "a_cards.html": '{% macro box(title, colour="red") %}{{ title }}{% endmacro %}',
+        "m.html": "{% macro box(x, size=1) %}{{ x }}{% endmacro %}",
+        "article.html": '{% extends "builtin/article.html" %}\n{% from "m.html" import box %}\n'
+                        "{% block content %}{{ box(article.title, sise=2) }}{{ super() }}"
+                        "{% endblock %}"})
+    assert errors(root) == [
+        "templates/article.html:3: error: while rendering /news/hello/index.html: macro "
+        "'box' takes no keyword argument 'sise'"]

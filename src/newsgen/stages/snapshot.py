@@ -99,18 +99,16 @@ _NO_KEYWORD = re.compile(r"macro '(\w+)' takes no keyword argument '(\w+)'")
 
 
 def macro_arguments(env: Environment, macro: str) -> list[str] | None:
-    """The arguments of the macro named `macro`: the site's own first, then the
-    theme's (None when no template defines one of that name)."""
+    """The arguments of the macro named `macro`, when every template that defines one of
+    that name gives it the same (None otherwise: which one was called is not known)."""
     loader = env.loader
-    sources = sorted(loader.sources.items(), key=lambda item: item[0].startswith(
-        "builtin/")) if isinstance(loader, Snapshot) else []
-    for _, found in sources:
-        if isinstance(found, tuple) and macro in found[0]:
+    found: set[tuple[str, ...]] = set()
+    for source in loader.sources.values() if isinstance(loader, Snapshot) else ():
+        if isinstance(source, tuple) and macro in source[0]:
             with contextlib.suppress(TemplateError):
-                for node in env.parse(found[0]).find_all(nodes.Macro):
-                    if node.name == macro:
-                        return [arg.name for arg in node.args]
-    return None
+                found.update(tuple(arg.name for arg in node.args) for node in env.parse(
+                    source[0]).find_all(nodes.Macro) if node.name == macro)
+    return list(found.pop()) if len(found) == 1 else None
 
 
 def _names_itself(env: Environment) -> str | None:
