@@ -171,11 +171,14 @@ def test_static_is_copied_verbatim(tmp_path: Path) -> None:
         # hand may be (static/ is verbatim)
         **{f"static/css/{name}": "draft" for name in (
             "site.css", ".site.css.swp", "site.css~", "#site.css#", ".DS_Store", "old.css.bak")},
+        # folders are never scratch, whatever their name (an issue's number, a tilde)
+        "static/media/4913/photo.jpg": "p", "static/old~/a.css": "a",
     })
     assert newsgen("build", "-s", site).code == 0
     for rel in [".htaccess", ".well-known/security.txt", "_redirects"]:
         assert (site / "dist" / rel).is_file(), rel
     assert sorted(p.name for p in (site / "dist/css").iterdir()) == ["old.css.bak", "site.css"]
+    assert (site / "dist/media/4913/photo.jpg").is_file() and (site / "dist/old~/a.css").is_file()
 
 
 def test_read_also_never_mixes_languages(tmp_path: Path) -> None:

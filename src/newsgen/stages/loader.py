@@ -178,8 +178,6 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
             if skip_hidden and (name.startswith(_IGNORED_STARTS) or name.endswith(_NOISE_ENDINGS)
                                 or name in _NOISE_NAMES) and is_ignored(name):
                 continue
-            if not skip_hidden and is_scratch(name):  # `.site.css.swp`: never published
-                continue
             rel = prefix + name
             if not name.isascii() and not _utf8(name):
                 reporter.error(shown_path(rel), None,
@@ -195,7 +193,8 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
                 # less than os.scandir's entries (three tests and a stat per file).
                 st = os.lstat(folder + name)
                 if S_ISREG(st.st_mode):
-                    into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    if skip_hidden or not is_scratch(name):  # `.site.css.swp`: never published
+                        into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
                     continue
                 if S_ISLNK(st.st_mode):
                     target = Path(os.path.realpath(folder + name))
