@@ -69,6 +69,14 @@ def test_a_build_without_changes_in_between_is_not_taken_for_the_reported_one(
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     assert newsgen("build", "-s", site, "--now", NOW, "--changes", changes).code == 0
     assert report(changes)["changed"] == "false"
+    # one that only removed a file did change the output
+    write_site(site, {"static/x.txt": "hello"})
+    assert newsgen("build", "-s", site, "--now", NOW, "--changes", changes).code == 0
+    assert report(changes)["changed"] == "true"
+    (site / "static/x.txt").unlink()
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert newsgen("build", "-s", site, "--now", NOW, "--changes", changes).code == 0
+    assert report(changes)["changed"] == "true"
 
 
 def test_a_digest_the_state_cannot_keep_is_reported_again(tmp_path: Path,

@@ -322,7 +322,7 @@ def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
                              f"digest={now}\n")
             except OSError as exc:
                 result.unreported = exc.strerror or str(exc)
-    if options.write and (options.digest or result.written or result.changed):
+    if options.write and (options.digest or not result.nothing_changed):
         try:  # (without a digest, its bytes are not known now: the next report says changed)
             state.cache.keep_output_digest(out_dir, None if result.unreported or not
                                            options.digest else result.digest)
