@@ -276,3 +276,16 @@ def test_no_arguments_are_named_for_a_macro_name_two_templates_define(
     assert errors(root) == [
         "templates/article.html:3: error: while rendering /news/hello/index.html: macro "
         "'box' takes no keyword argument 'sise'"]
+
+
+def test_a_macro_imported_from_a_template_that_extends_the_one_defining_it_is_found(
+        tmp_path: Path) -> None:
+    root = site(tmp_path, {
+        "m.html": "{% macro box(x) %}[{{ x }}]{% endmacro %}",
+        "child.html": '{% extends "m.html" %}',
+        "article.html": '{% extends "builtin/article.html" %}\n'
+                        '{% from "child.html" import box, bxo %}\n'
+                        "{% block content %}{{ super() }}{% endblock %}"})
+    assert errors(root) == [
+        "templates/article.html:2: warning: child.html has no macro or value 'bxo' to "
+        "import; did you mean 'box'?"]

@@ -112,7 +112,7 @@ def site_templates(env: jinja2.Environment, own: Collection[str], reporter: Repo
         if module is None:
             continue  # said when a page is rendered, or by check_templates
         _unknown_blocks(env, rel, module, reporter, parsed)
-        _unknown_imports(env, rel, module, reporter)
+        _unknown_imports(env, rel, module, reporter, parsed)
         escaped = {id(f.node) for f in module.find_all(nodes.Filter) if f.name == "tojson"}
         for const in module.find_all(nodes.Const):  # (`|tojson` writes it as \\ud83d: fine)
             if isinstance(const.value, str) and id(const) not in escaped and (
@@ -178,14 +178,20 @@ def _unknown_blocks(env: jinja2.Environment, rel: str, module: nodes.Template,
 
 
 def _unknown_imports(env: jinja2.Environment, rel: str, module: nodes.Template,
-                     reporter: Reporter) -> None:
-    """A name that `{% from "x.html" import name %}` takes and x.html does not define,
-    which the template never uses: a warning on the import's line (one it uses fails the
-    pages that use it, an error on that same line)."""
+                     reporter: Reporter, parsed: _Parsed) -> None:
+    """A name that `{% from "x.html" import name %}` takes and x.html (with what it
+    extends) does not define, which the template never uses: a warning on the import's
+    line (one it uses fails the pages that use it, an error on that same line)."""
     used = {n.name for n in module.find_all(nodes.Name) if n.ctx == "load"}
     for node in module.find_all(nodes.FromImport):
         source = node.template.value if isinstance(node.template, nodes.Const) else None
         defined = exported(env, source) if isinstance(source, str) else None
+        seen = [source]
+        while defined is not None and (above := _parse(env, str(seen[-1]), parsed)) and (
+                (parent := _extends(above)) is not None and parent not in seen):
+            seen.append(parent)
+            more = exported(env, parent)
+            defined = defined | more if more is not None else None
         if defined is None:
             continue  # (one that cannot be read: said when a page is rendered)
         for item in node.names:
