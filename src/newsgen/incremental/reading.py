@@ -123,6 +123,9 @@ class Reader:
             read = self._reread(config, tree, basis, last, conversions)
             if read is None:
                 read = self._read_all(config, tree, basis, conversions)
+        except KeyboardInterrupt:
+            conversions.close(interrupted=True)
+            raise
         finally:
             conversions.close()
         if self.own or not read.clean:

@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import threading
@@ -74,7 +75,7 @@ def fork_map(task: Callable[[list[int]], list[T]], count: int, workers: int) -> 
         return None
     _task = task
     try:
-        with _pool(workers) as pool:
+        with _running(workers) as pool:
             size = max(1, -(-count // (workers * 4)))
             parts = [list(range(i, min(count, i + size))) for i in range(0, count, size)]
             out: list[T] = []
@@ -154,6 +155,41 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+@contextlib.contextmanager
+def _running(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Iterator[Any]:
+    """A pool of workers, stopped when done (killed on Ctrl-C: `_kill`)."""
+    pool = _pool(workers, job)
+    try:
+        yield pool
+    except KeyboardInterrupt:
+        _kill(pool)
+        raise
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.terminate()
+
+
+def _kill(pool: Any) -> None:
+    """Ctrl-C: the workers are killed, not asked to stop. Pool.terminate() puts an end
+    mark on the results' queue under the lock a worker holds while it writes a result
+    that nobody reads any more: the build hung there (3 Ctrl-Cs in 165 while rendering).
+    A killed worker may keep that lock, so the pool's own cleanup, which would wait for
+    it when the process ends, is cancelled: the process ends at once (newsgen.__main__)."""
+    pool._state = multiprocessing.pool.TERMINATE  # (no warning when it is collected)
+    if (handler := getattr(pool, "_worker_handler", None)) is not None:
+        handler._state = multiprocessing.pool.TERMINATE  # none started in their place
+    workers = list(getattr(pool, "_pool", ()))
+    for process in workers:
+        with contextlib.suppress(OSError):
+            process.kill()
+    for process in workers:  # reaped: no zombie is left for a container's first process
+        with contextlib.suppress(OSError, AssertionError):
+            process.join(1)
+    if (cleanup := getattr(pool, "_terminate", None)) is not None:
+        cleanup.cancel()
+
+
 class Conversions:
     """Markdown converted while articles are still being read: texts go in by `add`,
     and every finished chunk of (key, body) pairs goes to `store` as soon as it is
@@ -204,13 +240,18 @@ class Conversions:
                 done = [(k, converter.convert(t)) for k, t in self.waiting]
                 self.waiting = []
                 self.store(done)
+        except KeyboardInterrupt:
+            self.close(interrupted=True)
+            raise
         finally:
             self.close()
 
-    def close(self) -> None:
-        if self.pool is not None:
+    def close(self, *, interrupted: bool = False) -> None:
+        if self.pool is not None and interrupted:
+            _kill(self.pool)
+        elif self.pool is not None:
             self.pool.terminate()
-            self.pool = None
+        self.pool = None
 
 
 def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, workers: int,
@@ -243,7 +284,7 @@ def render_pages(pages: list[Page], renderer: Renderer, reporter: Reporter, work
     if workers > 1 and len(pages) >= PARALLEL_MIN:
         _job = (renderer, pages)
         try:
-            with _pool(workers, _job) as pool:
+            with _running(workers, _job) as pool:
                 # At most two tasks per worker are out at a time: a worker never renders
                 # far ahead of the writing, so rendered pages do not pile up in memory.
                 tasks = deque(chunks(list(range(len(pages))), workers, RENDER_CHUNK))
