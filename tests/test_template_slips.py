@@ -254,10 +254,11 @@ def test_sums_and_comparisons_of_missing_values_hide_no_later_slip(tmp_path: Pat
     root = site(tmp_path, {"article.html": (
         '{% extends "builtin/article.html" %}{% block content %}\n'
         '{{ article.autors|join(",") }}\n{{ article.count + 1 }}\n'
-        "{% if article.wordcount > 500 %}long{% endif %}\n{{ article.sumary }}"
+        "{% if article.wordcount > 500 %}long{% endif %}\n{{ article.sumary }}\n"
+        '{% if article.kindd == "x" %}eq{% endif %}{% if article.kinde != "x" %}ne{% endif %}'
         "{{ super() }}{% endblock %}")})
-    assert [e.split(": error: ")[0] for e in errors(root)] == [
-        f"templates/article.html:{n}" for n in (2, 3, 4, 5)]
+    assert [e.split(": error: ")[0] for e in errors(root)] == [  # kindd and kinde: two
+        f"templates/article.html:{n}" for n in (2, 3, 4, 5, 6, 6)]  # slips on line 6
 
 
 def test_macros_of_one_name_in_two_templates_and_through_extends(tmp_path: Path) -> None:
@@ -277,3 +278,37 @@ def test_macros_of_one_name_in_two_templates_and_through_extends(tmp_path: Path)
         "'box' takes no keyword argument 'sise'",
         "templates/article.html:2: warning: child.html has no macro or value 'bxo' to "
         "import; did you mean 'box'?"]
+
+
+def test_a_sites_own_macros_html_gives_the_argument_hint(tmp_path: Path) -> None:
+    """The README has a site copy the theme's macros.html to change it: its own macro's
+    arguments are the ones named, not left out for disagreeing with the theme's."""
+    root = site(tmp_path, {
+        "macros.html": MACROS.read_text().replace(
+            "{% macro picture(image, lazy=true, sizes=none) %}",
+            '{% macro picture(image, lazy=true, sizes=none, cls="") %}'),
+        "article.html": '{% extends "builtin/article.html" %}{% from "macros.html" import '
+                        "picture %}\n{% block content %}{{ picture(article.image, lazzy=false) }}"
+                        "{{ super() }}{% endblock %}"})
+    assert errors(root) == [
+        "templates/article.html:2: error: while rendering /news/hello/index.html: macro "
+        "'picture' takes no keyword argument 'lazzy'; did you mean 'lazy'?"]
+
+
+def test_a_failed_page_leaves_no_environment_alive(tmp_path: Path) -> None:
+    """The environment a failed page is rendered again in is kept on the build's own, not
+    in a map that would keep both (the dev server makes one per template change: each
+    failing rebuild kept its templates for good)."""
+    import gc
+    import weakref
+
+    from newsgen.stages.render import make_environment
+    from newsgen.stages.undefined import every_slip
+
+    root = site(tmp_path, {})
+    env = make_environment(root)
+    every_slip(env, "article.html", {}, "news/hello/index.html", str)
+    made = weakref.ref(env)
+    del env
+    gc.collect()
+    assert made() is None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NoReturn
 
@@ -135,15 +134,26 @@ class Noted(ChainableUndefined):
         self._note()
         return 0j
 
+    def __eq__(self, other: object) -> bool:  # (ChainableUndefined's compare quietly)
+        self._note()
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        self._note()
+        return True
+
+    __hash__ = ChainableUndefined.__hash__
+
 
 for _name in dir(Noted):  # every other use Undefined fails, noted instead
     if getattr(Noted, _name) is Undefined._fail_with_undefined_error:
         setattr(Noted, _name, Noted._used)
 
-# The environment a page is rendered again in, one per build's environment: its own
-# templates, so that what they keep (an `{% import %}` without context is made once and
-# kept by its template) never holds a noted value for a strict render to show as "".
-_NOTING: weakref.WeakKeyDictionary[Environment, Environment] = weakref.WeakKeyDictionary()
+# The environment a page is rendered again in, one per build's environment and kept on
+# it (an overlay refers to its environment: a weak map to it would never let go of
+# either): its own templates, so that what they keep (an `{% import %}` without context
+# is made once and kept by its template) never holds a noted value for a strict render.
+_NOTING = "newsgen_noting"
 
 
 Slip = tuple[str, "int | None", str]  # a template file, its line, the message
@@ -155,9 +165,10 @@ def every_slip(env: Environment, name: str, values: dict[str, Any], page: str,
     `values`) uses, from a render where each is noted, not raised, in an environment of
     its own. `shown`: a template's file as messages name it."""
     global _noted
-    noting = _NOTING.get(env)
+    noting = getattr(env, _NOTING, None)
     if noting is None:
-        noting = _NOTING[env] = env.overlay(undefined=Noted)
+        noting = env.overlay(undefined=Noted)
+        setattr(env, _NOTING, noting)
     _noted = []
     try:
         with contextlib.suppress(Exception):  # a failure of another kind: said once fixed
