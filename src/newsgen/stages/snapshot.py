@@ -100,15 +100,19 @@ _NO_KEYWORD = re.compile(r"macro '(\w+)' takes no keyword argument '(\w+)'")
 
 def macro_arguments(env: Environment, macro: str) -> list[str] | None:
     """The arguments of the macro named `macro`, when every template that defines one of
-    that name gives it the same (None otherwise: which one was called is not known)."""
+    that name gives it the same (None otherwise: which one was called is not known); the
+    theme's count only when the site's own templates define none (a site's macros.html
+    replaces the theme's)."""
     loader = env.loader
-    found: set[tuple[str, ...]] = set()
-    for source in loader.sources.values() if isinstance(loader, Snapshot) else ():
+    found: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
+    for name, source in loader.sources.items() if isinstance(loader, Snapshot) else ():
         if isinstance(source, tuple) and macro in source[0]:
             with contextlib.suppress(TemplateError):
-                found.update(tuple(arg.name for arg in node.args) for node in env.parse(
-                    source[0]).find_all(nodes.Macro) if node.name == macro)
-    return list(found.pop()) if len(found) == 1 else None
+                found[name.startswith("builtin/")].update(
+                    tuple(arg.name for arg in node.args) for node in
+                    env.parse(source[0]).find_all(nodes.Macro) if node.name == macro)
+    agreed = found[False] or found[True]
+    return list(agreed.pop()) if len(agreed) == 1 else None
 
 
 def _names_itself(env: Environment) -> str | None:
