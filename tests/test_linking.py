@@ -179,6 +179,11 @@ def test_static_is_copied_verbatim(tmp_path: Path) -> None:
         assert (site / "dist" / rel).is_file(), rel
     assert sorted(p.name for p in (site / "dist/css").iterdir()) == ["old.css.bak", "site.css"]
     assert (site / "dist/media/4913/photo.jpg").is_file() and (site / "dist/old~/a.css").is_file()
+    # a link named like a swap file is one too, whatever it leads to
+    (site / "static/css/site.css~").unlink()
+    (site / "static/css/site.css~").symlink_to("site.css")
+    assert newsgen("build", "-s", site).code == 0
+    assert not (site / "dist/css/site.css~").exists()
 
 
 def test_read_also_never_mixes_languages(tmp_path: Path) -> None:

@@ -219,8 +219,8 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
                     st = os.stat(target)
                 if S_ISDIR(st.st_mode):
                     subdirs.append(rel)
-                elif S_ISREG(st.st_mode):  # a link's target
-                    into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                elif S_ISREG(st.st_mode) and (skip_hidden or not is_scratch(name)):  # a link's
+                    into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # target
             except FileNotFoundError:  # pragma: no cover - deleted while walking
                 continue
             except OSError as exc:  # pragma: no cover - racing deletions
