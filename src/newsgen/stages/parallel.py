@@ -161,8 +161,8 @@ def _running(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> It
     pool = _pool(workers, job)
     try:
         yield pool
-    except KeyboardInterrupt:
-        _kill(pool)
+    except (KeyboardInterrupt, GeneratorExit):  # (the render stream left unread: Ctrl-C
+        _kill(pool)  # came while its pages were being written, or the writing failed)
         raise
     except BaseException:
         pool.terminate()
@@ -178,7 +178,10 @@ def _kill(pool: Any) -> None:
     it when the process ends, is cancelled: the process ends at once (newsgen.__main__)."""
     pool._state = multiprocessing.pool.TERMINATE  # (no warning when it is collected)
     if (handler := getattr(pool, "_worker_handler", None)) is not None:
-        handler._state = multiprocessing.pool.TERMINATE  # none started in their place
+        handler._state = multiprocessing.pool.TERMINATE  # none started in their place,
+        with contextlib.suppress(Exception):  # once it has seen that (it may be starting
+            pool._change_notifier.put(None)  # one now): woken, and waited for
+            handler.join(1)
     workers = list(getattr(pool, "_pool", ()))
     for process in workers:
         with contextlib.suppress(OSError):
