@@ -4,14 +4,18 @@ import os
 import sys
 from typing import NoReturn
 
-from newsgen.cli import main
-
 
 def run() -> NoReturn:
     """After `build` or `check` the process ends without freeing what the build made
     object by object (a second at 100,000 articles): every file it wrote is closed by
-    then, and what it printed is flushed here."""
+    then, and what it printed is flushed here. Ctrl-C while newsgen is still starting
+    ends it as quietly as during a build."""
     argv = sys.argv[1:]
+    try:
+        from newsgen.cli import main
+    except KeyboardInterrupt:
+        print("newsgen: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
     code = main(argv)
     if argv[:1] in (["build"], ["check"]):
         sys.stdout.flush()
