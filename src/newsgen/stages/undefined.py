@@ -39,11 +39,15 @@ class Missing(StrictUndefined):
         raise Misnamed(self._undefined_message + _guess(self), self._where)
 
 
-# StrictUndefined fails every use (`{{ x }}`, `x + 1`, `x == y`, …) in one function, which
-# its operators are bound to itself: they are bound again to `Missing`'s.
-for _name in dir(StrictUndefined):
-    if getattr(StrictUndefined, _name) is Undefined._fail_with_undefined_error:
-        setattr(Missing, _name, Missing._fail_with_undefined_error)
+def _rebind(cls: type[Undefined], use: Callable[..., Any]) -> None:
+    """Jinja's Undefined fails every use (`{{ x }}`, `x + 1`, `x == y`, …) in one function,
+    which its operators are bound to itself: in `cls`, they are bound to `use` instead."""
+    for name in dir(cls):
+        if getattr(cls, name) is Undefined._fail_with_undefined_error:
+            setattr(cls, name, use)
+
+
+_rebind(Missing, Missing._fail_with_undefined_error)
 
 
 def _guess(value: Undefined) -> str:
@@ -145,9 +149,7 @@ class Noted(ChainableUndefined):
     __hash__ = ChainableUndefined.__hash__
 
 
-for _name in dir(Noted):  # every other use Undefined fails, noted instead
-    if getattr(Noted, _name) is Undefined._fail_with_undefined_error:
-        setattr(Noted, _name, Noted._used)
+_rebind(Noted, Noted._used)  # every other use Undefined fails, noted instead
 
 # The environment a page is rendered again in, one per build's environment and kept on
 # it (an overlay refers to its environment: a weak map to it would never let go of
