@@ -159,3 +159,42 @@ def test_ctrl_c_ends_the_build_and_its_workers_without_a_traceback(tmp_path: Pat
             "newsgen: interrupted; the output folder was left as it was")
         assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
         assert not (site / "dist").exists()
+
+
+_CTRL_C_AT = """
+import os, signal, sys
+from newsgen.cli import main
+from newsgen.incremental.state import IncrementalBuild
+from newsgen.output.writer import Writer
+
+owner, name = {"commit": (Writer, "commit"), "record": (IncrementalBuild, "save")}[sys.argv[1]]
+original = getattr(owner, name)
+
+def pressed(self, *args, **kwargs):  # Ctrl-C just after the swap, or while recording it
+    result = original(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGINT)
+    return result
+
+setattr(owner, name, pressed)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("moment", ["commit", "record"])
+def test_ctrl_c_once_the_output_is_swapped_in_says_published_and_records_it(
+        tmp_path: Path, moment: str) -> None:
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    (site / "content/general/b.md").write_text(article("Second story", "2024-12-18 11:00"))
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_AT, moment, "build", "-s", str(site),
+                           "--now", NOW], capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "newsgen: interrupted once the new output was in place: it is published, and "
+        "recorded for the next build")
+    assert "left as it was" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "Second story" in (site / "dist/general/index.html").read_text()
+    # recorded: the next build has nothing to do, and renders nothing again
+    again = newsgen("build", "-s", site, "--now", NOW)
+    assert again.code == 0 and "nothing changed" in again.err, again.err

@@ -1,13 +1,12 @@
 """The pipeline, in order: config -> load -> link -> render -> write.
 
-`build()` runs it once and returns what happened. Every problem goes to the
-reporter, and `BuildFailed` stops the run before anything is written.
+`build()` runs it once and returns what happened. Every problem goes to the reporter, and
+`BuildFailed` stops the run before anything is written.
 
-With a cache (`.newsgen-cache/`, or the dev server's in-memory one) a build
-reuses parsed articles and converted Markdown, renders only the pages whose
-fingerprint changed, and carries the other files over from the previous
-output. When no source changed at all and no article became due, it stops
-after looking at the files' sizes and times.
+With a cache (`.newsgen-cache/`, or the dev server's in-memory one) a build reuses parsed
+articles and converted Markdown, renders only the pages whose fingerprint changed, and
+carries the other files over from the previous output. When no source changed at all and
+no article became due, it stops after looking at the files' sizes and times.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from newsgen.output.guard import (
     folds_case,
     tree_digest,
 )
+from newsgen.output.interrupt import HeldInterrupt
 from newsgen.parse.config import line_of_key, load_config
 from newsgen.parse.config_files import check_stylesheets
 from newsgen.parse.config_values import check_base_url
@@ -110,9 +110,7 @@ class BuildResult:
     digest: str | None = None  # with BuildOptions.digest: the output's (output/guard.py)
     output_changed: bool | None = None  # ... and whether it differs from the last build's
     unreported: str | None = None  # why BuildOptions.changes could not be written
-
-
-# --------------------------------------------------------------------------- loading
+    interrupted: bool = False  # Ctrl-C once the output was swapped in: published all the same
 
 
 def _config(options: BuildOptions, reporter: Reporter) -> Config:
@@ -159,9 +157,8 @@ class _Clock:
         self.stages: dict[str, float] = {}
 
     def stage(self, name: str) -> None:
-        now = time.perf_counter()
-        self.stages[name] = now - self.mark
-        self.mark = now
+        before, self.mark = self.mark, time.perf_counter()
+        self.stages[name] = self.mark - before
 
     @property
     def total(self) -> float:
@@ -189,14 +186,14 @@ def build(options: BuildOptions, reporter: Reporter,
             raise OutputRefused(f"refusing to keep the build state in "
                                 f"{site_relative(options.cache_path, options.site)}: it "
                                 f"{reason}", state=True)
-    if options.one_shot:
-        # What the build makes lives until the process ends (newsgen.__main__): the cycle
-        # collector need not walk it again and again (a third of the time of a warm build
-        # of 100,000 articles), nor is it freed object by object at the end (a second).
+    if options.one_shot:  # What it makes lives until the process ends (newsgen.__main__): the
+        # cycle collector need not walk it again and again (a third of the time of a warm
+        # build of 100,000 articles), nor is it freed object by object at the end (a second).
         gc.disable()
     state = IncrementalBuild(options.cache_path, options.use_cache, reporter, cache,
                              site=options.site, read_only=not options.write)
     templates: list[str] = []  # the site's own: every syntax error, when a build fails
+    held = HeldInterrupt(options.one_shot)  # from the swap on (output.interrupt)
     try:
         config = _config(options, reporter)
         if options.write:
@@ -285,7 +282,7 @@ def build(options: BuildOptions, reporter: Reporter,
             clock.stage("render")
         else:
             _write(state, out_dir, options, site, pages, todo, renderer, imageset,
-                   prints, old, previous, key, fps, result, clock)
+                   prints, old, previous, key, fps, result, clock, held)
         result.seconds = clock.total
         return result
     except BuildFailed:
@@ -296,17 +293,19 @@ def build(options: BuildOptions, reporter: Reporter,
         raise
     finally:
         state.close()
+        if held.release():  # (held only once `result` was made)
+            result.interrupted = True
         if options.one_shot:  # never freed
             _never_freed.append(locals())
 
 
 def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
               result: BuildResult) -> BuildResult:
-    """With `options.digest`: the output's digest, and whether it differs from the last
-    build's into the same folder (a build with nothing to do keeps the recorded one),
-    written to `options.changes`; then the digest is kept for the next build. A report
-    that cannot be written keeps none, so the next build reports the output as changed
-    again; a digest that cannot be kept empties the state (`IncrementalBuild.forget`)."""
+    """With `options.digest`: the output's digest, and whether it differs from the last build's
+    into the same folder (a build with nothing to do keeps the recorded one), written to
+    `options.changes`; then the digest is kept for the next build. A report that cannot be
+    written keeps none, so the next build says the output changed again; a digest that
+    cannot be kept empties the state (`IncrementalBuild.forget`)."""
     if options.digest and options.write:
         try:
             before = state.cache.output_digest(out_dir)
@@ -335,7 +334,7 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
            pages: list[Page], todo: list[Page], renderer: Renderer,
            imageset: images.ImageSet, prints: dict[str, str], old: dict[str, str],
            previous: OutputRecord | None, key: str, fps: Fingerprints,
-           result: BuildResult, clock: _Clock) -> None:
+           result: BuildResult, clock: _Clock, held: HeldInterrupt) -> None:
     """Render the changed pages into the output's next tree, add the files, swap it in,
     and record what the output holds (newsgen.output.writer says why it is never a mix)."""
     from newsgen.output.writer import Writer
@@ -384,6 +383,7 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 writer.copy(path, cached)
             for path, data in theme_files(site.assets).items():
                 writer.write(path, data)
+            held.hold()
             writer.commit()
         except BaseException:
             writer.abort()

@@ -271,6 +271,10 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     if not quiet:
         print(_summary(result, options, reporter, write=write, old_urls_failed=bool(status)),
               file=sys.stderr)
+    if result.interrupted:  # (newsgen.output.interrupt)
+        print("newsgen: interrupted once the new output was in place: it is published, and "
+              "recorded for the next build", file=sys.stderr)
+        return 130
     return status
 
 

@@ -50,8 +50,8 @@ def attempt(options: BuildOptions, reporter: Reporter,
             said = [outcome.failure or "", *(d.message for d in reporter.errors)]
             deleted = own and (held.gone() or not (options.cache_path / DATABASE).exists())
             if outcome.result is not None:
-                if not (deleted and options.write) or _whole(options.output_dir,
-                                                             outcome.result):
+                if not (deleted and options.write) or outcome.result.interrupted or _whole(
+                        options.output_dir, outcome.result):
                     break
                 if not pause:  # the last try: said, not taken for a good build
                     return Outcome(None, "error: the state folder was deleted while this "

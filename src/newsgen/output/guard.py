@@ -10,6 +10,7 @@ import errno
 import hashlib
 import os
 import shutil
+import signal
 import sys
 import threading
 from array import array
@@ -201,6 +202,8 @@ def empty_trash(trash: Path | None) -> None:
         return
 
     def clean() -> None:
+        if hasattr(signal, "pthread_sigmask"):  # Ctrl-C is the main thread's (interrupt.py)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         for path in leftovers:
             shutil.rmtree(path, ignore_errors=True)
 
