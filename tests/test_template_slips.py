@@ -312,3 +312,23 @@ def test_a_failed_page_leaves_no_environment_alive(tmp_path: Path) -> None:
     del env
     gc.collect()
     assert made() is None
+
+
+def test_every_slip_of_a_page_names_the_template_that_called_the_macro_it_is_in(
+        tmp_path: Path) -> None:
+    util = ("{% macro names(terms) %}\n"
+            "{% for x in terms %}{{ x.nmae }}{% endfor %}\n{% endmacro %}\n")
+    root = site(tmp_path, {
+        "partials/util.html": util,
+        "article.html": '{% extends "builtin/article.html" %}\n'
+                        '{% import "partials/util.html" as util %}\n{% block content %}\n'
+                        "<p>{{ article.titel }}</p>\n"
+                        "<p>{{ util.names(article.tags) }}</p>{{ super() }}{% endblock %}\n"})
+    # The second slip is found by the page's second render: said as the first would be.
+    assert errors(root) == [
+        "templates/article.html:4: error: while rendering /news/hello/index.html: "
+        "'newsgen.stages.views.ArticleView object' has no attribute 'titel'; did you mean "
+        "'title'?",
+        "templates/partials/util.html:2: error: while rendering /news/hello/index.html "
+        "(from templates/article.html:5): 'newsgen.stages.views.TermView object' has no "
+        "attribute 'nmae'; did you mean 'name'?"]

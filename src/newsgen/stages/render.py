@@ -43,7 +43,15 @@ from newsgen.stages.snapshot import (
     missing_macro,
 )
 from newsgen.stages.structured import collection_page
-from newsgen.stages.undefined import Misnamed, Missing, Slip, every_slip, made_at
+from newsgen.stages.undefined import (
+    Frame,
+    Misnamed,
+    Missing,
+    Slip,
+    called_from,
+    every_slip,
+    made_at,
+)
 from newsgen.stages.views import (
     Alternate,
     Bodies,
@@ -253,19 +261,15 @@ class Renderer:
         """The template file and line where rendering failed (Jinja's rewritten traceback),
         and " (from templates/article.html:4)": the site's template that called a macro or
         included a file there (given a misspelt value, or none)."""
-        frames: list[tuple[str, int | None, str]] = [(f"templates/{fallback}", None, "")]
+        frames: list[Frame] = [(f"templates/{fallback}", None, "")]
         while tb is not None:
             code = tb.tb_frame.f_code
             if code.co_filename.endswith((".html", ".xml", ".txt", ".j2")):
                 frames.append((self.template_path(code.co_filename, None), tb.tb_lineno,
                                code.co_name))  # (Jinja's: "template", "block 'x'", …)
             tb = tb.tb_next
-        path, line, kind = frames[-1]
-        called = kind == "template" or (  # (not a parent a block is rendered from)
-            kind.startswith("top-level") and frames[-2][2][:9] not in ("top-level", ""))
-        via = next((f for f in reversed(frames[1:]) if f[0] != path and f[0].startswith(
-            "templates/")), None) if called else None
-        return path, line, f" (from {via[0]}:{via[1]})" if via else ""
+        path, line, _ = frames[-1]
+        return path, line, called_from(frames)
 
     def context(self, page: Page) -> dict[str, Any]:
         ls = self.lang_sites[page.lang]

@@ -67,13 +67,37 @@ def _guess(value: Undefined) -> str:
 
 def _template_line() -> tuple[str, int] | None:
     """The template file and line running now: the nearest compiled template's frame."""
+    return next(((file, line) for file, line, _ in _template_frames()), None)
+
+
+Frame = tuple[str, "int | None", str]  # a template file, its line, what runs (as Jinja's
+# tracebacks name it: "top-level template code", "block 'x'", or "template": a macro)
+
+
+def _template_frames() -> Iterator[tuple[str, int, str]]:
+    """The compiled templates' frames running now, the innermost first."""
     frame = sys._getframe(2)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None and template.filename:
-            return template.filename, template.get_corresponding_lineno(frame.f_lineno)
+            code = frame.f_code.co_name
+            yield (template.filename, template.get_corresponding_lineno(frame.f_lineno),
+                   "top-level template code" if code == "root" else
+                   f"block {code[6:]!r}" if code.startswith("block_") else "template")
         frame = frame.f_back  # type: ignore[assignment]
-    return None
+
+
+def called_from(frames: list[Frame]) -> str:
+    """" (from templates/article.html:4)": the site's template that called a macro or
+    included a file where the innermost of `frames` runs; or "". `frames`: the outermost
+    first, each file as messages name it, after one that only names the page's template."""
+    path, _, kind = frames[-1]
+    called = kind == "template" or (  # (not a parent a block is rendered from)
+        kind.startswith("top-level") and len(frames) > 1 and frames[-2][2][:9] not in (
+            "top-level", ""))
+    via = next((f for f in reversed(frames[1:-1]) if f[0] != path and f[0].startswith(
+        "templates/")), None) if called else None
+    return f" (from {via[0]}:{via[1]})" if via else ""
 
 
 def made_at(where: tuple[str, int], path: str, used: tuple[str, int | None],
@@ -92,7 +116,7 @@ def made_at(where: tuple[str, int], path: str, used: tuple[str, int | None],
 # instead of raising the first one: one run says all of a page's misspelled values, also
 # those the first one hid (a slip in base.html, which every page shows first, hid every
 # slip of article.html's blocks).
-_noted: list[tuple[tuple[str, int] | None, tuple[str, int] | None, str]] | None = None
+_noted: list[tuple[tuple[str, int] | None, list[Frame], str]] | None = None
 
 
 class Noted(ChainableUndefined):
@@ -104,7 +128,8 @@ class Noted(ChainableUndefined):
 
     def _note(self) -> None:
         if _noted is not None:
-            _noted.append((self._where, _template_line(), self._undefined_message + _guess(self)))
+            _noted.append((self._where, list(_template_frames()),
+                           self._undefined_message + _guess(self)))
 
     def __str__(self) -> str:
         self._note()
@@ -178,10 +203,11 @@ def every_slip(env: Environment, name: str, values: dict[str, Any], page: str,
     finally:
         noted, _noted = _noted, None
     slips: dict[Slip, None] = {}
-    for made, used, message in noted:
+    for made, frames, message in noted:
         if made is not None:
             path = shown(made[0])
-            at = (shown(used[0]), used[1]) if used is not None else (path, made[1])
-            path, line, via = made_at(made, path, at, "")
+            chain = [("", None, ""), *((shown(f), n, kind) for f, n, kind in reversed(frames))]
+            at = chain[-1][:2] if frames else (path, made[1])
+            path, line, via = made_at(made, path, at, called_from(chain) if frames else "")
             slips[path, line, f"while rendering /{page}{via}: {message}"] = None
     return tuple(slips)
