@@ -332,24 +332,3 @@ def test_every_slip_of_a_page_names_the_template_that_called_the_macro_it_is_in(
         "templates/partials/util.html:2: error: while rendering /news/hello/index.html "
         "(from templates/article.html:5): 'newsgen.stages.views.TermView object' has no "
         "attribute 'nmae'; did you mean 'name'?"]
-
-
-def test_a_failure_of_another_kind_hides_no_misspelt_value_of_the_other_blocks(
-        tmp_path: Path) -> None:
-    root = site(tmp_path, {
-        "article.html": '{% extends "builtin/article.html" %}\n'
-                        '{% block head_extra %}<meta name="x" content="{{ article.title + 1 }}">'
-                        '{% endblock %}\n'
-                        '{% block content %}\n<p>{{ article.titel }}</p>{{ super() }}'
-                        '{% endblock %}\n'
-                        '{% block footer %}\n{{ site.nmae }}{% endblock %}\n'})
-    # head_extra fails first (a str plus an int): the slips of the blocks the page shows
-    # after it are said in the same run, each on its own line
-    assert errors(root) == [
-        "templates/article.html:2: error: while rendering /news/hello/index.html: "
-        'TypeError: can only concatenate str (not "int") to str',
-        "templates/article.html:4: error: while rendering /news/hello/index.html: "
-        "'newsgen.stages.views.ArticleView object' has no attribute 'titel'; did you mean "
-        "'title'?",
-        "templates/article.html:6: error: while rendering /news/hello/index.html: "
-        "'newsgen.stages.views.SiteView object' has no attribute 'nmae'"]

@@ -245,7 +245,8 @@ class Renderer:
                 raise TemplateFailure("templates/macros.html", None, missing) from None
             raise TemplateFailure(path, line, f"while rendering /{page.path}{via}: {message}",
                                   every_slip(self.env, name, self.context(page), page.path,
-                                             lambda f: self.template_path(f, None))) from None
+                                             lambda f: self.template_path(f, None))
+                                  if isinstance(exc, Misnamed) else ()) from None
 
     def template_path(self, filename: str | None, name: str | None) -> str:
         if filename:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NoReturn
 
 from jinja2 import ChainableUndefined, Environment, StrictUndefined, Undefined, UndefinedError
-from jinja2.utils import missing
 
 from newsgen.errors import closest
 from newsgen.stages.typos import NearNames
@@ -118,7 +117,6 @@ def made_at(where: tuple[str, int], path: str, used: tuple[str, int | None],
 # those the first one hid (a slip in base.html, which every page shows first, hid every
 # slip of article.html's blocks).
 _noted: list[tuple[tuple[str, int] | None, list[Frame], str]] | None = None
-_alone = False  # rendering one block on its own (see every_slip)
 
 
 class Noted(ChainableUndefined):
@@ -129,9 +127,7 @@ class Noted(ChainableUndefined):
         self._where = _template_line()
 
     def _note(self) -> None:
-        # A bare name in a block rendered on its own may be one that the failed render did
-        # not reach the `{% set %}` of: only attributes and keys are sure slips then.
-        if _noted is not None and not (_alone and self._undefined_obj is missing):
+        if _noted is not None:
             _noted.append((self._where, list(_template_frames()),
                            self._undefined_message + _guess(self)))
 
@@ -195,28 +191,17 @@ def every_slip(env: Environment, name: str, values: dict[str, Any], page: str,
     """Each undefined value that rendering the page `page` (with the template `name` and
     `values`) uses, from a render where each is noted, not raised, in an environment of
     its own. `shown`: a template's file as messages name it."""
-    global _noted, _alone
+    global _noted
     noting = getattr(env, _NOTING, None)
     if noting is None:
         noting = env.overlay(undefined=Noted)
         setattr(env, _NOTING, noting)
     _noted = []
     try:
-        with contextlib.suppress(Exception):  # (a template that cannot be loaded: said)
-            template = noting.get_template(name)
-            context = template.new_context(values)
-            try:
-                for _ in template.root_render_func(context):
-                    pass
-            except Exception:  # noqa: BLE001 - a failure of another kind (said by the strict
-                # render) ends a render: each block on its own, so it hides no other's slip
-                _alone = True
-                for stack in list(context.blocks.values()):  # (all there: `extends` is first)
-                    with contextlib.suppress(Exception):
-                        for _ in stack[0](context):
-                            pass
+        with contextlib.suppress(Exception):  # a failure of another kind: said once fixed
+            noting.get_template(name).render(values)
     finally:
-        noted, _noted, _alone = _noted, None, False
+        noted, _noted = _noted, None
     slips: dict[Slip, None] = {}
     for made, frames, message in noted:
         if made is not None:
