@@ -360,3 +360,23 @@ def test_a_value_given_by_an_alias_is_blamed_on_the_key_that_uses_it(tmp_path: P
                                        "content/general/a.md": article("A")})
     run = newsgen("check", "-s", site)
     assert [e.split(": error: ")[0] for e in run.errors()] == ["newsgen.yaml:2"]
+
+
+@pytest.mark.parametrize(("given", "meant"), [
+    ("https://x.org//", "https://x.org/"), ("https://x.org/news//", "https://x.org/news/"),
+    ("/news//", "/news/")])
+def test_a_base_url_with_a_doubled_slash_is_an_error_not_links_to_other_hosts(
+        tmp_path: Path, given: str, meant: str) -> None:
+    # `--base-url "$URL/"` of a URL that ends in '/': every link would be `//a/`, which a
+    # browser reads as the host "a"
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": f"title: X\nbase_url: '{given}'\n",
+        "content/a/x.md": article("X", "2024-06-01", "a")})
+    run = newsgen("build", "-s", site, "--now", "2024-06-05")
+    assert run.code == 1 and run.errors() == [
+        f"newsgen.yaml:2: error: base_url: '{given}' has '//' in its path (links would name "
+        f"another host); write '{meant}'"], run.err
+    assert not (site / "dist").exists()
+    (site / "newsgen.yaml").write_text("title: X\nbase_url: https://x.org/\n")
+    run = newsgen("build", "-s", site, "--now", "2024-06-05", "--base-url", given)
+    assert run.code == 2 and f"--base-url: '{given}' has '//' in its path" in run.err, run.err

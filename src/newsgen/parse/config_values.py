@@ -31,14 +31,23 @@ def check_base_url(url: str) -> str | None:
             return f"'{url}' has no host"
         if parts.query or parts.fragment:
             return f"'{url}' must not have a query or fragment"
-        return None
+        return _doubled(url, parts.path)
     if parts.scheme or parts.netloc:
         return f"'{url}' must be an http(s) URL or a path starting with '/'"
     if not url.startswith("/"):
         return f"'{url}' must be an http(s) URL or a path starting with '/'"
     if ".." in url.split("/"):
         return f"'{url}' must not contain '..'"
-    return None
+    return _doubled(url, url)
+
+
+def _doubled(url: str, path: str) -> str | None:
+    """A path with an empty part (`https://x.org//`, often `$URL/` of a URL that ends in
+    '/'): every link would start with '//', which a browser reads as another host."""
+    if "//" not in path:
+        return None
+    fixed = url[:len(url) - len(path)] + re.sub("/{2,}", "/", path)
+    return f"'{url}' has '//' in its path (links would name another host); write '{fixed}'"
 
 
 # Named patterns: the URLs Jekyll and Hugo give posts by default, the section standing for
