@@ -806,3 +806,17 @@ def test_this_sites_own_urls_are_told_from_others(base: str, url: str, path: str
     test = may_be_own(config)
     assert own_path(config, url) == path
     assert test is not None and (test.match(url) is not None or path is None)
+
+
+def test_an_image_url_whose_scheme_is_not_lowercase_is_still_a_url(tmp_path: Path) -> None:
+    # URL schemes ignore case, as `related` and body links already read them
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: X\nbase_url: https://x.org/\n",
+        "content/a/x.md": article("X", "2024-06-01", "a",
+                                  image="{src: 'Https://cdn.example.org/p.jpg', alt: A}"),
+        "content/a/y.md": article("Y", "2024-06-02", "a",
+                                  featured_image="HTTPS://cdn.example.org/r.jpg")})
+    run = newsgen("build", "-s", site, "--now", "2024-06-05")
+    assert run.code == 0 and not run.errors(), run.err
+    assert 'src="Https://cdn.example.org/p.jpg"' in (site / "dist/a/x/index.html").read_text()
+    assert 'src="HTTPS://cdn.example.org/r.jpg"' in (site / "dist/a/y/index.html").read_text()

@@ -49,7 +49,7 @@ class Image:
 
     @property
     def external(self) -> bool:
-        return self.src.startswith(("http://", "https://"))
+        return self.src.lower().startswith(("http://", "https://"))  # (schemes ignore case)
 
 
 @dataclass(frozen=True)
