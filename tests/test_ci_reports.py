@@ -161,16 +161,22 @@ def test_ctrl_c_ends_the_build_and_its_workers_without_a_traceback(tmp_path: Pat
         assert not (site / "dist").exists()
 
 
+
 _CTRL_C_AT = """
-import os, signal, sys
+import errno, os, signal, sys
 from newsgen.cli import main
+from newsgen.errors import Reporter
 from newsgen.incremental.state import IncrementalBuild
 from newsgen.output.writer import Writer
 
-owner, name = {"commit": (Writer, "commit"), "record": (IncrementalBuild, "save")}[sys.argv[1]]
+owner, name = {"commit": (Writer, "commit"), "record": (IncrementalBuild, "save"),
+               "report": (Reporter, "print"), "failed commit": (Writer, "commit")}[sys.argv[1]]
 original = getattr(owner, name)
 
-def pressed(self, *args, **kwargs):  # Ctrl-C just after the swap, or while recording it
+def pressed(self, *args, **kwargs):  # Ctrl-C just after the swap, while recording it, or
+    if sys.argv[1] == "failed commit":  # once the build is over; or a swap that fails
+        os.kill(os.getpid(), signal.SIGINT)
+        raise OSError(errno.EIO, "Input/output error")
     result = original(self, *args, **kwargs)
     os.kill(os.getpid(), signal.SIGINT)
     return result
@@ -180,20 +186,26 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-@pytest.mark.parametrize("moment", ["commit", "record"])
-def test_ctrl_c_once_the_output_is_swapped_in_says_published_and_records_it(
+@pytest.mark.parametrize("moment", ["commit", "record", "report", "failed commit"])
+def test_ctrl_c_once_the_output_is_swapped_in_says_it_is_published(
         tmp_path: Path, moment: str) -> None:
     site = make(tmp_path)
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    before = tree_digest(site / "dist")
     (site / "content/general/b.md").write_text(article("Second story", "2024-12-18 11:00"))
     proc = subprocess.run([sys.executable, "-c", _CTRL_C_AT, moment, "build", "-s", str(site),
                            "--now", NOW], capture_output=True, text=True, timeout=120,
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.returncode == 130, proc.stderr
+    assert "Traceback" not in proc.stderr
+    if moment == "failed commit":  # the Ctrl-C is not lost, and the output is the old one
+        assert proc.stderr.strip().splitlines()[-1] == (
+            "newsgen: interrupted; the output folder was left as it was")
+        assert tree_digest(site / "dist") == before
+        return
     assert proc.stderr.strip().splitlines()[-1] == (
-        "newsgen: interrupted once the new output was in place: it is published, and "
-        "recorded for the next build")
-    assert "left as it was" not in proc.stderr and "Traceback" not in proc.stderr
+        "newsgen: interrupted once the new output was in place: it is published")
+    assert "left as it was" not in proc.stderr
     assert "Second story" in (site / "dist/general/index.html").read_text()
     # recorded: the next build has nothing to do, and renders nothing again
     again = newsgen("build", "-s", site, "--now", NOW)

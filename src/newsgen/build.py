@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -228,8 +229,7 @@ def build(options: BuildOptions, reporter: Reporter,
         if config.misread:  # read with the defaults: what the articles say of themselves
             raise BuildFailed(f"the articles' sections, languages and links are checked "
                               f"once {CONFIG_NAME} is fixed")
-        # Hugo's and Jekyll's meanings of fields, said once per kind
-        readings.report_readings(config, state.noteworthy(articles), reporter)
+        readings.report_readings(config, state.noteworthy(articles), reporter)  # Hugo's, Jekyll's
         stray_templates(config.root, tree, reporter)
         linked = state.link(config, tree, articles, bodies, now, drafts=options.drafts,
                             future=options.future)
@@ -238,9 +238,8 @@ def build(options: BuildOptions, reporter: Reporter,
             linked.linker.drop_index()
         clock.stage("link")
         pages = state.plan(linked, reporter, folds_case=folds_case(out_dir))
-        paths = state.page_paths(pages)
-        imageset = images.process(site, options.cache_path if options.write else None,
-                                  reporter, (*paths, *(a.output for a in site.assets)))
+        imageset = images.process(site, options.cache_path if options.write else None, reporter,
+                                  (*state.page_paths(pages), *(a.output for a in site.assets)))
         published = outputs(site, pages, imageset.paths)  # what links may name
         if any(a.source == "static/robots.txt" for a in site.assets):  # the site's own
             robots_sitemaps(config, published, reporter)
@@ -251,8 +250,8 @@ def build(options: BuildOptions, reporter: Reporter,
         from newsgen.stages.template_check import check_templates, missing_hooks, site_templates
 
         site_templates(env, tree.stats, reporter)
-        renderer = Renderer(site, env, pages, imageset.info,
-                            preview=options.preview, bodies=state.bodies())
+        renderer = Renderer(site, env, pages, imageset.info, preview=options.preview,
+                            bodies=state.bodies())
         if not reporter.failed:  # the site's own templates keep an article page's hooks
             missing_hooks(renderer, pages, tree.stats, reporter)
         clock.stage("plan")
@@ -281,8 +280,11 @@ def build(options: BuildOptions, reporter: Reporter,
             reporter.check()
             clock.stage("render")
         else:
-            _write(state, out_dir, options, site, pages, todo, renderer, imageset,
-                   prints, old, previous, key, fps, result, clock, held)
+            try:
+                _write(state, out_dir, options, site, pages, todo, renderer, imageset,
+                       prints, old, previous, key, fps, result, clock, held)
+            finally:  # Ctrl-C held back since the swap: the result's to say, when it succeeds
+                result.interrupted = held.release(take=sys.exc_info()[0] is None)
         result.seconds = clock.total
         return result
     except BuildFailed:
@@ -293,19 +295,16 @@ def build(options: BuildOptions, reporter: Reporter,
         raise
     finally:
         state.close()
-        if held.release():  # (held only once `result` was made)
-            result.interrupted = True
         if options.one_shot:  # never freed
             _never_freed.append(locals())
 
 
 def _digested(state: IncrementalBuild, out_dir: Path, options: BuildOptions,
               result: BuildResult) -> BuildResult:
-    """With `options.digest`: the output's digest, and whether it differs from the last build's
-    into the same folder (a build with nothing to do keeps the recorded one), written to
-    `options.changes`; then the digest is kept for the next build. A report that cannot be
-    written keeps none, so the next build says the output changed again; a digest that
-    cannot be kept empties the state (`IncrementalBuild.forget`)."""
+    """With `options.digest`: the output's digest and whether it differs from the last build's
+    there (a build with nothing to do keeps the recorded one), written to `options.changes`,
+    then kept for the next build. A report that cannot be written keeps none (the next one
+    says changed again); a digest that cannot be kept empties the state (`forget`)."""
     if options.digest and options.write:
         try:
             before = state.cache.output_digest(out_dir)
@@ -385,6 +384,7 @@ def _write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: 
                 writer.write(path, data)
             held.hold()
             writer.commit()
+            held.swapped()
         except BaseException:
             writer.abort()
             raise

@@ -17,12 +17,14 @@ from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult
 from newsgen.errors import Reporter, count
 from newsgen.outcome import attempt
+from newsgen.output.interrupt import published
 from newsgen.parse import oldurls
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.scaffold import ScaffoldError, init_site, new_article
 
+PUBLISHED = "newsgen: interrupted once the new output was in place: it is published"
 
 def _jobs(text: str) -> int:
     try:
@@ -202,8 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command == "import":
             return _import(args)
-    except KeyboardInterrupt:
-        print("newsgen: interrupted; the output folder was left as it was", file=sys.stderr)
+    except KeyboardInterrupt:  # (after the swap, whenever it comes: newsgen.output.interrupt)
+        print(PUBLISHED if published() else "newsgen: interrupted; the output folder was left "
+              "as it was", file=sys.stderr)
         return 130
     parser.error(f"unknown command {args.command}")  # pragma: no cover
 
@@ -272,8 +275,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         print(_summary(result, options, reporter, write=write, old_urls_failed=bool(status)),
               file=sys.stderr)
     if result.interrupted:  # (newsgen.output.interrupt)
-        print("newsgen: interrupted once the new output was in place: it is published, and "
-              "recorded for the next build", file=sys.stderr)
+        print(PUBLISHED, file=sys.stderr)
         return 130
     return status
 

@@ -3,10 +3,10 @@ recorded it.
 
 Before the swap, Ctrl-C stops a build and the output folder is the old one. After it,
 the new output is published whatever happens next; a Ctrl-C that ended the build there
-would say "left as it was" of a folder that changed, and leave a state that records
-neither output, so the next build rendered every page again. So from the swap on, a
-Ctrl-C waits (at most for the state's save) and is then said as what it is: the build
-was interrupted after it published.
+would leave a state that records neither output, so the next build rendered every page
+again. So from the swap on, a Ctrl-C waits (at most for the state's save), and whenever
+it comes after the swap, also once the build is over, it is said as what it is: the
+build was interrupted after it published (`published()`), never "left as it was".
 """
 
 from __future__ import annotations
@@ -14,13 +14,21 @@ from __future__ import annotations
 import signal
 import threading
 
+_published = False  # this process swapped a new output in (see published())
+
+
+def published() -> bool:
+    """Whether the last build of this process swapped its new output in."""
+    return _published
+
 
 class HeldInterrupt:
     """`hold()` blocks SIGINT in this thread (the main thread of a one-shot build only:
-    the dev server stops its builds its own way); `release()` lets it through again and
-    says whether one came meanwhile (taken, not raised)."""
+    the dev server stops its builds its own way); `release()` lets it through again."""
 
     def __init__(self, active: bool) -> None:
+        global _published
+        _published = False
         self.active = active and hasattr(signal, "pthread_sigmask") and (
             threading.current_thread() is threading.main_thread())
         self.held = False
@@ -30,15 +38,23 @@ class HeldInterrupt:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             self.held = True
 
-    def release(self) -> bool:
+    def swapped(self) -> None:
+        """The new output is in place (said by a one-shot build's Ctrl-C from now on)."""
+        global _published
+        _published = self.active
+
+    def release(self, *, take: bool) -> bool:
+        """Let Ctrl-C through again. With `take` (the build succeeded), one that came
+        meanwhile is taken, not raised, and said by the result: True. Otherwise it is
+        raised now, and a build failing for another reason stops as interrupted."""
         if not self.held:
             return False
         self.held = False
-        came = signal.SIGINT in signal.sigpending()
-        if came:  # taken here: raised, it would say the output was left as it was
+        came = take and signal.SIGINT in signal.sigpending()
+        if came:
             signal.sigtimedwait({signal.SIGINT}, 0)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return came
 
 
-__all__ = ["HeldInterrupt"]
+__all__ = ["HeldInterrupt", "published"]
