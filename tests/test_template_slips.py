@@ -332,3 +332,18 @@ def test_every_slip_of_a_page_names_the_template_that_called_the_macro_it_is_in(
         "templates/partials/util.html:2: error: while rendering /news/hello/index.html "
         "(from templates/article.html:5): 'newsgen.stages.views.TermView object' has no "
         "attribute 'nmae'; did you mean 'name'?"]
+
+
+def test_a_misspelt_value_given_to_tojson_round_or_first_is_named_once(tmp_path: Path) -> None:
+    root = site(tmp_path, {"article.html": (
+        '{% extends "builtin/article.html" %}\n{% block content %}\n'
+        "{{ article.titel | tojson }}\n{{ article.tagz | first }}\n"
+        "{{ article.wordz | round }}{{ article.wordz | abs }}\n"
+        '{{ {"t": article.title} | tojson }}{{ super() }}{% endblock %}\n')})
+    # not "TypeError: Object of type Missing is not JSON serializable", nor a second error
+    # "No first item, sequence was empty." for the misspelt list
+    assert errors(root) == [
+        f"templates/article.html:{line}: error: while rendering /news/hello/index.html: "
+        f"'newsgen.stages.views.ArticleView object' has no attribute '{name}'{guess}"
+        for line, name, guess in ((3, "titel", "; did you mean 'title'?"),
+                                  (4, "tagz", "; did you mean 'tags'?"), (5, "wordz", ""))]

@@ -51,6 +51,7 @@ from newsgen.stages.undefined import (
     called_from,
     every_slip,
     made_at,
+    undefined_json,
 )
 from newsgen.stages.views import (
     Alternate,
@@ -123,6 +124,7 @@ def make_environment(root: Path, bytecode_dir: Path | None = None,
     )
     env.loader = Snapshot(ChoiceLoader(loaders), env, templates)  # one version of each
     env.globals["t"] = label
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": undefined_json}
     _RECIPES[env] = (root, bytecode_dir)
     return env
 

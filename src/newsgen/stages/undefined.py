@@ -45,6 +45,7 @@ def _rebind(cls: type[Undefined], use: Callable[..., Any]) -> None:
     for name in dir(cls):
         if getattr(cls, name) is Undefined._fail_with_undefined_error:
             setattr(cls, name, use)
+    cls.__round__ = cls.__abs__ = use  # type: ignore[attr-defined]  # (`round`, `abs`)
 
 
 _rebind(Missing, Missing._fail_with_undefined_error)
@@ -127,7 +128,8 @@ class Noted(ChainableUndefined):
         self._where = _template_line()
 
     def _note(self) -> None:
-        if _noted is not None:
+        # (`first` of a noted value, which is empty here, is no slip of its own)
+        if _noted is not None and not (self._undefined_hint or "").endswith("sequence was empty."):
             _noted.append((self._where, list(_template_frames()),
                            self._undefined_message + _guess(self)))
 
@@ -175,6 +177,18 @@ class Noted(ChainableUndefined):
 
 
 _rebind(Noted, Noted._used)  # every other use Undefined fails, noted instead
+
+
+def undefined_json(value: object) -> object:
+    """What `tojson` writes of a value JSON has no form for: an undefined one fails (or is
+    noted) as any other use of it does, not as "Object of type Missing is not JSON
+    serializable"."""
+    if isinstance(value, Noted):
+        value._note()
+        return None
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 # The environment a page is rendered again in, one per build's environment and kept on
 # it (an overlay refers to its environment: a weak map to it would never let go of
