@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from conftest import NOW, article, newsgen, write_site
 
 MACROS = Path(__file__).parent.parent / "src/newsgen/theme/templates/macros.html"
@@ -347,3 +348,37 @@ def test_a_misspelt_value_given_to_tojson_round_or_first_is_named_once(tmp_path:
         f"'newsgen.stages.views.ArticleView object' has no attribute '{name}'{guess}"
         for line, name, guess in ((3, "titel", "; did you mean 'title'?"),
                                   (4, "tagz", "; did you mean 'tags'?"), (5, "wordz", ""))]
+
+
+SLIP = ("while rendering /news/hello/index.html{via}: 'newsgen.stages.views.ArticleView "
+        "object' has no attribute 'titel'; did you mean 'title'?")
+
+
+@pytest.mark.parametrize(("templates", "where", "via"), [
+    ({"base.html": '{% extends "builtin/base.html" %}{% block footer %}F{{ super() }}'
+                   "{% endblock %}",  # a macro of the page's own file: the line calling it
+      "article.html": '{% extends "base.html" %}\n{% macro m(x) %}\n{{ x.titel }}\n'
+                      "{% endmacro %}\n{% block content %}\n{{ m(article) }}{{ super() }}"
+                      "{% endblock %}\n"},
+     "templates/article.html:3", " (from templates/article.html:6)"),
+    ({"partials/i.html": 'I\n{% include "partials/j.html" %}\n',  # included by an include
+      "partials/j.html": "J\n{{ article.titel }}\n",
+      "article.html": '{% extends "builtin/article.html" %}\n{% block content %}\n'
+                      '{% include "partials/i.html" %}{{ super() }}{% endblock %}\n'},
+     "templates/partials/j.html:2", " (from templates/partials/i.html:2)"),
+    ({"partials/u.html": "{% macro box() %}\n<div>{{ caller() }}</div>\n{% endmacro %}\n",
+      "article.html": '{% extends "builtin/article.html" %}\n'  # a {% call %} body: its line
+                      '{% import "partials/u.html" as u %}\n{% block content %}\n'
+                      "{% call u.box() %}\n{{ article.titel }}\n{% endcall %}{{ super() }}"
+                      "{% endblock %}\n"},
+     "templates/article.html:5", ""),
+    ({"partials/u.html": "{% macro a(x) %}\n{{ b(x) }}\n{% endmacro %}\n"  # macro to macro
+                         "{% macro b(x) %}\n{{ x.titel }}\n{% endmacro %}\n",
+      "article.html": '{% extends "builtin/article.html" %}\n'
+                      '{% import "partials/u.html" as u %}\n{% block content %}\n'
+                      "{{ u.a(article) }}{{ super() }}{% endblock %}\n"},
+     "templates/partials/u.html:5", " (from templates/article.html:4)"),
+])
+def test_a_slip_names_the_template_line_that_called_it(
+        tmp_path: Path, templates: dict[str, str], where: str, via: str) -> None:
+    assert errors(site(tmp_path, templates)) == [f"{where}: error: {SLIP.format(via=via)}"]

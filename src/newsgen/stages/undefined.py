@@ -89,16 +89,26 @@ def _template_frames() -> Iterator[tuple[str, int, str]]:
 
 
 def called_from(frames: list[Frame]) -> str:
-    """" (from templates/article.html:4)": the site's template that called a macro or
-    included a file where the innermost of `frames` runs; or "". `frames`: the outermost
+    """" (from templates/article.html:4)": the site's template that called the macro or
+    included the file where the innermost of `frames` runs; or "". `frames`: the outermost
     first, each file as messages name it, after one that only names the page's template."""
     path, _, kind = frames[-1]
-    called = kind == "template" or (  # (not a parent a block is rendered from)
-        kind.startswith("top-level") and len(frames) > 1 and frames[-2][2][:9] not in (
-            "top-level", ""))
-    via = next((f for f in reversed(frames[1:-1]) if f[0] != path and f[0].startswith(
-        "templates/")), None) if called else None
-    return f" (from {via[0]}:{via[1]})" if via else ""
+    top = [f[2].startswith("top-level") for f in frames]
+    # Top-level code is a called file's only inside a block or a macro: before that, the
+    # page's own templates, each extending the next, run theirs.
+    if not (kind == "template" or (top[-1] and not all(top[1:]))):
+        return ""
+    i = len(frames) - 1  # a macro called by another of its file: where the first was called
+    while i > 2 and frames[i - 1][2] == "template" and frames[i - 1][0] == frames[i][0]:
+        i -= 1
+    if i < 2 or (frames[i - 1][0] != path and any(f[0] == path for f in frames[1:i - 1])):
+        return ""  # (the body of a {% call %}, called back from the macro: said on its line)
+    for at in range(i - 1, 0, -1):  # a theme's template called it: the site's that called that
+        if frames[at][0].startswith("templates/") and (at == i - 1 or not top[at]):
+            return f" (from {frames[at][0]}:{frames[at][1]})"
+        if top[at]:  # (a page's template that rendered the block: no caller of it)
+            break
+    return ""
 
 
 def made_at(where: tuple[str, int], path: str, used: tuple[str, int | None],
