@@ -382,3 +382,15 @@ SLIP = ("while rendering /news/hello/index.html{via}: 'newsgen.stages.views.Arti
 def test_a_slip_names_the_template_line_that_called_it(
         tmp_path: Path, templates: dict[str, str], where: str, via: str) -> None:
     assert errors(site(tmp_path, templates)) == [f"{where}: error: {SLIP.format(via=via)}"]
+
+
+def test_a_file_that_includes_itself_gets_no_advice_to_extend_a_theme_file_there_is_not(
+        tmp_path: Path) -> None:
+    said = errors(site(tmp_path, {
+        "partials/x.html": 'X{% include "partials/x.html" %}',
+        "article.html": '{% extends "builtin/article.html" %}{% block content %}'
+                        '{% include "partials/x.html" %}{% endblock %}'}))
+    assert len(said) == 1 and said[0].startswith("templates/partials/x.html:1: error: ")
+    assert said[0].endswith("templates extend, include or call each other without end (a "
+                            "template that includes itself (partials/x.html); or a macro that "
+                            "calls itself)")

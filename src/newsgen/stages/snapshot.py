@@ -88,10 +88,11 @@ def failure_message(exc: BaseException, name: str, env: Environment | None = Non
     if isinstance(exc, TemplateError):
         return str(exc)
     if isinstance(exc, RecursionError):  # `{% extends "article.html" %}` in article.html
-        name = (_names_itself(env) if env is not None else None) or name
+        name, how = (_names_itself(env) if env is not None else None) or (name, "extends")
+        advice = (f": to extend the theme's {name}, write {{% extends \"builtin/{name}\" %}}"
+                  if how == "extends" and (_THEME / name).is_file() else f" ({name})")
         return ("templates extend, include or call each other without end (a template "
-                f"that extends itself: to extend the theme's {name}, write {{% extends "
-                f"\"builtin/{name}\" %}}; or a macro that calls itself)")
+                f"that {how} itself{advice}; or a macro that calls itself)")
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -115,8 +116,8 @@ def macro_arguments(env: Environment, macro: str) -> list[str] | None:
     return list(agreed.pop()) if len(agreed) == 1 else None
 
 
-def _names_itself(env: Environment) -> str | None:
-    """The first of the site's own templates that extends or includes itself."""
+def _names_itself(env: Environment) -> tuple[str, str] | None:
+    """The first of the site's own templates that extends or includes itself, and which."""
     loader = env.loader
     for name, found in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
         if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] and (
@@ -125,7 +126,7 @@ def _names_itself(env: Environment) -> str | None:
                 for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
                     named = getattr(node, "template", None)
                     if isinstance(named, nodes.Const) and named.value == name:
-                        return name
+                        return name, "extends" if isinstance(node, nodes.Extends) else "includes"
     return None
 
 
