@@ -12,7 +12,8 @@ build was interrupted after it published (`published()`), never "left as it was"
 from __future__ import annotations
 
 import signal
-import threading
+
+from newsgen.signals import block, can_hold, unblock
 
 _published = False  # this process swapped a new output in (see published())
 
@@ -29,13 +30,12 @@ class HeldInterrupt:
     def __init__(self, active: bool) -> None:
         global _published
         _published = False
-        self.active = active and hasattr(signal, "pthread_sigmask") and (
-            threading.current_thread() is threading.main_thread())
+        self.active = active and can_hold()
         self.held = False
 
     def hold(self) -> None:
         if self.active and not self.held:
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            block(True)
             self.held = True
 
     def swapped(self) -> None:
@@ -53,7 +53,7 @@ class HeldInterrupt:
         came = take and signal.SIGINT in signal.sigpending()
         if came:
             signal.sigtimedwait({signal.SIGINT}, 0)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        unblock(True)
         return came
 
 

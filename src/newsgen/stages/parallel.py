@@ -16,13 +16,13 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import signal
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from newsgen.errors import Reporter
 from newsgen.parse.markup import Body, Converter
+from newsgen.signals import sigint_held
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Recipe, Renderer, TemplateFailure
 
@@ -143,16 +143,9 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     # between the fork and a worker's first line. Held back, not ignored: one pressed
     # meanwhile reaches this process once it is let through (ignored, it was lost, and
     # the build went on to the end).
-    held = threading.current_thread() is threading.main_thread() and hasattr(
-        signal, "pthread_sigmask")
-    if held:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
+    with sigint_held():
         return multiprocessing.get_context(method).Pool(
             workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
-    finally:
-        if held:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 @contextlib.contextmanager
