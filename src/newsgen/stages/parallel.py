@@ -168,7 +168,13 @@ def _kill(pool: Any) -> None:
     mark on the results' queue under the lock a worker holds while it writes a result
     that nobody reads any more: the build hung there (3 Ctrl-Cs in 165 while rendering).
     A killed worker may keep that lock, so the pool's own cleanup, which would wait for
-    it when the process ends, is cancelled: the process ends at once (newsgen.__main__)."""
+    it when the process ends, is cancelled: the process ends at once (newsgen.__main__).
+    A second Ctrl-C waits until the workers are reaped (it cut this short: zombies)."""
+    with sigint_held():
+        _stop(pool)
+
+
+def _stop(pool: Any) -> None:
     pool._state = multiprocessing.pool.TERMINATE  # (no warning when it is collected)
     if (handler := getattr(pool, "_worker_handler", None)) is not None:
         handler._state = multiprocessing.pool.TERMINATE  # none started in their place,
