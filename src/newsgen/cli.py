@@ -17,14 +17,13 @@ from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult
 from newsgen.errors import Reporter, count
 from newsgen.outcome import attempt
-from newsgen.output.interrupt import published
+from newsgen.output.interrupt import PUBLISHED, published
 from newsgen.parse import oldurls
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.scaffold import ScaffoldError, init_site, new_article
 
-PUBLISHED = "newsgen: interrupted once the new output was in place: it is published"
 
 def _jobs(text: str) -> int:
     try:
@@ -52,8 +51,7 @@ def _time(text: str) -> str:
 
 
 def _url(text: str) -> str:
-    problem = check_base_url(text)
-    if problem:
+    if problem := check_base_url(text):
         raise argparse.ArgumentTypeError(problem)
     return text
 
@@ -204,9 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command == "import":
             return _import(args)
-    except KeyboardInterrupt:  # (after the swap, whenever it comes: newsgen.output.interrupt)
-        print(PUBLISHED if published() else "newsgen: interrupted; the output folder was left "
-              "as it was", file=sys.stderr)
+    except KeyboardInterrupt:
+        if published():  # (whenever it comes after the swap)
+            print(PUBLISHED, file=sys.stderr)
+            return 0
+        print("newsgen: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
     parser.error(f"unknown command {args.command}")  # pragma: no cover
 
@@ -274,9 +274,8 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
     if not quiet:
         print(_summary(result, options, reporter, write=write, old_urls_failed=bool(status)),
               file=sys.stderr)
-    if result.interrupted:  # (newsgen.output.interrupt)
+    if result.interrupted:
         print(PUBLISHED, file=sys.stderr)
-        return 130
     return status
 
 

@@ -5,8 +5,9 @@ Before the swap, Ctrl-C stops a build and the output folder is the old one. Afte
 the new output is published whatever happens next; a Ctrl-C that ended the build there
 would leave a state that records neither output, so the next build rendered every page
 again. So from the swap on, a Ctrl-C waits (at most for the state's save), and whenever
-it comes after the swap, also once the build is over, it is said as what it is: the
-build was interrupted after it published (`published()`), never "left as it was".
+it comes after the swap, also once the build is over, it is said as what it is: too late
+to interrupt anything (`published()`). The build has succeeded and exits 0, so that "an
+interrupted build leaves the previous output as it was" holds for every exit of 130.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import signal
 from newsgen.signals import block, can_hold, unblock
 
 _published = False  # this process swapped a new output in (see published())
+
+# What a one-shot build says of a Ctrl-C after the swap, which interrupts nothing: the build
+# has succeeded (exit 0). An interrupted build is one that left the output as it was.
+PUBLISHED = "newsgen: Ctrl-C came once the new output was in place: the build is done"
 
 
 def published() -> bool:
@@ -57,4 +62,4 @@ class HeldInterrupt:
         return came
 
 
-__all__ = ["HeldInterrupt", "published"]
+__all__ = ["PUBLISHED", "HeldInterrupt", "published"]
