@@ -199,8 +199,8 @@ def test_ctrl_c_once_the_output_is_swapped_in_interrupts_nothing(
                            "--now", NOW], capture_output=True, text=True, timeout=120,
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert "Traceback" not in proc.stderr
-    if moment == "failed commit":
-        assert proc.returncode == 130, proc.stderr  # the Ctrl-C is not lost, and the output is the old one
+    if moment == "failed commit":  # the Ctrl-C is not lost, and the output is the old one
+        assert proc.returncode == 130, proc.stderr
         assert proc.stderr.strip().splitlines()[-1] == (
             "newsgen: interrupted; the output folder was left as it was")
         assert tree_digest(site / "dist") == before
