@@ -683,3 +683,25 @@ def test_an_updated_time_still_ahead_is_a_warning_until_it_passes(tmp_path: Path
                                                       updated="2030-01-01")})
     run = newsgen("build", "-s", site, "--now", NOW, "--future")
     assert not [w for w in run.warnings() if "updated" in w and "b.md" in w], run.err
+
+
+def test_a_far_date_warns_in_the_same_run_as_the_errors_of_its_file(tmp_path: Path) -> None:
+    # the likely typo (2062 for 2026) is said before the editor fixes the other error
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "base_url: https://far.example/\ndescription: D\n",
+        "content/general/far.md": article("Far", "2062-12-01", image="ftp://x.example/a.jpg"),
+        "content/general/wip.md": article("Wip", "2030-12-01", draft="true"),
+        "content/general/bad.md": article("Bad", "2024-13-45"),
+    })
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert run.code == 1
+    assert run.errors() == [
+        "content/general/bad.md:3: error: date: '2024-13-45' is not a date (write 2024-12-18 "
+        "or 2024-12-18 10:30)",
+        "content/general/far.md:5: error: image: 'ftp:' URLs are not allowed, only http: and "
+        "https:"]
+    assert run.warnings() == [  # a draft does not wait for its date: it waits for an editor
+        "content/general/far.md:3: warning: date: 2062-12-01 is 37 years ahead: a typo? (the "
+        "article waits until then; checks.far_future_days is 365)",
+        "content/general/wip.md:3: warning: date: 2030-12-01 is 5 years ahead: a typo? (a "
+        "draft; checks.far_future_days is 365)"]

@@ -303,9 +303,10 @@ class Linker(References, Naming):
         days = self.config.checks.far_future_days
         limit = self.now + timedelta(days=days) if days > 0 else None
         changes: list[datetime] = []
-        for p in placed:
-            a = p.article
-            if p.published and a.updated is not None and a.updated > max(self.now, a.date):
+        # (an article with errors too: its date, when not one of them, may be the typo)
+        for a, published in [*((p.article, p.published) for p in placed),
+                             *((a, False) for a in self.invalid)]:
+            if published and a.updated is not None and a.updated > max(self.now, a.date):
                 changes.append(a.updated)
                 self.reporter.warning(a.source, a.line_of("updated"), f"updated: "
                                       f"{a.updated.astimezone(self.config.tz):%Y-%m-%d %H:%M} "
@@ -313,14 +314,16 @@ class Linker(References, Naming):
                                       "changed then; a typo?")
             if limit is not None and a.date > limit:
                 ahead = (a.date - self.now).days
-                changes += [a.date - timedelta(days=ahead), a.date - timedelta(days=days)]
+                if a.valid:  # (a build with errors keeps no record of when it changes)
+                    changes += [a.date - timedelta(days=ahead), a.date - timedelta(days=days)]
                 span = f"{ahead // 365} years" if ahead >= 730 else (
                     "1 year" if ahead >= 365 else f"{ahead} days")
                 local = a.date.astimezone(self.config.tz)
                 self.reporter.warning(
                     a.source, a.line_of("date"),
-                    f"date: {local:%Y-%m-%d} is {span} ahead: a typo? (the article waits "
-                    f"until then; checks.far_future_days is {days})")
+                    f"date: {local:%Y-%m-%d} is {span} ahead: a typo? ("
+                    f"{'a draft' if a.draft else 'the article waits until then'}; "
+                    f"checks.far_future_days is {days})")
         return changes
 
     def language_site(
