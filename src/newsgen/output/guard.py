@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from newsgen.model.config import OUTPUT_MARK
+from newsgen.signals import block
 
 MARKER = OUTPUT_MARK  # (declared with the model, which the scan and the plan read too)
 MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
@@ -202,8 +203,7 @@ def empty_trash(trash: Path | None) -> None:
         return
 
     def clean() -> None:
-        if hasattr(signal, "pthread_sigmask"):  # Ctrl-C is the main thread's (interrupt.py)
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        block(hasattr(signal, "pthread_sigmask"))  # Ctrl-C is the main thread's (interrupt.py)
         for path in leftovers:
             shutil.rmtree(path, ignore_errors=True)
 
