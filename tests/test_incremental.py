@@ -534,9 +534,10 @@ def test_each_page_kind_declares_what_its_template_gets(tmp_path: Path) -> None:
     from newsgen.build import load_site_config
     from newsgen.parse.markup import Converter
     from newsgen.stages.kinds import KINDS
-    from newsgen.stages.loader import load_article, scan
+    from newsgen.stages.loader import load_article
     from newsgen.stages.plan import plan
     from newsgen.stages.render import Renderer, make_environment
+    from newsgen.stages.scan import scan
     from newsgen.stages.site import link
 
     site_dir = write_site(tmp_path / "site", {**base_files(),

@@ -344,7 +344,7 @@ def test_symlinks_into_the_output_or_the_state_are_refused(tmp_path: Path) -> No
     drafts' text included: both are refused, and the output is left as it was."""
     from newsgen.incremental.database import DATABASE
     from newsgen.output.guard import MARKER
-    from newsgen.stages.loader import WRITTEN_MARKS
+    from newsgen.stages.scan import WRITTEN_MARKS
 
     assert WRITTEN_MARKS == (MARKER, DATABASE)  # declared where the loader can see them
     site = write_site(tmp_path / "s", {"content/general/a.md": article()})

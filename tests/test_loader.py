@@ -142,7 +142,7 @@ def test_a_rescan_of_the_changed_files_is_the_scan(
     files the watcher saw change is exactly what a full scan finds."""
     from newsgen.errors import Reporter
     from newsgen.parse.config import load_config
-    from newsgen.stages.loader import rescan, scan
+    from newsgen.stages.scan import rescan, scan
 
     site = tmp_path_factory.mktemp("rescan")
     for folder, name in start:
@@ -171,7 +171,7 @@ def test_a_rescan_keys_the_tree_by_the_last_key_and_what_changed(tmp_path: Path)
     from newsgen.errors import Reporter
     from newsgen.incremental.keys import tree_key
     from newsgen.parse.config import load_config
-    from newsgen.stages.loader import rescan, scan
+    from newsgen.stages.scan import rescan, scan
 
     site = write_site(tmp_path / "site", {"content/general/a.md": article("A"),
                                           "content/general/b.md": article("B")})
@@ -193,7 +193,7 @@ def test_a_rescan_keys_the_tree_by_the_last_key_and_what_changed(tmp_path: Path)
 def test_a_rescan_gives_up_on_folders_and_links(tmp_path: Path) -> None:
     from newsgen.errors import Reporter
     from newsgen.parse.config import load_config
-    from newsgen.stages.loader import rescan, scan
+    from newsgen.stages.scan import rescan, scan
 
     (tmp_path / "content/general").mkdir(parents=True)
     (tmp_path / "content/general/a.md").write_text("x", encoding="utf-8")
@@ -211,7 +211,7 @@ def test_editor_backups_beside_articles_are_never_published(tmp_path: Path) -> N
     """`visit.md~` and `#visit.md#` are not assets: published, they would show a draft's
     words at a guessable URL. A scan, and the dev server's rescan, leave them out."""
     from newsgen.parse.config import load_config
-    from newsgen.stages.loader import rescan, scan
+    from newsgen.stages.scan import rescan, scan
 
     draft = article("Embargoed", draft="true", body="Secret words.")
     site = write_site(tmp_path / "site", {

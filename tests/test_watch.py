@@ -11,7 +11,7 @@ import pytest
 
 from newsgen.dev import watch
 from newsgen.dev.watch import Watcher
-from newsgen.stages.loader import is_editor_noise
+from newsgen.stages.scan import is_editor_noise
 
 
 @pytest.mark.parametrize("name", [".one.md.swp", "one.md~", ".#one.md", "#one.md#", "4913",

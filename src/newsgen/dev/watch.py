@@ -24,7 +24,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from newsgen.stages.loader import is_editor_noise, is_scratch
+from newsgen.stages.scan import is_editor_noise, is_scratch
 
 WATCHED_DIRS = ("content", "templates", "static")
 CONFIG = "newsgen.yaml"

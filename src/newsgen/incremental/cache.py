@@ -65,7 +65,7 @@ class BuildCache(OutputRecords):
     prints: Any = None
     planned: Any = None  # ... and the pages planned for it (newsgen.incremental.replan)
     read: Any = None  # ... and the last read of the articles (newsgen.incremental.reading.Read)
-    # ... and the last scan (stages.loader.SourceTree), the files the watcher saw change since
+    # ... and the last scan (stages.scan.SourceTree), the files the watcher saw change since
     tree: Any = None
     changed: frozenset[str] | None = None
     digests: dict[str, str] = field(default_factory=dict)  # without a database

@@ -15,7 +15,7 @@ from importlib.resources.abc import Traversable
 from newsgen.hashing import code_identity, digest
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.markup import CONVERTER
-from newsgen.stages.loader import SourceTree
+from newsgen.stages.scan import SourceTree
 
 
 def _dump(value: object) -> bytes:

@@ -21,8 +21,9 @@ from newsgen.model.config import Config
 from newsgen.model.content import Article
 from newsgen.parse.markup import CONVERTER, Body
 from newsgen.parse.readings import has_readings
-from newsgen.stages.loader import SourceTree, load_article
+from newsgen.stages.loader import load_article
 from newsgen.stages.parallel import Conversions
+from newsgen.stages.scan import SourceTree
 
 
 def _settings_key(config: Config) -> str:

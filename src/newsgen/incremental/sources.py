@@ -29,7 +29,7 @@ from newsgen.incremental.database import dump
 from newsgen.incremental.keys import theme_files
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.markup import CONVERTER
-from newsgen.stages.loader import SourceTree
+from newsgen.stages.scan import SourceTree
 
 Stat = tuple[int, ...]
 Digests = dict[str, tuple[Stat, str]]  # site-relative path -> (its stat, its bytes' digest)

@@ -25,7 +25,7 @@ from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
 from newsgen.output.guard import holds, identity, seal, seal_meanwhile
-from newsgen.stages.loader import SourceTree, rescan, scan
+from newsgen.stages.scan import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
 # a build with nothing to do starts without Jinja, Pillow, the linker and the renderer.

@@ -18,8 +18,8 @@ from newsgen.model.content import Article, Asset, Image, RelatedItem, article_st
 from newsgen.model.site import Entry, LeadImage, Link, Section
 from newsgen.parse.markup import Body, names_markdown
 from newsgen.parse.slugs import slugify
-from newsgen.stages.loader import is_ignored
 from newsgen.stages.related import Fills, RelatedIndex
+from newsgen.stages.scan import is_ignored
 from newsgen.stages.site_urls import own_path
 
 
