@@ -66,7 +66,7 @@ class IncrementalBuild:
         if record is not None and record.sealed is not None and not record.intact and (
                 identity(out_dir) == record.identity):
             self.cache.sealing[self.cache.key(out_dir)] = seal_meanwhile(
-                out_dir, self.cache.files_of(out_dir, record))
+                out_dir, self.cache.files_in_order(out_dir, record))
 
     def scan(self, config: Config, output: tuple[Path, ...] = ()) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
@@ -141,7 +141,7 @@ class IncrementalBuild:
         if same:
             record.identity = now
             if record.sealed is not None:  # its files as they are now: proved by bytes
-                record.sealed = seal(out_dir, self.cache.files_of(out_dir, record))
+                record.sealed = seal(out_dir, self.cache.files_in_order(out_dir, record))
             self.cache.write_record(out_dir, record)
         return same
 

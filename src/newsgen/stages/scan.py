@@ -9,8 +9,9 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 
@@ -156,66 +157,94 @@ def _walk(root: Path, top: str, reporter: Reporter, written: tuple[Path, ...],
         if real_dir in seen_dirs:
             continue
         seen_dirs.add(real_dir)
+        prefix = rel_dir + "/"
+        folder = f"{root}/{prefix}"
         try:
-            names = sorted(os.listdir(root / rel_dir))
+            fd = os.open(folder, _OPEN_FOLDER) if _BY_FD else None
         except OSError as exc:
             reporter.error(rel_dir, None, f"cannot read folder: {exc.strerror}")
             continue
-        subdirs: list[str] = []
-        prefix = rel_dir + "/"
-        folder = f"{root}/{prefix}"
-        for name in names:
-            if skip_hidden and (name.startswith(_IGNORED_STARTS) or name.endswith(_NOISE_ENDINGS)
-                                or name in _NOISE_NAMES) and is_ignored(name):
+        try:
+            _walk_folder(fd, folder, prefix, real_root, reporter, written, into, stack,
+                         skip_hidden=skip_hidden)
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+
+# Each name stat'ed from its folder's descriptor: the system looks up one name, not the
+# whole path again.
+_BY_FD = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
+_OPEN_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+
+
+def _walk_folder(fd: int | None, folder: str, prefix: str, real_root: Path,
+                 reporter: Reporter, written: tuple[Path, ...],
+                 into: dict[str, tuple[int, int, int, int]], stack: list[str], *,
+                 skip_hidden: bool) -> None:
+    """One folder of `_walk` (`fd` when it is open): its files `into` the dict, its
+    folders onto the `stack`."""
+    lstat: Callable[[str], os.stat_result] = (
+        partial(os.stat, dir_fd=fd, follow_symlinks=False) if fd is not None
+        else lambda name: os.lstat(folder + name))
+    try:
+        names = sorted(os.listdir(fd if fd is not None else folder))
+    except OSError as exc:
+        reporter.error(prefix[:-1], None, f"cannot read folder: {exc.strerror}")
+        return
+    subdirs: list[str] = []
+    for name in names:
+        if skip_hidden and (name.startswith(_IGNORED_STARTS) or name.endswith(_NOISE_ENDINGS)
+                            or name in _NOISE_NAMES) and is_ignored(name):
+            continue
+        rel = prefix + name
+        if not name.isascii() and not _utf8(name):
+            reporter.error(shown_path(rel), None,
+                           "the name is not UTF-8 text (it has no URL and cannot be "
+                           "kept in the build state): rename it")
+            continue
+        if _CONTROL.search(name):  # a line break would split every message about it
+            reporter.error(shown_path(rel), None, "the name holds a line break or "
+                           "another control character: rename it")
+            continue
+        try:
+            # One lstat per name says link, folder or file: in Python this costs
+            # less than os.scandir's entries (three tests and a stat per file).
+            st = lstat(name)
+            if S_ISREG(st.st_mode):
+                if skip_hidden or not is_scratch(name):  # `.site.css.swp`: never published
+                    into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
                 continue
-            rel = prefix + name
-            if not name.isascii() and not _utf8(name):
-                reporter.error(shown_path(rel), None,
-                               "the name is not UTF-8 text (it has no URL and cannot be "
-                               "kept in the build state): rename it")
-                continue
-            if _CONTROL.search(name):  # a line break would split every message about it
-                reporter.error(shown_path(rel), None, "the name holds a line break or "
-                               "another control character: rename it")
-                continue
-            try:
-                # One lstat per name says link, folder or file: in Python this costs
-                # less than os.scandir's entries (three tests and a stat per file).
-                st = os.lstat(folder + name)
-                if S_ISREG(st.st_mode):
-                    if skip_hidden or not is_scratch(name):  # `.site.css.swp`: never published
-                        into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if S_ISLNK(st.st_mode):
+                target = Path(os.path.realpath(folder + name))
+                if not target.is_relative_to(real_root):
+                    reporter.error(rel, None, "symbolic link points outside the site "
+                                              "folder; refused (copy the file into the "
+                                              "site instead)")
                     continue
-                if S_ISLNK(st.st_mode):
-                    target = Path(os.path.realpath(folder + name))
-                    if not target.is_relative_to(real_root):
-                        reporter.error(rel, None, "symbolic link points outside the site "
-                                                  "folder; refused (copy the file into the "
-                                                  "site instead)")
+                if not target.exists():
+                    if is_editor_noise(name):  # Emacs's lock: `.#x.html` -> user@host
                         continue
-                    if not target.exists():
-                        if is_editor_noise(name):  # Emacs's lock: `.#x.html` -> user@host
-                            continue
-                        reporter.error(rel, None, "symbolic link leads back to itself (a "
-                                       "loop)" if _loops(folder + name)
-                                       else "symbolic link is broken")
-                        continue
-                    if _made_by_newsgen(target, real_root) or any(
-                            w.is_relative_to(target) for w in written):  # (or holding one)
-                        reporter.error(rel, None, "symbolic link points into an output or "
-                                                  "the build state, which builds write; "
-                                                  "refused (it would publish them)")
-                        continue
-                    st = os.stat(target)
-                if S_ISDIR(st.st_mode):
-                    subdirs.append(rel)
-                elif S_ISREG(st.st_mode) and (skip_hidden or not is_scratch(name)):  # a link's
-                    into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # target
-            except FileNotFoundError:  # pragma: no cover - deleted while walking
-                continue
-            except OSError as exc:  # pragma: no cover - racing deletions
-                reporter.error(rel, None, f"cannot read: {exc.strerror}")
-        stack.extend(reversed(subdirs))
+                    reporter.error(rel, None, "symbolic link leads back to itself (a "
+                                   "loop)" if _loops(folder + name)
+                                   else "symbolic link is broken")
+                    continue
+                if _made_by_newsgen(target, real_root) or any(
+                        w.is_relative_to(target) for w in written):  # (or holding one)
+                    reporter.error(rel, None, "symbolic link points into an output or "
+                                              "the build state, which builds write; "
+                                              "refused (it would publish them)")
+                    continue
+                st = os.stat(target)
+            if S_ISDIR(st.st_mode):
+                subdirs.append(rel)
+            elif S_ISREG(st.st_mode) and (skip_hidden or not is_scratch(name)):  # a link's
+                into[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # target
+        except FileNotFoundError:  # pragma: no cover - deleted while walking
+            continue
+        except OSError as exc:  # pragma: no cover - racing deletions
+            reporter.error(rel, None, f"cannot read: {exc.strerror}")
+    stack.extend(reversed(subdirs))
 
 
 # The files that mark a folder newsgen writes: an output's marker and the build state's
