@@ -26,7 +26,7 @@ def unblock(held: bool) -> None:
 
 
 @contextlib.contextmanager
-def sigint_held() -> Iterator[None]:
+def interrupts_held() -> Iterator[None]:
     held = can_hold()
     block(held)
     try:
@@ -35,4 +35,4 @@ def sigint_held() -> Iterator[None]:
         unblock(held)
 
 
-__all__ = ["block", "can_hold", "sigint_held", "unblock"]
+__all__ = ["block", "can_hold", "interrupts_held", "unblock"]

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from newsgen.errors import Reporter
 from newsgen.parse.markup import Body, Converter
-from newsgen.signals import sigint_held
+from newsgen.signals import interrupts_held
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Recipe, Renderer, TemplateFailure
 
@@ -143,7 +143,7 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     # between the fork and a worker's first line. Held back, not ignored: one pressed
     # meanwhile reaches this process once it is let through (ignored, it was lost, and
     # the build went on to the end).
-    with sigint_held():
+    with interrupts_held():
         return multiprocessing.get_context(method).Pool(
             workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
 
@@ -170,7 +170,7 @@ def _kill(pool: Any) -> None:
     A killed worker may keep that lock, so the pool's own cleanup, which would wait for
     it when the process ends, is cancelled: the process ends at once (newsgen.__main__).
     A second Ctrl-C waits until the workers are reaped (it cut this short: zombies)."""
-    with sigint_held():
+    with interrupts_held():
         _stop(pool)
 
 
