@@ -38,12 +38,13 @@ def test_a_misspelt_draft_is_an_error_and_publishes_nothing(tmp_path: Path) -> N
     site = _built(tmp_path, {})
     before = tree_digest(site / "dist")
     for key, value in (("draf", "true"), ("DRAFT", "true"), ("publishd", "false"),
-                       ("expirydat", "2024-12-19")):
+                       ("expirydat", "2024-12-19"), ("expiry_dat", "2024-12-19")):
         (site / "content/general/plans.md").write_text(
             article("Secret plans", **{key: value}), "utf-8")
         run = newsgen("build", "-s", site, "--now", NOW)
         assert run.code == 1
-        guess = {"publishd": "published", "expirydat": "expirydate"}.get(key, "draft")
+        guess = {"publishd": "published", "expirydat": "expirydate",
+                 "expiry_dat": "expiry_date"}.get(key, "draft")  # (Hugo's spelling too)
         assert run.errors() == [
             f"content/general/plans.md:5: error: unknown field '{key}': did you mean "
             f"'{guess}'? (an error, not a warning: misspelt, '{guess}' does not hold the "

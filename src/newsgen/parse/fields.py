@@ -55,7 +55,7 @@ _PROSE = frozenset({"title", "summary", "image.alt", "image.caption", "image.cre
 # One of a list field's items, for messages.
 _ONE = {"tags": "tag", "authors": "author", "categories": "category", "aliases": "alias"}
 # Fields that hold an article back: a name one letter off is an error, not a warning.
-HOLDING = ("draft", "published", "expirydate")
+HOLDING = ("draft", "published", "expirydate", "expiry_date")
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
 RELATED_KEYS = ("ref", "url", "title")
 

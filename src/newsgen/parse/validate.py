@@ -300,7 +300,7 @@ class Validator(FieldReader):
         if guess[0] == "draft" and flag is True or guess[0] == "published" and flag is False:
             return guess[0]
         text = as_text(value)
-        if guess[0] == "expirydate" and text and parse_moment(text, self.config.tz)[0]:
+        if guess[0].startswith("expiry") and text and parse_moment(text, self.config.tz)[0]:
             return guess[0]
         return None
 
