@@ -329,6 +329,33 @@ def test_full_disk_keeps_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 and p.relative_to(cache).parts[0] in ("trash", "staging")]
 
 
+def test_a_full_disk_under_the_state_is_said_as_such(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite's "database or disk is full" used to be called "internal error (a bug in
+    # newsgen)", with a traceback hint, in a CI log whose disk had filled up.
+    import sqlite3
+
+    from newsgen.incremental.cache import BuildCache
+    from newsgen.outcome import attempt
+
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    before = tree_digest(site / "dist")
+    write_site(site, {"content/general/three.md": article("Three", "2024-12-12")})
+
+    def full(self: object, *args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(BuildCache, "add_bodies", full)
+    outcome = attempt(BuildOptions(site=site, now=NOW), Reporter())
+    assert outcome.result is None
+    assert outcome.failure == ("error: the build state in .newsgen-cache cannot be written: "
+                               "database or disk is full; the output folder was left as it "
+                               "was")
+    assert outcome.detail is None  # no traceback to show
+    assert tree_digest(site / "dist") == before
+
+
 def _kill_rounds(tmp_path: Path, articles: int, rounds: int, seed: int) -> dict[str, int]:
     """SIGKILL builds at random moments; the output must always be one complete build."""
     import random

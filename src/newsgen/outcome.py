@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sqlite3
 import time
 import traceback
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from newsgen.errors import BuildFailed, Reporter, count, site_relative
 from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import DATABASE, HeldState, damaged, discard, is_damage
 from newsgen.output.guard import MARKER, MARKER_TEXT, OutputRefused
+from newsgen.output.interrupt import published
 from newsgen.output.writer import Writer
 
 
@@ -110,8 +112,19 @@ def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None
         where = f" ({exc.filename})" if exc.filename else ""
         return Outcome(None, f"error: {exc.strerror or exc}{where}; {kept}")
     except Exception as exc:  # noqa: BLE001 - a bug in newsgen: say so, keep what was there
+        if isinstance(exc, sqlite3.OperationalError) and any(
+                words in str(exc) for words in _FULL):  # the state's disk, not newsgen
+            where = site_relative(options.cache_path, options.site)
+            return Outcome(None, f"error: the build state in {where} cannot be written: "
+                                 f"{exc}; " + ("the new output is in place, and the next "
+                                               "build renders it again" if published()
+                                               else kept))
         return Outcome(None, f"internal error (a bug in newsgen; {kept}):",
                        traceback.format_exc(), exc if is_damage(exc) else None)
+
+
+# What SQLite says of a disk that is full, or fails ("disk I/O error": a file size limit)
+_FULL = ("disk is full", "disk I/O error")
 
 
 __all__ = ["Outcome", "attempt"]
