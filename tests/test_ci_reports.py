@@ -135,7 +135,18 @@ def test_a_state_folder_on_a_read_only_disk_is_refused_in_those_words(
     assert tree_digest(site / "dist") == before
 
 
-def test_ctrl_c_ends_the_build_and_its_workers_without_a_traceback(tmp_path: Path) -> None:
+# How a build says it stopped: Ctrl-C (a terminal's, to the whole group), SIGTERM to the
+# whole group (a CI job cancelled) or to newsgen alone (`kill`, `docker stop`)
+STOPPED = {"ctrl-c": (signal.SIGINT, True, 130, "interrupted"),
+           "sigterm": (signal.SIGTERM, True, 143, "stopped by SIGTERM"),
+           "sigterm alone": (signal.SIGTERM, False, 143, "stopped by SIGTERM")}
+
+
+@pytest.mark.parametrize("stop", list(STOPPED))
+def test_ctrl_c_ends_the_build_and_its_workers_without_a_traceback(
+        tmp_path: Path, stop: str) -> None:
+    # SIGTERM used to end the build at once, with no word, its exit status a signal's
+    signum, group, code, said = STOPPED[stop]
     files = {f"content/general/w{i}.md": article(f"W {i}", "2024-12-10", body="Text. " * 200)
              for i in range(400)}
     site = write_site(tmp_path / "site", files)
@@ -152,13 +163,20 @@ def test_ctrl_c_ends_the_build_and_its_workers_without_a_traceback(tmp_path: Pat
                 children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
             time.sleep(0.01)
         assert children, "the build never started its workers"
-        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+        if group:
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
-        assert proc.returncode == 130, err.decode()
+        assert proc.returncode == code, err.decode()
         assert err.decode().strip().splitlines()[-1] == (
-            "newsgen: interrupted; the output folder was left as it was")
+            f"newsgen: {said}; the output folder was left as it was")
         assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
         assert not (site / "dist").exists()
+        for pid in children:  # the workers ended with it (gone, or waiting to be reaped)
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+                assert state == "Z", f"worker {pid} still {state} after the build ended"
 
 
 
@@ -175,39 +193,45 @@ original = getattr(owner, name)
 
 def pressed(self, *args, **kwargs):  # Ctrl-C just after the swap, while recording it, or
     if sys.argv[1] == "failed commit":  # once the build is over; or a swap that fails
-        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), getattr(signal, sys.argv[2]))
         raise OSError(errno.EIO, "Input/output error")
     result = original(self, *args, **kwargs)
-    os.kill(os.getpid(), signal.SIGINT)
+    os.kill(os.getpid(), getattr(signal, sys.argv[2]))
     return result
 
 setattr(owner, name, pressed)
-sys.exit(main(sys.argv[2:]))
+sys.exit(main(sys.argv[3:]))
 """
 
 
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("moment", ["commit", "record", "report", "failed commit"])
 def test_ctrl_c_once_the_output_is_swapped_in_interrupts_nothing(
-        tmp_path: Path, moment: str) -> None:
-    # An exit of 130 always means "left as it was"; a Ctrl-C after the swap finds the build
-    # done, and says so (before, it said "left as it was" of a folder that had changed).
+        tmp_path: Path, moment: str, signame: str) -> None:
+    # An exit of 130 (143: SIGTERM) always means "left as it was"; a Ctrl-C or a SIGTERM
+    # after the swap finds the build done, and says so (before, a Ctrl-C said "left as it
+    # was" of a folder that had changed, and a SIGTERM ended the build with nothing said
+    # and nothing recorded).
     site = make(tmp_path)
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     before = tree_digest(site / "dist")
     (site / "content/general/b.md").write_text(article("Second story", "2024-12-18 11:00"))
-    proc = subprocess.run([sys.executable, "-c", _CTRL_C_AT, moment, "build", "-s", str(site),
-                           "--now", NOW], capture_output=True, text=True, timeout=120,
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_AT, moment, signame, "build", "-s",
+                           str(site), "--now", NOW], capture_output=True, text=True,
+                          timeout=120,
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert "Traceback" not in proc.stderr
+    _, _, code, said = STOPPED["ctrl-c" if signame == "SIGINT" else "sigterm"]
     if moment == "failed commit":  # the Ctrl-C is not lost, and the output is the old one
-        assert proc.returncode == 130, proc.stderr
+        assert proc.returncode == code, proc.stderr
         assert proc.stderr.strip().splitlines()[-1] == (
-            "newsgen: interrupted; the output folder was left as it was")
+            f"newsgen: {said}; the output folder was left as it was")
         assert tree_digest(site / "dist") == before
         return
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == (
-        "newsgen: Ctrl-C came once the new output was in place: the build is done")
+        f"newsgen: {'Ctrl-C' if signame == 'SIGINT' else 'SIGTERM'} came once the new output "
+        "was in place: the build is done")
     assert "left as it was" not in proc.stderr
     assert "Second story" in (site / "dist/general/index.html").read_text()
     # recorded: the next build has nothing to do, and renders nothing again

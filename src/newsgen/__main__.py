@@ -8,14 +8,19 @@ from typing import NoReturn
 def run() -> NoReturn:
     """After `build` or `check` the process ends without freeing what the build made
     object by object (a second at 100,000 articles): every file it wrote is closed by
-    then, and what it printed is flushed here. Ctrl-C while newsgen is still starting
-    ends it as quietly as during a build."""
+    then, and what it printed is flushed here. Ctrl-C or SIGTERM while newsgen is still
+    starting ends it as quietly as during a build."""
     argv = sys.argv[1:]
+    from newsgen.signals import Terminated, stop_on_sigterm
+
+    stop_on_sigterm()
     try:
         from newsgen.cli import main
-    except KeyboardInterrupt:
-        print("newsgen: interrupted", file=sys.stderr)
-        raise SystemExit(130) from None
+    except KeyboardInterrupt as stop:
+        terminated = isinstance(stop, Terminated)
+        print(f"newsgen: {'stopped by SIGTERM' if terminated else 'interrupted'}",
+              file=sys.stderr)
+        raise SystemExit(143 if terminated else 130) from None
     code = main(argv)
     if argv[:1] in (["build"], ["check"]):
         sys.stdout.flush()

@@ -17,12 +17,13 @@ from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult
 from newsgen.errors import Reporter, count
 from newsgen.outcome import attempt
-from newsgen.output.interrupt import PUBLISHED, published
+from newsgen.output.interrupt import stopped, too_late
 from newsgen.parse import oldurls
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.scaffold import ScaffoldError, init_site, new_article
+from newsgen.signals import stop_on_sigterm
 
 
 def _jobs(text: str) -> int:
@@ -202,16 +203,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(args)
         if args.command == "import":
             return _import(args)
-    except KeyboardInterrupt:
-        if published():  # (whenever it comes after the swap)
-            print(PUBLISHED, file=sys.stderr)
-            return 0
-        print("newsgen: interrupted; the output folder was left as it was", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM in `build` and `check`
+        message, code = stopped(stop)
+        print(message, file=sys.stderr)
+        return code
     parser.error(f"unknown command {args.command}")  # pragma: no cover
 
 
 def _build(args: argparse.Namespace, *, write: bool) -> int:
+    stop_on_sigterm()  # a CI job cancelled: stopped as by Ctrl-C
     site = Path(os.path.abspath(args.site))
     output = getattr(args, "output", None)
     if output is not None and not output.strip():
@@ -275,7 +275,7 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         print(_summary(result, options, reporter, write=write, old_urls_failed=bool(status)),
               file=sys.stderr)
     if result.interrupted:
-        print(PUBLISHED, file=sys.stderr)
+        print(too_late(), file=sys.stderr)
     return status
 
 

@@ -1,5 +1,7 @@
-"""Ctrl-C held back for a moment: blocked in the main thread, not ignored, so that one
-pressed meanwhile comes once it is let through (ignored, it would be lost)."""
+"""Ctrl-C and SIGTERM held back for a moment: blocked in the main thread, not ignored, so
+that one that comes meanwhile is acted on once it is let through (ignored, it would be
+lost). A one-shot build stops on SIGTERM (a CI job cancelled, `docker stop`, `timeout`) as
+it stops on Ctrl-C: `Terminated`, raised in the main thread, is a KeyboardInterrupt."""
 
 from __future__ import annotations
 
@@ -7,6 +9,27 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+from types import FrameType
+
+# The signals that stop a build: held back together (see newsgen.output.interrupt)
+STOPS = frozenset({signal.SIGINT, signal.SIGTERM}) if hasattr(signal, "SIGTERM") else (
+    frozenset({signal.SIGINT}))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as a build sees it: an interruption (exit 143 rather than Ctrl-C's 130)."""
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM raises `Terminated` in the main thread from now on (a one-shot build:
+    stopped as by Ctrl-C, its workers killed and its output left as it was, or, once the
+    new output is in place, done). Elsewhere, and where there is no SIGTERM, nothing."""
+    if hasattr(signal, "SIGTERM") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
 
 
 def can_hold() -> bool:
@@ -17,12 +40,12 @@ def can_hold() -> bool:
 
 def block(held: bool) -> None:
     if held:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
 
 
 def unblock(held: bool) -> None:
     if held:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
 
 
 @contextlib.contextmanager
@@ -35,4 +58,5 @@ def interrupts_held() -> Iterator[None]:
         unblock(held)
 
 
-__all__ = ["block", "can_hold", "interrupts_held", "unblock"]
+__all__ = ["STOPS", "Terminated", "block", "can_hold", "interrupts_held", "stop_on_sigterm",
+           "unblock"]

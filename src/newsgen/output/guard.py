@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from newsgen.model.config import OUTPUT_MARK
-from newsgen.signals import block
+from newsgen.signals import STOPS, block, can_hold, interrupts_held, unblock
 
 MARKER = OUTPUT_MARK  # (declared with the model, which the scan and the plan read too)
 MARKER_TEXT = b"This folder is written by newsgen and replaced whole on every build.\n"
@@ -203,13 +203,14 @@ def empty_trash(trash: Path | None) -> None:
         return
 
     def clean() -> None:
-        block(hasattr(signal, "pthread_sigmask"))  # Ctrl-C is the main thread's (interrupt.py)
-        for path in leftovers:
+        block(hasattr(signal, "pthread_sigmask"))  # Ctrl-C and SIGTERM are the main
+        for path in leftovers:  # thread's (interrupt.py); held from its first line on
             shutil.rmtree(path, ignore_errors=True)
 
     # Nobody waits for it: what a build's exit cuts short, the next build finishes
     # (the trash is part of the cache, safe to delete at any time).
-    threading.Thread(target=clean, name="newsgen-trash", daemon=True).start()
+    with interrupts_held():  # (a thread starts with its maker's mask)
+        threading.Thread(target=clean, name="newsgen-trash", daemon=True).start()
 
 
 def tree_digest(root: Path) -> str:
@@ -285,19 +286,26 @@ def seal_meanwhile(root: Path, files: Iterable[str]) -> Callable[[], str | None]
         found = seal(root, files)
         return lambda: found
     read, write = os.pipe()
+    held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
+    block(held)  # ends the child without a word, not in Python's code after a fork
     try:
         pid = os.fork()
     except OSError:
+        unblock(held)
         os.close(read)
         os.close(write)
         found = seal(root, files)
         return lambda: found
     if pid == 0:  # the child: stats only, then gone without running any cleanup
         try:
+            for signum in STOPS:
+                signal.signal(signum, signal.SIG_DFL)
+            unblock(held)
             os.close(read)
             os.write(write, (seal(root, files) or "").encode())
         finally:
             os._exit(0)
+    unblock(held)
     os.close(write)
 
     def collect() -> str | None:

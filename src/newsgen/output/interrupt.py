@@ -1,5 +1,5 @@
-"""Ctrl-C held back from the moment the new output is swapped in until the build has
-recorded it.
+"""Ctrl-C (and SIGTERM, newsgen.signals) held back from the moment the new output is
+swapped in until the build has recorded it.
 
 Before the swap, Ctrl-C stops a build and the output folder is the old one. After it,
 the new output is published whatever happens next; a Ctrl-C that ended the build there
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import signal
 
-from newsgen.signals import block, can_hold, unblock
+from newsgen.signals import STOPS, Terminated, block, can_hold, unblock
 
 _published = False  # this process swapped a new output in (see published())
+_came: int | None = None  # the signal that HeldInterrupt.release took, if any
 
 # What a one-shot build says of a Ctrl-C after the swap, which interrupts nothing: the build
 # has succeeded (exit 0). An interrupted build is one that left the output as it was.
-PUBLISHED = "newsgen: Ctrl-C came once the new output was in place: the build is done"
+PUBLISHED = "newsgen: {} came once the new output was in place: the build is done"
 
 
 def published() -> bool:
@@ -28,13 +29,30 @@ def published() -> bool:
     return _published
 
 
+def too_late(stop: KeyboardInterrupt | None = None) -> str:
+    """What a one-shot build says of a stop that came after its swap: `stop` raised, or
+    else one taken by `HeldInterrupt.release` (its `came`)."""
+    terminated = isinstance(stop, Terminated) if stop is not None else _came == signal.SIGTERM
+    return PUBLISHED.format("SIGTERM" if terminated else "Ctrl-C")
+
+
+def stopped(stop: KeyboardInterrupt) -> tuple[str, int]:
+    """What a one-shot command says of a Ctrl-C or a SIGTERM that stopped it, and its exit
+    status: 130 and 143 (128 + the signal's number) say the output was left as it was."""
+    if _published:  # (whenever it came after the swap)
+        return too_late(stop), 0
+    if isinstance(stop, Terminated):
+        return "newsgen: stopped by SIGTERM; the output folder was left as it was", 143
+    return "newsgen: interrupted; the output folder was left as it was", 130
+
+
 class HeldInterrupt:
-    """`hold()` blocks SIGINT in this thread (the main thread of a one-shot build only:
+    """`hold()` blocks Ctrl-C and SIGTERM in this thread (the main thread of a one-shot build only:
     the dev server stops its builds its own way); `release()` lets it through again."""
 
     def __init__(self, active: bool) -> None:
-        global _published
-        _published = False
+        global _published, _came
+        _published, _came = False, None
         self.active = active and can_hold()
         self.held = False
 
@@ -49,17 +67,19 @@ class HeldInterrupt:
         _published = self.active
 
     def release(self, *, take: bool) -> bool:
-        """Let Ctrl-C through again. With `take` (the build succeeded), one that came
+        """Let them through again. With `take` (the build succeeded), one that came
         meanwhile is taken, not raised, and said by the result: True. Otherwise it is
         raised now, and a build failing for another reason stops as interrupted."""
+        global _came
         if not self.held:
             return False
         self.held = False
-        came = take and signal.SIGINT in signal.sigpending()
-        if came:
-            signal.sigtimedwait({signal.SIGINT}, 0)
+        pending = STOPS & signal.sigpending() if take else set()
+        for signum in pending:
+            signal.sigtimedwait({signum}, 0)
+        _came = max(pending, default=None)  # SIGTERM's said when both came
         unblock(True)
-        return came
+        return bool(pending)
 
 
-__all__ = ["PUBLISHED", "HeldInterrupt", "published"]
+__all__ = ["PUBLISHED", "HeldInterrupt", "published", "stopped", "too_late"]

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from newsgen.errors import Reporter
 from newsgen.parse.markup import Body, Converter
-from newsgen.signals import interrupts_held
+from newsgen.signals import STOPS, block, can_hold, interrupts_held, unblock
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Recipe, Renderer, TemplateFailure
 
@@ -119,11 +119,14 @@ def _worker_start(parent: int, recipe: Recipe | None,
     vanished build ends it (SIGPIPE) rather than printing a traceback. Ctrl-C (or a CI
     job's cancel) reaches the whole process group: a worker leaves it to the build, which
     stops its workers and says it was interrupted. A worker that did not fork makes its
-    renderer from the `recipe`, to render `pages`."""
+    renderer from the `recipe`, to render `pages`. SIGTERM ends a worker (the pool's own
+    way to stop it); one sent to the whole group stops the build, which kills the rest."""
     global _job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):  # (Pool.terminate's; not the build's Terminated)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # held back by `_pool` while it forked
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     gc.enable()  # a worker collects its own cycles, whatever its build paused
@@ -142,10 +145,24 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     # Forked while Ctrl-C is held back, which `_worker_start` then ignores: none is caught
     # between the fork and a worker's first line. Held back, not ignored: one pressed
     # meanwhile reaches this process once it is let through (ignored, it was lost, and
-    # the build went on to the end).
-    with interrupts_held():
-        return multiprocessing.get_context(method).Pool(
+    # the build went on to the end). One that comes while the pool is made is raised as it
+    # is let through, and the pool is then killed, not left to its own cleanup: a SIGTERM
+    # to the whole group may have ended a worker that held its task queue's lock, which
+    # that cleanup waits for (the build hung, 1 SIGTERM in 200).
+    held = can_hold()
+    block(held)
+    try:
+        pool = multiprocessing.get_context(method).Pool(
             workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
+    except BaseException:
+        unblock(held)
+        raise
+    try:
+        unblock(held)  # (a stop that came meanwhile is raised here)
+    except BaseException:
+        _kill(pool)
+        raise
+    return pool
 
 
 @contextlib.contextmanager
