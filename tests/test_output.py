@@ -195,6 +195,28 @@ def test_files_changed_in_the_output_by_hand_are_made_again(tmp_path: Path) -> N
     assert (dist / "assets/newsgen.css").stat().st_mtime_ns == kept
 
 
+@pytest.mark.parametrize("folder", ["tags/solo", "authors/ann"])
+def test_a_file_added_to_a_one_page_list_folder_is_seen(tmp_path: Path, folder: str) -> None:
+    # A tag's or an author's folder with one page holds no folder, and the seal took only
+    # folders that hold folders: the file stayed unseen, lived on in the standby tree, and
+    # came back on every other build, so an incremental build differed from a clean one.
+    site = write_site(tmp_path / "site", {
+        **SITE, "content/general/three.md": article("Three", "2024-12-12", tags="[solo]",
+                                                    author="Ann")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    (site / "dist" / folder / "x.html").write_text("by hand")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0 and "files in it were changed, added or removed" in run.err, run.err
+    for round in range(4):  # and it never comes back
+        (site / "content/general/two.md").write_text(article("Two", "2024-12-11",
+                                                             body=f"Edit {round}."))
+        assert newsgen("build", "-s", site, "--now", NOW).code == 0
+        clean = tmp_path / f"clean{round}"
+        assert newsgen("build", "-s", site, "--now", NOW, "-o", clean, "--cache-dir",
+                       tmp_path / f"state{round}").code == 0
+        assert tree_digest(site / "dist") == tree_digest(clean)
+
+
 @pytest.mark.parametrize("when", ["link", "fingerprint", "commit"])
 def test_deleting_the_state_folder_during_a_build_is_safe(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:

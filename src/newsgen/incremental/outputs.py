@@ -92,7 +92,7 @@ class OutputRecords:
             return None
         if verify and record.sealed is not None and not record.intact:  # OutputRecord.sealed
             sealing = self.sealing.pop(self.key(out_dir), None)  # IncrementalBuild.check_meanwhile
-            found = sealing() if sealing else seal(out_dir, self.files_of(out_dir, record))
+            found = sealing() if sealing else self.seal(out_dir, record)
             if found != record.sealed:
                 record.identity = None  # not this output's: every later call says so
                 if self.folder is not None:  # its search files are hard links: edited too?
@@ -125,6 +125,10 @@ class OutputRecords:
         if record.files_set is None:
             record.files_set = frozenset(self.files_in_order(out_dir, record))
         return record.files_set
+
+    def seal(self, out_dir: Path, record: OutputRecord) -> str | None:
+        """`out_dir`'s seal as it is now (newsgen.output.guard.seal), of what `record` holds."""
+        return seal(out_dir, self.files_in_order(out_dir, record), record.leaves)
 
     def files_in_order(self, out_dir: Path, record: OutputRecord) -> Sequence[str]:
         """The files of `out_dir`, sorted: as the table's key keeps them (SQLite compares

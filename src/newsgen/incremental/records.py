@@ -51,3 +51,6 @@ class OutputRecord:
     # None: not known (the dev server's output, which nobody else writes).
     sealed: str | None = None
     intact: bool = False  # ... as this process found (not saved)
+    # The folders that hold no folder and are not an article's own (a tag's or an
+    # author's one page, a redirect's): sealed too, so a file added to one is seen.
+    leaves: tuple[str, ...] = ()

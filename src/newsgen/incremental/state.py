@@ -1,10 +1,9 @@
 """One build's use of the build state: what earlier builds left, what this one adds.
 
 `IncrementalBuild` is the only part of the pipeline that reads or writes the state
-(newsgen.incremental.cache): it loads articles (parsing only the files whose bytes changed),
-converts bodies (only new ones, stored at once), hands the linker the previous read-also
-fills, tells which pages changed since the output was written, and records the new
-output. The stages in newsgen.build never touch the state themselves.
+(newsgen.incremental.cache): it loads articles (parsing only changed files), converts new
+bodies (stored at once), hands the linker the last read-also fills, tells which pages
+changed since the output was written, and records the new output.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from newsgen.incremental.database import BodyStore
 from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
-from newsgen.output.guard import holds, identity, seal, seal_meanwhile
+from newsgen.output.guard import holds, identity, leaves, seal_meanwhile
 from newsgen.stages.scan import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
@@ -66,7 +65,7 @@ class IncrementalBuild:
         if record is not None and record.sealed is not None and not record.intact and (
                 identity(out_dir) == record.identity):
             self.cache.sealing[self.cache.key(out_dir)] = seal_meanwhile(
-                out_dir, self.cache.files_in_order(out_dir, record))
+                out_dir, self.cache.files_in_order(out_dir, record), record.leaves)
 
     def scan(self, config: Config, output: tuple[Path, ...] = ()) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
@@ -141,7 +140,7 @@ class IncrementalBuild:
         if same:
             record.identity = now
             if record.sealed is not None:  # its files as they are now: proved by bytes
-                record.sealed = seal(out_dir, self.cache.files_in_order(out_dir, record))
+                record.sealed = self.cache.seal(out_dir, record)
             self.cache.write_record(out_dir, record)
         return same
 
@@ -345,7 +344,8 @@ class IncrementalBuild:
             standby_digest=self.started_from if standby is not None and writer.differs
             else None, files_set=writer.files)
         if self.own and cache.folder is not None:  # see OutputRecord.sealed
-            record.sealed = seal(out_dir, writer.files)
+            record.leaves = leaves(writer.files, {e.path for e in site.entries})
+            record.sealed = cache.seal(out_dir, record)
             record.intact = record.sealed is not None
         # Rows are updated by difference only when the build started from the recorded
         # output (in place): otherwise another build may have changed it meanwhile.

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 from newsgen.model.config import OUTPUT_MARK
@@ -238,15 +238,16 @@ def holds(folder: Path, expected: str | None) -> bool:
 
 
 
-def seal(root: Path, files: Iterable[str]) -> str | None:
+def seal(root: Path, files: Iterable[str], leaves: Iterable[str] = ()) -> str | None:
     """A digest of the stats (size, time, inode) of `files` under `root`, and of the times
-    of the top folders and of those that hold other folders: a file edited in place,
-    replaced or removed since changes it, and so does one added to the output's folder,
-    a language's, a section's or a list's. An article's own folder (a page alone,
-    100,000 of them) is left out: a stat each would double the cost. None when a file is
-    gone. A stat per file, no read: at 100,000 articles (130,000 files) half a second."""
+    of the top folders, of those that hold other folders and of the `leaves` (the
+    folders of a list's one page, of a redirect): a file edited in place, replaced or
+    removed since changes it, and so does one added to the output's folder, a
+    language's, a section's or a list's. An article's own folder (a page alone, 100,000
+    of them) is left out: a stat each would double the cost. None when a file is gone.
+    A stat per file, no read: at 100,000 articles (130,000 files) half a second."""
     stats = array("q")
-    folders = {""}  # the folders that hold a folder
+    folders = {"", *leaves}  # the folders that hold a folder, and the leaves
     try:  # each stat from the output's own folder: fewer names for the system to look up
         fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if (
             os.stat in os.supports_dir_fd) else None
@@ -277,13 +278,22 @@ def seal(root: Path, files: Iterable[str]) -> str | None:
     return hashlib.blake2b(stats.tobytes() + names, digest_size=16).hexdigest()
 
 
-def seal_meanwhile(root: Path, files: Iterable[str]) -> Callable[[], str | None]:
-    """`seal(root, files)` made by a child process while this one goes on (its stats
+def leaves(files: Iterable[str], articles: Collection[str]) -> tuple[str, ...]:
+    """The folders that `seal` takes besides those that hold folders: the own folder of
+    every file but an article page's (`articles`: their paths)."""
+    own = {path.rpartition("/")[0] for path in articles}
+    return tuple(sorted({folder for path in files
+                         if (folder := path.rpartition("/")[0]) and folder not in own}))
+
+
+def seal_meanwhile(root: Path, files: Iterable[str],
+                   leaves: Iterable[str] = ()) -> Callable[[], str | None]:
+    """`seal(root, files, leaves)` made by a child process while this one goes on (its stats
     are a third of a build with nothing to do at 100,000 articles, and the source scan
     beside it is the rest): call the result for the seal. In this process where fork
     is missing or fails."""
     if not hasattr(os, "fork"):
-        found = seal(root, files)
+        found = seal(root, files, leaves)
         return lambda: found
     read, write = os.pipe()
     held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
@@ -294,7 +304,7 @@ def seal_meanwhile(root: Path, files: Iterable[str]) -> Callable[[], str | None]
         unblock(held)
         os.close(read)
         os.close(write)
-        found = seal(root, files)
+        found = seal(root, files, leaves)
         return lambda: found
     if pid == 0:  # the child: stats only, then gone without running any cleanup
         try:
@@ -302,7 +312,7 @@ def seal_meanwhile(root: Path, files: Iterable[str]) -> Callable[[], str | None]
                 signal.signal(signum, signal.SIG_DFL)
             unblock(held)
             os.close(read)
-            os.write(write, (seal(root, files) or "").encode())
+            os.write(write, (seal(root, files, leaves) or "").encode())
         finally:
             os._exit(0)
     unblock(held)
