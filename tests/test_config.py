@@ -362,6 +362,28 @@ def test_a_value_given_by_an_alias_is_blamed_on_the_key_that_uses_it(tmp_path: P
     assert [e.split(": error: ")[0] for e in run.errors()] == ["newsgen.yaml:2"]
 
 
+@pytest.mark.parametrize("given, said", [
+    ("https://exa mple.org/", "has a space or a character that no host name has"),
+    ("https://x.org:abc/", "has a port that is not a number from 1 to 65535"),
+    ("https://x.org:99999/", "has a port that is not a number from 1 to 65535"),
+    ("https://ann:secret@x.org/", "holds a user name or password, which every link would "
+                                  "publish: leave it out"),
+    ("https://x.org/my news/", "contains spaces or characters not allowed in a URL")])
+def test_a_base_url_that_no_browser_opens_is_an_error(tmp_path: Path, given: str,
+                                                      said: str) -> None:
+    # each was accepted, and written into every canonical link, feed and sitemap
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": f"title: X\nbase_url: '{given}'\n",
+        "content/a/x.md": article("X", "2024-06-01", "a")})
+    run = newsgen("build", "-s", site, "--now", "2024-06-05")
+    assert run.code == 1 and run.errors() == [
+        f"newsgen.yaml:2: error: base_url: '{given}' {said}"], run.err
+    assert not (site / "dist").exists()
+    (site / "newsgen.yaml").write_text("title: X\nbase_url: https://x.org/\n")
+    run = newsgen("build", "-s", site, "--now", "2024-06-05", "--base-url", given)
+    assert run.code == 2 and f"--base-url: '{given}' {said}" in run.err, run.err
+
+
 @pytest.mark.parametrize(("given", "meant"), [
     ("https://x.org//", "https://x.org/"), ("https://x.org/news//", "https://x.org/news/"),
     ("/news//", "/news/")])

@@ -100,6 +100,18 @@ def test_an_address_without_a_host_is_an_error(tmp_path: Path) -> None:
         "address, like https://example.org/page"]
 
 
+def test_an_address_with_a_bad_port_or_a_password_is_an_error(tmp_path: Path) -> None:
+    # both were published as written: a password in a read-also link, a port no browser opens
+    assert _errors(tmp_path, {
+        "content/general/a.md": article("A", related='["https://x.org:abc/a"]',
+                                        image='"https://ann:secret@x.org/a.jpg"'),
+    }) == [
+        "content/general/a.md:5: error: related: 'https://x.org:abc/a' has a port that is not "
+        "a number from 1 to 65535",
+        "content/general/a.md:6: error: image: 'https://ann:secret@x.org/a.jpg' holds a user "
+        "name or password, which every link would publish: leave it out"]
+
+
 def test_latin1_text_is_named_as_such(tmp_path: Path) -> None:
     assert _errors(tmp_path, {
         "content/general/a.md": article("Café opens", body="A naïve plan.").encode("cp1252"),

@@ -11,7 +11,7 @@ from babel.languages import get_official_languages
 
 from newsgen.errors import Reporter, closest, did_you_mean
 from newsgen.model.config import LanguageConfig
-from newsgen.model.content import UNCLOSED_HOST, split_url
+from newsgen.model.content import UNCLOSED_HOST, host_problem, split_url
 from newsgen.parse import i18n
 from newsgen.parse.yamltree import YMap, YScalar, YSeq, as_bool, as_int, as_text, describe
 
@@ -31,6 +31,10 @@ def check_base_url(url: str) -> str | None:
             return f"'{url}' has no host"
         if parts.query or parts.fragment:
             return f"'{url}' must not have a query or fragment"
+        if problem := host_problem(parts):
+            return f"'{url}' {problem}"
+        if _NOT_IN_URL.search(url):  # every link would hold it
+            return f"'{url}' contains spaces or characters not allowed in a URL"
         return _doubled(url, parts.path)
     if parts.scheme or parts.netloc:
         return f"'{url}' must be an http(s) URL or a path starting with '/'"
@@ -39,6 +43,9 @@ def check_base_url(url: str) -> str | None:
     if ".." in url.split("/"):
         return f"'{url}' must not contain '..'"
     return _doubled(url, url)
+
+
+_NOT_IN_URL = re.compile(r'[\s"<>\x00-\x1f\x7f]')
 
 
 def _doubled(url: str, path: str) -> str | None:

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
-from newsgen.model.content import Image, RelatedItem, alias_path, split_url
+from newsgen.model.content import Image, RelatedItem, alias_path, host_problem, split_url
 from newsgen.parse.config_values import NAME_MAX, check_language_code, country_languages
 from newsgen.parse.dates import parse_moment
 from newsgen.parse.readings import path_facts
@@ -225,11 +225,11 @@ class FieldReader:
             self.error(line, f"{name}: '{url}' names no host: write the whole address, "
                              "like https://example.org/page")
             return False
-        if match and any(c in url for c in ' "<>\x00\n\t'):
-            self.error(line, f"{name}: '{url}' contains spaces or characters not allowed "
-                             "in a URL")
-            return False
-        return True
+        problem = match and ("contains spaces or characters not allowed in a URL" if any(
+            c in url for c in ' "<>\x00\n\t') else host_problem(urlsplit(url)))
+        if problem:
+            self.error(line, f"{name}: '{url}' {problem}")
+        return not problem
 
     # -- the article -------------------------------------------------------------------
 
