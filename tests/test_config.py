@@ -94,6 +94,15 @@ sections: 5
     assert len(messages) == 8
 
 
+def test_every_bad_image_width_is_said_in_one_run(tmp_path: Path) -> None:
+    # only the first was said, the next one a run later
+    _, rep = cfg(tmp_path, "images:\n  widths:\n    - -1\n    - 480\n    - 99999999\n")
+    assert [d.format() for d in rep.errors] == [
+        "newsgen.yaml:3: error: images.widths: expected a width from 16 to 8192 pixels, got '-1'",
+        "newsgen.yaml:5: error: images.widths: expected a width from 16 to 8192 pixels, got "
+        "'99999999'"]
+
+
 def test_permalink_must_not_leave_output(tmp_path: Path) -> None:
     for bad in ["/{section}/../{slug}/", "../{slug}/", "/{slug}/..", "/./{slug}/"]:
         _, rep = cfg(tmp_path, f"permalink: '{bad}'\n")

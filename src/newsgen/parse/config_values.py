@@ -235,14 +235,14 @@ def read_widths(c: Checker, node: YMap) -> tuple[int, ...] | None:
         c.error(line, "images.widths: expected a list of widths in pixels, like [480, 960]")
         return None
     widths: list[int] = []
-    for item in value.items:
+    for item in value.items:  # every bad one said, in one run
         number = as_int(item)
         if number is None or not 16 <= number <= 8192:
             c.error(item.line, f"images.widths: expected a width from 16 to 8192 pixels, "
                                f"got {describe(item)}")
-            return None
-        widths.append(number)
-    return tuple(sorted(set(widths)))
+        else:
+            widths.append(number)
+    return tuple(sorted(set(widths))) if len(widths) == len(value.items) else None
 
 
 def borrowed_words(c: Checker, line: int, name: str, default: LanguageConfig,
