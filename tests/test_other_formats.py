@@ -79,6 +79,21 @@ def test_toml_and_json_front_matter_are_articles(tmp_path: Path) -> None:
     assert featured.find("meta", property="og:image")["content"] == "https://example.org/f.jpg"
 
 
+def test_a_toml_date_where_text_goes_stays_as_written(tmp_path: Path) -> None:
+    # TOML reads it as a date; it was shown in Python's form, `+00:00` for the `Z` written
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ntimezone: Asia/Ashgabat\n",
+        "content/general/a.md": "+++\ntitle = 2024-12-18T10:30:00Z\n"
+                                "date = 2024-12-18T10:30:00+05:00  # the day\n"
+                                'section = "General"\nupdated = 2024-12-19 08:00:00\n+++\nB.\n'})
+    out, _ = build(site)
+    page = soup(out / "general/a/index.html")
+    assert page.h1.get_text() == "2024-12-18T10:30:00Z"
+    assert page.find("time")["datetime"] == "2024-12-18T10:30:00+05:00"
+    ld = json.loads(page.find("script", type="application/ld+json").string)
+    assert ld["dateModified"] == "2024-12-19T08:00:00+05:00"
+
+
 def test_expired_and_unpublished_articles_leave_the_site(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     out, err = build(site)

@@ -73,6 +73,7 @@ def _beyond(text: str, line_offset: int, kind: str, exc: Exception) -> YamlError
 
 _TOML_HEADER = re.compile(r"\s*\[\[?\s*[A-Za-z0-9_\-\"'. ]+\]\]?\s*(?:#.*)?")
 _TOML_PAIR = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
+_TOML_MOMENT = re.compile(r"\d[\d:.+\-TtZz ]*")
 _DATE_KEYS = {"date", "updated", "lastmod", "expirydate", "publishdate", "expiry_date"}
 
 
@@ -186,7 +187,17 @@ class _Builder:
             raise self.half_character(line)
         if isinstance(value, str) and (problem := forbidden(value, where)) is not None:
             raise problem
+        if isinstance(value, datetime | date | time) and (written := self.written(line)):
+            return YScalar(written, TIMESTAMP_TAG, True, where)
         return _scalar(value, where)
+
+    def written(self, line: int) -> str | None:
+        """A TOML date or time as line `line` writes it (`key = 2024-12-18T10:30:00Z`), as
+        YAML keeps it: Python's form (`+00:00`) would stand in a title rewritten."""
+        pair = _TOML_PAIR.fullmatch(self.lines[line - 1]) if 0 < line <= len(
+            self.lines) else None
+        text = pair[2].partition("#")[0].strip() if pair else ""
+        return text if _TOML_MOMENT.fullmatch(text) else None
 
     def half_character(self, after: int) -> YamlError:
         """A lone surrogate (`\\ud83d` without its pair), on the first line from `after`
