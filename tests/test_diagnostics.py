@@ -253,8 +253,8 @@ def test_a_file_that_is_not_utf8_gets_its_line_and_the_likely_encoding(
 
 def test_a_short_legacy_text_is_guessed_as_a_language_of_the_site(tmp_path: Path) -> None:
     """A short Russian text in Windows-1251 reads as well in Windows-1250 (as Romanian) to
-    the detector: on a Russian site the Russian reading wins. A few bytes that only read
-    as Chinese, on a site without Chinese, get no guess rather than a wrong one."""
+    the detector: on a Russian site the Russian reading wins. One word (which the detector
+    read as Chinese) is named by its Cyrillic letters."""
     site = write_site(tmp_path / "site", {
         "newsgen.yaml": "language: ru\n",
         "content/general/a.md": "---\ntitle: Привет\ndate: 2024-12-01\nsection: General\n"
@@ -266,8 +266,25 @@ def test_a_short_legacy_text_is_guessed_as_a_language_of_the_site(tmp_path: Path
     assert run.errors() == [
         "content/general/a.md:2: error: not UTF-8 text (byte 0xcf on this line); it looks "
         "like Windows-1251: save it as UTF-8",
-        "content/general/b.md:2: error: not UTF-8 text (byte 0xcf on this line); save the "
-        "file as UTF-8"]
+        "content/general/b.md:2: error: not UTF-8 text (byte 0xcf on this line); it looks "
+        "like Windows-1251: save it as UTF-8"]
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("cp1251", "Windows-1251"),
+                                                ("koi8_r", "KOI8-R"), ("cp866", "DOS 866")])
+def test_a_short_cyrillic_title_is_named_on_any_site(tmp_path: Path, encoding: str,
+                                                     name: str) -> None:
+    # two words were too few for the detector: "Windows-1250" on an English site,
+    # "CP1125" on a Russian one, a Japanese page for a template
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": "---\ndate: 2024-12-18\nsection: General\ntitle: Новости "
+                                "дня\n---\nb\n".encode(encoding),
+        "templates/article.html": '{% extends "builtin/article.html" %}\n{% block head_extra '
+                                  '%}<meta name="x" content="Новости">{% endblock %}\n'
+                                  .encode(encoding)})
+    run = newsgen("check", "-s", site, "--now", NOW)
+    assert [e.split("); ", 1)[1] for e in run.errors()] == [
+        f"it looks like {name}: save it as UTF-8"] * 2, run.err
 
 
 def test_windows_1251_is_not_taken_for_mac_cyrillic(tmp_path: Path) -> None:

@@ -67,6 +67,30 @@ def _western(data: bytes) -> bool:
                for ch in text)
 
 
+# Languages in a script whose single-byte code pages read as Cyrillic words too
+_OTHER_SCRIPTS = {"Greek", "Hebrew", "Arabic", "Persian", "Urdu", "Thai", "Armenian",
+                  "Georgian", *_CJK}
+
+
+def _cyrillic(data: bytes) -> str | None:
+    """The Cyrillic code page of text whose bytes beyond ASCII make whole words that read
+    as Cyrillic letters: Windows-1251 (its small letters from 0xE0 up), KOI8-R (from 0xC0
+    to 0xDF) or DOS 866. A title of two words is too short for charset-normalizer, which
+    names Windows-1250 (or a Japanese page) for `Новости дня`."""
+    runs = re.findall(rb"[\x80-\xff]+", data)
+    if not runs or b"\x00" in data or sum(len(r) >= 3 for r in runs) * 2 < len(runs):
+        return None  # (accents among Latin letters, not words)
+    high = b"".join(runs)
+    for page in ("cp1251", "cp866"):
+        text = high.decode(page, errors="replace")
+        if sum("\u0400" <= c <= "\u04ff" for c in text) >= 0.9 * len(text):
+            if page == "cp866":
+                return "DOS 866"
+            small = sum(b >= 0xE0 for b in high)  # Windows-1251's; KOI8-R's capitals
+            return "Windows-1251" if small * 2 >= len(high) else "KOI8-R"
+    return None
+
+
 # A Mac code page and the Windows one of the same script
 _MAC_PAGES = {"mac_cyrillic": "cp1251", "mac_greek": "cp1253", "mac_latin2": "cp1250",
               "mac_roman": "cp1252", "mac_iceland": "cp1252", "mac_turkish": "cp1254"}
@@ -88,6 +112,8 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
     if _western(data[:65536]):  # the file's language names the Windows code page
         page = _LATIN_PAGES.get(languages[0] if languages else "", "Windows-1252 (Latin-1)")
         return line, f"{message}; it looks like {page}: save it as UTF-8"
+    if not set(languages) & _OTHER_SCRIPTS and (cyrillic := _cyrillic(data[:65536])):
+        return line, f"{message}; it looks like {cyrillic}: save it as UTF-8"
     try:
         from charset_normalizer import from_bytes
 
