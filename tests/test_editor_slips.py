@@ -343,3 +343,23 @@ def test_alt_text_cut_by_a_comment_is_one_error_not_a_missing_alt(tmp_path: Path
         "YAML, so the alt would be 'Ferry': put the alt in quotes: "
         "`alt: \"Ferry #2 at the pier\"`"]
     assert not [w for w in run.warnings() if "alt" in w]
+
+
+def test_raw_html_never_closed_is_said_on_its_line(tmp_path: Path) -> None:
+    # Markdown took the rest of the body for the <div>'s HTML: the heading, the link and
+    # the emphasis were published as typed, with no word
+    body = ("A paragraph.\n\n<div class=\"box\"><p>unclosed\n\n## Heading\n\n"
+            "[x](https://example.org/) and **bold**\n\n<section>\n\nKept.\n\n</section>\n")
+    site = write_site(tmp_path / "site", {"content/general/a.md": article("A", body=body),
+                                          "newsgen.yaml": "base_url: https://x.org/\n"})
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if "a.md" in w] == [
+        "content/general/a.md:9: warning: <div> opened on this line is never closed: Markdown "
+        "reads the rest of the body as raw HTML, so its headings, lists, links and emphasis "
+        "are shown as typed; close it with </div>"]
+    # closed, in a code fence, or with nothing after it: no word
+    for fine in ("<div>\n\n## H\n\n</div>\n", "```\n<div>\n```\n\n## H\n", "Text\n\n<p>last\n"):
+        (site / "content/general/a.md").write_text(article("A", body=fine))
+        run = newsgen("build", "-s", site, "--now", NOW)
+        assert run.code == 0 and not [w for w in run.warnings() if "a.md" in w], run.err

@@ -33,6 +33,49 @@ def too_deep(text: str) -> int | None:
     return None
 
 
+# The elements Python-Markdown reads as a block of raw HTML when a line starts with one
+# (block_level_elements, without the void ones: `<hr>` closes itself)
+_BLOCKS = frozenset({"address", "article", "aside", "blockquote", "body", "canvas",
+    "center", "colgroup", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+    "html", "iframe", "legend", "li", "main", "map", "math", "menu", "nav", "noscript",
+    "object", "ol", "option", "output", "p", "pre", "progress", "script", "section",
+    "style", "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr",
+    "ul", "video"})
+_BLOCK_START = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?=[\s/>])", re.M)
+_MORE = re.compile(r"\n[ \t]*\n\s*\S")  # a blank line, and text after it
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^>]*?(/?)>")
+UNCLOSED_HTML = ("<{tag}> opened on this line is never closed: Markdown reads the rest of "
+                 "the body as raw HTML, so its headings, lists, links and emphasis are shown "
+                 "as typed; close it with </{tag}>")
+
+
+def unclosed_html(text: str) -> tuple[int, str] | None:
+    """The line (from 0) and the name of the first element of raw HTML that starts a line
+    and is never closed: Markdown takes everything after it for the element's HTML (as it
+    reads a block: to the end tag that closes it, counting the same element within)."""
+    fences: list[tuple[int, int]] | None = None
+    done = 0  # where the last raw block ended
+    for found in _BLOCK_START.finditer(text):
+        tag = found[1].lower()
+        if found.start() < done or tag not in _BLOCKS:
+            continue
+        depth = 0
+        for mark in _TAG.finditer(text, found.start()):
+            if mark[2].lower() == tag and not mark[3]:
+                depth += -1 if mark[1] else 1
+                if depth == 0:
+                    done = mark.end()
+                    break
+        if depth > 0 and _MORE.search(text, found.end()):  # (with Markdown after it)
+            fences = _fences(text) if fences is None else fences
+            at = bisect.bisect_right(fences, (found.start(), len(text))) - 1
+            if at < 0 or found.start() >= fences[at][1]:  # (in a code fence it is code)
+                return text.count("\n", 0, found.start()), tag
+            done = found.end()
+    return None
+
+
 # Control characters that would reach the HTML as they are (an HTML parse error, shown as
 # boxes or not at all): not tab, newline, form feed, carriage return, nor \x02 and \x03,
 # which Markdown drops.

@@ -17,8 +17,10 @@ from newsgen.parse import foreign
 from newsgen.parse.body_lines import (
     TOO_DEEP,
     UNCLOSED,
+    UNCLOSED_HTML,
     control_characters,
     too_deep,
+    unclosed_html,
     unclosed_links,
 )
 from newsgen.parse.config import section_names
@@ -247,6 +249,8 @@ class Validator(FieldReader):
             self.error(body_line + unclosed[0], UNCLOSED.format(count=unclosed[1]) + (
                 f" ({unclosed[2] - 1} more paragraphs here open many: the time is theirs "
                 "together)" if unclosed[2] > 1 else ""))
+        if self.config.markdown.raw_html and (html_open := unclosed_html(body)) is not None:
+            self.warning(body_line + html_open[0], UNCLOSED_HTML.format(tag=html_open[1]))
 
         content_path = self.rel[len("content/"):]
         if not self.ok or title is None or when is None or section is None:
