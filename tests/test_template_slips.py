@@ -394,3 +394,27 @@ def test_a_file_that_includes_itself_gets_no_advice_to_extend_a_theme_file_there
     assert said[0].endswith("templates extend, include or call each other without end (a "
                             "template that includes itself (partials/x.html); or a macro that "
                             "calls itself)")
+
+
+def test_a_slip_of_the_sites_own_template_is_said_there_not_in_the_theme(
+        tmp_path: Path) -> None:
+    # both were said at the theme's lines (base.html:24, home.html:13), which an editor
+    # cannot change: the file to fix is the site's own
+    said = errors(site(tmp_path, {"article.html": '{% extends "builtin/article.html" %}\n'
+                                                  '{% block content %}\n'
+                                                  '{% include "article.html" %}\n'
+                                                  '{% endblock %}\n'}))
+    assert len(said) == 1 and said[0].startswith("templates/article.html:3: error: "), said
+    assert said[0].endswith("(a template that includes itself (article.html); or a macro "
+                            "that calls itself)")
+    (tmp_path / "site/templates/article.html").unlink()
+    (tmp_path / "site/templates/macros.html").write_text(
+        "{% macro article_card(article) %}x{% endmacro %}\n"
+        "{% macro pager(p) %}{% endmacro %}\n"
+        "{% macro picture(image, lazy=true, sizes=none) %}{% endmacro %}\n"
+        "{% macro held_mark(held) %}{% endmacro %}\n")
+    said = errors(tmp_path / "site")
+    assert said[0] == ("templates/macros.html:1: error: while rendering /index.html (the "
+                       "theme's home.html:13 passes level=): macro 'article_card' takes no "
+                       "keyword argument 'level' (it takes article)"), said
+    assert all(s.startswith("templates/macros.html:1: error: ") for s in said), said

@@ -39,7 +39,7 @@ from newsgen.stages.snapshot import (
     Snapshot,
     Sources,
     TemplateEncodingError,
-    failure_message,
+    failure,
     missing_macro,
 )
 from newsgen.stages.structured import collection_page
@@ -238,8 +238,8 @@ class Renderer:
         except sqlite3.Error:  # the build state's (a body's HTML), not the template's
             raise
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a diagnostic
-            path, line, via = self.locate(sys.exc_info()[2], name)
-            message = failure_message(exc, name, self.env)
+            path, line, via, message = failure(exc, name, self.env,
+                                               self.locate(sys.exc_info()[2], name))
             if isinstance(exc, Misnamed) and exc.where:  # where the value was made
                 path, line, via = made_at(exc.where, self.template_path(exc.where[0], None),
                                           (path, line), via)

@@ -78,6 +78,38 @@ MISSING_MACRO = ("defines no macro '{name}', which {user} imports: define it (co
                  "the theme's macros.html)")
 
 
+def failure(exc: BaseException, name: str, env: Environment,
+            located: tuple[str, int | None, str]) -> tuple[str, int | None, str, str]:
+    """Where a render that raised `exc` failed (`located`: the deepest template line, and
+    the site's caller), and its message. Two failures are the site's own template's, said
+    there, though the theme's line raised them: one that includes itself (any line of
+    the endless recursion), and a macro of the site's own that lacks an argument the
+    theme passes to it (`article_card(article)` in templates/macros.html)."""
+    path, line, via = located
+    message = failure_message(exc, name, env)
+    if isinstance(exc, RecursionError) and (own := _names_itself(env)) is not None:
+        return f"templates/{own[0]}", own[2], "", message
+    found = _NO_KEYWORD.fullmatch(str(exc)) if isinstance(exc, TypeError) else None
+    if found and path.startswith("(built-in theme)") and (
+            defined := _own_macro(env, found[1])) is not None:
+        return (*defined, f" (the theme's {path.rpartition(') ')[2]}:{line} passes "
+                          f"{found[2]}=)", message)
+    return path, line, via, message
+
+
+def _own_macro(env: Environment, macro: str) -> tuple[str, int] | None:
+    """Where the site's own templates define `macro`, when one does."""
+    loader = env.loader
+    for name, source in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
+        if isinstance(source, tuple) and not name.startswith("builtin/") and source[1] and (
+                Path(source[1]).resolve().parent != _THEME) and macro in source[0]:
+            with contextlib.suppress(TemplateError):
+                for node in env.parse(source[0]).find_all(nodes.Macro):
+                    if node.name == macro:
+                        return f"templates/{name}", node.lineno
+    return None
+
+
 def failure_message(exc: BaseException, name: str, env: Environment | None = None) -> str:
     """What a render that raised `exc` says, rendering the template `name`."""
     if isinstance(exc, TypeError) and env is not None and (
@@ -88,7 +120,8 @@ def failure_message(exc: BaseException, name: str, env: Environment | None = Non
     if isinstance(exc, TemplateError):
         return str(exc)
     if isinstance(exc, RecursionError):  # `{% extends "article.html" %}` in article.html
-        name, how = (_names_itself(env) if env is not None else None) or (name, "extends")
+        name, how, _ = (_names_itself(env) if env is not None else None) or (
+            name, "extends", 0)
         advice = (f": to extend the theme's {name}, write {{% extends \"builtin/{name}\" %}}"
                   if how == "extends" and (_THEME / name).is_file() else f" ({name})")
         return ("templates extend, include or call each other without end (a template "
@@ -116,8 +149,9 @@ def macro_arguments(env: Environment, macro: str) -> list[str] | None:
     return list(agreed.pop()) if len(agreed) == 1 else None
 
 
-def _names_itself(env: Environment) -> tuple[str, str] | None:
-    """The first of the site's own templates that extends or includes itself, and which."""
+def _names_itself(env: Environment) -> tuple[str, str, int] | None:
+    """The first of the site's own templates that extends or includes itself, which, and
+    on what line."""
     loader = env.loader
     for name, found in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
         if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] and (
@@ -126,7 +160,8 @@ def _names_itself(env: Environment) -> tuple[str, str] | None:
                 for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
                     named = getattr(node, "template", None)
                     if isinstance(named, nodes.Const) and named.value == name:
-                        return name, "extends" if isinstance(node, nodes.Extends) else "includes"
+                        return (name, "extends" if isinstance(node, nodes.Extends)
+                                else "includes", node.lineno)
     return None
 
 
