@@ -127,6 +127,8 @@ YAML_MISTAKES = [
      "spaces"),
     ("a dot for the colon in a time", "title: T\ndate: 2024-12-18 10.30\nsection: General\n",
      "3: error: date: '2024-12-18 10.30' is not a date (write 2024-12-18 or 2024-12-18 10:30)"),
+    ("a year out of range", "title: T\ndate: 0999-01-01\nsection: General\n",
+     "3: error: date: '0999-01-01' has a year outside 1000 to 9000: a typo?"),
     ("a value starting with a star", "title: T\ndate: 2024-12-18\nsection: General\n"
      "summary: *Update* the bridge is open\n",
      "5: error: summary: a value that starts with '*' is read as YAML syntax (an alias): put "

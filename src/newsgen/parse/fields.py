@@ -12,7 +12,7 @@ from newsgen.errors import Reporter, did_you_mean
 from newsgen.model.config import Config
 from newsgen.model.content import Image, RelatedItem, alias_path, host_problem, split_url
 from newsgen.parse.config_values import NAME_MAX, check_language_code, country_languages
-from newsgen.parse.dates import parse_moment
+from newsgen.parse.dates import MAX_YEAR, MIN_YEAR, parse_moment
 from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
 from newsgen.parse.yamlhelp import comment_hint, cut_by_comment, dash_fix, misaligned_items
@@ -182,8 +182,10 @@ class FieldReader:
             return None, False
         value, time_given = parse_moment(text.strip(), self.config.tz)
         if value is None:
-            self.error(node.line, f"{name}: '{text.strip()}' is not a date "
-                                  "(write 2024-12-18 or 2024-12-18 10:30)")
+            year = int(y[1]) if (y := re.match(r"\s*(\d{4})-\d", text)) else MIN_YEAR
+            self.error(node.line, f"{name}: '{text.strip()}' " + (
+                "is not a date (write 2024-12-18 or 2024-12-18 10:30)" if MIN_YEAR <= year
+                <= MAX_YEAR else f"has a year outside {MIN_YEAR} to {MAX_YEAR}: a typo?"))
         elif value.tzinfo is self.config.tz:  # a local time: one the clocks skip?
             real = value.astimezone(UTC).astimezone(self.config.tz)
             if real.replace(tzinfo=None) != value.replace(tzinfo=None):
