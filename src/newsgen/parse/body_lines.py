@@ -79,14 +79,14 @@ def unclosed_html(text: str) -> tuple[int, str] | None:
 # Control characters that would reach the HTML as they are (an HTML parse error, shown as
 # boxes or not at all): not tab, newline, form feed, carriage return, nor \x02 and \x03,
 # which Markdown drops.
-_CONTROL = re.compile("[\x00\x01\x04-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00\x01\x04-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def control_characters(text: str) -> list[tuple[int, str]]:
     """Each line (from 0) holding a control character, with a message naming the first."""
     found: dict[int, str] = {}
     line = at = 0
-    for match in _CONTROL.finditer(text):
+    for match in CONTROL.finditer(text):
         line, at = line + text.count("\n", at, match.start()), match.start()
         found.setdefault(line, f"the character U+{ord(match[0]):04X} (a control character, "
                                "pasted or left by a tool) is not allowed in the text: "
