@@ -935,6 +935,23 @@ def test_hugo_publish_date_after_the_date_is_said(tmp_path: Path) -> None:
     assert "posts/b.md" not in run.err
 
 
+def test_a_hugo_post_with_empty_lines_above_its_front_matter_is_imported(
+        tmp_path: Path) -> None:
+    # Hugo skips them and publishes the post; the import left it out (Jekyll's rule), and
+    # its old URL was lost
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\n',
+        "content/posts/a.md": "\n  \n---\ntitle: Champions\ndate: 2022-01-02T10:00:00Z\n"
+                              "publishDate: 2030-01-01T00:00:00Z\n---\nText.\n"})
+    assert "not imported" not in run.err, run.err
+    assert "content/posts/a.md:6: warning: publishDate" in run.err  # the file's own line
+    written = (tmp_path / "new/content/posts/a.md").read_text()
+    assert "title: Champions" in written and written.rstrip().endswith("Text.")
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    assert (tmp_path / "new/dist/posts/a/index.html").exists()
+
+
 def test_a_bundle_at_its_content_path_is_not_copied_twice(tmp_path: Path) -> None:
     """Under Hugo's default URLs a bundle's page is at its content path, so its files are
     already published where Hugo served them: no second copy in static/ (the two copies

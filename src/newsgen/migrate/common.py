@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -99,9 +99,11 @@ class Source:
         return None
 
 
-def read_source(path: Path, rel: str, notes: Notes, *, required: bool = True) -> Source | None:
+def read_source(path: Path, rel: str, notes: Notes, *, required: bool = True,
+                blank_first: bool = False) -> Source | None:
     """A Markdown file's front matter and body; None (with a warning) when it cannot be
-    read. Without front matter: None, or an empty mapping when not `required`."""
+    read. Without front matter: None, or an empty mapping when not `required`.
+    `blank_first`: empty lines before the front matter are skipped, as Hugo does."""
     try:
         text = frontmatter.decode(path.read_bytes())
     except UnicodeDecodeError as exc:
@@ -111,8 +113,12 @@ def read_source(path: Path, rel: str, notes: Notes, *, required: bool = True) ->
     except OSError as exc:
         notes.warn(rel, None, "unreadable file", f"not imported: {exc.strerror}")
         return None
+    blank = re.match(r"(?:[ \t]*\n)+", text) if blank_first else None
     try:
-        split = frontmatter.split(text)
+        split = frontmatter.split(text[blank.end():] if blank else text)
+        if blank:  # (its lines said as the file numbers them)
+            split = replace(split, front_line=split.front_line + blank[0].count("\n"),
+                            body_line=split.body_line + blank[0].count("\n"))
     except frontmatter.SplitError as exc:
         if not required:
             return Source(rel, {}, {}, text, 1)

@@ -224,7 +224,7 @@ class HugoSite:
         """A section's `_index.md`: its title names the section."""
         shown = (root.relative_to(self.src) / rel).as_posix()
         self.list_pages.append(shown)
-        source = read_source(path, shown, self.notes, required=False)
+        source = read_source(path, shown, self.notes, required=False, blank_first=True)
         folder = rel.rpartition("/")[0]
         _, lang = self.split_lang(rel.rpartition("/")[2], fixed)
         title = scalar_text(source.get("title")) if source else None
@@ -234,7 +234,7 @@ class HugoSite:
     def post(self, path: Path, root: Path, rel: str, fixed: str | None, into: str, *,
              bundle: bool) -> Post | None:
         shown = (root.relative_to(self.src) / rel).as_posix()
-        source = read_source(path, shown, self.notes)
+        source = read_source(path, shown, self.notes, blank_first=True)
         if source is None:
             self.unread[UNREADABLE] += 1
             return None
