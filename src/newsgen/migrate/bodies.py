@@ -16,6 +16,7 @@ from newsgen.migrate import shortcodes as sc
 from newsgen.migrate.code import as_block, literal, mask_code_spans, split_code
 from newsgen.migrate.common import Notes
 from newsgen.migrate.liquid import LiquidError, Scope, assign, for_items, render
+from newsgen.parse.body_lines import CONTROL
 
 
 @dataclass
@@ -74,12 +75,33 @@ class BodyConverter:
 
     def convert(self, page: Page, body: str) -> str:
         self.page = page
+        body = self.controls(body, page)
         self._newlines = [i for i, ch in enumerate(body) if ch == "\n"]
         variables = {**page.front, "title": page.title, "url": page.old_url or "",
                      "lang": page.lang}
         out = self.text(body, 0, Scope(self.site, variables))
         # Hugo shows an escaped shortcode as the shortcode's text, in code fences too
         return _ESCAPED.sub(r"{{\1\2\3}}", out) if self.kind == "hugo" else out
+
+    def controls(self, body: str, page: Page) -> str:
+        """`body` without the control characters newsgen refuses (parse.body_lines): one of
+        U+0080 to U+009F is, almost always, a Windows-1252 character read as Latin-1 (U+0085
+        is '…', U+0093 '“'), and is written as that; any other is left out. Each said."""
+
+        def fixed(match: re.Match[str]) -> str:
+            code = ord(match[0])
+            try:
+                meant = bytes([code]).decode("cp1252") if 0x80 <= code <= 0x9F else ""
+            except UnicodeDecodeError:
+                meant = ""
+            line = page.body_line + body.count("\n", 0, match.start())
+            self.notes.warn(page.rel, line, "control character", f"the character U+{code:04X} "
+                            "(a control character) is not allowed in newsgen's text: " + (
+                                f"written as '{meant}', as Windows-1252 means it" if meant
+                                else "left out"))
+            return meant
+
+        return CONTROL.sub(fixed, body)
 
     def line(self, offset: int) -> int:
         return self.page.body_line + bisect.bisect_left(self._newlines, offset)
