@@ -973,6 +973,28 @@ def test_control_characters_in_a_body_are_mended_and_said(tmp_path: Path, kind: 
     assert built.code == 0, built.err
 
 
+@pytest.mark.parametrize("subdir", [False, True])
+def test_a_file_in_a_languages_content_folder_keeps_its_old_url(tmp_path: Path,
+                                                                subdir: bool) -> None:
+    # Hugo served content/en/documents/cp.pdf at /documents/cp.pdf (the default language
+    # has no prefix); the import put it at /en/documents/cp.pdf, and its old URL was lost
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\ndefaultContentLanguage = "en"\n'
+                     f"defaultContentLanguageInSubdir = {'true' if subdir else 'false'}\n"
+                     '[languages.en]\ncontentDir = "content/en"\n'
+                     '[languages.de]\ncontentDir = "content/de"\n',
+        "content/en/posts/a.md": "---\ntitle: A\ndate: 2022-01-02T10:00:00Z\n---\nText.\n",
+        "content/en/documents/cp.pdf": "%PDF-1.4 en",
+        "content/de/documents/cp.pdf": "%PDF-1.4 de"})
+    assert "not imported" not in run.err
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    dist = tmp_path / "new/dist"
+    own = dist / ("en/documents/cp.pdf" if subdir else "documents/cp.pdf")
+    assert own.read_text() == "%PDF-1.4 en"
+    assert (dist / "de/documents/cp.pdf").read_text() == "%PDF-1.4 de"
+
+
 def test_a_bundle_at_its_content_path_is_not_copied_twice(tmp_path: Path) -> None:
     """Under Hugo's default URLs a bundle's page is at its content path, so its files are
     already published where Hugo served them: no second copy in static/ (the two copies

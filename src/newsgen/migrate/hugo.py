@@ -127,6 +127,9 @@ class HugoSite:
         placed: list[tuple[str, str | None]] = []  # bundles: (folder in the new site, old URL)
         for root, fixed in roots:
             into = "content/" + (f"{fixed}/" if fixed and len(roots) > 1 else "")
+            # a file beside the pages: where Hugo served it, below the language's prefix
+            # (none for the default language, unless in a folder of its own)
+            near = into if fixed is None or self.prefix(fixed) else "content/"
             inner = [r for r, _ in roots if r != root and r.is_relative_to(root)]
             files = [(p, rel) for p, rel in walk(root)
                      if not any(p.is_relative_to(r) for r in inner)]
@@ -147,7 +150,7 @@ class HugoSite:
                     if any(p.startswith("_") for p in parts):
                         skipped["files newsgen ignores (a name starting with _)"] += 1
                     else:
-                        copies.append((path, into + rel))
+                        copies.append((path, near + rel))
                     continue
                 if parts[-1].split(".")[0] == "_index":
                     self.list_page(path, root, rel, fixed)
