@@ -995,6 +995,27 @@ def test_a_file_in_a_languages_content_folder_keeps_its_old_url(tmp_path: Path,
     assert (dist / "de/documents/cp.pdf").read_text() == "%PDF-1.4 de"
 
 
+def test_the_themes_static_files_keep_their_old_urls(tmp_path: Path) -> None:
+    # Hugo serves themes/<theme>/static/ at the root, under the site's own static/: a
+    # real site kept 742 of its posts' images there, all lost by the import
+    png = (SITES / "jekyll-archive/images/bridge.png").read_bytes()
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\ntheme = "paper"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2022-01-02T10:00:00Z\n---\n"
+                              "![plot](/img/blog/plot.png)\n",
+        "themes/paper/static/img/blog/plot.png": png,
+        "themes/paper/static/css/site.css": "theme's",
+        "static/css/site.css": "site's",
+        "themes/paper/layouts/_default/single.html": "{{ .Content }}"})
+    assert "missing image" not in run.err and "is no file" not in run.err, run.err
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    dist = tmp_path / "new/dist"
+    assert (dist / "img/blog/plot.png").read_bytes() == png
+    assert (dist / "css/site.css").read_text() == "site's"  # the site's own wins
+    assert not (tmp_path / "new/static/_default").exists()
+
+
 def test_a_bundle_at_its_content_path_is_not_copied_twice(tmp_path: Path) -> None:
     """Under Hugo's default URLs a bundle's page is at its content path, so its files are
     already published where Hugo served them: no second copy in static/ (the two copies
@@ -1093,7 +1114,8 @@ def test_assets_images_are_served_and_missing_ones_warned(tmp_path: Path) -> Non
     assert (tmp_path / "new/static/images/x.png").read_bytes() == png
     warned = [w for w in run.warnings() if "image" in w]
     assert warned == ["content/posts/a.md:7: warning: image '/images/gone.png' is no file of "
-                      "the old site's static/, assets/ or content/"], run.err
+                      "the old site's static/, assets/, content/ or theme's static/: copy "
+                      "it into static/ at that path"], run.err
 
 
 @pytest.mark.parametrize(("config", "zone"), [

@@ -32,12 +32,14 @@ from newsgen.migrate.hugo_files import (
     feed_moves,
     read_config,
     table,
+    theme_static,
 )
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
 DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 THEME_DIRS = ("layouts", "themes", "archetypes", "assets", "data", "i18n", "resources")
+THEME_SKIPPED = "theme files (layouts, themes, assets, data)"
 _TOKENS = {"year": "{year}", "month": "{month}", "day": "{day}", "section": "{section}",
            "sectionslug": "{section}", "slugorcontentbasename": "{slug}",
            "slugorfilename": "{slug}", "contentbasename": "{slug}", "filename": "{slug}",
@@ -169,7 +171,7 @@ class HugoSite:
                         if is_index:
                             placed.append((into + folder, post.old_url))
         if theme := sum(1 for name in THEME_DIRS for _ in walk(self.src / name)):
-            skipped["theme files (layouts, themes, assets, data)"] += theme
+            skipped[THEME_SKIPPED] += theme
         if self.list_pages:
             n = len(self.list_pages)
             self.notes.warn(self.list_pages[0], None, "list page", f"{n} list page"
@@ -189,6 +191,10 @@ class HugoSite:
         self.feeds(posts)
         static = scalar_text(self.config.get("staticdir")) or "static"
         copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
+        copies += (themed := theme_static(self.src, self.config, copies))
+        if themed:  # (counted above among the theme's files)
+            skipped[THEME_SKIPPED] -= len(themed)
+            skipped += Counter()  # (none left: not said)
         copies += asset_images(self.src, copies)
         return self.build_plan(posts, copies, skipped)
 

@@ -14,6 +14,7 @@ from newsgen.migrate.common import (
     ImportRefused,
     Notes,
     load_data,
+    scalar_text,
     walk,
 )
 
@@ -115,6 +116,26 @@ def asset_images(src: Path, copies: list[tuple[Path, str]]) -> list[tuple[Path, 
     return [(path, f"static/{rel}") for path, rel in walk(src / "assets")
             if rel.lower().endswith(IMAGE_SUFFIXES) and f"static/{rel}" not in taken
             and not any(part.startswith((".", "_")) for part in rel.split("/"))]
+
+
+def theme_static(src: Path, config: dict[str, Any],
+                 copies: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The theme's `static/` files, copied to `static/` at the same path: Hugo serves them
+    at the site's root under the site's own (a post's images are often there). Of a list
+    of themes, the first wins; a theme that is a module (no folder) has none here."""
+    themes = config.get("theme")
+    names = [themes] if isinstance(themes, str) else [
+        t for t in themes if isinstance(t, str)] if isinstance(themes, list) else []
+    folder = src / (scalar_text(config.get("themesdir")) or "themes")
+    taken = {target for _, target in copies}
+    out: list[tuple[Path, str]] = []
+    for name in names:
+        for path, rel in walk(folder / name / "static"):
+            if f"static/{rel}" not in taken and not any(
+                    part.startswith(".") for part in rel.split("/")):
+                taken.add(f"static/{rel}")
+                out.append((path, f"static/{rel}"))
+    return out
 
 
 def feed_moves(name: str, default: str, others: list[str], in_subdir: bool,

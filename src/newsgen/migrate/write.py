@@ -197,7 +197,8 @@ class Writer:
                 at = before.find(path.rpartition("/")[2])
                 self.notes.warn(rel, line + before.count("\n", 0, at) if at >= 0
                                 else None, "missing image", f"image '{path}' is no file of "
-                                "the old site's static/, assets/ or content/")
+                                "the old site's static/, assets/, content/ or theme's "
+                                "static/: copy it into static/ at that path")
 
     def lead_image(self, post: Post, value: str | dict[str, str]) -> Any:
         """The lead image if newsgen will find it; else None, with a warning."""
