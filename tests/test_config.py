@@ -373,8 +373,8 @@ def test_a_value_given_by_an_alias_is_blamed_on_the_key_that_uses_it(tmp_path: P
 
 @pytest.mark.parametrize("given, said", [
     ("https://exa mple.org/", "has a space or a character that no host name has"),
-    ("https://x.org:abc/", "has a port that is not a number from 1 to 65535"),
-    ("https://x.org:99999/", "has a port that is not a number from 1 to 65535"),
+    ("https://x.org:abc/", "has a port that is not a number from 0 to 65535"),
+    ("https://x.org:99999/", "has a port that is not a number from 0 to 65535"),
     ("https://ann:secret@x.org/", "holds a user name or password, which every link would "
                                   "publish: leave it out")])
 def test_a_base_url_that_no_browser_opens_is_an_error(tmp_path: Path, given: str,

@@ -107,7 +107,7 @@ def test_an_address_with_a_bad_port_or_a_password_is_an_error(tmp_path: Path) ->
                                         image='"https://ann:secret@x.org/a.jpg"'),
     }) == [
         "content/general/a.md:5: error: related: 'https://x.org:abc/a' has a port that is not "
-        "a number from 1 to 65535",
+        "a number from 0 to 65535",
         "content/general/a.md:6: error: image: 'https://ann:secret@x.org/a.jpg' holds a user "
         "name or password, which every link would publish: leave it out"]
 

@@ -142,14 +142,12 @@ _NOT_IN_HOST = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]')
 
 def host_problem(parts: SplitResult) -> str | None:
     """What is wrong with the host part of an http(s) URL, said after the URL, or None:
-    a port that is no number from 1 to 65535, a user name or password (it would be
-    published with every link), a host with a space or a character no host has."""
+    a port that is no number up to 65535, a user name or password (it would be published
+    with every link), a host with a space or a character no host has."""
     try:
-        port = parts.port
+        parts.port  # noqa: B018 - read for the ValueError it raises
     except ValueError:
-        port = 0
-    if port == 0:
-        return "has a port that is not a number from 1 to 65535"
+        return "has a port that is not a number from 0 to 65535"
     if parts.username is not None or parts.password is not None:
         return "holds a user name or password, which every link would publish: leave it out"
     if _NOT_IN_HOST.search(parts.hostname or ""):
