@@ -92,6 +92,12 @@ def test_a_toml_date_where_text_goes_stays_as_written(tmp_path: Path) -> None:
     assert page.find("time")["datetime"] == "2024-12-18T10:30:00+05:00"
     ld = json.loads(page.find("script", type="application/ld+json").string)
     assert ld["dateModified"] == "2024-12-19T08:00:00+05:00"
+    # a text of many lines holding `date = …` is not the date's line: the date stands
+    (site / "content/general/a.md").write_text(
+        '+++\ntitle = "Multi"\nsummary = """\ndate = 1999-01-01\n"""\ndate = 2024-12-18\n'
+        'section = "General"\n+++\nB.\n')
+    out, _ = build(site)
+    assert soup(out / "general/a/index.html").find("time")["datetime"].startswith("2024-12-18")
 
 
 def test_expired_and_unpublished_articles_leave_the_site(tmp_path: Path) -> None:

@@ -187,17 +187,26 @@ class _Builder:
             raise self.half_character(line)
         if isinstance(value, str) and (problem := forbidden(value, where)) is not None:
             raise problem
-        if isinstance(value, datetime | date | time) and (written := self.written(line)):
+        if isinstance(value, datetime | date | time) and (written := self.written(line, value)):
             return YScalar(written, TIMESTAMP_TAG, True, where)
         return _scalar(value, where)
 
-    def written(self, line: int) -> str | None:
-        """A TOML date or time as line `line` writes it (`key = 2024-12-18T10:30:00Z`), as
-        YAML keeps it: Python's form (`+00:00`) would stand in a title rewritten."""
+    def written(self, line: int, value: object) -> str | None:
+        """A TOML date or time `value` as line `line` writes it (`key =
+        2024-12-18T10:30:00Z`), as YAML keeps it: Python's form (`+00:00`) would stand in a
+        title rewritten. Only when that text is the value: the line is found by its key,
+        which a text of many lines may hold too (`date = 1999-01-01` in a summary)."""
         pair = _TOML_PAIR.fullmatch(self.lines[line - 1]) if 0 < line <= len(
             self.lines) else None
         text = pair[2].partition("#")[0].strip() if pair else ""
-        return text if _TOML_MOMENT.fullmatch(text) else None
+        if not _TOML_MOMENT.fullmatch(text):
+            return None
+        import tomllib  # (only TOML has dates)
+
+        try:
+            return text if tomllib.loads(f"v = {text}")["v"] == value else None
+        except tomllib.TOMLDecodeError:
+            return None
 
     def half_character(self, after: int) -> YamlError:
         """A lone surrogate (`\\ud83d` without its pair), on the first line from `after`
