@@ -418,3 +418,34 @@ def test_a_slip_of_the_sites_own_template_is_said_there_not_in_the_theme(
                        "theme's home.html:13 passes level=): macro 'article_card' takes no "
                        "keyword argument 'level' (it takes article)"), said
     assert all(s.startswith("templates/macros.html:1: error: ") for s in said), said
+
+
+def test_an_endless_macro_is_not_blamed_on_a_template_that_includes_itself_and_ends(
+        tmp_path: Path) -> None:
+    # a partial that includes itself under a condition that ends took the blame (and the
+    # advice to extend the theme) for a macro of article.html that calls itself
+    said = errors(site(tmp_path, {
+        "partials/tree.html": "{% if depth is defined and depth < 2 %}\n<ul>{% set depth = "
+                              'depth + 1 %}{% include "partials/tree.html" %}</ul>\n'
+                              "{% endif %}\n",
+        "article.html": '{% extends "builtin/article.html" %}\n'
+                        "{% macro countdown(n) %}{{ countdown(n + 1) }}{% endmacro %}\n"
+                        "{% block content %}\n{{ super() }}\n{{ countdown(1) }}\n"
+                        "{% endblock %}\n"}))
+    assert len(said) == 1 and said[0].startswith("templates/article.html:2: error: "), said
+    assert said[0].endswith("templates extend, include or call each other without end (a "
+                            "template that extends or includes itself, or a macro that calls "
+                            "itself)")
+
+
+def test_the_macro_the_theme_calls_is_the_one_of_the_sites_macros_html(
+        tmp_path: Path) -> None:
+    # another of the site's templates defining a macro of that name took the blame
+    said = errors(site(tmp_path, {
+        "amp/card.html": "{# AMP #}\n\n{% macro article_card(article, level=2, lazy=true) %}"
+                         "<amp-card>{{ article.title }}</amp-card>{% endmacro %}\n",
+        "macros.html": "{% macro article_card(article) %}x{% endmacro %}\n"
+                       "{% macro pager(p) %}{% endmacro %}\n"
+                       "{% macro picture(image, lazy=true, sizes=none) %}{% endmacro %}\n"
+                       "{% macro held_mark(held) %}{% endmacro %}\n"}))
+    assert said and all(s.startswith("templates/macros.html:1: error: ") for s in said), said

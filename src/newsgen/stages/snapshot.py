@@ -87,7 +87,7 @@ def failure(exc: BaseException, name: str, env: Environment,
     theme passes to it (`article_card(article)` in templates/macros.html)."""
     path, line, via = located
     message = failure_message(exc, name, env)
-    if isinstance(exc, RecursionError) and (own := _names_itself(env)) is not None:
+    if isinstance(exc, RecursionError) and (own := _names_itself(env, exc)) is not None:
         return f"templates/{own[0]}", own[2], "", message
     found = _NO_KEYWORD.fullmatch(str(exc)) if isinstance(exc, TypeError) else None
     if found and path.startswith("(built-in theme)") and (
@@ -98,15 +98,16 @@ def failure(exc: BaseException, name: str, env: Environment,
 
 
 def _own_macro(env: Environment, macro: str) -> tuple[str, int] | None:
-    """Where the site's own templates define `macro`, when one does."""
+    """Where the site's own `macros.html` (the file the theme's templates import their
+    macros from) defines `macro`, when it does."""
     loader = env.loader
-    for name, source in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
-        if isinstance(source, tuple) and not name.startswith("builtin/") and source[1] and (
-                Path(source[1]).resolve().parent != _THEME) and macro in source[0]:
-            with contextlib.suppress(TemplateError):
-                for node in env.parse(source[0]).find_all(nodes.Macro):
-                    if node.name == macro:
-                        return f"templates/{name}", node.lineno
+    source = loader.sources.get("macros.html") if isinstance(loader, Snapshot) else None
+    if isinstance(source, tuple) and source[1] and (
+            Path(source[1]).resolve().parent != _THEME) and macro in source[0]:
+        with contextlib.suppress(TemplateError):
+            for node in env.parse(source[0]).find_all(nodes.Macro):
+                if node.name == macro:
+                    return "templates/macros.html", node.lineno
     return None
 
 
@@ -120,8 +121,11 @@ def failure_message(exc: BaseException, name: str, env: Environment | None = Non
     if isinstance(exc, TemplateError):
         return str(exc)
     if isinstance(exc, RecursionError):  # `{% extends "article.html" %}` in article.html
-        name, how, _ = (_names_itself(env) if env is not None else None) or (
-            name, "extends", 0)
+        own = _names_itself(env, exc) if env is not None else None
+        if own is None:  # (a macro that calls itself, or templates that name each other)
+            return ("templates extend, include or call each other without end (a template "
+                    "that extends or includes itself, or a macro that calls itself)")
+        name, how, _ = own
         advice = (f": to extend the theme's {name}, write {{% extends \"builtin/{name}\" %}}"
                   if how == "extends" and (_THEME / name).is_file() else f" ({name})")
         return ("templates extend, include or call each other without end (a template "
@@ -149,12 +153,18 @@ def macro_arguments(env: Environment, macro: str) -> list[str] | None:
     return list(agreed.pop()) if len(agreed) == 1 else None
 
 
-def _names_itself(env: Environment) -> tuple[str, str, int] | None:
-    """The first of the site's own templates that extends or includes itself, which, and
-    on what line."""
+def _names_itself(env: Environment, exc: BaseException) -> tuple[str, str, int] | None:
+    """The first of the site's own templates that extends or includes itself and that the
+    endless recursion `exc` ran through, which, and on what line (a template that includes
+    itself under a condition that ends is no cause)."""
+    ran: set[str] = set()
+    tb = exc.__traceback__
+    while tb is not None:
+        ran.add(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
     loader = env.loader
     for name, found in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
-        if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] and (
+        if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] in ran and (
                 Path(found[1]).resolve().parent != _THEME):
             with contextlib.suppress(TemplateError):
                 for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
