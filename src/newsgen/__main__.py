@@ -11,16 +11,17 @@ def run() -> NoReturn:
     then, and what it printed is flushed here. Ctrl-C or SIGTERM while newsgen is still
     starting ends it as quietly as during a build."""
     argv = sys.argv[1:]
-    from newsgen.signals import Terminated, stop_on_sigterm
+    from newsgen.signals import stop_on_sigterm
 
     stop_on_sigterm()
     try:
         from newsgen.cli import main
-    except KeyboardInterrupt as stop:
-        terminated = isinstance(stop, Terminated)
-        print(f"newsgen: {'stopped by SIGTERM' if terminated else 'interrupted'}",
-              file=sys.stderr)
-        raise SystemExit(143 if terminated else 130) from None
+    except KeyboardInterrupt as stop:  # (nothing written yet: said as during a build)
+        from newsgen.output.interrupt import stopped
+
+        message, code = stopped(stop)
+        print(message, file=sys.stderr)
+        raise SystemExit(code) from None
     code = main(argv)
     if argv[:1] in (["build"], ["check"]):
         sys.stdout.flush()

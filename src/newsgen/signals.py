@@ -48,6 +48,14 @@ def unblock(held: bool) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
 
 
+def drop_pending() -> None:
+    """Forget a Ctrl-C or SIGTERM that came while they were held back (in the main thread,
+    which holds them back)."""
+    if can_hold():
+        for signum in STOPS & signal.sigpending():
+            signal.sigtimedwait({signum}, 0)
+
+
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
     held = can_hold()
@@ -58,5 +66,5 @@ def interrupts_held() -> Iterator[None]:
         unblock(held)
 
 
-__all__ = ["STOPS", "Terminated", "block", "can_hold", "interrupts_held", "stop_on_sigterm",
-           "unblock"]
+__all__ = ["STOPS", "Terminated", "block", "can_hold", "drop_pending", "interrupts_held",
+           "stop_on_sigterm", "unblock"]

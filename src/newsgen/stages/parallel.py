@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from newsgen.errors import Reporter
 from newsgen.parse.markup import Body, Converter
-from newsgen.signals import STOPS, block, can_hold, interrupts_held, unblock
+from newsgen.signals import STOPS, block, can_hold, drop_pending, interrupts_held, unblock
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Recipe, Renderer, TemplateFailure
 
@@ -186,9 +186,12 @@ def _kill(pool: Any) -> None:
     that nobody reads any more: the build hung there (3 Ctrl-Cs in 165 while rendering).
     A killed worker may keep that lock, so the pool's own cleanup, which would wait for
     it when the process ends, is cancelled: the process ends at once (newsgen.__main__).
-    A second Ctrl-C waits until the workers are reaped (it cut this short: zombies)."""
+    A second Ctrl-C waits until the workers are reaped (it cut this short: zombies), and is
+    then dropped: it only repeats the stop under way, and raised here, it was raised in
+    a generator being closed, a traceback printed ("Exception ignored in …")."""
     with interrupts_held():
         _stop(pool)
+        drop_pending()
 
 
 def _stop(pool: Any) -> None:
