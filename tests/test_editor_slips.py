@@ -358,8 +358,18 @@ def test_raw_html_never_closed_is_said_on_its_line(tmp_path: Path) -> None:
         "content/general/a.md:9: warning: <div> opened on this line is never closed: Markdown "
         "reads the rest of the body as raw HTML, so its headings, lists, links and emphasis "
         "are shown as typed; close it with </div>"]
-    # closed, in a code fence, or with nothing after it: no word
-    for fine in ("<div>\n\n## H\n\n</div>\n", "```\n<div>\n```\n\n## H\n", "Text\n\n<p>last\n"):
+    # its only end tag in a code fence (read first): never closed
+    (site / "content/general/a.md").write_text(article("A", body="<div>\n\n```\n</div>\n"
+                                                                   "```\n\n## Lost\n"))
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert [w.split(": warning: ")[0] for w in run.warnings() if "a.md" in w] == [
+        "content/general/a.md:7"], run.err
+    # closed, in a code fence (also one in a list item), in a comment, or with nothing
+    # after it: no word
+    for fine in ("<div>\n\n## H\n\n</div>\n", "```\n<div>\n```\n\n## H\n", "Text\n\n<p>last\n",
+                 "<!--\n<aside>\nold\n-->\n\n## H\n", "- a\n\n  ```\n  <div>\n  ```\n\n## H\n",
+                 "```\n<div>\n```\n\n- b\n\n  ```\n  x\n  ```\n\n## H\n",
+                 "<?php\n<div>\n?>\n\n## H\n"):
         (site / "content/general/a.md").write_text(article("A", body=fine))
         run = newsgen("build", "-s", site, "--now", NOW)
         assert run.code == 0 and not [w for w in run.warnings() if "a.md" in w], run.err

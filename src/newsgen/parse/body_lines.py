@@ -53,27 +53,45 @@ UNCLOSED_HTML = ("<{tag}> opened on this line is never closed: Markdown reads th
 def unclosed_html(text: str) -> tuple[int, str] | None:
     """The line (from 0) and the name of the first element of raw HTML that starts a line
     and is never closed: Markdown takes everything after it for the element's HTML (as it
-    reads a block: to the end tag that closes it, counting the same element within)."""
-    fences: list[tuple[int, int]] | None = None
+    reads a block: to the end tag that closes it, counting the same element within).
+    Comments and code fences are not HTML; a body whose fences are not all of the plain
+    form (or one never closed) is not judged, rather than judged wrong."""
+    masked = _NOT_HTML.sub(_blank, text)
+    if _FENCE_LIKE.search(text):
+        fences = _fences(text)
+        if not fences or len(_FENCE.findall(text)) != 2 * len(fences):
+            return None
+        for begin, end in fences:
+            masked = masked[:begin] + _blank_text(masked[begin:end]) + masked[end:]
     done = 0  # where the last raw block ended
-    for found in _BLOCK_START.finditer(text):
+    for found in _BLOCK_START.finditer(masked):
         tag = found[1].lower()
         if found.start() < done or tag not in _BLOCKS:
             continue
         depth = 0
-        for mark in _TAG.finditer(text, found.start()):
+        for mark in _TAG.finditer(masked, found.start()):
             if mark[2].lower() == tag and not mark[3]:
                 depth += -1 if mark[1] else 1
                 if depth == 0:
                     done = mark.end()
                     break
-        if depth > 0 and _MORE.search(text, found.end()):  # (with Markdown after it)
-            fences = _fences(text) if fences is None else fences
-            at = bisect.bisect_right(fences, (found.start(), len(text))) - 1
-            if at < 0 or found.start() >= fences[at][1]:  # (in a code fence it is code)
-                return text.count("\n", 0, found.start()), tag
-            done = found.end()
+        if depth > 0 and _MORE.search(masked, found.end()):  # (with Markdown after it)
+            return text.count("\n", 0, found.start()), tag
+        done = max(done, found.end())
     return None
+
+
+# What looks like a tag but is none: a comment, a processing instruction, CDATA
+_NOT_HTML = re.compile(r"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.S)
+
+
+def _blank_text(text: str) -> str:
+    """`text` as spaces, its line breaks kept (every offset stays where it was)."""
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return _blank_text(match[0])
 
 
 # Control characters that would reach the HTML as they are (an HTML parse error, shown as
