@@ -255,8 +255,8 @@ def test_a_file_that_is_not_utf8_gets_its_line_and_the_likely_encoding(
 
 def test_a_short_legacy_text_is_guessed_as_a_language_of_the_site(tmp_path: Path) -> None:
     """A short Russian text in Windows-1251 reads as well in Windows-1250 (as Romanian) to
-    the detector: on a Russian site the Russian reading wins. One word (which the detector
-    read as Chinese) is named by its Cyrillic letters."""
+    the detector: on a Russian site the Russian reading wins. A few bytes that only read
+    as Chinese, on a site without Chinese, are named by their Cyrillic letters."""
     site = write_site(tmp_path / "site", {
         "newsgen.yaml": "language: ru\n",
         "content/general/a.md": "---\ntitle: Привет\ndate: 2024-12-01\nsection: General\n"
@@ -724,3 +724,18 @@ def test_a_far_date_warns_in_the_same_run_as_the_errors_of_its_file(tmp_path: Pa
         "article waits until then; checks.far_future_days is 365)",
         "content/general/wip.md:3: warning: date: 2030-12-01 is 5 years ahead: a typo? (a "
         "draft; checks.far_future_days is 365)"]
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Ελληνικά νέα σήμερα", "cp1253"), ("Żółć gęślą jaźń", "cp1250"),
+    ("Öýüňize hoş geldiňiz", "cp1250"), ("مرحبا بالعالم اليوم", "cp1256"),
+    ("Tere tulemast, õpetaja ütles", "cp1257")])
+def test_other_scripts_are_not_named_as_a_cyrillic_page(tmp_path: Path, text: str,
+                                                         encoding: str) -> None:
+    # almost every byte from 0xC0 up is a Cyrillic letter in Windows-1251: Greek, Polish,
+    # Turkmen and Estonian were named Windows-1251, Arabic KOI8-R
+    site = write_site(tmp_path / "site", {
+        "content/general/a.md": f"---\ndate: 2024-12-18\nsection: General\ntitle: {text}\n"
+                                "---\nb\n".encode(encoding)})
+    [error] = newsgen("check", "-s", site, "--now", NOW).errors()
+    assert not any(page in error for page in ("Windows-1251", "KOI8-R", "DOS 866")), error

@@ -72,23 +72,39 @@ _OTHER_SCRIPTS = {"Greek", "Hebrew", "Arabic", "Persian", "Urdu", "Thai", "Armen
                   "Georgian", *_CJK}
 
 
+# Each Cyrillic code page's capital and small letters, by byte (Russian, and Ukrainian's
+# Ґ Є І Ї where the page has them)
+_CYRILLIC_PAGES = {
+    "Windows-1251": (frozenset(range(0xC0, 0xE0)) | {0xA5, 0xA8, 0xAA, 0xAF, 0xB2},
+                     frozenset(range(0xE0, 0x100)) | {0xB3, 0xB4, 0xB8, 0xBA, 0xBF}),
+    "KOI8-R": (frozenset(range(0xE0, 0x100)) | {0xB3}, frozenset(range(0xC0, 0xE0)) | {0xA3}),
+    "DOS 866": (frozenset(range(0x80, 0xA0)) | {0xF0},
+                frozenset(range(0xA0, 0xB0)) | frozenset(range(0xE0, 0xF0)) | {0xF1}),
+}
+
+
 def _cyrillic(data: bytes) -> str | None:
-    """The Cyrillic code page of text whose bytes beyond ASCII make whole words that read
-    as Cyrillic letters: Windows-1251 (its small letters from 0xE0 up), KOI8-R (from 0xC0
-    to 0xDF) or DOS 866. A title of two words is too short for charset-normalizer, which
-    names Windows-1250 (or a Japanese page) for `Новости дня`."""
-    runs = re.findall(rb"[\x80-\xff]+", data)
-    if not runs or b"\x00" in data or sum(len(r) >= 3 for r in runs) * 2 < len(runs):
-        return None  # (accents among Latin letters, not words)
-    high = b"".join(runs)
-    for page in ("cp1251", "cp866"):
-        text = high.decode(page, errors="replace")
-        if sum("\u0400" <= c <= "\u04ff" for c in text) >= 0.9 * len(text):
-            if page == "cp866":
-                return "DOS 866"
-            small = sum(b >= 0xE0 for b in high)  # Windows-1251's; KOI8-R's capitals
-            return "Windows-1251" if small * 2 >= len(high) else "KOI8-R"
-    return None
+    """The Cyrillic code page of text whose bytes beyond ASCII make whole words (no ASCII
+    letter beside them, as in Latin scripts' words) that read as words in it: a capital
+    then small letters, or capitals alone; of the pages they read in, the one with the
+    most small letters. A title of two words is too short for charset-normalizer, which
+    names Windows-1250 (or a Japanese page) for `Новости дня`; Greek words (an accented
+    vowel among small letters) and Arabic ones read as no page's."""
+    if b"\x00" in data:
+        return None
+    runs = [m.span() for m in re.finditer(rb"[\x80-\xff]+", data)]
+    words = [data[a:b] for a, b in runs if not (a and data[a - 1:a].isalpha()) and not (
+        b < len(data) and data[b:b + 1].isalpha())]
+    if sum(map(len, words)) < 6 or len(words) * 5 < len(runs) * 4:
+        return None  # (`Żółć` alone, a Polish word in Windows-1250, reads as a Russian one)
+    best: tuple[float, str] | None = None
+    for name, (capital, small) in _CYRILLIC_PAGES.items():
+        fits = sum(all(c in small for c in w[1:]) and w[0] in capital | small
+                   or all(c in capital for c in w) for w in words)
+        if fits >= 0.9 * len(words):
+            share = sum(c in small for w in words for c in w) / sum(map(len, words))
+            best = max(best or (share, name), (share, name))
+    return best[1] if best else None
 
 
 # A Mac code page and the Windows one of the same script
