@@ -131,9 +131,24 @@ class DevServer:
     def serve_in_background(self) -> threading.Thread:
         return self.live.serve_in_background()
 
-    def close(self) -> None:
+    def close(self, *, busy: bool = False) -> None:
+        """Stop telling pages, and remove the server's folder. `busy`: a rebuild still
+        writes into it, until this process ends in a moment; removed in place, the folder
+        got new files from it while it was removed, and stayed (under load, 1 stop in
+        80). So it is moved away at once, and removed by a child while this one ends."""
         self.live.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        gone = self.workdir
+        if busy:
+            with contextlib.suppress(OSError):
+                os.replace(self.workdir, f"{self.workdir}-gone")
+                gone = Path(f"{self.workdir}-gone")
+        if busy and hasattr(os, "fork") and os.fork() == 0:
+            try:
+                shutil.rmtree(gone, ignore_errors=True)
+            finally:
+                os._exit(0)
+        elif not busy or not hasattr(os, "fork"):
+            shutil.rmtree(gone, ignore_errors=True)
 
 
 def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_browser: bool,
@@ -187,7 +202,7 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
         # server's folder goes, and the process ends at once, before the rebuild writes
         # into it again.
         busy = watcher is not None and not watcher.stop(wait=1)
-        dev.close()
+        dev.close(busy=busy)
         if busy:
             sys.stderr.flush()
             os._exit(0)
