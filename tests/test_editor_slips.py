@@ -373,3 +373,12 @@ def test_raw_html_never_closed_is_said_on_its_line(tmp_path: Path) -> None:
         (site / "content/general/a.md").write_text(article("A", body=fine))
         run = newsgen("build", "-s", site, "--now", NOW)
         assert run.code == 0 and not [w for w in run.warnings() if "a.md" in w], run.err
+
+
+@pytest.mark.parametrize("before", ["```\n<!-- a comment\n```\n", "Use `<!--` to open one.\n"])
+def test_a_comment_opener_that_is_none_hides_no_unclosed_html(before: str) -> None:
+    # a `<!--` in a fence or in inline code switched the check off for the rest
+    from newsgen.parse.body_lines import unclosed_html
+
+    body = before + '\n<div class="box">\n\n## Later heading\n'
+    assert unclosed_html(body) == (body[:body.index("<div")].count("\n"), "div")

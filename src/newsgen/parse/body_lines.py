@@ -54,44 +54,48 @@ def unclosed_html(text: str) -> tuple[int, str] | None:
     """The line (from 0) and the name of the first element of raw HTML that starts a line
     and is never closed: Markdown takes everything after it for the element's HTML (as it
     reads a block: to the end tag that closes it, counting the same element within).
-    Comments and code fences are not HTML; a body whose fences are not all of the plain
-    form (or one never closed) is not judged, rather than judged wrong."""
-    masked = _NOT_HTML.sub(_blank, text)
+    Code fences are not HTML, nor comments that start a line (`<?php`…); a body whose fences are not
+    all of the plain form (or one never closed) is not judged, rather than judged wrong.
+    Each element's tags are matched once, in one pass (a body of 20,000 unclosed `<p>`
+    took 42 s when each looked for its end to the end of the body)."""
+    masked = text
     if _FENCE_LIKE.search(text):
         fences = _fences(text)
         if not fences or len(_FENCE.findall(text)) != 2 * len(fences):
             return None
         for begin, end in fences:
             masked = masked[:begin] + _blank_text(masked[begin:end]) + masked[end:]
+    masked = _COMMENT.sub(lambda m: _blank_text(m[0]), masked)
+    closes: dict[int, int] = {}  # an element's start tag -> the end of the tag closing it
+    opened: dict[str, list[int]] = {}
+    for mark in _TAG.finditer(masked):
+        tag = mark[2].lower()
+        if tag in _BLOCKS and not mark[3]:
+            if not mark[1]:
+                opened.setdefault(tag, []).append(mark.start())
+            elif opened.get(tag):
+                closes[opened[tag].pop()] = mark.end()
     done = 0  # where the last raw block ended
     for found in _BLOCK_START.finditer(masked):
-        tag = found[1].lower()
-        if found.start() < done or tag not in _BLOCKS:
+        if found.start() < done or found[1].lower() not in _BLOCKS:
             continue
-        depth = 0
-        for mark in _TAG.finditer(masked, found.start()):
-            if mark[2].lower() == tag and not mark[3]:
-                depth += -1 if mark[1] else 1
-                if depth == 0:
-                    done = mark.end()
-                    break
-        if depth > 0 and _MORE.search(masked, found.end()):  # (with Markdown after it)
-            return text.count("\n", 0, found.start()), tag
-        done = max(done, found.end())
+        start = found.start() + found[0].index("<")
+        if start in closes:
+            done = closes[start]
+        elif _MORE.search(masked, found.end()):  # (with Markdown after it)
+            return text.count("\n", 0, found.start()), found[1].lower()
     return None
 
 
-# What looks like a tag but is none: a comment, a processing instruction, CDATA
-_NOT_HTML = re.compile(r"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.S)
+# A comment (or a processing instruction, CDATA) that starts a line, to its end (or the
+# body's, which it then takes)
+_COMMENT = re.compile(r"^ {0,3}(?:<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z))",
+                      re.M | re.S)
 
 
 def _blank_text(text: str) -> str:
     """`text` as spaces, its line breaks kept (every offset stays where it was)."""
     return re.sub(r"[^\n]", " ", text)
-
-
-def _blank(match: re.Match[str]) -> str:
-    return _blank_text(match[0])
 
 
 # Control characters that would reach the HTML as they are (an HTML parse error, shown as
