@@ -98,6 +98,12 @@ def test_a_toml_date_where_text_goes_stays_as_written(tmp_path: Path) -> None:
         'section = "General"\n+++\nB.\n')
     out, _ = build(site)
     assert soup(out / "general/a/index.html").find("time")["datetime"].startswith("2024-12-18")
+    # ... nor one that is the same instant, written with another offset
+    (site / "content/general/a.md").write_text(
+        '+++\nsummary = """\ntitle = 2024-01-01T15:00:00+05:00\n"""\n'
+        'title = 2024-01-01T10:00:00Z\ndate = 2024-12-18\nsection = "General"\n+++\nB.\n')
+    out, _ = build(site)
+    assert soup(out / "general/a/index.html").h1.get_text() != "2024-01-01T15:00:00+05:00"
 
 
 def test_expired_and_unpublished_articles_leave_the_site(tmp_path: Path) -> None:

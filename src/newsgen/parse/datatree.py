@@ -204,9 +204,11 @@ class _Builder:
         import tomllib  # (only TOML has dates)
 
         try:
-            return text if tomllib.loads(f"v = {text}")["v"] == value else None
+            found = tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError:
             return None
+        # (equal instants are equal in Python: 15:00+05:00 is 10:00Z; their forms are not)
+        return text if found == value and str(found) == str(value) else None
 
     def half_character(self, after: int) -> YamlError:
         """A lone surrogate (`\\ud83d` without its pair), on the first line from `after`
