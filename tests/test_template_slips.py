@@ -449,3 +449,33 @@ def test_the_macro_the_theme_calls_is_the_one_of_the_sites_macros_html(
                        "{% macro picture(image, lazy=true, sizes=none) %}{% endmacro %}\n"
                        "{% macro held_mark(held) %}{% endmacro %}\n"}))
     assert said and all(s.startswith("templates/macros.html:1: error: ") for s in said), said
+
+
+def test_endless_recursion_is_said_where_the_site_can_cut_it(tmp_path: Path) -> None:
+    # a partial that includes itself and ends took the blame for the macro it calls; a loop
+    # through the theme's article.html was said at the theme's line
+    said = errors(site(tmp_path, {
+        "menu.html": '{% import "mymacros.html" as mm %}\n{% if depth is not defined %}'
+                     "{% set depth = 0 %}{% endif %}\n{{ mm.link(depth) }}\n"
+                     "{% if depth < 2 %}{% set depth = depth + 1 %}"
+                     '{% include "menu.html" %}{% endif %}\n',
+        "mymacros.html": "{% macro link(n) %}\n{{ link(n + 1) }}\n{% endmacro %}\n",
+        "article.html": '{% extends "builtin/article.html" %}\n{% block content %}'
+                        '{{ super() }}{% include "menu.html" %}{% endblock %}\n'}))
+    assert len(said) == 1 and said[0].startswith("templates/mymacros.html:2: error: "), said
+    said = errors(site(tmp_path / "2", {
+        "read_also.html": '<aside>\n{% include "article.html" %}\n</aside>\n'}))
+    assert len(said) == 1 and said[0].startswith("templates/read_also.html:2: error: "), said
+
+
+def test_a_macro_that_macros_html_hands_on_is_said_where_it_is_defined(
+        tmp_path: Path) -> None:
+    said = errors(site(tmp_path, {
+        "macros.html": '{% from "builtin/macros.html" import picture, held_mark, pager %}\n'
+                       '{% import "cards.html" as cards %}\n{% set picture = picture %}'
+                       "{% set held_mark = held_mark %}{% set pager = pager %}\n"
+                       "{% set article_card = cards.article_card %}\n",
+        "cards.html": "{# cards #}\n{% macro article_card(article) %}<div>{{ article.title }}"
+                      "</div>{% endmacro %}\n",
+        "amp.html": "{% macro article_card(article, level=2) %}x{% endmacro %}\n"}))
+    assert said and all(s.startswith("templates/cards.html:2: error: ") for s in said), said

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,8 @@ def failure(exc: BaseException, name: str, env: Environment,
     theme passes to it (`article_card(article)` in templates/macros.html)."""
     path, line, via = located
     message = failure_message(exc, name, env)
-    if isinstance(exc, RecursionError) and (own := _names_itself(env, exc)) is not None:
+    if isinstance(exc, RecursionError) and (own := _names_itself(env, exc) or _looped(
+            env, exc)) is not None:
         return f"templates/{own[0]}", own[2], "", message
     found = _NO_KEYWORD.fullmatch(str(exc)) if isinstance(exc, TypeError) else None
     if found and path.startswith("(built-in theme)") and (
@@ -98,17 +100,41 @@ def failure(exc: BaseException, name: str, env: Environment,
 
 
 def _own_macro(env: Environment, macro: str) -> tuple[str, int] | None:
-    """Where the site's own `macros.html` (the file the theme's templates import their
-    macros from) defines `macro`, when it does."""
-    loader = env.loader
-    source = loader.sources.get("macros.html") if isinstance(loader, Snapshot) else None
-    if isinstance(source, tuple) and source[1] and (
-            Path(source[1]).resolve().parent != _THEME) and macro in source[0]:
+    """Where the site's own templates define `macro`: in `macros.html`, the file the
+    theme's templates import their macros from, or else in the one template that does
+    (one that `macros.html` hands on: `{% set article_card = cards.article_card %}`)."""
+    own = {name: found for name, found in _definitions(env, macro).items()
+           if not name.startswith("builtin/")}
+    if "macros.html" not in own and len(own) > 1:  # the one that macros.html imports
+        source = env.loader.sources.get("macros.html") if isinstance(
+            env.loader, Snapshot) else None
         with contextlib.suppress(TemplateError):
-            for node in env.parse(source[0]).find_all(nodes.Macro):
-                if node.name == macro:
-                    return "templates/macros.html", node.lineno
-    return None
+            imported = {named.value for node in env.parse(source[0]).find_all(
+                (nodes.Import, nodes.FromImport)) if isinstance(
+                    named := getattr(node, "template", None), nodes.Const)
+            } if isinstance(source, tuple) else set()
+            own = {name: found for name, found in own.items() if name in imported}
+    name = "macros.html" if "macros.html" in own else next(iter(own)) if len(own) == 1 else None
+    return (f"templates/{name}", own[name][0][0]) if name else None
+
+
+def _definitions(env: Environment, macro: str) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """The templates that define a macro named `macro` (the theme's as `builtin/…`; a
+    site's own file that replaces one of the theme's under its own name), with each
+    definition's line and arguments."""
+    loader = env.loader
+    out: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for name, source in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
+        if isinstance(source, tuple) and macro in source[0]:
+            if not name.startswith("builtin/") and source[1] and (
+                    Path(source[1]).resolve().parent == _THEME):
+                continue  # (the theme's file under its own name: a site without one)
+            with contextlib.suppress(TemplateError):
+                found = [(node.lineno, tuple(arg.name for arg in node.args)) for node in
+                         env.parse(source[0]).find_all(nodes.Macro) if node.name == macro]
+                if found:
+                    out[name] = found
+    return out
 
 
 def failure_message(exc: BaseException, name: str, env: Environment | None = None) -> str:
@@ -141,35 +167,55 @@ def macro_arguments(env: Environment, macro: str) -> list[str] | None:
     that name gives it the same (None otherwise: which one was called is not known); the
     theme's count only when the site's own templates define none (a site's macros.html
     replaces the theme's)."""
-    loader = env.loader
+    defined = _definitions(env, macro)
+    if "macros.html" in defined and len(defined["macros.html"]) == 1:  # (the one imported)
+        return list(defined["macros.html"][0][1])
     found: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
-    for name, source in loader.sources.items() if isinstance(loader, Snapshot) else ():
-        if isinstance(source, tuple) and macro in source[0]:
-            with contextlib.suppress(TemplateError):
-                found[name.startswith("builtin/")].update(
-                    tuple(arg.name for arg in node.args) for node in
-                    env.parse(source[0]).find_all(nodes.Macro) if node.name == macro)
+    for name, definitions in defined.items():
+        found[name.startswith("builtin/")].update(args for _, args in definitions)
     agreed = found[False] or found[True]
     return list(agreed.pop()) if len(agreed) == 1 else None
 
 
-def _names_itself(env: Environment, exc: BaseException) -> tuple[str, str, int] | None:
-    """The first of the site's own templates that extends or includes itself and that the
-    endless recursion `exc` ran through, which, and on what line (a template that includes
-    itself under a condition that ends is no cause)."""
-    ran: set[str] = set()
+def _looped(env: Environment, exc: BaseException) -> tuple[str, str, int] | None:
+    """The line of the site's own templates that the endless recursion `exc` ran through
+    most often (the first of equals): where the loop can be cut, also when it runs
+    through the theme's templates (a site's read_also.html including article.html)."""
+    loader = env.loader
+    own = {found[1]: name for name, found in loader.sources.items()
+           if isinstance(found, tuple) and found[1] and not name.startswith("builtin/")
+           and Path(found[1]).resolve().parent != _THEME} if isinstance(loader, Snapshot) else {}
+    ran: Counter[tuple[str, int]] = Counter()
     tb = exc.__traceback__
     while tb is not None:
-        ran.add(tb.tb_frame.f_code.co_filename)
+        if tb.tb_frame.f_code.co_filename in own:
+            ran[(tb.tb_frame.f_code.co_filename, tb.tb_lineno)] += 1
+        tb = tb.tb_next
+    if not ran or max(ran.values()) < 2:
+        return None
+    (filename, line), _ = ran.most_common(1)[0]
+    return own[filename], "", line
+
+
+def _names_itself(env: Environment, exc: BaseException) -> tuple[str, str, int] | None:
+    """The first of the site's own templates that extends or includes itself on a line
+    that the endless recursion `exc` ran through again and again, which, and on what line
+    (one that includes itself under a condition that ends is no cause, also when the
+    recursion of a macro it calls runs through it)."""
+    ran: Counter[tuple[str, int]] = Counter()
+    tb = exc.__traceback__
+    while tb is not None:
+        ran[(tb.tb_frame.f_code.co_filename, tb.tb_lineno)] += 1
         tb = tb.tb_next
     loader = env.loader
     for name, found in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
-        if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] in ran and (
+        if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] and (
                 Path(found[1]).resolve().parent != _THEME):
             with contextlib.suppress(TemplateError):
                 for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
                     named = getattr(node, "template", None)
-                    if isinstance(named, nodes.Const) and named.value == name:
+                    if isinstance(named, nodes.Const) and named.value == name and (
+                            ran[(found[1], node.lineno)] > 1 or isinstance(node, nodes.Extends)):
                         return (name, "extends" if isinstance(node, nodes.Extends)
                                 else "includes", node.lineno)
     return None
