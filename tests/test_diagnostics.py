@@ -729,11 +729,13 @@ def test_a_far_date_warns_in_the_same_run_as_the_errors_of_its_file(tmp_path: Pa
 @pytest.mark.parametrize(("text", "encoding"), [
     ("Ελληνικά νέα σήμερα", "cp1253"), ("Żółć gęślą jaźń", "cp1250"),
     ("Öýüňize hoş geldiňiz", "cp1250"), ("مرحبا بالعالم اليوم", "cp1256"),
-    ("Tere tulemast, õpetaja ütles", "cp1257")])
+    ("Tere tulemast, õpetaja ütles", "cp1257"), ("ΕΛΛΗΝΙΚΑ ΝΕΑ ΣΗΜΕΡΑ", "cp1253"),
+    ("שלום עולם חדשות", "cp1255"), ("שלום עולם חדשות", "iso8859_8")])
 def test_other_scripts_are_not_named_as_a_cyrillic_page(tmp_path: Path, text: str,
                                                          encoding: str) -> None:
     # almost every byte from 0xC0 up is a Cyrillic letter in Windows-1251: Greek, Polish,
-    # Turkmen and Estonian were named Windows-1251, Arabic KOI8-R
+    # Turkmen and Estonian were named Windows-1251, Arabic KOI8-R; then Hebrew (no capitals)
+    # Windows-1251, and Greek capitals KOI8-R
     site = write_site(tmp_path / "site", {
         "content/general/a.md": f"---\ndate: 2024-12-18\nsection: General\ntitle: {text}\n"
                                 "---\nb\n".encode(encoding)})

@@ -72,24 +72,21 @@ _OTHER_SCRIPTS = {"Greek", "Hebrew", "Arabic", "Persian", "Urdu", "Thai", "Armen
                   "Georgian", *_CJK}
 
 
-# Each Cyrillic code page's capital and small letters, by byte (Russian, and Ukrainian's
-# Ґ Є І Ї where the page has them)
-_CYRILLIC_PAGES = {
-    "Windows-1251": (frozenset(range(0xC0, 0xE0)) | {0xA5, 0xA8, 0xAA, 0xAF, 0xB2},
-                     frozenset(range(0xE0, 0x100)) | {0xB3, 0xB4, 0xB8, 0xBA, 0xBF}),
-    "KOI8-R": (frozenset(range(0xE0, 0x100)) | {0xB3}, frozenset(range(0xC0, 0xE0)) | {0xA3}),
-    "DOS 866": (frozenset(range(0x80, 0xA0)) | {0xF0},
-                frozenset(range(0xA0, 0xB0)) | frozenset(range(0xE0, 0xF0)) | {0xF1}),
-}
+# The Cyrillic code pages (Python's codec names), and the letters most written in
+# Russian, Ukrainian and Bulgarian (о е а и н т с р в л, і): two thirds of a text's letters
+_CYRILLIC_PAGES = {"Windows-1251": "cp1251", "KOI8-R": "koi8_r", "DOS 866": "cp866"}
+_COMMON = frozenset("оеаинтсрвлі")
 
 
 def _cyrillic(data: bytes) -> str | None:
     """The Cyrillic code page of text whose bytes beyond ASCII make whole words (no ASCII
-    letter beside them, as in Latin scripts' words) that read as words in it: a capital
-    then small letters, or capitals alone; of the pages they read in, the one with the
-    most small letters. A title of two words is too short for charset-normalizer, which
-    names Windows-1250 (or a Japanese page) for `Новости дня`; Greek words (an accented
-    vowel among small letters) and Arabic ones read as no page's."""
+    letter beside them, as in Latin scripts' words) that read as Cyrillic words in it (a
+    capital then small letters, or capitals alone) made mostly of the most written
+    letters, one of them at least a capital then small letters; of the pages they read
+    in, the one where most are. A title of two words is
+    too short for charset-normalizer, which names Windows-1250 (or a Japanese page) for
+    `Новости дня`. Greek, Hebrew or Arabic words read as another page's Cyrillic letters,
+    but not as such words."""
     if b"\x00" in data:
         return None
     runs = [m.span() for m in re.finditer(rb"[\x80-\xff]+", data)]
@@ -98,13 +95,21 @@ def _cyrillic(data: bytes) -> str | None:
     if sum(map(len, words)) < 6 or len(words) * 5 < len(runs) * 4:
         return None  # (`Żółć` alone, a Polish word in Windows-1250, reads as a Russian one)
     best: tuple[float, str] | None = None
-    for name, (capital, small) in _CYRILLIC_PAGES.items():
-        fits = sum(all(c in small for c in w[1:]) and w[0] in capital | small
-                   or all(c in capital for c in w) for w in words)
-        if fits >= 0.9 * len(words):
-            share = sum(c in small for w in words for c in w) / sum(map(len, words))
+    for name, codec in _CYRILLIC_PAGES.items():
+        read = [w.decode(codec, "replace") for w in words]
+        if sum(_cyrillic_word(w) for w in read) < 0.9 * len(read) or not any(
+                len(w) > 1 and w.istitle() for w in read):  # (no case: Hebrew; capitals
+            continue  # alone: Greek ones read as Cyrillic, and cannot tell the pages apart)
+        letters = "".join(read).lower()
+        share = sum(c in _COMMON for c in letters) / len(letters)
+        if share >= 0.4:
             best = max(best or (share, name), (share, name))
     return best[1] if best else None
+
+
+def _cyrillic_word(word: str) -> bool:
+    return all("\u0400" <= c <= "\u04ff" for c in word) and (
+        word.isupper() or word.islower() or word.istitle())
 
 
 # A Mac code page and the Windows one of the same script
