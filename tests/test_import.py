@@ -1016,6 +1016,26 @@ def test_the_themes_static_files_keep_their_old_urls(tmp_path: Path) -> None:
     assert not (tmp_path / "new/static/_default").exists()
 
 
+def test_the_themes_static_files_yield_to_the_sites_content_and_are_counted(
+        tmp_path: Path) -> None:
+    # a theme file at a content file's path made the imported site fail to build (two
+    # files for one URL); with a themesDir of its own, the count of theme files not
+    # imported went below zero and was not said
+    run = imported(tmp_path, {
+        "hugo.toml": 'baseURL = "https://e.org/"\ntheme = "paper"\nthemesDir = "look"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2022-01-02T10:00:00Z\n---\nText.\n",
+        "content/img/a.txt": "the site's",
+        "look/paper/static/img/a.txt": "the theme's",
+        "look/paper/static/img/b.txt": "the theme's",
+        "look/paper/layouts/_default/single.html": "{{ .Content }}",
+        "layouts/partials/x.html": "x"})
+    assert "3 theme files" in run.err, run.err  # the layouts, and the shadowed a.txt
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    assert (tmp_path / "new/dist/img/a.txt").read_text() == "the site's"
+    assert (tmp_path / "new/dist/img/b.txt").read_text() == "the theme's"
+
+
 def test_a_bundle_at_its_content_path_is_not_copied_twice(tmp_path: Path) -> None:
     """Under Hugo's default URLs a bundle's page is at its content path, so its files are
     already published where Hugo served them: no second copy in static/ (the two copies

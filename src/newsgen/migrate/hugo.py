@@ -33,12 +33,13 @@ from newsgen.migrate.hugo_files import (
     read_config,
     table,
     theme_static,
+    themes_dir,
 )
 from newsgen.parse.config_values import check_language_code, check_timezone
 from newsgen.parse.slugs import slugify
 
 DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
-THEME_DIRS = ("layouts", "themes", "archetypes", "assets", "data", "i18n", "resources")
+THEME_DIRS = ("layouts", "archetypes", "assets", "data", "i18n", "resources")  # and themes
 THEME_SKIPPED = "theme files (layouts, themes, assets, data)"
 _TOKENS = {"year": "{year}", "month": "{month}", "day": "{day}", "section": "{section}",
            "sectionslug": "{section}", "slugorcontentbasename": "{slug}",
@@ -170,7 +171,8 @@ class HugoSite:
                         posts.append(post)
                         if is_index:
                             placed.append((into + folder, post.old_url))
-        if theme := sum(1 for name in THEME_DIRS for _ in walk(self.src / name)):
+        if theme := sum(1 for name in (*THEME_DIRS, themes_dir(self.config))
+                        for _ in walk(self.src / name)):
             skipped[THEME_SKIPPED] += theme
         if self.list_pages:
             n = len(self.list_pages)

@@ -121,21 +121,26 @@ def asset_images(src: Path, copies: list[tuple[Path, str]]) -> list[tuple[Path, 
 def theme_static(src: Path, config: dict[str, Any],
                  copies: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
     """The theme's `static/` files, copied to `static/` at the same path: Hugo serves them
-    at the site's root under the site's own (a post's images are often there). Of a list
-    of themes, the first wins; a theme that is a module (no folder) has none here."""
+    at the site's root under the site's own files (of `static/` and `content/`), which
+    win (a post's images are often there). Of a list of themes, the first wins; a theme
+    that is a module (no folder) has none here."""
     themes = config.get("theme")
     names = [themes] if isinstance(themes, str) else [
         t for t in themes if isinstance(t, str)] if isinstance(themes, list) else []
-    folder = src / (scalar_text(config.get("themesdir")) or "themes")
-    taken = {target for _, target in copies}
+    folder = src / themes_dir(config)
+    taken = {target.partition("/")[2] for _, target in copies}  # what each publishes
     out: list[tuple[Path, str]] = []
     for name in names:
         for path, rel in walk(folder / name / "static"):
-            if f"static/{rel}" not in taken and not any(
-                    part.startswith(".") for part in rel.split("/")):
-                taken.add(f"static/{rel}")
+            if rel not in taken and not any(part.startswith(".") for part in rel.split("/")):
+                taken.add(rel)
                 out.append((path, f"static/{rel}"))
     return out
+
+
+def themes_dir(config: dict[str, Any]) -> str:
+    """The folder of the site's themes (`themesDir`)."""
+    return (scalar_text(config.get("themesdir")) or "themes").strip("/")
 
 
 def feed_moves(name: str, default: str, others: list[str], in_subdir: bool,
