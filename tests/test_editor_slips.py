@@ -382,3 +382,19 @@ def test_a_comment_opener_that_is_none_hides_no_unclosed_html(before: str) -> No
 
     body = before + '\n<div class="box">\n\n## Later heading\n'
     assert unclosed_html(body) == (body[:body.index("<div")].count("\n"), "div")
+
+
+@pytest.mark.parametrize(("body", "raw"), [
+    ("<div>\na <!-- <div> -->\n</div>\n\n**more**\n", False),
+    ("<div>\na <!-- </div> -->\n\n**more**\n", True),
+    ("<div/>\n\n**more**\n", False),
+    ('<div>\n<script>\ns = "</div>";\n</script>\n\n**more**\n', True),
+    ("<div>\n<style>\n/* <div> */\n</style>\n</div>\n\n**more**\n", False)])
+def test_unclosed_html_is_judged_as_markdown_reads_it(body: str, raw: bool) -> None:
+    # comments mid-line, a self-closed element and what scripts and styles hold were read
+    # as tags: false warnings, and misses
+    from newsgen.parse.body_lines import unclosed_html
+    from newsgen.parse.markup import Converter
+
+    assert ("**more**" in Converter(raw_html=True).convert(body).html) is raw  # (Markdown's)
+    assert (unclosed_html(body) is not None) is raw

@@ -65,16 +65,18 @@ def unclosed_html(text: str) -> tuple[int, str] | None:
             return None
         for begin, end in fences:
             masked = masked[:begin] + _blank_text(masked[begin:end]) + masked[end:]
-    masked = _COMMENT.sub(lambda m: _blank_text(m[0]), masked)
+    for hidden in (_CODE_SPAN, _COMMENT, _SCRIPT):  # what Markdown's HTML parser reads
+        masked = hidden.sub(lambda m: _blank_text(m[0]), masked)  # as no tags
     closes: dict[int, int] = {}  # an element's start tag -> the end of the tag closing it
     opened: dict[str, list[int]] = {}
     for mark in _TAG.finditer(masked):
         tag = mark[2].lower()
-        if tag in _BLOCKS and not mark[3]:
-            if not mark[1]:
-                opened.setdefault(tag, []).append(mark.start())
-            elif opened.get(tag):
-                closes[opened[tag].pop()] = mark.end()
+        if tag in _BLOCKS and mark[3]:  # `<div/>`: closed as it opens
+            closes[mark.start()] = mark.end()
+        elif tag in _BLOCKS and not mark[1]:
+            opened.setdefault(tag, []).append(mark.start())
+        elif tag in _BLOCKS and opened.get(tag):
+            closes[opened[tag].pop()] = mark.end()
     done = 0  # where the last raw block ended
     for found in _BLOCK_START.finditer(masked):
         if found.start() < done or found[1].lower() not in _BLOCKS:
@@ -87,10 +89,13 @@ def unclosed_html(text: str) -> tuple[int, str] | None:
     return None
 
 
-# A comment (or a processing instruction, CDATA) that starts a line, to its end (or the
-# body's, which it then takes)
-_COMMENT = re.compile(r"^ {0,3}(?:<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z))",
+# A comment (or a processing instruction, CDATA), to its end; one that starts a line and
+# is never closed takes the rest of the body
+_COMMENT = re.compile(r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|^ {0,3}(?:<!--|<\?|<!\[CDATA\[).*",
                       re.M | re.S)
+# What a script or a style holds, which HTML does not read for tags
+_SCRIPT = re.compile(r"(?<=<script)\b[^>]*>.*?(?=</script\s*>)"
+                     r"|(?<=<style)\b[^>]*>.*?(?=</style\s*>)", re.I | re.S)
 
 
 def _blank_text(text: str) -> str:
