@@ -1560,3 +1560,11 @@ def test_inline_tags_in_an_imported_description_leave_no_space() -> None:
 
     assert plain("super<wbr>cali A<del>B</del>C <font color=red>x</font>y<br>z") == (
         "supercali ABC xy z")
+
+
+def test_a_themes_dir_given_as_an_absolute_path_is_read(tmp_path: Path) -> None:
+    shared = write_site(tmp_path / "shared", {"paper/static/css/theme.css": "x"})
+    imported(tmp_path, {
+        "hugo.toml": f'baseURL = "https://e.org/"\ntheme = "paper"\nthemesDir = "{shared}"\n',
+        "content/posts/a.md": "---\ntitle: A\ndate: 2022-01-02T10:00:00Z\n---\nText.\n"})
+    assert (tmp_path / "new/static/css/theme.css").read_text() == "x"

@@ -140,7 +140,7 @@ def theme_static(src: Path, config: dict[str, Any],
 
 def themes_dir(config: dict[str, Any]) -> str:
     """The folder of the site's themes (`themesDir`)."""
-    return (scalar_text(config.get("themesdir")) or "themes").strip("/")
+    return (scalar_text(config.get("themesdir")) or "themes").rstrip("/") or "/"
 
 
 def feed_moves(name: str, default: str, others: list[str], in_subdir: bool,
