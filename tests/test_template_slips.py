@@ -479,3 +479,16 @@ def test_a_macro_that_macros_html_hands_on_is_said_where_it_is_defined(
                       "</div>{% endmacro %}\n",
         "amp.html": "{% macro article_card(article, level=2) %}x{% endmacro %}\n"}))
     assert said and all(s.startswith("templates/cards.html:2: error: ") for s in said), said
+    assert said[0].endswith("takes no keyword argument 'level' (it takes article)"), said
+
+
+def test_a_template_that_extends_itself_and_is_not_used_takes_no_blame(
+        tmp_path: Path) -> None:
+    said = errors(site(tmp_path, {
+        "old.html": '{% extends "old.html" %}\n',
+        "macros.html": '{% from "builtin/macros.html" import picture, held_mark, pager %}\n'
+                       "{% macro article_card(article, level=2, lead=false, lazy=true) %}\n"
+                       "{{ article_card(article) }}\n{% endmacro %}\n"
+                       "{% set picture = picture %}{% set held_mark = held_mark %}"
+                       "{% set pager = pager %}\n"}))
+    assert said and all(s.startswith("templates/macros.html:3: error: ") for s in said), said

@@ -100,9 +100,16 @@ def failure(exc: BaseException, name: str, env: Environment,
 
 
 def _own_macro(env: Environment, macro: str) -> tuple[str, int] | None:
-    """Where the site's own templates define `macro`: in `macros.html`, the file the
-    theme's templates import their macros from, or else in the one template that does
-    (one that `macros.html` hands on: `{% set article_card = cards.article_card %}`)."""
+    """Where the site's own templates define `macro` (`_chosen`)."""
+    chosen = _chosen(env, macro)
+    return (f"templates/{chosen[0]}", chosen[1][0][0]) if chosen else None
+
+
+def _chosen(env: Environment, macro: str) -> tuple[str, list[tuple[int, tuple[str, ...]]]] | None:
+    """The site's own template whose `macro` the theme's templates call, and its
+    definitions: `macros.html`, the file they import macros from, or else the one template
+    that defines one of that name, or the one of those that `macros.html` imports (and
+    hands on: `{% set article_card = cards.article_card %}`)."""
     own = {name: found for name, found in _definitions(env, macro).items()
            if not name.startswith("builtin/")}
     if "macros.html" not in own and len(own) > 1:  # the one that macros.html imports
@@ -115,7 +122,7 @@ def _own_macro(env: Environment, macro: str) -> tuple[str, int] | None:
             } if isinstance(source, tuple) else set()
             own = {name: found for name, found in own.items() if name in imported}
     name = "macros.html" if "macros.html" in own else next(iter(own)) if len(own) == 1 else None
-    return (f"templates/{name}", own[name][0][0]) if name else None
+    return (name, own[name]) if name else None
 
 
 def _definitions(env: Environment, macro: str) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
@@ -167,9 +174,10 @@ def macro_arguments(env: Environment, macro: str) -> list[str] | None:
     that name gives it the same (None otherwise: which one was called is not known); the
     theme's count only when the site's own templates define none (a site's macros.html
     replaces the theme's)."""
+    chosen = _chosen(env, macro)
+    if chosen is not None and len(chosen[1]) == 1:  # (the one the theme's templates call)
+        return list(chosen[1][0][1])
     defined = _definitions(env, macro)
-    if "macros.html" in defined and len(defined["macros.html"]) == 1:  # (the one imported)
-        return list(defined["macros.html"][0][1])
     found: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
     for name, definitions in defined.items():
         found[name.startswith("builtin/")].update(args for _, args in definitions)
@@ -215,7 +223,8 @@ def _names_itself(env: Environment, exc: BaseException) -> tuple[str, str, int] 
                 for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
                     named = getattr(node, "template", None)
                     if isinstance(named, nodes.Const) and named.value == name and (
-                            ran[(found[1], node.lineno)] > 1 or isinstance(node, nodes.Extends)):
+                            ran[(found[1], node.lineno)] > 1 or isinstance(node, nodes.Extends)
+                            and any(f == found[1] for f, _ in ran)):
                         return (name, "extends" if isinstance(node, nodes.Extends)
                                 else "includes", node.lineno)
     return None
