@@ -67,6 +67,10 @@ def _western(data: bytes) -> bool:
                for ch in text)
 
 
+# The code pages of those scripts: when the detector finds one, no Cyrillic reading of
+# the letters (a short Greek title may read as Cyrillic words) stands against it
+_OTHER_PAGES = {"cp1253", "iso8859_7", "cp1255", "iso8859_8", "cp1256", "iso8859_6",
+                "cp874", "tis_620", "mac_greek", "cp737", "cp869", "cp862", "cp864"}
 # Languages in a script whose single-byte code pages read as Cyrillic words too
 _OTHER_SCRIPTS = {"Greek", "Hebrew", "Arabic", "Persian", "Urdu", "Thai", "Armenian",
                   "Georgian", *_CJK}
@@ -76,6 +80,8 @@ _OTHER_SCRIPTS = {"Greek", "Hebrew", "Arabic", "Persian", "Urdu", "Thai", "Armen
 # Russian, Ukrainian and Bulgarian (о е а и н т с р в л, і): two thirds of a text's letters
 _CYRILLIC_PAGES = {"Windows-1251": "cp1251", "KOI8-R": "koi8_r", "DOS 866": "cp866"}
 _COMMON = frozenset("оеаинтсрвлі")
+_VOWELS = frozenset("аеёиоуыэюяіїє")  # a third of a Cyrillic text's letters; Greek read
+# as Cyrillic has few (`Πρωθυπουργός` in Windows-1253 reads `Рсщихрпхсгьт`)
 
 
 def _cyrillic(data: bytes) -> str | None:
@@ -102,7 +108,7 @@ def _cyrillic(data: bytes) -> str | None:
             continue  # alone: Greek ones read as Cyrillic, and cannot tell the pages apart)
         letters = "".join(read).lower()
         share = sum(c in _COMMON for c in letters) / len(letters)
-        if share >= 0.4:
+        if share >= 0.3 and sum(c in _VOWELS for c in letters) >= 0.25 * len(letters):
             best = max(best or (share, name), (share, name))
     return best[1] if best else None
 
@@ -133,8 +139,6 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
     if _western(data[:65536]):  # the file's language names the Windows code page
         page = _LATIN_PAGES.get(languages[0] if languages else "", "Windows-1252 (Latin-1)")
         return line, f"{message}; it looks like {page}: save it as UTF-8"
-    if not set(languages) & _OTHER_SCRIPTS and (cyrillic := _cyrillic(data[:65536])):
-        return line, f"{message}; it looks like {cyrillic}: save it as UTF-8"
     try:
         from charset_normalizer import from_bytes
 
@@ -142,6 +146,9 @@ def encoding_problem(data: bytes, exc: UnicodeDecodeError,
                  if m.encoding not in ("utf_8", "ascii") and m.chaos < 0.3]
         wanted = set(languages)
         best = next((m for m in found if m.language in wanted), found[0] if found else None)
+        if not (best is not None and best.encoding in _OTHER_PAGES) and not (
+                wanted & _OTHER_SCRIPTS) and (cyrillic := _cyrillic(data[:65536])):
+            return line, f"{message}; it looks like {cyrillic}: save it as UTF-8"
         if wanted and best is not None and best.language in _CJK and not wanted & _CJK:
             best = None  # a few bytes read as Chinese on a site that has none: no guess
         if best is not None and best.encoding in _MAC_PAGES:  # rare now: the Windows code
