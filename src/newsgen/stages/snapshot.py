@@ -101,47 +101,66 @@ def failure(exc: BaseException, name: str, env: Environment,
 
 def _own_macro(env: Environment, macro: str) -> tuple[str, int] | None:
     """Where the site's own templates define `macro` (`_chosen`)."""
-    chosen = _chosen(env, macro)
+    chosen = _chosen(env, _definitions(env, macro))
     return (f"templates/{chosen[0]}", chosen[1][0][0]) if chosen else None
 
 
-def _chosen(env: Environment, macro: str) -> tuple[str, list[tuple[int, tuple[str, ...]]]] | None:
-    """The site's own template whose `macro` the theme's templates call, and its
-    definitions: `macros.html`, the file they import macros from, or else the one template
-    that defines one of that name, or the one of those that `macros.html` imports (and
-    hands on: `{% set article_card = cards.article_card %}`)."""
-    own = {name: found for name, found in _definitions(env, macro).items()
-           if not name.startswith("builtin/")}
+Definitions = dict[str, list[tuple[int, tuple[str, ...]]]]  # template -> (line, arguments)
+
+
+def _chosen(env: Environment, defined: Definitions,
+            ) -> tuple[str, list[tuple[int, tuple[str, ...]]]] | None:
+    """Of a macro's `defined` places, the site's own template whose macro the theme's
+    templates call: `macros.html`, the file they import macros from, or else the one
+    template that defines one of that name, or the one of those that `macros.html`
+    imports (and hands on: `{% set article_card = cards.article_card %}`)."""
+    own = {name: found for name, found in defined.items() if not name.startswith("builtin/")}
     if "macros.html" not in own and len(own) > 1:  # the one that macros.html imports
-        source = env.loader.sources.get("macros.html") if isinstance(
-            env.loader, Snapshot) else None
+        source = _own_sources(env).get("macros.html")
         with contextlib.suppress(TemplateError):
             imported = {named.value for node in env.parse(source[0]).find_all(
                 (nodes.Import, nodes.FromImport)) if isinstance(
                     named := getattr(node, "template", None), nodes.Const)
-            } if isinstance(source, tuple) else set()
+            } if source else set()
             own = {name: found for name, found in own.items() if name in imported}
     name = "macros.html" if "macros.html" in own else next(iter(own)) if len(own) == 1 else None
     return (name, own[name]) if name else None
 
 
-def _definitions(env: Environment, macro: str) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
-    """The templates that define a macro named `macro` (the theme's as `builtin/…`; a
-    site's own file that replaces one of the theme's under its own name), with each
-    definition's line and arguments."""
+def _definitions(env: Environment, macro: str) -> Definitions:
+    """The templates that define a macro named `macro`, the site's own and the theme's
+    (as `builtin/…`), with each definition's line and arguments."""
     loader = env.loader
-    out: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    for name, source in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
-        if isinstance(source, tuple) and macro in source[0]:
-            if not name.startswith("builtin/") and source[1] and (
-                    Path(source[1]).resolve().parent == _THEME):
-                continue  # (the theme's file under its own name: a site without one)
+    theme = {name: found for name, found in loader.sources.items() if name.startswith(
+        "builtin/") and isinstance(found, tuple)} if isinstance(loader, Snapshot) else {}
+    out: Definitions = {}
+    for name, (source, _) in sorted({**_own_sources(env), **theme}.items()):
+        if macro in source:
             with contextlib.suppress(TemplateError):
                 found = [(node.lineno, tuple(arg.name for arg in node.args)) for node in
-                         env.parse(source[0]).find_all(nodes.Macro) if node.name == macro]
+                         env.parse(source).find_all(nodes.Macro) if node.name == macro]
                 if found:
                     out[name] = found
     return out
+
+
+def _own_sources(env: Environment) -> dict[str, tuple[str, str]]:
+    """The site's own templates, by name: their source and file (not the theme's files,
+    which a site without a file of that name gets under the same name)."""
+    loader = env.loader
+    return {name: (found[0], found[1]) for name, found in loader.sources.items()
+            if isinstance(found, tuple) and found[1] and not name.startswith("builtin/")
+            and Path(found[1]).resolve().parent != _THEME} if isinstance(loader, Snapshot) else {}
+
+
+def _ran(exc: BaseException) -> Counter[tuple[str, int]]:
+    """How often the traceback of `exc` runs through each (file, line)."""
+    ran: Counter[tuple[str, int]] = Counter()
+    tb = exc.__traceback__
+    while tb is not None:
+        ran[(tb.tb_frame.f_code.co_filename, tb.tb_lineno)] += 1
+        tb = tb.tb_next
+    return ran
 
 
 def failure_message(exc: BaseException, name: str, env: Environment | None = None) -> str:
@@ -174,10 +193,10 @@ def macro_arguments(env: Environment, macro: str) -> list[str] | None:
     that name gives it the same (None otherwise: which one was called is not known); the
     theme's count only when the site's own templates define none (a site's macros.html
     replaces the theme's)."""
-    chosen = _chosen(env, macro)
+    defined = _definitions(env, macro)
+    chosen = _chosen(env, defined)
     if chosen is not None and len(chosen[1]) == 1:  # (the one the theme's templates call)
         return list(chosen[1][0][1])
-    defined = _definitions(env, macro)
     found: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
     for name, definitions in defined.items():
         found[name.startswith("builtin/")].update(args for _, args in definitions)
@@ -189,16 +208,8 @@ def _looped(env: Environment, exc: BaseException) -> tuple[str, str, int] | None
     """The line of the site's own templates that the endless recursion `exc` ran through
     most often (the first of equals): where the loop can be cut, also when it runs
     through the theme's templates (a site's read_also.html including article.html)."""
-    loader = env.loader
-    own = {found[1]: name for name, found in loader.sources.items()
-           if isinstance(found, tuple) and found[1] and not name.startswith("builtin/")
-           and Path(found[1]).resolve().parent != _THEME} if isinstance(loader, Snapshot) else {}
-    ran: Counter[tuple[str, int]] = Counter()
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename in own:
-            ran[(tb.tb_frame.f_code.co_filename, tb.tb_lineno)] += 1
-        tb = tb.tb_next
+    own = {file: name for name, (_, file) in _own_sources(env).items()}
+    ran = Counter({at: n for at, n in _ran(exc).items() if at[0] in own})
     if not ran or max(ran.values()) < 2:
         return None
     (filename, line), _ = ran.most_common(1)[0]
@@ -210,23 +221,16 @@ def _names_itself(env: Environment, exc: BaseException) -> tuple[str, str, int] 
     that the endless recursion `exc` ran through again and again, which, and on what line
     (one that includes itself under a condition that ends is no cause, also when the
     recursion of a macro it calls runs through it)."""
-    ran: Counter[tuple[str, int]] = Counter()
-    tb = exc.__traceback__
-    while tb is not None:
-        ran[(tb.tb_frame.f_code.co_filename, tb.tb_lineno)] += 1
-        tb = tb.tb_next
-    loader = env.loader
-    for name, found in sorted(loader.sources.items()) if isinstance(loader, Snapshot) else ():
-        if isinstance(found, tuple) and not name.startswith("builtin/") and found[1] and (
-                Path(found[1]).resolve().parent != _THEME):
-            with contextlib.suppress(TemplateError):
-                for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
-                    named = getattr(node, "template", None)
-                    if isinstance(named, nodes.Const) and named.value == name and (
-                            ran[(found[1], node.lineno)] > 1 or isinstance(node, nodes.Extends)
-                            and any(f == found[1] for f, _ in ran)):
-                        return (name, "extends" if isinstance(node, nodes.Extends)
-                                else "includes", node.lineno)
+    ran = _ran(exc)
+    for name, found in sorted(_own_sources(env).items()):
+        with contextlib.suppress(TemplateError):
+            for node in env.parse(found[0]).find_all((nodes.Extends, nodes.Include)):
+                named = getattr(node, "template", None)
+                if isinstance(named, nodes.Const) and named.value == name and (
+                        ran[(found[1], node.lineno)] > 1 or isinstance(node, nodes.Extends)
+                        and any(f == found[1] for f, _ in ran)):
+                    return (name, "extends" if isinstance(node, nodes.Extends)
+                            else "includes", node.lineno)
     return None
 
 
@@ -246,9 +250,9 @@ def exported(env: Environment, name: str, *, own: bool = False) -> set[str] | No
     (`{% set pager = b.pager %}`, also inside a top-level `{% if %}`), not what it imports.
     None when it cannot be read, or (`own`) when it is the theme's, not the site's."""
     loader = env.loader
-    found = loader.sources.get(name) if isinstance(loader, Snapshot) else None
-    if not isinstance(found, tuple) or (own and (
-            found[1] is None or Path(found[1]).resolve().parent == _THEME)):
+    found = _own_sources(env).get(name) if own else loader.sources.get(name) if isinstance(
+        loader, Snapshot) else None
+    if not isinstance(found, tuple):
         return None
     try:
         module = env.parse(found[0])
