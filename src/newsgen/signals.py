@@ -48,12 +48,13 @@ def unblock(held: bool) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
 
 
-def drop_pending() -> None:
-    """Forget a Ctrl-C or SIGTERM that came while they were held back (in the main thread,
-    which holds them back)."""
-    if can_hold():
-        for signum in STOPS & signal.sigpending():
-            signal.sigtimedwait({signum}, 0)
+def drop_pending() -> frozenset[int]:
+    """Take (and forget) a Ctrl-C or SIGTERM that came while they were held back, in the
+    main thread, which holds them back: the signals taken."""
+    pending = frozenset(STOPS & signal.sigpending()) if can_hold() else frozenset()
+    for signum in pending:
+        signal.sigtimedwait({signum}, 0)
+    return pending
 
 
 @contextlib.contextmanager

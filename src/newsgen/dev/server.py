@@ -147,13 +147,13 @@ class DevServer:
             with contextlib.suppress(OSError):
                 os.replace(self.workdir, f"{self.workdir}-gone")
                 gone = Path(f"{self.workdir}-gone")
-        if busy and hasattr(os, "fork") and os.fork() == 0:
+        if not busy or not hasattr(os, "fork"):
+            shutil.rmtree(gone, ignore_errors=True)
+        elif os.fork() == 0:
             try:
                 shutil.rmtree(gone, ignore_errors=True)
             finally:
                 os._exit(0)
-        elif not busy or not hasattr(os, "fork"):
-            shutil.rmtree(gone, ignore_errors=True)
 
 
 def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_browser: bool,

@@ -117,8 +117,9 @@ def read_source(path: Path, rel: str, notes: Notes, *, required: bool = True,
     try:
         split = frontmatter.split(text[blank.end():] if blank else text)
         if blank:  # (its lines said as the file numbers them)
-            split = replace(split, front_line=split.front_line + blank[0].count("\n"),
-                            body_line=split.body_line + blank[0].count("\n"))
+            skipped = blank[0].count("\n")
+            split = replace(split, front_line=split.front_line + skipped,
+                            body_line=split.body_line + skipped)
     except frontmatter.SplitError as exc:
         if not required:
             return Source(rel, {}, {}, text, 1)

@@ -40,7 +40,6 @@ from newsgen.parse.slugs import slugify
 
 DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 THEME_DIRS = ("layouts", "archetypes", "assets", "data", "i18n", "resources")  # and themes
-THEME_SKIPPED = "theme files (layouts, themes, assets, data)"
 _TOKENS = {"year": "{year}", "month": "{month}", "day": "{day}", "section": "{section}",
            "sectionslug": "{section}", "slugorcontentbasename": "{slug}",
            "slugorfilename": "{slug}", "contentbasename": "{slug}", "filename": "{slug}",
@@ -171,9 +170,6 @@ class HugoSite:
                         posts.append(post)
                         if is_index:
                             placed.append((into + folder, post.old_url))
-        if theme := sum(1 for name in (*THEME_DIRS, themes_dir(self.config))
-                        for _ in walk(self.src / name)):
-            skipped[THEME_SKIPPED] += theme
         if self.list_pages:
             n = len(self.list_pages)
             self.notes.warn(self.list_pages[0], None, "list page", f"{n} list page"
@@ -194,9 +190,9 @@ class HugoSite:
         static = scalar_text(self.config.get("staticdir")) or "static"
         copies += [(path, f"static/{rel}") for path, rel in walk(self.src / static)]
         copies += (themed := theme_static(self.src, self.config, copies))
-        if themed:  # (counted above among the theme's files)
-            skipped[THEME_SKIPPED] -= len(themed)
-            skipped += Counter()  # (none left: not said)
+        if theme := sum(1 for name in (*THEME_DIRS, themes_dir(self.config))
+                        for _ in walk(self.src / name)) - len(themed):
+            skipped["theme files (layouts, themes, assets, data)"] += theme
         copies += asset_images(self.src, copies)
         return self.build_plan(posts, copies, skipped)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import signal
 
-from newsgen.signals import STOPS, Terminated, block, can_hold, unblock
+from newsgen.signals import Terminated, block, can_hold, drop_pending, unblock
 
 _published = False  # this process swapped a new output in (see published())
 _came: int | None = None  # the signal that HeldInterrupt.release took, if any
@@ -74,9 +74,7 @@ class HeldInterrupt:
         if not self.held:
             return False
         self.held = False
-        pending = STOPS & signal.sigpending() if take else set()
-        for signum in pending:
-            signal.sigtimedwait({signum}, 0)
+        pending = drop_pending() if take else frozenset()
         _came = max(pending, default=None)  # SIGTERM's said when both came
         unblock(True)
         return bool(pending)

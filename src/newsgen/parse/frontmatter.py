@@ -67,13 +67,13 @@ def _western(data: bytes) -> bool:
                for ch in text)
 
 
+# Languages in a script whose single-byte code pages read as Cyrillic words too
+_OTHER_SCRIPTS = {"Greek", "Hebrew", "Arabic", "Persian", "Urdu", "Thai", "Armenian",
+                  "Georgian", *_CJK}
 # The code pages of those scripts: when the detector finds one, no Cyrillic reading of
 # the letters (a short Greek title may read as Cyrillic words) stands against it
 _OTHER_PAGES = {"cp1253", "iso8859_7", "cp1255", "iso8859_8", "cp1256", "iso8859_6",
                 "cp874", "tis_620", "mac_greek", "cp737", "cp869", "cp862", "cp864"}
-# Languages in a script whose single-byte code pages read as Cyrillic words too
-_OTHER_SCRIPTS = {"Greek", "Hebrew", "Arabic", "Persian", "Urdu", "Thai", "Armenian",
-                  "Georgian", *_CJK}
 
 
 # The Cyrillic code pages (Python's codec names), and the letters most written in
@@ -86,13 +86,13 @@ _VOWELS = frozenset("аеёиоуыэюяіїє")  # a third of a Cyrillic text'
 
 def _cyrillic(data: bytes) -> str | None:
     """The Cyrillic code page of text whose bytes beyond ASCII make whole words (no ASCII
-    letter beside them, as in Latin scripts' words) that read as Cyrillic words in it (a
-    capital then small letters, or capitals alone) made mostly of the most written
-    letters, one of them at least a capital then small letters; of the pages they read
-    in, the one where most are. A title of two words is
-    too short for charset-normalizer, which names Windows-1250 (or a Japanese page) for
-    `Новости дня`. Greek, Hebrew or Arabic words read as another page's Cyrillic letters,
-    but not as such words."""
+    letter beside them, as in Latin scripts' words) that read as Cyrillic words in it:
+    each small letters, capitals, or a capital then small letters (one word at least so),
+    a third of their letters vowels and most of them the most written ones. Of the pages
+    they read in, the one where most are. A title of two words is too short for
+    charset-normalizer, which names Windows-1250 (or a Japanese page) for `Новости дня`;
+    Greek, Hebrew or Arabic words read as another page's Cyrillic letters, not as such
+    words."""
     if b"\x00" in data:
         return None
     runs = [m.span() for m in re.finditer(rb"[\x80-\xff]+", data)]
