@@ -118,7 +118,7 @@ def test_the_output_seal_is_the_same_from_a_forked_child_or_in_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the system cannot fork (Windows) the seal is made in the build's process:
     the same digest, which a file added anywhere changes."""
-    from newsgen.output.guard import seal, seal_meanwhile
+    from newsgen.output.seal import seal, seal_meanwhile
 
     for rel in ("index.html", "general/index.html", "general/a/index.html"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)

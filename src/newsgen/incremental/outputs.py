@@ -15,7 +15,8 @@ from pathlib import Path
 from newsgen.errors import Reporter, site_relative
 from newsgen.incremental.database import dump, load
 from newsgen.incremental.records import OutputRecord
-from newsgen.output.guard import identity, seal
+from newsgen.output.guard import identity
+from newsgen.output.seal import seal, seal_meanwhile
 
 
 class OutputRecords:
@@ -126,8 +127,17 @@ class OutputRecords:
             record.files_set = frozenset(self.files_in_order(out_dir, record))
         return record.files_set
 
+    def check_meanwhile(self, out_dir: Path) -> None:
+        """Start checking `out_dir`'s seal beside the source scan (`output` takes the
+        result), when the state has one for it."""
+        record = self.record_of(out_dir)
+        if record is not None and record.sealed is not None and not record.intact and (
+                identity(out_dir) == record.identity):
+            self.sealing[self.key(out_dir)] = seal_meanwhile(
+                out_dir, self.files_in_order(out_dir, record), record.leaves)
+
     def seal(self, out_dir: Path, record: OutputRecord) -> str | None:
-        """`out_dir`'s seal as it is now (newsgen.output.guard.seal), of what `record` holds."""
+        """`out_dir`'s seal as it is now (newsgen.output.seal.seal), of what `record` holds."""
         return seal(out_dir, self.files_in_order(out_dir, record), record.leaves)
 
     def files_in_order(self, out_dir: Path, record: OutputRecord) -> Sequence[str]:

@@ -23,7 +23,8 @@ from newsgen.incremental.database import BodyStore
 from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
-from newsgen.output.guard import holds, identity, leaves, seal_meanwhile
+from newsgen.output.guard import holds, identity
+from newsgen.output.seal import leaves
 from newsgen.stages.scan import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
@@ -60,12 +61,9 @@ class IncrementalBuild:
 
     def check_meanwhile(self, out_dir: Path) -> None:
         """Start checking the output's seal beside the source scan (`cache.output`
-        takes the result), when the state has one for it."""
-        record = self.cache.record_of(out_dir) if self.own else None
-        if record is not None and record.sealed is not None and not record.intact and (
-                identity(out_dir) == record.identity):
-            self.cache.sealing[self.cache.key(out_dir)] = seal_meanwhile(
-                out_dir, self.cache.files_in_order(out_dir, record), record.leaves)
+        takes the result), when the state has one for it (not the dev server's)."""
+        if self.own:
+            self.cache.check_meanwhile(out_dir)
 
     def scan(self, config: Config, output: tuple[Path, ...] = ()) -> SourceTree:
         """The site's files: the last scan brought up to date for the files the dev
