@@ -118,16 +118,47 @@ def test_the_output_seal_is_the_same_from_a_forked_child_or_in_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the system cannot fork (Windows) the seal is made in the build's process:
     the same digest, which a file added anywhere changes."""
-    from newsgen.output.seal import seal, seal_meanwhile
+    from newsgen.output.seal import folders_of, seal, seal_meanwhile
 
     for rel in ("index.html", "general/index.html", "general/a/index.html"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(rel)
     files = ["index.html", "general/index.html", "general/a/index.html"]
-    forked = seal_meanwhile(tmp_path, files)()
+    folders = folders_of(files, ["general/a/index.html"])
+    assert folders == ("", "general")
+    forked = seal_meanwhile(tmp_path, files, folders)()
     monkeypatch.delattr(os, "fork")
-    assert forked == seal(tmp_path, files) == seal_meanwhile(tmp_path, files)()
+    assert forked == seal(tmp_path, files, folders) == seal_meanwhile(tmp_path, files, folders)()
     (tmp_path / "general/extra.js").write_text("x")
-    assert seal(tmp_path, files) != forked
+    assert seal(tmp_path, files, folders) != forked
     (tmp_path / "general/a/index.html").unlink()
-    assert seal(tmp_path, files) is None
+    assert seal(tmp_path, files, folders) is None
+
+
+def test_the_forked_seal_sees_a_file_added_to_any_folder(tmp_path: Path) -> None:
+    """The child stats the files and the first half of the folders, the build the other
+    half: a file added to any sealed folder changes the result, and every folder above
+    a list's own folder is sealed, however deep."""
+    from newsgen.output.seal import folders_of, seal, seal_meanwhile
+
+    files = ["index.html", "en/index.html", "en/tags/index.html", "en/tags/solo/index.html",
+             "en/news/a/index.html", "en/news/b/index.html", "en/deep/x/y/z/index.html",
+             "ru/index.html"]
+    articles = ["en/news/a/index.html", "en/news/b/index.html"]
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    folders = folders_of(files, articles)
+    assert folders == ("", "en", "en/deep", "en/deep/x", "en/deep/x/y", "en/deep/x/y/z",
+                       "en/news", "en/tags", "en/tags/solo", "ru")
+    before = seal_meanwhile(tmp_path, files, folders)()
+    assert before is not None and before == seal(tmp_path, files, folders)
+    for folder in folders:  # (a file removed changes its folder's time too)
+        now = seal(tmp_path, files, folders)
+        (tmp_path / folder / "extra.txt").write_text("by hand")
+        assert seal_meanwhile(tmp_path, files, folders)() != now, folder
+    now = seal(tmp_path, files, folders)
+    (tmp_path / "en/news/b/index.html").write_text("edited in place, one byte more")
+    assert seal_meanwhile(tmp_path, files, folders)() != now
+    (tmp_path / "en/news/b/index.html").unlink()
+    assert seal_meanwhile(tmp_path, files, folders)() is None

@@ -16,7 +16,7 @@ from typing import Any
 from newsgen import __version__
 from newsgen.errors import Reporter
 
-FORMAT = 9  # 9: Body has slots (its pickled state is a tuple)
+FORMAT = 10  # 10: an output record keeps the folders its seal takes
 STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
 DATABASE = "state.sqlite"
 BUSY_MS = 600_000  # a second build waits this long for the first one's commit

@@ -134,11 +134,11 @@ class OutputRecords:
         if record is not None and record.sealed is not None and not record.intact and (
                 identity(out_dir) == record.identity):
             self.sealing[self.key(out_dir)] = seal_meanwhile(
-                out_dir, self.files_in_order(out_dir, record), record.leaves)
+                out_dir, self.files_in_order(out_dir, record), record.folders)
 
     def seal(self, out_dir: Path, record: OutputRecord) -> str | None:
         """`out_dir`'s seal as it is now (newsgen.output.seal.seal), of what `record` holds."""
-        return seal(out_dir, self.files_in_order(out_dir, record), record.leaves)
+        return seal(out_dir, self.files_in_order(out_dir, record), record.folders)
 
     def files_in_order(self, out_dir: Path, record: OutputRecord) -> Sequence[str]:
         """The files of `out_dir`, sorted: as the table's key keeps them (SQLite compares

@@ -46,11 +46,11 @@ class OutputRecord:
     # that wrote it made one (`--changes`): a copy of the folder restored elsewhere (a CI
     # cache) is recognised by it (`BuildCache.adopt`).
     digest: str | None = None
-    # The stats of its files and folders after the build (newsgen.output.guard.seal): a
+    # The stats of its files and folders after the build (newsgen.output.seal.seal): a
     # file edited, added or removed by hand since makes the next build write it whole.
     # None: not known (the dev server's output, which nobody else writes).
     sealed: str | None = None
     intact: bool = False  # ... as this process found (not saved)
-    # The folders that hold no folder and are not an article's own (a tag's or an
-    # author's one page, a redirect's): sealed too, so a file added to one is seen.
-    leaves: tuple[str, ...] = ()
+    # The folders whose times the seal takes (newsgen.output.seal.folders_of), so that a
+    # file added to one is seen: made with the record, not by each later build.
+    folders: tuple[str, ...] = ()

@@ -24,7 +24,7 @@ from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
 from newsgen.output.guard import holds, identity
-from newsgen.output.seal import leaves
+from newsgen.output.seal import folders_of
 from newsgen.stages.scan import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
@@ -342,7 +342,7 @@ class IncrementalBuild:
             standby_digest=self.started_from if standby is not None and writer.differs
             else None, files_set=writer.files)
         if self.own and cache.folder is not None:  # see OutputRecord.sealed
-            record.leaves = leaves(writer.files, {e.path for e in site.entries})
+            record.folders = folders_of(writer.files, {e.path for e in site.entries})
             record.sealed = cache.seal(out_dir, record)
             record.intact = record.sealed is not None
         # Rows are updated by difference only when the build started from the recorded

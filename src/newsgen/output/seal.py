@@ -8,69 +8,99 @@ import hashlib
 import os
 import signal
 from array import array
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 from newsgen.signals import STOPS, block, can_hold, unblock
 
 
-def seal(root: Path, files: Iterable[str], leaves: Iterable[str] = ()) -> str | None:
-    """A digest of the stats (size, time, inode) of `files` under `root`, and of the times
-    of the top folders, of those that hold other folders and of the `leaves` (the
-    folders of a list's one page, of a redirect): a file edited in place, replaced or
-    removed since changes it, and so does one added to the output's folder, a
-    language's, a section's or a list's. An article's own folder (a page alone, 100,000
-    of them) is left out: a stat each would double the cost. None when a file is gone.
-    A stat per file, no read: at 100,000 articles (130,000 files) half a second."""
+def seal(root: Path, files: Iterable[str], folders: Sequence[str]) -> str | None:
+    """A digest of the stats (size, time, inode) of `files` under `root` and of the times
+    of `folders` (`folders_of`): a file edited in place, replaced or removed since
+    changes it, and so does one added to the output's folder, a language's, a
+    section's or a list's. None when a file is gone. A stat per file, no read: at
+    100,000 articles (130,000 files, 30,000 folders) half a second."""
+    return _joined(_files_part(root, files), _stats(root, folders), folders)
+
+
+def folders_of(files: Iterable[str], articles: Collection[str]) -> tuple[str, ...]:
+    """The folders that `seal` takes, sorted: the output's own (""), every top folder,
+    every folder that holds a folder, and the own folder of every file but an article
+    page's (`articles`: their paths), such as a tag's one page or a redirect's. An
+    article's own folder (a page alone, 100,000 of them) is left out: a stat each would
+    double the cost. Made once, with the output's record, so that a seal is stats only."""
+    own = {path.rpartition("/")[0] for path in articles}
+    found = {""}
+    for path in files:
+        folder = path.rpartition("/")[0]
+        if not folder:
+            continue
+        if folder not in own:
+            found.add(folder)
+        found.add(folder.partition("/")[0])
+        head = folder.rpartition("/")[0]  # every folder above it (each one added has its
+        while head and head not in found:  # own above it already)
+            found.add(head)
+            head = head.rpartition("/")[0]
+    return tuple(sorted(found))
+
+
+def _opened(root: Path) -> tuple[int | None, str]:
+    """A descriptor of `root` to stat each name from (fewer names for the system to look
+    up), or None and the prefix that names the files instead. OSError if it is gone."""
+    if os.stat not in os.supports_dir_fd:
+        return None, f"{root}/"
+    return os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)), ""
+
+
+def _stats(root: Path, paths: Iterable[str], *, files: bool = False) -> bytes | None:
+    """The stats of `paths` under `root` in their order, as bytes: a file's size, time and
+    inode, a folder's time and inode ("" is `root` itself, a link to it included)."""
     stats = array("q")
-    folders = {"", *leaves}  # the folders that hold a folder, and the leaves
-    try:  # each stat from the output's own folder: fewer names for the system to look up
-        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if (
-            os.stat in os.supports_dir_fd) else None
+    try:
+        fd, base = _opened(root)
     except OSError:
         return None
-    base = f"{root}/" if fd is None else ""
     try:
-        for rel in sorted(files):
-            st = os.stat(base + rel, dir_fd=fd, follow_symlinks=False)
-            stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
-            folder = rel.rpartition("/")[0]
-            if folder:  # every top folder, and every folder above the file's own
-                folders.add(folder.partition("/")[0])
-                head = folder.rpartition("/")[0]
-                while head and head not in folders:
-                    folders.add(head)
-                    head = head.rpartition("/")[0]
-        for rel in sorted(folders):
-            st = os.stat(base + rel, dir_fd=fd, follow_symlinks=False) if rel else os.lstat(
-                root)  # (the output's own entry, a link to it included, as before)
-            stats.extend((st.st_mtime_ns, st.st_ino))
+        for rel in paths:
+            if files:
+                st = os.stat(base + rel, dir_fd=fd, follow_symlinks=False)
+                stats.extend((st.st_size, st.st_mtime_ns, st.st_ino))
+            else:
+                st = os.stat(base + rel, dir_fd=fd, follow_symlinks=False) if rel else (
+                    os.lstat(root))
+                stats.extend((st.st_mtime_ns, st.st_ino))
     except OSError:
         return None
     finally:
         if fd is not None:
             os.close(fd)
-    names = "\0".join(sorted(folders)).encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(stats.tobytes() + names, digest_size=16).hexdigest()
+    return stats.tobytes()
 
 
-def leaves(files: Iterable[str], articles: Collection[str]) -> tuple[str, ...]:
-    """The folders that `seal` takes besides those that hold folders: the own folder of
-    every file but an article page's (`articles`: their paths)."""
-    own = {path.rpartition("/")[0] for path in articles}
-    return tuple(sorted({folder for path in files
-                         if (folder := path.rpartition("/")[0]) and folder not in own}))
+def _files_part(root: Path, files: Iterable[str]) -> bytes | None:
+    found = _stats(root, sorted(files), files=True)
+    return None if found is None else hashlib.blake2b(found, digest_size=16).digest()
+
+
+def _joined(files: bytes | None, folders: bytes | None, names: Sequence[str]) -> str | None:
+    if files is None or folders is None:
+        return None
+    listed = "\0".join(names).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(files + folders + listed, digest_size=16).hexdigest()
 
 
 def seal_meanwhile(root: Path, files: Iterable[str],
-                   leaves: Iterable[str] = ()) -> Callable[[], str | None]:
-    """`seal(root, files, leaves)` made by a child process while this one goes on (its stats
-    are a third of a build with nothing to do at 100,000 articles, and the source scan
-    beside it is the rest): call the result for the seal. In this process where fork
-    is missing or fails."""
+                   folders: Sequence[str]) -> Callable[[], str | None]:
+    """`seal(root, files, folders)` made beside the source scan, which is a third of a build
+    with nothing to do at 100,000 articles (the seal's stats are the rest): a child
+    process stats the files and half the folders while this one scans, and this one
+    stats the other half when the result is called for. All in this process where
+    fork is missing or fails."""
     if not hasattr(os, "fork"):
-        found = seal(root, files, leaves)
+        found = seal(root, files, folders)
         return lambda: found
+    half = len(folders) // 2
     read, write = os.pipe()
     held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
     block(held)  # ends the child without a word, not in Python's code after a fork
@@ -80,7 +110,7 @@ def seal_meanwhile(root: Path, files: Iterable[str],
         unblock(held)
         os.close(read)
         os.close(write)
-        found = seal(root, files, leaves)
+        found = seal(root, files, folders)
         return lambda: found
     if pid == 0:  # the child: stats only, then gone without running any cleanup
         try:
@@ -88,16 +118,24 @@ def seal_meanwhile(root: Path, files: Iterable[str],
                 signal.signal(signum, signal.SIG_DFL)
             unblock(held)
             os.close(read)
-            os.write(write, (seal(root, files, leaves) or "").encode())
+            part, first = _files_part(root, files), _stats(root, folders[:half])
+            if part is not None and first is not None:  # (nothing written: gone)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(part + first)
         finally:
             os._exit(0)
     unblock(held)
     os.close(write)
 
     def collect() -> str | None:
-        with os.fdopen(read, "rb") as pipe:
-            said = pipe.read().decode()
-        os.waitpid(pid, 0)
-        return said or None
+        try:
+            second = _stats(root, folders[half:])
+        finally:
+            with os.fdopen(read, "rb") as pipe:
+                said = pipe.read()
+            os.waitpid(pid, 0)
+        if not said or second is None:
+            return None
+        return _joined(said[:16], said[16:] + second, folders)
 
     return collect
