@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgen.errors import Reporter, site_relative
 from newsgen.incremental.database import (
@@ -40,8 +40,10 @@ from newsgen.incremental.database import (
 )
 from newsgen.incremental.outputs import OutputRecords
 from newsgen.incremental.records import CachedArticle, OutputRecord
-from newsgen.parse.markup import Body
 from newsgen.stages.related import Fills
+
+if TYPE_CHECKING:  # (Markdown is not imported by a build with nothing to do)
+    from newsgen.parse.markup import Body
 
 
 @dataclass
