@@ -14,7 +14,7 @@ from importlib.resources.abc import Traversable
 
 from newsgen.hashing import code_identity, digest
 from newsgen.model.config import CONFIG_NAME, Config
-from newsgen.parse.markup import CONVERTER
+from newsgen.parse.markdown_setup import CONVERTER
 from newsgen.stages.scan import SourceTree
 
 

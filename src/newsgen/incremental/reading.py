@@ -19,7 +19,8 @@ from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.records import CachedArticle
 from newsgen.model.config import Config
 from newsgen.model.content import Article
-from newsgen.parse.markup import CONVERTER, Body
+from newsgen.parse.markdown_setup import CONVERTER
+from newsgen.parse.markup import Body
 from newsgen.parse.readings import has_readings
 from newsgen.stages.loader import load_article
 from newsgen.stages.parallel import Conversions

@@ -28,7 +28,7 @@ from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import dump
 from newsgen.incremental.keys import theme_files
 from newsgen.model.config import CONFIG_NAME, Config
-from newsgen.parse.markup import CONVERTER
+from newsgen.parse.markdown_setup import CONVERTER
 from newsgen.stages.scan import SourceTree
 
 Stat = tuple[int, ...]

@@ -10,13 +10,8 @@ from xml.etree.ElementTree import Element
 from markdown import Markdown
 from markdown.extensions.attr_list import AttrListTreeprocessor
 
+from newsgen.parse.markdown_setup import ATTRS
 from newsgen.parse.slugs import slugify
-
-# Python-Markdown takes any {…} after an element as its attributes, up to the line's last
-# `}`: "*S*{1, 2} and {x}" became `<em 1_ 2>` and lost and reordered text. Only braces that
-# hold attributes are: `{: .class #id key=value}` (kramdown's and Python-Markdown's forms).
-_ATTR = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s}"']+))"""
-ATTRS = r"\{\:?[ ]*(" + _ATTR + r"(?:[ ]+" + _ATTR + r")*)[ ]*\}"
 
 
 class AttrLists(AttrListTreeprocessor):

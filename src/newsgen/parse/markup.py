@@ -16,31 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import markdown
-import pymdownx
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-from newsgen.parse.attributes import ATTRS, AttrLists, toc_slug
+from newsgen.parse.attributes import AttrLists, toc_slug
 from newsgen.parse.body_lines import link_lines_of, nesting_line, too_deep, unclosed_links
 from newsgen.parse.foreign import is_template_syntax
+from newsgen.parse.markdown_setup import EXTENSIONS, PUNCTUATION
 
-# pymdownx.superfences: code fences also inside list items and blockquotes (Python-Markdown's
-# own fenced_code sees them only at the top level, and turns a `# comment` in them into a
-# heading); pymdownx.highlight without Pygments: `<pre><code class="language-x">`, the same
-# with or without Pygments installed, for a site's own script or stylesheet to colour.
-# pymdownx.tilde: ~~struck out~~ (a correction, as Hugo's and GitHub's Markdown show it),
-# without ~subscript~. Attribute lists are newsgen's own, stricter (see _AttrLists).
-EXTENSIONS = ("tables", "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tilde",
-              "footnotes", "toc", "sane_lists")
-# CommonMark lets a backslash escape any ASCII punctuation (`\~90 ms`, `\$5`), as Hugo and
-# Jekyll sites write it; Python-Markdown only some.
-_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-# What a converted body depends on besides its text: the build state keys bodies by it.
-# (and the revision of newsgen's own steps below: raise it when they change what they make)
-CONVERTER = (f"9|{EXTENSIONS}|{ATTRS}|{_PUNCTUATION}|markdown {markdown.__version__}|"
-             f"pymdownx {pymdownx.__version__}")  # not importlib.metadata: 35 ms a process
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
 PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
@@ -286,7 +271,7 @@ class _NewsgenExtension(Extension):
             # Raw HTML becomes visible text instead of markup.
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
-        md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(_PUNCTUATION))
+        md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(PUNCTUATION))
         md.treeprocessors.register(AttrLists(md, self.safe), "attr_list", 8)
         self.collector = _Collector(md, self.safe)
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
