@@ -602,3 +602,20 @@ def test_a_changes_file_that_cannot_be_written_stops_before_anything_is_written(
     assert run.err.strip() == (f"newsgen: error: --changes {tmp_path / 'no/such/folder/report'}: "
                                "No such file or directory; nothing was written")
     assert not (site / "dist").exists()
+
+
+def test_a_system_error_names_the_file_as_the_site_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error from the system (a file made immutable, a folder no longer writable) says
+    the file first and relative to the site, as every other message does."""
+    import newsgen.outcome
+
+    site = make(tmp_path)
+
+    def refused(*_: object, **__: object) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(site / "dist"))
+
+    monkeypatch.setattr(newsgen.outcome, "build", refused)
+    outcome = newsgen.outcome.attempt(BuildOptions(site=site, now=NOW), Reporter())
+    assert outcome.failure == ("error: dist: Operation not permitted; the output folder "
+                               "was left as it was")

@@ -108,9 +108,10 @@ def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None
                 build(replace(options, write=False, digest=False, sample=True,
                               use_cache=options.use_cache and cache is None), reporter)
         return Outcome(None, f"error: {exc}")
-    except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return Outcome(None, f"error: {exc.strerror or exc}{where}; {kept}")
+    except OSError as exc:  # the file it is about first, as the site names it
+        where = f"{site_relative(Path(os.fsdecode(exc.filename)), options.site)}: " if (
+            isinstance(exc.filename, str | bytes) and exc.filename) else ""
+        return Outcome(None, f"error: {where}{exc.strerror or exc}; {kept}")
     except Exception as exc:  # noqa: BLE001 - a bug in newsgen: say so, keep what was there
         if isinstance(exc, sqlite3.OperationalError) and any(
                 words in str(exc) for words in _FULL):  # the state's disk, not newsgen
