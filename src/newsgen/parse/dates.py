@@ -54,7 +54,9 @@ def _other_iso(text: str, tz: tzinfo) -> tuple[datetime | None, bool]:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None, False
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+    offset = moment.utcoffset()
+    if not MIN_YEAR <= moment.year <= MAX_YEAR or (offset is not None and (
+            offset.seconds % 60 or offset.microseconds)):  # `+05:30:15`: Python's, not ISO's
         return None, False
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)), day is None
 
