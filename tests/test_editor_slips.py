@@ -398,3 +398,49 @@ def test_unclosed_html_is_judged_as_markdown_reads_it(body: str, raw: bool) -> N
 
     assert ("**more**" in Converter(raw_html=True).convert(body).html) is raw  # (Markdown's)
     assert (unclosed_html(body) is not None) is raw
+
+
+@pytest.mark.parametrize(("draft", "published", "live"), [
+    ("false", "false", True), ("true", "true", False), ("false", "true", True)])
+def test_draft_wins_over_jekylls_published_with_a_warning_at_it(
+        tmp_path: Path, draft: str, published: str, live: bool) -> None:
+    # `published: false` beside `draft: false` held the article back in silence: an editor
+    # who set `draft: false` on a post moved from Jekyll saw it stay off the site.
+    site = _built(tmp_path, {"content/general/moved.md": article(
+        "Moved", draft=draft, published=published)})
+    assert (site / "dist/general/moved/index.html").exists() is live
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert [w for w in run.warnings() if w.startswith("content/")] == [
+        "content/general/moved.md:6: warning: 'published' is read as the opposite of "
+        "'draft', which this file gives too (line 5): 'draft' is used and 'published' left "
+        "out; merge them"]
+
+
+def test_two_of_hugos_names_for_one_field_are_said_by_the_names_written(
+        tmp_path: Path) -> None:
+    # The warning named 'expiry', newsgen's name inside, which no editor writes.
+    site = _built(tmp_path, {"content/general/ends.md": article(
+        "Ends", expirydate="2030-01-01", expiry_date="2024-12-20")})
+    assert (site / "dist/general/ends/index.html").exists()  # expirydate's 2030 is used
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert [w for w in run.warnings() if w.startswith("content/")] == [
+        "content/general/ends.md:6: warning: 'expiry_date' is read as 'expirydate', which "
+        "this file gives too (line 5): 'expirydate' is used and 'expiry_date' left out; "
+        "merge them"]
+
+
+def test_a_file_left_out_for_its_name_is_said_so_where_it_is_named(tmp_path: Path) -> None:
+    # An image or a related article whose name starts with `_` was "no file": the editor
+    # sees the file on disk, and was not told it is never read.
+    errors = _errors(tmp_path, {
+        "newsgen.yaml": "title: T\nbase_url: https://example.org/\n" + SECTIONS,
+        "content/general/_hidden.jpg": b"\xff\xd8\xff\xe0",
+        "content/_drafts/wip.md": article("Work in progress"),
+        "content/general/lead.md": article("Lead", image="_hidden.jpg",
+                                           related="[_drafts/wip]")})
+    left_out = ("is published: names that start with '_' or '.', and editors' backups (~, "
+                ".bak, .swp), are left out of content/")
+    assert errors == [
+        f"content/general/lead.md:5: error: image: no file content/general/_hidden.jpg "
+        f"{left_out}",
+        f"content/general/lead.md:6: error: related: no article '_drafts/wip' {left_out}"]

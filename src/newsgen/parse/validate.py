@@ -73,13 +73,15 @@ class Validator(FieldReader):
 
     def article(self, node: YMap, body: str, body_line: int) -> Article | None:
         lines = {k.text: k.line for k, _ in node.items}
+        named = {meaning: meaning for meaning in ALIASES.values() if meaning in lines}
         for other, meaning in ALIASES.items():  # `lastmod`'s line is the line of `updated`
-            if other in lines and meaning in lines:  # newsgen's name wins: never silently
-                self.warning(lines[other], f"'{other}' is read as '{meaning}', which this "
-                                           f"file gives too (line {lines[meaning]}): "
-                                           f"'{meaning}' is used and '{other}' left out; "
-                                           "merge them")
+            if other in lines and meaning in named:  # newsgen's name wins (or the first of
+                used = named[meaning]  # two others: `expirydate`), never silently
+                self.warning(lines[other], f"'{other}' is read as '{used}', which this file "
+                                           f"gives too (line {lines[used]}): '{used}' is "
+                                           f"used and '{other}' left out; merge them")
             if other in lines:
+                named.setdefault(meaning, other)
                 lines.setdefault(meaning, lines[other])
         self.key_lines = dict(lines)  # (a field's line by its newsgen name too)
         fields: dict[str, Any] = {}
@@ -207,6 +209,10 @@ class Validator(FieldReader):
             if flag is None:
                 self.error(v.line, f"published: expected true or false{_unquote(v)}, "
                                    f"got {describe(v)}")
+            elif (d := node.get("draft")) is not None:  # newsgen's name wins, as with ALIASES
+                self.warning(v.line, f"'published' is read as the opposite of 'draft', which "
+                                     f"this file gives too (line {d.line}): 'draft' is used "
+                                     "and 'published' left out; merge them")
             elif not flag:
                 fields["draft"] = True
         if (v := self.field(node, "expiry")) is not None:

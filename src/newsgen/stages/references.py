@@ -149,11 +149,8 @@ class References:
                 url = (self.config.base_path + quote(self.asset_by_content_path[path].output)
                        + suffix)
             elif path not in self.broken:
-                hint = ""
-                if any(is_ignored(part) for part in path.split("/")):
-                    hint = (" is published: names that start with '_' or '.', and editors' "
-                            "backups (~, .bak, .swp), are left out of content/")
-                elif article_stem(path) is not None:  # a link to an article: the nearest one
+                hint = _left_out(path)
+                if not hint and article_stem(path) is not None:  # to an article: the nearest one
                     guess = nearest_file(path, [p for p in by_content if article_stem(p)])
                     if guess:
                         hint = f"; did you mean '{posixpath.relpath(guess, a.folder or '.')}'?"
@@ -211,7 +208,8 @@ class References:
             if asset is None:
                 article = article_stem(path) and (self.config.root / "content" / path).is_file()
                 self.reporter.error(a.source, line, f"image: content/{path} is an article, "
-                                    "not an image" if article else f"image: no file content/{path}")
+                                    "not an image" if article else
+                                    f"image: no file content/{path}{_left_out(path)}")
                 return None
         self._alt(a, img)
         return LeadImage(asset.output, False, img.alt, img.caption, img.credit, asset.source)
@@ -343,6 +341,10 @@ class References:
                                 f"related: '{ref}' leaves content/: give a slug or a path "
                                 "under content/ (economy/forum.md)")
             return None
+        if _left_out(path):  # (`_drafts/wip`: there, but never read)
+            self.reporter.error(a.source, item.line,
+                                f"related: no article '{ref}'{_left_out(path)}")
+            return None
         if "/" in ref or article_stem(ref) is not None:  # a path: the nearest article file
             written = article_stem(ref) is not None  # with its suffix, or without
             guess = nearest_file(path, [p for p in by_content
@@ -355,3 +357,12 @@ class References:
                             f"related: no article '{ref}' (give a slug or a path under "
                             f"content/){hint}")
         return None
+
+
+def _left_out(path: str) -> str:
+    """What a message about a missing file adds when its name is one a build never reads
+    (the file may well be there, where the editor sees it)."""
+    if any(is_ignored(part) for part in path.split("/")):
+        return (" is published: names that start with '_' or '.', and editors' backups (~, "
+                ".bak, .swp), are left out of content/")
+    return ""
