@@ -35,8 +35,9 @@ from newsgen.migrate.hugo_files import (
     theme_static,
     themes_dir,
 )
-from newsgen.parse.config_values import check_language_code, check_timezone
+from newsgen.parse.config_values import check_language_code
 from newsgen.parse.slugs import slugify
+from newsgen.parse.zones import check_timezone
 
 DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 THEME_DIRS = ("layouts", "archetypes", "assets", "data", "i18n", "resources")  # and themes

@@ -31,8 +31,9 @@ from newsgen.migrate.common import (
 )
 from newsgen.migrate.fields import newsgen_fields, plain
 from newsgen.migrate.jekyll_config import base_path, base_url, feed_note, host
-from newsgen.parse.config_values import check_language_code, check_timezone
+from newsgen.parse.config_values import check_language_code
 from newsgen.parse.slugs import slugify
+from newsgen.parse.zones import check_timezone
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")  # Jekyll's, in its order
 DATED = re.compile(r"(\d{2,4}-\d{1,2}-\d{1,2})-(.*)\Z")

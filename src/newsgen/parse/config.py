@@ -27,7 +27,6 @@ from newsgen.parse.config_values import (
     check_base_url,
     check_language_code,
     check_permalink,
-    check_timezone,
     language_tag,
     line_of,
     read_date_format,
@@ -47,6 +46,7 @@ from newsgen.parse.yamltree import (
     parse,
     to_python,
 )
+from newsgen.parse.zones import check_timezone
 
 
 def section_names(sections: Iterable[SectionConfig]) -> dict[str, tuple[str, SectionConfig]]:

@@ -4,7 +4,6 @@ an editor needs (newsgen.parse.config reads the keys)."""
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
@@ -336,25 +335,6 @@ def _country_hint(code: str) -> str:
     country = Locale("en").territories.get(code.upper(), code.upper())
     choices = " or ".join(f"'{lang}'" for lang in official)
     return f"; '{code}' is the country code of {country}: did you mean {choices}?"
-
-
-def check_timezone(name: str) -> str | None:
-    """None for an IANA zone name; else what is wrong, with the name meant."""
-    if name in ("localtime", "posixrules") or name.startswith(("posix/", "right/")):
-        return (f"'{name}' is not a zone's name but a file of this computer's: the "
-                "output would change with the computer that builds it; name the zone "
-                "(like 'UTC' or 'Asia/Ashgabat')")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        from zoneinfo import available_timezones
-
-        known = available_timezones() - {"localtime", "posixrules"}
-        same = [z for z in known if z.lower() == name.lower()]
-        hint = same[0] if same else closest(name, sorted(known))
-        return f"'{name}' is not an IANA time zone (like 'UTC' or 'Asia/Ashgabat')" + (
-            f"; did you mean '{hint}'?" if hint else "")
-    return None
 
 
 def line_of(node: YMap, key: str) -> int | None:
