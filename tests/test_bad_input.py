@@ -255,6 +255,29 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^newsgen\.yaml:1: error: timezone: 'Europe/berlin' is not an IANA time zone "
         r"\(like 'UTC' or 'Asia/Ashgabat'\); did you mean 'Europe/Berlin'\?",
     ),
+    # An offset is no zone: the nearest name by spelling moved every time by hours
+    # ('Z' -> 'NZ', +13 h; 'UTC+5' -> 'UTC', -5 h).
+    "config timezone as UTC's letter": (
+        "newsgen.yaml",
+        "timezone: Z\n",
+        r"^newsgen\.yaml:1: error: timezone: 'Z' is not an IANA time zone but UTC's letter: "
+        r"write 'UTC'$",
+    ),
+    "config timezone as an offset of whole hours": (
+        "newsgen.yaml",
+        "timezone: UTC+5\n",
+        r"^newsgen\.yaml:1: error: timezone: 'UTC\+5' is not an IANA time zone but a fixed "
+        r"offset: name the zone of the place whose time the site keeps \(like "
+        r"'Asia/Tashkent' for \+05:00\), or write 'Etc/GMT-5' for \+05:00 all year \(an Etc "
+        r"zone's sign is the reverse of the offset's\)$",
+    ),
+    "config timezone as an offset of half an hour": (
+        "newsgen.yaml",
+        "timezone: '+05:30'\n",
+        r"^newsgen\.yaml:1: error: timezone: '\+05:30' is not an IANA time zone but a fixed "
+        r"offset: name the zone of the place whose time the site keeps \(like "
+        r"'Asia/Tashkent' for \+05:00\)$",
+    ),
     "config timezone of the machine": (  # the output would follow the machine's zone
         "newsgen.yaml",
         "timezone: localtime\n",

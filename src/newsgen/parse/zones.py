@@ -3,6 +3,7 @@ name, checked with the system's zone data, and the name meant when it is not one
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsgen.errors import closest
@@ -17,6 +18,9 @@ def check_timezone(name: str) -> str | None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
+        offset = _OFFSET.match(name.strip())
+        if name.strip() in ("Z", "z") or offset is not None:  # a spelling hint would be
+            return f"'{name}' is not an IANA time zone but {_offset_hint(offset)}"  # wrong
         from zoneinfo import available_timezones
 
         known = available_timezones() - {"localtime", "posixrules"}
@@ -25,3 +29,25 @@ def check_timezone(name: str) -> str | None:
         return f"'{name}' is not an IANA time zone (like 'UTC' or 'Asia/Ashgabat')" + (
             f"; did you mean '{hint}'?" if hint else "")
     return None
+
+
+# `+05:00`, `UTC+5`, `GMT-03:30`: an offset, which no zone's name is spelt like (the nearest
+# name, `NZ` for `Z`, `UTC` for `UTC+5`, would move every time by hours)
+_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\Z", re.IGNORECASE)
+
+
+def _offset_hint(offset: re.Match[str] | None) -> str:
+    """What to write for a fixed offset (None: `Z`, UTC's letter): the zone of a place, or
+    an `Etc/` zone of whole hours."""
+    if offset is None:
+        return "UTC's letter: write 'UTC'"
+    sign, hours, minutes = offset[1], int(offset[2]), int(offset[3] or 0)
+    if not hours + minutes:
+        return "an offset of zero: write 'UTC'"
+    place = ("a fixed offset: name the zone of the place whose time the site keeps (like "
+             "'Asia/Tashkent' for +05:00)")
+    etc = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"  # (POSIX's sign: reversed)
+    if minutes or check_timezone(etc) is not None:  # (Etc/GMT-14 is the last)
+        return place
+    return (f"{place}, or write '{etc}' for {sign}{hours:02}:00 all year (an Etc zone's "
+            "sign is the reverse of the offset's)")
