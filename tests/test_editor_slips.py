@@ -444,3 +444,24 @@ def test_a_file_left_out_for_its_name_is_said_so_where_it_is_named(tmp_path: Pat
         f"content/general/lead.md:5: error: image: no file content/general/_hidden.jpg "
         f"{left_out}",
         f"content/general/lead.md:6: error: related: no article '_drafts/wip' {left_out}"]
+
+
+def test_a_title_on_several_lines_is_joined_with_a_warning(tmp_path: Path) -> None:
+    # A `|` block kept its line breaks in the page's <title>, the feed and the JSON-LD.
+    site = _built(tmp_path, {"content/general/ml.md": (
+        "---\ntitle: |\n  Line one\n  Line two\ndate: 2024-12-18 10:00\nsection: General\n"
+        "related:\n  - url: https://example.com/a\n    title: \"A\\nB\"\n---\n\nBody.\n"),
+        "content/general/folded.md": (
+            "---\ntitle: >\n  Folded\n  by YAML\ndate: 2024-12-18 10:00\nsection: General\n"
+            "---\n\nBody.\n")})
+    page = soup(site / "dist/general/ml/index.html")
+    assert page.title is not None and page.title.text.startswith("Line one Line two")
+    assert page.h1 is not None and page.h1.text.strip() == "Line one Line two"
+    assert "Line one\nLine two" not in (site / "dist/feed.xml").read_text("utf-8")
+    assert [a.text for a in page.select("a.external")] == ["A B"]
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert [w for w in run.warnings() if w.startswith("content/")] == [
+        f"content/general/ml.md:{line}: warning: {name}: its lines are joined with spaces, "
+        "as a title is shown on one line (in tabs, feeds and search results); write it on "
+        "the line of 'title:'" for line, name in ((2, "title"), (9, "related.title"))]
+    assert soup(site / "dist/general/folded/index.html").h1.text.strip() == "Folded by YAML"

@@ -16,14 +16,7 @@ from newsgen.parse.dates import MAX_YEAR, MIN_YEAR, parse_moment
 from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
 from newsgen.parse.yamlhelp import comment_hint, cut_by_comment, dash_fix, misaligned_items
-from newsgen.parse.yamltree import (
-    YMap,
-    YNode,
-    YScalar,
-    YSeq,
-    as_text,
-    describe,
-)
+from newsgen.parse.yamltree import YMap, YNode, YScalar, YSeq, as_text, describe
 
 _PORTS = {"http": 80, "https": 443}
 
@@ -52,6 +45,8 @@ KNOWN_FIELDS = (
 # code (`section: General #desk`, `lang: en #english`) it can only start a comment.
 _PROSE = frozenset({"title", "summary", "image.alt", "image.caption", "image.credit",
                     "related.title"})
+# Fields shown on one line, where a line break (a `|` block's) is read as a space.
+_ONE_LINE = frozenset({"title", "related.title"})
 # One of a list field's items, for messages.
 _ONE = {"tags": "tag", "authors": "author", "categories": "category", "aliases": "alias"}
 # Fields that hold an article back: a name one letter off is an error, not a warning.
@@ -130,6 +125,11 @@ class FieldReader:
             if cut is not None:
                 self.error(node.line, f"{name}: {cut}")
                 return None
+        if name in _ONE_LINE and "\n" in text.strip():  # a `|` block keeps its breaks
+            self.warning(node.line, f"{name}: its lines are joined with spaces, as a title is "
+                                    "shown on one line (in tabs, feeds and search results); "
+                                    "write it on the line of 'title:'")
+            return " ".join(line.strip() for line in text.split("\n") if line.strip())
         return text.strip()
 
     def text_list(self, node: YNode, name: str, *, commas: bool = False,
