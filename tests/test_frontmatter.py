@@ -105,6 +105,22 @@ def test_a_list_or_mapping_used_by_alias_is_placed_where_the_alias_is() -> None:
     assert tags is not None and [item.line for item in tags.items] == [2, 3]
 
 
+def test_merge_keys_are_read_as_yaml_reads_them() -> None:
+    """`<<: *base` (YAML 1.1's merge, which PyYAML's safe loader reads too) was an error,
+    and the fields it brought were then said to be missing as well. A key written in the
+    mapping wins, then the first mapping merged; the merged keys are on the `<<` line."""
+    problems: list[YamlError] = []
+    node = parse("base: &b {section: General, tags: [a]}\nother: &o {section: Sport, lang: en}\n"
+                 "<<: [*b, *o]\ntitle: Merged\ntags: [c]\n", problems=problems)
+    assert isinstance(node, YMap) and not problems
+    assert {k.text: (to_python(v), k.line) for k, v in node.items if k.text not in (
+        "base", "other")} == {"title": ("Merged", 4), "tags": (["c"], 5),
+                              "section": ("General", 3), "lang": ("en", 3)}
+    parse("<<: [1, 2]\ntitle: x\n", problems=problems)
+    assert [(str(p), p.line) for p in problems] == [
+        ("a merge key (<<) takes a mapping or a list of mappings (`<<: *base`)", 1)] * 2
+
+
 def test_alias_bomb_is_refused() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for i in range(1, 9):

@@ -8,7 +8,8 @@ gives three things the plain loader does not:
 * YAML 1.1 auto-typing cannot surprise: a field that wants a string takes the
   text as written (`title: no` is the string "no", `time: 10:00` is "10:00");
 * aliases are expanded under a budget, so an alias bomb is an error, not a
-  hang; duplicate keys and merge keys are errors.
+  hang; duplicate keys are errors, and merge keys (`<<: *base`) are read as YAML 1.1 reads
+  them.
 """
 
 from __future__ import annotations
@@ -224,6 +225,7 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             items: list[tuple[YScalar, YNode]] = []
             seen: dict[str, int] = {}
+            merged: list[tuple[YScalar, YNode]] = []  # (`<<: *base`) the keys not written
             for knode, vnode in node.value:
                 if not isinstance(knode, yaml.ScalarNode):
                     raise YamlError("a key must be a plain value, not a list or mapping",
@@ -231,7 +233,7 @@ class _Converter:
                 if str(knode.tag) not in _PLAIN_TAGS:  # `!foo language: en`
                     self.foreign_tag(knode)
                 if knode.tag == "tag:yaml.org,2002:merge":
-                    self.soft(YamlError("merge keys (<<) are not supported", self.line(knode)))
+                    merged.extend(self.merged(vnode, depth, self.line(knode)))
                     continue
                 key = YScalar(self.text(knode.value), str(knode.tag), not knode.style,
                               self.line(knode))
@@ -248,8 +250,27 @@ class _Converter:
                 if value.line < key.line:  # an alias (*a) of a value above: its problems,
                     value = _moved(value, key.line)  # its items' too, are said here
                 items.append((key, value))
+            for key, value in merged:  # YAML's merge: a key written in the mapping wins, and
+                if key.text not in seen:  # then the first mapping merged that has it
+                    seen[key.text] = key.line
+                    items.append((key, value))
             return YMap(tuple(items), self.line(node))
         raise YamlError("unsupported YAML node", self.line(node))  # pragma: no cover
+
+    def merged(self, node: yaml.Node, depth: int, line: int) -> list[tuple[YScalar, YNode]]:
+        """The keys a merge key (`<<: *base`, `<<: [*a, *b]`) brings, placed on its line (a
+        problem of one is said where it is merged)."""
+        found: list[tuple[YScalar, YNode]] = []
+        for source in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+            if not isinstance(source, yaml.MappingNode):
+                self.soft(YamlError("a merge key (<<) takes a mapping or a list of mappings "
+                                    "(`<<: *base`)", line))
+                continue
+            converted = self.convert(source, depth + 1)
+            if isinstance(converted, YMap):  # (as a mapping node always converts)
+                found.extend((replace(k, line=line), _moved(v, line))
+                             for k, v in converted.items)
+        return found
 
 
 def _moved(node: YNode, line: int) -> YNode:
