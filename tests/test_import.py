@@ -1568,3 +1568,35 @@ def test_a_themes_dir_given_as_an_absolute_path_is_read(tmp_path: Path) -> None:
         "hugo.toml": f'baseURL = "https://e.org/"\ntheme = "paper"\nthemesDir = "{shared}"\n',
         "content/posts/a.md": "---\ntitle: A\ndate: 2022-01-02T10:00:00Z\n---\nText.\n"})
     assert (tmp_path / "new/static/css/theme.css").read_text() == "x"
+
+
+def test_jekyll_permalinks_that_start_with_the_posts_language_are_its_folder(
+        tmp_path: Path) -> None:
+    """Posts in `_posts/<lang>/` whose permalinks (given by `defaults:`) start with their
+    language: the most common one, `/en/…`, became the site's pattern, and every other
+    language's post was published under `/ja/en/…`. The language is the folder, and the
+    default language's is kept (`default_language_prefix`), and so is the folder's
+    spelling (`zh_CN`: as `zh_cn` it needed redirects, and clashed with them on a disk that
+    ignores case)."""
+    run = imported(tmp_path, {
+        "_config.yml": "title: B\nurl: https://b.example\ndefaults:\n" + "".join(
+            f"  - scope: {{path: '_posts/{code}', type: posts}}\n"
+            f"    values: {{permalink: '/{code}/:year/:month/:day/:title/', lang: {code}}}\n"
+            for code in ("en", "ja", "zh_CN")),
+        **{f"_posts/en/posts/2016-03-0{i}-news-{i}.md": f"---\ntitle: News {i}\n---\nx\n"
+           for i in (1, 2, 3)},
+        "_posts/ja/posts/2017-01-05-nyusu.md": "---\ntitle: ニュース\n---\nx\n",
+        "_posts/zh_CN/posts/2017-01-06-xinwen.md": "---\ntitle: 新闻\n---\nx\n",
+    }, kind="jekyll")
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "permalink: /{year}/{month}/{day}/{slug}/\n" in config, config
+    assert "default_language_prefix: true\n" in config, config
+    assert "\n  zh_CN:\n" in config, config
+    assert "5 posts keep their old URL; 0 old URLs get a redirect page" in run.err, run.err
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    dist = tmp_path / "new/dist"
+    assert (dist / "en/2016/03/01/news-1/index.html").is_file()
+    assert (dist / "ja/2017/01/05/nyusu/index.html").is_file()
+    assert (dist / "zh_CN/2017/01/06/xinwen/index.html").is_file()
+    assert not (dist / "ja/en").exists() and not (dist / "zh_cn").exists()

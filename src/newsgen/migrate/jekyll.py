@@ -31,7 +31,7 @@ from newsgen.migrate.common import (
 )
 from newsgen.migrate.fields import newsgen_fields, plain
 from newsgen.migrate.jekyll_config import base_path, base_url, feed_note, host
-from newsgen.parse.config_values import check_language_code
+from newsgen.parse.config_values import check_language_code, language_tag
 from newsgen.parse.slugs import slugify
 from newsgen.parse.zones import check_timezone
 
@@ -96,6 +96,7 @@ class JekyllSite:
         self.patterns = [p for p in self.exclude if any(c in p for c in "*?[")]
         self.data: dict[str, Any] = {}
         self.uncategorized: list[str] = []  # posts without a category: section "news"
+        self.spelled: dict[str, str] = {}  # a language's code as the posts most write it
         self.declared = self.declared_languages()
         self.unread: Counter[str] = Counter()  # posts found that cannot be imported: why
 
@@ -209,6 +210,12 @@ class JekyllSite:
                    if (f in self.declared or f in named) and _CODE.match(f)
                    and check_language_code(f) is None}
         default = self.default_language(found, folders)
+        written: dict[str, Counter[str]] = {}  # each language's spellings in the posts
+        for s, _, _ in found:
+            raw = scalar_text(s.get("lang")) or scalar_text(self.defaults_for(s.rel).get("lang"))
+            if raw:
+                written.setdefault(raw.lower(), Counter())[raw] += 1
+        self.spelled = {low: seen.most_common(1)[0][0] for low, seen in written.items()}
         posts: list[Post] = []
         multilingual = False
         for source, above, draft in found:
@@ -230,9 +237,16 @@ class JekyllSite:
                 post.new_path = f"content/{post.lang}/" + post.new_path.removeprefix("content/")
         default_prefix = bool(folders) and any(
             p.lang == default and p.source.rel.startswith(f"{default}/") for p in posts)
-        # The site's pattern, and those its posts are given (`defaults:`, their own)
-        given = Counter(str(p.source.get("permalink")) for p in posts
-                        if p.source.get("permalink"))
+        # The site's pattern, and those its posts are given (`defaults:`, their own), each
+        # without the post's language when it starts with it (`/ja/:year/…`): that is the
+        # language's folder, the default language's too when its posts have it
+        given: Counter[str] = Counter()
+        for p in posts:
+            if p.source.get("permalink"):
+                head, _, rest = str(p.source.get("permalink")).lstrip("/").partition("/")
+                own = bool(rest) and language_tag(head) == language_tag(p.lang)
+                given["/" + rest if own else str(p.source.get("permalink"))] += 1
+                default_prefix = default_prefix or (own and p.lang == default)
         translated = [t for template in (self.template(None), *(
             urls.jekyll_template(raw) for raw, _ in given.most_common(5)))
             for t in (urls.jekyll_pattern(template),
@@ -327,6 +341,8 @@ class JekyllSite:
                             f"lang: '{lang}' is not a language newsgen knows; imported as "
                             f"{lang_folder or default}")
             lang = lang_folder or default
+        if lang != default:  # its folder as the old site wrote it (`zh_CN`, the old URLs')
+            lang = self.spelled.get(lang, lang)
         matter = source.get("categories", "category")
         extra = matter.split() if isinstance(matter, str) else [
             str(c) for c in matter or [] if c is not None] if isinstance(matter, list) else []
