@@ -1600,3 +1600,25 @@ def test_jekyll_permalinks_that_start_with_the_posts_language_are_its_folder(
     assert (dist / "ja/2017/01/05/nyusu/index.html").is_file()
     assert (dist / "zh_CN/2017/01/06/xinwen/index.html").is_file()
     assert not (dist / "ja/en").exists() and not (dist / "zh_cn").exists()
+
+
+def test_a_hugo_shortcode_the_theme_redefines_is_said_once(tmp_path: Path) -> None:
+    """A theme's own `figure` (which reads `library="1"` as `/img/<src>`) was converted
+    as Hugo's, in silence: every image pointed at the post's folder. It is said once, at
+    its first use, with the parameters Hugo's figure does not read."""
+    run = _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://e.org/"\ntheme = "academic"\n',
+        "themes/academic/layouts/shortcodes/figure.html": "<img src=\"/img/{{ .Get \"src\" }}\">",
+        "static/img/ing-1.png": (SITES / "jekyll-archive/images/bridge.png").read_bytes(),
+        **{f"content/post/p{i}.md": f"---\ntitle: P{i}\ndate: 2024-01-0{i}\n---\nText.\n\n"
+                                    f'{{{{<figure library="1" src="ing-1.png">}}}}\n'
+           for i in (1, 2)},
+        "content/post/p3.md": "---\ntitle: P3\ndate: 2024-01-03\n---\n"
+                              "{{< youtube abc >}}\n",
+    })
+    said = [w for w in run.warnings() if "own shortcode" in w]
+    assert said == [
+        "content/post/p1.md:7: warning: '{{<figure library=\"1\" src=\"ing-1.png\">}}': figure "
+        "is the site's own shortcode (themes/academic/layouts/shortcodes/figure.html), "
+        "converted as Hugo's figure is, here and in every post: check what it shows (Hugo's "
+        "figure has no 'library')"], run.err

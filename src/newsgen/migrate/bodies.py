@@ -65,8 +65,9 @@ class BodyConverter:
     """Converts the bodies of one old site ("hugo" or "jekyll")."""
 
     def __init__(self, kind: str, resolver: Resolver, notes: Notes,
-                 site: dict[str, Any]) -> None:
+                 site: dict[str, Any], own: dict[str, str] | None = None) -> None:
         self.kind = kind
+        self.own = dict(own or {})  # Hugo's shortcodes the site redefines: said once each
         self.resolver = resolver
         self.notes = notes
         self.site = site
@@ -217,6 +218,13 @@ class BodyConverter:
         if result is None:
             self.leave(offset + at, kind, whole, why)
             return whole, m.end(), False
+        if name in sc.BUILT_IN and (path := self.own.pop(name, None)):
+            unread = sorted({k for k in named if k.lower() not in sc.BUILT_IN[name]})
+            self.notes.warn(self.page.rel, self.line(offset + at), "shortcode", (
+                f"'{_short(whole)}': {name} is the site's own shortcode ({path}), converted "
+                f"as Hugo's {name} is, here and in every post: check what it shows") + (
+                f" (Hugo's {name} has no {', '.join(repr(k) for k in unread)})"
+                if unread else ""))
         return result, m.end(), block
 
     # -- Liquid ------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 """What both importers share: reading an old site's files and front matter, its dates,
-warnings counted by kind, and writing newsgen's front matter.
-
-Nothing here writes to the old site; every path in a message is relative to it.
-"""
+warnings counted by kind, and writing newsgen's front matter. Nothing here writes to the
+old site; every path in a message is relative to it."""
 
 from __future__ import annotations
 
@@ -398,3 +396,4 @@ class Plan:
     unread: Counter[str] = field(default_factory=Counter)  # posts found, not imported: why
     # the old URL of a page that was not imported, by its path in the old site
     page_url: Callable[[str], str | None] | None = None
+    shortcodes: dict[str, str] = field(default_factory=dict)  # Hugo's the site redefines

@@ -30,6 +30,7 @@ from newsgen.migrate.hugo_files import (
     asset_images,
     bundle_files,
     feed_moves,
+    own_shortcodes,
     read_config,
     table,
     theme_static,
@@ -361,7 +362,8 @@ class HugoSite:
             base_url=scalar_text(c.get("baseurl")), language=language, languages=languages,
             timezone=self.timezone, tz=self.tz, default_prefix=self.in_subdir,
             patterns=patterns, posts=posts, section_titles=sections, copies=copies,
-            site_vars=c, skipped=skipped, unread=self.unread)
+            site_vars=c, skipped=skipped, unread=self.unread,
+            shortcodes=own_shortcodes(self.src, c))
 
 
 def _last(url: str | None) -> str | None:

@@ -124,9 +124,7 @@ def theme_static(src: Path, config: dict[str, Any],
     at the site's root under the site's own files (of `static/` and `content/`), which
     win (a post's images are often there). Of a list of themes, the first wins; a theme
     that is a module (no folder) has none here."""
-    themes = config.get("theme")
-    names = [themes] if isinstance(themes, str) else [
-        t for t in themes if isinstance(t, str)] if isinstance(themes, list) else []
+    names = _themes(config)
     folder = src / themes_dir(config)
     taken = {target.partition("/")[2] for _, target in copies}  # what each publishes
     out: list[tuple[Path, str]] = []
@@ -136,6 +134,23 @@ def theme_static(src: Path, config: dict[str, Any],
                 taken.add(rel)
                 out.append((path, f"static/{rel}"))
     return out
+
+
+def own_shortcodes(src: Path, config: dict[str, Any]) -> dict[str, str]:
+    """The shortcodes the site or its themes define (`layouts/shortcodes/<name>.html`), by
+    name: the file Hugo used, the site's before its themes'."""
+    found: dict[str, str] = {}
+    for folder in ("", *(f"{themes_dir(config)}/{name}/" for name in _themes(config))):
+        for path in sorted((src / folder / "layouts/shortcodes").glob("*.html")):
+            found.setdefault(path.stem.lower(), f"{folder}layouts/shortcodes/{path.name}")
+    return found
+
+
+def _themes(config: dict[str, Any]) -> list[str]:
+    """The site's themes (`theme`: one or a list), the first winning."""
+    themes = config.get("theme")
+    return [themes] if isinstance(themes, str) else [
+        t for t in themes if isinstance(t, str)] if isinstance(themes, list) else []
 
 
 def themes_dir(config: dict[str, Any]) -> str:

@@ -14,6 +14,17 @@ ADMONITIONS = ("note", "notice", "tip", "hint", "info", "warning", "caution", "i
                "danger", "alert", "callout", "admonition", "attention", "error", "success",
                "example", "quote", "abstract", "question", "todo", "bug", "details")
 PAIRED = ("highlight", *ADMONITIONS)
+# Hugo's own shortcodes that are converted, and the named parameters each reads: a site that
+# redefines one (`layouts/shortcodes/figure.html`) may read others (a theme's `library`)
+_VIDEO = frozenset({"id", "class", "title", "loading", "allowfullscreen", "autoplay",
+                    "controls", "end", "mute", "start", "loop"})
+BUILT_IN = {"figure": frozenset({"src", "link", "target", "rel", "alt", "title", "caption",
+                                 "class", "height", "width", "attr", "attrlink", "loading"}),
+            "youtube": _VIDEO, "vimeo": _VIDEO, "tweet": frozenset({"user", "id"}),
+            "x": frozenset({"user", "id"}), "instagram": frozenset({"id", "hidecaption"}),
+            "gist": frozenset(), "param": frozenset({"name"}),
+            "ref": frozenset({"path", "lang", "outputformat"}),
+            "relref": frozenset({"path", "lang", "outputformat"})}
 
 
 def parse_args(text: str) -> tuple[list[str], dict[str, str]]:

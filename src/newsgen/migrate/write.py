@@ -88,7 +88,7 @@ class Writer:
                 static[target.removeprefix("static/")] = "/" + target.removeprefix("static/")
         page_url = plan.page_url or (lambda rel: None)
         self.links = Links(posts, static, page_url, plan.language)
-        self.converter = BodyConverter(kind, self.links, notes, plan.site_vars)
+        self.converter = BodyConverter(kind, self.links, notes, plan.site_vars, plan.shortcodes)
         self.fixer = LinkFixer()
 
     def write_all(self) -> list[Post]:
