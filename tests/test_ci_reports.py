@@ -240,27 +240,37 @@ def test_ctrl_c_once_the_output_is_swapped_in_interrupts_nothing(
 
 
 _STOP_WHILE_STARTING = """
-import importlib.abc, os, signal, sys
-STOP = getattr(signal, sys.argv[1])
+import argparse, importlib.abc, os, signal, sys
+STOP, MOMENT = getattr(signal, sys.argv[1]), sys.argv[2]
 class Stop(importlib.abc.MetaPathFinder):  # the signal comes while newsgen is imported
     def find_spec(self, name, path, target=None):
-        if name == "newsgen.cli":
+        if name == "newsgen.cli" and MOMENT == "import":
             os.kill(os.getpid(), STOP)
         return None
 sys.meta_path.insert(0, Stop())
-sys.argv = ["newsgen", *sys.argv[2:]]
+read = argparse.ArgumentParser.parse_args
+def parse_args(self, *args, **kwargs):  # ... or while the command line is read
+    if MOMENT == "arguments":
+        os.kill(os.getpid(), STOP)
+    return read(self, *args, **kwargs)
+argparse.ArgumentParser.parse_args = parse_args
+sys.argv = ["newsgen", *sys.argv[3:]]
 from newsgen.__main__ import run
 run()
 """
 
 
+@pytest.mark.parametrize("moment", ["import", "arguments"])
 @pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
 def test_a_stop_while_newsgen_starts_is_said_as_during_a_build(tmp_path: Path,
-                                                               signame: str) -> None:
-    # a SIGTERM then said only "newsgen: stopped by SIGTERM", and a Ctrl-C "interrupted"
+                                                               signame: str,
+                                                               moment: str) -> None:
+    # a SIGTERM then said only "newsgen: stopped by SIGTERM", and a Ctrl-C "interrupted";
+    # while the command line was read, either gave a traceback and exit 1
     site = make(tmp_path)
-    proc = subprocess.run([sys.executable, "-c", _STOP_WHILE_STARTING, signame, "build", "-s",
-                           str(site), "--now", NOW], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", _STOP_WHILE_STARTING, signame, moment,
+                           "build", "-s", str(site), "--now", NOW], capture_output=True,
+                          text=True,
                           timeout=120,
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _, _, code, said = STOPPED["ctrl-c" if signame == "SIGINT" else "sigterm"]

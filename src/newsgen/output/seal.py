@@ -4,6 +4,7 @@ output since is seen without reading a byte (newsgen.incremental.outputs)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -11,7 +12,7 @@ from array import array
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
-from newsgen.signals import STOPS, block, can_hold, unblock
+from newsgen.signals import STOPS, block, can_hold, interrupts_held, unblock
 
 
 def seal(root: Path, files: Iterable[str], folders: Sequence[str]) -> str | None:
@@ -128,12 +129,18 @@ def seal_meanwhile(root: Path, files: Iterable[str],
     os.close(write)
 
     def collect() -> str | None:
+        pipe = os.fdopen(read, "rb")
         try:
             second = _stats(root, folders[half:])
+            said = pipe.read()
+        except BaseException:  # a stop meanwhile: the child's work is no use any more
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            raise
         finally:
-            with os.fdopen(read, "rb") as pipe:
-                said = pipe.read()
-            os.waitpid(pid, 0)
+            pipe.close()
+            with interrupts_held():  # reaped whatever comes: never left behind
+                os.waitpid(pid, 0)
         if not said or second is None:
             return None
         return _joined(said[:16], said[16:] + second, folders)
