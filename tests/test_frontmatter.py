@@ -147,3 +147,13 @@ def test_python_objects_are_not_constructed() -> None:
     node = parse("n: !foo 10\n!bar k: v\nq: !foo \"10\"\nm: !foo {x: 1}\n", problems=problems)
     assert to_python(node) == {"n": 10, "k": "v", "q": "10", "m": {"x": 1}}
     assert [p.line for p in problems] == [1, 2, 3, 4]
+
+
+def test_a_toml_number_with_a_leading_zero_is_said_so() -> None:
+    from newsgen.parse.datatree import parse_toml
+
+    with pytest.raises(YamlError) as caught:
+        parse_toml('title = "x"\nday = 07\n', 1)
+    assert (caught.value.line, caught.value.message) == (3, (
+        "TOML front matter: day: a TOML number has no leading zero: `day = 7`, or "
+        '`day = "07"` for the text'))

@@ -1622,3 +1622,17 @@ def test_a_hugo_shortcode_the_theme_redefines_is_said_once(tmp_path: Path) -> No
         "is the site's own shortcode (themes/academic/layouts/shortcodes/figure.html), "
         "converted as Hugo's figure is, here and in every post: check what it shows (Hugo's "
         "figure has no 'library')"], run.err
+
+
+def test_a_hugo_toml_number_with_leading_zeros_keeps_its_post(tmp_path: Path) -> None:
+    """`dateday = 07`: Hugo's TOML reader took it (before 0.60), Python's refuses it, and
+    the post was not imported, its URL lost, with a parser's words for a reason."""
+    run = _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://e.org/"\n',
+        "content/blog/release.md": '+++\ntitle = "Release"\ndate = 2024-03-07\n'
+                                   "dateday = 07\n+++\nText.\n",
+    })
+    assert (tmp_path / "new/content/blog/release.md").is_file()
+    assert [w for w in run.warnings() if "leading zeros" in w] == [
+        "content/blog/release.md:4: warning: a number with leading zeros, which Hugo read "
+        "and TOML does not: read without them"]

@@ -21,10 +21,7 @@ from newsgen.errors import Reporter
 from newsgen.parse import datatree, frontmatter, yamltree
 from newsgen.parse.dates import parse_moment
 
-try:
-    _Dumper: type = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Dumper = yaml.SafeDumper
+_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # (PyYAML without libyaml)
 
 UNREADABLE = "whose file or front matter cannot be read (warned)"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -127,7 +124,10 @@ def read_source(path: Path, rel: str, notes: Notes, *, required: bool = True,
     node: yamltree.YNode | None
     try:
         if split.format == "toml":
-            node = datatree.parse_toml(split.front, split.front_line - 1)
+            node, mended = datatree.parse_hugo_toml(split.front, split.front_line - 1)
+            for line in mended:  # (`day = 07`: the post was published)
+                notes.warn(rel, line, "front matter problem", "a number with leading zeros, "
+                           "which Hugo read and TOML does not: read without them")
         elif split.format == "json":
             node = datatree.parse_json(split.front, 0, problems)
         else:

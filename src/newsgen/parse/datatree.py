@@ -66,6 +66,24 @@ def parse_toml(text: str, line_offset: int = 0) -> YNode:
     return _Builder(text, line_offset, "toml").node(data, 0, 1)
 
 
+def parse_hugo_toml(text: str, line_offset: int = 0) -> tuple[YNode, list[int]]:
+    """`parse_toml`, reading a whole number with leading zeros (`day = 07`) as Hugo's
+    TOML reader did before 0.60, and TOML does not: the tree, and the lines mended."""
+    try:
+        return parse_toml(text, line_offset), []
+    except YamlError:
+        lines = text.split("\n")
+        mended = [i for i, line in enumerate(lines) if _ZEROS.fullmatch(line)]
+        if not mended:
+            raise
+        for i in mended:
+            lines[i] = _ZEROS.sub(r"\1\2\3", lines[i])
+        return parse_toml("\n".join(lines), line_offset), [i + 1 + line_offset for i in mended]
+
+
+_ZEROS = re.compile(r"(\s*[A-Za-z0-9_-]+\s*=\s*[+-]?)0+(\d)(\s*(?:#.*)?)")
+
+
 def _beyond(text: str, line_offset: int, kind: str, exc: Exception) -> YamlError:
     line, message = beyond_limits(text, exc)
     return YamlError(f"{kind} front matter: {message}", line + line_offset)
@@ -104,6 +122,9 @@ def _toml_hint(lines: list[str], message: str, offset: int) -> str:
                     f"{value[:10]}T{value[11:].zfill(5)}:00` or `{key} = \"{value}\"`")
         return (f"{key}: '{value}' is not a date (write 2024-12-18 or "
                 "2024-12-18T10:30:00+05:00)")
+    if re.fullmatch(r"[+-]?0\d+", value):  # `day = 07`: Hugo's older reader took it
+        return (f"{key}: a TOML number has no leading zero: `{key} = {int(value)}`, or "
+                f"`{key} = \"{value}\"` for the text")
     if value.lower() in ("true", "false", "yes", "no", "on", "off"):
         flag = "true" if value.lower() in ("true", "yes", "on") else "false"
         return f"{key}: TOML writes true and false in lower case: `{key} = {flag}`"
