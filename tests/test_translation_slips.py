@@ -182,6 +182,25 @@ def test_a_translation_key_one_digit_off_a_same_days_key_is_a_likely_typo(
         "no other article, so this one has no translations; did you mean 'sapar-2026'?"]
 
 
+def test_translation_keys_that_differ_only_in_capitals_are_said(tmp_path: Path) -> None:
+    # `Story-1` and `story-1` linked nothing, in silence (tags that differ so are warned)
+    root = site(tmp_path, {
+        "content/en/syyasat/story.md": article("Story", "2026-12-04 10:00", "syyasat",
+                                               translation_key="Story-1"),
+        "content/ru/syyasat/story.md": article("История", "2026-12-04 11:00", "syyasat",
+                                               translation_key="story-1"),
+    })
+    run = newsgen("build", "-s", root, "--now", BEFORE)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if "translation_key" in w] == [
+        f"content/{lang}/syyasat/story.md:5: warning: translation_key '{key}' is shared by "
+        f"no other article, so this one has no translations; content/{other}/syyasat/"
+        f"story.md has '{theirs}', which differs only in capitals (keys are compared as "
+        "written): write one of them"
+        for lang, key, other, theirs in (("en", "Story-1", "ru", "story-1"),
+                                         ("ru", "story-1", "en", "Story-1"))]
+
+
 def test_a_languages_missing_title_and_description_are_said(tmp_path: Path) -> None:
     root = site(tmp_path, {"newsgen.yaml": CONFIG.replace(
         "  ru: {title: Туркменские новости, description: Информационное агентство}",

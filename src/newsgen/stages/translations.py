@@ -98,8 +98,21 @@ def _lonely_keys(reporter: Reporter, groups: dict[str, list[Entry]]) -> None:
         return
     shared = {k: {e.lang for e in g} for k, g in groups.items() if len(g) > 1}
     near = NearNames(shared)
+    folded: dict[str, list[Entry]] = defaultdict(list)  # (`Story-1` and `story-1`)
+    for key, group in groups.items():
+        folded[key.casefold()].extend(group)
     for e in lonely:
         key = e.article.translation_key or ""
+        cased = [o for o in folded[key.casefold()] if o.article.translation_key != key
+                 and o.lang != e.lang]
+        if cased:
+            other = min(cased, key=lambda o: o.article.source)
+            reporter.warning(e.article.source, e.article.line_of("translation_key"),
+                             f"translation_key '{key}' is shared by no other article, so "
+                             f"this one has no translations; {other.article.source} has "
+                             f"'{other.article.translation_key}', which differs only in "
+                             "capitals (keys are compared as written): write one of them")
+            continue
         meant = near.one_letter_off(key)
         if meant is None:  # a digit: `visit-2026-12-05` for `…-06`, of the same days
             meant = next((k for k in near.one_digit_off(key) if e.lang not in shared[k]
