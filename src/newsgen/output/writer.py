@@ -21,17 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
-from newsgen.output.guard import (
-    MARKER,
-    MARKER_TEXT,
-    empty_trash,
-    exchange,
-    holds,
-    identity,
-    process_alive,
-    safe_relpath,
-    walk,
-)
+from newsgen.output import guard
+from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, holds, identity, safe_relpath, walk
 
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"
@@ -131,7 +122,7 @@ class Writer:
     def begin(self) -> None:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.recover()
-        empty_trash(self.trash)
+        guard.empty_trash(self.trash)
         name = f"{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
         home = self._staging_home()
         self.staging = home / f".{name}"
@@ -166,7 +157,7 @@ class Writer:
                 if not name.startswith((prefix_staging, prefix_backup)):
                     continue
                 pid_text = name.rsplit("-", 2)[-2]
-                if pid_text.isdigit() and int(pid_text) != os.getpid() and process_alive(
+                if pid_text.isdigit() and int(pid_text) != os.getpid() and guard.process_alive(
                         int(pid_text)):
                     continue  # another build is running right now
                 leftover = place / name
