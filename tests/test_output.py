@@ -608,14 +608,48 @@ def test_a_system_error_names_the_file_as_the_site_names_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An error from the system (a file made immutable, a folder no longer writable) says
     the file first and relative to the site, as every other message does."""
-    import newsgen.outcome
+    from newsgen import outcome as outcomes
 
     site = make(tmp_path)
 
     def refused(*_: object, **__: object) -> None:
         raise PermissionError(errno.EPERM, "Operation not permitted", str(site / "dist"))
 
-    monkeypatch.setattr(newsgen.outcome, "build", refused)
-    outcome = newsgen.outcome.attempt(BuildOptions(site=site, now=NOW), Reporter())
+    monkeypatch.setattr(outcomes, "build", refused)
+    outcome = outcomes.attempt(BuildOptions(site=site, now=NOW), Reporter())
     assert outcome.failure == ("error: dist: Operation not permitted; the output folder "
                                "was left as it was")
+
+
+@pytest.mark.parametrize("put", ["file", "folder"])
+def test_an_output_replaced_while_a_build_runs_is_left_as_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, put: str) -> None:
+    """The output is checked when a build starts; one replaced by a file or a folder of
+    someone else's while it ran was swapped into the build state's trash and deleted."""
+    from newsgen.outcome import attempt
+
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    write_site(site, {"content/general/three.md": article("Three", "2024-12-11")})
+    real = Writer.commit
+
+    def commit(self: Writer) -> None:
+        shutil.rmtree(site / "dist")
+        if put == "file":
+            (site / "dist").write_text("a user's notes")
+        else:
+            write_site(site / "dist", {"notes.txt": "a user's notes"})
+        real(self)
+
+    monkeypatch.setattr(Writer, "commit", commit)
+    outcome = attempt(BuildOptions(site=site, now=NOW), Reporter())
+    what = "a file" if put == "file" else "a folder newsgen did not make"
+    assert outcome.failure == (f"error: refusing to write to dist: it was replaced by {what} "
+                               "while this build ran")
+    kept = site / "dist" if put == "file" else site / "dist/notes.txt"
+    assert kept.read_text() == "a user's notes"
+    monkeypatch.undo()  # the notes moved away, the next build makes the output whole
+    kept.rename(tmp_path / "notes.txt")
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    assert newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean").code == 0
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")

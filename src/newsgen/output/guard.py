@@ -123,6 +123,23 @@ def check_output_dir(out: Path, site_root: Path) -> str | None:
     return None
 
 
+def replaced(out: Path) -> str | None:
+    """Why `out`, which a build checked when it started, may no longer be replaced: put
+    there by someone else meanwhile (a file, a folder newsgen did not make); None when
+    it is gone or still an output (or empty)."""
+    try:
+        names = os.listdir(out)  # (an output's top folder: a few dozen names)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        return "was replaced by a file while this build ran"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if names and MARKER not in names:
+        return "was replaced by a folder newsgen did not make while this build ran"
+    return None
+
+
 def process_alive(pid: int) -> bool:
     """Whether a process of that number runs (another build, for its leftovers)."""
     if sys.platform == "win32":  # os.kill(pid, 0) would end the process there

@@ -326,6 +326,9 @@ class Writer:
     def commit(self) -> None:
         if self.staging is None:
             raise RuntimeError("Writer.begin() first")
+        if (reason := guard.replaced(self.out)) is not None:  # its check was at the start
+            self.abort()
+            raise guard.OutputRefused(f"refusing to write to {self.out.name}: it {reason}")
         counts = (self.stats.written, self.stats.unchanged)
         self.write(MARKER, MARKER_TEXT)
         self.stats.written, self.stats.unchanged = counts
