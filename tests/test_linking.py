@@ -820,3 +820,27 @@ def test_an_image_url_whose_scheme_is_not_lowercase_is_still_a_url(tmp_path: Pat
     assert run.code == 0 and not run.errors(), run.err
     assert 'src="Https://cdn.example.org/p.jpg"' in (site / "dist/a/x/index.html").read_text()
     assert 'src="HTTPS://cdn.example.org/r.jpg"' in (site / "dist/a/y/index.html").read_text()
+
+
+def test_a_link_to_a_draft_or_a_scheduled_article_keeps_its_words_not_its_link(
+        tmp_path: Path) -> None:
+    # The link was kept as `href="#"`: it looked clickable and led to the page's top.
+    site = write_site(tmp_path / "site", {
+        "content/general/plan.md": article("Plan", draft="true"),
+        "content/general/later.md": article("Later", "2025-01-01 10:00"),
+        "content/general/news.md": article(
+            "News", body="See [the plan](plan.md), [what comes](later.md) and [us](news.md)."),
+    })
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0, run.err
+    assert [w for w in run.warnings() if w.startswith("content/")] == [
+        f"content/general/news.md:7: warning: link '{name}.md': content/general/{name}.md "
+        f"is {what}; the link is left out of this build"
+        for name, what in (("plan", "a draft"), ("later", "not published yet"))]
+    body = soup(site / "dist/general/news/index.html").select_one(".article-body p")
+    assert body is not None and body.text == "See the plan, what comes and us."
+    assert [a["href"] for a in body.select("a")] == ["/general/news/"]
+    assert newsgen("build", "-s", site, "--now", NOW, "--drafts").code == 0
+    body = soup(site / "dist/general/news/index.html").select_one(".article-body p")
+    assert body is not None and [a["href"] for a in body.select("a")] == [
+        "/general/plan/", "/general/news/"]

@@ -363,11 +363,23 @@ def fill_backrefs(text: str, title: str) -> str:
 
 
 def fill_links(html: str, urls: list[str]) -> str:
-    """Put resolved (already HTML-escaped) URLs in place of the placeholders."""
+    """Put resolved (already HTML-escaped) URLs in place of the placeholders. A link whose
+    URL is UNLINKED (an article this build does not publish) keeps its words, not its <a>."""
     if PLACEHOLDER_OPEN not in html:
         return html
+    if UNLINKED in urls:
+        html = _ANCHOR_RE.sub(lambda m: m[2] if int(m[1]) < len(urls) and (
+            urls[int(m[1])] == UNLINKED) else m[0], html)
+
     def put(match: re.Match[str]) -> str:
         index = int(match.group(1))
-        return urls[index] if index < len(urls) else ""
+        url = urls[index] if index < len(urls) else ""
+        return "#" if url == UNLINKED else url  # (another attribute than a link's own)
 
     return PLACEHOLDER_RE.sub(put, html)
+
+
+# The URL of a link to a draft, a scheduled or an expired article (newsgen.stages.references)
+UNLINKED = "\ue004"
+# A link whose whole target is one placeholder, and its words (links do not nest)
+_ANCHOR_RE = re.compile("<a\\b[^>]*?\\shref=\"\ue000(\\d+)\ue001\"[^>]*>(.*?)</a>", re.S)

@@ -16,7 +16,7 @@ from newsgen.errors import Reporter, closest, quoted
 from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset, Image, RelatedItem, article_stem
 from newsgen.model.site import Entry, LeadImage, Link, Section
-from newsgen.parse.markup import Body, names_markdown
+from newsgen.parse.markup import UNLINKED, Body, names_markdown
 from newsgen.parse.slugs import slugify
 from newsgen.stages.related import Fills, RelatedIndex
 from newsgen.stages.scan import is_ignored
@@ -123,7 +123,7 @@ class References:
                     self.reporter.warning(a.source, line, f"link '{quoted(target)}': "
                                           f"{gone.article.source} is expired; the link is left "
                                           "out of this build")
-                urls.append("#" if gone else html.escape(target, quote=True))
+                urls.append(UNLINKED if gone else html.escape(target, quote=True))
                 continue
             if parts.path.startswith("/"):  # a Markdown file by its site path
                 url, path = self._by_site_path(a, target, unquote(parts.path), line,
@@ -156,7 +156,7 @@ class References:
                         hint = f"; did you mean '{posixpath.relpath(guess, a.folder or '.')}'?"
                 self.reporter.error(a.source, line,
                                     f"link '{quoted(target)}': no file content/{path}{hint}")
-            urls.append(html.escape(url if url is not None else "#", quote=True))
+            urls.append(html.escape(url, quote=True) if url is not None else UNLINKED)
         return tuple(urls)
 
     def _by_site_path(self, a: Article, target: str, site_path: str, line: int,
