@@ -316,6 +316,18 @@ def test_an_article_template_that_drops_the_contracts_hooks_gets_a_warning(
         "{{ article.title }}</h1></article>{{ article.body }}{% endblock %}")
     run = newsgen("build", "-s", site, "--now", NOW)
     assert run.code == 0 and ", the body inside <article> (" in run.err, run.err
+    # a read_also.html of the site's that drops the block is the one named, with advice
+    # that fits a partial (article.html, which extends the built-in one, was blamed)
+    (site / "templates/article.html").write_text(
+        '{% extends "builtin/article.html" %}{% block meta %}{{ super() }}{% endblock %}')
+    (site / "templates/read_also.html").write_text(
+        "<ul>{% for item in article.read_also %}<li>{{ item.title }}</li>{% endfor %}</ul>")
+    run = newsgen("build", "-s", site, "--now", NOW)
+    assert run.code == 0 and run.warnings() == [
+        'templates/read_also.html: warning: article pages made with the site\'s templates '
+        'lack <aside class="read-also"> (/general/a/index.html for one): the built-in '
+        "theme's have them, for readers and search engines; keep them (start from the "
+        'built-in read_also.html, or include "builtin/read_also.html")'], run.err
 
 
 def test_site_publisher_logo_is_an_href_yours_or_the_themes(tmp_path: Path) -> None:

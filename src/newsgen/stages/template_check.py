@@ -53,6 +53,10 @@ _HOOKS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
          ""),
         ('<link rel="alternate" hreflang="…">', r"<link\b[^>]*\bhreflang=", "translations"),
     ))
+# The built-in template that makes each hook (the others: article.html's)
+_MAKERS = {'<html lang="…">': "templates/base.html", '<link rel="canonical">':
+           "templates/base.html", '<link rel="alternate" hreflang="…">': "templates/base.html",
+           '<aside class="read-also">': "templates/read_also.html"}
 # The site's templates that make an article page, the one to blame first.
 _ARTICLE_TEMPLATES = ("templates/article.html", "templates/base.html",
                       "templates/read_also.html", "templates/macros.html")
@@ -93,11 +97,19 @@ def missing_hooks(renderer: Renderer, pages: Iterable[Page], own: Collection[str
     shown = "".join(part for part, markup in live_parts(text) if markup)  # not in <pre>
     if len(re.findall(r"<h1[\s>]", shown)) > 1:
         lacks.append("one <h1> only")
-    if lacks:
-        reporter.warning(blamed, None, f"article pages made with the site's templates lack "
-                         f"{', '.join(lacks)} (/{sample.path} for one): the built-in theme's "
-                         "have them, for readers and search engines; keep them (extend "
-                         '"builtin/article.html" and call super() in the blocks you replace)')
+    by_file: dict[str, list[str]] = {}  # each lack at the site's template that makes it
+    for lack in lacks:
+        maker = _MAKERS.get(lack, "templates/article.html")
+        by_file.setdefault(maker if maker in own else blamed, []).append(lack)
+    for rel, missed in by_file.items():
+        name = rel.removeprefix("templates/")
+        reporter.warning(rel, None, f"article pages made with the site's templates lack "
+                         f"{', '.join(missed)} (/{sample.path} for one): the built-in theme's "
+                         "have them, for readers and search engines; keep them (" + (
+                             f'extend "builtin/{name}" and call super() in the blocks you '
+                             "replace)" if name in ("article.html", "base.html") else
+                             f'start from the built-in {name}, or include '
+                             f'"builtin/{name}")'))
 
 
 def site_templates(env: jinja2.Environment, own: Collection[str], reporter: Reporter) -> None:
