@@ -165,12 +165,13 @@ def test_the_forked_seal_sees_a_file_added_to_any_folder(tmp_path: Path) -> None
     assert seal_meanwhile(tmp_path, files, folders)() is None
 
 
-@pytest.mark.parametrize("moment", ["stats", "read"])
+@pytest.mark.parametrize("moment", ["stats", "read", "never"])
 def test_a_stop_while_the_seal_is_collected_leaves_no_child(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
-    """Ctrl-C or SIGTERM while the build stats its half or waits for the child's: the
-    child was left running, then a zombie, holding the build's output streams open (a CI
-    log waited for it)."""
+    """Ctrl-C or SIGTERM while the build stats its half, while it reads the child's, or
+    before it asks for it (the build's state then abandons it as it closes): the child
+    was left running, then a zombie, holding the build's output streams open (a CI log
+    waited for it)."""
     from newsgen.output import seal
 
     files = [f"s{i}/index.html" for i in range(3)]
@@ -182,31 +183,19 @@ def test_a_stop_while_the_seal_is_collected_leaves_no_child(
     def stopped(*_: object, **__: object) -> bytes:
         raise KeyboardInterrupt
 
-    class Stopping:  # the pipe, read when the stop comes
-        def __init__(self, fd: int, mode: str) -> None:
-            self.file = open(fd, mode)  # noqa: SIM115 - closed by close()
-
-        def __enter__(self) -> Stopping:
-            return self
-
-        def __exit__(self, *_: object) -> None:
-            self.close()
-
-        read = stopped
-
-        def close(self) -> None:
-            self.file.close()
-
     children = Path(f"/proc/{os.getpid()}/task/{threading.get_native_id()}/children")
     before = set(children.read_text().split())
-    collect = seal.seal_meanwhile(tmp_path, files, folders)
+    sealing = seal.seal_meanwhile(tmp_path, files, folders)
     (child,) = set(children.read_text().split()) - before
-    if moment == "stats":  # (the child has its own, forked before)
-        monkeypatch.setattr(seal, "_stats", stopped)
+    if moment == "never":
+        seal.abandon_all()
     else:
-        monkeypatch.setattr(os, "fdopen", Stopping)
-    with pytest.raises(KeyboardInterrupt):
-        collect()
+        # (the child has its own, forked before)
+        monkeypatch.setattr(*(seal, "_stats") if moment == "stats" else (os, "read"), stopped)
+        with pytest.raises(KeyboardInterrupt):
+            sealing()
+        monkeypatch.undo()
     assert child not in children.read_text().split()
     with pytest.raises(ChildProcessError):  # reaped: not even a zombie is left
         os.waitpid(int(child), os.WNOHANG)
+    assert sealing() is None  # (asked again: nothing more to say)

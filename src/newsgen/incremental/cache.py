@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ from newsgen.incremental.records import CachedArticle, OutputRecord
 from newsgen.stages.related import Fills
 
 if TYPE_CHECKING:  # (Markdown is not imported by a build with nothing to do)
+    from newsgen.output.seal import Sealing
     from newsgen.parse.markup import Body
 
 
@@ -77,7 +78,7 @@ class BuildCache(OutputRecords):
     db: sqlite3.Connection | None = None
     reporter: Reporter = field(default_factory=Reporter)
     site: Path | None = None  # messages name paths inside it relative to it
-    sealing: dict[str, Callable[[], str | None]] = field(default_factory=dict)  # by output
+    sealing: dict[str, Sealing] = field(default_factory=dict)  # by output
     generations: dict[str, str | None] = field(default_factory=dict)  # (OutputRecords.moved)
     # What the database holds: path -> (content, stat); the keys of the bodies.
     _saved_articles: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)

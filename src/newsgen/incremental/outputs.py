@@ -7,7 +7,7 @@ import os
 import secrets
 import shutil
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +16,7 @@ from newsgen.errors import Reporter, site_relative
 from newsgen.incremental.database import dump, load
 from newsgen.incremental.records import OutputRecord
 from newsgen.output.guard import identity
-from newsgen.output.seal import seal, seal_meanwhile
+from newsgen.output.seal import Sealing, abandon_all, seal, seal_meanwhile
 
 
 class OutputRecords:
@@ -28,7 +28,7 @@ class OutputRecords:
     db: sqlite3.Connection | None
     reporter: Reporter
     site: Path | None
-    sealing: dict[str, Callable[[], str | None]]
+    sealing: dict[str, Sealing]
     generations: dict[str, str | None]  # by output: the record's generation when read
 
     @property
@@ -81,9 +81,8 @@ class OutputRecords:
             return False
         self.outputs.pop(key, None)
         del self.generations[key]
-        sealing = self.sealing.pop(key, None)  # the stats of the output it replaced
-        if sealing is not None:
-            sealing()  # (its child collected)
+        self.sealing.pop(key, None)  # the stats of the output it replaced: not wanted
+        abandon_all()
         return True
 
     def output(self, out_dir: Path, verify: bool = True) -> OutputRecord | None:

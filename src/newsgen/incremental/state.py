@@ -24,7 +24,7 @@ from newsgen.incremental.keys import state_key, tree_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
 from newsgen.output.guard import holds, identity
-from newsgen.output.seal import folders_of
+from newsgen.output.seal import abandon_all, folders_of
 from newsgen.stages.scan import SourceTree, rescan, scan
 
 # The stages after the "nothing changed" check are imported by the methods that run them:
@@ -85,9 +85,8 @@ class IncrementalBuild:
         return tree
 
     def close(self) -> None:
-        for collect in self.cache.sealing.values():  # a check nobody waited for: done
-            collect()
-        self.cache.sealing.clear()
+        self.cache.sealing.clear()  # a check nobody waited for (a build that stopped): its
+        abandon_all()  # child killed and reaped
         if self.own:
             self.cache.close()
 

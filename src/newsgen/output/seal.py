@@ -9,7 +9,7 @@ import hashlib
 import os
 import signal
 from array import array
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from newsgen.signals import STOPS, block, can_hold, interrupts_held, unblock
@@ -91,16 +91,71 @@ def _joined(files: bytes | None, folders: bytes | None, names: Sequence[str]) ->
     return hashlib.blake2b(files + folders + listed, digest_size=16).hexdigest()
 
 
-def seal_meanwhile(root: Path, files: Iterable[str],
-                   folders: Sequence[str]) -> Callable[[], str | None]:
+# The children making a seal (their pid: the pipe they answer on), from the fork (with
+# stops held back) until reaped: a build that stops anywhere reaps them (`abandon_all`).
+_LIVE: dict[int, int] = {}
+
+
+class Sealing:
+    """A seal being made by a forked child (`seal_meanwhile`): called, the seal, made once.
+    However a Ctrl-C or a SIGTERM comes, the child is killed and reaped, here or by
+    `abandon_all`, never left behind holding the build's output streams."""
+
+    def __init__(self, found: str | None = None, pid: int = 0, root: Path | None = None,
+                 folders: Sequence[str] = (), half: int = 0) -> None:
+        self.found, self.pid = found, pid
+        self.root, self.folders, self.half = root, folders, half  # this process's half
+
+    def __call__(self) -> str | None:
+        read = _LIVE.get(self.pid)
+        if read is None or self.root is None:
+            return self.found
+        try:
+            second = _stats(self.root, self.folders[self.half:])
+            chunks = []
+            while chunk := os.read(read, 1 << 16):
+                chunks.append(chunk)
+        except BaseException:  # a stop meanwhile: the child's work is no use any more
+            with interrupts_held():
+                _reap(self.pid, kill=True)
+            raise
+        with interrupts_held():
+            _reap(self.pid, kill=False)
+        said = b"".join(chunks)
+        if len(said) >= 16 and second is not None:
+            self.found = _joined(said[:16], said[16:] + second, self.folders)
+        return self.found
+
+
+def _reap(pid: int, *, kill: bool) -> None:
+    """The child `pid` (killed first with `kill`) waited for; its caller holds stops back."""
+    read = _LIVE.pop(pid, None)
+    if read is None:
+        return
+    if kill:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    os.close(read)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def abandon_all() -> None:
+    """Every seal's child not collected yet, killed and reaped (a build ends: it stopped,
+    or it replaced its output)."""
+    with interrupts_held():
+        for pid in list(_LIVE):
+            _reap(pid, kill=True)
+
+
+def seal_meanwhile(root: Path, files: Iterable[str], folders: Sequence[str]) -> Sealing:
     """`seal(root, files, folders)` made beside the source scan, which is a third of a build
     with nothing to do at 100,000 articles (the seal's stats are the rest): a child
     process stats the files and half the folders while this one scans, and this one
     stats the other half when the result is called for. All in this process where
     fork is missing or fails."""
     if not hasattr(os, "fork"):
-        found = seal(root, files, folders)
-        return lambda: found
+        return Sealing(seal(root, files, folders))
     half = len(folders) // 2
     read, write = os.pipe()
     held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
@@ -111,8 +166,7 @@ def seal_meanwhile(root: Path, files: Iterable[str],
         unblock(held)
         os.close(read)
         os.close(write)
-        found = seal(root, files, folders)
-        return lambda: found
+        return Sealing(seal(root, files, folders))
     if pid == 0:  # the child: stats only, then gone without running any cleanup
         try:
             for signum in STOPS:
@@ -125,24 +179,7 @@ def seal_meanwhile(root: Path, files: Iterable[str],
                     pipe.write(part + first)
         finally:
             os._exit(0)
-    unblock(held)
+    _LIVE[pid] = read  # (before stops are let through: a stop from here on finds it)
     os.close(write)
-
-    def collect() -> str | None:
-        pipe = os.fdopen(read, "rb")
-        try:
-            second = _stats(root, folders[half:])
-            said = pipe.read()
-        except BaseException:  # a stop meanwhile: the child's work is no use any more
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            raise
-        finally:
-            pipe.close()
-            with interrupts_held():  # reaped whatever comes: never left behind
-                os.waitpid(pid, 0)
-        if not said or second is None:
-            return None
-        return _joined(said[:16], said[16:] + second, folders)
-
-    return collect
+    unblock(held)
+    return Sealing(None, pid, root, folders, half)
