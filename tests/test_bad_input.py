@@ -278,6 +278,18 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"offset: name the zone of the place whose time the site keeps \(like "
         r"'Asia/Tashkent' for \+05:00\)$",
     ),
+    "config timezone as an Etc offset of UTC": (  # (its hint was 'Etc/UTC': hours off)
+        "newsgen.yaml",
+        "timezone: Etc/UTC+5\n",
+        r"^newsgen\.yaml:1: error: timezone: 'Etc/UTC\+5' is not an IANA time zone but a "
+        r"fixed offset: .*or write 'Etc/GMT-5' for \+05:00 all year",
+    ),
+    "config timezone as a region": (  # a folder of the zone data: it crashed the check
+        "newsgen.yaml",
+        "timezone: Europe\n",
+        r"^newsgen\.yaml:1: error: timezone: 'Europe' is a region of the IANA time zones, "
+        r"not one: name the zone of a city in it, like 'Europe/Amsterdam'$",
+    ),
     "config timezone of the machine": (  # the output would follow the machine's zone
         "newsgen.yaml",
         "timezone: localtime\n",

@@ -17,13 +17,17 @@ def check_timezone(name: str) -> str | None:
                 "(like 'UTC' or 'Asia/Ashgabat')")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # (`Europe`: a folder of zones)
         offset = _OFFSET.match(name.strip())
         if name.strip() in ("Z", "z") or offset is not None:  # a spelling hint would be
             return f"'{name}' is not an IANA time zone but {_offset_hint(offset)}"  # wrong
         from zoneinfo import available_timezones
 
         known = available_timezones() - {"localtime", "posixrules"}
+        inside = sorted(z for z in known if z.lower().startswith(name.lower().strip("/") + "/"))
+        if inside:  # `Europe`: a region's folder of zones, which spelling would not name
+            return (f"'{name}' is a region of the IANA time zones, not one: name the zone "
+                    f"of a city in it, like '{inside[0]}'")
         same = [z for z in known if z.lower() == name.lower()]
         hint = same[0] if same else closest(name, sorted(known))
         return f"'{name}' is not an IANA time zone (like 'UTC' or 'Asia/Ashgabat')" + (
@@ -33,7 +37,8 @@ def check_timezone(name: str) -> str | None:
 
 # `+05:00`, `UTC+5`, `GMT-03:30`: an offset, which no zone's name is spelt like (the nearest
 # name, `NZ` for `Z`, `UTC` for `UTC+5`, would move every time by hours)
-_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\Z", re.IGNORECASE)
+_OFFSET = re.compile(r"(?:Etc/)?(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\Z",
+                     re.IGNORECASE)
 
 
 def _offset_hint(offset: re.Match[str] | None) -> str:
