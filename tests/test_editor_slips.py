@@ -450,7 +450,8 @@ def test_a_title_on_several_lines_is_joined_with_a_warning(tmp_path: Path) -> No
     # A `|` block kept its line breaks in the page's <title>, the feed and the JSON-LD.
     site = _built(tmp_path, {"content/general/ml.md": (
         "---\ntitle: |\n  Line one\n  Line two\ndate: 2024-12-18 10:00\nsection: General\n"
-        "related:\n  - url: https://example.com/a\n    title: \"A\\nB\"\n---\n\nBody.\n"),
+        "related:\n  - url: https://example.com/a\n    title: \"A\\nB\"\nauthor: |\n  Ann\n"
+        "  Lee\ntags:\n  - \"energy\\rpolicy\"\n  - \"gas\\u2028trade\"\n---\n\nBody.\n"),
         "content/general/folded.md": (
             "---\ntitle: >\n  Folded\n  by YAML\ndate: 2024-12-18 10:00\nsection: General\n"
             "---\n\nBody.\n")})
@@ -462,6 +463,10 @@ def test_a_title_on_several_lines_is_joined_with_a_warning(tmp_path: Path) -> No
     run = newsgen("build", "-s", site, "--now", NOW)
     assert [w for w in run.warnings() if w.startswith("content/")] == [
         f"content/general/ml.md:{line}: warning: {name}: its lines are joined with spaces, "
-        "as a title is shown on one line (in tabs, feeds and search results); write it on "
-        "the line of 'title:'" for line, name in ((2, "title"), (9, "related.title"))]
+        f"as a {one} is shown on one line (in tabs, feeds and search results); write it on "
+        "one line" for line, name, one in ((2, "title", "title"), (9, "related.title", "title"),
+                                           (10, "author", "name"), (14, "tags", "tag"),
+                                           (15, "tags", "tag"))]
+    feed = (site / "dist/feed.xml").read_text("utf-8")
+    assert "<dc:creator>Ann Lee</dc:creator>" in feed and "energy policy" in feed
     assert soup(site / "dist/general/folded/index.html").h1.text.strip() == "Folded by YAML"

@@ -45,9 +45,9 @@ KNOWN_FIELDS = (
 # code (`section: General #desk`, `lang: en #english`) it can only start a comment.
 _PROSE = frozenset({"title", "summary", "image.alt", "image.caption", "image.credit",
                     "related.title"})
-# Fields shown on one line, where a line break (a `|` block's) is read as a space.
-_ONE_LINE = frozenset({"title", "related.title"})
-# One of a list field's items, for messages.
+# Fields shown on one line (what one is called; `_ONE`: one item of a list), breaks as spaces
+_ONE_LINE = {"title": "title", "related.title": "title", "tags": "tag", "categories": "category",
+             "author": "name", "authors": "name", "section": "section"}
 _ONE = {"tags": "tag", "authors": "author", "categories": "category", "aliases": "alias"}
 # Fields that hold an article back: a name one letter off is an error, not a warning.
 HOLDING = ("draft", "published", "expirydate", "expiry_date")
@@ -125,11 +125,11 @@ class FieldReader:
             if cut is not None:
                 self.error(node.line, f"{name}: {cut}")
                 return None
-        if name in _ONE_LINE and "\n" in text.strip():  # a `|` block keeps its breaks
-            self.warning(node.line, f"{name}: its lines are joined with spaces, as a title is "
-                                    "shown on one line (in tabs, feeds and search results); "
-                                    "write it on the line of 'title:'")
-            return " ".join(line.strip() for line in text.split("\n") if line.strip())
+        if name in _ONE_LINE and len(lines := text.strip().splitlines()) > 1:  # (`title: |`)
+            self.warning(node.line, f"{name}: its lines are joined with spaces, as a "
+                                    f"{_ONE_LINE[name]} is shown on one line (in tabs, feeds "
+                                    "and search results); write it on one line")
+            return " ".join(line.strip() for line in lines if line.strip())
         return text.strip()
 
     def text_list(self, node: YNode, name: str, *, commas: bool = False,
