@@ -1636,3 +1636,36 @@ def test_a_hugo_toml_number_with_leading_zeros_keeps_its_post(tmp_path: Path) ->
     assert [w for w in run.warnings() if "leading zeros" in w] == [
         "content/blog/release.md:4: warning: a number with leading zeros, which Hugo read "
         "and TOML does not: read without them"]
+
+
+def test_jekyll_one_posts_own_language_permalink_does_not_move_the_rest(
+        tmp_path: Path) -> None:
+    """English at the root, the other languages under theirs: one English post with its
+    own `/en/…` permalink moved every English post under /en/, each old URL a redirect.
+    A language spelt two ways (`zh-CN`, `zh_CN`) is one folder, spelt as most posts do."""
+    run = imported(tmp_path, {
+        "_config.yml": "title: B\nurl: https://b.example\npermalink: /:year/:month/:day/:title/\n"
+                       "defaults:\n"
+                       "  - scope: {path: '_posts/en', type: posts}\n    values: {lang: en}\n"
+                       "  - scope: {path: '_posts/zh_CN', type: posts}\n"
+                       "    values: {permalink: '/zh_CN/:year/:month/:day/:title/', "
+                       "lang: zh_CN}\n",
+        **{f"_posts/en/posts/2024-01-1{i}-release-{i}.md": f"---\ntitle: Release {i}\n---\nx\n"
+           for i in (1, 2, 3)},
+        "_posts/en/posts/2024-01-15-special.md": "---\ntitle: Special\n"
+                                                "permalink: /en/special/own-page/\n---\nx\n",
+        **{f"_posts/zh_CN/posts/2024-02-0{i}-xinwen-{i}.md": f"---\ntitle: 新闻 {i}\n---\nx\n"
+           for i in (1, 2)},
+        "_posts/zh_CN/posts/2024-02-03-xinwen-3.md": "---\ntitle: 新闻 3\nlang: zh-CN\n---\nx\n",
+    }, kind="jekyll")
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "default_language_prefix" not in config, config
+    assert "\n  zh_CN:\n" in config and "zh-CN:" not in config, config
+    assert "6 posts keep their old URL; 1 old URL gets a redirect page" in run.err, run.err
+    assert sorted(p.name for p in (tmp_path / "new/content").iterdir()) == ["en", "zh_CN"]
+    built = newsgen("build", "-s", tmp_path / "new", "--now", NOW)
+    assert built.code == 0, built.err
+    dist = tmp_path / "new/dist"
+    assert (dist / "2024/01/11/release-1/index.html").is_file()
+    assert (dist / "en/special/own-page/index.html").is_file()  # (a redirect)
+    assert (dist / "zh_CN/2024/02/03/xinwen-3/index.html").is_file()

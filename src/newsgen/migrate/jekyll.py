@@ -210,12 +210,9 @@ class JekyllSite:
                    if (f in self.declared or f in named) and _CODE.match(f)
                    and check_language_code(f) is None}
         default = self.default_language(found, folders)
-        written: dict[str, Counter[str]] = {}  # each language's spellings in the posts
-        for s, _, _ in found:
-            raw = scalar_text(s.get("lang")) or scalar_text(self.defaults_for(s.rel).get("lang"))
-            if raw:
-                written.setdefault(raw.lower(), Counter())[raw] += 1
-        self.spelled = {low: seen.most_common(1)[0][0] for low, seen in written.items()}
+        seen = Counter(raw for s, _, _ in found if (raw := scalar_text(s.get("lang")) or (
+            scalar_text(self.defaults_for(s.rel).get("lang")))))  # each language: its spellings
+        self.spelled = {language_tag(raw): raw for raw, _ in reversed(seen.most_common())}
         posts: list[Post] = []
         multilingual = False
         for source, above, draft in found:
@@ -241,12 +238,14 @@ class JekyllSite:
         # without the post's language when it starts with it (`/ja/:year/…`): that is the
         # language's folder, the default language's too when its posts have it
         given: Counter[str] = Counter()
+        prefixed: Counter[bool] = Counter()  # the default language's posts: with it first?
         for p in posts:
-            if p.source.get("permalink"):
-                head, _, rest = str(p.source.get("permalink")).lstrip("/").partition("/")
-                own = bool(rest) and language_tag(head) == language_tag(p.lang)
-                given["/" + rest if own else str(p.source.get("permalink"))] += 1
-                default_prefix = default_prefix or (own and p.lang == default)
+            raw = str(p.source.get("permalink") or "")
+            head, _, rest = raw.lstrip("/").partition("/")
+            own = bool(rest) and language_tag(head) == language_tag(p.lang)
+            given.update(["/" + rest if own else raw] if raw else [])
+            prefixed.update([own] if p.lang == default else [])
+        default_prefix = default_prefix or prefixed[True] > prefixed[False]
         translated = [t for template in (self.template(None), *(
             urls.jekyll_template(raw) for raw, _ in given.most_common(5)))
             for t in (urls.jekyll_pattern(template),
@@ -342,7 +341,7 @@ class JekyllSite:
                             f"{lang_folder or default}")
             lang = lang_folder or default
         if lang != default:  # its folder as the old site wrote it (`zh_CN`, the old URLs')
-            lang = self.spelled.get(lang, lang)
+            lang = self.spelled.get(language_tag(lang), lang)
         matter = source.get("categories", "category")
         extra = matter.split() if isinstance(matter, str) else [
             str(c) for c in matter or [] if c is not None] if isinstance(matter, list) else []
