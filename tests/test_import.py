@@ -673,7 +673,7 @@ def test_dates_keep_their_instant(value: str, written: str, instant: str) -> Non
 
 def test_the_importer_reads_only_parse_model_and_errors() -> None:
     allowed = ("newsgen.migrate", "newsgen.parse", "newsgen.model", "newsgen.errors",
-               "newsgen.hashing")
+               "newsgen.hashing", "newsgen.signals")  # (signals: what a stop leaves)
     for path in sorted((Path(__file__).parent.parent / "src/newsgen/migrate").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("newsgen"):
@@ -1669,3 +1669,36 @@ def test_jekyll_one_posts_own_language_permalink_does_not_move_the_rest(
     assert (dist / "2024/01/11/release-1/index.html").is_file()
     assert (dist / "en/special/own-page/index.html").is_file()  # (a redirect)
     assert (dist / "zh_CN/2024/02/03/xinwen-3/index.html").is_file()
+
+
+@pytest.mark.parametrize("found", ["new", "empty"])
+def test_a_stopped_import_leaves_no_half_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             found: str) -> None:
+    """Ctrl-C or SIGTERM while posts were written left newsgen.yaml and some posts, said
+    "the output folder was left as it was", and the import run again was refused (the
+    folder was not empty). The folder is now as it was found, and the import runs again."""
+    from newsgen.errors import Reporter
+    from newsgen.migrate import run_import
+    from newsgen.migrate.write import Writer
+
+    old = write_site(tmp_path / "old", {
+        "config.toml": 'baseURL = "https://e.org/"\n',
+        **{f"content/post/p{i}.md": f"---\ntitle: P{i}\ndate: 2024-01-0{i}\n---\nx\n"
+           for i in (1, 2, 3)}})
+    new = tmp_path / "new"
+    if found == "empty":
+        new.mkdir()
+    real = Writer.write_all
+
+    def stopped(self: Writer) -> list[Any]:
+        (new / "content/post").mkdir(parents=True, exist_ok=True)
+        (new / "content/post/p1.md").write_text("half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Writer, "write_all", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        run_import("hugo", old, new, Reporter())
+    assert (new.is_dir() and not any(new.iterdir())) if found == "empty" else not new.exists()
+    monkeypatch.setattr(Writer, "write_all", real)
+    run = newsgen("import", "hugo", old, new)
+    assert run.code == 0 and (new / "content/post/p3.md").is_file(), run.err

@@ -562,3 +562,31 @@ def test_a_date_in_local_mean_time_is_a_valid_instant_everywhere(tmp_path: Path)
     assert time["datetime"] == "1920-05-01T08:06:28+00:00" and "12:00" in time.get_text()
     data = json.loads(page.select_one('script[type="application/ld+json"]').string)
     assert data["datePublished"] == "1920-05-01T08:06:28+00:00"
+
+
+@pytest.mark.parametrize("found", ["new", "empty"])
+def test_a_stopped_init_leaves_no_half_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           found: str) -> None:
+    # it left newsgen.yaml and the welcome article without templates/ or static/, and
+    # `newsgen init` again was refused (not empty)
+    from datetime import UTC, datetime
+
+    from newsgen import scaffold
+
+    target = tmp_path / "paper"
+    if found == "empty":
+        target.mkdir()
+    real = Path.mkdir
+
+    def stopped(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name == "static":
+            raise KeyboardInterrupt
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        scaffold.init_site(target, datetime.now(UTC))
+    monkeypatch.undo()
+    assert (target.is_dir() and not any(target.iterdir())) if found == "empty" else (
+        not target.exists())
+    assert newsgen("init", target).code == 0 and (target / "static").is_dir()

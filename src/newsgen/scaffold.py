@@ -11,6 +11,7 @@ from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.parse.config import section_hint, section_names
 from newsgen.parse.config_values import as_language_code, language_hint
 from newsgen.parse.slugs import section_slug, slug_or_fallback
+from newsgen.signals import made_whole
 
 
 class ScaffoldError(Exception):
@@ -143,6 +144,11 @@ def _init_site(target: Path, now: datetime) -> list[Path]:
         raise ScaffoldError(f"{target} already exists and is a file, not a folder")
     if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} already exists and is not empty")
+    with made_whole(target):  # a stopped init leaves no half site behind
+        return _write_site(target, now)
+
+
+def _write_site(target: Path, now: datetime) -> list[Path]:
     title = target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "News"
     files = {
         target / CONFIG_NAME: CONFIG_TEMPLATE.format(title=_yaml_text(title)),

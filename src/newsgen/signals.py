@@ -1,14 +1,18 @@
 """Ctrl-C and SIGTERM held back for a moment: blocked in the main thread, not ignored, so
 that one that comes meanwhile is acted on once it is let through (ignored, it would be
 lost). A one-shot build stops on SIGTERM (a CI job cancelled, `docker stop`, `timeout`) as
-it stops on Ctrl-C: `Terminated`, raised in the main thread, is a KeyboardInterrupt."""
+it stops on Ctrl-C: `Terminated`, raised in the main thread, is a KeyboardInterrupt. And
+what a stop leaves of a folder that a command makes: all of it or nothing (`made_whole`)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 
 # The signals that stop a build: held back together (see newsgen.output.interrupt)
@@ -67,5 +71,28 @@ def interrupts_held() -> Iterator[None]:
         unblock(held)
 
 
+@contextlib.contextmanager
+def made_whole(folder: Path) -> Iterator[None]:
+    """What the block makes in `folder` (a new one, or one found empty): all of it, or
+    none when the block fails or is stopped (Ctrl-C, SIGTERM): what it added is removed,
+    and the folder is as it was (gone, or as it was found), ready for the command again."""
+    existed = folder.is_dir()
+    before = set(os.listdir(folder)) if existed else set()
+    try:
+        yield
+    except BaseException:
+        with interrupts_held():  # (a second stop waits until it is done)
+            if not existed:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif folder.is_dir():
+                for name in set(os.listdir(folder)) - before:
+                    path = folder / name
+                    if path.is_dir() and not path.is_symlink():
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        path.unlink(missing_ok=True)
+        raise
+
+
 __all__ = ["STOPS", "Terminated", "block", "can_hold", "drop_pending", "interrupts_held",
-           "stop_on_sigterm", "unblock"]
+           "made_whole", "stop_on_sigterm", "unblock"]

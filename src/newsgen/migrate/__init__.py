@@ -27,6 +27,7 @@ from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_language_code, language_tag
 from newsgen.parse.readings import path_facts
 from newsgen.parse.slugs import slugify
+from newsgen.signals import made_whole
 
 __all__ = ["ImportRefused", "ImportResult", "run_import", "summary"]
 
@@ -79,26 +80,27 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
     _guess_zone(plan, notes)
     _check_languages(plan, notes)
     _unique_paths(plan.posts)
-    dest.mkdir(parents=True, exist_ok=True)
-    config = _configure(plan, dest, notes, "")
-    spots = _spots(plan.posts, config)
-    pattern = choose(plan.patterns, spots, config.tz)
-    config = _configure(plan, dest, notes, pattern)
-    spots = _spots(plan.posts, config)
-    settle(config.permalink, spots, config.tz)
-    result = ImportResult(found=found, permalink="/" + config.permalink, skipped=plan.skipped,
-                          unread=plan.unread)
-    for post, spot in zip(plan.posts, spots, strict=True):
-        post.slug, post.aliases = spot.slug, spot.aliases
-        result.kept += spot.kept
-        for alias, why in spot.dropped:
-            notes.warn(post.source.rel, post.source.line("aliases", "redirect_from"),
-                       "old URL", f"no redirect from {alias}: {why}")
-    _case_only(plan.posts, spots, notes)
-    _translations(plan.posts, notes)
-    _distinct_keys(plan.posts, config)
-    writer = Writer(plan, src, dest, notes, kind)
-    written = writer.write_all()
+    with made_whole(dest):  # a stopped import leaves no half site behind
+        dest.mkdir(parents=True, exist_ok=True)
+        config = _configure(plan, dest, notes, "")
+        spots = _spots(plan.posts, config)
+        pattern = choose(plan.patterns, spots, config.tz)
+        config = _configure(plan, dest, notes, pattern)
+        spots = _spots(plan.posts, config)
+        settle(config.permalink, spots, config.tz)
+        result = ImportResult(found=found, permalink="/" + config.permalink,
+                              skipped=plan.skipped, unread=plan.unread)
+        for post, spot in zip(plan.posts, spots, strict=True):
+            post.slug, post.aliases = spot.slug, spot.aliases
+            result.kept += spot.kept
+            for alias, why in spot.dropped:
+                notes.warn(post.source.rel, post.source.line("aliases", "redirect_from"),
+                           "old URL", f"no redirect from {alias}: {why}")
+        _case_only(plan.posts, spots, notes)
+        _translations(plan.posts, notes)
+        _distinct_keys(plan.posts, config)
+        writer = Writer(plan, src, dest, notes, kind)
+        written = writer.write_all()
     result.files = writer.copied
     for post in written:
         result.posts[post.lang] += 1
