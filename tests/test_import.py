@@ -1615,13 +1615,19 @@ def test_a_hugo_shortcode_the_theme_redefines_is_said_once(tmp_path: Path) -> No
            for i in (1, 2)},
         "content/post/p3.md": "---\ntitle: P3\ndate: 2024-01-03\n---\n"
                               "{{< youtube abc >}}\n",
+        # Hugo 0.146's folder, and a language's own file
+        "layouts/_shortcodes/vimeo.en.html": "<p>{{ .Get 0 }}</p>",
+        "content/post/p4.md": "---\ntitle: P4\ndate: 2024-01-04\n---\n{{< vimeo 42 >}}\n",
     })
     said = [w for w in run.warnings() if "own shortcode" in w]
     assert said == [
         "content/post/p1.md:7: warning: '{{<figure library=\"1\" src=\"ing-1.png\">}}': figure "
         "is the site's own shortcode (themes/academic/layouts/shortcodes/figure.html), "
         "converted as Hugo's figure is, here and in every post: check what it shows (Hugo's "
-        "figure has no 'library')"], run.err
+        "figure has no 'library')",
+        "content/post/p4.md:5: warning: '{{< vimeo 42 >}}': vimeo is the site's own shortcode "
+        "(layouts/_shortcodes/vimeo.en.html), converted as Hugo's vimeo is, here and in every "
+        "post: check what it shows"], run.err
 
 
 def test_a_hugo_toml_number_with_leading_zeros_keeps_its_post(tmp_path: Path) -> None:
@@ -1630,9 +1636,11 @@ def test_a_hugo_toml_number_with_leading_zeros_keeps_its_post(tmp_path: Path) ->
     run = _imported(tmp_path, "hugo", {
         "config.toml": 'baseURL = "https://e.org/"\n',
         "content/blog/release.md": '+++\ntitle = "Release"\ndate = 2024-03-07\n'
-                                   "dateday = 07\n+++\nText.\n",
+                                   'dateday = 07\ndescription = """\nratio = 05\n"""\n'
+                                   "+++\nText.\n",
     })
-    assert (tmp_path / "new/content/blog/release.md").is_file()
+    post = (tmp_path / "new/content/blog/release.md").read_text(encoding="utf-8")
+    assert "ratio = 05" in post  # (a line inside a string is no number)
     assert [w for w in run.warnings() if "leading zeros" in w] == [
         "content/blog/release.md:4: warning: a number with leading zeros, which Hugo read "
         "and TOML does not: read without them"]

@@ -137,12 +137,15 @@ def theme_static(src: Path, config: dict[str, Any],
 
 
 def own_shortcodes(src: Path, config: dict[str, Any]) -> dict[str, str]:
-    """The shortcodes the site or its themes define (`layouts/shortcodes/<name>.html`), by
-    name: the file Hugo used, the site's before its themes'."""
+    """The shortcodes the site or its themes define (`layouts/shortcodes/<name>.html`, or
+    `layouts/_shortcodes/` since Hugo 0.146; `<name>.en.html` for one language), by name:
+    the file Hugo used, the site's before its themes'."""
     found: dict[str, str] = {}
     for folder in ("", *(f"{themes_dir(config)}/{name}/" for name in _themes(config))):
-        for path in sorted((src / folder / "layouts/shortcodes").glob("*.html")):
-            found.setdefault(path.stem.lower(), f"{folder}layouts/shortcodes/{path.name}")
+        for kind in ("layouts/shortcodes", "layouts/_shortcodes"):
+            for path in sorted((src / folder / kind).glob("*.html")):
+                found.setdefault(path.name.partition(".")[0].lower(),
+                                 f"{folder}{kind}/{path.name}")
     return found
 
 

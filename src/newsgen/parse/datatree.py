@@ -69,16 +69,16 @@ def parse_toml(text: str, line_offset: int = 0) -> YNode:
 def parse_hugo_toml(text: str, line_offset: int = 0) -> tuple[YNode, list[int]]:
     """`parse_toml`, reading a whole number with leading zeros (`day = 07`) as Hugo's
     TOML reader did before 0.60, and TOML does not: the tree, and the lines mended."""
-    try:
-        return parse_toml(text, line_offset), []
-    except YamlError:
-        lines = text.split("\n")
-        mended = [i for i, line in enumerate(lines) if _ZEROS.fullmatch(line)]
-        if not mended:
-            raise
-        for i in mended:
-            lines[i] = _ZEROS.sub(r"\1\2\3", lines[i])
-        return parse_toml("\n".join(lines), line_offset), [i + 1 + line_offset for i in mended]
+    lines, mended = text.split("\n"), list[int]()
+    while True:  # the lines TOML refuses, one by one (not a line inside a string)
+        try:
+            return parse_toml("\n".join(lines), line_offset), mended
+        except YamlError as exc:
+            at = (exc.line or 0) - 1 - line_offset
+            if not 0 <= at < len(lines) or not _ZEROS.fullmatch(lines[at]) or len(mended) > 99:
+                raise
+            lines[at] = _ZEROS.sub(r"\1\2\3", lines[at])
+            mended.append(at + 1 + line_offset)
 
 
 _ZEROS = re.compile(r"(\s*[A-Za-z0-9_-]+\s*=\s*[+-]?)0+(\d)(\s*(?:#.*)?)")
