@@ -1679,12 +1679,13 @@ def test_jekyll_one_posts_own_language_permalink_does_not_move_the_rest(
     assert (dist / "zh_CN/2024/02/03/xinwen-3/index.html").is_file()
 
 
-@pytest.mark.parametrize("found", ["new", "empty"])
+@pytest.mark.parametrize("found", ["new", "empty", "deep"])
 def test_a_stopped_import_leaves_no_half_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              found: str) -> None:
     """Ctrl-C or SIGTERM while posts were written left newsgen.yaml and some posts, said
     "the output folder was left as it was", and the import run again was refused (the
-    folder was not empty). The folder is now as it was found, and the import runs again."""
+    folder was not empty). The folder is now as it was found, and the import runs again;
+    what someone else put there meanwhile stays, and the parents made for it go."""
     from newsgen.errors import Reporter
     from newsgen.migrate import run_import
     from newsgen.migrate.write import Writer
@@ -1693,20 +1694,55 @@ def test_a_stopped_import_leaves_no_half_site(tmp_path: Path, monkeypatch: pytes
         "config.toml": 'baseURL = "https://e.org/"\n',
         **{f"content/post/p{i}.md": f"---\ntitle: P{i}\ndate: 2024-01-0{i}\n---\nx\n"
            for i in (1, 2, 3)}})
-    new = tmp_path / "new"
+    new = tmp_path / ("deep/a/new" if found == "deep" else "new")
     if found == "empty":
         new.mkdir()
     real = Writer.write_all
 
     def stopped(self: Writer) -> list[Any]:
-        (new / "content/post").mkdir(parents=True, exist_ok=True)
-        (new / "content/post/p1.md").write_text("half")
+        (self.dest / "content/post").mkdir(parents=True, exist_ok=True)
+        (self.dest / "content/post/p1.md").write_text("half")
+        if found == "empty":  # someone's notes, put there meanwhile
+            (new / "notes.txt").write_text("mine")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Writer, "write_all", stopped)
     with pytest.raises(KeyboardInterrupt):
         run_import("hugo", old, new, Reporter())
-    assert (new.is_dir() and not any(new.iterdir())) if found == "empty" else not new.exists()
+    if found == "empty":
+        assert [p.name for p in new.iterdir()] == ["notes.txt"]
+        (new / "notes.txt").unlink()
+    else:
+        assert not new.exists() and not (tmp_path / "deep").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "old"] if (
+        found == "empty") else ["old"]
     monkeypatch.setattr(Writer, "write_all", real)
     run = newsgen("import", "hugo", old, new)
     assert run.code == 0 and (new / "content/post/p3.md").is_file(), run.err
+
+
+def test_an_import_whose_folder_was_filled_meanwhile_puts_nothing_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsgen.errors import Reporter
+    from newsgen.migrate import run_import
+    from newsgen.migrate.write import Writer
+
+    old = write_site(tmp_path / "old", {
+        "config.toml": 'baseURL = "https://e.org/"\n',
+        "content/post/p1.md": "---\ntitle: P1\ndate: 2024-01-01\n---\nx\n"})
+    new = tmp_path / "new"
+    new.mkdir()
+    real = Writer.write_all
+
+    def filled(self: Writer) -> list[Any]:
+        (new / "newsgen.yaml").write_text("mine")  # someone else's, while it ran
+        return real(self)
+
+    monkeypatch.setattr(Writer, "write_all", filled)
+    with pytest.raises(OSError) as caught:  # (the command says "newsgen: error: NEW: …")
+        run_import("hugo", old, new, Reporter())
+    assert (caught.value.filename, caught.value.strerror) == (
+        str(new), "it was filled while this command ran, so nothing was put there")
+    assert [p.name for p in new.iterdir()] == ["newsgen.yaml"]
+    assert (new / "newsgen.yaml").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "old"]

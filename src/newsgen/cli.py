@@ -23,7 +23,7 @@ from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
 from newsgen.scaffold import ScaffoldError, init_site, new_article
-from newsgen.signals import stop_on_sigterm
+from newsgen.signals import interrupts_held, stop_on_sigterm
 
 
 def _jobs(text: str) -> int:
@@ -147,7 +147,8 @@ def make_parser() -> argparse.ArgumentParser:
 def _import(args: argparse.Namespace) -> int:
     """`newsgen import hugo|jekyll SRC DEST`: warnings as `path:line: warning:` (paths in
     SRC), then a summary; exit 1 only when the import cannot start or stops."""
-    from newsgen.migrate import ImportRefused, run_import, summary
+    with interrupts_held():  # (a stop inside an import's exec ends Python by its signal)
+        from newsgen.migrate import ImportRefused, run_import, summary
 
     reporter = Reporter()
     try:

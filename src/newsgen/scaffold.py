@@ -144,12 +144,12 @@ def _init_site(target: Path, now: datetime) -> list[Path]:
         raise ScaffoldError(f"{target} already exists and is a file, not a folder")
     if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} already exists and is not empty")
-    with made_whole(target):  # a stopped init leaves no half site behind
-        return _write_site(target, now)
-
-
-def _write_site(target: Path, now: datetime) -> list[Path]:
     title = target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "News"
+    with made_whole(target) as new:  # a stopped init leaves no half site behind
+        return [target / path.relative_to(new) for path in _write_site(new, now, title)]
+
+
+def _write_site(target: Path, now: datetime, title: str) -> list[Path]:
     files = {
         target / CONFIG_NAME: CONFIG_TEMPLATE.format(title=_yaml_text(title)),
         target / "content" / "general" / "welcome.md": WELCOME.format(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import threading
@@ -72,25 +73,37 @@ def interrupts_held() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def made_whole(folder: Path) -> Iterator[None]:
-    """What the block makes in `folder` (a new one, or one found empty): all of it, or
-    none when the block fails or is stopped (Ctrl-C, SIGTERM): what it added is removed,
-    and the folder is as it was (gone, or as it was found), ready for the command again."""
-    existed = folder.is_dir()
-    before = set(os.listdir(folder)) if existed else set()
+def made_whole(folder: Path) -> Iterator[Path]:
+    """A new folder (or one found empty) made whole or not at all: the block makes it in a
+    hidden folder beside it (yielded), which then takes its place in one rename. When the
+    block fails or is stopped (Ctrl-C, SIGTERM), that folder and the parents made for it
+    are removed: `folder`, and whatever anyone put there meanwhile, is not touched, and
+    the command can run again. OSError when `folder` was filled meanwhile."""
+    made: list[Path] = []  # the parents made for it, from the top
+    for parent in reversed((folder.parent, *folder.parent.parents)):
+        if not parent.exists():
+            parent.mkdir(exist_ok=True)
+            made.append(parent)
+    staging = folder.parent / f".{folder.name}.newsgen-{os.getpid()}-{secrets.token_hex(4)}"
     try:
-        yield
+        try:
+            staging.mkdir()
+        except OSError as exc:  # (said of the folder asked for: under a file, read-only)
+            raise OSError(exc.errno, exc.strerror, str(folder)) from None
+        yield staging
+        try:
+            os.rename(staging, folder)  # (onto nothing, or an empty folder: in one step)
+        except OSError as exc:
+            raise OSError(exc.errno, "it was filled while this command ran, so nothing was "
+                          "put there", str(folder)) from None
     except BaseException:
         with interrupts_held():  # (a second stop waits until it is done)
-            if not existed:
-                shutil.rmtree(folder, ignore_errors=True)
-            elif folder.is_dir():
-                for name in set(os.listdir(folder)) - before:
-                    path = folder / name
-                    if path.is_dir() and not path.is_symlink():
-                        shutil.rmtree(path, ignore_errors=True)
-                    else:
-                        path.unlink(missing_ok=True)
+            shutil.rmtree(staging, ignore_errors=True)
+            for parent in reversed(made):
+                try:
+                    parent.rmdir()  # (only while empty: what someone else put there stays)
+                except OSError:
+                    break
         raise
 
 

@@ -80,12 +80,11 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
     _guess_zone(plan, notes)
     _check_languages(plan, notes)
     _unique_paths(plan.posts)
-    with made_whole(dest):  # a stopped import leaves no half site behind
-        dest.mkdir(parents=True, exist_ok=True)
-        config = _configure(plan, dest, notes, "")
+    with made_whole(dest) as new:  # a stopped import leaves no half site behind
+        config = _configure(plan, new, notes, "")
         spots = _spots(plan.posts, config)
         pattern = choose(plan.patterns, spots, config.tz)
-        config = _configure(plan, dest, notes, pattern)
+        config = _configure(plan, new, notes, pattern)
         spots = _spots(plan.posts, config)
         settle(config.permalink, spots, config.tz)
         result = ImportResult(found=found, permalink="/" + config.permalink,
@@ -99,7 +98,7 @@ def run_import(kind: str, src: Path, dest: Path, reporter: Reporter) -> ImportRe
         _case_only(plan.posts, spots, notes)
         _translations(plan.posts, notes)
         _distinct_keys(plan.posts, config)
-        writer = Writer(plan, src, dest, notes, kind)
+        writer = Writer(plan, src, new, notes, kind)
         written = writer.write_all()
     result.files = writer.copied
     for post in written:
