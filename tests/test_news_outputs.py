@@ -590,3 +590,11 @@ def test_a_stopped_init_leaves_no_half_site(tmp_path: Path, monkeypatch: pytest.
     assert (target.is_dir() and not any(target.iterdir())) if found == "empty" else (
         not target.exists())
     assert newsgen("init", target).code == 0 and (target / "static").is_dir()
+
+
+def test_init_through_a_link_to_an_empty_folder_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "target").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "target")
+    assert newsgen("init", tmp_path / "link").code == 0
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "target/newsgen.yaml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "target"]  # nothing else

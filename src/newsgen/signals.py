@@ -79,6 +79,8 @@ def made_whole(folder: Path) -> Iterator[Path]:
     block fails or is stopped (Ctrl-C, SIGTERM), that folder and the parents made for it
     are removed: `folder`, and whatever anyone put there meanwhile, is not touched, and
     the command can run again. OSError when `folder` was filled meanwhile."""
+    if folder.is_symlink():  # made where it points, the link kept
+        folder = Path(os.path.realpath(folder))
     made: list[Path] = []  # the parents made for it, from the top
     for parent in reversed((folder.parent, *folder.parent.parents)):
         if not parent.exists():
