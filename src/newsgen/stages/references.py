@@ -341,9 +341,8 @@ class References:
                                 f"related: '{ref}' leaves content/: give a slug or a path "
                                 "under content/ (economy/forum.md)")
             return None
-        if _left_out(path):  # (`_drafts/wip`: there, but never read)
-            self.reporter.error(a.source, item.line,
-                                f"related: no article '{ref}'{_left_out(path)}")
+        if left_out := _left_out(path):  # (`_drafts/wip`: there, but never read)
+            self.reporter.error(a.source, item.line, f"related: no article '{ref}'{left_out}")
             return None
         if "/" in ref or article_stem(ref) is not None:  # a path: the nearest article file
             written = article_stem(ref) is not None  # with its suffix, or without
