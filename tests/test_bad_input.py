@@ -290,6 +290,33 @@ CASES: dict[str, tuple[str, str | bytes, str]] = {
         r"^newsgen\.yaml:1: error: timezone: 'Europe' is a region of the IANA time zones, "
         r"not one: name the zone of a city in it, like 'Europe/Amsterdam'$",
     ),
+    "config timezone as an offset no place keeps": (  # its hint's check recursed forever
+        "newsgen.yaml",
+        "timezone: UTC+15\n",
+        r"^newsgen\.yaml:1: error: timezone: 'UTC\+15' is not an IANA time zone but an "
+        r"offset that no place keeps \(\+15:00; offsets run from -12:00 to \+14:00\)$",
+    ),
+    "config timezone as an Etc zone that does not exist": (  # Etc's sign: -13:00
+        "newsgen.yaml",
+        "timezone: Etc/GMT+13\n",
+        r"^newsgen\.yaml:1: error: timezone: 'Etc/GMT\+13' is not an IANA time zone but an "
+        r"offset that no place keeps \(-13:00;",
+    ),
+    "config timezone as an offset with a minus sign": (  # U+2212, as Wikipedia writes it
+        "newsgen.yaml",
+        "timezone: GMT\u22123\n",
+        r"^newsgen\.yaml:1: error: timezone: 'GMT\u22123' is not an IANA time zone but a fixed "
+        r"offset: .*or write 'Etc/GMT\+3' for -03:00 all year",
+    ),
+    # An abbreviation is no zone either: the nearest name by spelling was hours off
+    # ('PST' and 'JST' -> 'MST')
+    "config timezone as an abbreviation": (
+        "newsgen.yaml",
+        "timezone: JST\n",
+        r"^newsgen\.yaml:1: error: timezone: 'JST' is not an IANA time zone but an "
+        r"abbreviation, .*: name the zone of the place whose time the site keeps "
+        r"\('Asia/Tokyo' for JST\)$",
+    ),
     "config timezone of the machine": (  # the output would follow the machine's zone
         "newsgen.yaml",
         "timezone: localtime\n",

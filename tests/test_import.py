@@ -1158,6 +1158,27 @@ def test_times_show_as_written(tmp_path: Path, config: str, zone: str) -> None:
     assert "March 5, 2024, 6:00" in page
 
 
+@pytest.mark.parametrize(("zone", "said"), [
+    ("PST", "'PST' is not an IANA time zone but an abbreviation, which names a time of "
+            "several places, some of which change it twice a year: name the zone of the "
+            "place whose time the site keeps ('America/Los_Angeles' for PST); times are "
+            "read as UTC"),
+    ("UTC+15", "'UTC+15' is not an IANA time zone but an offset that no place keeps "  # it
+               "(+15:00; offsets run from -12:00 to +14:00); times are read as UTC"),  # recursed
+])
+def test_a_config_zone_that_is_none_says_what_to_write(tmp_path: Path, zone: str,
+                                                         said: str) -> None:
+    """An importer says why the old site's zone is none, as `newsgen check` would (it
+    only said "not an IANA zone"), and goes on with UTC."""
+    run = imported(tmp_path, {
+        "hugo.toml": f'baseURL = "https://e.org/"\ntimeZone = "{zone}"\n',
+        "content/news/a.md": "---\ntitle: A\ndate: 2024-03-05T06:00:00Z\n---\nx\n",
+    })
+    assert f"timeZone: {said}" in run.err, run.err
+    assert "Traceback" not in run.err
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+
+
 def test_offsets_of_daylight_saving_give_the_zone_and_keep_each_posts_day(
         tmp_path: Path) -> None:
     """Pacific time is -08:00 in winter and -07:00 in summer: no fixed zone shows both

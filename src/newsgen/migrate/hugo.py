@@ -55,9 +55,9 @@ class HugoSite:
         self.config = read_config(src, notes)
         c = self.config
         zone = scalar_text(c.get("timezone"))
-        if zone and check_timezone(zone):
-            notes.warn("config", None, "config", f"timeZone '{zone}' is not an IANA zone; "
-                       "times are read as UTC")
+        if zone and (problem := check_timezone(zone)):
+            notes.warn("config", None, "config", f"timeZone: {problem}; times are read as "
+                       "UTC")
             zone = None
         self.timezone = zone
         self.tz = ZoneInfo(zone or "UTC")

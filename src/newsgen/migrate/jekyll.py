@@ -82,9 +82,9 @@ class JekyllSite:
         if config_path.is_file():
             feed_note(self.config, config_path, notes)
         zone = scalar_text(self.config.get("timezone"))
-        if zone and check_timezone(zone):
-            notes.warn(config_path.name, None, "config", f"timezone '{zone}' is not an IANA "
-                       "zone newsgen knows; times are read as UTC")
+        if zone and (problem := check_timezone(zone)):
+            notes.warn(config_path.name, None, "config", f"timezone: {problem}; times are "
+                       "read as UTC")
             zone = None
         self.timezone = zone
         self.tz = ZoneInfo(zone or "UTC")
