@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import os
 import re
 import tomllib
 from collections import Counter
@@ -213,25 +214,17 @@ def load_data(path: Path) -> Any:
 
 
 def walk(root: Path) -> Iterator[tuple[Path, str]]:
-    """Every file under `root` in sorted order, with its POSIX path relative to `root`;
-    a symbolic link is followed only to a file inside the tree, never to a folder."""
-    if not root.is_dir():
-        return
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            children = sorted(folder.iterdir(), key=lambda p: p.name, reverse=True)
-        except OSError:
-            continue
-        for child in children:
-            if child.is_symlink() and (child.is_dir() or not child.resolve().is_relative_to(
-                    root.resolve())):
-                continue
-            if child.is_dir():
-                stack.append(child)
-            elif child.is_file():
-                yield child, child.relative_to(root).as_posix()
+    """Every file under `root` (a folder's files by name, then its folders by name) and
+    its POSIX path relative to `root`; a symbolic link is followed only to a file inside
+    the tree, never to a folder."""
+    inside = root.resolve()
+    for top, folders, names in os.walk(root):  # (a link to a folder is not entered)
+        folders.sort()
+        for name in sorted(names):
+            path = Path(top, name)
+            if path.is_file() and not (path.is_symlink() and not path.resolve(
+                    ).is_relative_to(inside)):
+                yield path, path.relative_to(root).as_posix()
 
 
 def is_markdown(name: str) -> bool:
