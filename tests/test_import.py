@@ -1700,6 +1700,70 @@ def test_jekyll_one_posts_own_language_permalink_does_not_move_the_rest(
     assert (dist / "zh_CN/2024/02/03/xinwen-3/index.html").is_file()
 
 
+def test_jekyll_a_site_wide_permalink_with_the_language_first_is_its_folder(
+        tmp_path: Path) -> None:
+    """`permalink: /en/…` for the whole site and `/ja/…` for the Japanese posts: the
+    Japanese pages were built under /ja/en/…, each old URL a redirect (a review)."""
+    run = imported(tmp_path, {
+        "_config.yml": "title: B\nurl: https://b.example\nlang: en\n"
+                       "permalink: /en/:year/:month/:day/:title/\ndefaults:\n"
+                       "  - scope: {path: '_posts/ja', type: posts}\n"
+                       "    values: {permalink: '/ja/:year/:month/:day/:title/', lang: ja}\n",
+        **{f"_posts/en/2020-01-0{i}-en-{i}.md": f"---\ntitle: E{i}\n---\nx\n" for i in (1, 2, 3)},
+        **{f"_posts/ja/2020-02-0{i}-ja-{i}.md": f"---\ntitle: J{i}\n---\nx\n" for i in (1, 2)},
+    }, kind="jekyll")
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "permalink: /{year}/{month}/{day}/{slug}/\n" in config, config
+    assert "default_language_prefix: true\n" in config, config
+    assert "5 posts keep their old URL; 0 old URLs get a redirect page" in run.err, run.err
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    dist = tmp_path / "new/dist"
+    assert (dist / "ja/2020/02/01/ja-1/index.html").is_file()
+    assert (dist / "en/2020/01/01/en-1/index.html").is_file()
+    assert not (dist / "ja/en").exists()
+
+
+def test_jekyll_a_language_folder_is_spelt_as_the_old_urls_spell_it(tmp_path: Path) -> None:
+    """`lang: pt-BR` with permalinks under `/pt-br/`: the folder was `pt-BR`, every old
+    URL a redirect that a disk ignoring case cannot hold beside its page. A folder
+    `zh_CN/_posts/` whose posts say `lang: zh-CN` is that language, not a section."""
+    run = imported(tmp_path, {
+        "_config.yml": "title: B\nurl: https://b.example\nlang: en\n"
+                       "permalink: pretty\ndefaults:\n"
+                       "  - scope: {path: '_posts/pt', type: posts}\n"
+                       "    values: {permalink: '/pt-br/:year/:month/:day/:title/', "
+                       "lang: pt-BR}\n",
+        "_posts/2020-01-01-en.md": "---\ntitle: E\n---\nx\n",
+        **{f"_posts/pt/2020-02-0{i}-pt-{i}.md": f"---\ntitle: P{i}\n---\nx\n" for i in (1, 2)},
+        **{f"zh_CN/_posts/2020-03-0{i}-zh-{i}.md": f"---\ntitle: Z{i}\nlang: zh-CN\n---\nx\n"
+           for i in (1, 2)},
+    }, kind="jekyll")
+    assert "5 posts keep their old URL; 0 old URLs get a redirect page" in run.err, run.err
+    assert sorted(p.name for p in (tmp_path / "new/content").iterdir()) == [
+        "en", "pt-br", "zh_cn"], run.err
+    assert newsgen("build", "-s", tmp_path / "new", "--now", NOW).code == 0
+    dist = tmp_path / "new/dist"
+    assert (dist / "pt-br/2020/02/01/pt-1/index.html").is_file()
+    assert (dist / "zh_cn/2020/03/01/zh-1/index.html").is_file()  # (Jekyll's: small)
+    assert not (dist / "pt-BR").exists()
+
+
+def test_jekyll_one_post_in_the_default_languages_folder_does_not_move_the_rest(
+        tmp_path: Path) -> None:
+    """Four English posts in `_posts/`, one in `en/_posts/`: every English post moved
+    under /en/, each old URL a redirect. The default language's folder is kept only
+    when most of its posts have it."""
+    run = imported(tmp_path, {
+        "_config.yml": "title: B\nurl: https://b.example\nlanguages: [en, ru]\n",
+        **{f"_posts/2020-01-0{i}-a-{i}.md": f"---\ntitle: A{i}\n---\nx\n" for i in (1, 2, 3, 4)},
+        "en/_posts/2020-01-05-b.md": "---\ntitle: B\n---\nx\n",
+        **{f"ru/_posts/2020-02-0{i}-r-{i}.md": f"---\ntitle: R{i}\n---\nx\n" for i in (1, 2)},
+    }, kind="jekyll")
+    config = (tmp_path / "new/newsgen.yaml").read_text(encoding="utf-8")
+    assert "default_language_prefix" not in config, config
+    assert "6 posts keep their old URL; 1 old URL gets a redirect page" in run.err, run.err
+
+
 @pytest.mark.parametrize("found", ["new", "empty", "deep"])
 def test_a_stopped_import_leaves_no_half_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              found: str) -> None:

@@ -31,6 +31,7 @@ from newsgen.migrate.common import (
 )
 from newsgen.migrate.fields import newsgen_fields, plain
 from newsgen.migrate.jekyll_config import base_path, base_url, feed_note, host
+from newsgen.migrate.jekyll_languages import default_language, language_first, spellings
 from newsgen.parse.config_values import check_language_code, language_tag
 from newsgen.parse.slugs import slugify
 from newsgen.parse.zones import check_timezone
@@ -205,14 +206,13 @@ class JekyllSite:
                    copies: list[tuple[Path, str]], skipped: Counter[str]) -> Plan:
         # A first folder is a language's when the site names that language (in its
         # configuration, its data, or any post's `lang`) and newsgen knows it.
-        named = {str(scalar_text(s.get("lang"))) for s, _, _ in found if s.get("lang")}
+        named = {language_tag(str(scalar_text(s.get("lang")))) for s, _, _ in found
+                 if s.get("lang")}
         folders = {f for f in {a[0] for _, a, _ in found if a}
-                   if (f in self.declared or f in named) and _CODE.match(f)
+                   if (f in self.declared or language_tag(f) in named) and _CODE.match(f)
                    and check_language_code(f) is None}
-        default = self.default_language(found, folders)
-        seen = Counter(raw for s, _, _ in found if (raw := scalar_text(s.get("lang")) or (
-            scalar_text(self.defaults_for(s.rel).get("lang")))))  # each language: its spellings
-        self.spelled = {language_tag(raw): raw for raw, _ in reversed(seen.most_common())}
+        default = default_language(self.config, self.declared, found, folders)
+        self.spelled = spellings(found, folders, self.template(None), self.defaults_for)
         posts: list[Post] = []
         multilingual = False
         for source, above, draft in found:
@@ -232,21 +232,26 @@ class JekyllSite:
         if multilingual:
             for post in posts:
                 post.new_path = f"content/{post.lang}/" + post.new_path.removeprefix("content/")
-        default_prefix = bool(folders) and any(
-            p.lang == default and p.source.rel.startswith(f"{default}/") for p in posts)
         # The site's pattern, and those its posts are given (`defaults:`, their own), each
         # without the post's language when it starts with it (`/ja/:year/…`): that is the
-        # language's folder, the default language's too when its posts have it
+        # language's folder, the default language's too when most of its posts have it
+        # (first in their permalink, or as the folder above `_posts` that a pattern with
+        # `:categories` puts first)
         given: Counter[str] = Counter()
         prefixed: Counter[bool] = Counter()  # the default language's posts: with it first?
+        site_template = self.template(None)
         for p in posts:
             raw = str(p.source.get("permalink") or "")
-            head, _, rest = raw.lstrip("/").partition("/")
-            own = bool(rest) and language_tag(head) == language_tag(p.lang)
-            given.update(["/" + rest if own else raw] if raw else [])
-            prefixed.update([own] if p.lang == default else [])
-        default_prefix = default_prefix or prefixed[True] > prefixed[False]
-        translated = [t for template in (self.template(None), *(
+            own = language_first(raw or site_template, p.lang)
+            if raw:
+                given["/" + raw.lstrip("/").partition("/")[2] if own else raw] += 1
+            if p.lang == default:
+                prefixed[own or (bool(folders) and p.source.rel.startswith(f"{default}/")
+                                 and ":categories" in (raw or site_template))] += 1
+        default_prefix = prefixed[True] > prefixed[False]
+        if default_prefix and language_first(site_template, default):
+            site_template = "/" + site_template.lstrip("/").partition("/")[2]
+        translated = [t for template in (site_template, *(
             urls.jekyll_template(raw) for raw, _ in given.most_common(5)))
             for t in (urls.jekyll_pattern(template),
                       urls.jekyll_pattern(template.replace(":categories/", ""))) if t]
@@ -266,23 +271,6 @@ class JekyllSite:
             tz=self.tz, default_prefix=default_prefix, patterns=translated, posts=posts,
             section_titles=sections, copies=copies, site_vars=site, skipped=skipped,
             page_url=self.page_url, unread=self.unread)
-
-    def default_language(self, found: list[tuple[Source, list[str], bool]],
-                         folders: set[str]) -> str:
-        for key in ("default_lang", "default_language", "lang", "language", "locale"):
-            code = (scalar_text(self.config.get(key)) or "").lower()
-            if key == "locale":  # en_US: the language
-                code = re.split(r"[-_]", code)[0]
-            if code and check_language_code(code) is None:
-                return code
-        if self.declared and check_language_code(self.declared[0]) is None and (
-                "en" not in self.declared):
-            return self.declared[0].lower()
-        if "en" in folders or not folders or any(  # posts outside the language folders
-                not a or a[0] not in folders for _, a, _ in found):
-            return "en"
-        counts = Counter(a[0] for _, a, _ in found if a and a[0] in folders)
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
     def template(self, own: Any) -> str:
         if own:
