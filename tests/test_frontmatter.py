@@ -157,3 +157,39 @@ def test_a_toml_number_with_a_leading_zero_is_said_so() -> None:
     assert (caught.value.line, caught.value.message) == (3, (
         "TOML front matter: day: a TOML number has no leading zero: `day = 7`, or "
         '`day = "07"` for the text'))
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ("days = [07, 08]", "days: a TOML number has no leading zero: `days = [7, 8]`"),
+    ("x = 007.5", "x: a TOML number has no leading zero: `x = 7.5`"),
+    ("d = {day = 07}", "d: a TOML number has no leading zero: `d = {day = 7}`"),
+])
+def test_a_toml_number_with_leading_zeros_anywhere_on_its_line_is_said_so(
+        line: str, said: str) -> None:
+    """In an array, an inline table or a fraction, TOML's own words were "Unclosed
+    array" (it is closed) or "Expected newline": the line mended is what to write."""
+    from newsgen.parse.datatree import parse_toml
+
+    with pytest.raises(YamlError) as caught:
+        parse_toml(f"{line}\n", 0)
+    assert caught.value.message == f"TOML front matter: {said}"
+
+
+def test_hugo_toml_numbers_lose_their_leading_zeros_and_nothing_else() -> None:
+    """Hugo's older TOML reader took `07`; mended on the lines TOML refuses only: not a
+    date, a time, a fraction, a hexadecimal number, a string, a comment or a key."""
+    from newsgen.parse.datatree import parse_hugo_toml, unzeroed
+
+    kept = ["a = 2020-01-07", "t = 07:30:00", "h = 0x07", "f = 1.05", 's = "07"',
+            "s = '07' # 07", "e = 1e05", "dt = 2020-01-07T07:08:09+05:00", "z = 0.5"]
+    assert [unzeroed(line) for line in kept] == kept
+    assert [unzeroed(line) for line in ("n = -07", "z = 00", "k07 = 07", "  07,")] == [
+        "n = -7", "z = 0", "k07 = 7", "  7,"]
+    node, mended = parse_hugo_toml(
+        'days = [\n  07,\n  08\n]\nd = {day = 07}\nx = 007.5\nparams.day = 07\n'
+        '"q" = 07\nweight = 010\ndesc = """\nratio = 05\n"""\nwhen = 2020-01-07\n', 1)
+    assert to_python(node) == {
+        "days": [7, 8], "d": {"day": 7}, "x": 7.5, "params": {"day": 7}, "q": 7,
+        "weight": 10, "desc": "ratio = 05\n", "when": to_python(node)["when"]}
+    assert str(to_python(node)["when"]) == "2020-01-07"
+    assert mended == [3, 4, 6, 7, 8, 9, 10]

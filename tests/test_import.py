@@ -1659,12 +1659,17 @@ def test_a_hugo_toml_number_with_leading_zeros_keeps_its_post(tmp_path: Path) ->
         "content/blog/release.md": '+++\ntitle = "Release"\ndate = 2024-03-07\n'
                                    'dateday = 07\ndescription = """\nratio = 05\n"""\n'
                                    "+++\nText.\n",
+        # (more than one digit, in an array over lines, in an inline table: a review)
+        "content/blog/more.md": '+++\ntitle = "More"\ndate = 2024-03-08\nweight = 010\n'
+                                "days = [\n  07,\n  08]\nbox = {day = 07}\n+++\nText.\n",
     })
     post = (tmp_path / "new/content/blog/release.md").read_text(encoding="utf-8")
     assert "ratio = 05" in post  # (a line inside a string is no number)
+    assert (tmp_path / "new/content/blog/more.md").is_file(), run.err
     assert [w for w in run.warnings() if "leading zeros" in w] == [
-        "content/blog/release.md:4: warning: a number with leading zeros, which Hugo read "
-        "and TOML does not: read without them"]
+        f"content/blog/{name}.md:{line}: warning: a number with leading zeros, which Hugo "
+        "read and TOML does not: read without them" for name, line in (
+            ("more", 4), ("more", 6), ("more", 7), ("more", 8), ("release", 4))], run.err
 
 
 def test_jekyll_one_posts_own_language_permalink_does_not_move_the_rest(

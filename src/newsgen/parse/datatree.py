@@ -75,13 +75,26 @@ def parse_hugo_toml(text: str, line_offset: int = 0) -> tuple[YNode, list[int]]:
             return parse_toml("\n".join(lines), line_offset), mended
         except YamlError as exc:
             at = (exc.line or 0) - 1 - line_offset
-            if not 0 <= at < len(lines) or not _ZEROS.fullmatch(lines[at]) or len(mended) > 99:
+            again = unzeroed(lines[at]) if 0 <= at < len(lines) else None
+            if again is None or again == lines[at] or len(mended) > 99:
                 raise
-            lines[at] = _ZEROS.sub(r"\1\2\3", lines[at])
+            lines[at] = again
             mended.append(at + 1 + line_offset)
 
 
-_ZEROS = re.compile(r"(\s*[A-Za-z0-9_-]+\s*=\s*[+-]?)0+(\d)(\s*(?:#.*)?)")
+# A TOML line's key (`day`, `params.day`, `"day"`), and each of its values' strings and
+# comment, which stay as written, or number with leading zeros (`07`, `-010`, `007.5`;
+# not a date's `-07`, a time's `07:30`, a fraction's `.05` nor `0x07`)
+_KEY = re.compile(r"""\s*(?:[\w-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[\w-]+|"[^"]*"|'[^']*'))*\s*=""")
+_ZEROS = re.compile(r"""("(?:[^"\\]|\\.)*"|'[^']*'|#.*)"""
+                    r"|(?<![\w.:+-])([+-]?)0+(\d+(?:\.\d+)?)(?![\w:.-])")
+
+
+def unzeroed(line: str) -> str:
+    """`line` with its numbers' leading zeros taken off (not its key's)."""
+    key = _KEY.match(line)
+    head, rest = (line[:key.end()], line[key.end():]) if key else ("", line)
+    return head + _ZEROS.sub(lambda m: m[1] or f"{m[2]}{m[3]}", rest)
 
 
 def _beyond(text: str, line_offset: int, kind: str, exc: Exception) -> YamlError:
@@ -125,6 +138,8 @@ def _toml_hint(lines: list[str], message: str, offset: int) -> str:
     if re.fullmatch(r"[+-]?0\d+", value):  # `day = 07`: Hugo's older reader took it
         return (f"{key}: a TOML number has no leading zero: `{key} = {int(value)}`, or "
                 f"`{key} = \"{value}\"` for the text")
+    if (fixed := unzeroed(lines[-1])) != lines[-1]:  # `days = [07, 08]`, `x = 007.5`
+        return f"{key}: a TOML number has no leading zero: `{fixed.strip()}`"
     if value.lower() in ("true", "false", "yes", "no", "on", "off"):
         flag = "true" if value.lower() in ("true", "yes", "on") else "false"
         return f"{key}: TOML writes true and false in lower case: `{key} = {flag}`"
