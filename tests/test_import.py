@@ -1651,6 +1651,26 @@ def test_a_hugo_shortcode_the_theme_redefines_is_said_once(tmp_path: Path) -> No
         "post: check what it shows"], run.err
 
 
+def test_hugo_paired_and_simple_shortcodes_a_theme_redefines_are_said_too(
+        tmp_path: Path) -> None:
+    """A theme's own `highlight` and `details` were converted as Hugo's in silence (a
+    pair returned before the check); a theme imported as a module is looked at too;
+    `vimeo.amp.html` is an AMP page's, and a web page used Hugo's own vimeo (a review)."""
+    run = _imported(tmp_path, "hugo", {
+        "config.toml": 'baseURL = "https://e.org/"\n[[module.imports]]\npath = "acad"\n',
+        "themes/acad/layouts/shortcodes/highlight.html": "<pre>{{ .Inner }}</pre>",
+        "themes/acad/layouts/shortcodes/details.html": "<div>{{ .Inner }}</div>",
+        "layouts/shortcodes/vimeo.amp.html": "<amp-vimeo></amp-vimeo>",
+        "content/post/p1.md": "---\ntitle: P1\ndate: 2024-01-01\n---\n"
+                              "{{< highlight go >}}\nx := 1\n{{< /highlight >}}\n\n"
+                              '{{< details summary="More" >}}\nText.\n{{< /details >}}\n\n'
+                              "{{< vimeo 42 >}}\n",
+    })
+    said = [w.partition(": warning: ")[2].partition(":")[0]
+            for w in run.warnings() if "own shortcode" in w]
+    assert said == ["'{{< highlight go >}}'", "'{{< details summary=\"More\" >}}'"], run.err
+
+
 def test_a_hugo_toml_number_with_leading_zeros_keeps_its_post(tmp_path: Path) -> None:
     """`dateday = 07`: Hugo's TOML reader took it (before 0.60), Python's refuses it, and
     the post was not imported, its URL lost, with a parser's words for a reason."""

@@ -180,6 +180,7 @@ class BodyConverter:
                 self.leave(offset + at, kind, whole, f"has no closing {{{{< /{name} >}}}}")
                 return whole, m.end(), False
             inner = text[m.end():close.start()]
+            self.redefined(name, whole, named, offset + at)
             if name == "highlight":
                 lang = positional[0] if positional else named.get("lang", "")
                 return sc.fence(lang, inner), close.end(), True
@@ -218,14 +219,19 @@ class BodyConverter:
         if result is None:
             self.leave(offset + at, kind, whole, why)
             return whole, m.end(), False
+        self.redefined(name, whole, named, offset + at)
+        return result, m.end(), block
+
+    def redefined(self, name: str, whole: str, named: dict[str, str], at: int) -> None:
+        """Said at the first use of a Hugo shortcode that the site or its theme redefines,
+        which is converted as Hugo's own is: with the parameters Hugo's does not read."""
         if name in sc.BUILT_IN and (path := self.own.pop(name, None)):
             unread = sorted({k for k in named if k.lower() not in sc.BUILT_IN[name]})
-            self.notes.warn(self.page.rel, self.line(offset + at), "shortcode", (
+            self.notes.warn(self.page.rel, self.line(at), "shortcode", (
                 f"'{_short(whole)}': {name} is the site's own shortcode ({path}), converted "
                 f"as Hugo's {name} is, here and in every post: check what it shows") + (
                 f" (Hugo's {name} has no {', '.join(repr(k) for k in unread)})"
                 if unread else ""))
-        return result, m.end(), block
 
     # -- Liquid ------------------------------------------------------------------------
 

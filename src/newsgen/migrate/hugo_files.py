@@ -143,17 +143,33 @@ def own_shortcodes(src: Path, config: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     for folder in ("", *(f"{themes_dir(config)}/{name}/" for name in _themes(config))):
         for kind in ("layouts/shortcodes", "layouts/_shortcodes"):
-            for path in sorted((src / folder / kind).glob("*.html")):
-                found.setdefault(path.name.partition(".")[0].lower(),
-                                 f"{folder}{kind}/{path.name}")
+            for path in sorted((src / folder / kind).glob("*.*")):
+                name, *middle, suffix = path.name.lower().split(".")
+                if suffix in _TEMPLATES and not _OTHER_FORMATS.intersection(middle):
+                    found.setdefault(name, f"{folder}{kind}/{path.name}")
     return found
 
 
+# A shortcode's template (Ace and Amber before Hugo 0.62), and the output formats
+# whose own templates (`vimeo.amp.html`) leave a web page's to Hugo's
+_TEMPLATES = frozenset({"html", "ace", "amber"})
+_OTHER_FORMATS = frozenset({"amp", "rss", "json", "xml", "calendar", "csv", "robots",
+                            "sitemap", "sitemapindex", "webappmanifest", "txt", "md"})
+
+
 def _themes(config: dict[str, Any]) -> list[str]:
-    """The site's themes (`theme`: one or a list), the first winning."""
+    """The site's themes (`theme`: one or a list, then the modules it imports by a folder's
+    name, `[[module.imports]] path = "name"`), the first winning."""
     themes = config.get("theme")
-    return [themes] if isinstance(themes, str) else [
+    names = [themes] if isinstance(themes, str) else [
         t for t in themes if isinstance(t, str)] if isinstance(themes, list) else []
+    module = config.get("module")
+    imports = module.get("imports") if isinstance(module, dict) else None
+    for item in imports if isinstance(imports, list) else []:
+        path = item.get("path") if isinstance(item, dict) else None
+        if isinstance(path, str) and path not in names and "/" not in path.strip("/"):
+            names.append(path.strip("/"))  # (a module at a URL is not in the site's folder)
+    return names
 
 
 def themes_dir(config: dict[str, Any]) -> str:

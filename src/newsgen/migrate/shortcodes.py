@@ -24,7 +24,11 @@ BUILT_IN = {"figure": frozenset({"src", "link", "target", "rel", "alt", "title",
             "x": frozenset({"user", "id"}), "instagram": frozenset({"id", "hidecaption"}),
             "gist": frozenset(), "param": frozenset({"name"}),
             "ref": frozenset({"path", "lang", "outputformat"}),
-            "relref": frozenset({"path", "lang", "outputformat"})}
+            "relref": frozenset({"path", "lang", "outputformat"}),
+            "highlight": frozenset(), "twitter": frozenset({"user", "id"}),
+            "details": frozenset({"summary", "open", "class", "name", "title"})}
+BUILT_IN.update({f"{name}_simple": BUILT_IN[name]
+                 for name in ("youtube", "vimeo", "tweet", "twitter", "x", "instagram")})
 
 
 def parse_args(text: str) -> tuple[list[str], dict[str, str]]:
