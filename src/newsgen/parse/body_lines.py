@@ -45,6 +45,7 @@ _BLOCKS = frozenset({"address", "article", "aside", "blockquote", "body", "canva
 _BLOCK_START = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?=[\s/>])", re.M)
 _MORE = re.compile(r"\n[ \t]*\n\s*\S")  # a blank line, and text after it
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^>]*?(/?)>")
+_ANY_TAG = re.compile(r"<[A-Za-z]")
 UNCLOSED_HTML = ("<{tag}> opened on this line is never closed: Markdown reads the rest of "
                  "the body as raw HTML, so its headings, lists, links and emphasis are shown "
                  "as typed; close it with </{tag}>")
@@ -59,6 +60,8 @@ def unclosed_html(text: str) -> tuple[int, str] | None:
     is not judged, rather than judged wrong.
     Each element's tags are matched once, in one pass (a body of 20,000 unclosed `<p>`
     took 42 s when each looked for its end to the end of the body)."""
+    if not _ANY_TAG.search(text):  # (most bodies: masking only ever blanks what it hides)
+        return None
     masked = text
     if _FENCE_LIKE.search(text):
         fences = _fences(text)
