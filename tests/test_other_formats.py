@@ -197,9 +197,9 @@ def test_an_alias_differing_only_in_capitals(tmp_path: Path, folds: bool,
     that tells capitals apart gets both; on one that does not (macOS, Windows: the two
     are one file), the redirect would replace the page with a page sending to itself, so
     it is left out with a warning."""
-    import newsgen.build
+    import newsgen.build.steps
 
-    monkeypatch.setattr(newsgen.build, "folds_case", lambda path: folds)
+    monkeypatch.setattr(newsgen.build.steps, "folds_case", lambda path: folds)
     site = write_site(tmp_path / "site", {
         "content/news/title.md": article("Title", section="News",
                                          aliases="[/news/Title/, /news/old-title/]"),
