@@ -16,7 +16,7 @@ from pathlib import Path
 from newsgen import __version__
 from newsgen.build import BuildOptions, BuildResult
 from newsgen.errors import Reporter, count
-from newsgen.outcome import attempt
+from newsgen.outcome import attempt, left_out
 from newsgen.output.interrupt import stopped, too_late
 from newsgen.parse import oldurls
 from newsgen.parse.config import load_config
@@ -345,22 +345,6 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _held(result: BuildResult) -> str:
-    """"; left out: 2 scheduled (next: 2026-12-20 09:00), 1 draft", or ""."""
-    scheduled = [h for h in result.held if h.reason == "scheduled"]
-    drafts = [h for h in result.held if h.reason == "draft"]
-    expired = [h for h in result.held if h.reason == "expired"]
-    parts = []
-    if scheduled:
-        parts.append(f"{len(scheduled):,} scheduled (next: "
-                     f"{scheduled[0].date:%Y-%m-%d %H:%M})")
-    if drafts:
-        parts.append(count(len(drafts), "draft"))
-    if expired:
-        parts.append(f"{len(expired):,} expired")
-    return "; left out: " + ", ".join(parts) if parts else ""
-
-
 def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
              *, write: bool, old_urls_failed: bool = False) -> str:
     warnings = count(len(reporter.warnings), "warning")
@@ -369,7 +353,7 @@ def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
         verdict = f"no errors{them}, {warnings}" if reporter.warnings else f"no problems{them}"
         failed = "; the old-URL check failed (above)" if old_urls_failed else ""
         return (f"newsgen: checked {count(result.articles + len(result.held), 'article')}: "
-                f"{verdict}{_held(result)}{failed}")
+                f"{verdict}{left_out(result)}{failed}")
     where = str(options.output_dir)
     try:
         relative = os.path.relpath(options.output_dir)
@@ -380,12 +364,12 @@ def _summary(result: BuildResult, options: BuildOptions, reporter: Reporter,
     if result.nothing_changed:
         text = (f"newsgen: nothing changed: {count(result.pages, 'page')} and "
                 f"{count(result.files, 'file')} in {where} are up to date "
-                f"({result.seconds:.2f}s, {warnings}){_held(result)}")
+                f"({result.seconds:.2f}s, {warnings}){left_out(result)}")
     else:
         text = (f"newsgen: built {count(result.pages, 'page')} and "
                 f"{count(result.files, 'file')} into {where} ({result.written} written, "
                 f"{result.unchanged} unchanged) in {result.seconds:.2f}s, {warnings}"
-                f"{_held(result)}")
+                f"{left_out(result)}")
     if result.output_changed is False:
         text += "\nnewsgen: the output is the same as the last build's: nothing to publish"
     if result.next_embargo is not None:

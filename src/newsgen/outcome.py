@@ -128,4 +128,21 @@ def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None
 _FULL = ("disk is full", "disk I/O error")
 
 
-__all__ = ["Outcome", "attempt"]
+def left_out(result: BuildResult) -> str:
+    """"; left out: 2 scheduled (next: 2026-12-20 09:00), 1 draft", or "": what a build's
+    summary (and `newsgen serve`'s) adds of the articles it did not publish."""
+    scheduled = [h for h in result.held if h.reason == "scheduled"]
+    drafts = [h for h in result.held if h.reason == "draft"]
+    expired = [h for h in result.held if h.reason == "expired"]
+    parts = []
+    if scheduled:
+        parts.append(f"{len(scheduled):,} scheduled (next: "
+                     f"{scheduled[0].date:%Y-%m-%d %H:%M})")
+    if drafts:
+        parts.append(count(len(drafts), "draft"))
+    if expired:
+        parts.append(f"{len(expired):,} expired")
+    return "; left out: " + ", ".join(parts) if parts else ""
+
+
+__all__ = ["Outcome", "attempt", "left_out"]
