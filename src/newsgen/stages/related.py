@@ -24,6 +24,7 @@ hundred fills or so, not the whole archive's.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -174,8 +175,8 @@ class RelatedIndex(Generic[C]):
         pool.pop(key, None)
         for k in exclude:
             pool.pop(k, None)
-        ranked = sorted(
-            pool.values(),
+        ranked = heapq.nsmallest(  # (as sorted(…)[:count], without sorting the rest)
+            count, pool.values(),
             key=lambda r: (-len(tags & r[3]), r[2] != section, abs(r[0] - ts), r[1]),
         )
-        return [r[4] for r in ranked[:count]]  # type: ignore[misc]
+        return [r[4] for r in ranked]  # type: ignore[misc]
