@@ -653,3 +653,86 @@ def test_an_output_replaced_while_a_build_runs_is_left_as_it_is(
     assert newsgen("build", "-s", site, "--now", NOW).code == 0
     assert newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean").code == 0
     assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
+def _same_as_clean(site: Path, tmp_path: Path, name: str) -> None:
+    """The site's output is a clean build's (another output and state folder), byte for
+    byte, and a build after it starts from it ("nothing changed", not a refusal)."""
+    clean = newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / name,
+                    "--cache-dir", tmp_path / f"{name}-cache")
+    assert clean.code == 0, clean.err
+    assert tree_digest(site / "dist") == tree_digest(tmp_path / name)
+    again = newsgen("build", "-s", site, "--now", NOW)
+    assert again.code == 0 and "nothing changed" in again.err, again.err
+
+
+def test_a_standby_that_lost_files_gives_a_whole_output(tmp_path: Path) -> None:
+    """A cache cleaned by age (`find .newsgen-cache -type f -mtime +30 -delete`) took
+    files from the standby tree, which a publish took for settled: the output lacked
+    them (exit 0), its marker too, and every later build refused it (a review)."""
+    site = make(tmp_path)
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    write_site(site, {"content/general/one.md": article("One", "2024-12-10", body="A.")})
+    assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    standby = next((site / ".newsgen-cache" / "staging").glob(".newsgen-standby-*"))
+    for file in [f for f in standby.rglob("*") if f.is_file()]:
+        if file.name != "index.html" or file.parent.name == "two":
+            file.unlink()  # the older files: all but some article pages
+    write_site(site, {"content/general/one.md": article("One", "2024-12-10", body="B.")})
+    built = newsgen("build", "-s", site, "--now", NOW)
+    assert built.code == 0, built.err
+    assert (site / "dist" / MARKER).is_file()
+    _same_as_clean(site, tmp_path, "clean")
+
+
+def test_a_file_that_becomes_a_folder_and_back_builds_as_a_clean_build(tmp_path: Path) -> None:
+    """`static/thing` a file, then a folder `static/thing/inner.txt`, then a file again:
+    the standby still had the old shape, and a publish failed with "Not a directory"
+    ("Is a directory" the other way), in CI on every run (a review)."""
+    site = make(tmp_path)
+    write_site(site, {"static/thing": "a file\n"})
+    for body in ("A.", "B."):  # the standby is the output one build behind: both shapes
+        write_site(site, {"content/general/one.md": article("One", "2024-12-10", body=body)})
+        assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    (site / "static/thing").unlink()
+    write_site(site, {"static/thing/inner.txt": "now a folder\n"})
+    built = newsgen("build", "-s", site, "--now", NOW)
+    assert built.code == 0, built.err
+    assert (site / "dist/thing/inner.txt").read_text() == "now a folder\n"
+    _same_as_clean(site, tmp_path, "clean-folder")
+    shutil.rmtree(site / "static/thing")
+    write_site(site, {"static/thing": "a file again\n"})
+    for body in ("C.", "D."):
+        write_site(site, {"content/general/one.md": article("One", "2024-12-10", body=body)})
+        built = newsgen("build", "-s", site, "--now", NOW)
+        assert built.code == 0, built.err
+    assert (site / "dist/thing").read_text() == "a file again\n"
+    _same_as_clean(site, tmp_path, "clean-file")
+
+
+def test_an_output_short_of_a_file_after_the_swap_is_built_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file gone from the new output just after the swap (`rm -rf` of the standby under
+    the build) is seen by the output's seal, and the build runs again without the
+    standby: a whole output, not a short one with exit status 0 (a review)."""
+    from newsgen.outcome import attempt
+
+    site = make(tmp_path)
+    for body in ("A.", "B."):
+        write_site(site, {"content/general/one.md": article("One", "2024-12-10", body=body)})
+        assert newsgen("build", "-s", site, "--now", NOW).code == 0
+    write_site(site, {"content/general/one.md": article("One", "2024-12-10", body="C.")})
+    commit = Writer.commit
+    runs: list[bool] = []
+
+    def losing_a_file(self: Writer) -> None:
+        commit(self)
+        if not runs:
+            (site / "dist/404.html").unlink()
+        runs.append(True)
+
+    monkeypatch.setattr(Writer, "commit", losing_a_file)
+    outcome = attempt(BuildOptions(site=site, now=NOW, jobs=1), Reporter())
+    assert outcome.result is not None and len(runs) == 2, (outcome.failure, runs)
+    monkeypatch.undo()
+    _same_as_clean(site, tmp_path, "clean")

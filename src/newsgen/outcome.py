@@ -52,13 +52,15 @@ def attempt(options: BuildOptions, reporter: Reporter,
             said = [outcome.failure or "", *(d.message for d in reporter.errors)]
             deleted = own and (held.gone() or not (options.cache_path / DATABASE).exists())
             if outcome.result is not None:
-                if not (deleted and options.write) or outcome.result.interrupted or _whole(
-                        options.output_dir, outcome.result):
+                lost = outcome.result.short or (deleted and not _whole(options.output_dir,
+                                                                       outcome.result))
+                if not (lost and options.write) or outcome.result.interrupted:
                     break
                 if not pause:  # the last try: said, not taken for a good build
-                    return Outcome(None, "error: the state folder was deleted while this "
-                                         "build swapped its output in, and it lacks files; "
-                                         "build again")
+                    return Outcome(None, "error: the new output lacks files that went "
+                                         "missing while this build swapped it in (the state "
+                                         "folder, or a part of it, deleted meanwhile); build "
+                                         "again")
                 short = True
                 with contextlib.suppress(OSError):  # ours, whatever the deletion took
                     (options.output_dir / MARKER).write_bytes(MARKER_TEXT)

@@ -117,5 +117,6 @@ def write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: S
         result.changed = writer.stats.changed
         state.record(out_dir, writer, prints, old, standby, key, site, result.files,
                      search_keys, save=options.use_cache, clock=clock.stage)
+        result.short = state.short
         digested(state, out_dir, options, result)  # with the record: one commit
     clock.stage("save state")

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from newsgen.incremental.replan import Planned
     from newsgen.model.content import Article
     from newsgen.model.site import Site
-    from newsgen.output.writer import Standby, Writer
+    from newsgen.output.standby import Standby
+    from newsgen.output.writer import Writer
     from newsgen.parse.markup import Body
     from newsgen.stages.kinds import Page
 
@@ -49,19 +50,18 @@ class IncrementalBuild:
                  read_only: bool = False) -> None:
         """`cache`: the dev server's in-memory state; otherwise the one in `cache_path`
         (with `use_cache`; only read with `read_only`), opened here, closed by `close()`."""
-        self.cache_path = cache_path
-        self.reporter = reporter
-        self.own = cache is None
+        self.cache_path, self.reporter, self.own = cache_path, reporter, cache is None
         self.cache = cache if cache is not None else (
             BuildCache.load(cache_path, reporter, site, read_only=read_only)
             if use_cache else BuildCache(None))
         self.changed: frozenset[str] | None = None  # the files the watcher saw change
         self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
         self.started_from: str | None = None  # the output's digest, see standby()
+        self.short = False  # the output lacked a file right after the swap (see _record)
 
     def check_meanwhile(self, out_dir: Path) -> None:
-        """Start checking the output's seal beside the source scan (`cache.output`
-        takes the result), when the state has one for it (not the dev server's)."""
+        """Start checking the output's seal beside the source scan (`cache.output` takes
+        the result), when the state has one for it."""
         if self.own:
             self.cache.check_meanwhile(out_dir)
 
@@ -154,8 +154,7 @@ class IncrementalBuild:
 
     def noteworthy(self, articles: list[Article]) -> list[Article]:
         """The articles newsgen.parse.readings may have something to say of."""
-        read: Read | None = self.cache.read
-        return read.noteworthy() if read is not None else articles
+        return self.cache.read.noteworthy() if self.cache.read is not None else articles
 
     def link(self, config: Config, tree: SourceTree, articles: list[Article],
              bodies: Mapping[str, Body], now: datetime, *, drafts: bool,
@@ -306,7 +305,7 @@ class IncrementalBuild:
         if record is None:
             return None
         self.started_from = record.digest  # what the output held when this build began
-        from newsgen.output.writer import Standby
+        from newsgen.output.standby import Standby
 
         return Standby(self.cache.output_files(out_dir), record.standby,
                        record.standby_identity, record.identity, record.standby_digest)
@@ -343,11 +342,14 @@ class IncrementalBuild:
         if self.own and cache.folder is not None:  # see OutputRecord.sealed
             record.folders = folders_of(writer.files, {e.path for e in site.entries})
             record.sealed = cache.seal(out_dir, record)
-            record.intact = record.sealed is not None
+            self.short = record.sealed is None  # (a file missing already)
+            record.intact = not self.short
         # Rows are updated by difference only when the build started from the recorded
         # output (in place): otherwise another build may have changed it meanwhile.
         cache.record_output(out_dir, record, (old, standby.files)
                             if standby is not None and writer.in_place else None)
+        if self.short:  # never trusted: a build runs again at once (newsgen.outcome)
+            cache.write_record(out_dir, replace(record, identity=None))
 
     def _content(self) -> str:
         """The content key of this build's sources (newsgen.incremental.sources); "" without

@@ -11,41 +11,23 @@ it keeps its time, and a deploy that syncs by time uploads only changes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import filecmp
 import hashlib
 import os
 import secrets
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
 from newsgen.output import guard
 from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, holds, identity, safe_relpath, walk
+from newsgen.output.standby import Standby, WriteStats, twin_of
 
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"
 _STANDBY = ".newsgen-standby-"
-
-
-@dataclass
-class WriteStats:
-    written: int = 0
-    unchanged: int = 0
-    changed: list[str] = field(default_factory=list)  # paths whose bytes are new
-
-
-@dataclass
-class Standby:
-    """What the build state knows of the output before this build (see `Writer`)."""
-
-    files: frozenset[str]  # every file of the output (the marker included)
-    # where the standby differs from the output (added, removed, other bytes); None: no standby
-    differs: frozenset[str] | None
-    identity: tuple[int, int] | None  # (st_dev, st_ino) of the standby folder
-    output: tuple[int, int] | None = None  # ... and of the output it was recorded with
-    digest: str | None = None  # of its bytes: a copy restored elsewhere proves itself by it
 
 
 class Writer:
@@ -73,6 +55,12 @@ class Writer:
       still describes the previous output, whose identity (device, inode) is no longer
       the output folder's, so the next build trusts neither the recorded fingerprints
       nor the standby, and builds in full;
+    - a file the standby lost (a cache cleaned by age, a folder deleted under a build) is
+      never taken for settled: each settled file is stat'ed first, and one not there is
+      linked from the output, or rendered again; a path that changed from file to
+      folder (or back) replaces the standby's. Should the output still lack a file just
+      after the exchange (its seal says so, newsgen.incremental.state), the build runs
+      again at once, without the standby (newsgen.outcome);
     - the standby is trusted only when the recorded output and standby identities are
       both those on disk (true only between a completed record and the next build's
       first change to it), or, for a copy restored elsewhere, its bytes give the digest
@@ -186,16 +174,42 @@ class Writer:
             raise ValueError(f"/{rel} written twice")
         self._written.add(rel)
         target = self.staging / rel
+        parent = rel.rpartition("/")[0]
         if self._in_place:
             # Never write through a file of the former standby: it may be a hard link
-            # to the live output's file.
-            with contextlib.suppress(FileNotFoundError):
+            # to the live output's file. Where the standby has a folder (or, above it, a
+            # file) of a path that is now a file (a folder), it goes (`_prune` would have).
+            try:
                 os.unlink(target)
-        parent = rel.rpartition("/")[0]
+            except FileNotFoundError:
+                pass
+            except (IsADirectoryError, PermissionError):  # (macOS says EPERM for a folder)
+                shutil.rmtree(target)
+            except NotADirectoryError:
+                self._unfile(parent)
         if parent and parent not in self._dirs:
-            (self.staging / parent).mkdir(parents=True, exist_ok=True)
+            try:
+                (self.staging / parent).mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                self._unfile(parent)
+                (self.staging / parent).mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
         return target
+
+    def _unfile(self, folder: str) -> None:  # the standby's files where `folder` goes
+        if self.staging is None or not self._in_place:
+            raise FileExistsError(errno.EEXIST, "a file where a folder goes", folder)
+        at = self.staging
+        for part in folder.split("/"):
+            at = at / part
+            if at.is_symlink() or (at.exists() and not at.is_dir()):
+                os.unlink(at)
+
+    def _there(self, rel: str) -> bool:  # (a standby may lose files: a cache cleaned by age)
+        try:
+            return S_ISREG(os.lstat(self.staging / rel).st_mode) if self.staging else False
+        except OSError:
+            return False
 
     def _reuse(self, old: Path, target: Path) -> bool:
         with contextlib.suppress(OSError):
@@ -207,7 +221,7 @@ class Writer:
         """The staging tree already holds the output's file at `rel` (the former standby
         did not differ there): an unchanged file needs no work at all."""
         return (self._in_place and rel not in self._differs and self.before is not None
-                and rel in self.before.files and rel not in self._written)
+                and rel in self.before.files and rel not in self._written and self._there(rel))
 
     def write(self, path: str, data: bytes) -> None:
         old = self.out / path
@@ -261,7 +275,7 @@ class Writer:
         """`keep` each of `paths` not written yet (those `_settled`: one set operation)."""
         todo = set(paths) - self._written
         if self._in_place and self.before is not None:
-            settled = (self.before.files & todo) - self._differs
+            settled = {p for p in (self.before.files & todo) - self._differs if self._there(p)}
             self._written |= settled
             self.stats.unchanged += len(settled)
             todo -= settled
@@ -310,8 +324,8 @@ class Writer:
         if not self._in_place:
             return gone  # a fresh staging tree holds only what was written
         folders: set[str] = set()
-        for rel in gone:
-            with contextlib.suppress(FileNotFoundError):
+        for rel in gone:  # (a file that is a folder now, or under one that is a file: kept)
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 os.unlink(self.staging / rel)
             folders.add(rel.rpartition("/")[0])
         for folder in sorted(folders, key=len, reverse=True):  # deepest first
@@ -337,7 +351,8 @@ class Writer:
         self.staging = None
         self.files = frozenset(self._written)
         if not self.out.exists():
-            twin = self._twin(staging)
+            twin = twin_of(staging, self.standby_path, f".{_STAGING}{self.out.name}-"
+                           f"{os.getpid()}-{secrets.token_hex(4)}", self._written)
             os.rename(staging, self.out)
             standby = self.standby_path
             if twin is not None and standby is not None:
@@ -357,26 +372,6 @@ class Writer:
         os.rename(self.out, backup)
         os.rename(staging, self.out)
         shutil.rmtree(backup, ignore_errors=True)
-
-    def _twin(self, staging: Path) -> Path | None:
-        """A first output gets its standby at once: a copy made of hard links (under a
-        staging name until the output is in place), so the next build starts in place."""
-        standby = self.standby_path
-        if standby is None or staging.parent != standby.parent or standby.exists():
-            return None
-        twin = staging.parent / f".{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
-        made: set[str] = set()
-        try:
-            for rel in sorted(self._written):
-                folder = rel.rpartition("/")[0]
-                if folder not in made:
-                    (twin / folder).mkdir(parents=True, exist_ok=True)
-                    made.add(folder)
-                os.link(staging / rel, twin / rel)
-        except OSError:
-            shutil.rmtree(twin, ignore_errors=True)
-            return None
-        return twin
 
     @property
     def in_place(self) -> bool:  # this build changed the standby rather than stage all
