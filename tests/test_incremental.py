@@ -628,3 +628,40 @@ def test_a_translations_own_links_are_part_of_the_pages_showing_it(tmp_path: Pat
     assert_same_as_clean(site, tmp_path)
     assert "/ru/general/vse-novosti/" in (tmp_path / "inc/general/visit/index.html").read_text(
         "utf-8")
+
+
+def test_warnings_that_the_configuration_shapes_follow_it(tmp_path: Path) -> None:
+    """An article's parse-time warnings depend on newsgen.yaml too: `markdown.raw_html`
+    (an element never closed swallows the rest of the body only when raw HTML is kept)
+    and `sections` (a folder named like a language code is a section's). They were kept
+    from the build before, or lost, while a clean build said otherwise (a review)."""
+    from conftest import NOW, article, newsgen, write_site
+
+    body = 'Intro.\n\n<div class="box">\n\nMore text.'
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\nmarkdown: {raw_html: false}\n",
+        "content/general/a.md": article("A", "2024-12-18 10:00", body=body),
+    })
+
+    def warned(*args: str) -> list[str]:
+        run = newsgen("build", "-s", site, "--now", NOW, *args)
+        assert run.code == 0, run.err
+        clean = newsgen("build", "-s", site, "--now", NOW, "-o", tmp_path / "clean",
+                        "--cache-dir", tmp_path / "clean-cache", *args)
+        assert clean.warnings() == run.warnings(), (clean.err, run.err)
+        return [w for w in run.warnings() if "never closed" in w]
+
+    assert warned() == []
+    write_site(site, {"newsgen.yaml": "title: T\nmarkdown: {raw_html: true}\n"})
+    assert len(warned()) == 1
+    write_site(site, {"newsgen.yaml": "title: T\nmarkdown: {raw_html: false}\n"})
+    assert warned() == []
+    write_site(site, {"newsgen.yaml": "title: T\nlanguages:\n  en: {title: T}\n  ru: {title: T}\n",
+                      "content/uk/brexit.md": article("Brexit", "2024-12-18 10:00",
+                                                      section="Britain")})
+    warned()
+    write_site(site, {"newsgen.yaml": "title: T\nlanguages:\n  en: {title: T}\n  ru: {title: T}\n"
+                                      "sections:\n  - {slug: general, title: General}\n"
+                                      "  - {slug: uk, title: Britain}\n"})
+    warned()
+    warned("--base-url", "https://x.example/preview/")

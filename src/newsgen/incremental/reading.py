@@ -28,14 +28,19 @@ from newsgen.stages.scan import SourceTree
 
 
 def _settings_key(config: Config) -> str:
-    """What shapes a parsed article besides its bytes and path: languages (and their
-    folders), time zone, where sections and dates may come from, newsgen.yaml's base_url
-    (an alias written as a full URL of it)."""
-    langs = ",".join(f"{lang.code}:{lang.folder}" for lang in config.languages)
+    """What shapes a parsed article, and its warnings, besides its bytes and path:
+    languages (their folders and URL prefixes), time zone, the sections and where they
+    and dates may come from, newsgen.yaml's base_url (an alias written as a full URL of
+    it) and the site's path (a message's URL), whether Markdown keeps raw HTML (an
+    element never closed is said then). A change of them parses every article again, and
+    converts none (a body is kept by its file's bytes: `_article`)."""
+    langs = ",".join(f"{lang.code}:{lang.folder}:{config.language_config(lang.code).prefix}"
+                     for lang in config.languages)
     large = config.checks.large_article_kb
     return (f"{code_identity()}|{config.timezone}|{config.language}|{langs}|{large}|"
             f"{config.sections_from}|{config.filename_dates}|{config.permalink}|"
-            f"{config.published_base_url}|"
+            f"{config.published_base_url}|{config.base_path}|{config.markdown.raw_html}|"
+            f"{config.sections!r}|"
             f"{config.misread}")  # (read without the configuration: fewer checks)
 
 
@@ -216,7 +221,9 @@ class Reader:
         a = cached.article
         if a is None:
             raise ValueError(f"{cached} holds no article")
-        key = read.keys[a.source] = digest((cached.content + basis[1]).encode())
+        # the file's bytes and how Markdown is converted: not the settings of the parse
+        key = read.keys[a.source] = digest((cached.content.partition("|")[0]
+                                            + basis[1]).encode())
         read.uses[key] += 1
         if key not in self.cache.bodies and key not in read.queued:
             read.queued.add(key)
