@@ -117,8 +117,9 @@ class Served:
 
 
 @contextmanager
-def serving(site: Path, *extra: str, watch: bool = True) -> Iterator[Served]:
-    port = free_port()
+def serving(site: Path, *extra: str, watch: bool = True,
+            port: int | None = None) -> Iterator[Served]:
+    port = port or free_port()
     args = [sys.executable, "-m", "newsgen", "serve", "-s", str(site), "--port", str(port),
             *extra]
     if watch:

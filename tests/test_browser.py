@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM, article, write_site
-from serverutil import serving
+from serverutil import free_port, serving
 
 pytestmark = [
     pytest.mark.browser,
@@ -94,3 +94,55 @@ def test_error_overlay_appears_and_clears(browser, tmp_path: Path) -> None:  # t
                                timeout=20000)
         for tab in (page, other, late):
             tab.close()
+
+
+HEADLINE = "document.querySelector('h1') && document.querySelector('h1').innerText === '{}'"
+
+
+def _shown(tab, shown: bool) -> None:  # type: ignore[no-untyped-def]
+    """A tab hidden behind another, or shown again (as the browser tells a page)."""
+    tab.evaluate(f"Object.defineProperty(document, 'hidden', {{value: {str(not shown).lower()}, "
+                 "configurable: true}); document.dispatchEvent(new Event('visibilitychange'))")
+
+
+def test_a_page_reloads_when_a_new_server_serves_its_port(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """After a restart the server counted versions from one again, and an open page, at
+    a higher one, never reloaded: the page compares the server's run too."""
+    root = site(tmp_path)
+    port = free_port()
+    page = browser.new_page()
+    with serving(root, port=port) as srv:
+        srv.wait_builds(1)
+        page.goto(srv.base + "/general/story/")
+        write_site(root, {"content/general/story.md": article("Second", "2024-12-18 10:00")})
+        page.wait_for_function(HEADLINE.format("Second"), timeout=20000)
+    write_site(root, {"content/general/story.md": article("After restart", "2024-12-18 10:00")})
+    with serving(root, port=port) as srv:
+        srv.wait_builds(1)
+        page.wait_for_function(HEADLINE.format("After restart"), timeout=30000)
+    page.close()
+
+
+def test_hidden_tabs_leave_their_connections_to_the_shown_ones(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each open tab held an event stream: six tabs took every connection a browser
+    opens to one server, and a seventh page never loaded, nor did a reload. A hidden tab
+    closes its stream, and shown again, reloads if the site changed meanwhile."""
+    root = site(tmp_path)
+    with serving(root) as srv:
+        srv.wait_builds(1)
+        context = browser.new_context()  # (one browser profile: one pool of connections)
+        tabs = []
+        for _ in range(6):
+            tab = context.new_page()
+            tab.goto(srv.base + "/general/story/")
+            _shown(tab, False)
+            tabs.append(tab)
+        seventh = context.new_page()
+        seventh.goto(srv.base + "/general/story/", timeout=15000)
+        write_site(root, {"content/general/story.md": article("Edited", "2024-12-18 10:00")})
+        seventh.wait_for_function(HEADLINE.format("Edited"), timeout=20000)
+        assert tabs[0].locator("h1").inner_text() == "Original headline"
+        _shown(tabs[0], True)
+        tabs[0].wait_for_function(HEADLINE.format("Edited"), timeout=20000)
+        context.close()
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -141,17 +142,21 @@ def test_symlinks_in_static_fail_the_build_instead(tmp_path: Path) -> None:
 
 
 def test_wrong_host_and_cross_origin_events_are_refused(tmp_path: Path) -> None:
+    """Another machine's name (DNS rebinding) is refused; a port forwarded to the server
+    (`ssh -L 8080:localhost:8000`, an editor's) names its own, and is served, its page's
+    event stream too (it was refused: no preview through a forwarded port)."""
     site = make_site(tmp_path)
     with serving(site) as srv:
         for host in ["evil.example", f"evil.example:{srv.port}", "127.0.0.1.evil.example",
-                     f"localhost:{srv.port + 1}", "", "attacker.com:80"]:
+                     "", "attacker.com:80"]:
             status, _, _ = srv.get("/", headers={"Host": host})
             assert status in (400, 403), host
         assert srv.get("/", headers={"Host": f"localhost:{srv.port}"})[0] == 200
+        assert srv.get("/", headers={"Host": "localhost:8080"})[0] == 200
         status, _, _ = srv.get("/__newsgen__/events", headers={"Origin": "http://evil.example"})
         assert status == 403
         status, _, _ = srv.get("/__newsgen__/events",
-                               headers={"Origin": f"http://127.0.0.1:{srv.port + 1}"})
+                               headers={"Origin": "http://evil.example:8080"})
         assert status == 403
         # Origins and targets that are no URL: refused, and the server goes on serving.
         for origin in ("http://[::1", "http://127.0.0.1:99999"):
@@ -425,7 +430,8 @@ def test_the_live_reload_server_serves_any_folder_with_any_rebuild(tmp_path: Pat
         with urllib.request.urlopen(live.url) as response:  # noqa: S310 - our own server
             page = response.read()
             assert response.headers["Server"].startswith("mygen")
-        assert b'<script src="/__livereload__/live.js" data-version="1" data-name="mygen">' in page
+        assert (b'<script src="/__livereload__/live.js" data-version="1" data-run="'
+                + live.state.run.encode() + b'" data-name="mygen">') in page
         with urllib.request.urlopen(live.url + "__livereload__/live.js") as response:  # noqa: S310
             assert b"EventSource" in response.read()
         live.rebuild_now()
@@ -577,3 +583,98 @@ def test_a_server_killed_leaves_a_folder_the_next_one_removes(tmp_path: Path) ->
     finally:
         dev.close()
         new.rmdir()
+
+
+def test_range_requests_get_the_bytes_asked_for(tmp_path: Path) -> None:
+    """A video's player asks for parts (Safari plays none without 206); a page is always
+    whole (the live-reload script is added to it)."""
+    site = make_site(tmp_path)
+    data = bytes(range(256)) * 40
+    (site / "static/clip.mp4").write_bytes(data)
+    with serving(site) as srv:
+        status, headers, body = srv.get("/clip.mp4", headers={"Range": "bytes=10-19"})
+        assert (status, body) == (206, data[10:20])
+        assert headers["Content-Range"] == f"bytes 10-19/{len(data)}"
+        status, headers, body = srv.get("/clip.mp4", headers={"Range": "bytes=-5"})
+        assert (status, body) == (206, data[-5:])
+        status, headers, _ = srv.get("/clip.mp4", headers={"Range": f"bytes={len(data)}-"})
+        assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
+        status, headers, body = srv.get("/clip.mp4")
+        assert (status, body, headers["Accept-Ranges"]) == (200, data, "bytes")
+        status, _, body = srv.get("/general/one/", headers={"Range": "bytes=0-9"})
+        assert status == 200 and b"live.js" in body
+
+
+def test_a_name_too_long_for_the_system_is_not_found(tmp_path: Path) -> None:
+    """A path segment over 255 bytes got no answer and a traceback in the terminal."""
+    site = make_site(tmp_path)
+    with serving(site) as srv:  # (which says no traceback was printed)
+        assert srv.get("/" + "a" * 300 + "/")[0] == 404
+        assert srv.get("/general/" + "b" * 4000)[0] == 404
+        assert srv.get("/")[0] == 200
+
+
+def test_the_server_says_which_articles_it_leaves_out_and_how_to_see_them(
+        tmp_path: Path) -> None:
+    """A draft's page was a 404 without a word: the server says what `newsgen build`
+    says of it, and how to preview it."""
+    site = make_site(tmp_path)
+    write_site(site, {"content/general/draft.md": article("Draft", "2024-12-18 10:00")
+                      .replace("---\n", "---\ndraft: true\n", 1)})
+    with serving(site) as srv:
+        srv.wait_builds(1)
+        assert any(line.startswith("newsgen: built in") and line.endswith(
+            "; left out: 1 draft (serve --drafts shows them)") for line in srv.lines), srv.lines
+        assert srv.get("/general/draft/")[0] == 404
+    with serving(site, "--drafts") as srv:
+        srv.wait_builds(1)
+        assert srv.get("/general/draft/")[0] == 200
+
+
+def test_each_server_has_its_own_run_and_pages_carry_it(tmp_path: Path) -> None:
+    """A page of an earlier server on the same port reloads once a new one serves (the
+    version counts from one again, and the page only compared versions): its script
+    compares the server's run."""
+    site = make_site(tmp_path)
+    runs = []
+    for _ in range(2):
+        with serving(site) as srv:
+            srv.wait_builds(1)
+            state = srv.state()
+            runs.append(state["run"])
+            assert f'data-run="{state["run"]}"'.encode() in srv.get("/")[2]
+    assert runs[0] != runs[1]
+
+
+def test_deleting_the_state_folder_while_serving_with_search_is_safe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dev server keeps the search index's parts in the state folder: deleted while
+    a rebuild indexed (as it may be deleted at any time), the rebuild failed, and the
+    terminal said "rebuild failed (0 errors)" without why. It is built again."""
+    from newsgen.build import BuildOptions
+    from newsgen.dev.server import DevServer
+    from newsgen.output.writer import Writer
+
+    site = make_site(tmp_path)
+    write_site(site, {"newsgen.yaml": "title: Served\nsearch: true\n"})
+    said: list[str] = []
+    dev = DevServer(BuildOptions(site=site, now="2024-12-19 12:00"), "127.0.0.1", 0,
+                    watch=True, say=said.append)
+    try:
+        assert dev.build(), said
+        write_site(site, {"content/general/one.md": article("Renamed", "2024-12-18 10:00")})
+        copy = Writer.copy
+        deleted: list[bool] = []
+
+        def deleting(self: Writer, path: str, source: Path, *, link: bool = False) -> None:
+            if not deleted and ".newsgen-cache" in str(source):  # an index file of it
+                deleted.append(True)
+                shutil.rmtree(site / ".newsgen-cache")
+            copy(self, path, source, link=link)
+
+        monkeypatch.setattr(Writer, "copy", deleting)
+        assert dev.build(search_now=True), said
+        assert deleted and not any("failed" in line for line in said), said
+        assert b"Renamed" in (dev.out / "general/one/index.html").read_bytes()
+    finally:
+        dev.close()

@@ -70,9 +70,10 @@ def test_bursts_copies_deletes_and_renames(tmp_path: Path) -> None:
             rel = "/" + page.relative_to(out).as_posix()
             status, _, body = srv.get(rel)
             assert status == 200, rel
+            state = srv.state()
             body = body.replace(
-                f'<script src="/__newsgen__/live.js" data-version="{srv.state()["version"]}" '
-                'data-name="newsgen"></script>'.encode(), b"")
+                f'<script src="/__newsgen__/live.js" data-version="{state["version"]}" '
+                f'data-run="{state["run"]}" data-name="newsgen"></script>'.encode(), b"")
             assert body == page.read_bytes(), rel
         assert srv.failures == 0
 

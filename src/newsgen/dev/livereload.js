@@ -38,9 +38,10 @@
       link.href = url.toString();
     });
   }
-  var source = new EventSource(new URL("events", script.src).pathname);
-  source.addEventListener("state", function (event) {
+  var run = script && script.dataset.run || "";
+  function changed(event) {
     var state = JSON.parse(event.data);
+    if (state.run !== run) { location.reload(); return; }  // a server started since
     if (state.problems.length) { show(state.problems); return; }
     if (state.version > version) {
       if (state.css_only && state.version === version + 1) {
@@ -51,5 +52,19 @@
       return;
     }
     hide();
-  });
+  }
+  // A stream while the tab is shown only: a browser opens six connections to a server,
+  // and six tabs' streams left none for a seventh page, nor for a reload. A tab shown
+  // again opens its stream, whose first state tells whether the page is still current.
+  var source = null;
+  function listen() {
+    if (document.hidden) {
+      if (source) { source.close(); source = null; }
+    } else if (!source) {
+      source = new EventSource(new URL("events", script.src).pathname);
+      source.addEventListener("state", changed);
+    }
+  }
+  document.addEventListener("visibilitychange", listen);
+  listen();
 })();

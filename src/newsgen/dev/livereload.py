@@ -16,10 +16,10 @@ event streams opened from another origin are refused.
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 import mimetypes
 import os
+import secrets
 import socket
 import sys
 import threading
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from newsgen.dev.pages import SPECIAL, inject, not_found_page
+from newsgen.dev.pages import SPECIAL, byte_range, error_page, inject, not_found_page, path_of
 
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("image/svg+xml", ".svg")
@@ -64,10 +64,11 @@ class State:
         self.css_only = False
         self.built = False  # a good build exists
         self.closing = False
+        self.run = secrets.token_hex(4)  # this server's: a page of an earlier one reloads
 
     def snapshot(self) -> dict[str, Any]:
         return {"version": self.version, "problems": list(self.problems),
-                "css_only": self.css_only}
+                "css_only": self.css_only, "run": self.run}
 
 
 class LiveServer:
@@ -135,7 +136,7 @@ class LiveServer:
         if self.httpd is None:
             raise RuntimeError("LiveServer.start() first")
         thread = threading.Thread(target=self.httpd.serve_forever, name="livereload-http",
-                                  daemon=True)
+                                  kwargs={"poll_interval": 0.1}, daemon=True)  # (stops soon)
         thread.start()
         self._serving = True
         return thread
@@ -199,13 +200,9 @@ class _Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").strip().lower()
         if not host:
             return False
-        if host.startswith("["):
-            name, _, port = host[1:].partition("]")
-            port = port.lstrip(":")
-        else:
-            name, _, port = host.partition(":")
-        if port and port != str(dev.port):
-            return False
+        # The name only, not the port: a port forwarded to this one (`ssh -L 8080:…`, an
+        # editor's) names its own; a name of this machine is what stops DNS rebinding.
+        name = host[1:].partition("]")[0] if host.startswith("[") else host.partition(":")[0]
         return name in dev.allowed_hosts()
 
     def _origin_ok(self) -> bool:
@@ -215,8 +212,8 @@ class _Handler(BaseHTTPRequestHandler):
         dev = self.server_ref
         try:  # (`http://[::1`, a port beyond 65535: no origin of ours)
             parts = urlsplit(origin)
-            return (parts.scheme == "http" and (parts.hostname or "") in dev.allowed_hosts()
-                    and parts.port == dev.port)
+            parts.port  # noqa: B018 - (a port beyond 65535 raises ValueError: none of ours)
+            return parts.scheme == "http" and (parts.hostname or "") in dev.allowed_hosts()
         except ValueError:
             return False
 
@@ -244,7 +241,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.FORBIDDEN,
                          f"{self.server_ref.name}: refused: unknown Host header")
             return
-        raw_path = _path_of(self.path)
+        state = self.server_ref.state
+        with state.cond:  # before the file is read: a rebuild that ends meanwhile makes the
+            self.shown = state.snapshot()  # page older than its version, so it reloads
+        raw_path = path_of(self.path)
         if raw_path is None:  # `GET //[::1`
             self._refuse(HTTPStatus.BAD_REQUEST, f"{self.server_ref.name}: not a path")
             return
@@ -252,7 +252,10 @@ class _Handler(BaseHTTPRequestHandler):
         if raw_path.startswith(special):
             self._special(raw_path[len(special):])
             return
-        target = self._resolve(raw_path)
+        try:  # (a name too long for the system: no file of the site)
+            target = self._resolve(raw_path)
+        except OSError:
+            target = None
         if target is None:
             self._not_found()
             return
@@ -300,20 +303,14 @@ class _Handler(BaseHTTPRequestHandler):
         if not dev.state.built:
             self._error_page()
             return
-        page = not_found_page(dev.root, _path_of(self.path) or "/")
+        page = not_found_page(dev.root, path_of(self.path) or "/")
         if page is not None:
             self._send_file(page, HTTPStatus.NOT_FOUND)
         else:
             self._refuse(HTTPStatus.NOT_FOUND, "404 not found")
 
     def _error_page(self) -> None:
-        """Before any good build there is nothing to serve: show the problems instead."""
-        dev = self.server_ref
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in dev.state.problems)
-        name = html.escape(dev.name)
-        body = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{name}: build "
-                f"failed</title><body><h1>{name}: the site does not build yet</h1>"
-                f"<ul>{items}</ul></body></html>").encode()
+        body = error_page(self.server_ref.name, self.server_ref.state.problems)
         self._send_bytes(body, "text/html; charset=utf-8", HTTPStatus.INTERNAL_SERVER_ERROR)
 
     def _send_file(self, path: Path, status: HTTPStatus) -> None:
@@ -332,13 +329,28 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_bytes(self, data: bytes, kind: str, status: HTTPStatus) -> None:
         dev = self.server_ref
-        if dev.watch and kind.startswith("text/html"):
-            data = inject(data, dev.state.version, dev.special, dev.name,
-                          list(dev.state.problems))
-        self.send_response(status)
+        html_page = kind.startswith("text/html")
+        if dev.watch and html_page:
+            shown = getattr(self, "shown", None) or dev.state.snapshot()
+            data = inject(data, shown["version"], dev.special, dev.name,
+                          shown["problems"], shown["run"])
+        part = byte_range(self.headers.get("Range"), len(data)) if (
+            status == HTTPStatus.OK and not html_page) else True
+        if part is False:
+            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+            self.send_header("Content-Range", f"bytes */{len(data)}")
+            data = b""
+        elif part is not True:
+            self.send_response(HTTPStatus.PARTIAL_CONTENT)
+            self.send_header("Content-Range", f"bytes {part[0]}-{part[1]}/{len(data)}")
+            data = data[part[0]:part[1] + 1]
+        else:
+            self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        if not html_page:
+            self.send_header("Accept-Ranges", "bytes")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
@@ -385,11 +397,3 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             except OSError:
                 return
-
-
-def _path_of(target: str) -> str | None:
-    """The path of a request's target; None for one that is no URL (`//[::1`)."""
-    try:
-        return urlsplit(target).path
-    except ValueError:
-        return None

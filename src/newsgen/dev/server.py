@@ -20,11 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsgen.build import BuildOptions
+from newsgen.build import BuildOptions, BuildResult
 from newsgen.dev.livereload import LOCAL_HOSTS, LiveServer, Rebuilt, State
-from newsgen.errors import Reporter, count
+from newsgen.errors import Reporter, count, site_relative
 from newsgen.incremental.cache import BuildCache
-from newsgen.outcome import attempt
+from newsgen.outcome import Outcome, attempt, left_out
 from newsgen.signals import interrupts_held
 from newsgen.stages import search
 
@@ -49,6 +49,8 @@ class DevServer:
         self.changes: Callable[[], frozenset[str] | None] = lambda: None
         self.pending: Callable[[], bool] = lambda: False
         self.stages: dict[str, float] = {}  # the last rebuild's seconds per stage
+        self.searching: threading.Thread | None = None  # a rebuild of the search index
+        self.stopping = False  # what a rebuild under way says then is not said
         self.live = LiveServer(self.out, self._rebuild, host, port, watch=watch,
                                name="newsgen", special=SPECIAL)
 
@@ -92,8 +94,17 @@ class DevServer:
             gc.disable()
         try:
             outcome = attempt(options, reporter, cache=self.cache)
+            for pause in (0.2, 0.5):  # the state folder (search parts, images) deleted
+                if outcome.result is not None or not _state_gone(outcome, reporter, options):
+                    break  # under the build, as deleting it is safe at any time: again
+                time.sleep(pause)
+                reporter.reset()
+                self.cache.changed = None  # (every file read again)
+                outcome = attempt(options, reporter, cache=self.cache)
         finally:
             gc.enable()
+        if self.stopping:
+            return Rebuilt(False, undecided=True)
         result = outcome.result
         if result is None and self.pending():
             # Files changed again while it ran (a save read half-written, a copy under way):
@@ -105,6 +116,8 @@ class DevServer:
         if result is None:
             if outcome.detail:
                 self.say(f"newsgen: {outcome.failure}\n{outcome.detail.rstrip()}")
+            elif outcome.failure and not reporter.errors:  # (said nowhere else)
+                self.say(f"newsgen: {outcome.failure}")
             failed = count(len(reporter.errors), "error")
             self.say(f"newsgen: rebuild failed ({failed}); still serving the last good site"
                      if built else f"newsgen: the site does not build ({failed})"
@@ -119,10 +132,11 @@ class DevServer:
         reload = not (result.nothing_changed or (built and not changed) or search_only)
         took = time.perf_counter() - started
         self.say(f"newsgen: built in {took:.2f}s ({count(result.rendered, 'page')} "
-                 f"rendered, {count(result.written, 'file')} written)")
+                 f"rendered, {count(result.written, 'file')} written){_left_out(result)}")
         if result.search_stale:
-            threading.Thread(target=self.build, kwargs={"search_now": True},
-                             name="newsgen-search", daemon=True).start()
+            self.searching = threading.Thread(target=self.build, kwargs={"search_now": True},
+                                              name="newsgen-search", daemon=True)
+            self.searching.start()
         return Rebuilt(True, reload=reload, css_only=bool(changed) and all(
             p.endswith(".css") for p in changed))
 
@@ -141,6 +155,7 @@ class DevServer:
         writes into it, until this process ends in a moment; removed in place, the folder
         got new files from it while it was removed, and stayed (under load, 1 stop in
         80). So it is moved away at once, and removed by a child while this one ends."""
+        self.stopping = True
         self.live.close()
         gone = self.workdir
         if busy:
@@ -207,6 +222,10 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
         # server's folder goes, and the process ends at once, before the rebuild writes
         # into it again.
         busy = watcher is not None and not watcher.stop(wait=1)
+        searching = dev.searching
+        if searching is not None:  # the search index's rebuild writes into it too
+            searching.join(0 if busy else 0.5)
+            busy = busy or searching.is_alive()
         dev.close(busy=busy)
         if busy:
             sys.stderr.flush()
@@ -215,6 +234,24 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
 
 
 _PREFIX = "newsgen-serve-"
+
+
+def _left_out(result: BuildResult) -> str:
+    """What `newsgen build` says of the articles it left out, and how to preview them:
+    a draft's page is no 404 without a word."""
+    said = left_out(result)
+    hints = [flag for flag, reason in (("--drafts", "draft"), ("--future", "scheduled"))
+             if any(h.reason == reason for h in result.held)]
+    return said + (f" (serve {' '.join(hints)} shows them)" if hints else "")
+
+
+def _state_gone(outcome: Outcome, reporter: Reporter, options: BuildOptions) -> bool:
+    """A rebuild that failed on a file of the state folder (its search index parts, its
+    images), deleted under it."""
+    label = site_relative(options.cache_path, options.site)
+    said = [outcome.failure or "", *(d.message for d in reporter.errors),
+            *(d.path for d in reporter.errors)]
+    return any(label in text or str(options.cache_path) in text for text in said)
 
 
 def _sweep() -> None:
