@@ -710,11 +710,11 @@ def test_a_file_that_becomes_a_folder_and_back_builds_as_a_clean_build(tmp_path:
     _same_as_clean(site, tmp_path, "clean-file")
 
 
-def test_an_output_short_of_a_file_after_the_swap_is_built_again(
+def test_a_staging_tree_short_of_a_file_is_never_swapped_in(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file gone from the new output just after the swap (`rm -rf` of the standby under
-    the build) is seen by the output's seal, and the build runs again without the
-    standby: a whole output, not a short one with exit status 0 (a review)."""
+    """A file gone from the staging tree before the swap (the standby lost it, `rm` under
+    the build) is seen by the seal made before the swap: nothing is swapped in, and the
+    build runs again, staging a whole tree; never a short output with exit status 0."""
     from newsgen.outcome import attempt
 
     site = make(tmp_path)
@@ -722,17 +722,19 @@ def test_an_output_short_of_a_file_after_the_swap_is_built_again(
         write_site(site, {"content/general/one.md": article("One", "2024-12-10", body=body)})
         assert newsgen("build", "-s", site, "--now", NOW).code == 0
     write_site(site, {"content/general/one.md": article("One", "2024-12-10", body="C.")})
-    commit = Writer.commit
-    runs: list[bool] = []
+    prune = Writer._prune
+    runs: list[str | None] = []
 
-    def losing_a_file(self: Writer) -> None:
-        commit(self)
-        if not runs:
-            (site / "dist/404.html").unlink()
-        runs.append(True)
+    def losing_a_file(self: Writer) -> frozenset[str]:
+        gone = prune(self)
+        if not runs and self.staging is not None:
+            (self.staging / "404.html").unlink()
+        runs.append(str((site / "dist").stat().st_ino))  # (the output, as each try began)
+        return gone
 
-    monkeypatch.setattr(Writer, "commit", losing_a_file)
+    monkeypatch.setattr(Writer, "_prune", losing_a_file)
     outcome = attempt(BuildOptions(site=site, now=NOW, jobs=1), Reporter())
     assert outcome.result is not None and len(runs) == 2, (outcome.failure, runs)
+    assert runs[0] == runs[1]  # the output before the second try: the first swapped nothing
     monkeypatch.undo()
     _same_as_clean(site, tmp_path, "clean")

@@ -18,7 +18,7 @@ from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import DATABASE, HeldState, damaged, discard, is_damage
 from newsgen.output.guard import MARKER, MARKER_TEXT, OutputRefused
 from newsgen.output.interrupt import published
-from newsgen.output.writer import Writer
+from newsgen.output.writer import StagingShort, Writer
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Outcome:
     failure: str | None = None
     detail: str | None = None
     damage: BaseException | None = None  # the build state's file found damaged
+    short: bool = False  # a file of the next output went missing: run again (StagingShort)
 
 
 def attempt(options: BuildOptions, reporter: Reporter,
@@ -52,20 +53,19 @@ def attempt(options: BuildOptions, reporter: Reporter,
             said = [outcome.failure or "", *(d.message for d in reporter.errors)]
             deleted = own and (held.gone() or not (options.cache_path / DATABASE).exists())
             if outcome.result is not None:
-                lost = outcome.result.short or (deleted and not _whole(options.output_dir,
-                                                                       outcome.result))
-                if not (lost and options.write) or outcome.result.interrupted:
+                if not (deleted and options.write) or outcome.result.interrupted or _whole(
+                        options.output_dir, outcome.result):
                     break
                 if not pause:  # the last try: said, not taken for a good build
-                    return Outcome(None, "error: the new output lacks files that went "
-                                         "missing while this build swapped it in (the state "
-                                         "folder, or a part of it, deleted meanwhile); build "
-                                         "again")
+                    return Outcome(None, "error: the state folder was deleted while this "
+                                         "build swapped its output in, and it lacks files; "
+                                         "build again")
                 short = True
                 with contextlib.suppress(OSError):  # ours, whatever the deletion took
                     (options.output_dir / MARKER).write_bytes(MARKER_TEXT)
             elif not own or not pause or said[0].startswith("error: refusing") or not (
-                    held.gone() or outcome.damage or any(str(options.cache_path) in text
+                    held.gone() or outcome.damage or outcome.short or any(
+                        str(options.cache_path) in text
                                        or "OperationalError" in text
                                        or "DatabaseError" in text for text in said)):
                 break
@@ -104,6 +104,8 @@ def _attempt(options: BuildOptions, reporter: Reporter, cache: BuildCache | None
         note = f" ({exc.args[0]})" if exc.args else ""
         return Outcome(None, f"{count(errors, 'error')}, {count(warnings, 'warning')}; "
                              f"nothing was written{note}")
+    except StagingShort as exc:  # (its standby lost files: the next try stages all)
+        return Outcome(None, f"error: {exc}; {kept}", short=True)
     except OutputRefused as exc:  # the sources are checked all the same, writing nothing
         if not exc.state:  # (a refused state folder is the command line's own mistake)
             with contextlib.suppress(Exception):

@@ -80,7 +80,6 @@ class BuildResult:
     output_changed: bool | None = None  # ... and whether it differs from the last build's
     unreported: str | None = None  # why BuildOptions.changes could not be written
     interrupted: bool = False  # Ctrl-C once the output was swapped in: published all the same
-    short: bool = False  # the output lacked a file just after the swap (run again: outcome)
 
 
 class Clock:

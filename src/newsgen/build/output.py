@@ -71,7 +71,7 @@ def write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: S
         if again is not None:
             previous, old, todo = again
         standby = state.standby(out_dir, previous)
-        writer = Writer(out_dir, work=work, standby=standby)
+        writer = Writer(out_dir, work=work, standby=standby, folders=state.seal_folders(site))
         writer.begin()
         try:
             # Streaming: each page is written to the staging tree as soon as it is ready.
@@ -117,6 +117,5 @@ def write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: S
         result.changed = writer.stats.changed
         state.record(out_dir, writer, prints, old, standby, key, site, result.files,
                      search_keys, save=options.use_cache, clock=clock.stage)
-        result.short = state.short
         digested(state, out_dir, options, result)  # with the record: one commit
     clock.stage("save state")

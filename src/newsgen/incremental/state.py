@@ -57,7 +57,6 @@ class IncrementalBuild:
         self.changed: frozenset[str] | None = None  # the files the watcher saw change
         self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
         self.started_from: str | None = None  # the output's digest, see standby()
-        self.short = False  # the output lacked a file right after the swap (see _record)
 
     def check_meanwhile(self, out_dir: Path) -> None:
         """Start checking the output's seal beside the source scan (`cache.output` takes
@@ -145,8 +144,7 @@ class IncrementalBuild:
 
     def read(self, config: Config, tree: SourceTree, workers: int,
              durable: Callable[[], bool]) -> tuple[list[Article], dict[str, Body]]:
-        """Every article that could be read, and its converted body by source
-        (newsgen.incremental.reading)."""
+        """Every article that could be read, its converted body by source (.reading)."""
         from newsgen.incremental.reading import Reader
 
         return Reader(self.cache, self.reporter, own=self.own, changed=self.changed).read(
@@ -339,21 +337,24 @@ class IncrementalBuild:
             # after a swap the standby is the output this build started from: its digest
             standby_digest=self.started_from if standby is not None and writer.differs
             else None, files_set=writer.files)
-        if self.own and cache.folder is not None:  # see OutputRecord.sealed
-            record.folders = folders_of(writer.files, {e.path for e in site.entries})
-            record.sealed = cache.seal(out_dir, record)
-            self.short = record.sealed is None  # (a file missing already)
-            record.intact = not self.short
+        if self.seals:  # see OutputRecord.sealed (made by the writer before the swap)
+            record.folders, record.sealed = writer.folders, writer.sealed()
+            record.intact = record.sealed is not None
         # Rows are updated by difference only when the build started from the recorded
         # output (in place): otherwise another build may have changed it meanwhile.
         cache.record_output(out_dir, record, (old, standby.files)
                             if standby is not None and writer.in_place else None)
-        if self.short:  # never trusted: a build runs again at once (newsgen.outcome)
-            cache.write_record(out_dir, replace(record, identity=None))
+
+    @property
+    def seals(self) -> bool:  # the output's seal is kept: not the dev server's, not stateless
+        return self.own and self.cache.folder is not None
+
+    def seal_folders(self, site: Site) -> Callable[[frozenset[str]], tuple[str, ...]] | None:
+        articles = {e.path for e in site.entries}  # (the writer's seal: newsgen.output.seal)
+        return (lambda files: folders_of(files, articles)) if self.seals else None
 
     def _content(self) -> str:
-        """The content key of this build's sources (newsgen.incremental.sources); "" without
-        a cache folder or for the dev server."""
+        """The content key of this build's sources (.sources); "" for the dev server's."""
         if not self.own or self.cache.folder is None or self.inputs is None:
             return ""
         return sources.kept_content_key(self.cache, *self.inputs)

@@ -24,6 +24,20 @@ def seal(root: Path, files: Iterable[str], folders: Sequence[str]) -> str | None
     return _joined(_files_part(root, files), _stats(root, folders), folders)
 
 
+def staged(staging: Path, files: Iterable[str], folders: Sequence[str],
+           ) -> tuple[bytes, bytes] | None:
+    """The seal's parts made on a staging tree before it is swapped in (its files and
+    folders keep their stats in the swap), all but the output folder's own stats (the
+    first of `folders`, ""): `after` adds them. None when a file is missing."""
+    files_part, rest = _files_part(staging, files), _stats(staging, folders[1:])
+    return None if files_part is None or rest is None else (files_part, rest)
+
+
+def after(out: Path, parts: tuple[bytes, bytes], folders: Sequence[str]) -> str | None:
+    """The seal of the output swapped in, from its `staged` parts."""
+    return _joined(parts[0], (_stats(out, folders[:1]) or b"?") + parts[1], folders)
+
+
 def folders_of(files: Iterable[str], articles: Collection[str]) -> tuple[str, ...]:
     """The folders that `seal` takes, sorted: the output's own (""), every top folder,
     every folder that holds a folder, and the own folder of every file but an article

@@ -17,13 +17,18 @@ import hashlib
 import os
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from stat import S_ISREG
 
-from newsgen.output import guard
+from newsgen.output import guard, seal
 from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, holds, identity, safe_relpath, walk
 from newsgen.output.standby import Standby, WriteStats, twin_of
+
+
+class StagingShort(Exception):
+    """A file missing in the staging tree when it was to be swapped in (see `Writer`)."""
+
 
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"
@@ -55,20 +60,19 @@ class Writer:
       still describes the previous output, whose identity (device, inode) is no longer
       the output folder's, so the next build trusts neither the recorded fingerprints
       nor the standby, and builds in full;
-    - a file the standby lost (a cache cleaned by age, a folder deleted under a build) is
-      never taken for settled: each settled file is stat'ed first, and one not there is
-      linked from the output, or rendered again; a path that changed from file to
-      folder (or back) replaces the standby's. Should the output still lack a file just
-      after the exchange (its seal says so, newsgen.incremental.state), the build runs
-      again at once, without the standby (newsgen.outcome);
+    - the staging tree is sealed (every file stat'ed, newsgen.output.seal) before the
+      exchange: a file the standby lost (a cache cleaned by age) stops it, and the build
+      runs again at once staging a whole tree (newsgen.outcome). A path that changed
+      from file to folder (or back) replaces the standby's;
     - the standby is trusted only when the recorded output and standby identities are
       both those on disk (true only between a completed record and the next build's
       first change to it), or, for a copy restored elsewhere, its bytes give the digest
       the state recorded for it (`Standby.digest`, made only with `--changes`).
     """
 
-    def __init__(self, out: Path, work: Path | None = None,
-                 standby: Standby | None = None) -> None:
+    def __init__(self, out: Path, work: Path | None = None, standby: Standby | None = None,
+                 folders: Callable[[frozenset[str]], tuple[str, ...]] | None = None) -> None:
+        """`folders`: the seal's (seal.folders_of), made before the swap (`commit`)."""
         # A symlinked output folder is written where it points: the swap happens there.
         self.out = Path(os.path.realpath(out))
         self.parent = self.out.parent
@@ -85,6 +89,9 @@ class Writer:
         self._in_place = False  # the staging tree is the former standby
         self.files: frozenset[str] = frozenset()
         self.differs: frozenset[str] | None = None
+        self.folders: tuple[str, ...] = ()  # the seal's (made with `seal_folders`)
+        self.seal_folders = folders
+        self._parts: tuple[bytes, bytes] | None = None
 
     # -- staging -------------------------------------------------------------------------
 
@@ -205,11 +212,6 @@ class Writer:
             if at.is_symlink() or (at.exists() and not at.is_dir()):
                 os.unlink(at)
 
-    def _there(self, rel: str) -> bool:  # (a standby may lose files: a cache cleaned by age)
-        try:
-            return S_ISREG(os.lstat(self.staging / rel).st_mode) if self.staging else False
-        except OSError:
-            return False
 
     def _reuse(self, old: Path, target: Path) -> bool:
         with contextlib.suppress(OSError):
@@ -221,7 +223,7 @@ class Writer:
         """The staging tree already holds the output's file at `rel` (the former standby
         did not differ there): an unchanged file needs no work at all."""
         return (self._in_place and rel not in self._differs and self.before is not None
-                and rel in self.before.files and rel not in self._written and self._there(rel))
+                and rel in self.before.files and rel not in self._written)
 
     def write(self, path: str, data: bytes) -> None:
         old = self.out / path
@@ -275,7 +277,7 @@ class Writer:
         """`keep` each of `paths` not written yet (those `_settled`: one set operation)."""
         todo = set(paths) - self._written
         if self._in_place and self.before is not None:
-            settled = {p for p in (self.before.files & todo) - self._differs if self._there(p)}
+            settled = (self.before.files & todo) - self._differs
             self._written |= settled
             self.stats.unchanged += len(settled)
             todo -= settled
@@ -348,8 +350,15 @@ class Writer:
         self.stats.written, self.stats.unchanged = counts
         gone = self._prune()
         staging = self.staging
-        self.staging = None
         self.files = frozenset(self._written)
+        if self.seal_folders is not None:  # every file there, or none of it is swapped in
+            self.folders = self.seal_folders(self.files)
+            self._parts = seal.staged(staging, self.files, self.folders)
+            if self._parts is None:
+                self.abort()  # (a standby that lost files: the next try stages all)
+                raise StagingShort(f"{staging}: a file of the next output went missing "
+                                   "before it was swapped in (a cache cleaned meanwhile?)")
+        self.staging = None
         if not self.out.exists():
             twin = twin_of(staging, self.standby_path, f".{_STAGING}{self.out.name}-"
                            f"{os.getpid()}-{secrets.token_hex(4)}", self._written)
@@ -372,6 +381,9 @@ class Writer:
         os.rename(self.out, backup)
         os.rename(staging, self.out)
         shutil.rmtree(backup, ignore_errors=True)
+
+    def sealed(self) -> str | None:  # the output's seal, from the parts made before the swap
+        return seal.after(self.out, self._parts, self.folders) if self._parts else None
 
     @property
     def in_place(self) -> bool:  # this build changed the standby rather than stage all
