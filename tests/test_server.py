@@ -606,11 +606,13 @@ def test_range_requests_get_the_bytes_asked_for(tmp_path: Path) -> None:
 
 
 def test_a_name_too_long_for_the_system_is_not_found(tmp_path: Path) -> None:
-    """A path segment over 255 bytes got no answer and a traceback in the terminal."""
+    """A path segment over 255 bytes got no answer and a traceback in the terminal; a
+    file asked for as a folder (`/robots.txt/`) was served, where a host says 404."""
     site = make_site(tmp_path)
     with serving(site) as srv:  # (which says no traceback was printed)
         assert srv.get("/" + "a" * 300 + "/")[0] == 404
         assert srv.get("/general/" + "b" * 4000)[0] == 404
+        assert srv.get("/robots.txt/")[0] == 404 and srv.get("/robots.txt")[0] == 200
         assert srv.get("/")[0] == 200
 
 

@@ -37,7 +37,7 @@ from newsgen.dev.pages import SPECIAL, byte_range, error_page, inject, not_found
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("image/svg+xml", ".svg")
 
-HEARTBEAT = 15.0
+HEARTBEAT = 5.0  # (a closed tab's stream is noticed when a write fails)
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 LIVE_JS = resources.files(__package__ or "").joinpath("livereload.js").read_bytes()
 
@@ -107,10 +107,8 @@ class LiveServer:
             if outcome.undecided:  # (what is shown, good or failing, stays as it was)
                 return outcome
             with self.state.cond:
-                if not outcome.ok:
-                    self.state.problems = outcome.problems or ["the build failed"]
-                else:
-                    self.state.problems = []
+                self.state.problems = [] if outcome.ok else outcome.problems or ["the build failed"]
+                if outcome.ok:
                     if outcome.reload:  # (a rebuild that changed nothing keeps what the
                         self.state.css_only = outcome.css_only  # last version's reload was)
                         self.state.version += 1
@@ -268,9 +266,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             target = target / "index.html"
-            if not self._inside(target) or not target.is_file():
-                self._not_found()
-                return
+        elif raw_path.endswith("/"):  # `/robots.txt/`, a file as a folder: a 404, as on a host
+            target = target / "index.html"
+        if not self._inside(target) or not target.is_file():
+            self._not_found()
+            return
         self._send_file(target, HTTPStatus.OK)
 
     def _resolve(self, raw_path: str) -> Path | None:
