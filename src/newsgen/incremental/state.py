@@ -355,7 +355,7 @@ class IncrementalBuild:
 
     def _content(self) -> str:
         """The content key of this build's sources (.sources); "" for the dev server's."""
-        if not self.own or self.cache.folder is None or self.inputs is None:
+        if not self.seals or self.inputs is None:
             return ""
         return sources.kept_content_key(self.cache, *self.inputs)
 

@@ -31,7 +31,12 @@ from newsgen.migrate.common import (
 )
 from newsgen.migrate.fields import newsgen_fields, plain
 from newsgen.migrate.jekyll_config import base_path, base_url, feed_note, host
-from newsgen.migrate.jekyll_languages import default_language, language_first, spellings
+from newsgen.migrate.jekyll_languages import (
+    default_language,
+    language_first,
+    past_language,
+    spellings,
+)
 from newsgen.parse.config_values import check_language_code, language_tag
 from newsgen.parse.slugs import slugify
 from newsgen.parse.zones import check_timezone
@@ -244,13 +249,13 @@ class JekyllSite:
             raw = str(p.source.get("permalink") or "")
             own = language_first(raw or site_template, p.lang)
             if raw:
-                given["/" + raw.lstrip("/").partition("/")[2] if own else raw] += 1
+                given[past_language(raw) if own else raw] += 1
             if p.lang == default:
                 prefixed[own or (bool(folders) and p.source.rel.startswith(f"{default}/")
                                  and ":categories" in (raw or site_template))] += 1
         default_prefix = prefixed[True] > prefixed[False]
         if default_prefix and language_first(site_template, default):
-            site_template = "/" + site_template.lstrip("/").partition("/")[2]
+            site_template = past_language(site_template)
         translated = [t for template in (site_template, *(
             urls.jekyll_template(raw) for raw, _ in given.most_common(5)))
             for t in (urls.jekyll_pattern(template),

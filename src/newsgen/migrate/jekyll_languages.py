@@ -20,6 +20,11 @@ def language_first(template: str, lang: str) -> bool:
     return bool(rest) and language_tag(head) == language_tag(lang)
 
 
+def past_language(template: str) -> str:
+    """A permalink without its first folder, the language's (`/ja/:year/…` → `/:year/…`)."""
+    return "/" + template.lstrip("/").partition("/")[2]
+
+
 def spellings(found: Found, folders: set[str], site_template: str,
               defaults_for: Callable[[str], dict[str, Any]]) -> dict[str, str]:
     """Each language's folder (by BCP 47 tag) as the old site spells it: as its posts'

@@ -1,6 +1,7 @@
-"""The output's seal: a digest of the stats of its files and folders, made after a build
-and checked by the next one, so that a file edited, added or removed by hand in the
-output since is seen without reading a byte (newsgen.incremental.outputs)."""
+"""The output's seal: a digest of the stats of its files and folders, made as a build
+swaps its output in (on the staging tree: `staged`, then `after`) and checked by the
+next one, so that a file edited, added or removed by hand in the output since is seen
+without reading a byte (newsgen.incremental.outputs)."""
 
 from __future__ import annotations
 

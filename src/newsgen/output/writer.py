@@ -212,7 +212,6 @@ class Writer:
             if at.is_symlink() or (at.exists() and not at.is_dir()):
                 os.unlink(at)
 
-
     def _reuse(self, old: Path, target: Path) -> bool:
         with contextlib.suppress(OSError):
             os.link(old, target)
