@@ -27,20 +27,26 @@ not show a changed entry are found by identity (newsgen.incremental.fingerprint.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from newsgen.errors import Diagnostic, Reporter
+from newsgen.incremental.patching import (
+    place,
+    read_also,
+    readers,
+    reread,
+    retranslated,
+    swapped,
+)
 from newsgen.model.config import Config
-from newsgen.model.content import Article, Asset, article_stem
-from newsgen.model.site import Entry, LanguageSite, Link, Site
+from newsgen.model.content import Article, Asset
+from newsgen.model.site import Entry, Site
 from newsgen.parse.markup import Body
 from newsgen.stages.references import Placed
 from newsgen.stages.related import Fills, signature
 from newsgen.stages.site import Linker
-from newsgen.stages.site_urls import own_path
 
 # What a save may change in an article and still patch the site; the rest is its shape.
 WORDS = frozenset({"title", "summary", "params", "body"})
@@ -139,7 +145,7 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
         old_entry = prev.entries[a.source]
         if a.title != prev.articles[a.source].title:
             renamed.add(old_entry.url)
-        _place(linker, prev.articles[a.source], a)
+        place(linker, prev.articles[a.source], a)
         body = bodies[a.source]
         entry = replace(old_entry, article=a, body_key=body.key,
                         body_urls=linker.body_urls(a, body, linker.by_content),
@@ -151,96 +157,19 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
             linker.fills.changed.add(entry.url)
         bare[a.source] = entry
         prev.articles[a.source] = a
-    fresh = {source: replace(e, read_also=_read_also(linker, e)) for source, e in bare.items()}
+    fresh = {source: replace(e, read_also=read_also(linker, e)) for source, e in bare.items()}
     if renamed:  # the read-also blocks that show a changed title
         linker.reporter = Reporter()  # said before, and their shape did not change
         if prev.readers is None:
-            prev.readers = _readers(prev.entries.values(), prev.site.config)
+            prev.readers = readers(prev.entries.values(), prev.site.config)
         for source in sorted({s for url in renamed for s in prev.readers.get(url, ())}):
             if source not in fresh:
                 e = prev.entries[source]
-                fresh[source] = replace(e, read_also=_read_also(linker, e), translations=())
+                fresh[source] = replace(e, read_also=read_also(linker, e), translations=())
     if prev.readers is not None:  # the new blocks' links
-        for source in fresh:
-            for url in _readers([prev.entries[source]], prev.site.config):
-                prev.readers.get(url, set()).discard(source)
-        for url, sources in _readers(fresh.values(), prev.site.config).items():
-            prev.readers.setdefault(url, set()).update(sources)
-    final: dict[str, Entry] = {}
-    for source in list(fresh):
-        for t in prev.entries[source].translations:
-            final.setdefault(t.article.source, prev.entries[t.article.source])
-    for source, e in fresh.items():
-        final[source] = e
-    for source, e in final.items():
-        members = prev.entries[source].translations
-        if members:
-            final[source] = replace(e, translations=tuple(
-                fresh.get(t.article.source, t) for t in members))
-    olds = [prev.entries[source] for source in final]
-    swap = {id(old): final[old.article.source] for old in olds}
-    prev.entries.update(final)
+        reread(prev.readers, prev.entries, fresh, prev.site.config)
+    olds, swap = retranslated(prev.entries, fresh)
     tz = prev.site.config.tz
     return replace(prev.site, now=now, languages=tuple(
-        _swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
+        swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
         for ls in prev.site.languages)), swap
-
-
-def _readers(entries: Iterable[Entry], config: Config) -> dict[str, set[str]]:
-    """Site path -> the articles among `entries` whose read-also block links to it (also
-    by a full URL on the site: another language's article, titled as it is)."""
-    out: dict[str, set[str]] = {}
-    for e in entries:
-        for link in e.read_also:
-            url = own_path(config, link.url) if link.external else link.url
-            if url is not None:
-                out.setdefault(url, set()).add(e.article.source)
-    return out
-
-
-def _read_also(linker: Linker, entry: Entry) -> tuple[Link, ...]:
-    return linker.read_also(entry, linker.by_content, linker.by_slug, linker.index)
-
-
-def _place(linker: Linker, old: Article, new: Article) -> None:
-    """The linker's lookups name the new article where they named the old one."""
-    placed = linker.by_content[old.content_path]
-    again = replace(placed, article=new)
-    for key in (old.content_path, article_stem(old.content_path)):
-        if key is not None and linker.by_content.get(key) is placed:
-            linker.by_content[key] = again
-    same_slug = linker.by_slug[(old.lang, old.slug)]
-    same_slug[same_slug.index(placed)] = again
-    linker._by_url = None  # (made again from by_content when a related URL needs it)
-
-
-def _swapped(ls: LanguageSite, swap: dict[int, Entry], olds: list[Entry],
-             tz: tzinfo) -> LanguageSite:
-    """The language's lists with the new entries, rebuilding only the lists that hold
-    one of the old entries `olds` (of this language)."""
-    if not olds:
-        return ls
-    sections = {e.section.slug for e in olds}
-    tags = {t.slug for e in olds for t in e.tags}
-    authors = {t.slug for e in olds for t in e.authors}
-    months = set()
-    for e in olds:
-        local = e.article.date.astimezone(tz)
-        months.add((local.year, local.month))
-
-    def each(items: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        ids = list(map(id, items))  # a patch swaps a few entries of long lists
-        out = list(items)
-        for old, new in swap.items():
-            with contextlib.suppress(ValueError):
-                out[ids.index(old)] = new
-        return tuple(out)
-
-    return replace(
-        ls, entries=each(ls.entries),
-        by_section={slug: each(items) if slug in sections else items
-                    for slug, items in ls.by_section.items()},
-        tags=tuple((t, each(items) if t.slug in tags else items) for t, items in ls.tags),
-        authors=tuple((t, each(items) if t.slug in authors else items)
-                      for t, items in ls.authors),
-        months=tuple((m, each(items) if m in months else items) for m, items in ls.months))
