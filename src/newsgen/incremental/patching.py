@@ -3,6 +3,7 @@ block made again, the lookups pointed to a new article, the lists with new entri
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 from collections.abc import Iterable
 from dataclasses import replace
@@ -10,7 +11,8 @@ from datetime import tzinfo
 
 from newsgen.model.config import Config
 from newsgen.model.content import Article, article_stem
-from newsgen.model.site import Entry, LanguageSite, Link
+from newsgen.model.site import Entry, LanguageSite, Link, Term, newest_first
+from newsgen.parse.collation import sort_key
 from newsgen.stages.site import Linker
 from newsgen.stages.site_urls import own_path
 
@@ -107,3 +109,43 @@ def swapped(ls: LanguageSite, swap: dict[int, Entry], olds: list[Entry],
         authors=tuple((t, each(items) if t.slug in authors else items)
                       for t, items in ls.authors),
         months=tuple((m, each(items) if m in months else items) for m, items in ls.months))
+
+
+def inserted(ls: LanguageSite, entry: Entry, tz: tzinfo) -> LanguageSite:
+    """The language's lists with a new entry `entry` in each list that holds it, in the
+    place a full link gives it (newsgen.stages.site.Linker.language_site): newest first,
+    terms in the language's alphabetical order, months newest first. Its section is
+    one the language lists already."""
+    at = newest_first(entry)
+
+    def put(items: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        i = bisect.bisect_left(items, at, key=newest_first)
+        return (*items[:i], entry, *items[i:])
+
+    def terms(lists: tuple[tuple[Term, tuple[Entry, ...]], ...], own: tuple[Term, ...],
+              ) -> tuple[tuple[Term, tuple[Entry, ...]], ...]:
+        out = list(lists)
+        for term in own:
+            found = next((i for i, (t, _) in enumerate(out) if t.slug == term.slug), None)
+            if found is not None:
+                out[found] = (out[found][0], put(out[found][1]))
+                continue
+            order = [(sort_key(ls.lang.code, t.name), t.slug) for t, _ in out]
+            out.insert(bisect.bisect_left(order, (sort_key(ls.lang.code, term.name),
+                                                  term.slug)), (term, (entry,)))
+        return tuple(out)
+
+    local = entry.article.date.astimezone(tz)
+    month = (local.year, local.month)
+    months = list(ls.months)
+    found = next((i for i, (m, _) in enumerate(months) if m == month), None)
+    if found is not None:
+        months[found] = (month, put(months[found][1]))
+    else:  # newest first
+        keys = [(-y, -m) for (y, m), _ in months]
+        months.insert(bisect.bisect_left(keys, (-month[0], -month[1])), (month, (entry,)))
+    by_section = dict(ls.by_section)
+    by_section[entry.section.slug] = put(by_section[entry.section.slug])
+    return replace(ls, entries=put(ls.entries), by_section=by_section,
+                   tags=terms(ls.tags, entry.tags), authors=terms(ls.authors, entry.authors),
+                   months=tuple(months))

@@ -18,16 +18,24 @@ archive indexes (a patch never changes a count). Anything that changes a page's
 fingerprint for another reason (a template, the configuration, an image, the
 labels) makes `Fingerprints` differ from the plan's, and every page is fingerprinted
 again (`Planned.fresh`).
+
+A patch that adds an article moves the pages of its lists, so the site is planned
+again; `regrown` then keeps the fingerprints of the pages that cannot differ.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from newsgen.errors import Diagnostic
 from newsgen.model.site import Entry
-from newsgen.stages.kinds import Page
+from newsgen.stages.kinds import KINDS, Page
+
+if TYPE_CHECKING:
+    from newsgen.incremental.relink import Linked
 
 
 @dataclass
@@ -87,3 +95,35 @@ def replan(planned: Planned, swap: Mapping[int, Entry]) -> None:
         if held is not None:
             holders[id(new)] = held
     planned.stale |= touched
+
+
+def regrown(planned: Planned | None, linked: Linked, pages: list[Page],
+            diagnostics: list[Diagnostic]) -> Planned:
+    """The plan `pages` of `linked`, made whole. After a patch that added an article to
+    the site `planned` was made for (newsgen.incremental.relink), its pages keep their
+    fingerprints except those whose place, entries or language-wide facts may differ:
+    a page at a new path, one showing other entries or at another place (a list's
+    pages move by one), a page that reads its language's lists (`Kind.language_wide`),
+    a page of a term the article has (it counts the term's articles), and those that
+    list every page (a sitemap). Only these are fingerprinted again."""
+    fresh = Planned(linked.shape, linked.generation, pages, diagnostics)
+    if (planned is None or linked.grew_from is None or planned.shape is not linked.grew_from
+            or planned.generation != linked.generation - 1 or not planned.prints
+            or planned.basis is None):
+        return fresh
+    before = {p.path: p for p in planned.pages}
+    again = {planned.pages[i].path for i in planned.stale}
+    terms = linked.grown or frozenset()
+    for i, page in enumerate(pages):
+        old, kind = before.get(page.path), KINDS[page.kind]
+        if (old is None or page.path in again or kind.whole_site or kind.language_wide
+                or old.kind != page.kind or old.place != page.place
+                or old.entry is not page.entry or len(old.items) != len(page.items)
+                or not all(map(operator.is_, old.items, page.items))
+                or (page.term is not None
+                    and (page.term.kind, page.lang, page.term.slug) in terms)):
+            fresh.stale.add(i)
+    basis = planned.basis
+    assert isinstance(basis, tuple)  # noqa: S101 - Fingerprints.basis, shape last
+    fresh.basis, fresh.prints = (*basis[:-1], linked.shape), planned.prints
+    return fresh

@@ -182,7 +182,7 @@ class IncrementalBuild:
     def plan(self, linked: Linked, reporter: Reporter, *, folds_case: bool) -> list[Page]:
         """Every page of the linked site, checked for collisions. A patched site keeps the
         pages planned in this process for it, with its new entries (incremental.replan)."""
-        from newsgen.incremental.replan import Planned, replan
+        from newsgen.incremental.replan import regrown, replan
         from newsgen.stages import collisions, plan
 
         planned: Planned | None = self.cache.planned
@@ -197,9 +197,9 @@ class IncrementalBuild:
                                             check := Reporter(), folds_case=folds_case,
                                             waiting=linked.waiting())
         reporter.extend(check.diagnostics)
-        if not self.own and not check.failed:
-            self.cache.planned = Planned(linked.shape, linked.generation, pages,
-                                         list(check.diagnostics))
+        if not self.own and not check.failed:  # (after a patch that added an article,
+            # the pages that cannot differ keep their fingerprints)
+            self.cache.planned = regrown(planned, linked, pages, list(check.diagnostics))
         return pages
 
     def page_paths(self, pages: list[Page]) -> frozenset[str]:

@@ -79,6 +79,9 @@ class Kind:
     shows: Shows  # what the page shows: entries, sections, terms, counts (see above)
     sitemap: bool = False  # listed in the sitemap
     whole_site: bool = False  # lists every page of the site: rendered on every build
+    # `shows` reads the language's lists, not only the page's own entries (a count, the
+    # latest of each section): the page changes with any article of its language
+    language_wide: bool = False
 
 
 def _term_items(ls: LanguageSite, term: Term) -> tuple[Entry, ...]:
@@ -150,7 +153,7 @@ def _news(page: Page, ls: LanguageSite, site: Site) -> Mapping[str, Any]:
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("home", "home.html", _home, sitemap=True),
+    Kind("home", "home.html", _home, sitemap=True, language_wide=True),
     Kind("section", "section.html", _list, sitemap=True),
     Kind("article", "article.html", lambda page, ls, site: {"article": page.entry},
          sitemap=True),
@@ -159,13 +162,13 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("month", "month.html", _list, sitemap=True),
     Kind("tags", "terms.html",
          lambda page, ls, site: {"terms": tuple((t, len(i)) for t, i in ls.tags)},
-         sitemap=True),
+         sitemap=True, language_wide=True),
     Kind("authors", "terms.html",
          lambda page, ls, site: {"terms": tuple((t, len(i)) for t, i in ls.authors)},
-         sitemap=True),
+         sitemap=True, language_wide=True),
     Kind("archive", "archive.html",
          lambda page, ls, site: {"years": tuple((m, len(i)) for m, i in ls.months)},
-         sitemap=True),
+         sitemap=True, language_wide=True),
     Kind("404", "404.html", _nothing),
     Kind("search", "search.html", _search_parts),
     Kind("feed", None, _items),

@@ -123,6 +123,25 @@ class RelatedIndex(Generic[C]):
             times, rows = self.postings[group]
             rows[bisect.bisect_left(times, (old[0], old[1]))] = row
 
+    def insert(self, candidate: C) -> None:
+        """Index `candidate`, whose key is not indexed yet, where a new index would have it."""
+        row: _Row = (candidate.timestamp, candidate.key, candidate.section_slug,
+                     candidate.tag_slugs, candidate)
+        self.rows[candidate.key] = row
+        lang = candidate.lang
+        groups: list[Hashable] = [("lang", lang), ("section", lang, row[2])]
+        groups += [("tag", lang, t) for t in row[3]]
+        for group in groups:
+            times, rows = self.postings.setdefault(group, ([], []))
+            at = bisect.bisect_left(times, (row[0], row[1]))
+            times.insert(at, (row[0], row[1]))
+            rows.insert(at, row)
+
+    def near(self, key: str, sig: Signature) -> set[str]:
+        """The keys whose fill a candidate `sig` (with `key`) may enter or leave: those
+        within reach of it, as `affected` finds them."""
+        return {r[1] for r in self._near(sig[0], key, sig[3], sig[1], sig[2], self.window + 1)}
+
     def affected(self, fills: Fills) -> set[str]:
         """The keys whose fill may differ from the one made from the candidates of the
         previous build (`fills`): those within reach of a candidate that was added,

@@ -300,12 +300,16 @@ class Linker(References, Naming):
         """A date far ahead is most likely a typo (2062 for 2026), and so is a published
         article's `updated` still ahead: say so on its line. The moments the warnings
         change: a day less ahead, no longer far, or no longer ahead."""
+        # (an article with errors too: its date, when not one of them, may be the typo)
+        return self.ahead([*((p.article, p.published) for p in placed),
+                           *((a, False) for a in self.invalid)])
+
+    def ahead(self, articles: list[tuple[Article, bool]]) -> list[datetime]:
+        """`far_future` for these articles (each with whether it is published)."""
         days = self.config.checks.far_future_days
         limit = self.now + timedelta(days=days) if days > 0 else None
         changes: list[datetime] = []
-        # (an article with errors too: its date, when not one of them, may be the typo)
-        for a, published in [*((p.article, p.published) for p in placed),
-                             *((a, False) for a in self.invalid)]:
+        for a, published in articles:
             if published and a.updated is not None and a.updated > max(self.now, a.date):
                 changes.append(a.updated)
                 self.reporter.warning(a.source, a.line_of("updated"), f"updated: "

@@ -1,0 +1,166 @@
+"""The dev server's patch for a new article (newsgen.incremental.relink): an article added
+as the newest of its language is put in its lists and the read-also fills it can
+enter, instead of linking the archive again; whatever the sequence of saves, new files
+and deleted files, the output and the diagnostics equal a clean build's."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from conftest import article, tree_digest, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_relink import random_save, run, site_files, snapshot
+
+from newsgen.incremental.cache import BuildCache
+from newsgen.incremental.relink import Linked
+
+TAGS = ["energy", "port", "football", "Energy", "a new tag", "Port"]
+
+
+def new_article(site: Path, rng: random.Random, n: int) -> str:
+    """A new file: mostly the newest article of its language (patched), sometimes one
+    that is not, a draft, a translation, a new section, a slug taken, a related item,
+    a misspelt tag, a body link (each linked whole, or an error, as a clean build says)."""
+    day, hour = rng.choice([(19, 11), (19, 10), (19, 11), (12, 9), (3, 10)])
+    fields: dict[str, str] = {}
+    tags = rng.sample(TAGS, rng.randint(0, 3))
+    if tags:
+        fields["tags"] = "[" + ", ".join(tags) + "]"
+    if rng.random() < 0.3:
+        fields["author"] = rng.choice(["Writer 0", "Writer 9", "writer 0"])
+    roll = rng.random()
+    if roll < 0.1:
+        fields["draft"] = "true"
+    elif roll < 0.2:
+        fields["lang"] = "en"
+    elif roll < 0.3:
+        fields["translation_key"] = "pair-2"
+    elif roll < 0.4:
+        fields["related"] = rng.choice(["[story-3]", "[nothing-here]", "[story-4]"])
+    elif roll < 0.45:
+        fields["slug"] = "story-1"
+    section = rng.choice(["General", "Economy", "General", "economy", "Culture"])
+    name = f"content/{rng.choice(['general', 'economy'])}/new-{n}.md"
+    body = rng.choice(["Fresh words.", "See [story 3](../economy/story-3.md).",
+                       "A link to [nowhere](nope.md).", "Fresh words again."])
+    (site / name).write_text(article(f"New {n}", f"2024-12-{day:02d} {hour:02d}:{n % 60:02d}",
+                                     section, body=body, **fields), encoding="utf-8")
+    return "new"
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_new_and_deleted_articles_equal_a_clean_build(
+        tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    tmp = tmp_path_factory.mktemp("grow")
+    site = write_site(tmp / "site", site_files())
+    rng = random.Random(seed)
+    cache = BuildCache(None)
+    run(site, tmp / "served" / "out", cache)
+    for step in range(7):
+        files = snapshot(site)
+        roll = rng.random()
+        if roll < 0.5:
+            what = new_article(site, rng, step)
+        elif roll < 0.6:
+            rng.choice(sorted((site / "content").rglob("*.md"))).unlink()
+            what = "deleted"
+        else:
+            what = random_save(site, rng)
+        if rng.random() < 0.8:  # as the watcher tells the server (else: not known)
+            now = snapshot(site)
+            cache.changed = frozenset(rel for rel in files.keys() | now.keys()
+                                      if files.get(rel) != now.get(rel))
+        served, served_says = run(site, tmp / "served" / "out", cache)
+        clean, clean_says = run(site, tmp / f"clean{step}" / "out", BuildCache(None))
+        assert served_says == clean_says, what
+        assert (served is None) == (clean is None), what
+        if served is not None:
+            assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / f"clean{step}" / "out")
+
+
+def test_a_new_article_is_patched_into_its_lists(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", site_files())
+    out = tmp_path / "served" / "out"
+    cache = BuildCache(None)
+    run(site, out, cache)
+    first: Linked = cache.linked
+    write_site(site, {"content/economy/harbour.md": article(
+        "The harbour opens", "2024-12-19 11:00", "Economy", tags="[port, a new tag]",
+        author="Writer 1", body="See [story 3](../economy/story-3.md).")})
+    result, says = run(site, out, cache)
+    assert result is not None and not says
+    assert cache.linked is first  # patched, not linked again
+    page = (out / "economy/harbour/index.html").read_text(encoding="utf-8")
+    assert "The harbour opens" in page and 'href="/economy/story-3/"' in page
+    assert "The harbour opens" in (out / "economy/index.html").read_text(encoding="utf-8")
+    assert "The harbour opens" in (out / "tags/a-new-tag/index.html").read_text(encoding="utf-8")
+    assert "economy/harbour/" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    # the English pages show no Turkmen article: not rendered again
+    assert 0 < result.rendered < result.pages and "en/index.html" not in result.changed
+    run(site, tmp_path / "clean" / "out", BuildCache(None))
+    assert tree_digest(out) == tree_digest(tmp_path / "clean" / "out")
+
+    # one older than the newest: linked whole, the same site
+    write_site(site, {"content/general/older.md": article("Older", "2024-12-02 09:00")})
+    result, says = run(site, out, cache)
+    assert result is not None and cache.linked is not first
+    run(site, tmp_path / "clean2" / "out", BuildCache(None))
+    assert tree_digest(out) == tree_digest(tmp_path / "clean2" / "out")
+
+
+def archive_files(rng: random.Random) -> dict[str, str | bytes]:
+    """80 articles in three sections, two languages, five tags: read-also fills of
+    three, so that a new article can enter only the fills near it in time."""
+    files: dict[str, str | bytes] = {
+        "newsgen.yaml": "title: T\ndescription: D\nbase_url: https://x.example/\nper_page: 4\n"
+                        "read_also: {limit: 3}\nlanguages:\n  ru: {title: R, description: D}\n"}
+    for i in range(80):
+        section = rng.choice(["General", "Economy", "Sport"])
+        fields = new_fields(rng)
+        if i % 7 == 0:
+            fields["lang"] = "ru"
+        files[f"content/{section.lower()}/story-{i}.md"] = article(
+            f"Story {i}", f"2024-{1 + i // 8:02d}-{1 + i % 8 * 3:02d} 10:00", section, **fields)
+    return files
+
+
+def new_fields(rng: random.Random) -> dict[str, str]:
+    tags = rng.sample(["energy", "port", "football", "trade", "rail"], rng.randint(0, 3))
+    fields = {"tags": "[" + ", ".join(tags) + "]"} if tags else {}
+    if rng.random() < 0.2:
+        fields["related"] = f"[story-{rng.randrange(80)}]"
+    return fields
+
+
+@settings(max_examples=3, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_new_articles_enter_the_fills_near_them_as_a_clean_build_finds_them(
+        tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    """Each new article is the newest of its language, so each one is patched; the fills
+    it cannot reach keep their blocks, and the site still equals a clean build's."""
+    tmp = tmp_path_factory.mktemp("fills")
+    rng = random.Random(seed)
+    site = write_site(tmp / "site", archive_files(rng))
+    cache = BuildCache(None)
+    assert run(site, tmp / "served" / "out", cache)[0] is not None
+    first: Linked = cache.linked
+    for step in range(5):
+        section = rng.choice(["General", "Economy", "Sport"])
+        fields = new_fields(rng)
+        if rng.random() < 0.2:
+            fields["lang"] = "ru"
+        name = f"content/{section.lower()}/new-{step}.md"
+        write_site(site, {name: article(f"New {step}", f"2024-12-1{step} 0{rng.randint(1, 9)}:00",
+                                        section, **fields)})
+        cache.changed = frozenset({name})
+        served, served_says = run(site, tmp / "served" / "out", cache)
+        clean, clean_says = run(site, tmp / f"clean{step}" / "out", BuildCache(None))
+        assert served is not None and served_says == clean_says
+        assert cache.linked is first  # patched each time
+        assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / f"clean{step}" / "out")
