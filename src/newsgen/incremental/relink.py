@@ -14,10 +14,10 @@ patched instead:
 - the translations of all of these point to the new entries;
 - the language's lists swap the old entries for the new ones, in place.
 
-A new file whose article is published and newer than every article of its language
-(the usual new story) is added in the same way (`_add`): its entry goes into its
-lists where a full link puts it, and only the read-also blocks whose fill it can
-enter are made again; `_addable` says when that is all it changes.
+A new file whose article is published (a new story) is added in the same way
+(`_add`): its entry goes into its lists where a full link puts it, and only the
+read-also blocks whose fill it can enter are made again; `_addable` says when that
+is all it changes.
 
 Anything else (an article removed or made invalid, a shape change, a change of the
 config, of the site's files or of the build's options, or a moment that publishes
@@ -201,10 +201,9 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
 
 def _add(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now: datetime,
          check: Reporter) -> tuple[Site, frozenset[tuple[str, str, str]]] | None:
-    """The previous site with one new article, newer than every other of its language
-    and published, in its place; None when that is not all that changed, or when it
-    changes more than its own lists and the read-also fills it can enter (see
-    `_addable`). Diagnostics of the patched site go to `check`."""
+    """The previous site with one new published article in its place; None when that is
+    not all that changed, or when it changes more than its own lists and the read-also
+    fills it can enter (see `_addable`). Diagnostics of the patched site go to `check`."""
     added = [a for a in articles if a.source not in prev.articles]
     if (len(added) != 1 or len(articles) != len(prev.articles) + 1
             or any(prev.articles.get(a.source) is not a for a in articles if a is not added[0])):
@@ -276,9 +275,11 @@ def _add(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
 def _addable(prev: Linked, a: Article) -> Placed | None:
     """A new article placed, when adding it changes only its own lists and the read-also
     fills it can enter: the last link had no error; it is valid, published, in no
-    translation (its key, from its path, is no other's), strictly newer than every article of its language (so it names no term
-    first), in a section that language has already, written as that section and its
-    terms are named; and nothing else has its path, URL or slug, nor names its URL."""
+    translation (its key, from its path, is no other's); in a section that language has
+    already, written as that section's title; its terms written as the site names them
+    (and, for a term written two ways, newer than every article of its language: the
+    warnings name the first use); and nothing else has its path, URL or slug, nor names
+    its URL."""
     linker, site = prev.linker, prev.site
     config = site.config
     if any(d.severity is Severity.ERROR for d in prev.diagnostics) or not a.valid or (
@@ -292,8 +293,9 @@ def _addable(prev: Linked, a: Article) -> Placed | None:
         if a.line_of("translation_key") or a.translation_key.casefold() in prev.keys:
             return None
     ls = next((ls for ls in site.languages if ls.lang.code == a.lang), None)
-    if ls is None or not ls.entries or a.date <= ls.entries[0].article.date:
+    if ls is None or not ls.entries:
         return None
+    newest = a.date > ls.entries[0].article.date
     slug = section_slug(a.section)
     if config.sections is not None:
         named = linker.section_names.get(slug)
@@ -304,9 +306,10 @@ def _addable(prev: Linked, a: Article) -> Placed | None:
     for kind, names in (("tag", a.tags), ("author", a.authors)):
         slugs = [slug_or_fallback(name, seed=f"{kind}:{name}") for name in names]
         if len(set(slugs)) != len(slugs) or any(
-                (term := linker._terms.get((kind, a.lang, s))) is not None and term.name != n
+                (term := linker._terms.get((kind, a.lang, s))) is not None and (
+                    term.name != n or (not newest and (kind, a.lang, s) in linker.respelt))
                 for s, n in zip(slugs, names, strict=True)):
-            return None
+            return None  # (a term written two ways names its first use in the warning)
     section = items[0].section
     url = linker.url_for(a, section)
     path = url if url.endswith(".html") else url + "index.html"

@@ -28,6 +28,7 @@ class Naming:
 
     reporter: Reporter
     _terms: dict[tuple[str, str, str], Term]
+    respelt: set[tuple[str, str, str]]  # (kind, lang, slug) written more than one way
 
     def name_terms(self, live: list[Placed]) -> None:
         """Decide each tag's and author's name, per language, from the articles that use it.
@@ -54,6 +55,8 @@ class Naming:
             chosen = max(spellings, key=lambda n: spellings[n].count)
             self._terms[(kind, lang, slug)] = Term(kind, chosen, slug)
             first = spellings[chosen]
+            if len(spellings) > 1:
+                self.respelt.add((kind, lang, slug))
             where = f"{first.source}:{first.line}" if first.line else first.source
             for name, use in spellings.items():
                 if name != chosen:

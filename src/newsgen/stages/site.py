@@ -85,6 +85,7 @@ class Linker(References, Naming):
         self.by_slug: dict[tuple[str, str], list[Placed]] = {}
         self.index: RelatedIndex[Entry] = RelatedIndex((), window=1)
         self._terms: dict[tuple[str, str, str], Term] = {}  # (kind, lang, slug)
+        self.respelt: set[tuple[str, str, str]] = set()
         self.section_names = section_names(config.sections or ())
         self.broken: set[str] = set(with_stems(dict.fromkeys(broken)))
         self.broken_slugs = {slugify((article_stem(p) or p).rsplit("/", 1)[-1]) for p in broken}
