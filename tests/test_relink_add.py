@@ -173,3 +173,36 @@ def test_new_articles_enter_the_fills_near_them_as_a_clean_build_finds_them(
         assert served is not None and served_says == clean_says
         assert cache.linked is first  # patched each time
         assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / f"clean{step}" / "out")
+
+
+def test_serve_drafts_patches_a_new_draft_and_its_publishing(tmp_path: Path) -> None:
+    """`serve --watch --drafts`, as the README writes new articles: the draft that
+    `newsgen new` writes is added, its words are patched, and so is `draft: false`;
+    each build equals a clean one."""
+    from conftest import build_here
+
+    def serve(out: Path, cache: BuildCache) -> tuple[object, list[str]]:
+        result, reporter = build_here(site, cache=cache, output=out, now="2024-12-19 12:00",
+                                      preview=True, drafts=True, work_dir=out.parent / "w",
+                                      base_url="http://127.0.0.1:8000/")
+        return result, sorted(d.format() for d in reporter.diagnostics)
+
+    site = write_site(tmp_path / "site", site_files())
+    out = tmp_path / "served" / "out"
+    cache = BuildCache(None)
+    serve(out, cache)
+    first: Linked = cache.linked
+    draft = site / "content/general/budget.md"
+    for step, text in enumerate([
+            article("Budget", "2024-12-19 11:00", draft="true", body="To be written."),
+            article("Budget passed", "2024-12-19 11:00", draft="true", body="Written."),
+            article("Budget passed", "2024-12-19 11:00", draft="false", body="Written.")]):
+        draft.write_text(text, encoding="utf-8")
+        cache.changed = frozenset({"content/general/budget.md"})
+        served = serve(out, cache)
+        assert served[0] is not None and cache.linked is first, step  # patched
+        clean = serve(tmp_path / f"clean{step}" / "out", BuildCache(None))
+        assert served[1] == clean[1]
+        assert tree_digest(out) == tree_digest(tmp_path / f"clean{step}" / "out")
+    page = (out / "general/budget/index.html").read_text(encoding="utf-8")
+    assert "Budget passed" in page and "Draft" not in page

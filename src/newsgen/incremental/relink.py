@@ -60,8 +60,13 @@ from newsgen.stages.site import Linker
 WORDS = frozenset({"title", "summary", "params", "body"})
 
 
-def shape(a: Article) -> tuple[object, ...]:
-    return tuple(getattr(a, f.name) for f in fields(a) if f.name not in WORDS)
+def shape(a: Article, now: datetime | None = None) -> tuple[object, ...]:
+    """What decides where `a` is listed and what it links to. With `now`, in a build
+    with `--drafts` (`serve --drafts`), the draft mark of an article dated by then is a
+    word too: drafts are shown anyway (marked), and only one dated ahead says it is a
+    draft, in a warning."""
+    words = WORDS | {"draft"} if now is not None and a.date <= now else WORDS
+    return tuple(getattr(a, f.name) for f in fields(a) if f.name not in words)
 
 
 class Linked:
@@ -152,9 +157,10 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
     id of the entry each replaces; None when a change alters the site's shape.
     Diagnostics of the patched site go to `check`."""
     changed = [a for a in articles if prev.articles.get(a.source) is not a]
+    at = now if prev.linker.drafts else None
     for a in changed:
         old = prev.articles.get(a.source)
-        if old is None or a.source not in prev.entries or shape(old) != shape(a):
+        if old is None or a.source not in prev.entries or shape(old, at) != shape(a, at):
             return None
     linker = prev.linker
     linker.now, linker.affected = now, set()  # every fill is the remembered one

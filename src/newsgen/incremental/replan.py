@@ -114,6 +114,9 @@ def regrown(planned: Planned | None, linked: Linked, pages: list[Page],
     before = {p.path: p for p in planned.pages}
     again = {planned.pages[i].path for i in planned.stale}
     terms = linked.grown or frozenset()
+    if len(before.keys() & {p.path for p in pages}) != len(before):
+        return fresh  # a page gone (a redirect that a new page's path replaces on a disk
+        # that folds case): its print would stay in the output's record
     for i, page in enumerate(pages):
         old, kind = before.get(page.path), KINDS[page.kind]
         if (old is None or page.path in again or kind.whole_site or kind.language_wide
