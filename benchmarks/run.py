@@ -22,6 +22,10 @@ and a Pelican site, then measures, as whole processes:
                             `newsgen serve --watch` and `hugo server` running: one
                             article saved, until its page is served with the change
                             (benchmarks/serve_latency.py; the median of --serve-edits)
+    newsgen serve new→served / hugo server new→served
+                            the same servers: a new article written (the newest, in
+                            the largest section), until its page is served (the
+                            median of --serve-publishes)
     pelican full            when `pelican` is on PATH (or PELICAN=/path/to/pelican)
 
 Each figure is the median of --runs runs: wall time, CPU time (user + system,
@@ -167,7 +171,8 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
     for size, rows in results.items():
         for name, r in rows.items():
             # A server's wait is compared with Hugo's server, a build with Hugo's build.
-            peer = "hugo server save→served" if "served" in name else "hugo full"
+            peer = ("hugo server new→served" if "new→served" in name else
+                    "hugo server save→served" if "served" in name else "hugo full")
             hugo = rows.get(peer, {}).get("wall")
             ratio = f"{r['wall'] / hugo:.2f}×" if hugo else "–"
             lines.append(f"| {int(size):,} | {name} | {r['wall']:.2f} | {r['cpu']:.2f} | "
@@ -213,6 +218,8 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], choices=["hugo", "pelican"])
     parser.add_argument("--serve-edits", type=int, default=10,
                         help="saves timed per server (0: no server rows)")
+    parser.add_argument("--serve-publishes", type=int, default=5,
+                        help="new articles timed per server (0: no such rows)")
     parser.add_argument("--replot", type=Path, metavar="JSON",
                         help="only draw the chart and table again from a results.json")
     args = parser.parse_args()
@@ -242,6 +249,12 @@ def main() -> None:
             if hugo and "hugo" not in args.skip:
                 rows["hugo server save→served"] = serve_latency.bench_hugo_server(
                     target / "hugo", args.serve_edits)
+        if args.serve_publishes:
+            rows["newsgen serve new→served"] = serve_latency.bench_newsgen_publish(
+                target / "newsgen", args.serve_publishes)
+            if hugo and "hugo" not in args.skip:
+                rows["hugo server new→served"] = serve_latency.bench_hugo_publish(
+                    target / "hugo", args.serve_publishes)
         if pelican and "pelican" not in args.skip:
             rows.update(bench_pelican(target / "pelican", max(1, args.runs // 2), pelican))
         results[str(size)] = rows

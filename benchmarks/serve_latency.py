@@ -5,7 +5,9 @@
 Starts each server as a whole process on the corpus written by benchmarks/corpus.py,
 then edits one article again and again: each edit appends a paragraph with a new
 token, and the clock runs from the write until a plain HTTP GET of the article's
-URL returns a page holding the token (polled every 5 ms). That is the whole wait:
+URL returns a page holding the token (polled every 5 ms). With `--publishes N`, it
+also adds N new articles, one at a time (each the newest, in the largest section),
+each timed until its own URL serves it. That is the whole wait:
 the watcher noticing the save, its debounce, the rebuild and the serving, but not
 a browser's repaint (both servers reload the browser the same way). Reports the
 median, minimum and maximum per server, and the servers' peak memory.
@@ -24,6 +26,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -68,24 +71,61 @@ def peak_memory_mib(pid: int) -> float:
 
 def measure(cmd: list[str], cwd: Path, url: str, article: Path, edits: int,
             ready_limit: float = 900.0) -> dict[str, float]:
+    """Edit `article` `edits` times: each save until `url` serves it."""
     original = article.read_text(encoding="utf-8")
+
+    def edit(i: int) -> tuple[str, str]:
+        token = f"edit{i}x{secrets.token_hex(4)}"
+        article.write_text(original + f"\n\nParagraph {token}.\n", encoding="utf-8")
+        return url, token
+
+    try:
+        return timed(cmd, cwd, url, edit, edits, ready_limit)
+    finally:
+        article.write_text(original, encoding="utf-8")
+
+
+def publish(cmd: list[str], cwd: Path, url: str, folder: Path, head: str, times: int,
+            ready_limit: float = 900.0) -> dict[str, float]:
+    """Add `times` new articles to `folder` (each the newest, `head` its front matter
+    after the title and date): each until its URL serves it. They are removed after."""
+    made: list[Path] = []
+
+    def new(i: int) -> tuple[str, str]:
+        token = f"new{i}x{secrets.token_hex(4)}"
+        path = folder / f"zz-bench-{i}.md"
+        made.append(path)
+        path.write_text(f"---\ntitle: Published {token}\ndate: 2026-01-01T{8 + i // 60:02d}:"
+                        f"{i % 60:02d}:00+05:00\n{head}---\n\nA new story, {token}.\n",
+                        encoding="utf-8")
+        return url.replace("ARTICLE", path.stem), token
+
+    try:
+        return timed(cmd, cwd, url.replace("ARTICLE", ""), new, times, ready_limit)
+    finally:
+        for path in made:
+            path.unlink(missing_ok=True)
+
+
+def timed(cmd: list[str], cwd: Path, ready_url: str, change: Callable[[int], tuple[str, str]],
+          times: int, ready_limit: float) -> dict[str, float]:
+    """Start the server, then make each change and wait until its URL serves its token."""
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL,  # noqa: S603
                             stderr=subprocess.DEVNULL)
     try:
         started = time.perf_counter()
-        while not fetch(url):
+        while not fetch(ready_url):
             if proc.poll() is not None or time.perf_counter() - started > ready_limit:
-                raise RuntimeError(f"{cmd[0]} did not start serving {url}")
+                raise RuntimeError(f"{cmd[0]} did not start serving {ready_url}")
             time.sleep(0.1)
         ready = time.perf_counter() - started
         time.sleep(1.0)  # let the server settle (a first background build, a watcher)
         waits: list[float] = []
-        for i in range(edits):
-            token = f"edit{i}x{secrets.token_hex(4)}"
-            article.write_text(original + f"\n\nParagraph {token}.\n", encoding="utf-8")
+        for i in range(times):
+            url, token = change(i)
             took = wait_for(url, token, 120.0)
             if took is None:
-                raise RuntimeError(f"{cmd[0]}: the edit never showed at {url}")
+                raise RuntimeError(f"{cmd[0]}: the change never showed at {url}")
             waits.append(took)
             time.sleep(0.5)  # an editor does not save twice within a moment
         return {"wall": statistics.median(waits), "min": min(waits), "max": max(waits),
@@ -96,43 +136,74 @@ def measure(cmd: list[str], cwd: Path, url: str, article: Path, edits: int,
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-        article.write_text(original, encoding="utf-8")
 
 
 def bench_newsgen_serve(site: Path, edits: int) -> dict[str, float]:
     article = sorted((site / "content" / "general").glob("*.md"))[-1]
+    cmd, port = newsgen_server(site)
+    return measure(cmd, site, f"http://127.0.0.1:{port}/general/{article.stem}/", article,
+                   edits)
+
+
+def newsgen_server(site: Path) -> tuple[list[str], int]:
     port = free_port()
-    url = f"http://127.0.0.1:{port}/general/{article.stem}/"
     shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
-    cmd = [sys.executable, "-m", "newsgen", "serve", "--watch", "-s", str(site),
-           "--port", str(port)]
-    return measure(cmd, site, url, article, edits)
+    return [sys.executable, "-m", "newsgen", "serve", "--watch", "-s", str(site),
+            "--port", str(port)], port
+
+
+def hugo_server() -> tuple[list[str], int]:
+    port = free_port()
+    return ["hugo", "server", "--port", str(port), "--bind", "127.0.0.1",
+            "--baseURL", f"http://127.0.0.1:{port}/", "--disableLiveReload=false"], port
+
+
+def bench_newsgen_publish(site: Path, times: int) -> dict[str, float]:
+    """A new article, the newest, in the largest section: its page served."""
+    cmd, port = newsgen_server(site)
+    return publish(cmd, site, f"http://127.0.0.1:{port}/general/ARTICLE/",
+                   site / "content" / "general", "section: General\ntags: [energy, trade]\n"
+                   "author: Reporter 1\n", times)
+
+
+def bench_hugo_publish(site: Path, times: int) -> dict[str, float]:
+    cmd, port = hugo_server()
+    return publish(cmd, site, f"http://127.0.0.1:{port}/general/ARTICLE/",
+                   site / "content" / "general", "tags: [energy, trade]\n"
+                   "authors: [Reporter 1]\n", times)
 
 
 def bench_hugo_server(site: Path, edits: int) -> dict[str, float]:
     article = sorted((site / "content" / "general").glob("*.md"))[-1]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/general/{article.stem}/"
-    cmd = ["hugo", "server", "--port", str(port), "--bind", "127.0.0.1",
-           "--baseURL", f"http://127.0.0.1:{port}/", "--disableLiveReload=false"]
-    return measure(cmd, site, url, article, edits)
+    cmd, port = hugo_server()
+    return measure(cmd, site, f"http://127.0.0.1:{port}/general/{article.stem}/", article,
+                   edits)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="a folder written by benchmarks/corpus.py")
     parser.add_argument("--edits", type=int, default=15)
+    parser.add_argument("--publishes", type=int, default=0,
+                        help="also time this many new articles → served, per server")
     args = parser.parse_args()
     rows = {"newsgen serve save→served": bench_newsgen_serve(args.corpus / "newsgen",
                                                               args.edits)}
     if shutil.which("hugo"):
         rows["hugo server save→served"] = bench_hugo_server(args.corpus / "hugo", args.edits)
+    if args.publishes:
+        rows["newsgen serve new→served"] = bench_newsgen_publish(args.corpus / "newsgen",
+                                                                 args.publishes)
+        if shutil.which("hugo"):
+            rows["hugo server new→served"] = bench_hugo_publish(args.corpus / "hugo",
+                                                                args.publishes)
     for name, r in rows.items():
         print(f"{name:28} median {r['wall']:.3f}s (min {r['min']:.3f}, max {r['max']:.3f}), "
               f"ready after {r['first']:.1f}s, peak {r['rss']:.0f} MiB")
-    if len(rows) == 2:
-        a, b = rows.values()
-        print(f"newsgen / hugo: {a['wall'] / b['wall']:.2f}×")
+    for what in ("save", "new"):
+        a, b = (rows.get(f"{tool} {what}→served") for tool in ("newsgen serve", "hugo server"))
+        if a is not None and b is not None:
+            print(f"{what}: newsgen / hugo: {a['wall'] / b['wall']:.2f}×")
 
 
 if __name__ == "__main__":
