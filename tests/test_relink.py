@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from newsgen.build import BuildResult
 from newsgen.incremental.cache import BuildCache
-from newsgen.incremental.relink import Linked
+from newsgen.incremental.linked import Linked
 
 NOW = "2024-12-19 12:00"
 SECTIONS = ["General", "Economy"]

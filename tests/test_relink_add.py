@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_relink import random_save, run, site_files, snapshot
 
 from newsgen.incremental.cache import BuildCache
-from newsgen.incremental.relink import Linked
+from newsgen.incremental.linked import Linked
 
 TAGS = ["energy", "port", "football", "Energy", "a new tag", "Port"]
 

@@ -30,7 +30,7 @@ from newsgen.stages.scan import SourceTree
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from newsgen.incremental.relink import Linked
+    from newsgen.incremental.linked import Linked
     from newsgen.model.content import Article
     from newsgen.parse.markup import Body
     from newsgen.stages import images

@@ -63,7 +63,7 @@ class BuildCache(OutputRecords):
     # from. A build reuses it while no template changed.
     environment: tuple[object, Any] | None = None
     # ... and the last linked site and page fingerprints, which the next build patches
-    # (newsgen.incremental.relink.Linked, newsgen.incremental.fingerprint.PagePrints).
+    # (newsgen.incremental.linked.Linked, newsgen.incremental.fingerprint.PagePrints).
     linked: Any = None
     prints: Any = None
     planned: Any = None  # ... and the pages planned for it (newsgen.incremental.replan)

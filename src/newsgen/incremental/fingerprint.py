@@ -137,7 +137,7 @@ class Fingerprints:
     """A digest per page of everything its bytes depend on.
 
     With `memo`, a page is hashed only when what it shows differs from the last build
-    in this process; `shape` (newsgen.incremental.relink.Linked.shape) tells whether every page's
+    in this process; `shape` (newsgen.incremental.linked.Linked.shape) tells whether every page's
     URL and dates are as then, so that a sitemap is the same."""
 
     def __init__(self, site: Site, renderer: Renderer, env: Environment,

@@ -35,14 +35,14 @@ from newsgen.model.site import Entry
 from newsgen.stages.kinds import KINDS, Page
 
 if TYPE_CHECKING:
-    from newsgen.incremental.relink import Linked
+    from newsgen.incremental.linked import Linked
 
 
 @dataclass
 class Planned:
     """The last plan of the dev server, and the fingerprints made for it."""
 
-    shape: object  # newsgen.incremental.relink.Linked.shape of the site it was made for
+    shape: object  # newsgen.incremental.linked.Linked.shape of the site it was made for
     generation: int  # ... and its Linked.generation
     pages: list[Page]
     # what checking the plan reported (the same paths say the same again)

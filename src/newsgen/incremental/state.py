@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from newsgen.incremental.fingerprint import Fingerprints, PagePrints
+    from newsgen.incremental.linked import Linked
     from newsgen.incremental.reading import Read
-    from newsgen.incremental.relink import Linked
     from newsgen.incremental.replan import Planned
     from newsgen.model.content import Article
     from newsgen.model.site import Site
