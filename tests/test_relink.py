@@ -170,7 +170,13 @@ def test_a_title_save_is_patched_and_reaches_every_page_that_shows_it(tmp_path: 
     (site / "content/economy/story-3.md").write_text("\n".join(
         "date: 2024-12-18 09:00" if line.startswith("date:") else line for line in lines))
     result, says = run(site, out, cache)
-    assert result is not None and cache.linked is not first  # a new date: linked whole
+    assert result is not None and cache.linked is first  # a new date: moved in its lists
+    run(site, tmp_path / "clean" / "out", BuildCache(None))
+    assert tree_digest(out) == tree_digest(tmp_path / "clean" / "out")
+    text = (site / "content/economy/story-3.md").read_text()
+    (site / "content/economy/story-3.md").write_text(text.replace("Economy", "Culture"))
+    result, says = run(site, out, cache)
+    assert result is not None and cache.linked is not first  # a new section: linked whole
 
 
 def test_a_translation_shows_the_new_title_of_its_partner(tmp_path: Path) -> None:

@@ -51,10 +51,39 @@ def new_article(site: Path, rng: random.Random, n: int) -> str:
     return "new"
 
 
+def moved_article(site: Path, rng: random.Random) -> str:
+    """A save that moves an article in its lists: new tags (maybe written another way),
+    authors, related items, a date, an expiry, a section, a lead image."""
+    path = rng.choice(sorted((site / "content").rglob("*.md")))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    end = lines.index("---", 1)
+    head = [line for line in lines[1:end] if not line.startswith(
+        ("tags:", "author:", "related:", "expirydate:", "image:"))]
+    choice = rng.randrange(6)
+    if choice == 0:
+        head = [f"date: 2024-12-{rng.randint(1, 19):02d} 0{rng.randint(1, 9)}:00"
+                if line.startswith("date:") else line for line in head]
+    elif choice == 1:
+        head = [f"section: {rng.choice(['General', 'Economy', 'economy'])}"
+                if line.startswith("section:") else line for line in head]
+    if rng.random() < 0.7:
+        head.append("tags: [" + ", ".join(rng.sample(TAGS, rng.randint(1, 3))) + "]")
+    if rng.random() < 0.3:
+        head.append(f"author: {rng.choice(['Writer 0', 'Writer 7'])}")
+    if choice == 2:
+        head.append(f"related: [story-{rng.randrange(10)}]")
+    elif choice == 3:
+        head.append("expirydate: 2024-12-30 10:00")
+    elif choice == 4:
+        head.append("image: {src: ../general/pic.txt, alt: A picture}")
+    path.write_text("\n".join(["---", *head, *lines[end:]]), encoding="utf-8")
+    return "moved"
+
+
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1))
-def test_new_and_deleted_articles_equal_a_clean_build(
+def test_new_moved_and_deleted_articles_equal_a_clean_build(
         tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
     tmp = tmp_path_factory.mktemp("grow")
     site = write_site(tmp / "site", site_files())
@@ -64,9 +93,11 @@ def test_new_and_deleted_articles_equal_a_clean_build(
     for step in range(7):
         files = snapshot(site)
         roll = rng.random()
-        if roll < 0.5:
+        if roll < 0.35:
             what = new_article(site, rng, step)
         elif roll < 0.6:
+            what = moved_article(site, rng)
+        elif roll < 0.7:
             rng.choice(sorted((site / "content").rglob("*.md"))).unlink()
             what = "deleted"
         else:
@@ -206,3 +237,74 @@ def test_serve_drafts_patches_a_new_draft_and_its_publishing(tmp_path: Path) -> 
         assert tree_digest(out) == tree_digest(tmp_path / f"clean{step}" / "out")
     page = (out / "general/budget/index.html").read_text(encoding="utf-8")
     assert "Budget passed" in page and "Draft" not in page
+
+
+def _stories(n: int, **config: str) -> dict[str, str | bytes]:
+    extra = "".join(f"{k}: {v}\n" for k, v in config.items())
+    files: dict[str, str | bytes] = {
+        "newsgen.yaml": f"title: T\ndescription: D\nbase_url: https://x.example/\n{extra}"}
+    for i in range(n):
+        files[f"content/general/s{i}.md"] = article(f"S {i}", f"2024-12-{i + 5:02d} 10:00")
+    return files
+
+
+CASES = {  # what an old article names, that a new file answers (found by a review)
+    "a slug only another language had": (
+        {**_stories(9, read_also="{limit: 3}", languages="{ru: {title: R, description: D}}"),
+         "content/general/old.md": article("Old", "2024-11-01 10:00", related="[target]"),
+         "content/general/target-ru.md": article("Target RU", "2024-12-05 10:00", lang="ru",
+                                                 slug="target")},
+        {"content/general/target.md": article("Target", "2024-12-18 10:00")}),
+    "a body link to its Markdown file by site path": (
+        {**_stories(3), "content/general/old.md": article(
+            "Old", "2024-11-01 10:00", body="See [it](/general/target.md).")},
+        {"content/general/target.md": article("Target", "2024-12-18 10:00")}),
+    "a reference read as a path before a slug": (
+        {**_stories(9, read_also="{limit: 3}"),
+         "content/general/target.md": article("Target by slug", "2024-10-01 10:00"),
+         "content/general/old.md": article("Old", "2024-11-01 10:00", related="[target]")},
+        {"content/target.md": article("Target by path", "2024-12-18 10:00", slug="other")}),
+    "its full URL among items past the limit": (
+        {**_stories(3, read_also="{limit: 1}"), "content/general/old.md": article(
+            "Old", "2024-11-01 10:00", related="[s0, 'https://x.example/general/target/', "
+                                              "'https://x.example/general/target']")},
+        {"content/general/target.md": article("Target", "2024-12-18 10:00")}),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_new_file_that_an_article_names_equals_a_clean_build(tmp_path: Path,
+                                                                case: str) -> None:
+    files, new = CASES[case]
+    site = write_site(tmp_path / "site", files)
+    cache = BuildCache(None)
+    run(site, tmp_path / "served" / "out", cache)
+    write_site(site, new)
+    cache.changed = frozenset(new)
+    served = run(site, tmp_path / "served" / "out", cache)
+    clean = run(site, tmp_path / "clean" / "out", BuildCache(None))
+    assert served[1] == clean[1]
+    assert tree_digest(tmp_path / "served" / "out") == tree_digest(tmp_path / "clean" / "out")
+
+
+def test_a_clock_set_back_says_how_far_ahead_as_a_clean_build(tmp_path: Path) -> None:
+    """A far-future warning counts days from the build's moment: a build two days earlier
+    than the one before says two days more, patched or not."""
+    from conftest import build_here
+
+    site = write_site(tmp_path / "site", {
+        **_stories(3, checks="{far_future_days: 30}"),
+        "content/general/far.md": article("Far", "2025-03-01 10:00")})
+
+    def says(out: Path, cache: BuildCache, now: str) -> list[str]:
+        _, reporter = build_here(site, cache=cache, output=out, now=now, preview=True,
+                                 work_dir=out.parent / "w")
+        return sorted(d.format() for d in reporter.diagnostics)
+
+    cache = BuildCache(None)
+    says(tmp_path / "served" / "out", cache, "2024-12-19 12:00")
+    write_site(site, {"content/general/new.md": article("New", "2024-12-10 10:00")})
+    cache.changed = frozenset({"content/general/new.md"})
+    served = says(tmp_path / "served" / "out", cache, "2024-12-17 12:00")
+    assert served == says(tmp_path / "clean" / "out", BuildCache(None), "2024-12-17 12:00")
+    assert any("73 days ahead" in line for line in served)

@@ -6,9 +6,11 @@ says when that is all the change does."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from urllib.parse import unquote, urlsplit
 
 from newsgen.errors import Reporter, Severity
 from newsgen.incremental.linked import Linked
@@ -16,106 +18,175 @@ from newsgen.incremental.patching import (
     inserted,
     read_also,
     readers,
+    removed,
     reread,
     retranslated,
     swapped,
 )
+from newsgen.model.config import Config
 from newsgen.model.content import Article, article_stem
 from newsgen.model.site import Entry, Site, Term
 from newsgen.parse.markup import Body
-from newsgen.parse.slugs import section_slug, slug_or_fallback
+from newsgen.parse.slugs import section_slug, slug_or_fallback, slugify
 from newsgen.stages.references import Placed
 from newsgen.stages.related import signature
+from newsgen.stages.site_urls import own_path
+
+
+def named(prev: Linked, bodies: Mapping[str, Body]) -> set[str]:
+    """What the articles name that a new file could answer (`prev.named`, made when first
+    needed): each related item's slug (`slug:`), path (`path:`) and full URL on this
+    site (`url:`), and each body link's last path segment (`link:`), whether it was
+    found or not (a warning, or an item past `read_also.limit`)."""
+    if prev.named is None:
+        prev.named = set()
+        for a in prev.articles.values():
+            note(prev.named, a, bodies.get(a.source), prev.site.config)
+    return prev.named
+
+
+def note(out: set[str], a: Article, body: Body | None, config: Config) -> None:
+    """Add what `a` names to `out` (see `named`)."""
+    for item in a.related:
+        if item.url is not None:
+            out.add(f"url:{own_path(config, item.url)}")
+        elif item.ref:
+            out.add(f"path:{posixpath.normpath(item.ref.strip('/') or '.')}")
+            out.add(f"slug:{slugify(item.ref)}")
+    for link in body.links if body is not None else ():
+        out.add(f"link:{posixpath.basename(unquote(urlsplit(link).path))}")
 
 
 def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now: datetime,
          check: Reporter) -> tuple[Site, frozenset[tuple[str, str, str]]] | None:
-    """The previous site with one new published article in its place; None when that is
-    not all that changed, or when it changes more than its own lists and the read-also
-    fills it can enter (see `addable`). Diagnostics of the patched site go to `check`."""
+    """The previous site with one new published article in its place, or with one
+    published article moved in its lists (a new date, section, tags, authors, related
+    items, image) at the same URL; None when that is not all that changed, or when it
+    changes more than its own lists and the read-also fills it can enter or leave (see
+    `addable`). Diagnostics of the patched site go to `check`. Also returns the terms
+    (kind, language, slug) whose pages count it."""
     added = [a for a in articles if a.source not in prev.articles]
-    if (len(added) != 1 or len(articles) != len(prev.articles) + 1
-            or any(prev.articles.get(a.source) is not a for a in articles if a is not added[0])):
+    if len(articles) != len(prev.articles) + len(added) or len(added) > 1:
         return None
-    a = added[0]
+    changed = added or [a for a in articles if prev.articles.get(a.source) is not a]
+    if len(changed) != 1 or (added and any(
+            prev.articles.get(a.source) is not a for a in articles if a is not added[0])):
+        return None
+    a = changed[0]
+    old = None if added else prev.entries.get(a.source)
+    if old is None and not added:  # (it was not published)
+        return None
     linker, site = prev.linker, prev.site
     linker.now = now
-    placed = addable(prev, a)
-    if placed is None:
+    placed = addable(prev, a, old)
+    if placed is None or (old is None and not named(prev, bodies).isdisjoint(
+            _answers(a, placed))):  # (an article names it: found now, or another one)
         return None
     config = site.config
-    check.extend(prev.diagnostics)
+    check.extend([d for d in prev.diagnostics if d.path != a.source])  # its own: again
     linker.reporter = check
     for kind, names in (("tag", a.tags), ("author", a.authors)):
         for name in names:  # (a new term is named as this article writes it)
             slug = slug_or_fallback(name, seed=f"{kind}:{name}")
             linker._terms.setdefault((kind, a.lang, slug), Term(kind, name, slug))
     for key in (a.content_path, article_stem(a.content_path)):
-        if key is not None:
+        if key is not None and (old is None or linker.by_content.get(key, placed).article
+                                is old.article):
             linker.by_content[key] = placed
-    linker.by_slug[(a.lang, a.slug)] = [placed]
+    linker.by_slug[(a.lang, a.slug)] = [placed] if old is None else [
+        placed if p.article is old.article else p for p in linker.by_slug[(a.lang, a.slug)]]
     linker._by_url = None  # (made again from by_content when a related URL needs it)
     body = bodies[a.source]
     entry = Entry(a, placed.section, placed.url, placed.path, body.key,
                   linker.body_urls(a, body, linker.by_content), a.summary or body.summary,
                   body.toc, linker.image(a), linker.terms("tag", a.tags, a.lang),
                   linker.terms("author", a.authors, a.lang))
+    if old is not None:
+        linker.index.remove(old.url)
     linker.index.insert(entry)
     linker.affected = set()
-    if config.read_also.fill:  # the fills it can enter, as a full link finds them
+    if config.read_also.fill:  # the fills it can enter or leave, as a full link finds them
         linker.fills.rows[entry.url] = sig = signature(entry)
         linker.fills.changed.add(entry.url)
         linker.affected = linker.index.near(entry.url, sig) | {entry.url}
+        if old is not None:
+            linker.affected |= linker.index.near(old.url, signature(old))
     entry = entry.linked(read_also=read_also(linker, entry))
     events = linker.ahead([(a, True)])
     linker.reporter = Reporter()  # the others' blocks: said before, and only a fill changes
+    if prev.readers is None:
+        prev.readers = readers(prev.entries.values(), config)
+    again = {linker.index.rows[url][4].article.source  # type: ignore[attr-defined]
+             for url in linker.affected}
+    if old is not None and old.article.title != a.title:  # the blocks that show its title
+        again |= prev.readers.get(entry.url, set())
     fresh: dict[str, Entry] = {}
-    for url in sorted(linker.affected - {entry.url}):
-        e = prev.entries[linker.index.rows[url][4].article.source]  # type: ignore[attr-defined]
+    for source in sorted(again - {a.source}):
+        e = prev.entries[source]
         block = read_also(linker, e)
         if block != e.read_also:
-            fresh[e.article.source] = replace(e, read_also=block, translations=())
-    if prev.readers is not None:
-        reread(prev.readers, prev.entries, {**fresh, a.source: entry}, config)
+            fresh[source] = replace(e, read_also=block, translations=())
+    reread(prev.readers, prev.entries, {**fresh, a.source: entry}, config)
     olds, swap = retranslated(prev.entries, fresh)
     prev.entries[a.source] = entry
     prev.articles[a.source] = a
+    if prev.named is not None:
+        note(prev.named, a, body, config)
     if prev.keys is not None and a.translation_key:
         prev.keys.add(a.translation_key.casefold())
     tz = config.tz
     languages = tuple(swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
                       for ls in site.languages)
-    languages = tuple(inserted(ls, entry, tz) if ls.lang.code == a.lang else ls
-                      for ls in languages)
+    languages = tuple(inserted(removed(ls, old, tz) if old is not None else ls, entry, tz)
+                      if ls.lang.code == a.lang else ls for ls in languages)
     events += [a.date, a.date + timedelta(days=config.news_sitemap.days)]
     upcoming = [site.next_embargo] if site.next_embargo is not None else []
     if a.expiry is not None:
         events.append(a.expiry)
         upcoming += [a.expiry] if a.expiry > now else []
+    # Moved, its old moments stay: the site may be made again sooner than it must be.
     before = [e for e in (site.valid_from, *events) if e is not None and e <= now]
     after = [e for e in (site.valid_until, *events) if e is not None and e > now]
-    terms = frozenset((t.kind, a.lang, t.slug) for t in (*entry.tags, *entry.authors))
+    terms = frozenset((t.kind, a.lang, t.slug) for e in (entry, old) if e is not None
+                      for t in (*e.tags, *e.authors))
     return replace(site, now=now, languages=languages,
                    next_embargo=min(upcoming) if upcoming else None,
                    valid_from=max(before) if before else None,
                    valid_until=min(after) if after else None), terms
 
 
-def addable(prev: Linked, a: Article) -> Placed | None:
-    """A new article placed, when adding it changes only its own lists and the read-also
-    fills it can enter: the last link had no error; it is valid, published, in no
-    translation (its key, from its path, is no other's); in a section that language has
-    already, written as that section's title; its terms written as the site names them
-    (and, for a term written two ways, newer than every article of its language: the
-    warnings name the first use); and nothing else has its path, URL or slug, nor names
-    its URL."""
+def _answers(a: Article, placed: Placed) -> set[str]:
+    """What a new article answers to among what `named` keeps."""
+    stem = article_stem(a.content_path)
+    return {f"slug:{a.slug}", f"path:{a.content_path}", f"path:{stem}", f"url:{placed.url}",
+            f"link:{posixpath.basename(a.content_path)}",
+            f"link:{posixpath.basename(stem or a.content_path)}"}
+
+
+def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
+    """`a` placed, when adding it (or moving it from the entry `old`) changes only its own
+    lists and the read-also fills it can enter or leave: the last link had no error; it
+    is valid and published (as `old` was); in no translation (its key, from its path, is
+    no other's); in a section its language has already (and `old`'s section keeps
+    another article), written as that section's title; its terms written as the site
+    names them (and, for a term written two ways, a new article newer than every one of
+    its language: the warnings name the first use); a new article has a path, URL and
+    slug of its own (and no article names it: `named`); a moved one keeps its URL,
+    slug and language, and its expiry (or had none)."""
     linker, site = prev.linker, prev.site
     config = site.config
     if any(d.severity is Severity.ERROR for d in prev.diagnostics) or not a.valid or (
             (a.draft and not linker.drafts) or linker.expired(a)
             or (a.date > linker.now and not linker.future)):
         return None
-    if a.translation_key:  # (every article has one, from its path: shared by no other)
+    if old is not None:
+        was = old.article
+        if (old.translations or a.lang != was.lang or a.slug != was.slug
+                or a.translation_key != was.translation_key
+                or was.line_of("translation_key") or a.line_of("translation_key")
+                or (was.expiry is not None and was.expiry != a.expiry)):
+            return None
+    elif a.translation_key:  # (every article has one, from its path: shared by no other)
         if prev.keys is None:
             prev.keys = {b.translation_key.casefold() for b in prev.articles.values()
                          if b.translation_key}
@@ -124,13 +195,16 @@ def addable(prev: Linked, a: Article) -> Placed | None:
     ls = next((ls for ls in site.languages if ls.lang.code == a.lang), None)
     if ls is None or not ls.entries:
         return None
-    newest = a.date > ls.entries[0].article.date
+    newest = old is None and a.date > ls.entries[0].article.date
     slug = section_slug(a.section)
     if config.sections is not None:
         named = linker.section_names.get(slug)
         slug = named[1].slug if named is not None else ""
     items = ls.by_section.get(slug)
-    if not items or (config.sections is None and a.section != items[0].section.title):
+    if not items or (config.sections is None and a.section != items[0].section.title) or (
+            old is not None and old.section.slug != slug and (
+                config.sections is None  # (the spellings that name a section are counted)
+                or len(ls.by_section[old.section.slug]) < 2)):
         return None
     for kind, names in (("tag", a.tags), ("author", a.authors)):
         slugs = [slug_or_fallback(name, seed=f"{kind}:{name}") for name in names]
@@ -139,16 +213,17 @@ def addable(prev: Linked, a: Article) -> Placed | None:
                     term.name != n or (not newest and (kind, a.lang, s) in linker.respelt))
                 for s, n in zip(slugs, names, strict=True)):
             return None  # (a term written two ways names its first use in the warning)
+    if old is not None and any((t.kind, a.lang, t.slug) in linker.respelt
+                               for t in (*old.tags, *old.authors)):
+        return None
     section = items[0].section
     url = linker.url_for(a, section)
     path = url if url.endswith(".html") else url + "index.html"
+    if old is not None:
+        return Placed(a, section, url, path, True) if url == old.url else None
     stem = article_stem(a.content_path)
     if ((a.lang, a.slug) in linker.by_slug or a.content_path in linker.by_content
             or (stem is not None and stem in linker.by_content)
             or any(p.path == path for p in linker.by_content.values())):
-        return None
-    if prev.readers is None:
-        prev.readers = readers(prev.entries.values(), config)
-    if url in prev.readers:  # a read-also block names it by its full URL
         return None
     return Placed(a, section, url, path, True)

@@ -51,6 +51,7 @@ class Linked:
         # (kind, language, slug) of the added article, whose pages show their counts.
         self.grew_from: object | None = None
         self.keys: set[str] | None = None  # every article's translation_key, casefolded
+        self.named: set[str] | None = None  # what the articles name (incremental.growing)
         self.grown: frozenset[tuple[str, str, str]] | None = None
 
 

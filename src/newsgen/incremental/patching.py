@@ -149,3 +149,25 @@ def inserted(ls: LanguageSite, entry: Entry, tz: tzinfo) -> LanguageSite:
     return replace(ls, entries=put(ls.entries), by_section=by_section,
                    tags=terms(ls.tags, entry.tags), authors=terms(ls.authors, entry.authors),
                    months=tuple(months))
+
+
+def removed(ls: LanguageSite, entry: Entry, tz: tzinfo) -> LanguageSite:
+    """The language's lists without `entry` (by identity); a term or a month left with no
+    article goes. Its section keeps others."""
+    def drop(items: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        return tuple(e for e in items if e is not entry)
+
+    def terms(lists: tuple[tuple[Term, tuple[Entry, ...]], ...], own: tuple[Term, ...],
+              ) -> tuple[tuple[Term, tuple[Entry, ...]], ...]:
+        slugs = {t.slug for t in own}
+        kept = ((t, drop(items) if t.slug in slugs else items) for t, items in lists)
+        return tuple((t, items) for t, items in kept if items)
+
+    local = entry.article.date.astimezone(tz)
+    month = (local.year, local.month)
+    months = ((m, drop(items) if m == month else items) for m, items in ls.months)
+    by_section = dict(ls.by_section)
+    by_section[entry.section.slug] = drop(by_section[entry.section.slug])
+    return replace(ls, entries=drop(ls.entries), by_section=by_section,
+                   tags=terms(ls.tags, entry.tags), authors=terms(ls.authors, entry.authors),
+                   months=tuple((m, items) for m, items in months if items))

@@ -14,12 +14,13 @@ patched instead:
 - the translations of all of these point to the new entries;
 - the language's lists swap the old entries for the new ones, in place.
 
-A new file whose article is published (a new story) is added in the same way
-(newsgen.incremental.growing): its entry goes into its lists where a full link puts it, and only the
-read-also blocks whose fill it can enter are made again; `addable` says when that
-is all it changes.
+A new file whose article is published (a new story), or one published article whose
+shape changed but not its URL (a new date, new tags), is put in its place in the same
+way (newsgen.incremental.growing): its entry goes into its lists where a full link
+puts it, and only the read-also blocks whose fill it can enter or leave are made
+again; `addable` there says when that is all it changes.
 
-Anything else (an article removed or made invalid, a shape change, a change of the
+Anything else (an article removed or made invalid, a new URL, a change of the
 config, of the site's files or of the build's options, or a moment that publishes
 or retires an article) links the whole site, as every build did before.
 A patched site equals a full link's, and so do its diagnostics: the unchanged
@@ -38,7 +39,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from newsgen.errors import Reporter
-from newsgen.incremental.growing import grow
+from newsgen.incremental.growing import grow, note
 from newsgen.incremental.linked import Linked, shape
 from newsgen.incremental.patching import (
     place,
@@ -75,7 +76,8 @@ def link(previous: Linked | None, config: Config, articles: list[Article],
         if previous.basis == basis:
             patched = _patch(previous, articles if changed is None else changed, bodies,
                              now, check)
-        elif previous.basis[:5] == basis[:5] and previous.basis[6:] == basis[6:]:
+        if patched is None and previous.basis[:5] == basis[:5] and (
+                previous.basis[6:] == basis[6:]):  # one article added, or moved
             grown = grow(previous, articles, bodies, now, check)
             if grown is not None:  # every list page in a new place: planned again
                 patched = (grown[0], None)
@@ -140,6 +142,8 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
             linker.fills.changed.add(entry.url)
         bare[a.source] = entry
         prev.articles[a.source] = a
+        if prev.named is not None:  # (its body's links may be new)
+            note(prev.named, a, body, prev.site.config)
     fresh = {source: replace(e, read_also=read_also(linker, e)) for source, e in bare.items()}
     if renamed:  # the read-also blocks that show a changed title
         linker.reporter = Reporter()  # said before, and their shape did not change

@@ -137,6 +137,17 @@ class RelatedIndex(Generic[C]):
             times.insert(at, (row[0], row[1]))
             rows.insert(at, row)
 
+    def remove(self, key: str) -> None:
+        """Forget the candidate with `key`."""
+        row = self.rows.pop(key)
+        lang = row[4].lang  # type: ignore[attr-defined]
+        groups: list[Hashable] = [("lang", lang), ("section", lang, row[2])]
+        groups += [("tag", lang, t) for t in row[3]]
+        for group in groups:
+            times, rows = self.postings[group]
+            at = bisect.bisect_left(times, (row[0], row[1]))
+            del times[at], rows[at]
+
     def near(self, key: str, sig: Signature) -> set[str]:
         """The keys whose fill a candidate `sig` (with `key`) may enter or leave: those
         within reach of it, as `affected` finds them."""

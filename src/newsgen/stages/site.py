@@ -320,7 +320,9 @@ class Linker(References, Naming):
             if limit is not None and a.date > limit:
                 ahead = (a.date - self.now).days
                 if a.valid:  # (a build with errors keeps no record of when it changes)
-                    changes += [a.date - timedelta(days=ahead), a.date - timedelta(days=days)]
+                    # one day more ahead when the clock is set back past its day
+                    changes += [a.date - timedelta(days=ahead), a.date - timedelta(days=days),
+                                a.date - timedelta(days=ahead + 1, microseconds=-1)]
                 span = f"{ahead // 365} years" if ahead >= 730 else (
                     "1 year" if ahead >= 365 else f"{ahead} days")
                 local = a.date.astimezone(self.config.tz)
