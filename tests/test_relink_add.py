@@ -308,3 +308,43 @@ def test_a_clock_set_back_says_how_far_ahead_as_a_clean_build(tmp_path: Path) ->
     served = says(tmp_path / "served" / "out", cache, "2024-12-17 12:00")
     assert served == says(tmp_path / "clean" / "out", BuildCache(None), "2024-12-17 12:00")
     assert any("73 days ahead" in line for line in served)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_many_adds_and_moves_in_an_archive_equal_a_clean_build(
+        tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    """`-m slow`: longer random sequences on the 80-article archive, new articles at any
+    date and articles moved (new dates, tags, related items), each build compared with a
+    clean one."""
+    tmp = tmp_path_factory.mktemp("archive")
+    rng = random.Random(seed)
+    site = write_site(tmp / "site", archive_files(rng))
+    cache = BuildCache(None)
+    assert run(site, tmp / "served" / "out", cache)[0] is not None
+    for step in range(10):
+        if rng.random() < 0.5:
+            section = rng.choice(["General", "Economy", "Sport"])
+            path = site / f"content/{section.lower()}/new-{step}.md"
+            path.write_text(article(
+                f"New {step}", f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:00",
+                section, **new_fields(rng)), encoding="utf-8")
+        else:
+            path = rng.choice(sorted((site / "content").rglob("*.md")))
+            lines = path.read_text(encoding="utf-8").split("\n")
+            end = lines.index("---", 1)
+            head = [line for line in lines[1:end] if not line.startswith(("tags:", "related:"))]
+            if rng.random() < 0.4:
+                head = [f"date: 2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 11:00"
+                        if line.startswith("date:") else line for line in head]
+            head += [f"{k}: {v}" for k, v in new_fields(rng).items()]
+            path.write_text("\n".join(["---", *head, *lines[end:]]), encoding="utf-8")
+        cache.changed = frozenset({path.relative_to(site).as_posix()})
+        served, served_says = run(site, tmp / "served" / "out", cache)
+        clean, clean_says = run(site, tmp / f"clean{step}" / "out", BuildCache(None))
+        assert served_says == clean_says
+        assert (served is None) == (clean is None)
+        if served is not None:
+            assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / f"clean{step}" / "out")
