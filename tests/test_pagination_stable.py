@@ -481,3 +481,19 @@ def test_a_bad_value_stops_the_build_and_leaves_the_output(
     assert run.errors() == [f"newsgen.yaml:{line}: error: pagination: 'stabel' is not one "
                             "of newest, stable; did you mean 'stable'?"]
     assert tree_digest(site / "dist") == before
+
+
+def test_the_page_links_are_made_when_read_and_equal_the_tuple() -> None:
+    """`pagination.pages` makes each URL when a template reads it; it reads as the tuple
+    of (number, URL) it stands for: iterated, indexed, sliced, counted."""
+    from newsgen.stages.paging import PageLinks
+
+    made: list[int] = []
+    links = PageLinks(4, lambda n: made.append(n) or f"/x/page/{n}/")
+    assert not made
+    whole = tuple((n, f"/x/page/{n}/") for n in range(1, 5))
+    assert links == whole and tuple(links) == whole and len(links) == 4
+    assert links[0] == whole[0] and links[-1] == whole[-1] and links[1:3] == whole[1:3]
+    with pytest.raises(IndexError):
+        links[4]  # noqa: B018
+    assert list(reversed(links)) == list(reversed(whole))

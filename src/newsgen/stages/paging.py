@@ -16,8 +16,9 @@ Two ways to number the pages (`pagination:` in newsgen.yaml):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from newsgen.stages.kinds import Page
 
@@ -57,9 +58,49 @@ class Pagination:
     total: int  # newest: the pages of the list; stable: the highest number in `pages`
     prev_url: str | None  # newer articles
     next_url: str | None  # older articles
-    pages: tuple[tuple[int, str], ...]  # (number, url); stable: see `pagination` below
+    pages: Sequence[tuple[int, str]]  # (number, url); stable: see `pagination` below
     stable: bool = False  # `pagination: stable`
     first: bool = True  # the list's first page (/<section>/, not …/page/<n>/)
+
+
+class PageLinks(Sequence[tuple[int, str]]):
+    """`Pagination.pages`: (number, URL) of pages 1 to `reach`, each made when a template
+    reads it. The built-in theme never does, and a list of a thousand pages would make
+    a million URLs for its pages otherwise. Equal to the tuple it stands for."""
+
+    __slots__ = ("_reach", "_url")
+
+    def __init__(self, reach: int, url_of: Callable[[int], str]) -> None:
+        self._reach, self._url = reach, url_of
+
+    def __len__(self) -> int:
+        return self._reach
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[tuple[int, str], ...]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[int, str] | tuple[tuple[int, str], ...]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(self._reach)))
+        n = i + self._reach if i < 0 else i
+        if not 0 <= n < self._reach:
+            raise IndexError(i)
+        return (n + 1, self._url(n + 1))
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return ((n, self._url(n)) for n in range(1, self._reach + 1))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
 
 
 def pagination(page: Page, href: Callable[[str], str]) -> Pagination:
@@ -90,7 +131,7 @@ def pagination(page: Page, href: Callable[[str], str]) -> Pagination:
         total=reach,
         prev_url=prev_url,
         next_url=url_of(older) if has_older else None,
-        pages=tuple((n, url_of(n)) for n in range(1, reach + 1)),
+        pages=PageLinks(reach, url_of),
         stable=page.stable,
         first=not page.numbered,
     )
