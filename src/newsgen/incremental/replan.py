@@ -118,7 +118,12 @@ def regrown(planned: Planned | None, linked: Linked, pages: list[Page],
         return fresh  # a page gone (a redirect that a new page's path replaces on a disk
         # that folds case): its print would stay in the output's record
     for i, page in enumerate(pages):
-        old, kind = before.get(page.path), KINDS[page.kind]
+        old = before.get(page.path)
+        if old is not None and page.kind == "article" == old.kind and page.path not in again:
+            if old.entry is not page.entry:  # (an article page's place is its path)
+                fresh.stale.add(i)
+            continue
+        kind = KINDS[page.kind]
         if (old is None or page.path in again or kind.whole_site or kind.language_wide
                 or old.kind != page.kind or old.place != page.place
                 or old.entry is not page.entry or len(old.items) != len(page.items)
