@@ -120,12 +120,15 @@ def test_a_new_article_is_patched_into_its_lists(tmp_path: Path) -> None:
     cache = BuildCache(None)
     run(site, out, cache)
     first: Linked = cache.linked
+    read = cache.read
     write_site(site, {"content/economy/harbour.md": article(
         "The harbour opens", "2024-12-19 11:00", "Economy", tags="[port, a new tag]",
         author="Writer 1", body="See [story 3](../economy/story-3.md).")})
+    cache.changed = frozenset({"content/economy/harbour.md"})  # as the watcher says
     result, says = run(site, out, cache)
     assert result is not None and not says
     assert cache.linked is first  # patched, not linked again
+    assert cache.read is read  # only the new file was read
     page = (out / "economy/harbour/index.html").read_text(encoding="utf-8")
     assert "The harbour opens" in page and 'href="/economy/story-3/"' in page
     assert "The harbour opens" in (out / "economy/index.html").read_text(encoding="utf-8")

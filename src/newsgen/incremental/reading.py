@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from newsgen import __version__
 from newsgen.errors import Reporter
@@ -166,17 +167,28 @@ class Reader:
     def _reread(self, config: Config, tree: SourceTree, basis: tuple[str, str],
                 last: Read | None, conversions: Conversions) -> Read | None:
         """The dev server's last read, with the files its watcher saw change read again;
-        None when a full read is needed: no such read, other settings, a file added or
-        removed, or a changed file that cannot be read or now holds no article (or did
-        not)."""
+        None when a full read is needed: no such read, other settings, a file removed, or
+        a changed or new file that cannot be read or holds no article (or did not)."""
         changed = self.changed
-        if (self.own or last is None or changed is None or last.basis != basis
-                or last.paths is not tree.articles):
+        if self.own or last is None or changed is None or last.basis != basis:
             return None
         cache = self.cache
+        new: set[str] = set()
+        if last.paths is not tree.articles:  # files added (the watcher saw them)
+            new = set(tree.articles) - set(last.paths)
+            if not new or not new <= changed or len(tree.articles) != len(last.paths) + len(
+                    new):
+                return None
         check = Reporter()
         again: dict[str, CachedArticle] = {}
-        for rel in sorted(changed):
+        for rel in sorted(new):
+            cached = self._cached(config, rel, tree.stats[rel], basis[0], check)
+            if cached is None or cached.article is None or rel in cache.articles:
+                return None
+            again[rel] = cached
+        if new:
+            _make_room(last, tree.articles, new)
+        for rel in sorted(changed - new):
             if rel not in last.at:
                 if rel in cache.articles:
                     return None  # an article file that held no article
@@ -186,10 +198,11 @@ class Reader:
                 return None
             again[rel] = cached
         last.queued = set()
-        gone = [last.keys[rel] for rel in again]
+        gone = [last.keys[rel] for rel in again if rel not in new]
         for rel, cached in again.items():
             at = last.at[rel]
-            if cached.article is not None and cached.article.valid != last.articles[at].valid:
+            if cached.article is not None and (
+                    rel in new or cached.article.valid != last.articles[at].valid):
                 last.broken = None
             if last.since_link is not None:
                 last.since_link.add(rel)
@@ -254,3 +267,19 @@ class Reader:
         local = Reporter()
         article = load_article(config, rel, data, local)
         return CachedArticle(stat, content, article, list(local.diagnostics))
+
+
+def _make_room(read: Read, paths: tuple[str, ...], new: set[str]) -> None:
+    """`read` with a place for each article file in `new`, in the order of `paths` (a
+    full read's), each holding its file's path until it is read."""
+    kept = {read.articles[i].source for i in read.noted}
+    articles: list[Article] = []
+    for rel in paths:
+        if rel in new or rel in read.at:
+            articles.append(read.articles[read.at[rel]] if rel in read.at
+                            else cast("Article", rel))
+    read.paths, read.articles = paths, articles
+    read.at = {rel: i for i, rel in enumerate(
+        rel for rel in paths if rel in new or rel in read.at)}
+    read.sources = tuple(read.at)
+    read.noted = {read.at[source] for source in kept}
