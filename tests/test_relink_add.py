@@ -351,3 +351,80 @@ def test_many_adds_and_moves_in_an_archive_equal_a_clean_build(
         assert (served is None) == (clean is None)
         if served is not None:
             assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / f"clean{step}" / "out")
+
+
+def _fill_site(tmp: Path) -> Path:
+    files: dict[str, str | bytes] = {
+        "newsgen.yaml": "title: T\ndescription: D\nbase_url: https://x.example/\n"
+                        "read_also: {limit: 1}\ntimezone: UTC\n"}
+    for i in range(8):
+        files[f"content/general/s{i}.md"] = article(
+            f"Story {i}", f"2024-12-{1 + i:02d} 10:00",
+            tags="[x]" if i in (0, 7) else "[y]" if i == 3 else "[z]")
+    return write_site(tmp / "site", files)
+
+
+def _front(path: Path, **fields: str | None) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    end = lines.index("---", 1)
+    head = [line for line in lines[1:end] if line.split(":")[0] not in fields]
+    head += [f"{k}: {v}" for k, v in fields.items() if v is not None]
+    path.write_text("\n".join(["---", *head, *lines[end:]]), encoding="utf-8")
+
+
+@pytest.mark.parametrize("serve", [True, False])
+def test_a_fill_not_made_while_the_block_was_full_is_made_again(tmp_path: Path,
+                                                                 serve: bool) -> None:
+    """An article whose listed items fill its block makes no fill; when it changes then
+    (new tags) and its items go later, its fill is made for what it is now, not taken
+    from before (found by a review; in `newsgen build` too, whose state keeps fills)."""
+    from conftest import build_here
+
+    site = _fill_site(tmp_path)
+    served = tmp_path / "served" / "out"
+
+    def build(out: Path, cache: BuildCache | None, **options: object) -> None:
+        result, reporter = build_here(site, cache=cache, output=out, now="2024-12-19 12:00",
+                                      preview=serve, work_dir=out.parent / "w", **options)
+        assert result is not None, reporter.diagnostics
+
+    cache = BuildCache(None) if serve else None
+    build(served, cache)  # s0's fill: s7, its tag's
+    _front(site / "content/general/s0.md", tags="[y]", related="[s1]")  # a full block
+    build(served, cache)
+    _front(site / "content/general/s0.md", related=None)
+    (site / "content/general/s5.md").unlink()  # (and the whole site linked again)
+    build(served, cache)
+    build(tmp_path / "clean" / "out", BuildCache(None) if serve else None, use_cache=serve)
+    page = (served / "general/s0/index.html").read_text(encoding="utf-8")
+    assert "Story 3" in page and "Story 7" not in page  # its tag's now: y
+    assert tree_digest(served) == tree_digest(tmp_path / "clean" / "out")
+
+
+@pytest.mark.parametrize("save", ["tags", "title"])
+def test_a_clock_set_back_before_an_update_warns_of_it_again(tmp_path: Path,
+                                                             save: str) -> None:
+    """An `updated` time the last build had passed: with the clock set back before it,
+    a patched build says it is still ahead, as a clean build does (found by a review)."""
+    from conftest import build_here
+
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\ndescription: D\nbase_url: https://x.example/\n"
+                        "timezone: UTC\n",
+        "content/general/a.md": article("A", "2024-12-01 10:00", updated="2024-12-19 13:00"),
+        "content/general/b.md": article("B", "2024-12-02 10:00", tags="[x]"),
+        "content/general/c.md": article("C", "2024-12-03 10:00")})
+
+    def says(out: Path, cache: BuildCache, now: str) -> list[str]:
+        _, reporter = build_here(site, cache=cache, output=out, now=now, preview=True,
+                                 work_dir=out.parent / "w")
+        return sorted(d.format() for d in reporter.diagnostics)
+
+    cache = BuildCache(None)
+    assert not says(tmp_path / "served" / "out", cache, "2024-12-19 14:00")
+    _front(site / "content/general/b.md", **({"tags": "[y]"} if save == "tags"
+                                              else {"title": "B again"}))
+    cache.changed = frozenset({"content/general/b.md"})
+    served = says(tmp_path / "served" / "out", cache, "2024-12-19 12:00")
+    assert served == says(tmp_path / "clean" / "out", BuildCache(None), "2024-12-19 12:00")
+    assert any("is still ahead" in line for line in served)

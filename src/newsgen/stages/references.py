@@ -290,6 +290,8 @@ class References:
             for c in index.remembered(self.fills, self.affected, entry, set(first),
                                       limit - len(links)):
                 links.append(Link(c.article.title, c.url, False))
+        elif self.fills.results.pop(entry.key, None) is not None:  # a fill not made now
+            self.fills.changed.add(entry.key)  # is not kept: it would go stale unseen
         return tuple(links)
 
     def by_url(self, by_content: dict[str, Placed]) -> dict[str, Placed]:

@@ -311,8 +311,9 @@ class Linker(References, Naming):
         limit = self.now + timedelta(days=days) if days > 0 else None
         changes: list[datetime] = []
         for a, published in articles:
+            if published and a.updated is not None and a.updated > a.date:
+                changes.append(a.updated)  # (also once past: the clock may be set back)
             if published and a.updated is not None and a.updated > max(self.now, a.date):
-                changes.append(a.updated)
                 self.reporter.warning(a.source, a.line_of("updated"), f"updated: "
                                       f"{a.updated.astimezone(self.config.tz):%Y-%m-%d %H:%M} "
                                       "is still ahead: the page, sitemap and feed say it "
