@@ -290,26 +290,28 @@ def test_a_new_file_that_an_article_names_equals_a_clean_build(tmp_path: Path,
     assert tree_digest(tmp_path / "served" / "out") == tree_digest(tmp_path / "clean" / "out")
 
 
+def _says(site: Path, out: Path, cache: BuildCache, now: str) -> list[str]:
+    """What a build as the dev server makes it at `now` says, sorted."""
+    from conftest import build_here
+
+    _, reporter = build_here(site, cache=cache, output=out, now=now, preview=True,
+                             work_dir=out.parent / "w")
+    return sorted(d.format() for d in reporter.diagnostics)
+
+
 def test_a_clock_set_back_says_how_far_ahead_as_a_clean_build(tmp_path: Path) -> None:
     """A far-future warning counts days from the build's moment: a build two days earlier
     than the one before says two days more, patched or not."""
-    from conftest import build_here
-
     site = write_site(tmp_path / "site", {
         **_stories(3, checks="{far_future_days: 30}"),
         "content/general/far.md": article("Far", "2025-03-01 10:00")})
 
-    def says(out: Path, cache: BuildCache, now: str) -> list[str]:
-        _, reporter = build_here(site, cache=cache, output=out, now=now, preview=True,
-                                 work_dir=out.parent / "w")
-        return sorted(d.format() for d in reporter.diagnostics)
-
     cache = BuildCache(None)
-    says(tmp_path / "served" / "out", cache, "2024-12-19 12:00")
+    _says(site, tmp_path / "served" / "out", cache, "2024-12-19 12:00")
     write_site(site, {"content/general/new.md": article("New", "2024-12-10 10:00")})
     cache.changed = frozenset({"content/general/new.md"})
-    served = says(tmp_path / "served" / "out", cache, "2024-12-17 12:00")
-    assert served == says(tmp_path / "clean" / "out", BuildCache(None), "2024-12-17 12:00")
+    served = _says(site, tmp_path / "served" / "out", cache, "2024-12-17 12:00")
+    assert served == _says(site, tmp_path / "clean" / "out", BuildCache(None), "2024-12-17 12:00")
     assert any("73 days ahead" in line for line in served)
 
 
@@ -406,8 +408,6 @@ def test_a_clock_set_back_before_an_update_warns_of_it_again(tmp_path: Path,
                                                              save: str) -> None:
     """An `updated` time the last build had passed: with the clock set back before it,
     a patched build says it is still ahead, as a clean build does (found by a review)."""
-    from conftest import build_here
-
     site = write_site(tmp_path / "site", {
         "newsgen.yaml": "title: T\ndescription: D\nbase_url: https://x.example/\n"
                         "timezone: UTC\n",
@@ -415,16 +415,11 @@ def test_a_clock_set_back_before_an_update_warns_of_it_again(tmp_path: Path,
         "content/general/b.md": article("B", "2024-12-02 10:00", tags="[x]"),
         "content/general/c.md": article("C", "2024-12-03 10:00")})
 
-    def says(out: Path, cache: BuildCache, now: str) -> list[str]:
-        _, reporter = build_here(site, cache=cache, output=out, now=now, preview=True,
-                                 work_dir=out.parent / "w")
-        return sorted(d.format() for d in reporter.diagnostics)
-
     cache = BuildCache(None)
-    assert not says(tmp_path / "served" / "out", cache, "2024-12-19 14:00")
+    assert not _says(site, tmp_path / "served" / "out", cache, "2024-12-19 14:00")
     _front(site / "content/general/b.md", **({"tags": "[y]"} if save == "tags"
                                               else {"title": "B again"}))
     cache.changed = frozenset({"content/general/b.md"})
-    served = says(tmp_path / "served" / "out", cache, "2024-12-19 12:00")
-    assert served == says(tmp_path / "clean" / "out", BuildCache(None), "2024-12-19 12:00")
+    served = _says(site, tmp_path / "served" / "out", cache, "2024-12-19 12:00")
+    assert served == _says(site, tmp_path / "clean" / "out", BuildCache(None), "2024-12-19 12:00")
     assert any("is still ahead" in line for line in served)
