@@ -97,10 +97,7 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
         placed if p.article is old.article else p for p in linker.by_slug[(a.lang, a.slug)]]
     linker._by_url = None  # (made again from by_content when a related URL needs it)
     body = bodies[a.source]
-    entry = Entry(a, placed.section, placed.url, placed.path, body.key,
-                  linker.body_urls(a, body, linker.by_content), a.summary or body.summary,
-                  body.toc, linker.image(a), linker.terms("tag", a.tags, a.lang),
-                  linker.terms("author", a.authors, a.lang))
+    entry = linker.entry(placed, body, linker.by_content)
     if old is not None:
         linker.index.remove(old.url)
     linker.index.insert(entry)
@@ -166,18 +163,17 @@ def _answers(a: Article, placed: Placed) -> set[str]:
 def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
     """`a` placed, when adding it (or moving it from the entry `old`) changes only its own
     lists and the read-also fills it can enter or leave: the last link had no error; it
-    is valid and published (as `old` was); in no translation (its key, from its path, is
-    no other's); in a section its language has already (and `old`'s section keeps
-    another article), written as that section's title; its terms written as the site
-    names them (and, for a term written two ways, a new article newer than every one of
-    its language: the warnings name the first use); a new article has a path, URL and
-    slug of its own (and no article names it: `named`); a moved one keeps its URL,
-    slug and language, and its expiry (or had none)."""
+    is valid and published (`Linker.placed_at`; as `old` was); in no translation (its
+    key, from its path, is no other's); in a section its language has already (and
+    `old`'s section keeps another article), written as that section's title; its
+    terms written as the site names them (and, for a term written two ways, a new
+    article newer than every one of its language: the warnings name the first use); a
+    new article has a path, URL and slug of its own (and no article names it:
+    `named`); a moved one keeps its URL, slug and language, and its expiry (or had
+    none)."""
     linker, site = prev.linker, prev.site
     config = site.config
-    if any(d.severity is Severity.ERROR for d in prev.diagnostics) or not a.valid or (
-            (a.draft and not linker.drafts) or linker.expired(a)
-            or (a.date > linker.now and not linker.future)):
+    if any(d.severity is Severity.ERROR for d in prev.diagnostics) or not a.valid:
         return None
     if old is not None:
         was = old.article
@@ -198,8 +194,8 @@ def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
     newest = old is None and a.date > ls.entries[0].article.date
     slug = section_slug(a.section)
     if config.sections is not None:
-        named = linker.section_names.get(slug)
-        slug = named[1].slug if named is not None else ""
+        configured = linker.section_names.get(slug)
+        slug = configured[1].slug if configured is not None else ""
     items = ls.by_section.get(slug)
     if not items or (config.sections is None and a.section != items[0].section.title) or (
             old is not None and old.section.slug != slug and (
@@ -216,14 +212,14 @@ def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
     if old is not None and any((t.kind, a.lang, t.slug) in linker.respelt
                                for t in (*old.tags, *old.authors)):
         return None
-    section = items[0].section
-    url = linker.url_for(a, section)
-    path = url if url.endswith(".html") else url + "index.html"
+    placed = linker.placed_at(a, items[0].section)
+    if not placed.published:
+        return None
     if old is not None:
-        return Placed(a, section, url, path, True) if url == old.url else None
+        return placed if placed.url == old.url else None
     stem = article_stem(a.content_path)
     if ((a.lang, a.slug) in linker.by_slug or a.content_path in linker.by_content
             or (stem is not None and stem in linker.by_content)
-            or any(p.path == path for p in linker.by_content.values())):
+            or any(p.path == placed.path for p in linker.by_content.values())):
         return None
-    return Placed(a, section, url, path, True)
+    return placed

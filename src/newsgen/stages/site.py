@@ -154,12 +154,25 @@ class Linker(References, Naming):
             if section is None:
                 self.unplaced.append(a)
                 continue
-            url = self.url_for(a, section)
-            path = url if url.endswith(".html") else url + "index.html"
-            published = ((self.drafts or not a.draft) and (self.future or a.date <= self.now)
-                         and not self.expired(a))
-            placed.append(Placed(a, section, url, path, published))
+            placed.append(self.placed_at(a, section))
         return placed
+
+    def placed_at(self, a: Article, section: Section) -> Placed:
+        """`a` in `section`: its URL, its page's path, whether this build publishes it."""
+        url = self.url_for(a, section)
+        path = url if url.endswith(".html") else url + "index.html"
+        published = ((self.drafts or not a.draft) and (self.future or a.date <= self.now)
+                     and not self.expired(a))
+        return Placed(a, section, url, path, published)
+
+    def entry(self, p: Placed, body: Body, by_content: dict[str, Placed]) -> Entry:
+        """A published article's entry, before its read-also block and translations."""
+        a = p.article
+        return Entry(article=a, section=p.section, url=p.url, path=p.path,
+                     body_key=body.key, body_urls=self.body_urls(a, body, by_content),
+                     summary=a.summary or body.summary, toc=body.toc, image=self.image(a),
+                     tags=self.terms("tag", a.tags, a.lang),
+                     authors=self.terms("author", a.authors, a.lang))
 
     def expired(self, a: Article) -> bool:
         """Past its `expirydate`: the article has left the site."""
@@ -218,21 +231,7 @@ class Linker(References, Naming):
         self.name_terms(live)
         entries: dict[str, Entry] = {}
         for p in live:
-            a = p.article
-            body = bodies[a.source]
-            entries[a.source] = Entry(
-                article=a,
-                section=p.section,
-                url=p.url,
-                path=p.path,
-                body_key=body.key,
-                body_urls=self.body_urls(a, body, by_content),
-                summary=a.summary or body.summary,
-                toc=body.toc,
-                image=self.image(a),
-                tags=self.terms("tag", a.tags, a.lang),
-                authors=self.terms("author", a.authors, a.lang),
-            )
+            entries[p.article.source] = self.entry(p, bodies[p.article.source], by_content)
         unpublished = ([p.article for p in placed if not p.published] + self.invalid
                        + self.unplaced)
         for a in unpublished:
