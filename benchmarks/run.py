@@ -243,18 +243,15 @@ def main() -> None:
         rows.update(bench_newsgen(target / "newsgen", args.runs, args.jobs))
         if hugo and "hugo" not in args.skip:
             rows.update(bench_hugo(target / "hugo", args.runs))
-        if args.serve_edits:
-            rows["newsgen serve save→served"] = serve_latency.bench_newsgen_serve(
-                target / "newsgen", args.serve_edits)
-            if hugo and "hugo" not in args.skip:
-                rows["hugo server save→served"] = serve_latency.bench_hugo_server(
-                    target / "hugo", args.serve_edits)
-        if args.serve_publishes:
-            rows["newsgen serve new→served"] = serve_latency.bench_newsgen_publish(
-                target / "newsgen", args.serve_publishes)
-            if hugo and "hugo" not in args.skip:
-                rows["hugo server new→served"] = serve_latency.bench_hugo_publish(
-                    target / "hugo", args.serve_publishes)
+        for times, what, ours, theirs in (
+                (args.serve_edits, "save", serve_latency.bench_newsgen_serve,
+                 serve_latency.bench_hugo_server),
+                (args.serve_publishes, "new", serve_latency.bench_newsgen_publish,
+                 serve_latency.bench_hugo_publish)):
+            if times:
+                rows[f"newsgen serve {what}→served"] = ours(target / "newsgen", times)
+                if hugo and "hugo" not in args.skip:
+                    rows[f"hugo server {what}→served"] = theirs(target / "hugo", times)
         if pelican and "pelican" not in args.skip:
             rows.update(bench_pelican(target / "pelican", max(1, args.runs // 2), pelican))
         results[str(size)] = rows
