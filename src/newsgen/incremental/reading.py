@@ -166,18 +166,20 @@ class Reader:
 
     def _reread(self, config: Config, tree: SourceTree, basis: tuple[str, str],
                 last: Read | None, conversions: Conversions) -> Read | None:
-        """The dev server's last read, with the files its watcher saw change read again;
-        None when a full read is needed: no such read, other settings, a file removed, or
-        a changed or new file that cannot be read or holds no article (or did not)."""
+        """The dev server's last read, with the files its watcher saw change read again
+        (added, or removed); None when a full read is needed: no such read, other
+        settings, or a changed or new file that cannot be read or holds no article (or
+        did not)."""
         changed = self.changed
         if self.own or last is None or changed is None or last.basis != basis:
             return None
         cache = self.cache
         new: set[str] = set()
-        if last.paths is not tree.articles:  # files added (the watcher saw them)
+        removed: set[str] = set()
+        if last.paths is not tree.articles:  # files added or removed (the watcher saw them)
             new = set(tree.articles) - set(last.paths)
-            if not new or not new <= changed or len(tree.articles) != len(last.paths) + len(
-                    new):
+            removed = set(last.paths) - set(tree.articles)
+            if not (new or removed) or not (new | removed) <= changed:
                 return None
         check = Reporter()
         again: dict[str, CachedArticle] = {}
@@ -186,7 +188,13 @@ class Reader:
             if cached is None or cached.article is None or rel in cache.articles:
                 return None
             again[rel] = cached
-        if new:
+        gone = [last.keys.pop(rel) for rel in sorted(removed) if rel in last.at]
+        for rel in removed:
+            if rel not in last.at or not last.articles[last.at[rel]].valid:
+                last.broken = None  # (it may have been one of them)
+            cache.articles.pop(rel, None)
+            last.bodies.pop(rel, None)
+        if new or removed:
             _make_room(last, tree.articles, new)
         for rel in sorted(changed - new):
             if rel not in last.at:
@@ -198,7 +206,7 @@ class Reader:
                 return None
             again[rel] = cached
         last.queued = set()
-        gone = [last.keys[rel] for rel in again if rel not in new]
+        gone += [last.keys[rel] for rel in again if rel not in new]
         for rel, cached in again.items():
             at = last.at[rel]
             if cached.article is not None and (
@@ -271,7 +279,8 @@ class Reader:
 
 def _make_room(read: Read, paths: tuple[str, ...], new: set[str]) -> None:
     """`read` with a place for each article file in `new`, in the order of `paths` (a
-    full read's), each holding its file's path until it is read."""
+    full read's), each holding its file's path until it is read, and none for a file
+    that `paths` no longer has."""
     kept = {read.articles[i].source for i in read.noted}
     articles: list[Article] = []
     for rel in paths:
@@ -282,4 +291,4 @@ def _make_room(read: Read, paths: tuple[str, ...], new: set[str]) -> None:
     read.at = {rel: i for i, rel in enumerate(
         rel for rel in paths if rel in new or rel in read.at)}
     read.sources = tuple(read.at)
-    read.noted = {read.at[source] for source in kept}
+    read.noted = {read.at[source] for source in kept if source in read.at}
