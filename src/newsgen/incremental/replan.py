@@ -19,8 +19,9 @@ fingerprint for another reason (a template, the configuration, an image, the
 labels) makes `Fingerprints` differ from the plan's, and every page is fingerprinted
 again (`Planned.fresh`).
 
-A patch that adds an article moves the pages of its lists, so the site is planned
-again; `regrown` then keeps the fingerprints of the pages that cannot differ.
+A patch that adds an article (or deletes one) moves the pages of its lists, so the
+site is planned again; `regrown` then keeps the fingerprints of the pages that cannot
+differ.
 """
 
 from __future__ import annotations
@@ -99,13 +100,14 @@ def replan(planned: Planned, swap: Mapping[int, Entry]) -> None:
 
 def regrown(planned: Planned | None, linked: Linked, pages: list[Page],
             diagnostics: list[Diagnostic]) -> Planned:
-    """The plan `pages` of `linked`, made whole. After a patch that added an article to
-    the site `planned` was made for (newsgen.incremental.relink), its pages keep their
+    """The plan `pages` of `linked`, made whole. After a patch that added (or deleted) an
+    article of the site `planned` was made for (newsgen.incremental.relink), its pages keep their
     fingerprints except those whose place, entries or language-wide facts may differ:
     a page at a new path, one showing other entries or at another place (a list's
     pages move by one), a page that reads its language's lists (`Kind.language_wide`),
     a page of a term the article has (it counts the term's articles), and those that
-    list every page (a sitemap). Only these are fingerprinted again."""
+    list every page (a sitemap). Only these are fingerprinted again; a page gone takes
+    its fingerprint with it."""
     fresh = Planned(linked.shape, linked.generation, pages, diagnostics)
     if (planned is None or linked.grew_from is None or planned.shape is not linked.grew_from
             or planned.generation != linked.generation - 1 or not planned.prints
@@ -114,9 +116,12 @@ def regrown(planned: Planned | None, linked: Linked, pages: list[Page],
     before = {p.path: p for p in planned.pages}
     again = {planned.pages[i].path for i in planned.stale}
     terms = linked.grown or frozenset()
-    if len(before.keys() & {p.path for p in pages}) != len(before):
-        return fresh  # a page gone (a redirect that a new page's path replaces on a disk
-        # that folds case): its print would stay in the output's record
+    paths = {p.path for p in pages}
+    prints = planned.prints
+    if len(before.keys() & paths) != len(before):  # pages gone (a deleted article's, a
+        # list's last, a redirect whose path a new page takes on a disk that folds case):
+        # their prints leave the record
+        prints = {path: print_ for path, print_ in prints.items() if path in paths}
     for i, page in enumerate(pages):
         old = before.get(page.path)
         if old is not None and page.kind == "article" == old.kind and page.path not in again:
@@ -133,5 +138,5 @@ def regrown(planned: Planned | None, linked: Linked, pages: list[Page],
             fresh.stale.add(i)
     basis = planned.basis
     assert isinstance(basis, tuple)  # noqa: S101 - Fingerprints.basis, shape last
-    fresh.basis, fresh.prints = (*basis[:-1], linked.shape), planned.prints
+    fresh.basis, fresh.prints = (*basis[:-1], linked.shape), prints
     return fresh
