@@ -319,18 +319,22 @@ def test_a_clock_set_back_says_how_far_ahead_as_a_clean_build(tmp_path: Path) ->
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1))
-def test_many_adds_and_moves_in_an_archive_equal_a_clean_build(
+def test_many_adds_moves_and_deletions_in_an_archive_equal_a_clean_build(
         tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
     """`-m slow`: longer random sequences on the 80-article archive, new articles at any
-    date and articles moved (new dates, tags, related items), each build compared with a
-    clean one."""
+    date, articles moved (new dates, tags, related items) and deleted, each build
+    compared with a clean one."""
     tmp = tmp_path_factory.mktemp("archive")
     rng = random.Random(seed)
     site = write_site(tmp / "site", archive_files(rng))
     cache = BuildCache(None)
     assert run(site, tmp / "served" / "out", cache)[0] is not None
     for step in range(10):
-        if rng.random() < 0.5:
+        roll = rng.random()
+        if roll < 0.15:
+            path = rng.choice(sorted((site / "content").rglob("*.md")))
+            path.unlink()
+        elif roll < 0.55:
             section = rng.choice(["General", "Economy", "Sport"])
             path = site / f"content/{section.lower()}/new-{step}.md"
             path.write_text(article(

@@ -1,7 +1,8 @@
 """A new article, or one moved in its lists, put into the linked site the dev server kept
 (newsgen.incremental.relink): its entry goes where a full link puts it, and only the
 read-also blocks whose fill it can enter or leave are made again (`grow`); `addable`
-says when that is all the change does."""
+says when that is all the change does. An article deleted leaves its lists in the same
+way (`shrink`, when `removable`)."""
 
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     `addable`). Diagnostics of the patched site go to `check`. Also returns the terms
     (kind, language, slug) whose pages count it."""
     added = [a for a in articles if a.source not in prev.articles]
+    if not added and len(articles) == len(prev.articles) - 1:  # one file deleted
+        left = prev.articles.keys() - {a.source for a in articles}
+        if len(left) != 1 or any(prev.articles.get(a.source) is not a for a in articles):
+            return None
+        return shrink(prev, left.pop(), bodies, now, check)
     if len(articles) != len(prev.articles) + len(added) or len(added) > 1:
         return None
     changed = added or [a for a in articles if prev.articles.get(a.source) is not a]
@@ -223,3 +229,89 @@ def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
             or any(p.path == placed.path for p in linker.by_content.values())):
         return None
     return placed
+
+
+def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
+           check: Reporter) -> tuple[Site, frozenset[tuple[str, str, str]]] | None:
+    """The previous site without the published article of the file `gone`, deleted:
+    out of its lists and of the read-also fills it was in or near; None when that is
+    not all its going changes (see `removable`). Also returns the terms (kind,
+    language, slug) whose pages counted it."""
+    old = prev.entries.get(gone)
+    if old is None or not removable(prev, old, bodies):
+        return None
+    a, linker, site = old.article, prev.linker, prev.site
+    config = site.config
+    linker.now = now
+    check.extend([d for d in prev.diagnostics if d.path != gone])  # its own go with it
+    placed = linker.by_content[a.content_path]
+    for key in (a.content_path, article_stem(a.content_path)):
+        if key is not None and linker.by_content.get(key) is placed:
+            del linker.by_content[key]
+    same_slug = [p for p in linker.by_slug[(a.lang, a.slug)] if p is not placed]
+    if same_slug:
+        linker.by_slug[(a.lang, a.slug)] = same_slug
+    else:
+        del linker.by_slug[(a.lang, a.slug)]
+    linker._by_url = None  # (made again from by_content when a related URL needs it)
+    # Its terms stay named as it wrote them (as every other use writes them): a new
+    # article that writes one another way is linked whole (`addable`).
+    linker.index.remove(old.url)
+    linker.affected = set()
+    if config.read_also.fill:  # the fills it was in or near, as a full link finds them
+        linker.fills.rows.pop(old.url, None)
+        linker.fills.results.pop(old.url, None)
+        linker.fills.changed.add(old.url)
+        linker.affected = linker.index.near(old.url, signature(old))
+    linker.reporter = Reporter()  # the others' blocks: said before, and only a fill changes
+    if prev.readers is None:
+        prev.readers = readers(prev.entries.values(), config)
+    for url in readers([old], config):  # its own block's links
+        prev.readers.get(url, set()).discard(gone)
+    fresh: dict[str, Entry] = {}
+    for url in sorted(linker.affected):
+        e = prev.entries[linker.index.rows[url][4].article.source]  # type: ignore[attr-defined]
+        block = read_also(linker, e)
+        if block != e.read_also:
+            fresh[e.article.source] = replace(e, read_also=block, translations=())
+    reread(prev.readers, prev.entries, fresh, config)
+    olds, swap = retranslated(prev.entries, fresh)
+    del prev.entries[gone], prev.articles[gone]
+    tz = config.tz
+    languages = tuple(swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
+                      for ls in site.languages)
+    # Its moments stay: the site may be made again sooner than it must be.
+    return replace(site, now=now, languages=tuple(
+        removed(ls, old, tz) if ls.lang.code == a.lang else ls for ls in languages)), (
+        frozenset((t.kind, a.lang, t.slug) for t in (*old.tags, *old.authors)))
+
+
+def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
+    """Whether deleting the published article of `old` changes only its own lists and
+    the read-also fills it was in or near: the last link had no error; it has no
+    translations, writes no `translation_key`, and no other article has its key in
+    other capitals (a warning names it); it has no expiry (the next moment of the
+    site); its section keeps another article of its language (and is written one way
+    only, unless the config lists the sections: a spelling is counted); each of its
+    terms is written one way; no article names it (`named`)."""
+    a, linker, site = old.article, prev.linker, prev.site
+    config = site.config
+    if (any(d.severity is Severity.ERROR for d in prev.diagnostics) or old.translations
+            or a.line_of("translation_key") or a.expiry is not None):
+        return False
+    key = (a.translation_key or "").casefold()
+    if key and any((b.translation_key or "").casefold() == key
+                   for b in prev.articles.values() if b is not a):
+        return False
+    ls = next(ls for ls in site.languages if ls.lang.code == a.lang)
+    if len(ls.by_section.get(old.section.slug, ())) < 2:
+        return False
+    if config.sections is None and any(
+            b.section != a.section and section_slug(b.section) == old.section.slug
+            for b in {b.section: b for b in prev.articles.values()}.values()):
+        return False
+    if any((t.kind, a.lang, t.slug) in linker.respelt for t in (*old.tags, *old.authors)):
+        return False
+    placed = linker.by_content.get(a.content_path)
+    return placed is not None and placed.article is a and named(prev, bodies).isdisjoint(
+        _answers(a, placed))

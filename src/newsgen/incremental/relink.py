@@ -18,9 +18,10 @@ A new file whose article is published (a new story), or one published article wh
 shape changed but not its URL (a new date, new tags), is put in its place in the same
 way (newsgen.incremental.growing): its entry goes into its lists where a full link
 puts it, and only the read-also blocks whose fill it can enter or leave are made
-again; `addable` there says when that is all it changes.
+again; `addable` there says when that is all it changes. An article deleted leaves
+its lists and the fills it was in or near the same way (`shrink`, when `removable`).
 
-Anything else (an article removed or made invalid, a new URL, a change of the
+Anything else (an article made invalid, a new URL, a change of the
 config, of the site's files or of the build's options, or a moment that publishes
 or retires an article) links the whole site, as every build did before.
 A patched site equals a full link's, and so do its diagnostics: the unchanged
@@ -77,7 +78,7 @@ def link(previous: Linked | None, config: Config, articles: list[Article],
             patched = _patch(previous, articles if changed is None else changed, bodies,
                              now, check)
         if patched is None and previous.basis[:5] == basis[:5] and (
-                previous.basis[6:] == basis[6:]):  # one article added, or moved
+                previous.basis[6:] == basis[6:]):  # one article added, moved or deleted
             grown = grow(previous, articles, bodies, now, check)
             if grown is not None:  # every list page in a new place: planned again
                 patched = (grown[0], None)
