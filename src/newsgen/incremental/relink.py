@@ -20,6 +20,8 @@ way (newsgen.incremental.growing): its entry goes into its lists where a full li
 puts it, and only the read-also blocks whose fill it can enter or leave are made
 again; `addable` there says when that is all it changes. An article deleted leaves
 its lists and the fills it was in or near the same way (`shrink`, when `removable`).
+A few of these at once (a `git pull` under the server) are patched one after the
+other, each step a site a full link would make of the files so far (`_steps`).
 
 Anything else (an article made invalid, a new URL, a change of the
 config, of the site's files or of the build's options, or a moment that publishes
@@ -78,8 +80,8 @@ def link(previous: Linked | None, config: Config, articles: list[Article],
             patched = _patch(previous, articles if changed is None else changed, bodies,
                              now, check)
         if patched is None and previous.basis[:5] == basis[:5] and (
-                previous.basis[6:] == basis[6:]):  # one article added, moved or deleted
-            grown = grow(previous, articles, bodies, now, check)
+                previous.basis[6:] == basis[6:]):  # articles added, moved or deleted
+            grown = _grown(previous, articles, bodies, now, check)
             if grown is not None:  # every list page in a new place: planned again
                 patched = (grown[0], None)
                 previous.grew_from, previous.shape = previous.shape, object()
@@ -98,6 +100,55 @@ def link(previous: Linked | None, config: Config, articles: list[Article],
     site = linker.run(bodies)
     reporter.extend(own.diagnostics)
     return Linked(basis, site, linker, articles, own.diagnostics)
+
+
+# The most articles added, moved or deleted at once that are patched one after the other
+# (a `git pull` under the server); more are linked whole.
+MOST_AT_ONCE = 10
+
+
+def _grown(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now: datetime,
+           check: Reporter) -> tuple[Site, frozenset[tuple[str, str, str]]] | None:
+    """`grow` (or `shrink`) for each article added, moved or deleted, one at a time; None
+    when one of them is not patched (`prev` is then to be linked whole). Diagnostics of
+    the site patched at last go to `check`; the terms returned are those of each step."""
+    steps = _steps(prev, articles)
+    if steps is None:
+        return None
+    terms: frozenset[tuple[str, str, str]] = frozenset()
+    for i, step in enumerate(steps):
+        said = check if i == len(steps) - 1 else Reporter()
+        grown = grow(prev, step, bodies, now, said)
+        if grown is None:
+            return None
+        prev.site, terms = grown[0], terms | grown[1]
+        prev.diagnostics = said.diagnostics
+    return prev.site, terms
+
+
+def _steps(prev: Linked, articles: list[Article]) -> list[list[Article]] | None:
+    """The articles after each step of a change made one article at a time: deleted
+    ones first (a file renamed keeps its slug), then those changed, then new ones,
+    oldest first (a new term's spelling is its first use's); None for no change or
+    more than MOST_AT_ONCE."""
+    final = {a.source: a for a in articles}
+    changes = [s for s in final.keys() | prev.articles.keys()
+               if final.get(s) is not prev.articles.get(s)]
+    if not changes or len(changes) > MOST_AT_ONCE:
+        return None
+    if len(changes) == 1:
+        return [articles]
+    changes.sort(key=lambda s: (0, 0.0, s) if s not in final else (1, 0.0, s)
+                 if s in prev.articles else (2, final[s].date.timestamp(), s))
+    current = dict(prev.articles)
+    steps = []
+    for source in changes:
+        if source in final:
+            current[source] = final[source]
+        else:
+            del current[source]
+        steps.append(list(current.values()))
+    return steps
 
 
 def _due(site: Site, now: datetime) -> bool:
