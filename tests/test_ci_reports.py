@@ -244,7 +244,7 @@ import argparse, importlib.abc, os, signal, sys
 STOP, MOMENT = getattr(signal, sys.argv[1]), sys.argv[2]
 class Stop(importlib.abc.MetaPathFinder):  # the signal comes while newsgen is imported
     def find_spec(self, name, path, target=None):
-        if name == "newsgen.cli" and MOMENT == "import":
+        if (name, MOMENT) in (("newsgen.cli", "import"), ("newsgen.signals", "first import")):
             os.kill(os.getpid(), STOP)
         return None
 sys.meta_path.insert(0, Stop())
@@ -260,13 +260,14 @@ run()
 """
 
 
-@pytest.mark.parametrize("moment", ["import", "arguments"])
+@pytest.mark.parametrize("moment", ["first import", "import", "arguments"])
 @pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
 def test_a_stop_while_newsgen_starts_is_said_as_during_a_build(tmp_path: Path,
                                                                signame: str,
                                                                moment: str) -> None:
     # a SIGTERM then said only "newsgen: stopped by SIGTERM", and a Ctrl-C "interrupted";
-    # while the command line was read, either gave a traceback and exit 1
+    # while the command line was read, either gave a traceback and exit 1; while the
+    # first of newsgen's modules was imported, a traceback
     site = make(tmp_path)
     proc = subprocess.run([sys.executable, "-c", _STOP_WHILE_STARTING, signame, moment,
                            "build", "-s", str(site), "--now", NOW], capture_output=True,
