@@ -100,6 +100,9 @@ DELETIONS = {  # a site, and the file deleted: each must equal a clean build
     "a body link to its file": (
         {**_pair("target"), **_pair("old", body="See [it](target.md).")},
         "content/general/target.md"),
+    "a body link to it written as a folder": (  # (found as `target`: review 3)
+        {**_pair("target"), **_pair("old", body="See [it](target/) and [again](./target.md/.).")},
+        "content/general/target.md"),
     "its full URL among related items": (
         {**_pair("target"), **_pair("old", related="['https://relink.example/general/target/']")},
         "content/general/target.md"),
@@ -144,3 +147,19 @@ def test_deletions_leave_the_fills_near_them_as_a_clean_build_finds_them(
         served = run(site, tmp / "served" / "out", cache)
         assert cache.linked is linked, path.name
         _same_as_clean(site, tmp, served, f"clean{step}")
+
+
+def test_a_file_beside_one_of_the_same_name_keeps_its_name_for_links(tmp_path: Path) -> None:
+    """`x.md` beside `x.markdown`: a link to `x` names the first of them; with that one
+    deleted, it names the other, in later patches too (review 3)."""
+    site = write_site(tmp_path / "site", {**site_files(), **_pair(
+        "x", translation_key="xshort"), "content/general/x.markdown": article(
+            "X long", "2024-12-15 10:00", slug="x-long")})
+    cache = BuildCache(None)
+    run(site, tmp_path / "served" / "out", cache)
+    _delete(site, cache, "content/general/x.markdown")
+    _same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean")
+    write_site(site, {"content/general/a.md": article("A", "2024-12-16 10:00",
+                                                      body="See [it](x).")})
+    cache.changed = frozenset({"content/general/a.md"})
+    _same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean2")

@@ -54,8 +54,8 @@ def note(out: set[str], a: Article, body: Body | None, config: Config) -> None:
         elif item.ref:
             out.add(f"path:{posixpath.normpath(item.ref.strip('/') or '.')}")
             out.add(f"slug:{slugify(item.ref)}")
-    for link in body.links if body is not None else ():
-        out.add(f"link:{posixpath.basename(unquote(urlsplit(link).path))}")
+    for link in body.links if body is not None else ():  # (`x/` finds x.md as `x` does)
+        out.add(f"link:{posixpath.basename(posixpath.normpath(unquote(urlsplit(link).path)))}")
 
 
 def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now: datetime,
@@ -293,7 +293,8 @@ def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
     other capitals (a warning names it); it has no expiry (the next moment of the
     site); its section keeps another article of its language (and is written one way
     only, unless the config lists the sections: a spelling is counted); each of its
-    terms is written one way; no article names it (`named`)."""
+    terms is written one way; no other file has its path but for the suffix (`x.md`
+    and `x.markdown`); no article names it (`named`)."""
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
     if (any(d.severity is Severity.ERROR for d in prev.diagnostics) or old.translations
@@ -311,6 +312,10 @@ def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
             for b in {b.section: b for b in prev.articles.values()}.values()):
         return False
     if any((t.kind, a.lang, t.slug) in linker.respelt for t in (*old.tags, *old.authors)):
+        return False
+    stem = article_stem(a.content_path) or a.content_path  # (its path without `.md` names
+    if any(b is not a and b.content_path.startswith(stem)  # the first of two such files)
+           and article_stem(b.content_path) == stem for b in prev.articles.values()):
         return False
     placed = linker.by_content.get(a.content_path)
     return placed is not None and placed.article is a and named(prev, bodies).isdisjoint(
