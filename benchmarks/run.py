@@ -26,6 +26,9 @@ and a Pelican site, then measures, as whole processes:
                             the same servers: a new article written (the newest, in
                             the largest section), until its page is served (the
                             median of --serve-publishes)
+    newsgen serve deleted→unlisted / hugo server deleted→unlisted
+                            each of those new articles deleted once served, until
+                            its section's first page no longer lists it
     pelican full            when `pelican` is on PATH (or PELICAN=/path/to/pelican)
 
 Each figure is the median of --runs runs: wall time, CPU time (user + system,
@@ -171,8 +174,9 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
     for size, rows in results.items():
         for name, r in rows.items():
             # A server's wait is compared with Hugo's server, a build with Hugo's build.
-            peer = ("hugo server new→served" if "new→served" in name else
-                    "hugo server save→served" if "served" in name else "hugo full")
+            peer = next((f"hugo server {w}" for w in ("new→served", "deleted→unlisted",
+                                                        "save→served") if w in name),
+                        "hugo full")
             hugo = rows.get(peer, {}).get("wall")
             ratio = f"{r['wall'] / hugo:.2f}×" if hugo else "–"
             lines.append(f"| {int(size):,} | {name} | {r['wall']:.2f} | {r['cpu']:.2f} | "
@@ -243,15 +247,17 @@ def main() -> None:
         rows.update(bench_newsgen(target / "newsgen", args.runs, args.jobs))
         if hugo and "hugo" not in args.skip:
             rows.update(bench_hugo(target / "hugo", args.runs))
-        for times, what, ours, theirs in (
-                (args.serve_edits, "save", serve_latency.bench_newsgen_serve,
+        for times, ours, theirs in (
+                (args.serve_edits, serve_latency.bench_newsgen_serve,
                  serve_latency.bench_hugo_server),
-                (args.serve_publishes, "new", serve_latency.bench_newsgen_publish,
+                (args.serve_publishes, serve_latency.bench_newsgen_publish,
                  serve_latency.bench_hugo_publish)):
             if times:
-                rows[f"newsgen serve {what}→served"] = ours(target / "newsgen", times)
+                rows.update({f"newsgen serve {label}": r
+                             for label, r in ours(target / "newsgen", times).items()})
                 if hugo and "hugo" not in args.skip:
-                    rows[f"hugo server {what}→served"] = theirs(target / "hugo", times)
+                    rows.update({f"hugo server {label}": r
+                                 for label, r in theirs(target / "hugo", times).items()})
         if pelican and "pelican" not in args.skip:
             rows.update(bench_pelican(target / "pelican", max(1, args.runs // 2), pelican))
         results[str(size)] = rows

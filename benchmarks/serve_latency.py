@@ -7,7 +7,10 @@ then edits one article again and again: each edit appends a paragraph with a new
 token, and the clock runs from the write until a plain HTTP GET of the article's
 URL returns a page holding the token (polled every 5 ms). With `--publishes N`, it
 also adds N new articles, one at a time (each the newest, in the largest section),
-each timed until its own URL serves it. That is the whole wait:
+each timed until its own URL serves it, and deletes each again once it is served,
+timed until its section's first page no longer lists it (`hugo server` 0.111 keeps
+serving a deleted article's own page; newsgen's is a 404 from the same rebuild).
+That is the whole wait:
 the watcher noticing the save, its debounce, the rebuild and the serving, but not
 a browser's repaint (both servers reload the browser the same way). Reports the
 median, minimum and maximum per server, and the servers' peak memory.
@@ -44,10 +47,11 @@ def fetch(url: str) -> str:
         return ""
 
 
-def wait_for(url: str, needle: str, limit: float) -> float | None:
+def wait_for(url: str, needle: str, limit: float, *, gone: bool = False) -> float | None:
+    """Seconds until `url` serves `needle` (`gone`: no longer serves it)."""
     started = time.perf_counter()
     while time.perf_counter() - started < limit:
-        if needle in fetch(url):
+        if (needle in fetch(url)) is not gone:
             return time.perf_counter() - started
         time.sleep(0.005)
     return None
@@ -74,42 +78,53 @@ def measure(cmd: list[str], cwd: Path, url: str, article: Path, edits: int,
     """Edit `article` `edits` times: each save until `url` serves it."""
     original = article.read_text(encoding="utf-8")
 
-    def edit(i: int) -> tuple[str, str]:
+    def edit(i: int) -> tuple[str, str, bool]:
         token = f"edit{i}x{secrets.token_hex(4)}"
         article.write_text(original + f"\n\nParagraph {token}.\n", encoding="utf-8")
-        return url, token
+        return url, token, False
 
     try:
-        return timed(cmd, cwd, url, edit, edits, ready_limit)
+        return timed(cmd, cwd, url, edit, edits, ready_limit)["shown"]
     finally:
         article.write_text(original, encoding="utf-8")
 
 
 def publish(cmd: list[str], cwd: Path, url: str, folder: Path, head: str, times: int,
-            ready_limit: float = 900.0) -> dict[str, float]:
+            ready_limit: float = 900.0) -> dict[str, dict[str, float]]:
     """Add `times` new articles to `folder` (each the newest, `head` its front matter
-    after the title and date): each until its URL serves it. They are removed after."""
-    made: list[Path] = []
+    after the title and date): each until its URL serves it ("new→served"), then
+    deleted until the first page of its list no longer shows it ("deleted→unlisted")."""
+    made: list[tuple[Path, str, str]] = []
+    listed = url.replace("ARTICLE/", "")
 
-    def new(i: int) -> tuple[str, str]:
+    def new_or_gone(i: int) -> tuple[str, str, bool]:
+        if i % 2:  # the one made just before, deleted: until its section's first page
+            path, page, token = made[-1]  # no longer lists it (hugo server 0.111 serves
+            path.unlink()  # a deleted article's own page until it restarts)
+            return listed, token, True
         token = f"new{i}x{secrets.token_hex(4)}"
         path = folder / f"zz-bench-{i}.md"
-        made.append(path)
+        page = url.replace("ARTICLE", path.stem)
+        made.append((path, page, token))
         path.write_text(f"---\ntitle: Published {token}\ndate: 2026-01-01T{8 + i // 60:02d}:"
                         f"{i % 60:02d}:00+05:00\n{head}---\n\nA new story, {token}.\n",
                         encoding="utf-8")
-        return url.replace("ARTICLE", path.stem), token
+        return page, token, False
 
     try:
-        return timed(cmd, cwd, url.replace("ARTICLE", ""), new, times, ready_limit)
+        found = timed(cmd, cwd, url.replace("ARTICLE", ""), new_or_gone, 2 * times,
+                      ready_limit)
+        return {"new→served": found["shown"], "deleted→unlisted": found["gone"]}
     finally:
-        for path in made:
+        for path, _, _ in made:
             path.unlink(missing_ok=True)
 
 
-def timed(cmd: list[str], cwd: Path, ready_url: str, change: Callable[[int], tuple[str, str]],
-          times: int, ready_limit: float) -> dict[str, float]:
-    """Start the server, then make each change and wait until its URL serves its token."""
+def timed(cmd: list[str], cwd: Path, ready_url: str,
+          change: Callable[[int], tuple[str, str, bool]], times: int,
+          ready_limit: float) -> dict[str, dict[str, float]]:
+    """Start the server, then make each change and wait until its URL serves its token
+    ("shown"), or, for a change that says so, no longer serves it ("gone")."""
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL,  # noqa: S603
                             stderr=subprocess.DEVNULL)
     try:
@@ -120,16 +135,18 @@ def timed(cmd: list[str], cwd: Path, ready_url: str, change: Callable[[int], tup
             time.sleep(0.1)
         ready = time.perf_counter() - started
         time.sleep(1.0)  # let the server settle (a first background build, a watcher)
-        waits: list[float] = []
+        waits: dict[str, list[float]] = {"shown": [], "gone": []}
         for i in range(times):
-            url, token = change(i)
-            took = wait_for(url, token, 120.0)
+            url, token, gone = change(i)
+            took = wait_for(url, token, 120.0, gone=gone)
             if took is None:
                 raise RuntimeError(f"{cmd[0]}: the change never showed at {url}")
-            waits.append(took)
+            waits["gone" if gone else "shown"].append(took)
             time.sleep(0.5)  # an editor does not save twice within a moment
-        return {"wall": statistics.median(waits), "min": min(waits), "max": max(waits),
-                "cpu": 0.0, "rss": peak_memory_mib(proc.pid), "first": ready}
+        rss = peak_memory_mib(proc.pid)
+        return {what: {"wall": statistics.median(w), "min": min(w), "max": max(w),
+                       "cpu": 0.0, "rss": rss, "first": ready}
+                for what, w in waits.items() if w}
     finally:
         proc.terminate()
         try:
@@ -138,11 +155,11 @@ def timed(cmd: list[str], cwd: Path, ready_url: str, change: Callable[[int], tup
             proc.kill()
 
 
-def bench_newsgen_serve(site: Path, edits: int) -> dict[str, float]:
+def bench_newsgen_serve(site: Path, edits: int) -> dict[str, dict[str, float]]:
     article = sorted((site / "content" / "general").glob("*.md"))[-1]
     cmd, port = newsgen_server(site)
-    return measure(cmd, site, f"http://127.0.0.1:{port}/general/{article.stem}/", article,
-                   edits)
+    return {"save→served": measure(cmd, site, f"http://127.0.0.1:{port}/general/"
+                                               f"{article.stem}/", article, edits)}
 
 
 def newsgen_server(site: Path) -> tuple[list[str], int]:
@@ -158,26 +175,26 @@ def hugo_server() -> tuple[list[str], int]:
             "--baseURL", f"http://127.0.0.1:{port}/", "--disableLiveReload=false"], port
 
 
-def bench_newsgen_publish(site: Path, times: int) -> dict[str, float]:
-    """A new article, the newest, in the largest section: its page served."""
+def bench_newsgen_publish(site: Path, times: int) -> dict[str, dict[str, float]]:
+    """A new article, the newest, in the largest section: its page served; then gone."""
     cmd, port = newsgen_server(site)
     return publish(cmd, site, f"http://127.0.0.1:{port}/general/ARTICLE/",
                    site / "content" / "general", "section: General\ntags: [energy, trade]\n"
                    "author: Reporter 1\n", times)
 
 
-def bench_hugo_publish(site: Path, times: int) -> dict[str, float]:
+def bench_hugo_publish(site: Path, times: int) -> dict[str, dict[str, float]]:
     cmd, port = hugo_server()
     return publish(cmd, site, f"http://127.0.0.1:{port}/general/ARTICLE/",
                    site / "content" / "general", "tags: [energy, trade]\n"
                    "authors: [Reporter 1]\n", times)
 
 
-def bench_hugo_server(site: Path, edits: int) -> dict[str, float]:
+def bench_hugo_server(site: Path, edits: int) -> dict[str, dict[str, float]]:
     article = sorted((site / "content" / "general").glob("*.md"))[-1]
     cmd, port = hugo_server()
-    return measure(cmd, site, f"http://127.0.0.1:{port}/general/{article.stem}/", article,
-                   edits)
+    return {"save→served": measure(cmd, site, f"http://127.0.0.1:{port}/general/"
+                                              f"{article.stem}/", article, edits)}
 
 
 def main() -> None:
@@ -185,23 +202,23 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="a folder written by benchmarks/corpus.py")
     parser.add_argument("--edits", type=int, default=15)
     parser.add_argument("--publishes", type=int, default=0,
-                        help="also time this many new articles → served, per server")
+                        help="also time this many new articles → served (and each "
+                             "deleted → gone), per server")
     args = parser.parse_args()
-    rows = {"newsgen serve save→served": bench_newsgen_serve(args.corpus / "newsgen",
-                                                              args.edits)}
-    if shutil.which("hugo"):
-        rows["hugo server save→served"] = bench_hugo_server(args.corpus / "hugo", args.edits)
-    if args.publishes:
-        rows["newsgen serve new→served"] = bench_newsgen_publish(args.corpus / "newsgen",
-                                                                 args.publishes)
-        if shutil.which("hugo"):
-            rows["hugo server new→served"] = bench_hugo_publish(args.corpus / "hugo",
-                                                                args.publishes)
+    rows: dict[str, dict[str, float]] = {}
+    for times, ours, theirs in ((args.edits, bench_newsgen_serve, bench_hugo_server),
+                                (args.publishes, bench_newsgen_publish, bench_hugo_publish)):
+        if times:
+            for tool, bench, corpus in (("newsgen serve", ours, "newsgen"),
+                                        ("hugo server", theirs, "hugo")):
+                if tool == "newsgen serve" or shutil.which("hugo"):
+                    rows.update({f"{tool} {what}": r
+                                 for what, r in bench(args.corpus / corpus, times).items()})
     for name, r in rows.items():
         print(f"{name:28} median {r['wall']:.3f}s (min {r['min']:.3f}, max {r['max']:.3f}), "
               f"ready after {r['first']:.1f}s, peak {r['rss']:.0f} MiB")
-    for what in ("save", "new"):
-        a, b = (rows.get(f"{tool} {what}→served") for tool in ("newsgen serve", "hugo server"))
+    for what in ("save→served", "new→served", "deleted→unlisted"):
+        a, b = (rows.get(f"{tool} {what}") for tool in ("newsgen serve", "hugo server"))
         if a is not None and b is not None:
             print(f"{what}: newsgen / hugo: {a['wall'] / b['wall']:.2f}×")
 
