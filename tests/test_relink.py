@@ -86,6 +86,26 @@ def snapshot(site: Path) -> dict[str, bytes]:
             for p in (site / "content").rglob("*") if p.is_file()}
 
 
+def started(tmp: Path) -> tuple[Path, Path, BuildCache]:
+    """The site of `site_files` in tmp/site, built as the server builds it into
+    tmp/served/out: the site, the output and the server's state."""
+    site = write_site(tmp / "site", site_files())
+    out = tmp / "served" / "out"
+    cache = BuildCache(None)
+    run(site, out, cache)
+    return site, out, cache
+
+
+def same_as_clean(site: Path, tmp: Path, served: tuple[object, list[str]], name: str) -> None:
+    """`served` (a `run` into tmp/served/out) says and writes what a clean build of the
+    site into tmp/`name`/out does."""
+    clean = run(site, tmp / name / "out", BuildCache(None))
+    assert served[1] == clean[1]
+    assert (served[0] is None) == (clean[0] is None)
+    if served[0] is not None:
+        assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / name / "out")
+
+
 def random_save(site: Path, rng: random.Random) -> str:
     path = rng.choice(sorted((site / "content").rglob("*.md")))
     choice = rng.randrange(7)

@@ -12,7 +12,7 @@ import pytest
 from conftest import article, tree_digest, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_relink import random_save, run, site_files, snapshot
+from test_relink import random_save, run, site_files, snapshot, started
 
 from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.linked import Linked
@@ -115,10 +115,7 @@ def test_new_moved_and_deleted_articles_equal_a_clean_build(
 
 
 def test_a_new_article_is_patched_into_its_lists(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", site_files())
-    out = tmp_path / "served" / "out"
-    cache = BuildCache(None)
-    run(site, out, cache)
+    site, out, cache = started(tmp_path)
     first: Linked = cache.linked
     read = cache.read
     write_site(site, {"content/economy/harbour.md": article(

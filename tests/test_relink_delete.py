@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import article, tree_digest, write_site
+from conftest import article, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_relink import run, site_files
+from test_relink import run, same_as_clean, site_files, started
 from test_relink_add import archive_files
 
 from newsgen.incremental.cache import BuildCache
@@ -26,19 +26,8 @@ def _delete(site: Path, cache: BuildCache, rel: str) -> None:
     cache.changed = frozenset({rel})  # as the watcher tells the server
 
 
-def _same_as_clean(site: Path, tmp: Path, served: tuple[object, list[str]], name: str) -> None:
-    clean = run(site, tmp / name / "out", BuildCache(None))
-    assert served[1] == clean[1]
-    assert (served[0] is None) == (clean[0] is None)
-    if served[0] is not None:
-        assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / name / "out")
-
-
 def test_a_deleted_article_is_patched_out_of_its_lists(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", site_files())
-    out = tmp_path / "served" / "out"
-    cache = BuildCache(None)
-    run(site, out, cache)
+    site, out, cache = started(tmp_path)
     first: Linked = cache.linked
     read = cache.read
     assert "Story 7" in (out / "economy/index.html").read_text(encoding="utf-8")
@@ -51,7 +40,7 @@ def test_a_deleted_article_is_patched_out_of_its_lists(tmp_path: Path) -> None:
     assert "Story 7" not in (out / "economy/index.html").read_text(encoding="utf-8")
     assert "economy/story-7/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
     assert 0 < result.rendered < result.pages and "en/index.html" not in result.changed
-    _same_as_clean(site, tmp_path, (result, says), "clean")
+    same_as_clean(site, tmp_path, (result, says), "clean")
 
     # the only article of a tag and of a month: their pages go too
     write_site(site, {"content/general/lone.md": article(
@@ -65,7 +54,7 @@ def test_a_deleted_article_is_patched_out_of_its_lists(tmp_path: Path) -> None:
     assert cache.linked is first
     assert not (out / "tags/a-lone-tag").exists()
     assert not (out / "archive/2024/11").exists()
-    _same_as_clean(site, tmp_path, (result, says), "clean2")
+    same_as_clean(site, tmp_path, (result, says), "clean2")
 
     # one that another article names (story-0's related items): linked whole, and the
     # error a clean build gives
@@ -73,7 +62,7 @@ def test_a_deleted_article_is_patched_out_of_its_lists(tmp_path: Path) -> None:
     served = run(site, out, cache)
     assert served[0] is None and cache.linked is not first
     assert any("related: no article 'story-3'" in said for said in served[1])
-    _same_as_clean(site, tmp_path, served, "clean3")
+    same_as_clean(site, tmp_path, served, "clean3")
 
 
 def _pair(name: str, **fields: str) -> dict[str, str | bytes]:
@@ -120,7 +109,7 @@ def test_a_deletion_equals_a_clean_build(tmp_path: Path, case: str) -> None:
     cache = BuildCache(None)
     run(site, tmp_path / "served" / "out", cache)
     _delete(site, cache, gone)
-    _same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean")
+    same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean")
 
 
 @settings(max_examples=3, deadline=None,
@@ -146,7 +135,7 @@ def test_deletions_leave_the_fills_near_them_as_a_clean_build_finds_them(
         _delete(site, cache, path.relative_to(site).as_posix())
         served = run(site, tmp / "served" / "out", cache)
         assert cache.linked is linked, path.name
-        _same_as_clean(site, tmp, served, f"clean{step}")
+        same_as_clean(site, tmp, served, f"clean{step}")
 
 
 def test_a_file_beside_one_of_the_same_name_keeps_its_name_for_links(tmp_path: Path) -> None:
@@ -158,8 +147,8 @@ def test_a_file_beside_one_of_the_same_name_keeps_its_name_for_links(tmp_path: P
     cache = BuildCache(None)
     run(site, tmp_path / "served" / "out", cache)
     _delete(site, cache, "content/general/x.markdown")
-    _same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean")
+    same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean")
     write_site(site, {"content/general/a.md": article("A", "2024-12-16 10:00",
                                                       body="See [it](x).")})
     cache.changed = frozenset({"content/general/a.md"})
-    _same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean2")
+    same_as_clean(site, tmp_path, run(site, tmp_path / "served" / "out", cache), "clean2")

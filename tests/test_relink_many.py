@@ -8,10 +8,10 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import article, tree_digest, write_site
+from conftest import article, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_relink import run, site_files, snapshot
+from test_relink import run, same_as_clean, snapshot, started
 from test_relink_add import archive_files, new_fields
 
 from newsgen.incremental.cache import BuildCache
@@ -26,19 +26,8 @@ def _told(site: Path, cache: BuildCache, before: dict[str, bytes]) -> None:
                               if before.get(rel) != now.get(rel))
 
 
-def _same_as_clean(site: Path, tmp: Path, served: tuple[object, list[str]], name: str) -> None:
-    clean = run(site, tmp / name / "out", BuildCache(None))
-    assert served[1] == clean[1]
-    assert (served[0] is None) == (clean[0] is None)
-    if served[0] is not None:
-        assert tree_digest(tmp / "served" / "out") == tree_digest(tmp / name / "out")
-
-
 def test_a_pull_of_new_moved_and_deleted_articles_is_patched(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", site_files())
-    out = tmp_path / "served" / "out"
-    cache = BuildCache(None)
-    run(site, out, cache)
+    site, out, cache = started(tmp_path)
     first: Linked = cache.linked
     before = snapshot(site)
     write_site(site, {
@@ -55,7 +44,7 @@ def test_a_pull_of_new_moved_and_deleted_articles_is_patched(tmp_path: Path) -> 
     tag = (out / "tags/a-new-tag/index.html").read_text(encoding="utf-8")
     assert "The harbour opens" in tag and "Later" in tag
     assert not (out / "economy/story-7").exists()
-    _same_as_clean(site, tmp_path, served, "clean")
+    same_as_clean(site, tmp_path, served, "clean")
 
     # a file renamed, its slug kept: the old one goes first, then the new one comes
     before = snapshot(site)
@@ -66,7 +55,7 @@ def test_a_pull_of_new_moved_and_deleted_articles_is_patched(tmp_path: Path) -> 
     _told(site, cache, before)
     served = run(site, out, cache)
     assert served[0] is not None and cache.linked is first
-    _same_as_clean(site, tmp_path, served, "clean2")
+    same_as_clean(site, tmp_path, served, "clean2")
 
     # more than MOST_AT_ONCE: linked whole, the same site
     before = snapshot(site)
@@ -75,16 +64,13 @@ def test_a_pull_of_new_moved_and_deleted_articles_is_patched(tmp_path: Path) -> 
     _told(site, cache, before)
     served = run(site, out, cache)
     assert served[0] is not None and cache.linked is not first
-    _same_as_clean(site, tmp_path, served, "clean3")
+    same_as_clean(site, tmp_path, served, "clean3")
 
 
 def test_a_step_that_cannot_be_patched_links_the_whole_site(tmp_path: Path) -> None:
     """A new article and the deletion of one that another names: the second step
     cannot be patched, and the site the first step changed is linked whole."""
-    site = write_site(tmp_path / "site", site_files())
-    out = tmp_path / "served" / "out"
-    cache = BuildCache(None)
-    run(site, out, cache)
+    site, out, cache = started(tmp_path)
     first: Linked = cache.linked
     before = snapshot(site)
     write_site(site, {"content/general/new.md": article("New", "2024-12-19 11:00",
@@ -93,7 +79,7 @@ def test_a_step_that_cannot_be_patched_links_the_whole_site(tmp_path: Path) -> N
     _told(site, cache, before)
     served = run(site, out, cache)
     assert cache.linked is not first
-    _same_as_clean(site, tmp_path, served, "clean")
+    same_as_clean(site, tmp_path, served, "clean")
 
 
 @settings(max_examples=4, deadline=None,
@@ -129,4 +115,4 @@ def test_changes_at_once_equal_a_clean_build(tmp_path_factory: pytest.TempPathFa
                 head += [f"{k}: {v}" for k, v in new_fields(rng).items()]
                 path.write_text("\n".join(["---", *head, *lines[end:]]), encoding="utf-8")
         _told(site, cache, before)
-        _same_as_clean(site, tmp, run(site, tmp / "served" / "out", cache), f"clean{step}")
+        same_as_clean(site, tmp, run(site, tmp / "served" / "out", cache), f"clean{step}")
