@@ -16,9 +16,11 @@ from urllib.parse import unquote, urlsplit
 from newsgen.errors import Reporter, Severity
 from newsgen.incremental.linked import Linked
 from newsgen.incremental.patching import (
+    affected_sources,
     inserted,
     read_also,
     readers,
+    refilled,
     removed,
     reread,
     retranslated,
@@ -119,16 +121,10 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     linker.reporter = Reporter()  # the others' blocks: said before, and only a fill changes
     if prev.readers is None:
         prev.readers = readers(prev.entries.values(), config)
-    again = {linker.index.rows[url][4].article.source  # type: ignore[attr-defined]
-             for url in linker.affected}
+    again = affected_sources(linker)
     if old is not None and old.article.title != a.title:  # the blocks that show its title
         again |= prev.readers.get(entry.url, set())
-    fresh: dict[str, Entry] = {}
-    for source in sorted(again - {a.source}):
-        e = prev.entries[source]
-        block = read_also(linker, e)
-        if block != e.read_also:
-            fresh[source] = replace(e, read_also=block, translations=())
+    fresh = refilled(linker, prev.entries, again - {a.source})
     reread(prev.readers, prev.entries, {**fresh, a.source: entry}, config)
     olds, swap = retranslated(prev.entries, fresh)
     prev.entries[a.source] = entry
@@ -138,10 +134,9 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     if prev.keys is not None and a.translation_key:
         prev.keys.add(a.translation_key.casefold())
     tz = config.tz
-    languages = tuple(swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
-                      for ls in site.languages)
     languages = tuple(inserted(removed(ls, old, tz) if old is not None else ls, entry, tz)
-                      if ls.lang.code == a.lang else ls for ls in languages)
+                      if ls.lang.code == a.lang else ls
+                      for ls in swapped(site.languages, swap, olds, tz))
     events += [a.date, a.date + timedelta(days=config.news_sitemap.days)]
     upcoming = [site.next_embargo] if site.next_embargo is not None else []
     if a.expiry is not None:
@@ -268,21 +263,15 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
         prev.readers = readers(prev.entries.values(), config)
     for url in readers([old], config):  # its own block's links
         prev.readers.get(url, set()).discard(gone)
-    fresh: dict[str, Entry] = {}
-    for url in sorted(linker.affected):
-        e = prev.entries[linker.index.rows[url][4].article.source]  # type: ignore[attr-defined]
-        block = read_also(linker, e)
-        if block != e.read_also:
-            fresh[e.article.source] = replace(e, read_also=block, translations=())
+    fresh = refilled(linker, prev.entries, affected_sources(linker))
     reread(prev.readers, prev.entries, fresh, config)
     olds, swap = retranslated(prev.entries, fresh)
     del prev.entries[gone], prev.articles[gone]
     tz = config.tz
-    languages = tuple(swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
-                      for ls in site.languages)
     # Its moments stay: the site may be made again sooner than it must be.
     return replace(site, now=now, languages=tuple(
-        removed(ls, old, tz) if ls.lang.code == a.lang else ls for ls in languages)), (
+        removed(ls, old, tz) if ls.lang.code == a.lang else ls
+        for ls in swapped(site.languages, swap, olds, tz))), (
         frozenset((t.kind, a.lang, t.slug) for t in (*old.tags, *old.authors)))
 
 

@@ -79,10 +79,36 @@ def place(linker: Linker, old: Article, new: Article) -> None:
     linker._by_url = None  # (made again from by_content when a related URL needs it)
 
 
-def swapped(ls: LanguageSite, swap: dict[int, Entry], olds: list[Entry],
+def refilled(linker: Linker, entries: dict[str, Entry], sources: Iterable[str],
+             ) -> dict[str, Entry]:
+    """The entries of `sources` (by source, in `entries`) whose read-also block, made
+    again, differs: with the new block and without translations (`retranslated`)."""
+    fresh: dict[str, Entry] = {}
+    for source in sorted(sources):
+        e = entries[source]
+        block = read_also(linker, e)
+        if block != e.read_also:
+            fresh[source] = replace(e, read_also=block, translations=())
+    return fresh
+
+
+def affected_sources(linker: Linker) -> set[str]:
+    """The articles whose read-also fill may differ (`linker.affected`, by URL)."""
+    return {linker.index.rows[url][4].article.source  # type: ignore[attr-defined]
+            for url in linker.affected}
+
+
+def swapped(languages: tuple[LanguageSite, ...], swap: dict[int, Entry], olds: list[Entry],
+            tz: tzinfo) -> tuple[LanguageSite, ...]:
+    """Each language's lists with the new entries `swap` (by the id of the entry each
+    replaces), rebuilding only the lists that hold one of the old entries `olds`."""
+    return tuple(_swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
+                 for ls in languages)
+
+
+def _swapped(ls: LanguageSite, swap: dict[int, Entry], olds: list[Entry],
              tz: tzinfo) -> LanguageSite:
-    """The language's lists with the new entries, rebuilding only the lists that hold
-    one of the old entries `olds` (of this language)."""
+    """One language's lists (`swapped`), `olds` of this language."""
     if not olds:
         return ls
     sections = {e.section.slug for e in olds}

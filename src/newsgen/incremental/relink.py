@@ -209,8 +209,5 @@ def _patch(prev: Linked, articles: Iterable[Article], bodies: Mapping[str, Body]
         reread(prev.readers, prev.entries, fresh, prev.site.config)
     olds, swap = retranslated(prev.entries, fresh)
     tz = prev.site.config.tz
-    return replace(prev.site, now=now, languages=tuple(
-        swapped(ls, swap, [e for e in olds if e.lang == ls.lang.code], tz)
-        for ls in prev.site.languages)), swap
-
-
+    return replace(prev.site, now=now, languages=swapped(prev.site.languages, swap, olds,
+                                                         tz)), swap
