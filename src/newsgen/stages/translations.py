@@ -28,7 +28,7 @@ def translation_groups(config: Config, reporter: Reporter, entries: list[Entry],
     for e in entries:
         if e.article.translation_key:
             groups[e.article.translation_key].append(e)
-    _lonely_keys(reporter, groups)
+    lonely_keys(reporter, {k: [e.article for e in g] for k, g in groups.items()})
     later = [a for a in waiting if a.translation_key]
     wrong = _same_language(config, reporter, [*(e.article for e in entries
                                                 if e.article.translation_key), *later],
@@ -89,37 +89,46 @@ def _written(a: Article) -> tuple[bool, bool]:
     return bool(a.line_of("translation_key")), bool(a.line_of("lang"))
 
 
-def _lonely_keys(reporter: Reporter, groups: dict[str, list[Entry]]) -> None:
+def keyed(articles: Iterable[Article]) -> dict[str, list[Article]]:
+    """The articles by translation_key (as written), those without one left out."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        if a.translation_key:
+            groups[a.translation_key].append(a)
+    return groups
+
+
+def lonely_keys(reporter: Reporter, groups: dict[str, list[Article]]) -> None:
     """A translation_key written by hand that no other article shares, and that is
-    one letter off a key other languages share, is a typo that drops the links."""
+    one letter off a key other languages share, is a typo that drops the links.
+    `groups`: the published articles by key (`keyed`)."""
     lonely = [g[0] for g in groups.values()
-              if len(g) == 1 and g[0].article.line_of("translation_key")]
+              if len(g) == 1 and g[0].line_of("translation_key")]
     if not lonely:
         return
-    shared = {k: {e.lang for e in g} for k, g in groups.items() if len(g) > 1}
+    shared = {k: {a.lang for a in g} for k, g in groups.items() if len(g) > 1}
     near = NearNames(shared)
-    folded: dict[str, list[Entry]] = defaultdict(list)  # (`Story-1` and `story-1`)
+    folded: dict[str, list[Article]] = defaultdict(list)  # (`Story-1` and `story-1`)
     for key, group in groups.items():
         folded[key.casefold()].extend(group)
-    for e in lonely:
-        key = e.article.translation_key or ""
-        cased = [o for o in folded[key.casefold()] if o.article.translation_key != key
-                 and o.lang != e.lang]
+    for a in lonely:
+        key = a.translation_key or ""
+        cased = [o for o in folded[key.casefold()] if o.translation_key != key
+                 and o.lang != a.lang]
         if cased:
-            other = min(cased, key=lambda o: o.article.source)
-            reporter.warning(e.article.source, e.article.line_of("translation_key"),
+            other = min(cased, key=lambda o: o.source)
+            reporter.warning(a.source, a.line_of("translation_key"),
                              f"translation_key '{key}' is shared by no other article, so "
-                             f"this one has no translations; {other.article.source} has "
-                             f"'{other.article.translation_key}', which differs only in "
+                             f"this one has no translations; {other.source} has "
+                             f"'{other.translation_key}', which differs only in "
                              "capitals (keys are compared as written): write one of them")
             continue
         meant = near.one_letter_off(key)
         if meant is None:  # a digit: `visit-2026-12-05` for `…-06`, of the same days
-            meant = next((k for k in near.one_digit_off(key) if e.lang not in shared[k]
-                          and any(abs(m.article.date - e.article.date) <= _DAYS
-                                  for m in groups[k])), None)
-        if meant is not None and e.lang not in shared[meant]:
-            reporter.warning(e.article.source, e.article.line_of("translation_key"),
+            meant = next((k for k in near.one_digit_off(key) if a.lang not in shared[k]
+                          and any(abs(m.date - a.date) <= _DAYS for m in groups[k])), None)
+        if meant is not None and a.lang not in shared[meant]:
+            reporter.warning(a.source, a.line_of("translation_key"),
                              f"translation_key '{key}' is shared by no other "
                              f"article, so this one has no translations; did you "
                              f"mean '{meant}'?")
