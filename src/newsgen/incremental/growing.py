@@ -1,8 +1,9 @@
 """A new article, or one moved in its lists, put into the linked site the dev server kept
 (newsgen.incremental.relink): its entry goes where a full link puts it, and only the
 read-also blocks whose fill it can enter or leave are made again (`grow`); `addable`
-says when that is all the change does. An article deleted leaves its lists in the same
-way (`shrink`, when `removable`)."""
+says when that is all the change does; a new translation joins the articles it
+translates (`siblings`). An article deleted leaves its lists in the same way (`shrink`,
+when `removable`)."""
 
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from newsgen.parse.slugs import section_slug, slug_or_fallback, slugify
 from newsgen.stages.references import Placed
 from newsgen.stages.related import signature
 from newsgen.stages.site_urls import own_path
+from newsgen.stages.translations import keyed, lonely_keys
 
 
 def named(prev: Linked, bodies: Mapping[str, Body]) -> set[str]:
@@ -87,7 +89,8 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     linker, site = prev.linker, prev.site
     linker.now = now
     placed = addable(prev, a, old)
-    if placed is None or (old is None and not named(prev, bodies).isdisjoint(
+    joins = siblings(prev, a) if placed is not None and old is None else []
+    if placed is None or joins is None or (old is None and not named(prev, bodies).isdisjoint(
             _answers(a, placed))):  # (an article names it: found now, or another one)
         return None
     config = site.config
@@ -127,6 +130,8 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     fresh = refilled(linker, prev.entries, again - {a.source})
     reread(prev.readers, prev.entries, {**fresh, a.source: entry}, config)
     olds, swap = retranslated(prev.entries, fresh)
+    if joins:
+        entry = _joined(prev.entries, entry, joins, olds, swap, config)
     prev.entries[a.source] = entry
     prev.articles[a.source] = a
     if prev.named is not None:
@@ -161,17 +166,70 @@ def _answers(a: Article, placed: Placed) -> set[str]:
             f"link:{posixpath.basename(stem or a.content_path)}"}
 
 
+def siblings(prev: Linked, a: Article) -> list[str] | None:
+    """The sources of the published articles that a new article `a` is a translation of
+    ([] for none), when joining them changes only their translations: every article
+    with its key, in any capitals, is published, writes the key as `a` does and is of
+    a language of its own; and no warning about a key that no other article shares
+    (newsgen.stages.translations.lonely_keys) comes or goes. None otherwise."""
+    key = a.translation_key
+    if not key:
+        return []
+    if prev.keys is None:
+        prev.keys = {b.translation_key.casefold() for b in prev.articles.values()
+                     if b.translation_key}
+    folded = key.casefold()
+    found = [b for b in prev.articles.values() if (b.translation_key or "").casefold()
+             == folded] if folded in prev.keys else []
+    if not found and not a.line_of("translation_key"):
+        return []  # (every article has a key, from its path: one no other has says nothing)
+    langs = {a.lang}
+    for b in found:
+        if b.translation_key != key or b.lang in langs or b.source not in prev.entries:
+            return None
+        langs.add(b.lang)
+    groups = keyed(e.article for e in prev.entries.values())
+    before, after = Reporter(), Reporter()
+    lonely_keys(before, groups)
+    groups[key].append(a)
+    lonely_keys(after, groups)
+    return [b.source for b in found] if before.diagnostics == after.diagnostics else None
+
+
+def _joined(entries: dict[str, Entry], entry: Entry, joins: list[str], olds: list[Entry],
+            swap: dict[int, Entry], config: Config) -> Entry:
+    """The new entry `entry` with its translations, the entries of `joins` (its
+    translations, by source) with theirs, in `entries`; the entries they replace join
+    `olds`, and `swap` by their ids (as `patching.retranslated` makes them). Each
+    translation is the other's entry without translations, in the order of the site's
+    languages, as a full link makes them (newsgen.stages.site)."""
+    order = {lang.code: i for i, lang in enumerate(config.languages)}
+    members = sorted([*(entries[s] for s in joins), entry],
+                     key=lambda e: order.get(e.lang, 99))
+    bare = [e.linked(translations=()) if e.translations else e for e in members]
+    final = {e.article.source: e.linked(translations=tuple(b for b in bare if b is not own))
+             for e, own in zip(members, bare, strict=True)}
+    replaced = {e.article.source: e for e in olds}
+    for source in joins:
+        old = replaced.get(source)
+        if old is None:  # (else the entry it replaces is already in `olds`)
+            old = entries[source]
+            olds.append(old)
+        swap[id(old)] = entries[source] = final[source]
+    return final[entry.article.source]
+
+
 def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
     """`a` placed, when adding it (or moving it from the entry `old`) changes only its own
-    lists and the read-also fills it can enter or leave: the last link had no error; it
-    is valid and published (`Linker.placed_at`; as `old` was); in no translation (its
-    key, from its path, is no other's); in a section its language has already (and
-    `old`'s section keeps another article), written as that section's title; its
-    terms written as the site names them (and, for a term written two ways, a new
-    article newer than every one of its language: the warnings name the first use); a
-    new article has a path, URL and slug of its own (and no article names it:
-    `named`); a moved one keeps its URL, slug and language, and its expiry (or had
-    none)."""
+    lists and the read-also fills it can enter or leave (and, for a new one, the
+    translations it joins: `siblings`): the last link had no error; it is valid and
+    published (`Linker.placed_at`; as `old` was); in a section its language has
+    already (and `old`'s section keeps another article), written as that section's
+    title; its terms written as the site names them (and, for a term written two ways,
+    a new article newer than every one of its language: the warnings name the first
+    use); a new article has a path, URL and slug of its own (and no article names it:
+    `named`); a moved one keeps its URL, slug, language and translations (it has none,
+    and writes no key), and its expiry (or had none)."""
     linker, site = prev.linker, prev.site
     config = site.config
     if any(d.severity is Severity.ERROR for d in prev.diagnostics) or not a.valid:
@@ -182,12 +240,6 @@ def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
                 or a.translation_key != was.translation_key
                 or was.line_of("translation_key") or a.line_of("translation_key")
                 or (was.expiry is not None and was.expiry != a.expiry)):
-            return None
-    elif a.translation_key:  # (every article has one, from its path: shared by no other)
-        if prev.keys is None:
-            prev.keys = {b.translation_key.casefold() for b in prev.articles.values()
-                         if b.translation_key}
-        if a.line_of("translation_key") or a.translation_key.casefold() in prev.keys:
             return None
     ls = next((ls for ls in site.languages if ls.lang.code == a.lang), None)
     if ls is None or not ls.entries:

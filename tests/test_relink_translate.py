@@ -1,0 +1,172 @@
+"""The dev server's patch for a new translation (newsgen.incremental.growing.siblings): a
+published article that shares its `translation_key` (written, or from its path) with
+articles of other languages joins them, each showing the others, instead of the
+archive being linked again; the output and the diagnostics equal a clean build's, also
+when the new file must link the whole site (a second translation in one language, a
+key in other capitals, a key of a scheduled article, a typo warning that comes or goes)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from conftest import article, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_relink import random_save, run, same_as_clean, site_files, snapshot
+
+from newsgen.incremental.cache import BuildCache
+from newsgen.incremental.linked import Linked
+
+RU = "  ru:\n    title: Relink Russian\n    description: Saves\n"
+
+
+def trilingual() -> dict[str, str | bytes]:
+    """`site_files` with a third language, Russian: story-2 and story-4 have a Turkmen and
+    an English version (`pair-2`, `pair-4`), story-6 only its Turkmen one, written with a
+    key of its own (`visit-6`); a Turkmen article is scheduled for later (`later`), and
+    a Russian one has no translation."""
+    files = site_files()
+    files["newsgen.yaml"] = str(files["newsgen.yaml"]) + RU
+    files["content/general/story-6.md"] = article(
+        "Story 6", "2024-12-07 10:00", "General", tags="[port]", translation_key="visit-6")
+    files["content/general/later.md"] = article("Later", "2024-12-30 10:00",
+                                                translation_key="later")
+    files["content/general/novosti.ru.md"] = article("Новости", "2024-12-10 10:00")
+    return files
+
+
+def _started(tmp: Path) -> tuple[Path, Path, BuildCache]:
+    site = write_site(tmp / "site", trilingual())
+    out = tmp / "served" / "out"
+    cache = BuildCache(None)
+    assert run(site, out, cache)[0] is not None
+    return site, out, cache
+
+
+def _add(site: Path, cache: BuildCache, rel: str, text: str) -> tuple[object, list[str]]:
+    write_site(site, {rel: text})
+    cache.changed = frozenset({rel})  # as the watcher tells the server
+    return run(site, site.parent / "served" / "out", cache)
+
+
+def test_a_new_translation_joins_its_siblings_without_linking_the_archive(
+        tmp_path: Path) -> None:
+    site, out, cache = _started(tmp_path)
+    first: Linked = cache.linked
+
+    # the Russian version of pair-2: the Turkmen and the English one list it, it them
+    served = _add(site, cache, "content/general/story-2-ru.md", article(
+        "История 2", "2024-12-03 12:00", "General", lang="ru", translation_key="pair-2"))
+    assert served[0] is not None and cache.linked is first  # patched, not linked again
+    ru = (out / "ru/general/story-2-ru/index.html").read_text(encoding="utf-8")
+    assert 'hreflang="tk"' in ru and 'hreflang="en"' in ru
+    for page in ("general/story-2/index.html", "en/general/story-2-en/index.html"):
+        assert 'hreflang="ru" href="http://127.0.0.1:8000/ru/general/story-2-ru/"' in (
+            out / page).read_text(encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean")
+
+    # an English version of story-6 by its written key; then one by its path (story-0's)
+    served = _add(site, cache, "content/general/visit.md", article(
+        "The visit", "2024-12-07 11:00", "General", lang="en", translation_key="visit-6"))
+    assert cache.linked is first
+    assert 'hreflang="en"' in (out / "general/story-6/index.html").read_text(encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean2")
+    served = _add(site, cache, "content/general/story-0.ru.md", article(
+        "История 0", "2024-12-01 12:00", "General"))
+    assert cache.linked is first
+    assert 'hreflang="ru"' in (out / "general/story-0/index.html").read_text(encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean3")
+
+    # a save of a translation after the patch keeps the group
+    served = _add(site, cache, "content/general/story-2-ru.md", article(
+        "История 2, исправлено", "2024-12-03 12:00", "General", lang="ru",
+        translation_key="pair-2"))
+    assert cache.linked is first
+    assert "История 2, исправлено" in (out / "en/general/story-2-en/index.html").read_text(
+        encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean4")
+
+
+@pytest.mark.parametrize(("rel", "text"), [
+    # a second English version of pair-4: an error, as a clean build says
+    ("content/general/again.md", article("Again", "2024-12-05 12:00", lang="en",
+                                         translation_key="pair-4")),
+    # pair-4 in other capitals: no translation, and a warning names the other
+    ("content/general/cased.md", article("Cased", "2024-12-05 12:00", lang="ru",
+                                         translation_key="Pair-4")),
+    # a key one letter off pair-4 that no other shares: a warning asks for pair-4
+    ("content/general/typo.md", article("Typo", "2024-12-05 12:00", lang="ru",
+                                        translation_key="pairs-4")),
+    # the Russian version of pair-2 ends the warning that story-8's pairs-2 meant pair-2
+    ("content/general/ends-typo.md", article("Ends", "2024-12-03 12:00", lang="ru",
+                                             translation_key="pair-2")),
+    # a translation of an article scheduled for later
+    ("content/general/of-later.md", article("Of later", "2024-12-05 12:00", lang="en",
+                                            translation_key="later")),
+])
+def test_a_new_translation_that_changes_more_links_the_whole_site(
+        tmp_path: Path, rel: str, text: str) -> None:
+    files = trilingual()
+    if "ends-typo" in rel:  # a Russian article whose key no other shares, one letter off
+        files["content/general/story-8.ru.md"] = article(  # pair-2: a warning
+            "История 8", "2024-12-09 10:00", "General", translation_key="pairs-2")
+    site = write_site(tmp_path / "site", files)
+    out = tmp_path / "served" / "out"
+    cache = BuildCache(None)
+    says = run(site, out, cache)[1]
+    assert any("did you mean 'pair-2'" in d for d in says) == ("ends-typo" in rel)
+    first = cache.linked
+    served = _add(site, cache, rel, text)
+    assert cache.linked is not first  # linked whole
+    same_as_clean(site, tmp_path, served, "clean")
+
+
+def _new_translation(site: Path, rng: random.Random, n: int) -> str:
+    """A new file in one of three languages, often sharing a key: written (a group's, one
+    in other capitals, one a letter off, a new one) or from its path (`x.ru.md`)."""
+    lang = rng.choice(["tk", "en", "ru"])
+    fields = {"lang": lang} if lang != "tk" else {}
+    if rng.random() < 0.3:
+        base = rng.choice(sorted((site / "content").rglob("story-?.md"))).name[:-3]
+        name, fields = f"{base}.{rng.choice(['en', 'ru'])}.md", {}
+    else:
+        name = f"new-{n}.md"
+        fields["translation_key"] = rng.choice(
+            ["pair-2", "pair-4", "Pair-4", "pairs-4", "visit-6", "fresh-1", "later"])
+    day = rng.choice([3, 5, 12, 19])
+    (site / "content/general" / name).write_text(article(
+        f"New {n}", f"2024-12-{day:02d} 1{n % 10}:00", "General",
+        tags=rng.choice(["[port]", "[energy, port]", "[]"]), **fields), encoding="utf-8")
+    return "translation"
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_new_translations_equal_a_clean_build(
+        tmp_path_factory: pytest.TempPathFactory, seed: int) -> None:
+    tmp = tmp_path_factory.mktemp("translate")
+    site = write_site(tmp / "site", trilingual())
+    rng = random.Random(seed)
+    cache = BuildCache(None)
+    run(site, tmp / "served" / "out", cache)
+    patched = 0
+    for step in range(6):
+        files_before = snapshot(site)
+        linked = cache.linked
+        roll = rng.random()
+        if roll < 0.6:
+            what = _new_translation(site, rng, step)
+        elif roll < 0.75:
+            rng.choice(sorted((site / "content").rglob("*.md"))).unlink()
+            what = "deleted"
+        else:
+            what = random_save(site, rng)
+        now = snapshot(site)
+        cache.changed = frozenset(rel for rel in files_before.keys() | now.keys()
+                                  if files_before.get(rel) != now.get(rel))
+        served = run(site, tmp / "served" / "out", cache)
+        patched += what == "translation" and cache.linked is linked
+        same_as_clean(site, tmp, served, f"clean{step}")
