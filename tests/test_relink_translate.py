@@ -89,6 +89,36 @@ def test_a_new_translation_joins_its_siblings_without_linking_the_archive(
     same_as_clean(site, tmp_path, served, "clean4")
 
 
+def test_a_slug_named_in_another_language_is_looked_up_in_that_one_first(
+        tmp_path: Path) -> None:
+    """A translation shares its sibling's slug (`x.md`, `x.ru.md`): an article naming
+    that slug finds the one of its own language, so the new one is patched; unless its
+    language has none, and its item's warning names the languages that have it."""
+    site, out, cache = _started(tmp_path)
+    write_site(site, {
+        "content/general/namer.md": article("Namer", "2024-12-11 10:00",
+                                            related="[story-0]"),
+        "content/general/namer-en.md": article("Namer", "2024-12-11 10:00", lang="en",
+                                               related="[story-6]")})
+    cache.changed = frozenset({"content/general/namer.md", "content/general/namer-en.md"})
+    says = run(site, out, cache)[1]
+    assert any("'story-6' exists only in another language (tk)" in d for d in says)
+    first: Linked = cache.linked
+
+    served = _add(site, cache, "content/general/story-0.ru.md", article(
+        "История 0", "2024-12-01 12:00", "General"))
+    assert cache.linked is first  # the Turkmen item still finds the Turkmen story-0
+    assert 'href="/general/story-0/"' in (out / "general/namer/index.html").read_text(
+        encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean")
+
+    served = _add(site, cache, "content/general/story-6.ru.md", article(
+        "История 6", "2024-12-07 12:00", "General"))
+    assert cache.linked is not first  # the English item's warning now names ru too
+    assert any("'story-6' exists only in another language (ru, tk)" in d for d in served[1])
+    same_as_clean(site, tmp_path, served, "clean2")
+
+
 @pytest.mark.parametrize(("rel", "text"), [
     # a second English version of pair-4: an error, as a clean build says
     ("content/general/again.md", article("Again", "2024-12-05 12:00", lang="en",
@@ -125,7 +155,8 @@ def test_a_new_translation_that_changes_more_links_the_whole_site(
 
 def _new_translation(site: Path, rng: random.Random, n: int) -> str:
     """A new file in one of three languages, often sharing a key: written (a group's, one
-    in other capitals, one a letter off, a new one) or from its path (`x.ru.md`)."""
+    in other capitals, one a letter off, a new one) or from its path (`x.ru.md`, which
+    shares its slug too); some name an article by its slug."""
     lang = rng.choice(["tk", "en", "ru"])
     fields = {"lang": lang} if lang != "tk" else {}
     if rng.random() < 0.3:
@@ -135,6 +166,8 @@ def _new_translation(site: Path, rng: random.Random, n: int) -> str:
         name = f"new-{n}.md"
         fields["translation_key"] = rng.choice(
             ["pair-2", "pair-4", "Pair-4", "pairs-4", "visit-6", "fresh-1", "later"])
+    if rng.random() < 0.25:  # an item by slug: its language's article, else another's
+        fields["related"] = f"[story-{rng.choice([0, 2, 6])}]"
     day = rng.choice([3, 5, 12, 19])
     (site / "content/general" / name).write_text(article(
         f"New {n}", f"2024-12-{day:02d} 1{n % 10}:00", "General",

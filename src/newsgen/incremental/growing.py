@@ -40,7 +40,8 @@ from newsgen.stages.translations import keyed, lonely_keys
 
 def named(prev: Linked, bodies: Mapping[str, Body]) -> set[str]:
     """What the articles name that a new file could answer (`prev.named`, made when first
-    needed): each related item's slug (`slug:`), path (`path:`) and full URL on this
+    needed): each related item's slug with its article's language (`slug:en:x`; a
+    slug is looked up in that language first), path (`path:`) and full URL on this
     site (`url:`), and each body link's last path segment (`link:`), whether it was
     found or not (a warning, or an item past `read_also.limit`)."""
     if prev.named is None:
@@ -57,7 +58,7 @@ def note(out: set[str], a: Article, body: Body | None, config: Config) -> None:
             out.add(f"url:{own_path(config, item.url)}")
         elif item.ref:
             out.add(f"path:{posixpath.normpath(item.ref.strip('/') or '.')}")
-            out.add(f"slug:{slugify(item.ref)}")
+            out.add(f"slug:{a.lang}:{slugify(item.ref)}")
     for link in body.links if body is not None else ():  # (`x/` finds x.md as `x` does)
         out.add(f"link:{posixpath.basename(posixpath.normpath(unquote(urlsplit(link).path)))}")
 
@@ -90,9 +91,8 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     linker.now = now
     placed = addable(prev, a, old)
     joins = siblings(prev, a) if placed is not None and old is None else []
-    if placed is None or joins is None or (old is None and not named(prev, bodies).isdisjoint(
-            _answers(a, placed))):  # (an article names it: found now, or another one)
-        return None
+    if placed is None or joins is None or (old is None and is_named(prev, bodies, a, placed)):
+        return None  # (an article names it: found now, or another one)
     config = site.config
     check.extend([d for d in prev.diagnostics if d.path != a.source])  # its own: again
     linker.reporter = check
@@ -158,10 +158,22 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
                    valid_until=min(after) if after else None), terms
 
 
+def is_named(prev: Linked, bodies: Mapping[str, Body], a: Article, placed: Placed) -> bool:
+    """Whether an article names `a` (placed at `placed`), a new article or one deleted
+    (`named`): by its path, full URL or file; or by its slug, in its language, or in
+    another that has no article of that slug (whose item then finds another language's
+    articles: its warning names their languages)."""
+    names = named(prev, bodies)
+    by_slug = prev.linker.by_slug
+    return not names.isdisjoint(_answers(a, placed)) or any(
+        f"slug:{code}:{a.slug}" in names and (code == a.lang or not by_slug.get((code, a.slug)))
+        for code in {lang.code for lang in prev.site.config.languages} | {a.lang})
+
+
 def _answers(a: Article, placed: Placed) -> set[str]:
-    """What a new article answers to among what `named` keeps."""
+    """What a new article answers to among what `named` keeps, but its slug."""
     stem = article_stem(a.content_path)
-    return {f"slug:{a.slug}", f"path:{a.content_path}", f"path:{stem}", f"url:{placed.url}",
+    return {f"path:{a.content_path}", f"path:{stem}", f"url:{placed.url}",
             f"link:{posixpath.basename(a.content_path)}",
             f"link:{posixpath.basename(stem or a.content_path)}"}
 
@@ -359,5 +371,4 @@ def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
            and article_stem(b.content_path) == stem for b in prev.articles.values()):
         return False
     placed = linker.by_content.get(a.content_path)
-    return placed is not None and placed.article is a and named(prev, bodies).isdisjoint(
-        _answers(a, placed))
+    return placed is not None and placed.article is a and not is_named(prev, bodies, a, placed)
