@@ -1,8 +1,9 @@
 """The dev server's patch for a deleted article (newsgen.incremental.growing.shrink): the
 article leaves its lists and the read-also fills it was in or near, instead of the
 archive being linked again; the output and the diagnostics equal a clean build's,
-also when the deletion must link the whole site (an article names it, it has a
-translation, its section or a term goes with it or is written two ways)."""
+also when the deletion must link the whole site (an article names it, its section or
+a term goes with it or is written two ways), and for a translation, which leaves the
+others of its story (more in test_relink_translate.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The dev server's patch for a new translation (newsgen.incremental.growing.siblings): a
 published article that shares its `translation_key` (written, or from its path) with
 articles of other languages joins them, each showing the others, instead of the
-archive being linked again; the output and the diagnostics equal a clean build's, also
+archive being linked again (and a deleted one leaves them); the output and the diagnostics equal a clean build's, also
 when the new file must link the whole site (a second translation in one language, a
 key in other capitals, a key of a scheduled article, a typo warning that comes or goes)."""
 
@@ -87,6 +87,52 @@ def test_a_new_translation_joins_its_siblings_without_linking_the_archive(
     assert "История 2, исправлено" in (out / "en/general/story-2-en/index.html").read_text(
         encoding="utf-8")
     same_as_clean(site, tmp_path, served, "clean4")
+
+
+def test_a_deleted_translation_leaves_its_siblings_without_linking_the_archive(
+        tmp_path: Path) -> None:
+    site, out, cache = _started(tmp_path)
+    _add(site, cache, "content/general/story-2-ru.md", article(
+        "История 2", "2024-12-03 12:00", "General", lang="ru", translation_key="pair-2"))
+    first: Linked = cache.linked
+
+    (site / "content/general/story-2-en.md").unlink()
+    cache.changed = frozenset({"content/general/story-2-en.md"})
+    served = run(site, out, cache)
+    assert cache.linked is first  # patched: the Turkmen and Russian versions remain
+    tk = (out / "general/story-2/index.html").read_text(encoding="utf-8")
+    assert "/ru/general/story-2-ru/" in tk and "/en/general/story-2-en/" not in tk
+    same_as_clean(site, tmp_path, served, "clean")
+
+    (site / "content/general/story-2-ru.md").unlink()  # the last: story-2 has none
+    cache.changed = frozenset({"content/general/story-2-ru.md"})
+    served = run(site, out, cache)
+    assert cache.linked is first
+    assert "/ru/general/story-2-ru/" not in (out / "general/story-2/index.html").read_text(
+        encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean2")
+
+
+def test_a_deleted_translation_that_leaves_a_key_mistyped_links_the_whole_site(
+        tmp_path: Path) -> None:
+    """`pairs-4`, one letter off `pair-4`, has a Russian and an English version: once the
+    English one is deleted, the Russian one's key is shared by no other, and a warning
+    asks whether it meant `pair-4`."""
+    site = write_site(tmp_path / "site", {**trilingual(), **{
+        "content/general/x.md": article("X", "2024-12-11 10:00", lang="ru",
+                                        translation_key="pairs-4"),
+        "content/general/y.md": article("Y", "2024-12-11 10:00", lang="en",
+                                        translation_key="pairs-4")}})
+    out = tmp_path / "served" / "out"
+    cache = BuildCache(None)
+    run(site, out, cache)
+    first = cache.linked
+    (site / "content/general/y.md").unlink()
+    cache.changed = frozenset({"content/general/y.md"})
+    served = run(site, out, cache)
+    assert cache.linked is not first
+    assert any("did you mean 'pair-4'?" in d for d in served[1])
+    same_as_clean(site, tmp_path, served, "clean")
 
 
 def test_a_slug_named_in_another_language_is_looked_up_in_that_one_first(

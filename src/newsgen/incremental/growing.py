@@ -2,8 +2,8 @@
 (newsgen.incremental.relink): its entry goes where a full link puts it, and only the
 read-also blocks whose fill it can enter or leave are made again (`grow`); `addable`
 says when that is all the change does; a new translation joins the articles it
-translates (`siblings`). An article deleted leaves its lists in the same way (`shrink`,
-when `removable`)."""
+translates (`siblings`). An article deleted leaves its lists, and its translations, in
+the same way (`shrink`, when `removable`)."""
 
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     reread(prev.readers, prev.entries, {**fresh, a.source: entry}, config)
     olds, swap = retranslated(prev.entries, fresh)
     if joins:
-        entry = _joined(prev.entries, entry, joins, olds, swap, config)
+        entry = _regrouped(prev.entries, [*(prev.entries[s] for s in joins), entry], olds,
+                           swap, config)[a.source]
     prev.entries[a.source] = entry
     prev.articles[a.source] = a
     if prev.named is not None:
@@ -178,12 +179,14 @@ def _answers(a: Article, placed: Placed) -> set[str]:
             f"link:{posixpath.basename(stem or a.content_path)}"}
 
 
-def siblings(prev: Linked, a: Article) -> list[str] | None:
+def siblings(prev: Linked, a: Article, *, leaving: bool = False) -> list[str] | None:
     """The sources of the published articles that a new article `a` is a translation of
-    ([] for none), when joining them changes only their translations: every article
-    with its key, in any capitals, is published, writes the key as `a` does and is of
-    a language of its own; and no warning about a key that no other article shares
-    (newsgen.stages.translations.lonely_keys) comes or goes. None otherwise."""
+    (or, `leaving`, that the published `a` deleted was one of); [] for none. None
+    when joining them (leaving them) changes more than their translations: an article
+    with its key, in any capitals, is not published, writes the key another way or is
+    of the language of `a` or of another of them; or a warning about a key that no
+    other article shares (newsgen.stages.translations.lonely_keys) comes or goes (but
+    a deleted article's own)."""
     key = a.translation_key
     if not key:
         return []
@@ -191,8 +194,8 @@ def siblings(prev: Linked, a: Article) -> list[str] | None:
         prev.keys = {b.translation_key.casefold() for b in prev.articles.values()
                      if b.translation_key}
     folded = key.casefold()
-    found = [b for b in prev.articles.values() if (b.translation_key or "").casefold()
-             == folded] if folded in prev.keys else []
+    found = [b for b in prev.articles.values() if b is not a and (
+        b.translation_key or "").casefold() == folded] if folded in prev.keys else []
     if not found and not a.line_of("translation_key"):
         return []  # (every article has a key, from its path: one no other has says nothing)
     langs = {a.lang}
@@ -203,32 +206,37 @@ def siblings(prev: Linked, a: Article) -> list[str] | None:
     groups = keyed(e.article for e in prev.entries.values())
     before, after = Reporter(), Reporter()
     lonely_keys(before, groups)
-    groups[key].append(a)
+    if leaving:
+        groups[key] = [b for b in groups[key] if b is not a]
+    else:
+        groups[key].append(a)
     lonely_keys(after, groups)
-    return [b.source for b in found] if before.diagnostics == after.diagnostics else None
+    said = [d for d in before.diagnostics if not leaving or d.path != a.source]
+    return [b.source for b in found] if said == after.diagnostics else None
 
 
-def _joined(entries: dict[str, Entry], entry: Entry, joins: list[str], olds: list[Entry],
-            swap: dict[int, Entry], config: Config) -> Entry:
-    """The new entry `entry` with its translations, the entries of `joins` (its
-    translations, by source) with theirs, in `entries`; the entries they replace join
-    `olds`, and `swap` by their ids (as `patching.retranslated` makes them). Each
-    translation is the other's entry without translations, in the order of the site's
-    languages, as a full link makes them (newsgen.stages.site)."""
+def _regrouped(entries: dict[str, Entry], group: list[Entry], olds: list[Entry],
+               swap: dict[int, Entry], config: Config) -> dict[str, Entry]:
+    """The entries of `group` (one story's versions, as they are after a change) each
+    with the others as its translations, by source; those of `entries` are replaced
+    there, and the entries they replace join `olds`, and `swap` by their ids (as
+    `patching.retranslated` makes them). Each translation is the other's entry without
+    translations, in the order of the site's languages, as a full link makes them
+    (newsgen.stages.site)."""
     order = {lang.code: i for i, lang in enumerate(config.languages)}
-    members = sorted([*(entries[s] for s in joins), entry],
-                     key=lambda e: order.get(e.lang, 99))
+    members = sorted(group, key=lambda e: order.get(e.lang, 99))
     bare = [e.linked(translations=()) if e.translations else e for e in members]
     final = {e.article.source: e.linked(translations=tuple(b for b in bare if b is not own))
              for e, own in zip(members, bare, strict=True)}
     replaced = {e.article.source: e for e in olds}
-    for source in joins:
-        old = replaced.get(source)
-        if old is None:  # (else the entry it replaces is already in `olds`)
-            old = entries[source]
-            olds.append(old)
-        swap[id(old)] = entries[source] = final[source]
-    return final[entry.article.source]
+    for source, e in final.items():
+        if source in entries:
+            old = replaced.get(source)
+            if old is None:  # (else the entry it replaces is already in `olds`)
+                old = entries[source]
+                olds.append(old)
+            swap[id(old)] = entries[source] = e
+    return final
 
 
 def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
@@ -299,6 +307,7 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
     old = prev.entries.get(gone)
     if old is None or not removable(prev, old, bodies):
         return None
+    group = siblings(prev, old.article, leaving=True) or []  # (not None: removable)
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
     linker.now = now
@@ -331,6 +340,8 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
     reread(prev.readers, prev.entries, fresh, config)
     olds, swap = retranslated(prev.entries, fresh)
     del prev.entries[gone], prev.articles[gone]
+    if group:  # its translations, without it
+        _regrouped(prev.entries, [prev.entries[s] for s in group], olds, swap, config)
     tz = config.tz
     # Its moments stay: the site may be made again sooner than it must be.
     return replace(site, now=now, languages=tuple(
@@ -341,21 +352,16 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
 
 def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
     """Whether deleting the published article of `old` changes only its own lists and
-    the read-also fills it was in or near: the last link had no error; it has no
-    translations, writes no `translation_key`, and no other article has its key in
-    other capitals (a warning names it); it has no expiry (the next moment of the
+    the read-also fills it was in or near (and the translations it leaves:
+    `siblings`): the last link had no error; it has no expiry (the next moment of the
     site); its section keeps another article of its language (and is written one way
     only, unless the config lists the sections: a spelling is counted); each of its
     terms is written one way; no other file has its path but for the suffix (`x.md`
     and `x.markdown`); no article names it (`named`)."""
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
-    if (any(d.severity is Severity.ERROR for d in prev.diagnostics) or old.translations
-            or a.line_of("translation_key") or a.expiry is not None):
-        return False
-    key = (a.translation_key or "").casefold()
-    if key and any((b.translation_key or "").casefold() == key
-                   for b in prev.articles.values() if b is not a):
+    if (any(d.severity is Severity.ERROR for d in prev.diagnostics) or a.expiry is not None
+            or siblings(prev, a, leaving=True) is None):
         return False
     ls = next(ls for ls in site.languages if ls.lang.code == a.lang)
     if len(ls.by_section.get(old.section.slug, ())) < 2:

@@ -19,7 +19,7 @@ shape changed but not its URL (a new date, new tags), is put in its place in the
 way (newsgen.incremental.growing): its entry goes into its lists where a full link
 puts it, and only the read-also blocks whose fill it can enter or leave are made
 again; `addable` there says when that is all it changes (a new translation joins its
-siblings: `siblings`). An article deleted leaves
+siblings, a deleted one leaves them: `siblings`). An article deleted leaves
 its lists and the fills it was in or near the same way (`shrink`, when `removable`).
 A few of these at once (a `git pull` under the server) are patched one after the
 other, each step a site a full link would make of the files so far (`_steps`).
