@@ -165,6 +165,22 @@ def test_a_slug_named_in_another_language_is_looked_up_in_that_one_first(
     same_as_clean(site, tmp_path, served, "clean2")
 
 
+def test_an_item_found_only_in_other_languages_names_the_same_article_when_patched(
+        tmp_path: Path) -> None:
+    """Its warning names the first of those articles by path, not the first the server's
+    lookups hold (a patch adds a new article's slug at their end)."""
+    site, out, cache = _started(tmp_path)
+    first: Linked = cache.linked
+    _add(site, cache, "content/general/story-0.en.md", article(
+        "Story 0 in English", "2024-12-01 12:00", "General"))
+    served = _add(site, cache, "content/general/asks.md", article(
+        "Asks", "2024-12-12 10:00", lang="ru", related="[story-0]"))
+    assert cache.linked is first
+    assert any("'story-0' exists only in another language (en, tk): "
+               "content/general/story-0.en.md;" in d for d in served[1])
+    same_as_clean(site, tmp_path, served, "clean")
+
+
 @pytest.mark.parametrize(("rel", "text"), [
     # a second English version of pair-4: an error, as a clean build says
     ("content/general/again.md", article("Again", "2024-12-05 12:00", lang="en",

@@ -329,10 +329,11 @@ class References:
                       for p in ps]
             if others and slug not in self.broken_slugs:  # (the broken one: its own errors)
                 langs = ", ".join(sorted({p.article.lang for p in others}))
-                self.reporter.warning(
+                first = min(p.article.source for p in others)  # (by_slug's order: the dev
+                self.reporter.warning(  # server's patches add to its end)
                     a.source, item.line,
                     f"related: '{ref}' exists only in another language ({langs}): "
-                    f"{others[0].article.source}; a read-also block lists articles of its "
+                    f"{first}; a read-also block lists articles of its "
                     "own language only (link translations with translation_key, or write "
                     "{title, url})")
                 return None
