@@ -1,9 +1,11 @@
-"""The dev server's patch for a new translation (newsgen.incremental.growing.siblings): a
+"""The dev server's patches for translations (newsgen.incremental.growing.siblings): a
 published article that shares its `translation_key` (written, or from its path) with
 articles of other languages joins them, each showing the others, instead of the
-archive being linked again (and a deleted one leaves them); the output and the diagnostics equal a clean build's, also
-when the new file must link the whole site (a second translation in one language, a
-key in other capitals, a key of a scheduled article, a typo warning that comes or goes)."""
+archive being linked again; a deleted one leaves them, and one moved in its lists (a
+new date, new tags) stays with them. The output and the diagnostics equal a clean
+build's, also when the change must link the whole site (a second translation in one
+language, a key in other capitals, a key of a scheduled article, a typo warning that
+comes or goes)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from conftest import article, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_relink import random_save, run, same_as_clean, site_files, snapshot
+from test_relink_add import moved_article
 
 from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.linked import Linked
@@ -133,6 +136,44 @@ def test_a_deleted_translation_that_leaves_a_key_mistyped_links_the_whole_site(
     assert cache.linked is not first
     assert any("did you mean 'pair-4'?" in d for d in served[1])
     same_as_clean(site, tmp_path, served, "clean")
+
+
+def test_a_translation_moved_in_its_lists_keeps_its_siblings(tmp_path: Path) -> None:
+    """A new date or new tags for an article with translations: patched, each of them
+    showing its new entry; unless the move makes a typo warning come or go (the digit
+    rule: a key one digit off a key of articles published within two days)."""
+    site, out, cache = _started(tmp_path)
+    write_site(site, {
+        "content/general/trip.md": article("Trip", "2024-12-06 10:00",
+                                           translation_key="trip-2024-12-06"),
+        "content/general/trip-en.md": article("Trip", "2024-12-06 11:00", lang="en",
+                                              translation_key="trip-2024-12-06"),
+        "content/general/trip-ru.md": article("Поездка", "2024-12-05 10:00", lang="ru",
+                                              translation_key="trip-2024-12-05")})
+    cache.changed = frozenset({"content/general/trip.md", "content/general/trip-en.md",
+                               "content/general/trip-ru.md"})
+    says = run(site, out, cache)[1]
+    assert any("did you mean 'trip-2024-12-06'?" in d for d in says)
+    first: Linked = cache.linked
+
+    served = _add(site, cache, "content/general/story-4-en.md", article(  # pair-4's
+        "Story 4 in English", "2024-12-09 11:00", "General", lang="en",
+        translation_key="pair-4", tags="[port]", body="English words."))
+    assert cache.linked is first
+    assert "/en/general/story-4-en/" in (out / "general/story-4/index.html").read_text(
+        encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean")
+
+    served = _add(site, cache, "content/general/trip.md", article(  # trip-en stays near
+        "Trip", "2024-12-15 10:00", translation_key="trip-2024-12-06"))
+    assert cache.linked is first
+    same_as_clean(site, tmp_path, served, "clean2")
+
+    served = _add(site, cache, "content/general/trip-en.md", article(  # no longer
+        "Trip", "2024-12-15 11:00", lang="en", translation_key="trip-2024-12-06"))
+    assert cache.linked is not first
+    assert not any("did you mean 'trip-2024-12-06'?" in d for d in served[1])
+    same_as_clean(site, tmp_path, served, "clean3")
 
 
 def test_a_slug_named_in_another_language_is_looked_up_in_that_one_first(
@@ -257,6 +298,8 @@ def test_new_translations_equal_a_clean_build(
         elif roll < 0.75:
             rng.choice(sorted((site / "content").rglob("*.md"))).unlink()
             what = "deleted"
+        elif roll < 0.85:
+            what = moved_article(site, rng)
         else:
             what = random_save(site, rng)
         now = snapshot(site)

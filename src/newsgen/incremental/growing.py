@@ -90,7 +90,7 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     linker, site = prev.linker, prev.site
     linker.now = now
     placed = addable(prev, a, old)
-    joins = siblings(prev, a) if placed is not None and old is None else []
+    joins = [] if placed is None else siblings(prev, a, "join" if old is None else "move")
     if placed is None or joins is None or (old is None and is_named(prev, bodies, a, placed)):
         return None  # (an article names it: found now, or another one)
     config = site.config
@@ -130,9 +130,9 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     fresh = refilled(linker, prev.entries, again - {a.source})
     reread(prev.readers, prev.entries, {**fresh, a.source: entry}, config)
     olds, swap = retranslated(prev.entries, fresh)
-    if joins:
+    if joins:  # (a moved one's: the same, with its new entry)
         entry = _regrouped(prev.entries, [*(prev.entries[s] for s in joins), entry], olds,
-                           swap, config)[a.source]
+                           swap, config, joins)[a.source]
     prev.entries[a.source] = entry
     prev.articles[a.source] = a
     if prev.named is not None:
@@ -179,14 +179,16 @@ def _answers(a: Article, placed: Placed) -> set[str]:
             f"link:{posixpath.basename(stem or a.content_path)}"}
 
 
-def siblings(prev: Linked, a: Article, *, leaving: bool = False) -> list[str] | None:
+def siblings(prev: Linked, a: Article, change: str = "join") -> list[str] | None:
     """The sources of the published articles that a new article `a` is a translation of
-    (or, `leaving`, that the published `a` deleted was one of); [] for none. None
-    when joining them (leaving them) changes more than their translations: an article
-    with its key, in any capitals, is not published, writes the key another way or is
-    of the language of `a` or of another of them; or a warning about a key that no
-    other article shares (newsgen.stages.translations.lonely_keys) comes or goes (but
-    a deleted article's own)."""
+    (`change` "join"), that the published article of `a`'s file, deleted, was one of
+    ("leave"), or that `a`, its file's published article moved in its lists, keeping
+    its key and language, is one of ("move"); [] for none. None when that changes more
+    than their translations: an article with its key, in any capitals, is not
+    published, writes the key another way or is of the language of `a` or of another
+    of them; or a warning about a key that no other article shares
+    (newsgen.stages.translations.lonely_keys) comes or goes (but a deleted article's
+    own): the digit rule reads the articles' dates."""
     key = a.translation_key
     if not key:
         return []
@@ -194,7 +196,7 @@ def siblings(prev: Linked, a: Article, *, leaving: bool = False) -> list[str] | 
         prev.keys = {b.translation_key.casefold() for b in prev.articles.values()
                      if b.translation_key}
     folded = key.casefold()
-    found = [b for b in prev.articles.values() if b is not a and (
+    found = [b for b in prev.articles.values() if b.source != a.source and (
         b.translation_key or "").casefold() == folded] if folded in prev.keys else []
     if not found and not a.line_of("translation_key"):
         return []  # (every article has a key, from its path: one no other has says nothing)
@@ -206,20 +208,20 @@ def siblings(prev: Linked, a: Article, *, leaving: bool = False) -> list[str] | 
     groups = keyed(e.article for e in prev.entries.values())
     before, after = Reporter(), Reporter()
     lonely_keys(before, groups)
-    if leaving:
-        groups[key] = [b for b in groups[key] if b is not a]
-    else:
+    groups[key] = [b for b in groups[key] if b.source != a.source]
+    if change != "leave":
         groups[key].append(a)
     lonely_keys(after, groups)
-    said = [d for d in before.diagnostics if not leaving or d.path != a.source]
+    said = [d for d in before.diagnostics if change != "leave" or d.path != a.source]
     return [b.source for b in found] if said == after.diagnostics else None
 
 
 def _regrouped(entries: dict[str, Entry], group: list[Entry], olds: list[Entry],
-               swap: dict[int, Entry], config: Config) -> dict[str, Entry]:
+               swap: dict[int, Entry], config: Config, others: list[str]) -> dict[str, Entry]:
     """The entries of `group` (one story's versions, as they are after a change) each
-    with the others as its translations, by source; those of `entries` are replaced
-    there, and the entries they replace join `olds`, and `swap` by their ids (as
+    with the others as its translations, by source; those of `others` (all but the
+    changed article's) are replaced in `entries`, and the entries they replace join
+    `olds`, and `swap` by their ids (as
     `patching.retranslated` makes them). Each translation is the other's entry without
     translations, in the order of the site's languages, as a full link makes them
     (newsgen.stages.site)."""
@@ -229,36 +231,34 @@ def _regrouped(entries: dict[str, Entry], group: list[Entry], olds: list[Entry],
     final = {e.article.source: e.linked(translations=tuple(b for b in bare if b is not own))
              for e, own in zip(members, bare, strict=True)}
     replaced = {e.article.source: e for e in olds}
-    for source, e in final.items():
-        if source in entries:
-            old = replaced.get(source)
-            if old is None:  # (else the entry it replaces is already in `olds`)
-                old = entries[source]
-                olds.append(old)
-            swap[id(old)] = entries[source] = e
+    for source in others:
+        old = replaced.get(source)
+        if old is None:  # (else the entry it replaces is already in `olds`)
+            old = entries[source]
+            olds.append(old)
+        swap[id(old)] = entries[source] = final[source]
     return final
 
 
 def addable(prev: Linked, a: Article, old: Entry | None) -> Placed | None:
     """`a` placed, when adding it (or moving it from the entry `old`) changes only its own
-    lists and the read-also fills it can enter or leave (and, for a new one, the
-    translations it joins: `siblings`): the last link had no error; it is valid and
+    lists and the read-also fills it can enter or leave (and the translations it joins
+    or is one of: `siblings`): the last link had no error; it is valid and
     published (`Linker.placed_at`; as `old` was); in a section its language has
     already (and `old`'s section keeps another article), written as that section's
     title; its terms written as the site names them (and, for a term written two ways,
     a new article newer than every one of its language: the warnings name the first
     use); a new article has a path, URL and slug of its own (and no article names it:
-    `named`); a moved one keeps its URL, slug, language and translations (it has none,
-    and writes no key), and its expiry (or had none)."""
+    `named`); a moved one keeps its URL, slug, language and `translation_key`, and its
+    expiry (or had none)."""
     linker, site = prev.linker, prev.site
     config = site.config
     if any(d.severity is Severity.ERROR for d in prev.diagnostics) or not a.valid:
         return None
     if old is not None:
         was = old.article
-        if (old.translations or a.lang != was.lang or a.slug != was.slug
+        if (a.lang != was.lang or a.slug != was.slug
                 or a.translation_key != was.translation_key
-                or was.line_of("translation_key") or a.line_of("translation_key")
                 or (was.expiry is not None and was.expiry != a.expiry)):
             return None
     ls = next((ls for ls in site.languages if ls.lang.code == a.lang), None)
@@ -307,7 +307,7 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
     old = prev.entries.get(gone)
     if old is None or not removable(prev, old, bodies):
         return None
-    group = siblings(prev, old.article, leaving=True) or []  # (not None: removable)
+    group = siblings(prev, old.article, "leave") or []  # (not None: removable)
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
     linker.now = now
@@ -341,7 +341,7 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
     olds, swap = retranslated(prev.entries, fresh)
     del prev.entries[gone], prev.articles[gone]
     if group:  # its translations, without it
-        _regrouped(prev.entries, [prev.entries[s] for s in group], olds, swap, config)
+        _regrouped(prev.entries, [prev.entries[s] for s in group], olds, swap, config, group)
     tz = config.tz
     # Its moments stay: the site may be made again sooner than it must be.
     return replace(site, now=now, languages=tuple(
@@ -361,7 +361,7 @@ def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
     if (any(d.severity is Severity.ERROR for d in prev.diagnostics) or a.expiry is not None
-            or siblings(prev, a, leaving=True) is None):
+            or siblings(prev, a, "leave") is None):
         return False
     ls = next(ls for ls in site.languages if ls.lang.code == a.lang)
     if len(ls.by_section.get(old.section.slug, ())) < 2:
