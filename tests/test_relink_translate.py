@@ -176,6 +176,29 @@ def test_a_translation_moved_in_its_lists_keeps_its_siblings(tmp_path: Path) -> 
     same_as_clean(site, tmp_path, served, "clean3")
 
 
+def test_a_translation_moved_and_retitled_that_a_sibling_links_by_url(
+        tmp_path: Path) -> None:
+    """The Russian version links the Turkmen one by its full URL in its read-also block;
+    a save gives the Turkmen one a new date and title: the Russian block is made again,
+    and the Turkmen article is listed once, under its new title."""
+    files = trilingual()
+    files["content/general/story-2-ru.md"] = article(
+        "История 2", "2024-12-03 12:00", "General", lang="ru", translation_key="pair-2",
+        related="['http://127.0.0.1:8000/general/story-2/']")
+    site = write_site(tmp_path / "site", files)
+    out = tmp_path / "served" / "out"
+    cache = BuildCache(None)
+    run(site, out, cache)
+    first = cache.linked
+    served = _add(site, cache, "content/general/story-2.md", article(
+        "Story 2 renamed", "2024-12-02 10:00", "General", tags="[football, energy]",
+        translation_key="pair-2"))
+    assert cache.linked is first and served[0] is not None
+    assert "Story 2 renamed" in (out / "ru/general/story-2-ru/index.html").read_text(
+        encoding="utf-8")
+    same_as_clean(site, tmp_path, served, "clean")
+
+
 def test_a_slug_named_in_another_language_is_looked_up_in_that_one_first(
         tmp_path: Path) -> None:
     """A translation shares its sibling's slug (`x.md`, `x.ru.md`): an article naming
@@ -269,8 +292,10 @@ def _new_translation(site: Path, rng: random.Random, n: int) -> str:
         name = f"new-{n}.md"
         fields["translation_key"] = rng.choice(
             ["pair-2", "pair-4", "Pair-4", "pairs-4", "visit-6", "fresh-1", "later"])
-    if rng.random() < 0.25:  # an item by slug: its language's article, else another's
-        fields["related"] = f"[story-{rng.choice([0, 2, 6])}]"
+    if rng.random() < 0.3:  # an item by slug (its language's article, else another's), or
+        n = rng.choice([0, 2, 6])  # by full URL (another language's article is linked so)
+        fields["related"] = rng.choice([f"[story-{n}]",
+                                         f"['http://127.0.0.1:8000/general/story-{n}/']"])
     day = rng.choice([3, 5, 12, 19])
     (site / "content/general" / name).write_text(article(
         f"New {n}", f"2024-12-{day:02d} 1{n % 10}:00", "General",
@@ -278,7 +303,7 @@ def _new_translation(site: Path, rng: random.Random, n: int) -> str:
     return "translation"
 
 
-@settings(max_examples=10, deadline=None,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1))
 def test_new_translations_equal_a_clean_build(

@@ -130,6 +130,9 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     fresh = refilled(linker, prev.entries, again - {a.source})
     reread(prev.readers, prev.entries, {**fresh, a.source: entry}, config)
     olds, swap = retranslated(prev.entries, fresh)
+    if old is not None and swap.pop(id(old), None) is not None:  # a translation's block
+        olds[:] = [e for e in olds if e is not old]  # made again named it: its lists
+        # take the new entry below
     if joins:  # (a moved one's: the same, with its new entry)
         entry = _regrouped(prev.entries, [*(prev.entries[s] for s in joins), entry], olds,
                            swap, config, joins)[a.source]
