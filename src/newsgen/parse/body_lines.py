@@ -210,6 +210,24 @@ _NESTING = re.compile(r"(?:[-+*][ \t]+|\d{1,9}[.)][ \t]+|>[ \t]*|[*_\[\]])+")
 _NESTING_RUN = 200
 
 
+# List markers and quote marks that open a line, one inside the other (`- 1. - > x`).
+_OPENERS = re.compile(
+    rf"^[ \t]{{0,3}}(?:(?:[-+*]|\d{{1,9}}[.)])[ \t]+|>[ \t]*){{{_NESTING_RUN},}}", re.M)
+_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1)*[ \t]*")  # a thematic break: `- - -`
+
+
+def nested_on_one_line(text: str) -> int | None:
+    """The line (from 0) of the first line that opens hundreds of lists or quotes one
+    inside the other (`- 1. - 1. … x`), or None. No article needs that many; Python-Markdown
+    before 3.11.4 runs out of recursion past about 500 of them, later ones nest them all
+    (and a browser flattens a page nested past 512): said the same with any of them."""
+    for found in _OPENERS.finditer(text):
+        end = text.find("\n", found.start())
+        if not _RULE.fullmatch(text, found.start(), len(text) if end < 0 else end):
+            return text.count("\n", 0, found.start())
+    return None
+
+
 def nesting_line(text: str) -> int:
     """The line (from 0) of the longest run of nesting marks, where Markdown ran out of
     recursion (the first of equal ones: where the nesting opens); 0 when none is long."""

@@ -22,7 +22,13 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from newsgen.parse.attributes import AttrLists, toc_slug
-from newsgen.parse.body_lines import link_lines_of, nesting_line, too_deep, unclosed_links
+from newsgen.parse.body_lines import (
+    link_lines_of,
+    nested_on_one_line,
+    nesting_line,
+    too_deep,
+    unclosed_links,
+)
 from newsgen.parse.foreign import is_template_syntax
 from newsgen.parse.markdown_setup import EXTENSIONS, PUNCTUATION
 
@@ -317,13 +323,17 @@ class Converter:
         if too_deep(text) is not None or unclosed_links(text) is not None:  # an error of
             return Body(html="", links=(), summary="", toc="")  # the article: not read, as
             # it could take hours (parse.validate)
+        deep = nested_on_one_line(text)
         try:
+            if deep is not None:  # (the same with any version of Python-Markdown)
+                raise RecursionError
             html = self.md.convert(text)
         except RecursionError:  # Python-Markdown recurses once a level
             self.md.reset()
             return Body(html="", links=(), summary="", toc="", problem=(
                 "the body nests lists, quotes or emphasis too deeply for Markdown to read "
-                "(hundreds of levels): flatten it"), problem_line=nesting_line(text))
+                "(hundreds of levels): flatten it"),
+                problem_line=nesting_line(text) if deep is None else deep)
         collector = self.ext.collector
         if collector is None:  # pragma: no cover - extendMarkdown always ran
             raise RuntimeError("the newsgen Markdown extension is not loaded")
