@@ -176,6 +176,24 @@ def test_a_translation_moved_in_its_lists_keeps_its_siblings(tmp_path: Path) -> 
     same_as_clean(site, tmp_path, served, "clean3")
 
 
+def test_a_moved_article_keeps_the_warning_on_its_mistyped_key(tmp_path: Path) -> None:
+    """Its key, one letter off pair-2, is shared by no other article: the warning asking
+    for pair-2 is said again by the patch that moves it (review 2)."""
+    files = trilingual()
+    files["content/general/typo.md"] = article("Typo", "2024-12-03 12:00", lang="ru",
+                                               translation_key="pairs-2")
+    site = write_site(tmp_path / "site", files)
+    out = tmp_path / "served" / "out"
+    cache = BuildCache(None)
+    assert any("did you mean 'pair-2'?" in d for d in run(site, out, cache)[1])
+    first = cache.linked
+    served = _add(site, cache, "content/general/typo.md", article(
+        "Typo", "2024-12-04 12:00", lang="ru", translation_key="pairs-2", tags="[port]"))
+    assert cache.linked is first
+    assert any("did you mean 'pair-2'?" in d for d in served[1])
+    same_as_clean(site, tmp_path, served, "clean")
+
+
 def test_a_translation_moved_and_retitled_that_a_sibling_links_by_url(
         tmp_path: Path) -> None:
     """The Russian version links the Turkmen one by its full URL in its read-also block;

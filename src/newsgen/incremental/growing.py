@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
-from newsgen.errors import Reporter, Severity
+from newsgen.errors import Diagnostic, Reporter, Severity
 from newsgen.incremental.linked import Linked
 from newsgen.incremental.patching import (
     affected_sources,
@@ -90,11 +90,14 @@ def grow(prev: Linked, articles: list[Article], bodies: Mapping[str, Body], now:
     linker, site = prev.linker, prev.site
     linker.now = now
     placed = addable(prev, a, old)
-    joins = [] if placed is None else siblings(prev, a, "join" if old is None else "move")
+    own: list[Diagnostic] = []  # its warnings of a key no other article has
+    joins = [] if placed is None else siblings(prev, a, "join" if old is None else "move",
+                                               own)
     if placed is None or joins is None or (old is None and is_named(prev, bodies, a, placed)):
         return None  # (an article names it: found now, or another one)
     config = site.config
     check.extend([d for d in prev.diagnostics if d.path != a.source])  # its own: again
+    check.extend(own)
     linker.reporter = check
     for kind, names in (("tag", a.tags), ("author", a.authors)):
         for name in names:  # (a new term is named as this article writes it)
@@ -182,7 +185,8 @@ def _answers(a: Article, placed: Placed) -> set[str]:
             f"link:{posixpath.basename(stem or a.content_path)}"}
 
 
-def siblings(prev: Linked, a: Article, change: str = "join") -> list[str] | None:
+def siblings(prev: Linked, a: Article, change: str = "join",
+             own: list[Diagnostic] | None = None) -> list[str] | None:
     """The sources of the published articles that a new article `a` is a translation of
     (`change` "join"), that the published article of `a`'s file, deleted, was one of
     ("leave"), or that `a`, its file's published article moved in its lists, keeping
@@ -191,7 +195,8 @@ def siblings(prev: Linked, a: Article, change: str = "join") -> list[str] | None
     published, writes the key another way or is of the language of `a` or of another
     of them; or a warning about a key that no other article shares
     (newsgen.stages.translations.lonely_keys) comes or goes (but a deleted article's
-    own): the digit rule reads the articles' dates."""
+    own): the digit rule reads the articles' dates. `own` takes those warnings that
+    are of `a` after the change (a moved article's own, said again)."""
     key = a.translation_key
     if not key:
         return []
@@ -216,7 +221,11 @@ def siblings(prev: Linked, a: Article, change: str = "join") -> list[str] | None
         groups[key].append(a)
     lonely_keys(after, groups)
     said = [d for d in before.diagnostics if change != "leave" or d.path != a.source]
-    return [b.source for b in found] if said == after.diagnostics else None
+    if said != after.diagnostics:
+        return None
+    if own is not None:
+        own.extend(d for d in after.diagnostics if d.path == a.source)
+    return [b.source for b in found]
 
 
 def _regrouped(entries: dict[str, Entry], group: list[Entry], olds: list[Entry],
