@@ -233,10 +233,9 @@ def _regrouped(entries: dict[str, Entry], group: list[Entry], olds: list[Entry],
     """The entries of `group` (one story's versions, as they are after a change) each
     with the others as its translations, by source; those of `others` (all but the
     changed article's) are replaced in `entries`, and the entries they replace join
-    `olds`, and `swap` by their ids (as
-    `patching.retranslated` makes them). Each translation is the other's entry without
-    translations, in the order of the site's languages, as a full link makes them
-    (newsgen.stages.site)."""
+    `olds`, and `swap` by their ids (as `patching.retranslated` makes them). Each
+    translation is the other's entry without translations, in the order of the site's
+    languages, as a full link makes them (newsgen.stages.site)."""
     order = {lang.code: i for i, lang in enumerate(config.languages)}
     members = sorted(group, key=lambda e: order.get(e.lang, 99))
     bare = [e.linked(translations=()) if e.translations else e for e in members]
@@ -314,12 +313,13 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
            check: Reporter) -> tuple[Site, frozenset[tuple[str, str, str]]] | None:
     """The previous site without the published article of the file `gone`, deleted:
     out of its lists and of the read-also fills it was in or near; None when that is
-    not all its going changes (see `removable`). Also returns the terms (kind,
-    language, slug) whose pages counted it."""
+    not all its going changes (see `removable`, and `siblings` for the translations
+    it leaves). Also returns the terms (kind, language, slug) whose pages counted it."""
     old = prev.entries.get(gone)
-    if old is None or not removable(prev, old, bodies):
+    group = None if old is None or not removable(prev, old, bodies) else siblings(
+        prev, old.article, "leave")
+    if old is None or group is None:
         return None
-    group = siblings(prev, old.article, "leave") or []  # (not None: removable)
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
     linker.now = now
@@ -364,16 +364,15 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
 
 def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
     """Whether deleting the published article of `old` changes only its own lists and
-    the read-also fills it was in or near (and the translations it leaves:
-    `siblings`): the last link had no error; it has no expiry (the next moment of the
+    the read-also fills it was in or near (the translations it leaves are `shrink`'s
+    to check, with `siblings`): the last link had no error; it has no expiry (the next moment of the
     site); its section keeps another article of its language (and is written one way
     only, unless the config lists the sections: a spelling is counted); each of its
     terms is written one way; no other file has its path but for the suffix (`x.md`
     and `x.markdown`); no article names it (`named`)."""
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
-    if (any(d.severity is Severity.ERROR for d in prev.diagnostics) or a.expiry is not None
-            or siblings(prev, a, "leave") is None):
+    if any(d.severity is Severity.ERROR for d in prev.diagnostics) or a.expiry is not None:
         return False
     ls = next(ls for ls in site.languages if ls.lang.code == a.lang)
     if len(ls.by_section.get(old.section.slug, ())) < 2:

@@ -323,17 +323,17 @@ class Converter:
         if too_deep(text) is not None or unclosed_links(text) is not None:  # an error of
             return Body(html="", links=(), summary="", toc="")  # the article: not read, as
             # it could take hours (parse.validate)
-        deep = nested_on_one_line(text)
-        try:
-            if deep is not None:  # (the same with any version of Python-Markdown)
-                raise RecursionError
-            html = self.md.convert(text)
-        except RecursionError:  # Python-Markdown recurses once a level
-            self.md.reset()
+        deep = nested_on_one_line(text)  # (the same with any version of Python-Markdown)
+        if deep is None:
+            try:
+                html = self.md.convert(text)
+            except RecursionError:  # Python-Markdown recurses once a level
+                self.md.reset()
+                deep = nesting_line(text)
+        if deep is not None:
             return Body(html="", links=(), summary="", toc="", problem=(
                 "the body nests lists, quotes or emphasis too deeply for Markdown to read "
-                "(hundreds of levels): flatten it"),
-                problem_line=nesting_line(text) if deep is None else deep)
+                "(hundreds of levels): flatten it"), problem_line=deep)
         collector = self.ext.collector
         if collector is None:  # pragma: no cover - extendMarkdown always ran
             raise RuntimeError("the newsgen Markdown extension is not loaded")

@@ -329,8 +329,9 @@ class References:
                       for p in ps]
             if others and slug not in self.broken_slugs:  # (the broken one: its own errors)
                 langs = ", ".join(sorted({p.article.lang for p in others}))
-                first = min(p.article.source for p in others)  # (by_slug's order: the dev
-                self.reporter.warning(  # server's patches add to its end)
+                # the first by path: not by_slug's order, to whose end a patch adds
+                first = min(p.article.source for p in others)
+                self.reporter.warning(
                     a.source, item.line,
                     f"related: '{ref}' exists only in another language ({langs}): "
                     f"{first}; a read-also block lists articles of its "
