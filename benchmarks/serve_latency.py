@@ -47,12 +47,24 @@ def fetch(url: str) -> str:
         return ""
 
 
-def wait_for(url: str, needle: str, limit: float, *, gone: bool = False) -> float | None:
-    """Seconds until `url` serves `needle` (`gone`: no longer serves it)."""
+class ServerDied(RuntimeError):
+    """A server ended while it was being measured (`hugo server` at 100,000 articles on
+    a 24 GiB machine: the system's out-of-memory killer, at the first new article)."""
+
+
+def wait_for(url: str, needle: str, limit: float, *, gone: bool = False,
+             server: tuple[str, subprocess.Popen[bytes]] | None = None) -> float | None:
+    """Seconds until `url` serves `needle` (`gone`: no longer serves it); ServerDied when
+    the `server` (its name and process) ends meanwhile."""
     started = time.perf_counter()
     while time.perf_counter() - started < limit:
         if (needle in fetch(url)) is not gone:
             return time.perf_counter() - started
+        if server is not None and (status := server[1].poll()) is not None:
+            raise ServerDied(f"{server[0]} exited with status {status}" if status >= 0 else
+                             f"{server[0]} was killed by signal {-status}" + (
+                                 " (the system's out-of-memory killer sends it)"
+                                 if status == -9 else ""))
         time.sleep(0.005)
     return None
 
@@ -138,7 +150,7 @@ def timed(cmd: list[str], cwd: Path, ready_url: str,
         waits: dict[str, list[float]] = {"shown": [], "gone": []}
         for i in range(times):
             url, token, gone = change(i)
-            took = wait_for(url, token, 120.0, gone=gone)
+            took = wait_for(url, token, 120.0, gone=gone, server=(cmd[0], proc))
             if took is None:
                 raise RuntimeError(f"{cmd[0]}: the change never showed at {url}")
             waits["gone" if gone else "shown"].append(took)
