@@ -119,8 +119,8 @@ def test_forked_workers_leave_what_they_inherit_to_the_parent_collector() -> Non
     """The dev server keeps the linked archive in memory and its collector on. A worker
     forked from it turns its own collector on: were the inherited objects not frozen, a
     full collection there walked (and so copied) the whole archive, and a new article's
-    pages at 100,000 articles took three times as long to render. The server's objects
-    are thawed again once the workers are forked."""
+    pages at 100,000 articles took three times as long to render. Each worker freezes
+    what it inherited, and the server's own collector keeps all of it."""
     script = (
         "import gc\n"
         "from newsgen.stages.parallel import fork_map\n"
@@ -134,7 +134,7 @@ def test_forked_workers_leave_what_they_inherit_to_the_parent_collector() -> Non
     assert proc.returncode == 0, proc.stderr
     in_workers, in_parent = map(int, proc.stdout.split())
     assert in_workers >= 50_000  # the archive is out of the workers' collector's reach
-    assert in_parent == 0  # ... and the parent's collector has it again
+    assert in_parent == 0  # ... and the parent's collector still has it
 
 
 def test_the_output_seal_is_the_same_from_a_forked_child_or_in_process(

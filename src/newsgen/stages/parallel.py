@@ -129,7 +129,13 @@ def _worker_start(parent: int, recipe: Recipe | None,
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    gc.enable()  # a worker collects its own cycles, whatever its build paused
+    # A worker collects its own cycles, whatever its build paused, but not what it
+    # inherited: frozen first (moved out of the collector's lists as a whole, touching
+    # none of it), or a full collection here walked the whole linked archive of the dev
+    # server, and so copied it page by page (a new article's 1,011 pages took 4.5 s to
+    # render at 100,000 articles instead of 1.6 s).
+    gc.freeze()
+    gc.enable()
     with contextlib.suppress(OSError, AttributeError, TypeError):  # only Linux has prctl
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the build was gone before the line above
@@ -151,23 +157,12 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     # that cleanup waits for (the build hung, 1 SIGTERM in 200).
     held = can_hold()
     block(held)
-    # Forked with every object of this process frozen (out of the collector's reach): a
-    # worker turns its collector on, and a full collection there walked, and so copied
-    # page by page, the whole heap it inherited. In the dev server that is the linked
-    # archive: a new article's 1,000 pages took 4.5 s to render at 100,000 articles,
-    # 1.6 s frozen. The dev server then thaws them (a one-shot build keeps them frozen).
-    thaw = method == "fork" and not gc.get_freeze_count()
-    if method == "fork":
-        gc.freeze()
     try:
         pool = multiprocessing.get_context(method).Pool(
             workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
     except BaseException:
         unblock(held)
         raise
-    finally:
-        if thaw:
-            gc.unfreeze()
     try:
         unblock(held)  # (a stop that came meanwhile is raised here)
     except BaseException:
