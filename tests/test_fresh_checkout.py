@@ -83,6 +83,35 @@ def test_a_fresh_checkout_with_one_edit_renders_only_what_it_touches(
     assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
 
 
+def test_a_checkout_at_another_path_with_one_edit_renders_only_what_it_touches(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    """No page shows the site's folder: a CI runner that checks the site out at another
+    path each time renders what the change touches, as a checkout at the same path does,
+    not every page again."""
+    rendered = []
+    for moves in (False, True):
+        site = fixture_site("basic")
+        first = build(site)
+        if moves:
+            moved = site.with_name(f"{site.name}-job1")
+            shutil.copytree(site, moved, copy_function=shutil.copyfile)  # new times, inodes
+            shutil.rmtree(site)
+            site = moved
+        else:
+            fresh_checkout(site)
+        story = site / "content" / "economy" / "gas-prices.md"
+        story.write_text(story.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
+                         encoding="utf-8")
+        again = build(site)
+        assert again.output_changed
+        rendered.append(again.rendered)
+        clean, reporter = build_here(site, output=tmp_path / f"clean-{moves}", use_cache=False)
+        assert clean is not None, reporter.diagnostics
+        assert tree_digest(site / "dist") == tree_digest(tmp_path / f"clean-{moves}")
+        shutil.rmtree(site)
+    assert rendered[1] == rendered[0] < first.rendered, (rendered, first.rendered)
+
+
 def test_the_same_size_and_other_bytes_is_a_change(fixture_site: Callable[[str], Path]) -> None:
     site = fixture_site("basic")
     build(site)

@@ -13,6 +13,7 @@ import operator
 import pickle  # noqa: S403 - fingerprints of our own objects
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, meta
@@ -160,7 +161,10 @@ class Fingerprints:
         self.owns: dict[str, str] = {}  # each entry's own digest (without translations)
         self.langs: dict[str, str] = {}
         self.sitemap: str | None = None
-        config_bytes = _dump(replace(site.config, read_as=""))  # its bytes but what they say
+        # What the configuration says, but not where the site is: no page shows its folder,
+        # and a CI runner that checks the site out at another path each time (GitLab's
+        # concurrent builds, Jenkins' `workspace@2`) rendered every page again.
+        config_bytes = _dump(replace(site.config, read_as="", root=Path()))
         outputs = sorted(a.output for a in site.assets)
         for ls in site.languages:
             self.langs[ls.lang.code] = digest(_dump((
