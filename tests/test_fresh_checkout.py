@@ -5,6 +5,7 @@ and a restored output is trusted only when its bytes are the ones recorded."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from conftest import article, build_here, tree_digest
 
 from newsgen.build import BuildResult
+from newsgen.output import guard
 from newsgen.output.writer import Writer
 
 
@@ -234,3 +236,33 @@ def test_a_restored_standby_with_other_bytes_is_not_trusted(
     clean, _ = build_here(site, output=tmp_path / "clean", use_cache=False)
     assert clean is not None
     assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+
+
+def test_a_tree_digest_reads_a_file_again_once_it_is_another_file(tmp_path: Path) -> None:
+    """A build proves the restored output and standby by their bytes and then digests the
+    new output, reading each file (each inode) once: a file replaced (a new inode, as
+    newsgen writes), or rewritten in place with other stats, is read again; a tree with
+    a file in common with another (a hard link) has its own digest all the same."""
+    tree = tmp_path / "out"
+    (tree / "general" / "story").mkdir(parents=True)
+    page = tree / "general" / "story" / "index.html"
+    page.write_text("<p>one</p>", encoding="utf-8")
+    (tree / "feed.xml").write_text("<rss/>", encoding="utf-8")
+    first = guard.tree_digest(tree)
+    assert guard.tree_digest(tree) == first
+    twin = tmp_path / "standby"
+    shutil.copytree(tree, twin, copy_function=os.link)  # hard links: the same inodes
+    assert guard.tree_digest(twin) == first
+    replacement = page.with_name("new.tmp")
+    replacement.write_text("<p>two</p>", encoding="utf-8")
+    replacement.replace(page)  # a new file in its place
+    second = guard.tree_digest(tree)
+    assert second != first and guard.tree_digest(twin) == first
+    with open(page, "r+", encoding="utf-8") as fh:  # in place, one byte longer
+        fh.write("<p>three</p>")
+    assert guard.tree_digest(tree) not in (first, second)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(tree, fresh)
+    guard._DIGESTS.clear()  # what another process finds
+    assert guard.tree_digest(fresh) == guard.tree_digest(tree)
+

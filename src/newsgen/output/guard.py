@@ -169,12 +169,27 @@ def identity(path: Path) -> tuple[int, int] | None:
 
 
 def walk(root: Path) -> Iterator[str]:
-    """Every file under `root`, as a path relative to it."""
-    for folder, _dirs, names in os.walk(root):
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        for name in names:
-            yield prefix + name
+    """Every file under `root`, as a path relative to it (as os.walk finds them: a
+    symbolic link to a folder is neither followed nor listed; an unreadable folder is
+    passed over). Each folder's prefix is made once, from its parent's: asking
+    os.path.relpath for each of 30,000 folders took half of this walk."""
+    def visit(folder: str, prefix: str) -> Iterator[str]:
+        try:
+            with os.scandir(folder) as entries:
+                found = list(entries)
+        except OSError:
+            return
+        for entry in found:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                yield prefix + entry.name
+            elif not entry.is_symlink():
+                yield from visit(entry.path, f"{prefix}{entry.name}/")
+
+    return visit(os.fspath(root), "")
 
 
 _RENAME_EXCHANGE = 2
@@ -229,16 +244,30 @@ def empty_trash(trash: Path | None) -> None:
         threading.Thread(target=clean, name="newsgen-trash", daemon=True).start()
 
 
+# A file's digest by its device, inode, size and time, for this process: a CI build
+# proves the restored output and its standby by their bytes, then reports the new
+# output's digest (`--changes`), and the three trees share most files as hard links;
+# each is read once. newsgen never writes into a file it has written (a changed file is
+# a new file), so a file with the same inode and stats has the same bytes.
+_DIGESTS: dict[tuple[int, int, int, int], bytes] = {}
+
+
 def tree_digest(root: Path) -> str:
     """A digest of every file under `root` (its path and bytes), the marker aside: equal
     digests mean the same site to publish."""
     total = hashlib.blake2b(digest_size=16)
+    top = os.fspath(root)
     for rel in sorted(walk(root)):
         if rel == MARKER:
             continue
         total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-        with open(root / rel, "rb") as fh:
-            total.update(hashlib.file_digest(fh, "blake2b").digest())
+        with open(os.path.join(top, rel), "rb") as fh:
+            st = os.fstat(fh.fileno())  # (of the file read: not one that replaced it)
+            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            found = _DIGESTS.get(key)
+            if found is None:
+                found = _DIGESTS[key] = hashlib.file_digest(fh, "blake2b").digest()
+        total.update(found)
     return total.hexdigest()
 
 
