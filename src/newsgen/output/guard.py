@@ -261,12 +261,14 @@ def tree_digest(root: Path) -> str:
         if rel == MARKER:
             continue
         total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-        with open(os.path.join(top, rel), "rb") as fh:
-            st = os.fstat(fh.fileno())  # (of the file read: not one that replaced it)
-            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-            found = _DIGESTS.get(key)
-            if found is None:
-                found = _DIGESTS[key] = hashlib.file_digest(fh, "blake2b").digest()
+        path = os.path.join(top, rel)
+        st = os.stat(path)
+        found = _DIGESTS.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+        if found is None:
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())  # (the file read: not one it replaced meanwhile)
+                found = _DIGESTS[st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] = (
+                    hashlib.file_digest(fh, "blake2b").digest())
         total.update(found)
     return total.hexdigest()
 
