@@ -61,12 +61,16 @@ def wait_for(url: str, needle: str, limit: float, *, gone: bool = False,
         if (needle in fetch(url)) is not gone:
             return time.perf_counter() - started
         if server is not None and (status := server[1].poll()) is not None:
-            raise ServerDied(f"{server[0]} exited with status {status}" if status >= 0 else
-                             f"{server[0]} was killed by signal {-status}" + (
-                                 " (the system's out-of-memory killer sends it)"
-                                 if status == -9 else ""))
+            raise ServerDied(_ended(server[0], status))
         time.sleep(0.005)
     return None
+
+
+def _ended(name: str, status: int) -> str:
+    if status >= 0:
+        return f"{name} exited with status {status}"
+    oom = " (the system's out-of-memory killer sends it)" if status == -9 else ""
+    return f"{name} was killed by signal {-status}{oom}"
 
 
 def peak_memory_mib(pid: int) -> float:

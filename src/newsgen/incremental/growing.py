@@ -316,9 +316,10 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
     not all its going changes (see `removable`, and `siblings` for the translations
     it leaves). Also returns the terms (kind, language, slug) whose pages counted it."""
     old = prev.entries.get(gone)
-    group = None if old is None or not removable(prev, old, bodies) else siblings(
-        prev, old.article, "leave")
-    if old is None or group is None:
+    if old is None or not removable(prev, old, bodies):
+        return None
+    group = siblings(prev, old.article, "leave")
+    if group is None:
         return None
     a, linker, site = old.article, prev.linker, prev.site
     config = site.config
@@ -365,8 +366,8 @@ def shrink(prev: Linked, gone: str, bodies: Mapping[str, Body], now: datetime,
 def removable(prev: Linked, old: Entry, bodies: Mapping[str, Body]) -> bool:
     """Whether deleting the published article of `old` changes only its own lists and
     the read-also fills it was in or near (the translations it leaves are `shrink`'s
-    to check, with `siblings`): the last link had no error; it has no expiry (the next moment of the
-    site); its section keeps another article of its language (and is written one way
+    to check, with `siblings`): the last link had no error; it has no expiry (the next
+    moment of the site); its section keeps another article of its language (and is written one way
     only, unless the config lists the sections: a spelling is counted); each of its
     terms is written one way; no other file has its path but for the suffix (`x.md`
     and `x.markdown`); no article names it (`named`)."""

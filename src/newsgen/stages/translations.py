@@ -28,7 +28,7 @@ def translation_groups(config: Config, reporter: Reporter, entries: list[Entry],
     for e in entries:
         if e.article.translation_key:
             groups[e.article.translation_key].append(e)
-    lonely_keys(reporter, keyed(e.article for e in entries))
+    lonely_keys(reporter, {k: [e.article for e in g] for k, g in groups.items()})
     later = [a for a in waiting if a.translation_key]
     wrong = _same_language(config, reporter, [*(e.article for e in entries
                                                 if e.article.translation_key), *later],
