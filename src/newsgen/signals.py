@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import signal
 import threading
@@ -86,7 +85,7 @@ def made_whole(folder: Path) -> Iterator[Path]:
         if not parent.exists():
             parent.mkdir(exist_ok=True)
             made.append(parent)
-    staging = folder.parent / f".{folder.name}.newsgen-{os.getpid()}-{secrets.token_hex(4)}"
+    staging = folder.parent / f".{folder.name}.newsgen-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         try:
             staging.mkdir()

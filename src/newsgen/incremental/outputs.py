@@ -4,7 +4,6 @@ its files and its seal (a part of `newsgen.incremental.cache.BuildCache`)."""
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import sqlite3
 from collections.abc import Sequence
@@ -210,7 +209,7 @@ class OutputRecords:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                     ((key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f))
-                self.generations[key] = secrets.token_hex(8)
+                self.generations[key] = os.urandom(8).hex()
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                 (f"generation:{key}", self.generations[key]))
         self.write_record(out_dir, record)

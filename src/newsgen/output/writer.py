@@ -15,7 +15,6 @@ import errno
 import filecmp
 import hashlib
 import os
-import secrets
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -118,7 +117,7 @@ class Writer:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.recover()
         guard.empty_trash(self.trash)
-        name = f"{_STAGING}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
+        name = f"{_STAGING}{self.out.name}-{os.getpid()}-{os.urandom(4).hex()}"
         home = self._staging_home()
         self.staging = home / f".{name}"
         standby = self.standby_path
@@ -167,7 +166,7 @@ class Writer:
             try:
                 self.trash.mkdir(parents=True, exist_ok=True)
                 os.rename(old, self.trash / f"{self.out.name}-{os.getpid()}-"
-                                             f"{secrets.token_hex(4)}")
+                                             f"{os.urandom(4).hex()}")
                 return
             except OSError:
                 pass  # another file system: delete it now
@@ -360,7 +359,7 @@ class Writer:
         self.staging = None
         if not self.out.exists():
             twin = twin_of(staging, self.standby_path, f".{_STAGING}{self.out.name}-"
-                           f"{os.getpid()}-{secrets.token_hex(4)}", self._written)
+                           f"{os.getpid()}-{os.urandom(4).hex()}", self._written)
             os.rename(staging, self.out)
             standby = self.standby_path
             if twin is not None and standby is not None:
@@ -376,7 +375,7 @@ class Writer:
             else:
                 self._discard(staging)
             return
-        backup = self.parent / f".{_BACKUP}{self.out.name}-{os.getpid()}-{secrets.token_hex(4)}"
+        backup = self.parent / f".{_BACKUP}{self.out.name}-{os.getpid()}-{os.urandom(4).hex()}"
         os.rename(self.out, backup)
         os.rename(staging, self.out)
         shutil.rmtree(backup, ignore_errors=True)
