@@ -28,7 +28,6 @@ from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import dump
 from newsgen.incremental.keys import theme_files
 from newsgen.model.config import CONFIG_NAME, Config
-from newsgen.parse.markdown_setup import CONVERTER
 from newsgen.stages.scan import SourceTree
 
 Stat = tuple[int, ...]
@@ -69,6 +68,8 @@ def content_key(options: tuple[object, ...], config: Config, files: Digests) -> 
     """Everything a build reads, by its bytes (see above): the configuration's as the
     build read them (`Config.read_as`; not as they are now, which an edit during the
     build may have changed); None when the configuration cannot be read."""
+    from newsgen.parse.markdown_setup import CONVERTER  # (not by a build with nothing to do)
+
     settings = config.read_as
     if not settings and (config.root / CONFIG_NAME).exists():
         return None

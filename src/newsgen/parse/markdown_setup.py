@@ -1,7 +1,8 @@
 """How newsgen sets Python-Markdown up: its extensions, the punctuation a backslash
 escapes, the braces that hold attributes, and the key of all of it with the libraries'
-versions, which the build state keeps converted bodies by. Light on purpose: a build
-with nothing to do imports this for the key, not the converter (newsgen.parse.markup).
+versions, which the build state keeps converted bodies by. A build with nothing to do
+imports none of it: its quick key knows the libraries by their files
+(newsgen.incremental.keys.library_stamps).
 """
 
 from __future__ import annotations
