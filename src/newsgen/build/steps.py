@@ -24,6 +24,7 @@ from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.output.guard import OutputRefused, check_cache_dir, check_output_dir, folds_case
 from newsgen.output.interrupt import HeldInterrupt
 from newsgen.parse.config_files import check_stylesheets
+from newsgen.parse.config_labels import missing_labels
 from newsgen.stages.loader import robots_sitemaps, stray_templates
 from newsgen.stages.scan import SourceTree
 
@@ -123,6 +124,7 @@ def load(run: Run, config: Config, tree: SourceTree) -> tuple[list[Article], dic
                           f"once {CONFIG_NAME} is fixed")
     readings.report_readings(config, state.noteworthy(articles), reporter)  # Hugo's, Jekyll's
     stray_templates(config.root, tree, reporter)
+    missing_labels(config, reporter)
     return articles, bodies
 
 

@@ -18,7 +18,6 @@ from newsgen.model.config import (
     normalize_base_url,
 )
 from newsgen.model.config import GROUPS as GROUP_TYPES
-from newsgen.parse import i18n
 from newsgen.parse.config_schema import GROUPS, OPTIONS, TOP_KEYS, Option
 from newsgen.parse.config_values import (
     Checker,
@@ -193,7 +192,6 @@ def load_config(root: Path, reporter: Reporter) -> Config:
                       folder=written if values.get("default_language_prefix") else "")
     values["languages"] = _languages(c, node, default)
     values["misread"] = misread or _languages_lost(node, values["languages"])
-    _missing_labels(c, node, values["languages"])
     if not values["languages"][0].description.strip():
         c.reporter.warning(c.path, line_of(node, "title"),
                            "no description: the home page's meta description, which "
@@ -378,21 +376,3 @@ def _plain(c: Checker, node: YMap, option: Option) -> object:
     return number
 
 
-def _missing_labels(c: Checker, node: YMap, languages: tuple[LanguageConfig, ...]) -> None:
-    """A language without a catalog or `strings` for some labels shows them in English:
-    say which, once per language at its line, and how to give them."""
-    langs = node.get("languages")
-    for lang in languages:
-        line = None
-        if isinstance(langs, YMap):
-            line = next((key.line for key, _ in langs.items
-                         if language_tag(key.text) == lang.code), None)
-        missing = i18n.make_labels(lang.code, lang.strings)[1]
-        if not missing:
-            continue
-        name = lang.folder or lang.code
-        count = (f"all {len(missing)} labels" if len(missing) == len(i18n.LABEL_KEYS)
-                 else f"{len(missing)} labels")
-        c.reporter.warning(c.path, line, f"language '{name}': no translation for {count} "
-                                         f"({', '.join(missing)}); using English (set "
-                                         f"languages.{name}.strings.<label> for each)")

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import re
 
-from babel import Locale, UnknownLocaleError
-from babel.languages import get_official_languages
-
 from newsgen.errors import Reporter, closest, did_you_mean
 from newsgen.model.config import LanguageConfig
 from newsgen.model.content import UNCLOSED_HOST, host_problem, split_url
@@ -315,6 +312,8 @@ def as_language_code(text: str) -> str:
 def check_language_code(code: str) -> str | None:
     if not LANG_CODE_RE.match(code):
         return f"'{code}' is not a language code like 'en', 'tk', 'pt-BR' or 'zh_cn'"
+    from babel import Locale, UnknownLocaleError  # (here: a site of one language needs none)
+
     try:
         Locale.parse(language_tag(code).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -324,6 +323,8 @@ def check_language_code(code: str) -> str | None:
 
 def country_languages(code: str) -> tuple[str, ...]:
     """The official languages of the country whose code `code` is (`tm` → `tk`), if any."""
+    from babel.languages import get_official_languages
+
     return tuple(get_official_languages(code.upper())) if len(code) == 2 else ()
 
 
@@ -332,6 +333,8 @@ def _country_hint(code: str) -> str:
     official = country_languages(code)
     if not official:
         return " (it has no locale data in Babel's CLDR)"
+    from babel import Locale
+
     country = Locale("en").territories.get(code.upper(), code.upper())
     choices = " or ".join(f"'{lang}'" for lang in official)
     return f"; '{code}' is the country code of {country}: did you mean {choices}?"

@@ -1,7 +1,9 @@
 """UI labels from gettext catalogs shipped with newsgen, and localized dates with Babel.
 
 Catalogs live in `newsgen/locale/<lang>.po`, one per language, read with
-Babel's `.po` reader. The message id is the label's key (`read_also`), the
+Babel's `.po` reader. Babel is imported by the functions that use it: a build with
+nothing to do reads the configuration, which imports this module, and needs no
+Babel (a tenth of such a build). The message id is the label's key (`read_also`), the
 English catalog holds the English words. A site overrides any label with
 `strings` in `newsgen.yaml`; a label missing in a language falls back to
 English with one warning per key.
@@ -16,14 +18,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
-from typing import Any
-
-from babel import Locale
-from babel.core import get_global
-from babel.dates import format_date, format_datetime, format_time
-from babel.messages.pofile import read_po
+from typing import TYPE_CHECKING, Any
 
 from newsgen.errors import closest
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 LABEL_KEYS: tuple[str, ...] = (
     "skip_to_content",
@@ -78,6 +78,8 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}
 
 @functools.lru_cache(maxsize=64)
 def _locale(code: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(code.replace("-", "_"))
 
 
@@ -112,6 +114,8 @@ def _catalog(code: str) -> Catalog:
     for candidate in (code, code.split("-")[0]):
         resource = resources.files("newsgen").joinpath("locale", f"{candidate}.po")
         if resource.is_file():
+            from babel.messages.pofile import read_po
+
             with resource.open("rb") as fh:
                 catalog = read_po(fh, locale=None)
             values: dict[str, str] = {}
@@ -255,11 +259,15 @@ def _zone(moment: datetime) -> tuple[object, ...]:
 
 @functools.lru_cache(maxsize=65536)
 def _format_day(moment: datetime, zone: tuple[object, ...], code: str, pattern: str) -> str:
+    from babel.dates import format_date
+
     return str(format_date(moment, pattern, locale=_locale(code)))
 
 
 @functools.lru_cache(maxsize=65536)
 def _format_moment(moment: datetime, zone: tuple[object, ...], code: str, pattern: str) -> str:
+    from babel.dates import format_date, format_time
+
     locale = _locale(code)
     day = format_date(moment, pattern, locale=locale)
     clock = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
@@ -269,6 +277,8 @@ def _format_moment(moment: datetime, zone: tuple[object, ...], code: str, patter
 
 def format_month(moment: datetime, code: str) -> str:
     """A month and year in the language, standalone: `December 2024`, `декабрь 2024 г.`."""
+    from babel.dates import format_datetime
+
     return str(format_datetime(moment, "LLLL y", locale=_locale(code)))
 
 
@@ -279,6 +289,8 @@ def og_locale(code: str) -> str:
     lang = parts[0].lower()
     territory = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
     if territory is None:
+        from babel.core import get_global
+
         likely = str(get_global("likely_subtags").get(lang) or "").split("_")
         territory = next((p for p in likely[1:] if len(p) == 2 and p.isupper()), None)
     return f"{lang}_{territory}" if territory else lang
