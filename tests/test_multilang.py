@@ -7,7 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SITES, Run, article, built_copy, newsgen, soup, tree_digest, write_site
+from conftest import (
+    NOW,
+    SITES,
+    Run,
+    article,
+    build_here,
+    built_copy,
+    newsgen,
+    soup,
+    tree_digest,
+    write_site,
+)
 from lxml import etree
 
 from newsgen.parse.collation import sort_key
@@ -417,3 +428,25 @@ def test_a_moment_is_worded_in_its_own_zone_whatever_was_worded_before() -> None
         "January 4, 2025, 9:00\u202fPM")  # (CLDR's narrow space before AM/PM)
     assert format_day(here, "en", "long") == "January 5, 2025"
     assert format_day(here.astimezone(UTC), "en", "long") == "January 4, 2025"
+
+
+def test_a_build_with_nothing_to_do_still_says_which_labels_a_language_lacks(
+        tmp_path: Path) -> None:
+    """The labels check runs only in a build with work to do (reading the catalogs cost
+    a build with nothing to do 25 ms); the next build, finding nothing changed, says
+    the same warning at the same line, and so does one after an edit elsewhere."""
+    config = ("title: News\nbase_url: https://news.example/\ndescription: Daily news\n"
+              "language: en\nlanguages:\n  en: {}\n  # German: no catalog yet\n  de: {}\n")
+    site = write_site(tmp_path / "site", {"newsgen.yaml": config,
+                                          "content/general/a.md": article("A"),
+                                          "content/de/general/b.md": article("B")})
+    said = []
+    for step in ("first", "nothing changed", "an edit"):
+        if step == "an edit":
+            (site / "content/general/a.md").write_text(article("A", body="New words."))
+        result, reporter = build_here(site)
+        assert result is not None and result.nothing_changed == (step == "nothing changed")
+        said.append([d.format() for d in reporter.warnings if "language 'de'" in d.message])
+    assert said[0] == said[1] == said[2] and len(said[0]) == 1, said
+    assert said[0][0].startswith(f"newsgen.yaml:8: warning: language 'de': no translation "
+                                 f"for all {len(LABEL_KEYS)} labels")
