@@ -324,12 +324,14 @@ def test_an_upgrade_of_newsgen_is_a_change_every_build_sees(
     try:
         monkeypatch.setattr(hashing, "__version__", "99.0")
         hashing.code_identity.cache_clear()
+        hashing.code_stamp.cache_clear()
         upgraded, _ = build_here(site)
         assert upgraded is not None and not upgraded.nothing_changed
         assert upgraded.rendered == first.rendered  # every page, by the new code
     finally:
         monkeypatch.undo()
         hashing.code_identity.cache_clear()
+        hashing.code_stamp.cache_clear()
 
 
 def test_alt_text_cut_by_a_comment_is_one_error_not_a_missing_alt(tmp_path: Path) -> None:
@@ -470,3 +472,24 @@ def test_a_title_on_several_lines_is_joined_with_a_warning(tmp_path: Path) -> No
     feed = (site / "dist/feed.xml").read_text("utf-8")
     assert "<dc:creator>Ann Lee</dc:creator>" in feed and "energy policy" in feed
     assert soup(site / "dist/general/folded/index.html").h1.text.strip() == "Folded by YAML"
+
+
+def test_newsgen_s_files_stamp_sees_an_edit_a_new_file_and_not_python_s_caches(
+        tmp_path: Path) -> None:
+    """The quick key knows newsgen's own files by their stats (hashing.files_stamp): an
+    edited or added file changes the stamp; Python writing its bytecode does not."""
+    import os
+
+    from newsgen.hashing import files_stamp
+
+    write_site(tmp_path / "pkg", {"a.py": "x = 1\n", "theme/page.html": "<p>\n"})
+    first = files_stamp(tmp_path / "pkg")
+    assert files_stamp(tmp_path / "pkg") == first
+    write_site(tmp_path / "pkg", {"__pycache__/a.cpython-311.pyc": b"\0",
+                                  "theme/__pycache__/x.pyc": b"\0"})
+    assert files_stamp(tmp_path / "pkg") == first
+    os.utime(tmp_path / "pkg/theme/page.html", ns=(1, 1))
+    touched = files_stamp(tmp_path / "pkg")
+    assert touched != first
+    write_site(tmp_path / "pkg", {"theme/new.html": ""})
+    assert files_stamp(tmp_path / "pkg") not in (first, touched)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 from newsgen import __version__
@@ -30,3 +31,30 @@ def code_identity() -> str:
             h.update(b"?")
         h.update(b"\0")
     return f"{__version__}+{h.hexdigest()}"
+
+
+@functools.cache
+def code_stamp() -> str:
+    """newsgen's version and its own files by name, size and time: what a key of stats
+    (newsgen.incremental.keys.state_key) needs of newsgen, without reading the bytes
+    `code_identity` reads (15 ms a process; the stats take 2 ms). A reinstall of the
+    same code only misses that key: the content key, made next, has `code_identity`."""
+    return f"{__version__}+{files_stamp(Path(__file__).resolve().parent)}"
+
+
+def files_stamp(folder: Path) -> str:
+    """A digest of the names, sizes and times of the files under `folder` (but Python's
+    `__pycache__`)."""
+    h = hashlib.blake2b(digest_size=16)
+    for top, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")  # (walked in order)
+        for name in sorted(files):
+            path = os.path.join(top, name)
+            try:
+                st = os.stat(path)
+                stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+            except OSError:
+                stat = "?"
+            h.update(f"{os.path.relpath(path, folder)}\0{stat}\0".encode(
+                "utf-8", "surrogateescape"))
+    return h.hexdigest()

@@ -14,7 +14,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from importlib.util import find_spec
 
-from newsgen.hashing import code_identity, digest
+from newsgen.hashing import code_stamp, digest
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.stages.scan import SourceTree
 
@@ -51,7 +51,7 @@ def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> 
     except OSError:
         config_stat = None
     return digest(_dump((
-        code_identity(), library_stamps(), options, str(config.root), config_stat,
+        code_stamp(), library_stamps(), options, str(config.root), config_stat,
         tree.key or tree_key(tree), theme_stats,
     )))
 
