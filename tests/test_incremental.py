@@ -572,8 +572,8 @@ def test_a_new_markdown_converter_is_not_nothing_changed(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Upgrading newsgen's Markdown steps (or Python-Markdown, or pymdown-extensions) with
     the same sources must convert the bodies again, not answer "nothing changed": an
-    upgrade is new files of the library (the quick key's stamps) and a new version (the
-    content key's and the converted bodies' key)."""
+    upgrade is a new version in the library's files (the quick key's stamps) and in its
+    version number (the content key's and the converted bodies' key)."""
     import newsgen.incremental.keys as keys
     import newsgen.incremental.reading as reading
     import newsgen.parse.markdown_setup as setup
@@ -586,34 +586,36 @@ def test_a_new_markdown_converter_is_not_nothing_changed(tmp_path: Path,
     for module in (setup, reading):
         monkeypatch.setattr(module, "CONVERTER", module.CONVERTER + "|upgraded")
     stamps = keys.library_stamps()
-    monkeypatch.setattr(keys, "library_stamps", lambda: [(*s[:-1], s[-1] + 1) for s in stamps])
+    monkeypatch.setattr(keys, "library_stamps", lambda: [(*s[:-1], s[-1] + "|new") for s in stamps])
     upgraded, _ = build_here(site)
     assert upgraded is not None and not upgraded.nothing_changed
 
 
-def test_the_markdown_libraries_are_stamped_by_their_files_without_importing_them(
+def test_the_markdown_libraries_are_stamped_by_their_version_files_without_importing_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The quick key knows the Markdown libraries by their files, not by importing them:
-    a reinstall (a new file in their place, the same bytes) or a new file beside them
-    changes the stamp; looking changes nothing and imports nothing."""
+    """The quick key knows the Markdown libraries by the files that hold their version,
+    read, not imported: a new version changes the stamp even with the old file's time
+    (an install may give every file the same time); Python's caches or another file
+    beside them do not; looking imports nothing."""
+    import os
     import sys
 
     from newsgen.incremental.keys import library_stamps
 
     package = tmp_path / "libs" / "fakemark"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("raise ImportError('imported')\n")
+    write_site(package, {"__init__.py": "from .__meta__ import __version__\n",
+                         "__meta__.py": "__version__ = '1.0'\n"})
     monkeypatch.syspath_prepend(str(tmp_path / "libs"))
     first = library_stamps(("fakemark", "not_installed_anywhere"))
-    assert first[0][1] > 0 and first[1] == ("not_installed_anywhere", 0, 0, 0, 0)
-    assert library_stamps(("fakemark",)) == first[:1] and "fakemark" not in sys.modules
-    (package / "new.py").write_text("")
-    added = library_stamps(("fakemark",))
-    assert added != first[:1]
-    fresh = package / "__init__.py.new"
-    fresh.write_text("raise ImportError('imported')\n")
-    fresh.replace(package / "__init__.py")
-    assert library_stamps(("fakemark",)) not in (first[:1], added)
+    assert first[0][1] == str(package / "__init__.py") and first[0][2]
+    assert first[1] == ("not_installed_anywhere", "", "")
+    assert "fakemark" not in sys.modules
+    write_site(package, {"__pycache__/__init__.cpython-311.pyc": b"\0", "other.py": ""})
+    assert library_stamps(("fakemark",)) == first[:1]
+    times = os.stat(package / "__meta__.py")
+    (package / "__meta__.py").write_text("__version__ = '1.1'\n")
+    os.utime(package / "__meta__.py", ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert library_stamps(("fakemark",)) != first[:1]
 
 
 def test_a_template_included_by_a_computed_name_is_followed(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ light on purpose: such a build imports little more than it and the scan.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import pickle  # noqa: S403 - keys of our own values
@@ -57,20 +56,25 @@ def state_key(options: tuple[object, ...], config: Config, tree: SourceTree) -> 
 
 
 def library_stamps(names: tuple[str, ...] = ("markdown", "pymdownx"),
-                   ) -> list[tuple[str, int, int, int, int]]:
-    """The Markdown libraries by the stats of their first file and its folder, found
-    without importing them: a new version is new files (the content key,
-    newsgen.incremental.sources, has their version numbers). Importing them for their
-    version numbers cost a build with nothing to do 20 ms."""
+                   ) -> list[tuple[str, str, str]]:
+    """The Markdown libraries by where they are and the bytes of the files that hold
+    their version (`__meta__.py`, and `__init__.py`), found and read without importing
+    them: importing them for their version numbers cost a build with nothing to do
+    20 ms. Not by the files' times: an install may give every file the same time (Nix),
+    and importing a library makes its `__pycache__`."""
     stamps = []
     for name in names:
         spec = find_spec(name)
-        stamp = (name, 0, 0, 0, 0)
-        if spec is not None and spec.origin is not None:
-            with contextlib.suppress(OSError):
-                st, folder = os.stat(spec.origin), os.stat(os.path.dirname(spec.origin))
-                stamp = (name, st.st_size, st.st_mtime_ns, st.st_ino, folder.st_mtime_ns)
-        stamps.append(stamp)
+        origin = spec.origin if spec is not None and spec.origin is not None else ""
+        found = []
+        for file in (origin, os.path.join(os.path.dirname(origin), "__meta__.py")
+                     ) if origin else ():
+            try:
+                with open(file, "rb") as fh:
+                    found.append(digest(fh.read()))
+            except OSError:
+                found.append("")
+        stamps.append((name, origin, "|".join(found)))
     return stamps
 
 
