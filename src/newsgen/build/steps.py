@@ -119,12 +119,12 @@ def load(run: Run, config: Config, tree: SourceTree) -> tuple[list[Article], dic
     articles, bodies = state.read(config, tree, max(1, options.workers),
                                   durable=lambda: options.write and not reporter.failed)
     run.clock.stage("load")
+    missing_labels(config, reporter)  # (a build with nothing to do replays it)
     if config.misread:  # read with the defaults: what the articles say of themselves
         raise BuildFailed(f"the articles' sections, languages and links are checked "
                           f"once {CONFIG_NAME} is fixed")
     readings.report_readings(config, state.noteworthy(articles), reporter)  # Hugo's, Jekyll's
     stray_templates(config.root, tree, reporter)
-    missing_labels(config, reporter)
     return articles, bodies
 
 
