@@ -1,8 +1,8 @@
 """The configuration's labels check: a language without a catalog or `strings` for some
 labels shows them in English, and a build says which. Apart from `newsgen.parse.config`
-because a build with nothing to do does not run it: reading the catalogs was a tenth of
-such a build, which replays the warnings of the build it found instead (the catalogs
-are part of newsgen, the configuration part of the build's key).
+because a build with nothing to do does not run it: reading the catalogs took 25 ms of
+such a build (0.4 s at 10,000 articles), which replays the warnings of the build it
+found instead (the catalogs are part of newsgen, the configuration part of the key).
 """
 
 from __future__ import annotations

@@ -312,7 +312,7 @@ def as_language_code(text: str) -> str:
 def check_language_code(code: str) -> str | None:
     if not LANG_CODE_RE.match(code):
         return f"'{code}' is not a language code like 'en', 'tk', 'pt-BR' or 'zh_cn'"
-    from babel import Locale, UnknownLocaleError  # (here: a site of one language needs none)
+    from babel import Locale, UnknownLocaleError  # (here: a site that names no language needs none)
 
     try:
         Locale.parse(language_tag(code).replace("-", "_"))

@@ -3,7 +3,7 @@
 Catalogs live in `newsgen/locale/<lang>.po`, one per language, read with
 Babel's `.po` reader. Babel is imported by the functions that use it: a build with
 nothing to do reads the configuration, which imports this module, and needs no
-Babel (a tenth of such a build). The message id is the label's key (`read_also`), the
+Babel. The message id is the label's key (`read_also`), the
 English catalog holds the English words. A site overrides any label with
 `strings` in `newsgen.yaml`; a label missing in a language falls back to
 English with one warning per key.
