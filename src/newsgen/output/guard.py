@@ -13,7 +13,6 @@ import shutil
 import signal
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from newsgen.model.config import OUTPUT_MARK
@@ -168,28 +167,31 @@ def identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
-def walk(root: Path) -> Iterator[str]:
+def walk(root: Path) -> list[str]:
     """Every file under `root`, as a path relative to it (as os.walk finds them: a
     symbolic link to a folder is neither followed nor listed; an unreadable folder is
-    passed over). Each folder's prefix is made once, from its parent's: asking
-    os.path.relpath for each of 30,000 folders took half of this walk."""
-    def visit(folder: str, prefix: str) -> Iterator[str]:
+    passed over), in no particular order. Each folder's prefix is made once, from its
+    parent's (asking os.path.relpath for each of 30,000 folders took half of this walk),
+    and folders wait on a list rather than in nested generators, whose every name passed
+    up through each level (a fifth of the walk of 130,000 files)."""
+    found: list[str] = []
+    folders = [(os.fspath(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
         try:
             with os.scandir(folder) as entries:
-                found = list(entries)
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        found.append(prefix + entry.name)
+                    elif not entry.is_symlink():
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
         except OSError:
-            return
-        for entry in found:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if not is_dir:
-                yield prefix + entry.name
-            elif not entry.is_symlink():
-                yield from visit(entry.path, f"{prefix}{entry.name}/")
-
-    return visit(os.fspath(root), "")
+            continue
+    return found
 
 
 _RENAME_EXCHANGE = 2
@@ -254,23 +256,41 @@ _DIGESTS: dict[tuple[int, int, int, int], bytes] = {}
 
 def tree_digest(root: Path) -> str:
     """A digest of every file under `root` (its path and bytes), the marker aside: equal
-    digests mean the same site to publish."""
+    digests mean the same site to publish. Each file is opened from `root`'s descriptor
+    and read into one buffer: `hashlib.file_digest` made a new 256 KiB buffer per file,
+    and this took twice as long (11 s against 6 s for the 130,000 files of 100,000
+    articles). A file already read by this process (the same device, inode, size and
+    time) costs a stat."""
     total = hashlib.blake2b(digest_size=16)
-    top = os.fspath(root)
-    for rel in sorted(walk(root)):
-        if rel == MARKER:
-            continue
-        total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-        path = os.path.join(top, rel)
-        st = os.stat(path)
-        found = _DIGESTS.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
-        if found is None:
-            with open(path, "rb") as fh:
-                st = os.fstat(fh.fileno())  # (the file read: not one it replaced meanwhile)
-                found = _DIGESTS[st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] = (
-                    hashlib.file_digest(fh, "blake2b").digest())
-        total.update(found)
+    buffer = bytearray(1 << 18)
+    view = memoryview(buffer)
+    top = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        for rel in sorted(walk(root)):
+            if rel == MARKER:
+                continue
+            total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+            st = os.stat(rel, dir_fd=top)
+            found = _DIGESTS.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+            if found is None:
+                found = _read_digest(rel, top, buffer, view)
+            total.update(found)
+    finally:
+        os.close(top)
     return total.hexdigest()
+
+
+def _read_digest(rel: str, top: int, buffer: bytearray, view: memoryview) -> bytes:
+    fd = os.open(rel, os.O_RDONLY, dir_fd=top)
+    try:
+        st = os.fstat(fd)  # (the file read: not one that replaced it meanwhile)
+        file = hashlib.blake2b()
+        while count := os.readv(fd, (buffer,)):
+            file.update(view[:count])
+        found = _DIGESTS[st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] = file.digest()
+        return found
+    finally:
+        os.close(fd)
 
 
 def holds(folder: Path, expected: str | None) -> bool:
