@@ -50,6 +50,12 @@ class BuildOptions:
         return self.cache_dir if self.cache_dir is not None else self.site / ".newsgen-cache"
 
     @property
+    def staging_home(self) -> Path | None:
+        """Where the writer keeps its staging and standby trees: `work_dir`, else the
+        state folder; without either, beside the output, with no standby."""
+        return self.work_dir or (self.cache_path if self.use_cache else None)
+
+    @property
     def output_dir(self) -> Path:
         chosen = self.output if self.output is not None else self.site / "dist"
         return Path(os.path.realpath(os.path.abspath(chosen)))

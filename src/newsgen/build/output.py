@@ -64,7 +64,7 @@ def write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: S
     from newsgen.stages.parallel import render_pages
 
     reporter, config, search_keys = state.reporter, site.config, dict[str, str]()
-    work = options.work_dir or (options.cache_path if options.use_cache else None)
+    work = options.staging_home
     with state.locked():
         # another build sharing the state may have replaced the output meanwhile
         again = state.meanwhile(out_dir, pages, prints)

@@ -10,7 +10,7 @@ import hashlib
 import os
 import signal
 from array import array
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 from newsgen.signals import STOPS, block, can_hold, interrupts_held, unblock
@@ -122,21 +122,15 @@ class Sealing:
         self.root, self.folders, self.half = root, folders, half  # this process's half
 
     def __call__(self) -> str | None:
-        read = _LIVE.get(self.pid)
-        if read is None or self.root is None:
+        if self.pid not in _LIVE or self.root is None:
             return self.found
         try:
             second = _stats(self.root, self.folders[self.half:])
-            chunks = []
-            while chunk := os.read(read, 1 << 16):
-                chunks.append(chunk)
         except BaseException:  # a stop meanwhile: the child's work is no use any more
             with interrupts_held():
                 _reap(self.pid, kill=True)
             raise
-        with interrupts_held():
-            _reap(self.pid, kill=False)
-        said = b"".join(chunks)
+        said = answer(self.pid) or b""
         if len(said) >= 16 and second is not None:
             self.found = _joined(said[:16], said[16:] + second, self.folders)
         return self.found
@@ -169,9 +163,27 @@ def seal_meanwhile(root: Path, files: Iterable[str], folders: Sequence[str]) -> 
     process stats the files and half the folders while this one scans, and this one
     stats the other half when the result is called for. All in this process where
     fork is missing or fails."""
-    if not hasattr(os, "fork"):
-        return Sealing(seal(root, files, folders))
     half = len(folders) // 2
+
+    def child(pipe: int) -> None:
+        part, first = _files_part(root, files), _stats(root, folders[:half])
+        if part is not None and first is not None:  # (nothing written: gone)
+            with os.fdopen(pipe, "wb") as out:
+                out.write(part + first)
+
+    pid = forked(child)
+    if pid is None:
+        return Sealing(seal(root, files, folders))
+    return Sealing(None, pid, root, folders, half)
+
+
+def forked(work: Callable[[int], None]) -> int | None:
+    """`work(pipe)` run in a forked child, which writes its answer to `pipe` and is gone
+    without running any cleanup; the child's pid, whose answer `answer` reads, or None
+    where fork is missing or fails. The child is reaped by whoever reads it, or by
+    `abandon_all` when the build stops first."""
+    if not hasattr(os, "fork"):
+        return None
     read, write = os.pipe()
     held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
     block(held)  # ends the child without a word, not in Python's code after a fork
@@ -181,20 +193,42 @@ def seal_meanwhile(root: Path, files: Iterable[str], folders: Sequence[str]) -> 
         unblock(held)
         os.close(read)
         os.close(write)
-        return Sealing(seal(root, files, folders))
-    if pid == 0:  # the child: stats only, then gone without running any cleanup
+        return None
+    if pid == 0:  # the child
         try:
             for signum in STOPS:
                 signal.signal(signum, signal.SIG_DFL)
             unblock(held)
             os.close(read)
-            part, first = _files_part(root, files), _stats(root, folders[:half])
-            if part is not None and first is not None:  # (nothing written: gone)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(part + first)
+            work(write)
         finally:
             os._exit(0)
     _LIVE[pid] = read  # (before stops are let through: a stop from here on finds it)
     os.close(write)
     unblock(held)
-    return Sealing(None, pid, root, folders, half)
+    return pid
+
+
+def abandon(pid: int) -> None:
+    """The child `pid` (`forked`), whose answer is not wanted, killed and reaped."""
+    with interrupts_held():
+        _reap(pid, kill=True)
+
+
+def answer(pid: int) -> bytes | None:
+    """What the child `pid` (`forked`) wrote, once it is gone; None when it was reaped
+    already. A stop meanwhile kills and reaps it."""
+    read = _LIVE.get(pid)
+    if read is None:
+        return None
+    try:
+        chunks = []
+        while chunk := os.read(read, 1 << 20):
+            chunks.append(chunk)
+    except BaseException:  # a stop meanwhile: the child's work is no use any more
+        with interrupts_held():
+            _reap(pid, kill=True)
+        raise
+    with interrupts_held():
+        _reap(pid, kill=False)
+    return b"".join(chunks)

@@ -3,11 +3,22 @@ how the standby tree keeps the output whole), and what it counts as it writes.""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+STANDBY = ".newsgen-standby-"
+
+
+def standby_of(out: Path, work: Path) -> Path:
+    """Where the standby tree of the output folder `out` (its real path) is kept, in the
+    state folder `work`: named by `out`'s path from it, the same in a moved checkout."""
+    where = os.fsencode(os.path.relpath(out, work))
+    tag = hashlib.blake2b(where, digest_size=6).hexdigest()
+    return work / "staging" / f"{STANDBY}{out.name}-{tag}"
 
 
 @dataclass

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import filecmp
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -22,7 +21,7 @@ from stat import S_ISREG
 
 from newsgen.output import guard, seal
 from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, holds, identity, safe_relpath, walk
-from newsgen.output.standby import Standby, WriteStats, twin_of
+from newsgen.output.standby import Standby, WriteStats, standby_of, twin_of
 
 
 class StagingShort(Exception):
@@ -31,7 +30,6 @@ class StagingShort(Exception):
 
 _STAGING = ".newsgen-staging-"
 _BACKUP = ".newsgen-previous-"
-_STANDBY = ".newsgen-standby-"
 
 
 class Writer:
@@ -107,11 +105,7 @@ class Writer:
 
     @property
     def standby_path(self) -> Path | None:
-        if self.work is None:
-            return None
-        where = os.fsencode(os.path.relpath(self.out, self.work))  # the same in a moved checkout
-        tag = hashlib.blake2b(where, digest_size=6).hexdigest()
-        return self.work / "staging" / f"{_STANDBY}{self.out.name}-{tag}"
+        return None if self.work is None else standby_of(self.out, self.work)
 
     def begin(self) -> None:
         self.parent.mkdir(parents=True, exist_ok=True)
