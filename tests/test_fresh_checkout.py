@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -263,7 +264,7 @@ def test_a_tree_digest_reads_a_file_again_once_it_is_another_file(tmp_path: Path
     assert guard.tree_digest(tree) not in (first, second)
     fresh = tmp_path / "fresh"
     shutil.copytree(tree, fresh)
-    guard._DIGESTS.clear()  # what another process finds
+    guard.DIGESTS.clear()  # what another process finds
     assert guard.tree_digest(fresh) == guard.tree_digest(tree)
 
 
@@ -312,3 +313,60 @@ def test_a_fresh_checkout_s_publish_keeps_the_new_times_without_saving_articles_
                      encoding="utf-8")
     assert not build(site).nothing_changed
     assert [name for name in read if name.endswith(".md")] == ["visit.md"]
+
+
+def test_a_restored_standby_is_proved_beside_the_build_and_read_once(
+        fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standby's proof runs in a child process while this one proves the output and
+    builds (newsgen.output.proof): this process never digests the standby, and the new
+    output's digest reads again only the files this build wrote, not every file."""
+    site = fixture_site("basic")
+    build(site)
+    publish(site, 1)
+    build(site)
+    fresh_checkout(site)
+    publish(site, 2)
+    digested: list[str] = []
+    reads: list[str] = []
+    tree_digest_, read_digest = guard.tree_digest, guard._read_digest
+
+    def spied_tree(root: Path) -> str:
+        digested.append(root.name)
+        return tree_digest_(root)
+
+    def spied_read(rel: str, *args: object) -> bytes:
+        reads.append(rel)
+        return read_digest(rel, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(guard, "tree_digest", spied_tree)
+    monkeypatch.setattr(guard, "_read_digest", spied_read)
+    seen = in_place_of_next_build(monkeypatch)
+    guard.DIGESTS.clear()  # (what a new process knows)
+    again = build(site)
+    assert seen == [True] and 0 < again.rendered < again.pages
+    assert digested == ["dist"]  # the restored output's proof; never the standby's
+    files = sum(1 for p in (site / "dist").rglob("*") if p.is_file()) - 1  # (the marker)
+    assert files <= len(reads) < files + again.pages // 2, (files, len(reads))
+
+
+def test_a_standby_proof_is_not_taken_for_another_folder_or_digest(tmp_path: Path) -> None:
+    """A proof started for a folder answers only for that folder as it was (not one put
+    in its place since) and for the digest it was started with."""
+    from newsgen.output import proof
+
+    tree = tmp_path / "standby"
+    (tree / "a").mkdir(parents=True)
+    (tree / "a" / "index.html").write_text("<p>one</p>", encoding="utf-8")
+    right = guard.tree_digest(tree)
+    proof.prove_meanwhile(tree, right)
+    assert proof.proven(tree, right)
+    proof.prove_meanwhile(tree, right)
+    assert not proof.proven(tree, "0" * 32)
+    proof.prove_meanwhile(tree, right)
+    other = tmp_path / "other"
+    shutil.copytree(tree, other)
+    (other / "a" / "index.html").write_text("<p>two</p>", encoding="utf-8")
+    time.sleep(0.2)  # (the child has proved the first folder by now)
+    shutil.rmtree(tree)
+    other.rename(tree)
+    assert not proof.proven(tree, right)  # read again: the folder in its place now

@@ -23,6 +23,7 @@ from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.config import CONFIG_NAME, Config
 from newsgen.output.guard import OutputRefused, check_cache_dir, check_output_dir, folds_case
 from newsgen.output.interrupt import HeldInterrupt
+from newsgen.output.standby import standby_of
 from newsgen.parse.config_files import check_stylesheets
 from newsgen.parse.config_labels import missing_labels
 from newsgen.stages.loader import robots_sitemaps, stray_templates
@@ -86,6 +87,9 @@ def scan(run: Run, config: Config) -> tuple[SourceTree, str, datetime]:
     run.root = config.root
     if options.write:
         state.check_meanwhile(run.out_dir)
+        if options.staging_home is not None:
+            state.cache.prove_standby_meanwhile(run.out_dir, standby_of(
+                run.out_dir, options.staging_home))
     tree = state.scan(config, (run.out_dir,) if options.write else ())
     run.templates = sorted(r for r in tree.stats if r.startswith("templates/"))
     check_stylesheets(config, {a.output for a in tree.assets}, reporter)

@@ -15,6 +15,7 @@ from newsgen.errors import Reporter, site_relative
 from newsgen.incremental.database import dump, load
 from newsgen.incremental.records import OutputRecord
 from newsgen.output.guard import identity
+from newsgen.output.proof import prove_meanwhile
 from newsgen.output.seal import Sealing, abandon_all, seal, seal_meanwhile
 
 
@@ -133,6 +134,16 @@ class OutputRecords:
                 identity(out_dir) == record.identity):
             self.sealing[self.key(out_dir)] = seal_meanwhile(
                 out_dir, self.files_in_order(out_dir, record), record.folders)
+
+    def prove_standby_meanwhile(self, out_dir: Path, standby: Path) -> None:
+        """Start proving `out_dir`'s standby tree by its bytes beside the build
+        (newsgen.output.proof), when it is a new folder with the same name (a CI job's
+        restored copy) and the state has its digest."""
+        record = self.record_of(out_dir)
+        if (record is not None and record.standby is not None
+                and record.standby_digest is not None and record.standby_identity is not None
+                and identity(standby) not in (None, record.standby_identity)):
+            prove_meanwhile(standby, record.standby_digest)
 
     def seal(self, out_dir: Path, record: OutputRecord) -> str | None:
         """`out_dir`'s seal as it is now (newsgen.output.seal.seal), of what `record` holds."""

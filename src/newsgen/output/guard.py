@@ -251,7 +251,7 @@ def empty_trash(trash: Path | None) -> None:
 # output's digest (`--changes`), and the three trees share most files as hard links;
 # each is read once. newsgen never writes into a file it has written (a changed file is
 # a new file), so a file with the same inode and stats has the same bytes.
-_DIGESTS: dict[tuple[int, int, int, int], bytes] = {}
+DIGESTS: dict[tuple[int, int, int, int], bytes] = {}
 
 
 def tree_digest(root: Path) -> str:
@@ -271,7 +271,7 @@ def tree_digest(root: Path) -> str:
                 continue
             total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
             st = os.stat(rel, dir_fd=top)
-            found = _DIGESTS.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+            found = DIGESTS.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
             if found is None:
                 found = _read_digest(rel, top, buffer, view)
             total.update(found)
@@ -287,7 +287,7 @@ def _read_digest(rel: str, top: int, buffer: bytearray, view: memoryview) -> byt
         file = hashlib.blake2b()
         while count := os.readv(fd, (buffer,)):
             file.update(view[:count])
-        found = _DIGESTS[st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] = file.digest()
+        found = DIGESTS[st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] = file.digest()
         return found
     finally:
         os.close(fd)

@@ -20,7 +20,8 @@ from pathlib import Path
 from stat import S_ISREG
 
 from newsgen.output import guard, seal
-from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, holds, identity, safe_relpath, walk
+from newsgen.output.guard import MARKER, MARKER_TEXT, exchange, identity, safe_relpath, walk
+from newsgen.output.proof import proven
 from newsgen.output.standby import Standby, WriteStats, standby_of, twin_of
 
 
@@ -119,7 +120,7 @@ class Writer:
         if (standby is not None and home == standby.parent and before is not None
                 and before.differs is not None and before.identity is not None
                 and identity(self.out) == before.output
-                and (identity(standby) == before.identity or holds(standby, before.digest))):
+                and (identity(standby) == before.identity or proven(standby, before.digest))):
             # From here on the standby is a staging tree: a kill leaves it to `recover`.
             os.rename(standby, self.staging)
             self._differs = before.differs
