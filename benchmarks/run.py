@@ -10,6 +10,8 @@ and a Pelican site, then measures, as whole processes:
     newsgen fresh checkout  nothing new, but every file copied anew (new times and
                             inodes) with the state and dist/ restored, as a CI job
                             has it; built with --changes
+    newsgen CI publish      the same, with one new article: what a CI job that
+                            publishes a story costs
     newsgen add one         one new article
     newsgen edit title      one article's title changed (other pages list it)
     newsgen template        a template changed (every article page depends on it)
@@ -84,6 +86,7 @@ def bench_newsgen(site: Path, runs: int, jobs: int | None) -> dict[str, dict[str
     results: dict[str, list[dict[str, float]]] = {}
     cmd = newsgen_cmd(site, jobs)
     new_article = site / "content" / "general" / "zz-benchmark-new.md"
+    ci_article = new_article.with_name("zz-benchmark-ci.md")
     template = site / "templates" / "article.html"
     first = next((site / "content").rglob("a0001*.md"))
     original = first.read_text(encoding="utf-8")
@@ -94,6 +97,7 @@ def bench_newsgen(site: Path, runs: int, jobs: int | None) -> dict[str, dict[str
         shutil.rmtree(site / "dist", ignore_errors=True)
         shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
         new_article.unlink(missing_ok=True)
+        ci_article.unlink(missing_ok=True)
         shutil.rmtree(site / "templates", ignore_errors=True)
         first.write_text(original, encoding="utf-8")
         config.write_text(settings, encoding="utf-8")
@@ -130,6 +134,12 @@ def bench_newsgen(site: Path, runs: int, jobs: int | None) -> dict[str, dict[str
         measure(ci, site)  # not counted: records the output's digest, as a CI job does
         fresh_checkout()
         results.setdefault("newsgen fresh checkout", []).append(measure(ci, site))
+        # A CI job's publish: a fresh checkout with one new article, the output and its
+        # standby restored and proved by their bytes, the new output's digest reported.
+        fresh_checkout()
+        ci_article.write_text(new_article.read_text(encoding="utf-8").replace(
+            "A new article", "A new article from CI", 1), encoding="utf-8")
+        results.setdefault("newsgen CI publish", []).append(measure(ci, site))
     # The same publish and edit with stable page numbers (README, "Page numbers"): a
     # publish renders the first pages of its lists instead of every page of them.
     clean()
