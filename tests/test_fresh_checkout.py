@@ -350,8 +350,8 @@ def test_a_restored_standby_is_proved_beside_the_build_and_read_once(
 
 
 def test_a_standby_proof_is_not_taken_for_another_folder_or_digest(tmp_path: Path) -> None:
-    """A proof started for a folder answers only for that folder as it was (not one put
-    in its place since) and for the digest it was started with."""
+    """A proof started for a folder answers only for that folder as it was, not for one
+    put in its place since (read again, here); a wrong digest is never proven."""
     from newsgen.output import proof
 
     tree = tmp_path / "standby"
@@ -370,3 +370,83 @@ def test_a_standby_proof_is_not_taken_for_another_folder_or_digest(tmp_path: Pat
     shutil.rmtree(tree)
     other.rename(tree)
     assert not proof.proven(tree, right)  # read again: the folder in its place now
+
+
+def test_a_new_time_is_not_written_onto_the_row_another_build_saved_meanwhile(
+        fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two checkouts sharing one state folder: while this build ran, the other saved other
+    bytes of an article. This build, which read the file's old bytes with a new time,
+    keeps its hands off that row: its time stays the other build's, so the row's
+    article is never taken for this checkout's file."""
+    import sqlite3
+
+    from newsgen.errors import Reporter
+    from newsgen.incremental.cache import BuildCache
+
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)
+    state = site / ".newsgen-cache" / "state.sqlite"
+    path = "content/general/visit.md"
+    load = BuildCache.load_content
+
+    def meanwhile(self: BuildCache, reporter: Reporter) -> None:
+        load(self, reporter)  # this build has read the rows; the other one saves now
+        db = sqlite3.connect(state)
+        try:
+            db.execute("UPDATE articles SET stat = '1 2 3 4', content = 'other|bytes' "
+                       "WHERE path = ?", (path,))
+            db.commit()
+        finally:
+            db.close()
+
+    monkeypatch.setattr(BuildCache, "load_content", meanwhile)
+    story = site / "content" / "economy" / "gas-prices.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
+                     encoding="utf-8")
+    assert not build(site).nothing_changed
+    db = sqlite3.connect(state)
+    try:
+        row = db.execute("SELECT stat, content FROM articles WHERE path = ?", (path,)).fetchone()
+    finally:
+        db.close()
+    assert row == ("1 2 3 4", "other|bytes")
+
+
+def test_nor_by_a_fresh_checkout_with_nothing_new(
+        fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same for a build with nothing new, which compares the files by their bytes and
+    keeps their new times: not on a row another build saved with other bytes since."""
+    import sqlite3
+
+    from newsgen.incremental.cache import BuildCache
+
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)
+    state = site / ".newsgen-cache" / "state.sqlite"
+    path = "content/general/visit.md"
+    digests = BuildCache.file_digests
+
+    def meanwhile(self: BuildCache) -> dict[str, tuple[tuple[int, ...], str]]:
+        first = self.files is None
+        found = digests(self)
+        if not first:  # (asked again under this build's lock)
+            return found
+        db = sqlite3.connect(state)
+        try:
+            db.execute("UPDATE articles SET stat = '1 2 3 4', content = 'other|bytes' "
+                       "WHERE path = ?", (path,))
+            db.commit()
+        finally:
+            db.close()
+        return found
+
+    monkeypatch.setattr(BuildCache, "file_digests", meanwhile)
+    assert build(site).nothing_changed
+    db = sqlite3.connect(state)
+    try:
+        row = db.execute("SELECT stat, content FROM articles WHERE path = ?", (path,)).fetchone()
+    finally:
+        db.close()
+    assert row == ("1 2 3 4", "other|bytes")

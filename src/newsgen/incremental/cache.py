@@ -226,7 +226,7 @@ class BuildCache(OutputRecords):
         if self.db is None:
             return
         gone_articles = [(p,) for p in self._saved_articles if p not in self.articles]
-        restat: list[tuple[str, str]] = []  # the same bytes, a new time (a fresh checkout)
+        restat: list[tuple[str, str, str]] = []  # the same bytes, a new time (a fresh checkout)
 
         def changed() -> Iterator[tuple[str, str, str, bytes]]:
             # Rows are made as the database takes them: a cold build of 100,000 articles
@@ -237,7 +237,7 @@ class BuildCache(OutputRecords):
                     continue
                 stat = " ".join(map(str, c.stat))
                 if saved is not None and saved[0] == c.content:  # the row's article is kept:
-                    restat.append((stat, p))  # pickling it again took 3.5 s at 100,000
+                    restat.append((stat, p, c.content))  # pickling it again took 3.5 s
                 else:
                     yield p, stat, c.content, dump((c.article, c.diagnostics))
 
@@ -246,7 +246,10 @@ class BuildCache(OutputRecords):
             self.db.executemany("DELETE FROM articles WHERE path = ?", gone_articles)
             self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)",
                                 changed())
-            self.db.executemany("UPDATE articles SET stat = ? WHERE path = ?", restat)
+            # (only the row this build read: another build sharing the state may have
+            # saved other bytes of that path meanwhile, which keep their own time)
+            self.db.executemany("UPDATE articles SET stat = ? WHERE path = ? AND content = ?",
+                                restat)
             self.db.executemany("DELETE FROM bodies WHERE key = ?", gone_bodies)
             self.db.executemany("DELETE FROM html WHERE key = ?", gone_bodies)
             fills = self.fills
@@ -308,10 +311,11 @@ class BuildCache(OutputRecords):
             self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (
                 (p, " ".join(map(str, f[0])), f[1]) for p, f in files.items()
                 if p not in shown and before.get(p) != f))
-            if restat:
-                self.db.executemany("UPDATE articles SET stat = ? WHERE path = ?", (
-                    (" ".join(map(str, f[0])), p) for p, f in files.items()
-                    if p in shown and before.get(p) != f))
+            if restat:  # (only rows of these bytes: see `save`)
+                self.db.executemany(
+                    "UPDATE articles SET stat = ? WHERE path = ? AND content LIKE ?", (
+                        (" ".join(map(str, f[0])), p, f"{f[1]}|%") for p, f in files.items()
+                        if p in shown and before.get(p) != f))
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
