@@ -358,3 +358,21 @@ def test_the_output_s_digest_is_every_file_s_path_and_bytes_in_order(
     page.unlink()
     page.write_bytes(b"another page")
     assert guard.tree_digest(root) == _reference_digest(root) != first
+
+
+def test_the_output_s_digest_is_the_same_where_files_are_opened_by_their_whole_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system opens no name from a folder's descriptor, or reads into no buffer
+    (Windows), the digest is made from whole names, and is the same."""
+    from newsgen.output import guard
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "index.html").write_bytes(b"<p>page</p>")
+    (tmp_path / "large.jpg").write_bytes(bytes(range(256)) * 3000)
+    expected = _reference_digest(tmp_path)
+    guard.DIGESTS.clear()
+    assert guard.tree_digest(tmp_path) == expected
+    monkeypatch.setattr(guard, "_opened", lambda root: None)
+    monkeypatch.delattr(os, "readv", raising=False)
+    guard.DIGESTS.clear()
+    assert guard.tree_digest(tmp_path) == expected

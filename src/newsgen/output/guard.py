@@ -264,29 +264,43 @@ def tree_digest(root: Path) -> str:
     total = hashlib.blake2b(digest_size=16)
     buffer = bytearray(1 << 18)
     view = memoryview(buffer)
-    top = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    top = _opened(root)
     try:
         for rel in sorted(walk(root)):
             if rel == MARKER:
                 continue
             total.update(rel.encode("utf-8", "surrogateescape") + b"\0")
-            st = os.stat(rel, dir_fd=top)
+            name = rel if top is not None else os.path.join(root, rel)
+            st = os.stat(name, dir_fd=top)
             found = DIGESTS.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
             if found is None:
-                found = _read_digest(rel, top, buffer, view)
+                found = _read_digest(name, top, buffer, view)
             total.update(found)
     finally:
-        os.close(top)
+        if top is not None:
+            os.close(top)
     return total.hexdigest()
 
 
-def _read_digest(rel: str, top: int, buffer: bytearray, view: memoryview) -> bytes:
-    fd = os.open(rel, os.O_RDONLY, dir_fd=top)
+def _opened(root: Path) -> int | None:
+    """A descriptor of `root` to open each name from (fewer names for the system to look
+    up), or None where the system cannot (names are then opened whole)."""
+    if os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd:
+        return os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    return None
+
+
+def _read_digest(name: str, top: int | None, buffer: bytearray, view: memoryview) -> bytes:
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0), dir_fd=top)
     try:
         st = os.fstat(fd)  # (the file read: not one that replaced it meanwhile)
         file = hashlib.blake2b()
-        while count := os.readv(fd, (buffer,)):
-            file.update(view[:count])
+        if hasattr(os, "readv"):
+            while count := os.readv(fd, (buffer,)):
+                file.update(view[:count])
+        else:
+            while chunk := os.read(fd, len(buffer)):
+                file.update(chunk)
         found = DIGESTS[st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns] = file.digest()
         return found
     finally:
