@@ -87,9 +87,6 @@ def scan(run: Run, config: Config) -> tuple[SourceTree, str, datetime]:
     run.root = config.root
     if options.write:
         state.check_meanwhile(run.out_dir)
-        if options.staging_home is not None:
-            state.cache.prove_standby_meanwhile(run.out_dir, standby_of(
-                run.out_dir, options.staging_home))
     tree = state.scan(config, (run.out_dir,) if options.write else ())
     run.templates = sorted(r for r in tree.stats if r.startswith("templates/"))
     check_stylesheets(config, {a.output for a in tree.assets}, reporter)
@@ -106,6 +103,9 @@ def nothing_to_do(run: Run, key: str, now: datetime) -> BuildResult | None:
     done = (state.unchanged(run.out_dir, key, now)
             if options.write and not reporter.failed else None)
     if done is None:
+        if options.write and options.staging_home is not None:  # (while it loads and links)
+            state.cache.prove_standby_meanwhile(run.out_dir, standby_of(
+                run.out_dir, options.staging_home))
         run.clock.stage("scan")
         return None
     reporter.extend(done.diagnostics)  # the same sources have the same warnings

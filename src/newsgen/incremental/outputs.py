@@ -15,7 +15,7 @@ from newsgen.errors import Reporter, site_relative
 from newsgen.incremental.database import dump, load
 from newsgen.incremental.records import OutputRecord
 from newsgen.output.guard import identity
-from newsgen.output.proof import prove_meanwhile
+from newsgen.output.proof import forget_proofs, prove_meanwhile
 from newsgen.output.seal import Sealing, abandon_all, seal, seal_meanwhile
 
 
@@ -139,6 +139,7 @@ class OutputRecords:
         """Start proving `out_dir`'s standby tree by its bytes beside the build
         (newsgen.output.proof), when it is a new folder with the same name (a CI job's
         restored copy) and the state has its digest."""
+        forget_proofs()  # (an earlier build's, in this process: their children are gone)
         record = self.record_of(out_dir)
         if (record is not None and record.standby is not None
                 and record.standby_digest is not None and record.standby_identity is not None
