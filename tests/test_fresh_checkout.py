@@ -450,3 +450,23 @@ def test_nor_by_a_fresh_checkout_with_nothing_new(
     finally:
         db.close()
     assert row == ("1 2 3 4", "other|bytes")
+
+
+def test_a_fresh_checkout_with_nothing_new_never_reads_the_standby(
+        fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a build with work to do proves the restored standby: a CI job with nothing
+    new reads `dist/` once and stops."""
+    from newsgen.incremental import outputs
+
+    site = fixture_site("basic")
+    build(site)
+    publish(site, 1)
+    build(site)
+    proofs: list[Path] = []
+    monkeypatch.setattr(outputs, "prove_meanwhile", lambda folder, _: proofs.append(folder))
+    fresh_checkout(site)
+    assert build(site).nothing_changed and proofs == []
+    fresh_checkout(site)
+    publish(site, 2)
+    assert not build(site).nothing_changed
+    assert [p.name.startswith(".newsgen-standby-") for p in proofs] == [True]
