@@ -372,59 +372,71 @@ def test_a_standby_proof_is_not_taken_for_another_folder_or_digest(tmp_path: Pat
     assert not proof.proven(tree, right)  # read again: the folder in its place now
 
 
+def checked_out_anew(fixture_site: Callable[[str], Path]) -> tuple[Path, Path]:
+    """A site built once, then checked out anew; its state database."""
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)
+    return site, site / ".newsgen-cache" / "state.sqlite"
+
+
+def another_build_saves(state: Path, path: str) -> None:
+    """Another build sharing the state saves other bytes of `path` (as its own time)."""
+    import sqlite3
+
+    db = sqlite3.connect(state)
+    try:
+        db.execute("UPDATE articles SET stat = '1 2 3 4', content = 'other|bytes' "
+                   "WHERE path = ?", (path,))
+        db.commit()
+    finally:
+        db.close()
+
+
+def article_row(state: Path, path: str) -> tuple[str, str]:
+    import sqlite3
+
+    db = sqlite3.connect(state)
+    try:
+        row: tuple[str, str] = db.execute(
+            "SELECT stat, content FROM articles WHERE path = ?", (path,)).fetchone()
+        return row
+    finally:
+        db.close()
+
+
 def test_a_new_time_is_not_written_onto_the_row_another_build_saved_meanwhile(
         fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Two checkouts sharing one state folder: while this build ran, the other saved other
     bytes of an article. This build, which read the file's old bytes with a new time,
     keeps its hands off that row: its time stays the other build's, so the row's
     article is never taken for this checkout's file."""
-    import sqlite3
-
     from newsgen.errors import Reporter
     from newsgen.incremental.cache import BuildCache
 
-    site = fixture_site("basic")
-    build(site)
-    fresh_checkout(site)
-    state = site / ".newsgen-cache" / "state.sqlite"
+    site, state = checked_out_anew(fixture_site)
     path = "content/general/visit.md"
     load = BuildCache.load_content
 
     def meanwhile(self: BuildCache, reporter: Reporter) -> None:
         load(self, reporter)  # this build has read the rows; the other one saves now
-        db = sqlite3.connect(state)
-        try:
-            db.execute("UPDATE articles SET stat = '1 2 3 4', content = 'other|bytes' "
-                       "WHERE path = ?", (path,))
-            db.commit()
-        finally:
-            db.close()
+        another_build_saves(state, path)
 
     monkeypatch.setattr(BuildCache, "load_content", meanwhile)
     story = site / "content" / "economy" / "gas-prices.md"
     story.write_text(story.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
                      encoding="utf-8")
     assert not build(site).nothing_changed
-    db = sqlite3.connect(state)
-    try:
-        row = db.execute("SELECT stat, content FROM articles WHERE path = ?", (path,)).fetchone()
-    finally:
-        db.close()
-    assert row == ("1 2 3 4", "other|bytes")
+    assert article_row(state, path) == ("1 2 3 4", "other|bytes")
 
 
 def test_nor_by_a_fresh_checkout_with_nothing_new(
         fixture_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The same for a build with nothing new, which compares the files by their bytes and
     keeps their new times: not on a row another build saved with other bytes since."""
-    import sqlite3
-
     from newsgen.incremental.cache import BuildCache
 
-    site = fixture_site("basic")
-    build(site)
-    fresh_checkout(site)
-    state = site / ".newsgen-cache" / "state.sqlite"
+    site, state = checked_out_anew(fixture_site)
     path = "content/general/visit.md"
     digests = BuildCache.file_digests
 
@@ -433,23 +445,12 @@ def test_nor_by_a_fresh_checkout_with_nothing_new(
         found = digests(self)
         if not first:  # (asked again under this build's lock)
             return found
-        db = sqlite3.connect(state)
-        try:
-            db.execute("UPDATE articles SET stat = '1 2 3 4', content = 'other|bytes' "
-                       "WHERE path = ?", (path,))
-            db.commit()
-        finally:
-            db.close()
+        another_build_saves(state, path)
         return found
 
     monkeypatch.setattr(BuildCache, "file_digests", meanwhile)
     assert build(site).nothing_changed
-    db = sqlite3.connect(state)
-    try:
-        row = db.execute("SELECT stat, content FROM articles WHERE path = ?", (path,)).fetchone()
-    finally:
-        db.close()
-    assert row == ("1 2 3 4", "other|bytes")
+    assert article_row(state, path) == ("1 2 3 4", "other|bytes")
 
 
 def test_a_fresh_checkout_with_nothing_new_never_reads_the_standby(
