@@ -358,11 +358,11 @@ def test_a_standby_proof_is_not_taken_for_another_folder_or_digest(tmp_path: Pat
     (tree / "a").mkdir(parents=True)
     (tree / "a" / "index.html").write_text("<p>one</p>", encoding="utf-8")
     right = guard.tree_digest(tree)
-    proof.prove_meanwhile(tree, right)
+    proof.prove_meanwhile(tree)
     assert proof.proven(tree, right)
-    proof.prove_meanwhile(tree, right)
+    proof.prove_meanwhile(tree)
     assert not proof.proven(tree, "0" * 32)
-    proof.prove_meanwhile(tree, right)
+    proof.prove_meanwhile(tree)
     other = tmp_path / "other"
     shutil.copytree(tree, other)
     (other / "a" / "index.html").write_text("<p>two</p>", encoding="utf-8")
@@ -464,7 +464,7 @@ def test_a_fresh_checkout_with_nothing_new_never_reads_the_standby(
     publish(site, 1)
     build(site)
     proofs: list[Path] = []
-    monkeypatch.setattr(outputs, "prove_meanwhile", lambda folder, _: proofs.append(folder))
+    monkeypatch.setattr(outputs, "prove_meanwhile", proofs.append)
     fresh_checkout(site)
     assert build(site).nothing_changed and proofs == []
     fresh_checkout(site)

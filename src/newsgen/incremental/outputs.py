@@ -144,7 +144,7 @@ class OutputRecords:
         if (record is not None and record.standby is not None
                 and record.standby_digest is not None and record.standby_identity is not None
                 and identity(standby) not in (None, record.standby_identity)):
-            prove_meanwhile(standby, record.standby_digest)
+            prove_meanwhile(standby)
 
     def seal(self, out_dir: Path, record: OutputRecord) -> str | None:
         """`out_dir`'s seal as it is now (newsgen.output.seal.seal), of what `record` holds."""

@@ -22,16 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgen.output import guard
-from newsgen.output.seal import abandon, answer, forked
+from newsgen.output.seal import answer, forked
 
 _ENTRY = struct.Struct("QQQq64s")  # device, inode, size, time; the file's digest
 
 
 @dataclass
 class _Proof:
-    folder: Path
-    identity: tuple[int, int] | None  # the folder's when the child started
-    expected: str
+    identity: tuple[int, int]  # the folder's when the child started
     pid: int
 
 
@@ -45,9 +43,9 @@ def forget_proofs() -> None:
     _PENDING.clear()
 
 
-def prove_meanwhile(folder: Path, expected: str) -> None:
-    """Start proving that `folder` holds the bytes whose digest is `expected`; nothing
-    when it is not there, or cannot fork (`proven` then reads it itself)."""
+def prove_meanwhile(folder: Path) -> None:
+    """Start digesting `folder` for `proven`; nothing when it is not there, or cannot
+    fork (`proven` then reads it itself)."""
     start = guard.identity(folder)
     if start is None:
         return
@@ -65,16 +63,14 @@ def prove_meanwhile(folder: Path, expected: str) -> None:
 
     pid = forked(child)
     if pid is not None:
-        _PENDING[folder] = _Proof(folder, start, expected, pid)
+        _PENDING[folder] = _Proof(start, pid)
 
 
 def proven(folder: Path, expected: str | None) -> bool:
-    """`guard.holds(folder, expected)`, from the proof `prove_meanwhile` started when it
-    was of the same folder (not replaced since) and the same digest."""
+    """`guard.holds(folder, expected)`, from the digest `prove_meanwhile` started when it
+    was of the same folder (not replaced since)."""
     proof = _PENDING.pop(folder, None)
-    if proof is None or expected != proof.expected:
-        if proof is not None:
-            abandon(proof.pid)
+    if proof is None:
         return guard.holds(folder, expected)
     said = answer(proof.pid) or b""
     found, entries = said[:32].decode("ascii", "replace"), said[32:]

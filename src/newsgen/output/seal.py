@@ -127,8 +127,7 @@ class Sealing:
         try:
             second = _stats(self.root, self.folders[self.half:])
         except BaseException:  # a stop meanwhile: the child's work is no use any more
-            with interrupts_held():
-                _reap(self.pid, kill=True)
+            abandon(self.pid)
             raise
         said = answer(self.pid) or b""
         if len(said) >= 16 and second is not None:
@@ -226,8 +225,7 @@ def answer(pid: int) -> bytes | None:
         while chunk := os.read(read, 1 << 20):
             chunks.append(chunk)
     except BaseException:  # a stop meanwhile: the child's work is no use any more
-        with interrupts_held():
-            _reap(pid, kill=True)
+        abandon(pid)
         raise
     with interrupts_held():
         _reap(pid, kill=False)
