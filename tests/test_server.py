@@ -556,7 +556,48 @@ def test_ctrl_c_during_a_rebuild_stops_at_once_and_leaves_no_folder(tmp_path: Pa
         served.proc.send_signal(signal.SIGINT)
         served.proc.wait(timeout=15)
         assert time.monotonic() - started < 5, "the server waited for its rebuild"
-        assert not folders[0].exists()
+        # removed by a child of the server, also what the rebuild made again before the
+        # server ended: within a moment, not waiting for the next server's sweep
+        gone = [folders[0], Path(f"{folders[0]}-gone")]
+        deadline = time.monotonic() + 10
+        while any(f.exists() for f in gone) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(f.exists() for f in gone), [list(f.rglob("*")) for f in gone]
+
+
+def test_what_a_rebuild_makes_again_while_the_server_ends_goes_too(tmp_path: Path) -> None:
+    """A rebuild that still runs as the server closes makes the server's folder again
+    (its writer makes the output's parent and its staging folder) until the process
+    ends: here one that does so all the time, which left a folder on each stop."""
+    script = """
+import os, sys, threading
+from pathlib import Path
+from newsgen.build import BuildOptions
+from newsgen.dev.server import DevServer
+
+dev = DevServer(BuildOptions(site=Path(sys.argv[1])), "127.0.0.1", 0, watch=False)
+print(dev.workdir, flush=True)
+def rebuild():
+    while True:
+        (dev.workdir / "work" / "staging").mkdir(parents=True, exist_ok=True)
+threading.Thread(target=rebuild, daemon=True).start()
+while not (dev.workdir / "work").is_dir():
+    pass
+dev.close(busy=True)
+for _ in range(200):  # the rebuild makes it again before the process ends
+    if (dev.workdir / "work").is_dir():
+        break
+    os.sched_yield()
+os._exit(0)
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    folder = Path(done.stdout.strip())
+    deadline = time.monotonic() + 10
+    while (folder.exists() or Path(f"{folder}-gone").exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not folder.exists() and not Path(f"{folder}-gone").exists()
 
 
 def test_a_server_killed_leaves_a_folder_the_next_one_removes(tmp_path: Path) -> None:

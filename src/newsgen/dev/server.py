@@ -154,7 +154,8 @@ class DevServer:
         """Stop telling pages, and remove the server's folder. `busy`: a rebuild still
         writes into it, until this process ends in a moment; removed in place, the folder
         got new files from it while it was removed, and stayed (under load, 1 stop in
-        80). So it is moved away at once, and removed by a child while this one ends."""
+        80). So it is moved away at once, and removed by a child while this one ends;
+        the child removes what the rebuild made again too, once this process has ended."""
         self.stopping = True
         self.live.close()
         gone = self.workdir
@@ -164,9 +165,19 @@ class DevServer:
                 gone = Path(f"{self.workdir}-gone")
         if not busy or not hasattr(os, "fork"):
             shutil.rmtree(gone, ignore_errors=True)
-        elif os.fork() == 0:
+            return
+        server = os.getpid()
+        if os.fork() == 0:
             try:
                 shutil.rmtree(gone, ignore_errors=True)
+                # Until this process ends, the rebuild may make the folder again (its
+                # writer makes the output's parent and its staging folder): under load, 1
+                # stop in 5 left one holding `work/`. Once the server is gone, so is that.
+                deadline = time.monotonic() + 60
+                while os.getppid() == server and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                if not (self.workdir / "pid").exists():  # (not the server's own: moved)
+                    shutil.rmtree(self.workdir, ignore_errors=True)
             finally:
                 os._exit(0)
 
