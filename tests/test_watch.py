@@ -145,3 +145,19 @@ def test_a_folder_deleted_and_made_again_is_watched_again(tmp_path: Path) -> Non
         assert w.take_changes() == frozenset({"templates/base.html"})
     finally:
         w.stop()
+
+
+def test_a_ctrl_c_while_the_watcher_starts_still_lets_it_stop(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Watching a large site's folders takes a moment, in the server's own thread: a
+    Ctrl-C then came before the observer ran, and stopping it raised, so the server
+    printed a traceback and left its folder."""
+    w = Watcher(tmp_path, lambda: None)
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(w, "_schedule_all", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        w.start()
+    assert w.stop(wait=1)

@@ -203,7 +203,8 @@ class Watcher:
             self._lock.notify_all()
         if self.observer is not None:
             self.observer.stop()
-            self.observer.join(timeout=5)
+            if self.observer.is_alive():  # (not when a Ctrl-C came while it was starting)
+                self.observer.join(timeout=5)
         if self._thread.is_alive():
             self._thread.join(timeout=wait)
         return not self._thread.is_alive()
