@@ -570,7 +570,7 @@ def test_what_a_rebuild_makes_again_while_the_server_ends_goes_too(tmp_path: Pat
     (its writer makes the output's parent and its staging folder) until the process
     ends: here one that does so all the time, which left a folder on each stop."""
     script = """
-import os, sys, threading
+import contextlib, os, sys, threading, time
 from pathlib import Path
 from newsgen.build import BuildOptions
 from newsgen.dev.server import DevServer
@@ -579,13 +579,16 @@ dev = DevServer(BuildOptions(site=Path(sys.argv[1])), "127.0.0.1", 0, watch=Fals
 print(dev.workdir, flush=True)
 def rebuild():
     while True:
-        (dev.workdir / "work" / "staging").mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # (the folder moved between two of its steps)
+            (dev.workdir / "work" / "staging").mkdir(parents=True, exist_ok=True)
 threading.Thread(target=rebuild, daemon=True).start()
 while not (dev.workdir / "work").is_dir():
     pass
 dev.close(busy=True)
-for _ in range(200):  # the rebuild makes it again before the process ends
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:  # the rebuild makes it again before the process ends
     if (dev.workdir / "work").is_dir():
+        print("made again", flush=True)
         break
     os.sched_yield()
 os._exit(0)
@@ -593,11 +596,36 @@ os._exit(0)
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
                           text=True, timeout=30)
     assert done.returncode == 0, done.stderr
-    folder = Path(done.stdout.strip())
+    name, said = done.stdout.split("\n", 1)
+    assert said.strip() == "made again"  # (else this test would test nothing)
+    folder = Path(name)
     deadline = time.monotonic() + 10
     while (folder.exists() or Path(f"{folder}-gone").exists()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not folder.exists() and not Path(f"{folder}-gone").exists()
+
+
+def test_a_stop_waits_for_any_rebuild_of_the_search_index_not_only_the_last() -> None:
+    """Two saves in a row each start one; the later can end first, while the earlier still
+    writes: the folder is then not removed in place under it."""
+    import threading
+
+    from newsgen.dev.server import _still_writing
+
+    release = threading.Event()
+    earlier = threading.Thread(target=release.wait, daemon=True)
+    later = threading.Thread(target=lambda: None, daemon=True)
+    earlier.start()
+    later.start()
+    try:
+        assert _still_writing(False, [earlier, later])
+        assert _still_writing(True, [])
+        later.join()
+        assert not _still_writing(False, [later])
+    finally:
+        release.set()
+    earlier.join()
+    assert not _still_writing(False, [earlier, later])
 
 
 def test_a_server_killed_leaves_a_folder_the_next_one_removes(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from newsgen.build import BuildOptions, BuildResult
 from newsgen.dev.livereload import LOCAL_HOSTS, LiveServer, Rebuilt, State
@@ -49,7 +49,8 @@ class DevServer:
         self.changes: Callable[[], frozenset[str] | None] = lambda: None
         self.pending: Callable[[], bool] = lambda: False
         self.stages: dict[str, float] = {}  # the last rebuild's seconds per stage
-        self.searching: threading.Thread | None = None  # a rebuild of the search index
+        # rebuilds of the search index: two saves in a row can each start one
+        self.searches: list[threading.Thread] = []
         self.stopping = False  # what a rebuild under way says then is not said
         self.live = LiveServer(self.out, self._rebuild, host, port, watch=watch,
                                name="newsgen", special=SPECIAL)
@@ -134,9 +135,10 @@ class DevServer:
         self.say(f"newsgen: built in {took:.2f}s ({count(result.rendered, 'page')} "
                  f"rendered, {count(result.written, 'file')} written){_left_out(result)}")
         if result.search_stale:
-            self.searching = threading.Thread(target=self.build, kwargs={"search_now": True},
-                                              name="newsgen-search", daemon=True)
-            self.searching.start()
+            searching = threading.Thread(target=self.build, kwargs={"search_now": True},
+                                         name="newsgen-search", daemon=True)
+            self.searches = [*(t for t in self.searches if t.is_alive()), searching]
+            searching.start()
         return Rebuilt(True, reload=reload, css_only=bool(changed) and all(
             p.endswith(".css") for p in changed))
 
@@ -158,28 +160,45 @@ class DevServer:
         the child removes what the rebuild made again too, once this process has ended."""
         self.stopping = True
         self.live.close()
-        gone = self.workdir
-        if busy:
+        if not busy:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            return
+        # Ctrl-C and SIGTERM held from the move to the fork: a second one between them
+        # left the moved folder to the next server, or ran this process's stop in the child.
+        with interrupts_held():
+            gone = self.workdir
             with contextlib.suppress(OSError):
                 os.replace(self.workdir, f"{self.workdir}-gone")
                 gone = Path(f"{self.workdir}-gone")
-        if not busy or not hasattr(os, "fork"):
+            server, child = os.getpid(), -1
+            if hasattr(os, "fork"):
+                with contextlib.suppress(OSError):  # (no memory or process left for one)
+                    child = os.fork()
+                if child == 0:
+                    _remove_once_ended(gone, self.workdir, server)
+        if child == -1:
             shutil.rmtree(gone, ignore_errors=True)
-            return
-        server = os.getpid()
-        if os.fork() == 0:
-            try:
-                shutil.rmtree(gone, ignore_errors=True)
-                # Until this process ends, the rebuild may make the folder again (its
-                # writer makes the output's parent and its staging folder): under load, 1
-                # stop in 5 left one holding `work/`. Once the server is gone, so is that.
-                deadline = time.monotonic() + 60
-                while os.getppid() == server and time.monotonic() < deadline:
-                    time.sleep(0.01)
-                if not (self.workdir / "pid").exists():  # (not the server's own: moved)
-                    shutil.rmtree(self.workdir, ignore_errors=True)
-            finally:
-                os._exit(0)
+
+
+def _remove_once_ended(gone: Path, workdir: Path, server: int) -> NoReturn:
+    """In a child of a server stopped during a rebuild: its moved folder removed, then,
+    once the server has ended, what the rebuild made again in its place before that (its
+    writer makes the output's parent and its staging folder: under load, 1 stop in 5 left
+    a folder holding `work/`). Signals are ignored: a second Ctrl-C, or one sent to the
+    whole process group, does not cut the removal short."""
+    try:
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                with contextlib.suppress(ValueError):
+                    signal.signal(getattr(signal, name), signal.SIG_IGN)
+        shutil.rmtree(gone, ignore_errors=True)
+        deadline = time.monotonic() + 60
+        while os.getppid() == server and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not (workdir / "pid").exists():  # (not the server's own: that one was moved)
+            shutil.rmtree(workdir, ignore_errors=True)
+    finally:
+        os._exit(0)
 
 
 def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_browser: bool,
@@ -232,11 +251,7 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
         # A rebuild under way is not waited for (a large site's takes seconds): the
         # server's folder goes, and the process ends at once, before the rebuild writes
         # into it again.
-        busy = watcher is not None and not watcher.stop(wait=1)
-        searching = dev.searching
-        if searching is not None:  # the search index's rebuild writes into it too
-            searching.join(0 if busy else 0.5)
-            busy = busy or searching.is_alive()
+        busy = _still_writing(watcher is not None and not watcher.stop(wait=1), dev.searches)
         dev.close(busy=busy)
         if busy:
             sys.stderr.flush()
@@ -245,6 +260,17 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
 
 
 _PREFIX = "newsgen-serve-"
+
+
+def _still_writing(rebuilding: bool, searches: list[threading.Thread]) -> bool:
+    """Whether a rebuild still writes into the server's folder as it stops: `rebuilding`
+    (the watcher's, not waited for), or a rebuild of the search index, any of them (one
+    waits for another to end, and either can be the one under way), waited for half a
+    second unless the process ends at once anyway."""
+    waited = time.monotonic() + (0 if rebuilding else 0.5)
+    for searching in searches:
+        searching.join(max(0.0, waited - time.monotonic()))
+    return rebuilding or any(t.is_alive() for t in searches)
 
 
 def _left_out(result: BuildResult) -> str:
