@@ -584,7 +584,7 @@ def rebuild():
 threading.Thread(target=rebuild, daemon=True).start()
 while not (dev.workdir / "work").is_dir():
     pass
-dev.close(busy=True)
+dev.close(ending=True)
 deadline = time.monotonic() + 10
 while time.monotonic() < deadline:  # the rebuild makes it again before the process ends
     if (dev.workdir / "work").is_dir():
@@ -649,9 +649,50 @@ def test_a_server_killed_leaves_a_folder_the_next_one_removes(tmp_path: Path) ->
         assert not left.exists() and not cut.exists()
         assert new.is_dir()
         assert (dev.workdir / "pid").read_text() == str(os.getpid())
+        aside = [Path(tempfile.gettempdir()) / f".newsgen-serve-swept-{f.name}"
+                 for f in (left, cut)]
+        deadline = time.monotonic() + 10  # (removed in the background)
+        while any(f.exists() for f in aside) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(f.exists() for f in aside)
     finally:
         dev.close()
         new.rmdir()
+
+
+def test_a_large_leftover_folder_does_not_hold_the_next_server_s_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed server of a 100,000-article site leaves 130,000 files: removing them
+    took a minute, and the next server did not start meanwhile. Here the removal never
+    ends until the server has started."""
+    import tempfile
+    import threading
+
+    from newsgen.build import BuildOptions
+    from newsgen.dev import server
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
+    (left / "pid").write_text(dead)
+    (left / "site").mkdir()
+    started, removing = threading.Event(), threading.Event()
+    rmtree = shutil.rmtree
+
+    def slow_rmtree(path: Path, ignore_errors: bool = False) -> None:
+        if ".newsgen-serve-swept-" in str(path):
+            removing.set()
+            started.wait(10)
+        rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(server.shutil, "rmtree", slow_rmtree)
+    dev = server.DevServer(BuildOptions(site=tmp_path), "127.0.0.1", 0, watch=False)
+    try:
+        assert not started.is_set() and removing.wait(10)  # (still removing it)
+        assert not left.exists()
+    finally:
+        started.set()
+        dev.close()
 
 
 def test_range_requests_get_the_bytes_asked_for(tmp_path: Path) -> None:

@@ -152,15 +152,17 @@ class DevServer:
         with interrupts_held():
             return self.live.serve_in_background()
 
-    def close(self, *, busy: bool = False) -> None:
-        """Stop telling pages, and remove the server's folder. `busy`: a rebuild still
-        writes into it, until this process ends in a moment; removed in place, the folder
-        got new files from it while it was removed, and stayed (under load, 1 stop in
-        80). So it is moved away at once, and removed by a child while this one ends;
-        the child removes what the rebuild made again too, once this process has ended."""
+    def close(self, *, ending: bool = False) -> None:
+        """Stop telling pages, and remove the server's folder. `ending`: this process ends
+        in a moment (the `serve` command's stop), and a rebuild may still write into the
+        folder until then; removed in place, the folder got new files from it while it was
+        removed, and stayed (under load, 1 stop in 80), and a large site's (130,000 files)
+        took the stop a minute. So it is moved away at once, and removed by a child while
+        this one ends; the child removes what the rebuild made again too, once this
+        process has ended."""
         self.stopping = True
         self.live.close()
-        if not busy:
+        if not ending:
             shutil.rmtree(self.workdir, ignore_errors=True)
             return
         # Ctrl-C and SIGTERM held from the move to the fork: a second one between them
@@ -252,7 +254,7 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
         # server's folder goes, and the process ends at once, before the rebuild writes
         # into it again.
         busy = _still_writing(watcher is not None and not watcher.stop(wait=1), dev.searches)
-        dev.close(busy=busy)
+        dev.close(ending=True)
         if busy:
             sys.stderr.flush()
             os._exit(0)
@@ -260,6 +262,7 @@ def serve(options: BuildOptions, host: str, port: int, *, watch: bool, open_brow
 
 
 _PREFIX = "newsgen-serve-"
+_SWEPT = ".newsgen-serve-swept-"  # (not one of `_PREFIX`: taken whole by the next sweep)
 
 
 def _still_writing(rebuilding: bool, searches: list[threading.Thread]) -> bool:
@@ -292,18 +295,38 @@ def _state_gone(outcome: Outcome, reporter: Reporter, options: BuildOptions) -> 
 
 
 def _sweep() -> None:
-    """Remove the folders of servers that ended without removing theirs (`kill -9`)."""
-    for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
+    """Remove the folders of servers that ended without removing theirs (`kill -9`): each
+    moved aside at once, and removed in the background (a large site's, 130,000 files,
+    took a minute, and the server did not start meanwhile). What a server that ended
+    before its sweep was done left aside is removed by the next one."""
+    temp = Path(tempfile.gettempdir())
+    doomed = list(temp.glob(_SWEPT + "*"))
+    for folder in temp.glob(_PREFIX + "*"):
         try:
             os.kill(int((folder / "pid").read_text()), 0)
+            continue
         except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
+            pass
         except FileNotFoundError:  # a removal cut short, which took the pid file first
-            with contextlib.suppress(OSError):  # (a server writes it as it makes the folder)
-                if time.time() - folder.stat().st_mtime > 60:
-                    shutil.rmtree(folder, ignore_errors=True)
+            try:  # (a server writes it as it makes the folder)
+                if time.time() - folder.stat().st_mtime <= 60:
+                    continue
+            except OSError:
+                continue
         except (OSError, ValueError):  # another user's, or not one of ours
             continue
+        aside = temp / f"{_SWEPT}{folder.name}"
+        with contextlib.suppress(OSError):
+            os.replace(folder, aside)
+            doomed.append(aside)
+    if doomed:
+        threading.Thread(target=_remove, args=(doomed,), name="newsgen-sweep",
+                         daemon=True).start()
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stop_on_signals() -> None:
