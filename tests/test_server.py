@@ -558,7 +558,7 @@ def test_ctrl_c_during_a_rebuild_stops_at_once_and_leaves_no_folder(tmp_path: Pa
         assert time.monotonic() - started < 5, "the server waited for its rebuild"
         # removed by a child of the server, also what the rebuild made again before the
         # server ended: within a moment, not waiting for the next server's sweep
-        gone = [folders[0], Path(f"{folders[0]}-gone")]
+        gone = [folders[0], folders[0].parent / f".newsgen-serve-swept-{folders[0].name}"]
         deadline = time.monotonic() + 10
         while any(f.exists() for f in gone) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -600,9 +600,10 @@ os._exit(0)
     assert said.strip() == "made again"  # (else this test would test nothing)
     folder = Path(name)
     deadline = time.monotonic() + 10
-    while (folder.exists() or Path(f"{folder}-gone").exists()) and time.monotonic() < deadline:
+    aside = folder.parent / f".newsgen-serve-swept-{folder.name}"
+    while (folder.exists() or aside.exists()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not folder.exists() and not Path(f"{folder}-gone").exists()
+    assert not folder.exists() and not aside.exists()
 
 
 def test_a_stop_waits_for_any_rebuild_of_the_search_index_not_only_the_last() -> None:

@@ -170,8 +170,8 @@ class DevServer:
         with interrupts_held():
             gone = self.workdir
             with contextlib.suppress(OSError):
-                os.replace(self.workdir, f"{self.workdir}-gone")
-                gone = Path(f"{self.workdir}-gone")
+                os.replace(self.workdir, _aside(self.workdir))
+                gone = _aside(self.workdir)
             server, child = os.getpid(), -1
             if hasattr(os, "fork"):
                 with contextlib.suppress(OSError):  # (no memory or process left for one)
@@ -183,8 +183,8 @@ class DevServer:
 
 
 def _remove_once_ended(gone: Path, workdir: Path, server: int) -> NoReturn:
-    """In a child of a server stopped during a rebuild: its moved folder removed, then,
-    once the server has ended, what the rebuild made again in its place before that (its
+    """In a child of a server that stops: its moved folder removed, then, once the
+    server has ended, what a rebuild under way made again in its place before that (its
     writer makes the output's parent and its staging folder: under load, 1 stop in 5 left
     a folder holding `work/`). Signals are ignored: a second Ctrl-C, or one sent to the
     whole process group, does not cut the removal short."""
@@ -265,6 +265,12 @@ _PREFIX = "newsgen-serve-"
 _SWEPT = ".newsgen-serve-swept-"  # (not one of `_PREFIX`: taken whole by the next sweep)
 
 
+def _aside(folder: Path) -> Path:
+    """Where a server's folder is moved to be removed: a stopped server's, or a dead
+    one's; if its removal is cut short, the next server's sweep takes what is left."""
+    return folder.parent / f"{_SWEPT}{folder.name}"
+
+
 def _still_writing(rebuilding: bool, searches: list[threading.Thread]) -> bool:
     """Whether a rebuild still writes into the server's folder as it stops: `rebuilding`
     (the watcher's, not waited for), or a rebuild of the search index, any of them (one
@@ -300,7 +306,7 @@ def _sweep() -> None:
     took a minute, and the server did not start meanwhile). What a server that ended
     before its sweep was done left aside is removed by the next one."""
     temp = Path(tempfile.gettempdir())
-    doomed = list(temp.glob(_SWEPT + "*"))
+    doomed = list(temp.glob(_SWEPT + "*"))  # (cut short before)
     for folder in temp.glob(_PREFIX + "*"):
         try:
             os.kill(int((folder / "pid").read_text()), 0)
@@ -315,10 +321,9 @@ def _sweep() -> None:
                 continue
         except (OSError, ValueError):  # another user's, or not one of ours
             continue
-        aside = temp / f"{_SWEPT}{folder.name}"
         with contextlib.suppress(OSError):
-            os.replace(folder, aside)
-            doomed.append(aside)
+            os.replace(folder, _aside(folder))
+            doomed.append(_aside(folder))
     if doomed:
         threading.Thread(target=_remove, args=(doomed,), name="newsgen-sweep",
                          daemon=True).start()
