@@ -16,7 +16,7 @@ Two ways to number the pages (`pagination:` in newsgen.yaml):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -47,6 +47,108 @@ def blocks(length: int, per_page: int, *, stable: bool = False) -> list[Block]:
     first = Block(total, total, 0, length - numbered * per_page, False)
     return [first, *(Block(n, total, length - n * per_page, length - (n - 1) * per_page, True)
                      for n in range(1, numbered + 1))]
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What a change of a list does to its pages, each named by its address: 0 for the
+    list's first page, n for …/page/<n>/."""
+
+    changed: frozenset[int]  # pages of the new list that differ from the old one's at
+    # their address, or are new there
+    gone: frozenset[int]  # numbered pages of the old list that the new one lacks
+
+
+def touched(length: int, per_page: int, *, removed: Collection[int] = (),
+            added: Collection[int] = (), edited: Collection[int] = (),
+            stable: bool = False) -> Touched:
+    """The pages of a newest-first list of `length` articles that a change makes again,
+    by arithmetic on ranks (0 the newest), without the list: the articles at the old
+    ranks `removed` taken out, new ones put at the new ranks `added`, and those at the
+    new ranks `edited` shown differently in place. A page changes when it holds other
+    articles, or one edited, or knows other pages (its number, the page count, its newer
+    neighbour); the list's first page also whenever anything changed (a tag's page
+    prints the count). Exact but for that: `tests/test_paging_touched.py` holds it to
+    `blocks` on lists made and changed at random.
+
+    With `newest` pages an article added or removed shifts every page after its own (and
+    one more page, or one fewer, renumbers them all); with `stable` ones only the pages
+    from its block to the newest, which for a publish is the first page alone, or the
+    first and a new numbered one."""
+    grown = length - len(removed) + len(added)
+    old, new = blocks(length, per_page, stable=stable), blocks(grown, per_page, stable=stable)
+    old_at = {_address(b): b for b in old}
+    gone = frozenset(a for a in old_at if a not in {_address(b) for b in new})
+    if not stable:  # a page count of its own on every page: one more renumbers them all
+        if old[0].total != new[0].total:
+            return Touched(frozenset(_address(b) for b in new), gone)
+
+        def index(rank: int, size: int) -> int:
+            return rank
+    else:  # stable blocks are counted from the oldest article
+        def index(rank: int, size: int) -> int:
+            return size - 1 - rank
+    moved = _moved(length, [index(r, length) for r in removed],
+                   [index(r, grown) for r in added])
+    moved += [(i, i + 1) for i in (index(r, grown) for r in edited)]
+    if grown < length:  # positions the old list had past the new one's end: the page at
+        moved.append((grown, length))  # that end (the last, or stable's first) lost them
+    end = new[-1] if not stable else new[0]
+    changed: set[int] = {0} if removed or added or edited else set()
+    for b in new:
+        lo, hi = (b.start, b.stop) if not stable else (grown - b.stop, grown - b.start)
+        if b is end:
+            hi = max(hi, length)
+        if any(a < hi and lo < z for a, z in moved):
+            changed.add(_address(b))
+        before = old_at.get(_address(b))
+        if before is None or _place(before, stable) != _place(b, stable):
+            changed.add(_address(b))
+    return Touched(frozenset(changed), gone)
+
+
+def _address(b: Block) -> int:
+    return b.number if b.numbered else 0
+
+
+def _place(b: Block, stable: bool) -> tuple[int, ...]:
+    """What a page knows of the others (as `Page.place` holds it)."""
+    if not stable:
+        return (b.number, b.total)
+    return (b.number, b.number + 1, b.number + 1 == b.total) if b.numbered else (b.number,)
+
+
+def _moved(length: int, removed: list[int], added: list[int]) -> list[tuple[int, int]]:
+    """The ranges of positions of the new list (in the order both lists are counted in)
+    whose article is not the one the old list had there: `removed` (old positions) taken
+    out of a list of `length`, then articles put at the new positions `added`."""
+    out: list[tuple[int, int]] = []
+    gone, put = sorted(set(removed)), sorted(set(added))
+    # The new list as runs of the old one's positions between the changes: a run at the
+    # new position `at` from the old position `start` is moved when the two differ.
+    start = at = 0
+    g = p = 0
+    while start < length or p < len(put):
+        if p < len(put) and put[p] == at:  # an article put here
+            out.append((at, at + 1))
+            at += 1
+            p += 1
+            continue
+        if g < len(gone) and gone[g] == start:  # an article taken out here
+            start += 1
+            g += 1
+            continue
+        if start >= length:  # (added ranks past the end: not a valid change)
+            break
+        stop = length if g >= len(gone) else gone[g]  # the run, until the next change
+        run = stop - start
+        if p < len(put):
+            run = min(run, put[p] - at)
+        if at != start:
+            out.append((at, at + run))
+        at += run
+        start += run
+    return out
 
 
 @dataclass(frozen=True)
