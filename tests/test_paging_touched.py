@@ -1,43 +1,49 @@
 """`paging.touched`: the pages a change of a list makes again, by arithmetic on ranks,
-held to the pages `paging.blocks` makes of real lists before and after the change."""
+held to the pages the plan makes (`plan._paginate`, what `Page.place` and a list page's
+term count show) of real lists before and after the change."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgen.stages.paging import blocks, touched
+from newsgen.stages.paging import touched
+from newsgen.stages.plan import _paginate
+
+Change = tuple[int, int, list[int], list[int], list[int], bool, bool]
 
 
-def _pages(items: list[object], per_page: int, stable: bool) -> dict[int, tuple[object, ...]]:
+def _pages(items: list[Any], per_page: int, stable: bool,
+           counted: bool) -> dict[int, tuple[object, ...]]:
     """Each page of a newest-first list by its address (0: the first page), with what
-    it shows: its articles, and what it knows of the other pages (as Page.place)."""
+    it shows of the list: its articles, its place and, on a tag's page, the count (as
+    `kinds._list` gives it)."""
+    config: Any = SimpleNamespace(per_page=per_page,
+                                  pagination="stable" if stable else "newest")
     out: dict[int, tuple[object, ...]] = {}
-    for b in blocks(len(items), per_page, stable=stable):
-        if not stable:
-            place: tuple[object, ...] = (b.number, b.total)
-        elif b.numbered:
-            place = (b.number, b.number + 1, b.number + 1 == b.total)
-        else:
-            place = (b.number,)
-        out[b.number if b.numbered else 0] = (tuple(items[b.start:b.stop]), place)
+    for page in _paginate(tuple(items), config, "tags/x/", kind="tag", lang="en", origin=""):
+        count = 0 if not counted or page.stable and page.numbered else len(items)
+        out[page.number if page.numbered else 0] = (page.items, page.place, count)
     return out
 
 
 @st.composite
-def changes(draw: st.DrawFn) -> tuple[int, int, list[int], list[int], list[int], bool]:
-    per_page = draw(st.integers(1, 5))
-    length = draw(st.integers(0, 40))
-    removed = draw(st.lists(st.integers(0, max(0, length - 1)), max_size=min(length, 4),
+def changes(draw: st.DrawFn) -> Change:
+    per_page = draw(st.integers(1, 12))
+    length = draw(st.integers(0, 60))
+    removed = draw(st.lists(st.integers(0, length - 1), max_size=length,
                             unique=True)) if length else []
-    grown_base = length - len(removed)
-    count = draw(st.integers(0, 4))
-    grown = grown_base + count
-    added = draw(st.lists(st.integers(0, max(0, grown - 1)), min_size=count, max_size=count,
-                          unique=True)) if grown else []
-    edited = draw(st.lists(st.integers(0, max(0, grown - 1)), max_size=3,
+    count = draw(st.integers(0, 8))
+    grown = length - len(removed) + count
+    added = draw(st.lists(st.integers(0, grown - 1), min_size=count, max_size=count,
+                          unique=True)) if count else []
+    edited = draw(st.lists(st.integers(0, grown - 1), max_size=4,
                            unique=True)) if grown else []
-    return length, per_page, removed, added, edited, draw(st.booleans())
+    return length, per_page, removed, added, edited, draw(st.booleans()), draw(st.booleans())
 
 
 def _apply(length: int, removed: list[int], added: list[int],
@@ -52,16 +58,15 @@ def _apply(length: int, removed: list[int], added: list[int],
 
 @settings(max_examples=3000, deadline=None)
 @given(changes())
-def test_the_pages_a_change_touches_are_those_that_differ(
-        change: tuple[int, int, list[int], list[int], list[int], bool]) -> None:
-    length, per_page, removed, added, edited, stable = change
-    before = _pages(list(range(length)), per_page, stable)
-    after = _pages(_apply(length, removed, added, edited), per_page, stable)
+def test_the_pages_a_change_touches_are_those_that_differ(change: Change) -> None:
+    length, per_page, removed, added, edited, stable, counted = change
+    before = _pages(list(range(length)), per_page, stable, counted)
+    after = _pages(_apply(length, removed, added, edited), per_page, stable, counted)
     differ = {a for a, shown in after.items() if before.get(a) != shown}
     found = touched(length, per_page, removed=removed, added=added, edited=edited,
-                    stable=stable)
+                    stable=stable, counted=counted)
     assert differ <= found.changed, "a page that differs would be kept"
-    # Exact, but for the first page, which any change makes again (a tag's count).
+    # Exact, but for the first page, which any change makes again.
     assert found.changed - differ <= {0}
     if not (removed or added or edited):
         assert not found.changed
@@ -69,9 +74,10 @@ def test_the_pages_a_change_touches_are_those_that_differ(
 
 
 def test_a_publish_with_stable_pages_touches_the_first_page_only() -> None:
-    found = touched(1000, 10, added=[0], stable=True)
-    assert found.changed == {0}
-    assert not found.gone
+    for counted in (False, True):
+        found = touched(1000, 10, added=[0], stable=True, counted=counted)
+        assert found.changed == {0}
+        assert not found.gone
 
 
 def test_a_publish_that_fills_a_block_adds_one_numbered_page() -> None:
@@ -83,11 +89,26 @@ def test_a_publish_that_fills_a_block_adds_one_numbered_page() -> None:
 
 
 def test_a_publish_with_newest_first_pages_shifts_every_page() -> None:
-    found = touched(95, 10, added=[0])
-    assert found.changed == {0, *range(2, 11)}
+    assert touched(95, 10, added=[0]).changed == {0, *range(2, 11)}
     assert touched(100, 10, added=[0]).changed == {0, *range(2, 12)}  # one page more
+    # the oldest article goes: on a section, its page only; on a tag, whose every page
+    # prints the count, all of them
+    assert touched(95, 10, removed=[94]).changed == {0, 10}
+    assert touched(95, 10, removed=[94], counted=True).changed == {0, *range(2, 11)}
 
 
 def test_an_edit_in_place_touches_its_page_only() -> None:
     assert touched(100, 10, edited=[57]).changed == {0, 6}
     assert touched(100, 10, edited=[57], stable=True).changed == {0, 5}
+    assert touched(100, 10, edited=[57], counted=True).changed == {0, 6}
+
+
+@pytest.mark.parametrize("change", [
+    {"added": [7]},  # past the end of the new list (5 + 1)
+    {"removed": [5]},  # past the end of the old one
+    {"removed": [1, 1]},
+    {"edited": [-1]},
+])
+def test_ranks_out_of_the_lists_are_refused(change: dict[str, list[int]]) -> None:
+    with pytest.raises(ValueError, match="not distinct ranks"):
+        touched(5, 2, **change)

@@ -61,33 +61,41 @@ class Touched:
 
 def touched(length: int, per_page: int, *, removed: Collection[int] = (),
             added: Collection[int] = (), edited: Collection[int] = (),
-            stable: bool = False) -> Touched:
+            stable: bool = False, counted: bool = False) -> Touched:
     """The pages of a newest-first list of `length` articles that a change makes again,
     by arithmetic on ranks (0 the newest), without the list: the articles at the old
-    ranks `removed` taken out, new ones put at the new ranks `added`, and those at the
-    new ranks `edited` shown differently in place. A page changes when it holds other
-    articles, or one edited, or knows other pages (its number, the page count, its newer
-    neighbour); the list's first page also whenever anything changed (a tag's page
-    prints the count). Exact but for that: `tests/test_paging_touched.py` holds it to
-    `blocks` on lists made and changed at random.
+    ranks `removed` taken out, new ones put at the ranks `added` of the new list, and
+    those at the ranks `edited` of the new list shown differently in place (an article
+    whose date changes is taken out and put back, not edited). A page changes when it
+    holds other articles, or one edited, or knows other pages otherwise (its number, the
+    page count, its newer neighbour); the list's first page also whenever anything
+    changed. `counted`: a tag's or an author's list, whose pages print the list's
+    length (`term.count`): with `newest` pages a change of length makes them all again
+    (a numbered `stable` page prints none). Exact but for the first page:
+    `tests/test_paging_touched.py` holds it to the pages `plan` makes of lists changed
+    at random. A list that loses its last article loses its first page too: the
+    caller's to see. ValueError for ranks that are repeated or out of the lists.
 
-    With `newest` pages an article added or removed shifts every page after its own (and
-    one more page, or one fewer, renumbers them all); with `stable` ones only the pages
-    from its block to the newest, which for a publish is the first page alone, or the
-    first and a new numbered one."""
+    With `newest` pages an article added or removed shifts every page from its own on
+    (and one page more, or one fewer, renumbers them all); with `stable` ones only the
+    pages from its block to the newest: for a publish, the first page alone, or, when it
+    fills a block, the first, a new numbered page and the one below it, whose newer
+    neighbour that new page now is."""
     grown = length - len(removed) + len(added)
+    for ranks, size in ((removed, length), (added, grown), (edited, grown)):
+        if len(set(ranks)) != len(ranks) or any(not 0 <= r < size for r in ranks):
+            raise ValueError(f"ranks {sorted(ranks)} are not distinct ranks of a list of "
+                             f"{size}")
     old, new = blocks(length, per_page, stable=stable), blocks(grown, per_page, stable=stable)
     old_at = {_address(b): b for b in old}
     gone = frozenset(a for a in old_at if a not in {_address(b) for b in new})
-    if not stable:  # a page count of its own on every page: one more renumbers them all
-        if old[0].total != new[0].total:
-            return Touched(frozenset(_address(b) for b in new), gone)
+    if not stable and (old[0].total != new[0].total or counted and grown != length):
+        # a page count, or the list's length, of its own on every page
+        return Touched(frozenset(_address(b) for b in new), gone)
 
-        def index(rank: int, size: int) -> int:
-            return rank
-    else:  # stable blocks are counted from the oldest article
-        def index(rank: int, size: int) -> int:
-            return size - 1 - rank
+    def index(rank: int, size: int) -> int:  # stable blocks count from the oldest article
+        return size - 1 - rank if stable else rank
+
     moved = _moved(length, [index(r, length) for r in removed],
                    [index(r, grown) for r in added])
     moved += [(i, i + 1) for i in (index(r, grown) for r in edited)]
@@ -138,7 +146,7 @@ def _moved(length: int, removed: list[int], added: list[int]) -> list[tuple[int,
             start += 1
             g += 1
             continue
-        if start >= length:  # (added ranks past the end: not a valid change)
+        if start >= length:  # (ranks past the end: refused by `touched`)
             break
         stop = length if g >= len(gone) else gone[g]  # the run, until the next change
         run = stop - start
