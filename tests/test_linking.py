@@ -844,3 +844,37 @@ def test_a_link_to_a_draft_or_a_scheduled_article_keeps_its_words_not_its_link(
     body = soup(site / "dist/general/news/index.html").select_one(".article-body p")
     assert body is not None and [a["href"] for a in body.select("a")] == [
         "/general/plan/", "/general/news/"]
+
+
+def test_a_read_also_link_says_whether_its_title_is_its_target_s(tmp_path: Path) -> None:
+    """`Link.by_target`: the link shows the linked article's own title, which changes
+    when that article's does (a fill, an item without `title`, another language's
+    article by its URL without `title`), or a title written in the item (kept)."""
+    from newsgen.build import BuildOptions, build
+    from newsgen.errors import Reporter
+
+    site = write_site(tmp_path / "s", {
+        "newsgen.yaml": "base_url: https://n.example/\nlanguages:\n  ru: {title: Новости}\n",
+        "content/general/one.md": article(
+            "One", tags="[x]", related="\n  - two\n  - {ref: three, title: Given}"
+                                       "\n  - https://n.example/ru/general/ru-one/"
+                                       "\n  - {title: Written, url: 'https://n.example/ru/general/ru-two/'}"
+                                       "\n  - https://elsewhere.example/page"),
+        "content/general/two.md": article("Two"),
+        "content/general/three.md": article("Three"),
+        "content/general/four.md": article("Four", tags="[x]"),
+        "content/general/ru-one.md": article("Один", lang="ru"),
+        "content/general/ru-two.md": article("Два", lang="ru"),
+    })
+    reporter = Reporter()
+    result = build(BuildOptions(site=site, write=False, use_cache=False, now=NOW), reporter)
+    assert result.site is not None, [d.format() for d in reporter.diagnostics]
+    one = next(e for e in result.site.entries if e.article.slug == "one")
+    assert [(link.title, link.by_target) for link in one.read_also] == [
+        ("Two", True),  # a slug, no title
+        ("Given", False),  # a title written
+        ("Один", True),  # another language's article by its URL, no title
+        ("Written", False),
+        ("https://elsewhere.example/page", False),  # not an article: the URL
+        ("Four", True),  # the fill
+    ]

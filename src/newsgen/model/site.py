@@ -37,6 +37,9 @@ class Link:
     title: str
     url: str
     external: bool
+    # The title is the linked article's own (no `title` given, or a fill's): it changes
+    # when that article's does. (Not in a page's fingerprint: the title is.)
+    by_target: bool = False
 
 
 @dataclass(frozen=True, slots=True)

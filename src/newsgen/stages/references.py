@@ -237,10 +237,11 @@ class References:
             if (url := item.url) is not None:
                 own = self.own_path(url)  # a page of this site, by its full URL
                 target = self.by_url(by_content).get(own) if own is not None else None
-                title = item.title
+                title, by_target = item.title, False
                 if target is not None and target.published and (
                         target.article.lang != a.lang):  # another language's: as written
-                    title, target = title or target.article.title, None
+                    title, target, by_target = (title or target.article.title, None,
+                                                not title)
                 if target is None:
                     if url in first or own in first:
                         kept = _kept(first.get(url, first.get(own or "")), item)
@@ -248,7 +249,7 @@ class References:
                                               f"related: {url} is listed twice{kept}")
                         continue
                     first.update((u, item.line) for u in (url, own) if u is not None)
-                    links.append(Link(title or url, url, True))
+                    links.append(Link(title or url, url, True, by_target))
                     continue
             elif item.ref is not None:
                 target = self.resolve_ref(a, item, by_content, by_slug)
@@ -279,7 +280,8 @@ class References:
                     "left out of the read-also block")
                 continue
             first[target.url] = item.line
-            links.append(Link(item.title or target.article.title, target.url, False))
+            links.append(Link(item.title or target.article.title, target.url, False,
+                              not item.title))
         if len(links) > limit:
             self.reporter.warning(
                 a.source, a.line_of("related"),
@@ -289,7 +291,7 @@ class References:
         if self.config.read_also.fill and len(links) < limit:
             for c in index.remembered(self.fills, self.affected, entry, set(first),
                                       limit - len(links)):
-                links.append(Link(c.article.title, c.url, False))
+                links.append(Link(c.article.title, c.url, False, True))
         elif self.fills.results.pop(entry.key, None) is not None:  # a fill not made now
             self.fills.changed.add(entry.key)  # is not kept: it would go stale unseen
         return tuple(links)
