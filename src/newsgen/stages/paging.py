@@ -88,7 +88,7 @@ def touched(length: int, per_page: int, *, removed: Collection[int] = (),
                              f"{size}")
     old, new = blocks(length, per_page, stable=stable), blocks(grown, per_page, stable=stable)
     old_at = {_address(b): b for b in old}
-    gone = frozenset(a for a in old_at if a not in {_address(b) for b in new})
+    gone = frozenset(old_at.keys() - {_address(b) for b in new})
     if not stable and (old[0].total != new[0].total or counted and grown != length):
         # a page count, or the list's length, of its own on every page
         return Touched(frozenset(_address(b) for b in new), gone)
@@ -131,7 +131,7 @@ def _moved(length: int, removed: list[int], added: list[int]) -> list[tuple[int,
     whose article is not the one the old list had there: `removed` (old positions) taken
     out of a list of `length`, then articles put at the new positions `added`."""
     out: list[tuple[int, int]] = []
-    gone, put = sorted(set(removed)), sorted(set(added))
+    gone, put = sorted(removed), sorted(added)  # (distinct: `touched` checks them)
     # The new list as runs of the old one's positions between the changes: a run at the
     # new position `at` from the old position `start` is moved when the two differ.
     start = at = 0
