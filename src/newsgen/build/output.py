@@ -115,7 +115,7 @@ def write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: S
         result.files = len(writer.written()) - len(pages) - 1  # the marker is not a file
         result.written, result.unchanged = writer.stats.written, writer.stats.unchanged
         result.changed = writer.stats.changed
-        state.record(out_dir, writer, prints, old, standby, key, site, result.files,
+        state.record(out_dir, writer, prints, old, standby, key, site, pages, result.files,
                      search_keys, save=options.use_cache, clock=clock.stage)
         digested(state, out_dir, options, result)  # with the record: one commit
     clock.stage("save state")

@@ -16,7 +16,7 @@ from typing import Any
 from newsgen import __version__
 from newsgen.errors import Reporter
 
-FORMAT = 10  # 10: an output record keeps the folders its seal takes
+FORMAT = 11  # 11: rows of the pages an output holds (newsgen.incremental.rows)
 STAMP = f"newsgen {__version__} state {FORMAT} python {sys.version_info[:2]}"
 DATABASE = "state.sqlite"
 BUSY_MS = 600_000  # a second build waits this long for the first one's commit
@@ -36,7 +36,29 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
                                     digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   PRIMARY KEY (dir, path)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS page_rows (dir TEXT NOT NULL, path TEXT NOT NULL,
+                                      data BLOB NOT NULL, PRIMARY KEY (dir, path))
+                                      WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deps (dir TEXT NOT NULL, url TEXT NOT NULL, path TEXT NOT NULL,
+                                 PRIMARY KEY (dir, url, path)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deps_by_path ON deps (dir, path);
+CREATE TABLE IF NOT EXISTS entries (dir TEXT NOT NULL, path TEXT NOT NULL,
+                                    url TEXT NOT NULL, source TEXT NOT NULL,
+                                    data BLOB NOT NULL, PRIMARY KEY (dir, path))
+                                    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_by_source ON entries (dir, source);
+CREATE TABLE IF NOT EXISTS readers (dir TEXT NOT NULL, target TEXT NOT NULL,
+                                    reader TEXT NOT NULL,
+                                    PRIMARY KEY (dir, target, reader)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS readers_by_reader ON readers (dir, reader);
+CREATE TABLE IF NOT EXISTS langs (dir TEXT NOT NULL, code TEXT NOT NULL,
+                                  data BLOB NOT NULL, PRIMARY KEY (dir, code))
+                                  WITHOUT ROWID;
 """
+
+# The tables of newsgen.incremental.rows with rows by page path, and the column that holds it.
+BY_PATH = (("page_rows", "path"), ("deps", "path"), ("entries", "path"),
+           ("readers", "reader"))
 
 
 def reset(db: sqlite3.Connection) -> None:

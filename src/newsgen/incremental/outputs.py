@@ -10,13 +10,17 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgen.errors import Reporter, site_relative
-from newsgen.incremental.database import dump, load
+from newsgen.incremental.database import BY_PATH, dump, load
 from newsgen.incremental.records import OutputRecord
 from newsgen.output.guard import identity
 from newsgen.output.proof import forget_proofs, prove_meanwhile
 from newsgen.output.seal import Sealing, abandon_all, seal, seal_meanwhile
+
+if TYPE_CHECKING:  # (its stages are not imported by a build with nothing to do)
+    from newsgen.incremental.rows import Rows
 
 
 class OutputRecords:
@@ -197,10 +201,12 @@ class OutputRecords:
                 self.write_record(out_dir, record)
 
     def record_output(self, out_dir: Path, record: OutputRecord,
-                      old: tuple[dict[str, str], frozenset[str]] | None) -> None:
+                      old: tuple[dict[str, str], frozenset[str]] | None,
+                      rows: Rows | None = None) -> None:
         """What `out_dir` holds now. `old`: the pages' fingerprints and the files that the
         state recorded for it before this build (None: not trusted, all rows are new);
-        only the rows that changed are written."""
+        only the rows that changed are written, and `rows` of the pages whose
+        fingerprint changed (newsgen.incremental.rows)."""
         old_pages, old_files = old if old is not None else ({}, frozenset())
         st = os.stat(out_dir)
         record.identity = (st.st_dev, st.st_ino)
@@ -210,8 +216,9 @@ class OutputRecords:
             key = self.key(out_dir)
             with self._transaction():
                 if old is None:
-                    self.db.execute("DELETE FROM files WHERE dir = ?", (key,))
-                    self.db.execute("DELETE FROM pages WHERE dir = ?", (key,))
+                    for table in ("files", "pages", "langs", *(t for t, _ in BY_PATH)):
+                        self.db.execute(f"DELETE FROM {table} WHERE dir = ?",  # noqa: S608
+                                        (key,))  # (names of our own)
                 self.db.executemany("DELETE FROM files WHERE dir = ? AND path = ?",
                                     [(key, p) for p in old_files - files])
                 self.db.executemany("INSERT OR IGNORE INTO files VALUES (?, ?)",
@@ -221,7 +228,35 @@ class OutputRecords:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                     ((key, p, f) for p, f in record.pages.items() if old_pages.get(p) != f))
+                if rows is not None:
+                    self._write_rows(key, rows, [p for p, f in record.pages.items()
+                                                 if old_pages.get(p) != f],
+                                     [p for p in old_pages if p not in record.pages])
                 self.generations[key] = os.urandom(8).hex()
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                 (f"generation:{key}", self.generations[key]))
         self.write_record(out_dir, record)
+
+    def _write_rows(self, key: str, rows: Rows, changed: list[str], gone: list[str]) -> None:
+        """The rows of the pages `changed` written again, those of the pages `gone`
+        deleted, and each language's (inside record_output's transaction)."""
+        assert self.db is not None  # noqa: S101 - (record_output's)
+        again = [(key, path) for path in (*changed, *gone)]
+        for table, column in BY_PATH:
+            self.db.executemany(f"DELETE FROM {table} WHERE dir = ? AND {column} = ?",  # noqa: S608
+                                again)  # (names of our own)
+        for path in changed:
+            made = rows.of(path)
+            self.db.execute("INSERT INTO page_rows VALUES (?, ?, ?)",
+                            (key, path, dump(made.skeleton)))
+            self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
+                                [(key, url, path) for url in made.deps])
+            if made.entry is not None:
+                url, source, data = made.entry
+                self.db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
+                                (key, path, url, source, dump(data)))
+                self.db.executemany("INSERT INTO readers VALUES (?, ?, ?)",
+                                    [(key, target, path) for target in made.readers])
+        self.db.execute("DELETE FROM langs WHERE dir = ?", (key,))
+        self.db.executemany("INSERT INTO langs VALUES (?, ?, ?)",
+                            [(key, code, dump(data)) for code, data in rows.languages()])

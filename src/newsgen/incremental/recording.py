@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from newsgen.model.site import Site
     from newsgen.output.standby import Standby
     from newsgen.output.writer import Writer
+    from newsgen.stages.kinds import Page
 
 
 class Recording:
@@ -36,14 +37,14 @@ class Recording:
     started_from: str | None  # the output's digest when this build began
 
     def record(self, out_dir: Path, writer: Writer, prints: dict[str, str], old: dict[str, str],
-               standby: Standby | None, state: str, site: Site, files: int,
-               search_keys: dict[str, str], *, save: bool,
+               standby: Standby | None, state: str, site: Site, pages: list[Page],
+               files: int, search_keys: dict[str, str], *, save: bool,
                clock: Callable[[str], None]) -> None:
         """What the output holds now, after `writer` committed it; then the state is
         saved (with `save`). The new output is in place: from here on the build has
         succeeded, and a failure to record it empties the state (`forget`)."""
         try:
-            self._record(out_dir, writer, prints, old, standby, state, site, files,
+            self._record(out_dir, writer, prints, old, standby, state, site, pages, files,
                          search_keys)
             clock("write")
             if save:
@@ -53,7 +54,7 @@ class Recording:
 
     def _record(self, out_dir: Path, writer: Writer, prints: dict[str, str],
                 old: dict[str, str], standby: Standby | None, state: str, site: Site,
-                files: int, search_keys: dict[str, str]) -> None:
+                pages: list[Page], files: int, search_keys: dict[str, str]) -> None:
         cache = self.cache
         record = OutputRecord(
             None, prints, state, self._content(), site.valid_from, site.valid_until,
@@ -69,8 +70,13 @@ class Recording:
             record.intact = record.sealed is not None
         # Rows are updated by difference only when the build started from the recorded
         # output (in place): otherwise another build may have changed it meanwhile.
+        rows = None
+        if self.seals:  # what a later build may read instead of the whole site
+            from newsgen.incremental.rows import Rows
+
+            rows = Rows(site, pages)
         cache.record_output(out_dir, record, (old, standby.files)
-                            if standby is not None and writer.in_place else None)
+                            if standby is not None and writer.in_place else None, rows)
 
     @property
     def seals(self) -> bool:  # the output's seal is kept: not the dev server's, not stateless
