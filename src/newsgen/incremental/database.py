@@ -37,15 +37,13 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, stat TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS files (dir TEXT NOT NULL, path TEXT NOT NULL,
                                   PRIMARY KEY (dir, path)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS page_rows (dir TEXT NOT NULL, path TEXT NOT NULL,
-                                      data BLOB NOT NULL, PRIMARY KEY (dir, path))
-                                      WITHOUT ROWID;
+                                      data BLOB NOT NULL, PRIMARY KEY (dir, path));
 CREATE TABLE IF NOT EXISTS deps (dir TEXT NOT NULL, url TEXT NOT NULL, path TEXT NOT NULL,
                                  PRIMARY KEY (dir, url, path)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deps_by_path ON deps (dir, path);
 CREATE TABLE IF NOT EXISTS entries (dir TEXT NOT NULL, path TEXT NOT NULL,
                                     url TEXT NOT NULL, source TEXT NOT NULL,
-                                    data BLOB NOT NULL, PRIMARY KEY (dir, path))
-                                    WITHOUT ROWID;
+                                    data BLOB NOT NULL, PRIMARY KEY (dir, path));
 CREATE INDEX IF NOT EXISTS entries_by_source ON entries (dir, source);
 CREATE TABLE IF NOT EXISTS readers (dir TEXT NOT NULL, target TEXT NOT NULL,
                                     reader TEXT NOT NULL,
@@ -57,6 +55,8 @@ CREATE TABLE IF NOT EXISTS langs (dir TEXT NOT NULL, code TEXT NOT NULL,
 """
 
 # The tables of newsgen.incremental.rows with rows by page path, and the column that holds it.
+# (Those with a blob of a kilobyte have a rowid: without one, SQLite packs such rows
+# into its index pages four times as loosely.)
 BY_PATH = (("page_rows", "path"), ("deps", "path"), ("entries", "path"),
            ("readers", "reader"))
 

@@ -231,32 +231,39 @@ class OutputRecords:
                 if rows is not None:
                     self._write_rows(key, rows, [p for p, f in record.pages.items()
                                                  if old_pages.get(p) != f],
-                                     [p for p in old_pages if p not in record.pages])
+                                     [p for p in old_pages if p not in record.pages],
+                                     cleared=old is None)
                 self.generations[key] = os.urandom(8).hex()
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                 (f"generation:{key}", self.generations[key]))
         self.write_record(out_dir, record)
 
-    def _write_rows(self, key: str, rows: Rows, changed: list[str], gone: list[str]) -> None:
+    def _write_rows(self, key: str, rows: Rows, changed: list[str], gone: list[str], *,
+                    cleared: bool) -> None:
         """The rows of the pages `changed` written again, those of the pages `gone`
-        deleted, and each language's (inside record_output's transaction)."""
+        deleted, and each language's (inside record_output's transaction; `cleared`:
+        it has deleted every row of the output)."""
         assert self.db is not None  # noqa: S101 - (record_output's)
-        again = [(key, path) for path in (*changed, *gone)]
+        again = [] if cleared else [(key, path) for path in (*changed, *gone)]
         for table, column in BY_PATH:
             self.db.executemany(f"DELETE FROM {table} WHERE dir = ? AND {column} = ?",  # noqa: S608
                                 again)  # (names of our own)
+        skeletons: list[tuple[str, str, bytes]] = []
+        deps: list[tuple[str, str, str]] = []
+        entries: list[tuple[str, str, str, str, bytes]] = []
+        readers: list[tuple[str, str, str]] = []
         for path in changed:
             made = rows.of(path)
-            self.db.execute("INSERT INTO page_rows VALUES (?, ?, ?)",
-                            (key, path, dump(made.skeleton)))
-            self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)",
-                                [(key, url, path) for url in made.deps])
+            skeletons.append((key, path, dump(made.skeleton)))
+            deps += [(key, url, path) for url in made.deps]
             if made.entry is not None:
                 url, source, data = made.entry
-                self.db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
-                                (key, path, url, source, dump(data)))
-                self.db.executemany("INSERT INTO readers VALUES (?, ?, ?)",
-                                    [(key, target, path) for target in made.readers])
+                entries.append((key, path, url, source, dump(data)))
+                readers += [(key, target, path) for target in made.readers]
+        self.db.executemany("INSERT INTO page_rows VALUES (?, ?, ?)", skeletons)
+        self.db.executemany("INSERT INTO deps VALUES (?, ?, ?)", deps)
+        self.db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", entries)
+        self.db.executemany("INSERT INTO readers VALUES (?, ?, ?)", readers)
         self.db.execute("DELETE FROM langs WHERE dir = ?", (key,))
         self.db.executemany("INSERT INTO langs VALUES (?, ?, ?)",
                             [(key, code, dump(data)) for code, data in rows.languages()])
