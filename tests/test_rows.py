@@ -47,7 +47,9 @@ def files() -> dict[str, str | bytes]:
     found["content/general/story-0.md"] = str(found["content/general/story-0.md"]).replace(
         "tags:", "translation_key: story-0\naliases: [/old/story-0/]\ntags:")
     found["content/economy/story-1.md"] = str(found["content/economy/story-1.md"]).replace(
-        "tags:", "related: [story-4, {ref: story-7, title: Given}]\ntags:")
+        # (by their URLs: an edit may delete either, which a URL survives with a warning)
+        "tags:", "related: ['https://inc.example/economy/story-4/', "
+                 "{title: Given, url: 'https://inc.example/economy/story-7/'}]\ntags:")
     return found
 
 
