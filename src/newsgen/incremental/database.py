@@ -45,13 +45,13 @@ CREATE TABLE IF NOT EXISTS entries (dir TEXT NOT NULL, path TEXT NOT NULL,
                                     url TEXT NOT NULL, source TEXT NOT NULL,
                                     data BLOB NOT NULL, PRIMARY KEY (dir, path));
 CREATE INDEX IF NOT EXISTS entries_by_source ON entries (dir, source);
+CREATE INDEX IF NOT EXISTS entries_by_url ON entries (dir, url);
 CREATE TABLE IF NOT EXISTS readers (dir TEXT NOT NULL, target TEXT NOT NULL,
                                     reader TEXT NOT NULL,
                                     PRIMARY KEY (dir, target, reader)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS readers_by_reader ON readers (dir, reader);
 CREATE TABLE IF NOT EXISTS langs (dir TEXT NOT NULL, code TEXT NOT NULL,
-                                  data BLOB NOT NULL, PRIMARY KEY (dir, code))
-                                  WITHOUT ROWID;
+                                  data BLOB NOT NULL, PRIMARY KEY (dir, code));
 """
 
 # The tables of newsgen.incremental.rows with rows by page path, and the column that holds it.

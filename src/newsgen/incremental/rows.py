@@ -16,11 +16,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from newsgen.model.site import Entry, LanguageSite, Site
+from newsgen.model.site import Entry, LanguageSite, Link, Site
 from newsgen.stages.kinds import KINDS, Page
+from newsgen.stages.site_urls import own_path
 
-# Kinds whose items are their language's every entry: their skeleton keeps the count.
-_WHOLE_LANGUAGE = frozenset({"home", "search"})
 
 @dataclass(frozen=True)
 class PageRows:
@@ -48,9 +47,15 @@ class Rows:
         if page.kind == "article" and page.entry is not None:
             e = page.entry
             entry = (e.url, e.article.source, entry_data(e))
-            readers = frozenset(link.url for link in e.read_also
-                                if link.by_target and not link.external)
-        return PageRows(skeleton(page), deps(page, ls, self.site), entry, readers)
+            readers = frozenset(t for link in e.read_also if link.by_target
+                                and (t := self._target(link)) is not None)
+        return PageRows(skeleton(page, ls, self.site), deps(page, ls, self.site), entry,
+                        readers)
+
+    def _target(self, link: Link) -> str | None:
+        """The site path of the article whose title a link shows (another language's,
+        by its full URL: its path on the site)."""
+        return own_path(self.site.config, link.url) if link.external else link.url
 
     def languages(self) -> Iterator[tuple[str, tuple[object, ...]]]:
         per_section = self.site.config.home.per_section
@@ -66,14 +71,26 @@ class Rows:
                 tuple((m, len(items)) for m, items in ls.months))
 
 
-def skeleton(page: Page) -> tuple[object, ...]:
-    """A page without its entries: their URLs instead (their count, on a page whose
-    items are its language's every entry)."""
-    items: object = (len(page.items) if page.kind in _WHOLE_LANGUAGE
-                     else tuple(e.url for e in page.items))
-    return (page.kind, page.url, page.lang, page.origin,
-            page.entry.url if page.entry is not None else None, page.section, page.term,
-            items, page.number, page.total, page.list_url, page.month, page.stable)
+def skeleton(page: Page, ls: LanguageSite, site: Site) -> tuple[object, ...]:
+    """A page as its fingerprint takes it, with each entry's URL for its digest: its
+    kind, language, place and what its kind shows (newsgen.incremental.fingerprint
+    `Fingerprints.page`); and its URL and origin, which follow from those. Nothing else:
+    a row holding what the fingerprint does not take would go stale while the page's
+    fingerprint stays (a home page's count of every entry, a stable page's total)."""
+    kind = KINDS[page.kind]
+    shown = {} if kind.whole_site else kind.shows(page, ls, site)
+    return (page.kind, page.lang, page.url, page.origin, page.place, _urls(shown))
+
+
+def _urls(value: Any) -> Any:
+    """`value` with each entry as its URL, mappings as sorted pairs (as `_hashable`)."""
+    if isinstance(value, Entry):
+        return value.url
+    if isinstance(value, Mapping):
+        return tuple((k, _urls(v)) for k, v in sorted(value.items()))
+    if isinstance(value, tuple | list):
+        return tuple(_urls(v) for v in value)
+    return value
 
 
 def deps(page: Page, ls: LanguageSite, site: Site) -> frozenset[str]:
