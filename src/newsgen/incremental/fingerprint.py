@@ -9,6 +9,7 @@ quick key is newsgen.incremental.keys.state_key.)
 
 from __future__ import annotations
 
+import io
 import operator
 import pickle  # noqa: S403 - fingerprints of our own objects
 from collections.abc import Iterable, Mapping
@@ -31,7 +32,16 @@ FORKED = 30_000
 
 
 def _dump(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    """`value` pickled without the pickler's memo (its deprecated but kept `fast` mode):
+    equal values give equal bytes, whether or not they share objects. (With the memo, a
+    string or section met twice is written once when it is the same object, twice when
+    it is an equal copy: a page made from rows, newsgen.incremental.partial, holds its
+    own copies of what the whole site shares, and had another fingerprint.)"""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 # By source: every environment is made by newsgen.stages.render.make_environment, with the
