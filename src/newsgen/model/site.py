@@ -151,6 +151,9 @@ class Site:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     held: tuple[Held, ...] = ()  # left out of this build, by date
+    # A partial site's (newsgen.incremental.partial): the only entries it knows, by URL;
+    # its lists are heads (newsgen.model.lists) and `entries` raises `Partial`.
+    loaded: Mapping[str, Entry] | None = None
 
     @property
     def entries(self) -> tuple[Entry, ...]:

@@ -140,7 +140,8 @@ class Context:
         # The site's own entry for each URL. An entry reached through another one (a
         # translation) can be an earlier copy, made before all links were known: a view
         # always starts from the site's entry, so it is the same whoever asks first.
-        self._entries = {e.url: e for ls in site.languages for e in ls.entries}
+        self._entries = dict(site.loaded) if site.loaded is not None else {
+            e.url: e for ls in site.languages for e in ls.entries}
 
     # Views kept at most: the pages rendered one after another share an article's view,
     # and a worker's memory does not grow with the archive (a view for each of 100,000
