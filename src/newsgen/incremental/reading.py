@@ -28,7 +28,7 @@ from newsgen.stages.parallel import Conversions
 from newsgen.stages.scan import SourceTree
 
 
-def _settings_key(config: Config) -> str:
+def settings_key(config: Config) -> str:
     """What shapes a parsed article, and its warnings, besides its bytes and path:
     languages (their folders and URL prefixes), time zone, the sections and where they
     and dates may come from, newsgen.yaml's base_url (an alias written as a full URL of
@@ -43,6 +43,18 @@ def _settings_key(config: Config) -> str:
             f"{config.published_base_url}|{config.base_path}|{config.markdown.raw_html}|"
             f"{config.sections!r}|"
             f"{config.misread}")  # (read without the configuration: fewer checks)
+
+
+def converter_key(config: Config) -> str:
+    """How Markdown is converted: with the file's bytes, the key of its converted body
+    (`body_key`)."""
+    return f"|{config.markdown.raw_html}|{__version__}|{CONVERTER}"
+
+
+def body_key(content: str, converter: str) -> str:
+    """Where the state keeps the body of an article of `content` (its content key): by the
+    file's bytes and how Markdown is converted, not the settings of the parse."""
+    return digest((content.partition("|")[0] + converter).encode())
 
 
 def _with_body(config: Config, a: Article) -> Article:
@@ -123,7 +135,7 @@ class Reader:
         cache.load_content(self.reporter)
         # (a body is keyed by the converter's own revision, raised when conversion changes,
         # so an upgrade converts bodies again only when it must: 6 minutes at 100,000)
-        basis = (_settings_key(config), f"|{config.markdown.raw_html}|{__version__}|{CONVERTER}")
+        basis = (settings_key(config), converter_key(config))
         conversions = Conversions(config.markdown.raw_html, workers,
                                   lambda done: cache.add_bodies(done, durable=durable()))
         try:
@@ -243,8 +255,7 @@ class Reader:
         if a is None:
             raise ValueError(f"{cached} holds no article")
         # the file's bytes and how Markdown is converted: not the settings of the parse
-        key = read.keys[a.source] = digest((cached.content.partition("|")[0]
-                                            + basis[1]).encode())
+        key = read.keys[a.source] = body_key(cached.content, basis[1])
         read.uses[key] += 1
         if key not in self.cache.bodies and key not in read.queued:
             read.queued.add(key)

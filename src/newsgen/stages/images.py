@@ -23,7 +23,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from newsgen.errors import Reporter
 from newsgen.model.config import Config
-from newsgen.model.site import Site
+from newsgen.model.site import Entry, Site
 
 RESIZABLE = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -92,11 +92,16 @@ def _save_atomic(image: Image.Image, target: Path, fmt: str, quality: int) -> No
 def process(site: Site, cache_dir: Path | None, reporter: Reporter,
             taken: Iterable[str]) -> ImageSet:
     """Measure every local lead image and make its variants (or take them from the cache)."""
-    config = site.config
+    return process_entries(site.config, site.entries, cache_dir, reporter, taken)
+
+
+def process_entries(config: Config, entries: Iterable[Entry], cache_dir: Path | None,
+                    reporter: Reporter, taken: Iterable[str]) -> ImageSet:
+    """`process`, of the lead images of `entries` only."""
     result = ImageSet()
     used = set(taken)
     seen: set[str] = set()
-    for entry in site.entries:
+    for entry in entries:
         image = entry.image
         if image is None or image.external or image.source is None or image.url in seen:
             continue
