@@ -265,6 +265,11 @@ def _build(args: argparse.Namespace, *, write: bool) -> int:
         print("newsgen: " + ", ".join(f"{name} {seconds:.2f}s"
                                       for name, seconds in result.stages.items()),
               file=sys.stderr)
+    if verbose and result.from_rows:
+        print(f"newsgen: only articles' words changed: {count(result.from_rows, 'page')} "
+              "made from the last build's rows", file=sys.stderr)
+    elif verbose and result.whole:
+        print(f"newsgen: linked every article: {result.whole}", file=sys.stderr)
     if getattr(args, "list_held", False):
         for h in result.held:
             what = "draft" if h.reason == "draft" else f"{h.reason} " \

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 
 from newsgen.build import steps
+from newsgen.build.edits import from_rows
 from newsgen.build.options import (
     BuildOptions,
     BuildResult,
@@ -53,6 +54,8 @@ def build(options: BuildOptions, reporter: Reporter,
         config = site_config(options, reporter)
         tree, key, now = steps.scan(run, config)
         done = steps.nothing_to_do(run, key, now)
+        if done is None:  # after edits of articles' words: only their pages, from rows
+            done = from_rows(run, config, tree, key, now)
         if done is not None:
             return done
         articles, bodies = steps.load(run, config, tree)

@@ -86,6 +86,10 @@ class BuildResult:
     output_changed: bool | None = None  # ... and whether it differs from the last build's
     unreported: str | None = None  # why BuildOptions.changes could not be written
     interrupted: bool = False  # Ctrl-C once the output was swapped in: published all the same
+    # A fresh build after edits of articles' words: the pages it made from the rows of the
+    # last build (newsgen.build.edits); else why it linked the whole site ("" if not asked)
+    from_rows: int = 0
+    whole: str = ""
 
 
 class Clock:

@@ -53,6 +53,7 @@ class Run:
     root: Path | None = None  # the site's, once the configuration is read
     templates: list[str] = field(default_factory=list)  # the site's own: every syntax error
     kept: list[object] = field(default_factory=list)  # a one-shot build's: never freed
+    whole: str = ""  # why the build links the whole site (newsgen.build.edits)
 
 
 @dataclass
@@ -189,7 +190,7 @@ def render(run: Run, linked: Linked, plan: Plan, key: str) -> BuildResult:
 
     options, state, reporter, clock = run.options, run.state, run.reporter, run.clock
     site, pages, imageset, renderer = linked.site, plan.pages, plan.imageset, plan.renderer
-    result = BuildResult(site=site, pages=len(pages),
+    result = BuildResult(site=site, pages=len(pages), whole=run.whole,
                          files=len(site.assets) + len(imageset.files),
                          articles=len(site.entries), next_embargo=site.next_embargo,
                          held=site.held, stages=clock.stages)

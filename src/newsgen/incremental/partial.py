@@ -14,7 +14,7 @@ what was not loaded: a sitemap, the search page), and the caller builds the whol
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -101,9 +101,14 @@ class Pages:
 
 
 def load_pages(rows: Rows, config: Config, now: datetime, assets: tuple[Asset, ...],
-               paths: Sequence[str]) -> Pages:
+               paths: Sequence[str], *, edit: Callable[[Entry], Entry] | None = None,
+               like: Site | None = None) -> Pages:
     """The pages at `paths` of the output whose rows `rows` reads. Raises `Partial` for a
-    page that cannot be made from rows (a sitemap, a page not recorded)."""
+    page that cannot be made from rows (a sitemap, a page not recorded).
+
+    `edit`: what becomes of each entry as recorded, before its translations are linked
+    (a changed article's words: newsgen.incremental.edits). `like`: a site whose
+    embargo, time window and held articles the partial site takes (they are not rows)."""
     skeletons = rows.skeletons(paths)
     missing = [p for p in paths if p not in skeletons]
     if missing:
@@ -113,16 +118,19 @@ def load_pages(rows: Rows, config: Config, now: datetime, assets: tuple[Asset, .
     for _, _, latest, blocks, *_ in langs.values():
         wanted.update(latest)
         wanted.update(u for _, _, first in blocks for u in first)
-    entries, contents = _entries(rows, wanted)
+    entries, contents = _entries(rows, wanted, edit)
     languages = tuple(_language(config, code, langs[code], entries)
                       for code in (lang.code for lang in config.languages) if code in langs)
-    site = Site(config, now, languages, assets, None, loaded=entries)
+    site = Site(config, now, languages, assets, like.next_embargo if like else None,
+                like.valid_from if like else None, like.valid_until if like else None,
+                like.held if like else (), loaded=entries)
     by_lang = {ls.lang.code: ls for ls in languages}
     return Pages(site, [_page(path, skeletons[path], by_lang, entries) for path in paths],
                  contents)
 
 
-def _entries(rows: Rows, urls: set[str]) -> tuple[dict[str, Entry], dict[str, str]]:
+def _entries(rows: Rows, urls: set[str], edit: Callable[[Entry], Entry] | None,
+             ) -> tuple[dict[str, Entry], dict[str, str]]:
     """The site's entries at `urls`, and those of their translations, each translation
     as the site links it: without translations of its own (newsgen.stages.site)."""
     found = rows.entries(urls)
@@ -139,6 +147,8 @@ def _entries(rows: Rows, urls: set[str]) -> tuple[dict[str, Entry], dict[str, st
             raise Partial(f"no article row for {source}")
         bare[url] = Entry(articles[source][0], section, url, path, body_key, body_urls, summary,
                           toc, image, tags, authors, read_also)
+        if edit is not None:
+            bare[url] = edit(bare[url])
     return ({url: e.linked(translations=tuple(bare[t] for t in found[url][1][-1]))
              if found[url][1][-1] else e for url, e in bare.items()},
             {source: content for source, (_, content) in articles.items()})
