@@ -139,6 +139,7 @@ def _write(run: Run, decision: Decision, site: Site, pages: list[Page],
             next_embargo=record.next_embargo, held=record.held, stages=run.clock.stages,
             written=writer.stats.written, unchanged=writer.stats.unchanged,
             changed=writer.stats.changed, from_rows=len(pages))
+        state.content = (decision.content, decision.found)  # made already
         state.record(out_dir, writer, prints, old, standby, key, site, pages, record.files,
                      dict(record.search), save=False, clock=run.clock.stage)
         digested(state, out_dir, options, result)

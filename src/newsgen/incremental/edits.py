@@ -129,13 +129,10 @@ def decide(cache: BuildCache, out_dir: Path, options: tuple[object, ...], config
         return f"{other} is not an article"
     if len(changed) > most:
         return f"{len(changed)} articles changed (more than {most})"
-    before = dict(found)
-    before.update((rel, known[rel]) for rel in changed)
-    if sources.content_key(options, config, before) != record.content:
+    keys = sources.content_keys(options, config, found, {rel: known[rel][1] for rel in changed})
+    if keys is None or keys[1] != record.content:
         return "the configuration, the options, the theme or newsgen changed"
-    content = sources.content_key(options, config, found)
-    if content is None:
-        return "the configuration cannot be read"
+    content = keys[0]
     key = cache.key(out_dir)
     edited: list[Edited] = []
     for rel in changed:

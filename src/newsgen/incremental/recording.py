@@ -35,6 +35,8 @@ class Recording:
     own: bool  # a build of its own process (not the dev server's)
     inputs: tuple[tuple[object, ...], Config, SourceTree] | None
     started_from: str | None  # the output's digest when this build began
+    # the content key of its sources and their digests, when the build made them
+    content: tuple[str, sources.Digests] | None = None
 
     def record(self, out_dir: Path, writer: Writer, prints: dict[str, str], old: dict[str, str],
                standby: Standby | None, state: str, site: Site, pages: list[Page],
@@ -90,6 +92,10 @@ class Recording:
         """The content key of this build's sources (.sources); "" for the dev server's."""
         if not self.seals or self.inputs is None:
             return ""
+        if self.content is not None:  # known already (newsgen.build.edits), and its files'
+            key, found = self.content  # digests, which it keeps with their new times
+            self.cache.keep_file_digests(found, self.inputs[2].articles, restat=True)
+            return key
         return sources.kept_content_key(self.cache, *self.inputs)
 
     def save(self) -> None:

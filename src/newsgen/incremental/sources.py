@@ -68,6 +68,30 @@ def content_key(options: tuple[object, ...], config: Config, files: Digests) -> 
     """Everything a build reads, by its bytes (see above): the configuration's as the
     build read them (`Config.read_as`; not as they are now, which an edit during the
     build may have changed); None when the configuration cannot be read."""
+    total = _begin(options, config)
+    if total is None:
+        return None
+    for rel, found in files.items():
+        total.update(_line(rel, found[1]))
+    return total.hexdigest()
+
+
+def content_keys(options: tuple[object, ...], config: Config, files: Digests,
+                 before: Mapping[str, str]) -> tuple[str, str] | None:
+    """`content_key` of `files`, and of `files` with the digests `before` for some of them
+    (the sources as they were), in one pass; None when the configuration cannot be read."""
+    now = _begin(options, config)
+    if now is None:
+        return None
+    then = now.copy()
+    for rel, found in files.items():
+        line = _line(rel, found[1])
+        now.update(line)
+        then.update(line if rel not in before else _line(rel, before[rel]))
+    return now.hexdigest(), then.hexdigest()
+
+
+def _begin(options: tuple[object, ...], config: Config) -> hashlib.blake2b | None:
     from newsgen.parse.markdown_setup import CONVERTER  # (not by a build with nothing to do)
 
     settings = config.read_as
@@ -75,13 +99,14 @@ def content_key(options: tuple[object, ...], config: Config, files: Digests) -> 
         return None
     # Hashed file by file: one pickle of every file's (path, digest) held 30 MB at
     # 100,000 articles at the end of a build, its peak.
-    total = hashlib.blake2b(dump((
+    return hashlib.blake2b(dump((
         code_identity(), CONVERTER, options, settings,  # not the site's path: a CI job's
         # checkout may be at another each time, and the output does not depend on it
         _theme())), digest_size=16)
-    for rel, found in files.items():
-        total.update(f"{len(rel)}:{rel}{found[1]}\0".encode("utf-8", "surrogateescape"))
-    return total.hexdigest()
+
+
+def _line(rel: str, found: str) -> bytes:
+    return f"{len(rel)}:{rel}{found}\0".encode("utf-8", "surrogateescape")
 
 
 def kept_content_key(cache: BuildCache, options: tuple[object, ...], config: Config,
