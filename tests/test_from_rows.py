@@ -108,6 +108,30 @@ def test_a_title_edit_changes_its_readers_pages(tmp_path: Path) -> None:
     assert "sitemap.xml" not in result.changed and "tags/index.html" not in result.changed
 
 
+def test_a_reader_whose_link_text_was_its_url_is_a_reader_once_the_target_exists(
+        tmp_path: Path) -> None:
+    """A read-also item names another language's article by its URL before that article
+    exists (its text: the URL), then the article is written with that URL as its title
+    (the same text, now the target's own), then retitled: the reader shows the new title.
+    (Whether a link shows its target's title was not in the fingerprint, so the rows of
+    the reader's page were not written again, and the retitle missed it.)"""
+    site = write_site(tmp_path / "site", {
+        "newsgen.yaml": "title: T\nbase_url: https://inc.example/\ndescription: d\n"
+                        "languages:\n  ru: {title: R, description: r}\n",
+        "content/general/a.md": article(
+            "A", "2024-12-10 10:00", related="['https://inc.example/ru/general/rx/']")})
+    out = tmp_path / "out"
+    build(site, out)
+    write_site(site, {"content/general/rx.md": article(
+        '"https://inc.example/ru/general/rx/"', "2024-12-09 10:00", lang="ru")})
+    build(site, out)
+    edit(site / "content/general/rx.md", 'title: "https://inc.example/ru/general/rx/"',
+         "title: Real title")
+    assert build(site, out).from_rows > 0
+    assert "Real title" in (out / "general/a/index.html").read_text()
+    assert_as_clean(site, out, tmp_path)
+
+
 FALLBACKS: dict[str, tuple[Callable[[Path], None], str]] = {
     "date": (lambda s: edit(s / "content/general/story-3.md", "2024-12-04", "2024-12-18"),
              "more than its words"),

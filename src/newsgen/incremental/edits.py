@@ -123,7 +123,8 @@ def decide(cache: BuildCache, out_dir: Path, options: tuple[object, ...], config
     changed = sorted(rel for rel, (_, now_digest) in found.items()
                      if known[rel][1] != now_digest)
     if not changed:  # (and yet not nothing to do)
-        return "the configuration, the options, the theme or newsgen changed"
+        return ("the configuration, the options, the theme or newsgen changed, or another "
+                "build kept the sources' new digests")
     articles = set(tree.articles)
     if (other := next((rel for rel in changed if rel not in articles), None)) is not None:
         return f"{other} is not an article"

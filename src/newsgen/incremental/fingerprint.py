@@ -211,7 +211,10 @@ class Fingerprints:
             found = self.owns[e.url] = digest(_dump((
                 self._article(e), _section(e), e.url, e.path, e.body_key, e.body_urls,
                 e.summary, _image(e), image, _terms(e.tags), _terms(e.authors),
-                [(link.title, link.url, link.external) for link in e.read_also],
+                # (`by_target` shows nothing, but the rows keep it: a link to a page whose
+                # title is its URL is the same text either way)
+                [(link.title, link.url, link.external, link.by_target)
+                 for link in e.read_also],
                 # `newsgen serve --future` marks an article still ahead of the clock
                 self.preview and e.article.date > self.now)))
         return found

@@ -38,7 +38,8 @@ class Link:
     url: str
     external: bool
     # The title is the linked article's own (no `title` given, or a fill's): it changes
-    # when that article's does. (Not in a page's fingerprint: the title is.)
+    # when that article's does. (In a page's fingerprint too: the state's rows of title
+    # readers are written for pages whose fingerprint changed.)
     by_target: bool = False
 
 
