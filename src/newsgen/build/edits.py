@@ -52,7 +52,6 @@ def from_rows(run: Run, config: Config, tree: SourceTree, key: str,
     from newsgen.stages.render import Renderer
 
     cache, record = state.cache, decision.record
-    run.reporter.extend(record.diagnostics)  # the same sources: the same warnings
     edits.keep(cache, decision.edited)
     assert cache.db is not None  # noqa: S101 - (decide says so)
     like = Site(config, now, (), (), record.next_embargo, record.valid_from, record.valid_until,
@@ -81,6 +80,7 @@ def from_rows(run: Run, config: Config, tree: SourceTree, key: str,
         prints[page.path] = fps.page(page, langs[page.lang])
     todo = [p for p in made.pages if old.get(p.path) != prints[p.path]]
     run.clock.stage("fingerprint")
+    run.reporter.extend(record.diagnostics)  # the same sources: the same warnings
     try:
         result = _write(run, decision, site, made.pages, todo, renderer, prints, old, key)
     finally:  # Ctrl-C held back since the swap: the result's to say, when it succeeds

@@ -10,6 +10,7 @@ import pickle  # noqa: S403 - only our own rows, in the site's own cache folder
 import sqlite3
 import sys
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,17 @@ def reset(db: sqlite3.Connection) -> None:
             db.execute(statement)
     db.execute("INSERT INTO meta VALUES ('stamp', ?)", (STAMP,))
     db.execute("COMMIT")
+
+
+def each(db: sqlite3.Connection, query: str, prefix: Sequence[object],
+         values: Iterable[object]) -> Iterator[tuple[Any, ...]]:
+    """The rows of `query`, whose last parameter is a key's last column, for each of
+    `values`, one lookup each. (Without statistics SQLite's planner reads `column IN
+    (…)` beside a `dir = ?` that several indexes start with by scanning all of an
+    output's rows: 0.3 s a query at 100,000 articles; a lookup by a whole key takes
+    microseconds.)"""
+    for value in sorted(set(values), key=str):
+        yield from db.execute(query, (*prefix, value))
 
 
 def dump(value: object) -> bytes:

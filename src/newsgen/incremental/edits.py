@@ -37,7 +37,7 @@ from newsgen.errors import Reporter
 from newsgen.hashing import digest
 from newsgen.incremental import sources
 from newsgen.incremental.cache import BuildCache
-from newsgen.incremental.database import dump, load
+from newsgen.incremental.database import dump, each, load
 from newsgen.incremental.reading import body_key, converter_key, settings_key
 from newsgen.incremental.records import OutputRecord
 from newsgen.model.config import Config
@@ -142,22 +142,13 @@ def decide(cache: BuildCache, out_dir: Path, options: tuple[object, ...], config
             return made
         edited.append(made)
     changed_urls = {e.url for e in edited}
-    readers = _column(db, "SELECT DISTINCT e.url FROM readers r JOIN entries e ON "
-                      "e.dir = r.dir AND e.path = r.reader WHERE r.dir = ? AND r.target IN",
-                      key, [e.url for e in edited if e.title is not None])
-    touched = _column(db, "SELECT DISTINCT path FROM deps WHERE dir = ? AND url IN", key,
-                      sorted(changed_urls | set(readers)))
+    readers = {url for (url,) in each(
+        db, "SELECT e.url FROM readers r JOIN entries e ON e.dir = r.dir AND "
+            "e.path = r.reader WHERE r.dir = ? AND r.target = ?",
+        [key], (e.url for e in edited if e.title is not None))}
+    touched = {path for (path,) in each(db, "SELECT path FROM deps WHERE dir = ? AND url = ?",
+                                        [key], changed_urls | readers)}
     return Decision(record, found, content, tuple(edited), tuple(sorted(touched)))
-
-
-def _column(db: sqlite3.Connection, query: str, key: str, values: Iterable[str]) -> list[str]:
-    found: list[str] = []
-    wanted = list(values)
-    for start in range(0, len(wanted), 500):
-        part = wanted[start:start + 500]
-        found += [row[0] for row in db.execute(
-            f"{query} ({', '.join('?' * len(part))})", [key, *part])]  # noqa: S608
-    return found
 
 
 def _shape(a: Article) -> Article:

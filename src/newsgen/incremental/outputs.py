@@ -136,8 +136,9 @@ class OutputRecords:
         record = self.record_of(out_dir)
         if record is not None and record.sealed is not None and not record.intact and (
                 identity(out_dir) == record.identity):
-            self.sealing[self.key(out_dir)] = seal_meanwhile(
-                out_dir, self.files_in_order(out_dir, record), record.folders)
+            files = self.files_in_order(out_dir, record)
+            record.files_set = frozenset(files)  # read once (a standby's manifest too)
+            self.sealing[self.key(out_dir)] = seal_meanwhile(out_dir, files, record.folders)
 
     def prove_standby_meanwhile(self, out_dir: Path, standby: Path) -> None:
         """Start proving `out_dir`'s standby tree by its bytes beside the build

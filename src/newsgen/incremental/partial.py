@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from newsgen.incremental.database import load
+from newsgen.incremental.database import each, load
 from newsgen.model.config import Config
 from newsgen.model.content import Article, Asset
 from newsgen.model.lists import Head, Partial
@@ -28,7 +28,6 @@ from newsgen.stages.kinds import KINDS, Page
 
 _LISTS = frozenset({"section", "tag", "author", "month"})
 _ITEMS = frozenset({"feed", "redirect", "news-sitemap"})
-_BATCH = 500  # URLs per query (SQLite allows 32,766 parameters; this keeps them short)
 
 
 @dataclass(frozen=True)
@@ -81,14 +80,9 @@ class Rows:
 
     def _where(self, table: str, columns: str, column: str, values: Iterable[str], *,
                own: bool = True) -> Iterable[tuple[Any, ...]]:
-        wanted = sorted(set(values))
         mine = "dir = ? AND " if own else ""
-        for start in range(0, len(wanted), _BATCH):
-            part = wanted[start:start + _BATCH]
-            marks = ", ".join("?" * len(part))
-            yield from self.db.execute(
-                f"SELECT {columns} FROM {table} WHERE {mine}{column} IN ({marks})",  # noqa: S608
-                ([self.key] if own else []) + part)  # (names of our own)
+        return each(self.db, f"SELECT {columns} FROM {table} WHERE {mine}{column} = ?",  # noqa: S608
+                    [self.key] if own else [], values)  # (names of our own)
 
 
 @dataclass(frozen=True)
