@@ -115,7 +115,9 @@ def decide(cache: BuildCache, out_dir: Path, options: tuple[object, ...], config
     if any(d.path.startswith("content/") for d in record.diagnostics):
         return "the last build had warnings about articles"
     known = cache.file_digests()
-    found = sources.digests(config.root, tree, known)
+    # (the "nothing to do" check made them already when no file changed its size)
+    found = cache.found if cache.found is not None else sources.digests(config.root, tree,
+                                                                        known)
     if found is None:
         return "a file could not be read"
     if found.keys() != known.keys():
