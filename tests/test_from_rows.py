@@ -163,51 +163,47 @@ FALLBACKS: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 
 
+def falls_back(tmp_path: Path, change: Callable[[Path], None], reason: str, *,
+               before: Callable[[Path], object] | None = None, now: str = NOW) -> None:
+    """A build after `change` (and, before the first build, `before`) links the whole
+    site, says `reason`, and leaves what a clean build leaves."""
+    site, out = write_site(tmp_path / "site", files()), tmp_path / "out"
+    if before is not None:
+        before(site)
+    build(site, out)
+    change(site)
+    result = build(site, out, now=now)
+    assert result.from_rows == 0 and reason in result.whole, result.whole
+    assert_as_clean(site, out, tmp_path, now=now)
+
+
 @pytest.mark.parametrize("name", sorted(FALLBACKS))
 def test_anything_but_words_builds_the_whole_site(tmp_path: Path, name: str) -> None:
-    site, out = write_site(tmp_path / "site", files()), tmp_path / "out"
     change, reason = FALLBACKS[name]
     if name == "search":  # on from the start: then a title edit
-        change(site)
-        build(site, out)
-        change = WORDS["title read by others"]
+        falls_back(tmp_path, WORDS["title read by others"], reason, before=change)
     else:
-        build(site, out)
-    change(site)
-    result = build(site, out)
-    assert result.from_rows == 0 and reason in result.whole, result.whole
-    assert_as_clean(site, out, tmp_path)
+        falls_back(tmp_path, change, reason)
 
 
 def test_more_articles_than_a_few_build_the_whole_site(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(edits, "MOST", 1)
-    site, out = write_site(tmp_path / "site", files()), tmp_path / "out"
-    build(site, out)
-    WORDS["two at once"](site)
-    result = build(site, out)
-    assert "2 articles changed" in result.whole
-    assert_as_clean(site, out, tmp_path)
+    falls_back(tmp_path, WORDS["two at once"], "2 articles changed")
 
 
 def test_an_edited_output_is_not_trusted(tmp_path: Path) -> None:
-    site, out = write_site(tmp_path / "site", files()), tmp_path / "out"
-    build(site, out)
-    (out / "economy/index.html").write_text("edited by hand")
-    WORDS["title read by others"](site)
-    result = build(site, out)
-    assert "no trusted record" in result.whole
-    assert_as_clean(site, out, tmp_path)
+    def by_hand(site: Path) -> None:
+        (site.parent / "out/economy/index.html").write_text("edited by hand")
+        WORDS["title read by others"](site)
+
+    falls_back(tmp_path, by_hand, "no trusted record")
 
 
 def test_an_embargo_ending_builds_the_whole_site(tmp_path: Path) -> None:
-    site, out = write_site(tmp_path / "site", files()), tmp_path / "out"
-    write_site(site, {"content/general/later.md": article("Later", "2024-12-20 09:00")})
-    build(site, out)
-    WORDS["body"](site)
-    result = build(site, out, now="2024-12-20 10:00")
-    assert "became due" in result.whole
-    assert_as_clean(site, out, tmp_path, now="2024-12-20 10:00")
+    falls_back(tmp_path, WORDS["body"], "became due", now="2024-12-20 10:00",
+               before=lambda site: write_site(site, {"content/general/later.md": article(
+                   "Later", "2024-12-20 09:00")}))
 
 
 def test_a_checkout_with_new_file_times_is_made_from_rows(tmp_path: Path) -> None:
