@@ -15,6 +15,7 @@ links the whole site instead.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -54,16 +55,15 @@ def from_rows(run: Run, config: Config, tree: SourceTree, key: str,
     cache, record = state.cache, decision.record
     edits.keep(cache, decision.edited)
     assert cache.db is not None  # noqa: S101 - (decide says so)
-    like = Site(config, now, (), (), record.next_embargo, record.valid_from, record.valid_until,
-                record.held)
     try:
         made = load_pages(Rows(cache.db, cache.key(run.out_dir)), config, now,
-                          tuple(tree.assets), decision.touched, edit=decision.edit(config),
-                          like=like)
+                          tuple(tree.assets), decision.touched, edit=decision.edit(config))
     except Partial as exc:
         run.whole = f"a page needs more than rows ({exc})"
         return None
-    site, quiet = made.site, Reporter()
+    site, quiet = replace(made.site, next_embargo=record.next_embargo,  # (the record's)
+                          valid_from=record.valid_from, valid_until=record.valid_until,
+                          held=record.held), Reporter()
     imageset = process_entries(config, (site.loaded or {}).values(),
                                options.cache_path, quiet, ())
     if quiet.diagnostics:

@@ -40,13 +40,13 @@ from newsgen.incremental.cache import BuildCache
 from newsgen.incremental.database import dump, each, load
 from newsgen.incremental.reading import body_key, converter_key, settings_key
 from newsgen.incremental.records import OutputRecord
+from newsgen.incremental.rows import title_target
 from newsgen.model.config import Config
 from newsgen.model.content import Article
-from newsgen.model.site import Entry, Link
+from newsgen.model.site import Entry
 from newsgen.parse.markup import Body, Converter
 from newsgen.stages.loader import load_article
 from newsgen.stages.scan import SourceTree
-from newsgen.stages.site_urls import own_path
 
 # More changed articles than this: the whole site is linked (a rebase, a bulk fix).
 MOST = 16
@@ -80,9 +80,6 @@ class Decision:
         by_url = {e.url: e for e in self.edited}
         titles = {e.url: e.title for e in self.edited if e.title is not None}
 
-        def target(link: Link) -> str | None:  # (as newsgen.incremental.rows keeps readers)
-            return own_path(config, link.url) if link.external else link.url
-
         def made(e: Entry) -> Entry:
             done = by_url.get(e.url)
             if done is not None:  # newsgen.stages.site.Linker.entry, with the same links
@@ -92,7 +89,7 @@ class Decision:
             if titles and any(link.by_target for link in e.read_also):
                 e = e.linked(read_also=tuple(
                     replace(link, title=titles[t]) if link.by_target
-                    and (t := target(link)) is not None and t in titles else link
+                    and (t := title_target(config, link)) is not None and t in titles else link
                     for link in e.read_also))
             return e
         return made

@@ -96,13 +96,13 @@ class Pages:
 
 def load_pages(rows: Rows, config: Config, now: datetime, assets: tuple[Asset, ...],
                paths: Sequence[str], *, edit: Callable[[Entry], Entry] | None = None,
-               like: Site | None = None) -> Pages:
+               ) -> Pages:
     """The pages at `paths` of the output whose rows `rows` reads. Raises `Partial` for a
     page that cannot be made from rows (a sitemap, a page not recorded).
 
     `edit`: what becomes of each entry as recorded, before its translations are linked
-    (a changed article's words: newsgen.incremental.edits). `like`: a site whose
-    embargo, time window and held articles the partial site takes (they are not rows)."""
+    (a changed article's words: newsgen.incremental.edits). The site knows no embargo,
+    time window or held articles (not rows: the output's record has them)."""
     skeletons = rows.skeletons(paths)
     missing = [p for p in paths if p not in skeletons]
     if missing:
@@ -115,9 +115,7 @@ def load_pages(rows: Rows, config: Config, now: datetime, assets: tuple[Asset, .
     entries, contents = _entries(rows, wanted, edit)
     languages = tuple(_language(config, code, langs[code], entries)
                       for code in (lang.code for lang in config.languages) if code in langs)
-    site = Site(config, now, languages, assets, like.next_embargo if like else None,
-                like.valid_from if like else None, like.valid_until if like else None,
-                like.held if like else (), loaded=entries)
+    site = Site(config, now, languages, assets, None, loaded=entries)
     by_lang = {ls.lang.code: ls for ls in languages}
     return Pages(site, [_page(path, skeletons[path], by_lang, entries) for path in paths],
                  contents)

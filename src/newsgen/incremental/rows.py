@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from newsgen.model.config import Config
 from newsgen.model.site import Entry, LanguageSite, Link, Site
 from newsgen.stages.kinds import KINDS, Page
 from newsgen.stages.site_urls import own_path
@@ -48,14 +49,9 @@ class Rows:
             e = page.entry
             entry = (e.url, e.article.source, entry_data(e))
             readers = frozenset(t for link in e.read_also if link.by_target
-                                and (t := self._target(link)) is not None)
+                                and (t := title_target(self.site.config, link)) is not None)
         return PageRows(skeleton(page, ls, self.site), deps(page, ls, self.site), entry,
                         readers)
-
-    def _target(self, link: Link) -> str | None:
-        """The site path of the article whose title a link shows (another language's,
-        by its full URL: its path on the site)."""
-        return own_path(self.site.config, link.url) if link.external else link.url
 
     def languages(self) -> Iterator[tuple[str, tuple[object, ...]]]:
         per_section = self.site.config.home.per_section
@@ -69,6 +65,12 @@ class Rows:
                 tuple((t, len(items)) for t, items in ls.tags),
                 tuple((t, len(items)) for t, items in ls.authors),
                 tuple((m, len(items)) for m, items in ls.months))
+
+
+def title_target(config: Config, link: Link) -> str | None:
+    """The site path of the article whose title a link shows (another language's, by
+    its full URL: its path on the site); the key of the `readers` rows."""
+    return own_path(config, link.url) if link.external else link.url
 
 
 def skeleton(page: Page, ls: LanguageSite, site: Site) -> tuple[object, ...]:
