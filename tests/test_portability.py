@@ -187,6 +187,31 @@ def test_the_forked_seal_sees_a_file_added_to_any_folder(tmp_path: Path) -> None
     assert seal_meanwhile(tmp_path, files, folders)() is None
 
 
+@pytest.mark.parametrize("gone", [None, "a00/index.html", "a09/index.html"])
+def test_a_staging_trees_seal_is_the_same_made_by_two_processes(
+        tmp_path: Path, gone: str | None) -> None:
+    """A large output's staging tree is stat'ed half by a forked child: the same parts as
+    one process makes (so the next build trusts the output), and a file missing from
+    either half stops the swap all the same; no child is left behind."""
+    from newsgen.output.seal import _LIVE, after, folders_of, seal, staged
+
+    files = [f"a{i:02}/index.html" for i in range(10)] + ["index.html"]
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    folders = folders_of(files, files[:-1])
+    if gone is not None:
+        (tmp_path / gone).unlink()
+    split = staged(tmp_path, files, folders, split_from=0)
+    alone = staged(tmp_path, files, folders, split_from=len(files) + 1)
+    assert not _LIVE
+    if gone is not None:
+        assert split is None and alone is None
+        return
+    assert split is not None and split == alone
+    assert after(tmp_path, split, folders) == seal(tmp_path, files, folders)
+
+
 @pytest.mark.parametrize("moment", ["stats", "read", "never"])
 def test_a_stop_while_the_seal_is_collected_leaves_no_child(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
