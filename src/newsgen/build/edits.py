@@ -73,11 +73,9 @@ def from_rows(run: Run, config: Config, tree: SourceTree, key: str,
     renderer = Renderer(site, env, made.pages, imageset.info, bodies=state.bodies())
     fps = Fingerprints(site, renderer, env, imageset.info,
                        edits.contents(made.contents, decision.edited))
-    old = cache.page_prints(run.out_dir)
+    old = cache.page_prints(run.out_dir, only=[p.path for p in made.pages])
     langs = {ls.lang.code: ls for ls in site.languages}
-    prints = dict(old)
-    for page in made.pages:
-        prints[page.path] = fps.page(page, langs[page.lang])
+    prints = {page.path: fps.page(page, langs[page.lang]) for page in made.pages}
     todo = [p for p in made.pages if old.get(p.path) != prints[p.path]]
     run.clock.stage("fingerprint")
     run.reporter.extend(record.diagnostics)  # the same sources: the same warnings
@@ -134,13 +132,14 @@ def _write(run: Run, decision: Decision, site: Site, pages: list[Page],
             writer.abort()
             raise
         result = BuildResult(
-            site=site, pages=len(prints), files=record.files, rendered=len(todo),
+            site=site, pages=record.page_count, files=record.files, rendered=len(todo),
             articles=sum(len(ls.entries) for ls in site.languages),
             next_embargo=record.next_embargo, held=record.held, stages=run.clock.stages,
             written=writer.stats.written, unchanged=writer.stats.unchanged,
             changed=writer.stats.changed, from_rows=len(pages))
         state.content = (decision.content, decision.found)  # made already
         state.record(out_dir, writer, prints, old, standby, key, site, pages, record.files,
-                     dict(record.search), save=False, clock=run.clock.stage)
+                     dict(record.search), save=False, clock=run.clock.stage,
+                     page_count=record.page_count)
         digested(state, out_dir, options, result)
     return result

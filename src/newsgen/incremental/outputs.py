@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsgen.errors import Reporter, site_relative
-from newsgen.incremental.database import BY_PATH, dump, load
+from newsgen.incremental.database import BY_PATH, dump, each, load
 from newsgen.incremental.records import OutputRecord
 from newsgen.output.guard import identity
 from newsgen.output.proof import forget_proofs, prove_meanwhile
@@ -109,11 +109,17 @@ class OutputRecords:
             record.intact = True
         return record
 
-    def page_prints(self, out_dir: Path) -> dict[str, str]:
-        """The fingerprints of the pages in `out_dir` (read when a build needs them)."""
+    def page_prints(self, out_dir: Path, only: Iterable[str] | None = None) -> dict[str, str]:
+        """The fingerprints of the pages in `out_dir` (read when a build needs them), or
+        of those `only` (a lookup each: a word edit's few pages of 130,000)."""
         record = self.record_of(out_dir)  # (its caller has asked `output` whether it holds)
         if record is None:
             return {}
+        if only is not None and not record.pages and self.db is not None:
+            return dict(each(self.db, "SELECT path, print FROM pages WHERE dir = ? AND "
+                             "path = ?", (self.key(out_dir),), only))
+        if only is not None:
+            return {path: record.pages[path] for path in only if path in record.pages}
         if record.pages or self.db is None:
             return record.pages
         record.pages = dict(self.db.execute("SELECT path, print FROM pages WHERE dir = ?",
@@ -203,15 +209,18 @@ class OutputRecords:
 
     def record_output(self, out_dir: Path, record: OutputRecord,
                       old: tuple[dict[str, str], frozenset[str]] | None,
-                      rows: Rows | None = None) -> None:
+                      rows: Rows | None = None, *, some: bool = False) -> None:
         """What `out_dir` holds now. `old`: the pages' fingerprints and the files that the
         state recorded for it before this build (None: not trusted, all rows are new);
         only the rows that changed are written, and `rows` of the pages whose
-        fingerprint changed (newsgen.incremental.rows)."""
+        fingerprint changed (newsgen.incremental.rows). With `some`, `record.pages` and
+        `old`'s pages are only those of the same few pages (a word edit's: the others
+        keep their rows), and `record.page_count` is already the output's."""
         old_pages, old_files = old if old is not None else ({}, frozenset())
         st = os.stat(out_dir)
         record.identity = (st.st_dev, st.st_ino)
-        record.page_count = len(record.pages)
+        if not some:
+            record.page_count = len(record.pages)
         files = record.files_set or frozenset()
         if self.db is not None:
             key = self.key(out_dir)
@@ -237,6 +246,8 @@ class OutputRecords:
                 self.generations[key] = os.urandom(8).hex()
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                 (f"generation:{key}", self.generations[key]))
+        if some:
+            record.pages = {}  # (read again when asked for: `page_prints`)
         self.write_record(out_dir, record)
 
     def _write_rows(self, key: str, rows: Rows, changed: list[str], gone: list[str], *,

@@ -41,13 +41,15 @@ class Recording:
     def record(self, out_dir: Path, writer: Writer, prints: dict[str, str], old: dict[str, str],
                standby: Standby | None, state: str, site: Site, pages: list[Page],
                files: int, search_keys: dict[str, str], *, save: bool,
-               clock: Callable[[str], None]) -> None:
+               clock: Callable[[str], None], page_count: int | None = None) -> None:
         """What the output holds now, after `writer` committed it; then the state is
         saved (with `save`). The new output is in place: from here on the build has
-        succeeded, and a failure to record it empties the state (`forget`)."""
+        succeeded, and a failure to record it empties the state (`forget`). With
+        `page_count` (the output's), `prints` and `old` are only the pages this build
+        made (newsgen.build.edits): the others' rows are kept as they are."""
         try:
             self._record(out_dir, writer, prints, old, standby, state, site, pages, files,
-                         search_keys)
+                         search_keys, page_count)
             clock("write")
             if save:
                 self.save()
@@ -56,7 +58,8 @@ class Recording:
 
     def _record(self, out_dir: Path, writer: Writer, prints: dict[str, str],
                 old: dict[str, str], standby: Standby | None, state: str, site: Site,
-                pages: list[Page], files: int, search_keys: dict[str, str]) -> None:
+                pages: list[Page], files: int, search_keys: dict[str, str],
+                page_count: int | None) -> None:
         cache = self.cache
         record = OutputRecord(
             None, prints, state, self._content(), site.valid_from, site.valid_until,
@@ -66,7 +69,7 @@ class Recording:
             site.held, search_keys, writer.differs, writer.standby_identity(),
             # after a swap the standby is the output this build started from: its digest
             standby_digest=self.started_from if standby is not None and writer.differs
-            else None, files_set=writer.files)
+            else None, files_set=writer.files, page_count=page_count or 0)
         if self.seals:  # see OutputRecord.sealed (made by the writer before the swap)
             record.folders, record.sealed = writer.folders, writer.sealed()
             record.intact = record.sealed is not None
@@ -77,8 +80,11 @@ class Recording:
             from newsgen.incremental.rows import Rows
 
             rows = Rows(site, pages)
-        cache.record_output(out_dir, record, (old, standby.files)
-                            if standby is not None and writer.in_place else None, rows)
+        trusted = standby is not None and writer.in_place
+        if page_count is not None and not (trusted and standby is not None):
+            raise RuntimeError("only some pages' prints, and no standby to add them to")
+        cache.record_output(out_dir, record, (old, standby.files) if trusted and standby
+                            else None, rows, some=page_count is not None)
 
     @property
     def seals(self) -> bool:  # the output's seal is kept: not the dev server's, not stateless
