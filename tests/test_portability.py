@@ -187,21 +187,22 @@ def test_the_forked_seal_sees_a_file_added_to_any_folder(tmp_path: Path) -> None
     assert seal_meanwhile(tmp_path, files, folders)() is None
 
 
-@pytest.mark.parametrize("gone", [None, "a00/index.html", "a09/index.html"])
+@pytest.mark.parametrize("gone", [None, 1, -1], ids=["none", "child's", "build's"])
 def test_a_staging_trees_seal_is_the_same_made_by_two_processes(
-        tmp_path: Path, gone: str | None) -> None:
+        tmp_path: Path, gone: int | None) -> None:
     """A large output's staging tree is stat'ed half by a forked child: the same parts as
     one process makes (so the next build trusts the output), and a file missing from
     either half stops the swap all the same; no child is left behind."""
     from newsgen.output.seal import _LIVE, after, folders_of, seal, staged
 
-    files = [f"a{i:02}/index.html" for i in range(10)] + ["index.html"]
+    files = sorted([f"s{i % 3}/a{i:02}/index.html" for i in range(30)] + ["index.html"])
     for rel in files:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(rel)
-    folders = folders_of(files, files[:-1])
-    if gone is not None:
-        (tmp_path / gone).unlink()
+    folders = folders_of(files, files[1:])
+    assert folders == ("", "s0", "s1", "s2")  # (the child's half: 17 files, the build's 14)
+    if gone is not None:  # (the first file of the child's half, or the last of the build's)
+        (tmp_path / files[gone]).unlink()
     split = staged(tmp_path, files, folders, split_from=0)
     alone = staged(tmp_path, files, folders, split_from=len(files) + 1)
     assert not _LIVE

@@ -38,11 +38,11 @@ def staged(staging: Path, files: Iterable[str], folders: Sequence[str], *,
 
     Every file is stat'ed, whatever the build changed: that is how a file the standby
     lost (a cache cleaned by age) stops the swap. From `split_from` files a forked
-    child stats the first half of them while this process stats the rest and the
-    folders (at 100,000 articles the stats are a quarter of a word edit's build); the
-    parts are the same bytes as one process's."""
+    child stats the first files while this process stats the others and the folders,
+    half the stats each (at 100,000 articles the stats were a quarter of a word edit's
+    build); the parts are the same bytes as one process's."""
     ordered = sorted(files)
-    half = len(ordered) // 2
+    half = min(len(ordered), (len(ordered) + len(folders)) // 2)  # (this one stats folders)
     pid = None if len(ordered) < split_from else forked(
         lambda pipe: _answer_stats(pipe, staging, ordered[:half]))
     first: bytes | None = b""
