@@ -130,7 +130,7 @@ def test_a_state_that_cannot_record_the_build_is_emptied_not_trusted(
     if failing == "save":  # and a new article: the whole site is linked, and saved
         CHANGES["new article"](site)
 
-    def broken(self: BuildCache, *args: object) -> None:
+    def broken(self: BuildCache, *args: object, **kwargs: object) -> None:
         raise ValueError("surrogates not allowed")
 
     with monkeypatch.context() as patch:
