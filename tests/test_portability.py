@@ -213,6 +213,66 @@ def test_a_staging_trees_seal_is_the_same_made_by_two_processes(
     assert after(tmp_path, split, folders) == seal(tmp_path, files, folders)
 
 
+def _tree(root: Path) -> tuple[list[str], tuple[str, ...]]:
+    from newsgen.output.seal import folders_of
+
+    files = sorted([f"s{i % 3}/a{i:02}/index.html" for i in range(30)] + ["index.html"])
+    for rel in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    return files, folders_of(files, files[1:])
+
+
+@pytest.mark.parametrize("said", [b"", b"+", b"+" + bytes(100)], ids=["nothing", "sign", "cut"])
+def test_a_seal_s_child_that_dies_without_a_whole_answer_is_done_without(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, said: bytes) -> None:
+    """A child killed before it answered, or halfway through its answer (an OOM kill; a
+    Ctrl-C to the group): its half is stat'ed by the build, not taken for a file gone
+    (which stopped a good swap) nor for a seal (which the next build found broken)."""
+    from newsgen.output import seal
+
+    files, folders = _tree(tmp_path)
+    alone = seal.staged(tmp_path, files, folders, split_from=len(files) + 1)
+    checked = seal.seal(tmp_path, files, folders)
+    parent, real = os.getpid(), seal._files_part
+
+    def dies(pipe: int, *_: object) -> None:
+        os.write(pipe, said)
+        os._exit(0)
+
+    def dies_checking(root: Path, names: Any) -> bytes | None:
+        if os.getpid() != parent:
+            os._exit(0)  # (the check's child, before any answer)
+        return real(root, names)
+
+    monkeypatch.setattr(seal, "_answer_stats", dies)
+    assert seal.staged(tmp_path, files, folders, split_from=0) == alone
+    monkeypatch.setattr(seal, "_files_part", dies_checking)
+    assert seal.seal_meanwhile(tmp_path, files, folders)() == checked
+    assert not seal._LIVE
+
+
+def test_a_seal_s_child_leaves_a_held_ctrl_c_held(tmp_path: Path) -> None:
+    """During the swap Ctrl-C and SIGTERM are held back (newsgen.output.interrupt): making
+    the staging tree's seal by two processes, or anything that holds them a moment
+    itself (`interrupts_held`), lets them through only once the swap is done."""
+    import signal
+
+    from newsgen.output import seal
+    from newsgen.signals import STOPS, interrupts_held
+
+    files, folders = _tree(tmp_path)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        assert seal.staged(tmp_path, files, folders, split_from=0) is not None
+        with interrupts_held():
+            pass
+        assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) >= STOPS
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    assert not STOPS & signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
 @pytest.mark.parametrize("moment", ["stats", "read", "never"])
 def test_a_stop_while_the_seal_is_collected_leaves_no_child(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:

@@ -42,14 +42,18 @@ def can_hold() -> bool:
         threading.current_thread() is threading.main_thread())
 
 
-def block(held: bool) -> None:
+def block(held: bool) -> frozenset[int]:
+    """Ctrl-C and SIGTERM held back (with `held`); those that were held back already,
+    which `unblock` keeps so (a hold inside another one, such as the swap's, ends
+    with it, not before)."""
     if held:
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+        return frozenset(STOPS & signal.pthread_sigmask(signal.SIG_BLOCK, STOPS))
+    return frozenset()
 
 
-def unblock(held: bool) -> None:
-    if held:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+def unblock(held: bool, kept: frozenset[int] = frozenset()) -> None:
+    if held and STOPS - kept:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS - kept)
 
 
 def drop_pending() -> frozenset[int]:
@@ -63,12 +67,13 @@ def drop_pending() -> frozenset[int]:
 
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back in the block, and then as they were before it."""
     held = can_hold()
-    block(held)
+    kept = block(held)
     try:
         yield
     finally:
-        unblock(held)
+        unblock(held, kept)
 
 
 @contextlib.contextmanager

@@ -45,29 +45,37 @@ def staged(staging: Path, files: Iterable[str], folders: Sequence[str], *,
     half = min(len(ordered), (len(ordered) + len(folders)) // 2)  # (this one stats folders)
     pid = None if len(ordered) < split_from else forked(
         lambda pipe: _answer_stats(pipe, staging, ordered[:half]))
-    first: bytes | None = b""
     if pid is None:
-        second = _stats(staging, ordered, files=True)
+        first, second, rest = (b"", _stats(staging, ordered, files=True),
+                               _stats(staging, folders[1:]))
     else:
         try:
-            second = _stats(staging, ordered[half:], files=True)
+            second, rest = (_stats(staging, ordered[half:], files=True),
+                            _stats(staging, folders[1:]))
         except BaseException:  # a stop meanwhile: the child's work is no use any more
             abandon(pid)
             raise
         said = answer(pid) or b""
-        first = said[1:] if said[:1] == b"+" else None  # (nothing said: a file is gone)
-    rest = _stats(staging, folders[1:])
+        if said == b"-":  # a file of its half is gone
+            first = None
+        elif said[:1] == b"+" and len(said) == 1 + _FILE_STAT * half:
+            first = said[1:]
+        else:  # no whole answer (the child was killed, say): its half is stat'ed here
+            first = _stats(staging, ordered[:half], files=True)
     if first is None or second is None or rest is None:
         return None
     return hashlib.blake2b(first + second, digest_size=16).digest(), rest
 
 
+_FILE_STAT = 3 * 8  # the bytes of a file's stats (`_stats`)
+
+
 def _answer_stats(pipe: int, root: Path, files: Sequence[str]) -> None:
-    """A forked child's part of `staged`: "+" and the stats of `files`, or nothing."""
+    """A forked child's part of `staged`: "+" and the stats of `files`, or "-" when one
+    is gone."""
     found = _stats(root, files, files=True)
-    if found is not None:
-        with os.fdopen(pipe, "wb") as out:
-            out.write(b"+" + found)
+    with os.fdopen(pipe, "wb") as out:
+        out.write(b"-" if found is None else b"+" + found)
 
 
 def after(out: Path, parts: tuple[bytes, bytes], folders: Sequence[str]) -> str | None:
@@ -153,9 +161,11 @@ class Sealing:
     `abandon_all`, never left behind holding the build's output streams."""
 
     def __init__(self, found: str | None = None, pid: int = 0, root: Path | None = None,
-                 folders: Sequence[str] = (), half: int = 0) -> None:
+                 files: Sequence[str] = (), folders: Sequence[str] = (),
+                 half: int = 0) -> None:
         self.found, self.pid = found, pid
-        self.root, self.folders, self.half = root, folders, half  # this process's half
+        self.root, self.files = root, files
+        self.folders, self.half = folders, half  # this process's half
 
     def __call__(self) -> str | None:
         if self.pid not in _LIVE or self.root is None:
@@ -166,9 +176,15 @@ class Sealing:
             abandon(self.pid)
             raise
         said = answer(self.pid) or b""
-        if len(said) >= 16 and second is not None:
-            self.found = _joined(said[:16], said[16:] + second, self.folders)
+        if said[:1] == b"+" and len(said) == 17 + _FOLDER_STAT * self.half:
+            self.found = _joined(said[1:17], said[17:] + second if second is not None
+                                 else None, self.folders)
+        elif said != b"-":  # no whole answer (the child was killed, say): made here
+            self.found = seal(self.root, self.files, self.folders)
         return self.found
+
+
+_FOLDER_STAT = 2 * 8  # the bytes of a folder's stats (`_stats`)
 
 
 def _reap(pid: int, *, kill: bool) -> None:
@@ -198,34 +214,35 @@ def seal_meanwhile(root: Path, files: Iterable[str], folders: Sequence[str]) -> 
     process stats the files and half the folders while this one scans, and this one
     stats the other half when the result is called for. All in this process where
     fork is missing or fails."""
-    half = len(folders) // 2
+    half, files = len(folders) // 2, list(files)
 
-    def child(pipe: int) -> None:
+    def child(pipe: int) -> None:  # "+" and its parts, or "-" when a file is gone
         part, first = _files_part(root, files), _stats(root, folders[:half])
-        if part is not None and first is not None:  # (nothing written: gone)
-            with os.fdopen(pipe, "wb") as out:
-                out.write(part + first)
+        with os.fdopen(pipe, "wb") as out:
+            out.write(b"-" if part is None or first is None else b"+" + part + first)
 
     pid = forked(child)
     if pid is None:
         return Sealing(seal(root, files, folders))
-    return Sealing(None, pid, root, folders, half)
+    return Sealing(None, pid, root, files, folders, half)
 
 
 def forked(work: Callable[[int], None]) -> int | None:
     """`work(pipe)` run in a forked child, which writes its answer to `pipe` and is gone
     without running any cleanup; the child's pid, whose answer `answer` reads, or None
     where fork is missing or fails. The child is reaped by whoever reads it, or by
-    `abandon_all` when the build stops first."""
+    `abandon_all` when the build stops first. Ctrl-C and SIGTERM are as they were before
+    the call, in this process and in the child: held back during a swap, they stay held
+    (a Ctrl-C to the whole group then ends neither the swap nor the child's work)."""
     if not hasattr(os, "fork"):
         return None
     read, write = os.pipe()
     held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
-    block(held)  # ends the child without a word, not in Python's code after a fork
+    kept = block(held)  # ends the child without a word, not in Python's code after a fork
     try:
         pid = os.fork()
     except OSError:
-        unblock(held)
+        unblock(held, kept)
         os.close(read)
         os.close(write)
         return None
@@ -233,14 +250,18 @@ def forked(work: Callable[[int], None]) -> int | None:
         try:
             for signum in STOPS:
                 signal.signal(signum, signal.SIG_DFL)
-            unblock(held)
+            unblock(held, kept)
             os.close(read)
             work(write)
         finally:
             os._exit(0)
     _LIVE[pid] = read  # (before stops are let through: a stop from here on finds it)
     os.close(write)
-    unblock(held)
+    try:
+        unblock(held, kept)  # (a stop that came meanwhile is raised here)
+    except BaseException:
+        abandon(pid)
+        raise
     return pid
 
 

@@ -156,15 +156,15 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     # to the whole group may have ended a worker that held its task queue's lock, which
     # that cleanup waits for (the build hung, 1 SIGTERM in 200).
     held = can_hold()
-    block(held)
+    kept = block(held)
     try:
         pool = multiprocessing.get_context(method).Pool(
             workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
     except BaseException:
-        unblock(held)
+        unblock(held, kept)
         raise
     try:
-        unblock(held)  # (a stop that came meanwhile is raised here)
+        unblock(held, kept)  # (a stop that came meanwhile is raised here)
     except BaseException:
         _kill(pool)
         raise
