@@ -5,11 +5,15 @@ and a restored output is trusted only when its bytes are the ones recorded."""
 
 from __future__ import annotations
 
+import contextlib
+import marshal
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import article, build_here, tree_digest
@@ -471,3 +475,51 @@ def test_a_fresh_checkout_with_nothing_new_never_reads_the_standby(
     publish(site, 2)
     assert not build(site).nothing_changed
     assert [p.name.startswith(".newsgen-standby-") for p in proofs] == [True]
+
+
+def _kept_digests(site: Path) -> Any:
+    with contextlib.closing(sqlite3.connect(site / ".newsgen-cache" / "state.sqlite")) as db:
+        row = db.execute("SELECT value FROM meta WHERE key = 'file_digests'").fetchone()
+        tables = {path: (tuple(map(int, stat.split())), found.partition("|")[0])
+                  for path, stat, found in [
+                      *db.execute("SELECT path, stat, digest FROM sources"),
+                      *db.execute("SELECT path, stat, content FROM articles")]}
+    return (None if row is None else marshal.loads(row[0])), tables  # noqa: S302
+
+
+def _keep_digests(site: Path, value: bytes) -> None:
+    with contextlib.closing(sqlite3.connect(site / ".newsgen-cache" / "state.sqlite")) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'file_digests'", (value,))
+        db.commit()
+
+
+def test_the_file_digests_kept_as_one_value_are_the_tables_and_an_old_one_misleads_nothing(
+        fixture_site: Callable[[str], Path], tmp_path: Path) -> None:
+    """A build keeps every source file's digest and stat as one value, which the next one
+    reads instead of a row per file: the same as the tables say. A value that cannot be
+    read is replaced by the tables' rows; one older than the files (a build that failed
+    after parsing) only costs reading them again, never a stale output."""
+    site = fixture_site("basic")
+    build(site)
+    fresh_checkout(site)  # (every file's digest made again and kept)
+    assert build(site).nothing_changed
+    kept, tables = _kept_digests(site)
+    assert kept == tables and len(kept) == 10
+    older, rel = marshal.dumps(kept), "content/economy/gas-prices.md"
+    before = kept[rel]
+    story = site / "content" / "economy" / "gas-prices.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
+                     encoding="utf-8")
+    assert not build(site).nothing_changed
+    kept, tables = _kept_digests(site)
+    assert kept == tables and kept[rel] != before
+    for value in (b"not marshal", older):  # unreadable; the value before the edit
+        _keep_digests(site, value)
+        story.write_text(story.read_text(encoding="utf-8").replace("New ", "Newer ", 1),
+                         encoding="utf-8")
+        build(site)
+        clean, reporter = build_here(site, output=tmp_path / "clean", use_cache=False)
+        assert clean is not None, reporter.diagnostics
+        assert tree_digest(site / "dist") == tree_digest(tmp_path / "clean")
+        kept, tables = _kept_digests(site)
+        assert kept == tables

@@ -13,7 +13,7 @@ there, after reading each file whose time changed once.
 The state keeps each file's digest with the size, time and inode it had, so only
 the files whose stat changed are read: articles' digests are their rows' (the
 content key of newsgen.incremental.reading), the other files' are in the `sources`
-table.
+table, and all of them are also kept as one value (`BuildCache.file_digests`).
 """
 
 from __future__ import annotations
