@@ -222,6 +222,32 @@ def test_a_checkout_with_new_file_times_is_made_from_rows(tmp_path: Path) -> Non
     assert build(site, out).nothing_changed
 
 
+def test_a_build_stopped_after_it_kept_the_new_row_leaves_the_readers_to_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build killed once it kept the edited article's row (`edits.keep`), before the
+    swap: the next build must still make again the pages that show the old title (the
+    kill test found an output with the new title on the article's page and the old one
+    in its readers' read-also blocks)."""
+    from newsgen.incremental import partial
+
+    site, out = write_site(tmp_path / "site", files()), tmp_path / "out"
+    build(site, out)
+    before = tree_digest(out)
+    WORDS["title read by others"](site)
+
+    def killed(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(partial, "load_pages", killed)
+        with pytest.raises(KeyboardInterrupt):
+            build_here(site, output=out, cache_dir=site / ".cache", now=NOW)
+    assert tree_digest(out) == before
+    result = build(site, out)
+    assert "not the one the output was built from" in result.whole, result.whole
+    assert_as_clean(site, out, tmp_path)
+
+
 _EDITS = ("title", "summary", "body", "param")
 
 

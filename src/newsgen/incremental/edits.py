@@ -136,7 +136,7 @@ def decide(cache: BuildCache, out_dir: Path, options: tuple[object, ...], config
     key = cache.key(out_dir)
     edited: list[Edited] = []
     for rel in changed:
-        made = _edited(db, key, config, rel, found[rel])
+        made = _edited(db, key, config, rel, found[rel], known[rel][1])
         if isinstance(made, str):
             return made
         edited.append(made)
@@ -156,12 +156,18 @@ def _shape(a: Article) -> Article:
 
 
 def _edited(db: sqlite3.Connection, key: str, config: Config, rel: str,
-            found: tuple[tuple[int, ...], str]) -> Edited | str:
+            found: tuple[tuple[int, ...], str], recorded: str) -> Edited | str:
+    """The article `rel` as edited, against its row, which must be the bytes the output
+    was built from (`recorded`, proved by the content key): a build stopped after it
+    kept a newer row (`keep`) left one whose title is already the new one, and its
+    readers' pages would not be made again."""
     row = db.execute("SELECT content, data FROM articles WHERE path = ?", (rel,)).fetchone()
     if row is None:
         return f"{rel} is not in the state"
     settings = settings_key(config)
     old_content, data = row
+    if old_content.partition("|")[0] != recorded:
+        return f"{rel}: its saved row is not the one the output was built from"
     old, diagnostics = load(data)
     if old is None or diagnostics or not old_content.endswith("|" + settings):
         return f"{rel} had warnings"
