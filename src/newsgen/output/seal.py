@@ -45,9 +45,9 @@ def staged(staging: Path, files: Iterable[str], folders: Sequence[str], *,
     half = min(len(ordered), (len(ordered) + len(folders)) // 2)  # (this one stats folders)
     pid = None if len(ordered) < split_from else forked(
         lambda pipe: _answer_stats(pipe, staging, ordered[:half]))
+    first: bytes | None = b""
     if pid is None:
-        first, second, rest = (b"", _stats(staging, ordered, files=True),
-                               _stats(staging, folders[1:]))
+        second, rest = _stats(staging, ordered, files=True), _stats(staging, folders[1:])
     else:
         try:
             second, rest = (_stats(staging, ordered[half:], files=True),
@@ -55,27 +55,38 @@ def staged(staging: Path, files: Iterable[str], folders: Sequence[str], *,
         except BaseException:  # a stop meanwhile: the child's work is no use any more
             abandon(pid)
             raise
-        said = answer(pid) or b""
-        if said == b"-":  # a file of its half is gone
-            first = None
-        elif said[:1] == b"+" and len(said) == 1 + _FILE_STAT * half:
-            first = said[1:]
-        else:  # no whole answer (the child was killed, say): its half is stat'ed here
+        answered, first = _whole(pid, _FILE_STAT * half)
+        if not answered:  # (the child was killed, say): its half is stat'ed here
             first = _stats(staging, ordered[:half], files=True)
     if first is None or second is None or rest is None:
         return None
     return hashlib.blake2b(first + second, digest_size=16).digest(), rest
 
 
-_FILE_STAT = 3 * 8  # the bytes of a file's stats (`_stats`)
+_FILE_STAT, _FOLDER_STAT = 3 * 8, 2 * 8  # the bytes of a file's, a folder's stats
 
 
 def _answer_stats(pipe: int, root: Path, files: Sequence[str]) -> None:
-    """A forked child's part of `staged`: "+" and the stats of `files`, or "-" when one
-    is gone."""
-    found = _stats(root, files, files=True)
+    """A forked child's part of `staged`: the stats of `files`."""
+    _answer(pipe, _stats(root, files, files=True))
+
+
+def _answer(pipe: int, found: bytes | None) -> None:
+    """A seal's child answers "+" and its part, or "-" when a file is gone (`_whole`)."""
     with os.fdopen(pipe, "wb") as out:
         out.write(b"-" if found is None else b"+" + found)
+
+
+def _whole(pid: int, size: int) -> tuple[bool, bytes | None]:
+    """Whether the child `pid` answered whole, and its part of `size` bytes (None: a
+    file is gone). Not answered (killed before it was done, say): its caller does its
+    part itself, rather than take a cut answer for a seal or for a file gone."""
+    said = answer(pid) or b""
+    if said == b"-":
+        return True, None
+    if said[:1] == b"+" and len(said) == 1 + size:
+        return True, said[1:]
+    return False, None
 
 
 def after(out: Path, parts: tuple[bytes, bytes], folders: Sequence[str]) -> str | None:
@@ -175,16 +186,12 @@ class Sealing:
         except BaseException:  # a stop meanwhile: the child's work is no use any more
             abandon(self.pid)
             raise
-        said = answer(self.pid) or b""
-        if said[:1] == b"+" and len(said) == 17 + _FOLDER_STAT * self.half:
-            self.found = _joined(said[1:17], said[17:] + second if second is not None
-                                 else None, self.folders)
-        elif said != b"-":  # no whole answer (the child was killed, say): made here
+        answered, part = _whole(self.pid, 16 + _FOLDER_STAT * self.half)
+        if not answered:
             self.found = seal(self.root, self.files, self.folders)
+        elif part is not None and second is not None:
+            self.found = _joined(part[:16], part[16:] + second, self.folders)
         return self.found
-
-
-_FOLDER_STAT = 2 * 8  # the bytes of a folder's stats (`_stats`)
 
 
 def _reap(pid: int, *, kill: bool) -> None:
@@ -208,18 +215,17 @@ def abandon_all() -> None:
             _reap(pid, kill=True)
 
 
-def seal_meanwhile(root: Path, files: Iterable[str], folders: Sequence[str]) -> Sealing:
+def seal_meanwhile(root: Path, files: Sequence[str], folders: Sequence[str]) -> Sealing:
     """`seal(root, files, folders)` made beside the source scan, which is a third of a build
     with nothing to do at 100,000 articles (the seal's stats are the rest): a child
     process stats the files and half the folders while this one scans, and this one
     stats the other half when the result is called for. All in this process where
     fork is missing or fails."""
-    half, files = len(folders) // 2, list(files)
+    half = len(folders) // 2
 
-    def child(pipe: int) -> None:  # "+" and its parts, or "-" when a file is gone
+    def child(pipe: int) -> None:
         part, first = _files_part(root, files), _stats(root, folders[:half])
-        with os.fdopen(pipe, "wb") as out:
-            out.write(b"-" if part is None or first is None else b"+" + part + first)
+        _answer(pipe, None if part is None or first is None else part + first)
 
     pid = forked(child)
     if pid is None:
