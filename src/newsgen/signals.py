@@ -42,13 +42,19 @@ def can_hold() -> bool:
         threading.current_thread() is threading.main_thread())
 
 
-def block(held: bool) -> frozenset[int]:
-    """Ctrl-C and SIGTERM held back (with `held`); those that were held back already,
-    which `unblock` keeps so (a hold inside another one, such as the swap's, ends
-    with it, not before)."""
+def already_held(held: bool) -> frozenset[int]:
+    """The stops held back now, which `unblock` then keeps held: a hold inside another
+    one (such as the swap's) ends with it, not before. Asked before `block`, inside
+    whose `try` the block goes: a stop raised just after the block (Python acts on a
+    signal between any two steps) still finds the mask to give back."""
     if held:
-        return frozenset(STOPS & signal.pthread_sigmask(signal.SIG_BLOCK, STOPS))
+        return frozenset(STOPS & signal.pthread_sigmask(signal.SIG_BLOCK, ()))
     return frozenset()
+
+
+def block(held: bool) -> None:
+    if held:
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
 
 
 def unblock(held: bool, kept: frozenset[int] = frozenset()) -> None:
@@ -69,8 +75,9 @@ def drop_pending() -> frozenset[int]:
 def interrupts_held() -> Iterator[None]:
     """Ctrl-C and SIGTERM held back in the block, and then as they were before it."""
     held = can_hold()
-    kept = block(held)
+    kept = already_held(held)
     try:
+        block(held)
         yield
     finally:
         unblock(held, kept)
@@ -113,5 +120,5 @@ def made_whole(folder: Path) -> Iterator[Path]:
         raise
 
 
-__all__ = ["STOPS", "Terminated", "block", "can_hold", "drop_pending", "interrupts_held",
-           "made_whole", "stop_on_sigterm", "unblock"]
+__all__ = ["STOPS", "Terminated", "already_held", "block", "can_hold", "drop_pending",
+           "interrupts_held", "made_whole", "stop_on_sigterm", "unblock"]

@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
-from newsgen.signals import STOPS, block, can_hold, interrupts_held, unblock
+from newsgen.signals import STOPS, already_held, block, can_hold, interrupts_held, unblock
 
 
 def seal(root: Path, files: Iterable[str], folders: Sequence[str]) -> str | None:
@@ -242,16 +242,19 @@ def forked(work: Callable[[int], None]) -> int | None:
     (a Ctrl-C to the whole group then ends neither the swap nor the child's work)."""
     if not hasattr(os, "fork"):
         return None
-    read, write = os.pipe()
     held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
-    kept = block(held)  # ends the child without a word, not in Python's code after a fork
+    kept = already_held(held)  # ends the child without a word, not in Python's code
+    read, write = os.pipe()  # after a fork
     try:
+        block(held)
         pid = os.fork()
-    except OSError:
+    except BaseException as exc:
         unblock(held, kept)
         os.close(read)
         os.close(write)
-        return None
+        if isinstance(exc, OSError):
+            return None
+        raise
     if pid == 0:  # the child
         try:
             for signum in STOPS:

@@ -22,7 +22,15 @@ from typing import Any, TypeVar
 
 from newsgen.errors import Reporter
 from newsgen.parse.markup import Body, Converter
-from newsgen.signals import STOPS, block, can_hold, drop_pending, interrupts_held, unblock
+from newsgen.signals import (
+    STOPS,
+    already_held,
+    block,
+    can_hold,
+    drop_pending,
+    interrupts_held,
+    unblock,
+)
 from newsgen.stages.kinds import Page
 from newsgen.stages.render import Recipe, Renderer, TemplateFailure
 
@@ -156,8 +164,9 @@ def _pool(workers: int, job: tuple[Renderer, list[Page]] | None = None) -> Any:
     # to the whole group may have ended a worker that held its task queue's lock, which
     # that cleanup waits for (the build hung, 1 SIGTERM in 200).
     held = can_hold()
-    kept = block(held)
+    kept = already_held(held)
     try:
+        block(held)
         pool = multiprocessing.get_context(method).Pool(
             workers, initializer=_worker_start, initargs=(os.getpid(), recipe, pages))
     except BaseException:
