@@ -245,10 +245,13 @@ def forked(work: Callable[[int], None]) -> int | None:
     held = can_hold()  # forked with Ctrl-C and SIGTERM held back: one that comes meanwhile
     kept = already_held(held)  # ends the child without a word, not in Python's code
     read, write = os.pipe()  # after a fork
+    parent = os.getpid()
     try:
         block(held)
         pid = os.fork()
     except BaseException as exc:
+        if os.getpid() != parent:  # the child, stopped by a Ctrl-C Python acted on just
+            os._exit(0)  # after the fork: never on into the build's code
         unblock(held, kept)
         os.close(read)
         os.close(write)
