@@ -152,8 +152,9 @@ def plan(run: Run, config: Config, tree: SourceTree, linked: Linked,
     have said theirs too."""
     from newsgen.stages import images
     from newsgen.stages.parallel import render_pages
-    from newsgen.stages.plan import dead_site_links, outputs
+    from newsgen.stages.plan import outputs
     from newsgen.stages.render import Renderer
+    from newsgen.stages.site_links import dead_site_links
     from newsgen.stages.template_check import missing_hooks, site_templates
 
     options, state, reporter, site = run.options, run.state, run.reporter, linked.site

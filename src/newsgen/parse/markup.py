@@ -65,7 +65,7 @@ def is_local(url: str) -> bool:
     """A link that names a file of the site relative to the article (no scheme, no '/', no
     '#'), or a path of the site (`/general/visit.md`, `/economy/`): the first is resolved,
     a Markdown file by its path too, and any other site path is checked against the pages
-    and files of the build (newsgen.stages.plan.dead_site_links)."""
+    and files of the build (newsgen.stages.site_links.dead_site_links)."""
     stripped = url.strip()
     if not stripped or stripped.startswith(("#", "?", "//")):
         return False
