@@ -152,20 +152,17 @@ def plan(run: Run, config: Config, tree: SourceTree, linked: Linked,
     have said theirs too."""
     from newsgen.stages import images
     from newsgen.stages.parallel import render_pages
-    from newsgen.stages.plan import outputs
     from newsgen.stages.render import Renderer
-    from newsgen.stages.site_links import dead_site_links
     from newsgen.stages.template_check import missing_hooks, site_templates
 
     options, state, reporter, site = run.options, run.state, run.reporter, linked.site
     pages = state.plan(linked, reporter, folds_case=folds_case(run.out_dir))
     imageset = images.process(site, options.cache_path if options.write else None, reporter,
                               (*state.page_paths(pages), *(a.output for a in site.assets)))
-    published = outputs(site, pages, imageset.paths)  # what links may name
+    published = state.published(site, pages, imageset.paths)  # what links may name
     if any(a.source == "static/robots.txt" for a in site.assets):  # the site's own
         robots_sitemaps(config, published, reporter)
-    dead_site_links(site, articles, bodies, published, reporter,
-                    linked.linker.by_content.values(), linked.linker.broken)
+    state.check_links(linked, pages, articles, bodies, published, reporter)
     env = state.environment(config, tree, write=options.write, failed=reporter.failed,
                             use_cache=options.use_cache)
     site_templates(env, tree.stats, reporter)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from newsgen.errors import Diagnostic
+from newsgen.incremental.linkcheck import Kept
 from newsgen.model.site import Entry
 from newsgen.stages.kinds import KINDS, Page
 
@@ -54,6 +55,7 @@ class Planned:
     # Pages made again since their fingerprints were (a build can fail in between)
     stale: set[int] = field(default_factory=set)
     paths: frozenset[str] | None = None  # of every page (a patch keeps them)
+    kept: Kept = field(default_factory=Kept)  # the published paths and the link checks
 
     def fresh(self, basis: object) -> bool:
         """The plan's fingerprints were made with `basis`, for every page."""

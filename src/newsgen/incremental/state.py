@@ -9,7 +9,7 @@ newsgen.incremental.recording.Recording).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -33,10 +33,12 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from newsgen.incremental.fingerprint import Fingerprints, PagePrints
+    from newsgen.incremental.linkcheck import Kept
     from newsgen.incremental.linked import Linked
     from newsgen.incremental.reading import Read
     from newsgen.incremental.replan import Planned
     from newsgen.model.content import Article
+    from newsgen.model.site import Site
     from newsgen.output.standby import Standby
     from newsgen.parse.markup import Body
     from newsgen.stages.kinds import Page
@@ -55,6 +57,7 @@ class IncrementalBuild(Recording):
         self.changed: frozenset[str] | None = None  # the files the watcher saw change
         self.inputs: tuple[tuple[object, ...], Config, SourceTree] | None = None  # see key()
         self.started_from: str | None = None  # the output's digest, see standby()
+        self.relinked: list[Article] | None = None  # the articles read again for link()
 
     def check_meanwhile(self, out_dir: Path) -> None:
         """Start checking the output's seal beside the source scan (`cache.output` takes
@@ -174,7 +177,7 @@ class IncrementalBuild(Recording):
                              self.reporter, drafts=drafts, future=future, broken=broken,
                              fills=self.cache.fills, changed=changed,
                              sources=read.sources if read is not None else None)
-        self.cache.linked = linked
+        self.cache.linked, self.relinked = linked, changed
         return linked
 
     def plan(self, linked: Linked, reporter: Reporter, *, folds_case: bool) -> list[Page]:
@@ -199,6 +202,29 @@ class IncrementalBuild(Recording):
             # the pages that cannot differ keep their fingerprints)
             self.cache.planned = regrown(planned, linked, pages, list(check.diagnostics))
         return pages
+
+    def published(self, site: Site, pages: list[Page], made: Collection[str]) -> dict[str, str]:
+        """Every path the build publishes; the dev server keeps it while a patch keeps the
+        plan (newsgen.incremental.linkcheck)."""
+        from newsgen.incremental import linkcheck
+
+        return linkcheck.published(self._kept(pages), site, pages, made)
+
+    def check_links(self, linked: Linked, pages: list[Page], articles: list[Article],
+                    bodies: Mapping[str, Body], published: Mapping[str, str],
+                    reporter: Reporter) -> None:
+        """The articles' links to this site's paths checked against `published`; after a
+        patch, the dev server checks only the changed articles (newsgen.incremental.linkcheck)."""
+        from newsgen.incremental import linkcheck
+
+        linker = linked.linker
+        linkcheck.check(self._kept(pages), linker, linked.generation, linked.site, articles,
+                        bodies, published, reporter, linker.by_content.values(),
+                        linker.broken, self.relinked)
+
+    def _kept(self, pages: list[Page]) -> Kept | None:
+        planned: Planned | None = self.cache.planned
+        return planned.kept if planned is not None and planned.pages is pages else None
 
     def page_paths(self, pages: list[Page]) -> frozenset[str]:
         """The paths of `pages`, kept with the plan in this process (a patch keeps them)."""

@@ -19,6 +19,8 @@ from newsgen.stages.references import Placed, expired_pages, page_key
 from newsgen.stages.search import BUNDLE
 from newsgen.stages.site_urls import may_be_own, own_path
 
+LIMIT = 50  # "did you mean …?" hints per build (newsgen.incremental.linkcheck)
+
 
 def dead_site_links(site: Site, articles: Iterable[Article], bodies: Mapping[str, Body],
                     published: Collection[str], reporter: Reporter,
@@ -163,7 +165,7 @@ class _Near:
     once, when a first hint is asked for; a folder of thousands of names, and a build
     with more than `LIMIT` hints, gets none (difflib compares with every name)."""
 
-    LIMIT, WIDEST = 50, 5_000
+    LIMIT, WIDEST = LIMIT, 5_000
 
     def __init__(self, published: Collection[str], base: str) -> None:
         self.published, self.base, self.given = published, base, 0
