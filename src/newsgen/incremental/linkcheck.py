@@ -35,7 +35,7 @@ from newsgen.stages import site_links
 from newsgen.stages.kinds import Page
 from newsgen.stages.plan import outputs
 from newsgen.stages.references import Placed
-from newsgen.stages.site_links import SiteLinks
+from newsgen.stages.site_links import SiteLinks, dead_site_links
 
 
 @dataclass
@@ -85,9 +85,7 @@ def check(kept: Kept | None, linker: object, generation: int, site: Site,
     that are not the same objects as then) are checked again, and the others say again
     what they said."""
     if kept is None:
-        links = SiteLinks(site, found, placed, broken)
-        for a in articles:
-            links.check(a, bodies.get(a.source), reporter)
+        dead_site_links(site, articles, bodies, found, reporter, placed, broken)
         return
     last = kept.checked
     kept.checked = None  # (until this check is whole)
