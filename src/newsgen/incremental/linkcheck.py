@@ -16,16 +16,18 @@ about half a second of a save's second. A patch that keeps the site's shape
   reading keeps the unchanged ones: newsgen.incremental.reading) say the same again.
 
 One thing of the check is not the article's own: a "did you mean …?" hint is given to
-the first `LIMIT` links that want one, in the articles' order. So the last check's
-sayings are kept only while the hints of all articles together stay under that limit;
-beyond it, every article is checked again, in order, as a full build does.
+the first `LIMIT` links that ask for one, in the articles' order. Each article's asks
+are kept with what it said: while all articles together ask no more than that, what
+each said stands; past it, the asks are counted again in the articles' order, and an
+article whose share of the hints changed (a save before it asked more, or fewer) is
+checked again, after as many asks as a full build makes before it.
 `tests/test_relink.py` holds the diagnostics after random saves to a clean build's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsgen.errors import Diagnostic, Reporter
 from newsgen.model.content import Article
@@ -47,10 +49,12 @@ class Checked:
     links: SiteLinks
     linker: object
     generation: int  # newsgen.incremental.linked.Linked.generation
-    # by source: the article and body checked, what it said, how many hints it took
-    said: dict[str, tuple[Article, Body | None, list[Diagnostic], int]]
-    hints: int  # all of them
+    # by source: the article and body checked, what it said, how many times it asked
+    # for a "did you mean …?" hint, and after how many asks of other articles
+    said: dict[str, tuple[Article, Body | None, list[Diagnostic], int, int]]
+    asked: int  # by all articles
     noisy: dict[str, list[Diagnostic]]  # the articles that said something
+    short: set[str] = field(default_factory=set)  # those given fewer hints than asked
 
 
 @dataclass
@@ -83,7 +87,7 @@ def check(kept: Kept | None, linker: object, generation: int, site: Site,
     When `kept` holds the check of the patch before (`generation` - 1) with the same
     linker and published paths, only the articles `changed` since (when not known: those
     that are not the same objects as then) are checked again, and the others say again
-    what they said."""
+    what they said, unless the hints they were given change (`_hinted`)."""
     if kept is None:
         dead_site_links(site, articles, bodies, found, reporter, placed, broken)
         return
@@ -91,36 +95,52 @@ def check(kept: Kept | None, linker: object, generation: int, site: Site,
     kept.checked = None  # (until this check is whole)
     again: Checked | None = None
     if (last is not None and last.linker is linker and last.links.published is found
-            and last.generation == generation - 1 and last.hints < site_links.LIMIT):
+            and last.generation == generation - 1):
         if changed is None:
             changed = [a for a in articles
                        if (before := last.said.get(a.source)) is None
                        or before[0] is not a or before[1] is not bodies.get(a.source)]
-        last.links.near.given = 0  # (the hints are counted per article)
-        for a in changed:
-            _one(last, a, bodies.get(a.source))
-        if last.hints < site_links.LIMIT:
-            again = last
+        for a in changed:  # (each as if first: all its hints)
+            _one(last, a, bodies.get(a.source), 0)
+        if last.asked > site_links.LIMIT or last.short:  # some hints run out: in order
+            asked = 0
+            for a in articles:
+                before = last.said.get(a.source)
+                if before is None or _hinted(before[3], before[4]) != _hinted(before[3], asked):
+                    _one(last, a, bodies.get(a.source), asked)
+                asked += last.said[a.source][3]
+        again = last
     if again is None:
         links = SiteLinks(site, found, placed, broken)
         again = Checked(links, linker, generation, {}, 0, {})
         for a in articles:
-            _one(again, a, bodies.get(a.source))
+            _one(again, a, bodies.get(a.source), again.asked)
     again.generation = generation
     kept.checked = again
     for diagnostics in again.noisy.values():
         reporter.extend(diagnostics)
 
 
-def _one(checked: Checked, a: Article, body: Body | None) -> None:
-    """Check `a` again and keep what it says in `checked`."""
-    heard, given = Reporter(), checked.links.near.given
+def _hinted(asks: int, before: int) -> int:
+    """How many of an article's `asks` for a hint get one, after `before` asks of the
+    articles before it (a build gives the first `LIMIT`)."""
+    return max(0, min(asks, site_links.LIMIT - before))
+
+
+def _one(checked: Checked, a: Article, body: Body | None, before: int) -> None:
+    """Check `a` again, after `before` asks for a hint, and keep what it says."""
+    heard = Reporter()
+    checked.links.near.given = before
     checked.links.check(a, body, heard)
-    hints = checked.links.near.given - given
-    before = checked.said.get(a.source)
-    checked.hints += hints - (before[3] if before is not None else 0)
-    checked.said[a.source] = (a, body, heard.diagnostics, hints)
+    asks = checked.links.near.given - before
+    kept = checked.said.get(a.source)
+    checked.asked += asks - (kept[3] if kept is not None else 0)
+    checked.said[a.source] = (a, body, heard.diagnostics, asks, before)
     if heard.diagnostics:
         checked.noisy[a.source] = heard.diagnostics
     else:
         checked.noisy.pop(a.source, None)
+    if _hinted(asks, before) < asks:
+        checked.short.add(a.source)
+    else:
+        checked.short.discard(a.source)

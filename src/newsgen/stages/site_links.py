@@ -172,7 +172,8 @@ class _Near:
         self.folders: dict[str, dict[str, str]] | None = None
 
     def hint(self, rel: str) -> str:
-        if self.given >= self.LIMIT:
+        self.given += 1  # (the asks, all counted: newsgen.incremental.linkcheck)
+        if self.given > self.LIMIT:
             return ""
         if self.folders is None:
             self.folders = {}
@@ -184,5 +185,4 @@ class _Near:
         folder, _, name = rel.rstrip("/").rpartition("/")
         names = self.folders.get(folder.lower(), {})
         guess = closest(name, names) if len(names) <= self.WIDEST else None
-        self.given += 1
         return f"; did you mean '{self.base}{names[guess]}'?" if guess else ""
