@@ -85,7 +85,7 @@ class LiveServer:
         self.special = special
         self.state = State()
         self.httpd: ThreadingHTTPServer | None = None
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()  # (one rebuild at a time)
         self._serving = False
 
     @property
@@ -100,7 +100,7 @@ class LiveServer:
     def rebuild_now(self, rebuild: Callable[[], Rebuilt] | None = None) -> Rebuilt | None:
         """Rebuild (one at a time; with `rebuild` instead of the server's own callable)
         and tell the open pages; None once the server closes."""
-        with self._lock:
+        with self.lock:
             if self.state.closing:  # a late rebuild while the server stops
                 return None
             outcome = (rebuild or self.rebuild)()

@@ -5,7 +5,6 @@ rebuilding on every change the watcher (newsgen.dev.watch) reports."""
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shutil
 import signal
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from newsgen.build import BuildOptions, BuildResult
+from newsgen.dev.cycles import Cycles
 from newsgen.dev.livereload import LOCAL_HOSTS, LiveServer, Rebuilt, State
 from newsgen.errors import Reporter, count, site_relative
 from newsgen.incremental.cache import BuildCache
@@ -54,6 +54,7 @@ class DevServer:
         self.stopping = False  # what a rebuild under way says then is not said
         self.live = LiveServer(self.out, self._rebuild, host, port, watch=watch,
                                name="newsgen", special=SPECIAL)
+        self.cycles = Cycles(self.live.lock, lambda: self.pending())
 
     @property
     def state(self) -> State:
@@ -85,15 +86,9 @@ class DevServer:
                           jobs=1, use_cache=True, preview=True, work_dir=self.workdir / "work",
                           search_later=built and not search_now)
         # No cycle collection while a rebuild runs: the server keeps the whole site in
-        # memory, so a full collection that a rebuild's allocations set off walks all of
-        # it (at 100k articles one rebuild in five took 7 s instead of 3 s); what the
-        # rebuild leaves in cycles is collected after it, as usual.
-        # The first build collects as usual: what converting every body leaves in
-        # cycles would otherwise raise its peak memory by half.
+        # memory, and a full collection walks all of it (newsgen.dev.cycles).
         self.cache.changed = self.changes()
-        if built:
-            gc.disable()
-        try:
+        with self.cycles.around(first=not built):
             outcome = attempt(options, reporter, cache=self.cache)
             for pause in (0.2, 0.5):  # the state folder (search parts, images) deleted
                 if outcome.result is not None or not _state_gone(outcome, reporter, options):
@@ -102,8 +97,6 @@ class DevServer:
                 reporter.reset()
                 self.cache.changed = None  # (every file read again)
                 outcome = attempt(options, reporter, cache=self.cache)
-        finally:
-            gc.enable()
         if self.stopping:
             return Rebuilt(False, undecided=True)
         result = outcome.result
@@ -162,6 +155,7 @@ class DevServer:
         process has ended."""
         self.stopping = True
         self.live.close()
+        self.cycles.close()
         if not ending:
             shutil.rmtree(self.workdir, ignore_errors=True)
             return
