@@ -3,15 +3,19 @@
 The server keeps the whole site in memory: 3 million objects at 100,000 articles. Python
 walks every one of them in a full collection, which a save's allocations set off once
 the objects that outlived the young generations have grown by a quarter: at 100,000
-articles it took 1.4 s, in one save in eight, before the browser was told.
+articles it took 1.4 s, in one save in eight, before the browser was told. And after
+each save, Python collected what the rebuild had made (0.1 s for a paragraph, 1 s for
+a title shown on a thousand pages), before the browser was told too.
 
-So after each rebuild, what it made is collected young (the cycles it left), and what
-survives is frozen (`gc.freeze`): Python's own collections no longer walk it. What is
-frozen and then dropped by a later rebuild, if it was in a cycle, waits for a full
-collection made here, on Python's own rule (the frozen objects grew by a quarter since
-the last one): once the server has been idle a moment (no rebuild, no file changed
-waiting for one), under the lock that rebuilds take; or in a rebuild, when they grew by
-half (saves that never pause). Memory stays as flat as Python's own collections keep it.
+So the server's collections are its own (Python's stay off once the site is built),
+made once the server has been idle a moment (no rebuild, no changed file waiting for
+one), under the lock that rebuilds take: what the rebuilds made is collected young (the
+cycles they left), and what survives is frozen (`gc.freeze`), so that no young
+collection walks the site; and when the frozen objects have grown by a quarter since
+the last full collection (Python's own rule), a full one frees what later rebuilds
+dropped in cycles. Saves that never pause are collected at the end of a rebuild once
+the young objects reach half the frozen ones, or the frozen ones grew by half. Memory
+stays as flat as Python's own collections keep it.
 """
 
 from __future__ import annotations
@@ -37,30 +41,31 @@ class Cycles:
         self.idle = idle
         self.base = 0  # objects frozen after the last full collection
         self.last = time.monotonic()  # when the last rebuild ended
-        self.full = 0  # full collections made
+        self.young = self.full = 0  # collections made
         self.closed = False
         self._wake = threading.Event()
-        self._thread: threading.Thread | None = None  # (set and cleared under `lock`)
+        self._thread: threading.Thread | None = None
 
     @contextlib.contextmanager
     def around(self, *, first: bool) -> Iterator[None]:
-        """Around a rebuild, under the lock: no collection while it runs. Not so around
-        the first (the site not built yet): what converting every body leaves in cycles
-        would raise its peak memory by half; it ends with a full collection."""
+        """Around a rebuild, under the lock. The first (the site not built yet) collects
+        as usual, and fully at its end: what converting every body leaves in cycles
+        would otherwise raise its peak memory by half."""
         if not first:
             gc.disable()
         try:
             yield
         finally:
-            if first or gc.get_freeze_count() > self.base * OVERDUE:
+            gc.disable()
+            if first:
                 self._collect()
-            else:
-                gc.collect(1)  # (the young generations: what this rebuild made)
-                gc.freeze()
-            gc.enable()
+            elif (gc.get_count()[0] > self.base * (OVERDUE - 1)
+                  or gc.get_freeze_count() > self.base * OVERDUE):  # saves that never pause
+                self._tidy(OVERDUE)
             self.last = time.monotonic()
-            if gc.get_freeze_count() > self.base * DUE and self._thread is None \
-                    and not self.closed:
+            if self.closed:  # (the server stopped during the rebuild)
+                self.close()
+            elif self._thread is None:
                 self._thread = threading.Thread(target=self._when_idle, daemon=True,
                                                 name="newsgen-cycles")
                 self._thread.start()
@@ -70,6 +75,14 @@ class Cycles:
         self.closed = True
         self._wake.set()
         gc.unfreeze()
+        gc.enable()
+
+    def _tidy(self, growth: float) -> None:
+        gc.collect(1)  # (the young generations: what the rebuilds made)
+        gc.freeze()
+        self.young += 1
+        if gc.get_freeze_count() > self.base * growth:
+            self._collect()
 
     def _collect(self) -> None:
         gc.unfreeze()
@@ -79,17 +92,20 @@ class Cycles:
         self.full += 1
 
     def _when_idle(self) -> None:
+        """For the server's life: collect once it is idle, when there is something to
+        collect (as many new objects as set off Python's own young collection; the
+        requests of a page left open make some)."""
         while not self.closed:
             wait = self.last + self.idle - time.monotonic()
-            if wait > 0 or self.busy() or not self.lock.acquire(blocking=False):
+            if (wait > 0 or self.busy() or (gc.get_count()[0] < gc.get_threshold()[0]
+                                            and gc.get_freeze_count() <= self.base * DUE)
+                    or not self.lock.acquire(blocking=False)):
                 self._wake.wait(max(wait, self.idle / 4))
                 continue
-            try:  # (a rebuild may have ended meanwhile: it set `last`, and may have
-                if time.monotonic() - self.last < self.idle:  # collected already)
-                    continue
-                if not self.closed and gc.get_freeze_count() > self.base * DUE:
-                    self._collect()
-                self._thread = None
-                return
+            try:  # (a rebuild may have ended meanwhile)
+                if time.monotonic() - self.last >= self.idle and not self.closed:
+                    self._tidy(DUE)
+                    if self.closed:  # (the server stopped meanwhile)
+                        self.close()
             finally:
                 self.lock.release()
