@@ -92,6 +92,17 @@ def test_no_collection_while_files_wait_or_a_rebuild_runs(lock: threading.Lock) 
         cycles.close()
 
 
+def test_a_first_build_that_failed_leaves_the_next_one_collecting_as_usual(
+        lock: threading.Lock) -> None:
+    cycles = Cycles(lock, lambda: False, idle=3600)
+    try:
+        for _ in range(2):  # (the site does not build yet: each rebuild is a first one)
+            rebuild(cycles, lock, first=True)
+        assert cycles.full == 2
+    finally:
+        cycles.close()
+
+
 def test_saves_that_never_pause_are_collected_in_a_rebuild(lock: threading.Lock) -> None:
     cycles = Cycles(lock, lambda: False, idle=3600)  # (never idle)
     try:

@@ -51,8 +51,7 @@ class Cycles:
         """Around a rebuild, under the lock. The first (the site not built yet) collects
         as usual, and fully at its end: what converting every body leaves in cycles
         would otherwise raise its peak memory by half."""
-        if not first:
-            gc.disable()
+        (gc.enable if first else gc.disable)()  # (a first that failed disabled it)
         try:
             yield
         finally:
