@@ -55,6 +55,8 @@ class Checked:
     asked: int  # by all articles
     noisy: dict[str, list[Diagnostic]]  # the articles that said something
     short: set[str] = field(default_factory=set)  # those given fewer hints than asked
+    asking: set[str] = field(default_factory=set)  # those that asked for any
+    order: dict[str, int] = field(default_factory=dict)  # the articles' places
 
 
 @dataclass
@@ -102,17 +104,18 @@ def check(kept: Kept | None, linker: object, generation: int, site: Site,
                        or before[0] is not a or before[1] is not bodies.get(a.source)]
         for a in changed:  # (each as if first: all its hints)
             _one(last, a, bodies.get(a.source), 0)
-        if last.asked > site_links.LIMIT or last.short:  # some hints run out: in order
-            asked = 0
-            for a in articles:
-                before = last.said.get(a.source)
-                if before is None or _hinted(before[3], before[4]) != _hinted(before[3], asked):
-                    _one(last, a, bodies.get(a.source), asked)
-                asked += last.said[a.source][3]
+        if last.asked > site_links.LIMIT or last.short:  # some hints run out: in the
+            asked = 0  # articles' order, of those that ask (the others take none)
+            for source in sorted(last.asking, key=last.order.__getitem__):
+                a, body, _, asks, then = last.said[source]
+                if _hinted(asks, then) != _hinted(asks, asked):
+                    _one(last, a, body, asked)
+                asked += asks
         again = last
     if again is None:
         links = SiteLinks(site, found, placed, broken)
-        again = Checked(links, linker, generation, {}, 0, {})
+        again = Checked(links, linker, generation, {}, 0, {},
+                        order={a.source: i for i, a in enumerate(articles)})
         for a in articles:
             _one(again, a, bodies.get(a.source), again.asked)
     again.generation = generation
@@ -140,6 +143,10 @@ def _one(checked: Checked, a: Article, body: Body | None, before: int) -> None:
         checked.noisy[a.source] = heard.diagnostics
     else:
         checked.noisy.pop(a.source, None)
+    if asks:
+        checked.asking.add(a.source)
+    else:
+        checked.asking.discard(a.source)
     if _hinted(asks, before) < asks:
         checked.short.add(a.source)
     else:
