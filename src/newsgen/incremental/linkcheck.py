@@ -17,10 +17,10 @@ about half a second of a save's second. A patch that keeps the site's shape
 
 One thing of the check is not the article's own: a "did you mean …?" hint is given to
 the first `LIMIT` links that ask for one, in the articles' order. Each article's asks
-are kept with what it said: while all articles together ask no more than that, what
-each said stands; past it, the asks are counted again in the articles' order, and an
-article whose share of the hints changed (a save before it asked more, or fewer) is
-checked again, after as many asks as a full build makes before it.
+are kept with what it said; after a save, the asks of the articles that ask are
+counted again in the articles' order, and one whose share of the hints changed (one
+before it asked more, or fewer, past the limit) is checked again, after as many asks
+as a full build makes before it.
 `tests/test_relink.py` holds the diagnostics after random saves to a clean build's.
 """
 
@@ -54,7 +54,6 @@ class Checked:
     said: dict[str, tuple[Article, Body | None, list[Diagnostic], int, int]]
     asked: int  # by all articles
     noisy: dict[str, list[Diagnostic]]  # the articles that said something
-    short: set[str] = field(default_factory=set)  # those given fewer hints than asked
     asking: set[str] = field(default_factory=set)  # those that asked for any
     order: dict[str, int] = field(default_factory=dict)  # the articles' places
 
@@ -104,13 +103,12 @@ def check(kept: Kept | None, linker: object, generation: int, site: Site,
                        or before[0] is not a or before[1] is not bodies.get(a.source)]
         for a in changed:  # (each as if first: all its hints)
             _one(last, a, bodies.get(a.source), 0)
-        if last.asked > site_links.LIMIT or last.short:  # some hints run out: in the
-            asked = 0  # articles' order, of those that ask (the others take none)
-            for source in sorted(last.asking, key=last.order.__getitem__):
-                a, body, _, asks, then = last.said[source]
-                if _hinted(asks, then) != _hinted(asks, asked):
-                    _one(last, a, body, asked)
-                asked += asks
+        asked = 0  # the asks again, in the articles' order (the others take no hint)
+        for source in sorted(last.asking, key=last.order.__getitem__):
+            a, body, _, asks, then = last.said[source]
+            if _hinted(asks, then) != _hinted(asks, asked):  # its share changed
+                _one(last, a, body, asked)
+            asked += asks
         again = last
     if again is None:
         links = SiteLinks(site, found, placed, broken)
@@ -147,7 +145,3 @@ def _one(checked: Checked, a: Article, body: Body | None, before: int) -> None:
         checked.asking.add(a.source)
     else:
         checked.asking.discard(a.source)
-    if _hinted(asks, before) < asks:
-        checked.short.add(a.source)
-    else:
-        checked.short.discard(a.source)
