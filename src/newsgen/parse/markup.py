@@ -29,6 +29,7 @@ from newsgen.parse.body_lines import (
     too_deep,
     unclosed_links,
 )
+from newsgen.parse.brackets import fast_brackets
 from newsgen.parse.foreign import is_template_syntax
 from newsgen.parse.markdown_setup import EXTENSIONS, PUNCTUATION
 
@@ -278,6 +279,7 @@ class _NewsgenExtension(Extension):
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
         md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(PUNCTUATION))
+        fast_brackets(md)
         md.treeprocessors.register(AttrLists(md, self.safe), "attr_list", 8)
         self.collector = _Collector(md, self.safe)
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
