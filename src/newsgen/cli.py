@@ -18,11 +18,9 @@ from newsgen.build import BuildOptions, BuildResult
 from newsgen.errors import Reporter, count
 from newsgen.outcome import attempt, left_out
 from newsgen.output.interrupt import stopped, too_late
-from newsgen.parse import oldurls
 from newsgen.parse.config import load_config
 from newsgen.parse.config_values import check_base_url
 from newsgen.parse.dates import parse_date
-from newsgen.scaffold import ScaffoldError, init_site, new_article
 from newsgen.signals import interrupts_held, stop_on_sigterm
 
 
@@ -298,6 +296,8 @@ def _old_urls(path: str, result: BuildResult, options: BuildOptions, quiet: bool
         print(f"{path}:{line}: error: not UTF-8 text (save the sitemap or list as UTF-8); "
               "nothing was checked", file=sys.stderr)
         return 1
+    from newsgen.parse import oldurls
+
     try:
         urls, is_index = oldurls.read(text)
     except oldurls.Unreadable as exc:
@@ -322,6 +322,8 @@ def _old_urls(path: str, result: BuildResult, options: BuildOptions, quiet: bool
 
 
 def _new(args: argparse.Namespace) -> int:
+    from newsgen.scaffold import ScaffoldError, new_article
+
     site = Path(os.path.abspath(args.site))
     reporter = Reporter()
     config = load_config(site, reporter)
@@ -339,6 +341,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from newsgen.scaffold import ScaffoldError, init_site
+
     target = Path(os.path.abspath(args.dir))
     try:
         init_site(target, datetime.now(UTC))

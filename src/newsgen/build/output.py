@@ -14,7 +14,6 @@ from newsgen.incremental.state import IncrementalBuild
 from newsgen.model.site import Site
 from newsgen.output.guard import tree_digest
 from newsgen.output.interrupt import HeldInterrupt
-from newsgen.stages.loader import theme_files
 
 if TYPE_CHECKING:
     from newsgen.incremental.fingerprint import Fingerprints
@@ -104,6 +103,8 @@ def write(state: IncrementalBuild, out_dir: Path, options: BuildOptions, site: S
             reporter.check()
             for path, cached in imageset.files.items():
                 writer.copy(path, cached)
+            from newsgen.stages.loader import theme_files
+
             for path, data in theme_files(site.assets).items():
                 writer.write(path, data)
             held.hold()

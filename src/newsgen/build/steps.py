@@ -26,7 +26,6 @@ from newsgen.output.interrupt import HeldInterrupt
 from newsgen.output.standby import standby_of
 from newsgen.parse.config_files import check_stylesheets
 from newsgen.parse.config_labels import missing_labels
-from newsgen.stages.loader import robots_sitemaps, stray_templates
 from newsgen.stages.scan import SourceTree
 
 if TYPE_CHECKING:
@@ -119,6 +118,7 @@ def nothing_to_do(run: Run, key: str, now: datetime) -> BuildResult | None:
 def load(run: Run, config: Config, tree: SourceTree) -> tuple[list[Article], dict[str, Body]]:
     """Every article that could be read, and its converted body by source."""
     from newsgen.parse import readings
+    from newsgen.stages.loader import stray_templates
 
     options, state, reporter = run.options, run.state, run.reporter
     articles, bodies = state.read(config, tree, max(1, options.workers),
@@ -151,6 +151,7 @@ def plan(run: Run, config: Config, tree: SourceTree, linked: Linked,
     site publishes; the templates. A build with errors stops here, once the templates
     have said theirs too."""
     from newsgen.stages import images
+    from newsgen.stages.loader import robots_sitemaps
     from newsgen.stages.parallel import render_pages
     from newsgen.stages.render import Renderer
     from newsgen.stages.template_check import missing_hooks, site_templates
