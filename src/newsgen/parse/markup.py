@@ -29,9 +29,9 @@ from newsgen.parse.body_lines import (
     too_deep,
     unclosed_links,
 )
-from newsgen.parse.brackets import fast_brackets
 from newsgen.parse.foreign import is_template_syntax
 from newsgen.parse.markdown_setup import EXTENSIONS, PUNCTUATION
+from newsgen.parse.markdown_speed import fast_brackets
 
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"

@@ -1,4 +1,4 @@
-"""newsgen.parse.brackets: a link's closing bracket found from the brackets alone answers
+"""newsgen.parse.markdown_speed: a link's closing bracket found from the brackets alone answers
 as Python-Markdown's own `getText` does, and bodies convert to the same HTML."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.inlinepatterns import LinkInlineProcessor
 
-from newsgen.parse.brackets import fast_brackets
+from newsgen.parse.markdown_speed import fast_brackets
 from newsgen.parse.markup import Converter
 
 # Text where brackets nest, close, stay open and sit inside code and escapes.

@@ -9,7 +9,7 @@ text: a quarter of a body's conversion time on news copy with a few links a para
 close.)
 
 `fast_brackets` gives the link patterns of one Markdown instance a `getText` that
-answers the same (`tests/test_brackets.py` holds it to the library's own, for any text)
+answers the same (`tests/test_markdown_speed.py` holds it to the library's own, for any text)
 from the positions of the brackets, found with one regular expression search, shared
 by every pattern while the text is the same. Only the answer's cost changes, so bodies
 converted before are still right and the converter's key stays the same.
