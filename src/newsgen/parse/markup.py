@@ -31,7 +31,7 @@ from newsgen.parse.body_lines import (
 )
 from newsgen.parse.foreign import is_template_syntax
 from newsgen.parse.markdown_setup import EXTENSIONS, PUNCTUATION
-from newsgen.parse.markdown_speed import fast_brackets
+from newsgen.parse.markdown_speed import fast_brackets, fixed_patterns
 
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -285,6 +285,7 @@ class _NewsgenExtension(Extension):
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
         if not self.safe:
             md.postprocessors.register(_RawHtmlLinks(md, self.collector), "newsgen-raw-links", -10)
+        fixed_patterns(md)  # (newsgen's extension is the last one)
 
 
 def _extension(name: str, config: dict[str, Any]) -> Extension:
