@@ -84,6 +84,22 @@ def test_rows_are_recorded_for_every_page(tmp_path: Path) -> None:
     assert_rows_as_clean(site, tmp_path, "first")
 
 
+def test_rows_written_a_few_pages_at_a_time_are_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build writes its pages' rows a batch at a time (a cold build at 100,000 articles
+    held them all at once): three pages a batch gives the rows of one batch."""
+    from newsgen.incremental import outputs
+
+    site = write_site(tmp_path / "site", files())
+    build(site, tmp_path / "out", site / ".cache")
+    monkeypatch.setattr(outputs, "ROWS_AT_ONCE", 3)
+    build(site, tmp_path / "out-3", tmp_path / "cache-3")
+    at_once, by_three = rows(site / ".cache"), rows(tmp_path / "cache-3")
+    assert len(at_once["page_rows"]) > 3 * 4
+    for table in TABLES:
+        assert by_three[table] == at_once[table], table
+
+
 @pytest.mark.parametrize("stable", [False, True], ids=["newest", "stable"])
 @pytest.mark.parametrize("change", ["title", "body", "new", "old", "delete", "date",
                                     "per_page"])
