@@ -10,6 +10,8 @@ took a third of a body's conversion on news copy, answered the same way for less
   one regular expression search, shared by every pattern while the text is the same.
 - `fixed_patterns`: the inline patterns as a tuple for the step that applies them.
 
+`speed_up` does both, once every extension has registered its patterns.
+
 `tests/test_markdown_speed.py` holds the answers to the library's own for any text, and
 bodies to the library's conversion. Only the cost changes, so the bodies converted
 before are still right and the converter's key (newsgen.parse.markdown_setup) stays.
@@ -65,6 +67,12 @@ def get_text(ends: _Ends, library: GetText) -> GetText:
         return data[index:end - 1], end, True
 
     return text
+
+
+def speed_up(md: markdown.Markdown) -> None:
+    """Both, on `md` as its extensions left it (call it from the last one)."""
+    fast_brackets(md)
+    fixed_patterns(md)
 
 
 def fast_brackets(md: markdown.Markdown) -> None:

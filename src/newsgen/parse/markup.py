@@ -31,7 +31,7 @@ from newsgen.parse.body_lines import (
 )
 from newsgen.parse.foreign import is_template_syntax
 from newsgen.parse.markdown_setup import EXTENSIONS, PUNCTUATION
-from newsgen.parse.markdown_speed import fast_brackets, fixed_patterns
+from newsgen.parse.markdown_speed import speed_up
 
 PLACEHOLDER_OPEN = "\ue000"
 PLACEHOLDER_CLOSE = "\ue001"
@@ -279,13 +279,12 @@ class _NewsgenExtension(Extension):
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
         md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(PUNCTUATION))
-        fast_brackets(md)
         md.treeprocessors.register(AttrLists(md, self.safe), "attr_list", 8)
         self.collector = _Collector(md, self.safe)
         md.treeprocessors.register(self.collector, "newsgen-links", -10)
         if not self.safe:
             md.postprocessors.register(_RawHtmlLinks(md, self.collector), "newsgen-raw-links", -10)
-        fixed_patterns(md)  # (newsgen's extension is the last one)
+        speed_up(md)  # (newsgen's extension is the last one)
 
 
 def _extension(name: str, config: dict[str, Any]) -> Extension:
